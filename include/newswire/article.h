@@ -1,0 +1,112 @@
+/*
+ * The article model and the parser that builds it from a raw message.
+ *
+ * A raw message is plain text laid out like a news page, a JSON envelope
+ * ({"url", "source", "fetched_at", "text" | "html", ...}) or an HTML page.
+ * nw_article_parse() decodes it, strips the boilerplate (Advertisement lines,
+ * image credit lines, "Reported by:", timestamp lines), and fills an
+ * nw_article_t whose strings are all valid, whitespace-normalised UTF-8.
+ *
+ * Invalid UTF-8 is replaced, never passed on: each invalid byte becomes
+ * U+FFFD. Input that is mostly not text (NUL bytes, or more than a tenth of
+ * its bytes invalid) is rejected as "binary".
+ *
+ * Ownership: the article owns every string in it; nw_article_clear() frees
+ * them all. Functions returning char * return a new allocation the caller
+ * frees.
+ */
+#ifndef NEWSWIRE_ARTICLE_H
+#define NEWSWIRE_ARTICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "newswire/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NW_DEFAULT_MAX_MESSAGE_BYTES (1024u * 1024u)
+
+typedef enum nw_format {
+    NW_FORMAT_AUTO = 0, /* detect: '{' envelope, '<' HTML, otherwise text */
+    NW_FORMAT_TEXT,
+    NW_FORMAT_JSON,
+    NW_FORMAT_HTML,
+} nw_format_t;
+
+typedef struct nw_paragraph {
+    char *text;
+    bool subheading; /* a short heading line inside the body */
+} nw_paragraph_t;
+
+typedef struct nw_article {
+    char *headline;   /* never NULL after a successful parse */
+    char *standfirst; /* NULL when the article has none */
+    char *byline;     /* the author's name, NULL when unknown */
+    char **image_credits;
+    size_t n_image_credits;
+    nw_paragraph_t *paragraphs;
+    size_t n_paragraphs;
+    int64_t published; /* UTC seconds; valid when has_published */
+    int64_t updated;   /* UTC seconds; valid when has_updated */
+    bool has_published;
+    bool has_updated;
+    nw_format_t format;       /* the message's outer format */
+    nw_format_t inner_format; /* TEXT or HTML: the article text inside an envelope */
+    char *url;                /* envelope fields, NULL when absent */
+    char *source;
+    char *fetched_at;
+    char *provenance_json; /* the envelope's other fields as a JSON object text, or NULL */
+} nw_article_t;
+
+struct nw_zone_table;
+
+/* Picks the zone-abbreviation table for a source name (which may be NULL);
+ * lets configuration override abbreviations per source. */
+typedef const struct nw_zone_table *(*nw_zones_for_fn)(const char *source, void *opaque);
+
+typedef struct nw_parse_opts {
+    nw_format_t format;    /* NW_FORMAT_AUTO to detect */
+    size_t max_bytes;      /* 0 means NW_DEFAULT_MAX_MESSAGE_BYTES */
+    const char *source;    /* source name known from outside (may be NULL);
+                              an envelope's own "source" takes precedence */
+    nw_zones_for_fn zones; /* NULL: the default table */
+    void *zones_opaque;
+} nw_parse_opts_t;
+
+/*
+ * Parses one raw message. On success returns 0 and fills *out (which must be
+ * zeroed or cleared). On failure returns a negative nw_err_t; an unacceptable
+ * article is NW_ERR_REJECTED with err->reject set, and *out holds nothing to
+ * free. opts may be NULL for defaults.
+ */
+int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, nw_article_t *out,
+                     nw_error_t *err);
+
+/* Frees everything the article owns and zeroes it. Accepts NULL. */
+void nw_article_clear(nw_article_t *a);
+
+/* The body as the record carries it: paragraphs joined by blank lines.
+ * New allocation; NULL on allocation failure. */
+char *nw_article_body(const nw_article_t *a);
+
+/* The version time: Updated when present, else Published. */
+int64_t nw_article_version_time(const nw_article_t *a);
+
+/* SHA-256 over the normalised headline, standfirst and body: whitespace,
+ * line endings and boilerplate do not change it. */
+void nw_article_content_hash(const nw_article_t *a, uint8_t out[32]);
+
+/* 64-bit simhash over word 3-shingles of the same text, for near-duplicates. */
+uint64_t nw_article_simhash(const nw_article_t *a);
+
+const char *nw_format_name(nw_format_t f);                   /* "text", "json", "html", "auto" */
+int nw_format_from_name(const char *name, nw_format_t *out); /* 0 or NW_ERR_INVALID */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,115 @@
+/*
+ * Command dispatch, --help/--version, and the configuration options shared by
+ * the Kafka commands.
+ */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "newswire/version.h"
+
+extern char **environ;
+
+static void usage(FILE *fp)
+{
+    fputs("Usage: newswire COMMAND [OPTIONS]\n"
+          "\n"
+          "Turns raw news articles from Kafka into versioned, enriched IPTC ninjs records.\n"
+          "\n"
+          "Commands:\n"
+          "  parse   parse article files offline and print one ninjs record per input\n"
+          "  run     the stream processor: consume, dedupe, produce (see run --help)\n"
+          "  demo    run the pipeline on bundled samples in an embedded Kafka cluster\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help      this help (COMMAND --help for a command's options)\n"
+          "  -V, --version   print the version and the library versions\n",
+          fp);
+}
+
+void nw_cli_print_version(void)
+{
+    printf("newswire %s (librdkafka %s, jansson %s, %s)\n", NW_VERSION_STRING,
+           rd_kafka_version_str(), jansson_version_str(), curl_version());
+}
+
+int nw_cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return NW_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return NW_EXIT_OK;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        nw_cli_print_version();
+        return NW_EXIT_OK;
+    }
+    if (!strcmp(cmd, "parse"))
+        return nw_cmd_parse(argc - 1, argv + 1);
+    if (!strcmp(cmd, "run"))
+        return nw_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "demo"))
+        return nw_cmd_demo(argc - 1, argv + 1);
+    fprintf(stderr, "newswire: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return NW_EXIT_USAGE;
+}
+
+int nw_cli_config_add_x(nw_cli_config_t *cc, const char *kv)
+{
+    const char **xs = realloc(cc->xs, (size_t)(cc->n_xs + 1) * sizeof(*xs));
+    if (!xs)
+        return NW_ERR_NOMEM;
+    xs[cc->n_xs++] = kv;
+    cc->xs = xs;
+    return 0;
+}
+
+void nw_cli_config_clear(nw_cli_config_t *cc)
+{
+    free(cc->xs);
+    memset(cc, 0, sizeof(*cc));
+}
+
+nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc)
+{
+    nw_error_t err = {0};
+    nw_config_t *cfg = nw_config_new();
+    if (!cfg) {
+        fprintf(stderr, "newswire: out of memory\n");
+        return NULL;
+    }
+    if (cc->file && nw_config_load_file(cfg, cc->file, &err) < 0)
+        goto fail;
+    if (nw_config_load_env(cfg, environ, &err) < 0)
+        goto fail;
+    if (cc->brokers && nw_config_set(cfg, "kafka.bootstrap.servers", cc->brokers, "-b", &err) < 0)
+        goto fail;
+    for (int i = 0; i < cc->n_xs; i++) {
+        const char *eq = strchr(cc->xs[i], '=');
+        if (!eq) {
+            nw_error_set(&err, NW_ERR_INVALID, "-X %s: expected key=value", cc->xs[i]);
+            goto fail;
+        }
+        char key[NW_CONFIG_KEY_MAX + 1];
+        size_t n = (size_t)(eq - cc->xs[i]);
+        if (n > NW_CONFIG_KEY_MAX)
+            n = NW_CONFIG_KEY_MAX;
+        memcpy(key, cc->xs[i], n);
+        key[n] = '\0';
+        if (nw_config_set(cfg, key, eq + 1, "-X", &err) < 0)
+            goto fail;
+    }
+    return cfg;
+fail:
+    fprintf(stderr, "newswire: %s\n", err.msg);
+    nw_config_free(cfg);
+    return NULL;
+}

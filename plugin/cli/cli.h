@@ -1,0 +1,52 @@
+/*
+ * The command line: `newswire <command> [options]`. Each command is a
+ * function returning the process's exit status (sysexits.h values), so only
+ * main() exits and every command can be driven from tests.
+ */
+#ifndef NW_CLI_H
+#define NW_CLI_H
+
+#include <stdbool.h>
+
+#include "config/config.h"
+
+enum {
+    NW_EXIT_OK = 0,
+    NW_EXIT_FAILURE = 1,
+    NW_EXIT_USAGE = 64,    /* bad command line, bad range */
+    NW_EXIT_DATAERR = 65,  /* some input was rejected */
+    NW_EXIT_NOINPUT = 66,  /* an input file could not be opened */
+    NW_EXIT_SOFTWARE = 70, /* internal error */
+    NW_EXIT_IOERR = 74,
+    NW_EXIT_CONFIG = 78, /* invalid configuration */
+};
+
+int nw_cli_main(int argc, char **argv);
+
+int nw_cmd_parse(int argc, char **argv);
+int nw_cmd_run(int argc, char **argv);
+int nw_cmd_demo(int argc, char **argv);
+
+/* Options every Kafka command shares, gathered before the configuration is
+ * built so that precedence is file < environment < -b/-X whatever the order
+ * on the command line. */
+typedef struct nw_cli_config {
+    const char *file; /* -c */
+    const char **xs;  /* -X key=value, in order */
+    int n_xs;
+    const char *brokers; /* -b */
+} nw_cli_config_t;
+
+/* Records -X key=value; returns 0 or NW_ERR_NOMEM. */
+int nw_cli_config_add_x(nw_cli_config_t *cc, const char *kv);
+void nw_cli_config_clear(nw_cli_config_t *cc);
+
+/* Builds the configuration: defaults, then the file, the NEWSWIRE_*
+ * environment, -b, then each -X. On error prints "newswire: <detail>" and
+ * returns NULL. */
+nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc);
+
+/* "newswire 0.1.0 (librdkafka 2.0.2, jansson 2.14, libcurl 7.88.1)". */
+void nw_cli_print_version(void);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * nw_buf: a growable byte buffer, always NUL-terminated, for building text.
+ *
+ * The buffer owns its memory; nw_buf_steal() hands it to the caller. A failed
+ * allocation sets a sticky `oom` flag instead of returning an error from every
+ * append, so builders check once at the end (nw_buf_ok()).
+ */
+#ifndef NW_BUF_H
+#define NW_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct nw_buf {
+    char *data; /* NUL-terminated when len > 0 or after any append */
+    size_t len;
+    size_t cap;
+    bool oom;
+} nw_buf_t;
+
+#define NW_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
+
+void nw_buf_append(nw_buf_t *b, const char *s, size_t n);
+void nw_buf_puts(nw_buf_t *b, const char *s);
+void nw_buf_putc(nw_buf_t *b, char c);
+void nw_buf_printf(nw_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nw_buf_reset(nw_buf_t *b);
+/* Returns the text (never NULL unless oom: "" is allocated for an empty buffer)
+ * and leaves the buffer empty. The caller frees the result. */
+char *nw_buf_steal(nw_buf_t *b);
+void nw_buf_free(nw_buf_t *b);
+static inline bool nw_buf_ok(const nw_buf_t *b)
+{
+    return !b->oom;
+}
+static inline const char *nw_buf_str(const nw_buf_t *b)
+{
+    return b->data ? b->data : "";
+}
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Hashes: SHA-256 (through OpenSSL, for content hashes that downstream
+ * systems may recompute), 64-bit FNV-1a (fast, for shingles and ids), and the
+ * simhash fingerprint used to spot near-duplicate articles.
+ */
+#ifndef NW_HASH_H
+#define NW_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void nw_sha256(const void *data, size_t len, uint8_t out[32]);
+uint64_t nw_fnv1a64(const void *data, size_t len);
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void nw_hex(const uint8_t *bytes, size_t n, char *out);
+
+/*
+ * Simhash over word 3-shingles of a text: words are maximal runs of letters
+ * and digits (any script), compared case-insensitively for ASCII. Texts with
+ * fewer than three words hash their words singly. Returns 0 for no words.
+ */
+uint64_t nw_simhash(const char *text, size_t len);
+
+static inline int nw_hamming64(uint64_t a, uint64_t b)
+{
+    return __builtin_popcountll(a ^ b);
+}
+
+#endif

@@ -1,0 +1,148 @@
+/* UTF-8 decoding, repair and whitespace normalisation (see utf8.h). */
+#include "core/utf8.h"
+
+size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0)
+        return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+void nw_utf8_encode(nw_buf_t *out, uint32_t cp)
+{
+    char b[4];
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        nw_buf_append(out, b, 1);
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        nw_buf_append(out, b, 2);
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        nw_buf_append(out, b, 3);
+    } else {
+        b[0] = (char)(0xF0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        nw_buf_append(out, b, 4);
+    }
+}
+
+size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t replaced = 0, i = 0, run = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = nw_utf8_decode(p + i, len - i, &cp);
+        if (n == 0) {
+            nw_buf_append(out, s + run, i - run);
+            nw_utf8_encode(out, 0xFFFD);
+            replaced++;
+            run = ++i;
+            continue;
+        }
+        if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+            nw_buf_append(out, s + run, i - run);
+            run = ++i;
+            continue;
+        }
+        i += n;
+    }
+    nw_buf_append(out, s + run, i - run);
+    return replaced;
+}
+
+bool nw_utf8_looks_binary(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t invalid = 0, i = 0;
+    while (i < len) {
+        uint32_t cp;
+        if (p[i] == 0)
+            return true;
+        size_t n = nw_utf8_decode(p + i, len - i, &cp);
+        if (n == 0) {
+            invalid++;
+            i++;
+        } else {
+            i += n;
+        }
+    }
+    return invalid * 10 > len;
+}
+
+size_t nw_utf8_space(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (len == 0)
+        return 0;
+    if (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n' || p[0] == '\f' || p[0] == '\v')
+        return 1;
+    if (p[0] < 0x80)
+        return 0;
+    uint32_t cp;
+    size_t n = nw_utf8_decode(p, len, &cp);
+    if (n == 0)
+        return 0;
+    if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+        cp == 0x3000 || cp == 0xFEFF)
+        return n;
+    return 0;
+}
+
+void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
+{
+    size_t i = 0;
+    bool pending_space = false, any = false;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (n) {
+            pending_space = any;
+            i += n;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j++;
+        if (pending_space)
+            nw_buf_putc(out, ' ');
+        pending_space = false;
+        nw_buf_append(out, s + i, j - i);
+        any = true;
+        i = j;
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * UTF-8 checks and repair, and the whitespace rules shared by the parsers.
+ *
+ * Records are JSON, and JSON must be valid UTF-8, so every text that reaches
+ * an article passes through nw_utf8_sanitize(): each byte that does not start
+ * a valid, shortest-form, non-surrogate sequence becomes U+FFFD.
+ */
+#ifndef NW_UTF8_H
+#define NW_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+/* Length of the valid UTF-8 sequence at s[0..len), or 0 if invalid. On
+ * success *cp receives the code point. */
+size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
+/* Appends the UTF-8 encoding of cp (U+FFFD for invalid code points). */
+void nw_utf8_encode(nw_buf_t *out, uint32_t cp);
+
+/* Appends s with invalid bytes replaced; returns how many were replaced. C0
+ * control characters other than tab, LF and CR are dropped. */
+size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out);
+
+/* True when the bytes look like binary data rather than text: a NUL byte, or
+ * more than a tenth of the bytes not valid UTF-8. */
+bool nw_utf8_looks_binary(const char *s, size_t len);
+
+/* Whitespace as the parsers see it: ASCII space and tab, NBSP, the Unicode
+ * spaces U+2000..U+200A, U+202F, U+205F, U+3000, and zero-width U+200B and
+ * U+FEFF. Returns the sequence length at s, or 0. */
+size_t nw_utf8_space(const char *s, size_t len);
+
+/* Appends s with whitespace runs collapsed to one ASCII space and the ends
+ * trimmed (s must already be valid UTF-8). */
+void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * Builds the ninjs 2.2 record of an article version (see ninjs.h).
+ *
+ * Keys are added in one fixed order and no value depends on the clock, so the
+ * same input gives the same bytes. Counts follow ninjs: wordcount is the
+ * number of whitespace-separated words, charcount the number of Unicode
+ * characters of the body text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/utf8.h"
+#include "encode/ninjs.h"
+#include "parse/timestamp.h"
+
+/* Reading speed for reading_time_s, words per minute (a common news figure). */
+#define NW_READING_WPM 230
+
+static size_t count_words(const char *s)
+{
+    size_t words = 0;
+    bool in_word = false;
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (n) {
+            in_word = false;
+            i += n;
+            continue;
+        }
+        if (!in_word)
+            words++;
+        in_word = true;
+        i++;
+    }
+    return words;
+}
+
+static size_t count_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The id inside a URN: unreserved and sub-delimiter characters as they are,
+ * everything else percent-encoded, so any key yields a valid uri. */
+static char *article_urn(const char *id)
+{
+    static const char ok[] = "-._~:/@!$&'()*+,;=";
+    nw_buf_t b = NW_BUF_INIT;
+    nw_buf_puts(&b, "urn:newswire:article:");
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr(ok, *p))
+            nw_buf_putc(&b, (char)*p);
+        else
+            nw_buf_printf(&b, "%%%02X", *p);
+    }
+    return nw_buf_steal(&b);
+}
+
+static int set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value ? json_object_set_new(obj, key, value) : -1;
+}
+
+static json_t *role_value(const char *role, const char *value)
+{
+    json_t *o = json_object();
+    if (o && (set_new(o, "role", json_string(role)) < 0 ||
+              set_new(o, "value", json_string(value)) < 0)) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *one_item_array(json_t *item)
+{
+    json_t *a = item ? json_array() : NULL;
+    if (a && json_array_append_new(a, item) == 0)
+        return a;
+    json_decref(a);
+    if (!a)
+        json_decref(item);
+    return NULL;
+}
+
+/* Key text for JSON: the bytes when they are UTF-8, else their hex. */
+static json_t *key_value(const char *key, size_t len)
+{
+    nw_buf_t b = NW_BUF_INIT;
+    size_t bad = nw_utf8_sanitize(key, len, &b);
+    json_t *v;
+    if (bad || b.len != len) {
+        char *hex = malloc(2 * len + 1);
+        v = NULL;
+        if (hex) {
+            nw_hex((const uint8_t *)key, len, hex);
+            v = json_string(hex);
+            free(hex);
+        }
+    } else {
+        v = json_stringn(nw_buf_str(&b), b.len);
+    }
+    nw_buf_free(&b);
+    return v;
+}
+
+static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
+{
+    json_t *o = json_object();
+    int rc = 0;
+    if (!o)
+        return NULL;
+    if (s->topic) {
+        rc |= set_new(o, "topic", json_string(s->topic));
+        rc |= set_new(o, "partition", json_integer(s->partition));
+        rc |= set_new(o, "offset", json_integer(s->offset));
+        if (s->key)
+            rc |= set_new(o, "key", key_value(s->key, s->key_len));
+    } else {
+        rc |= set_new(o, "file", json_string(s->file ? s->file : "-"));
+    }
+    rc |= set_new(o, "format", json_string(nw_format_name(a->format)));
+    if (a->format == NW_FORMAT_JSON)
+        rc |= set_new(o, "content_format", json_string(nw_format_name(a->inner_format)));
+    if (a->source)
+        rc |= set_new(o, "name", json_string(a->source));
+    if (a->url)
+        rc |= set_new(o, "url", json_string(a->url));
+    if (a->fetched_at)
+        rc |= set_new(o, "fetched_at", json_string(a->fetched_at));
+    if (a->provenance_json)
+        rc |= set_new(o, "provenance", json_loads(a->provenance_json, 0, NULL));
+    if (rc) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m, size_t words)
+{
+    json_t *ext = json_object();
+    json_t *credits = json_array();
+    uint8_t digest[32];
+    char hex[65], sim[17];
+    int rc = 0;
+    if (!ext || !credits)
+        goto fail;
+    nw_article_content_hash(a, digest);
+    nw_hex(digest, 32, hex);
+    uint64_t s = nw_article_simhash(a);
+    for (int i = 0; i < 8; i++)
+        digest[i] = (uint8_t)(s >> (56 - 8 * i));
+    nw_hex(digest, 8, sim);
+    for (size_t i = 0; i < a->n_image_credits; i++)
+        rc |= json_array_append_new(credits, json_string(a->image_credits[i]));
+    rc |= set_new(ext, "article_id", json_string(m->article_id));
+    rc |= set_new(ext, "source", build_source(a, &m->source));
+    rc |= set_new(ext, "content_hash", json_sprintf("sha256:%s", hex));
+    rc |= set_new(ext, "simhash", json_string(sim));
+    rc |= json_object_set_new(ext, "image_credits", credits);
+    credits = NULL;
+    rc |= set_new(ext, "reading_time_s",
+                  json_integer((json_int_t)((words * 60 + NW_READING_WPM - 1) / NW_READING_WPM)));
+    if (rc)
+        goto fail;
+    return ext;
+fail:
+    json_decref(credits);
+    json_decref(ext);
+    return NULL;
+}
+
+json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
+{
+    json_t *r = json_object();
+    char *urn = article_urn(m->article_id);
+    char *body = nw_article_body(a);
+    char first[21], version_time[21], version[16];
+    int rc = 0;
+    if (!r || !urn || !body)
+        goto fail;
+    nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
+    nw_timestamp_format(nw_article_version_time(a), version_time);
+    snprintf(version, sizeof(version), "%u", m->version);
+    size_t words = count_words(body);
+
+    rc |= set_new(r, "uri", json_string(urn));
+    rc |= set_new(r, "type", json_string("text"));
+    rc |= set_new(r, "representationtype", json_string("full"));
+    rc |= set_new(r, "version", json_string(version));
+    rc |= set_new(r, "firstcreated", json_string(first));
+    rc |= set_new(r, "versioncreated", json_string(version_time));
+    rc |= set_new(r, "headlines", one_item_array(role_value("main", a->headline)));
+    if (a->standfirst)
+        rc |= set_new(r, "descriptions", one_item_array(role_value("summary", a->standfirst)));
+    json_t *b = role_value("text", body);
+    if (b) {
+        rc |= set_new(b, "contenttype", json_string("text/plain"));
+        rc |= set_new(b, "wordcount", json_integer((json_int_t)words));
+        rc |= set_new(b, "charcount", json_integer((json_int_t)count_chars(body)));
+    }
+    rc |= set_new(r, "bodies", one_item_array(b));
+    if (a->byline)
+        rc |= set_new(r, "by", json_string(a->byline));
+    if (!m->plain_ninjs)
+        rc |= set_new(r, "newswire", build_extension(a, m, words));
+    if (rc)
+        goto fail;
+    free(urn);
+    free(body);
+    return r;
+fail:
+    free(urn);
+    free(body);
+    json_decref(r);
+    return NULL;
+}
+
+char *nw_ninjs_dump(const json_t *record, bool pretty)
+{
+    return json_dumps(record, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+}

@@ -1,0 +1,116 @@
+/* librdkafka configurations per role (see kconf.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "kafka/kconf.h"
+
+typedef struct kv {
+    const char *key, *value;
+} kv_t;
+
+static int set_all(rd_kafka_conf_t *conf, const kv_t *kvs, size_t n, nw_error_t *err)
+{
+    char errstr[512];
+    for (size_t i = 0; i < n; i++) {
+        if (!kvs[i].value)
+            continue;
+        if (rd_kafka_conf_set(conf, kvs[i].key, kvs[i].value, errstr, sizeof(errstr)) !=
+            RD_KAFKA_CONF_OK)
+            return nw_error_set(err, NW_ERR_INVALID, "librdkafka property %s: %s", kvs[i].key,
+                                errstr);
+    }
+    return 0;
+}
+
+static void error_cb(rd_kafka_t *rk, int code, const char *reason, void *opaque)
+{
+    /* Most errors are transient (broker down, reconnecting): librdkafka retries
+     * by itself. Fatal ones are picked up by the runner via rd_kafka_fatal_error. */
+    nw_log(code == RD_KAFKA_RESP_ERR__FATAL ? NW_LOG_ERROR : NW_LOG_WARN, "kafka_error", "%s: %s",
+           rd_kafka_err2name((rd_kafka_resp_err_t)code), reason);
+}
+
+int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *transactional_id,
+                 rd_kafka_conf_t **out, nw_error_t *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    int rc;
+    *out = NULL;
+    if (!conf)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    const kv_t defaults[] = {
+        {"client.id", "newswire"},
+        {"log.connection.close", "false"},
+        /* Java clients' partitioner, so keyed records land where a Kafka
+         * Streams or Java consumer of the output topic expects them. */
+        {"partitioner",
+         role == NW_KAFKA_PRODUCER || role == NW_KAFKA_TXN_PRODUCER ? "murmur2_random" : NULL},
+        {"linger.ms", role == NW_KAFKA_PRODUCER || role == NW_KAFKA_TXN_PRODUCER ? "5" : NULL},
+        {"auto.offset.reset", role == NW_KAFKA_CONSUMER ? "earliest" : NULL},
+    };
+    if ((rc = set_all(conf, defaults, sizeof(defaults) / sizeof(defaults[0]), err)) < 0 ||
+        (rc = nw_config_apply_kafka(cfg, conf, err)) < 0)
+        goto fail;
+
+    const char *group = nw_config_get(cfg, "group.id");
+    const char *instance = nw_config_get(cfg, "group.instance.id");
+    const kv_t forced_consumer[] = {
+        {"group.id", group},
+        {"group.instance.id", instance && instance[0] ? instance : NULL},
+        {"partition.assignment.strategy", "cooperative-sticky"},
+        /* Offsets are committed by newswire only once their records are safe. */
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"enable.partition.eof", "true"},
+        {"isolation.level", "read_committed"},
+    };
+    const kv_t forced_restore[] = {
+        {"enable.auto.commit", "false"},   {"enable.auto.offset.store", "false"},
+        {"enable.partition.eof", "true"},  {"isolation.level", "read_committed"},
+        {"auto.offset.reset", "earliest"},
+    };
+    const kv_t forced_producer[] = {
+        {"enable.idempotence", "true"},
+        {"acks", "all"},
+    };
+    const kv_t forced_txn[] = {
+        {"enable.idempotence", "true"},
+        {"acks", "all"},
+        {"transactional.id", transactional_id},
+    };
+    switch (role) {
+    case NW_KAFKA_CONSUMER:
+        rc = set_all(conf, forced_consumer, 7, err);
+        break;
+    case NW_KAFKA_RESTORE:
+        rc = set_all(conf, forced_restore, 5, err);
+        break;
+    case NW_KAFKA_PRODUCER:
+        rc = set_all(conf, forced_producer, 2, err);
+        break;
+    case NW_KAFKA_TXN_PRODUCER:
+        rc = set_all(conf, forced_txn, 3, err);
+        break;
+    }
+    if (rc < 0)
+        goto fail;
+    rd_kafka_conf_set_log_cb(conf, nw_log_rdkafka);
+    rd_kafka_conf_set_error_cb(conf, error_cb);
+    *out = conf;
+    return 0;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return rc;
+}
+
+rd_kafka_t *nw_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, nw_error_t *err)
+{
+    char errstr[512];
+    rd_kafka_t *rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
+    if (!rk) {
+        rd_kafka_conf_destroy(conf); /* not taken on failure */
+        nw_error_set(err, NW_ERR_KAFKA, "cannot create Kafka client: %s", errstr);
+    }
+    return rk;
+}

@@ -1,0 +1,31 @@
+/*
+ * librdkafka client configurations for each role newswire plays.
+ *
+ * Order matters: newswire's defaults first, then the user's kafka.*
+ * properties (so a user may tune anything), then the few settings the
+ * delivery guarantees depend on, which are forced (a user who sets
+ * enable.auto.commit=true would otherwise silently lose at-least-once).
+ */
+#ifndef NW_KCONF_H
+#define NW_KCONF_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "config/config.h"
+
+typedef enum nw_kafka_role {
+    NW_KAFKA_CONSUMER,     /* the group member reading input.topics */
+    NW_KAFKA_PRODUCER,     /* idempotent producer (at_least_once) */
+    NW_KAFKA_TXN_PRODUCER, /* transactional producer (exactly_once) */
+    NW_KAFKA_RESTORE,      /* group-less consumer reading the state topic */
+} nw_kafka_role_t;
+
+/* Builds a configuration for role; *out is owned by the caller until handed
+ * to rd_kafka_new(). transactional_id is used by NW_KAFKA_TXN_PRODUCER only. */
+int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *transactional_id,
+                 rd_kafka_conf_t **out, nw_error_t *err);
+
+/* rd_kafka_new() with the error turned into an nw_error_t. Takes conf. */
+rd_kafka_t *nw_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, nw_error_t *err);
+
+#endif

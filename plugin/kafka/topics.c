@@ -1,0 +1,167 @@
+/* Topic checks and creation (see topics.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "kafka/topics.h"
+
+int nw_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms, nw_error_t *err)
+{
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms);
+    if (e)
+        return nw_error_set(err, NW_ERR_KAFKA, "cannot read cluster metadata: %s",
+                            rd_kafka_err2str(e));
+    int n = 0;
+    for (int i = 0; i < md->topic_cnt; i++) {
+        const struct rd_kafka_metadata_topic *t = &md->topics[i];
+        if (strcmp(t->topic, topic) == 0 && t->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            n = t->partition_cnt;
+    }
+    rd_kafka_metadata_destroy(md);
+    return n;
+}
+
+int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const char *const *configs,
+                    int timeout_ms, nw_error_t *err)
+{
+    char errstr[512];
+    int rc = 0;
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, partitions, -1, errstr, sizeof(errstr));
+    if (!nt)
+        return nw_error_set(err, NW_ERR_INVALID, "topic %s: %s", topic, errstr);
+    for (size_t i = 0; configs && configs[i]; i++) {
+        const char *eq = strchr(configs[i], '=');
+        char name[256];
+        size_t n = eq ? (size_t)(eq - configs[i]) : 0;
+        if (!eq || n >= sizeof(name))
+            continue;
+        memcpy(name, configs[i], n);
+        name[n] = '\0';
+        rd_kafka_NewTopic_set_config(nt, name, eq + 1);
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, errstr, sizeof(errstr));
+    rd_kafka_CreateTopics(rk, &nt, 1, opts, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 5000);
+    if (!ev) {
+        rc = nw_error_set(err, NW_ERR_KAFKA, "creating topic %s timed out", topic);
+    } else if (rd_kafka_event_error(ev)) {
+        rc = nw_error_set(err, NW_ERR_KAFKA, "creating topic %s: %s", topic,
+                          rd_kafka_event_error_string(ev));
+    } else {
+        size_t cnt;
+        const rd_kafka_topic_result_t **res =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
+        for (size_t i = 0; i < cnt; i++) {
+            rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
+            if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
+                rc = nw_error_set(err, NW_ERR_KAFKA, "creating topic %s: %s", topic,
+                                  rd_kafka_topic_result_error_string(res[i]));
+        }
+    }
+    if (ev)
+        rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_NewTopic_destroy(nt);
+    if (rc == 0)
+        nw_log(NW_LOG_INFO, "topic_created", "%s with %d partitions", topic, partitions);
+    return rc;
+}
+
+/* Metadata, retried while the cluster is unreachable. */
+static int partitions_waiting(rd_kafka_t *rk, const char *topic, volatile sig_atomic_t *stop,
+                              nw_error_t *err)
+{
+    bool warned = false;
+    for (;;) {
+        int n = nw_topic_partitions(rk, topic, 5000, err);
+        if (n >= 0)
+            return n;
+        if (*stop)
+            return nw_error_set(err, NW_ERR_FATAL, "stopped while waiting for the cluster");
+        if (!warned)
+            nw_log(NW_LOG_WARN, "waiting_for_cluster", "%s; retrying", err->msg);
+        warned = true;
+    }
+}
+
+static int ensure_one(rd_kafka_t *rk, const char *topic, int partitions, const char *const *configs,
+                      bool exact, volatile sig_atomic_t *stop, nw_error_t *err)
+{
+    int n = partitions_waiting(rk, topic, stop, err);
+    if (n < 0)
+        return n;
+    if (n == 0) {
+        int rc = nw_topic_create(rk, topic, partitions, configs, 30000, err);
+        if (rc < 0)
+            return rc;
+        /* Wait until the new topic shows in metadata with its partitions. */
+        for (int i = 0; i < 100 && !*stop; i++) {
+            n = partitions_waiting(rk, topic, stop, err);
+            if (n != 0)
+                break;
+        }
+        if (n <= 0)
+            return n < 0 ? n : nw_error_set(err, NW_ERR_KAFKA, "topic %s did not appear", topic);
+    }
+    if (exact && n != partitions)
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "state topic %s has %d partitions but the input has %d: each input "
+                            "partition needs its own state partition (recreate it or set "
+                            "state.topic to a new name)",
+                            topic, n, partitions);
+    return 0;
+}
+
+int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, volatile sig_atomic_t *stop,
+                     int *input_partitions, nw_error_t *err)
+{
+    char **inputs = NULL;
+    size_t n_inputs = nw_config_get_list(cfg, "input.topics", &inputs);
+    int max = 0, rc = 0;
+    if (!inputs || n_inputs == 0) {
+        nw_config_list_free(inputs);
+        return nw_error_set(err, NW_ERR_INVALID, "input.topics is empty");
+    }
+    for (size_t i = 0; i < n_inputs; i++) {
+        int n = partitions_waiting(rk, inputs[i], stop, err);
+        if (n < 0) {
+            rc = n;
+            goto out;
+        }
+        /* A missing input topic is waited for, as a Kafka consumer would:
+         * deployments often start the processor before the producers. */
+        for (int64_t waited = 0; n == 0; waited++) {
+            if (*stop) {
+                rc = nw_error_set(err, NW_ERR_FATAL, "stopped while waiting for input topic %s",
+                                  inputs[i]);
+                goto out;
+            }
+            if (waited % 30 == 0)
+                nw_log(NW_LOG_WARN, "waiting_for_topic", "input topic %s does not exist yet",
+                       inputs[i]);
+            usleep(1000 * 1000);
+            if ((n = partitions_waiting(rk, inputs[i], stop, err)) < 0) {
+                rc = n;
+                goto out;
+            }
+        }
+        if (n > max)
+            max = n;
+    }
+    static const char *const compact[] = {"cleanup.policy=compact", NULL};
+    if ((rc = ensure_one(rk, nw_config_get(cfg, "state.topic"), max, compact, true, stop, err)) <
+            0 ||
+        (rc = ensure_one(rk, nw_config_get(cfg, "output.topic"), max, NULL, false, stop, err)) <
+            0 ||
+        (rc = ensure_one(rk, nw_config_get(cfg, "dlq.topic"), max, NULL, false, stop, err)) < 0)
+        goto out;
+    *input_partitions = max;
+out:
+    nw_config_list_free(inputs);
+    return rc;
+}

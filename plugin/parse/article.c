@@ -1,0 +1,240 @@
+/*
+ * nw_article_parse(): the parser's entry point, and the article model's
+ * helpers (body text, version time, hashes).
+ *
+ * Order of checks, each a stable reject code: size (too-large) before any
+ * work, emptiness (empty), format detection, envelope decoding
+ * (bad-envelope), HTML reduction, the binary test (binary), then the text
+ * reader (not-an-article, no-timestamp, bad-timestamp).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/utf8.h"
+#include "parse/html.h"
+#include "parse/parse.h"
+
+static const nw_zone_table_t *default_zones(void)
+{
+    /* Built once; read-only afterwards, so sharing it between threads is safe. */
+    static nw_zone_table_t *table;
+    static int once;
+    if (!__atomic_load_n(&once, __ATOMIC_ACQUIRE)) {
+        nw_zone_table_t *t = nw_zone_table_new();
+        nw_zone_table_t *expected = NULL;
+        if (t && !__atomic_compare_exchange_n(&table, &expected, t, false, __ATOMIC_ACQ_REL,
+                                              __ATOMIC_ACQUIRE))
+            nw_zone_table_free(t);
+        __atomic_store_n(&once, 1, __ATOMIC_RELEASE);
+    }
+    return __atomic_load_n(&table, __ATOMIC_ACQUIRE);
+}
+
+static bool all_space(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+static nw_format_t detect(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (!n)
+            break;
+        i += n;
+    }
+    if (i < len && s[i] == '{')
+        return NW_FORMAT_JSON;
+    if (i < len && s[i] == '<')
+        return NW_FORMAT_HTML;
+    return NW_FORMAT_TEXT;
+}
+
+/* Text or HTML, already free of envelope: check, repair, reduce and read. */
+static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zone_table_t *zones,
+                      nw_article_t *a, nw_error_t *err)
+{
+    char *html_text = NULL;
+    nw_buf_t clean = NW_BUF_INIT;
+    int rc;
+    if (nw_utf8_looks_binary(data, len))
+        return nw_error_reject(err, NW_REJECT_BINARY,
+                               "binary data, not text (NUL bytes or mostly invalid UTF-8)");
+    nw_utf8_sanitize(data, len, &clean);
+    if (!nw_buf_ok(&clean)) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (fmt == NW_FORMAT_HTML) {
+        size_t n;
+        if ((rc = nw_html_to_text(nw_buf_str(&clean), clean.len, &html_text, &n, err)) < 0)
+            goto out;
+        rc = nw_text_parse(html_text, n, zones, a, err);
+    } else {
+        rc = nw_text_parse(nw_buf_str(&clean), clean.len, zones, a, err);
+    }
+out:
+    free(html_text);
+    nw_buf_free(&clean);
+    return rc;
+}
+
+int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, nw_article_t *out,
+                     nw_error_t *err)
+{
+    nw_parse_opts_t defaults = {0};
+    if (!opts)
+        opts = &defaults;
+    size_t max = opts->max_bytes ? opts->max_bytes : NW_DEFAULT_MAX_MESSAGE_BYTES;
+    memset(out, 0, sizeof(*out));
+    if (len > max)
+        return nw_error_reject(err, NW_REJECT_TOO_LARGE,
+                               "message of %zu bytes exceeds the maximum of %zu bytes", len, max);
+    if (!data || len == 0 || all_space(data, len))
+        return nw_error_reject(err, NW_REJECT_EMPTY, "empty message");
+
+    nw_format_t fmt = opts->format == NW_FORMAT_AUTO ? detect(data, len) : opts->format;
+    out->format = fmt;
+    out->inner_format = fmt;
+    int rc;
+    if (fmt == NW_FORMAT_JSON) {
+        char *text = NULL;
+        size_t text_len = 0;
+        if ((rc = nw_envelope_decode(data, len, out, &text, &text_len, err)) < 0)
+            goto fail;
+        if (!out->source && opts->source && !(out->source = strdup(opts->source))) {
+            free(text);
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        const nw_zone_table_t *zones =
+            opts->zones ? opts->zones(out->source, opts->zones_opaque) : NULL;
+        if (all_space(text, text_len))
+            rc = nw_error_reject(err, NW_REJECT_EMPTY, "the envelope's article text is empty");
+        else
+            rc = parse_body(text, text_len, out->inner_format, zones ? zones : default_zones(), out,
+                            err);
+        free(text);
+    } else {
+        if (opts->source && !(out->source = strdup(opts->source))) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        const nw_zone_table_t *zones =
+            opts->zones ? opts->zones(out->source, opts->zones_opaque) : NULL;
+        rc = parse_body(data, len, fmt, zones ? zones : default_zones(), out, err);
+    }
+    if (rc == 0)
+        return 0;
+fail:
+    nw_article_clear(out);
+    return rc;
+}
+
+void nw_article_clear(nw_article_t *a)
+{
+    if (!a)
+        return;
+    free(a->headline);
+    free(a->standfirst);
+    free(a->byline);
+    for (size_t i = 0; i < a->n_image_credits; i++)
+        free(a->image_credits[i]);
+    free(a->image_credits);
+    for (size_t i = 0; i < a->n_paragraphs; i++)
+        free(a->paragraphs[i].text);
+    free(a->paragraphs);
+    free(a->url);
+    free(a->source);
+    free(a->fetched_at);
+    free(a->provenance_json);
+    memset(a, 0, sizeof(*a));
+}
+
+char *nw_article_body(const nw_article_t *a)
+{
+    nw_buf_t b = NW_BUF_INIT;
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        if (i)
+            nw_buf_puts(&b, "\n\n");
+        nw_buf_puts(&b, a->paragraphs[i].text);
+    }
+    return nw_buf_steal(&b);
+}
+
+int64_t nw_article_version_time(const nw_article_t *a)
+{
+    return a->has_updated ? a->updated : a->published;
+}
+
+/* Headline, standfirst and paragraphs as one run of words separated by single
+ * spaces: the text both hashes see, so layout never changes them. */
+static void hash_text(const nw_article_t *a, nw_buf_t *b)
+{
+    nw_buf_puts(b, a->headline ? a->headline : "");
+    nw_buf_putc(b, ' ');
+    nw_buf_puts(b, a->standfirst ? a->standfirst : "");
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        nw_buf_putc(b, ' ');
+        nw_buf_puts(b, a->paragraphs[i].text);
+    }
+}
+
+void nw_article_content_hash(const nw_article_t *a, uint8_t out[32])
+{
+    nw_buf_t raw = NW_BUF_INIT, norm = NW_BUF_INIT;
+    hash_text(a, &raw);
+    nw_utf8_collapse(nw_buf_str(&raw), raw.len, &norm);
+    nw_sha256(nw_buf_str(&norm), norm.len, out);
+    nw_buf_free(&raw);
+    nw_buf_free(&norm);
+}
+
+uint64_t nw_article_simhash(const nw_article_t *a)
+{
+    nw_buf_t raw = NW_BUF_INIT;
+    hash_text(a, &raw);
+    uint64_t h = nw_simhash(nw_buf_str(&raw), raw.len);
+    nw_buf_free(&raw);
+    return h;
+}
+
+const char *nw_format_name(nw_format_t f)
+{
+    switch (f) {
+    case NW_FORMAT_TEXT:
+        return "text";
+    case NW_FORMAT_JSON:
+        return "json";
+    case NW_FORMAT_HTML:
+        return "html";
+    case NW_FORMAT_AUTO:
+        break;
+    }
+    return "auto";
+}
+
+int nw_format_from_name(const char *name, nw_format_t *out)
+{
+    static const nw_format_t all[] = {NW_FORMAT_AUTO, NW_FORMAT_TEXT, NW_FORMAT_JSON,
+                                      NW_FORMAT_HTML};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        if (strcmp(name, nw_format_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    }
+    return NW_ERR_INVALID;
+}

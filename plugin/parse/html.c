@@ -1,0 +1,531 @@
+/*
+ * nw_html_to_text(): an article page's HTML reduced to the plain-text layout
+ * the text reader understands (see html.h).
+ *
+ * One forward pass over the bytes, no tree. Text goes straight to the output
+ * through a writer that owes whitespace lazily: a space is written only
+ * between two pieces of text on the same line, and a block boundary only
+ * before the next text, so lines come out trimmed, blank lines never double
+ * up and empty blocks leave no trace. A small stack of open container
+ * elements is kept only to know when a dropped subtree (nav, aside, footer ...)
+ * ends, including when a missing close tag is implied by an ancestor's.
+ *
+ * Every search that can fail (for '>', a closing quote, "-->", a raw-text
+ * close tag) records where it failed, so hostile input such as a megabyte of
+ * "<a" or "<!--" is scanned a bounded number of times: the pass is linear.
+ * Tags are tokenised in html_tags.c, references decoded in html_entities.c.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "parse/html.h"
+#include "parse/html_internal.h"
+
+#define NW_HTML_STACK_MAX 256 /* deeper nesting is counted, not tracked */
+
+/* Text with whitespace owed rather than written (see the file comment). */
+typedef struct writer {
+    nw_buf_t *buf;
+    int pending_nl;  /* newlines owed before the next text: 1 after <br>, 2 between blocks */
+    bool pending_sp; /* whitespace seen since the last text on this line */
+} writer_t;
+
+typedef struct scanner {
+    const char *s;
+    size_t len;
+    nw_buf_t out;
+    writer_t w;
+    /* Open container elements; `dropped` counts the F_DROP ones among them. */
+    uint8_t stack[NW_HTML_STACK_MAX];
+    size_t depth, overflow, dropped;
+    size_t open[EL__COUNT];
+    /* Known failures of the tokeniser's searches and of "-->" and "]]>". */
+    nw_html_marks_t marks;
+    size_t no_comment_end_from, no_cdata_end_from;
+    /* The outermost open <form>, dropped retroactively (see push()). */
+    bool form_open, form_keep;
+    size_t form_index, form_start;
+    /* The first <h1> with text: the author line goes after it. */
+    bool in_h1, h1_text, h1_done;
+    size_t h1_end;
+    nw_buf_t published, modified, author;
+} scanner_t;
+
+static bool is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* ---- the writer ---- */
+
+static void put_text(writer_t *w, const char *b, size_t n)
+{
+    if (w->buf->len > 0) {
+        if (w->pending_nl)
+            nw_buf_append(w->buf, "\n\n", (size_t)w->pending_nl);
+        else if (w->pending_sp)
+            nw_buf_putc(w->buf, ' ');
+    }
+    w->pending_nl = 0;
+    w->pending_sp = false;
+    nw_buf_append(w->buf, b, n);
+}
+
+static void put_cp(writer_t *w, uint32_t cp)
+{
+    /* &nbsp; and &#10; are layout, not text: they collapse like spaces. */
+    if (cp == 0xA0 || (cp < 0x80 && nw_html_is_space((unsigned char)cp))) {
+        w->pending_sp = true;
+        return;
+    }
+    put_text(w, "", 0);
+    nw_html_utf8_append(w->buf, cp);
+}
+
+/* Writes s[0..n) as text; `decode` resolves character references (not in
+ * CDATA). A raw U+00A0 counts as whitespace, as &nbsp; does. */
+static void write_text(writer_t *w, const char *s, size_t n, bool decode)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (nw_html_is_space(c)) {
+            w->pending_sp = true;
+            i++;
+        } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            w->pending_sp = true;
+            i += 2;
+        } else if (c == '&' && decode) {
+            uint32_t cp;
+            size_t used = nw_html_ref_decode(s + i, n - i, &cp);
+            if (used) {
+                put_cp(w, cp);
+                i += used;
+            } else {
+                put_text(w, "&", 1);
+                i++;
+            }
+        } else {
+            size_t j = i + 1;
+            while (j < n && !nw_html_is_space((unsigned char)s[j]) && s[j] != '&' &&
+                   (unsigned char)s[j] != 0xC2)
+                j++;
+            put_text(w, s + i, j - i);
+            i = j;
+        }
+    }
+}
+
+static void block_break(scanner_t *st)
+{
+    st->w.pending_nl = 2;
+}
+
+static void line_break(scanner_t *st)
+{
+    if (st->w.pending_nl < 2)
+        st->w.pending_nl++;
+}
+
+static void end_h1(scanner_t *st)
+{
+    if (st->in_h1 && st->h1_text)
+        st->h1_done = true;
+    st->in_h1 = false;
+}
+
+/* ---- the open-element stack ---- */
+
+/* A <form> is dropped when it closes, not when it opens: some sites wrap the
+ * whole page in one form, so a form that turned out to hold the article (an
+ * <h1>, <article> or <main>) is kept and any other is cut from the output. */
+static void end_form(scanner_t *st, bool truncate)
+{
+    st->form_open = false;
+    if (!truncate || st->form_keep || st->out.len <= st->form_start)
+        return;
+    if (st->in_h1 || (st->h1_done && st->h1_end > st->form_start))
+        return;
+    st->out.len = st->form_start;
+    st->out.data[st->out.len] = '\0';
+    st->w.pending_nl = st->out.len ? 2 : 0;
+    st->w.pending_sp = false;
+}
+
+static void push(scanner_t *st, nw_html_el_t el)
+{
+    if (st->depth == NW_HTML_STACK_MAX) {
+        st->overflow++;
+        return;
+    }
+    if (el == EL_FORM && !st->form_open && st->dropped == 0) {
+        st->form_open = true;
+        st->form_keep = false;
+        st->form_index = st->depth;
+        st->form_start = st->out.len;
+    }
+    st->stack[st->depth++] = (uint8_t)el;
+    st->open[el]++;
+    if (nw_html_elements[el].flags & F_DROP)
+        st->dropped++;
+}
+
+/* Pops down to `depth` entries. `truncate` is false when the end of the
+ * document, not the page's markup, closes the elements. */
+static void pop_to(scanner_t *st, size_t depth, bool truncate)
+{
+    while (st->depth > depth) {
+        nw_html_el_t el = (nw_html_el_t)st->stack[--st->depth];
+        st->open[el]--;
+        if (nw_html_elements[el].flags & F_DROP)
+            st->dropped--;
+        if (st->form_open && st->depth == st->form_index)
+            end_form(st, truncate);
+    }
+}
+
+/* Closes the innermost open `el` and everything opened inside it. */
+static void close_element(scanner_t *st, nw_html_el_t el, bool truncate)
+{
+    if (!st->open[el])
+        return;
+    size_t i = st->depth;
+    while (i > 0 && st->stack[i - 1] != el)
+        i--;
+    pop_to(st, i - 1, truncate);
+}
+
+/* <main> never sits inside nav, aside, footer or a dialog: one of those still
+ * open when it starts lost its close tag, and must not swallow the article. */
+static void close_dropped(scanner_t *st)
+{
+    size_t i = 0;
+    while (i < st->depth && !(nw_html_elements[st->stack[i]].flags & F_DROP))
+        i++;
+    pop_to(st, i, true);
+}
+
+/* ---- markup ---- */
+
+/* Decodes an attribute value into dst: references resolved, whitespace
+ * collapsed and trimmed. */
+static void decode_value(const char *s, nw_html_span_t v, nw_buf_t *dst)
+{
+    writer_t w = {dst, 0, false};
+    write_text(&w, s + v.off, v.len, true);
+}
+
+static bool attr_is(const char *s, nw_html_span_t sp, const char *word)
+{
+    size_t n = strlen(word);
+    return sp.len == n && strncasecmp(s + sp.off, word, n) == 0;
+}
+
+/* <meta property|name="article:published_time|article:modified_time|author"
+ * content="...">; the first non-empty value of each wins. */
+static void take_meta(scanner_t *st, const nw_html_tag_t *t)
+{
+    const char *s = st->s;
+    nw_buf_t *target = NULL;
+    const nw_html_attr_t *content = NULL;
+    for (size_t i = 0; i < t->n_attrs; i++) {
+        const nw_html_attr_t *a = &t->attrs[i];
+        if (attr_is(s, a->name, "content")) {
+            content = a;
+        } else if (attr_is(s, a->name, "property") || attr_is(s, a->name, "name")) {
+            if (attr_is(s, a->value, "article:published_time"))
+                target = &st->published;
+            else if (attr_is(s, a->value, "article:modified_time"))
+                target = &st->modified;
+            else if (attr_is(s, a->value, "author"))
+                target = &st->author;
+        }
+    }
+    if (!target || !content || target->len > 0)
+        return;
+    decode_value(s, content->value, target);
+    /* Some sites put a profile URL in the author field; that is no byline. */
+    if (target == &st->author && target->len >= 4 && strncasecmp(target->data, "http", 4) == 0)
+        nw_buf_reset(target);
+}
+
+static void close_head(scanner_t *st)
+{
+    if (st->open[EL_HEAD])
+        close_element(st, EL_HEAD, true);
+}
+
+/* Text between markup, s[from..to). */
+static void text(scanner_t *st, size_t from, size_t to)
+{
+    if (st->open[EL_HEAD]) {
+        /* Visible text means the page forgot </head> (as browsers assume). */
+        size_t i = from;
+        while (i < to && nw_html_is_space((unsigned char)st->s[i]))
+            i++;
+        if (i < to)
+            close_head(st);
+    }
+    if (st->dropped)
+        return;
+    size_t before = st->out.len;
+    write_text(&st->w, st->s + from, to - from, true);
+    if (st->in_h1 && st->out.len != before) {
+        st->h1_text = true;
+        st->h1_end = st->out.len;
+    }
+}
+
+static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
+{
+    nw_html_el_t el = t->el;
+    unsigned f = nw_html_elements[el].flags;
+    if (el == EL_META) {
+        take_meta(st, t);
+        return t->end;
+    }
+    if (!(f & F_HEAD))
+        close_head(st);
+    if (f & F_RAW) {
+        if (t->self_closing)
+            return t->end;
+        size_t e = nw_html_raw_end(st->s, st->len, t->end, el, &st->marks);
+        if (e != NW_HTML_NO_MATCH)
+            return e;
+        /* Unterminated: code would only pollute the text, so it runs to the
+         * end; anything else (an <svg> icon, <noscript>) ends at the next tag. */
+        if (f & F_CODE)
+            return st->len;
+        const char *lt = memchr(st->s + t->end, '<', st->len - t->end);
+        return lt ? (size_t)(lt - st->s) : st->len;
+    }
+    if (el == EL_MAIN && st->dropped)
+        close_dropped(st);
+    if (st->dropped == 0) {
+        if (st->in_h1 && (f & F_H1STOP))
+            end_h1(st);
+        if (f & F_BLOCK)
+            block_break(st);
+        else if (el == EL_BR)
+            line_break(st);
+        else if (f & F_CELL)
+            st->w.pending_sp = true;
+        if (el == EL_H1 && !st->h1_done) {
+            st->in_h1 = true;
+            st->h1_text = false;
+        }
+        if (st->form_open && (el == EL_H1 || el == EL_ARTICLE || el == EL_MAIN))
+            st->form_keep = true;
+    }
+    if ((f & F_TRACK) && !t->self_closing)
+        push(st, el);
+    return t->end;
+}
+
+static size_t end_tag(scanner_t *st, const nw_html_tag_t *t)
+{
+    nw_html_el_t el = t->el;
+    unsigned f = nw_html_elements[el].flags;
+    if (el == EL_BODY || el == EL_HTML) {
+        /* Nothing opened inside the body outlives it: this is where an
+         * unclosed nav or aside stops dropping text. */
+        pop_to(st, 0, false);
+        st->overflow = 0;
+    } else if (f & F_TRACK) {
+        if (st->overflow)
+            st->overflow--;
+        else
+            close_element(st, el, true);
+    }
+    if (st->dropped)
+        return t->end;
+    if ((el == EL_H1 || el == EL_HEADER) && st->in_h1)
+        end_h1(st);
+    if (f & F_BLOCK)
+        block_break(st);
+    else if (el == EL_BR) /* browsers read </br> as <br> */
+        line_break(st);
+    else if (f & F_CELL)
+        st->w.pending_sp = true;
+    return t->end;
+}
+
+/* The end of markup that closes with `term`; when it is missing, the markup
+ * ends at the next '>', and with no '>' it is text, or with `to_end` runs to
+ * the end of the input. `cache` records a failed search for `term`. Returns
+ * NW_HTML_NO_MATCH for text. */
+static size_t until(scanner_t *st, size_t from, const char *term, size_t *cache, bool to_end)
+{
+    const char *s = st->s;
+    size_t len = st->len, n = strlen(term);
+    if (from < *cache && from < len) {
+        const char *e = memmem(s + from, len - from, term, n);
+        if (e)
+            return (size_t)(e - s) + n;
+        *cache = from;
+    }
+    const char *gt = NULL;
+    if (from < st->marks.no_gt_from && from < len) {
+        gt = memchr(s + from, '>', len - from);
+        if (!gt)
+            st->marks.no_gt_from = from;
+    }
+    if (gt)
+        return (size_t)(gt - s) + 1;
+    return to_end ? len : NW_HTML_NO_MATCH;
+}
+
+/* Markup at s[p] == '<'. Returns where scanning resumes. */
+static size_t markup(scanner_t *st, size_t p)
+{
+    const char *s = st->s;
+    size_t n = st->len - p, e = NW_HTML_NO_MATCH;
+    nw_html_tag_t t;
+    if (n >= 4 && memcmp(s + p, "<!--", 4) == 0) {
+        /* From p + 2 so that "<!-->" and "<!--->" are (empty) comments. With
+         * neither "-->" nor '>' after it, the rest is comment, as in browsers. */
+        e = until(st, p + 2, "-->", &st->no_comment_end_from, true);
+    } else if (n >= 9 && memcmp(s + p, "<![CDATA[", 9) == 0) {
+        const char *c = NULL;
+        if (p + 9 < st->no_cdata_end_from)
+            c = memmem(s + p + 9, n - 9, "]]>", 3);
+        if (c) {
+            if (!st->dropped)
+                write_text(&st->w, s + p + 9, (size_t)(c - s) - p - 9, false);
+            return (size_t)(c - s) + 3;
+        }
+        if (p + 9 < st->no_cdata_end_from)
+            st->no_cdata_end_from = p + 9;
+        e = until(st, p + 2, ">", &st->marks.no_gt_from, false);
+    } else if (n >= 2 && (s[p + 1] == '!' || s[p + 1] == '?')) {
+        /* <!DOCTYPE ...>, <?xml ...?> and other bogus comments. */
+        e = until(st, p + 2, ">", &st->marks.no_gt_from, false);
+    } else if (n >= 3 && s[p + 1] == '/' && s[p + 2] == '>') {
+        return p + 3;
+    } else {
+        size_t name = p + 1 + (n >= 2 && s[p + 1] == '/' ? 1 : 0);
+        if (name < st->len && is_alpha((unsigned char)s[name]) &&
+            nw_html_tag_scan(st->s, st->len, p, &t, &st->marks))
+            return t.close ? end_tag(st, &t) : start_tag(st, &t);
+    }
+    if (e != NW_HTML_NO_MATCH)
+        return e;
+    text(st, p, p + 1);
+    return p + 1;
+}
+
+/* ---- assembly ---- */
+
+static bool starts_with_ci(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && strncasecmp(s, prefix, k) == 0;
+}
+
+/* Does the visible text already carry a byline? */
+static bool has_byline(const char *s, size_t len)
+{
+    static const char *const labels[] = {"reported by", "written by", "by ", "by:"};
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - s) : len;
+        for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+            if (starts_with_ci(s + i, end - i, labels[k]))
+                return true;
+        i = end + 1;
+    }
+    return false;
+}
+
+/* Appends a block to the result, a blank line after any previous one. */
+static void add_block(nw_buf_t *res, const char *label, const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    if (res->len)
+        nw_buf_append(res, "\n\n", 2);
+    nw_buf_puts(res, label);
+    nw_buf_append(res, s, n);
+}
+
+static void assemble(scanner_t *st, nw_buf_t *res)
+{
+    const char *body = nw_buf_str(&st->out);
+    size_t len = st->out.len, split = len;
+    bool byline = st->author.len > 0 && !has_byline(body, len);
+    if (byline) {
+        if (st->h1_done) {
+            split = st->h1_end;
+        } else {
+            /* No headline element: the first block stands in for it. */
+            const char *blank = memmem(body, len, "\n\n", 2);
+            split = blank ? (size_t)(blank - body) : len;
+        }
+    }
+    add_block(res, "Updated ", st->modified.data, st->modified.len);
+    add_block(res, "", body, split);
+    if (byline)
+        add_block(res, "Reported by: ", st->author.data, st->author.len);
+    while (split < len && body[split] == '\n')
+        split++;
+    add_block(res, "", body + split, len - split);
+    add_block(res, "Published ", st->published.data, st->published.len);
+    if (res->len)
+        nw_buf_putc(res, '\n');
+}
+
+int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err)
+{
+    if (!out || !out_len || (!html && len))
+        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_text: missing argument");
+    *out = NULL;
+    *out_len = 0;
+    scanner_t *st = calloc(1, sizeof(*st));
+    if (!st)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
+    st->s = html;
+    st->len = len;
+    st->w.buf = &st->out;
+    nw_html_marks_init(&st->marks);
+    st->no_comment_end_from = st->no_cdata_end_from = NW_HTML_NO_MATCH;
+
+    size_t i = 0;
+    while (i < len && !st->out.oom) {
+        if (html[i] == '<') {
+            i = markup(st, i);
+            continue;
+        }
+        const char *lt = memchr(html + i, '<', len - i);
+        size_t e = lt ? (size_t)(lt - html) : len;
+        text(st, i, e);
+        i = e;
+    }
+    pop_to(st, 0, false);
+    end_h1(st);
+
+    nw_buf_t res = NW_BUF_INIT;
+    bool ok = nw_buf_ok(&st->out) && nw_buf_ok(&st->published) && nw_buf_ok(&st->modified) &&
+              nw_buf_ok(&st->author);
+    if (ok)
+        assemble(st, &res);
+    /* The length is taken before stealing: passed-through NUL bytes make
+     * strlen() unreliable. */
+    size_t text_len = res.len;
+    char *text_out = ok && nw_buf_ok(&res) ? nw_buf_steal(&res) : NULL;
+    nw_buf_free(&res);
+    nw_buf_free(&st->out);
+    nw_buf_free(&st->published);
+    nw_buf_free(&st->modified);
+    nw_buf_free(&st->author);
+    free(st);
+    if (!text_out)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
+    *out = text_out;
+    *out_len = text_len;
+    return 0;
+}

@@ -1,0 +1,150 @@
+/*
+ * The HTML element table and tag tokeniser used by nw_html_to_text().
+ *
+ * The tokeniser follows the HTML rules where they matter for text (quoted
+ * attribute values may contain '>', names are case-insensitive, raw-text
+ * elements end only at their own close tag) and degrades where a page is
+ * broken: markup with no '>' after it is text, an unterminated quote ends at
+ * the next '>'. Failed searches are remembered in nw_html_marks_t.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "parse/html_internal.h"
+
+#define NW_HTML_NAME_MAX 16 /* longer tag names are unknown elements */
+
+#define NW_HTML_ROW(id, name, flags) {name, sizeof(name) - 1, flags},
+const nw_html_elem_t nw_html_elements[EL__COUNT] = {NW_HTML_ELEMENTS(NW_HTML_ROW)};
+
+void nw_html_marks_init(nw_html_marks_t *m)
+{
+    m->no_gt_from = m->no_quote_from[0] = m->no_quote_from[1] = NW_HTML_NO_MATCH;
+    for (size_t i = 0; i < EL__COUNT; i++)
+        m->no_close_from[i] = NW_HTML_NO_MATCH;
+}
+
+nw_html_el_t nw_html_element_lookup(const char *s, size_t n)
+{
+    char name[NW_HTML_NAME_MAX];
+    if (n == 0 || n >= sizeof(name))
+        return EL_UNKNOWN;
+    for (size_t i = 0; i < n; i++)
+        name[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+    for (size_t i = 1; i < EL__COUNT; i++)
+        if (nw_html_elements[i].len == n && memcmp(nw_html_elements[i].name, name, n) == 0)
+            return (nw_html_el_t)i;
+    return EL_UNKNOWN;
+}
+
+static size_t skip_ws(const char *s, size_t i, size_t len)
+{
+    while (i < len && nw_html_is_space((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+bool nw_html_tag_scan(const char *s, size_t len, size_t p, nw_html_tag_t *t, nw_html_marks_t *m)
+{
+    if (p >= m->no_gt_from)
+        return false;
+    const char *gt = memchr(s + p, '>', len - p);
+    if (!gt) {
+        m->no_gt_from = p;
+        return false;
+    }
+    size_t first_gt = (size_t)(gt - s);
+    t->close = s[p + 1] == '/';
+    t->self_closing = false;
+    t->n_attrs = 0;
+    size_t i = p + 1 + (t->close ? 1 : 0), name = i;
+    while (i < len && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>')
+        i++;
+    t->el = nw_html_element_lookup(s + name, i - name);
+    for (;;) {
+        while (i < len && (nw_html_is_space((unsigned char)s[i]) || s[i] == '/')) {
+            if (s[i] == '/' && i + 1 < len && s[i + 1] == '>')
+                t->self_closing = true;
+            i++;
+        }
+        if (i >= len) {
+            /* Quoted values carried us past the last '>': fall back to the first. */
+            i = first_gt;
+            break;
+        }
+        if (s[i] == '>')
+            break;
+        nw_html_attr_t a;
+        a.name.off = i++;
+        while (i < len && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
+               s[i] != '=')
+            i++;
+        a.name.len = i - a.name.off;
+        a.value.off = i;
+        a.value.len = 0;
+        size_t j = skip_ws(s, i, len);
+        bool unterminated = false;
+        if (j < len && s[j] == '=') {
+            j = skip_ws(s, j + 1, len);
+            if (j < len && (s[j] == '"' || s[j] == '\'')) {
+                int q = s[j] == '"';
+                const char *close = NULL;
+                if (j + 1 < m->no_quote_from[q])
+                    close = memchr(s + j + 1, s[j], len - j - 1);
+                if (close) {
+                    a.value.off = j + 1;
+                    a.value.len = (size_t)(close - s) - j - 1;
+                    i = (size_t)(close - s) + 1;
+                } else {
+                    if (j + 1 < m->no_quote_from[q])
+                        m->no_quote_from[q] = j + 1;
+                    const char *g = NULL;
+                    if (j + 1 < m->no_gt_from && !(g = memchr(s + j + 1, '>', len - j - 1)))
+                        m->no_gt_from = j + 1;
+                    i = g ? (size_t)(g - s) : first_gt;
+                    a.value.off = j + 1;
+                    a.value.len = i > j ? i - j - 1 : 0;
+                    unterminated = true;
+                }
+            } else {
+                a.value.off = j;
+                while (j < len && !nw_html_is_space((unsigned char)s[j]) && s[j] != '>')
+                    j++;
+                a.value.len = j - a.value.off;
+                i = j;
+            }
+        }
+        if (t->n_attrs < NW_HTML_ATTRS_MAX)
+            t->attrs[t->n_attrs++] = a;
+        if (unterminated)
+            break;
+    }
+    t->end = i + 1;
+    /* After a fallback, drop attributes that lie past the tag's end. */
+    while (t->n_attrs > 0 &&
+           t->attrs[t->n_attrs - 1].value.off + t->attrs[t->n_attrs - 1].value.len > i)
+        t->n_attrs--;
+    return true;
+}
+
+size_t nw_html_raw_end(const char *s, size_t len, size_t from, nw_html_el_t el, nw_html_marks_t *m)
+{
+    const char *name = nw_html_elements[el].name;
+    size_t n = nw_html_elements[el].len, i = from;
+    if (from >= m->no_close_from[el])
+        return NW_HTML_NO_MATCH;
+    while (i < len) {
+        const char *lt = memchr(s + i, '<', len - i);
+        if (!lt)
+            break;
+        size_t q = (size_t)(lt - s), e = q + 2 + n;
+        if (e <= len && s[q + 1] == '/' && strncasecmp(s + q + 2, name, n) == 0 &&
+            (e == len || nw_html_is_space((unsigned char)s[e]) || s[e] == '/' || s[e] == '>')) {
+            const char *gt = e < len ? memchr(s + e, '>', len - e) : NULL;
+            return gt ? (size_t)(gt - s) + 1 : len;
+        }
+        i = q + 1;
+    }
+    m->no_close_from[el] = from;
+    return NW_HTML_NO_MATCH;
+}

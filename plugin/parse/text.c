@@ -1,0 +1,383 @@
+/*
+ * The plain-text article reader.
+ *
+ * Scraped article text has a recognisable shape (see the seed article): a
+ * timestamp line, the headline, a standfirst, a byline, image credits and
+ * "Advertisement" lines scattered through, body paragraphs with short
+ * subheadings, and a closing timestamp line. This reader normalises each
+ * line's whitespace, classifies it (boilerplate or content), groups content
+ * lines into paragraphs and assigns the paragraphs their roles.
+ *
+ * The roles come from position: the first paragraph is the headline; the
+ * second is the standfirst when it comes before the first boilerplate line
+ * (byline, credit, advertisement) and more text follows; the rest is body.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "parse/parse.h"
+
+typedef enum line_kind {
+    LINE_BLANK,
+    LINE_CONTENT,
+    LINE_TIMESTAMP,
+    LINE_ADVERT,
+    LINE_BYLINE,
+    LINE_CREDIT,
+} line_kind_t;
+
+typedef struct block {
+    nw_buf_t text;
+    bool after_marker; /* a byline, credit or advertisement came before it */
+} block_t;
+
+typedef struct reader {
+    block_t *blocks;
+    size_t n_blocks, cap_blocks;
+    bool in_block;
+    bool marker_seen;
+    char *byline;
+    char **credits;
+    size_t n_credits;
+    bool oom;
+} reader_t;
+
+static bool ieq_prefix(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && strncasecmp(s, prefix, n) == 0;
+}
+
+static bool ieq(const char *s, size_t len, const char *word)
+{
+    return strlen(word) == len && strncasecmp(s, word, len) == 0;
+}
+
+static const char *const advert_lines[] = {
+    "advertisement",
+    "advertisements",
+    "advertisement:",
+    "ad",
+    "sponsored",
+    "sponsored content",
+    "story continues below advertisement",
+    "article continues below advertisement",
+    "advertisement - scroll to continue",
+    "scroll to continue with content",
+};
+
+static bool is_advert(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof(advert_lines) / sizeof(advert_lines[0]); i++)
+        if (ieq(s, len, advert_lines[i]))
+            return true;
+    return false;
+}
+
+/* Labels that introduce an image credit, as in "IMAGE: AP | Image:self". */
+static const char *const credit_labels[] = {
+    "image credit:", "photo credit:", "picture credit:", "image:", "photo:",
+    "picture:",      "images:",       "photos:",         "pic:",
+};
+
+/* If s[0..len) is a credit line, returns the label's length, else 0. */
+static size_t credit_label(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof(credit_labels) / sizeof(credit_labels[0]); i++)
+        if (ieq_prefix(s, len, credit_labels[i]))
+            return strlen(credit_labels[i]);
+    return 0;
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && ((*s)[0] == ' ' || (*s)[0] == '\t'))
+        (*s)++, (*len)--;
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* A credit line: "IMAGE: AP | Image:self" or "(Image: AP)". Sets the credit
+ * text (up to the first '|') in *credit. */
+static bool is_credit(const char *s, size_t len, const char **credit, size_t *credit_len)
+{
+    if (len > 160)
+        return false;
+    if (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
+        s++;
+        len -= 2;
+    }
+    size_t label = credit_label(s, len);
+    if (!label)
+        return false;
+    const char *c = s + label;
+    size_t n = len - label;
+    const char *bar = memchr(c, '|', n);
+    if (bar)
+        n = (size_t)(bar - c);
+    trim(&c, &n);
+    *credit = c;
+    *credit_len = n;
+    return true;
+}
+
+static bool is_capitalised_name(const char *s, size_t len)
+{
+    /* "By Jane Doe and John Roe": few words, each capitalised or a joiner. */
+    size_t words = 0, i = 0;
+    while (i < len) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < len && s[i] != ' ')
+            i++;
+        if (i == start)
+            break;
+        words++;
+        bool upper = isupper((unsigned char)s[start]) || (unsigned char)s[start] >= 0x80;
+        bool joiner = ieq(s + start, i - start, "and") || ieq(s + start, i - start, "de") ||
+                      ieq(s + start, i - start, "van") || ieq(s + start, i - start, "von") ||
+                      ieq(s + start, i - start, "le") || ieq(s + start, i - start, "la");
+        if (!upper && !joiner)
+            return false;
+    }
+    return words >= 1 && words <= 6 && s[len - 1] != '.';
+}
+
+/* A byline: "Reported by: NAME", "Written by NAME", "By NAME". */
+static bool is_byline(const char *s, size_t len, const char **name, size_t *name_len)
+{
+    static const char *const labels[] = {
+        "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t n = strlen(labels[i]);
+        if (!ieq_prefix(s, len, labels[i]))
+            continue;
+        const char *v = s + n;
+        size_t vl = len - n;
+        trim(&v, &vl);
+        if (vl == 0 || vl > 100)
+            return false;
+        /* A bare "By ..." could open a sentence ("By the end of ..."). */
+        if (i >= 4 && !is_capitalised_name(v, vl))
+            return false;
+        *name = v;
+        *name_len = vl;
+        return true;
+    }
+    return false;
+}
+
+static void end_block(reader_t *r)
+{
+    r->in_block = false;
+}
+
+static void add_content(reader_t *r, const char *s, size_t len)
+{
+    if (!r->in_block) {
+        if (r->n_blocks == r->cap_blocks) {
+            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 16;
+            block_t *b = realloc(r->blocks, cap * sizeof(*b));
+            if (!b) {
+                r->oom = true;
+                return;
+            }
+            r->blocks = b;
+            r->cap_blocks = cap;
+        }
+        block_t *b = &r->blocks[r->n_blocks++];
+        memset(b, 0, sizeof(*b));
+        b->after_marker = r->marker_seen;
+        r->in_block = true;
+    } else {
+        nw_buf_putc(&r->blocks[r->n_blocks - 1].text, ' ');
+    }
+    nw_buf_append(&r->blocks[r->n_blocks - 1].text, s, len);
+}
+
+static void add_credit(reader_t *r, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    for (size_t i = 0; i < r->n_credits; i++)
+        if (strlen(r->credits[i]) == len && memcmp(r->credits[i], s, len) == 0)
+            return;
+    char **c = realloc(r->credits, (r->n_credits + 1) * sizeof(*c));
+    if (!c) {
+        r->oom = true;
+        return;
+    }
+    r->credits = c;
+    if (!(c[r->n_credits] = strndup(s, len))) {
+        r->oom = true;
+        return;
+    }
+    r->n_credits++;
+}
+
+/* Handles one normalised line. Returns 0 or a rejection. */
+static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table_t *zones,
+                     nw_article_t *a, nw_error_t *err)
+{
+    const char *v;
+    size_t vl, rest;
+    if (len == 0) {
+        end_block(r);
+        return 0;
+    }
+    /* Timestamp lines are short; a long line starting with "Published" is prose. */
+    nw_ts_label_t label = len <= 100 ? nw_timestamp_label(s, len, &rest) : NW_TS_NONE;
+    if (label != NW_TS_NONE) {
+        int64_t t;
+        int rc = nw_timestamp_parse(s + rest, len - rest, zones, &t, err);
+        if (rc < 0)
+            return rc;
+        if (label == NW_TS_UPDATED && !a->has_updated) {
+            a->updated = t;
+            a->has_updated = true;
+        } else if (label == NW_TS_PUBLISHED && !a->has_published) {
+            a->published = t;
+            a->has_published = true;
+        }
+        end_block(r);
+        return 0;
+    }
+    if (is_advert(s, len)) {
+        r->marker_seen = true;
+        end_block(r);
+        return 0;
+    }
+    if (is_credit(s, len, &v, &vl)) {
+        add_credit(r, v, vl);
+        r->marker_seen = true;
+        end_block(r);
+        return 0;
+    }
+    if (is_byline(s, len, &v, &vl)) {
+        if (!r->byline && !(r->byline = strndup(v, vl)))
+            r->oom = true;
+        r->marker_seen = true;
+        end_block(r);
+        return 0;
+    }
+    add_content(r, s, len);
+    return 0;
+}
+
+/* A short line without closing punctuation inside the body is a subheading. */
+static bool looks_like_subheading(const char *s, size_t len)
+{
+    if (len == 0 || len > 120)
+        return false;
+    size_t words = 1;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ' ')
+            words++;
+    if (words > 12)
+        return false;
+    /* Step back over closing quotes to the last real character. */
+    size_t end = len;
+    for (;;) {
+        if (end >= 3 && (memcmp(s + end - 3, "\xE2\x80\x9D", 3) == 0 ||
+                         memcmp(s + end - 3, "\xE2\x80\x99", 3) == 0)) {
+            end -= 3;
+        } else if (end >= 1 && (s[end - 1] == '"' || s[end - 1] == '\'')) {
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    if (end == 0)
+        return false;
+    if (end >= 3 && memcmp(s + end - 3, "\xE2\x80\xA6", 3) == 0) /* ellipsis */
+        return false;
+    return strchr(".!?:;,", s[end - 1]) == NULL;
+}
+
+static char *steal_block(block_t *b)
+{
+    return nw_buf_steal(&b->text);
+}
+
+static void reader_free(reader_t *r)
+{
+    for (size_t i = 0; i < r->n_blocks; i++)
+        nw_buf_free(&r->blocks[i].text);
+    free(r->blocks);
+    free(r->byline);
+    for (size_t i = 0; i < r->n_credits; i++)
+        free(r->credits[i]);
+    free(r->credits);
+}
+
+static int assign_roles(reader_t *r, nw_article_t *a, nw_error_t *err)
+{
+    size_t first_body = 1;
+    if (r->n_blocks >= 3 && !r->blocks[1].after_marker && r->marker_seen)
+        first_body = 2;
+    a->headline = steal_block(&r->blocks[0]);
+    if (first_body == 2)
+        a->standfirst = steal_block(&r->blocks[1]);
+    a->n_paragraphs = r->n_blocks - first_body;
+    a->paragraphs = calloc(a->n_paragraphs, sizeof(*a->paragraphs));
+    if (!a->headline || (first_body == 2 && !a->standfirst) || !a->paragraphs)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        nw_paragraph_t *p = &a->paragraphs[i];
+        if (!(p->text = steal_block(&r->blocks[first_body + i])))
+            return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        p->subheading = looks_like_subheading(p->text, strlen(p->text));
+    }
+    a->byline = r->byline;
+    r->byline = NULL;
+    a->image_credits = r->credits;
+    a->n_image_credits = r->n_credits;
+    r->credits = NULL;
+    r->n_credits = 0;
+    return 0;
+}
+
+int nw_text_parse(const char *text, size_t len, const nw_zone_table_t *zones, nw_article_t *a,
+                  nw_error_t *err)
+{
+    reader_t r;
+    memset(&r, 0, sizeof(r));
+    nw_buf_t line = NW_BUF_INIT;
+    int rc = 0;
+    size_t i = 0;
+    /* Skip a byte-order mark. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && rc == 0) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        nw_buf_reset(&line);
+        nw_utf8_collapse(text + i, end - i, &line);
+        if (!nw_buf_ok(&line) || r.oom) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            break;
+        }
+        rc = take_line(&r, nw_buf_str(&line), line.len, zones, a, err);
+        i = end + 1;
+    }
+    nw_buf_free(&line);
+    if (rc == 0 && r.oom)
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    if (rc == 0 && r.n_blocks == 0)
+        rc = nw_error_reject(err, NW_REJECT_NOT_AN_ARTICLE,
+                             "no headline or body text left after removing boilerplate");
+    if (rc == 0 && r.n_blocks == 1)
+        rc = nw_error_reject(err, NW_REJECT_NOT_AN_ARTICLE,
+                             "only a headline, no body text, after removing boilerplate");
+    if (rc == 0 && !a->has_published && !a->has_updated)
+        rc = nw_error_reject(err, NW_REJECT_NO_TIMESTAMP,
+                             "no Published or Updated time in the article");
+    if (rc == 0)
+        rc = assign_roles(&r, a, err);
+    reader_free(&r);
+    return rc;
+}

@@ -1,0 +1,225 @@
+/*
+ * Committing progress.
+ *
+ * at_least_once: each partition's committable offset (see parts.h) goes to
+ * the group coordinator; asynchronously on the regular interval, and
+ * synchronously on revocation and shutdown, when it must land before the
+ * partition moves on.
+ *
+ * exactly_once: the consumed positions are sent to the open transaction with
+ * the consumer's group metadata and the transaction is committed. Errors are
+ * handled by class, as librdkafka documents them: retriable is retried,
+ * abortable aborts the transaction and rewinds, anything else is fatal.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "pipeline/runner_internal.h"
+
+int64_t nw_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
+{
+    if (r->fatal)
+        return r->fatal; /* keep the first cause */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err.msg, sizeof(r->err.msg), fmt, ap);
+    va_end(ap);
+    r->err.code = code;
+    r->fatal = code;
+    nw_log(NW_LOG_ERROR, "fatal", "%s", r->err.msg);
+    return code;
+}
+
+void nw_counters_add(nw_counters_t *to, const nw_counters_t *from)
+{
+    to->in += from->in;
+    to->emitted += from->emitted;
+    to->duplicate += from->duplicate;
+    to->stale += from->stale;
+    to->rejected += from->rejected;
+    for (int i = 0; i < NW_REJECT__COUNT; i++)
+        to->by_reject[i] += from->by_reject[i];
+}
+
+static int commit_delivered(nw_runner_t *r, bool sync)
+{
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new((int)r->parts.n);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        /* No rollback in this mode: keep the journal from growing. */
+        nw_vstore_commit(p->store);
+        int64_t at = nw_part_committable(p);
+        if (at >= 0)
+            rd_kafka_topic_partition_list_add(list, p->topic, p->partition)->offset = at;
+    }
+    int rc = 0;
+    if (list->cnt > 0) {
+        rd_kafka_resp_err_t e = rd_kafka_commit(r->consumer, list, sync ? 0 : 1);
+        if (e && sync) {
+            nw_log(NW_LOG_WARN, "commit_failed", "%s", rd_kafka_err2str(e));
+            rc = NW_ERR_KAFKA;
+        } else {
+            /* An async commit that fails is retried by the next one, which
+             * carries the same or a later offset. */
+            for (int i = 0; i < list->cnt; i++) {
+                nw_part_t *p =
+                    nw_parts_find(&r->parts, list->elems[i].topic, list->elems[i].partition);
+                if (p)
+                    p->committed = list->elems[i].offset;
+            }
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    r->last_commit_ms = nw_now_ms();
+    return rc;
+}
+
+int nw_txn_begin(nw_runner_t *r)
+{
+    if (r->txn_open)
+        return 0;
+    rd_kafka_error_t *e = rd_kafka_begin_transaction(r->producer);
+    if (e) {
+        int rc = nw_runner_fail(r, NW_ERR_FATAL, "cannot begin a transaction: %s",
+                                rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        return rc;
+    }
+    r->txn_open = true;
+    r->txn_messages = 0;
+    return 0;
+}
+
+void nw_txn_abort(nw_runner_t *r, const char *why)
+{
+    nw_log(NW_LOG_WARN, "txn_abort", "aborting the transaction: %s", why);
+    rd_kafka_error_t *e = rd_kafka_abort_transaction(r->producer, -1);
+    if (e) {
+        nw_runner_fail(r, NW_ERR_FATAL, "cannot abort the transaction: %s",
+                       rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        return;
+    }
+    /* Put everything back as it was at the last commit: the version stores,
+     * the consumer positions and the counters. */
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)r->parts.n);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        nw_vstore_rollback(p->store);
+        if (p->txn_start >= 0) {
+            rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset = p->txn_start;
+            p->next_offset = p->txn_start;
+            p->txn_start = -1;
+        }
+    }
+    if (seek->cnt > 0) {
+        rd_kafka_error_t *se = rd_kafka_seek_partitions(r->consumer, seek, 10000);
+        if (se) {
+            nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind after abort: %s",
+                           rd_kafka_error_string(se));
+            rd_kafka_error_destroy(se);
+        }
+        for (int i = 0; i < seek->cnt; i++)
+            if (seek->elems[i].err)
+                nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s [%" PRId32 "]: %s",
+                               seek->elems[i].topic, seek->elems[i].partition,
+                               rd_kafka_err2str(seek->elems[i].err));
+    }
+    rd_kafka_topic_partition_list_destroy(seek);
+    memset(&r->txn, 0, sizeof(r->txn));
+    nw_held_release(r, false);
+    r->total.txn_aborted++;
+    r->txn_open = false;
+    r->txn_messages = 0;
+    r->last_commit_ms = nw_now_ms();
+}
+
+/* Handles a transactional API error; returns true when the call should be
+ * retried. */
+static bool txn_error(nw_runner_t *r, rd_kafka_error_t *e, const char *what)
+{
+    bool retry = false;
+    if (rd_kafka_error_is_retriable(e)) {
+        nw_log(NW_LOG_WARN, "txn_retry", "%s: %s; retrying", what, rd_kafka_error_string(e));
+        retry = true;
+    } else if (rd_kafka_error_txn_requires_abort(e)) {
+        char why[600];
+        snprintf(why, sizeof(why), "%s: %s", what, rd_kafka_error_string(e));
+        nw_txn_abort(r, why);
+    } else {
+        nw_runner_fail(r, NW_ERR_FATAL, "%s: %s", what, rd_kafka_error_string(e));
+    }
+    rd_kafka_error_destroy(e);
+    return retry;
+}
+
+static int commit_txn(nw_runner_t *r)
+{
+    if (!r->txn_open) {
+        r->last_commit_ms = nw_now_ms();
+        return 0;
+    }
+    rd_kafka_topic_partition_list_t *offsets = rd_kafka_topic_partition_list_new((int)r->parts.n);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (p->txn_start >= 0)
+            rd_kafka_topic_partition_list_add(offsets, p->topic, p->partition)->offset =
+                p->next_offset;
+    }
+    rd_kafka_consumer_group_metadata_t *cgmd = rd_kafka_consumer_group_metadata(r->consumer);
+    rd_kafka_error_t *e;
+    bool ok = true;
+    if (offsets->cnt > 0) {
+        while ((e = rd_kafka_send_offsets_to_transaction(r->producer, offsets, cgmd, -1))) {
+            if (!txn_error(r, e, "sending offsets to the transaction")) {
+                ok = false;
+                break;
+            }
+        }
+    }
+    rd_kafka_consumer_group_metadata_destroy(cgmd);
+    if (ok) {
+        while ((e = rd_kafka_commit_transaction(r->producer, -1))) {
+            if (!txn_error(r, e, "committing the transaction")) {
+                ok = false;
+                break;
+            }
+        }
+    }
+    if (ok) {
+        for (size_t i = 0; i < r->parts.n; i++) {
+            nw_part_t *p = r->parts.items[i];
+            nw_vstore_commit(p->store);
+            if (p->txn_start >= 0)
+                p->committed = p->next_offset;
+            p->txn_start = -1;
+        }
+        nw_counters_add(&r->total, &r->txn);
+        memset(&r->txn, 0, sizeof(r->txn));
+        r->total.txn_committed++;
+        r->txn_open = false;
+        r->txn_messages = 0;
+        nw_held_release(r, true);
+    }
+    rd_kafka_topic_partition_list_destroy(offsets);
+    r->last_commit_ms = nw_now_ms();
+    return r->fatal ? r->fatal : 0;
+}
+
+int nw_commit(nw_runner_t *r, bool sync)
+{
+    if (r->eos)
+        return commit_txn(r);
+    return commit_delivered(r, sync);
+}

@@ -1,0 +1,192 @@
+/*
+ * Writing an outcome to Kafka: the ninjs record to output.topic, a rejected
+ * message to dlq.topic with its original key and bytes, and the version
+ * store's change to state.topic (explicitly to the input's partition number,
+ * which is what restoring reads back).
+ *
+ * In at_least_once mode every produced record carries its input message's
+ * nw_inflight_t as opaque, so delivery reports can tell when the input offset
+ * may be committed; the changelog update is only produced from the output
+ * record's delivery report.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "pipeline/runner_internal.h"
+
+/* producev, waiting out a full local queue by serving delivery reports. */
+static rd_kafka_resp_err_t produce_retry(nw_runner_t *r, const char *topic, int32_t partition,
+                                         const void *key, size_t key_len, void *value, size_t len,
+                                         int flags, rd_kafka_headers_t *hdrs, void *opaque)
+{
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_producev(
+            r->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE(value, len), RD_KAFKA_V_MSGFLAGS(flags),
+            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            return e;
+        rd_kafka_poll(r->producer, 50);
+    }
+}
+
+static rd_kafka_headers_t *record_headers(const rd_kafka_message_t *in, unsigned version)
+{
+    char v[16], src[512];
+    rd_kafka_headers_t *h = rd_kafka_headers_new(3);
+    snprintf(v, sizeof(v), "%u", version);
+    snprintf(src, sizeof(src), "%s/%" PRId32 "/%" PRId64, rd_kafka_topic_name(in->rkt),
+             in->partition, in->offset);
+    rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
+    rd_kafka_header_add(h, "newswire-version", -1, v, -1);
+    rd_kafka_header_add(h, "newswire-source", -1, src, -1);
+    return h;
+}
+
+static rd_kafka_headers_t *dlq_headers(const rd_kafka_message_t *in, const nw_error_t *e)
+{
+    char part[16], off[32];
+    rd_kafka_headers_t *h = rd_kafka_headers_new(5);
+    snprintf(part, sizeof(part), "%" PRId32, in->partition);
+    snprintf(off, sizeof(off), "%" PRId64, in->offset);
+    rd_kafka_header_add(h, "newswire-error", -1, nw_reject_name(e->reject), -1);
+    rd_kafka_header_add(h, "newswire-error-message", -1, e->msg, -1);
+    rd_kafka_header_add(h, "newswire-source-topic", -1, rd_kafka_topic_name(in->rkt), -1);
+    rd_kafka_header_add(h, "newswire-source-partition", -1, part, -1);
+    rd_kafka_header_add(h, "newswire-source-offset", -1, off, -1);
+    return h;
+}
+
+static void hold(nw_runner_t *r, const char *key, const char *value, size_t len)
+{
+    nw_pending_record_t *p = calloc(1, sizeof(*p));
+    if (!p || !(p->key = strdup(key)) || !(p->value = malloc(len + 1))) {
+        if (p)
+            free(p->key);
+        free(p);
+        return; /* only the demo's display is affected */
+    }
+    memcpy(p->value, value, len);
+    p->value[len] = '\0';
+    p->len = len;
+    if (!r->held_tail)
+        r->held_tail = &r->held;
+    *r->held_tail = p;
+    r->held_tail = &p->next;
+}
+
+void nw_held_release(nw_runner_t *r, bool deliver)
+{
+    while (r->held) {
+        nw_pending_record_t *p = r->held;
+        r->held = p->next;
+        if (deliver && r->opts.on_record)
+            r->opts.on_record(p->key, p->value, p->len, r->opts.opaque);
+        free(p->key);
+        free(p->value);
+        free(p);
+    }
+    r->held_tail = &r->held;
+}
+
+static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
+                             const uint8_t *value, nw_inflight_t *f)
+{
+    rd_kafka_resp_err_t e =
+        produce_retry(r, r->state_topic, partition, id, strlen(id), (void *)value,
+                      NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f);
+    if (e)
+        return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->state_topic,
+                              rd_kafka_err2str(e));
+    if (f)
+        f->pending++;
+    return 0;
+}
+
+int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
+                       nw_outcome_t *o)
+{
+    nw_inflight_t *f = NULL;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const char *topic = NULL;
+    if (!r->eos && !(f = nw_part_track(part, in->offset)))
+        return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+    if (o->kind == NW_OUTCOME_EMITTED) {
+        if (f) {
+            if (!(f->changelog_key = strdup(o->article_id)))
+                return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+            memcpy(f->changelog_value, o->changelog, NW_CHANGELOG_VALUE_SIZE);
+        } else if (r->opts.on_record) {
+            hold(r, o->article_id, o->record, o->record_len);
+        }
+        rd_kafka_headers_t *h = record_headers(in, o->version);
+        topic = r->out_topic;
+        /* The record's buffer passes to librdkafka (F_FREE) on success. */
+        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, o->article_id, strlen(o->article_id),
+                          o->record, o->record_len, RD_KAFKA_MSG_F_FREE, h, f);
+        if (e) {
+            rd_kafka_headers_destroy(h);
+        } else {
+            o->record = NULL;
+            if (f)
+                f->pending++;
+            else
+                return produce_changelog(r, part->partition, o->article_id, o->changelog, NULL);
+        }
+    } else if (o->kind == NW_OUTCOME_REJECTED) {
+        rd_kafka_headers_t *h = dlq_headers(in, &o->error);
+        topic = r->dlq_topic;
+        /* Original key and bytes; an empty value stays empty, a null stays null. */
+        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, in->key, in->key_len, in->payload,
+                          in->len, RD_KAFKA_MSG_F_COPY, h, f);
+        if (e)
+            rd_kafka_headers_destroy(h);
+        else if (f)
+            f->pending++;
+    }
+    if (e) {
+        if (f)
+            f->failed = true; /* never commit past a record that was not written */
+        return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", topic,
+                              rd_kafka_err2str(e));
+    }
+    return 0;
+}
+
+void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
+{
+    nw_runner_t *r = opaque;
+    nw_inflight_t *f = msg->_private;
+    const char *topic = rd_kafka_topic_name(msg->rkt);
+    if (msg->err) {
+        /* at_least_once: the input offset stays uncommitted, so a restart
+         * processes it again. exactly_once: the transaction fails to commit. */
+        if (f) {
+            f->failed = true;
+            nw_runner_fail(r, NW_ERR_KAFKA, "delivery to %s failed: %s", topic,
+                           rd_kafka_err2str(msg->err));
+        } else {
+            nw_log(NW_LOG_WARN, "delivery_failed", "%s: %s", topic, rd_kafka_err2str(msg->err));
+        }
+        return;
+    }
+    if (!f)
+        return;
+    if (strcmp(topic, r->out_topic) == 0) {
+        if (r->opts.on_record) {
+            char *key = strndup(msg->key ? msg->key : "", msg->key_len);
+            if (key)
+                r->opts.on_record(key, msg->payload, msg->len, r->opts.opaque);
+            free(key);
+        }
+        if (f->changelog_key) {
+            produce_changelog(r, f->part->partition, f->changelog_key, f->changelog_value, f);
+            free(f->changelog_key);
+            f->changelog_key = NULL;
+        }
+    }
+    f->pending--;
+}

@@ -1,0 +1,196 @@
+/*
+ * Partition assignment, revocation and state restore.
+ *
+ * Assignment (cooperative, incremental): the new partitions are assigned and
+ * at once paused; the restore consumer is assigned the state topic's
+ * partitions of the same numbers from the beginning. When it reaches the end
+ * of one (partition EOF, which with read_committed means the last stable
+ * offset), the store is complete and the input partition resumes from its
+ * committed offset. Nothing here blocks the loop, so partitions already
+ * running keep running during a restore.
+ *
+ * Revocation: progress is committed first (at_least_once: after every
+ * in-flight record is delivered; exactly_once: the open transaction), unless
+ * the assignment was lost, in which case another member may already own the
+ * partitions: at_least_once commits nothing, exactly_once aborts.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "pipeline/runner_internal.h"
+
+static bool restoring_index(const nw_runner_t *r, int32_t partition, const nw_part_t *except)
+{
+    for (size_t i = 0; i < r->parts.n; i++) {
+        const nw_part_t *p = r->parts.items[i];
+        if (p != except && p->restoring && p->partition == partition)
+            return true;
+    }
+    return false;
+}
+
+static void restore_assign(nw_runner_t *r, int32_t partition, bool add)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, r->state_topic, partition)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_error_t *e = add ? rd_kafka_incremental_assign(r->restore, l)
+                              : rd_kafka_incremental_unassign(r->restore, l);
+    if (e) {
+        nw_runner_fail(r, NW_ERR_KAFKA, "state topic %s [%" PRId32 "]: %s", r->state_topic,
+                       partition, rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
+    if (e) {
+        nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        return;
+    }
+    rd_kafka_pause_partitions(rk, parts);
+    for (int i = 0; i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        if (tp->partition >= r->input_partitions) {
+            nw_runner_fail(r, NW_ERR_INVALID,
+                           "%s [%" PRId32 "] has no state partition: %s has %d partitions",
+                           tp->topic, tp->partition, r->state_topic, r->input_partitions);
+            return;
+        }
+        bool restore_running = restoring_index(r, tp->partition, NULL);
+        nw_part_t *p = nw_parts_add(&r->parts, tp->topic, tp->partition);
+        if (!p) {
+            nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+            return;
+        }
+        p->restore_started_ms = nw_now_ms();
+        if (!restore_running)
+            restore_assign(r, tp->partition, true);
+        nw_log(NW_LOG_INFO, "assigned", "%s [%" PRId32 "]: restoring state from %s", tp->topic,
+               tp->partition, r->state_topic);
+    }
+}
+
+static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
+{
+    bool lost = rd_kafka_assignment_lost(rk);
+    if (!r->eos) {
+        /* Delivery reports refer to in-flight entries: serve them all before
+         * the entries go away, lost or not. */
+        rd_kafka_flush(r->producer, 30000);
+        if (!lost && !r->fatal)
+            nw_commit(r, true);
+    } else if (r->txn_open) {
+        if (lost || r->fatal)
+            nw_txn_abort(r, lost ? "assignment lost" : "stopping after an error");
+        else
+            nw_commit(r, true);
+    }
+    for (int i = 0; i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        nw_part_t *p = nw_parts_find(&r->parts, tp->topic, tp->partition);
+        if (!p)
+            continue;
+        if (p->restoring && !restoring_index(r, p->partition, p))
+            restore_assign(r, p->partition, false);
+        nw_parts_remove(&r->parts, tp->topic, tp->partition);
+        nw_log(NW_LOG_INFO, lost ? "lost" : "revoked", "%s [%" PRId32 "]", tp->topic,
+               tp->partition);
+    }
+    rd_kafka_error_t *e = rd_kafka_incremental_unassign(rk, parts);
+    if (e) {
+        nw_log(NW_LOG_WARN, "unassign_failed", "%s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+    }
+}
+
+void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,
+                     void *opaque)
+{
+    nw_runner_t *r = opaque;
+    if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+        on_assign(r, rk, parts);
+    else if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+        on_revoke(r, rk, parts);
+    else
+        nw_runner_fail(r, NW_ERR_KAFKA, "rebalance: %s", rd_kafka_err2str(e));
+}
+
+/* The committed offset, so -e can tell where a partition starts. */
+static int64_t committed_offset(nw_runner_t *r, const nw_part_t *p)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, p->topic, p->partition);
+    int64_t at = -1;
+    if (!rd_kafka_committed(r->consumer, l, 10000) && l->elems[0].offset >= 0)
+        at = l->elems[0].offset;
+    rd_kafka_topic_partition_list_destroy(l);
+    return at;
+}
+
+static void finish_restore(nw_runner_t *r, int32_t partition)
+{
+    rd_kafka_topic_partition_list_t *resume = rd_kafka_topic_partition_list_new(2);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (!p->restoring || p->partition != partition)
+            continue;
+        p->restoring = false;
+        nw_vstore_commit(p->store);
+        p->committed = committed_offset(r, p);
+        rd_kafka_topic_partition_list_add(resume, p->topic, p->partition);
+        nw_log(NW_LOG_INFO, "restored",
+               "%s [%" PRId32 "]: %" PRIu64 " changelog records, %zu articles, %" PRId64 " ms",
+               p->topic, p->partition, p->restored, nw_vstore_count(p->store),
+               nw_now_ms() - p->restore_started_ms);
+    }
+    restore_assign(r, partition, false);
+    if (resume->cnt > 0)
+        rd_kafka_resume_partitions(r->consumer, resume);
+    rd_kafka_topic_partition_list_destroy(resume);
+}
+
+static void apply(nw_runner_t *r, const rd_kafka_message_t *m)
+{
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (!p->restoring || p->partition != m->partition)
+            continue;
+        nw_error_t err = {0};
+        if (nw_vstore_apply_changelog(p->store, m->key, m->key_len, m->payload, m->len, &err) < 0)
+            nw_log(NW_LOG_WARN, "bad_changelog_record",
+                   "%s [%" PRId32 "] offset %" PRId64 ": %s (skipped)", r->state_topic,
+                   m->partition, m->offset, err.msg);
+        else
+            p->restored++;
+    }
+}
+
+void nw_restore_poll(nw_runner_t *r)
+{
+    rd_kafka_message_t *m;
+    int budget = 10000; /* keep the loop responsive during a large restore */
+    while (budget-- > 0 && (m = rd_kafka_consumer_poll(r->restore, 0))) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            finish_restore(r, m->partition);
+        else if (m->err)
+            nw_log(NW_LOG_WARN, "restore_error", "%s", rd_kafka_message_errstr(m));
+        else
+            apply(r, m);
+        rd_kafka_message_destroy(m);
+    }
+    int64_t limit = nw_config_get_int(r->cfg, "state.restore.timeout.ms");
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (p->restoring && nw_now_ms() - p->restore_started_ms > limit)
+            nw_runner_fail(r, NW_ERR_KAFKA,
+                           "restoring %s [%" PRId32 "] from %s took longer than "
+                           "state.restore.timeout.ms (%" PRId64 " ms)",
+                           p->topic, p->partition, r->state_topic, limit);
+    }
+}

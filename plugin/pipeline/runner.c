@@ -1,0 +1,337 @@
+/*
+ * The runner's lifecycle and poll loop (see runner.h for the guarantees).
+ *
+ * One thread does everything: it polls the input consumer, the restore
+ * consumer and the producer's delivery reports in turn, so callbacks never
+ * race with the loop and no locks are needed.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "kafka/kconf.h"
+#include "kafka/topics.h"
+#include "pipeline/runner_internal.h"
+
+void nw_counters_format(const nw_counters_t *c, char *out, size_t n)
+{
+    snprintf(out, n,
+             "in=%" PRIu64 " emitted=%" PRIu64 " duplicate=%" PRIu64 " stale=%" PRIu64
+             " rejected=%" PRIu64,
+             c->in, c->emitted, c->duplicate, c->stale, c->rejected);
+}
+
+/* The transactional id is stable per instance, so a restarted instance
+ * fences the one it replaces; distinct per instance, so members of a group
+ * do not fence each other. */
+static void transactional_id(const nw_config_t *cfg, char *out, size_t n)
+{
+    const char *instance = nw_config_get(cfg, "group.instance.id");
+    char host[256] = "localhost";
+    if (!instance || !instance[0]) {
+        gethostname(host, sizeof(host) - 1);
+        host[sizeof(host) - 1] = '\0';
+        instance = host;
+    }
+    snprintf(out, n, "newswire-%s-%s", nw_config_get(cfg, "group.id"), instance);
+}
+
+static int setup(nw_runner_t *r, nw_error_t *err)
+{
+    rd_kafka_conf_t *conf = NULL;
+    char txn_id[512];
+    int rc;
+    if ((rc = nw_processor_new(r->cfg, &r->proc, err)) < 0)
+        return rc;
+    transactional_id(r->cfg, txn_id, sizeof(txn_id));
+    if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
+                           &conf, err)) < 0)
+        return rc;
+    rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
+    if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
+        return NW_ERR_KAFKA;
+    if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_CONSUMER, NULL, &conf, err)) < 0)
+        return rc;
+    rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_rebalance_cb(conf, nw_rebalance_cb);
+    if (!(r->consumer = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
+        return NW_ERR_KAFKA;
+    rd_kafka_poll_set_consumer(r->consumer);
+    if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_RESTORE, NULL, &conf, err)) < 0)
+        return rc;
+    /* The restore consumer joins no group: it has a group.id only because
+     * librdkafka's consumer wants one; it never commits. */
+    char restore_group[600];
+    snprintf(restore_group, sizeof(restore_group), "%s-restore", nw_config_get(r->cfg, "group.id"));
+    rd_kafka_conf_set(conf, "group.id", restore_group, NULL, 0);
+    if (!(r->restore = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
+        return NW_ERR_KAFKA;
+    rd_kafka_poll_set_consumer(r->restore);
+    return 0;
+}
+
+static int init_transactions(nw_runner_t *r, nw_error_t *err)
+{
+    for (;;) {
+        rd_kafka_error_t *e = rd_kafka_init_transactions(r->producer, 10000);
+        if (!e)
+            return 0;
+        bool retry = rd_kafka_error_is_retriable(e) && !*r->opts.stop;
+        nw_error_set(err, NW_ERR_FATAL, "cannot initialise transactions: %s",
+                     rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        if (!retry)
+            return NW_ERR_FATAL;
+        nw_log(NW_LOG_WARN, "waiting_for_cluster", "%s; retrying", err->msg);
+    }
+}
+
+static int subscribe(nw_runner_t *r, nw_error_t *err)
+{
+    char **topics = NULL;
+    size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+    for (size_t i = 0; i < n; i++)
+        rd_kafka_topic_partition_list_add(l, topics[i], RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(r->consumer, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    nw_config_list_free(topics);
+    if (e)
+        return nw_error_set(err, NW_ERR_KAFKA, "cannot subscribe: %s", rd_kafka_err2str(e));
+    return 0;
+}
+
+static void count(nw_counters_t *c, const nw_outcome_t *o)
+{
+    c->in++;
+    switch (o->kind) {
+    case NW_OUTCOME_EMITTED:
+        c->emitted++;
+        break;
+    case NW_OUTCOME_DUPLICATE:
+        c->duplicate++;
+        break;
+    case NW_OUTCOME_STALE:
+        c->stale++;
+        break;
+    case NW_OUTCOME_REJECTED:
+        c->rejected++;
+        c->by_reject[o->error.reject]++;
+        break;
+    case NW_OUTCOME__COUNT:
+        break;
+    }
+}
+
+static void handle_message(nw_runner_t *r, rd_kafka_message_t *m)
+{
+    if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            nw_log(NW_LOG_WARN, "consumer_error", "%s", rd_kafka_message_errstr(m));
+        return;
+    }
+    const char *topic = rd_kafka_topic_name(m->rkt);
+    nw_part_t *p = nw_parts_find(&r->parts, topic, m->partition);
+    if (!p)
+        return; /* revoked meanwhile */
+    if (p->restoring) {
+        /* Fetched before the pause took effect: read it again once the state
+         * is complete. */
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, topic, m->partition)->offset = m->offset;
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, l, 5000);
+        if (e)
+            rd_kafka_error_destroy(e);
+        rd_kafka_topic_partition_list_destroy(l);
+        return;
+    }
+    if (r->eos) {
+        if (nw_txn_begin(r) < 0)
+            return;
+        if (p->txn_start < 0)
+            p->txn_start = m->offset;
+    }
+    nw_input_t in = {
+        .topic = topic,
+        .partition = m->partition,
+        .offset = m->offset,
+        .key = m->key,
+        .key_len = m->key_len,
+        .value = m->payload,
+        .value_len = m->len,
+    };
+    nw_outcome_t o;
+    nw_error_t err = {0};
+    if (nw_process(r->proc, p->store, &in, &o, &err) < 0) {
+        nw_runner_fail(r, err.code, "processing %s [%" PRId32 "] offset %" PRId64 ": %s", topic,
+                       m->partition, m->offset, err.msg);
+        return;
+    }
+    if (o.kind == NW_OUTCOME_REJECTED)
+        nw_log(NW_LOG_INFO, "rejected", "%s/%" PRId32 "/%" PRId64 ": %s: %s", topic, m->partition,
+               m->offset, nw_reject_name(o.error.reject), o.error.msg);
+    else if (nw_log_enabled(NW_LOG_DEBUG))
+        nw_log(NW_LOG_DEBUG, nw_outcome_name(o.kind), "%s/%" PRId32 "/%" PRId64 ": %s v%u", topic,
+               m->partition, m->offset, o.article_id, o.version);
+    count(r->eos ? &r->txn : &r->total, &o);
+    nw_produce_outcome(r, p, m, &o);
+    p->next_offset = m->offset + 1;
+    r->txn_messages++;
+    nw_outcome_clear(&o);
+}
+
+/* Where a partition's processing stands: its next offset, else its
+ * committed offset. */
+static int64_t position(const nw_part_t *p)
+{
+    return p->next_offset >= 0 ? p->next_offset : p->committed;
+}
+
+/* -e: every owned partition restored and read to its high watermark. */
+static bool at_end(nw_runner_t *r)
+{
+    if (r->parts.n == 0)
+        return false;
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        int64_t lo, hi;
+        if (p->restoring)
+            return false;
+        if (rd_kafka_query_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi, 5000))
+            return false;
+        int64_t at = position(p);
+        if (at < 0)
+            at = lo;
+        if (at < hi)
+            return false;
+    }
+    return true;
+}
+
+/* Delivers everything and commits; true when nothing is left pending. */
+static bool drain(nw_runner_t *r)
+{
+    if (r->eos)
+        return nw_commit(r, true) == 0 && !r->txn_open;
+    if (rd_kafka_flush(r->producer, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return false;
+    if (nw_commit(r, true) < 0)
+        return false;
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (p->head || (p->next_offset >= 0 && p->committed != p->next_offset))
+            return false;
+    }
+    return true;
+}
+
+static void check_fatal(nw_runner_t *r)
+{
+    char errstr[512];
+    rd_kafka_resp_err_t e = rd_kafka_fatal_error(r->producer, errstr, sizeof(errstr));
+    if (e)
+        nw_runner_fail(r, NW_ERR_FATAL, "producer: %s: %s", rd_kafka_err2name(e), errstr);
+    e = rd_kafka_fatal_error(r->consumer, errstr, sizeof(errstr));
+    if (e)
+        nw_runner_fail(r, NW_ERR_FATAL, "consumer: %s: %s", rd_kafka_err2name(e), errstr);
+}
+
+static void loop(nw_runner_t *r)
+{
+    int64_t last_end_check = 0;
+    r->last_commit_ms = nw_now_ms();
+    while (!*r->opts.stop && !r->fatal) {
+        rd_kafka_poll(r->producer, 0);
+        nw_restore_poll(r);
+        rd_kafka_message_t *m;
+        for (int i = 0; i < 1000 && !r->fatal; i++) {
+            if (!(m = rd_kafka_consumer_poll(r->consumer, i == 0 ? 20 : 0)))
+                break;
+            handle_message(r, m);
+            rd_kafka_message_destroy(m);
+            if (r->eos && r->txn_messages >= r->batch_size)
+                break;
+        }
+        int64_t now = nw_now_ms();
+        if (now - r->last_commit_ms >= r->commit_interval_ms ||
+            (r->eos && r->txn_messages >= r->batch_size))
+            nw_commit(r, false);
+        check_fatal(r);
+        if (r->opts.exit_at_end && !r->fatal && now - last_end_check >= 200) {
+            last_end_check = now;
+            if (at_end(r) && drain(r) && at_end(r)) {
+                nw_log(NW_LOG_INFO, "end", "every partition is at its end");
+                break;
+            }
+        }
+    }
+}
+
+static void teardown(nw_runner_t *r)
+{
+    if (r->consumer) {
+        if (!r->fatal)
+            drain(r);
+        else if (r->eos && r->txn_open)
+            nw_txn_abort(r, "stopping after an error");
+        /* Close before destroy: leaves the group cleanly and runs the revoke
+         * callback, which commits whatever is left. */
+        rd_kafka_consumer_close(r->consumer);
+        rd_kafka_destroy(r->consumer);
+    }
+    if (r->restore) {
+        rd_kafka_consumer_close(r->restore);
+        rd_kafka_destroy(r->restore);
+    }
+    if (r->producer) {
+        if (!r->fatal)
+            rd_kafka_flush(r->producer, 10000);
+        rd_kafka_destroy(r->producer);
+    }
+    nw_held_release(r, false);
+    nw_parts_free(&r->parts);
+    nw_processor_free(r->proc);
+}
+
+int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_counters_t *counters,
+                  nw_error_t *err)
+{
+    nw_runner_t r;
+    int rc;
+    memset(&r, 0, sizeof(r));
+    memset(counters, 0, sizeof(*counters));
+    r.cfg = cfg;
+    r.opts = *opts;
+    r.held_tail = &r.held;
+    r.eos = strcmp(nw_config_get(cfg, "processing.guarantee"), "exactly_once") == 0;
+    r.out_topic = nw_config_get(cfg, "output.topic");
+    r.dlq_topic = nw_config_get(cfg, "dlq.topic");
+    r.state_topic = nw_config_get(cfg, "state.topic");
+    r.batch_size = nw_config_get_int(cfg, "pipeline.batch.size");
+    r.commit_interval_ms = nw_config_get_int(cfg, "commit.interval.ms");
+
+    if ((rc = setup(&r, err)) < 0)
+        goto out;
+    if ((rc = nw_topics_ensure(r.producer, cfg, opts->stop, &r.input_partitions, err)) < 0)
+        goto out;
+    if (r.eos && (rc = init_transactions(&r, err)) < 0)
+        goto out;
+    if ((rc = subscribe(&r, err)) < 0)
+        goto out;
+    nw_log(NW_LOG_INFO, "started", "processing.guarantee=%s group.id=%s",
+           r.eos ? "exactly_once" : "at_least_once", nw_config_get(cfg, "group.id"));
+    loop(&r);
+out:
+    teardown(&r);
+    *counters = r.total;
+    if (rc == 0 && r.fatal) {
+        rc = r.fatal;
+        if (err)
+            *err = r.err;
+    }
+    return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * State shared by the runner's parts: the loop (runner.c), partition
+ * assignment and state restore (rebalance.c), producing (produce.c) and
+ * committing (commit.c). Not a public interface.
+ */
+#ifndef NW_RUNNER_INTERNAL_H
+#define NW_RUNNER_INTERNAL_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "pipeline/parts.h"
+#include "pipeline/runner.h"
+
+/* A record held back until its transaction commits (only for on_record). */
+typedef struct nw_pending_record {
+    struct nw_pending_record *next;
+    char *key;
+    char *value;
+    size_t len;
+} nw_pending_record_t;
+
+typedef struct nw_runner {
+    const nw_config_t *cfg;
+    nw_runner_opts_t opts;
+    nw_processor_t *proc;
+    rd_kafka_t *consumer;
+    rd_kafka_t *producer;
+    rd_kafka_t *restore;
+    bool eos;
+    const char *out_topic, *dlq_topic, *state_topic;
+    int64_t batch_size;
+    int64_t commit_interval_ms;
+    int input_partitions;
+
+    nw_parts_t parts;
+    nw_counters_t total; /* committed (exactly_once) or processed (at_least_once) */
+    nw_counters_t txn;   /* exactly_once: counted in the open transaction */
+    bool txn_open;
+    int64_t txn_messages;
+    int64_t last_commit_ms;
+    nw_pending_record_t *held, **held_tail;
+
+    int fatal; /* a negative nw_err_t once the run cannot go on */
+    nw_error_t err;
+} nw_runner_t;
+
+int64_t nw_now_ms(void);
+
+/* rebalance.c */
+void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,
+                     void *opaque);
+/* Drains the restore consumer; resumes partitions whose state is complete. */
+void nw_restore_poll(nw_runner_t *r);
+
+/* produce.c */
+/* Produces what one outcome needs (record, dead letter, changelog). */
+int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
+                       nw_outcome_t *o);
+void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque);
+void nw_held_release(nw_runner_t *r, bool deliver);
+
+/* commit.c */
+/* at_least_once: commits what is delivered (sync waits for the broker).
+ * exactly_once: commits the open transaction. */
+int nw_commit(nw_runner_t *r, bool sync);
+/* exactly_once: begins a transaction if none is open. */
+int nw_txn_begin(nw_runner_t *r);
+/* exactly_once: aborts, rolls back the stores, rewinds the consumer. */
+void nw_txn_abort(nw_runner_t *r, const char *why);
+/* Fails the run with a message; returns the code. */
+int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nw_counters_add(nw_counters_t *to, const nw_counters_t *from);
+
+#endif

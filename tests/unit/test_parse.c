@@ -1,0 +1,296 @@
+/*
+ * The article parser against the seed article and its variants, and the
+ * rejection of malformed input with stable codes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "encode/ninjs.h"
+#include "newswire/article.h"
+#include "parse/timestamp.h"
+
+static char *slurp(const char *name, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", NW_TEST_DATA, name);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void parse_file(const char *name, nw_article_t *a)
+{
+    size_t len;
+    char *data = slurp(name, &len);
+    nw_error_t err = {0};
+    int rc = nw_article_parse(data, len, NULL, a, &err);
+    if (rc != 0)
+        fail_msg("%s: %s", name, err.msg);
+    free(data);
+}
+
+static const char *const seed_paragraph_starts[] = {
+    "Reaffirming support for Ukraine, US Secretary of State Antony Blinken on Wednesday spoke "
+    "with French Foreign Minister",
+    "\xE2\x80\x9CThey discussed the importance of continued coordination",
+    "Blinken\xE2\x80\x99s phone call with French, German and UK Foreign Ministers",
+    "'No substitute for direct-leader dialogues' when it comes to Russia",
+    "According to a senior Biden administration official",
+    "\xE2\x80\x9C"
+    "And we will proceed on the principle of noting about them without them,\xE2\x80\x9D the "
+    "senior official added.",
+    "Biden has repeatedly highlighted concerns of the US",
+};
+
+static void check_seed_fields(const nw_article_t *a)
+{
+    char when[21];
+    assert_string_equal(a->headline,
+                        "US, France, Germany and UK reaffirm support for Ukraine amid tensions "
+                        "with Russia");
+    assert_non_null(a->standfirst);
+    assert_string_equal(a->standfirst,
+                        "Reaffirming support for Ukraine, US Secretary of State Antony Blinken on "
+                        "Wednesday spoke with French, German, and the UK Foreign Ministers.");
+    assert_non_null(a->byline);
+    assert_string_equal(a->byline, "Bhavya Sukheja");
+    assert_true(a->has_updated);
+    assert_true(a->has_published);
+    nw_timestamp_format(a->published, when);
+    assert_string_equal(when, "2021-12-30T09:32:00Z");
+    nw_timestamp_format(a->updated, when);
+    assert_string_equal(when, "2021-12-30T09:32:00Z");
+    assert_int_equal(a->n_image_credits, 1);
+    assert_string_equal(a->image_credits[0], "AP");
+
+    size_t n = sizeof(seed_paragraph_starts) / sizeof(seed_paragraph_starts[0]);
+    assert_int_equal(a->n_paragraphs, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *want = seed_paragraph_starts[i];
+        if (strncmp(a->paragraphs[i].text, want, strlen(want)) != 0)
+            fail_msg("paragraph %zu: got \"%.80s\"", i, a->paragraphs[i].text);
+        assert_int_equal(a->paragraphs[i].subheading, i == 3);
+    }
+    char *body = nw_article_body(a);
+    static const char *const banned[] = {
+        "Advertisement",      "IMAGE:",   "(Image:", "Reported by:", "Updated December",
+        "Published December", "\xC2\xA0", "  "};
+    for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
+        if (strstr(body, banned[i]))
+            fail_msg("body contains \"%s\"", banned[i]);
+    /* The quotes and the text's own punctuation survive as UTF-8. */
+    assert_non_null(strstr(body, "\xE2\x80\x9Cmassive consequences and severe costs\xE2\x80\x9D"));
+    assert_non_null(strstr(body, "Kyiv will not use force"));
+    assert_non_null(strstr(body, "the US will continue to coordinate closely with its allies and "
+                                 "partners on all matters."));
+    free(body);
+}
+
+static void test_seed_text(void **state)
+{
+    nw_article_t a = {0};
+    parse_file("seed.txt", &a);
+    assert_int_equal(a.format, NW_FORMAT_TEXT);
+    check_seed_fields(&a);
+    nw_article_clear(&a);
+}
+
+static void test_seed_json(void **state)
+{
+    nw_article_t a = {0};
+    parse_file("seed.json", &a);
+    assert_int_equal(a.format, NW_FORMAT_JSON);
+    assert_int_equal(a.inner_format, NW_FORMAT_TEXT);
+    check_seed_fields(&a);
+    assert_string_equal(a.source, "example-news");
+    assert_string_equal(a.fetched_at, "2021-12-30T10:05:00Z");
+    assert_string_equal(a.provenance_json, "{\"lang_hint\":\"en\",\"section\":\"world\"}");
+    char *id = nw_article_id(&a, NULL, 0);
+    /* Canonical url: host lower-cased, tracking parameters and fragment gone. */
+    assert_string_equal(id, "https://news.example.com/world/"
+                            "us-france-germany-uk-reaffirm-support-for-ukraine");
+    free(id);
+    nw_article_clear(&a);
+}
+
+static void test_seed_html(void **state)
+{
+    nw_article_t a = {0};
+    parse_file("seed.html", &a);
+    assert_int_equal(a.format, NW_FORMAT_HTML);
+    check_seed_fields(&a);
+    nw_article_clear(&a);
+}
+
+static void test_same_content_hash(void **state)
+{
+    static const char *const variants[] = {"seed.json", "seed.html", "seed-crlf.txt"};
+    nw_article_t a = {0};
+    uint8_t want[32], got[32];
+    parse_file("seed.txt", &a);
+    nw_article_content_hash(&a, want);
+    uint64_t sim = nw_article_simhash(&a);
+    nw_article_clear(&a);
+    for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        parse_file(variants[i], &a);
+        nw_article_content_hash(&a, got);
+        if (memcmp(want, got, 32) != 0)
+            fail_msg("%s: content hash differs from the plain text's", variants[i]);
+        assert_int_equal(nw_article_simhash(&a), sim);
+        nw_article_clear(&a);
+    }
+}
+
+static void test_simhash_near(void **state)
+{
+    nw_article_t a = {0};
+    parse_file("seed.txt", &a);
+    uint64_t h1 = nw_article_simhash(&a);
+    /* One changed word in a long text moves few bits. */
+    char *p = strstr(a.paragraphs[0].text, "Wednesday");
+    assert_non_null(p);
+    memcpy(p, "Thursday!", 9);
+    uint64_t h2 = nw_article_simhash(&a);
+    assert_true(__builtin_popcountll(h1 ^ h2) <= 8);
+    assert_true(h1 != h2);
+    nw_article_clear(&a);
+}
+
+typedef struct bad_case {
+    const char *file;
+    nw_reject_t reject;
+    const char *needle; /* must appear in the message */
+} bad_case_t;
+
+static void test_malformed(void **state)
+{
+    static const bad_case_t cases[] = {
+        {"bad/empty.txt", NW_REJECT_EMPTY, "empty"},
+        {"bad/whitespace.txt", NW_REJECT_EMPTY, "empty"},
+        {"bad/binary.bin", NW_REJECT_BINARY, "binary"},
+        {"bad/boilerplate-only.txt", NW_REJECT_NOT_AN_ARTICLE, "boilerplate"},
+        {"bad/headline-only.txt", NW_REJECT_NOT_AN_ARTICLE, "no body"},
+        {"bad/no-timestamp.txt", NW_REJECT_NO_TIMESTAMP, "no Published or Updated"},
+        {"bad/bad-timestamp.txt", NW_REJECT_BAD_TIMESTAMP, "February 30th"},
+        {"bad/truncated.json", NW_REJECT_BAD_ENVELOPE, "invalid JSON"},
+        {"bad/no-text.json", NW_REJECT_BAD_ENVELOPE, "neither"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len;
+        char *data = slurp(cases[i].file, &len);
+        nw_article_t a = {0};
+        nw_error_t err = {0};
+        int rc = nw_article_parse(data, len, NULL, &a, &err);
+        if (rc != NW_ERR_REJECTED || err.reject != cases[i].reject)
+            fail_msg("%s: rc %d reject %s (%s)", cases[i].file, rc, nw_reject_name(err.reject),
+                     err.msg);
+        if (!strstr(err.msg, cases[i].needle))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].file, err.msg, cases[i].needle);
+        assert_null(a.headline);
+        free(data);
+    }
+}
+
+static void test_too_large(void **state)
+{
+    size_t len;
+    char *seed = slurp("seed.txt", &len);
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    nw_parse_opts_t opts = {.max_bytes = len - 1};
+    assert_int_equal(nw_article_parse(seed, len, &opts, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_TOO_LARGE);
+    assert_string_equal(nw_reject_name(err.reject), "too-large");
+    opts.max_bytes = len;
+    assert_int_equal(nw_article_parse(seed, len, &opts, &a, &err), 0);
+    nw_article_clear(&a);
+    /* The default limit is 1 MiB. */
+    size_t big = NW_DEFAULT_MAX_MESSAGE_BYTES + 1;
+    char *huge = malloc(big);
+    memset(huge, 'a', big);
+    assert_int_equal(nw_article_parse(huge, big, NULL, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_TOO_LARGE);
+    free(huge);
+    free(seed);
+}
+
+static void test_invalid_utf8_replaced(void **state)
+{
+    const char text[] = "Updated December 30th, 2021 at 15:02 IST\n\nCaf\xE9 opens\n\n"
+                        "The caf\xE9 opened on Thursday in Paris.\n";
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    assert_int_equal(nw_article_parse(text, sizeof(text) - 1, NULL, &a, &err), 0);
+    assert_string_equal(a.headline, "Caf\xEF\xBF\xBD opens");
+    nw_article_clear(&a);
+}
+
+static void test_missing_updated_uses_published(void **state)
+{
+    const char text[] = "Storm hits coast\n\nA storm hit the coast on Monday.\n\n"
+                        "Published 06:46 IST, September 25th 2024\n";
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    char when[21];
+    assert_int_equal(nw_article_parse(text, sizeof(text) - 1, NULL, &a, &err), 0);
+    assert_false(a.has_updated);
+    nw_timestamp_format(nw_article_version_time(&a), when);
+    assert_string_equal(when, "2024-09-25T01:16:00Z");
+    nw_article_clear(&a);
+}
+
+static void test_record_deterministic(void **state)
+{
+    nw_article_t a = {0};
+    parse_file("seed.txt", &a);
+    nw_record_meta_t meta = {.article_id = "seed-1", .version = 2, .source = {.file = "seed.txt"}};
+    json_t *r1 = nw_ninjs_build(&a, &meta), *r2 = nw_ninjs_build(&a, &meta);
+    char *s1 = nw_ninjs_dump(r1, false), *s2 = nw_ninjs_dump(r2, false);
+    assert_string_equal(s1, s2);
+    assert_non_null(strstr(s1, "\"uri\":\"urn:newswire:article:seed-1\""));
+    assert_non_null(strstr(s1, "\"version\":\"2\""));
+    assert_non_null(strstr(s1, "\"versioncreated\":\"2021-12-30T09:32:00Z\""));
+    assert_non_null(strstr(s1, "\"image_credits\":[\"AP\"]"));
+    meta.plain_ninjs = true;
+    json_t *r3 = nw_ninjs_build(&a, &meta);
+    assert_null(json_object_get(r3, "newswire"));
+    json_decref(r1);
+    json_decref(r2);
+    json_decref(r3);
+    free(s1);
+    free(s2);
+    nw_article_clear(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_text),
+        cmocka_unit_test(test_seed_json),
+        cmocka_unit_test(test_seed_html),
+        cmocka_unit_test(test_same_content_hash),
+        cmocka_unit_test(test_simhash_near),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_invalid_utf8_replaced),
+        cmocka_unit_test(test_missing_updated_uses_published),
+        cmocka_unit_test(test_record_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
