@@ -1,6 +1,7 @@
 /* librdkafka configurations per role (see kconf.h). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "kafka/kconf.h"
@@ -31,6 +32,19 @@ static void error_cb(rd_kafka_t *rk, int code, const char *reason, void *opaque)
            rd_kafka_err2name((rd_kafka_resp_err_t)code), reason);
 }
 
+void nw_instance_id(const nw_config_t *cfg, char *out, size_t n)
+{
+    const char *instance = nw_config_get(cfg, "group.instance.id");
+    if (instance && instance[0]) {
+        snprintf(out, n, "%s", instance);
+        return;
+    }
+    char host[256] = "localhost";
+    gethostname(host, sizeof(host) - 1);
+    host[sizeof(host) - 1] = '\0';
+    snprintf(out, n, "%s-%s", nw_config_get(cfg, "group.id"), host);
+}
+
 int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *transactional_id,
                  rd_kafka_conf_t **out, nw_error_t *err)
 {
@@ -54,10 +68,11 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
         goto fail;
 
     const char *group = nw_config_get(cfg, "group.id");
-    const char *instance = nw_config_get(cfg, "group.instance.id");
+    char instance[512];
+    nw_instance_id(cfg, instance, sizeof(instance));
     const kv_t forced_consumer[] = {
         {"group.id", group},
-        {"group.instance.id", instance && instance[0] ? instance : NULL},
+        {"group.instance.id", instance},
         {"partition.assignment.strategy", "cooperative-sticky"},
         /* Offsets are committed by newswire only once their records are safe. */
         {"enable.auto.commit", "false"},

@@ -25,6 +25,12 @@ typedef enum nw_kafka_role {
 int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *transactional_id,
                  rd_kafka_conf_t **out, nw_error_t *err);
 
+/* The static group membership id: group.instance.id, or when that is empty
+ * "<group.id>-<hostname>", stable across restarts on one host so that a
+ * restarted member takes its partitions back at once. Several instances on
+ * one host must set group.instance.id each. */
+void nw_instance_id(const nw_config_t *cfg, char *out, size_t n);
+
 /* rd_kafka_new() with the error turned into an nw_error_t. Takes conf. */
 rd_kafka_t *nw_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, nw_error_t *err);
 

@@ -117,8 +117,8 @@ static int ensure_one(rd_kafka_t *rk, const char *topic, int partitions, const c
     return 0;
 }
 
-int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, volatile sig_atomic_t *stop,
-                     int *input_partitions, nw_error_t *err)
+int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, const char *repartition,
+                     volatile sig_atomic_t *stop, int *input_partitions, nw_error_t *err)
 {
     char **inputs = NULL;
     size_t n_inputs = nw_config_get_list(cfg, "input.topics", &inputs);
@@ -158,7 +158,8 @@ int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, volatile sig_atomic
             0 ||
         (rc = ensure_one(rk, nw_config_get(cfg, "output.topic"), max, NULL, false, stop, err)) <
             0 ||
-        (rc = ensure_one(rk, nw_config_get(cfg, "dlq.topic"), max, NULL, false, stop, err)) < 0)
+        (rc = ensure_one(rk, nw_config_get(cfg, "dlq.topic"), max, NULL, false, stop, err)) < 0 ||
+        (rc = ensure_one(rk, repartition, max, NULL, false, stop, err)) < 0)
         goto out;
     *input_partitions = max;
 out:

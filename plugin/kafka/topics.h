@@ -5,7 +5,8 @@
  * topic is created when missing, compacted, with as many partitions as the
  * input, because input partition p's version store is written to and
  * restored from state partition p. Output and dead-letter topics are created
- * when missing with the input's partition count. While the cluster cannot be
+ * when missing with the input's partition count, and so is the internal
+ * repartition topic that re-keys unkeyed input. While the cluster cannot be
  * reached these calls wait, logging, until `*stop` is set.
  */
 #ifndef NW_TOPICS_H
@@ -33,7 +34,7 @@ int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const cha
  * (then NW_ERR_FATAL). A state topic with a different partition count is
  * NW_ERR_INVALID: its data would be in the wrong partitions.
  */
-int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, volatile sig_atomic_t *stop,
-                     int *input_partitions, nw_error_t *err);
+int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, const char *repartition,
+                     volatile sig_atomic_t *stop, int *input_partitions, nw_error_t *err);
 
 #endif

@@ -25,7 +25,7 @@
 #include "parse/html.h"
 #include "parse/html_internal.h"
 
-#define NW_HTML_STACK_MAX 256 /* deeper nesting is counted, not tracked */
+#define NW_HTML_STACK_MAX 4096 /* deeper nesting is counted, not tracked */
 
 /* Text with whitespace owed rather than written (see the file comment). */
 typedef struct writer {
@@ -39,9 +39,10 @@ typedef struct scanner {
     size_t len;
     nw_buf_t out;
     writer_t w;
-    /* Open container elements; `dropped` counts the F_DROP ones among them. */
+    /* Open container elements; `dropped` counts the F_DROP ones among them,
+     * the lowest of which (when dropped > 0) is at stack[first_drop]. */
     uint8_t stack[NW_HTML_STACK_MAX];
-    size_t depth, overflow, dropped;
+    size_t depth, overflow, dropped, first_drop;
     size_t open[EL__COUNT];
     /* Known failures of the tokeniser's searches and of "-->" and "]]>". */
     nw_html_marks_t marks;
@@ -168,10 +169,10 @@ static void push(scanner_t *st, nw_html_el_t el)
         st->form_index = st->depth;
         st->form_start = st->out.len;
     }
+    if ((nw_html_elements[el].flags & F_DROP) && st->dropped++ == 0)
+        st->first_drop = st->depth;
     st->stack[st->depth++] = (uint8_t)el;
     st->open[el]++;
-    if (nw_html_elements[el].flags & F_DROP)
-        st->dropped++;
 }
 
 /* Pops down to `depth` entries. `truncate` is false when the end of the
@@ -203,10 +204,8 @@ static void close_element(scanner_t *st, nw_html_el_t el, bool truncate)
  * open when it starts lost its close tag, and must not swallow the article. */
 static void close_dropped(scanner_t *st)
 {
-    size_t i = 0;
-    while (i < st->depth && !(nw_html_elements[st->stack[i]].flags & F_DROP))
-        i++;
-    pop_to(st, i, true);
+    if (st->dropped)
+        pop_to(st, st->first_drop, true);
 }
 
 /* ---- markup ---- */
@@ -260,7 +259,7 @@ static void close_head(scanner_t *st)
 }
 
 /* Text between markup, s[from..to). */
-static void text(scanner_t *st, size_t from, size_t to)
+static void text(scanner_t *st, size_t from, size_t to, bool decode)
 {
     if (st->open[EL_HEAD]) {
         /* Visible text means the page forgot </head> (as browsers assume). */
@@ -273,7 +272,7 @@ static void text(scanner_t *st, size_t from, size_t to)
     if (st->dropped)
         return;
     size_t before = st->out.len;
-    write_text(&st->w, st->s + from, to - from, true);
+    write_text(&st->w, st->s + from, to - from, decode);
     if (st->in_h1 && st->out.len != before) {
         st->h1_text = true;
         st->h1_end = st->out.len;
@@ -303,7 +302,7 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
         const char *lt = memchr(st->s + t->end, '<', st->len - t->end);
         return lt ? (size_t)(lt - st->s) : st->len;
     }
-    if (el == EL_MAIN && st->dropped)
+    if (el == EL_MAIN)
         close_dropped(st);
     if (st->dropped == 0) {
         if (st->in_h1 && (f & F_H1STOP))
@@ -394,8 +393,7 @@ static size_t markup(scanner_t *st, size_t p)
         if (p + 9 < st->no_cdata_end_from)
             c = memmem(s + p + 9, n - 9, "]]>", 3);
         if (c) {
-            if (!st->dropped)
-                write_text(&st->w, s + p + 9, (size_t)(c - s) - p - 9, false);
+            text(st, p + 9, (size_t)(c - s), false);
             return (size_t)(c - s) + 3;
         }
         if (p + 9 < st->no_cdata_end_from)
@@ -414,7 +412,7 @@ static size_t markup(scanner_t *st, size_t p)
     }
     if (e != NW_HTML_NO_MATCH)
         return e;
-    text(st, p, p + 1);
+    text(st, p, p + 1, true);
     return p + 1;
 }
 
@@ -471,7 +469,7 @@ static void assemble(scanner_t *st, nw_buf_t *res)
     add_block(res, "", body, split);
     if (byline)
         add_block(res, "Reported by: ", st->author.data, st->author.len);
-    while (split < len && body[split] == '\n')
+    while (split < len && (body[split] == '\n' || body[split] == ' '))
         split++;
     add_block(res, "", body + split, len - split);
     add_block(res, "Published ", st->published.data, st->published.len);
@@ -502,7 +500,7 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
         }
         const char *lt = memchr(html + i, '<', len - i);
         size_t e = lt ? (size_t)(lt - html) : len;
-        text(st, i, e);
+        text(st, i, e, true);
         i = e;
     }
     pop_to(st, 0, false);

@@ -147,6 +147,7 @@ typedef struct nw_html_tag {
 typedef struct nw_html_marks {
     size_t no_gt_from;
     size_t no_quote_from[2]; /* [0] for ', [1] for " */
+    size_t quote_blind_from; /* tags from here end at their first '>' (see html_tags.c) */
     size_t no_close_from[EL__COUNT];
 } nw_html_marks_t;
 

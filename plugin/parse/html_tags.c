@@ -19,7 +19,8 @@ const nw_html_elem_t nw_html_elements[EL__COUNT] = {NW_HTML_ELEMENTS(NW_HTML_ROW
 
 void nw_html_marks_init(nw_html_marks_t *m)
 {
-    m->no_gt_from = m->no_quote_from[0] = m->no_quote_from[1] = NW_HTML_NO_MATCH;
+    m->no_gt_from = m->quote_blind_from = NW_HTML_NO_MATCH;
+    m->no_quote_from[0] = m->no_quote_from[1] = NW_HTML_NO_MATCH;
     for (size_t i = 0; i < EL__COUNT; i++)
         m->no_close_from[i] = NW_HTML_NO_MATCH;
 }
@@ -54,21 +55,28 @@ bool nw_html_tag_scan(const char *s, size_t len, size_t p, nw_html_tag_t *t, nw_
         return false;
     }
     size_t first_gt = (size_t)(gt - s);
+    /* Quotes are honoured up to the end of the input, unless an earlier tag
+     * had to fall back to its first '>' (its quotes left no '>' outside them
+     * before the end): from there on a tag ends at its first '>', or every
+     * later '<' could rescan the same stretch to the end. */
+    bool blind = p >= m->quote_blind_from;
+    size_t lim = blind ? first_gt + 1 : len;
     t->close = s[p + 1] == '/';
     t->self_closing = false;
     t->n_attrs = 0;
     size_t i = p + 1 + (t->close ? 1 : 0), name = i;
-    while (i < len && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>')
+    while (i < lim && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>')
         i++;
     t->el = nw_html_element_lookup(s + name, i - name);
     for (;;) {
-        while (i < len && (nw_html_is_space((unsigned char)s[i]) || s[i] == '/')) {
-            if (s[i] == '/' && i + 1 < len && s[i + 1] == '>')
+        while (i < lim && (nw_html_is_space((unsigned char)s[i]) || s[i] == '/')) {
+            if (s[i] == '/' && i + 1 < lim && s[i + 1] == '>')
                 t->self_closing = true;
             i++;
         }
-        if (i >= len) {
+        if (i >= lim) {
             /* Quoted values carried us past the last '>': fall back to the first. */
+            m->quote_blind_from = p < m->quote_blind_from ? p : m->quote_blind_from;
             i = first_gt;
             break;
         }
@@ -76,31 +84,34 @@ bool nw_html_tag_scan(const char *s, size_t len, size_t p, nw_html_tag_t *t, nw_
             break;
         nw_html_attr_t a;
         a.name.off = i++;
-        while (i < len && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
+        while (i < lim && !nw_html_is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>' &&
                s[i] != '=')
             i++;
         a.name.len = i - a.name.off;
         a.value.off = i;
         a.value.len = 0;
-        size_t j = skip_ws(s, i, len);
+        size_t j = skip_ws(s, i, lim);
         bool unterminated = false;
-        if (j < len && s[j] == '=') {
-            j = skip_ws(s, j + 1, len);
-            if (j < len && (s[j] == '"' || s[j] == '\'')) {
+        if (j < lim && s[j] == '=') {
+            j = skip_ws(s, j + 1, lim);
+            if (j < lim && (s[j] == '"' || s[j] == '\'')) {
                 int q = s[j] == '"';
                 const char *close = NULL;
-                if (j + 1 < m->no_quote_from[q])
-                    close = memchr(s + j + 1, s[j], len - j - 1);
+                if (j + 1 < m->no_quote_from[q] && j + 1 < lim &&
+                    !(close = memchr(s + j + 1, s[j], lim - j - 1)) && !blind)
+                    m->no_quote_from[q] = j + 1;
                 if (close) {
                     a.value.off = j + 1;
                     a.value.len = (size_t)(close - s) - j - 1;
                     i = (size_t)(close - s) + 1;
                 } else {
-                    if (j + 1 < m->no_quote_from[q])
-                        m->no_quote_from[q] = j + 1;
+                    /* Unterminated: the value, and the tag, end at the next '>'. */
                     const char *g = NULL;
-                    if (j + 1 < m->no_gt_from && !(g = memchr(s + j + 1, '>', len - j - 1)))
+                    if (j + 1 < m->no_gt_from && j + 1 < lim &&
+                        !(g = memchr(s + j + 1, '>', lim - j - 1)) && !blind)
                         m->no_gt_from = j + 1;
+                    if (!g)
+                        m->quote_blind_from = p < m->quote_blind_from ? p : m->quote_blind_from;
                     i = g ? (size_t)(g - s) : first_gt;
                     a.value.off = j + 1;
                     a.value.len = i > j ? i - j - 1 : 0;
@@ -108,7 +119,7 @@ bool nw_html_tag_scan(const char *s, size_t len, size_t p, nw_html_tag_t *t, nw_
                 }
             } else {
                 a.value.off = j;
-                while (j < len && !nw_html_is_space((unsigned char)s[j]) && s[j] != '>')
+                while (j < lim && !nw_html_is_space((unsigned char)s[j]) && s[j] != '>')
                     j++;
                 a.value.len = j - a.value.off;
                 i = j;

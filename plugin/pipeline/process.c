@@ -61,11 +61,12 @@ static int emit(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_
     nw_record_meta_t meta = {
         .article_id = out->article_id,
         .version = version,
-        .source = {.topic = in->topic,
-                   .partition = in->partition,
-                   .offset = in->offset,
-                   .key = in->key,
-                   .key_len = in->key_len},
+        .source = {.topic = in->origin_topic ? in->origin_topic : in->topic,
+                   .partition = in->origin_topic ? in->origin_partition : in->partition,
+                   .offset = in->origin_topic ? in->origin_offset : in->offset,
+                   /* A re-keyed message had no key of its own. */
+                   .key = in->origin_topic ? NULL : in->key,
+                   .key_len = in->origin_topic ? 0 : in->key_len},
         .plain_ninjs = p->plain_ninjs,
     };
     json_t *rec = nw_ninjs_build(a, &meta);
@@ -83,23 +84,45 @@ static int emit(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_
     return 0;
 }
 
+/* Parses the message; 1 when it was rejected (out filled), 0 when *a holds
+ * the article, or a negative nw_err_t. */
+static int parse(nw_processor_t *p, const nw_input_t *in, nw_article_t *a, nw_outcome_t *out,
+                 nw_error_t *err)
+{
+    nw_parse_opts_t opts = p->opts;
+    memset(out, 0, sizeof(*out));
+    opts.source =
+        p->source_is_topic ? (in->origin_topic ? in->origin_topic : in->topic) : p->source;
+    int rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, a, &out->error);
+    if (rc == NW_ERR_REJECTED) {
+        out->kind = NW_OUTCOME_REJECTED;
+        return 1;
+    }
+    if (rc < 0)
+        return nw_error_set(err, rc, "%s", out->error.msg);
+    return 0;
+}
+
+int nw_process_identify(nw_processor_t *p, const nw_input_t *in, char **id, nw_outcome_t *out,
+                        nw_error_t *err)
+{
+    nw_article_t a = {0};
+    *id = NULL;
+    int rc = parse(p, in, &a, out, err);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
+    *id = nw_article_id(&a, NULL, 0);
+    nw_article_clear(&a);
+    return *id ? 0 : nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+}
+
 int nw_process(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_outcome_t *out,
                nw_error_t *err)
 {
     nw_article_t a = {0};
-    nw_parse_opts_t opts = p->opts;
-    int rc;
-    memset(out, 0, sizeof(*out));
-    opts.source = p->source_is_topic ? in->topic : p->source;
-    rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, &a, &out->error);
-    if (rc == NW_ERR_REJECTED) {
-        out->kind = NW_OUTCOME_REJECTED;
-        return 0;
-    }
-    if (rc < 0) {
-        nw_error_set(err, rc, "%s", out->error.msg);
-        return rc;
-    }
+    int rc = parse(p, in, &a, out, err);
+    if (rc != 0)
+        return rc < 0 ? rc : 0;
     out->article_id = nw_article_id(&a, in->key, in->key ? in->key_len : 0);
     if (!out->article_id) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");

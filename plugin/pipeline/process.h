@@ -36,6 +36,12 @@ typedef struct nw_input {
     size_t key_len;
     const void *value; /* NULL for a tombstone */
     size_t value_len;
+    /* Where the message first entered newswire, when it came through the
+     * repartition topic: records and dead letters name this origin. NULL
+     * origin_topic means the message is its own origin. */
+    const char *origin_topic;
+    int32_t origin_partition;
+    int64_t origin_offset;
 } nw_input_t;
 
 typedef struct nw_outcome {
@@ -62,6 +68,16 @@ void nw_processor_free(nw_processor_t *p); /* accepts NULL */
  */
 int nw_process(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_outcome_t *out,
                nw_error_t *err);
+
+/*
+ * The first stage for unkeyed input: reads the message far enough to know
+ * its article id, so it can be re-keyed through the repartition topic and
+ * every version of one article reaches one partition. Sets *id (a new
+ * allocation) for an article; for a rejected message leaves *id NULL and
+ * fills *out as nw_process() would (kind NW_OUTCOME_REJECTED).
+ */
+int nw_process_identify(nw_processor_t *p, const nw_input_t *in, char **id, nw_outcome_t *out,
+                        nw_error_t *err);
 
 void nw_outcome_clear(nw_outcome_t *o);
 

@@ -33,28 +33,36 @@ static rd_kafka_resp_err_t produce_retry(nw_runner_t *r, const char *topic, int3
     }
 }
 
-static rd_kafka_headers_t *record_headers(const rd_kafka_message_t *in, unsigned version)
+/* "topic/partition/offset" of where the message entered newswire. */
+static void origin_text(const nw_input_t *src, char *out, size_t n)
 {
-    char v[16], src[512];
+    bool re = src->origin_topic != NULL;
+    snprintf(out, n, "%s/%" PRId32 "/%" PRId64, re ? src->origin_topic : src->topic,
+             re ? src->origin_partition : src->partition, re ? src->origin_offset : src->offset);
+}
+
+static rd_kafka_headers_t *record_headers(const nw_input_t *src, unsigned version)
+{
+    char v[16], origin[512];
     rd_kafka_headers_t *h = rd_kafka_headers_new(3);
     snprintf(v, sizeof(v), "%u", version);
-    snprintf(src, sizeof(src), "%s/%" PRId32 "/%" PRId64, rd_kafka_topic_name(in->rkt),
-             in->partition, in->offset);
+    origin_text(src, origin, sizeof(origin));
     rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
     rd_kafka_header_add(h, "newswire-version", -1, v, -1);
-    rd_kafka_header_add(h, "newswire-source", -1, src, -1);
+    rd_kafka_header_add(h, "newswire-source", -1, origin, -1);
     return h;
 }
 
-static rd_kafka_headers_t *dlq_headers(const rd_kafka_message_t *in, const nw_error_t *e)
+static rd_kafka_headers_t *dlq_headers(const nw_input_t *src, const nw_error_t *e)
 {
     char part[16], off[32];
+    bool re = src->origin_topic != NULL;
     rd_kafka_headers_t *h = rd_kafka_headers_new(5);
-    snprintf(part, sizeof(part), "%" PRId32, in->partition);
-    snprintf(off, sizeof(off), "%" PRId64, in->offset);
+    snprintf(part, sizeof(part), "%" PRId32, re ? src->origin_partition : src->partition);
+    snprintf(off, sizeof(off), "%" PRId64, re ? src->origin_offset : src->offset);
     rd_kafka_header_add(h, "newswire-error", -1, nw_reject_name(e->reject), -1);
     rd_kafka_header_add(h, "newswire-error-message", -1, e->msg, -1);
-    rd_kafka_header_add(h, "newswire-source-topic", -1, rd_kafka_topic_name(in->rkt), -1);
+    rd_kafka_header_add(h, "newswire-source-topic", -1, re ? src->origin_topic : src->topic, -1);
     rd_kafka_header_add(h, "newswire-source-partition", -1, part, -1);
     rd_kafka_header_add(h, "newswire-source-offset", -1, off, -1);
     return h;
@@ -107,7 +115,7 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
 }
 
 int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
-                       nw_outcome_t *o)
+                       const nw_input_t *src, nw_outcome_t *o)
 {
     nw_inflight_t *f = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -122,7 +130,7 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         } else if (r->opts.on_record) {
             hold(r, o->article_id, o->record, o->record_len);
         }
-        rd_kafka_headers_t *h = record_headers(in, o->version);
+        rd_kafka_headers_t *h = record_headers(src, o->version);
         topic = r->out_topic;
         /* The record's buffer passes to librdkafka (F_FREE) on success. */
         e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, o->article_id, strlen(o->article_id),
@@ -137,11 +145,13 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
                 return produce_changelog(r, part->partition, o->article_id, o->changelog, NULL);
         }
     } else if (o->kind == NW_OUTCOME_REJECTED) {
-        rd_kafka_headers_t *h = dlq_headers(in, &o->error);
+        rd_kafka_headers_t *h = dlq_headers(src, &o->error);
         topic = r->dlq_topic;
-        /* Original key and bytes; an empty value stays empty, a null stays null. */
-        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, in->key, in->key_len, in->payload,
-                          in->len, RD_KAFKA_MSG_F_COPY, h, f);
+        /* Original key and bytes; an empty value stays empty, a null stays
+         * null. A re-keyed message had no key when it came in. */
+        bool re = src->origin_topic != NULL;
+        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, re ? NULL : in->key,
+                          re ? 0 : in->key_len, in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
         if (e)
             rd_kafka_headers_destroy(h);
         else if (f)
@@ -153,6 +163,33 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", topic,
                               rd_kafka_err2str(e));
     }
+    return 0;
+}
+
+int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
+                       const char *article_id)
+{
+    nw_inflight_t *f = NULL;
+    char origin[512];
+    nw_input_t src = {
+        .topic = rd_kafka_topic_name(in->rkt), .partition = in->partition, .offset = in->offset};
+    if (!r->eos && !(f = nw_part_track(part, in->offset)))
+        return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+    origin_text(&src, origin, sizeof(origin));
+    rd_kafka_headers_t *h = rd_kafka_headers_new(1);
+    rd_kafka_header_add(h, "newswire-origin", -1, origin, -1);
+    rd_kafka_resp_err_t e =
+        produce_retry(r, r->repartition_topic, RD_KAFKA_PARTITION_UA, article_id,
+                      strlen(article_id), in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
+    if (e) {
+        rd_kafka_headers_destroy(h);
+        if (f)
+            f->failed = true;
+        return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->repartition_topic,
+                              rd_kafka_err2str(e));
+    }
+    if (f)
+        f->pending++;
     return 0;
 }
 

@@ -29,14 +29,10 @@ void nw_counters_format(const nw_counters_t *c, char *out, size_t n)
  * do not fence each other. */
 static void transactional_id(const nw_config_t *cfg, char *out, size_t n)
 {
-    const char *instance = nw_config_get(cfg, "group.instance.id");
-    char host[256] = "localhost";
-    if (!instance || !instance[0]) {
-        gethostname(host, sizeof(host) - 1);
-        host[sizeof(host) - 1] = '\0';
-        instance = host;
-    }
-    snprintf(out, n, "newswire-%s-%s", nw_config_get(cfg, "group.id"), instance);
+    char instance[512];
+    nw_instance_id(cfg, instance, sizeof(instance));
+    if (snprintf(out, n, "newswire-%s-%s", nw_config_get(cfg, "group.id"), instance) >= (int)n)
+        nw_log(NW_LOG_WARN, "config", "transactional id truncated to %zu bytes", n - 1);
 }
 
 static int setup(nw_runner_t *r, nw_error_t *err)
@@ -94,9 +90,11 @@ static int subscribe(nw_runner_t *r, nw_error_t *err)
 {
     char **topics = NULL;
     size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n + 1);
     for (size_t i = 0; i < n; i++)
         rd_kafka_topic_partition_list_add(l, topics[i], RD_KAFKA_PARTITION_UA);
+    /* Stage two of unkeyed input: the re-keyed messages come back here. */
+    rd_kafka_topic_partition_list_add(l, r->repartition_topic, RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t e = rd_kafka_subscribe(r->consumer, l);
     rd_kafka_topic_partition_list_destroy(l);
     nw_config_list_free(topics);
@@ -125,6 +123,35 @@ static void count(nw_counters_t *c, const nw_outcome_t *o)
     case NW_OUTCOME__COUNT:
         break;
     }
+}
+
+/* A re-keyed message names where it entered newswire in its
+ * newswire-origin header ("topic/partition/offset"). */
+static void read_origin(const rd_kafka_message_t *m, nw_input_t *in, char *topic, size_t n)
+{
+    rd_kafka_headers_t *h = NULL;
+    const void *v;
+    size_t len;
+    char text[600];
+    if (rd_kafka_message_headers(m, &h) || rd_kafka_header_get_last(h, "newswire-origin", &v, &len))
+        return;
+    if (len >= sizeof(text))
+        return;
+    memcpy(text, v, len);
+    text[len] = '\0';
+    char *off = strrchr(text, '/');
+    if (!off || off == text)
+        return;
+    *off++ = '\0';
+    char *part = strrchr(text, '/');
+    if (!part || (size_t)(part - text) >= n)
+        return;
+    *part++ = '\0';
+    if (snprintf(topic, n, "%s", text) >= (int)n)
+        return;
+    in->origin_topic = topic;
+    in->origin_partition = (int32_t)strtol(part, NULL, 10);
+    in->origin_offset = strtoll(off, NULL, 10);
 }
 
 static void handle_message(nw_runner_t *r, rd_kafka_message_t *m)
@@ -164,9 +191,29 @@ static void handle_message(nw_runner_t *r, rd_kafka_message_t *m)
         .value = m->payload,
         .value_len = m->len,
     };
+    bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
+    char origin_topic[256];
+    if (from_repartition)
+        read_origin(m, &in, origin_topic, sizeof(origin_topic));
     nw_outcome_t o;
     nw_error_t err = {0};
-    if (nw_process(r->proc, p->store, &in, &o, &err) < 0) {
+    int rc;
+    if (!from_repartition && (!m->key || m->key_len == 0)) {
+        /* Stage one: an unkeyed message is re-keyed by article id through the
+         * repartition topic, so all versions of an article meet in one
+         * partition (and one member). It is counted where it ends: here
+         * only if it is rejected, else when it comes back. */
+        char *id = NULL;
+        rc = nw_process_identify(r->proc, &in, &id, &o, &err);
+        if (rc == 0 && id)
+            nw_produce_forward(r, p, m, id);
+        free(id);
+        if (rc == 0 && o.kind != NW_OUTCOME_REJECTED)
+            goto done;
+    } else {
+        rc = nw_process(r->proc, p->store, &in, &o, &err);
+    }
+    if (rc < 0) {
         nw_runner_fail(r, err.code, "processing %s [%" PRId32 "] offset %" PRId64 ": %s", topic,
                        m->partition, m->offset, err.msg);
         return;
@@ -178,7 +225,8 @@ static void handle_message(nw_runner_t *r, rd_kafka_message_t *m)
         nw_log(NW_LOG_DEBUG, nw_outcome_name(o.kind), "%s/%" PRId32 "/%" PRId64 ": %s v%u", topic,
                m->partition, m->offset, o.article_id, o.version);
     count(r->eos ? &r->txn : &r->total, &o);
-    nw_produce_outcome(r, p, m, &o);
+    nw_produce_outcome(r, p, m, &in, &o);
+done:
     p->next_offset = m->offset + 1;
     r->txn_messages++;
     nw_outcome_clear(&o);
@@ -311,12 +359,15 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     r.out_topic = nw_config_get(cfg, "output.topic");
     r.dlq_topic = nw_config_get(cfg, "dlq.topic");
     r.state_topic = nw_config_get(cfg, "state.topic");
+    snprintf(r.repartition_topic, sizeof(r.repartition_topic), "%s-repartition",
+             nw_config_get(cfg, "group.id"));
     r.batch_size = nw_config_get_int(cfg, "pipeline.batch.size");
     r.commit_interval_ms = nw_config_get_int(cfg, "commit.interval.ms");
 
     if ((rc = setup(&r, err)) < 0)
         goto out;
-    if ((rc = nw_topics_ensure(r.producer, cfg, opts->stop, &r.input_partitions, err)) < 0)
+    if ((rc = nw_topics_ensure(r.producer, cfg, r.repartition_topic, opts->stop,
+                               &r.input_partitions, err)) < 0)
         goto out;
     if (r.eos && (rc = init_transactions(&r, err)) < 0)
         goto out;

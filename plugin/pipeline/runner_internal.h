@@ -28,6 +28,7 @@ typedef struct nw_runner {
     rd_kafka_t *restore;
     bool eos;
     const char *out_topic, *dlq_topic, *state_topic;
+    char repartition_topic[512]; /* "<group.id>-repartition" */
     int64_t batch_size;
     int64_t commit_interval_ms;
     int input_partitions;
@@ -55,7 +56,11 @@ void nw_restore_poll(nw_runner_t *r);
 /* produce.c */
 /* Produces what one outcome needs (record, dead letter, changelog). */
 int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
-                       nw_outcome_t *o);
+                       const nw_input_t *origin, nw_outcome_t *o);
+/* Stage one for an unkeyed message: forwards its original bytes to the
+ * repartition topic, keyed by article id, with a newswire-origin header. */
+int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
+                       const char *article_id);
 void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque);
 void nw_held_release(nw_runner_t *r, bool deliver);
 

@@ -1,0 +1,79 @@
+/*
+ * The built-in enrichers, and the small toolkit they share.
+ *
+ * Each built-in is an ordinary enricher: an entry function returning a
+ * descriptor, exactly as a plugin's nw_enricher_entry does, so the host treats
+ * built-ins and plugins alike (registry.c lists the entry functions in chain
+ * order). A built-in reads its settings only through the API table it is
+ * given (api->config, keys enrichers.<name>.<key>) and its data files through
+ * api->data_path, so it could be moved out into a .so unchanged.
+ *
+ * The helpers below are what more than one built-in needs: typed settings
+ * with messages that name the key, the record's "newswire" object, and the
+ * article's text as lower-cased words.
+ */
+#ifndef NW_ENRICH_BUILTINS_H
+#define NW_ENRICH_BUILTINS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "newswire/enricher.h"
+
+/* Entry functions of the built-ins; each returns a static descriptor. */
+const nw_enricher_t *nw_builtin_lang(const nw_enricher_api_t *api);
+const nw_enricher_t *nw_builtin_dates(const nw_enricher_api_t *api);
+const nw_enricher_t *nw_builtin_subjects(const nw_enricher_api_t *api);
+const nw_enricher_t *nw_builtin_stats(const nw_enricher_api_t *api);
+const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api);
+
+/*
+ * Reads enrichers.<name>.<key> as an integer within lo..hi, def when unset.
+ * Returns 0, or -1 with "enrichers.<name>.<key>: ..." in errbuf.
+ */
+int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
+                   long long def, long long lo, long long hi, long long *out, char *errbuf,
+                   size_t errlen);
+/* The same for a boolean (true/false, yes/no, on/off, 1/0). */
+int nw_builtin_bool(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
+                    bool def, bool *out, char *errbuf, size_t errlen);
+
+/* The record's "newswire" object (borrowed), added when missing; NULL when
+ * the record is not an object or memory ran out. */
+json_t *nw_builtin_extension(json_t *record);
+
+/*
+ * Words of a text, lower-cased, for matching against word lists. A word is a
+ * run of letters and digits; letters are ASCII ones and every code point from
+ * U+00C0 up outside the punctuation and symbol blocks, so "Ukraine’s" gives
+ * "ukraine" and "s", and "Größe" stays one word. Lower-casing covers ASCII,
+ * Latin-1 and Latin Extended-A, which is what the stopword and rule files use.
+ */
+typedef struct nw_words {
+    char *text;       /* the words, each NUL-terminated, back to back */
+    size_t text_len;  /* bytes used in text */
+    size_t text_cap;  /* bytes allocated in text */
+    size_t *offsets;  /* start of word i in text */
+    size_t n;         /* number of words (boundaries included) */
+    size_t cap;       /* entries allocated in offsets */
+    bool oom;         /* an allocation failed; the list is incomplete */
+} nw_words_t;
+
+#define NW_WORDS_INIT {NULL, 0, 0, NULL, 0, 0, false}
+
+/* Appends the words of text (may be NULL). */
+void nw_words_add(nw_words_t *w, const char *text);
+/* Appends an empty word, so that phrases never match across two fields. */
+void nw_words_break(nw_words_t *w);
+static inline const char *nw_words_at(const nw_words_t *w, size_t i)
+{
+    return w->text + w->offsets[i];
+}
+void nw_words_free(nw_words_t *w);
+
+/* Headline, standfirst and body as words, with a break between them. */
+void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in);
+
+#endif

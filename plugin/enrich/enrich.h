@@ -1,0 +1,44 @@
+/*
+ * The host side of enrichment: the chain of enrichers a configuration asks
+ * for (the built-ins, plugins loaded from enrichers.paths, one HTTP enricher
+ * per configured http.<name>), run over each emitted record.
+ *
+ * Every enricher, built-in or not, goes through the plugin ABI of
+ * include/newswire/enricher.h. After the chain runs, the record's
+ * newswire.enrichment object holds one entry per enricher:
+ *   {"<name>": {"status": "ok"|"skipped"|"degraded"|"off", "detail": "..."}}
+ * ("off": disabled by enrichers.disabled). Details are deterministic (no
+ * timings), so the same input and configuration give the same record.
+ */
+#ifndef NW_ENRICH_H
+#define NW_ENRICH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+#include "newswire/enricher.h"
+#include "newswire/error.h"
+
+typedef struct nw_enrichers nw_enrichers_t;
+
+/* Loads and initialises the chain. A plugin built for another major ABI, a
+ * missing entry point or a failing init() is NW_ERR_INVALID with a message
+ * naming the file. */
+int nw_enrichers_new(const nw_config_t *cfg, nw_enrichers_t **out, nw_error_t *err);
+void nw_enrichers_free(nw_enrichers_t *e); /* accepts NULL */
+
+/*
+ * Runs the chain over n records (borrowed; each must be a ninjs record with
+ * its "newswire" object). failed[i] becomes true when a fail-closed enricher
+ * gave up on record i, with a message in reasons[i]; the caller then
+ * dead-letters that message as "enrichment-failed" instead of emitting it.
+ */
+void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
+                      size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
+
+/* Number of enrichers in the chain (disabled ones excluded). */
+size_t nw_enrichers_count(const nw_enrichers_t *e);
+
+#endif

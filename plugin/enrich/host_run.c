@@ -1,0 +1,201 @@
+/*
+ * Running the enrichment chain over a batch of records (nw_enrichers_run).
+ *
+ * Each enricher sees the whole batch before the next one starts, so an
+ * enricher with enrich_batch (HTTP) can overlap its waits across records.
+ * A record that an enricher failed (fail-closed) is not shown to the
+ * enrichers after it: it will be dead-lettered, and their work would be
+ * thrown away.
+ *
+ * The statuses are gathered per record and written as newswire.enrichment at
+ * the end, in chain order, so the object's key order never depends on which
+ * enricher finished first, and an enricher cannot overwrite another's status.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "enrich/builtins.h"
+#include "enrich/host.h"
+
+/* Room for one enricher's detail note about one record. */
+#define NW_DETAIL_MAX 256
+
+static const char *status_name(nw_enrich_status_t s)
+{
+    switch (s) {
+    case NW_ENRICH_OK:
+        return "ok";
+    case NW_ENRICH_SKIPPED:
+        return "skipped";
+    case NW_ENRICH_DEGRADED:
+        return "degraded";
+    case NW_ENRICH_FAILED:
+        return "failed";
+    }
+    return NULL;
+}
+
+/* {"status": s, "detail": d}; the detail only when there is one, made valid
+ * UTF-8 whatever the enricher wrote. */
+static json_t *status_object(const char *status, const char *detail)
+{
+    json_t *o = json_object();
+    if (!o || json_object_set_new(o, "status", json_string(status)) < 0)
+        goto fail;
+    if (detail && *detail) {
+        nw_buf_t b = NW_BUF_INIT;
+        nw_utf8_sanitize(detail, strlen(detail), &b);
+        json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
+        nw_buf_free(&b);
+        if (json_object_set_new(o, "detail", d) < 0)
+            goto fail;
+    }
+    return o;
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+typedef struct run {
+    json_t **records;
+    bool *failed;
+    char (*reasons)[NW_ERROR_MSG_MAX];
+    json_t **statuses; /* per record: the enrichment object being built */
+} run_t;
+
+static void fail_record(run_t *r, size_t i, const char *name, const char *detail)
+{
+    if (r->failed[i])
+        return;
+    r->failed[i] = true;
+    snprintf(r->reasons[i], NW_ERROR_MSG_MAX, "%s: %s", name,
+             detail && *detail ? detail : "failed");
+}
+
+/* Records what enricher h reported for record i. */
+static void record_status(run_t *r, const nw_host_t *h, size_t i, nw_enrich_status_t st,
+                          char *detail)
+{
+    char note[NW_DETAIL_MAX + 64];
+    detail[NW_DETAIL_MAX - 1] = '\0';
+    const char *name = status_name(st);
+    if (!name) {
+        /* A status outside the ABI: the record goes out without this
+         * enricher's work, as if it had failed open. */
+        snprintf(note, sizeof(note), "returned unknown status %d", (int)st);
+        name = status_name(NW_ENRICH_DEGRADED);
+        detail = note;
+    }
+    json_t *o = status_object(name, detail);
+    if (!o || json_object_set_new(r->statuses[i], h->name, o) < 0) {
+        fail_record(r, i, h->name, "out of memory recording the status");
+        return;
+    }
+    if (st == NW_ENRICH_FAILED)
+        fail_record(r, i, h->name, detail);
+}
+
+static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,
+                    char *details)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r->failed[i])
+            continue;
+        char *d = details;
+        d[0] = '\0';
+        nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
+        record_status(r, h, i, st, d);
+    }
+}
+
+/* enrich_batch over the records not failed so far. */
+static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,
+                     char *details)
+{
+    size_t *idx = malloc(n * sizeof(*idx));
+    json_t **recs = malloc(n * sizeof(*recs));
+    const nw_enrich_input_t **ins = malloc(n * sizeof(*ins));
+    nw_enrich_status_t *sts = malloc(n * sizeof(*sts));
+    char **dps = malloc(n * sizeof(*dps));
+    int rc = -1;
+    if (!idx || !recs || !ins || !sts || !dps)
+        goto out;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r->failed[i])
+            continue;
+        idx[k] = i;
+        recs[k] = r->records[i];
+        ins[k] = in[i];
+        sts[k] = NW_ENRICH_OK;
+        dps[k] = details + k * NW_DETAIL_MAX;
+        dps[k][0] = '\0';
+        k++;
+    }
+    if (k > 0)
+        h->desc->enrich_batch(h->state, recs, ins, k, sts, dps, NW_DETAIL_MAX);
+    for (size_t j = 0; j < k; j++)
+        record_status(r, h, idx[j], sts[j], dps[j]);
+    rc = 0;
+out:
+    free(idx);
+    free(recs);
+    free(ins);
+    free(sts);
+    free(dps);
+    return rc;
+}
+
+void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
+                      size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+{
+    run_t r = {records, failed, reasons, NULL};
+    nw_host_t *const *chain;
+    size_t nchain = nw_host_chain(e, &chain);
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        failed[i] = false;
+        reasons[i][0] = '\0';
+    }
+    r.statuses = calloc(n, sizeof(*r.statuses));
+    char *details = malloc(n * NW_DETAIL_MAX);
+    bool oom = !r.statuses || !details;
+    for (size_t i = 0; !oom && i < n; i++) {
+        /* Enrichers may count on the extension object being there. */
+        if (!(r.statuses[i] = json_object()) || !nw_builtin_extension(records[i]))
+            fail_record(&r, i, "enrichment", "the record is not a JSON object");
+    }
+    for (size_t c = 0; !oom && c < nchain; c++) {
+        const nw_host_t *h = chain[c];
+        if (h->off) {
+            for (size_t i = 0; i < n; i++) {
+                json_t *o = failed[i] ? NULL : status_object("off", NULL);
+                if (o && json_object_set_new(r.statuses[i], h->name, o) < 0)
+                    fail_record(&r, i, h->name, "out of memory recording the status");
+            }
+        } else if (h->desc->enrich_batch) {
+            oom = run_batch(&r, h, in, n, details) < 0;
+        } else {
+            run_one(&r, h, in, n, details);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (oom) {
+            fail_record(&r, i, "enrichment", "out of memory");
+            json_decref(r.statuses ? r.statuses[i] : NULL);
+            continue;
+        }
+        json_t *ext = nw_builtin_extension(records[i]);
+        if (!ext) {
+            json_decref(r.statuses[i]);
+            fail_record(&r, i, "enrichment", "the record is not a JSON object");
+        } else if (json_object_set_new(ext, "enrichment", r.statuses[i]) < 0) {
+            fail_record(&r, i, "enrichment", "out of memory recording the statuses");
+        }
+    }
+    free(r.statuses);
+    free(details);
+}

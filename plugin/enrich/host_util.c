@@ -1,0 +1,217 @@
+/*
+ * The toolkit the built-in enrichers share (see builtins.h): typed settings
+ * read through the API table, the record's extension object, and the
+ * article's text as lower-cased words.
+ *
+ * Words are split and folded here once, the same way for every built-in, so
+ * that a stopword list, a subject rule and the text they are matched against
+ * never disagree about what a word is.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/utf8.h"
+#include "enrich/builtins.h"
+
+int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
+                   long long def, long long lo, long long hi, long long *out, char *errbuf,
+                   size_t errlen)
+{
+    const char *v = api->config(host, key);
+    *out = def;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || *end != '\0' || n < lo || n > hi) {
+        snprintf(errbuf, errlen, "enrichers.%s.%s: \"%s\" is not an integer in %lld..%lld", name,
+                 key, v, lo, hi);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int nw_builtin_bool(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
+                    bool def, bool *out, char *errbuf, size_t errlen)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    const char *v = api->config(host, key);
+    *out = def;
+    if (!v || !*v)
+        return 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+            *out = strcasecmp(v, yes[i]) == 0;
+            return 0;
+        }
+    }
+    snprintf(errbuf, errlen, "enrichers.%s.%s: \"%s\" is not true or false", name, key, v);
+    return -1;
+}
+
+json_t *nw_builtin_extension(json_t *record)
+{
+    if (!json_is_object(record))
+        return NULL;
+    json_t *ext = json_object_get(record, "newswire");
+    if (json_is_object(ext))
+        return ext;
+    ext = json_object();
+    if (!ext || json_object_set_new(record, "newswire", ext) < 0)
+        return NULL;
+    return ext;
+}
+
+/* Punctuation and symbols among the code points above ASCII: everything else
+ * there counts as a letter (accented Latin, Greek, Cyrillic, CJK ...). */
+static bool is_letter_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7)
+        return false;
+    if ((cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+        (cp >= 0xFE00 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF20) || cp == 0xFEFF ||
+        cp == 0xFFFD)
+        return false;
+    return true;
+}
+
+/* Lower case for ASCII, Latin-1 and Latin Extended-A. */
+static uint32_t fold_cp(uint32_t cp)
+{
+    if (cp >= 'A' && cp <= 'Z')
+        return cp + 32;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        return cp + 32;
+    if (cp == 0x178)
+        return 0xFF;
+    if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+        return cp | 1;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        return (cp & 1) ? cp + 1 : cp;
+    return cp;
+}
+
+/* Writes cp as UTF-8 at dst (room for 4 bytes); returns the length. */
+static size_t encode_cp(char *dst, uint32_t cp)
+{
+    if (cp < 0x80) {
+        dst[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        dst[0] = (char)(0xC0 | (cp >> 6));
+        dst[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        dst[0] = (char)(0xE0 | (cp >> 12));
+        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        dst[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    dst[0] = (char)(0xF0 | (cp >> 18));
+    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    dst[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static bool grow_text(nw_words_t *w, size_t more)
+{
+    if (w->text_len + more <= w->text_cap)
+        return true;
+    size_t cap = w->text_cap ? w->text_cap : 256;
+    while (cap < w->text_len + more)
+        cap *= 2;
+    char *t = realloc(w->text, cap);
+    if (!t) {
+        w->oom = true;
+        return false;
+    }
+    w->text = t;
+    w->text_cap = cap;
+    return true;
+}
+
+static bool push_offset(nw_words_t *w, size_t off)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        size_t *o = realloc(w->offsets, cap * sizeof(*o));
+        if (!o) {
+            w->oom = true;
+            return false;
+        }
+        w->offsets = o;
+        w->cap = cap;
+    }
+    w->offsets[w->n++] = off;
+    return true;
+}
+
+void nw_words_add(nw_words_t *w, const char *text)
+{
+    if (!text || w->oom)
+        return;
+    size_t len = strlen(text), i = 0;
+    bool in_word = false;
+    /* Folding keeps each letter's length and each word adds one NUL, so the
+     * words never take more than twice the text; one
+     * reservation per text keeps the loop free of checks. */
+    if (!grow_text(w, 2 * len + 2))
+        return;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        if (n == 0) {
+            n = 1;
+            cp = 0xFFFD;
+        }
+        i += n;
+        if (!is_letter_cp(cp)) {
+            if (in_word)
+                w->text[w->text_len++] = '\0';
+            in_word = false;
+            continue;
+        }
+        if (!in_word && !push_offset(w, w->text_len))
+            return;
+        in_word = true;
+        w->text_len += encode_cp(w->text + w->text_len, fold_cp(cp));
+    }
+    if (in_word)
+        w->text[w->text_len++] = '\0';
+}
+
+void nw_words_break(nw_words_t *w)
+{
+    if (w->oom || !grow_text(w, 1) || !push_offset(w, w->text_len))
+        return;
+    w->text[w->text_len++] = '\0';
+}
+
+void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
+{
+    nw_words_add(w, in->headline);
+    nw_words_break(w);
+    nw_words_add(w, in->standfirst);
+    nw_words_break(w);
+    nw_words_add(w, in->body);
+}
+
+void nw_words_free(nw_words_t *w)
+{
+    if (!w)
+        return;
+    free(w->text);
+    free(w->offsets);
+    memset(w, 0, sizeof(*w));
+}

@@ -1,0 +1,542 @@
+/*
+ * The enrichment host (see enrich.h): builds the chain of enrichers a
+ * configuration asks for and runs it over batches of records.
+ *
+ * The chain is, in this order: the built-ins (lang, dates, entities,
+ * subjects, stats, neardup), one HTTP enricher per distinct <name> configured
+ * as http.<name>.<setting> (alphabetical, as the configuration sorts keys),
+ * then the plugins of enrichers.paths in the order listed. The order is part
+ * of the output: later enrichers see what earlier ones added, and
+ * newswire.enrichment lists the statuses in chain order, so the same
+ * configuration always gives the same record.
+ *
+ * Every member goes through the plugin ABI. Each instance gets its own host
+ * context (the `host` handle of the API calls): its display name, and a
+ * snapshot of its settings, the keys under enrichers.<name>. (http.<name>.
+ * for HTTP instances) with the prefix removed. The snapshot is taken at load,
+ * which is what lets api->config promise its strings until destroy().
+ */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "enrich/builtins.h"
+#include "enrich/enrich.h"
+#include "enrich/host.h"
+#if __has_include("enrich/entities.h")
+#include "enrich/entities.h"
+#define NW_HAVE_ENTITIES 1
+#endif
+#if __has_include("enrich/http.h")
+#include "enrich/http.h"
+#define NW_HAVE_HTTP 1
+#endif
+
+/* A built-in setting that defaults to a global key: neardup's threshold is
+ * near.duplicate.threshold unless enrichers.neardup.threshold says otherwise. */
+typedef struct alias {
+    const char *key;
+    const char *global;
+} alias_t;
+
+static const alias_t neardup_aliases[] = {{"threshold", "near.duplicate.threshold"}, {NULL, NULL}};
+
+typedef struct builtin {
+    const char *name;
+    nw_enricher_entry_fn entry;
+    const alias_t *aliases;
+} builtin_t;
+
+/* The built-ins, in chain order. */
+static const builtin_t builtins[] = {
+    {"lang", nw_builtin_lang, NULL},
+    {"dates", nw_builtin_dates, NULL},
+#ifdef NW_HAVE_ENTITIES
+    {"entities", nw_builtin_entities, NULL},
+#endif
+    {"subjects", nw_builtin_subjects, NULL},
+    {"stats", nw_builtin_stats, NULL},
+    {"neardup", nw_builtin_neardup, neardup_aliases},
+};
+
+/* Names enrichers.disabled may hold even in a build that lacks them, so one
+ * configuration serves every build. */
+static const char *const known_names[] = {"entities"};
+
+struct nw_enrichers {
+    nw_host_t **v; /* one allocation each: plugins keep the pointer as `host` */
+    size_t n, cap;
+};
+
+static const char *host_config(void *host, const char *key);
+static int host_data_path(void *host, const char *name, char *out, size_t out_len);
+static void host_log(int level, const char *enricher, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static const nw_enricher_api_t host_api = {
+    .abi_version = NW_ENRICHER_ABI_VERSION,
+    .size = sizeof(nw_enricher_api_t),
+    .log = host_log,
+    .config = host_config,
+    .data_path = host_data_path,
+};
+
+const nw_enricher_api_t *nw_host_api(void)
+{
+    return &host_api;
+}
+
+static void host_log(int level, const char *enricher, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (level < NW_LOG_ERROR)
+        level = NW_LOG_ERROR;
+    if (level > NW_LOG_DEBUG)
+        level = NW_LOG_DEBUG;
+    nw_log((nw_log_level_t)level, "enricher", "%s: %s", enricher ? enricher : "?", msg);
+}
+
+static const char *host_config(void *host, const char *key)
+{
+    const nw_host_t *h = host;
+    for (size_t i = 0; h && key && i < h->n_settings; i++)
+        if (strcmp(h->keys[i], key) == 0)
+            return h->values[i];
+    return NULL;
+}
+
+/* The directories relative data file names resolve against, in order. */
+static size_t data_dirs(const char *dirs[3])
+{
+    size_t n = 0;
+    const char *env = getenv("NEWSWIRE_DATA_DIR");
+    if (env && *env)
+        dirs[n++] = env;
+#ifdef NW_DATADIR
+    dirs[n++] = NW_DATADIR;
+#endif
+#ifdef NW_SOURCE_CONFIGDIR
+    dirs[n++] = NW_SOURCE_CONFIGDIR;
+#endif
+    return n;
+}
+
+static int host_data_path(void *host, const char *name, char *out, size_t out_len)
+{
+    (void)host;
+    if (!name || !*name || !out || out_len == 0)
+        return -1;
+    if (name[0] == '/') {
+        /* Absolute: as given, so the caller's open() reports what is wrong. */
+        int n = snprintf(out, out_len, "%s", name);
+        return n >= 0 && (size_t)n < out_len ? 0 : -1;
+    }
+    const char *dirs[3];
+    size_t nd = data_dirs(dirs);
+    for (size_t i = 0; i < nd; i++) {
+        int n = snprintf(out, out_len, "%s/%s", dirs[i], name);
+        if (n >= 0 && (size_t)n < out_len && access(out, R_OK) == 0)
+            return 0;
+    }
+    out[0] = '\0';
+    return -1;
+}
+
+/* ---- Building the chain ---- */
+
+static void host_free(nw_host_t *h)
+{
+    if (!h)
+        return;
+    if (h->inited && h->desc->destroy)
+        h->desc->destroy(h->state);
+    if (h->dl)
+        dlclose(h->dl);
+    for (size_t i = 0; i < h->n_settings; i++) {
+        free(h->keys[i]);
+        free(h->values[i]);
+    }
+    free(h->keys);
+    free(h->values);
+    free(h->name);
+    free(h->prefix);
+    free(h->origin);
+    free(h);
+}
+
+static int add_setting(nw_host_t *h, const char *key, const char *value)
+{
+    char **k = realloc(h->keys, (h->n_settings + 1) * sizeof(*k));
+    if (!k)
+        return -1;
+    h->keys = k;
+    char **v = realloc(h->values, (h->n_settings + 1) * sizeof(*v));
+    if (!v)
+        return -1;
+    h->values = v;
+    k[h->n_settings] = strdup(key);
+    v[h->n_settings] = strdup(value);
+    if (!k[h->n_settings] || !v[h->n_settings]) {
+        free(k[h->n_settings]);
+        free(v[h->n_settings]);
+        return -1;
+    }
+    h->n_settings++;
+    return 0;
+}
+
+static int snapshot_cb(const char *key, const char *value, void *opaque)
+{
+    nw_host_t *h = opaque;
+    return add_setting(h, key + strlen(h->prefix), value);
+}
+
+/* A new host context called name reading keys under prefix; origin names it
+ * in messages ("built-in lang", "plugin ./x.so"). */
+static nw_host_t *host_new(const nw_config_t *cfg, const char *name, const char *prefix,
+                           const char *origin, const alias_t *aliases)
+{
+    nw_host_t *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->name = strdup(name);
+    h->prefix = strdup(prefix);
+    h->origin = strdup(origin);
+    if (!h->name || !h->prefix || !h->origin ||
+        nw_config_foreach(cfg, prefix, snapshot_cb, h) != 0)
+        goto fail;
+    for (const alias_t *a = aliases; a && a->key; a++) {
+        const char *v = nw_config_get(cfg, a->global);
+        if (!host_config(h, a->key) && v && add_setting(h, a->key, v) < 0)
+            goto fail;
+    }
+    return h;
+fail:
+    host_free(h);
+    return NULL;
+}
+
+static int chain_push(nw_enrichers_t *e, nw_host_t *h)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 16;
+        nw_host_t **v = realloc(e->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        e->v = v;
+        e->cap = cap;
+    }
+    e->v[e->n++] = h;
+    return 0;
+}
+
+static nw_host_t *chain_find(const nw_enrichers_t *e, const char *name)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (strcmp(e->v[i]->name, name) == 0)
+            return e->v[i];
+    return NULL;
+}
+
+static bool valid_name(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+/* The size of an ABI 1.0 descriptor: everything up to enrich_batch. Later
+ * minor versions only add members after it. */
+#define NW_ENRICHER_V1_0_SIZE                                                                      \
+    (offsetof(nw_enricher_t, enrich_batch) + sizeof(((nw_enricher_t *)0)->enrich_batch))
+
+int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_error_t *err)
+{
+    if (!d)
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s declined to work with this newswire (enricher ABI %u.%u)", origin,
+                            NW_ENRICHER_ABI_MAJOR, NW_ENRICHER_ABI_MINOR);
+    if (NW_ENRICHER_ABI_MAJOR_OF(d->abi_version) != NW_ENRICHER_ABI_MAJOR)
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s was built for enricher ABI %u.x; this newswire speaks %u.x", origin,
+                            (unsigned)NW_ENRICHER_ABI_MAJOR_OF(d->abi_version),
+                            NW_ENRICHER_ABI_MAJOR);
+    if (d->size < NW_ENRICHER_V1_0_SIZE)
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s: its descriptor is %u bytes, smaller than the %zu bytes of an "
+                            "enricher ABI 1.0 descriptor (was it built against enricher.h?)",
+                            origin, (unsigned)d->size, (size_t)NW_ENRICHER_V1_0_SIZE);
+    if (!valid_name(d->name))
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s: enricher name \"%s\" is not made of a-z, 0-9, '_' and '-'",
+                            origin, d->name ? d->name : "(null)");
+    if (!d->enrich && !d->enrich_batch)
+        return nw_error_set(err, NW_ERR_INVALID, "%s: the enricher has neither enrich nor "
+                            "enrich_batch", origin);
+    return 0;
+}
+
+static int add_builtins(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
+{
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+        const builtin_t *b = &builtins[i];
+        char prefix[128], origin[64];
+        snprintf(prefix, sizeof(prefix), "enrichers.%s.", b->name);
+        snprintf(origin, sizeof(origin), "built-in enricher %s", b->name);
+        const nw_enricher_t *d = b->entry(&host_api);
+        int rc = nw_host_check_descriptor(d, origin, err);
+        if (rc < 0)
+            return rc;
+        nw_host_t *h = host_new(cfg, b->name, prefix, origin, b->aliases);
+        if (!h || chain_push(e, h) < 0) {
+            host_free(h);
+            return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+        }
+        h->desc = d;
+    }
+    return 0;
+}
+
+/* Collects the distinct <name>s of http.<name>.<setting>, in key order. */
+static int http_name_cb(const char *key, const char *value, void *opaque)
+{
+    (void)value;
+    char ***names = opaque;
+    const char *s = key + strlen("http.");
+    size_t len = strcspn(s, ".");
+    size_t n = 0;
+    for (; (*names)[n]; n++)
+        if (strlen((*names)[n]) == len && strncmp((*names)[n], s, len) == 0)
+            return 0;
+    char **v = realloc(*names, (n + 2) * sizeof(*v));
+    if (!v)
+        return -1;
+    *names = v;
+    if (!(v[n] = strndup(s, len)))
+        return -1;
+    v[n + 1] = NULL;
+    return 0;
+}
+
+static int add_http(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
+{
+    char **names = calloc(1, sizeof(*names));
+    int rc = 0;
+    if (!names || nw_config_foreach(cfg, "http.", http_name_cb, &names) != 0) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+        goto out;
+    }
+    for (size_t i = 0; names[i]; i++) {
+#ifdef NW_HAVE_HTTP
+        char name[128], prefix[128], origin[160];
+        snprintf(name, sizeof(name), "http.%s", names[i]);
+        snprintf(prefix, sizeof(prefix), "http.%s.", names[i]);
+        snprintf(origin, sizeof(origin), "HTTP enricher %s", name);
+        const nw_enricher_t *d = nw_builtin_http(&host_api);
+        if ((rc = nw_host_check_descriptor(d, origin, err)) < 0)
+            goto out;
+        nw_host_t *h = host_new(cfg, name, prefix, origin, NULL);
+        if (!h || chain_push(e, h) < 0) {
+            host_free(h);
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+            goto out;
+        }
+        h->desc = d;
+#else
+        rc = nw_error_set(err, NW_ERR_INVALID,
+                          "http.%s: HTTP enrichment is configured but this newswire was built "
+                          "without it",
+                          names[i]);
+        goto out;
+#endif
+    }
+out:
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int add_plugin(nw_enrichers_t *e, const nw_config_t *cfg, const char *path, nw_error_t *err)
+{
+    char origin[NW_ERROR_MSG_MAX / 2];
+    snprintf(origin, sizeof(origin), "plugin %s", path);
+    dlerror();
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        const char *why = dlerror();
+        return nw_error_set(err, NW_ERR_INVALID, "enrichers.paths: cannot load %s: %s", origin,
+                            why ? why : "unknown error");
+    }
+    nw_enricher_entry_fn entry;
+    /* POSIX allows converting dlsym's object pointer to a function pointer. */
+    *(void **)&entry = dlsym(dl, NW_ENRICHER_ENTRY);
+    if (!entry) {
+        dlclose(dl);
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s has no %s function: is it a newswire enricher? (its code must "
+                            "export it, see include/newswire/enricher.h)",
+                            origin, NW_ENRICHER_ENTRY);
+    }
+    const nw_enricher_t *d = entry(&host_api);
+    int rc = nw_host_check_descriptor(d, origin, err);
+    if (rc == 0 && chain_find(e, d->name))
+        rc = nw_error_set(err, NW_ERR_INVALID,
+                          "%s: an enricher called \"%s\" is already in the chain", origin, d->name);
+    if (rc < 0) {
+        dlclose(dl);
+        return rc;
+    }
+    char prefix[128];
+    snprintf(prefix, sizeof(prefix), "enrichers.%s.", d->name);
+    nw_host_t *h = host_new(cfg, d->name, prefix, origin, NULL);
+    if (!h || chain_push(e, h) < 0) {
+        host_free(h);
+        dlclose(dl);
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+    }
+    h->desc = d;
+    h->dl = dl;
+    return 0;
+}
+
+/* Marks the enrichers of enrichers.disabled off; a name that is nowhere is
+ * an error, since a typo would otherwise leave the enricher running. */
+static int apply_disabled(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
+{
+    char **names = NULL;
+    int rc = 0;
+    nw_config_get_list(cfg, "enrichers.disabled", &names);
+    for (size_t i = 0; names && names[i]; i++) {
+        nw_host_t *h = chain_find(e, names[i]);
+        if (h) {
+            h->off = true;
+            continue;
+        }
+        bool known = false;
+        for (size_t k = 0; k < sizeof(known_names) / sizeof(known_names[0]); k++)
+            known |= strcmp(known_names[k], names[i]) == 0;
+        if (known)
+            continue;
+        nw_buf_t chain = NW_BUF_INIT;
+        for (size_t k = 0; k < e->n; k++)
+            nw_buf_printf(&chain, "%s%s", k ? ", " : "", e->v[k]->name);
+        rc = nw_error_set(err, NW_ERR_INVALID,
+                          "enrichers.disabled: no enricher is called \"%s\" (the chain is: %s)",
+                          names[i], nw_buf_str(&chain));
+        nw_buf_free(&chain);
+        break;
+    }
+    nw_config_list_free(names);
+    return rc;
+}
+
+/* Settings for an enricher that is not in the chain are most likely a typo
+ * of its name: said once, at startup. */
+static int warn_unused_cb(const char *key, const char *value, void *opaque)
+{
+    (void)value;
+    const nw_enrichers_t *e = opaque;
+    const char *s = key + strlen("enrichers.");
+    size_t len = strcspn(s, ".");
+    if (s[len] != '.')
+        return 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (strlen(e->v[i]->name) == len && strncmp(e->v[i]->name, s, len) == 0)
+            return 0;
+    for (size_t k = 0; k < sizeof(known_names) / sizeof(known_names[0]); k++)
+        if (strlen(known_names[k]) == len && strncmp(known_names[k], s, len) == 0)
+            return 0;
+    nw_log(NW_LOG_WARN, "enricher", "%s: no enricher called \"%.*s\" is loaded; setting ignored",
+           key, (int)len, s);
+    return 0;
+}
+
+static int init_all(nw_enrichers_t *e, nw_error_t *err)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        nw_host_t *h = e->v[i];
+        if (h->off || !h->desc->init) {
+            h->inited = !h->off;
+            continue;
+        }
+        char msg[NW_ERROR_MSG_MAX / 2] = "";
+        if (h->desc->init(&host_api, h, &h->state, msg, sizeof(msg)) != 0) {
+            msg[sizeof(msg) - 1] = '\0';
+            return nw_error_set(err, NW_ERR_INVALID, "%s: %s", h->origin,
+                                msg[0] ? msg : "init failed");
+        }
+        h->inited = true;
+    }
+    return 0;
+}
+
+int nw_enrichers_new(const nw_config_t *cfg, nw_enrichers_t **out, nw_error_t *err)
+{
+    nw_enrichers_t *e = calloc(1, sizeof(*e));
+    char **paths = NULL;
+    int rc;
+    *out = NULL;
+    if (!e)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+    if ((rc = add_builtins(e, cfg, err)) < 0 || (rc = add_http(e, cfg, err)) < 0)
+        goto fail;
+    nw_config_get_list(cfg, "enrichers.paths", &paths);
+    for (size_t i = 0; paths && paths[i]; i++)
+        if ((rc = add_plugin(e, cfg, paths[i], err)) < 0)
+            goto fail;
+    if ((rc = apply_disabled(e, cfg, err)) < 0 || (rc = init_all(e, err)) < 0)
+        goto fail;
+    nw_config_foreach(cfg, "enrichers.", warn_unused_cb, e);
+
+    nw_buf_t line = NW_BUF_INIT;
+    for (size_t i = 0; i < e->n; i++)
+        nw_buf_printf(&line, "%s%s%s", i ? " " : "", e->v[i]->name, e->v[i]->off ? "(off)" : "");
+    nw_log(NW_LOG_DEBUG, "enricher", "chain: %s", nw_buf_str(&line));
+    nw_buf_free(&line);
+    nw_config_list_free(paths);
+    *out = e;
+    return 0;
+fail:
+    nw_config_list_free(paths);
+    nw_enrichers_free(e);
+    return rc;
+}
+
+void nw_enrichers_free(nw_enrichers_t *e)
+{
+    if (!e)
+        return;
+    /* Reverse order: a later enricher may have been loaded against an earlier
+     * one's symbols (RTLD_LOCAL makes that rare, but it costs nothing). */
+    for (size_t i = e->n; i-- > 0;)
+        host_free(e->v[i]);
+    free(e->v);
+    free(e);
+}
+
+size_t nw_enrichers_count(const nw_enrichers_t *e)
+{
+    size_t n = 0;
+    for (size_t i = 0; e && i < e->n; i++)
+        n += !e->v[i]->off;
+    return n;
+}
+
+size_t nw_host_chain(const nw_enrichers_t *e, nw_host_t *const **out)
+{
+    *out = e ? e->v : NULL;
+    return e ? e->n : 0;
+}

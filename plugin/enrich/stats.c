@@ -1,0 +1,95 @@
+/*
+ * The "stats" built-in: the body's word count and its reading time.
+ *
+ * Writes newswire.reading_time_s = ceil(words * 60 / wpm), where words are
+ * counted the way ninjs counts bodies[].wordcount (whitespace-separated, the
+ * Unicode spaces included) so the two figures in a record always agree.
+ * Setting: enrichers.stats.wpm, reading speed in words per minute (default
+ * 230, a common figure for news prose).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "enrich/builtins.h"
+
+#define STATS_DEFAULT_WPM 230
+
+typedef struct stats {
+    long long wpm;
+} stats_t;
+
+static size_t count_words(const char *s)
+{
+    size_t words = 0, len = s ? strlen(s) : 0, i = 0;
+    bool in_word = false;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (n || s[i] == '\n' || s[i] == '\r') {
+            in_word = false;
+            i += n ? n : 1;
+            continue;
+        }
+        if (!in_word)
+            words++;
+        in_word = true;
+        i++;
+    }
+    return words;
+}
+
+static int stats_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
+                      size_t errlen)
+{
+    stats_t *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    if (nw_builtin_int(api, host, "stats", "wpm", STATS_DEFAULT_WPM, 1, 10000, &s->wpm, errbuf,
+                       errlen) < 0) {
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static nw_enrich_status_t stats_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
+                                       char *detail, size_t detail_len)
+{
+    const stats_t *s = state;
+    size_t words = count_words(in->body);
+    unsigned long long secs = ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
+                              (unsigned long long)s->wpm;
+    json_t *ext = nw_builtin_extension(record);
+    if (!ext || json_object_set_new(ext, "reading_time_s", json_integer((json_int_t)secs)) < 0) {
+        snprintf(detail, detail_len, "out of memory");
+        return NW_ENRICH_DEGRADED;
+    }
+    snprintf(detail, detail_len, "%zu words, %llu s", words, secs);
+    return NW_ENRICH_OK;
+}
+
+static void stats_destroy(void *state)
+{
+    free(state);
+}
+
+static const nw_enricher_t stats_enricher = {
+    .abi_version = NW_ENRICHER_ABI_VERSION,
+    .size = sizeof(nw_enricher_t),
+    .name = "stats",
+    .description = "Word count and reading time (newswire.reading_time_s)",
+    .init = stats_init,
+    .enrich = stats_enrich,
+    .destroy = stats_destroy,
+    .enrich_batch = NULL,
+};
+
+const nw_enricher_t *nw_builtin_stats(const nw_enricher_api_t *api)
+{
+    (void)api;
+    return &stats_enricher;
+}
