@@ -23,6 +23,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "kafka/topics.h"
 #include "pipeline/runner.h"
 
 static volatile sig_atomic_t demo_stop;
@@ -265,6 +266,9 @@ int nw_cmd_demo(int argc, char **argv)
     const char *topics[] = {"input.topics", "output.topic", "dlq.topic", "state.topic"};
     for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
         rd_kafka_mock_topic_create(mc, nw_config_get(cfg, topics[i]), 3, 1);
+    char repartition[512];
+    nw_repartition_topic(cfg, repartition, sizeof(repartition));
+    rd_kafka_mock_topic_create(mc, repartition, 3, 1);
     const char *input = nw_config_get(cfg, "input.topics");
     int produced = 0;
     if (load_samples(owner, samples_dir(samples), input, &produced) < 0) {

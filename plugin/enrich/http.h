@@ -45,12 +45,12 @@ const char *nw_http_breaker_state_name(nw_http_breaker_state_t s);
 /* A snapshot of one instance's counters, for /metrics. Counters only grow. */
 typedef struct nw_http_stats {
     nw_http_breaker_state_t breaker;
-    uint64_t requests;      /* HTTP requests sent, retries included */
-    uint64_t retries;       /* of those, repeats of a failed request */
-    uint64_t failures;      /* records that ended degraded or failed */
+    uint64_t requests;       /* HTTP requests sent, retries included */
+    uint64_t retries;        /* of those, repeats of a failed request */
+    uint64_t failures;       /* records that ended degraded or failed */
     uint64_t short_circuits; /* records not sent because the circuit was open */
-    uint64_t cache_hits;    /* records answered from the cache */
-    uint64_t cache_entries; /* answers held in the cache now (a gauge) */
+    uint64_t cache_hits;     /* records answered from the cache */
+    uint64_t cache_entries;  /* answers held in the cache now (a gauge) */
 } nw_http_stats_t;
 
 /*

@@ -12,7 +12,7 @@
 #include "newswire/error.h"
 
 typedef struct entry {
-    struct entry *chain;      /* next in the bucket */
+    struct entry *chain;         /* next in the bucket */
     struct entry *newer, *older; /* recency list */
     uint64_t hash;
     int64_t expires;

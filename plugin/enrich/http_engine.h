@@ -67,12 +67,13 @@ typedef struct nw_http_job {
 
 typedef struct nw_http_engine nw_http_engine_t;
 
-/* s, breaker and counters are borrowed and must outlive the engine; breaker
- * is NULL when breaker.failures is 0. Returns 0, NW_ERR_NOMEM or
- * NW_ERR_INVALID (a libcurl setup failure) with a message in errbuf. */
-int nw_http_engine_new(const nw_http_settings_t *s, nw_http_breaker_t *breaker,
-                       nw_http_counters_t *counters, nw_http_engine_t **out, char *errbuf,
-                       size_t errlen);
+/* api (for logging), s, breaker and counters are borrowed and must outlive
+ * the engine; breaker is NULL when breaker.failures is 0. Returns 0,
+ * NW_ERR_NOMEM or NW_ERR_INVALID (a libcurl setup failure) with a message in
+ * errbuf. */
+int nw_http_engine_new(const nw_enricher_api_t *api, const nw_http_settings_t *s,
+                       nw_http_breaker_t *breaker, nw_http_counters_t *counters,
+                       nw_http_engine_t **out, char *errbuf, size_t errlen);
 void nw_http_engine_free(nw_http_engine_t *e); /* accepts NULL */
 
 /* Runs n jobs to their end, at most until the batch deadline. */

@@ -34,38 +34,50 @@ typedef struct setting {
 
 static const setting_t settings[] = {
     {{"url", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "service URL (http or https)"},
-     T_STRING, S(url)},
+     T_STRING,
+     S(url)},
     {{"method", NW_CONFIG_ENUM, "POST", "POST|PUT|PATCH", 0, 0, false, "HTTP method"},
-     T_STRING, S(method)},
-    {{"fields", NW_CONFIG_LIST, NULL, NULL, 1, 0, false, "record members to send"}, T_SPECIAL,
-     0},
+     T_STRING,
+     S(method)},
+    {{"fields", NW_CONFIG_LIST, NULL, NULL, 1, 0, false, "record members to send"}, T_SPECIAL, 0},
     {{"merge.path", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "dotted path of the answer"},
-     T_SPECIAL, 0},
-    {{"timeout.ms", NW_CONFIG_DURATION, "2000", NULL, 1, 600000, false, "per request"}, T_INT,
+     T_SPECIAL,
+     0},
+    {{"timeout.ms", NW_CONFIG_DURATION, "2000", NULL, 1, 600000, false, "per request"},
+     T_INT,
      S(timeout_ms)},
-    {{"retries", NW_CONFIG_INT, "2", NULL, 0, 10, false, "repeats of a failed request"}, T_INT,
+    {{"retries", NW_CONFIG_INT, "2", NULL, 0, 10, false, "repeats of a failed request"},
+     T_INT,
      S(retries)},
-    {{"backoff.ms", NW_CONFIG_DURATION, "100", NULL, 0, 60000, false, "first backoff"}, T_INT,
+    {{"backoff.ms", NW_CONFIG_DURATION, "100", NULL, 0, 60000, false, "first backoff"},
+     T_INT,
      S(backoff_ms)},
     {{"backoff.max.ms", NW_CONFIG_DURATION, "2000", NULL, 0, 600000, false, "backoff cap"},
-     T_INT, S(backoff_max_ms)},
-    {{"concurrency", NW_CONFIG_INT, "8", NULL, 1, 256, false, "requests in flight"}, T_INT,
+     T_INT,
+     S(backoff_max_ms)},
+    {{"concurrency", NW_CONFIG_INT, "8", NULL, 1, 256, false, "requests in flight"},
+     T_INT,
      S(concurrency)},
     {{"breaker.failures", NW_CONFIG_INT, "5", NULL, 0, 1000000, false, "failures to open"},
-     T_INT, S(breaker_failures)},
+     T_INT,
+     S(breaker_failures)},
     {{"breaker.reset.ms", NW_CONFIG_DURATION, "10000", NULL, 1, DAY_MS, false, "open time"},
-     T_INT, S(breaker_reset_ms)},
+     T_INT,
+     S(breaker_reset_ms)},
     {{"cache.ttl.ms", NW_CONFIG_DURATION, "0", NULL, 0, 30 * DAY_MS, false, "answer cache TTL"},
-     T_INT, S(cache_ttl_ms)},
+     T_INT,
+     S(cache_ttl_ms)},
     {{"cache.max.entries", NW_CONFIG_INT, "10000", NULL, 1, 10000000, false, "cache bound"},
-     T_INT, S(cache_max_entries)},
-    {{"fail", NW_CONFIG_ENUM, "open", "open|closed", 0, 0, false, "on final failure"}, T_SPECIAL,
+     T_INT,
+     S(cache_max_entries)},
+    {{"fail", NW_CONFIG_ENUM, "open", "open|closed", 0, 0, false, "on final failure"},
+     T_SPECIAL,
      0},
-    {{"tls.verify", NW_CONFIG_BOOL, "true", NULL, 0, 0, false, "verify the server"}, T_BOOL,
+    {{"tls.verify", NW_CONFIG_BOOL, "true", NULL, 0, 0, false, "verify the server"},
+     T_BOOL,
      S(tls_verify)},
     {{"ca.file", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "CA bundle"}, T_STRING, S(ca_file)},
-    {{"auth.token.env", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "token variable"}, T_SPECIAL,
-     0},
+    {{"auth.token.env", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "token variable"}, T_SPECIAL, 0},
     {{"auth.token.file", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "token file"}, T_SPECIAL, 0},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -173,8 +185,8 @@ static int load_token(nw_http_settings_t *s, const char *env, const char *file, 
     } else if (file) {
         FILE *fp = fopen(file, "rb");
         if (!fp)
-            return fail(errbuf, errlen, NW_ERR_INVALID, "%s: auth.token.file: %s: %s",
-                        s->display, file, strerror(errno));
+            return fail(errbuf, errlen, NW_ERR_INVALID, "%s: auth.token.file: %s: %s", s->display,
+                        file, strerror(errno));
         char *buf = malloc(TOKEN_MAX + 1);
         size_t n = buf ? fread(buf, 1, TOKEN_MAX + 1, fp) : 0;
         fclose(fp);
@@ -202,8 +214,7 @@ static int load_token(nw_http_settings_t *s, const char *env, const char *file, 
                     which);
     if (!header_safe(s->token) || strlen(s->token) > TOKEN_MAX)
         return fail(errbuf, errlen, NW_ERR_INVALID,
-                    "%s: %s: the token holds control characters or line breaks", s->display,
-                    which);
+                    "%s: %s: the token holds control characters or line breaks", s->display, which);
     return 0;
 }
 
@@ -246,16 +257,15 @@ static int load_headers(nw_http_settings_t *s, const nw_enricher_api_t *api, voi
         const char *hname = key + 7;
         const char *value = api->config(host, key);
         if (!is_token(hname)) {
-            rc = fail(errbuf, errlen, NW_ERR_INVALID, "%s: %s: not a valid header name",
-                      s->display, key);
+            rc = fail(errbuf, errlen, NW_ERR_INVALID, "%s: %s: not a valid header name", s->display,
+                      key);
             goto out;
         }
         if (!value)
             continue;
         if (!header_safe(value)) {
             rc = fail(errbuf, errlen, NW_ERR_INVALID,
-                      "%s: %s: the value holds control characters or line breaks", s->display,
-                      key);
+                      "%s: %s: the value holds control characters or line breaks", s->display, key);
             goto out;
         }
         if (s->token && strcasecmp(hname, "Authorization") == 0) {
@@ -316,8 +326,7 @@ out:
 }
 
 static int load_table(nw_http_settings_t *s, const nw_enricher_api_t *api, void *host,
-                      const char **token_env, const char **token_file, char *errbuf,
-                      size_t errlen)
+                      const char **token_env, const char **token_file, char *errbuf, size_t errlen)
 {
     char *fields = NULL, *merge = NULL;
     int rc = 0;
@@ -407,8 +416,8 @@ int nw_http_settings_load(nw_http_settings_t *s, const nw_enricher_api_t *api, v
     if (s->ca_file) {
         FILE *fp = fopen(s->ca_file, "rb");
         if (!fp) {
-            rc = fail(errbuf, errlen, NW_ERR_INVALID, "%s: ca.file: %s: %s", s->display,
-                      s->ca_file, strerror(errno));
+            rc = fail(errbuf, errlen, NW_ERR_INVALID, "%s: ca.file: %s: %s", s->display, s->ca_file,
+                      strerror(errno));
             goto fail;
         }
         fclose(fp);

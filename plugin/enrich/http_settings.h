@@ -20,14 +20,14 @@
 #include "newswire/enricher.h"
 
 typedef struct nw_http_settings {
-    char *name;         /* <name> of http.<name>.* */
-    char *display;      /* "http.<name>": the enricher's name in logs */
-    char *url;          /* may hold credentials: never log it */
-    char *url_shown;    /* scheme://host[:port]/path, safe to log */
-    char *method;       /* POST, PUT or PATCH */
-    char **fields;      /* top-level members to send; NULL: the whole record */
+    char *name;      /* <name> of http.<name>.* */
+    char *display;   /* "http.<name>": the enricher's name in logs */
+    char *url;       /* may hold credentials: never log it */
+    char *url_shown; /* scheme://host[:port]/path, safe to log */
+    char *method;    /* POST, PUT or PATCH */
+    char **fields;   /* top-level members to send; NULL: the whole record */
     size_t nfields;
-    char **merge_path;  /* where the answer goes, one segment per item */
+    char **merge_path; /* where the answer goes, one segment per item */
     size_t nmerge;
     int64_t timeout_ms; /* per request */
     int64_t retries;    /* repeats after the first request */
@@ -36,12 +36,12 @@ typedef struct nw_http_settings {
     int64_t concurrency;
     int64_t breaker_failures; /* 0: no breaker */
     int64_t breaker_reset_ms;
-    int64_t cache_ttl_ms;     /* 0: no cache */
+    int64_t cache_ttl_ms; /* 0: no cache */
     int64_t cache_max_entries;
     bool fail_closed;
     bool tls_verify;
     char *ca_file;
-    char *token;   /* secret, NULL when none */
+    char *token;    /* secret, NULL when none */
     char **headers; /* "Name: value" lines from header.<Name> */
     size_t nheaders;
 } nw_http_settings_t;

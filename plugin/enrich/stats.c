@@ -26,9 +26,9 @@ static size_t count_words(const char *s)
     bool in_word = false;
     while (i < len) {
         size_t n = nw_utf8_space(s + i, len - i);
-        if (n || s[i] == '\n' || s[i] == '\r') {
+        if (n) {
             in_word = false;
-            i += n ? n : 1;
+            i += n;
             continue;
         }
         if (!in_word)

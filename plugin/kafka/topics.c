@@ -1,10 +1,16 @@
 /* Topic checks and creation (see topics.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "kafka/topics.h"
+
+void nw_repartition_topic(const nw_config_t *cfg, char *out, size_t n)
+{
+    snprintf(out, n, "%s-repartition", nw_config_get(cfg, "group.id"));
+}
 
 int nw_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms, nw_error_t *err)
 {

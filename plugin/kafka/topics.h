@@ -18,6 +18,9 @@
 
 #include "config/config.h"
 
+/* The internal repartition topic's name: "<group.id>-repartition". */
+void nw_repartition_topic(const nw_config_t *cfg, char *out, size_t n);
+
 /* Partition count of topic, 0 when the topic does not exist, or a negative
  * nw_err_t when metadata could not be had within timeout_ms. */
 int nw_topic_partitions(rd_kafka_t *rk, const char *topic, int timeout_ms, nw_error_t *err);

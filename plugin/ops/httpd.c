@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +180,8 @@ int nw_httpd_start(const char *listen, nw_metrics_t *m, nw_httpd_t **out, nw_err
                     *ai = NULL;
     int gai = getaddrinfo(*host ? host : "0.0.0.0", port, &hints, &ai);
     if (gai != 0)
-        return nw_error_set(err, NW_ERR_INVALID, "metrics.listen: cannot resolve \"%s\": %s",
-                            host, gai_strerror(gai));
+        return nw_error_set(err, NW_ERR_INVALID, "metrics.listen: cannot resolve \"%s\": %s", host,
+                            gai_strerror(gai));
 
     nw_httpd_t *h = calloc(1, sizeof(*h));
     if (!h) {
@@ -191,10 +192,13 @@ int nw_httpd_start(const char *listen, nw_metrics_t *m, nw_httpd_t **out, nw_err
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
+    /* The logger first, so that libmicrohttpd reports every later option's
+     * problem through it; the port argument only names the port in its
+     * messages, the socket address decides. */
+    h->daemon = MHD_start_daemon(flags, (uint16_t)atoi(port), NULL, NULL, handle, h,
+                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_SOCK_ADDR,
                                  ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                                 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_EXTERNAL_LOGGER,
-                                 mhd_log, h, MHD_OPTION_END);
+                                 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_END);
     freeaddrinfo(ai);
     atomic_store(&h->started, true);
     if (!h->daemon) {
@@ -250,8 +254,6 @@ int nw_httpd_port(const nw_httpd_t *h)
     return 0;
 }
 
-void nw_httpd_stop(nw_httpd_t *h)
-{
-}
+void nw_httpd_stop(nw_httpd_t *h) {}
 
 #endif

@@ -345,8 +345,7 @@ void nw_metrics_put_family(nw_buf_t *b, const char *name, const char *type, cons
 }
 
 /* One sample with at most one label; label NULL for none. */
-static void put_u64(nw_buf_t *b, const char *name, const char *label, const char *value,
-                    uint64_t v)
+static void put_u64(nw_buf_t *b, const char *name, const char *label, const char *value, uint64_t v)
 {
     nw_buf_puts(b, name);
     if (label) {
@@ -459,8 +458,7 @@ static void render_tables(nw_buf_t *b, const nw_metrics_t *m)
                               "0 closed, 1 open, 2 half-open");
     for (size_t i = 0; i < m->breakers.n; i++) {
         const breaker_t *br = (const breaker_t *)m->breakers.items[i];
-        put_u64(b, "newswire_circuit_breaker_state", "endpoint", br->e.name,
-                (uint64_t)br->state);
+        put_u64(b, "newswire_circuit_breaker_state", "endpoint", br->e.name, (uint64_t)br->state);
     }
 }
 

@@ -121,7 +121,6 @@ void nw_rdstats_render(const nw_rdstats_t *const *docs, size_t n, struct nw_buf 
 void nw_metrics_put_escaped(struct nw_buf *b, const char *s, bool quote);
 void nw_metrics_put_label(struct nw_buf *b, bool first, const char *name, const char *value);
 void nw_metrics_put_value(struct nw_buf *b, double v);
-void nw_metrics_put_family(struct nw_buf *b, const char *name, const char *type,
-                           const char *help);
+void nw_metrics_put_family(struct nw_buf *b, const char *name, const char *type, const char *help);
 
 #endif

@@ -54,11 +54,11 @@ static const struct {
     [F_REQUESTS] = {"newswire_kafka_requests_sent_total", "counter",
                     "Requests sent to Kafka brokers (tx)"},
     [F_REQUEST_BYTES] = {"newswire_kafka_sent_bytes_total", "counter",
-                         "Bytes sent to Kafka brokers (txbytes)"},
+                         "Bytes sent to Kafka brokers (tx_bytes)"},
     [F_RESPONSES] = {"newswire_kafka_responses_received_total", "counter",
                      "Responses received from Kafka brokers (rx)"},
     [F_RESPONSE_BYTES] = {"newswire_kafka_received_bytes_total", "counter",
-                          "Bytes received from Kafka brokers (rxbytes)"},
+                          "Bytes received from Kafka brokers (rx_bytes)"},
     [F_MSGS_SENT] = {"newswire_kafka_messages_sent_total", "counter",
                      "Messages sent to brokers (txmsgs)"},
     [F_MSGS_RECEIVED] = {"newswire_kafka_messages_received_total", "counter",
@@ -179,7 +179,8 @@ static void add_partitions(nw_rdstats_t *st, const char *role, const char *topic
 {
     const char *key;
     const json_t *p;
-    json_object_foreach ((json_t *)parts, key, p) {
+    json_object_foreach((json_t *)parts, key, p)
+    {
         double partition, lag;
         /* -1 is the internal unassigned partition; -1 lag means not known. */
         if (!num(p, "partition", &partition) || partition < 0 || !num(p, "consumer_lag", &lag) ||
@@ -218,17 +219,21 @@ int nw_rdstats_parse(const char *role, const char *json, nw_rdstats_t **out)
     add_top(st, role, root, "msg_cnt", F_QUEUE_MSGS);
     add_top(st, role, root, "msg_size", F_QUEUE_BYTES);
     add_top(st, role, root, "tx", F_REQUESTS);
-    add_top(st, role, root, "txbytes", F_REQUEST_BYTES);
+    /* STATISTICS.md calls these txbytes and rxbytes; librdkafka writes
+     * tx_bytes and rx_bytes at the top level. Take either. */
+    add_top(st, role, root, json_object_get(root, "tx_bytes") ? "tx_bytes" : "txbytes",
+            F_REQUEST_BYTES);
     add_top(st, role, root, "rx", F_RESPONSES);
-    add_top(st, role, root, "rxbytes", F_RESPONSE_BYTES);
+    add_top(st, role, root, json_object_get(root, "rx_bytes") ? "rx_bytes" : "rxbytes",
+            F_RESPONSE_BYTES);
     add_top(st, role, root, "txmsgs", F_MSGS_SENT);
     add_top(st, role, root, "rxmsgs", F_MSGS_RECEIVED);
 
     const char *key;
     json_t *v;
-    json_object_foreach (json_object_get(root, "brokers"), key, v)
-        add_broker(st, role, key, v);
-    json_object_foreach (json_object_get(root, "topics"), key, v) {
+    json_object_foreach(json_object_get(root, "brokers"), key, v) add_broker(st, role, key, v);
+    json_object_foreach(json_object_get(root, "topics"), key, v)
+    {
         const char *topic = json_string_value(json_object_get(v, "topic"));
         add_partitions(st, role, topic ? topic : key, json_object_get(v, "partitions"));
     }
@@ -263,8 +268,7 @@ void nw_rdstats_render(const nw_rdstats_t *const *docs, size_t n, nw_buf_t *b)
             const nw_rdstats_t *st = docs[d];
             for (; at[d] < st->n && st->s[at[d]].family == (enum family)f; at[d]++) {
                 if (!header)
-                    nw_metrics_put_family(b, families[f].name, families[f].type,
-                                          families[f].help);
+                    nw_metrics_put_family(b, families[f].name, families[f].type, families[f].help);
                 header = true;
                 nw_buf_printf(b, "%s{%s} ", families[f].name, st->s[at[d]].labels);
                 nw_metrics_put_value(b, st->s[at[d]].value);

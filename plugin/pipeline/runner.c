@@ -359,8 +359,7 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     r.out_topic = nw_config_get(cfg, "output.topic");
     r.dlq_topic = nw_config_get(cfg, "dlq.topic");
     r.state_topic = nw_config_get(cfg, "state.topic");
-    snprintf(r.repartition_topic, sizeof(r.repartition_topic), "%s-repartition",
-             nw_config_get(cfg, "group.id"));
+    nw_repartition_topic(cfg, r.repartition_topic, sizeof(r.repartition_topic));
     r.batch_size = nw_config_get_int(cfg, "pipeline.batch.size");
     r.commit_interval_ms = nw_config_get_int(cfg, "commit.interval.ms");
 
