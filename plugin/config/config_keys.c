@@ -66,6 +66,7 @@ const char *const nw_config_env_ignored[] = {
     "NEWSWIRE_KAFKA_DIR",
     "NEWSWIRE_KAFKA_CACHE",
     "NEWSWIRE_KAFKA_CONTROLLER_PORT",
+    "NEWSWIRE_DATA_DIR", /* where enrichers find their data files (enrich/registry.c) */
     NULL,
 };
 
@@ -113,6 +114,17 @@ static bool match_http(const char *key)
     return n > 0 && key[5 + n] == '.' && key[5 + n + 1] != '\0';
 }
 
+/* enrichers.<name>.<key>: one enricher's setting; "paths" and "disabled"
+ * are the chain's own keys, not enricher names. */
+static bool match_enricher(const char *key)
+{
+    if (strncmp(key, "enrichers.", 10) != 0)
+        return false;
+    size_t n = name_segment(key + 10);
+    return n > 0 && key[10 + n] == '.' && key[10 + n + 1] != '\0' &&
+           strncmp(key + 10, "paths.", 6) != 0 && strncmp(key + 10, "disabled.", 9) != 0;
+}
+
 static const nw_config_family_t families[] = {
     {"kafka.<property>", "Passed to librdkafka as <property> (see librdkafka's CONFIGURATION.md)",
      match_kafka, true, false, false},
@@ -122,6 +134,8 @@ static const nw_config_family_t families[] = {
      "As timestamp.zone.<ABBR>, for one source (NAME: letters, digits, - and _)", match_source_zone,
      false, true, true},
     {"http.<name>.<setting>", "Settings of the HTTP enricher <name>", match_http, true, false,
+     false},
+    {"enrichers.<name>.<key>", "Setting <key> of the enricher <name>", match_enricher, true, false,
      false},
 };
 

@@ -330,6 +330,23 @@ static int http_name_cb(const char *key, const char *value, void *opaque)
     return 0;
 }
 
+#ifdef NW_HAVE_HTTP
+/* What the HTTP enricher asks of its host besides its settings (http.h):
+ * "name", its <name>, and "keys", the settings set for it, comma-separated,
+ * so it can find its header.<Name> settings and warn about unknown ones. */
+static int add_http_context(nw_host_t *h, const char *name)
+{
+    nw_buf_t keys = NW_BUF_INIT;
+    for (size_t i = 0; i < h->n_settings; i++)
+        nw_buf_printf(&keys, "%s%s", i ? "," : "", h->keys[i]);
+    int rc = nw_buf_ok(&keys) && !host_config(h, "name") ? add_setting(h, "name", name) : 0;
+    if (rc == 0 && (!nw_buf_ok(&keys) || add_setting(h, "keys", nw_buf_str(&keys)) < 0))
+        rc = -1;
+    nw_buf_free(&keys);
+    return rc;
+}
+#endif
+
 static int add_http(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
 {
     char **names = calloc(1, sizeof(*names));
@@ -348,7 +365,7 @@ static int add_http(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
         if ((rc = nw_host_check_descriptor(d, origin, err)) < 0)
             goto out;
         nw_host_t *h = host_new(cfg, name, prefix, origin, NULL);
-        if (!h || chain_push(e, h) < 0) {
+        if (!h || add_http_context(h, names[i]) < 0 || chain_push(e, h) < 0) {
             host_free(h);
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
             goto out;

@@ -6,6 +6,8 @@
 #include "core/log.h"
 #include "kafka/kconf.h"
 
+#define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 typedef struct kv {
     const char *key, *value;
 } kv_t;
@@ -63,7 +65,7 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
         {"linger.ms", role == NW_KAFKA_PRODUCER || role == NW_KAFKA_TXN_PRODUCER ? "5" : NULL},
         {"auto.offset.reset", role == NW_KAFKA_CONSUMER ? "earliest" : NULL},
     };
-    if ((rc = set_all(conf, defaults, sizeof(defaults) / sizeof(defaults[0]), err)) < 0 ||
+    if ((rc = set_all(conf, defaults, NW_COUNT(defaults), err)) < 0 ||
         (rc = nw_config_apply_kafka(cfg, conf, err)) < 0)
         goto fail;
 
@@ -81,9 +83,13 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
         {"isolation.level", "read_committed"},
     };
     const kv_t forced_restore[] = {
-        {"enable.auto.commit", "false"},   {"enable.auto.offset.store", "false"},
-        {"enable.partition.eof", "true"},  {"isolation.level", "read_committed"},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"enable.partition.eof", "true"},
+        {"isolation.level", "read_committed"},
         {"auto.offset.reset", "earliest"},
+        /* A restore ends at partition EOF: do not let an empty fetch idle. */
+        {"fetch.wait.max.ms", "50"},
     };
     const kv_t forced_producer[] = {
         {"enable.idempotence", "true"},
@@ -96,16 +102,16 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
     };
     switch (role) {
     case NW_KAFKA_CONSUMER:
-        rc = set_all(conf, forced_consumer, 7, err);
+        rc = set_all(conf, forced_consumer, NW_COUNT(forced_consumer), err);
         break;
     case NW_KAFKA_RESTORE:
-        rc = set_all(conf, forced_restore, 5, err);
+        rc = set_all(conf, forced_restore, NW_COUNT(forced_restore), err);
         break;
     case NW_KAFKA_PRODUCER:
-        rc = set_all(conf, forced_producer, 2, err);
+        rc = set_all(conf, forced_producer, NW_COUNT(forced_producer), err);
         break;
     case NW_KAFKA_TXN_PRODUCER:
-        rc = set_all(conf, forced_txn, 3, err);
+        rc = set_all(conf, forced_txn, NW_COUNT(forced_txn), err);
         break;
     }
     if (rc < 0)

@@ -47,6 +47,15 @@ static void restore_assign(nw_runner_t *r, int32_t partition, bool add)
 
 static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
 {
+    for (int i = 0; i < parts->cnt; i++) {
+        if (parts->elems[i].partition >= r->input_partitions) {
+            nw_runner_fail(r, NW_ERR_INVALID,
+                           "%s [%" PRId32 "] has no state partition: %s has %d partitions",
+                           parts->elems[i].topic, parts->elems[i].partition, r->state_topic,
+                           r->input_partitions);
+            return;
+        }
+    }
     rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
     if (e) {
         nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
@@ -54,26 +63,28 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         return;
     }
     rd_kafka_pause_partitions(rk, parts);
+    /* Where each partition starts, so -e can tell when it is at its end:
+     * one request for the whole assignment. Unknown, -e waits for a
+     * processed message instead. */
+    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+    bool known = rd_kafka_committed(rk, committed, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
-        if (tp->partition >= r->input_partitions) {
-            nw_runner_fail(r, NW_ERR_INVALID,
-                           "%s [%" PRId32 "] has no state partition: %s has %d partitions",
-                           tp->topic, tp->partition, r->state_topic, r->input_partitions);
-            return;
-        }
         bool restore_running = restoring_index(r, tp->partition, NULL);
         nw_part_t *p = nw_parts_add(&r->parts, tp->topic, tp->partition);
         if (!p) {
             nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
-            return;
+            break;
         }
         p->restore_started_ms = nw_now_ms();
+        if (known && committed->elems[i].offset >= 0)
+            p->committed = committed->elems[i].offset;
         if (!restore_running)
             restore_assign(r, tp->partition, true);
         nw_log(NW_LOG_INFO, "assigned", "%s [%" PRId32 "]: restoring state from %s", tp->topic,
                tp->partition, r->state_topic);
     }
+    rd_kafka_topic_partition_list_destroy(committed);
 }
 
 static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
@@ -121,18 +132,6 @@ void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_parti
         nw_runner_fail(r, NW_ERR_KAFKA, "rebalance: %s", rd_kafka_err2str(e));
 }
 
-/* The committed offset, so -e can tell where a partition starts. */
-static int64_t committed_offset(nw_runner_t *r, const nw_part_t *p)
-{
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(l, p->topic, p->partition);
-    int64_t at = -1;
-    if (!rd_kafka_committed(r->consumer, l, 10000) && l->elems[0].offset >= 0)
-        at = l->elems[0].offset;
-    rd_kafka_topic_partition_list_destroy(l);
-    return at;
-}
-
 static void finish_restore(nw_runner_t *r, int32_t partition)
 {
     rd_kafka_topic_partition_list_t *resume = rd_kafka_topic_partition_list_new(2);
@@ -142,7 +141,6 @@ static void finish_restore(nw_runner_t *r, int32_t partition)
             continue;
         p->restoring = false;
         nw_vstore_commit(p->store);
-        p->committed = committed_offset(r, p);
         rd_kafka_topic_partition_list_add(resume, p->topic, p->partition);
         nw_log(NW_LOG_INFO, "restored",
                "%s [%" PRId32 "]: %" PRIu64 " changelog records, %zu articles, %" PRId64 " ms",

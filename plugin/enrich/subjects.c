@@ -1,0 +1,418 @@
+/*
+ * The "subjects" built-in: ninjs subjects from keyword rules.
+ *
+ * The rules live in a documented text file (config/subjects.rules describes
+ * the format): each subject has words and phrases that count as evidence,
+ * matched case-insensitively on whole words, and a minimum number of hits.
+ * Matching uses the same word splitting and folding as the text (builtins.h),
+ * so a rule term and an article word are compared like with like.
+ *
+ * Each assigned subject becomes {"name", "uri": "newswire:subject:<name>",
+ * "relevance"}: the members ninjs 2.2 allows in a subject item, relevance an
+ * integer 0..100 (the subject's hits relative to the top subject's). Subjects
+ * are ordered by hits, then name, so the output is stable.
+ *
+ * Settings (enrichers.subjects.<key>):
+ *   rules      the rule file (default subjects.rules, found in the data directories)
+ *   min.hits   default minimum hits of a rule without min= (default 3)
+ *   max        most subjects per article (default 5)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/hash.h"
+#include "enrich/builtins.h"
+
+#define SUBJECTS_BUCKETS 2048 /* a power of two */
+#define SUBJECT_URI      "newswire:subject:"
+
+typedef struct term {
+    nw_words_t words; /* the term's words, folded like the text */
+    bool prefix;      /* the last word matches any word it begins */
+    size_t subject;
+} term_t;
+
+typedef struct subject {
+    char *name;
+    long long min; /* 0: the default */
+} subject_t;
+
+/* Terms indexed by their first word, or by the first three bytes of a
+ * one-word prefix term; chains of term indices. */
+typedef struct bucket_entry {
+    char key[64];
+    size_t term;
+    struct bucket_entry *next;
+} bucket_entry_t;
+
+typedef struct subjects {
+    subject_t *subjects;
+    size_t nsubjects;
+    term_t *terms;
+    size_t nterms;
+    bucket_entry_t *exact[SUBJECTS_BUCKETS];
+    bucket_entry_t *prefix[SUBJECTS_BUCKETS];
+    long long min_hits, max;
+} subjects_t;
+
+typedef struct hit {
+    size_t subject;
+    long long hits;
+} hit_t;
+
+static size_t bucket_of(const char *s, size_t n)
+{
+    return nw_fnv1a64(s, n) & (SUBJECTS_BUCKETS - 1);
+}
+
+static int index_term(subjects_t *s, size_t t)
+{
+    const term_t *term = &s->terms[t];
+    const char *first = nw_words_at(&term->words, 0);
+    bool by_prefix = term->prefix && term->words.n == 1;
+    size_t n = by_prefix ? 3 : strlen(first);
+    bucket_entry_t *e = calloc(1, sizeof(*e));
+    if (!e || n >= sizeof(e->key)) {
+        free(e);
+        return -1;
+    }
+    memcpy(e->key, first, n);
+    e->term = t;
+    bucket_entry_t **b = by_prefix ? &s->prefix[bucket_of(first, n)] : &s->exact[bucket_of(first, n)];
+    e->next = *b;
+    *b = e;
+    return 0;
+}
+
+static size_t subject_index(subjects_t *s, const char *name, size_t len, long long min)
+{
+    for (size_t i = 0; i < s->nsubjects; i++)
+        if (strlen(s->subjects[i].name) == len && strncmp(s->subjects[i].name, name, len) == 0) {
+            if (!s->subjects[i].min)
+                s->subjects[i].min = min;
+            return i;
+        }
+    subject_t *v = realloc(s->subjects, (s->nsubjects + 1) * sizeof(*v));
+    if (!v)
+        return (size_t)-1;
+    s->subjects = v;
+    if (!(v[s->nsubjects].name = strndup(name, len)))
+        return (size_t)-1;
+    v[s->nsubjects].min = min;
+    return s->nsubjects++;
+}
+
+static int add_term(subjects_t *s, size_t subject, const char *text, size_t len, char *err,
+                    size_t errlen)
+{
+    bool prefix = len > 0 && text[len - 1] == '*';
+    char *copy = strndup(text, prefix ? len - 1 : len);
+    if (!copy)
+        return snprintf(err, errlen, "out of memory"), -1;
+    if (strchr(copy, '*')) {
+        snprintf(err, errlen, "\"%.*s\": '*' may only end a term", (int)len, text);
+        free(copy);
+        return -1;
+    }
+    term_t t = {.words = NW_WORDS_INIT, .prefix = prefix, .subject = subject};
+    nw_words_add(&t.words, copy);
+    free(copy);
+    if (t.words.oom || t.words.n == 0 ||
+        (prefix && t.words.n == 1 && strlen(nw_words_at(&t.words, 0)) < 3)) {
+        snprintf(err, errlen, "\"%.*s\": %s", (int)len, text,
+                 t.words.oom       ? "out of memory"
+                 : t.words.n == 0 ? "a term needs a letter or a digit"
+                                  : "a prefix term needs at least three letters");
+        nw_words_free(&t.words);
+        return -1;
+    }
+    term_t *v = realloc(s->terms, (s->nterms + 1) * sizeof(*v));
+    if (!v) {
+        nw_words_free(&t.words);
+        return snprintf(err, errlen, "out of memory"), -1;
+    }
+    s->terms = v;
+    v[s->nterms] = t;
+    if (index_term(s, s->nterms++) < 0)
+        return snprintf(err, errlen, "\"%.*s\": term too long", (int)len, text), -1;
+    return 0;
+}
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* Parses one line; 0, or -1 with a message (without the line number). */
+static int parse_line(subjects_t *s, char *line, char *err, size_t errlen)
+{
+    size_t len = strlen(line);
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                   line[len - 1] == '\t'))
+        line[--len] = '\0';
+    const char *p = skip_space(line);
+    if (*p == '\0' || *p == '#')
+        return 0;
+    char *colon = strchr(p, ':');
+    if (!colon)
+        return snprintf(err, errlen, "expected \"<subject> [min=<hits>]: <term>, ...\""), -1;
+    size_t nlen = 0;
+    while ((p[nlen] >= 'a' && p[nlen] <= 'z') || (p[nlen] >= '0' && p[nlen] <= '9') ||
+           p[nlen] == '_' || p[nlen] == '-')
+        nlen++;
+    const char *q = skip_space(p + nlen);
+    long long min = 0;
+    if (nlen == 0)
+        return snprintf(err, errlen, "a subject name is lower-case letters, digits, _ and -"), -1;
+    if (strncmp(q, "min=", 4) == 0) {
+        char *end;
+        min = strtoll(q + 4, &end, 10);
+        if (end == q + 4 || min < 1 || min > 1000000)
+            return snprintf(err, errlen, "min= takes a number of hits from 1"), -1;
+        q = skip_space(end);
+    }
+    if (q != colon)
+        return snprintf(err, errlen, "unexpected \"%.*s\" before ':'", (int)(colon - q), q), -1;
+    size_t subject = subject_index(s, p, nlen, min);
+    if (subject == (size_t)-1)
+        return snprintf(err, errlen, "out of memory"), -1;
+    for (const char *t = colon + 1;;) {
+        const char *comma = strchr(t, ',');
+        const char *end = comma ? comma : t + strlen(t);
+        const char *a = skip_space(t);
+        const char *b = end;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (a == b) {
+            /* A trailing comma is fine (the list goes on next line); an
+             * empty term between two commas is a slip worth reporting. */
+            if (comma || t == colon + 1)
+                return snprintf(err, errlen, "empty term"), -1;
+            break;
+        }
+        if (add_term(s, subject, a, (size_t)(b - a), err, errlen) < 0)
+            return -1;
+        if (!comma)
+            break;
+        t = comma + 1;
+        if (*skip_space(t) == '\0')
+            break;
+    }
+    return 0;
+}
+
+static void subjects_destroy(void *state)
+{
+    subjects_t *s = state;
+    if (!s)
+        return;
+    for (size_t i = 0; i < SUBJECTS_BUCKETS; i++) {
+        for (bucket_entry_t *e = s->exact[i], *n; e; e = n) {
+            n = e->next;
+            free(e);
+        }
+        for (bucket_entry_t *e = s->prefix[i], *n; e; e = n) {
+            n = e->next;
+            free(e);
+        }
+    }
+    for (size_t i = 0; i < s->nterms; i++)
+        nw_words_free(&s->terms[i].words);
+    for (size_t i = 0; i < s->nsubjects; i++)
+        free(s->subjects[i].name);
+    free(s->terms);
+    free(s->subjects);
+    free(s);
+}
+
+static int load_rules(subjects_t *s, const nw_enricher_api_t *api, void *host, char *errbuf,
+                      size_t errlen)
+{
+    const char *name = api->config(host, "rules");
+    char path[4096];
+    if (!name || !*name)
+        name = "subjects.rules";
+    if (api->data_path(host, name, path, sizeof(path)) < 0) {
+        snprintf(errbuf, errlen,
+                 "enrichers.subjects.rules: cannot find %s (relative names are looked up in "
+                 "$NEWSWIRE_DATA_DIR, the installed data directory and the source tree's config/)",
+                 name);
+        return -1;
+    }
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(errbuf, errlen, "enrichers.subjects.rules: cannot open %s", path);
+        return -1;
+    }
+    char *line = NULL, msg[256];
+    size_t cap = 0, lineno = 0;
+    int rc = 0;
+    while (getline(&line, &cap, fp) >= 0) {
+        lineno++;
+        if (parse_line(s, line, msg, sizeof(msg)) < 0) {
+            snprintf(errbuf, errlen, "%s:%zu: %s", path, lineno, msg);
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    fclose(fp);
+    if (rc == 0 && s->nterms == 0) {
+        snprintf(errbuf, errlen, "%s: no rules", path);
+        rc = -1;
+    }
+    return rc;
+}
+
+static int subjects_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
+                         size_t errlen)
+{
+    subjects_t *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    if (nw_builtin_int(api, host, "subjects", "min.hits", 3, 1, 1000000, &s->min_hits, errbuf,
+                       errlen) < 0 ||
+        nw_builtin_int(api, host, "subjects", "max", 5, 1, 1000, &s->max, errbuf, errlen) < 0 ||
+        load_rules(s, api, host, errbuf, errlen) < 0) {
+        subjects_destroy(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+/* True when term t matches the words starting at i. */
+static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
+{
+    if (i + t->words.n > w->n)
+        return false;
+    for (size_t k = 0; k < t->words.n; k++) {
+        const char *tw = nw_words_at(&t->words, k), *aw = nw_words_at(w, i + k);
+        bool last_prefix = t->prefix && k + 1 == t->words.n;
+        if (last_prefix ? strncmp(aw, tw, strlen(tw)) != 0 : strcmp(aw, tw) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Counts at most one hit per subject per word position. */
+static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *key, size_t klen,
+                     const nw_words_t *w, size_t i, long long *hits, size_t *seen_at)
+{
+    for (; e; e = e->next) {
+        const term_t *t = &s->terms[e->term];
+        if (strncmp(e->key, key, klen) != 0 || e->key[klen] != '\0' || seen_at[t->subject] == i + 1)
+            continue;
+        if (term_matches(t, w, i)) {
+            hits[t->subject]++;
+            seen_at[t->subject] = i + 1;
+        }
+    }
+}
+
+static int cmp_hit(const void *a, const void *b, void *names)
+{
+    const hit_t *x = a, *y = b;
+    if (x->hits != y->hits)
+        return x->hits > y->hits ? -1 : 1;
+    const subject_t *s = names;
+    return strcmp(s[x->subject].name, s[y->subject].name);
+}
+
+static json_t *subject_item(const char *name, long long relevance)
+{
+    json_t *o = json_object();
+    if (!o || json_object_set_new(o, "name", json_string(name)) < 0 ||
+        json_object_set_new(o, "uri", json_sprintf(SUBJECT_URI "%s", name)) < 0 ||
+        json_object_set_new(o, "relevance", json_integer(relevance)) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
+                                          char *detail, size_t detail_len)
+{
+    const subjects_t *s = state;
+    nw_words_t w = NW_WORDS_INIT;
+    long long *hits = calloc(s->nsubjects, sizeof(*hits));
+    size_t *seen_at = calloc(s->nsubjects, sizeof(*seen_at));
+    hit_t *found = calloc(s->nsubjects, sizeof(*found));
+    nw_enrich_status_t st = NW_ENRICH_OK;
+    nw_buf_t note = NW_BUF_INIT;
+    nw_words_article(&w, in);
+    if (!hits || !seen_at || !found || w.oom)
+        goto oom;
+    for (size_t i = 0; i < w.n; i++) {
+        const char *word = nw_words_at(&w, i);
+        size_t n = strlen(word);
+        if (n == 0)
+            continue;
+        count_at(s, s->exact[bucket_of(word, n)], word, n, &w, i, hits, seen_at);
+        if (n >= 3)
+            count_at(s, s->prefix[bucket_of(word, 3)], word, 3, &w, i, hits, seen_at);
+    }
+    size_t nfound = 0;
+    for (size_t i = 0; i < s->nsubjects; i++) {
+        long long min = s->subjects[i].min ? s->subjects[i].min : s->min_hits;
+        if (hits[i] >= min)
+            found[nfound++] = (hit_t){i, hits[i]};
+    }
+    if (nfound == 0) {
+        snprintf(detail, detail_len, "no rule reached its minimum");
+        st = NW_ENRICH_SKIPPED;
+        goto out;
+    }
+    qsort_r(found, nfound, sizeof(*found), cmp_hit, s->subjects);
+    if (nfound > (size_t)s->max)
+        nfound = (size_t)s->max;
+    json_t *list = json_object_get(record, "subjects");
+    if (!json_is_array(list)) {
+        list = json_array();
+        if (!list || json_object_set_new(record, "subjects", list) < 0)
+            goto oom;
+    }
+    for (size_t i = 0; i < nfound; i++) {
+        const char *name = s->subjects[found[i].subject].name;
+        long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
+        if (json_array_append_new(list, subject_item(name, rel)) < 0)
+            goto oom;
+        nw_buf_printf(&note, "%s%s %lld", i ? ", " : "", name, found[i].hits);
+    }
+    snprintf(detail, detail_len, "%s", nw_buf_str(&note));
+    goto out;
+oom:
+    snprintf(detail, detail_len, "out of memory");
+    st = NW_ENRICH_DEGRADED;
+out:
+    nw_buf_free(&note);
+    nw_words_free(&w);
+    free(hits);
+    free(seen_at);
+    free(found);
+    return st;
+}
+
+static const nw_enricher_t subjects_enricher = {
+    .abi_version = NW_ENRICHER_ABI_VERSION,
+    .size = sizeof(nw_enricher_t),
+    .name = "subjects",
+    .description = "Subjects from keyword rules (ninjs subjects)",
+    .init = subjects_init,
+    .enrich = subjects_enrich,
+    .destroy = subjects_destroy,
+    .enrich_batch = NULL,
+};
+
+const nw_enricher_t *nw_builtin_subjects(const nw_enricher_api_t *api)
+{
+    (void)api;
+    return &subjects_enricher;
+}
