@@ -8,11 +8,8 @@
  * record and the counters. The mock cluster writes no transaction markers,
  * so the demo runs at_least_once; the real broker is for exactly-once.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +18,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/buf.h"
 #include "core/log.h"
-#include "kafka/topics.h"
+#include "kafka/mock.h"
 #include "pipeline/runner.h"
 
 static volatile sig_atomic_t demo_stop;
@@ -67,63 +63,6 @@ static const char *samples_dir(const char *given)
             return candidates[i];
     }
     return candidates[1];
-}
-
-static int read_file(const char *path, nw_buf_t *out)
-{
-    FILE *fp = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    if (!fp)
-        return NW_ERR_IO;
-    while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-        nw_buf_append(out, chunk, n);
-    int rc = ferror(fp) ? NW_ERR_IO : 0;
-    fclose(fp);
-    return rc == 0 && nw_buf_ok(out) ? 0 : NW_ERR_IO;
-}
-
-/* Produces each sample of the manifest, in order, with its key. */
-static int load_samples(rd_kafka_t *rk, const char *dir, const char *topic, int *count)
-{
-    char path[1024], line[1024];
-    snprintf(path, sizeof(path), "%s/manifest.tsv", dir);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        fprintf(stderr, "newswire: demo: %s: %s\n", path, strerror(errno));
-        return NW_ERR_IO;
-    }
-    int rc = 0;
-    *count = 0;
-    while (rc == 0 && fgets(line, sizeof(line), fp)) {
-        char *file = strtok(line, "\t\n"), *key = strtok(NULL, "\t\n");
-        if (!file || file[0] == '#' || !key)
-            continue;
-        nw_buf_t value = NW_BUF_INIT;
-        snprintf(path, sizeof(path), "%s/%s", dir, file);
-        if (read_file(path, &value) < 0) {
-            fprintf(stderr, "newswire: demo: cannot read %s\n", path);
-            rc = NW_ERR_IO;
-        } else {
-            /* An empty sample is an empty value, not a null one. */
-            rd_kafka_resp_err_t e =
-                rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, strlen(key)),
-                                  RD_KAFKA_V_VALUE(value.data ? value.data : "", value.len),
-                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-            if (e) {
-                fprintf(stderr, "newswire: demo: produce: %s\n", rd_kafka_err2str(e));
-                rc = NW_ERR_KAFKA;
-            }
-            (*count)++;
-        }
-        nw_buf_free(&value);
-    }
-    fclose(fp);
-    if (rc == 0 && rd_kafka_flush(rk, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        fprintf(stderr, "newswire: demo: the samples were not delivered\n");
-        rc = NW_ERR_KAFKA;
-    }
-    return rc;
 }
 
 static void demo_usage(FILE *fp)
@@ -204,7 +143,7 @@ int nw_cmd_demo(int argc, char **argv)
     const char *samples = NULL;
     int linger_s = 0, opt, status = NW_EXIT_OK;
     demo_print_t dp = {.pretty = isatty(STDOUT_FILENO)};
-    rd_kafka_t *owner = NULL;
+    nw_mock_t *mock = NULL;
     nw_config_t *cfg = NULL;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "X:h", longopts, NULL)) != -1) {
@@ -237,41 +176,25 @@ int nw_cmd_demo(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    /* The mock cluster lives inside this producer's threads. */
-    char errstr[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "test.mock.num.brokers", "1", errstr, sizeof(errstr)) ||
-        rd_kafka_conf_set(conf, "client.id", "newswire-demo", errstr, sizeof(errstr))) {
-        rd_kafka_conf_destroy(conf);
-        fprintf(stderr, "newswire: demo: %s\n", errstr);
-        status = NW_EXIT_SOFTWARE;
-        goto out;
-    }
-    rd_kafka_conf_set_log_cb(conf, nw_log_rdkafka);
+    nw_error_t err = {0};
     nw_log_setup("warn", NULL);
-    if (!(owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr)))) {
-        rd_kafka_conf_destroy(conf);
-        fprintf(stderr, "newswire: demo: cannot start the embedded cluster: %s\n", errstr);
+    if (nw_mock_start(1, &mock, &err) < 0) {
+        fprintf(stderr, "newswire: demo: %s\n", err.msg);
         status = NW_EXIT_SOFTWARE;
         goto out;
     }
-    rd_kafka_mock_cluster_t *mc = rd_kafka_handle_mock_cluster(owner);
-    const char *bootstraps = rd_kafka_mock_cluster_bootstraps(mc);
+    const char *bootstraps = nw_mock_bootstraps(mock);
     if (!(cfg = demo_config(&cc, bootstraps))) {
         status = NW_EXIT_CONFIG;
         goto out;
     }
     nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
     /* The mock cluster has no CreateTopics: make every topic up front. */
-    const char *topics[] = {"input.topics", "output.topic", "dlq.topic", "state.topic"};
-    for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
-        rd_kafka_mock_topic_create(mc, nw_config_get(cfg, topics[i]), 3, 1);
-    char repartition[512];
-    nw_repartition_topic(cfg, repartition, sizeof(repartition));
-    rd_kafka_mock_topic_create(mc, repartition, 3, 1);
+    nw_mock_create_topics(mock, cfg, 3);
     const char *input = nw_config_get(cfg, "input.topics");
     int produced = 0;
-    if (load_samples(owner, samples_dir(samples), input, &produced) < 0) {
+    if (nw_mock_produce_manifest(mock, samples_dir(samples), input, &produced, &err) < 0) {
+        fprintf(stderr, "newswire: demo: %s\n", err.msg);
         status = NW_EXIT_SOFTWARE;
         goto out;
     }
@@ -281,7 +204,6 @@ int nw_cmd_demo(int argc, char **argv)
     nw_runner_opts_t opts = {
         .exit_at_end = true, .stop = &demo_stop, .on_record = print_record, .opaque = &dp};
     nw_counters_t c;
-    nw_error_t err = {0};
     int rc = nw_runner_run(cfg, &opts, &c, &err);
     char line[256];
     nw_counters_format(&c, line, sizeof(line));
@@ -299,8 +221,7 @@ int nw_cmd_demo(int argc, char **argv)
     }
 out:
     nw_config_free(cfg);
-    if (owner)
-        rd_kafka_destroy(owner);
+    nw_mock_stop(mock);
     nw_cli_config_clear(&cc);
     return status;
 }

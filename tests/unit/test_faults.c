@@ -1,0 +1,212 @@
+/*
+ * Fault injection on the embedded mock cluster: request errors drive the
+ * runner's transaction paths (retry, abort and rewind, fatal) and the
+ * at-least-once producer's retries, and each path's outcome is asserted: the
+ * counters, the records released to the caller, the number of aborts.
+ *
+ * The mock cluster writes no transaction markers, so what a read_committed
+ * reader would see is tested against the real broker (tests/integration);
+ * here the runner's own view is checked: records are handed to on_record
+ * only once their transaction commits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "kafka/mock.h"
+#include "pipeline/runner.h"
+
+/* Kafka protocol API keys (the mock takes them as numbers). */
+enum { API_PRODUCE = 0, API_ADD_OFFSETS_TO_TXN = 25, API_END_TXN = 26, API_TXN_OFFSET_COMMIT = 28 };
+
+typedef struct seen {
+    nw_buf_t keys; /* "id:version\n" per released record */
+    unsigned count;
+} seen_t;
+
+static void on_record(const char *key, const char *value, size_t len, void *opaque)
+{
+    seen_t *s = opaque;
+    const char *v = strstr(value, "\"version\":\"");
+    s->count++;
+    nw_buf_printf(&s->keys, "%s:%c\n", key, v ? v[11] : '?');
+    (void)len;
+}
+
+typedef void (*inject_fn)(rd_kafka_mock_cluster_t *mc);
+
+typedef struct run_result {
+    int rc;
+    nw_error_t err;
+    nw_counters_t c;
+    seen_t seen;
+} run_result_t;
+
+static volatile sig_atomic_t never_stop;
+
+static void run(const char *guarantee, inject_fn inject, run_result_t *res)
+{
+    nw_mock_t *mock = NULL;
+    nw_error_t err = {0};
+    memset(res, 0, sizeof(*res));
+    nw_log_setup("error", NULL);
+    assert_int_equal(nw_mock_start(1, &mock, &err), 0);
+    nw_config_t *cfg = nw_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(
+        nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(mock), "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "processing.guarantee", guarantee, "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "group.id", "faults", "test", &err), 0);
+    nw_mock_create_topics(mock, cfg, 1);
+    int produced = 0;
+    assert_int_equal(nw_mock_produce_manifest(mock, NW_SOURCE_DIR "/config/samples", "news.raw",
+                                              &produced, &err),
+                     0);
+    assert_int_equal(produced, 11);
+    if (inject)
+        inject(nw_mock_cluster(mock));
+    nw_runner_opts_t opts = {
+        .exit_at_end = true, .stop = &never_stop, .on_record = on_record, .opaque = &res->seen};
+    res->rc = nw_runner_run(cfg, &opts, &res->c, &res->err);
+    nw_config_free(cfg);
+    nw_mock_stop(mock);
+}
+
+static const char *const expected_records = "ukraine-talks:1\nukraine-talks:2\nstorm-north:1\n"
+                                            "ukraine-talks:3\n";
+
+static void assert_complete(run_result_t *res)
+{
+    if (res->rc != 0)
+        fail_msg("run failed: %s", res->err.msg);
+    assert_int_equal(res->c.in, 11);
+    assert_int_equal(res->c.emitted, 4);
+    assert_int_equal(res->c.duplicate, 2);
+    assert_int_equal(res->c.stale, 2);
+    assert_int_equal(res->c.rejected, 3);
+    assert_string_equal(nw_buf_str(&res->seen.keys), expected_records);
+}
+
+static void no_faults(rd_kafka_mock_cluster_t *mc)
+{
+    (void)mc;
+}
+
+static void test_eos_clean(void **state)
+{
+    run_result_t res;
+    run("exactly_once", no_faults, &res);
+    assert_complete(&res);
+    assert_int_equal(res.c.txn_aborted, 0);
+    assert_true(res.c.txn_committed >= 1);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* EndTxn failing with UNKNOWN_PRODUCER_ID is abortable: the transaction is
+ * aborted, the version store rolled back and the input re-read. Without the
+ * rollback the re-read articles would count as duplicates; without the
+ * rewind they would never be emitted. */
+static void abort_commit_once(rd_kafka_mock_cluster_t *mc)
+{
+    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 1, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID);
+}
+
+static void test_eos_abort_and_rewind(void **state)
+{
+    run_result_t res;
+    run("exactly_once", abort_commit_once, &res);
+    assert_complete(&res);
+    assert_int_equal(res.c.txn_aborted, 1);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* Sending offsets fails abortably (a group authorisation error on
+ * TxnOffsetCommit): same abort-and-rewind path from another call. */
+static void abort_offsets_once(rd_kafka_mock_cluster_t *mc)
+{
+    rd_kafka_mock_push_request_errors(mc, API_TXN_OFFSET_COMMIT, 1,
+                                      RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED);
+}
+
+static void test_eos_abort_on_offsets(void **state)
+{
+    run_result_t res;
+    run("exactly_once", abort_offsets_once, &res);
+    assert_complete(&res);
+    assert_int_equal(res.c.txn_aborted, 1);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* Coordinator errors are retriable: retried, no abort, nothing lost. */
+static void retriable_commit(rd_kafka_mock_cluster_t *mc)
+{
+    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 3, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                      RD_KAFKA_RESP_ERR_NOT_COORDINATOR);
+}
+
+static void test_eos_retriable(void **state)
+{
+    run_result_t res;
+    run("exactly_once", retriable_commit, &res);
+    assert_complete(&res);
+    assert_int_equal(res.c.txn_aborted, 0);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* A fenced producer is fatal: the run stops with a clear error and releases
+ * nothing of the transaction it could not commit. */
+static void fenced(rd_kafka_mock_cluster_t *mc)
+{
+    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 1, RD_KAFKA_RESP_ERR_PRODUCER_FENCED);
+}
+
+static void test_eos_fenced(void **state)
+{
+    run_result_t res;
+    run("exactly_once", fenced, &res);
+    assert_int_equal(res.rc, NW_ERR_FATAL);
+    assert_non_null(strstr(res.err.msg, "fenced"));
+    assert_int_equal(res.seen.count, 0);
+    assert_int_equal(res.c.emitted, 0);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* at_least_once: produce requests fail with retriable errors; the idempotent
+ * producer retries and every record is delivered once, in order. */
+static void produce_errors(rd_kafka_mock_cluster_t *mc)
+{
+    rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 4, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+}
+
+static void test_alo_produce_retries(void **state)
+{
+    run_result_t res;
+    run("at_least_once", produce_errors, &res);
+    assert_complete(&res);
+    nw_buf_free(&res.seen.keys);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_eos_clean),
+        cmocka_unit_test(test_eos_abort_and_rewind),
+        cmocka_unit_test(test_eos_abort_on_offsets),
+        cmocka_unit_test(test_eos_retriable),
+        cmocka_unit_test(test_eos_fenced),
+        cmocka_unit_test(test_alo_produce_retries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
