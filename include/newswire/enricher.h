@@ -32,11 +32,11 @@
 extern "C" {
 #endif
 
-#define NW_ENRICHER_ABI_MAJOR 1
-#define NW_ENRICHER_ABI_MINOR 0
-#define NW_ENRICHER_ABI_VERSION ((uint32_t)((NW_ENRICHER_ABI_MAJOR << 16) | NW_ENRICHER_ABI_MINOR))
+#define NW_ENRICHER_ABI_MAJOR       1
+#define NW_ENRICHER_ABI_MINOR       0
+#define NW_ENRICHER_ABI_VERSION     ((uint32_t)((NW_ENRICHER_ABI_MAJOR << 16) | NW_ENRICHER_ABI_MINOR))
 #define NW_ENRICHER_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
-#define NW_ENRICHER_ENTRY "nw_enricher_entry"
+#define NW_ENRICHER_ENTRY           "nw_enricher_entry"
 
 /* What enrich() reports; recorded as newswire.enrichment.<name>.status. */
 typedef enum nw_enrich_status {
@@ -47,11 +47,16 @@ typedef enum nw_enrich_status {
 } nw_enrich_status_t;
 
 /* Log levels for nw_enricher_api_t.log. */
-enum { NW_ENRICHER_LOG_ERROR = 0, NW_ENRICHER_LOG_WARN, NW_ENRICHER_LOG_INFO, NW_ENRICHER_LOG_DEBUG };
+enum {
+    NW_ENRICHER_LOG_ERROR = 0,
+    NW_ENRICHER_LOG_WARN,
+    NW_ENRICHER_LOG_INFO,
+    NW_ENRICHER_LOG_DEBUG
+};
 
 /* The article as text, besides the record. All borrowed for the call. */
 typedef struct nw_enrich_input {
-    uint32_t size;            /* sizeof(nw_enrich_input_t) as the host knows it */
+    uint32_t size; /* sizeof(nw_enrich_input_t) as the host knows it */
     const char *article_id;
     const char *headline;
     const char *standfirst;   /* NULL when none */
@@ -108,8 +113,7 @@ typedef struct nw_enricher {
      * (detail_len bytes each) are arrays of n.
      */
     void (*enrich_batch)(void *state, json_t **records, const nw_enrich_input_t *const *in,
-                         size_t n, nw_enrich_status_t *statuses, char **details,
-                         size_t detail_len);
+                         size_t n, nw_enrich_status_t *statuses, char **details, size_t detail_len);
 } nw_enricher_t;
 
 /* The one symbol a plugin exports. Returns a descriptor with static storage

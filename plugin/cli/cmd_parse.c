@@ -6,21 +6,21 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "encode/ninjs.h"
-#include "parse/zoneset.h"
+#include "pipeline/process.h"
 
 typedef struct parse_ctx {
-    nw_parse_opts_t opts;
+    nw_processor_t *proc;
+    size_t max_bytes;
     const char *key;
-    bool plain_ninjs;
+    const char *source;
     bool pretty;
-    nw_zoneset_t *zones;
 } parse_ctx_t;
 
 static void parse_usage(FILE *fp)
@@ -88,47 +88,45 @@ static int parse_one(parse_ctx_t *ctx, const char *name, FILE *fp)
     char *data = NULL;
     size_t len = 0;
     nw_error_t err = {0};
-    nw_article_t a = {0};
     int status = NW_EXIT_OK;
-    int rc = read_input(fp, ctx->opts.max_bytes, &data, &len);
+    int rc = read_input(fp, ctx->max_bytes, &data, &len);
     if (rc < 0) {
         fprintf(stderr, "newswire: %s: %s\n", name,
                 rc == NW_ERR_IO ? strerror(errno) : nw_err_name(rc));
         return NW_EXIT_IOERR;
     }
-    rc = nw_article_parse(data, len, &ctx->opts, &a, &err);
-    if (rc == NW_ERR_REJECTED) {
-        fprintf(stderr, "newswire: %s: %s: %s\n", name, nw_reject_name(err.reject), err.msg);
-        status = NW_EXIT_DATAERR;
-        goto out;
-    }
-    if (rc < 0) {
-        fprintf(stderr, "newswire: %s: %s\n", name, err.msg);
-        status = NW_EXIT_SOFTWARE;
-        goto out;
-    }
-    const char *key = ctx->key;
-    char *id = nw_article_id(&a, key, key ? strlen(key) : 0);
-    nw_record_meta_t meta = {
-        .article_id = id,
-        .version = 1,
-        .source = {.file = name, .partition = -1, .offset = -1},
-        .plain_ninjs = ctx->plain_ninjs,
+    /* Stateless: each input meets an empty version store, so it is always
+     * version 1 unless rejected. */
+    nw_item_t item = {
+        .in = {.partition = -1,
+               .offset = -1,
+               .key = ctx->key,
+               .key_len = ctx->key ? strlen(ctx->key) : 0,
+               .value = data,
+               .value_len = len,
+               .file = name,
+               .source = ctx->source},
+        .store = nw_vstore_new(1),
     };
-    json_t *rec = id ? nw_ninjs_build(&a, &meta) : NULL;
-    char *text = rec ? nw_ninjs_dump(rec, ctx->pretty) : NULL;
-    if (text) {
-        fputs(text, stdout);
-        fputc('\n', stdout);
-    } else {
-        fprintf(stderr, "newswire: %s: out of memory\n", name);
+    if (!item.store || nw_process_batch(ctx->proc, &item, 1, &err) < 0) {
+        fprintf(stderr, "newswire: %s: %s\n", name, item.store ? err.msg : "out of memory");
         status = NW_EXIT_SOFTWARE;
+    } else if (item.out.kind == NW_OUTCOME_REJECTED) {
+        fprintf(stderr, "newswire: %s: %s: %s\n", name, nw_reject_name(item.out.error.reject),
+                item.out.error.msg);
+        status = NW_EXIT_DATAERR;
+    } else if (ctx->pretty) {
+        json_t *rec = json_loads(item.out.record, 0, NULL);
+        char *text = rec ? json_dumps(rec, JSON_INDENT(2)) : NULL;
+        puts(text ? text : item.out.record);
+        free(text);
+        json_decref(rec);
+    } else {
+        fputs(item.out.record, stdout);
+        fputc('\n', stdout);
     }
-    free(text);
-    json_decref(rec);
-    free(id);
-out:
-    nw_article_clear(&a);
+    nw_outcome_clear(&item.out);
+    nw_vstore_free(item.store);
     free(data);
     return status;
 }
@@ -163,7 +161,7 @@ int nw_cmd_parse(int argc, char **argv)
             ctx.key = optarg;
             break;
         case 's':
-            ctx.opts.source = optarg;
+            ctx.source = optarg;
             break;
         case 'f':
             format = optarg;
@@ -196,23 +194,27 @@ int nw_cmd_parse(int argc, char **argv)
         status = NW_EXIT_CONFIG;
         goto out;
     }
-    if (!format)
-        format = nw_config_get(cfg, "parse.format");
-    if (nw_format_from_name(format, &ctx.opts.format) < 0) {
-        fprintf(stderr, "newswire: unknown format \"%s\" (auto, text, json or html)\n", format);
-        status = NW_EXIT_USAGE;
-        goto out;
+    if (format) {
+        nw_format_t f;
+        nw_error_t ferr = {0};
+        if (nw_format_from_name(format, &f) < 0) {
+            fprintf(stderr, "newswire: unknown format \"%s\" (auto, text, json or html)\n", format);
+            status = NW_EXIT_USAGE;
+            goto out;
+        }
+        if (nw_config_set(cfg, "parse.format", format, "--format", &ferr) < 0) {
+            fprintf(stderr, "newswire: %s\n", ferr.msg);
+            status = NW_EXIT_USAGE;
+            goto out;
+        }
     }
-    ctx.opts.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.message.bytes");
-    ctx.plain_ninjs = strcmp(nw_config_get(cfg, "output.format"), "ninjs") == 0;
+    ctx.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.message.bytes");
     nw_error_t err = {0};
-    if (nw_zoneset_new(cfg, &ctx.zones, &err) < 0) {
+    if (nw_processor_new(cfg, &ctx.proc, &err) < 0) {
         fprintf(stderr, "newswire: %s\n", err.msg);
         status = NW_EXIT_CONFIG;
         goto out;
     }
-    ctx.opts.zones = nw_zoneset_for;
-    ctx.opts.zones_opaque = ctx.zones;
 
     if (optind >= argc) {
         status = parse_one(&ctx, "-", stdin);
@@ -232,7 +234,7 @@ int nw_cmd_parse(int argc, char **argv)
     if (fflush(stdout) != 0)
         status = worse(status, NW_EXIT_IOERR);
 out:
-    nw_zoneset_free(ctx.zones);
+    nw_processor_free(ctx.proc);
     nw_config_free(cfg);
     nw_cli_config_clear(&cc);
     return status;

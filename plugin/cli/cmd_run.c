@@ -11,6 +11,9 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "kafka/kconf.h"
+#include "ops/httpd.h"
+#include "ops/metrics.h"
 #include "pipeline/runner.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -44,6 +47,33 @@ static void run_usage(FILE *fp)
           "On exit prints: newswire: in=N emitted=N duplicate=N stale=N rejected=N\n"
           "\n",
           fp);
+}
+
+/* --check-config: everything that can be checked without a cluster: the
+ * librdkafka properties of every client role, the metrics address, the
+ * zone overrides and the enricher chain (plugins load and initialise). */
+static int check(const nw_config_t *cfg)
+{
+    static const nw_kafka_role_t roles[] = {NW_KAFKA_CONSUMER, NW_KAFKA_PRODUCER,
+                                            NW_KAFKA_TXN_PRODUCER, NW_KAFKA_RESTORE};
+    nw_error_t err = {0};
+    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+        rd_kafka_conf_t *conf = NULL;
+        if (nw_kconf_new(cfg, roles[i], "newswire-check", &conf, &err) < 0)
+            goto bad;
+        rd_kafka_conf_destroy(conf);
+    }
+    if (nw_httpd_check_listen(nw_config_get(cfg, "metrics.listen"), &err) < 0)
+        goto bad;
+    nw_processor_t *proc = NULL;
+    if (nw_processor_new(cfg, &proc, &err) < 0)
+        goto bad;
+    nw_processor_free(proc);
+    printf("newswire: configuration OK\n");
+    return NW_EXIT_OK;
+bad:
+    fprintf(stderr, "newswire: %s\n", err.msg);
+    return NW_EXIT_CONFIG;
 }
 
 int nw_cmd_run(int argc, char **argv)
@@ -109,7 +139,7 @@ int nw_cmd_run(int argc, char **argv)
         goto out;
     }
     if (check_config) {
-        printf("newswire: configuration OK\n");
+        status = check(cfg);
         goto out;
     }
     nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
@@ -121,10 +151,28 @@ int nw_cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    nw_runner_opts_t opts = {.exit_at_end = exit_at_end, .stop = &stop_requested};
-    nw_counters_t counters;
+    /* The endpoint comes up before the runner starts waiting for the
+     * cluster or the input topics, so /readyz answers 503 meanwhile. */
     nw_error_t err = {0};
+    nw_metrics_t *metrics = nw_metrics_new();
+    nw_httpd_t *httpd = NULL;
+    if (!metrics) {
+        fprintf(stderr, "newswire: run: out of memory\n");
+        status = NW_EXIT_SOFTWARE;
+        goto out;
+    }
+    if (nw_httpd_start(nw_config_get(cfg, "metrics.listen"), metrics, &httpd, &err) < 0) {
+        fprintf(stderr, "newswire: run: %s\n", err.msg);
+        nw_metrics_free(metrics);
+        status = err.code == NW_ERR_INVALID ? NW_EXIT_CONFIG : NW_EXIT_FAILURE;
+        goto out;
+    }
+    nw_runner_opts_t opts = {
+        .exit_at_end = exit_at_end, .stop = &stop_requested, .metrics = metrics};
+    nw_counters_t counters;
     int rc = nw_runner_run(cfg, &opts, &counters, &err);
+    nw_httpd_stop(httpd);
+    nw_metrics_free(metrics);
     char line[256];
     nw_counters_format(&counters, line, sizeof(line));
     printf("newswire: %s\n", line);

@@ -93,3 +93,14 @@ void nw_buf_free(nw_buf_t *b)
     b->len = b->cap = 0;
     b->oom = false;
 }
+
+char *nw_memdup_str(const void *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s) {
+        if (n)
+            memcpy(s, p, n);
+        s[n] = '\0';
+    }
+    return s;
+}

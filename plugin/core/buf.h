@@ -32,6 +32,10 @@ void nw_buf_reset(nw_buf_t *b);
  * and leaves the buffer empty. The caller frees the result. */
 char *nw_buf_steal(nw_buf_t *b);
 void nw_buf_free(nw_buf_t *b);
+/* A NUL-terminated copy of n bytes that need not be NUL-terminated
+ * themselves (a Kafka key): unlike strndup(), reads exactly n bytes. */
+char *nw_memdup_str(const void *p, size_t n);
+
 static inline bool nw_buf_ok(const nw_buf_t *b)
 {
     return !b->oom;

@@ -81,7 +81,7 @@ char *nw_article_id(const nw_article_t *a, const char *key, size_t key_len)
 {
     if (key && key_len > 0) {
         if (key_is_text(key, key_len))
-            return strndup(key, key_len);
+            return nw_memdup_str(key, key_len);
         /* Binary keys stay distinct and printable. */
         char *hex = malloc(2 * key_len + 3);
         if (hex) {

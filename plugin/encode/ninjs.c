@@ -15,9 +15,6 @@
 #include "encode/ninjs.h"
 #include "parse/timestamp.h"
 
-/* Reading speed for reading_time_s, words per minute (a common news figure). */
-#define NW_READING_WPM 230
-
 static size_t count_words(const char *s)
 {
     size_t words = 0;
@@ -144,7 +141,7 @@ static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
     return o;
 }
 
-static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m, size_t words)
+static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
 {
     json_t *ext = json_object();
     json_t *credits = json_array();
@@ -167,8 +164,6 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m,
     rc |= set_new(ext, "simhash", json_string(sim));
     rc |= json_object_set_new(ext, "image_credits", credits);
     credits = NULL;
-    rc |= set_new(ext, "reading_time_s",
-                  json_integer((json_int_t)((words * 60 + NW_READING_WPM - 1) / NW_READING_WPM)));
     if (rc)
         goto fail;
     return ext;
@@ -211,7 +206,7 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     if (a->byline)
         rc |= set_new(r, "by", json_string(a->byline));
     if (!m->plain_ninjs)
-        rc |= set_new(r, "newswire", build_extension(a, m, words));
+        rc |= set_new(r, "newswire", build_extension(a, m));
     if (rc)
         goto fail;
     free(urn);

@@ -52,16 +52,19 @@ json_t *nw_builtin_extension(json_t *record);
  * Latin-1 and Latin Extended-A, which is what the stopword and rule files use.
  */
 typedef struct nw_words {
-    char *text;       /* the words, each NUL-terminated, back to back */
-    size_t text_len;  /* bytes used in text */
-    size_t text_cap;  /* bytes allocated in text */
-    size_t *offsets;  /* start of word i in text */
-    size_t n;         /* number of words (boundaries included) */
-    size_t cap;       /* entries allocated in offsets */
-    bool oom;         /* an allocation failed; the list is incomplete */
+    char *text;      /* the words, each NUL-terminated, back to back */
+    size_t text_len; /* bytes used in text */
+    size_t text_cap; /* bytes allocated in text */
+    size_t *offsets; /* start of word i in text */
+    size_t n;        /* number of words (boundaries included) */
+    size_t cap;      /* entries allocated in offsets */
+    bool oom;        /* an allocation failed; the list is incomplete */
 } nw_words_t;
 
-#define NW_WORDS_INIT {NULL, 0, 0, NULL, 0, 0, false}
+#define NW_WORDS_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, NULL, 0, 0, false                                                              \
+    }
 
 /* Appends the words of text (may be NULL). */
 void nw_words_add(nw_words_t *w, const char *text);

@@ -59,9 +59,9 @@ typedef struct dates {
     bool weekdays, relative;
 } dates_t;
 
-static const char *const months[12] = {"january", "february", "march",     "april",
-                                       "may",     "june",     "july",      "august",
-                                       "september", "october", "november", "december"};
+static const char *const months[12] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
 static const char *const weekdays[7] = {"sunday",   "monday", "tuesday", "wednesday",
                                         "thursday", "friday", "saturday"};
 
@@ -343,7 +343,8 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
     for (size_t i = 0; i < t.n;) {
         int y, m, d;
         size_t next;
-        if ((next = iso_date_at(&t, i, &y, &m, &d)) || (next = explicit_date_at(&t, i, &y, &m, &d))) {
+        if ((next = iso_date_at(&t, i, &y, &m, &d)) ||
+            (next = explicit_date_at(&t, i, &y, &m, &d))) {
             if (y && valid_date(y, m, d))
                 add_day(ds, nw_days_from_civil(y, (unsigned)m, (unsigned)d));
             else if (!y)
@@ -352,8 +353,8 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
             continue;
         }
         const tok_t *k = &t.v[i];
-        if (cfg->relative && (word_is(k, "yesterday") || word_is(k, "today") ||
-                              word_is(k, "tomorrow"))) {
+        if (cfg->relative &&
+            (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
             add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
         } else if (cfg->weekdays && capitalised(k)) {
             for (int wd = 0; wd < 7; wd++) {

@@ -179,7 +179,8 @@ static void http_enrich_batch(void *state, json_t **records, const nw_enrich_inp
     for (size_t i = 0; i < n; i++) {
         const nw_enrich_input_t *rin = in ? in[i] : NULL;
         char *detail = details[i];
-        detail[0] = '\0';
+        if (detail_len)
+            detail[0] = '\0';
         const char *key = h->cache ? cache_key(rin) : NULL;
         const json_t *hit = key ? nw_http_cache_get(h->cache, key, now) : NULL;
         if (hit) {

@@ -69,6 +69,11 @@ nw_http_gate_t nw_http_breaker_acquire(nw_http_breaker_t *b, int64_t now_ms)
     return NW_HTTP_GATE_REJECT;
 }
 
+bool nw_http_breaker_rejects(const nw_http_breaker_t *b, int64_t now_ms)
+{
+    return nw_http_breaker_state(b) == NW_HTTP_BREAKER_OPEN && now_ms - b->opened_at < b->reset_ms;
+}
+
 void nw_http_breaker_report(nw_http_breaker_t *b, bool trial, bool success, int64_t now_ms)
 {
     nw_http_breaker_state_t s = nw_http_breaker_state(b);

@@ -45,6 +45,9 @@ nw_http_breaker_state_t nw_http_breaker_state(const nw_http_breaker_t *b);
 /* Asks whether a request may go out at now_ms; may move open -> half-open. */
 nw_http_gate_t nw_http_breaker_acquire(nw_http_breaker_t *b, int64_t now_ms);
 
+/* True when acquire() would say NW_HTTP_GATE_REJECT; changes nothing. */
+bool nw_http_breaker_rejects(const nw_http_breaker_t *b, int64_t now_ms);
+
 /* Reports the outcome of a request that acquire() let through. */
 void nw_http_breaker_report(nw_http_breaker_t *b, bool trial, bool success, int64_t now_ms);
 

@@ -41,8 +41,13 @@ struct nw_http_engine {
     /* The batch being run. */
     size_t in_flight;
     size_t left;
-    int64_t deadline;
+    int64_t budget_end; /* no request starts unless its timeout ends by then */
+    int64_t hard_stop;  /* whatever is still in flight is abandoned */
 };
+
+/* Slack after the budget for curl's timers to fire: in-flight requests end by
+ * their own timeout, and the hard stop only guards against a late timer. */
+#define DEADLINE_GRACE_MS 200
 
 int64_t nw_http_now_ms(void)
 {
@@ -269,10 +274,12 @@ static bool retryable_curl(CURLcode cc)
 static int64_t backoff_ms(nw_http_engine_t *e, int attempts, curl_off_t retry_after_s)
 {
     const nw_http_settings_t *s = e->s;
-    if (retry_after_s > 0)
-        return retry_after_s >= s->backoff_max_ms / 1000 + 1 ? s->backoff_max_ms
-               : retry_after_s * 1000 < s->backoff_max_ms    ? (int64_t)retry_after_s * 1000
-                                                             : s->backoff_max_ms;
+    if (retry_after_s > 0) {
+        /* Compared in seconds: a huge Retry-After must not overflow. */
+        if (retry_after_s > s->backoff_max_ms / 1000)
+            return s->backoff_max_ms;
+        return (int64_t)retry_after_s * 1000;
+    }
     int64_t step = s->backoff_ms;
     for (int i = 1; i < attempts && step < s->backoff_max_ms; i++)
         step *= 2;
@@ -348,9 +355,9 @@ static void complete(nw_http_engine_t *e, slot_t *slot, CURLcode cc)
 
     if (retry && job->attempts <= e->s->retries) {
         int64_t wait = backoff_ms(e, job->attempts, retry_after);
-        /* A retry that could not finish before the deadline is not worth
-         * waiting for: give up now with what is known. */
-        if (now + wait < e->deadline) {
+        /* A retry that could not finish within the batch's budget is not
+         * worth waiting for: give up now with what is known. */
+        if (now + wait + e->s->timeout_ms <= e->budget_end) {
             job->result = result;
             job->phase = PHASE_PENDING;
             job->due = now + wait;
@@ -360,20 +367,24 @@ static void complete(nw_http_engine_t *e, slot_t *slot, CURLcode cc)
     finish(e, job, result);
 }
 
-static void collect(nw_http_engine_t *e)
+/* Handles every finished transfer; returns how many there were. */
+static size_t collect(nw_http_engine_t *e)
 {
     CURLMsg *msg;
     int queued;
+    size_t done = 0;
     while ((msg = curl_multi_info_read(e->multi, &queued))) {
         if (msg->msg != CURLMSG_DONE)
             continue;
         slot_t *slot = NULL;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&slot);
         complete(e, slot, msg->data.result);
+        done++;
     }
+    return done;
 }
 
-/* The deadline came: stop whatever is still going. */
+/* The hard stop came: abandon whatever is still going. */
 static void expire(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n, int64_t now)
 {
     for (size_t i = 0; i < e->nslots; i++) {
@@ -396,7 +407,8 @@ static void expire(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n, int64_t n
 void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
 {
     int64_t now = nw_http_now_ms();
-    e->deadline = now + nw_http_settings_deadline_ms(e->s);
+    e->budget_end = now + nw_http_settings_deadline_ms(e->s);
+    e->hard_stop = e->budget_end + DEADLINE_GRACE_MS;
     e->left = n;
     e->in_flight = 0;
     for (size_t i = 0; i < n; i++) {
@@ -411,26 +423,37 @@ void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
     }
     while (e->left > 0) {
         now = nw_http_now_ms();
-        if (now >= e->deadline) {
+        if (now >= e->hard_stop) {
             expire(e, jobs, n, now);
             break;
         }
-        /* Records go out in batch order, so the first ones finish first. */
-        for (size_t i = 0; i < n && e->in_flight < e->nslots; i++)
-            if (jobs[i].phase == PHASE_PENDING && jobs[i].due <= now)
-                start(e, &jobs[i], now);
+        /* Records go out in batch order, so the first ones finish first. A
+         * request that could not get its whole timeout within the budget
+         * (it queued behind others, or waited for a trial) is not sent. */
+        for (size_t i = 0; i < n && e->in_flight < e->nslots; i++) {
+            nw_http_job_t *job = &jobs[i];
+            if (job->phase != PHASE_PENDING || job->due > now)
+                continue;
+            bool in_budget = now + e->s->timeout_ms <= e->budget_end;
+            /* An open circuit is the better reason to give: start() says so. */
+            if (in_budget || (e->breaker && nw_http_breaker_rejects(e->breaker, now)))
+                start(e, job, now);
+            else
+                finish(e, job, job->attempts ? job->result : NW_HTTP_RESULT_DEADLINE);
+        }
         if (e->left == 0)
             break;
         int running = 0;
         curl_multi_perform(e->multi, &running);
-        collect(e);
-        if (e->left == 0)
-            break;
+        /* A finished transfer frees a slot (or settles a trial): start the
+         * next requests before sleeping. */
+        if (collect(e) > 0)
+            continue;
 
-        /* Sleep until curl has work, the next retry is due or the deadline;
-         * curl_multi_poll() shortens the wait to curl's own timers. */
+        /* Sleep until curl has work, the next retry is due or the hard
+         * stop; curl_multi_poll() shortens the wait to curl's own timers. */
         now = nw_http_now_ms();
-        int64_t wait = e->deadline - now;
+        int64_t wait = e->hard_stop - now;
         if (e->in_flight < e->nslots)
             for (size_t i = 0; i < n; i++)
                 if (jobs[i].phase == PHASE_PENDING && jobs[i].due > now && jobs[i].due - now < wait)
@@ -439,7 +462,7 @@ void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
             wait = 0;
         if (e->in_flight == 0 && wait > 0) {
             /* Nothing for curl to watch: a plain sleep until the next due
-             * retry (or the deadline). */
+             * retry. */
             struct timespec ts = {wait / 1000, (long)(wait % 1000) * 1000000L};
             nanosleep(&ts, NULL);
         } else if (wait > 0) {

@@ -56,8 +56,10 @@ int nw_http_settings_load(nw_http_settings_t *s, const nw_enricher_api_t *api, v
 /* Frees everything and wipes the token; s may be zeroed or NULL. */
 void nw_http_settings_clear(nw_http_settings_t *s);
 
-/* The worst case for one batch: every request in it timing out on every
- * attempt, plus the longest backoff. */
+/* The time budget of one batch: timeout.ms x (retries + 1) + backoff.max.ms,
+ * what a record whose every attempt times out needs. A request is sent only
+ * if its timeout ends within the budget, so a batch against a dead or slow
+ * service ends after about that long, however many records it holds. */
 int64_t nw_http_settings_deadline_ms(const nw_http_settings_t *s);
 
 #endif

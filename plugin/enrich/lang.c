@@ -82,10 +82,23 @@ typedef struct slot {
     uint8_t nlangs; /* number of those bits */
 } slot_t;
 
+#define LANG_MAXFEATURES 64 /* one bit each in a per-word mask */
+
+typedef struct feature {
+    const char *s; /* points into langs[].features */
+    size_t len;
+    uint8_t lang;
+} feature_t;
+
 typedef struct lang {
     slot_t slots[LANG_SLOTS];
     uint8_t enabled; /* bit i: langs[i] is a candidate */
     long long min_words, min_score;
+    /* Letter sequences of the enabled languages, and for each first byte
+     * the ones that start with it: a word is scanned once, byte by byte. */
+    feature_t features[LANG_MAXFEATURES];
+    size_t nfeatures;
+    uint64_t by_first[256];
 } lang_t;
 
 static slot_t *slot_find(lang_t *l, const char *w, size_t n)
@@ -147,6 +160,21 @@ static int parse_languages(lang_t *l, const char *v, char *errbuf, size_t errlen
     return 0;
 }
 
+static int add_features(lang_t *l, size_t li)
+{
+    for (const char *p = langs[li].features; *p;) {
+        size_t n = strcspn(p, " ");
+        if (l->nfeatures == LANG_MAXFEATURES)
+            return -1;
+        l->features[l->nfeatures] = (feature_t){p, n, (uint8_t)li};
+        l->by_first[(unsigned char)p[0]] |= 1ull << l->nfeatures;
+        l->nfeatures++;
+        p += n;
+        p += *p == ' ';
+    }
+    return 0;
+}
+
 static void lang_destroy(void *state)
 {
     lang_t *l = state;
@@ -174,7 +202,7 @@ static int lang_init(const nw_enricher_api_t *api, void *host, void **state, cha
         (v && *v && parse_languages(l, v, errbuf, errlen) < 0))
         goto fail;
     for (size_t i = 0; i < NLANGS; i++) {
-        if ((l->enabled & (1u << i)) && add_words(l, i) < 0) {
+        if ((l->enabled & (1u << i)) && (add_words(l, i) < 0 || add_features(l, i) < 0)) {
             snprintf(errbuf, errlen, "out of memory");
             goto fail;
         }
@@ -186,23 +214,20 @@ fail:
     return -1;
 }
 
-/* Adds LANG_FEATURE for each of the language's letter sequences in w. */
-static void score_features(const char *w, double score[LANG_MAX], uint8_t enabled)
+/* Adds LANG_FEATURE for each letter sequence found in w (once per word). */
+static void score_features(const lang_t *l, const char *w, size_t n, double score[LANG_MAX])
 {
-    for (size_t li = 0; li < NLANGS; li++) {
-        if (!(enabled & (1u << li)))
-            continue;
-        for (const char *p = langs[li].features; *p;) {
-            size_t n = strcspn(p, " ");
-            char f[16];
-            if (n < sizeof(f)) {
-                memcpy(f, p, n);
-                f[n] = '\0';
-                if (strstr(w, f))
-                    score[li] += LANG_FEATURE;
+    uint64_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t cand = l->by_first[(unsigned char)w[i]] & ~seen;
+        while (cand) {
+            int f = __builtin_ctzll(cand);
+            cand &= cand - 1;
+            const feature_t *ft = &l->features[f];
+            if (ft->len <= n - i && memcmp(w + i, ft->s, ft->len) == 0) {
+                seen |= 1ull << f;
+                score[ft->lang] += LANG_FEATURE;
             }
-            p += n;
-            p += *p == ' ';
         }
     }
 }
@@ -231,7 +256,7 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
             for (size_t li = 0; li < NLANGS; li++)
                 if (s->langs & (1u << li))
                     score[li] += 1.0 / s->nlangs;
-        score_features(word, score, l->enabled);
+        score_features(l, word, n, score);
     }
     nw_words_free(&w);
     if ((long long)words < l->min_words) {
@@ -247,13 +272,18 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
     }
     double share = total > 0 ? score[best] / total : 0;
     const char *code = langs[best].code;
+    if (total < 2.0)
+        snprintf(detail, detail_len, "und (too few function words)");
+    else if (share * 100 < (double)l->min_score)
+        snprintf(detail, detail_len, "und (no clear winner: %s at %.2f)", code, share);
+    else
+        snprintf(detail, detail_len, "%s (score %.2f)", code, share);
     if (total < 2.0 || share * 100 < (double)l->min_score)
         code = "und";
     if (json_object_set_new(record, "language", json_string(code)) < 0) {
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    snprintf(detail, detail_len, "%s (score %.2f)", code, share);
     return NW_ENRICH_OK;
 }
 

@@ -19,6 +19,7 @@
  * Settings (enrichers.neardup.<key>):
  *   threshold  largest distance in bits (default: near.duplicate.threshold, 3)
  *   capacity   entries per partition (default 100000)
+ *   max        most ids listed, the closest ones (default 20)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ typedef struct index {
 } index_t;
 
 typedef struct neardup {
-    long long threshold, capacity;
+    long long threshold, capacity, max;
     index_t *indexes;
 } neardup_t;
 
@@ -277,6 +278,14 @@ static int cmp_match(const void *a, const void *b)
     return strcmp(((const match_t *)a)->id, ((const match_t *)b)->id);
 }
 
+static int cmp_closest(const void *a, const void *b)
+{
+    const match_t *x = a, *y = b;
+    if (x->distance != y->distance)
+        return x->distance - y->distance;
+    return strcmp(x->id, y->id);
+}
+
 static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
                                          char *detail, size_t detail_len)
 {
@@ -297,23 +306,27 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
         goto oom;
     for (size_t i = 0; i < n; i++)
         m[i] = (match_t){x->e[slots[i]].id, nw_hamming64(x->e[slots[i]].hash, in->simhash)};
-    qsort(m, n, sizeof(*m), cmp_match);
     if (n) {
+        /* A story syndicated a thousand times must not make every copy carry
+         * a thousand ids: the closest `max` are listed, sorted by id. */
+        size_t listed = n < (size_t)nd->max ? n : (size_t)nd->max;
+        qsort(m, n, sizeof(*m), cmp_closest);
+        int closest = m[0].distance;
+        qsort(m, listed, sizeof(*m), cmp_match);
         json_t *ext = nw_builtin_extension(record);
-        int closest = 64;
         if (!ext || !(list = json_array()))
             goto oom;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < listed; i++)
             if (json_array_append_new(list, json_string(m[i].id)) < 0)
                 goto oom;
-            closest = m[i].distance < closest ? m[i].distance : closest;
-        }
         int rc = json_object_set_new(ext, "near_duplicate_of", list);
         list = NULL;
         if (rc < 0)
             goto oom;
-        snprintf(detail, detail_len, "%zu near-duplicate%s (closest %d bit%s)", n,
-                 n == 1 ? "" : "s", closest, closest == 1 ? "" : "s");
+        int len = snprintf(detail, detail_len, "%zu near-duplicate%s (closest %d bit%s)", n,
+                           n == 1 ? "" : "s", closest, closest == 1 ? "" : "s");
+        if (listed < n && len > 0 && (size_t)len < detail_len)
+            snprintf(detail + len, detail_len - (size_t)len, ", %zu listed", listed);
     } else {
         snprintf(detail, detail_len, "none within %lld bits", nd->threshold);
         st = NW_ENRICH_SKIPPED;
@@ -355,8 +368,9 @@ static int neardup_init(const nw_enricher_api_t *api, void *host, void **state, 
     }
     if (nw_builtin_int(api, host, "neardup", "threshold", 3, 0, 64, &nd->threshold, errbuf,
                        errlen) < 0 ||
-        nw_builtin_int(api, host, "neardup", "capacity", 100000, 1, 10000000, &nd->capacity,
-                       errbuf, errlen) < 0) {
+        nw_builtin_int(api, host, "neardup", "capacity", 100000, 1, 10000000, &nd->capacity, errbuf,
+                       errlen) < 0 ||
+        nw_builtin_int(api, host, "neardup", "max", 20, 1, 100000, &nd->max, errbuf, errlen) < 0) {
         free(nd);
         return -1;
     }

@@ -1,6 +1,7 @@
 /*
  * The enrichment host (see enrich.h): builds the chain of enrichers a
- * configuration asks for and runs it over batches of records.
+ * configuration asks for, and offers them the API table. host_run.c runs the
+ * chain over batches of records.
  *
  * The chain is, in this order: the built-ins (lang, dates, entities,
  * subjects, stats, neardup), one HTTP enricher per distinct <name> configured
@@ -211,8 +212,7 @@ static nw_host_t *host_new(const nw_config_t *cfg, const char *name, const char 
     h->name = strdup(name);
     h->prefix = strdup(prefix);
     h->origin = strdup(origin);
-    if (!h->name || !h->prefix || !h->origin ||
-        nw_config_foreach(cfg, prefix, snapshot_cb, h) != 0)
+    if (!h->name || !h->prefix || !h->origin || nw_config_foreach(cfg, prefix, snapshot_cb, h) != 0)
         goto fail;
     for (const alias_t *a = aliases; a && a->key; a++) {
         const char *v = nw_config_get(cfg, a->global);
@@ -269,10 +269,9 @@ int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_erro
                             "%s declined to work with this newswire (enricher ABI %u.%u)", origin,
                             NW_ENRICHER_ABI_MAJOR, NW_ENRICHER_ABI_MINOR);
     if (NW_ENRICHER_ABI_MAJOR_OF(d->abi_version) != NW_ENRICHER_ABI_MAJOR)
-        return nw_error_set(err, NW_ERR_INVALID,
-                            "%s was built for enricher ABI %u.x; this newswire speaks %u.x", origin,
-                            (unsigned)NW_ENRICHER_ABI_MAJOR_OF(d->abi_version),
-                            NW_ENRICHER_ABI_MAJOR);
+        return nw_error_set(
+            err, NW_ERR_INVALID, "%s was built for enricher ABI %u.x; this newswire speaks %u.x",
+            origin, (unsigned)NW_ENRICHER_ABI_MAJOR_OF(d->abi_version), NW_ENRICHER_ABI_MAJOR);
     if (d->size < NW_ENRICHER_V1_0_SIZE)
         return nw_error_set(err, NW_ERR_INVALID,
                             "%s: its descriptor is %u bytes, smaller than the %zu bytes of an "
@@ -280,11 +279,13 @@ int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_erro
                             origin, (unsigned)d->size, (size_t)NW_ENRICHER_V1_0_SIZE);
     if (!valid_name(d->name))
         return nw_error_set(err, NW_ERR_INVALID,
-                            "%s: enricher name \"%s\" is not made of a-z, 0-9, '_' and '-'",
-                            origin, d->name ? d->name : "(null)");
+                            "%s: enricher name \"%s\" is not made of a-z, 0-9, '_' and '-'", origin,
+                            d->name ? d->name : "(null)");
     if (!d->enrich && !d->enrich_batch)
-        return nw_error_set(err, NW_ERR_INVALID, "%s: the enricher has neither enrich nor "
-                            "enrich_batch", origin);
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "%s: the enricher has neither enrich nor "
+                            "enrich_batch",
+                            origin);
     return 0;
 }
 
@@ -394,8 +395,8 @@ static int add_plugin(nw_enrichers_t *e, const nw_config_t *cfg, const char *pat
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
         const char *why = dlerror();
-        return nw_error_set(err, NW_ERR_INVALID, "enrichers.paths: cannot load %s: %s", origin,
-                            why ? why : "unknown error");
+        return nw_error_set(err, NW_ERR_INVALID, "enrichers.paths: cannot load plugin: %s",
+                            why ? why : path);
     }
     nw_enricher_entry_fn entry;
     /* POSIX allows converting dlsym's object pointer to a function pointer. */
@@ -536,8 +537,8 @@ void nw_enrichers_free(nw_enrichers_t *e)
 {
     if (!e)
         return;
-    /* Reverse order: a later enricher may have been loaded against an earlier
-     * one's symbols (RTLD_LOCAL makes that rare, but it costs nothing). */
+    /* Torn down in the reverse order of creation, the usual order for
+     * resources stacked one on another. */
     for (size_t i = e->n; i-- > 0;)
         host_free(e->v[i]);
     free(e->v);

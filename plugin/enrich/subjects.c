@@ -17,6 +17,7 @@
  *   min.hits   default minimum hits of a rule without min= (default 3)
  *   max        most subjects per article (default 5)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,8 @@ static int index_term(subjects_t *s, size_t t)
     }
     memcpy(e->key, first, n);
     e->term = t;
-    bucket_entry_t **b = by_prefix ? &s->prefix[bucket_of(first, n)] : &s->exact[bucket_of(first, n)];
+    bucket_entry_t **b =
+        by_prefix ? &s->prefix[bucket_of(first, n)] : &s->exact[bucket_of(first, n)];
     e->next = *b;
     *b = e;
     return 0;
@@ -122,7 +124,7 @@ static int add_term(subjects_t *s, size_t subject, const char *text, size_t len,
     if (t.words.oom || t.words.n == 0 ||
         (prefix && t.words.n == 1 && strlen(nw_words_at(&t.words, 0)) < 3)) {
         snprintf(err, errlen, "\"%.*s\": %s", (int)len, text,
-                 t.words.oom       ? "out of memory"
+                 t.words.oom      ? "out of memory"
                  : t.words.n == 0 ? "a term needs a letter or a digit"
                                   : "a prefix term needs at least three letters");
         nw_words_free(&t.words);
@@ -245,7 +247,8 @@ static int load_rules(subjects_t *s, const nw_enricher_api_t *api, void *host, c
     }
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        snprintf(errbuf, errlen, "enrichers.subjects.rules: cannot open %s", path);
+        snprintf(errbuf, errlen, "enrichers.subjects.rules: cannot open %s: %s", path,
+                 strerror(errno));
         return -1;
     }
     char *line = NULL, msg[256];

@@ -67,8 +67,9 @@ static int kw_init(const nw_enricher_api_t *api, void *host, void **state, char 
     s->min_count = setting(api, host, "min.count", 2);
     s->min_length = setting(api, host, "min.length", 4);
     if (s->max < 0 || s->min_count < 0 || s->min_length < 0) {
-        snprintf(errbuf, errlen, "enrichers.keywords.max, .min.count and .min.length take "
-                                 "positive integers");
+        snprintf(errbuf, errlen,
+                 "enrichers.keywords.max, .min.count and .min.length take "
+                 "positive integers");
         free(s);
         return -1;
     }
@@ -109,8 +110,7 @@ static int count_word(kw_count_t **v, size_t *n, size_t *cap, const char *w)
 
 /* Counts the ASCII words of text; words with other letters are skipped,
  * which is fine for an example and keeps it free of UTF-8 handling. */
-static int count_text(const kw_state_t *s, const char *text, kw_count_t **v, size_t *n,
-                      size_t *cap)
+static int count_text(const kw_state_t *s, const char *text, kw_count_t **v, size_t *n, size_t *cap)
 {
     char word[64];
     size_t len = 0;

@@ -55,6 +55,8 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
     *out = NULL;
     if (!conf)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    const char *listen = nw_config_get(cfg, "metrics.listen");
+    bool metrics_on = listen && listen[0];
     const kv_t defaults[] = {
         {"client.id", "newswire"},
         {"log.connection.close", "false"},
@@ -64,6 +66,8 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
          role == NW_KAFKA_PRODUCER || role == NW_KAFKA_TXN_PRODUCER ? "murmur2_random" : NULL},
         {"linger.ms", role == NW_KAFKA_PRODUCER || role == NW_KAFKA_TXN_PRODUCER ? "5" : NULL},
         {"auto.offset.reset", role == NW_KAFKA_CONSUMER ? "earliest" : NULL},
+        /* Statistics feed /metrics; none are gathered when it is off. */
+        {"statistics.interval.ms", metrics_on ? "15000" : NULL},
     };
     if ((rc = set_all(conf, defaults, NW_COUNT(defaults), err)) < 0 ||
         (rc = nw_config_apply_kafka(cfg, conf, err)) < 0)

@@ -274,12 +274,12 @@ void nw_metrics_breaker(nw_metrics_t *m, const char *endpoint, nw_breaker_state_
     pthread_mutex_unlock(&m->lock);
 }
 
-int nw_metrics_rdkafka_stats(nw_metrics_t *m, const char *role, const char *json)
+int nw_metrics_rdkafka_stats(nw_metrics_t *m, const char *role, const char *json, size_t json_len)
 {
     if (!m || !role || !json)
         return 0;
     nw_rdstats_t *stats = NULL;
-    int rc = nw_rdstats_parse(role, json, &stats);
+    int rc = nw_rdstats_parse(role, json, json_len, &stats);
     if (rc < 0)
         return rc;
     pthread_mutex_lock(&m->lock);
@@ -377,15 +377,20 @@ static void render_counters(nw_buf_t *b, const nw_metrics_t *m)
 
     nw_metrics_put_family(b, "newswire_messages_total", "counter",
                           "Input messages by outcome, as of the last commit");
-    const uint64_t by_outcome[NW_OUTCOME__COUNT] = {
-        [NW_OUTCOME_EMITTED] = c->emitted,
-        [NW_OUTCOME_DUPLICATE] = c->duplicate,
-        [NW_OUTCOME_STALE] = c->stale,
-        [NW_OUTCOME_REJECTED] = c->rejected,
+    /* The four accounting outcomes only: a message forwarded for re-keying
+     * is counted where it ends, not on the way. */
+    const struct {
+        nw_outcome_kind_t kind;
+        uint64_t n;
+    } by_outcome[] = {
+        {NW_OUTCOME_EMITTED, c->emitted},
+        {NW_OUTCOME_DUPLICATE, c->duplicate},
+        {NW_OUTCOME_STALE, c->stale},
+        {NW_OUTCOME_REJECTED, c->rejected},
     };
-    for (int k = 0; k < NW_OUTCOME__COUNT; k++)
-        put_u64(b, "newswire_messages_total", "outcome", nw_outcome_name((nw_outcome_kind_t)k),
-                by_outcome[k]);
+    for (size_t k = 0; k < sizeof(by_outcome) / sizeof(by_outcome[0]); k++)
+        put_u64(b, "newswire_messages_total", "outcome", nw_outcome_name(by_outcome[k].kind),
+                by_outcome[k].n);
 
     nw_metrics_put_family(b, "newswire_rejected_total", "counter",
                           "Rejected input messages by reject code (the newswire-error header)");

@@ -53,8 +53,8 @@ void nw_metrics_free(nw_metrics_t *m);
  * Replaces the outcome counters (newswire_messages_total{outcome},
  * newswire_input_messages_total, newswire_rejected_total{code}) and the
  * transaction counters (newswire_transactions_total{result}) with the
- * runner's cumulative totals. Call it after each commit and after each
- * abort; totals must only grow.
+ * runner's cumulative totals. Call it whenever they change (after each
+ * commit and each abort; more often is harmless); totals must only grow.
  */
 void nw_metrics_set_counters(nw_metrics_t *m, const nw_counters_t *totals);
 
@@ -84,16 +84,17 @@ void nw_metrics_enrich_latency(nw_metrics_t *m, const char *enricher, double sec
 void nw_metrics_breaker(nw_metrics_t *m, const char *endpoint, nw_breaker_state_t state);
 
 /*
- * Keeps what an operator needs from one librdkafka statistics JSON document
- * (a stats_cb's argument; see librdkafka's STATISTICS.md) under role (the
- * client's job: "consumer", "producer", "restore"), replacing that role's
- * previous document: queue depth, requests and messages sent and received,
- * per broker state and average round-trip time, per partition consumer lag
- * and, for a group member, rebalances and assignment size. The JSON is
- * borrowed. Returns 0, or NW_ERR_INVALID when it does not parse (the
+ * Keeps what an operator needs from one librdkafka statistics document (a
+ * stats_cb's json and json_len, passed as they come; see librdkafka's
+ * STATISTICS.md) under role (the client's job: "consumer", "producer",
+ * "restore"), replacing that role's previous document: queue depth,
+ * requests and messages sent and received, per broker state and average
+ * round-trip time, per partition consumer lag and, for a group member,
+ * rebalances and assignment size. The JSON is borrowed and need not be
+ * NUL-terminated. Returns 0, or NW_ERR_INVALID when it does not parse (the
  * previous values are kept), or NW_ERR_NOMEM.
  */
-int nw_metrics_rdkafka_stats(nw_metrics_t *m, const char *role, const char *json);
+int nw_metrics_rdkafka_stats(nw_metrics_t *m, const char *role, const char *json, size_t json_len);
 
 /* The Prometheus text exposition (format 0.0.4) of everything above, as a
  * new NUL-terminated string the caller frees; NULL when out of memory. */
@@ -111,7 +112,7 @@ char *nw_metrics_render(nw_metrics_t *m);
  */
 struct nw_buf;
 typedef struct nw_rdstats nw_rdstats_t;
-int nw_rdstats_parse(const char *role, const char *json, nw_rdstats_t **out);
+int nw_rdstats_parse(const char *role, const char *json, size_t len, nw_rdstats_t **out);
 void nw_rdstats_free(nw_rdstats_t *s); /* accepts NULL */
 void nw_rdstats_render(const nw_rdstats_t *const *docs, size_t n, struct nw_buf *b);
 

@@ -202,11 +202,11 @@ static int cmp_sample(const void *a, const void *b)
     return strcmp(x->labels, y->labels);
 }
 
-int nw_rdstats_parse(const char *role, const char *json, nw_rdstats_t **out)
+int nw_rdstats_parse(const char *role, const char *json, size_t len, nw_rdstats_t **out)
 {
     *out = NULL;
     json_error_t jerr;
-    json_t *root = json_loads(json, 0, &jerr);
+    json_t *root = json_loadb(json, len, 0, &jerr);
     if (!json_is_object(root)) {
         json_decref(root);
         return NW_ERR_INVALID;

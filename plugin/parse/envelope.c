@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "parse/parse.h"
 
 static int take_string(json_t *env, const char *name, char **out, nw_error_t *err)
@@ -61,10 +63,17 @@ int nw_envelope_decode(const char *data, size_t len, nw_article_t *a, char **tex
     json_error_t jerr;
     json_t *env = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     int rc = 0;
-    if (!env)
-        return nw_error_reject(err, NW_REJECT_BAD_ENVELOPE,
-                               "invalid JSON envelope at line %d column %d: %s", jerr.line,
-                               jerr.column, jerr.text);
+    if (!env) {
+        /* jansson quotes the input near the error, possibly cut inside a
+         * UTF-8 sequence: repair it, the message goes into a Kafka header. */
+        nw_buf_t quoted = NW_BUF_INIT;
+        nw_utf8_sanitize(jerr.text, strlen(jerr.text), &quoted);
+        rc = nw_error_reject(err, NW_REJECT_BAD_ENVELOPE,
+                             "invalid JSON envelope at line %d column %d: %s", jerr.line,
+                             jerr.column, nw_buf_str(&quoted));
+        nw_buf_free(&quoted);
+        return rc;
+    }
     if (!json_is_object(env)) {
         rc = nw_error_reject(err, NW_REJECT_BAD_ENVELOPE, "the JSON envelope is not an object");
         goto out;

@@ -219,6 +219,49 @@ static void add_credit(reader_t *r, const char *s, size_t len)
     r->n_credits++;
 }
 
+/*
+ * A line that reads like a timestamp line the classifier could not place,
+ * most often for a misspelt month ("Updated Decmber 30th, 2021 at 15:02
+ * IST"): a label, then a few words with a digit and no sentence ending. It
+ * goes to the timestamp parser, which rejects it quoting the bad word,
+ * rather than becoming the headline of an article with a wrong time.
+ */
+static nw_ts_label_t garbled_timestamp(const char *s, size_t len, size_t *rest)
+{
+    static const struct {
+        const char *label;
+        nw_ts_label_t kind;
+    } labels[] = {
+        {"last updated:", NW_TS_UPDATED}, {"last updated", NW_TS_UPDATED},
+        {"updated on", NW_TS_UPDATED},    {"updated:", NW_TS_UPDATED},
+        {"updated", NW_TS_UPDATED},       {"published on", NW_TS_PUBLISHED},
+        {"published:", NW_TS_PUBLISHED},  {"published", NW_TS_PUBLISHED},
+    };
+    if (len > 60 || s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?')
+        return NW_TS_NONE;
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        size_t n = strlen(labels[i].label);
+        if (!ieq_prefix(s, len, labels[i].label) || len == n || s[n] != ' ')
+            continue;
+        /* Time-like: a clock (9:41) or a year-like run of four digits. */
+        size_t words = 0, run = 0;
+        bool timelike = false;
+        for (size_t j = n; j < len; j++) {
+            bool digit = isdigit((unsigned char)s[j]) != 0;
+            run = digit ? run + 1 : 0;
+            timelike = timelike || run == 4 ||
+                       (s[j] == ':' && j > n && j + 2 < len && isdigit((unsigned char)s[j - 1]) &&
+                        isdigit((unsigned char)s[j + 1]) && isdigit((unsigned char)s[j + 2]));
+            words += s[j] == ' ';
+        }
+        if (!timelike || words > 8)
+            return NW_TS_NONE;
+        *rest = n + 1;
+        return labels[i].kind;
+    }
+    return NW_TS_NONE;
+}
+
 /* Handles one normalised line. Returns 0 or a rejection. */
 static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table_t *zones,
                      nw_article_t *a, nw_error_t *err)
@@ -231,6 +274,8 @@ static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table
     }
     /* Timestamp lines are short; a long line starting with "Published" is prose. */
     nw_ts_label_t label = len <= 100 ? nw_timestamp_label(s, len, &rest) : NW_TS_NONE;
+    if (label == NW_TS_NONE)
+        label = garbled_timestamp(s, len, &rest);
     if (label != NW_TS_NONE) {
         int64_t t;
         int rc = nw_timestamp_parse(s + rest, len - rest, zones, &t, err);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
 
 int64_t nw_now_ms(void)
@@ -120,6 +121,7 @@ void nw_txn_abort(nw_runner_t *r, const char *why)
         if (p->txn_start >= 0) {
             rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset = p->txn_start;
             p->next_offset = p->txn_start;
+            p->eof_offset = -1;
             p->txn_start = -1;
         }
     }
@@ -140,6 +142,8 @@ void nw_txn_abort(nw_runner_t *r, const char *why)
     memset(&r->txn, 0, sizeof(r->txn));
     nw_held_release(r, false);
     r->total.txn_aborted++;
+    nw_txn_produced_flush(r, false);
+    nw_publish(r, true);
     r->txn_open = false;
     r->txn_messages = 0;
     r->last_commit_ms = nw_now_ms();
@@ -208,6 +212,8 @@ static int commit_txn(nw_runner_t *r)
         nw_counters_add(&r->total, &r->txn);
         memset(&r->txn, 0, sizeof(r->txn));
         r->total.txn_committed++;
+        nw_txn_produced_flush(r, true);
+        nw_publish(r, true);
         r->txn_open = false;
         r->txn_messages = 0;
         nw_held_release(r, true);

@@ -42,6 +42,9 @@ typedef struct nw_part {
     int64_t next_offset; /* last processed offset + 1, or -1 */
     int64_t committed;   /* last committed offset, or -1 */
     int64_t txn_start;   /* exactly_once: first offset of the open transaction, or -1 */
+    /* Where the last partition-EOF event found the end: past any
+     * transaction markers, which no message offset ever reaches. */
+    int64_t eof_offset;
     nw_inflight_t *head, *tail;
 } nw_part_t;
 

@@ -1,18 +1,50 @@
-/* The pure processing step (see process.h). */
+/*
+ * The processing core (see process.h): three passes over a batch.
+ *
+ *  1. Parse and identify every message, and predict each one's dedupe
+ *     outcome from the store plus the earlier messages of the batch; build
+ *     the record of each predicted new version.
+ *  2. Run the enricher chain once over all those records.
+ *  3. Decide for real, in order, against the store, writing each new
+ *     version to it. The prediction only ever differs when a fail-closed
+ *     enricher rejected an earlier version of the same article; a version
+ *     that turns out new without having been enriched is enriched there and
+ *     then, on its own.
+ */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "encode/ninjs.h"
+#include "enrich/enrich.h"
 #include "parse/zoneset.h"
 #include "pipeline/process.h"
 
 struct nw_processor {
     nw_parse_opts_t opts;
     nw_zoneset_t *zones;
+    nw_enrichers_t *enrichers;
     bool plain_ninjs;
     bool source_is_topic; /* parse.source empty: the topic names the source */
+    /* newswire replay: the state its records' marker names, or NULL. */
+    const char *replay_state;
     char *source;
 };
+
+/* Per-item working state, alive for one nw_process_batch() call. */
+typedef struct nw_work {
+    nw_article_t article;
+    bool parsed;
+    int64_t vtime;
+    bool predicted_new;
+    uint32_t predicted_version;
+    json_t *record; /* built for a (predicted) new version */
+    char *body;
+    nw_enrich_input_t ein;
+    bool enriched, enrich_failed;
+    char reason[NW_ERROR_MSG_MAX];
+} nw_work_t;
 
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err)
 {
@@ -33,7 +65,8 @@ int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *e
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if ((rc = nw_zoneset_new(cfg, &p->zones, err)) < 0)
+    if ((rc = nw_zoneset_new(cfg, &p->zones, err)) < 0 ||
+        (rc = nw_enrichers_new(cfg, &p->enrichers, err)) < 0)
         goto fail;
     p->opts.zones = nw_zoneset_for;
     p->opts.zones_opaque = p->zones;
@@ -48,104 +81,272 @@ void nw_processor_free(nw_processor_t *p)
 {
     if (!p)
         return;
+    nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
     free(p->source);
     free(p);
 }
 
-static int emit(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_article_t *a,
-                uint32_t version, nw_outcome_t *out, nw_error_t *err)
+void nw_processor_set_replay(nw_processor_t *p, const char *state)
 {
-    nw_version_t v = {.versioncreated = nw_article_version_time(a), .version = version};
-    nw_article_content_hash(a, v.content_hash);
-    nw_record_meta_t meta = {
-        .article_id = out->article_id,
-        .version = version,
-        .source = {.topic = in->origin_topic ? in->origin_topic : in->topic,
-                   .partition = in->origin_topic ? in->origin_partition : in->partition,
-                   .offset = in->origin_topic ? in->origin_offset : in->offset,
-                   /* A re-keyed message had no key of its own. */
-                   .key = in->origin_topic ? NULL : in->key,
-                   .key_len = in->origin_topic ? 0 : in->key_len},
-        .plain_ninjs = p->plain_ninjs,
-    };
-    json_t *rec = nw_ninjs_build(a, &meta);
-    out->record = rec ? nw_ninjs_dump(rec, false) : NULL;
-    json_decref(rec);
-    if (!out->record)
-        return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
-    out->record_len = strlen(out->record);
-    int rc = nw_vstore_put(store, out->article_id, strlen(out->article_id), &v);
-    if (rc < 0)
-        return nw_error_set(err, rc, "version store: %s", nw_err_name(rc));
-    nw_changelog_encode(&v, out->changelog);
-    out->kind = NW_OUTCOME_EMITTED;
-    out->version = version;
-    return 0;
+    p->replay_state = state;
 }
 
-/* Parses the message; 1 when it was rejected (out filled), 0 when *a holds
- * the article, or a negative nw_err_t. */
-static int parse(nw_processor_t *p, const nw_input_t *in, nw_article_t *a, nw_outcome_t *out,
-                 nw_error_t *err)
+/* Puts "replay" right after "source": records keep a fixed key order, and
+ * jansson keeps insertion order, so the object is rebuilt in place. */
+static int add_replay_marker(json_t *ext, const char *state)
 {
+    json_t *copy = json_object(), *v;
+    const char *k;
+    int rc = 0;
+    if (!copy)
+        return NW_ERR_NOMEM;
+    json_object_foreach(ext, k, v)
+    {
+        rc |= json_object_set(copy, k, v);
+        if (strcmp(k, "source") == 0)
+            rc |= json_object_set_new(copy, "replay", json_pack("{s:s}", "state", state));
+    }
+    if (rc == 0)
+        rc = json_object_clear(ext) | json_object_update(ext, copy);
+    json_decref(copy);
+    return rc ? NW_ERR_NOMEM : 0;
+}
+
+static const char *origin_topic(const nw_input_t *in)
+{
+    return in->origin_topic ? in->origin_topic : in->topic;
+}
+
+/* Pass 1 for one item: parse and identify. Returns 1 when the item is
+ * final (rejected, or forwarded), 0 to go on, or a negative nw_err_t. */
+static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
     nw_parse_opts_t opts = p->opts;
-    memset(out, 0, sizeof(*out));
-    opts.source =
-        p->source_is_topic ? (in->origin_topic ? in->origin_topic : in->topic) : p->source;
-    int rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, a, &out->error);
+    const nw_input_t *in = &it->in;
+    opts.source = in->source ? in->source : p->source_is_topic ? origin_topic(in) : p->source;
+    int rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, &w->article,
+                              &it->out.error);
     if (rc == NW_ERR_REJECTED) {
-        out->kind = NW_OUTCOME_REJECTED;
+        it->out.kind = NW_OUTCOME_REJECTED;
         return 1;
     }
     if (rc < 0)
-        return nw_error_set(err, rc, "%s", out->error.msg);
+        return nw_error_set(err, rc, "%s", it->out.error.msg);
+    w->parsed = true;
+    w->vtime = nw_article_version_time(&w->article);
+    /* A re-keyed message's key is the article id stage one gave it. */
+    bool keyed = in->key && in->key_len > 0;
+    it->out.article_id =
+        nw_article_id(&w->article, keyed ? in->key : NULL, keyed ? in->key_len : 0);
+    if (!it->out.article_id)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    if (it->identify_only) {
+        it->out.kind = NW_OUTCOME_FORWARD;
+        return 1;
+    }
     return 0;
 }
 
-int nw_process_identify(nw_processor_t *p, const nw_input_t *in, char **id, nw_outcome_t *out,
-                        nw_error_t *err)
+/* The dedupe rule against the store and the predicted new versions of the
+ * batch's earlier items (which are not in the store yet). */
+static nw_dedupe_t predict(nw_item_t *items, size_t i, uint32_t *next)
 {
-    nw_article_t a = {0};
-    *id = NULL;
-    int rc = parse(p, in, &a, out, err);
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    *id = nw_article_id(&a, NULL, 0);
-    nw_article_clear(&a);
-    return *id ? 0 : nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    nw_item_t *it = &items[i];
+    const char *id = it->out.article_id;
+    for (size_t j = i; j-- > 0;) {
+        nw_work_t *w = items[j].work;
+        if (!w->predicted_new || items[j].store != it->store ||
+            strcmp(items[j].out.article_id, id) != 0)
+            continue;
+        *next = w->predicted_version;
+        if (it->work->vtime > w->vtime) {
+            *next = w->predicted_version + 1;
+            return NW_DEDUPE_NEW;
+        }
+        return it->work->vtime == w->vtime ? NW_DEDUPE_DUPLICATE : NW_DEDUPE_STALE;
+    }
+    return nw_vstore_decide(it->store, id, strlen(id), it->work->vtime, next);
 }
 
-int nw_process(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_outcome_t *out,
-               nw_error_t *err)
+static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
-    nw_article_t a = {0};
-    int rc = parse(p, in, &a, out, err);
-    if (rc != 0)
-        return rc < 0 ? rc : 0;
-    out->article_id = nw_article_id(&a, in->key, in->key ? in->key_len : 0);
-    if (!out->article_id) {
+    nw_work_t *w = it->work;
+    const nw_input_t *in = &it->in;
+    bool re = in->origin_topic != NULL;
+    nw_record_meta_t meta = {
+        .article_id = it->out.article_id,
+        .version = version,
+        .source = {.topic = origin_topic(in),
+                   .partition = re ? in->origin_partition : in->partition,
+                   .offset = re ? in->origin_offset : in->offset,
+                   /* A re-keyed message had no key of its own. */
+                   .key = re ? NULL : in->key,
+                   .key_len = re ? 0 : in->key_len,
+                   .file = in->file},
+    };
+    /* Always with the extension: enrichers write into it; output.format=ninjs
+     * drops it after they ran. */
+    if (!(w->record = nw_ninjs_build(&w->article, &meta)) ||
+        !(w->body = nw_article_body(&w->article)))
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
+    json_t *ext = json_object_get(w->record, "newswire");
+    if (p->replay_state && add_replay_marker(ext, p->replay_state) < 0)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
+    const char *sim = json_string_value(json_object_get(ext, "simhash"));
+    w->ein = (nw_enrich_input_t){
+        .size = sizeof(nw_enrich_input_t),
+        .article_id = it->out.article_id,
+        .headline = w->article.headline,
+        .standfirst = w->article.standfirst,
+        .body = w->body,
+        .byline = w->article.byline,
+        .published = w->article.has_published ? w->article.published : INT64_MIN,
+        .versioncreated = w->vtime,
+        .source_topic = in->topic ? origin_topic(in) : NULL,
+        .partition = in->topic ? (re ? in->origin_partition : in->partition) : -1,
+        .content_hash = json_string_value(json_object_get(ext, "content_hash")),
+        .simhash = sim ? strtoull(sim, NULL, 16) : 0,
+    };
+    return 0;
+}
+
+static void enrich(nw_processor_t *p, nw_work_t **works, size_t n)
+{
+    json_t **records = calloc(n, sizeof(*records));
+    const nw_enrich_input_t **inputs = calloc(n, sizeof(*inputs));
+    bool *failed = calloc(n, sizeof(*failed));
+    char(*reasons)[NW_ERROR_MSG_MAX] = calloc(n, sizeof(*reasons));
+    if (records && inputs && failed && reasons) {
+        for (size_t i = 0; i < n; i++) {
+            records[i] = works[i]->record;
+            inputs[i] = &works[i]->ein;
+        }
+        nw_enrichers_run(p->enrichers, records, inputs, n, failed, reasons);
+        for (size_t i = 0; i < n; i++) {
+            works[i]->enriched = true;
+            works[i]->enrich_failed = failed[i];
+            memcpy(works[i]->reason, reasons[i], NW_ERROR_MSG_MAX);
+        }
+    }
+    free(records);
+    free(inputs);
+    free(failed);
+    free(reasons);
+}
+
+/* Pass 3 for a new version: store it and serialise the record. */
+static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
+    char v[16];
+    snprintf(v, sizeof(v), "%" PRIu32, version);
+    if (json_object_set_new(w->record, "version", json_string(v)) < 0)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    if (p->plain_ninjs)
+        json_object_del(w->record, "newswire");
+    if (!(it->out.record = nw_ninjs_dump(w->record, false)))
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
+    it->out.record_len = strlen(it->out.record);
+    nw_version_t nv = {.versioncreated = w->vtime, .version = version};
+    nw_article_content_hash(&w->article, nv.content_hash);
+    int rc = nw_vstore_put(it->store, it->out.article_id, strlen(it->out.article_id), &nv);
+    if (rc < 0)
+        return nw_error_set(err, rc, "version store: %s", nw_err_name(rc));
+    nw_changelog_encode(&nv, it->out.changelog);
+    it->out.kind = NW_OUTCOME_EMITTED;
+    it->out.version = version;
+    return 0;
+}
+
+static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
+    uint32_t next = 0;
+    const char *id = it->out.article_id;
+    int rc;
+    switch (nw_vstore_decide(it->store, id, strlen(id), w->vtime, &next)) {
+    case NW_DEDUPE_DUPLICATE:
+        it->out.kind = NW_OUTCOME_DUPLICATE;
+        it->out.version = next;
+        return 0;
+    case NW_DEDUPE_STALE:
+        it->out.kind = NW_OUTCOME_STALE;
+        it->out.version = next;
+        return 0;
+    case NW_DEDUPE_NEW:
+        break;
+    }
+    if (!w->enriched) {
+        if (!w->record && (rc = build_record(p, it, next, err)) < 0)
+            return rc;
+        enrich(p, &w, 1);
+        if (!w->enriched)
+            return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
+    }
+    if (w->enrich_failed) {
+        nw_error_reject(&it->out.error, NW_REJECT_ENRICHMENT, "%s", w->reason);
+        it->out.kind = NW_OUTCOME_REJECTED;
+        return 0;
+    }
+    return emit(p, it, next, err);
+}
+
+static void work_free(nw_work_t *w)
+{
+    if (!w)
+        return;
+    nw_article_clear(&w->article);
+    json_decref(w->record);
+    free(w->body);
+    free(w);
+}
+
+int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+{
+    int rc = 0;
+    size_t n_new = 0;
+    nw_work_t **to_enrich = calloc(n ? n : 1, sizeof(*to_enrich));
+    bool *final = calloc(n ? n : 1, sizeof(*final));
+    if (!to_enrich || !final) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
-    uint32_t next = 0;
-    nw_dedupe_t d = nw_vstore_decide(store, out->article_id, strlen(out->article_id),
-                                     nw_article_version_time(&a), &next);
-    switch (d) {
-    case NW_DEDUPE_NEW:
-        rc = emit(p, store, in, &a, next, out, err);
-        break;
-    case NW_DEDUPE_DUPLICATE:
-        out->kind = NW_OUTCOME_DUPLICATE;
-        out->version = next;
-        break;
-    case NW_DEDUPE_STALE:
-        out->kind = NW_OUTCOME_STALE;
-        out->version = next;
-        break;
+    for (size_t i = 0; i < n; i++) {
+        memset(&items[i].out, 0, sizeof(items[i].out));
+        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto out;
+        }
     }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if ((rc = identify(p, &items[i], err)) != 0) {
+            final[i] = rc == 1;
+            rc = rc == 1 ? 0 : rc;
+            continue;
+        }
+        nw_work_t *w = items[i].work;
+        uint32_t next = 0;
+        if (predict(items, i, &next) == NW_DEDUPE_NEW) {
+            w->predicted_new = true;
+            w->predicted_version = next;
+            if ((rc = build_record(p, &items[i], next, err)) == 0)
+                to_enrich[n_new++] = w;
+        }
+    }
+    if (rc == 0 && n_new > 0)
+        enrich(p, to_enrich, n_new);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!final[i])
+            rc = decide(p, &items[i], err);
 out:
-    nw_article_clear(&a);
+    for (size_t i = 0; i < n; i++) {
+        work_free(items[i].work);
+        items[i].work = NULL;
+    }
+    free(to_enrich);
+    free(final);
     return rc;
 }
 
@@ -161,6 +362,6 @@ void nw_outcome_clear(nw_outcome_t *o)
 const char *nw_outcome_name(nw_outcome_kind_t kind)
 {
     static const char *const names[NW_OUTCOME__COUNT] = {"emitted", "duplicate", "stale",
-                                                         "rejected"};
+                                                         "rejected", "forwarded"};
     return kind < NW_OUTCOME__COUNT ? names[kind] : "unknown";
 }

@@ -1,12 +1,19 @@
 /*
- * One input message through decode, parse, identify, dedupe and encode.
+ * Input messages through decode, parse, identify, dedupe, enrich and encode.
  *
- * This is the pipeline's pure core: no Kafka, no I/O. The runner hands each
- * consumed message to nw_process() together with the version store of the
- * message's partition and gets back the outcome: the record to emit (and the
- * changelog value that records it), a duplicate, a stale version, or a
- * rejection with its stable code. Every message ends as exactly one of those
- * four, which is the accounting identity the runner counts.
+ * This is the pipeline's pure core: no Kafka, no I/O of its own (enrichers
+ * may call HTTP services). The runner hands it a batch of consumed messages,
+ * each with the version store of its partition, and gets back each one's
+ * outcome: the record to emit (and the changelog value that records it), a
+ * duplicate, a stale version, a rejection with its stable code, or, for an
+ * unkeyed message in the first stage, the article id to re-key it by. Every
+ * message ends as exactly one of emitted, duplicate, stale or rejected, which
+ * is the accounting identity the runner counts.
+ *
+ * Why batches: enrichers that wait on a service (HTTP) overlap their waits
+ * across the records of a batch. Dedupe stays strictly sequential: outcomes
+ * are decided message by message in batch order, exactly as if each were
+ * processed alone.
  */
 #ifndef NW_PROCESS_H
 #define NW_PROCESS_H
@@ -24,12 +31,13 @@ typedef enum nw_outcome_kind {
     NW_OUTCOME_DUPLICATE,
     NW_OUTCOME_STALE,
     NW_OUTCOME_REJECTED,
+    NW_OUTCOME_FORWARD, /* stage one: re-key by article_id, not yet counted */
     NW_OUTCOME__COUNT
 } nw_outcome_kind_t;
 
 /* A consumed message, borrowed for the duration of the call. */
 typedef struct nw_input {
-    const char *topic;
+    const char *topic; /* NULL for a file (newswire parse) */
     int32_t partition;
     int64_t offset;
     const void *key; /* NULL when the message has no key */
@@ -42,6 +50,8 @@ typedef struct nw_input {
     const char *origin_topic;
     int32_t origin_partition;
     int64_t origin_offset;
+    const char *file;   /* newswire parse: the input's file name */
+    const char *source; /* newswire parse --source: the source name */
 } nw_input_t;
 
 typedef struct nw_outcome {
@@ -54,30 +64,38 @@ typedef struct nw_outcome {
     nw_error_t error;                           /* REJECTED: reject code and message */
 } nw_outcome_t;
 
+struct nw_work; /* private per-item state */
+
+/* One message of a batch. The caller fills in, store and identify_only. */
+typedef struct nw_item {
+    nw_input_t in;
+    nw_vstore_t *store; /* the message's partition's version store */
+    bool identify_only; /* stage one for unkeyed input: FORWARD or REJECTED */
+    nw_outcome_t out;   /* filled by nw_process_batch() */
+    struct nw_work *work;
+} nw_item_t;
+
 typedef struct nw_processor nw_processor_t;
 
-/* Reads parse.*, output.format and the zone overrides from cfg. */
+/* Reads parse.*, output.format, the zone overrides and the enrichers from
+ * cfg (loading enricher plugins). */
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err);
 void nw_processor_free(nw_processor_t *p); /* accepts NULL */
 
-/*
- * Processes one message. On EMITTED the store already holds the new version
- * (journaled, so a transaction abort can roll it back). Returns 0 with *out
- * filled (clear it with nw_outcome_clear), or a negative nw_err_t for a
- * failure of the program rather than the input (out of memory).
- */
-int nw_process(nw_processor_t *p, nw_vstore_t *store, const nw_input_t *in, nw_outcome_t *out,
-               nw_error_t *err);
+/* newswire replay: every record built from now on carries the marker
+ * "replay": {"state": state} in its newswire extension, right after
+ * "source". state ("fresh" or "live") is borrowed and must outlive p; NULL
+ * removes the marker. */
+void nw_processor_set_replay(nw_processor_t *p, const char *state);
 
 /*
- * The first stage for unkeyed input: reads the message far enough to know
- * its article id, so it can be re-keyed through the repartition topic and
- * every version of one article reaches one partition. Sets *id (a new
- * allocation) for an article; for a rejected message leaves *id NULL and
- * fills *out as nw_process() would (kind NW_OUTCOME_REJECTED).
+ * Processes n items in order. On EMITTED the item's store already holds the
+ * new version (journaled, so a transaction abort can roll it back). Returns
+ * 0 with every item's out filled (clear each with nw_outcome_clear), or a
+ * negative nw_err_t for a failure of the program rather than the input (out
+ * of memory), after which no outcome is valid.
  */
-int nw_process_identify(nw_processor_t *p, const nw_input_t *in, char **id, nw_outcome_t *out,
-                        nw_error_t *err);
+int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err);
 
 void nw_outcome_clear(nw_outcome_t *o);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "pipeline/runner_internal.h"
 
@@ -39,6 +40,25 @@ static void origin_text(const nw_input_t *src, char *out, size_t n)
     bool re = src->origin_topic != NULL;
     snprintf(out, n, "%s/%" PRId32 "/%" PRId64, re ? src->origin_topic : src->topic,
              re ? src->origin_partition : src->partition, re ? src->origin_offset : src->offset);
+}
+
+/* exactly_once counts a record when it joins the transaction (published at
+ * commit); at_least_once when its delivery is confirmed (nw_dr_cb). */
+static void enqueued(nw_runner_t *r, int which)
+{
+    if (r->eos)
+        nw_count_produced(r, which);
+}
+
+static int topic_kind(const nw_runner_t *r, const char *topic)
+{
+    if (strcmp(topic, r->out_topic) == 0)
+        return NW_TOPIC_OUTPUT;
+    if (strcmp(topic, r->dlq_topic) == 0)
+        return NW_TOPIC_DLQ;
+    if (strcmp(topic, r->state_topic) == 0)
+        return NW_TOPIC_STATE;
+    return NW_TOPIC_REPARTITION;
 }
 
 static rd_kafka_headers_t *record_headers(const nw_input_t *src, unsigned version)
@@ -109,6 +129,7 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
     if (e)
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->state_topic,
                               rd_kafka_err2str(e));
+    enqueued(r, NW_TOPIC_STATE);
     if (f)
         f->pending++;
     return 0;
@@ -139,6 +160,7 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
             rd_kafka_headers_destroy(h);
         } else {
             o->record = NULL;
+            enqueued(r, NW_TOPIC_OUTPUT);
             if (f)
                 f->pending++;
             else
@@ -152,10 +174,13 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         bool re = src->origin_topic != NULL;
         e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, re ? NULL : in->key,
                           re ? 0 : in->key_len, in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
-        if (e)
+        if (e) {
             rd_kafka_headers_destroy(h);
-        else if (f)
-            f->pending++;
+        } else {
+            enqueued(r, NW_TOPIC_DLQ);
+            if (f)
+                f->pending++;
+        }
     }
     if (e) {
         if (f)
@@ -188,6 +213,7 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->repartition_topic,
                               rd_kafka_err2str(e));
     }
+    enqueued(r, NW_TOPIC_REPARTITION);
     if (f)
         f->pending++;
     return 0;
@@ -212,9 +238,10 @@ void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     }
     if (!f)
         return;
+    nw_count_produced(r, topic_kind(r, topic));
     if (strcmp(topic, r->out_topic) == 0) {
         if (r->opts.on_record) {
-            char *key = strndup(msg->key ? msg->key : "", msg->key_len);
+            char *key = nw_memdup_str(msg->key ? msg->key : "", msg->key_len);
             if (key)
                 r->opts.on_record(key, msg->payload, msg->len, r->opts.opaque);
             free(key);

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "kafka/kconf.h"
 #include "kafka/topics.h"
+#include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
 
 void nw_counters_format(const nw_counters_t *c, char *out, size_t n)
@@ -35,6 +36,78 @@ static void transactional_id(const nw_config_t *cfg, char *out, size_t n)
         nw_log(NW_LOG_WARN, "config", "transactional id truncated to %zu bytes", n - 1);
 }
 
+/* librdkafka statistics, one callback per client role. */
+static int stats_producer(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "producer", json, len);
+    return 0;
+}
+
+static int stats_consumer(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "consumer", json, len);
+    return 0;
+}
+
+static int stats_restore(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "restore", json, len);
+    return 0;
+}
+
+static const char *topic_of(const nw_runner_t *r, int which)
+{
+    switch (which) {
+    case NW_TOPIC_OUTPUT:
+        return r->out_topic;
+    case NW_TOPIC_DLQ:
+        return r->dlq_topic;
+    case NW_TOPIC_STATE:
+        return r->state_topic;
+    default:
+        return r->repartition_topic;
+    }
+}
+
+void nw_count_produced(nw_runner_t *r, int which)
+{
+    if (r->eos)
+        r->txn_produced[which]++;
+    else
+        nw_metrics_produced(r->opts.metrics, topic_of(r, which), 1);
+}
+
+void nw_txn_produced_flush(nw_runner_t *r, bool publish)
+{
+    for (int i = 0; i < 4; i++) {
+        if (publish && r->txn_produced[i])
+            nw_metrics_produced(r->opts.metrics, topic_of(r, i), r->txn_produced[i]);
+        r->txn_produced[i] = 0;
+    }
+}
+
+void nw_publish(nw_runner_t *r, bool force)
+{
+    nw_metrics_t *m = r->opts.metrics;
+    int64_t now = nw_now_ms();
+    if (!m || (!force && now - r->last_publish_ms < 500))
+        return;
+    r->last_publish_ms = now;
+    nw_metrics_set_counters(m, &r->total);
+    bool restoring = false;
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        int64_t lo = -1, hi = -1;
+        restoring = restoring || p->restoring;
+        /* Cached by the last fetch: no request to the broker here. */
+        rd_kafka_get_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi);
+        int64_t at = p->next_offset >= 0 ? p->next_offset : p->committed >= 0 ? p->committed : lo;
+        nw_metrics_partition(m, p->topic, p->partition, at, hi);
+    }
+    r->ever_assigned = r->ever_assigned || r->parts.n > 0;
+    nw_metrics_set_ready(m, r->ever_assigned && !restoring);
+}
+
 static int setup(nw_runner_t *r, nw_error_t *err)
 {
     rd_kafka_conf_t *conf = NULL;
@@ -48,17 +121,21 @@ static int setup(nw_runner_t *r, nw_error_t *err)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
     rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_producer);
     if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
         return NW_ERR_KAFKA;
     if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_CONSUMER, NULL, &conf, err)) < 0)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
     rd_kafka_conf_set_rebalance_cb(conf, nw_rebalance_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_consumer);
     if (!(r->consumer = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
         return NW_ERR_KAFKA;
     rd_kafka_poll_set_consumer(r->consumer);
     if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_RESTORE, NULL, &conf, err)) < 0)
         return rc;
+    rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_stats_cb(conf, stats_restore);
     /* The restore consumer joins no group: it has a group.id only because
      * librdkafka's consumer wants one; it never commits. */
     char restore_group[600];
@@ -103,6 +180,9 @@ static int subscribe(nw_runner_t *r, nw_error_t *err)
     return 0;
 }
 
+/* Messages taken from the consumer per loop turn: one processing batch. */
+#define NW_POLL_BATCH 500
+
 static void count(nw_counters_t *c, const nw_outcome_t *o)
 {
     c->in++;
@@ -120,6 +200,7 @@ static void count(nw_counters_t *c, const nw_outcome_t *o)
         c->rejected++;
         c->by_reject[o->error.reject]++;
         break;
+    case NW_OUTCOME_FORWARD: /* never counted: see process_messages() */
     case NW_OUTCOME__COUNT:
         break;
     }
@@ -154,89 +235,132 @@ static void read_origin(const rd_kafka_message_t *m, nw_input_t *in, char *topic
     in->origin_offset = strtoll(off, NULL, 10);
 }
 
-static void handle_message(nw_runner_t *r, rd_kafka_message_t *m)
+/* A message fetched for a partition that is still restoring (fetched
+ * before the pause took effect) is read again once the state is complete. */
+static void rewind_restoring(nw_runner_t *r, const char *topic, const rd_kafka_message_t *m)
 {
-    if (m->err) {
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-            nw_log(NW_LOG_WARN, "consumer_error", "%s", rd_kafka_message_errstr(m));
-        return;
-    }
-    const char *topic = rd_kafka_topic_name(m->rkt);
-    nw_part_t *p = nw_parts_find(&r->parts, topic, m->partition);
-    if (!p)
-        return; /* revoked meanwhile */
-    if (p->restoring) {
-        /* Fetched before the pause took effect: read it again once the state
-         * is complete. */
-        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(l, topic, m->partition)->offset = m->offset;
-        rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, l, 5000);
-        if (e)
-            rd_kafka_error_destroy(e);
-        rd_kafka_topic_partition_list_destroy(l);
-        return;
-    }
-    if (r->eos) {
-        if (nw_txn_begin(r) < 0)
-            return;
-        if (p->txn_start < 0)
-            p->txn_start = m->offset;
-    }
-    nw_input_t in = {
-        .topic = topic,
-        .partition = m->partition,
-        .offset = m->offset,
-        .key = m->key,
-        .key_len = m->key_len,
-        .value = m->payload,
-        .value_len = m->len,
-    };
-    bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
-    char origin_topic[256];
-    if (from_repartition)
-        read_origin(m, &in, origin_topic, sizeof(origin_topic));
-    nw_outcome_t o;
-    nw_error_t err = {0};
-    int rc;
-    if (!from_repartition && (!m->key || m->key_len == 0)) {
-        /* Stage one: an unkeyed message is re-keyed by article id through the
-         * repartition topic, so all versions of an article meet in one
-         * partition (and one member). It is counted where it ends: here
-         * only if it is rejected, else when it comes back. */
-        char *id = NULL;
-        rc = nw_process_identify(r->proc, &in, &id, &o, &err);
-        if (rc == 0 && id)
-            nw_produce_forward(r, p, m, id);
-        free(id);
-        if (rc == 0 && o.kind != NW_OUTCOME_REJECTED)
-            goto done;
-    } else {
-        rc = nw_process(r->proc, p->store, &in, &o, &err);
-    }
-    if (rc < 0) {
-        nw_runner_fail(r, err.code, "processing %s [%" PRId32 "] offset %" PRId64 ": %s", topic,
-                       m->partition, m->offset, err.msg);
-        return;
-    }
-    if (o.kind == NW_OUTCOME_REJECTED)
-        nw_log(NW_LOG_INFO, "rejected", "%s/%" PRId32 "/%" PRId64 ": %s: %s", topic, m->partition,
-               m->offset, nw_reject_name(o.error.reject), o.error.msg);
-    else if (nw_log_enabled(NW_LOG_DEBUG))
-        nw_log(NW_LOG_DEBUG, nw_outcome_name(o.kind), "%s/%" PRId32 "/%" PRId64 ": %s v%u", topic,
-               m->partition, m->offset, o.article_id, o.version);
-    count(r->eos ? &r->txn : &r->total, &o);
-    nw_produce_outcome(r, p, m, &in, &o);
-done:
-    p->next_offset = m->offset + 1;
-    r->txn_messages++;
-    nw_outcome_clear(&o);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, topic, m->partition)->offset = m->offset;
+    rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, l, 5000);
+    if (e)
+        rd_kafka_error_destroy(e);
+    rd_kafka_topic_partition_list_destroy(l);
 }
 
-/* Where a partition's processing stands: its next offset, else its
- * committed offset. */
+/* Processes consumed messages in order: one batch through the processor,
+ * then each outcome counted and produced. */
+static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
+{
+    nw_item_t *items = calloc(n, sizeof(*items));
+    nw_part_t **parts = calloc(n, sizeof(*parts));
+    rd_kafka_message_t **taken = calloc(n, sizeof(*taken));
+    char(*origins)[256] = calloc(n, sizeof(*origins));
+    size_t k = 0;
+    if (!items || !parts || !taken || !origins) {
+        nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rd_kafka_message_t *m = msgs[i];
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->rkt) {
+            nw_part_t *p = nw_parts_find(&r->parts, rd_kafka_topic_name(m->rkt), m->partition);
+            if (p && !p->restoring)
+                p->eof_offset = m->offset;
+            continue;
+        }
+        if (m->err) {
+            nw_log(NW_LOG_WARN, "consumer_error", "%s", rd_kafka_message_errstr(m));
+            continue;
+        }
+        const char *topic = rd_kafka_topic_name(m->rkt);
+        nw_part_t *p = nw_parts_find(&r->parts, topic, m->partition);
+        if (!p)
+            continue; /* revoked meanwhile: its new owner reads it */
+        if (p->restoring) {
+            bool first = true;
+            for (size_t j = 0; j < k && first; j++)
+                first = parts[j] != p;
+            for (size_t j = 0; j < i && first; j++)
+                first = !(msgs[j]->partition == m->partition && !msgs[j]->err &&
+                          strcmp(rd_kafka_topic_name(msgs[j]->rkt), topic) == 0);
+            if (first)
+                rewind_restoring(r, topic, m);
+            continue;
+        }
+        nw_item_t *it = &items[k];
+        it->in = (nw_input_t){
+            .topic = topic,
+            .partition = m->partition,
+            .offset = m->offset,
+            .key = m->key,
+            .key_len = m->key_len,
+            .value = m->payload,
+            .value_len = m->len,
+        };
+        it->store = p->store;
+        bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
+        if (from_repartition)
+            read_origin(m, &it->in, origins[k], sizeof(origins[k]));
+        /* Stage one: an unkeyed message is re-keyed by article id through
+         * the repartition topic, so all versions of an article meet in one
+         * partition (and one member). */
+        it->identify_only = !from_repartition && (!m->key || m->key_len == 0);
+        parts[k] = p;
+        taken[k++] = m;
+    }
+    if (k == 0)
+        goto out;
+    if (r->eos && nw_txn_begin(r) < 0)
+        goto out;
+    nw_error_t err = {0};
+    if (nw_process_batch(r->proc, items, k, &err) < 0) {
+        nw_runner_fail(r, err.code, "processing: %s", err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < k && !r->fatal; i++) {
+        nw_item_t *it = &items[i];
+        rd_kafka_message_t *m = taken[i];
+        nw_part_t *p = parts[i];
+        if (r->eos && p->txn_start < 0)
+            p->txn_start = m->offset;
+        if (it->out.kind == NW_OUTCOME_FORWARD) {
+            /* Counted where it ends, when it comes back re-keyed. */
+            nw_produce_forward(r, p, m, it->out.article_id);
+        } else {
+            if (it->out.kind == NW_OUTCOME_REJECTED)
+                nw_log(NW_LOG_INFO, "rejected", "%s/%" PRId32 "/%" PRId64 ": %s: %s", it->in.topic,
+                       m->partition, m->offset, nw_reject_name(it->out.error.reject),
+                       it->out.error.msg);
+            else if (nw_log_enabled(NW_LOG_DEBUG))
+                nw_log(NW_LOG_DEBUG, nw_outcome_name(it->out.kind),
+                       "%s/%" PRId32 "/%" PRId64 ": %s v%u", it->in.topic, m->partition, m->offset,
+                       it->out.article_id, it->out.version);
+            count(r->eos ? &r->txn : &r->total, &it->out);
+            nw_produce_outcome(r, p, m, &it->in, &it->out);
+        }
+        p->next_offset = m->offset + 1;
+        r->txn_messages++;
+    }
+out:
+    for (size_t i = 0; items && i < k; i++)
+        nw_outcome_clear(&items[i].out);
+    free(items);
+    free(parts);
+    free(taken);
+    free(origins);
+}
+
+/* Where a partition's processing stands: past its last processed message,
+ * its committed offset, or the end an EOF event reported (which also steps
+ * over transaction markers), whichever is furthest. -1 when unknown. */
 static int64_t position(const nw_part_t *p)
 {
-    return p->next_offset >= 0 ? p->next_offset : p->committed;
+    int64_t at = p->next_offset;
+    if (p->committed > at)
+        at = p->committed;
+    if (p->eof_offset > at)
+        at = p->eof_offset;
+    return at;
 }
 
 /* -e: every owned partition restored and read to its high watermark. */
@@ -246,12 +370,19 @@ static bool at_end(nw_runner_t *r)
         return false;
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
-        int64_t lo, hi;
+        int64_t lo, hi, at = position(p);
         if (p->restoring)
             return false;
-        if (rd_kafka_query_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi, 5000))
+        /* What the last fetch saw (no request): clearly not at the end yet. */
+        if (rd_kafka_get_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi) == 0 &&
+            at >= 0 && hi > at)
             return false;
-        int64_t at = position(p);
+        /* Confirmed with the broker through the restore consumer: its
+         * read_committed ListOffsets answer is the last stable offset, and
+         * unlike the input consumer's connection it has no long-polling
+         * fetch for the request to queue behind. */
+        if (rd_kafka_query_watermark_offsets(r->restore, p->topic, p->partition, &lo, &hi, 5000))
+            return false;
         if (at < 0)
             at = lo;
         if (at < hi)
@@ -295,20 +426,21 @@ static void loop(nw_runner_t *r)
     while (!*r->opts.stop && !r->fatal) {
         rd_kafka_poll(r->producer, 0);
         nw_restore_poll(r);
-        rd_kafka_message_t *m;
-        for (int i = 0; i < 1000 && !r->fatal; i++) {
-            if (!(m = rd_kafka_consumer_poll(r->consumer, i == 0 ? 20 : 0)))
-                break;
-            handle_message(r, m);
-            rd_kafka_message_destroy(m);
-            if (r->eos && r->txn_messages >= r->batch_size)
-                break;
-        }
+        rd_kafka_message_t *batch[NW_POLL_BATCH];
+        size_t n = 0;
+        int64_t room = r->eos ? r->batch_size - r->txn_messages : NW_POLL_BATCH;
+        while (n < NW_POLL_BATCH && (int64_t)n < room &&
+               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0)))
+            n++;
+        process_messages(r, batch, n);
+        for (size_t i = 0; i < n; i++)
+            rd_kafka_message_destroy(batch[i]);
         int64_t now = nw_now_ms();
         if (now - r->last_commit_ms >= r->commit_interval_ms ||
             (r->eos && r->txn_messages >= r->batch_size))
             nw_commit(r, false);
         check_fatal(r);
+        nw_publish(r, false);
         if (r->opts.exit_at_end && !r->fatal && now - last_end_check >= 200) {
             last_end_check = now;
             if (at_end(r) && drain(r) && at_end(r)) {
@@ -377,6 +509,8 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     loop(&r);
 out:
     teardown(&r);
+    nw_metrics_set_ready(opts->metrics, false);
+    nw_metrics_set_counters(opts->metrics, &r.total);
     *counters = r.total;
     if (rc == 0 && r.fatal) {
         rc = r.fatal;

@@ -41,6 +41,9 @@ typedef struct nw_runner_opts {
      * or its transaction's commit is known): the demo prints them. */
     void (*on_record)(const char *key, const char *value, size_t len, void *opaque);
     void *opaque;
+    /* Where to publish counters, lag, readiness and librdkafka statistics
+     * (may be NULL); borrowed, must outlive the run. */
+    struct nw_metrics *metrics;
 } nw_runner_opts_t;
 
 /*

@@ -41,11 +41,26 @@ typedef struct nw_runner {
     int64_t last_commit_ms;
     nw_pending_record_t *held, **held_tail;
 
+    /* exactly_once: records produced in the open transaction, per topic
+     * (output, dead letters, state, repartition); published at commit. */
+    uint64_t txn_produced[4];
+    bool ever_assigned;
+    int64_t last_publish_ms;
+
     int fatal; /* a negative nw_err_t once the run cannot go on */
     nw_error_t err;
 } nw_runner_t;
 
 int64_t nw_now_ms(void);
+
+enum { NW_TOPIC_OUTPUT, NW_TOPIC_DLQ, NW_TOPIC_STATE, NW_TOPIC_REPARTITION };
+/* Counts a record produced to one of the four topics for the metrics. */
+void nw_count_produced(nw_runner_t *r, int which);
+/* exactly_once: publishes (on commit) or forgets (on abort) what the
+ * transaction produced. */
+void nw_txn_produced_flush(nw_runner_t *r, bool publish);
+/* Publishes counters, readiness and lag to the metrics registry. */
+void nw_publish(nw_runner_t *r, bool force);
 
 /* rebalance.c */
 void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,

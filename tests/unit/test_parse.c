@@ -241,6 +241,26 @@ static void test_invalid_utf8_replaced(void **state)
     nw_article_clear(&a);
 }
 
+/* A misspelt month is an error quoting it, even when another timestamp line
+ * would give the article a time: never a headline, never normalised. */
+static void test_misspelt_month(void **state)
+{
+    const char text[] = "Updated Decmber 30th, 2021 at 15:02 IST\n\nHeadline here\n\n"
+                        "Body text of the article.\n\nPublished December 30th, 2021 at 15:02 IST\n";
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    assert_int_equal(nw_article_parse(text, sizeof(text) - 1, NULL, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
+    assert_non_null(strstr(err.msg, "Decmber"));
+    /* Prose that merely starts with the word stays prose. */
+    const char prose[] = "Updated figures show 3 new cases\n\nHealth officials said on Monday "
+                         "that 3 new cases were found.\n\nPublished 06:46 IST, September 25th "
+                         "2024\n";
+    assert_int_equal(nw_article_parse(prose, sizeof(prose) - 1, NULL, &a, &err), 0);
+    assert_string_equal(a.headline, "Updated figures show 3 new cases");
+    nw_article_clear(&a);
+}
+
 static void test_missing_updated_uses_published(void **state)
 {
     const char text[] = "Storm hits coast\n\nA storm hit the coast on Monday.\n\n"
@@ -289,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_invalid_utf8_replaced),
+        cmocka_unit_test(test_misspelt_month),
         cmocka_unit_test(test_missing_updated_uses_published),
         cmocka_unit_test(test_record_deterministic),
     };

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# End-to-end throughput of `newswire run` on a real broker, next to the cost of merely moving the
+# same messages through Kafka with kcat. A benchmark, not a test: it prints figures and has no
+# thresholds. See bench/README.md ("End to end").
+#
+#   bench/bench_e2e.sh [-n N] [--seed S] [--gen corpus|stream] [--newswire PATH]
+#
+# Steps, all against one broker (NW_BOOTSTRAP if it answers, else scripts/kafka-local start,
+# which reuses a broker already running on NEWSWIRE_KAFKA_PORT, default 9092; a broker this
+# script started itself is stopped at the end):
+#   1. generate N raw messages (default 20000) with bench/gen_corpus.py (mixed text, JSON and
+#      HTML, keyed and unkeyed; --gen stream uses tests/integration/gen_stream.py instead: keyed
+#      text only), cached in BENCH_DIR (default /tmp/newswire-bench);
+#   2. produce them to a fresh 3-partition raw topic;
+#   3. measure (a) kcat copying the raw topic to another topic (consume -e piped into a kcat
+#      producer, keys kept, 0x1f/0x1e delimiters, which the generators never put in data),
+#      (b) `newswire run -e` with processing.guarantee=at_least_once, (c) with exactly_once,
+#      each with fresh output topics and group;
+#   4. print messages, seconds, msgs/s, MB/s (input value bytes) and the time ratio to kcat's
+#      copy for each, newswire's summary lines, and the machine. A newswire run that does not
+#      exit within BENCH_TIMEOUT seconds (default 600) is stopped and reported, without figures.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=20000 SEED=1 GEN=corpus NW=${NEWSWIRE:-}
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) N=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --gen) GEN=$2; shift 2 ;;
+    --newswire) NW=$2; shift 2 ;;
+    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) echo "bench_e2e: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+case $N in '' | *[!0-9]* | 0) echo "bench_e2e: -n needs a positive number" >&2; exit 2 ;; esac
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+BENCH_DIR=${BENCH_DIR:-/tmp/newswire-bench}
+
+die() {
+  echo "bench_e2e: $*" >&2
+  exit 1
+}
+
+if [ -z "$NW" ]; then
+  for c in "$ROOT/build-bench/newswire" "$ROOT/build/newswire" "$ROOT"/build*/newswire; do
+    if [ -x "$c" ]; then NW=$c; break; fi
+  done
+fi
+if [ -z "$NW" ] || [ ! -x "$NW" ]; then die "no newswire binary: build one or pass --newswire PATH (or set NEWSWIRE)"; fi
+command -v kcat >/dev/null || die "kcat not found"
+
+# shellcheck source=tests/integration/lib.sh
+. "$ROOT/tests/integration/lib.sh"
+started_broker=0
+if ! { [ -n "${NW_BOOTSTRAP:-}" ] && kcat -L -b "$NW_BOOTSTRAP" -m 5 >/dev/null 2>&1; }; then
+  "$NW_KAFKA_LOCAL" status >/dev/null 2>&1 || started_broker=1
+fi
+nw_broker
+B=$NW_BOOTSTRAP
+tmp=$(mktemp -d)
+cleanup() {
+  rm -rf "$tmp"
+  if [ "$started_broker" = 1 ]; then "$NW_KAFKA_LOCAL" stop || true; fi
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+
+# 1. The corpus, generated once per (generator, N, seed).
+corpus=$BENCH_DIR/$GEN-$N-$SEED
+if [ ! -s "$corpus/messages.kcat" ]; then
+  mkdir -p "$BENCH_DIR"
+  rm -rf "$corpus.tmp"
+  t0=$(now)
+  case $GEN in
+    corpus) "$PY" "$ROOT/bench/gen_corpus.py" -n "$N" --seed "$SEED" --kcat "$corpus.tmp" >/dev/null ;;
+    stream) "$PY" "$ROOT/tests/integration/gen_stream.py" -n "$N" --seed "$SEED" "$corpus.tmp" 2>/dev/null ;;
+    *) die "--gen is corpus or stream" ;;
+  esac
+  mv "$corpus.tmp" "$corpus"
+  echo "generated $N messages with $GEN in $(since "$t0")s into $corpus"
+fi
+# Messages kcat will send and their value bytes (keys and delimiters left out). kcat skips a
+# record that is empty and has no key (an unkeyed empty value cannot be sent this way), so
+# such messages of the corpus are not counted.
+read -r nmsg vbytes < <("$PY" -c '
+import sys
+n = b = 0
+for m in open(sys.argv[1], "rb").read().split(b"\x1e")[:-1]:
+    if m:
+        n += 1
+        b += len(m.split(b"\x1f", 1)[1]) if b"\x1f" in m else len(m)
+print(n, b)' "$corpus/messages.kcat")
+if [ "$nmsg" != "$N" ]; then
+  echo "note: $((N - nmsg)) of the $N messages are unkeyed and empty, which kcat cannot send: $nmsg go to the topic"
+fi
+N=$nmsg
+
+# 2. The raw topic.
+run=bench-$$-$RANDOM
+raw=$run-raw
+nw_create_topic "$raw" 3
+t0=$(now)
+kcat -P -b "$B" -t "$raw" -K $'\x1f' -D $'\x1e' -X enable.idempotence=true <"$corpus/messages.kcat" ||
+  die "kcat could not produce the corpus"
+produce_s=$(since "$t0")
+have=$(nw_count "$raw")
+[ "$have" = "$N" ] || die "the raw topic holds $have messages, not $N"
+
+declare -A secs summary
+# 3a. kcat copy.
+copy=$run-kcat-copy
+nw_create_topic "$copy" 3
+t0=$(now)
+kcat -C -b "$B" -t "$raw" -e -q -X isolation.level=read_committed -f '%k\x1f%s\x1e' |
+  kcat -P -b "$B" -t "$copy" -K $'\x1f' -D $'\x1e'
+secs[kcat]=$(since "$t0")
+copied=$(nw_count "$copy")
+summary[kcat]="copied $copied of $N messages"
+
+# 3b, 3c. newswire, once per guarantee. A run that has not exited after BENCH_TIMEOUT seconds
+# (default 600) is stopped with SIGTERM and reported as such, with no figure.
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+for g in at_least_once exactly_once; do
+  t0=$(now)
+  rc=0
+  timeout -s TERM -k 30 "$BENCH_TIMEOUT" "$NW" run -b "$B" -X input.topics="$raw" \
+    -X output.topic="$run-$g-out" -X dlq.topic="$run-$g-dlq" -X state.topic="$run-$g-state" \
+    -X group.id="$run-$g" -X processing.guarantee="$g" -X log.level=warn -e \
+    >"$tmp/$g.out" 2>"$tmp/$g.err" || rc=$?
+  secs[$g]=$(since "$t0")
+  summary[$g]=$(cat "$tmp/$g.out")
+  if [ "$rc" = 124 ]; then
+    secs[$g]=timeout
+    summary[$g]="${summary[$g]} (did not exit within ${BENCH_TIMEOUT}s of -e; stopped with SIGTERM; $(nw_count "$run-$g-out") records and $(nw_count "$run-$g-dlq") dead letters committed)"
+  elif [ "$rc" != 0 ]; then
+    tail -n 20 "$tmp/$g.err" >&2
+    secs[$g]=failed
+    summary[$g]="${summary[$g]} (exit status $rc)"
+  fi
+done
+
+# 4. Figures.
+echo
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+echo "newswire: $("$NW" --version | head -n 1 | sed 's/ (.*//') ($NW); kcat $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) .*librdkafka \([^ ]*\).*/\1 (librdkafka \2)/p')"
+echo "broker: $B; corpus: $GEN, $N messages, $(awk -v b="$vbytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') of values, produced to a 3-partition topic in ${produce_s}s"
+echo
+printf '%-28s %9s %9s %10s %8s %14s\n' run messages seconds msgs/s MB/s "time vs kcat"
+for m in kcat at_least_once exactly_once; do
+  case $m in
+    kcat) label="kcat copy (consume|produce)" ;;
+    *) label="newswire $m" ;;
+  esac
+  case ${secs[$m]} in
+    timeout | failed) printf '%-28s %9d %9s %10s %8s %14s\n' "$label" "$N" "${secs[$m]}" - - - ;;
+    *) awk -v l="$label" -v n="$N" -v s="${secs[$m]}" -v b="$vbytes" -v k="${secs[kcat]}" \
+      'BEGIN { printf "%-28s %9d %9.2f %10.0f %8.2f %13.1fx\n", l, n, s, n / s, b / 1e6 / s, s / k }' ;;
+  esac
+done
+echo
+for m in kcat at_least_once exactly_once; do
+  printf '%-14s %s\n' "$m:" "${summary[$m]}"
+done
+echo "(newswire's seconds include its startup, topic creation, state restore and the end-of-input"
+echo " detection of -e; MB/s counts input value bytes)"

@@ -1,0 +1,284 @@
+/*
+ * bench_parse: throughput of the stateless half of the pipeline, the work
+ * every input message costs before dedupe and Kafka: decode and parse, the
+ * article id, building the ninjs record and serialising it.
+ *
+ *   bench_parse DIR [PASSES]
+ *
+ * DIR is a corpus from bench/gen_corpus.py (its msg/ subdirectory is used
+ * when present) or any directory of raw messages, one per file. Every file
+ * is loaded into memory first, so the figures measure the CPU cost and not
+ * the disk. Each pass runs over all messages; the best of PASSES (default 3)
+ * is reported, the usual way to filter out scheduler and frequency noise.
+ * A second measurement runs the parser alone, to show how the cost splits
+ * between parsing and encoding.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "encode/ninjs.h"
+#include "newswire/article.h"
+
+typedef struct nw_bench_msg {
+    char *name;
+    char *data;
+    size_t len;
+} nw_bench_msg_t;
+
+typedef struct nw_bench_corpus {
+    nw_bench_msg_t *msgs;
+    size_t n, cap;
+    size_t bytes;
+} nw_bench_corpus_t;
+
+typedef struct nw_bench_result {
+    double seconds;
+    size_t accepted;
+    size_t rejected;
+    size_t failed; /* errors other than a rejection: should stay 0 */
+    size_t out_bytes;
+    size_t by_reject[NW_REJECT__COUNT];
+} nw_bench_result_t;
+
+static double nw_bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int nw_bench_cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const nw_bench_msg_t *)a)->name, ((const nw_bench_msg_t *)b)->name);
+}
+
+static int nw_bench_read_file(const char *path, char **out, size_t *out_len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len, fp);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    bool bad = !buf || ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
+/* Loads every regular file of dir, in name order so runs are comparable. */
+static int nw_bench_load(const char *dir, nw_bench_corpus_t *c)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "bench_parse: %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        int n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (c->n == c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 1024;
+            nw_bench_msg_t *m = realloc(c->msgs, cap * sizeof(*m));
+            if (!m)
+                goto oom;
+            c->msgs = m;
+            c->cap = cap;
+        }
+        nw_bench_msg_t *m = &c->msgs[c->n];
+        if (nw_bench_read_file(path, &m->data, &m->len) != 0) {
+            fprintf(stderr, "bench_parse: %s: %s\n", path, strerror(errno));
+            closedir(d);
+            return -1;
+        }
+        if (!(m->name = strdup(e->d_name))) {
+            free(m->data);
+            goto oom;
+        }
+        c->n++;
+        c->bytes += m->len;
+    }
+    closedir(d);
+    qsort(c->msgs, c->n, sizeof(*c->msgs), nw_bench_cmp_name);
+    return 0;
+oom:
+    closedir(d);
+    fprintf(stderr, "bench_parse: out of memory\n");
+    return -1;
+}
+
+static void nw_bench_free(nw_bench_corpus_t *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->msgs[i].name);
+        free(c->msgs[i].data);
+    }
+    free(c->msgs);
+}
+
+/* One pass over the corpus. full: the record too; otherwise the parser only. */
+static void nw_bench_pass(const nw_bench_corpus_t *c, bool full, nw_bench_result_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    nw_parse_opts_t opts = {.format = NW_FORMAT_AUTO};
+    double t0 = nw_bench_now();
+    for (size_t i = 0; i < c->n; i++) {
+        const nw_bench_msg_t *m = &c->msgs[i];
+        nw_article_t a;
+        nw_error_t err;
+        memset(&a, 0, sizeof(a));
+        err.reject = NW_REJECT_NONE;
+        int rc = nw_article_parse(m->data, m->len, &opts, &a, &err);
+        if (rc == NW_ERR_REJECTED) {
+            r->rejected++;
+            if (err.reject < NW_REJECT__COUNT)
+                r->by_reject[err.reject]++;
+            continue;
+        }
+        if (rc < 0) {
+            r->failed++;
+            continue;
+        }
+        r->accepted++;
+        if (full) {
+            char *id = nw_article_id(&a, NULL, 0);
+            nw_record_meta_t meta = {
+                .article_id = id,
+                .version = 1,
+                .source = {.topic = "news.raw", .partition = 0, .offset = (int64_t)i},
+            };
+            json_t *rec = id ? nw_ninjs_build(&a, &meta) : NULL;
+            char *text = rec ? nw_ninjs_dump(rec, false) : NULL;
+            if (text)
+                r->out_bytes += strlen(text);
+            else
+                r->failed++;
+            free(text);
+            json_decref(rec);
+            free(id);
+        }
+        nw_article_clear(&a);
+    }
+    r->seconds = nw_bench_now() - t0;
+}
+
+static void nw_bench_report(const char *label, const nw_bench_corpus_t *c,
+                            const nw_bench_result_t *r, unsigned passes)
+{
+    double n = (double)c->n;
+    printf("%-11s best of %u: %.3f s  %.0f articles/s  %.1f MB/s  %.0f ns/article\n", label, passes,
+           r->seconds, n / r->seconds, (double)c->bytes / 1e6 / r->seconds, r->seconds * 1e9 / n);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fprintf(stderr, "Usage: bench_parse DIR [PASSES]\n"
+                        "Times parse + id + ninjs build + dump over every file of DIR\n"
+                        "(or DIR/msg/), best of PASSES (default 3). See bench/README.md.\n");
+        return argc == 2 ? 0 : 64;
+    }
+    unsigned passes = 3;
+    if (argc == 3) {
+        char *end;
+        long v = strtol(argv[2], &end, 10);
+        if (*end || v < 1 || v > 1000) {
+            fprintf(stderr, "bench_parse: PASSES must be 1..1000, got '%s'\n", argv[2]);
+            return 64;
+        }
+        passes = (unsigned)v;
+    }
+
+    char dir[4096];
+    struct stat st;
+    int n = snprintf(dir, sizeof(dir), "%s/msg", argv[1]);
+    if (n < 0 || (size_t)n >= sizeof(dir) || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        n = snprintf(dir, sizeof(dir), "%s", argv[1]);
+    if (n < 0 || (size_t)n >= sizeof(dir)) {
+        fprintf(stderr, "bench_parse: path too long\n");
+        return 64;
+    }
+
+    nw_bench_corpus_t c;
+    memset(&c, 0, sizeof(c));
+    if (nw_bench_load(dir, &c) != 0) {
+        nw_bench_free(&c);
+        return 66;
+    }
+    if (c.n == 0) {
+        fprintf(stderr, "bench_parse: no files in %s\n", dir);
+        nw_bench_free(&c);
+        return 66;
+    }
+
+    /* A warm-up pass settles the allocator and the caches, and the zone
+     * table's one-time construction is not timed. */
+    nw_bench_result_t best_full, best_parse, r;
+    nw_bench_pass(&c, true, &r);
+    best_full = r;
+    for (unsigned p = 0; p < passes; p++) {
+        nw_bench_pass(&c, true, &r);
+        if (p == 0 || r.seconds < best_full.seconds)
+            best_full = r;
+    }
+    for (unsigned p = 0; p < passes; p++) {
+        nw_bench_pass(&c, false, &r);
+        if (p == 0 || r.seconds < best_parse.seconds)
+            best_parse = r;
+    }
+
+    printf("corpus:     %s\n", dir);
+    printf("messages:   %zu (%.2f MB, mean %.0f bytes)\n", c.n, (double)c.bytes / 1e6,
+           (double)c.bytes / (double)c.n);
+    printf("accepted:   %zu\n", best_full.accepted);
+    printf("rejected:   %zu", best_full.rejected);
+    const char *sep = " (";
+    for (int k = 1; k < NW_REJECT__COUNT; k++) {
+        if (best_full.by_reject[k]) {
+            printf("%s%s %zu", sep, nw_reject_name((nw_reject_t)k), best_full.by_reject[k]);
+            sep = ", ";
+        }
+    }
+    printf("%s\n", sep[0] == ',' ? ")" : "");
+    if (best_full.failed)
+        printf("errors:     %zu (not rejections: allocation or encoding failures)\n",
+               best_full.failed);
+    printf("records:    %.2f MB of ninjs JSON\n", (double)best_full.out_bytes / 1e6);
+    nw_bench_report("full:", &c, &best_full, passes);
+    nw_bench_report("parse only:", &c, &best_parse, passes);
+    nw_bench_free(&c);
+    return best_full.failed ? 1 : 0;
+}

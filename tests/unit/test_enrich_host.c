@@ -1,0 +1,363 @@
+/*
+ * Unit tests of the enrichment host: the chain's order, enrichers.disabled
+ * ("off"), statuses and details, fail-closed records (failed[] and
+ * reasons[]), the batch path, plugins loaded from enrichers.paths (the
+ * example keywords plugin works; a plugin of another major ABI, a short
+ * descriptor or a missing entry point are refused with clear messages), data
+ * file lookup, and determinism.
+ *
+ * The plugin modules are built by plugin/examples/CMakeLists.txt, which
+ * writes their paths into nw_test_plugins.h.
+ */
+#include "test_enrich_util.h"
+
+#include "nw_test_plugins.h"
+
+#if __has_include("enrich/entities.h")
+#define HAVE_ENTITIES 1
+#else
+#define HAVE_ENTITIES 0
+#endif
+
+static nw_enrichers_t *host_new_ok(nw_config_t *cfg)
+{
+    nw_enrichers_t *e = NULL;
+    nw_error_t err = {0};
+    if (nw_enrichers_new(cfg, &e, &err) != 0)
+        fail_msg("enrichers: %s", err.msg);
+    return e;
+}
+
+static void expect_refused(const char *paths, const char *disabled, const char *needle)
+{
+    nw_config_t *cfg = cfg_pairs("enrichers.paths", paths, "enrichers.disabled", disabled, NULL);
+    nw_enrichers_t *e = NULL;
+    nw_error_t err = {0};
+    assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
+    assert_null(e);
+    print_message("%s\n", err.msg);
+    if (!strstr(err.msg, needle))
+        fail_msg("\"%s\" lacks \"%s\"", err.msg, needle);
+    nw_config_free(cfg);
+}
+
+static void test_order_and_off(void **state)
+{
+    (void)state;
+    nw_config_t *cfg =
+        cfg_pairs("enrichers.paths", NW_TEST_PLUGIN_STATUSES "," NW_EXAMPLE_PLUGIN_KEYWORDS,
+                  "enrichers.disabled", "entities,stats", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    assert_false(fx_run(e, &f, NULL));
+    /* Chain order; entities is off here, and absent from a build without it. */
+    const char *expected[8];
+    size_t n = 0, k = 0;
+    expected[n++] = "lang";
+    expected[n++] = "dates";
+    if (HAVE_ENTITIES)
+        expected[n++] = "entities";
+    expected[n++] = "subjects";
+    expected[n++] = "stats";
+    expected[n++] = "neardup";
+    expected[n++] = "test_statuses";
+    expected[n++] = "keywords";
+    const char *key;
+    json_t *v;
+    json_object_foreach(fx_ext(&f, "enrichment"), key, v)
+    {
+        assert_true(k < n);
+        assert_string_equal(key, expected[k]);
+        k++;
+    }
+    assert_int_equal(k, n);
+    /* Disabled: recorded as off, never run. */
+    assert_string_equal(fx_status_str(&f, "stats"), "off");
+    assert_null(json_object_get(fx_status(&f, "stats"), "detail"));
+    assert_string_equal(fx_status_str(&f, "lang"), "ok");
+    assert_string_equal(fx_detail(&f, "dates"), "4 dates");
+    assert_string_equal(fx_status_str(&f, "neardup"), "skipped");
+    /* "detail" only when there is one: the statuses plugin writes none. */
+    assert_string_equal(fx_status_str(&f, "test_statuses"), "ok");
+    assert_null(json_object_get(fx_status(&f, "test_statuses"), "detail"));
+    /* The example plugin's output. */
+    json_t *kw = json_object_get(fx_ext(&f, "enrichments"), "keywords");
+    assert_true(json_array_size(kw) >= 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(kw, 0), "term")),
+                        "ukraine");
+    assert_string_equal(fx_status_str(&f, "keywords"), "ok");
+    /* The example plugin's detail names its top keyword. */
+    assert_non_null(strstr(fx_detail(&f, "keywords"), "\"ukraine\""));
+    /* Enrichment comes last in the extension: after what enrichers added. */
+    const char *last = NULL;
+    json_object_foreach(json_object_get(f.rec, "newswire"), key, v) last = key;
+    assert_string_equal(last, "enrichment");
+    fx_clear(&f);
+
+    /* Five built-ins besides entities, stats off, two plugins. */
+    assert_int_equal(nw_enrichers_count(e), 6);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+/* Records through the statuses plugin, which picks each record's status
+ * from its headline; the keywords plugin runs after it. */
+static void test_statuses_and_failures(void **state)
+{
+    (void)state;
+    nw_config_t *cfg =
+        cfg_pairs("enrichers.paths", NW_TEST_PLUGIN_STATUSES "," NW_EXAMPLE_PLUGIN_KEYWORDS,
+                  "enrichers.disabled", "lang,dates,entities,subjects,neardup", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    static const char *const heads[] = {"Plain ok story", "FAILME story", "DEGRADEME story",
+                                        "SKIPME story"};
+    fx_t f[4];
+    json_t *recs[4];
+    const nw_enrich_input_t *in[4];
+    bool failed[4];
+    char reasons[4][NW_ERROR_MSG_MAX];
+    for (int i = 0; i < 4; i++) {
+        fx_text(&f[i], "2021-12-30T09:32:00Z", heads[i],
+                "Storm storm storm warnings were issued as the storm moved inland.", "k", NULL, -1);
+        recs[i] = f[i].rec;
+        in[i] = &f[i].in;
+    }
+    nw_enrichers_run(e, recs, in, 4, failed, reasons);
+    assert_false(failed[0]);
+    assert_true(failed[1]);
+    assert_false(failed[2]);
+    assert_false(failed[3]);
+    assert_string_equal(reasons[1], "test_statuses: service said no");
+    assert_string_equal(reasons[0], "");
+    /* One batch call for all four records. */
+    assert_int_equal(json_integer_value(json_object_get(fx_ext(&f[0], "enrichments"), "statuses")),
+                     4);
+    assert_string_equal(fx_status_str(&f[0], "test_statuses"), "ok");
+    assert_string_equal(fx_status_str(&f[1], "test_statuses"), "failed");
+    assert_string_equal(fx_detail(&f[1], "test_statuses"), "service said no");
+    assert_string_equal(fx_status_str(&f[2], "test_statuses"), "degraded");
+    assert_string_equal(fx_detail(&f[2], "test_statuses"), "timeout after 10 ms");
+    assert_string_equal(fx_status_str(&f[3], "test_statuses"), "skipped");
+    /* The failed record is not shown to the enrichers after the failure. */
+    assert_null(fx_status(&f[1], "keywords"));
+    assert_string_equal(fx_status_str(&f[0], "keywords"), "ok");
+    assert_string_equal(fx_status_str(&f[2], "keywords"), "ok");
+    /* Built-ins before the failure ran. */
+    assert_string_equal(fx_status_str(&f[1], "stats"), "ok");
+    for (int i = 0; i < 4; i++)
+        fx_clear(&f[i]);
+
+    /* The next batch starts clean, and a batch of one takes the same path. */
+    fx_text(&f[0], "2021-12-30T09:32:00Z", "Plain", "Nothing to see here at all.", "k", NULL, -1);
+    char reason[NW_ERROR_MSG_MAX];
+    assert_false(fx_run(e, &f[0], reason));
+    assert_string_equal(reason, "");
+    assert_int_equal(json_integer_value(json_object_get(fx_ext(&f[0], "enrichments"), "statuses")),
+                     1);
+    fx_clear(&f[0]);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+static void test_refused_plugins(void **state)
+{
+    (void)state;
+    expect_refused(NW_TEST_PLUGIN_WRONG_ABI, "",
+                   "plugin " NW_TEST_PLUGIN_WRONG_ABI
+                   " was built for enricher ABI 2.x; this newswire speaks 1.x");
+    expect_refused(NW_TEST_PLUGIN_SHORT, "", "plugin " NW_TEST_PLUGIN_SHORT ": its descriptor is ");
+    expect_refused(NW_TEST_PLUGIN_NO_ENTRY, "",
+                   "plugin " NW_TEST_PLUGIN_NO_ENTRY " has no nw_enricher_entry function");
+    expect_refused(NW_TEST_DATA "/no-such-plugin.so", "", "enrichers.paths: cannot load plugin");
+    /* The same plugin twice: one name, one place in the chain. */
+    expect_refused(NW_EXAMPLE_PLUGIN_KEYWORDS "," NW_EXAMPLE_PLUGIN_KEYWORDS, "",
+                   "an enricher called \"keywords\" is already in the chain");
+    /* A refusal after a successful load unloads cleanly (checked by ASan). */
+    expect_refused(NW_EXAMPLE_PLUGIN_KEYWORDS "," NW_TEST_PLUGIN_WRONG_ABI, "", "ABI 2.x");
+}
+
+static void test_disabled_names(void **state)
+{
+    (void)state;
+    expect_refused("", "lnag",
+                   "enrichers.disabled: no enricher is called \"lnag\" (the chain is: "
+                   "lang, dates");
+    /* Plugins can be disabled by name too, and init is then never called. */
+    nw_config_t *cfg =
+        cfg_pairs("enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS, "enrichers.keywords.max", "zero",
+                  "enrichers.disabled", "keywords,entities", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_status_str(&f, "keywords"), "off");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+static void test_plugin_settings(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS,
+                                 "enrichers.keywords.max", "3", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    fx_run(e, &f, NULL);
+    assert_int_equal(json_array_size(json_object_get(fx_ext(&f, "enrichments"), "keywords")), 3);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    cfg = cfg_pairs("enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS, "enrichers.keywords.max", "0",
+                    NULL);
+    nw_error_t err = {0};
+    assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "plugin " NW_EXAMPLE_PLUGIN_KEYWORDS ": enrichers.keywords"));
+    nw_config_free(cfg);
+}
+
+static void test_http_instances(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("http.geo.url", "http://127.0.0.1:9/geo", "enrichers.disabled",
+                                 "http.geo,entities", NULL);
+    nw_enrichers_t *e = NULL;
+    nw_error_t err = {0};
+    int rc = nw_enrichers_new(cfg, &e, &err);
+#if __has_include("enrich/http.h")
+    assert_int_equal(rc, 0);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_status_str(&f, "http.geo"), "off");
+    /* After the built-ins. */
+    const char *key, *prev = NULL;
+    json_t *v;
+    json_object_foreach(fx_ext(&f, "enrichment"), key, v)
+    {
+        if (strcmp(key, "http.geo") == 0)
+            break;
+        prev = key;
+    }
+    assert_string_equal(prev, "neardup");
+    fx_clear(&f);
+#else
+    assert_int_equal(rc, NW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "http.geo: HTTP enrichment is configured"));
+#endif
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+static void test_data_dir(void **state)
+{
+    (void)state;
+    /* NEWSWIRE_DATA_DIR comes first for relative data file names. */
+    setenv("NEWSWIRE_DATA_DIR", NW_TEST_DATA "/enrich", 1);
+    nw_config_t *cfg = cfg_pairs("enrichers.subjects.rules", "custom.rules", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "subjects");
+    fx_t f;
+    fx_text(&f, "2021-12-30T09:32:00Z", "Rockets", "Rockets and astronauts in orbit.", "k", NULL,
+            -1);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_detail(&f, "subjects"), "space 4");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+    unsetenv("NEWSWIRE_DATA_DIR");
+
+    /* Without it, the shipped rules are found (installed or source tree). */
+    e = host_only("subjects");
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    fx_run(e, &f, NULL);
+    assert_non_null(json_object_get(f.rec, "subjects"));
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
+/* The whole default chain over a batch, twice on fresh hosts: byte-identical
+ * records. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"/seed.txt", "/seed.json", "/enrich/lang-fr.txt",
+                                        "/seed-crlf.txt"};
+    char *dumps[2][4];
+    for (int round = 0; round < 2; round++) {
+        nw_config_t *cfg = cfg_pairs("enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS, NULL);
+        nw_enrichers_t *e = host_new_ok(cfg);
+        fx_t f[4];
+        json_t *recs[4];
+        const nw_enrich_input_t *in[4];
+        bool failed[4];
+        char reasons[4][NW_ERROR_MSG_MAX];
+        for (int i = 0; i < 4; i++) {
+            char path[512], key[16];
+            snprintf(path, sizeof(path), "%s%s", NW_TEST_DATA, files[i]);
+            snprintf(key, sizeof(key), "id-%d", i);
+            fx_file(&f[i], path, key, "news.raw", 0);
+            recs[i] = f[i].rec;
+            in[i] = &f[i].in;
+        }
+        nw_enrichers_run(e, recs, in, 4, failed, reasons);
+        for (int i = 0; i < 4; i++) {
+            assert_false(failed[i]);
+            dumps[round][i] = nw_ninjs_dump(recs[i], false);
+            fx_clear(&f[i]);
+        }
+        nw_enrichers_free(e);
+        nw_config_free(cfg);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(dumps[0][i], dumps[1][i]);
+        free(dumps[0][i]);
+        free(dumps[1][i]);
+    }
+}
+
+static void test_record_shapes(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.disabled", "entities", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", NULL, -1);
+    /* A plain-ninjs record has no extension: the host adds one. */
+    json_object_del(f.rec, "newswire");
+    assert_false(fx_run(e, &f, NULL));
+    assert_non_null(fx_ext(&f, "dates_mentioned"));
+    assert_non_null(fx_ext(&f, "enrichment"));
+    fx_clear(&f);
+
+    /* Not an object: failed, with the reason. */
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", NULL, -1);
+    json_t *saved = f.rec;
+    f.rec = json_array();
+    char reason[NW_ERROR_MSG_MAX];
+    assert_true(fx_run(e, &f, reason));
+    assert_string_equal(reason, "enrichment: the record is not a JSON object");
+    json_decref(f.rec);
+    f.rec = saved;
+    fx_clear(&f);
+
+    /* An empty batch is fine. */
+    nw_enrichers_run(e, NULL, NULL, 0, NULL, NULL);
+    nw_enrichers_free(e);
+    nw_enrichers_free(NULL);
+    nw_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_and_off),   cmocka_unit_test(test_statuses_and_failures),
+        cmocka_unit_test(test_refused_plugins), cmocka_unit_test(test_disabled_names),
+        cmocka_unit_test(test_plugin_settings), cmocka_unit_test(test_http_instances),
+        cmocka_unit_test(test_data_dir),        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_record_shapes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

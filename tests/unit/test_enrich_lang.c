@@ -1,0 +1,166 @@
+/*
+ * Unit tests of the "lang" enricher: the seed article, short news snippets
+ * in each supported language (the close pairs es/pt and nl/de included), a
+ * text too short to tell, one with no language evidence, and the settings.
+ */
+#include "test_enrich_util.h"
+
+typedef struct sample {
+    const char *code;
+    const char *headline;
+    const char *body;
+} sample_t;
+
+static const sample_t samples[] = {
+    {"en", "Ministers agree on new climate targets",
+     "The ministers said on Monday that they would cut emissions by half before the end of the "
+     "decade, and that the plan has the support of most of their partners."},
+    {"fr", "Les ministres s'accordent sur de nouveaux objectifs climatiques",
+     "Les ministres ont déclaré lundi qu'ils réduiraient les émissions de moitié avant la fin de "
+     "la décennie, et que le plan a le soutien de la plupart de leurs partenaires."},
+    {"de", "Minister einigen sich auf neue Klimaziele",
+     "Die Minister sagten am Montag, dass sie die Emissionen bis zum Ende des Jahrzehnts "
+     "halbieren würden und dass der Plan die Unterstützung der meisten Partner hat."},
+    {"es", "Los ministros acuerdan nuevos objetivos climáticos",
+     "Los ministros dijeron el lunes que reducirían las emisiones a la mitad antes del final de "
+     "la década, y que el plan cuenta con el apoyo de la mayoría de sus socios."},
+    {"it", "I ministri concordano nuovi obiettivi per il clima",
+     "I ministri hanno detto lunedì che ridurranno le emissioni della metà prima della fine del "
+     "decennio, e che il piano ha il sostegno della maggior parte dei loro partner."},
+    {"pt", "Ministros chegam a acordo sobre novas metas climáticas",
+     "Os ministros disseram na segunda-feira que vão reduzir as emissões pela metade antes do "
+     "fim da década, e que o plano tem o apoio da maioria dos seus parceiros."},
+    {"nl", "Ministers bereiken akkoord over nieuwe klimaatdoelen",
+     "De ministers zeiden maandag dat zij de uitstoot voor het einde van het decennium zullen "
+     "halveren, en dat het plan de steun van de meeste van hun partners heeft."},
+};
+
+static void expect_lang(const char *headline, const char *body, const char *code,
+                        const char *status)
+{
+    fx_t f;
+    nw_enrichers_t *e = host_only("lang");
+    fx_text(&f, "2021-12-30T09:32:00Z", headline, body, "k", NULL, -1);
+    assert_false(fx_run(e, &f, NULL));
+    if (!code)
+        assert_null(json_object_get(f.rec, "language"));
+    else
+        assert_string_equal(json_string_value(json_object_get(f.rec, "language")), code);
+    assert_string_equal(fx_status_str(&f, "lang"), status);
+    print_message("lang: %s\n", fx_detail(&f, "lang"));
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
+static void test_seed(void **state)
+{
+    (void)state;
+    fx_t f;
+    nw_enrichers_t *e = host_only("lang");
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    assert_false(fx_run(e, &f, NULL));
+    assert_string_equal(json_string_value(json_object_get(f.rec, "language")), "en");
+    assert_string_equal(fx_status_str(&f, "lang"), "ok");
+    double score = 0;
+    assert_int_equal(sscanf(fx_detail(&f, "lang"), "en (score %lf)", &score), 1);
+    assert_true(score > 0.8);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
+static void test_samples(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+        expect_lang(samples[i].headline, samples[i].body, samples[i].code, "ok");
+    }
+}
+
+static void test_data_files(void **state)
+{
+    (void)state;
+    /* Longer articles in tests/data/enrich/, named by their language. */
+    static const char *const files[] = {"lang-fr.txt", "lang-de.txt", "lang-es.txt"};
+    static const char *const codes[] = {"fr", "de", "es"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/enrich/%s", NW_TEST_DATA, files[i]);
+        fx_t f;
+        nw_enrichers_t *e = host_only("lang");
+        fx_file(&f, path, NULL, NULL, -1);
+        assert_false(fx_run(e, &f, NULL));
+        assert_string_equal(json_string_value(json_object_get(f.rec, "language")), codes[i]);
+        fx_clear(&f);
+        nw_enrichers_free(e);
+    }
+}
+
+static void test_too_short_or_unknown(void **state)
+{
+    (void)state;
+    expect_lang("Breaking", "Quake hits.", NULL, "skipped");
+    /* Enough words, but none that tells a language. */
+    expect_lang("Xq zv", "Blorf snark quux zibble wobbly frobnicate grault garply waldo fred.",
+                "und", "ok");
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    char first[256] = "";
+    for (int round = 0; round < 3; round++) {
+        fx_t f;
+        nw_enrichers_t *e = host_only("lang");
+        fx_text(&f, "2021-12-30T09:32:00Z", samples[3].headline, samples[3].body, "k", NULL, -1);
+        fx_run(e, &f, NULL);
+        if (round == 0)
+            snprintf(first, sizeof(first), "%s", fx_detail(&f, "lang"));
+        else
+            assert_string_equal(fx_detail(&f, "lang"), first);
+        fx_clear(&f);
+        nw_enrichers_free(e);
+    }
+    assert_non_null(strstr(first, "es (score 0."));
+}
+
+static void test_settings(void **state)
+{
+    (void)state;
+    /* Restricting the candidates: Portuguese text among en and es only. */
+    nw_config_t *cfg = cfg_pairs("enrichers.lang.languages", "en,es", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "lang");
+    fx_t f;
+    fx_text(&f, "2021-12-30T09:32:00Z", samples[5].headline, samples[5].body, "k", NULL, -1);
+    fx_run(e, &f, NULL);
+    const char *got = json_string_value(json_object_get(f.rec, "language"));
+    assert_true(strcmp(got, "es") == 0 || strcmp(got, "und") == 0);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    cfg = cfg_pairs("enrichers.lang.min.words", "100", NULL);
+    e = host_only_cfg(cfg, "lang");
+    fx_text(&f, "2021-12-30T09:32:00Z", samples[0].headline, samples[0].body, "k", NULL, -1);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_status_str(&f, "lang"), "skipped");
+    assert_non_null(strstr(fx_detail(&f, "lang"), "too short to tell"));
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    nw_error_t err = {0};
+    cfg = cfg_pairs("enrichers.lang.languages", "en,xx", NULL);
+    assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "enrichers.lang.languages: \"xx\""));
+    nw_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed),          cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_data_files),    cmocka_unit_test(test_too_short_or_unknown),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,205 @@
+/*
+ * Unit tests of the "neardup" enricher: near-identical texts under different
+ * ids, a new version of the same id, distant texts, separation by partition
+ * and topic, eviction at capacity, sorted output, the threshold settings
+ * (the global key, the enricher's own, and the linear scan above 3 bits) and
+ * the cap on listed ids.
+ */
+#include "test_enrich_util.h"
+
+static char *seed_text;   /* tests/data/seed.txt */
+static char *seed_edited; /* the same with one word changed */
+static char *other[3];    /* unrelated articles */
+
+static int setup(void **state)
+{
+    (void)state;
+    seed_text = fx_read(NW_TEST_DATA "/seed.txt");
+    seed_edited = strdup(seed_text);
+    char *w = strstr(seed_edited, "repeatedly highlighted");
+    assert_non_null(w);
+    memcpy(w, "frequently", 10); /* "repeatedly" -> "frequently" */
+    other[0] = fx_read(NW_TEST_DATA "/enrich/lang-fr.txt");
+    other[1] = fx_read(NW_TEST_DATA "/enrich/lang-de.txt");
+    other[2] = fx_read(NW_TEST_DATA "/enrich/lang-es.txt");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(seed_text);
+    free(seed_edited);
+    for (int i = 0; i < 3; i++)
+        free(other[i]);
+    return 0;
+}
+
+/* Runs text as article id in topic/partition; returns the compact dump of
+ * near_duplicate_of ("-" when absent) in buf. */
+static const char *run(nw_enrichers_t *e, const char *text, const char *id, const char *topic,
+                       int32_t partition, char *buf, size_t n)
+{
+    fx_t f;
+    fx_parse(&f, text, id, topic, partition);
+    assert_false(fx_run(e, &f, NULL));
+    json_t *list = fx_ext(&f, "near_duplicate_of");
+    char *s = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    snprintf(buf, n, "%s", s ? s : "-");
+    assert_string_equal(fx_status_str(&f, "neardup"), list ? "ok" : "skipped");
+    free(s);
+    fx_clear(&f);
+    return buf;
+}
+
+#define EXPECT(e, text, id, topic, part, expected)                                                 \
+    do {                                                                                           \
+        char buf_[512];                                                                            \
+        assert_string_equal(run(e, text, id, topic, part, buf_, sizeof(buf_)), expected);          \
+    } while (0)
+
+static uint64_t simhash_of(const char *text)
+{
+    fx_t f;
+    fx_parse(&f, text, "x", NULL, -1);
+    uint64_t h = f.in.simhash;
+    fx_clear(&f);
+    return h;
+}
+
+static void test_near_copies(void **state)
+{
+    (void)state;
+    int d = nw_hamming64(simhash_of(seed_text), simhash_of(seed_edited));
+    print_message("edited seed: %d bits from the original\n", d);
+    assert_true(d >= 1 && d <= 3); /* the premise of this test */
+    nw_enrichers_t *e = host_only("neardup");
+    EXPECT(e, seed_text, "wire-1", "news.raw", 0, "-");
+    EXPECT(e, seed_edited, "site-7", "news.raw", 0, "[\"wire-1\"]");
+    /* A new version of an article does not list itself... */
+    EXPECT(e, seed_edited, "site-7", "news.raw", 0, "[\"wire-1\"]");
+    /* ...and unrelated text lists nothing. */
+    EXPECT(e, other[0], "fr-1", "news.raw", 0, "-");
+    EXPECT(e, other[1], "de-1", "news.raw", 0, "-");
+    /* Every earlier copy, sorted by id whatever the arrival order. */
+    EXPECT(e, seed_text, "agg-3", "news.raw", 0, "[\"site-7\",\"wire-1\"]");
+    EXPECT(e, seed_text, "agg-0", "news.raw", 0, "[\"agg-3\",\"site-7\",\"wire-1\"]");
+    nw_enrichers_free(e);
+}
+
+static void test_detail(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "a", "t", 0);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_detail(&f, "neardup"), "none within 3 bits");
+    fx_clear(&f);
+    fx_parse(&f, seed_text, "b", "t", 0);
+    fx_run(e, &f, NULL);
+    assert_string_equal(fx_detail(&f, "neardup"), "1 near-duplicate (closest 0 bits)");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
+static void test_partitions(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    EXPECT(e, seed_text, "p0", "news.raw", 0, "-");
+    EXPECT(e, seed_text, "p1", "news.raw", 1, "-");   /* another partition */
+    EXPECT(e, seed_text, "q0", "news.other", 0, "-"); /* another topic */
+    EXPECT(e, seed_text, "file", NULL, -1, "-");      /* outside Kafka */
+    EXPECT(e, seed_text, "p0b", "news.raw", 0, "[\"p0\"]");
+    EXPECT(e, seed_text, "p1b", "news.raw", 1, "[\"p1\"]");
+    EXPECT(e, seed_text, "file2", NULL, -1, "[\"file\"]");
+    nw_enrichers_free(e);
+}
+
+static void test_eviction(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.neardup.capacity", "3", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, other[0], "b", "t", 0, "-");
+    EXPECT(e, other[1], "c", "t", 0, "-");
+    EXPECT(e, seed_edited, "d", "t", 0, "[\"a\"]"); /* a is still there; now it is evicted */
+    EXPECT(e, other[2], "e", "t", 0, "-");          /* evicts b */
+    EXPECT(e, seed_text, "f", "t", 0, "[\"d\"]");   /* a is gone, d remains */
+    nw_enrichers_free(e);
+
+    /* A new version takes the newest place: "a" re-indexed survives. */
+    e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, other[0], "b", "t", 0, "-");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, other[1], "c", "t", 0, "-");
+    EXPECT(e, other[2], "d", "t", 0, "-");
+    EXPECT(e, seed_edited, "z", "t", 0, "[\"a\"]");
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+static void test_thresholds(void **state)
+{
+    (void)state;
+    /* near.duplicate.threshold=0: only identical simhashes. */
+    nw_config_t *cfg = cfg_pairs("near.duplicate.threshold", "0", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, seed_edited, "b", "t", 0, "-");
+    EXPECT(e, seed_text, "c", "t", 0, "[\"a\"]");
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    /* The enricher's own key wins over the global one. */
+    cfg = cfg_pairs("near.duplicate.threshold", "0", "enrichers.neardup.threshold", "3", NULL);
+    e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, seed_edited, "b", "t", 0, "[\"a\"]");
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    /* Above 3 bits the index scans: same answers, distant texts still out. */
+    cfg = cfg_pairs("enrichers.neardup.threshold", "12", NULL);
+    e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_text, "a", "t", 0, "-");
+    EXPECT(e, other[0], "b", "t", 0, "-");
+    EXPECT(e, seed_edited, "c", "t", 0, "[\"a\"]");
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+static void test_max_listed(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.neardup.max", "2", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "neardup");
+    EXPECT(e, seed_edited, "c", "t", 0, "-");
+    EXPECT(e, seed_text, "b", "t", 0, "[\"c\"]");
+    EXPECT(e, seed_text, "a", "t", 0, "[\"b\",\"c\"]");
+    /* Three candidates, two listed: the identical ones (a, b) before the
+     * edited one (c), and the detail says how many there were. */
+    fx_t f;
+    fx_parse(&f, seed_text, "z", "t", 0);
+    fx_run(e, &f, NULL);
+    char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+    assert_string_equal(got, "[\"a\",\"b\"]");
+    assert_string_equal(fx_detail(&f, "neardup"), "3 near-duplicates (closest 0 bits), 2 listed");
+    free(got);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_near_copies), cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_partitions),  cmocka_unit_test(test_eviction),
+        cmocka_unit_test(test_thresholds),  cmocka_unit_test(test_max_listed),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
