@@ -123,13 +123,15 @@ summary[kcat]="copied $copied of $N messages"
 
 # 3b, 3c. newswire, once per guarantee. A run that has not exited after BENCH_TIMEOUT seconds
 # (default 600) is stopped with SIGTERM and reported as such, with no figure.
+# metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 for g in at_least_once exactly_once; do
   t0=$(now)
   rc=0
   timeout -s TERM -k 30 "$BENCH_TIMEOUT" "$NW" run -b "$B" -X input.topics="$raw" \
     -X output.topic="$run-$g-out" -X dlq.topic="$run-$g-dlq" -X state.topic="$run-$g-state" \
-    -X group.id="$run-$g" -X processing.guarantee="$g" -X log.level=warn -e \
+    -X group.id="$run-$g" -X processing.guarantee="$g" -X log.level=warn \
+    -X metrics.listen=127.0.0.1:0 -e \
     >"$tmp/$g.out" 2>"$tmp/$g.err" || rc=$?
   secs[$g]=$(since "$t0")
   summary[$g]=$(cat "$tmp/$g.out")

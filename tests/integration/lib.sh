@@ -13,6 +13,10 @@
 # of scripts/kafka-local. Consumers read with isolation.level=read_committed: what a
 # transactional producer aborted or has not committed yet is not seen.
 
+# Several newswire processes run at once in some tests: keep the metrics
+# endpoint (127.0.0.1:9464 by default) off unless a test turns it on.
+export NEWSWIRE_METRICS_LISTEN=${NEWSWIRE_METRICS_LISTEN-}
+
 NW_SOURCE_DIR=${NW_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NW_KAFKA_LOCAL=$NW_SOURCE_DIR/scripts/kafka-local
 # Separates key from value on kcat's stdin (nw_produce_empty); never part of a test key.

@@ -46,6 +46,7 @@ start c
 kcat -P -b "$NW_BOOTSTRAP" -t "$in" -K $'\x1f' -D $'\x1e' <"$tmp/gen/messages-1.kcat"
 nw_wait_until 120 at_least $((want / 4))
 kill -KILL "${pids[b]}"
+wait "${pids[b]}" 2>/dev/null || true
 unset 'pids[b]'
 start d
 kcat -P -b "$NW_BOOTSTRAP" -t "$in" -K $'\x1f' -D $'\x1e' <"$tmp/gen/messages-2.kcat"

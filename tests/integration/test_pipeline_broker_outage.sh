@@ -95,8 +95,9 @@ in=$(nw_topic outage)
 out=$in-out dlq=$in-dlq state=$in-state group=$in-group
 
 # 1. newswire first, no broker.
+# metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
 "$NEWSWIRE" run -b "$B" -X input.topics="$in" -X output.topic="$out" -X dlq.topic="$dlq" \
-  -X state.topic="$state" -X group.id="$group" -X log.level=info \
+  -X state.topic="$state" -X group.id="$group" -X log.level=info -X metrics.listen=127.0.0.1:0 \
   >"$tmp/nw.stdout" 2>"$tmp/nw.stderr" &
 nw_pid=$!
 echo "newswire started (pid $nw_pid) against $B, where no broker runs"

@@ -166,8 +166,10 @@ scenario() {
   mkdir -p "$d"/run1 "$d"/run2 "$d"/check2 "$d"/fresh
   in=$(nw_topic "restart-$style-$g")
   out=$in-out dlq=$in-dlq state=$in-state group=$in-group
+  # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
   local common=(-b "$NW_BOOTSTRAP" -X input.topics="$in" -X output.topic="$out" -X dlq.topic="$dlq"
-    -X state.topic="$state" -X processing.guarantee="$g" -X log.level=info)
+    -X state.topic="$state" -X processing.guarantee="$g" -X log.level=info
+    -X metrics.listen=127.0.0.1:0)
   nw_create_topic "$in" 3
 
   local f key

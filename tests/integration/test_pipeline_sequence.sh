@@ -139,9 +139,10 @@ run_sequence() {
   done <"$SAMPLES/manifest.tsv"
   check "[$g] 11 messages produced to $in" eq "$(nw_count "$in")" 11
 
+  # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
   local rc=0 t0=$SECONDS
   timeout -k 5 120 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" -X input.topics="$in" -X output.topic="$out" \
-    -X dlq.topic="$dlq" -X state.topic="$state" -X group.id="$group" \
+    -X dlq.topic="$dlq" -X state.topic="$state" -X group.id="$group" -X metrics.listen=127.0.0.1:0 \
     -X processing.guarantee="$g" -e >"$d/stdout" 2>"$d/stderr" || rc=$?
   echo "[$g] newswire run -e finished in $((SECONDS - t0))s with status $rc: $(cat "$d/stdout")"
   if [ "$rc" != 0 ]; then

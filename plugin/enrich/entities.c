@@ -1,0 +1,221 @@
+/*
+ * The built-in "entities" enricher: the plugin-ABI face of the gazetteer
+ * (entities_gazetteer.c) and the extractor (entities_extract.c,
+ * entities_people.c).
+ *
+ * The gazetteers load once, in init(), so enrich() reads no files and
+ * allocates little: its working memory is kept in the instance and reused
+ * from one article to the next (the host calls an instance from one thread
+ * at a time). The output is deterministic: entities are ordered by their
+ * first mention and named as the gazetteer names them, or as the article
+ * first writes a person's name in full.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enrich/entities.h"
+#include "enrich/entities_internal.h"
+
+#define NW_ENTITIES_NAME        "entities"
+#define NW_ENTITIES_DEFAULT_DIR "gazetteers"
+#define NW_ENTITIES_DEFAULT_MAX 100
+
+typedef struct entities {
+    const nw_enricher_api_t *api;
+    void *host;
+    nw_gazetteer_t gaz;
+    nw_ent_work_t work;
+    size_t max_per_type;
+} entities_t;
+
+/* The services this enricher calls exist from ABI 1.0 on; a table from
+ * another major version, or one too short to hold them, is refused. */
+static bool api_usable(const nw_enricher_api_t *api)
+{
+    return api && NW_ENRICHER_ABI_MAJOR_OF(api->abi_version) == NW_ENRICHER_ABI_MAJOR &&
+           api->size >= offsetof(nw_enricher_api_t, data_path) + sizeof(api->data_path) &&
+           api->config && api->data_path;
+}
+
+static int parse_max(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end != '\0' || v[0] == '-' || n < 1 || n > 10000)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static void ent_destroy(void *state)
+{
+    entities_t *E = state;
+    if (!E)
+        return;
+    nw_gaz_free(&E->gaz);
+    nw_ent_work_free(&E->work);
+    free(E);
+}
+
+static int ent_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
+                    size_t errlen)
+{
+    if (!api_usable(api)) {
+        snprintf(errbuf, errlen, "the host's enricher API is too old for %s", NW_ENTITIES_NAME);
+        return -1;
+    }
+    entities_t *E = calloc(1, sizeof(*E));
+    if (!E) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    E->api = api;
+    E->host = host;
+    E->max_per_type = NW_ENTITIES_DEFAULT_MAX;
+    const char *dir = api->config(host, "gazetteers.dir");
+    if (!dir || !dir[0])
+        dir = NW_ENTITIES_DEFAULT_DIR;
+    const char *max = api->config(host, "max.per.type");
+    if (max && parse_max(max, &E->max_per_type) != 0) {
+        snprintf(errbuf, errlen,
+                 "enrichers.entities.max.per.type: \"%s\" is not a whole number from 1 to 10000",
+                 max);
+        ent_destroy(E);
+        return -1;
+    }
+    if (nw_gaz_load(&E->gaz, api, host, dir, errbuf, errlen) != 0) {
+        ent_destroy(E);
+        return -1;
+    }
+    if (api->log)
+        api->log(NW_ENRICHER_LOG_DEBUG, NW_ENTITIES_NAME,
+                 "gazetteers from %s: %zu places, %zu organisations, %zu keys", dir,
+                 E->gaz.n_places, E->gaz.n_orgs, E->gaz.n_keys);
+    *state = E;
+    return 0;
+}
+
+/* Appends {"name", "rel": "mentioned"[, "literal"]} for each entity to the
+ * record's ninjs array, skipping names already there (another enricher may
+ * have filled it). */
+static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, size_t max)
+{
+    if (l->n == 0)
+        return 0;
+    json_t *arr = json_object_get(record, key);
+    if (!json_is_array(arr)) {
+        arr = json_array();
+        if (!arr || json_object_set_new(record, key, arr) != 0)
+            return -1;
+    }
+    size_t existing = json_array_size(arr);
+    for (size_t i = 0; i < l->n && i < max; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < existing && !dup; j++) {
+            const char *name = json_string_value(json_object_get(json_array_get(arr, j), "name"));
+            dup = name && strcmp(name, l->v[i].name) == 0;
+        }
+        if (dup)
+            continue;
+        json_t *o = l->v[i].code
+                        ? json_pack("{s:s, s:s, s:s}", "name", l->v[i].name, "literal",
+                                    l->v[i].code, "rel", "mentioned")
+                        : json_pack("{s:s, s:s}", "name", l->v[i].name, "rel", "mentioned");
+        if (!o || json_array_append_new(arr, o) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static json_t *counts(const nw_ent_list_t *l, size_t max)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < l->n && i < max; i++) {
+        const nw_ent_t *e = &l->v[i];
+        json_t *o =
+            e->code ? json_pack("{s:s, s:s, s:I}", "name", e->name, "code", e->code, "mentions",
+                                (json_int_t)e->mentions)
+                    : json_pack("{s:s, s:I}", "name", e->name, "mentions", (json_int_t)e->mentions);
+        if (!o || json_array_append_new(arr, o) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static int put_extension(json_t *record, const nw_ent_list_t *out, size_t max)
+{
+    json_t *nw = json_object_get(record, "newswire");
+    if (!json_is_object(nw)) {
+        nw = json_object();
+        if (!nw || json_object_set_new(record, "newswire", nw) != 0)
+            return -1;
+    }
+    json_t *ents =
+        json_pack("{s:o?, s:o?, s:o?}", "people", counts(&out[NW_ENT_PERSON], max), "organisations",
+                  counts(&out[NW_ENT_ORG], max), "places", counts(&out[NW_ENT_PLACE], max));
+    if (!ents || !json_is_array(json_object_get(ents, "people")) ||
+        !json_is_array(json_object_get(ents, "organisations")) ||
+        !json_is_array(json_object_get(ents, "places"))) {
+        json_decref(ents);
+        return -1;
+    }
+    return json_object_set_new(nw, "entities", ents);
+}
+
+static size_t shown(size_t n, size_t max)
+{
+    return n < max ? n : max;
+}
+
+static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
+                                     char *detail, size_t detail_len)
+{
+    entities_t *E = state;
+    const char *segments[3] = {in->headline, in->standfirst, in->body};
+    bool any = false;
+    for (size_t i = 0; i < 3; i++)
+        any = any || (segments[i] && segments[i][0]);
+    if (!any) {
+        snprintf(detail, detail_len, "no text");
+        return NW_ENRICH_SKIPPED;
+    }
+    const char *byline =
+        in->size >= offsetof(nw_enrich_input_t, byline) + sizeof(in->byline) ? in->byline : NULL;
+    const nw_ent_list_t *out = E->work.out;
+    if (nw_ent_extract(&E->work, &E->gaz, segments, 3, byline) != 0 ||
+        put_ninjs(record, "people", &out[NW_ENT_PERSON], E->max_per_type) != 0 ||
+        put_ninjs(record, "organisations", &out[NW_ENT_ORG], E->max_per_type) != 0 ||
+        put_ninjs(record, "places", &out[NW_ENT_PLACE], E->max_per_type) != 0 ||
+        put_extension(record, out, E->max_per_type) != 0) {
+        snprintf(detail, detail_len, "out of memory");
+        return NW_ENRICH_DEGRADED;
+    }
+    size_t np = shown(out[NW_ENT_PERSON].n, E->max_per_type);
+    size_t no = shown(out[NW_ENT_ORG].n, E->max_per_type);
+    size_t nl = shown(out[NW_ENT_PLACE].n, E->max_per_type);
+    snprintf(detail, detail_len, "%zu %s, %zu %s, %zu %s", np, np == 1 ? "person" : "people", no,
+             no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
+    return NW_ENRICH_OK;
+}
+
+static const nw_enricher_t entities_descriptor = {
+    .abi_version = NW_ENRICHER_ABI_VERSION,
+    .size = sizeof(nw_enricher_t),
+    .name = NW_ENTITIES_NAME,
+    .description = "People, organisations and places (gazetteers and name heuristics)",
+    .init = ent_init,
+    .enrich = ent_enrich,
+    .destroy = ent_destroy,
+    .enrich_batch = NULL,
+};
+
+const nw_enricher_t *nw_builtin_entities(const nw_enricher_api_t *api)
+{
+    return api_usable(api) ? &entities_descriptor : NULL;
+}

@@ -1,0 +1,310 @@
+/*
+ * The entities enricher's first stage: the driver, and gazetteer matches.
+ *
+ * The text (headline, standfirst, body) is tokenised and read left to
+ * right, taking at each word the longest gazetteer entry that starts there
+ * ("Secretary of State" before "State", "State Department" before
+ * "State"). Entries other than office titles must be capitalised in the
+ * text, which keeps "turkey" and "us" out; acronyms match case-exactly. A
+ * given name overrides a place or organisation that shares its spelling
+ * when the pair reads as a name ("Jordan Henderson", "Theresa May"), and a
+ * place before "Stadium" or "Island" is part of another name ("Emirates
+ * Stadium", "Victoria Island").
+ *
+ * Then organisations the gazetteer lacks (entities_orgs.c), runs of words
+ * that may be people's names (entities_names.c), and the merging of it all
+ * into entities with mention counts (entities_people.c). Paragraphs in Title
+ * Case or in capitals (headlines) are marked first: there every word is
+ * capitalised, so capitals are no evidence of a name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "enrich/entities_internal.h"
+
+#define KEY_MAX 512
+
+const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    return nw_gaz_folded(g, nw_ent_tok_fold(t, i));
+}
+
+/* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
+static bool join_key(const nw_ent_toks_t *t, size_t i, size_t k, bool folded, char *out)
+{
+    size_t len = 0;
+    for (size_t j = i; j < i + k; j++) {
+        const char *s = folded ? nw_ent_tok_fold(t, j) : nw_ent_tok_key(t, j);
+        size_t n = folded ? t->v[j].fold_len : t->v[j].key_len;
+        if (len + n + 2 > KEY_MAX)
+            return false;
+        if (j > i)
+            out[len++] = ' ';
+        memcpy(out + len, s, n);
+        len += n;
+    }
+    out[len] = '\0';
+    return true;
+}
+
+int nw_ent_add_span(nw_ent_work_t *w, size_t start, size_t ntok, uint32_t role, int32_t ref)
+{
+    if (w->n_spans == w->cap_spans) {
+        size_t cap = w->cap_spans ? w->cap_spans * 2 : 64;
+        nw_ent_span_t *v = realloc(w->spans, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        w->spans = v;
+        w->cap_spans = cap;
+    }
+    nw_ent_span_t *s = &w->spans[w->n_spans];
+    s->start = (uint32_t)start;
+    s->ntok = (uint32_t)ntok;
+    s->role = role;
+    s->ref = ref;
+    s->alt = -1;
+    for (size_t j = start; j < start + ntok; j++)
+        w->label[j] = (int32_t)w->n_spans;
+    w->n_spans++;
+    return 0;
+}
+
+/* The entity role an entry plays, most specific first. */
+static uint32_t entity_role(uint32_t roles)
+{
+    static const uint32_t order[] = {NW_LEX_ORG, NW_LEX_PLACE, NW_LEX_DEMONYM, NW_LEX_OTHER};
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (roles & order[i])
+            return order[i];
+    return 0;
+}
+
+/* "Jordan Henderson", "Victoria Beckham": a given name that is also a place
+ * or an organisation, followed by an unknown capitalised word. */
+static bool given_name_first(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i,
+                             uint32_t roles)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (!(roles & NW_LEX_GIVEN) || i + 1 >= t->n || (t->v[i].flags & NW_TOK_POSS))
+        return false;
+    const nw_ent_tok_t *next = &t->v[i + 1];
+    if (next->brk != NW_BRK_NONE || !nw_ent_is_cap(next) || (next->flags & NW_TOK_UPPER))
+        return false;
+    uint32_t nr = nw_ent_tok_roles(g, t, i + 1);
+    if (nr & (NW_LEX_SPAN | NW_LEX_STOP | NW_LEX_ORGWORD | NW_LEX_NONAME))
+        return (nr & NW_LEX_GIVEN) && !(nr & (NW_LEX_ORGWORD | NW_LEX_NONAME | NW_LEX_TITLE));
+    return true;
+}
+
+/* "Theresa May", "Michael Jordan": a single-word place or organisation
+ * right after a given name, ending the run. */
+static bool surname_after_given(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (i == 0 || t->v[i].brk != NW_BRK_NONE || w->label[i - 1] >= 0)
+        return false;
+    const nw_ent_tok_t *prev = &t->v[i - 1];
+    if (!nw_ent_is_cap(prev) || (prev->flags & (NW_TOK_UPPER | NW_TOK_POSS)))
+        return false;
+    uint32_t pr = nw_ent_tok_roles(g, t, i - 1);
+    bool after_title = i >= 2 && prev->brk == NW_BRK_NONE && w->label[i - 2] >= 0 &&
+                       w->spans[w->label[i - 2]].role == NW_LEX_TITLE;
+    if (!((pr & NW_LEX_GIVEN) || after_title) || ((pr & NW_LEX_STOP) && !after_title))
+        return false;
+    if (i + 1 < t->n && t->v[i + 1].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[i + 1]) &&
+        !(t->v[i].flags & NW_TOK_POSS))
+        return false;
+    return true;
+}
+
+/* A capitalised one-word title that is really part of a name: a surname
+ * ("Travis Head's century": after a name, nothing capitalised follows), or
+ * a given name after another title ("COP28 President Sultan Al Jaber"). */
+static bool title_is_name(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (i == 0 || t->v[i].brk != NW_BRK_NONE || (t->v[i - 1].flags & NW_TOK_POSS))
+        return false;
+    bool name_follows = i + 1 < t->n && t->v[i + 1].brk == NW_BRK_NONE &&
+                        !(t->v[i].flags & NW_TOK_POSS) && nw_ent_is_cap(&t->v[i + 1]) &&
+                        !(t->v[i + 1].flags & NW_TOK_UPPER);
+    int32_t l = w->label[i - 1];
+    if (l >= 0)
+        return name_follows && w->spans[l].role == NW_LEX_TITLE &&
+               (nw_ent_tok_roles(g, t, i) & NW_LEX_GIVEN);
+    const nw_ent_tok_t *prev = &t->v[i - 1];
+    return !name_follows && nw_ent_is_cap(prev) && !(prev->flags & NW_TOK_UPPER) &&
+           !(nw_ent_tok_roles(g, t, i - 1) & (NW_LEX_STOP | NW_LEX_COMMON));
+}
+
+/* "Emirates Stadium", "Victoria Station", "Victoria Island": the name of
+ * a facility or of another place. */
+static bool before_facility(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t end)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    return end < t->n && t->v[end].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[end]) &&
+           !(t->v[end - 1].flags & NW_TOK_POSS) &&
+           (nw_ent_tok_roles(g, t, end) & (NW_LEX_FACILITY | NW_LEX_PLACESUFFIX));
+}
+
+/* The span role of tokens i..i+k-1, or 0. */
+static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i, size_t k,
+                         const nw_gaz_entry_t *e0, int32_t *ref, int32_t *alt)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    char key[KEY_MAX];
+    if (e0->has_exact && join_key(t, i, k, false, key)) {
+        const nw_gaz_entry_t *x = nw_gaz_exact(g, key);
+        uint32_t role = x ? entity_role(x->roles) : 0;
+        if (role) {
+            *ref = role == NW_LEX_ORG ? x->org : x->place;
+            *alt = role == NW_LEX_PLACE ? x->alt_place : -1;
+            return role;
+        }
+    }
+    const nw_gaz_entry_t *e = e0;
+    if (k > 1)
+        e = join_key(t, i, k, true, key) ? nw_gaz_folded(g, key) : NULL;
+    if (!e || !(e->roles & NW_LEX_SPAN))
+        return 0;
+    uint32_t role = entity_role(e->roles);
+    if (role && nw_ent_is_cap(&t->v[i])) {
+        bool common_opener = k == 1 && (t->v[i].flags & NW_TOK_SENT) && (e->roles & NW_LEX_STOP);
+        bool name_part = k == 1 && role != NW_LEX_DEMONYM &&
+                         (given_name_first(w, g, i, e->roles) || surname_after_given(w, g, i));
+        if (!common_opener && !name_part) {
+            *ref = role == NW_LEX_ORG ? e->org : role == NW_LEX_OTHER ? -1 : e->place;
+            *alt = role == NW_LEX_PLACE ? e->alt_place : -1;
+            return role;
+        }
+        if (name_part)
+            return 0;
+    }
+    if (e->roles & NW_LEX_TITLE) {
+        if (k == 1 && nw_ent_is_cap(&t->v[i]) && title_is_name(w, g, i))
+            return 0;
+        *ref = -1;
+        return NW_LEX_TITLE;
+    }
+    return 0;
+}
+
+static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t i = 0;
+    while (i < t->n) {
+        const nw_gaz_entry_t *e0 = nw_ent_tok_entry(g, t, i);
+        if (!e0 || !e0->max_ntok || (t->v[i].flags & NW_TOK_CONNECT)) {
+            i++;
+            continue;
+        }
+        size_t kmax = 1;
+        while (kmax < e0->max_ntok && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN)
+            kmax++;
+        size_t k = kmax;
+        for (; k > 0; k--) {
+            int32_t ref = -1, alt = -1;
+            uint32_t role = match_at(w, g, i, k, e0, &ref, &alt);
+            if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
+                break;
+            if (role) {
+                if (nw_ent_add_span(w, i, k, role, ref) != 0)
+                    return -1;
+                w->spans[w->n_spans - 1].alt = alt;
+                break;
+            }
+        }
+        i += k ? k : 1;
+    }
+    return 0;
+}
+
+/* Marks paragraphs whose words are nearly all capitalised (Title Case
+ * headlines) or in capitals. */
+static int style_paragraphs(nw_ent_work_t *w)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t np = t->n_paras ? t->n_paras : 1;
+    if (np > w->para_cap) {
+        uint8_t *v = realloc(w->para_style, np);
+        if (!v)
+            return -1;
+        w->para_style = v;
+        w->para_cap = np;
+    }
+    memset(w->para_style, NW_PARA_NORMAL, np);
+    size_t i = 0;
+    while (i < t->n) {
+        uint32_t para = t->v[i].para;
+        size_t long_words = 0, long_caps = 0, words = 0, upper = 0;
+        for (; i < t->n && t->v[i].para == para; i++) {
+            const nw_ent_tok_t *k = &t->v[i];
+            if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
+                continue;
+            words++;
+            upper += (k->flags & NW_TOK_UPPER) != 0;
+            if (k->letters >= 4) {
+                long_words++;
+                long_caps += (k->flags & NW_TOK_CAP) != 0;
+            }
+        }
+        if (words >= 3 && upper * 10 >= words * 8)
+            w->para_style[para] = NW_PARA_SHOUTING;
+        else if (long_words >= 3 && long_caps * 10 >= long_words * 8)
+            w->para_style[para] = NW_PARA_TITLECASE;
+    }
+    return 0;
+}
+
+int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const *segments,
+                   size_t n_segments, const char *byline)
+{
+    nw_buf_reset(&w->text);
+    nw_ent_toks_reset(&w->toks);
+    w->n_spans = w->n_cands = 0;
+    w->oom = false;
+    for (int k = 0; k < NW_ENT__TYPES; k++)
+        nw_ent_list_clear(&w->out[k]);
+    for (size_t i = 0; i < n_segments; i++) {
+        if (!segments[i] || !segments[i][0])
+            continue;
+        nw_buf_puts(&w->text, segments[i]);
+        nw_buf_putc(&w->text, '\n');
+    }
+    if (!nw_buf_ok(&w->text))
+        return -1;
+    if (nw_ent_tokenize(&w->toks, nw_buf_str(&w->text), w->text.len) != 0)
+        return -1;
+    if (w->toks.n > w->label_cap) {
+        int32_t *v = realloc(w->label, w->toks.n * sizeof(*v));
+        if (!v)
+            return -1;
+        w->label = v;
+        w->label_cap = w->toks.n;
+    }
+    for (size_t i = 0; i < w->toks.n; i++)
+        w->label[i] = -1;
+    if (style_paragraphs(w) != 0 || label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 ||
+        nw_ent_find_names(w, g) != 0)
+        return -1;
+    return nw_ent_collect(w, g, byline);
+}
+
+void nw_ent_work_free(nw_ent_work_t *w)
+{
+    if (!w)
+        return;
+    nw_buf_free(&w->text);
+    nw_ent_toks_free(&w->toks);
+    free(w->label);
+    free(w->spans);
+    free(w->cands);
+    free(w->para_style);
+    for (int k = 0; k < NW_ENT__TYPES; k++) {
+        nw_ent_list_clear(&w->out[k]);
+        nw_strmap_free(&w->out[k].index);
+        free(w->out[k].v);
+    }
+    memset(w, 0, sizeof(*w));
+}

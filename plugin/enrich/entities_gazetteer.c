@@ -1,0 +1,532 @@
+/*
+ * The entities enricher's gazetteer: the data files of config/gazetteers/
+ * loaded once, at init, into two hash tables.
+ *
+ * Keys are token sequences joined by single spaces, made by the article
+ * tokeniser itself, so an entry matches text exactly when the tokens do.
+ * Most keys are lower-cased ("folded"): "State Department" matches however
+ * a headline capitalises it, and the extractor checks the text's case
+ * where it matters. Acronyms are the exception: "US", "WHO" and "AP" are
+ * also common words in lower case, so they live in a second, case-exact
+ * table. Each folded key of a first token records the longest entry that
+ * starts with it, so scanning an article costs one lookup per token plus
+ * one per longer candidate that can exist.
+ *
+ * Where two files give the same name, the first one loaded wins (countries,
+ * then cities, then regions, then organisations): "Georgia" is the country.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "enrich/entities_internal.h"
+
+/* ---- A string-keyed open-addressing hash map -------------------------- */
+
+static int map_grow(nw_strmap_t *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    nw_strmap_slot_t *slots = calloc(cap, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t j = m->slots[i].hash & (cap - 1);
+        while (slots[j].key)
+            j = (j + 1) & (cap - 1);
+        slots[j] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return 0;
+}
+
+static nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
+{
+    if (!m->cap)
+        return NULL;
+    size_t j = h & (m->cap - 1);
+    while (m->slots[j].key) {
+        if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
+            return &m->slots[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
+nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added)
+{
+    uint64_t h = nw_fnv1a64(key, strlen(key));
+    nw_strmap_slot_t *s = map_find(m, key, h);
+    *added = false;
+    if (s)
+        return s;
+    if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) != 0)
+        return NULL;
+    char *k = strdup(key);
+    if (!k)
+        return NULL;
+    size_t j = h & (m->cap - 1);
+    while (m->slots[j].key)
+        j = (j + 1) & (m->cap - 1);
+    m->slots[j].key = k;
+    m->slots[j].hash = h;
+    m->slots[j].val = val;
+    m->n++;
+    *added = true;
+    return &m->slots[j];
+}
+
+const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
+{
+    const nw_strmap_slot_t *s = map_find(m, key, nw_fnv1a64(key, strlen(key)));
+    return s ? &s->val : NULL;
+}
+
+void nw_strmap_clear(nw_strmap_t *m)
+{
+    if (m->n == 0)
+        return;
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->slots[i].key);
+        m->slots[i].key = NULL;
+    }
+    m->n = 0;
+    /* A table grown for one huge article would tax every later clear. */
+    if (m->cap > 4096) {
+        free(m->slots);
+        m->slots = NULL;
+        m->cap = 0;
+    }
+}
+
+void nw_strmap_free(nw_strmap_t *m)
+{
+    nw_strmap_clear(m);
+    free(m->slots);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- Entries ---------------------------------------------------------- */
+
+typedef struct loader {
+    nw_gazetteer_t *g;
+    nw_ent_toks_t toks;
+    nw_buf_t key;
+    char *errbuf;
+    size_t errlen;
+    uint32_t role; /* for the one-word-a-line files */
+} loader_t;
+
+/* The entry for key in map m, created empty when absent; NULL when out of
+ * memory. */
+static nw_gaz_entry_t *entry_at(nw_gazetteer_t *g, nw_strmap_t *m, const char *key)
+{
+    bool added;
+    nw_strmap_slot_t *s = nw_strmap_upsert(m, key, (uint32_t)g->n_entries, &added);
+    if (!s)
+        return NULL;
+    if (!added)
+        return &g->entries[s->val];
+    if (g->n_entries == g->cap_entries) {
+        size_t cap = g->cap_entries ? g->cap_entries * 2 : 4096;
+        nw_gaz_entry_t *v = realloc(g->entries, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        g->entries = v;
+        g->cap_entries = cap;
+    }
+    nw_gaz_entry_t *e = &g->entries[g->n_entries++];
+    memset(e, 0, sizeof(*e));
+    e->place = e->org = e->alt_place = -1;
+    g->n_keys++;
+    return e;
+}
+
+/* Registers one name with a role. An acronym (no lower-case letter, two or
+ * more capitals) is keyed case-exactly; longer acronyms also fold, for the
+ * "Nato" and "Opec" of British style. Returns 0 or -1 (out of memory). */
+static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
+{
+    nw_gazetteer_t *g = L->g;
+    nw_ent_toks_reset(&L->toks);
+    if (nw_ent_tokenize(&L->toks, name, strlen(name)) != 0)
+        return -1;
+    size_t n = L->toks.n;
+    if (n == 0)
+        return 0;
+    if (n > 255)
+        n = 255;
+    size_t upper = 0, lower = 0;
+    for (const char *p = name; *p; p++) {
+        upper += *p >= 'A' && *p <= 'Z';
+        lower += *p >= 'a' && *p <= 'z';
+    }
+    bool acronym = lower == 0 && upper >= 2 &&
+                   (role & (NW_LEX_PLACE | NW_LEX_DEMONYM | NW_LEX_ORG | NW_LEX_OTHER));
+    bool fold = !acronym || upper >= 4;
+
+    /* A hyphenated word splits or not depending on its case ("fly-half"
+     * splits, "Fly-half" does not), so such names are keyed both ways. */
+    bool hyphens = false;
+    for (size_t i = 1; i < n; i++)
+        hyphens = hyphens || L->toks.v[i].brk == NW_BRK_HYPHEN;
+    for (int pass = 0; pass < 3; pass++) {
+        bool exact = pass == 0, joined = pass == 2;
+        if ((exact && !acronym) || (!exact && !fold) || (joined && !hyphens))
+            continue;
+        nw_buf_reset(&L->key);
+        size_t ntok = n, first_len = 0;
+        for (size_t i = 0; i < n; i++) {
+            bool glue = joined && i > 0 && L->toks.v[i].brk == NW_BRK_HYPHEN;
+            if (i)
+                nw_buf_putc(&L->key, glue ? '-' : ' ');
+            ntok -= glue;
+            if (i > 0 && !glue && first_len == 0)
+                first_len = L->key.len - 1;
+            nw_buf_puts(&L->key,
+                        exact ? nw_ent_tok_key(&L->toks, i) : nw_ent_tok_fold(&L->toks, i));
+        }
+        if (first_len == 0)
+            first_len = L->key.len;
+        if (!nw_buf_ok(&L->key))
+            return -1;
+        nw_gaz_entry_t *e = entry_at(g, exact ? &g->exact : &g->folded, nw_buf_str(&L->key));
+        if (!e)
+            return -1;
+        /* First definition wins for the entity roles; a second place of the
+         * same name in another country is kept as the alternative. */
+        bool taken = (role & (NW_LEX_PLACE | NW_LEX_DEMONYM | NW_LEX_ORG)) &&
+                     (e->roles & (NW_LEX_PLACE | NW_LEX_DEMONYM | NW_LEX_ORG));
+        if (taken && role == NW_LEX_PLACE && (e->roles & NW_LEX_PLACE) && e->alt_place < 0 &&
+            e->place >= 0 && strcmp(g->places[e->place].code, g->places[ref].code) != 0)
+            e->alt_place = ref;
+        if (!taken) {
+            e->roles |= role;
+            if (role & (NW_LEX_PLACE | NW_LEX_DEMONYM))
+                e->place = ref;
+            if (role & NW_LEX_ORG)
+                e->org = ref;
+        }
+        if (!(role & NW_LEX_SPAN))
+            continue;
+        /* Mark the first token so the scanner knows to look further. */
+        nw_gaz_entry_t *first;
+        if (joined) {
+            char *head = strndup(nw_buf_str(&L->key), first_len);
+            first = head ? entry_at(g, &g->folded, head) : NULL;
+            free(head);
+        } else {
+            first = entry_at(g, &g->folded, nw_ent_tok_fold(&L->toks, 0));
+        }
+        if (!first)
+            return -1;
+        if (first->max_ntok < ntok)
+            first->max_ntok = (uint8_t)ntok;
+        if (exact)
+            first->has_exact = true;
+    }
+    return 0;
+}
+
+static int add_list(loader_t *L, char *list, uint32_t role, int32_t ref)
+{
+    char *save = NULL;
+    for (char *a = strtok_r(list, "|", &save); a; a = strtok_r(NULL, "|", &save))
+        if (*a && add_name(L, a, role, ref) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- Files ------------------------------------------------------------ */
+
+typedef int (*line_fn)(loader_t *L, char **fields, size_t n, const char *path, size_t lineno);
+
+static int load_file(loader_t *L, const nw_enricher_api_t *api, void *host, const char *dir,
+                     const char *file, line_fn fn, bool optional)
+{
+    char name[512], path[1024];
+    snprintf(name, sizeof(name), "%s/%s", dir, file);
+    if (api->data_path(host, name, path, sizeof(path)) != 0) {
+        snprintf(L->errbuf, L->errlen, "gazetteer %s: cannot resolve the path", name);
+        return -1;
+    }
+    FILE *fp = fopen(path, "r");
+    if (!fp && optional && errno == ENOENT)
+        return 0;
+    if (!fp) {
+        snprintf(L->errbuf, L->errlen, "gazetteer %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t got;
+    int rc = 0;
+    while (rc == 0 && (got = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r' || line[got - 1] == ' '))
+            line[--got] = '\0';
+        if (got == 0 || line[0] == '#')
+            continue;
+        char *fields[8];
+        size_t n = 0;
+        for (char *p = line; n < 8;) {
+            fields[n++] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        rc = fn(L, fields, n, path, lineno);
+        if (rc != 0 && L->errbuf[0] == '\0')
+            snprintf(L->errbuf, L->errlen, "gazetteer %s:%zu: out of memory", path, lineno);
+    }
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+static bool valid_code(const char *c)
+{
+    return strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
+}
+
+/* countries.tsv, cities.tsv, regions.tsv: code, name, aliases, demonyms. */
+static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t lineno)
+{
+    nw_gazetteer_t *g = L->g;
+    if (n < 2 || !valid_code(f[0]) || !f[1][0]) {
+        snprintf(L->errbuf, L->errlen,
+                 "gazetteer %s:%zu: expected an ISO 3166-1 alpha-2 code and a name", path, lineno);
+        return -1;
+    }
+    if (g->n_places == g->cap_places) {
+        size_t cap = g->cap_places ? g->cap_places * 2 : 1024;
+        nw_gaz_place_t *v = realloc(g->places, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        g->places = v;
+        g->cap_places = cap;
+    }
+    nw_gaz_place_t *p = &g->places[g->n_places];
+    p->name = strdup(f[1]);
+    if (!p->name)
+        return -1;
+    memcpy(p->code, f[0], 3);
+    int32_t ref = (int32_t)g->n_places++;
+    if (add_name(L, f[1], NW_LEX_PLACE, ref) != 0)
+        return -1;
+    if (n > 2 && add_list(L, f[2], NW_LEX_PLACE, ref) != 0)
+        return -1;
+    if (n > 3 && add_list(L, f[3], NW_LEX_DEMONYM, ref) != 0)
+        return -1;
+    return 0;
+}
+
+/* organisations.tsv: name, aliases. */
+static int org_line(loader_t *L, char **f, size_t n, const char *path, size_t lineno)
+{
+    nw_gazetteer_t *g = L->g;
+    if (!f[0][0]) {
+        snprintf(L->errbuf, L->errlen, "gazetteer %s:%zu: expected a name", path, lineno);
+        return -1;
+    }
+    if (g->n_orgs == g->cap_orgs) {
+        size_t cap = g->cap_orgs ? g->cap_orgs * 2 : 512;
+        char **v = realloc(g->orgs, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        g->orgs = v;
+        g->cap_orgs = cap;
+    }
+    g->orgs[g->n_orgs] = strdup(f[0]);
+    if (!g->orgs[g->n_orgs])
+        return -1;
+    int32_t ref = (int32_t)g->n_orgs++;
+    if (add_name(L, f[0], NW_LEX_ORG, ref) != 0)
+        return -1;
+    return n > 1 ? add_list(L, f[1], NW_LEX_ORG, ref) : 0;
+}
+
+/* titles.txt, other.txt, stopwords.txt, given_names.txt: one per line. */
+static int word_line(loader_t *L, char **f, size_t n, const char *path, size_t lineno)
+{
+    return add_name(L, f[0], L->role, -1);
+}
+
+/* Closed classes of words the heuristics rely on; they describe English
+ * news prose rather than the world, so they live here, not in the data. */
+static const char *const particles[] = {
+    "de",  "da",  "di",  "du", "des", "del", "della", "dos", "das", "do", "van", "von", "der",
+    "den", "ter", "ten", "le", "la",  "bin", "ibn",   "al",  "el",  "y",  "zu",  "st."};
+static const char *const org_words[] = {
+    "Ministry",     "Council",       "Commission",  "Committee",     "Agency",
+    "Authority",    "Institute",     "Institution", "University",    "College",
+    "Foundation",   "Association",   "Federation",  "Confederation", "Organisation",
+    "Organization", "Party",         "Company",     "Corporation",   "Corp",
+    "Corp.",        "Inc",           "Inc.",        "Ltd",           "Ltd.",
+    "Plc",          "PLC",           "Group",       "Holdings",      "Airlines",
+    "Airways",      "Motors",        "Service",     "Office",        "Police",
+    "Army",         "Navy",          "Court",       "Tribunal",      "Assembly",
+    "Board",        "Bureau",        "Fund",        "Trust",         "Society",
+    "Club",         "Bank",          "Programme",   "Observatory",   "Laboratory",
+    "Laboratories", "Museum",        "Hospital",    "Academy",       "Alliance",
+    "Coalition",    "Movement",      "Command",     "Exchange",      "Railways",
+    "Union",        "Network",       "Forces",      "Front",         "FC",
+    "Department",   "Secretariat",   "Industries",  "Technologies",  "Pharmaceuticals",
+    "Labs",         "Studios",       "Parliament",  "Senate",        "Congress",
+    "Brigade",      "Brigades",      "Guard",       "Guards",        "Rangers",
+    "Force",        "Staff",         "Festival",    "Securities",    "Capital",
+    "Partners",     "Insurance",     "Investments", "Ventures",      "Pharma",
+    "Foods",        "Logistics",     "Telecom",     "Telecoms",      "Communications",
+    "Media",        "Entertainment", "Shipping",    "Mining",        "Energy",
+    "Aerospace",    "Electric",      "Steel",       "Chemicals",     "Robotics",
+    "Systems",      "Solutions",     "Software",    "Records",       "Collective",
+    "Forum",        "Center",        "Centre",      "Consortium",    "Cooperative",
+    "Co-operative", "Syndicate",     "Chamber",     "Chambers",
+};
+static const char *const noname_words[] = {
+    "Street",     "Road",        "Avenue",    "Square",    "River",        "Lake",
+    "Mountain",   "Mountains",   "Island",    "Islands",   "Bay",          "Sea",
+    "Ocean",      "Valley",      "Bridge",    "Airport",   "Station",      "Stadium",
+    "Arena",      "Palace",      "Tower",     "Cathedral", "Church",       "Temple",
+    "Mosque",     "Beach",       "Coast",     "Peninsula", "Desert",       "Forest",
+    "Canal",      "Strait",      "County",    "Province",  "State",        "District",
+    "Region",     "City",        "Town",      "Village",   "Cup",          "Prize",
+    "Award",      "Awards",      "Games",     "Open",      "Championship", "Championships",
+    "League",     "Trophy",      "Series",    "Day",       "Week",         "Act",
+    "Treaty",     "Agreement",   "Accord",    "Summit",    "Conference",   "Index",
+    "Plan",       "Strategy",    "Project",   "Programme", "Mission",      "Initiative",
+    "Fire",       "Storm",       "Hurricane", "Typhoon",   "Cyclone",      "Operation",
+    "Reef",       "Gardens",     "Centre",    "Center",    "Market",       "War",
+    "Revolution", "Declaration", "Doctrine",  "Road",      "Square",       "Highway",
+    "Motorway",   "Port",        "Harbour",   "Harbor",    "Dam",          "Glacier",
+    "Falls",      "Hills",       "Heights",   "Gate",      "Wall",         "Museum",
+    "Library",    "School",      "Zoo",       "Show",      "Tour",         "Marathon",
+    "Rally",      "Derby",       "Classic",   "Grand",     "Northern",     "Southern",
+    "Eastern",    "Western",     "Central",   "Upper",     "Lower",        "Greater",
+    "New",        "Saint",       "Mount",     "Cape",      "Fort",         "Lady",
+    "Covid",      "Covid-19",    "Virus",     "Flu",       "Boulevard",    "Avenida",
+    "Rua",        "Calle",       "Plaza",     "Praça",     "Piazza",       "Place",
+    "Explorer",   "Field",       "Dome",      "Collider",  "Telescope",    "Reactor",
+    "Pipeline",
+};
+/* Facilities: a place or organisation named before one of these is part of
+ * the facility's name ("Emirates Stadium", "Victoria Station"). */
+static const char *const facility_words[] = {
+    "Stadium", "Arena",   "Airport", "Station",  "Street",    "Road",   "Avenue", "Square",
+    "Bridge",  "Park",    "Tower",   "Palace",   "Cathedral", "Mosque", "Temple", "Church",
+    "Beach",   "Harbour", "Harbor",  "Terminal", "Hotel",     "Dome",   "Field",
+};
+/* Words before a name that make it a place rather than a person. */
+static const char *const locatives[] = {"in",     "near",    "outside", "across",    "around",
+                                        "inside", "towards", "toward",  "throughout"};
+/* Words that end the name of a place the gazetteer may lack ("Victoria
+ * Island", "Borno State"). */
+static const char *const place_suffixes[] = {"Island",     "Islands", "County", "Province",
+                                             "District",   "Region",  "Oblast", "Governorate",
+                                             "Prefecture", "State"};
+/* Lower-case words after a name that make it a place ("Poltava region"). */
+static const char *const place_words[] = {"region",      "province", "district",   "state",
+                                          "county",      "oblast",   "prefecture", "municipality",
+                                          "governorate", "town",     "village",    "city"};
+/* Verbs whose subject is almost always a person ("Price said"). */
+static const char *const speech_words[] = {
+    "said",      "says",      "say",       "told",      "tells",        "added",     "adds",
+    "explained", "warned",    "warns",     "noted",     "wrote",        "writes",    "argued",
+    "insisted",  "stated",    "tweeted",   "commented", "claimed",      "confirmed", "replied",
+    "asked",     "recalled",  "urged",     "stressed",  "acknowledged", "admitted",  "declared",
+    "predicted", "suggested", "concluded", "revealed",  "believes",     "thinks",    "according",
+    "spoke",     "resigned",  "died",      "scored",
+};
+static const char *const suffixes[] = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"};
+
+static int add_words(loader_t *L, const char *const *w, size_t n, uint32_t role)
+{
+    for (size_t i = 0; i < n; i++)
+        if (add_name(L, w[i], role, -1) != 0)
+            return -1;
+    return 0;
+}
+
+#define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, const char *dir,
+                char *errbuf, size_t errlen)
+{
+    loader_t L = {.g = g, .errbuf = errbuf, .errlen = errlen};
+    errbuf[0] = '\0';
+    static const struct {
+        const char *file;
+        line_fn fn;
+        uint32_t role;
+        bool optional; /* the heuristics work, less well, without it */
+    } files[] = {
+        {"countries.tsv", place_line, 0, false},
+        {"cities.tsv", place_line, 0, false},
+        {"regions.tsv", place_line, 0, false},
+        {"organisations.tsv", org_line, 0, false},
+        {"titles.txt", word_line, NW_LEX_TITLE, false},
+        {"other.txt", word_line, NW_LEX_OTHER, false},
+        {"stopwords.txt", word_line, NW_LEX_STOP, false},
+        {"given_names.txt", word_line, NW_LEX_GIVEN, true},
+        {"common_words.txt", word_line, NW_LEX_COMMON, true},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < NW_COUNT(files); i++) {
+        L.role = files[i].role;
+        rc = load_file(&L, api, host, dir, files[i].file, files[i].fn, files[i].optional);
+        if (i == 0)
+            g->n_countries = g->n_places;
+        if (i == 1)
+            g->regions_from = g->n_places;
+    }
+    if (rc == 0)
+        rc = add_words(&L, particles, NW_COUNT(particles), NW_LEX_PARTICLE) ||
+             add_words(&L, org_words, NW_COUNT(org_words), NW_LEX_ORGWORD) ||
+             add_words(&L, noname_words, NW_COUNT(noname_words), NW_LEX_NONAME) ||
+             add_words(&L, speech_words, NW_COUNT(speech_words), NW_LEX_SPEECH) ||
+             add_words(&L, suffixes, NW_COUNT(suffixes), NW_LEX_SUFFIX) ||
+             add_words(&L, facility_words, NW_COUNT(facility_words), NW_LEX_FACILITY) ||
+             add_words(&L, locatives, NW_COUNT(locatives), NW_LEX_LOCATIVE) ||
+             add_words(&L, place_words, NW_COUNT(place_words), NW_LEX_PLACEWORD) ||
+             add_words(&L, place_suffixes, NW_COUNT(place_suffixes), NW_LEX_PLACESUFFIX);
+    if (rc != 0 && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "gazetteer: out of memory");
+    nw_ent_toks_free(&L.toks);
+    nw_buf_free(&L.key);
+    return rc ? -1 : 0;
+}
+
+void nw_gaz_free(nw_gazetteer_t *g)
+{
+    if (!g)
+        return;
+    nw_strmap_free(&g->folded);
+    nw_strmap_free(&g->exact);
+    free(g->entries);
+    for (size_t i = 0; i < g->n_places; i++)
+        free(g->places[i].name);
+    free(g->places);
+    for (size_t i = 0; i < g->n_orgs; i++)
+        free(g->orgs[i]);
+    free(g->orgs);
+    memset(g, 0, sizeof(*g));
+}
+
+const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key)
+{
+    const uint32_t *v = nw_strmap_get(&g->folded, key);
+    return v ? &g->entries[*v] : NULL;
+}
+
+const nw_gaz_entry_t *nw_gaz_exact(const nw_gazetteer_t *g, const char *key)
+{
+    const uint32_t *v = nw_strmap_get(&g->exact, key);
+    return v ? &g->entries[*v] : NULL;
+}

@@ -1,0 +1,283 @@
+/*
+ * Internals of the entities enricher, shared by its three parts:
+ *
+ *   entities_tokens.c     splits text into word tokens with the facts the
+ *                         heuristics need (capitalised? sentence start?
+ *                         which punctuation came before?)
+ *   entities_gazetteer.c  loads the gazetteer files once into hash tables
+ *                         keyed by token sequences
+ *   entities_extract.c    the driver, and gazetteer matches in the text
+ *   entities_orgs.c       organisations the gazetteer lacks, by their shape
+ *   entities_names.c      runs of words that may be people's names
+ *   entities_people.c     merges mentions into people, places and
+ *                         organisations with counts
+ *   entities.c            the enricher: settings, record output
+ *
+ * Gazetteer entries are tokenised with the same tokeniser as articles, so
+ * "U.S.", "Côte d'Ivoire" or "Procter & Gamble" are keyed exactly as they
+ * will be seen in text.
+ */
+#ifndef NW_ENTITIES_INTERNAL_H
+#define NW_ENTITIES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "newswire/enricher.h"
+
+/* ---- Tokens ---------------------------------------------------------- */
+
+/* What separates a token from the one before it, weakest first. */
+typedef enum nw_ent_brk {
+    NW_BRK_NONE = 0, /* only spaces */
+    NW_BRK_HYPHEN,   /* the halves of a split hyphenated word ("Russia-backed") */
+    NW_BRK_OTHER,    /* brackets, dashes, symbols */
+    NW_BRK_COMMA,    /* , ; */
+    NW_BRK_QUOTE,    /* quotation marks */
+    NW_BRK_COLON,    /* : */
+    NW_BRK_END,      /* . ! ? ... */
+    NW_BRK_PARA,     /* a line break: the next paragraph, or the text's start */
+} nw_ent_brk_t;
+
+enum {
+    NW_TOK_CAP = 1u << 0,     /* first letter is upper case */
+    NW_TOK_UPPER = 1u << 1,   /* two or more letters, none lower case */
+    NW_TOK_LOWER = 1u << 2,   /* first letter is lower case */
+    NW_TOK_DIGIT = 1u << 3,   /* contains a digit */
+    NW_TOK_INITIAL = 1u << 4, /* one letter and a period: "J." */
+    NW_TOK_SENT = 1u << 5,    /* first word of a sentence or of a quotation */
+    NW_TOK_POSS = 1u << 6,    /* a possessive 's was cut off */
+    NW_TOK_ABBR = 1u << 7,    /* the period belongs to the word ("Mr.", "U.S.") */
+    NW_TOK_CONNECT = 1u << 8, /* "&" */
+    NW_TOK_NAMECAP = 1u << 9, /* tokeniser-internal: set CAP whatever the first letter */
+};
+
+typedef struct nw_ent_tok {
+    uint32_t off, len;       /* the word as written, in the tokenised text */
+    uint32_t key, key_len;   /* in keys: apostrophes normalised to ' */
+    uint32_t fold, fold_len; /* in keys: also lower-cased */
+    uint32_t para;           /* paragraph number (0 based) */
+    uint16_t flags;          /* NW_TOK_* */
+    uint8_t brk;             /* nw_ent_brk_t before this token */
+    uint8_t letters;         /* letters in the word, saturating at 255 */
+    uint8_t tail;            /* bytes of the possessive cut off after the word */
+} nw_ent_tok_t;
+
+typedef struct nw_ent_toks {
+    nw_ent_tok_t *v;
+    size_t n, cap;
+    nw_buf_t keys; /* NUL-separated key and fold strings */
+    uint32_t n_paras;
+    bool oom;
+} nw_ent_toks_t;
+
+/* Tokenises text (UTF-8; invalid bytes are treated as punctuation) and
+ * appends to toks; the first token gets NW_BRK_PARA. Returns 0 or -1 (out of
+ * memory). */
+int nw_ent_tokenize(nw_ent_toks_t *toks, const char *text, size_t len);
+void nw_ent_toks_reset(nw_ent_toks_t *toks); /* keeps the allocations */
+void nw_ent_toks_free(nw_ent_toks_t *toks);
+
+static inline const char *nw_ent_tok_key(const nw_ent_toks_t *t, size_t i)
+{
+    return t->keys.data + t->v[i].key;
+}
+static inline const char *nw_ent_tok_fold(const nw_ent_toks_t *t, size_t i)
+{
+    return t->keys.data + t->v[i].fold;
+}
+
+/* ---- Gazetteer ------------------------------------------------------- */
+
+/* Roles a key can play; a key may have several ("Jordan": place, given). */
+enum {
+    NW_LEX_PLACE = 1u << 0,        /* a country, region or city: place */
+    NW_LEX_DEMONYM = 1u << 1,      /* "French": place */
+    NW_LEX_ORG = 1u << 2,          /* org */
+    NW_LEX_TITLE = 1u << 3,        /* "Foreign Minister", "spokesperson" */
+    NW_LEX_OTHER = 1u << 4,        /* a name that is none of the three */
+    NW_LEX_STOP = 1u << 5,         /* a common word */
+    NW_LEX_GIVEN = 1u << 6,        /* a given name */
+    NW_LEX_PARTICLE = 1u << 7,     /* "de", "van", "bin" inside names */
+    NW_LEX_ORGWORD = 1u << 8,      /* "Ministry", "Council": ends an organisation */
+    NW_LEX_NONAME = 1u << 9,       /* "Street", "Cup": never in a person's name */
+    NW_LEX_SPEECH = 1u << 10,      /* "said", "told" */
+    NW_LEX_SUFFIX = 1u << 11,      /* "Jr", "III" */
+    NW_LEX_COMMON = 1u << 12,      /* a common English word, in a name only beside rarer ones */
+    NW_LEX_FACILITY = 1u << 13,    /* "Stadium", "Airport": "Emirates Stadium" is neither */
+    NW_LEX_LOCATIVE = 1u << 14,    /* "in", "near": what follows is likely a place */
+    NW_LEX_PLACEWORD = 1u << 15,   /* "region", "province" after a place's name */
+    NW_LEX_PLACESUFFIX = 1u << 16, /* "Island", "County": the last word of a place's name */
+};
+#define NW_LEX_SPAN (NW_LEX_PLACE | NW_LEX_DEMONYM | NW_LEX_ORG | NW_LEX_TITLE | NW_LEX_OTHER)
+
+typedef struct nw_gaz_entry {
+    uint32_t roles;
+    int32_t place;     /* index into places (PLACE, DEMONYM), else -1 */
+    int32_t org;       /* index into orgs (ORG), else -1 */
+    int32_t alt_place; /* another place of the same name ("Georgia", US), else -1 */
+    uint8_t max_ntok;  /* longest entry starting with this key as first token */
+    bool has_exact;    /* some case-exact entry starts with this token */
+} nw_gaz_entry_t;
+
+typedef struct nw_gaz_place {
+    char *name;
+    char code[4]; /* ISO 3166-1 alpha-2 */
+} nw_gaz_place_t;
+
+typedef struct nw_strmap_slot {
+    char *key; /* owned; NULL when empty */
+    uint64_t hash;
+    uint32_t val;
+} nw_strmap_slot_t;
+
+typedef struct nw_strmap {
+    nw_strmap_slot_t *slots;
+    size_t cap, n; /* cap is a power of two */
+} nw_strmap_t;
+
+/* The slot for key, inserted with val when absent (*added tells which);
+ * NULL when out of memory. The map copies the key. */
+nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
+const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
+void nw_strmap_clear(nw_strmap_t *m); /* empties it, keeping the table */
+void nw_strmap_free(nw_strmap_t *m);
+
+typedef struct nw_gazetteer {
+    nw_strmap_t folded; /* lower-cased key -> entry */
+    nw_strmap_t exact;  /* case-exact key (acronyms: "US", "WHO") -> entry */
+    nw_gaz_entry_t *entries;
+    size_t n_entries, cap_entries;
+    nw_gaz_place_t *places;
+    size_t n_places, cap_places;
+    size_t n_countries;  /* places[0..n_countries) are countries */
+    size_t regions_from; /* places[regions_from..n_places) are regions */
+    char **orgs;
+    size_t n_orgs, cap_orgs;
+    size_t n_keys; /* for the log line */
+} nw_gazetteer_t;
+
+/* Loads the gazetteer files from dir (resolved through api->data_path).
+ * Returns 0, or -1 with a message naming the file in errbuf. */
+int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, const char *dir,
+                char *errbuf, size_t errlen);
+void nw_gaz_free(nw_gazetteer_t *g); /* accepts a zeroed gazetteer */
+
+const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key);
+const nw_gaz_entry_t *nw_gaz_exact(const nw_gazetteer_t *g, const char *key);
+
+/* ---- Extraction ------------------------------------------------------ */
+
+typedef enum nw_ent_type {
+    NW_ENT_PERSON = 0,
+    NW_ENT_ORG,
+    NW_ENT_PLACE,
+    NW_ENT__TYPES
+} nw_ent_type_t;
+
+/* One entity found in an article. */
+typedef struct nw_ent {
+    char *name;       /* owned */
+    const char *code; /* places: ISO code (borrowed from the gazetteer), else NULL */
+    uint32_t mentions;
+    uint32_t first; /* token index of the first mention, for ordering */
+} nw_ent_t;
+
+typedef struct nw_ent_list {
+    nw_ent_t *v;
+    size_t n, cap;
+    nw_strmap_t index; /* lower-cased name and code -> position in v */
+} nw_ent_list_t;
+
+/* At most this many distinct entities of a type are tracked per article. */
+#define NW_ENT_LIST_MAX 10000
+
+/* A labelled stretch of tokens: a gazetteer match or a found organisation. */
+typedef struct nw_ent_span {
+    uint32_t start, ntok;
+    uint32_t role; /* one NW_LEX_* span role */
+    int32_t ref;   /* place or org index; -1 for a found organisation */
+    int32_t alt;   /* places: the other place of that name, or -1 */
+} nw_ent_span_t;
+
+/* A run of tokens that may be a person's name, with its context. */
+typedef struct nw_ent_cand {
+    uint32_t start, ntok;
+    bool accepted;      /* strong enough to stand as a new person */
+    bool cued;          /* an office title or a given name vouches for a person */
+    bool place;         /* reads as a place the gazetteer lacks ("the town of Iten") */
+    int32_t code_place; /* place whose code it takes ("Redmond, Washington"), or -1 */
+} nw_ent_cand_t;
+
+/* Per-call working memory, reused across articles. */
+typedef struct nw_ent_work {
+    nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
+    nw_ent_toks_t toks;
+    int32_t *label; /* per token: span index or -1 */
+    size_t label_cap;
+    nw_ent_span_t *spans;
+    size_t n_spans, cap_spans;
+    nw_ent_cand_t *cands;
+    size_t n_cands, cap_cands;
+    uint8_t *para_style; /* per paragraph: NW_PARA_* */
+    size_t para_cap;
+    nw_ent_list_t out[NW_ENT__TYPES];
+    bool oom;
+} nw_ent_work_t;
+
+enum { NW_PARA_NORMAL = 0, NW_PARA_TITLECASE, NW_PARA_SHOUTING };
+
+/* Finds the entities of one article into w->out (cleared first), ordered by
+ * first mention. byline names (may be NULL) are never reported as people.
+ * Returns 0 or -1 (out of memory). */
+int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const *segments,
+                   size_t n_segments, const char *byline);
+void nw_ent_work_free(nw_ent_work_t *w);
+
+/* The stages after gazetteer labelling, each 0 or -1 (out of memory):
+ * organisations by their shape (entities_orgs.c), candidate names
+ * (entities_names.c), and the merging of candidates into people and of
+ * spans into places and organisations (entities_people.c). */
+int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g);
+int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g);
+int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline);
+
+/* Labels tokens start..start+ntok-1 with a new span; 0 or -1. */
+int nw_ent_add_span(nw_ent_work_t *w, size_t start, size_t ntok, uint32_t role, int32_t ref);
+
+static inline bool nw_ent_is_cap(const nw_ent_tok_t *k)
+{
+    return (k->flags & NW_TOK_CAP) != 0;
+}
+
+/* Is token i (folded) the word given, or one of the n words? */
+static inline bool nw_ent_is_word(const nw_ent_toks_t *t, size_t i, const char *word)
+{
+    return i < t->n && strcmp(nw_ent_tok_fold(t, i), word) == 0;
+}
+
+static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *const *words,
+                                  size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        if (nw_ent_is_word(t, i, words[j]))
+            return true;
+    return false;
+}
+
+/* Helpers shared by the stages. */
+int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
+                    uint32_t first);
+void nw_ent_list_clear(nw_ent_list_t *l);
+/* The entry for a token's folded text, or NULL. */
+const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i);
+static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, i);
+    return e ? e->roles : 0;
+}
+
+#endif

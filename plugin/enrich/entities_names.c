@@ -1,0 +1,225 @@
+/*
+ * The entities enricher's candidate names.
+ *
+ * Person candidates are the runs of capitalised words left after the
+ * gazetteer and the organisations, with name particles between them
+ * ("Jean-Yves Le Drian", "Ursula von der Leyen"), after leading common
+ * words are trimmed ("The", "But"). A candidate is accepted as a new person
+ * on evidence: an office title right before it ("spokesperson Ned Price"),
+ * a known given name, two or more words mid-sentence that are not all
+ * common words ("Golden Lion" is not a person), or, at the start of a
+ * sentence, rarer words or a speech verb after them. A single word stands
+ * as a person only after a title; otherwise it may still join a person
+ * named in full elsewhere (entities_people.c).
+ *
+ * The context can say a name is a place the gazetteer lacks: "in Passau",
+ * "the town of Iten", "Poltava region", "Redmond, Washington", "Victoria
+ * Island". Such candidates become places.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "enrich/entities_internal.h"
+
+#define NW_ENT_NAME_MAX_WORDS 12
+
+static bool name_tok(const nw_ent_work_t *w, size_t i)
+{
+    const nw_ent_tok_t *k = &w->toks.v[i];
+    if (w->label[i] >= 0 || (k->flags & (NW_TOK_DIGIT | NW_TOK_CONNECT)))
+        return false;
+    if (k->flags & NW_TOK_INITIAL)
+        return true;
+    return nw_ent_is_cap(k) && !(k->flags & NW_TOK_UPPER);
+}
+
+static int add_cand(nw_ent_work_t *w, size_t s, size_t n, bool accepted)
+{
+    if (w->n_cands == w->cap_cands) {
+        size_t cap = w->cap_cands ? w->cap_cands * 2 : 64;
+        nw_ent_cand_t *v = realloc(w->cands, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        w->cands = v;
+        w->cap_cands = cap;
+    }
+    w->cands[w->n_cands].start = (uint32_t)s;
+    w->cands[w->n_cands].ntok = (uint32_t)n;
+    w->cands[w->n_cands].accepted = accepted;
+    w->cands[w->n_cands].cued = false;
+    w->cands[w->n_cands].place = false;
+    w->cands[w->n_cands].code_place = -1;
+    w->n_cands++;
+    return 0;
+}
+
+/* A verb of saying after the run: "Price said", "Price has said". */
+static bool speech_after(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t e)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (e >= t->n || t->v[e].brk != NW_BRK_NONE || !(t->v[e].flags & NW_TOK_LOWER))
+        return false;
+    if (nw_ent_is_word(t, e, "has") || nw_ent_is_word(t, e, "had") ||
+        nw_ent_is_word(t, e, "also") || nw_ent_is_word(t, e, "later") ||
+        nw_ent_is_word(t, e, "then"))
+        e++;
+    return e < t->n && t->v[e].brk == NW_BRK_NONE && (t->v[e].flags & NW_TOK_LOWER) &&
+           (nw_ent_tok_roles(g, t, e) & NW_LEX_SPEECH) && !nw_ent_is_word(t, e, "according");
+}
+
+static bool title_before(const nw_ent_work_t *w, size_t s)
+{
+    if (s == 0 || w->toks.v[s].brk != NW_BRK_NONE || w->label[s - 1] < 0)
+        return false;
+    return w->spans[w->label[s - 1]].role == NW_LEX_TITLE &&
+           !(w->toks.v[s - 1].flags & NW_TOK_POSS);
+}
+
+/* Does the context say the run s..e names a place? "in Passau", "the town
+ * of Iten", "Poltava region", and "Redmond, Washington" (which also gives
+ * the code: *code_place). */
+static bool place_context(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e,
+                          int32_t *code_place)
+{
+    static const char *const kinds[] = {
+        "town",   "city",     "village",      "district",   "province",    "state",
+        "states", "region",   "community",    "suburb",     "port",        "island",
+        "county", "capital",  "municipality", "prefecture", "governorate", "towns",
+        "cities", "villages", "provinces",    "regions",    "districts"};
+    const nw_ent_toks_t *t = &w->toks;
+    *code_place = -1;
+    /* The next item of a list of places: "the towns of Ferney-Voltaire and
+     * Gex", "the states of Santa Catarina, Paraná and ...". */
+    const nw_ent_cand_t *last = w->n_cands ? &w->cands[w->n_cands - 1] : NULL;
+    if (last && last->place) {
+        size_t end = last->start + last->ntok;
+        if ((end == s && t->v[s].brk == NW_BRK_COMMA) ||
+            (end + 1 == s && t->v[s].brk == NW_BRK_NONE && t->v[end].brk <= NW_BRK_COMMA &&
+             (nw_ent_is_word(t, end, "and") || nw_ent_is_word(t, end, "or")))) {
+            *code_place = last->code_place;
+            return true;
+        }
+    }
+    if (e < t->n && t->v[e].brk == NW_BRK_COMMA && w->label[e] >= 0 &&
+        w->spans[w->label[e]].role == NW_LEX_PLACE) {
+        *code_place = w->spans[w->label[e]].ref;
+        return true;
+    }
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && (t->v[e].flags & NW_TOK_LOWER) &&
+        (nw_ent_tok_roles(g, t, e) & NW_LEX_PLACEWORD))
+        return true;
+    if (s == 0 || t->v[s].brk != NW_BRK_NONE || !(t->v[s - 1].flags & NW_TOK_LOWER))
+        return false;
+    if (nw_ent_tok_roles(g, t, s - 1) & NW_LEX_LOCATIVE)
+        return true;
+    if (s < 2 || !nw_ent_is_word(t, s - 1, "of") || t->v[s - 1].brk != NW_BRK_NONE ||
+        !nw_ent_is_fold(t, s - 2, kinds, sizeof(kinds) / sizeof(kinds[0])))
+        return false;
+    /* "the Sinai city of El Arish": the place before gives the code. */
+    if (s >= 3 && t->v[s - 2].brk == NW_BRK_NONE && w->label[s - 3] >= 0 &&
+        (w->spans[w->label[s - 3]].role == NW_LEX_PLACE ||
+         w->spans[w->label[s - 3]].role == NW_LEX_DEMONYM))
+        *code_place = w->spans[w->label[s - 3]].ref;
+    return true;
+}
+
+static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    /* Leading common words ("The", "But"), lower-case particles and lone
+     * letters that are not initials (the Greek article "Ο"); after an
+     * office title even a common word is a name ("full-back Will Jordan"). */
+    bool after_title = title_before(w, s);
+    while (s < e &&
+           ((!after_title && (nw_ent_tok_roles(g, t, s) & NW_LEX_STOP)) ||
+            (t->v[s].letters == 1 && !(t->v[s].flags & NW_TOK_INITIAL)) ||
+            ((nw_ent_tok_roles(g, t, s) & NW_LEX_PARTICLE) && (t->v[s].flags & NW_TOK_LOWER))))
+        s++;
+    while (e > s && (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_PARTICLE) &&
+           (t->v[e - 1].flags & NW_TOK_LOWER))
+        e--;
+    if (s == e)
+        return 0;
+    /* "Victoria Island", "Borno State": a place the gazetteer lacks. */
+    if (e - s >= 2 && (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_PLACESUFFIX) &&
+        w->para_style[t->v[s].para] == NW_PARA_NORMAL) {
+        if (add_cand(w, s, e - s, false) != 0)
+            return -1;
+        w->cands[w->n_cands - 1].place = true;
+        return 0;
+    }
+    bool all_common = true, any_common = false;
+    for (size_t i = s; i < e; i++) {
+        uint32_t r = nw_ent_tok_roles(g, t, i);
+        if (r & (NW_LEX_NONAME | NW_LEX_ORGWORD))
+            return 0;
+        bool common = (r & (NW_LEX_COMMON | NW_LEX_STOP)) != 0;
+        all_common = all_common && common;
+        any_common = any_common || common;
+    }
+    size_t n = e - s;
+    if (n == 1 && (t->v[s].letters < 2 || (t->v[s].flags & NW_TOK_INITIAL)))
+        return 0;
+    uint8_t style = w->para_style[t->v[s].para];
+    bool title = title_before(w, s);
+    bool given = n >= 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_GIVEN);
+    bool sent = (t->v[s].flags & NW_TOK_SENT) != 0;
+    int32_t code_place = -1;
+    bool place = !title && !given && style == NW_PARA_NORMAL && !all_common &&
+                 place_context(w, g, s, e, &code_place);
+    bool accepted;
+    if (style == NW_PARA_SHOUTING || place)
+        accepted = false;
+    else if (style == NW_PARA_TITLECASE || n == 1)
+        accepted = title || (given && n >= 2);
+    else if (title || given)
+        accepted = true;
+    else if (all_common)
+        accepted = false;
+    else
+        accepted = !sent || !any_common || speech_after(w, g, e);
+    if (add_cand(w, s, n, accepted) != 0)
+        return -1;
+    w->cands[w->n_cands - 1].cued = title || given;
+    w->cands[w->n_cands - 1].place = place;
+    w->cands[w->n_cands - 1].code_place = code_place;
+    return 0;
+}
+
+int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t i = 0;
+    while (i < t->n) {
+        if (!name_tok(w, i)) {
+            i++;
+            continue;
+        }
+        size_t e = i + 1;
+        while (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS)) {
+            if (name_tok(w, e)) {
+                e++;
+                continue;
+            }
+            /* Particles between names: "Le Drian", "von der Leyen". */
+            size_t p = e;
+            while (p < t->n && p < e + 3 && w->label[p] < 0 && t->v[p].brk == NW_BRK_NONE &&
+                   (t->v[p].flags & NW_TOK_LOWER) && (nw_ent_tok_roles(g, t, p) & NW_LEX_PARTICLE))
+                p++;
+            if (p > e && p < t->n && t->v[p].brk == NW_BRK_NONE && name_tok(w, p)) {
+                e = p + 1;
+                continue;
+            }
+            if (nw_ent_tok_roles(g, t, e) & NW_LEX_SUFFIX) {
+                e++;
+                continue;
+            }
+            break;
+        }
+        /* No name runs to a dozen words; such a run is a title or a list. */
+        if (e - i <= NW_ENT_NAME_MAX_WORDS && judge_run(w, g, i, e) != 0)
+            return -1;
+        i = e;
+    }
+    return 0;
+}

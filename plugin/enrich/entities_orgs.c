@@ -1,0 +1,215 @@
+/*
+ * The entities enricher's organisations beyond the gazetteer.
+ *
+ * No list names every ministry, club or company, but their names have a
+ * shape: a capitalised run ending in a word such as "Ministry", "Council",
+ * "Service" or "Association" ("Kenya Wildlife Service", "Women's Tennis
+ * Association"), possibly continued by "of" or "for" ("Ministry of
+ * Health", "University of Cape Town"). A known organisation with more name
+ * around it grows into the longer one ("Liberal Democratic Party",
+ * "Nigeria Labour Congress"); a sport or a known body before a country is
+ * a national body ("Athletics Kenya", "NHS England"); and an acronym that
+ * no list knows ("HYBE", "INDEC") is taken for an organisation.
+ *
+ * A country or city inside such a name is not a mention of the place, but
+ * a demonym is ("the Russian Defence Ministry" mentions Russia).
+ */
+#include <string.h>
+
+#include "enrich/entities_internal.h"
+
+static bool is_connector(const nw_ent_toks_t *t, size_t i, bool right)
+{
+    static const char *const left[] = {"of", "for", "de"};
+    static const char *const rightw[] = {"of", "for"};
+    if (t->v[i].flags & NW_TOK_CONNECT)
+        return !right;
+    if (!(t->v[i].flags & NW_TOK_LOWER))
+        return false;
+    const char *f = nw_ent_tok_fold(t, i);
+    const char *const *words = right ? rightw : left;
+    size_t n = right ? sizeof(rightw) / sizeof(rightw[0]) : sizeof(left) / sizeof(left[0]);
+    for (size_t j = 0; j < n; j++)
+        if (strcmp(f, words[j]) == 0)
+            return true;
+    return false;
+}
+
+/* May token i be part of a found organisation's name? Capitalised words,
+ * known places and demonyms, and one-word titles and organisations
+ * ("Nigeria Labour Congress", "CERN Council"). */
+static bool org_part(const nw_ent_work_t *w, size_t i)
+{
+    const nw_ent_tok_t *k = &w->toks.v[i];
+    if (!nw_ent_is_cap(k) && !(k->flags & NW_TOK_DIGIT))
+        return false;
+    int32_t l = w->label[i];
+    if (l < 0)
+        return true;
+    const nw_ent_span_t *sp = &w->spans[l];
+    return sp->role == NW_LEX_PLACE || sp->role == NW_LEX_DEMONYM || sp->role == NW_LEX_OTHER ||
+           ((sp->role == NW_LEX_TITLE || sp->role == NW_LEX_ORG) && sp->ntok == 1);
+}
+
+/* May token i continue an organisation's name after "of" or "for"? Not a
+ * date: "Ministry of Health on Sunday". */
+static bool org_tail(const nw_ent_work_t *w, size_t i)
+{
+    int32_t l = w->label[i];
+    return org_part(w, i) && (l < 0 || w->spans[l].role != NW_LEX_OTHER);
+}
+
+/* A possessive inside a name: "Women's Tennis Association", "St Thomas'
+ * Hospital", but not "Ukraine's Defence Ministry". */
+static bool org_possessive(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (!(t->v[i].flags & NW_TOK_POSS))
+        return true;
+    if (w->label[i] >= 0)
+        return false;
+    return (nw_ent_tok_roles(g, t, i) & NW_LEX_COMMON) ||
+           (i > 0 && (nw_ent_is_word(t, i - 1, "st") || nw_ent_is_word(t, i - 1, "st.")));
+}
+
+/* The start of an organisation's name that ends at token j: capitalised
+ * words to the left, with connectors between them. */
+static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t s = j;
+    /* Twelve words at most: longer capitalised runs are headlines or lists. */
+    while (s > 0 && j - s < 12 && t->v[s].brk == NW_BRK_NONE && !(t->v[s].flags & NW_TOK_SENT)) {
+        if (org_part(w, s - 1) && org_possessive(w, g, s - 1))
+            s--;
+        else if (s >= 2 && is_connector(t, s - 1, false) && t->v[s - 1].brk == NW_BRK_NONE &&
+                 org_part(w, s - 2) && !(t->v[s - 2].flags & NW_TOK_POSS))
+            s -= 2;
+        else
+            break;
+    }
+    /* "The Football Association": a sentence's first common word is not
+     * part of the name, nor is a leading connector or number. */
+    while (s < j && (is_connector(t, s, false) || nw_ent_is_word(t, s, "the") ||
+                     (t->v[s].flags & NW_TOK_DIGIT) ||
+                     ((t->v[s].flags & NW_TOK_SENT) && (nw_ent_tok_roles(g, t, s) & NW_LEX_STOP))))
+        s++;
+    return s;
+}
+
+/* The end of an organisation's name whose last known word is j - 1: more
+ * such words ("Alliance Army", "Union Congress"), then "of" or "for" and
+ * capitalised words ("Ministry of Health", "University of Cape Town"). */
+static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t e)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    while (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS) &&
+           nw_ent_is_cap(&t->v[e]) && (nw_ent_tok_roles(g, t, e) & NW_LEX_ORGWORD) &&
+           (w->label[e] < 0 ||
+            (w->spans[w->label[e]].role == NW_LEX_ORG && w->spans[w->label[e]].ntok == 1)))
+        e++;
+    while (e + 1 < t->n && !(t->v[e - 1].flags & NW_TOK_POSS) && is_connector(t, e, true) &&
+           t->v[e].brk == NW_BRK_NONE && t->v[e + 1].brk == NW_BRK_NONE && org_tail(w, e + 1)) {
+        e += 2;
+        while (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS) &&
+               org_tail(w, e))
+            e++;
+    }
+    return e;
+}
+
+/* Names of places inside an organisation's name are not mentions of the
+ * place; demonyms still count ("the Russian Defence Ministry"). */
+static int add_found_org(nw_ent_work_t *w, size_t s, size_t e)
+{
+    for (size_t x = s; x < e; x++) {
+        int32_t l = w->label[x];
+        if (l >= 0 && w->spans[l].role != NW_LEX_DEMONYM)
+            w->spans[l].role = 0;
+    }
+    return nw_ent_add_span(w, s, e - s, NW_LEX_ORG, -1);
+}
+
+/* Does s..e hold more than places and demonyms? "US Senate" is a place and
+ * an organisation, "Liberal Democratic Party" one organisation. */
+static bool has_name_words(const nw_ent_work_t *w, size_t s, size_t e)
+{
+    for (size_t x = s; x < e; x++) {
+        int32_t l = w->label[x];
+        if (l < 0 || (w->spans[l].role != NW_LEX_PLACE && w->spans[l].role != NW_LEX_DEMONYM))
+            return true;
+    }
+    return false;
+}
+
+/* "Athletics Kenya", "NHS England": a sport or a known organisation, then
+ * a country or a region (not a city), names a national body. */
+static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    static const char *const sports[] = {
+        "rugby",     "athletics", "cricket", "sport",      "swimming",   "cycling",
+        "tennis",    "football",  "netball", "hockey",     "golf",       "basketball",
+        "boxing",    "rowing",    "sailing", "triathlon",  "gymnastics", "volleyball",
+        "badminton", "skiing",    "skating", "equestrian", "archery",    "judo"};
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t i = 1; i < t->n; i++) {
+        int32_t l = w->label[i];
+        size_t ref = l >= 0 ? (size_t)w->spans[l].ref : 0;
+        if (l < 0 || w->spans[l].role != NW_LEX_PLACE || w->spans[l].ntok != 1 ||
+            w->spans[l].ref < 0 || (ref >= g->n_countries && ref < g->regions_from) ||
+            t->v[i].brk != NW_BRK_NONE || (t->v[i - 1].flags & NW_TOK_POSS) ||
+            w->para_style[t->v[i].para] != NW_PARA_NORMAL)
+            continue;
+        int32_t pl = w->label[i - 1];
+        bool body = (pl >= 0 && w->spans[pl].role == NW_LEX_ORG && w->spans[pl].ntok == 1) ||
+                    (pl < 0 && nw_ent_is_cap(&t->v[i - 1]) &&
+                     nw_ent_is_fold(t, i - 1, sports, sizeof(sports) / sizeof(sports[0])));
+        if (body && add_found_org(w, i - 1, i + 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t j = 0; j < t->n; j++) {
+        if (w->para_style[t->v[j].para] != NW_PARA_NORMAL)
+            continue;
+        /* An acronym no list knows ("HYBE", "INDEC") is an organisation. */
+        if ((t->v[j].flags & NW_TOK_UPPER) && w->label[j] < 0 && t->v[j].letters >= 3 &&
+            t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) &&
+            !(nw_ent_tok_roles(g, t, j) & ~(uint32_t)(NW_LEX_COMMON | NW_LEX_STOP))) {
+            if (nw_ent_add_span(w, j, 1, NW_LEX_ORG, -1) != 0)
+                return -1;
+            continue;
+        }
+        if (!nw_ent_is_cap(&t->v[j]) || !(nw_ent_tok_roles(g, t, j) & NW_LEX_ORGWORD))
+            continue;
+        int32_t l = w->label[j];
+        if (l >= 0) {
+            const nw_ent_span_t *sp = &w->spans[l];
+            if (sp->role == NW_LEX_ORG && sp->start + sp->ntok == j + 1) {
+                /* "Liberal Democratic Party", "Democratic Alliance Army": a
+                 * known organisation ending in such a word, with more of the
+                 * name around it. */
+                size_t start = sp->start;
+                size_t s = org_left(w, g, start), e = org_right(w, g, j + 1);
+                if (!has_name_words(w, s, start))
+                    s = start;
+                if ((s < start || e > j + 1) && add_found_org(w, s, e) != 0)
+                    return -1;
+                j = e - 1;
+                continue;
+            }
+            if ((sp->role != NW_LEX_OTHER && sp->role != NW_LEX_TITLE) || sp->ntok > 1)
+                continue;
+        }
+        size_t s = org_left(w, g, j);
+        size_t e = org_right(w, g, j + 1);
+        if (e - s >= 2 && add_found_org(w, s, e) != 0)
+            return -1;
+        j = e - 1;
+    }
+    return find_national_bodies(w, g);
+}

@@ -1,0 +1,533 @@
+/*
+ * The entities enricher's second stage: candidates become people, and the
+ * labelled spans become places and organisations with mention counts.
+ *
+ * People are settled longest name first, so "Le Drian" and "Blinken" find
+ * "Jean-Yves Le Drian" and "Antony Blinken" whatever the order they appear
+ * in. A shorter mention joins a person whose name ends with it; when two
+ * people share a surname it joins the nearest one named before it. A
+ * mention that joins nobody counts as a new person only when the first
+ * stage accepted it on its own evidence. The byline's authors are entered
+ * first and never reported, so neither "Bhavya Sukheja" nor "Sukheja" is a
+ * mention.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "enrich/entities_internal.h"
+
+typedef struct person {
+    char *fold;    /* folded words joined by single spaces */
+    char *display; /* as first written in full */
+    size_t ntok;
+    uint32_t first, mentions;
+    bool blocked; /* a byline author */
+} person_t;
+
+/* People found so far, indexed three ways so that each mention costs a few
+ * lookups however long the article: by full name, by every shorter tail of
+ * the name ("le drian", "drian"), and by first and last word. */
+typedef struct link {
+    uint32_t person, next; /* next: index into links, or UINT32_MAX */
+} link_t;
+
+typedef struct people {
+    person_t *v;
+    size_t n, cap;
+    nw_strmap_t full, tails, ends; /* key -> person (full) or first link */
+    link_t *links;
+    size_t n_links, cap_links;
+    bool oom;
+} people_t;
+
+/* At most this many people are tracked per article. */
+#define NW_ENT_PEOPLE_MAX 2000
+
+/* The index key of a name: ASCII lower-cased, then the code. */
+static char *index_key(const char *name, size_t len, const char *code)
+{
+    size_t cl = code ? strlen(code) : 0;
+    char *k = malloc(len + cl + 2);
+    if (!k)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+    k[len] = '\t';
+    memcpy(k + len + 1, code ? code : "", cl + 1);
+    return k;
+}
+
+int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
+                    uint32_t first)
+{
+    char *key = index_key(name, len, code);
+    if (!key)
+        return -1;
+    const uint32_t *at = nw_strmap_get(&l->index, key);
+    if (at) {
+        nw_ent_t *e = &l->v[*at];
+        e->mentions++;
+        if (first < e->first)
+            e->first = first;
+        free(key);
+        return 0;
+    }
+    if (l->n >= NW_ENT_LIST_MAX) {
+        free(key);
+        return 0;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
+        if (!v) {
+            free(key);
+            return -1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    bool added;
+    char *copy = strndup(name, len);
+    if (!copy || !nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added)) {
+        free(copy);
+        free(key);
+        return -1;
+    }
+    free(key);
+    l->v[l->n++] = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
+    return 0;
+}
+
+void nw_ent_list_clear(nw_ent_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].name);
+    l->n = 0;
+    nw_strmap_clear(&l->index);
+}
+
+/* Joins tokens s..s+n-1 of t, folded or as written in text, into a new
+ * string. */
+static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, bool folded)
+{
+    nw_buf_t b = NW_BUF_INIT;
+    for (size_t i = s; i < s + n; i++) {
+        if (i > s)
+            nw_buf_putc(&b, ' ');
+        if (folded)
+            nw_buf_append(&b, nw_ent_tok_fold(t, i), t->v[i].fold_len);
+        else /* inside a name a possessive stays: "Women's Tennis Association" */
+            nw_buf_append(&b, text + t->v[i].off, t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0));
+    }
+    char *out = nw_buf_steal(&b);
+    nw_buf_free(&b);
+    return out;
+}
+
+static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t person)
+{
+    bool added;
+    nw_strmap_slot_t *slot = nw_strmap_upsert(m, key, (uint32_t)P->n_links, &added);
+    if (!slot) {
+        P->oom = true;
+        return;
+    }
+    if (P->n_links == P->cap_links) {
+        size_t cap = P->cap_links ? P->cap_links * 2 : 32;
+        link_t *v = realloc(P->links, cap * sizeof(*v));
+        if (!v) {
+            P->oom = true;
+            return;
+        }
+        P->links = v;
+        P->cap_links = cap;
+    }
+    P->links[P->n_links] = (link_t){.person = person, .next = added ? UINT32_MAX : slot->val};
+    slot->val = (uint32_t)P->n_links++;
+}
+
+/* "first\x1flast" of a name of two or more words, into buf. */
+static bool ends_key(const char *fold, char *buf, size_t len)
+{
+    const char *sp = strchr(fold, ' ');
+    if (!sp)
+        return false;
+    const char *last = strrchr(fold, ' ') + 1;
+    int n = snprintf(buf, len, "%.*s\x1f%s", (int)(sp - fold), fold, last);
+    return n > 0 && (size_t)n < len;
+}
+
+/* Takes fold and display (either may be NULL after a failed allocation). */
+static void add_person(people_t *P, char *fold, char *display, size_t ntok, uint32_t first,
+                       bool blocked)
+{
+    if (P->oom || !fold || !display || P->n >= NW_ENT_PEOPLE_MAX)
+        goto fail;
+    if (P->n == P->cap) {
+        size_t cap = P->cap ? P->cap * 2 : 16;
+        person_t *v = realloc(P->v, cap * sizeof(*v));
+        if (!v)
+            goto fail;
+        P->v = v;
+        P->cap = cap;
+    }
+    uint32_t id = (uint32_t)P->n;
+    bool added;
+    if (!nw_strmap_upsert(&P->full, fold, id, &added))
+        goto fail;
+    for (const char *sp = strchr(fold, ' '); sp; sp = strchr(sp + 1, ' '))
+        link_key(P, &P->tails, sp + 1, id);
+    char key[512];
+    if (ends_key(fold, key, sizeof(key)))
+        link_key(P, &P->ends, key, id);
+    P->v[P->n++] = (person_t){.fold = fold,
+                              .display = display,
+                              .ntok = ntok,
+                              .first = first,
+                              .mentions = blocked ? 0 : 1,
+                              .blocked = blocked};
+    return;
+fail:
+    if (P->n < NW_ENT_PEOPLE_MAX)
+        P->oom = true;
+    free(fold);
+    free(display);
+}
+
+/* Of the people on a chain of links, the one a mention at pos most likely
+ * means: the nearest named before it, else the first named after. */
+static long nearest(const people_t *P, uint32_t link, uint32_t pos)
+{
+    long best = -1;
+    for (; link != UINT32_MAX; link = P->links[link].next) {
+        long i = (long)P->links[link].person;
+        if (best < 0) {
+            best = i;
+            continue;
+        }
+        const person_t *p = &P->v[i], *b = &P->v[best];
+        bool p_before = p->first <= pos, b_before = b->first <= pos;
+        if ((p_before && !b_before) || (p_before && b_before && p->first > b->first) ||
+            (!p_before && !b_before && p->first < b->first))
+            best = i;
+    }
+    return best;
+}
+
+/* The person a mention (folded words, at token pos) refers to, or -1: the
+ * same name, a person whose name ends with it, or one with the same first
+ * and last words ("Joseph R. Biden" and "Joseph Biden"). */
+static long find_person(const people_t *P, const char *fold, uint32_t pos)
+{
+    const uint32_t *v = nw_strmap_get(&P->full, fold);
+    if (v)
+        return (long)*v;
+    if ((v = nw_strmap_get(&P->tails, fold)))
+        return nearest(P, *v, pos);
+    char key[512];
+    if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(&P->ends, key)))
+        return nearest(P, *v, pos);
+    return -1;
+}
+
+static void people_free(people_t *P)
+{
+    for (size_t i = 0; i < P->n; i++) {
+        free(P->v[i].fold);
+        free(P->v[i].display);
+    }
+    free(P->v);
+    free(P->links);
+    nw_strmap_free(&P->full);
+    nw_strmap_free(&P->tails);
+    nw_strmap_free(&P->ends);
+}
+
+/* Enters the byline's authors ("Jane Doe and John Roe") as blocked people. */
+static void add_byline(people_t *P, const char *byline)
+{
+    nw_ent_toks_t t = {0};
+    if (nw_ent_tokenize(&t, byline, strlen(byline)) != 0) {
+        nw_ent_toks_free(&t);
+        return;
+    }
+    size_t s = 0;
+    for (size_t i = 0; i <= t.n; i++) {
+        bool cut = i == t.n || (t.v[i].flags & NW_TOK_CONNECT) || t.v[i].brk >= NW_BRK_COMMA ||
+                   strcmp(nw_ent_tok_fold(&t, i), "and") == 0;
+        if (!cut)
+            continue;
+        if (i > s)
+            add_person(P, join(&t, byline, s, i - s, true), join(&t, byline, s, i - s, false),
+                       i - s, 0, true);
+        s = (i < t.n && t.v[i].brk >= NW_BRK_COMMA && !(t.v[i].flags & NW_TOK_CONNECT) &&
+             strcmp(nw_ent_tok_fold(&t, i), "and") != 0)
+                ? i
+                : i + 1;
+    }
+    nw_ent_toks_free(&t);
+}
+
+static int by_length_then_position(const void *a, const void *b)
+{
+    const nw_ent_cand_t *x = a, *y = b;
+    if (x->ntok != y->ntok)
+        return x->ntok > y->ntok ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int by_position(const void *a, const void *b)
+{
+    const nw_ent_cand_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const nw_ent_t *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
+                          const char *dominant)
+{
+    people_t P = {0};
+    const nw_ent_toks_t *t = &w->toks;
+    const char *text = nw_buf_str(&w->text);
+    if (byline && byline[0])
+        add_byline(&P, byline);
+
+    /* A name the context shows to be a place somewhere ("in El Fasher") is
+     * a place everywhere, unless a title or a given name vouches for it. */
+    nw_strmap_t places = {0};
+    for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
+        if (!w->cands[i].place)
+            continue;
+        char *fold = join(t, text, w->cands[i].start, w->cands[i].ntok, true);
+        bool added;
+        if (!fold ||
+            !nw_strmap_upsert(
+                &places, fold,
+                w->cands[i].code_place < 0 ? UINT32_MAX : (uint32_t)w->cands[i].code_place, &added))
+            P.oom = true;
+        free(fold);
+    }
+
+    /* Names in full first, longest first; then everything else in text
+     * order, joining them or standing alone when accepted. */
+    qsort(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
+    for (int pass = 0; pass < 2 && !P.oom; pass++) {
+        for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
+            nw_ent_cand_t *c = &w->cands[i];
+            bool full = c->accepted && c->ntok >= 2;
+            if ((pass == 0) != full)
+                continue;
+            char *fold = join(t, text, c->start, c->ntok, true);
+            if (!fold) {
+                P.oom = true;
+                break;
+            }
+            long p = find_person(&P, fold, c->start);
+            const uint32_t *as_place = c->cued ? NULL : nw_strmap_get(&places, fold);
+            if ((p < 0 || pass == 0) && as_place) {
+                /* A place the gazetteer lacks, in the country the article is
+                 * about unless the text says which ("Redmond, Washington"). */
+                int32_t ref = c->code_place >= 0        ? c->code_place
+                              : *as_place != UINT32_MAX ? (int32_t)*as_place
+                                                        : -1;
+                const char *code = ref >= 0 ? g->places[ref].code : dominant;
+                char *name = join(t, text, c->start, c->ntok, false);
+                int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
+                                                        code, c->start)
+                                      : 0;
+                free(name);
+                free(fold);
+                if (rc != 0)
+                    P.oom = true;
+                continue;
+            }
+            if (p >= 0) {
+                person_t *x = &P.v[p];
+                x->mentions += !x->blocked;
+                if (c->start < x->first && !x->blocked)
+                    x->first = c->start;
+                free(fold);
+            } else if (c->accepted) {
+                add_person(&P, fold, join(t, text, c->start, c->ntok, false), c->ntok, c->start,
+                           false);
+            } else {
+                free(fold);
+            }
+        }
+        if (pass == 0) {
+            /* The rest in text order, so "nearest before" means something. */
+            size_t k = 0;
+            for (size_t i = 0; i < w->n_cands; i++)
+                if (!(w->cands[i].accepted && w->cands[i].ntok >= 2))
+                    w->cands[k++] = w->cands[i];
+            w->n_cands = k;
+            qsort(w->cands, k, sizeof(*w->cands), by_position);
+        }
+    }
+    nw_strmap_free(&places);
+    int rc = P.oom ? -1 : 0;
+    nw_ent_list_t *out = &w->out[NW_ENT_PERSON];
+    for (size_t i = 0; i < P.n && rc == 0; i++) {
+        const person_t *p = &P.v[i];
+        if (p->blocked)
+            continue;
+        size_t before = out->n;
+        rc = nw_ent_list_add(out, p->display, strlen(p->display), NULL, p->first);
+        if (rc == 0 && out->n > before)
+            out->v[out->n - 1].mentions = p->mentions;
+    }
+    people_free(&P);
+    return rc;
+}
+
+/* The country the article is mostly about: the code with the most place
+ * mentions, the first mentioned on a tie; NULL when no place is known. */
+static const char *dominant_code(const nw_ent_list_t *places)
+{
+    struct {
+        const char *code;
+        uint32_t n, first;
+    } tally[300];
+    size_t nt = 0;
+    for (size_t i = 0; i < places->n; i++) {
+        const nw_ent_t *e = &places->v[i];
+        size_t k = 0;
+        while (k < nt && strcmp(tally[k].code, e->code) != 0)
+            k++;
+        if (k == nt) {
+            if (nt == sizeof(tally) / sizeof(tally[0]))
+                continue;
+            tally[nt].code = e->code;
+            tally[nt].n = 0;
+            tally[nt].first = UINT32_MAX;
+            nt++;
+        }
+        tally[k].n += e->mentions;
+        if (e->first < tally[k].first)
+            tally[k].first = e->first;
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < nt; k++)
+        if (tally[k].n > tally[best].n ||
+            (tally[k].n == tally[best].n && tally[k].first < tally[best].first))
+            best = k;
+    return nt ? tally[best].code : NULL;
+}
+
+/* Do the capitalised words of name start with the letters of acronym
+ * ("BMA", "British Medical Association")? */
+static bool initials_of(const char *acronym, const char *name)
+{
+    size_t k = 0;
+    for (const char *p = name; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (*p >= 'A' && *p <= 'Z') {
+            if (acronym[k] != *p)
+                return false;
+            k++;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return k >= 2 && acronym[k] == '\0';
+}
+
+static bool is_acronym(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if (*s < 'A' || *s > 'Z')
+            return false;
+    return n >= 2;
+}
+
+/* An organisation named both in full and by its initials is one. The list's
+ * index is stale afterwards; nothing is added to it once this runs. */
+static void merge_acronyms(nw_ent_list_t *orgs)
+{
+    size_t k = 0, tried = 0;
+    for (size_t i = 0; i < orgs->n; i++) {
+        nw_ent_t *a = &orgs->v[i];
+        nw_ent_t *full = NULL;
+        /* Bounded: an article of a thousand acronyms is not worth the time. */
+        if (!is_acronym(a->name) || ++tried > 64)
+            continue;
+        for (size_t j = 0; j < orgs->n && !full; j++)
+            if (j != i && orgs->v[j].name && initials_of(a->name, orgs->v[j].name))
+                full = &orgs->v[j];
+        if (full) {
+            full->mentions += a->mentions;
+            if (a->first < full->first)
+                full->first = a->first;
+            free(a->name);
+            a->name = NULL;
+        }
+    }
+    for (size_t i = 0; i < orgs->n; i++)
+        if (orgs->v[i].name)
+            orgs->v[k++] = orgs->v[i];
+    orgs->n = k;
+}
+
+int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    const char *text = nw_buf_str(&w->text);
+    /* Places whose name is unambiguous first; then "Georgia" or "Perth"
+     * means the one in the country the article is mostly about. */
+    for (int pass = 0; pass < 2; pass++) {
+        const char *dominant = pass ? dominant_code(&w->out[NW_ENT_PLACE]) : NULL;
+        for (size_t i = 0; i < w->n_spans; i++) {
+            const nw_ent_span_t *s = &w->spans[i];
+            if ((s->role != NW_LEX_PLACE && s->role != NW_LEX_DEMONYM) || s->ref < 0 ||
+                (s->alt >= 0) != (pass == 1))
+                continue;
+            int32_t ref = s->ref;
+            if (pass && dominant && strcmp(g->places[s->alt].code, dominant) == 0)
+                ref = s->alt;
+            const nw_gaz_place_t *p = &g->places[ref];
+            if (nw_ent_list_add(&w->out[NW_ENT_PLACE], p->name, strlen(p->name), p->code,
+                                s->start) != 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < w->n_spans; i++) {
+        const nw_ent_span_t *s = &w->spans[i];
+        int rc = 0;
+        if (s->role == NW_LEX_ORG && s->ref >= 0) {
+            const char *name = g->orgs[s->ref];
+            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start);
+            /* "Australian Defence Force": the demonym still names a country. */
+            const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, s->start);
+            if (rc == 0 && s->ntok > 1 && e && (e->roles & NW_LEX_DEMONYM) && e->place >= 0) {
+                const nw_gaz_place_t *p = &g->places[e->place];
+                rc = nw_ent_list_add(&w->out[NW_ENT_PLACE], p->name, strlen(p->name), p->code,
+                                     s->start);
+            }
+        } else if (s->role == NW_LEX_ORG) {
+            char *name = join(t, text, s->start, s->ntok, false);
+            rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start)
+                      : -1;
+            free(name);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    merge_acronyms(&w->out[NW_ENT_ORG]);
+    if (collect_people(w, g, byline, dominant_code(&w->out[NW_ENT_PLACE])) != 0)
+        return -1;
+    for (int k = 0; k < NW_ENT__TYPES; k++)
+        qsort(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
+    return 0;
+}
