@@ -64,18 +64,53 @@ static uint64_t word_hash(const char *w, size_t n)
     return h;
 }
 
-static void add_feature(int32_t acc[64], uint64_t f)
+/*
+ * Simhash needs, for each of the 64 bit positions, how many features have
+ * that bit set. Counting bit by bit costs 64 steps a feature; instead each
+ * byte of a feature is spread over the 8 bytes of a word (bit i to byte i)
+ * and added to a lane of 8 byte-wide counters, 8 additions a feature. The
+ * byte counters are flushed to wide ones before they can overflow.
+ */
+typedef struct simhash_acc {
+    uint64_t lanes[8]; /* lanes[k] byte j counts bit 8k + j */
+    uint32_t counts[64];
+    uint32_t pending; /* features in lanes, at most 255 */
+    uint32_t total;
+} simhash_acc_t;
+
+static uint64_t spread_byte(uint64_t b)
+{
+    b = (b | (b << 28)) & 0x0000000F0000000FULL;
+    b = (b | (b << 14)) & 0x0003000300030003ULL;
+    return (b | (b << 7)) & 0x0101010101010101ULL;
+}
+
+static void flush_lanes(simhash_acc_t *a)
+{
+    for (int k = 0; k < 8; k++) {
+        for (int j = 0; j < 8; j++)
+            a->counts[8 * k + j] += (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF);
+        a->lanes[k] = 0;
+    }
+    a->pending = 0;
+}
+
+static void add_feature(simhash_acc_t *a, uint64_t f)
 {
     f = mix64(f);
-    for (int b = 0; b < 64; b++)
-        acc[b] += (f >> b) & 1 ? 1 : -1;
+    for (int k = 0; k < 8; k++)
+        a->lanes[k] += spread_byte((f >> (8 * k)) & 0xFF);
+    a->total++;
+    if (++a->pending == 255)
+        flush_lanes(a);
 }
 
 uint64_t nw_simhash(const char *text, size_t len)
 {
-    int32_t acc[64] = {0};
+    simhash_acc_t acc;
     uint64_t w[3] = {0, 0, 0};
     size_t nwords = 0, i = 0;
+    memset(&acc, 0, sizeof(acc));
     while (i < len) {
         while (i < len && !is_word_byte((unsigned char)text[i]))
             i++;
@@ -89,17 +124,19 @@ uint64_t nw_simhash(const char *text, size_t len)
         w[2] = word_hash(text + start, i - start);
         nwords++;
         if (nwords >= 3)
-            add_feature(acc, w[0] * 31 * 31 + w[1] * 31 + w[2]);
+            add_feature(&acc, w[0] * 31 * 31 + w[1] * 31 + w[2]);
     }
     if (nwords == 0)
         return 0;
     if (nwords < 3) {
         for (size_t k = 3 - nwords; k < 3; k++)
-            add_feature(acc, w[k]);
+            add_feature(&acc, w[k]);
     }
+    flush_lanes(&acc);
+    /* A bit is set when more features have it set than not. */
     uint64_t h = 0;
     for (int b = 0; b < 64; b++)
-        if (acc[b] > 0)
+        if (2 * acc.counts[b] > acc.total)
             h |= 1ULL << b;
     return h;
 }
