@@ -408,7 +408,8 @@ static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enr
         st = NW_ENRICH_SKIPPED;
         goto out;
     }
-    qsort(ds.v, ds.n, sizeof(*ds.v), cmp_day);
+    if (ds.n > 1)
+        qsort(ds.v, ds.n, sizeof(*ds.v), cmp_day);
     size_t u = 0;
     for (size_t i = 0; i < ds.n; i++)
         if (i == 0 || ds.v[i] != ds.v[u - 1])

@@ -318,7 +318,8 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
 
     /* Names in full first, longest first; then everything else in text
      * order, joining them or standing alone when accepted. */
-    qsort(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
+    if (w->n_cands > 1)
+        qsort(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
     for (int pass = 0; pass < 2 && !P.oom; pass++) {
         for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
             nw_ent_cand_t *c = &w->cands[i];
@@ -369,7 +370,8 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 if (!(w->cands[i].accepted && w->cands[i].ntok >= 2))
                     w->cands[k++] = w->cands[i];
             w->n_cands = k;
-            qsort(w->cands, k, sizeof(*w->cands), by_position);
+            if (k > 1)
+                qsort(w->cands, k, sizeof(*w->cands), by_position);
         }
     }
     nw_strmap_free(&places);
@@ -528,6 +530,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     if (collect_people(w, g, byline, dominant_code(&w->out[NW_ENT_PLACE])) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
-        qsort(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
+        if (w->out[k].n > 1) /* an empty list may have no array at all */
+            qsort(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
     return 0;
 }

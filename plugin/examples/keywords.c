@@ -157,7 +157,8 @@ static nw_enrich_status_t kw_enrich(void *state, json_t *record, const nw_enrich
         count_text(s, in->standfirst, &v, &n, &cap) < 0 ||
         count_text(s, in->body, &v, &n, &cap) < 0)
         goto oom;
-    qsort(v, n, sizeof(*v), by_count);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), by_count);
     for (size_t i = 0; i < n && (long)kept < s->max && v[i].count >= s->min_count; i++, kept++) {
         json_t *o = json_pack("{s:s, s:i}", "term", v[i].term, "count", (json_int_t)v[i].count);
         if (json_array_append_new(list, o) < 0)

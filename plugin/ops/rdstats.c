@@ -248,7 +248,8 @@ int nw_rdstats_parse(const char *role, const char *json, size_t len, nw_rdstats_
         return NW_ERR_NOMEM;
     }
     if (st->n > 1)
-        qsort(st->s, st->n, sizeof(*st->s), cmp_sample);
+        if (st->n > 1)
+            qsort(st->s, st->n, sizeof(*st->s), cmp_sample);
     *out = st;
     return 0;
 }
