@@ -22,6 +22,7 @@ static void usage(FILE *fp)
           "Commands:\n"
           "  parse   parse article files offline and print one ninjs record per input\n"
           "  run     the stream processor: consume, dedupe, produce (see run --help)\n"
+          "  replay  reprocess a range of the input by offset or time (see replay --help)\n"
           "  demo    run the pipeline on bundled samples in an embedded Kafka cluster\n"
           "\n"
           "Options:\n"
@@ -55,6 +56,8 @@ int nw_cli_main(int argc, char **argv)
         return nw_cmd_parse(argc - 1, argv + 1);
     if (!strcmp(cmd, "run"))
         return nw_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "replay"))
+        return nw_cmd_replay(argc - 1, argv + 1);
     if (!strcmp(cmd, "demo"))
         return nw_cmd_demo(argc - 1, argv + 1);
     fprintf(stderr, "newswire: unknown command \"%s\"\n", cmd);

@@ -25,6 +25,7 @@ int nw_cli_main(int argc, char **argv);
 
 int nw_cmd_parse(int argc, char **argv);
 int nw_cmd_run(int argc, char **argv);
+int nw_cmd_replay(int argc, char **argv);
 int nw_cmd_demo(int argc, char **argv);
 
 /* Options every Kafka command shares, gathered before the configuration is

@@ -15,6 +15,7 @@
 #include "ops/httpd.h"
 #include "ops/metrics.h"
 #include "pipeline/runner.h"
+#include "replay/replay.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -37,6 +38,10 @@ static void run_usage(FILE *fp)
           "  -X KEY=VALUE          set a configuration key (repeatable; wins over -c and env)\n"
           "  -e, --exit-at-end     exit once every assigned partition is at its end and all\n"
           "                        output is delivered and committed\n"
+          "      --from POSITION   where partitions without a committed offset start:\n"
+          "                        TOPIC:PARTITION:OFFSET (repeatable) or @TIME (ISO 8601,\n"
+          "                        every partition); a group with progress continues from it.\n"
+          "                        Without it: kafka.auto.offset.reset (default earliest)\n"
           "      --print-config    print the effective configuration (secrets masked), exit\n"
           "      --check-config    validate the configuration and exit\n"
           "  -h, --help            this help, with every configuration key\n"
@@ -79,14 +84,21 @@ bad:
 int nw_cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'}, {"brokers", required_argument, NULL, 'b'},
-        {"exit-at-end", no_argument, NULL, 'e'},  {"print-config", no_argument, NULL, 'P'},
-        {"check-config", no_argument, NULL, 'C'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"brokers", required_argument, NULL, 'b'},
+        {"exit-at-end", no_argument, NULL, 'e'},
+        {"print-config", no_argument, NULL, 'P'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"from", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
     nw_cli_config_t cc = {0};
     nw_config_t *cfg = NULL;
     bool exit_at_end = false, print_config = false, check_config = false;
+    nw_replay_spec_t *from = NULL;
+    size_t n_from = 0;
     int status = NW_EXIT_OK, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:b:X:ehV", longopts, NULL)) != -1) {
@@ -112,6 +124,22 @@ int nw_cmd_run(int argc, char **argv)
         case 'C':
             check_config = true;
             break;
+        case 'F': {
+            nw_error_t ferr = {0};
+            nw_replay_spec_t *more = realloc(from, (n_from + 1) * sizeof(*from));
+            if (!more) {
+                status = NW_EXIT_SOFTWARE;
+                goto out;
+            }
+            from = more;
+            if (nw_replay_spec_parse(optarg, &from[n_from], &ferr) < 0) {
+                fprintf(stderr, "newswire: run: --from %s\n", ferr.msg);
+                status = NW_EXIT_USAGE;
+                goto out;
+            }
+            n_from++;
+            break;
+        }
         case 'h':
             run_usage(stdout);
             nw_config_print_help(stdout);
@@ -167,8 +195,11 @@ int nw_cmd_run(int argc, char **argv)
         status = err.code == NW_ERR_INVALID ? NW_EXIT_CONFIG : NW_EXIT_FAILURE;
         goto out;
     }
-    nw_runner_opts_t opts = {
-        .exit_at_end = exit_at_end, .stop = &stop_requested, .metrics = metrics};
+    nw_runner_opts_t opts = {.exit_at_end = exit_at_end,
+                             .stop = &stop_requested,
+                             .metrics = metrics,
+                             .from = from,
+                             .n_from = n_from};
     nw_counters_t counters;
     int rc = nw_runner_run(cfg, &opts, &counters, &err);
     nw_httpd_stop(httpd);
@@ -182,6 +213,7 @@ int nw_cmd_run(int argc, char **argv)
         status = rc == NW_ERR_INVALID ? NW_EXIT_CONFIG : NW_EXIT_FAILURE;
     }
 out:
+    free(from);
     nw_config_free(cfg);
     nw_cli_config_clear(&cc);
     return status;

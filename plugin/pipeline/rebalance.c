@@ -19,6 +19,7 @@
 
 #include "core/log.h"
 #include "ops/metrics.h"
+#include "replay/replay.h"
 #include "pipeline/runner_internal.h"
 
 static bool restoring_index(const nw_runner_t *r, int32_t partition, const nw_part_t *except)
@@ -46,6 +47,51 @@ static void restore_assign(nw_runner_t *r, int32_t partition, bool add)
     rd_kafka_topic_partition_list_destroy(l);
 }
 
+/* run --from: a partition the group has never committed starts at the
+ * given offset, or at the first message at or after the given time. */
+static void start_positions(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
+                            const rd_kafka_topic_partition_list_t *committed)
+{
+    rd_kafka_topic_partition_list_t *times = rd_kafka_topic_partition_list_new(parts->cnt);
+    for (int i = 0; i < parts->cnt; i++) {
+        rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        if (committed->elems[i].offset >= 0 || strcmp(tp->topic, r->repartition_topic) == 0)
+            continue;
+        for (size_t j = 0; j < r->opts.n_from; j++) {
+            const nw_replay_spec_t *f = &r->opts.from[j];
+            if (f->kind == NW_REPLAY_AT_OFFSET && f->partition == tp->partition &&
+                strcmp(f->topic, tp->topic) == 0)
+                tp->offset = f->offset;
+            else if (f->kind == NW_REPLAY_AT_TIME && tp->offset < 0)
+                rd_kafka_topic_partition_list_add(times, tp->topic, tp->partition)->offset =
+                    f->time_ms;
+        }
+    }
+    if (times->cnt > 0) {
+        rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk, times, 10000);
+        if (e)
+            nw_log(NW_LOG_WARN, "from_time",
+                   "offsets for times: %s; starting per "
+                   "auto.offset.reset",
+                   rd_kafka_err2str(e));
+        for (int i = 0; !e && i < times->cnt; i++) {
+            rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(
+                parts, times->elems[i].topic, times->elems[i].partition);
+            if (tp && !times->elems[i].err)
+                tp->offset =
+                    times->elems[i].offset >= 0 ? times->elems[i].offset : RD_KAFKA_OFFSET_END;
+        }
+    }
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].offset >= 0 || parts->elems[i].offset == RD_KAFKA_OFFSET_END)
+            nw_log(NW_LOG_INFO, "start_position", "%s [%" PRId32 "]: starting at %s%" PRId64,
+                   parts->elems[i].topic, parts->elems[i].partition,
+                   parts->elems[i].offset == RD_KAFKA_OFFSET_END ? "the end " : "offset ",
+                   parts->elems[i].offset == RD_KAFKA_OFFSET_END ? (int64_t)0
+                                                                 : parts->elems[i].offset);
+    rd_kafka_topic_partition_list_destroy(times);
+}
+
 static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
 {
     for (int i = 0; i < parts->cnt; i++) {
@@ -57,18 +103,22 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
             return;
         }
     }
+    /* Where each partition starts, so -e can tell when it is at its end,
+     * and so that run --from only moves partitions without progress: one
+     * request for the whole assignment. Unknown, -e waits for a processed
+     * message instead. */
+    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+    bool known = rd_kafka_committed(rk, committed, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (r->opts.n_from > 0 && known)
+        start_positions(r, rk, parts, committed);
     rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
     if (e) {
         nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
         rd_kafka_error_destroy(e);
+        rd_kafka_topic_partition_list_destroy(committed);
         return;
     }
     rd_kafka_pause_partitions(rk, parts);
-    /* Where each partition starts, so -e can tell when it is at its end:
-     * one request for the whole assignment. Unknown, -e waits for a
-     * processed message instead. */
-    rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
-    bool known = rd_kafka_committed(rk, committed, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
         bool restore_running = restoring_index(r, tp->partition, NULL);

@@ -44,6 +44,10 @@ typedef struct nw_runner_opts {
     /* Where to publish counters, lag, readiness and librdkafka statistics
      * (may be NULL); borrowed, must outlive the run. */
     struct nw_metrics *metrics;
+    /* run --from: where a partition the group has no committed offset for
+     * starts (TOPIC:PARTITION:OFFSET or @TIME specs; borrowed). */
+    const struct nw_replay_spec *from;
+    size_t n_from;
 } nw_runner_opts_t;
 
 /*
