@@ -23,7 +23,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "config/config.h"
 #include "encode/ninjs.h"
+#include "pipeline/process.h"
 #include "newswire/article.h"
 
 typedef struct nw_bench_msg {
@@ -195,6 +197,60 @@ static void nw_bench_pass(const nw_bench_corpus_t *c, bool full, nw_bench_result
     r->seconds = nw_bench_now() - t0;
 }
 
+/* The pipeline's processing step as the service runs it: batches of 500
+ * through dedupe, the enricher chain and encoding, into one version store.
+ * disabled: enrichers.disabled (NULL: every built-in on). */
+static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, nw_bench_result_t *r)
+{
+    enum { BATCH = 500 };
+    nw_error_t err = {0};
+    nw_processor_t *proc = NULL;
+    nw_config_t *cfg = nw_config_new();
+    nw_vstore_t *store = nw_vstore_new(c->n);
+    nw_item_t *items = calloc(BATCH, sizeof(*items));
+    int rc = -1;
+    memset(r, 0, sizeof(*r));
+    if (!cfg || !store || !items ||
+        (disabled && nw_config_set(cfg, "enrichers.disabled", disabled, "bench", &err) < 0) ||
+        nw_processor_new(cfg, &proc, &err) < 0) {
+        fprintf(stderr, "bench_parse: pipeline: %s\n", err.msg[0] ? err.msg : "out of memory");
+        goto out;
+    }
+    double t0 = nw_bench_now();
+    for (size_t i = 0; i < c->n; i += BATCH) {
+        size_t n = c->n - i < BATCH ? c->n - i : BATCH;
+        for (size_t k = 0; k < n; k++) {
+            const nw_bench_msg_t *m = &c->msgs[i + k];
+            memset(&items[k], 0, sizeof(items[k]));
+            items[k].in = (nw_input_t){.topic = "news.raw",
+                                       .offset = (int64_t)(i + k),
+                                       .value = m->data,
+                                       .value_len = m->len};
+            items[k].store = store;
+        }
+        if (nw_process_batch(proc, items, n, &err) < 0) {
+            fprintf(stderr, "bench_parse: pipeline: %s\n", err.msg);
+            goto out;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (items[k].out.kind == NW_OUTCOME_REJECTED)
+                r->rejected++;
+            else
+                r->accepted++;
+            r->out_bytes += items[k].out.record_len;
+            nw_outcome_clear(&items[k].out);
+        }
+    }
+    r->seconds = nw_bench_now() - t0;
+    rc = 0;
+out:
+    free(items);
+    nw_vstore_free(store);
+    nw_processor_free(proc);
+    nw_config_free(cfg);
+    return rc;
+}
+
 static void nw_bench_report(const char *label, const nw_bench_corpus_t *c,
                             const nw_bench_result_t *r, unsigned passes)
 {
@@ -260,6 +316,20 @@ int main(int argc, char **argv)
             best_parse = r;
     }
 
+    /* The service's step, with every built-in enricher and with none. */
+    nw_bench_result_t best_enriched, best_plain;
+    const char *off = "lang,dates,entities,subjects,stats,neardup";
+    for (unsigned p = 0; p < passes; p++) {
+        if (nw_bench_pipeline(&c, NULL, &r) < 0)
+            return 70;
+        if (p == 0 || r.seconds < best_enriched.seconds)
+            best_enriched = r;
+        if (nw_bench_pipeline(&c, off, &r) < 0)
+            return 70;
+        if (p == 0 || r.seconds < best_plain.seconds)
+            best_plain = r;
+    }
+
     printf("corpus:     %s\n", dir);
     printf("messages:   %zu (%.2f MB, mean %.0f bytes)\n", c.n, (double)c.bytes / 1e6,
            (double)c.bytes / (double)c.n);
@@ -279,6 +349,11 @@ int main(int argc, char **argv)
     printf("records:    %.2f MB of ninjs JSON\n", (double)best_full.out_bytes / 1e6);
     nw_bench_report("full:", &c, &best_full, passes);
     nw_bench_report("parse only:", &c, &best_parse, passes);
+    printf("pipeline (parse, dedupe, encode; batches of 500):\n");
+    nw_bench_report("  no enrich:", &c, &best_plain, passes);
+    nw_bench_report("  enriched:", &c, &best_enriched, passes);
+    printf("enrichment costs %.2fx the time of the step without it\n",
+           best_enriched.seconds / best_plain.seconds);
     nw_bench_free(&c);
     return best_full.failed ? 1 : 0;
 }
