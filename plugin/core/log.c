@@ -92,6 +92,10 @@ void nw_log(nw_log_level_t level, const char *event, const char *fmt, ...)
 
 void nw_log_rdkafka(const struct rd_kafka_s *rk, int level, const char *fac, const char *buf)
 {
+    /* A refused or dropped connection is retried by librdkafka on its own:
+     * an operator should see it, but it is not an error of newswire. */
+    if (level <= 3 && strcmp(fac, "FAIL") == 0)
+        level = 4;
     /* syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug */
     nw_log_level_t l = level <= 3   ? NW_LOG_ERROR
                        : level == 4 ? NW_LOG_WARN

@@ -127,22 +127,31 @@ size_t nw_utf8_space(const char *s, size_t len)
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
 {
     size_t i = 0;
-    bool pending_space = false, any = false;
+    bool any = false;
     while (i < len) {
-        size_t n = nw_utf8_space(s + i, len - i);
-        if (n) {
-            pending_space = any;
+        /* Skip a whitespace run. */
+        size_t n;
+        while (i < len && (n = nw_utf8_space(s + i, len - i)) > 0)
             i += n;
-            continue;
+        if (i >= len)
+            break;
+        /* Copy the following run of non-space characters in one append:
+         * ASCII bytes other than space are never whitespace, so only bytes
+         * >= 0x80 need the full check. */
+        size_t start = i;
+        while (i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c > ' ' && c < 0x80) {
+                i++;
+                continue;
+            }
+            if (nw_utf8_space(s + i, len - i))
+                break;
+            i++;
         }
-        size_t j = i + 1;
-        while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
-            j++;
-        if (pending_space)
+        if (any)
             nw_buf_putc(out, ' ');
-        pending_space = false;
-        nw_buf_append(out, s + i, j - i);
+        nw_buf_append(out, s + start, i - start);
         any = true;
-        i = j;
     }
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -78,6 +79,13 @@ int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const cha
     return rc;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Metadata, retried while the cluster is unreachable. */
 static int partitions_waiting(rd_kafka_t *rk, const char *topic, volatile sig_atomic_t *stop,
                               nw_error_t *err)
@@ -105,11 +113,14 @@ static int ensure_one(rd_kafka_t *rk, const char *topic, int partitions, const c
         int rc = nw_topic_create(rk, topic, partitions, configs, 30000, err);
         if (rc < 0)
             return rc;
-        /* Wait until the new topic shows in metadata with its partitions. */
-        for (int i = 0; i < 100 && !*stop; i++) {
+        /* Wait until the new topic shows in metadata with its partitions:
+         * a busy controller can take a while to propagate it. */
+        int64_t deadline = now_ms() + 30000;
+        while (!*stop && now_ms() < deadline) {
             n = partitions_waiting(rk, topic, stop, err);
             if (n != 0)
                 break;
+            usleep(50 * 1000);
         }
         if (n <= 0)
             return n < 0 ? n : nw_error_set(err, NW_ERR_KAFKA, "topic %s did not appear", topic);

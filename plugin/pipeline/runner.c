@@ -508,6 +508,10 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
            r.eos ? "exactly_once" : "at_least_once", nw_config_get(cfg, "group.id"));
     loop(&r);
 out:
+    /* Stopped by a signal while still waiting for the cluster or the
+     * topics: a graceful stop like any other. */
+    if (rc < 0 && *opts->stop && !r.fatal)
+        rc = 0;
     teardown(&r);
     nw_metrics_set_ready(opts->metrics, false);
     nw_metrics_set_counters(opts->metrics, &r.total);
