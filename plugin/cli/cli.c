@@ -75,6 +75,21 @@ int nw_cli_config_add_x(nw_cli_config_t *cc, const char *kv)
     return 0;
 }
 
+int nw_cli_config_option(nw_cli_config_t *cc, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'c':
+        cc->file = arg;
+        return 1;
+    case 'b':
+        cc->brokers = arg;
+        return 1;
+    case 'X':
+        return nw_cli_config_add_x(cc, arg) < 0 ? NW_ERR_NOMEM : 1;
+    }
+    return 0;
+}
+
 void nw_cli_config_clear(nw_cli_config_t *cc)
 {
     free(cc->xs);

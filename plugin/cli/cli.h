@@ -38,6 +38,11 @@ typedef struct nw_cli_config {
     const char *brokers; /* -b */
 } nw_cli_config_t;
 
+/* Takes the configuration options every command shares (-c FILE,
+ * -b BROKERS, -X KEY=VALUE) from getopt: 1 when opt was one of them, 0 when
+ * not, NW_ERR_NOMEM when out of memory. */
+int nw_cli_config_option(nw_cli_config_t *cc, int opt, const char *arg);
+
 /* Records -X key=value; returns 0 or NW_ERR_NOMEM. */
 int nw_cli_config_add_x(nw_cli_config_t *cc, const char *kv);
 void nw_cli_config_clear(nw_cli_config_t *cc);

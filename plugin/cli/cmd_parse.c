@@ -166,15 +166,6 @@ int nw_cmd_parse(int argc, char **argv)
         case 'f':
             format = optarg;
             break;
-        case 'c':
-            cc.file = optarg;
-            break;
-        case 'X':
-            if (nw_cli_config_add_x(&cc, optarg) < 0) {
-                status = NW_EXIT_SOFTWARE;
-                goto out;
-            }
-            break;
         case 'P':
             ctx.pretty = true;
             break;
@@ -184,10 +175,16 @@ int nw_cmd_parse(int argc, char **argv)
         case 'V':
             nw_cli_print_version();
             goto out;
-        default:
-            parse_usage(stderr);
-            status = NW_EXIT_USAGE;
-            goto out;
+        default: {
+            int taken = nw_cli_config_option(&cc, opt, optarg);
+            if (taken == 0)
+                parse_usage(stderr);
+            if (taken <= 0) {
+                status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        }
         }
     }
     if (!(cfg = nw_cli_config_build(&cc))) {

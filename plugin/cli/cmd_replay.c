@@ -111,18 +111,6 @@ int nw_cmd_replay(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:b:X:hV", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'c':
-            cc.file = optarg;
-            break;
-        case 'b':
-            cc.brokers = optarg;
-            break;
-        case 'X':
-            if (nw_cli_config_add_x(&cc, optarg) < 0) {
-                status = NW_EXIT_SOFTWARE;
-                goto out;
-            }
-            break;
         case OPT_FROM:
             if (!add_spec("--from", optarg, from, &opts.n_from))
                 status = NW_EXIT_USAGE;
@@ -162,10 +150,16 @@ int nw_cmd_replay(int argc, char **argv)
         case 'V':
             nw_cli_print_version();
             goto out;
-        default:
-            replay_usage(stderr);
-            status = NW_EXIT_USAGE;
-            goto out;
+        default: {
+            int taken = nw_cli_config_option(&cc, opt, optarg);
+            if (taken == 0)
+                replay_usage(stderr);
+            if (taken <= 0) {
+                status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        }
         }
         if (status != NW_EXIT_OK)
             goto out;

@@ -1,6 +1,8 @@
 /* UTF-8 decoding, repair and whitespace normalisation (see utf8.h). */
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
@@ -154,4 +156,23 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
         nw_buf_append(out, s + start, i - start);
         any = true;
     }
+}
+
+size_t nw_utf8_count_words(const char *s)
+{
+    size_t words = 0, len = s ? strlen(s) : 0, i = 0;
+    bool in_word = false;
+    while (i < len) {
+        size_t n = nw_utf8_space(s + i, len - i);
+        if (n) {
+            in_word = false;
+            i += n;
+            continue;
+        }
+        if (!in_word)
+            words++;
+        in_word = true;
+        i++;
+    }
+    return words;
 }

@@ -38,4 +38,7 @@ size_t nw_utf8_space(const char *s, size_t len);
  * trimmed (s must already be valid UTF-8). */
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);
 
+/* Words of s (NUL-terminated): runs between whitespace as above. 0 for NULL. */
+size_t nw_utf8_count_words(const char *s);
+
 #endif

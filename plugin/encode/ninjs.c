@@ -15,26 +15,6 @@
 #include "encode/ninjs.h"
 #include "parse/timestamp.h"
 
-static size_t count_words(const char *s)
-{
-    size_t words = 0;
-    bool in_word = false;
-    size_t len = strlen(s), i = 0;
-    while (i < len) {
-        size_t n = nw_utf8_space(s + i, len - i);
-        if (n) {
-            in_word = false;
-            i += n;
-            continue;
-        }
-        if (!in_word)
-            words++;
-        in_word = true;
-        i++;
-    }
-    return words;
-}
-
 static size_t count_chars(const char *s)
 {
     size_t n = 0;
@@ -185,7 +165,7 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
     nw_timestamp_format(nw_article_version_time(a), version_time);
     snprintf(version, sizeof(version), "%u", m->version);
-    size_t words = count_words(body);
+    size_t words = nw_utf8_count_words(body);
 
     rc |= set_new(r, "uri", json_string(urn));
     rc |= set_new(r, "type", json_string("text"));

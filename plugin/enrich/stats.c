@@ -20,25 +20,6 @@ typedef struct stats {
     long long wpm;
 } stats_t;
 
-static size_t count_words(const char *s)
-{
-    size_t words = 0, len = s ? strlen(s) : 0, i = 0;
-    bool in_word = false;
-    while (i < len) {
-        size_t n = nw_utf8_space(s + i, len - i);
-        if (n) {
-            in_word = false;
-            i += n;
-            continue;
-        }
-        if (!in_word)
-            words++;
-        in_word = true;
-        i++;
-    }
-    return words;
-}
-
 static int stats_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
                       size_t errlen)
 {
@@ -60,7 +41,7 @@ static nw_enrich_status_t stats_enrich(void *state, json_t *record, const nw_enr
                                        char *detail, size_t detail_len)
 {
     const stats_t *s = state;
-    size_t words = count_words(in->body);
+    size_t words = nw_utf8_count_words(in->body);
     unsigned long long secs = ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
                               (unsigned long long)s->wpm;
     json_t *ext = nw_builtin_extension(record);

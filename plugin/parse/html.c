@@ -23,6 +23,7 @@
 
 #include "core/buf.h"
 #include "parse/html.h"
+#include "core/utf8.h"
 #include "parse/html_internal.h"
 
 #define NW_HTML_STACK_MAX 4096 /* deeper nesting is counted, not tracked */
@@ -84,7 +85,7 @@ static void put_cp(writer_t *w, uint32_t cp)
         return;
     }
     put_text(w, "", 0);
-    nw_html_utf8_append(w->buf, cp);
+    nw_utf8_encode(w->buf, cp);
 }
 
 /* Writes s[0..n) as text; `decode` resolves character references (not in

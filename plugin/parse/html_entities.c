@@ -161,29 +161,3 @@ size_t nw_html_ref_decode(const char *s, size_t len, uint32_t *cp)
     *cp = v;
     return i + 1;
 }
-
-void nw_html_utf8_append(nw_buf_t *out, uint32_t cp)
-{
-    char b[4];
-    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        nw_buf_append(out, b, 1);
-    } else if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        nw_buf_append(out, b, 2);
-    } else if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        nw_buf_append(out, b, 3);
-    } else {
-        b[0] = (char)(0xF0 | (cp >> 18));
-        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[3] = (char)(0x80 | (cp & 0x3F));
-        nw_buf_append(out, b, 4);
-    }
-}

@@ -184,7 +184,4 @@ size_t nw_html_ref_decode(const char *s, size_t len, uint32_t *cp);
 /* Looks up a named reference ("amp", no '&' or ';'); 0 when unknown. */
 uint32_t nw_html_entity_lookup(const char *name, size_t len);
 
-/* Appends cp as UTF-8 (U+FFFD for a surrogate or a value past U+10FFFF). */
-void nw_html_utf8_append(nw_buf_t *out, uint32_t cp);
-
 #endif

@@ -42,17 +42,6 @@ int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
     return code;
 }
 
-void nw_counters_add(nw_counters_t *to, const nw_counters_t *from)
-{
-    to->in += from->in;
-    to->emitted += from->emitted;
-    to->duplicate += from->duplicate;
-    to->stale += from->stale;
-    to->rejected += from->rejected;
-    for (int i = 0; i < NW_REJECT__COUNT; i++)
-        to->by_reject[i] += from->by_reject[i];
-}
-
 static int commit_delivered(nw_runner_t *r, bool sync)
 {
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new((int)r->parts.n);

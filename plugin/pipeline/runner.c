@@ -17,14 +17,6 @@
 #include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
 
-void nw_counters_format(const nw_counters_t *c, char *out, size_t n)
-{
-    snprintf(out, n,
-             "in=%" PRIu64 " emitted=%" PRIu64 " duplicate=%" PRIu64 " stale=%" PRIu64
-             " rejected=%" PRIu64,
-             c->in, c->emitted, c->duplicate, c->stale, c->rejected);
-}
-
 /* The transactional id is stable per instance, so a restarted instance
  * fences the one it replaces; distinct per instance, so members of a group
  * do not fence each other. */
@@ -196,29 +188,6 @@ static int subscribe(nw_runner_t *r, nw_error_t *err)
 /* Messages taken from the consumer per loop turn: one processing batch. */
 #define NW_POLL_BATCH 500
 
-static void count(nw_counters_t *c, const nw_outcome_t *o)
-{
-    c->in++;
-    switch (o->kind) {
-    case NW_OUTCOME_EMITTED:
-        c->emitted++;
-        break;
-    case NW_OUTCOME_DUPLICATE:
-        c->duplicate++;
-        break;
-    case NW_OUTCOME_STALE:
-        c->stale++;
-        break;
-    case NW_OUTCOME_REJECTED:
-        c->rejected++;
-        c->by_reject[o->error.reject]++;
-        break;
-    case NW_OUTCOME_FORWARD: /* never counted: see process_messages() */
-    case NW_OUTCOME__COUNT:
-        break;
-    }
-}
-
 /* A re-keyed message names where it entered newswire in its
  * newswire-origin header ("topic/partition/offset"). */
 static void read_origin(const rd_kafka_message_t *m, nw_input_t *in, char *topic, size_t n)
@@ -348,7 +317,7 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
                 nw_log(NW_LOG_DEBUG, nw_outcome_name(it->out.kind),
                        "%s/%" PRId32 "/%" PRId64 ": %s v%u", it->in.topic, m->partition, m->offset,
                        it->out.article_id, it->out.version);
-            count(r->eos ? &r->txn : &r->total, &it->out);
+            nw_counters_count(r->eos ? &r->txn : &r->total, &it->out);
             nw_produce_outcome(r, p, m, &it->in, &it->out);
         }
         p->next_offset = m->offset + 1;

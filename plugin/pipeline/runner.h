@@ -61,5 +61,9 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
 
 /* "in=10 emitted=4 duplicate=3 stale=1 rejected=2". */
 void nw_counters_format(const nw_counters_t *c, char *out, size_t n);
+/* Counts one message's outcome (a forwarded one is not an end: not counted). */
+void nw_counters_count(nw_counters_t *c, const nw_outcome_t *o);
+/* Adds from's outcome counters to to's. */
+void nw_counters_add(nw_counters_t *to, const nw_counters_t *from);
 
 #endif

@@ -90,6 +90,5 @@ void nw_txn_abort(nw_runner_t *r, const char *why);
 /* Fails the run with a message; returns the code. */
 int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void nw_counters_add(nw_counters_t *to, const nw_counters_t *from);
 
 #endif

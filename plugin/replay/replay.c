@@ -300,29 +300,6 @@ static nw_replay_part_t *take(nw_replay_t *rp, const rd_kafka_message_t *m)
     return p;
 }
 
-static void count(nw_counters_t *c, const nw_outcome_t *o)
-{
-    c->in++;
-    switch (o->kind) {
-    case NW_OUTCOME_EMITTED:
-        c->emitted++;
-        break;
-    case NW_OUTCOME_DUPLICATE:
-        c->duplicate++;
-        break;
-    case NW_OUTCOME_STALE:
-        c->stale++;
-        break;
-    case NW_OUTCOME_REJECTED:
-        c->rejected++;
-        c->by_reject[o->error.reject]++;
-        break;
-    case NW_OUTCOME_FORWARD:
-    case NW_OUTCOME__COUNT:
-        break;
-    }
-}
-
 /*
  * --state live, unkeyed messages: the live service re-keyed them by article
  * id through its repartition topic, so their versions are in the state
@@ -396,7 +373,7 @@ static void process(nw_replay_t *rp, rd_kafka_message_t **msgs, nw_replay_part_t
                    o->article_id ? o->article_id : "-", o->version,
                    o->kind == NW_OUTCOME_REJECTED ? ": " : "",
                    o->kind == NW_OUTCOME_REJECTED ? o->error.msg : "");
-        count(&rp->counters, o);
+        nw_counters_count(&rp->counters, o);
         if (nw_replay_produce(rp->producer, rp->out_topic, rp->dlq_topic, msgs[i], &items[i].in, o,
                               &err) < 0)
             fail(rp, err.code, err.msg);
