@@ -68,6 +68,11 @@ typedef struct nw_enrich_input {
     int32_t partition;        /* -1 outside Kafka */
     const char *content_hash; /* "sha256:..." */
     uint64_t simhash;
+    /* Added in ABI 1.0 as well; read only when size covers it. The input
+     * offset in its partition (-1 outside Kafka): an enricher that keeps
+     * per-partition history can ignore what came at or after this offset,
+     * which a transaction abort and rewind make it see again. */
+    int64_t offset;
 } nw_enrich_input_t;
 
 /* Services the host offers a plugin. Grows only at its end. */

@@ -21,6 +21,7 @@
  *   capacity   entries per partition (default 100000)
  *   max        most ids listed, the closest ones (default 20)
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@
 
 typedef struct entry {
     uint64_t hash;
-    char *id; /* NULL: a free slot */
+    int64_t offset; /* of the message that put it here, or -1 */
+    char *id;       /* NULL: a free slot */
     uint32_t next[BANDS], prev[BANDS];
     uint32_t id_next;
 } entry_t;
@@ -208,11 +210,15 @@ fail:
 }
 
 /* Adds slot s to out when it is within the threshold and another article. */
-static int consider(const index_t *x, uint32_t s, uint64_t h, const char *id, long long t,
-                    uint32_t **out, size_t *n, size_t *cap)
+static int consider(const index_t *x, uint32_t s, uint64_t h, const char *id, int64_t offset,
+                    long long t, uint32_t **out, size_t *n, size_t *cap)
 {
     const entry_t *e = &x->e[s];
     if (!e->id || nw_hamming64(e->hash, h) > t || strcmp(e->id, id) == 0)
+        return 0;
+    /* Only what came before in the partition: after a transaction abort the
+     * rewound messages meet the index entries of their own first pass. */
+    if (offset >= 0 && e->offset >= offset)
         return 0;
     for (size_t i = 0; i < *n; i++)
         if ((*out)[i] == s)
@@ -229,24 +235,24 @@ static int consider(const index_t *x, uint32_t s, uint64_t h, const char *id, lo
     return 0;
 }
 
-static int find(const neardup_t *nd, const index_t *x, uint64_t h, const char *id, uint32_t **out,
-                size_t *n)
+static int find(const neardup_t *nd, const index_t *x, uint64_t h, const char *id, int64_t offset,
+                uint32_t **out, size_t *n)
 {
     size_t cap = 0;
     if (!x->heads) {
         for (uint32_t s = 0; s < x->used; s++)
-            if (consider(x, s, h, id, nd->threshold, out, n, &cap) < 0)
+            if (consider(x, s, h, id, offset, nd->threshold, out, n, &cap) < 0)
                 return -1;
         return 0;
     }
     for (int b = 0; b < BANDS; b++)
         for (uint32_t s = x->heads[b * BAND_SIZE + band_of(h, b)]; s != NIL; s = x->e[s].next[b])
-            if (consider(x, s, h, id, nd->threshold, out, n, &cap) < 0)
+            if (consider(x, s, h, id, offset, nd->threshold, out, n, &cap) < 0)
                 return -1;
     return 0;
 }
 
-static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id)
+static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t offset)
 {
     uint32_t old = id_find(x, id);
     if (old != NIL)
@@ -259,6 +265,7 @@ static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id)
     }
     entry_t *e = &x->e[s];
     e->hash = h;
+    e->offset = offset;
     e->id = copy;
     uint32_t k = id_bucket(x, id);
     e->id_next = x->id_buckets[k];
@@ -300,7 +307,10 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
     match_t *m = NULL;
     json_t *list = NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
-    if (!x || find(nd, x, in->simhash, in->article_id, &slots, &n) < 0)
+    /* Inputs from hosts older than the offset member count as -1. */
+    int64_t offset =
+        in->size >= offsetof(nw_enrich_input_t, offset) + sizeof(in->offset) ? in->offset : -1;
+    if (!x || find(nd, x, in->simhash, in->article_id, offset, &slots, &n) < 0)
         goto oom;
     if (n && !(m = malloc(n * sizeof(*m))))
         goto oom;
@@ -333,7 +343,7 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
     }
     /* Inserted after the lookup (which reads ids out of the index) so that a
      * new version never lists the article itself. */
-    if (insert(nd, x, in->simhash, in->article_id) < 0)
+    if (insert(nd, x, in->simhash, in->article_id, offset) < 0)
         goto oom;
     goto out;
 oom:

@@ -208,6 +208,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         .partition = in->topic ? (re ? in->origin_partition : in->partition) : -1,
         .content_hash = json_string_value(json_object_get(ext, "content_hash")),
         .simhash = sim ? strtoull(sim, NULL, 16) : 0,
+        .offset = in->topic ? (re ? in->origin_offset : in->offset) : -1,
     };
     return 0;
 }

@@ -32,6 +32,9 @@ typedef struct fx {
 } fx_t;
 
 /* Parses text as a Kafka message (topic may be NULL: `newswire parse`). */
+/* Offsets handed to fixtures, rising like a partition's. */
+static int64_t fx_next_offset;
+
 static inline void fx_parse(fx_t *f, const char *text, const char *key, const char *topic,
                             int32_t partition)
 {
@@ -73,6 +76,8 @@ static inline void fx_parse(fx_t *f, const char *text, const char *key, const ch
         .partition = topic ? partition : -1,
         .content_hash = f->hash,
         .simhash = nw_article_simhash(&f->a),
+        /* Each fixture is the next message of its partition. */
+        .offset = topic ? fx_next_offset++ : -1,
     };
 }
 
