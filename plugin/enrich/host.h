@@ -33,6 +33,9 @@ const nw_enricher_api_t *nw_host_api(void);
  * Returns 0 or NW_ERR_INVALID. */
 int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_error_t *err);
 
+/* Where durations and breaker states go (may be NULL). */
+struct nw_metrics *nw_host_metrics(const nw_enrichers_t *e);
+
 /* The chain, in order (borrowed). */
 size_t nw_host_chain(const nw_enrichers_t *e, nw_host_t *const **out);
 

@@ -72,7 +72,19 @@ static const char *const known_names[] = {"entities"};
 struct nw_enrichers {
     nw_host_t **v; /* one allocation each: plugins keep the pointer as `host` */
     size_t n, cap;
+    struct nw_metrics *metrics; /* borrowed */
 };
+
+void nw_enrichers_set_metrics(nw_enrichers_t *e, struct nw_metrics *m)
+{
+    if (e)
+        e->metrics = m;
+}
+
+struct nw_metrics *nw_host_metrics(const nw_enrichers_t *e)
+{
+    return e->metrics;
+}
 
 static const char *host_config(void *host, const char *key);
 static int host_data_path(void *host, const char *name, char *out, size_t out_len);

@@ -77,6 +77,11 @@ fail:
     return rc;
 }
 
+void nw_processor_set_metrics(nw_processor_t *p, struct nw_metrics *m)
+{
+    nw_enrichers_set_metrics(p->enrichers, m);
+}
+
 void nw_processor_free(nw_processor_t *p)
 {
     if (!p)

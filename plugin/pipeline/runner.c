@@ -107,6 +107,7 @@ static int setup(nw_runner_t *r, nw_error_t *err)
     int rc;
     if ((rc = nw_processor_new(r->cfg, &r->proc, err)) < 0)
         return rc;
+    nw_processor_set_metrics(r->proc, r->opts.metrics);
     transactional_id(r->cfg, txn_id, sizeof(txn_id));
     if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
                            &conf, err)) < 0)
