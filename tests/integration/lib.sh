@@ -8,9 +8,18 @@
 #   nw_produce_value "$t" key1 'hello'
 #   nw_wait_until 30 has_output        # CMD is re-run until it succeeds
 #
+# A test script is a list of checks that all run, then a summary line (see "Test scaffolding"):
+#
+#   nw_newswire                        # NEWSWIRE: the binary under test
+#   nw_tmpdir; tmp=$NW_TMP             # removed at the end unless a check failed
+#   nw_flags "$t"; nw_run_e "$tmp/run" 60 "${NW_FLAGS[@]}"
+#   nw_check "exits 0" nw_eq "$NW_RC" 0
+#   nw_summary test_example            # "test_example: 1 passed, 0 failed (12s)"; 1 if any failed
+#
 # Environment: NW_SOURCE_DIR (repo root; defaults to two levels above this file), NW_BOOTSTRAP
 # (an already running broker to use), NEWSWIRE_KAFKA_PORT and the other NEWSWIRE_KAFKA_* variables
-# of scripts/kafka-local. Consumers read with isolation.level=read_committed: what a
+# of scripts/kafka-local, NEWSWIRE (the binary under test), NW_KEEP_TMP=1 (keep the temporary
+# directory of a test that passed). Consumers read with isolation.level=read_committed: what a
 # transactional producer aborted or has not committed yet is not seen.
 
 # Several newswire processes run at once in some tests: keep the metrics
@@ -118,4 +127,194 @@ nw_count() {
   shift
   kcat -C -b "$NW_BOOTSTRAP" -t "$t" -e -q -f '%o\n' -X isolation.level=read_committed "$@" |
     wc -l | tr -d ' '
+}
+
+# nw_partitions TOPIC: print the partition count the broker reports for TOPIC (0 if none).
+nw_partitions() {
+  kcat -L -b "$NW_BOOTSTRAP" -t "$1" -m 5 2>/dev/null |
+    grep -Ec '^ +partition [0-9]+, leader [0-9]+,' || true
+}
+
+# nw_produce_stream TOPIC [kcat args...] <FILE: send what gen_stream.py writes (messages*.kcat:
+# KEY 0x1f VALUE, each message ended by 0x1e) with an idempotent producer.
+nw_produce_stream() {
+  local t=$1
+  shift
+  kcat -P -b "$NW_BOOTSTRAP" -t "$t" -K $'\x1f' -D $'\x1e' -X enable.idempotence=true "$@" ||
+    nw_fail "kcat could not produce to $t"
+}
+
+# nw_produce_samples TOPIC: send the samples of config/samples/ in manifest.tsv order, each with
+# the key the manifest gives it (an empty sample file as an empty value).
+nw_produce_samples() {
+  local samples=$NW_SOURCE_DIR/config/samples f key
+  while IFS=$'\t' read -r f key _; do
+    case $f in '#'* | '') continue ;; esac
+    if [ -s "$samples/$f" ]; then
+      nw_produce "$1" "$key" "$samples/$f"
+    else
+      nw_produce_empty "$1" "$key"
+    fi
+  done <"$samples/manifest.tsv"
+}
+
+# ---- Test scaffolding -------------------------------------------------------------------------
+NW_PASS=0 NW_FAIL=0 NW_DONE=0 NW_TMP='' NW_PID='' NW_PID_PREFIX='' NW_RC=0 NW_T0=$SECONDS
+NW_EXIT_HOOKS=()
+
+# nw_check DESCRIPTION CMD...: one assertion. Passed ("ok - DESCRIPTION") when CMD succeeds,
+# failed ("not ok - DESCRIPTION", on stderr) when it does not; either way the test goes on.
+nw_check() {
+  local desc=$1
+  shift
+  if "$@"; then
+    NW_PASS=$((NW_PASS + 1))
+    echo "ok - $desc"
+  else
+    NW_FAIL=$((NW_FAIL + 1))
+    echo "not ok - $desc" >&2
+  fi
+}
+
+# nw_eq GOT WANT: GOT and WANT are the same string; shows both when not.
+nw_eq() {
+  [ "$1" = "$2" ] && return 0
+  printf '  expected: %s\n  got:      %s\n' "$2" "$1" >&2
+  return 1
+}
+
+# nw_contains TEXT PART: TEXT contains the string PART; shows both when not.
+nw_contains() {
+  case $1 in *"$2"*) return 0 ;; esac
+  printf '  expected to contain: %s\n  got: %s\n' "$2" "$1" >&2
+  return 1
+}
+
+# nw_lacks FILE STRING: FILE does not contain STRING; shows where it does.
+nw_lacks() {
+  if grep -qF -- "$2" "$1"; then
+    printf '  %s contains "%s":\n' "$1" "$2" >&2
+    grep -nF -- "$2" "$1" | head -n 3 >&2
+    return 1
+  fi
+}
+
+# nw_now: print the time as seconds since the epoch, with a fraction. nw_since T: print the
+# seconds since T (an nw_now value), to two decimals.
+nw_now() { date +%s.%N; }
+nw_since() { awk -v a="$1" -v b="$(nw_now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# nw_newswire: set NEWSWIRE to the binary under test (default: build/newswire of the source tree)
+# and fail the test unless it is executable.
+nw_newswire() {
+  NEWSWIRE=${NEWSWIRE:-$NW_SOURCE_DIR/build/newswire}
+  [ -x "$NEWSWIRE" ] || nw_fail "newswire binary not found at '$NEWSWIRE' (set NEWSWIRE)"
+}
+
+# nw_tmpdir: create the test's temporary directory, NW_TMP, and take charge of the test's end:
+# the nw_on_exit hooks run, then NW_TMP is removed, unless a check failed, the test stopped
+# before nw_summary (nw_fail, or a command failing under set -e) or NW_KEEP_TMP=1 (any value but
+# 0), which keep it and print where. A test that stopped early also prints
+# "NAME: N passed, M failed (aborted; ...)", the abort counted as one more failure. The exit
+# status is kept.
+nw_tmpdir() {
+  NW_TMP=$(mktemp -d)
+  trap _nw_exit EXIT
+}
+
+# nw_on_exit CMD: run CMD (one word: a function's name) when the test ends, however it ends;
+# the last registered runs first. Its failure is ignored.
+nw_on_exit() {
+  NW_EXIT_HOOKS=("$1" "${NW_EXIT_HOOKS[@]}")
+  trap _nw_exit EXIT
+}
+
+_nw_exit() {
+  local rc=$? hook
+  for hook in "${NW_EXIT_HOOKS[@]}"; do
+    "$hook" || true
+  done
+  if [ "$NW_DONE" != 1 ]; then
+    echo "$(basename "$0" .sh): $NW_PASS passed, $((NW_FAIL + 1)) failed" \
+      "(aborted${NW_TMP:+; files kept in $NW_TMP})"
+  elif [ -z "$NW_TMP" ]; then
+    :
+  elif [ "$NW_FAIL" != 0 ] || [ "${NW_KEEP_TMP:-0}" != 0 ]; then
+    echo "files kept in $NW_TMP"
+  else
+    rm -rf "$NW_TMP"
+  fi
+  exit "$rc"
+}
+
+# nw_summary NAME: print "NAME: N passed, M failed (Ts)", T the seconds since lib.sh was
+# sourced, and return non-zero when any check failed: a test's last command. Sets NW_DONE=1, by
+# which an exit hook tells a test that finished from one that stopped early.
+nw_summary() {
+  NW_DONE=1
+  echo "$1: $NW_PASS passed, $NW_FAIL failed ($((SECONDS - NW_T0))s)"
+  [ "$NW_FAIL" = 0 ]
+}
+
+# nw_flags IN [BASE [GROUP]]: set the array NW_FLAGS to the -X settings of a pipeline that reads
+# topic IN and writes BASE-out, dead letters to BASE-dlq and its state to BASE-state, in consumer
+# group GROUP. BASE defaults to IN, GROUP to BASE-group.
+nw_flags() {
+  local base=${2:-$1}
+  # shellcheck disable=SC2034 # the tests use it
+  NW_FLAGS=(-X input.topics="$1" -X output.topic="$base-out" -X dlq.topic="$base-dlq"
+    -X state.topic="$base-state" -X group.id="${3:-$base-group}")
+}
+
+# nw_run_e PREFIX TIMEOUT_S ARGS...: run `$NEWSWIRE run -b $NW_BOOTSTRAP ARGS... -e`, killed
+# after TIMEOUT_S seconds, stdout in PREFIX.stdout, stderr in PREFIX.stderr. Sets NW_RC to its
+# exit status (nw_run_e itself succeeds) and shows the last 30 lines of stderr when it is not 0.
+nw_run_e() {
+  local prefix=$1 secs=$2
+  shift 2
+  NW_RC=0
+  timeout -k 5 "$secs" "$NEWSWIRE" run -b "$NW_BOOTSTRAP" "$@" -e \
+    >"$prefix.stdout" 2>"$prefix.stderr" || NW_RC=$?
+  if [ "$NW_RC" != 0 ]; then
+    tail -n 30 "$prefix.stderr" >&2
+  fi
+}
+
+# nw_start PREFIX ARGS...: start `$NEWSWIRE run ARGS...` (give -b) in the background, stdout in
+# PREFIX.stdout, stderr in PREFIX.stderr; NW_PID is its pid. One at a time: whatever still runs
+# when the test ends is killed.
+nw_start() {
+  local prefix=$1
+  shift
+  "$NEWSWIRE" run "$@" >"$prefix.stdout" 2>"$prefix.stderr" &
+  NW_PID=$! NW_PID_PREFIX=$prefix
+  case " ${NW_EXIT_HOOKS[*]} " in *" _nw_kill "*) ;; *) nw_on_exit _nw_kill ;; esac
+}
+
+# nw_stop TIMEOUT_S: SIGTERM the nw_start process and wait for it; set NW_RC to its exit status.
+# Fails the test if it is already gone, or still runs TIMEOUT_S seconds later.
+nw_stop() {
+  local deadline=$((SECONDS + $1))
+  kill -TERM "$NW_PID" || nw_fail "newswire (pid $NW_PID) is already gone"
+  while kill -0 "$NW_PID" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      tail -n 20 "$NW_PID_PREFIX.stderr" >&2
+      nw_fail "newswire did not stop within $1 s of SIGTERM"
+    fi
+    sleep 0.1
+  done
+  NW_RC=0
+  wait "$NW_PID" || NW_RC=$?
+  NW_PID=
+}
+
+# nw_running: the nw_start process still runs.
+nw_running() { [ -n "$NW_PID" ] && kill -0 "$NW_PID" 2>/dev/null; }
+
+_nw_kill() {
+  if nw_running; then
+    kill -KILL "$NW_PID" 2>/dev/null
+    wait "$NW_PID" 2>/dev/null
+  fi
+  return 0
 }

@@ -6,7 +6,10 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+NAME=test_kafka_local
 N=60
+nw_tmpdir
+tmp=$NW_TMP
 nw_broker
 echo "broker: $NW_BOOTSTRAP"
 
@@ -23,39 +26,36 @@ for i in $(seq 1 "$N"); do printf 'key%d:value-%d\n' "$((i % 11))" "$i"; done |
   kcat -P -b "$NW_BOOTSTRAP" -t "$topic" -K: || nw_fail "kcat could not produce"
 
 # One binary, multi-line payload from a file, and one empty value.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 printf 'line one\nline\ttwo \x01\x02\xff end\n\n' >"$tmp/payload"
 nw_produce "$topic" binary-key "$tmp/payload"
 nw_produce_value "$topic" text-key 'plain text, "quoted"'
 nw_produce_empty "$topic" empty-key
 
 total=$((N + 3))
-[ "$(nw_count "$topic")" = "$total" ] || nw_fail "expected $total messages, counted $(nw_count "$topic")"
+nw_check "nw_count counts all $total messages" nw_eq "$(nw_count "$topic")" "$total"
 
-json=$(nw_consume_json "$topic")
-[ "$(printf '%s\n' "$json" | grep -ac '"topic":')" = "$total" ] ||
-  nw_fail "expected $total JSON lines from nw_consume_json"
+nw_consume_json "$topic" >"$tmp/all.jsonl"
+nw_check "nw_consume_json prints $total JSON lines" nw_eq "$(grep -ac '"topic":' "$tmp/all.jsonl")" "$total"
 for i in 1 17 "$N"; do
-  printf '%s\n' "$json" | grep -aqF "\"key\":\"key$((i % 11))\",\"payload\":\"value-$i\"" ||
-    nw_fail "message value-$i (key key$((i % 11))) not consumed"
+  nw_check "message value-$i (key key$((i % 11))) consumed" \
+    grep -aqF "\"key\":\"key$((i % 11))\",\"payload\":\"value-$i\"" "$tmp/all.jsonl"
 done
-printf '%s\n' "$json" | grep -aqF '"key":"text-key","payload":"plain text, \"quoted\""' ||
-  nw_fail "text-key message not consumed as sent"
+nw_check "text-key message consumed as sent" \
+  grep -aqF '"key":"text-key","payload":"plain text, \"quoted\""' "$tmp/all.jsonl"
 # Zero-length value, not NULL.
-printf '%s\n' "$json" | grep -aqF '"key":"empty-key","payload":""' ||
-  nw_fail "empty-key message missing or not an empty value"
+nw_check "empty-key message is an empty value" grep -aqF '"key":"empty-key","payload":""' "$tmp/all.jsonl"
 # Messages were spread over all partitions.
 for p in 0 1 2; do
-  printf '%s\n' "$json" | grep -aqF "\"partition\":$p," || nw_fail "no message in partition $p"
+  nw_check "a message in partition $p" grep -aqF "\"partition\":$p," "$tmp/all.jsonl"
 done
 
 # The binary payload, byte for byte.
-loc=$(printf '%s\n' "$json" | grep -aF '"key":"binary-key"' |
+loc=$(grep -aF '"key":"binary-key"' "$tmp/all.jsonl" |
   sed -E 's/.*"partition":([0-9]+),"offset":([0-9]+),.*/\1 \2/')
 [ -n "$loc" ] || nw_fail "binary-key message not consumed"
 read -r bpart boff <<<"$loc"
 nw_payload "$topic" "$bpart" "$boff" >"$tmp/got"
-cmp "$tmp/payload" "$tmp/got" || nw_fail "binary payload differs after the round trip"
+nw_check "binary payload intact after the round trip" cmp "$tmp/payload" "$tmp/got"
 
-echo "test_kafka_local: $total messages on 3 partitions, payloads intact"
+echo "$total messages on 3 partitions"
+nw_summary "$NAME"

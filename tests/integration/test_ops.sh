@@ -21,55 +21,12 @@ set -euo pipefail
 
 NAME=test_ops
 PY=/usr/bin/python3
-NEWSWIRE=${NEWSWIRE:-$NW_SOURCE_DIR/build/newswire}
-SAMPLES=$NW_SOURCE_DIR/config/samples
 SECRET_PASSWORD=S3cr3tValue-xyz
 SECRET_TOKEN=T0kenValue-abc
-[ -x "$NEWSWIRE" ] || nw_fail "newswire binary not found at '$NEWSWIRE' (set NEWSWIRE)"
+nw_newswire
 command -v curl >/dev/null || nw_fail "curl not found (scripts/install-deps installs it)"
-
-pass=0 fail=0 finished=0 nw_pid=
-tmp=$(mktemp -d)
-cleanup() {
-  local rc=$?
-  if [ -n "$nw_pid" ] && kill -0 "$nw_pid" 2>/dev/null; then
-    kill -KILL "$nw_pid" 2>/dev/null || true
-  fi
-  if [ "$finished" != 1 ]; then
-    echo "$NAME: $pass passed, $((fail + 1)) failed (aborted; files kept in $tmp)"
-  elif [ "$fail" != 0 ]; then
-    echo "files kept in $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-# check DESCRIPTION CMD...: one assertion; a failure is counted and reported, the test goes on.
-check() {
-  local desc=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-    echo "ok - $desc"
-  else
-    fail=$((fail + 1))
-    echo "not ok - $desc" >&2
-  fi
-}
-eq() { [ "$1" = "$2" ] || {
-  printf '  expected: %s\n  got:      %s\n' "$2" "$1" >&2
-  return 1
-}; }
-# lacks FILE STRING: FILE does not contain STRING.
-lacks() {
-  if grep -qF -- "$2" "$1"; then
-    printf '  %s contains "%s":\n' "$1" "$2" >&2
-    grep -nF -- "$2" "$1" | head -n 3 >&2
-    return 1
-  fi
-}
+nw_tmpdir
+tmp=$NW_TMP
 
 # A TCP port nothing listens on now.
 free_port() {
@@ -83,7 +40,6 @@ status() {
 }
 is_status() { [ "$(status "$1")" = "$2" ]; }
 answers() { [ "$(status /healthz)" != 000 ]; }
-running() { kill -0 "$nw_pid" 2>/dev/null; }
 
 # metric NAME_AND_LABELS: the value of one sample of the last scrape ($tmp/metrics), or "absent".
 metric() {
@@ -104,53 +60,44 @@ EOF
 
 nw_broker
 echo "broker: $NW_BOOTSTRAP, newswire: $NEWSWIRE"
-t_start=$SECONDS
 in=$(nw_topic ops)
 out=$in-out dlq=$in-dlq state=$in-state group=$in-group
 port=$(free_port)
 
 # ---- (a) not ready before the input topic exists, ready after ----
-"$NEWSWIRE" run -b "$NW_BOOTSTRAP" -X input.topics="$in" -X output.topic="$out" -X dlq.topic="$dlq" \
-  -X state.topic="$state" -X group.id="$group" -X metrics.listen="127.0.0.1:$port" \
-  -X kafka.statistics.interval.ms=1000 >"$tmp/run.stdout" 2>"$tmp/run.stderr" &
-nw_pid=$!
+nw_flags "$in"
+nw_start "$tmp/run" -b "$NW_BOOTSTRAP" "${NW_FLAGS[@]}" -X metrics.listen="127.0.0.1:$port" \
+  -X kafka.statistics.interval.ms=1000
 deadline=$((SECONDS + 30))
 until answers; do
-  if ! running || [ "$SECONDS" -ge "$deadline" ]; then
+  if ! nw_running || [ "$SECONDS" -ge "$deadline" ]; then
     tail -n 20 "$tmp/run.stderr" >&2
     nw_fail "nothing answers on 127.0.0.1:$port (metrics.listen) within 30s of starting newswire run" \
       "(connection refused: is the metrics endpoint wired into newswire run?)"
   fi
   sleep 0.1
 done
-check "/healthz answers 200 while newswire waits for its input topic" eq "$(status /healthz)" 200
-check "/healthz body is ok" eq "$(cat "$tmp/body")" ok
+nw_check "/healthz answers 200 while newswire waits for its input topic" nw_eq "$(status /healthz)" 200
+nw_check "/healthz body is ok" nw_eq "$(cat "$tmp/body")" ok
 not_ready=0
 for _ in 1 2 3 4 5; do
   s=$(status /readyz)
   [ "$s" = 503 ] && not_ready=$((not_ready + 1))
   sleep 0.1
 done
-check "/readyz answers 503 (5 of 5 probes) before the input topic exists" eq "$not_ready" 5
-check "/readyz body says not ready" eq "$(cat "$tmp/body")" "not ready"
-check "/nope answers 404" eq "$(status /nope)" 404
-check "POST /metrics answers 405" \
-  eq "$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' -d x=1 "http://127.0.0.1:$port/metrics" || true)" 405
+nw_check "/readyz answers 503 (5 of 5 probes) before the input topic exists" nw_eq "$not_ready" 5
+nw_check "/readyz body says not ready" nw_eq "$(cat "$tmp/body")" "not ready"
+nw_check "/nope answers 404" nw_eq "$(status /nope)" 404
+nw_check "POST /metrics answers 405" \
+  nw_eq "$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' -d x=1 "http://127.0.0.1:$port/metrics" || true)" 405
 
 nw_create_topic "$in" 2
 nw_wait_until 90 is_status /readyz 200
-check "/readyz answers 200 once the partitions are assigned and restored" eq "$(status /readyz)" 200
-check "newswire still runs" running
+nw_check "/readyz answers 200 once the partitions are assigned and restored" nw_eq "$(status /readyz)" 200
+nw_check "newswire still runs" nw_running
 
 # ---- (b) the counters: /metrics, the summary line and kcat agree ----
-while IFS=$'\t' read -r f key _; do
-  case $f in '#'* | '') continue ;; esac
-  if [ -s "$SAMPLES/$f" ]; then
-    nw_produce "$in" "$key" "$SAMPLES/$f"
-  else
-    nw_produce_empty "$in" "$key"
-  fi
-done <"$SAMPLES/manifest.tsv"
+nw_produce_samples "$in"
 has_all_output() { [ "$(nw_count "$out")" -ge 4 ] && [ "$(nw_count "$dlq")" -ge 3 ]; }
 nw_wait_until 120 has_all_output
 # The counters follow the commit that made the records visible; give the update a moment.
@@ -158,22 +105,15 @@ nw_wait_until 15 scraped_in 11
 nw_wait_until 15 lag_zero
 scrape
 cp "$tmp/metrics" "$tmp/metrics.final"
-check "GET /metrics has the text format's content type" \
-  eq "$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/metrics")" \
+nw_check "GET /metrics has the text format's content type" \
+  nw_eq "$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{content_type}' "http://127.0.0.1:$port/metrics")" \
   "text/plain; version=0.0.4; charset=utf-8"
 
-kill -TERM "$nw_pid"
-rc=0
-for _ in $(seq 1 600); do running || break; sleep 0.1; done
-if running; then
-  nw_fail "newswire run still running 60s after SIGTERM"
-fi
-wait "$nw_pid" || rc=$?
-nw_pid=
-echo "newswire run ended with status $rc: $(cat "$tmp/run.stdout")"
-check "SIGTERM ends newswire run with status 0" eq "$rc" 0
+nw_stop 60
+echo "newswire run ended with status $NW_RC: $(cat "$tmp/run.stdout")"
+nw_check "SIGTERM ends newswire run with status 0" nw_eq "$NW_RC" 0
 summary=$(grep '^newswire: in=' "$tmp/run.stdout" || true)
-check "summary line" eq "$summary" "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
+nw_check "summary line" nw_eq "$summary" "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
 
 # name=value pairs of the summary line, for comparison with the scrape.
 declare -A sum=()
@@ -182,19 +122,19 @@ nw_consume_json "$out" >"$tmp/out.jsonl"
 nw_consume_json "$dlq" >"$tmp/dlq.jsonl"
 out_count=$(wc -l <"$tmp/out.jsonl" | tr -d ' ')
 dlq_count=$(wc -l <"$tmp/dlq.jsonl" | tr -d ' ')
-check "kcat: output holds 4 records" eq "$out_count" 4
-check "kcat: dead-letter topic holds 3 records" eq "$dlq_count" 3
+nw_check "kcat: output holds 4 records" nw_eq "$out_count" 4
+nw_check "kcat: dead-letter topic holds 3 records" nw_eq "$dlq_count" 3
 
-check "metrics: newswire_input_messages_total equals the summary's in" \
-  eq "$(metric newswire_input_messages_total)" "${sum[in]:-missing}"
+nw_check "metrics: newswire_input_messages_total equals the summary's in" \
+  nw_eq "$(metric newswire_input_messages_total)" "${sum[in]:-missing}"
 for o in emitted duplicate stale rejected; do
-  check "metrics: newswire_messages_total{outcome=\"$o\"} equals the summary's $o" \
-    eq "$(metric "newswire_messages_total{outcome=\"$o\"}")" "${sum[$o]:-missing}"
+  nw_check "metrics: newswire_messages_total{outcome=\"$o\"} equals the summary's $o" \
+    nw_eq "$(metric "newswire_messages_total{outcome=\"$o\"}")" "${sum[$o]:-missing}"
 done
-check "metrics: emitted equals kcat's count of the output topic" \
-  eq "$(metric 'newswire_messages_total{outcome="emitted"}')" "$out_count"
-check "metrics: rejected equals kcat's count of the dead-letter topic" \
-  eq "$(metric 'newswire_messages_total{outcome="rejected"}')" "$dlq_count"
+nw_check "metrics: emitted equals kcat's count of the output topic" \
+  nw_eq "$(metric 'newswire_messages_total{outcome="emitted"}')" "$out_count"
+nw_check "metrics: rejected equals kcat's count of the dead-letter topic" \
+  nw_eq "$(metric 'newswire_messages_total{outcome="rejected"}')" "$dlq_count"
 # Rejections by code: the scrape against the newswire-error headers kcat read.
 "$PY" - "$tmp/dlq.jsonl" >"$tmp/dlq-codes" <<'EOF'
 import collections, json, sys
@@ -206,24 +146,24 @@ for code, n in sorted(c.items()):
     print(code, n)
 EOF
 awk -F'[{}"= ]+' '/^newswire_rejected_total\{/ && $NF != "0" { print $3, $NF }' "$tmp/metrics" | sort >"$tmp/metric-codes"
-check "metrics: newswire_rejected_total by code equals the dead letters' newswire-error headers" \
-  eq "$(cat "$tmp/metric-codes")" "$(cat "$tmp/dlq-codes")"
-check "metrics: the dead letters are binary, empty and not-an-article" \
-  eq "$(tr '\n' ' ' <"$tmp/dlq-codes")" "binary 1 empty 1 not-an-article 1 "
-check "metrics: newswire_records_produced_total{topic=output} equals kcat's count" \
-  eq "$(metric "newswire_records_produced_total{topic=\"$out\"}")" "$out_count"
-check "metrics: newswire_records_produced_total{topic=dead-letter} equals kcat's count" \
-  eq "$(metric "newswire_records_produced_total{topic=\"$dlq\"}")" "$dlq_count"
-check "metrics: newswire_ready is 1" eq "$(metric newswire_ready)" 1
-check "metrics: no transaction aborted" eq "$(metric 'newswire_transactions_total{result="aborted"}')" 0
+nw_check "metrics: newswire_rejected_total by code equals the dead letters' newswire-error headers" \
+  nw_eq "$(cat "$tmp/metric-codes")" "$(cat "$tmp/dlq-codes")"
+nw_check "metrics: the dead letters are binary, empty and not-an-article" \
+  nw_eq "$(tr '\n' ' ' <"$tmp/dlq-codes")" "binary 1 empty 1 not-an-article 1 "
+nw_check "metrics: newswire_records_produced_total{topic=output} equals kcat's count" \
+  nw_eq "$(metric "newswire_records_produced_total{topic=\"$out\"}")" "$out_count"
+nw_check "metrics: newswire_records_produced_total{topic=dead-letter} equals kcat's count" \
+  nw_eq "$(metric "newswire_records_produced_total{topic=\"$dlq\"}")" "$dlq_count"
+nw_check "metrics: newswire_ready is 1" nw_eq "$(metric newswire_ready)" 1
+nw_check "metrics: no transaction aborted" nw_eq "$(metric 'newswire_transactions_total{result="aborted"}')" 0
 committed=$(metric 'newswire_transactions_total{result="committed"}')
-check "metrics: at least one transaction committed ($committed)" test "${committed/absent/0}" -ge 1
-check "metrics: consumer lag of both input partitions is 0" \
-  eq "$(grep -c "^newswire_consumer_lag{topic=\"$in\",partition=\"[01]\"} 0$" "$tmp/metrics" || true)" 2
-check "metrics: librdkafka statistics show a broker up" \
+nw_check "metrics: at least one transaction committed ($committed)" test "${committed/absent/0}" -ge 1
+nw_check "metrics: consumer lag of both input partitions is 0" \
+  nw_eq "$(grep -c "^newswire_consumer_lag{topic=\"$in\",partition=\"[01]\"} 0$" "$tmp/metrics" || true)" 2
+nw_check "metrics: librdkafka statistics show a broker up" \
   grep -qE '^newswire_kafka_broker_up\{role="[a-z]+",broker="[^"]+"\} 1$' "$tmp/metrics"
-check "metrics: every sample line is NAME{LABELS} VALUE or NAME VALUE" \
-  eq "$(grep -vcE '^(#.*|newswire_[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? [-+0-9.eEInfaN]+)$' "$tmp/metrics" || true)" 0
+nw_check "metrics: every sample line is NAME{LABELS} VALUE or NAME VALUE" \
+  nw_eq "$(grep -vcE '^(#.*|newswire_[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? [-+0-9.eEInfaN]+)$' "$tmp/metrics" || true)" 0
 
 # ---- (c) secrets stay out of the printed configuration and the logs ----
 # The HTTP enricher's bearer token comes from the environment (never from a
@@ -233,32 +173,28 @@ secret_args=(-X "kafka.sasl.password=$SECRET_PASSWORD" -X http.svc.url=http://12
   -X http.svc.auth.token.env=NW_TEST_SECRET_TOKEN -X http.svc.timeout.ms=200 -X http.svc.retries=0)
 rc=0
 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" "${secret_args[@]}" --print-config >"$tmp/print.stdout" 2>"$tmp/print.stderr" || rc=$?
-check "--print-config exits 0" eq "$rc" 0
-check "--print-config masks kafka.sasl.password" grep -qxF 'kafka.sasl.password=********' "$tmp/print.stdout"
-check "--print-config lists the token setting, masked like every key named like a token" \
+nw_check "--print-config exits 0" nw_eq "$rc" 0
+nw_check "--print-config masks kafka.sasl.password" grep -qxF 'kafka.sasl.password=********' "$tmp/print.stdout"
+nw_check "--print-config lists the token setting, masked like every key named like a token" \
   grep -qxF 'http.svc.auth.token.env=********' "$tmp/print.stdout"
 for f in print.stdout print.stderr; do
-  check "--print-config: the password is not in $f" lacks "$tmp/$f" "$SECRET_PASSWORD"
-  check "--print-config: the token is not in $f" lacks "$tmp/$f" "$SECRET_TOKEN"
+  nw_check "--print-config: the password is not in $f" nw_lacks "$tmp/$f" "$SECRET_PASSWORD"
+  nw_check "--print-config: the token is not in $f" nw_lacks "$tmp/$f" "$SECRET_TOKEN"
 done
 
-rc=0
-timeout -k 5 120 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" -e "${secret_args[@]}" \
+nw_run_e "$tmp/secret" 120 "${secret_args[@]}" \
   -X input.topics="$in" -X output.topic="$out-2" -X dlq.topic="$dlq-2" -X state.topic="$state-2" \
-  -X group.id="$group-2" -X metrics.listen=127.0.0.1:0 -X log.level=debug -X kafka.debug=conf \
-  >"$tmp/secret.stdout" 2>"$tmp/secret.stderr" || rc=$?
-echo "newswire run -e with secrets ended with status $rc: $(cat "$tmp/secret.stdout")"
-check "run -e with secrets exits 0" eq "$rc" 0
-check "run -e with secrets processed the input" \
-  eq "$(cat "$tmp/secret.stdout")" "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
-check "run -e logged at debug level (the check below is not vacuous)" grep -q 'level=debug' "$tmp/secret.stderr"
-check "run -e: librdkafka's configuration dump was logged, the password redacted" \
+  -X group.id="$group-2" -X metrics.listen=127.0.0.1:0 -X log.level=debug -X kafka.debug=conf
+echo "newswire run -e with secrets ended with status $NW_RC: $(cat "$tmp/secret.stdout")"
+nw_check "run -e with secrets exits 0" nw_eq "$NW_RC" 0
+nw_check "run -e with secrets processed the input" \
+  nw_eq "$(cat "$tmp/secret.stdout")" "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
+nw_check "run -e logged at debug level (the check below is not vacuous)" grep -q 'level=debug' "$tmp/secret.stderr"
+nw_check "run -e: librdkafka's configuration dump was logged, the password redacted" \
   grep -qF 'sasl.password = [redacted]' "$tmp/secret.stderr"
 for f in secret.stdout secret.stderr; do
-  check "run -e: the password is not in $f" lacks "$tmp/$f" "$SECRET_PASSWORD"
-  check "run -e: the token is not in $f" lacks "$tmp/$f" "$SECRET_TOKEN"
+  nw_check "run -e: the password is not in $f" nw_lacks "$tmp/$f" "$SECRET_PASSWORD"
+  nw_check "run -e: the token is not in $f" nw_lacks "$tmp/$f" "$SECRET_TOKEN"
 done
 
-finished=1
-echo "$NAME: $pass passed, $fail failed ($((SECONDS - t_start))s)"
-[ "$fail" = 0 ]
+nw_summary "$NAME"

@@ -22,48 +22,13 @@ set -euo pipefail
 NAME=test_pipeline_restart
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NEWSWIRE=${NEWSWIRE:-$NW_SOURCE_DIR/build/newswire}
 SAMPLES=$NW_SOURCE_DIR/config/samples
-[ -x "$NEWSWIRE" ] || nw_fail "newswire binary not found at '$NEWSWIRE' (set NEWSWIRE)"
-
-pass=0 fail=0 finished=0 nw_pid=
-tmp=$(mktemp -d)
-cleanup() {
-  local rc=$?
-  if [ -n "$nw_pid" ] && kill -0 "$nw_pid" 2>/dev/null; then
-    kill -KILL "$nw_pid" 2>/dev/null || true
-    wait "$nw_pid" 2>/dev/null || true
-  fi
-  if [ "$finished" != 1 ]; then
-    echo "$NAME: $pass passed, $((fail + 1)) failed (aborted; files kept in $tmp)"
-  elif [ "$fail" != 0 ]; then
-    echo "files kept in $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-check() {
-  local desc=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-    echo "ok - $desc"
-  else
-    fail=$((fail + 1))
-    echo "not ok - $desc" >&2
-  fi
-}
-eq() { [ "$1" = "$2" ] || {
-  printf '  expected: %s\n  got:      %s\n' "$2" "$1" >&2
-  return 1
-}; }
+nw_newswire
+nw_tmpdir
+tmp=$NW_TMP
 
 nw_broker
 echo "broker: $NW_BOOTSTRAP, newswire: $NEWSWIRE"
-t_start=$SECONDS
 
 # The generated part of the input: 150 messages, 25 articles, repeats, late versions, 2 bad.
 "$PY" "$HERE/gen_stream.py" -n 150 --articles 25 --bad-rate 0.02 --seed 11 "$tmp/gen"
@@ -123,119 +88,85 @@ print(" ".join(f"{k}={c[k]}" for k in ("in","emitted","duplicate","stale","rejec
 nversions() { "$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["versions"]))' "$1"; }
 nrejected() { "$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rejected"]))' "$1"; }
 
-# nw_start D ARGS...: start `newswire run ARGS` in the background (no -e), output in D/stdout
-# and D/stderr; sets nw_pid.
-nw_start() {
-  local d=$1
-  shift
-  "$NEWSWIRE" run "$@" >"$d/stdout" 2>"$d/stderr" &
-  nw_pid=$!
-}
-# nw_stop D: SIGTERM the background newswire, wait (30 s deadline); sets stop_rc to its exit
-# status.
-nw_stop() {
-  local d=$1 deadline=$((SECONDS + 30))
-  stop_rc=0
-  kill -TERM "$nw_pid" || nw_fail "newswire (pid $nw_pid) is already gone"
-  while kill -0 "$nw_pid" 2>/dev/null; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      tail -n 20 "$d/stderr" >&2
-      nw_fail "newswire did not stop within 30 s of SIGTERM"
-    fi
-    sleep 0.1
-  done
-  wait "$nw_pid" || stop_rc=$?
-  nw_pid=
-}
-
 # counts_reach TOPIC_OUT N_OUT TOPIC_DLQ N_DLQ: true once both topics hold (at least) so many
 # committed records; fails the test at once if the background newswire has died.
 counts_reach() {
-  if ! kill -0 "$nw_pid" 2>/dev/null; then
-    tail -n 30 "$cur_dir/stderr" >&2
+  if ! nw_running; then
+    tail -n 30 "$cur.stderr" >&2
     nw_fail "newswire exited before its output was complete"
   fi
   # Before newswire creates them the topics do not exist: kcat's complaint is expected then.
   [ "$(nw_count "$1" 2>/dev/null)" -ge "$2" ] && [ "$(nw_count "$3" 2>/dev/null)" -ge "$4" ]
 }
 
+# run_step NAME N_OUT: one run of the scenario's group with stdout and stderr in $d/NAME.*: with
+# -e (style exit), or in the background, stopped with SIGTERM once the output topic holds N_OUT
+# records and the dead-letter topic r1 (style sigterm). NW_RC is its exit status.
+run_step() {
+  cur=$d/$1
+  if [ "$style" = exit ]; then
+    nw_run_e "$cur" 120 "${live[@]}"
+  else
+    nw_start "$cur" -b "$NW_BOOTSTRAP" "${live[@]}"
+    nw_wait_until 90 counts_reach "$out" "$2" "$dlq" "$r1"
+    nw_stop 30
+    [ "$NW_RC" = 0 ] || tail -n 30 "$cur.stderr" >&2
+  fi
+}
+
 # scenario STYLE GUARANTEE
 scenario() {
-  local style=$1 g=$2 sc="[$1/$2]" in out dlq state group rc p
+  local style=$1 g=$2 sc="[$1/$2]" in out dlq p
   local d=$tmp/$style-$g
-  mkdir -p "$d"/run1 "$d"/run2 "$d"/check2 "$d"/fresh
+  mkdir -p "$d"
   in=$(nw_topic "restart-$style-$g")
-  out=$in-out dlq=$in-dlq state=$in-state group=$in-group
+  out=$in-out dlq=$in-dlq
+  # live: the scenario's group; fresh: a new group over the same topics.
   # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
-  local common=(-b "$NW_BOOTSTRAP" -X input.topics="$in" -X output.topic="$out" -X dlq.topic="$dlq"
-    -X state.topic="$state" -X processing.guarantee="$g" -X log.level=info
-    -X metrics.listen=127.0.0.1:0)
+  local opts=(-X processing.guarantee="$g" -X log.level=info -X metrics.listen=127.0.0.1:0)
+  local -a live fresh
+  nw_flags "$in"
+  live=("${NW_FLAGS[@]}" "${opts[@]}")
+  nw_flags "$in" "$in" "$in-group-fresh"
+  fresh=("${NW_FLAGS[@]}" "${opts[@]}")
   nw_create_topic "$in" 3
 
-  local f key
-  while IFS=$'\t' read -r f key _; do
-    case $f in '#'* | '') continue ;; esac
-    if [ -s "$SAMPLES/$f" ]; then nw_produce "$in" "$key" "$SAMPLES/$f"; else nw_produce_empty "$in" "$key"; fi
-  done <"$SAMPLES/manifest.tsv"
-  kcat -P -b "$NW_BOOTSTRAP" -t "$in" -K $'\x1f' -D $'\x1e' -X enable.idempotence=true \
-    <"$tmp/gen/messages.kcat" || nw_fail "kcat could not produce the generated stream"
+  nw_produce_samples "$in"
+  nw_produce_stream "$in" <"$tmp/gen/messages.kcat"
   for p in 0 1 2; do
-    printf 'end-%d\x1f\x1e' "$p" | kcat -P -b "$NW_BOOTSTRAP" -t "$in" -p "$p" -K $'\x1f' -D $'\x1e' ||
-      nw_fail "kcat could not produce the end marker of partition $p"
+    printf 'end-%d\x1f\x1e' "$p" | nw_produce_stream "$in" -p "$p"
   done
   local total1
   total1=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"]["in"])' "$tmp/expected-1.json")
-  check "$sc input holds $total1 messages" eq "$(nw_count "$in")" "$total1"
+  nw_check "$sc input holds $total1 messages" nw_eq "$(nw_count "$in")" "$total1"
 
   # Run 1.
   local v1 r1 t0=$SECONDS
   v1=$(nversions "$tmp/expected-1.json") r1=$(nrejected "$tmp/expected-1.json")
-  cur_dir=$d/run1
-  if [ "$style" = exit ]; then
-    rc=0
-    timeout -k 5 120 "$NEWSWIRE" run "${common[@]}" -X group.id="$group" -e \
-      >"$d/run1/stdout" 2>"$d/run1/stderr" || rc=$?
-  else
-    nw_start "$d/run1" "${common[@]}" -X group.id="$group"
-    nw_wait_until 90 counts_reach "$out" "$v1" "$dlq" "$r1"
-    nw_stop "$d/run1"
-    rc=$stop_rc
-  fi
-  echo "$sc run 1 ($style) took $((SECONDS - t0))s, status $rc: $(cat "$d/run1/stdout")"
-  [ "$rc" = 0 ] || tail -n 30 "$d/run1/stderr" >&2
-  check "$sc run 1 exits 0" eq "$rc" 0
-  check "$sc run 1 prints one summary line" eq "$(wc -l <"$d/run1/stdout" | tr -d ' ')" 1
-  nw_consume_json "$out" >"$d/run1/out.jsonl"
-  nw_consume_json "$dlq" >"$d/run1/dlq.jsonl"
-  check "$sc run 1: output, dead letters and summary as expected" \
-    "$PY" "$HERE/check_output.py" "$tmp/expected-1.json" "$d/run1/out.jsonl" \
-    --dlq "$d/run1/dlq.jsonl" --source-topic "$in" --summary "$(cat "$d/run1/stdout")"
+  run_step run1 "$v1"
+  echo "$sc run 1 ($style) took $((SECONDS - t0))s, status $NW_RC: $(cat "$d/run1.stdout")"
+  nw_check "$sc run 1 exits 0" nw_eq "$NW_RC" 0
+  nw_check "$sc run 1 prints one summary line" nw_eq "$(wc -l <"$d/run1.stdout" | tr -d ' ')" 1
+  nw_consume_json "$out" >"$d/run1-out.jsonl"
+  nw_consume_json "$dlq" >"$d/run1-dlq.jsonl"
+  nw_check "$sc run 1: output, dead letters and summary as expected" \
+    "$PY" "$HERE/check_output.py" "$tmp/expected-1.json" "$d/run1-out.jsonl" \
+    --dlq "$d/run1-dlq.jsonl" --source-topic "$in" --summary "$(cat "$d/run1.stdout")"
 
   # Run 2: a repeat of v3, then a new version.
   nw_produce "$in" ukraine-talks "$SAMPLES/07-ukraine-v3.html"
   nw_produce "$in" ukraine-talks "$tmp/ukraine-v4.txt"
   t0=$SECONDS
-  cur_dir=$d/run2
-  if [ "$style" = exit ]; then
-    rc=0
-    timeout -k 5 120 "$NEWSWIRE" run "${common[@]}" -X group.id="$group" -e \
-      >"$d/run2/stdout" 2>"$d/run2/stderr" || rc=$?
-  else
-    nw_start "$d/run2" "${common[@]}" -X group.id="$group"
-    nw_wait_until 90 counts_reach "$out" $((v1 + 1)) "$dlq" "$r1"
-    nw_stop "$d/run2"
-    rc=$stop_rc
-  fi
-  echo "$sc run 2 ($style) took $((SECONDS - t0))s, status $rc: $(cat "$d/run2/stdout")"
-  [ "$rc" = 0 ] || tail -n 30 "$d/run2/stderr" >&2
-  check "$sc run 2 exits 0" eq "$rc" 0
-  check "$sc run 2 summary: only the new version is emitted" eq "$(cat "$d/run2/stdout")" \
+  run_step run2 $((v1 + 1))
+  echo "$sc run 2 ($style) took $((SECONDS - t0))s, status $NW_RC: $(cat "$d/run2.stdout")"
+  nw_check "$sc run 2 exits 0" nw_eq "$NW_RC" 0
+  nw_check "$sc run 2 summary: only the new version is emitted" nw_eq "$(cat "$d/run2.stdout")" \
     "newswire: in=2 emitted=1 duplicate=1 stale=0 rejected=0"
-  nw_consume_json "$out" >"$d/run2/out.jsonl"
-  nw_consume_json "$dlq" >"$d/run2/dlq.jsonl"
-  check "$sc after run 2 the output holds run 1's records plus ukraine-talks v4, once" \
-    "$PY" "$HERE/check_output.py" "$tmp/expected-2.json" "$d/run2/out.jsonl" \
-    --dlq "$d/run2/dlq.jsonl" --source-topic "$in"
+  nw_consume_json "$out" >"$d/run2-out.jsonl"
+  nw_consume_json "$dlq" >"$d/run2-dlq.jsonl"
+  nw_check "$sc after run 2 the output holds run 1's records plus ukraine-talks v4, once" \
+    "$PY" "$HERE/check_output.py" "$tmp/expected-2.json" "$d/run2-out.jsonl" \
+    --dlq "$d/run2-dlq.jsonl" --source-topic "$in"
   local newest
   newest=$("$PY" -c '
 import json, sys
@@ -245,29 +176,24 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if m["key"] == "ukraine-talks" and v["version"] == "4":
         h = m["headers"]
         print(v["versioncreated"], dict(zip(h[0::2], h[1::2]))["newswire-version"], v["newswire"]["source"]["format"])' \
-    "$d/run2/out.jsonl")
-  check "$sc ukraine-talks v4 is the new text version" eq "$newest" "$V4_TIME 4 text"
+    "$d/run2-out.jsonl")
+  nw_check "$sc ukraine-talks v4 is the new text version" nw_eq "$newest" "$V4_TIME 4 text"
 
-  rc=0
-  timeout -k 5 120 "$NEWSWIRE" run "${common[@]}" -X group.id="$group" -e \
-    >"$d/check2/stdout" 2>"$d/check2/stderr" || rc=$?
-  check "$sc after run 2 the group's offsets are at the end (in=0, exit $rc)" eq \
-    "$rc $(cat "$d/check2/stdout")" "0 newswire: in=0 emitted=0 duplicate=0 stale=0 rejected=0"
+  nw_run_e "$d/check2" 120 "${live[@]}"
+  nw_check "$sc after run 2 the group's offsets are at the end (in=0, exit $NW_RC)" nw_eq \
+    "$NW_RC $(cat "$d/check2.stdout")" "0 newswire: in=0 emitted=0 duplicate=0 stale=0 rejected=0"
 
   # A fresh group re-reads the whole input; the state topic alone prevents re-emission.
-  rc=0
-  timeout -k 5 120 "$NEWSWIRE" run "${common[@]}" -X group.id="$group-fresh" -e \
-    >"$d/fresh/stdout" 2>"$d/fresh/stderr" || rc=$?
-  check "$sc a fresh group with the same state topic re-emits nothing" eq \
-    "$rc $(cat "$d/fresh/stdout")" "0 newswire: $(counters_of "$tmp/fresh-counters.json")"
-  check "$sc output still holds $((v1 + 1)) records" eq "$(nw_count "$out")" $((v1 + 1))
-  grep -h 'event=restored' "$d"/*/stderr | sed "s|^|  $sc |" | head -n 6
+  nw_run_e "$d/fresh" 120 "${fresh[@]}"
+  nw_check "$sc a fresh group with the same state topic re-emits nothing" nw_eq \
+    "$NW_RC $(cat "$d/fresh.stdout")" "0 newswire: $(counters_of "$tmp/fresh-counters.json")"
+  nw_check "$sc output still holds $((v1 + 1)) records" nw_eq "$(nw_count "$out")" $((v1 + 1))
+  # The first restore lines, for information (awk reads on: no SIGPIPE under pipefail).
+  awk -v p="  $sc " '/event=restored/ && n++ < 6 { print p $0 }' "$d"/*.stderr
 }
 
 scenario exit exactly_once
 scenario sigterm exactly_once
 scenario sigterm at_least_once
 
-finished=1
-echo "$NAME: $pass passed, $fail failed ($((SECONDS - t_start))s)"
-[ "$fail" = 0 ]
+nw_summary "$NAME"

@@ -18,50 +18,13 @@ set -euo pipefail
 NAME=test_pipeline_sequence
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NEWSWIRE=${NEWSWIRE:-$NW_SOURCE_DIR/build/newswire}
 SAMPLES=$NW_SOURCE_DIR/config/samples
-[ -x "$NEWSWIRE" ] || nw_fail "newswire binary not found at '$NEWSWIRE' (set NEWSWIRE)"
-
-pass=0 fail=0 finished=0
-tmp=$(mktemp -d)
-cleanup() {
-  local rc=$?
-  if [ "$finished" != 1 ]; then
-    echo "$NAME: $pass passed, $((fail + 1)) failed (aborted; files kept in $tmp)"
-  elif [ "$fail" != 0 ]; then
-    echo "files kept in $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-# check DESCRIPTION CMD...: one assertion; a failure is counted and reported, the test goes on.
-check() {
-  local desc=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-    echo "ok - $desc"
-  else
-    fail=$((fail + 1))
-    echo "not ok - $desc" >&2
-  fi
-}
-eq() { [ "$1" = "$2" ] || {
-  printf '  expected: %s\n  got:      %s\n' "$2" "$1" >&2
-  return 1
-}; }
-
-# partitions TOPIC: the partition count the broker reports for TOPIC.
-partitions() {
-  kcat -L -b "$NW_BOOTSTRAP" -t "$1" -m 5 2>/dev/null | grep -Ec '^ +partition [0-9]+, leader [0-9]+,' || true
-}
+nw_newswire
+nw_tmpdir
+tmp=$NW_TMP
 
 nw_broker
 echo "broker: $NW_BOOTSTRAP, newswire: $NEWSWIRE"
-t_start=$SECONDS
 
 # The expected output, computed from the sample files themselves (their Updated lines, IST =
 # +05:30, GMT = +00:00) and the dedupe rule, and checked against the manifest's outcome column.
@@ -122,44 +85,32 @@ echo "expected (from the sample files): $("$PY" -c 'import json,sys; e=json.load
 
 # run_sequence GUARANTEE: the whole acceptance run for one processing guarantee.
 run_sequence() {
-  local g=$1 in out dlq state group d=$tmp/$1
+  local g=$1 in out dlq state d=$tmp/$1
   mkdir -p "$d"
   in=$(nw_topic "seq-$g")
-  out=$in-out dlq=$in-dlq state=$in-state group=$in-group
+  out=$in-out dlq=$in-dlq state=$in-state
   nw_create_topic "$in" 1
 
-  local f key
-  while IFS=$'\t' read -r f key _; do
-    case $f in '#'* | '') continue ;; esac
-    if [ -s "$SAMPLES/$f" ]; then
-      nw_produce "$in" "$key" "$SAMPLES/$f"
-    else
-      nw_produce_empty "$in" "$key"
-    fi
-  done <"$SAMPLES/manifest.tsv"
-  check "[$g] 11 messages produced to $in" eq "$(nw_count "$in")" 11
+  nw_produce_samples "$in"
+  nw_check "[$g] 11 messages produced to $in" nw_eq "$(nw_count "$in")" 11
 
   # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
-  local rc=0 t0=$SECONDS
-  timeout -k 5 120 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" -X input.topics="$in" -X output.topic="$out" \
-    -X dlq.topic="$dlq" -X state.topic="$state" -X group.id="$group" -X metrics.listen=127.0.0.1:0 \
-    -X processing.guarantee="$g" -e >"$d/stdout" 2>"$d/stderr" || rc=$?
-  echo "[$g] newswire run -e finished in $((SECONDS - t0))s with status $rc: $(cat "$d/stdout")"
-  if [ "$rc" != 0 ]; then
-    tail -n 30 "$d/stderr" >&2
-  fi
-  check "[$g] newswire run -e exits 0" eq "$rc" 0
-  check "[$g] stdout is exactly one summary line" eq "$(wc -l <"$d/stdout" | tr -d ' ')" 1
-  check "[$g] summary line" eq "$(cat "$d/stdout")" \
+  local t0=$SECONDS
+  nw_flags "$in"
+  nw_run_e "$d/run" 120 "${NW_FLAGS[@]}" -X metrics.listen=127.0.0.1:0 -X processing.guarantee="$g"
+  echo "[$g] newswire run -e finished in $((SECONDS - t0))s with status $NW_RC: $(cat "$d/run.stdout")"
+  nw_check "[$g] newswire run -e exits 0" nw_eq "$NW_RC" 0
+  nw_check "[$g] stdout is exactly one summary line" nw_eq "$(wc -l <"$d/run.stdout" | tr -d ' ')" 1
+  nw_check "[$g] summary line" nw_eq "$(cat "$d/run.stdout")" \
     "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
 
   nw_consume_json "$out" >"$d/out.jsonl"
   nw_consume_json "$dlq" >"$d/dlq.jsonl"
-  check "[$g] output holds 4 records" eq "$(wc -l <"$d/out.jsonl" | tr -d ' ')" 4
-  check "[$g] dead-letter topic holds 3 records" eq "$(wc -l <"$d/dlq.jsonl" | tr -d ' ')" 3
-  check "[$g] output versions, headers, sources and dead-letter codes (check_output.py)" \
+  nw_check "[$g] output holds 4 records" nw_eq "$(wc -l <"$d/out.jsonl" | tr -d ' ')" 4
+  nw_check "[$g] dead-letter topic holds 3 records" nw_eq "$(wc -l <"$d/dlq.jsonl" | tr -d ' ')" 3
+  nw_check "[$g] output versions, headers, sources and dead-letter codes (check_output.py)" \
     "$PY" "$HERE/check_output.py" "$tmp/expected.json" "$d/out.jsonl" --dlq "$d/dlq.jsonl" \
-    --source-topic "$in" --summary "$(cat "$d/stdout")"
+    --source-topic "$in" --summary "$(cat "$d/run.stdout")"
 
   # Exact sources (input offsets and formats) and headers of each version, in output order.
   "$PY" - "$d/out.jsonl" "$in" >"$d/out.txt" <<'EOF'
@@ -172,7 +123,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
     print(m["key"], v["version"], v["versioncreated"], s["topic"] == sys.argv[2], s["partition"],
           s["offset"], s["format"], ",".join(h[0::2]), ",".join(h[1::2]).replace(sys.argv[2], "IN"))
 EOF
-  check "[$g] each version with its source offset, format and headers, in order" eq "$(cat "$d/out.txt")" \
+  nw_check "[$g] each version with its source offset, format and headers, in order" nw_eq "$(cat "$d/out.txt")" \
     "ukraine-talks 1 2021-12-30T09:32:00Z True 0 0 text content-type,newswire-version,newswire-source application/json,1,IN/0/0
 ukraine-talks 2 2021-12-30T15:15:00Z True 0 3 text content-type,newswire-version,newswire-source application/json,2,IN/0/3
 storm-north 1 2022-01-03T07:40:00Z True 0 4 json content-type,newswire-version,newswire-source application/json,1,IN/0/4
@@ -182,7 +133,7 @@ ukraine-talks 3 2021-12-31T03:45:00Z True 0 6 html content-type,newswire-version
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     print(json.loads(line)["payload"])' "$d/out.jsonl" >"$d/records.jsonl"
-  check "[$g] every output record validates against the project schema" \
+  nw_check "[$g] every output record validates against the project schema" \
     "$PY" "$NW_SOURCE_DIR/tests/tools/validate.py" newswire "$d/records.jsonl"
 
   # Dead letters: key, headers and source offset of each, then the bytes.
@@ -197,7 +148,7 @@ for raw in open(sys.argv[1], "rb"):
           hd.get("newswire-source-topic") == sys.argv[2], hd.get("newswire-source-partition"),
           hd.get("newswire-source-offset"), len(h) // 2)
 EOF
-  check "[$g] dead letters: keys, error codes, messages and source offsets" eq "$(cat "$d/dlq.txt")" \
+  nw_check "[$g] dead letters: keys, error codes, messages and source offsets" nw_eq "$(cat "$d/dlq.txt")" \
     "bad-1 0 0 value binary True True 0 8 5
 bad-2 0 1 value empty True True 0 9 5
 bad-3 0 2 value not-an-article True True 0 10 5"
@@ -205,17 +156,15 @@ bad-3 0 2 value not-an-article True True 0 10 5"
   i=0
   for file in 09-bad-binary.bin 10-bad-empty.txt 11-bad-boilerplate.txt; do
     nw_payload "$dlq" 0 "$i" >"$d/dlq-$i.bin"
-    check "[$g] dead letter $i is $file byte for byte" cmp "$SAMPLES/$file" "$d/dlq-$i.bin"
+    nw_check "[$g] dead letter $i is $file byte for byte" cmp "$SAMPLES/$file" "$d/dlq-$i.bin"
     i=$((i + 1))
   done
-  check "[$g] output topic has the input's 1 partition" eq "$(partitions "$out")" 1
-  check "[$g] dead-letter topic has 1 partition" eq "$(partitions "$dlq")" 1
-  check "[$g] state topic was created with 1 partition" eq "$(partitions "$state")" 1
+  nw_check "[$g] output topic has the input's 1 partition" nw_eq "$(nw_partitions "$out")" 1
+  nw_check "[$g] dead-letter topic has 1 partition" nw_eq "$(nw_partitions "$dlq")" 1
+  nw_check "[$g] state topic was created with 1 partition" nw_eq "$(nw_partitions "$state")" 1
 }
 
 run_sequence exactly_once
 run_sequence at_least_once
 
-finished=1
-echo "$NAME: $pass passed, $fail failed ($((SECONDS - t_start))s)"
-[ "$fail" = 0 ]
+nw_summary "$NAME"

@@ -16,69 +16,33 @@ set -euo pipefail
 NAME=test_replay
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NEWSWIRE=${NEWSWIRE:-$NW_SOURCE_DIR/build/newswire}
 SAMPLES=$NW_SOURCE_DIR/config/samples
-[ -x "$NEWSWIRE" ] || nw_fail "newswire binary not found at '$NEWSWIRE' (set NEWSWIRE)"
-
-pass=0 fail=0 finished=0
-tmp=$(mktemp -d)
-cleanup() {
-  local rc=$?
-  if [ "$finished" != 1 ]; then
-    echo "$NAME: $pass passed, $((fail + 1)) failed (aborted; files kept in $tmp)"
-  elif [ "$fail" != 0 ]; then
-    echo "files kept in $tmp"
-  else
-    rm -rf "$tmp"
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-check() {
-  local desc=$1
-  shift
-  if "$@"; then
-    pass=$((pass + 1))
-    echo "ok - $desc"
-  else
-    fail=$((fail + 1))
-    echo "not ok - $desc" >&2
-  fi
-}
-eq() { [ "$1" = "$2" ] || {
-  printf '  expected: %s\n  got:      %s\n' "$2" "$1" >&2
-  return 1
-}; }
-contains() { case $1 in *"$2"*) return 0 ;; esac
-  printf '  expected to contain: %s\n  got: %s\n' "$2" "$1" >&2
-  return 1
-}
+nw_newswire
+nw_tmpdir
+tmp=$NW_TMP
 
 # replay NAME ARGS...: `newswire replay` with ARGS; stdout, stderr and the exit status are kept in
-# $tmp/NAME.{out,err,rc}.
+# $tmp/NAME.{stdout,stderr,rc}.
 replay() {
   local name=$1 rc=0
   shift
-  timeout -k 5 90 "$NEWSWIRE" replay -b "$NW_BOOTSTRAP" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" ||
-    rc=$?
+  timeout -k 5 90 "$NEWSWIRE" replay -b "$NW_BOOTSTRAP" "$@" >"$tmp/$name.stdout" \
+    2>"$tmp/$name.stderr" || rc=$?
   echo "$rc" >"$tmp/$name.rc"
   if [ "$rc" != 0 ] && [ "$rc" != 64 ]; then
-    tail -n 20 "$tmp/$name.err" >&2
+    tail -n 20 "$tmp/$name.stderr" >&2
   fi
 }
 rc_of() { cat "$tmp/$1.rc"; }
-summary_of() { cat "$tmp/$1.out"; }
+summary_of() { cat "$tmp/$1.stdout"; }
 
 # live NAME ARGS...: `newswire run -e` with ARGS, kept like replay's (metrics on a free port, so
 # that a service running beside the test does not make it fail).
 live() {
-  local name=$1 rc=0
+  local name=$1
   shift
-  timeout -k 5 120 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" -e -X metrics.listen=127.0.0.1:0 "$@" \
-    >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
-  echo "$rc" >"$tmp/$name.rc"
-  [ "$rc" = 0 ] || tail -n 20 "$tmp/$name.err" >&2
+  nw_run_e "$tmp/$name" 120 -X metrics.listen=127.0.0.1:0 "$@"
+  echo "$NW_RC" >"$tmp/$name.rc"
 }
 
 # count_range TOPIC PARTITION START END: how many messages kcat reads in [START, END).
@@ -110,33 +74,25 @@ for m in sorted(ms, key=lambda m: (m["partition"], m["offset"])):
 
 nw_broker
 echo "broker: $NW_BOOTSTRAP, newswire: $NEWSWIRE"
-t_start=$SECONDS
 
 # ---- Input ----------------------------------------------------------------------------------
 # in1: the keyed sample sequence (manifest.tsv) on one partition.
 in1=$(nw_topic replay-seq)
 nw_create_topic "$in1" 1
-while IFS=$'\t' read -r f key _; do
-  case $f in '#'* | '') continue ;; esac
-  if [ -s "$SAMPLES/$f" ]; then
-    nw_produce "$in1" "$key" "$SAMPLES/$f"
-  else
-    nw_produce_empty "$in1" "$key"
-  fi
-done <"$SAMPLES/manifest.tsv"
-check "11 sample messages in $in1" eq "$(nw_count "$in1")" 11
+nw_produce_samples "$in1"
+nw_check "11 sample messages in $in1" nw_eq "$(nw_count "$in1")" 11
 
 # in3: 60 generated keyed messages over three partitions, in two halves a second apart, so a
 # timestamp between them splits the stream.
 in3=$(nw_topic replay-gen)
 nw_create_topic "$in3" 3
 "$PY" "$HERE/gen_stream.py" -n 60 --bad-rate 0.05 --chunks 2 "$tmp/gen" >/dev/null
-kcat -P -b "$NW_BOOTSTRAP" -t "$in3" -K $'\x1f' -D $'\x1e' <"$tmp/gen/messages-1.kcat"
+nw_produce_stream "$in3" <"$tmp/gen/messages-1.kcat"
 sleep 0.7
 split_ms=$(date +%s%3N)
 sleep 0.7
-kcat -P -b "$NW_BOOTSTRAP" -t "$in3" -K $'\x1f' -D $'\x1e' <"$tmp/gen/messages-2.kcat"
-check "60 generated messages in $in3" eq "$(nw_count "$in3")" 60
+nw_produce_stream "$in3" <"$tmp/gen/messages-2.kcat"
+nw_check "60 generated messages in $in3" nw_eq "$(nw_count "$in3")" 60
 nw_consume_json "$in3" >"$tmp/in3.jsonl"
 split_iso=$("$PY" -c 'import datetime as d, sys; ms = int(sys.argv[1]); print(d.datetime.fromtimestamp(ms // 1000, d.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + ".%03dZ" % (ms % 1000))' "$split_ms")
 
@@ -199,16 +155,16 @@ o=$(nw_topic replay-out)
 nw_create_topic "$o" 1
 nw_create_topic "$o-dlq" 1
 replay one --from "$in1:0:2" --to "$in1:0:9" --output-topic "$o" --dlq-topic "$o-dlq" --progress lines
-check "[one partition] exit 0" eq "$(rc_of one)" 0
-check "[one partition] in= is what kcat reads in [2, 9)" eq "$(count_range "$in1" 0 2 9)" 7
-check "[one partition] summary" eq "$(summary_of one)" \
+nw_check "[one partition] exit 0" nw_eq "$(rc_of one)" 0
+nw_check "[one partition] in= is what kcat reads in [2, 9)" nw_eq "$(count_range "$in1" 0 2 9)" 7
+nw_check "[one partition] summary" nw_eq "$(summary_of one)" \
   "newswire: replay in=7 emitted=4 duplicate=0 stale=2 rejected=1"
-check "[one partition] output holds the 4 versions" eq "$(versions_of "$o" | cut -d' ' -f1,2 | tr '\n' ' ')" \
+nw_check "[one partition] output holds the 4 versions" nw_eq "$(versions_of "$o" | cut -d' ' -f1,2 | tr '\n' ' ')" \
   "storm-north 1 ukraine-talks 1 ukraine-talks 2 ukraine-talks 3 "
-check "[one partition] the dead letter is offset 8's" eq \
+nw_check "[one partition] the dead letter is offset 8's" nw_eq \
   "$(kcat -C -b "$NW_BOOTSTRAP" -t "$o-dlq" -e -q -f '%k %h\n')" \
   "bad-1 newswire-error=binary,newswire-error-message=binary data, not text (NUL bytes or mostly invalid UTF-8),newswire-source-topic=$in1,newswire-source-partition=0,newswire-source-offset=8"
-check "[one partition] progress lines end with the total" contains "$(cat "$tmp/one.err")" \
+nw_check "[one partition] progress lines end with the total" nw_contains "$(cat "$tmp/one.stderr")" \
   "newswire: replay: 7/7 messages (100%)"
 
 # Three partitions, each from offset 2; partition 1 stops 3 before its end, partition 2 at 5.
@@ -221,14 +177,14 @@ nw_create_topic "$o-dlq" 3
 replay three --from "$in3:0:2" --from "$in3:1:2" --from "$in3:2:2" --to "$in3:1:$e1" \
   --to "$in3:2:$e2" --output-topic "$o" --dlq-topic "$o-dlq" --progress none
 want=$(($(count_range "$in3" 0 2 "$h0") + $(count_range "$in3" 1 2 "$e1") + $(count_range "$in3" 2 2 "$e2")))
-check "[three partitions] exit 0" eq "$(rc_of three)" 0
-check "[three partitions] in= is what kcat reads in the three ranges ($want)" contains \
+nw_check "[three partitions] exit 0" nw_eq "$(rc_of three)" 0
+nw_check "[three partitions] in= is what kcat reads in the three ranges ($want)" nw_contains \
   "$(summary_of three)" "in=$want "
-check "[three partitions] summary is the dedupe rule over the range" eq "$(summary_of three)" \
+nw_check "[three partitions] summary is the dedupe rule over the range" nw_eq "$(summary_of three)" \
   "$(expect "0:2:$h0,1:2:$e1,2:2:$e2")"
-check "[three partitions] output is exactly the expected versions" eq "$(versions_of "$o")" \
+nw_check "[three partitions] output is exactly the expected versions" nw_eq "$(versions_of "$o")" \
   "$(cat "$tmp/expect.versions")"
-check "[three partitions] --progress none is silent" eq "$(grep -c 'messages (' "$tmp/three.err" || true)" 0
+nw_check "[three partitions] --progress none is silent" nw_eq "$(grep -c 'messages (' "$tmp/three.stderr" || true)" 0
 
 # From a timestamp (every partition of input.topics), and up to the same timestamp.
 o=$(nw_topic replay-out)
@@ -237,15 +193,15 @@ nw_create_topic "$o-dlq" 3
 replay after -X input.topics="$in3" --from "@$split_iso" --output-topic "$o" --dlq-topic "$o-dlq" \
   --progress bar
 want=$(kcat -C -b "$NW_BOOTSTRAP" -t "$in3" -o "s@$split_ms" -e -q -f '%o\n' | wc -l | tr -d ' ')
-check "[--from @$split_iso] exit 0" eq "$(rc_of after)" 0
-check "[--from @TIME] in= is what kcat reads from s@$split_ms ($want)" contains "$(summary_of after)" \
+nw_check "[--from @$split_iso] exit 0" nw_eq "$(rc_of after)" 0
+nw_check "[--from @TIME] in= is what kcat reads from s@$split_ms ($want)" nw_contains "$(summary_of after)" \
   "in=$want "
-check "[--from @TIME] the second half of the stream" eq "$want" 30
-check "[--from @TIME] summary is the dedupe rule over the range" eq "$(summary_of after)" \
+nw_check "[--from @TIME] the second half of the stream" nw_eq "$want" 30
+nw_check "[--from @TIME] summary is the dedupe rule over the range" nw_eq "$(summary_of after)" \
   "$(expect "ts:$split_ms:")"
-check "[--from @TIME] output is exactly the expected versions" eq "$(versions_of "$o")" \
+nw_check "[--from @TIME] output is exactly the expected versions" nw_eq "$(versions_of "$o")" \
   "$(cat "$tmp/expect.versions")"
-check "[--from @TIME] --progress bar redraws one line" contains "$(tr '\r' '|' <"$tmp/after.err")" \
+nw_check "[--from @TIME] --progress bar redraws one line" nw_contains "$(tr '\r' '|' <"$tmp/after.stderr")" \
   "|replay ["
 o=$(nw_topic replay-out)
 nw_create_topic "$o" 3
@@ -253,17 +209,17 @@ nw_create_topic "$o-dlq" 3
 replay before -X input.topics="$in3" --from @2000-01-01T00:00:00Z --to "@$split_iso" \
   --output-topic "$o" --dlq-topic "$o-dlq" --progress none
 want=$(kcat -C -b "$NW_BOOTSTRAP" -t "$in3" -o s@0 -o "e@$split_ms" -e -q -f '%o\n' | wc -l | tr -d ' ')
-check "[--to @TIME] exit 0" eq "$(rc_of before)" 0
-check "[--to @TIME] in= is what kcat reads up to e@$split_ms ($want)" contains \
+nw_check "[--to @TIME] exit 0" nw_eq "$(rc_of before)" 0
+nw_check "[--to @TIME] in= is what kcat reads up to e@$split_ms ($want)" nw_contains \
   "$(summary_of before)" "in=$want "
-check "[--to @TIME] summary is the dedupe rule over the range" eq "$(summary_of before)" \
+nw_check "[--to @TIME] summary is the dedupe rule over the range" nw_eq "$(summary_of before)" \
   "$(expect "ts::$split_ms")"
 
 # ---- 2. State, live and fresh ----------------------------------------------------------------
 group=$in1-group state=$in1-state
 live run1 -X input.topics="$in1" -X output.topic="$in1-live" -X dlq.topic="$in1-live-dlq" \
   -X state.topic="$state" -X group.id="$group"
-check "[live] run -e over the samples" eq "$(summary_of run1)" \
+nw_check "[live] run -e over the samples" nw_eq "$(summary_of run1)" \
   "newswire: in=11 emitted=4 duplicate=2 stale=2 rejected=3"
 state_before=$(nw_count "$state")
 # Two more messages for the live group, which a replay must not take from it: a repeat of
@@ -281,21 +237,21 @@ done
 # is a duplicate or stale against it, the rejects are rejected again.
 replay rlive "${common[@]}" --from "$in1:0:0" --to "$in1:0:11" --state live \
   --output-topic "$in1-rlive" --dlq-topic "$in1-rlive-dlq"
-check "[--state live] exit 0" eq "$(rc_of rlive)" 0
-check "[--state live] summary: nothing emitted" eq "$(summary_of rlive)" \
+nw_check "[--state live] exit 0" nw_eq "$(rc_of rlive)" 0
+nw_check "[--state live] summary: nothing emitted" nw_eq "$(summary_of rlive)" \
   "newswire: replay in=11 emitted=0 duplicate=2 stale=6 rejected=3"
-check "[--state live] its output topic stays empty" eq "$(nw_count "$in1-rlive")" 0
+nw_check "[--state live] its output topic stays empty" nw_eq "$(nw_count "$in1-rlive")" 0
 for r in fresh1 fresh2; do
   replay "$r" "${common[@]}" --from "$in1:0:0" --to "$in1:0:11" --state fresh \
     --output-topic "$in1-r$r" --dlq-topic "$in1-r$r-dlq"
-  check "[--state fresh, $r] exit 0" eq "$(rc_of "$r")" 0
-  check "[--state fresh, $r] summary: the range's versions" eq "$(summary_of "$r")" \
+  nw_check "[--state fresh, $r] exit 0" nw_eq "$(rc_of "$r")" 0
+  nw_check "[--state fresh, $r] summary: the range's versions" nw_eq "$(summary_of "$r")" \
     "newswire: replay in=11 emitted=4 duplicate=2 stale=2 rejected=3"
 done
-check "[--state fresh] output holds 4 records" eq "$(nw_count "$in1-rfresh1")" 4
-check "[--state fresh] two replays: byte-identical keys and values" eq \
+nw_check "[--state fresh] output holds 4 records" nw_eq "$(nw_count "$in1-rfresh1")" 4
+nw_check "[--state fresh] two replays: byte-identical keys and values" nw_eq \
   "$(keys_payloads "$in1-rfresh1")" "$(keys_payloads "$in1-rfresh2")"
-check "[--state fresh] two replays: byte-identical dead letters" eq \
+nw_check "[--state fresh] two replays: byte-identical dead letters" nw_eq \
   "$(keys_payloads "$in1-rfresh1-dlq")" "$(keys_payloads "$in1-rfresh2-dlq")"
 
 # The live service's contract, to the byte: keys, headers and values (the value with the replay
@@ -320,14 +276,14 @@ for a, b in zip(live_dlq, rep_dlq):
     ok &= a["key"] == b["key"] and a["payload"] == b["payload"] and a["headers"] == b["headers"]
 sys.exit(0 if ok else 1)
 PYEOF
-check "[--state fresh] records are the live ones plus \"replay\":{\"state\":\"fresh\"} after source" \
+nw_check "[--state fresh] records are the live ones plus \"replay\":{\"state\":\"fresh\"} after source" \
   "$PY" "$tmp/same.py" "$tmp/live.jsonl" "$tmp/fresh1.jsonl" "$tmp/live-dlq.jsonl" \
   "$tmp/fresh1-dlq.jsonl"
 "$PY" -c '
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     print(json.loads(line)["payload"])' "$tmp/fresh1.jsonl" >"$tmp/records.jsonl"
-check "[--state fresh] records validate against the project schema" \
+nw_check "[--state fresh] records validate against the project schema" \
   "$PY" "$NW_SOURCE_DIR/tests/tools/validate.py" newswire "$tmp/records.jsonl"
 
 # Determinism over three partitions: the whole of in3, twice. Output is partitioned by key, so
@@ -338,9 +294,9 @@ for o in "$o1" "$o2"; do
   nw_create_topic "$o-dlq" 3
   replay "det-$o" --from "$in3:0:0" --from "$in3:1:0" --from "$in3:2:0" --output-topic "$o" \
     --dlq-topic "$o-dlq" -X state.topic="$in3-state" --progress none
-  check "[three partitions, fresh] exit 0" eq "$(rc_of "det-$o")" 0
+  nw_check "[three partitions, fresh] exit 0" nw_eq "$(rc_of "det-$o")" 0
 done
-check "[three partitions, fresh] summary is the dedupe rule over the stream" eq \
+nw_check "[three partitions, fresh] summary is the dedupe rule over the stream" nw_eq \
   "$(summary_of "det-$o1")" "$(expect "0:0:$h0,1:0:$h1,2:0:$h2")"
 dump() {
   nw_consume_json "$1" | "$PY" -c '
@@ -350,19 +306,19 @@ for l in sys.stdin:
 }
 dump "$o1" >"$tmp/det1.txt"
 dump "$o2" >"$tmp/det2.txt"
-check "[three partitions, fresh] two replays: byte-identical keys and values" cmp "$tmp/det1.txt" \
+nw_check "[three partitions, fresh] two replays: byte-identical keys and values" cmp "$tmp/det1.txt" \
   "$tmp/det2.txt"
-check "[three partitions, fresh] as many records as versions" eq "$(wc -l <"$tmp/det1.txt" | tr -d ' ')" \
+nw_check "[three partitions, fresh] as many records as versions" nw_eq "$(wc -l <"$tmp/det1.txt" | tr -d ' ')" \
   "$(wc -l <"$tmp/expect.versions" | tr -d ' ')"
 
 # ---- 3. The live group and the state topic are untouched -------------------------------------
-check "[live group] the replays wrote nothing to the state topic" eq "$(nw_count "$state")" \
+nw_check "[live group] the replays wrote nothing to the state topic" nw_eq "$(nw_count "$state")" \
   "$state_before"
-check "[live group] a fresh replay does not create the state topic" eq \
+nw_check "[live group] a fresh replay does not create the state topic" nw_eq \
   "$(kcat -L -b "$NW_BOOTSTRAP" -m 5 2>/dev/null | grep -c "topic \"$in3-state\"" || true)" 0
 live run2 -X input.topics="$in1" -X output.topic="$in1-live" -X dlq.topic="$in1-live-dlq" \
   -X state.topic="$state" -X group.id="$group"
-check "[live group] run -e with G takes up where it stopped: the 2 new messages" eq \
+nw_check "[live group] run -e with G takes up where it stopped: the 2 new messages" nw_eq \
   "$(summary_of run2)" "newswire: in=2 emitted=0 duplicate=1 stale=1 rejected=0"
 
 # ---- 4. Bad ranges ---------------------------------------------------------------------------
@@ -376,9 +332,9 @@ bad() {
   shift 2
   n_bad=$((n_bad + 1))
   replay "bad$n_bad" --output-topic "$bad" --dlq-topic "$bad-dlq" --progress none "$@"
-  check "[bad range: $name] exit 64" eq "$(rc_of "bad$n_bad")" 64
-  check "[bad range: $name] says \"$phrase\"" contains "$(cat "$tmp/bad$n_bad.err")" "$phrase"
-  check "[bad range: $name] no summary" eq "$(summary_of "bad$n_bad")" ""
+  nw_check "[bad range: $name] exit 64" nw_eq "$(rc_of "bad$n_bad")" 64
+  nw_check "[bad range: $name] says \"$phrase\"" nw_contains "$(cat "$tmp/bad$n_bad.stderr")" "$phrase"
+  nw_check "[bad range: $name] no summary" nw_eq "$(summary_of "bad$n_bad")" ""
 }
 bad "offset past the end" "offset past the end: $in1 [0] ends at offset 13" --from "$in1:0:14"
 bad "--to past the end" "offset past the end" --from "$in1:0:0" --to "$in1:0:99"
@@ -396,8 +352,6 @@ bad "unparsable time" "expected ISO 8601" --from @yesterday
 bad "time without a zone" "has no zone" --from @2021-12-30T00:00:00
 bad "unparsable position" "expected TOPIC:PARTITION:OFFSET" --from "$in1:0"
 bad "no --from" "no --from" --to "$in1:0:5"
-check "[bad ranges] nothing was produced" eq "$(nw_count "$bad")/$(nw_count "$bad-dlq")" "0/0"
+nw_check "[bad ranges] nothing was produced" nw_eq "$(nw_count "$bad")/$(nw_count "$bad-dlq")" "0/0"
 
-finished=1
-echo "$NAME: $pass passed, $fail failed ($((SECONDS - t_start))s)"
-[ "$fail" = 0 ]
+nw_summary "$NAME"

@@ -10,18 +10,12 @@
 set -euo pipefail
 NAME=test_unkeyed
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=tests/integration/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$HERE/lib.sh"
-: "${NEWSWIRE:?path to the newswire binary}"
+nw_newswire
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap '[ -n "${NW_KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0 fail=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what" >&2; fail=$((fail + 1)); fi
-}
+nw_tmpdir
+tmp=$NW_TMP
 
 nw_broker
 "$PY" "$HERE/gen_stream.py" -n 1500 --seed 9 --bad-rate 0.02 "$tmp/gen" >/dev/null
@@ -50,20 +44,16 @@ PYEOF
 for p in 0 1 2; do
   kcat -P -b "$NW_BOOTSTRAP" -t "$in" -p "$p" -D $'\x1e' <"$tmp/p$p.kcat"
 done
-check "input holds 1500 unkeyed messages" [ "$(nw_count "$in")" -eq 1500 ]
+nw_check "input holds 1500 unkeyed messages" [ "$(nw_count "$in")" -eq 1500 ]
 
 for mode in exactly_once at_least_once; do
-  rc=0
-  timeout -k 5 180 "$NEWSWIRE" run -b "$NW_BOOTSTRAP" -X input.topics="$in" \
-    -X output.topic="$in-$mode-out" -X dlq.topic="$in-$mode-dlq" -X state.topic="$in-$mode-state" \
-    -X group.id="$in-$mode" -X processing.guarantee=$mode -X log.level=warn -e \
-    >"$tmp/$mode.out" 2>"$tmp/$mode.err" || rc=$?
-  check "$mode: run -e exits 0" [ "$rc" -eq 0 ]
-  [ "$rc" -eq 0 ] || tail -n 20 "$tmp/$mode.err" >&2
+  nw_flags "$in" "$in-$mode" "$in-$mode"
+  nw_run_e "$tmp/$mode" 180 "${NW_FLAGS[@]}" -X processing.guarantee=$mode -X log.level=warn
+  nw_check "$mode: run -e exits 0" [ "$NW_RC" -eq 0 ]
   nw_consume_json "$in-$mode-out" >"$tmp/$mode-out.jsonl"
   nw_consume_json "$in-$mode-dlq" >"$tmp/$mode-dlq.jsonl"
-  check "$mode: dedupe holds across partitions" "$PY" - "$tmp/gen/expected.json" \
-    "$tmp/$mode-out.jsonl" "$tmp/$mode-dlq.jsonl" "$(cat "$tmp/$mode.out")" "$in" <<'PYEOF'
+  nw_check "$mode: dedupe holds across partitions" "$PY" - "$tmp/gen/expected.json" \
+    "$tmp/$mode-out.jsonl" "$tmp/$mode-dlq.jsonl" "$(cat "$tmp/$mode.stdout")" "$in" <<'PYEOF'
 import collections, json, re, sys
 exp = json.load(open(sys.argv[1]))
 out = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
@@ -107,5 +97,4 @@ print(f"  {len(by_id)} articles, {len(out)} records, {len(dlq)} dead letters")
 sys.exit(1 if bad else 0)
 PYEOF
 done
-echo "$NAME: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+nw_summary "$NAME"
