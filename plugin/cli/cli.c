@@ -96,6 +96,23 @@ void nw_cli_config_clear(nw_cli_config_t *cc)
     memset(cc, 0, sizeof(*cc));
 }
 
+int nw_cli_config_apply_x(const nw_cli_config_t *cc, nw_config_t *cfg, nw_error_t *err)
+{
+    for (int i = 0; i < cc->n_xs; i++) {
+        char key[NW_CONFIG_KEY_MAX + 1];
+        const char *eq = strchr(cc->xs[i], '=');
+        size_t n = eq ? (size_t)(eq - cc->xs[i]) : 0;
+        if (!eq || n > NW_CONFIG_KEY_MAX)
+            return nw_error_set(err, NW_ERR_INVALID, "-X %s: expected key=value", cc->xs[i]);
+        memcpy(key, cc->xs[i], n);
+        key[n] = '\0';
+        int rc = nw_config_set(cfg, key, eq + 1, "-X", err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc)
 {
     nw_error_t err = {0};
@@ -110,21 +127,8 @@ nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc)
         goto fail;
     if (cc->brokers && nw_config_set(cfg, "kafka.bootstrap.servers", cc->brokers, "-b", &err) < 0)
         goto fail;
-    for (int i = 0; i < cc->n_xs; i++) {
-        const char *eq = strchr(cc->xs[i], '=');
-        if (!eq) {
-            nw_error_set(&err, NW_ERR_INVALID, "-X %s: expected key=value", cc->xs[i]);
-            goto fail;
-        }
-        char key[NW_CONFIG_KEY_MAX + 1];
-        size_t n = (size_t)(eq - cc->xs[i]);
-        if (n > NW_CONFIG_KEY_MAX)
-            n = NW_CONFIG_KEY_MAX;
-        memcpy(key, cc->xs[i], n);
-        key[n] = '\0';
-        if (nw_config_set(cfg, key, eq + 1, "-X", &err) < 0)
-            goto fail;
-    }
+    if (nw_cli_config_apply_x(cc, cfg, &err) < 0)
+        goto fail;
     return cfg;
 fail:
     fprintf(stderr, "newswire: %s\n", err.msg);

@@ -47,6 +47,9 @@ int nw_cli_config_option(nw_cli_config_t *cc, int opt, const char *arg);
 int nw_cli_config_add_x(nw_cli_config_t *cc, const char *kv);
 void nw_cli_config_clear(nw_cli_config_t *cc);
 
+/* Sets each -X key=value on cfg, in order. */
+int nw_cli_config_apply_x(const nw_cli_config_t *cc, nw_config_t *cfg, nw_error_t *err);
+
 /* Builds the configuration: defaults, then the file, the NEWSWIRE_*
  * environment, -b, then each -X. On error prints "newswire: <detail>" and
  * returns NULL. */

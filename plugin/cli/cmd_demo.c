@@ -97,19 +97,8 @@ static nw_config_t *demo_config(nw_cli_config_t *cc, const char *bootstraps)
         nw_config_set(cfg, defaults[i][0], defaults[i][1], "demo", &err);
     if (nw_config_set(cfg, "kafka.bootstrap.servers", bootstraps, "demo", &err) < 0)
         goto fail;
-    for (int i = 0; i < cc->n_xs; i++) {
-        char key[NW_CONFIG_KEY_MAX + 1];
-        const char *eq = strchr(cc->xs[i], '=');
-        size_t n = eq ? (size_t)(eq - cc->xs[i]) : 0;
-        if (!eq || n > NW_CONFIG_KEY_MAX) {
-            nw_error_set(&err, NW_ERR_INVALID, "-X %s: expected key=value", cc->xs[i]);
-            goto fail;
-        }
-        memcpy(key, cc->xs[i], n);
-        key[n] = '\0';
-        if (nw_config_set(cfg, key, eq + 1, "-X", &err) < 0)
-            goto fail;
-    }
+    if (nw_cli_config_apply_x(cc, cfg, &err) < 0)
+        goto fail;
     return cfg;
 fail:
     fprintf(stderr, "newswire: demo: %s\n", err.msg);
