@@ -63,6 +63,16 @@ PYEOF
 check "deterministic" cmp -s "$TMP/a.jsonl" "$TMP/b.jsonl"
 check "one record per input" test "$(wc -l < "$TMP/a.jsonl")" -eq 3
 
+# The shipped IPTC schema is IPTC's own, unchanged (when the reference copy
+# beside the project is there to compare with).
+for shared in "$SRC/../shared/ninjs" "$SRC/../../shared/ninjs"; do
+  if [ -f "$shared/ninjs-schema_2.2.json" ]; then
+    check "config/ninjs is IPTC's ninjs 2.2 schema, unchanged" \
+      cmp -s "$shared/ninjs-schema_2.2.json" "$SRC/config/ninjs/ninjs-schema_2.2.json"
+    break
+  fi
+done
+
 # 3. Every record validates: extension schema, and plain ninjs without it.
 # Good inputs: the top of tests/data and the labelled article set.
 mapfile -t good < <(find "$DATA" "$DATA/articles" -maxdepth 1 -type f \( -name '*.txt' -o -name '*.json' -o -name '*.html' \) \
