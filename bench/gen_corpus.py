@@ -28,7 +28,7 @@ What varies, so the parser meets what real feeds deliver:
   - format: plain text laid out like the seed article (~60%), a JSON envelope
     carrying text or html (~25%), an HTML page (~15%);
   - size: from about 300 bytes to about 20 KB (log-uniform in three bands);
-  - timestamps: every family of the design brief (see TS_FAMILIES), 12- and
+  - timestamps: every family newswire reads (see TS_FAMILIES), 12- and
     24-hour clocks, zone abbreviations and numeric offsets, ISO 8601 with an
     offset or Z, Updated and/or Published lines;
   - boilerplate: Advertisement lines, IMAGE: credits, (Image: X), bylines;
@@ -43,7 +43,7 @@ What varies, so the parser meets what real feeds deliver:
   - about 2% bad messages: no timestamp, impossible timestamps, binary,
     empty or blank, truncated or incomplete JSON, boilerplate only.
 
-The expected outcomes replay the dedupe rule of the design brief in stream
+The expected outcomes replay newswire's dedupe rule in stream
 order: per article id, a newer versioncreated is emitted, an equal one is a
 duplicate, an older one is stale. They assume the default zone table
 (IST = +05:30, BST = +01:00, ET/CT/PT following US daylight saving).
@@ -270,7 +270,7 @@ def clock12(t):
     return "%02d:%02d %s" % (h, t.minute, "AM" if t.hour < 12 else "PM")
 
 
-# The timestamp families of the design brief. Each takes the label word, the
+# The timestamp families newswire reads. Each takes the label word, the
 # local time and the zone text and returns the whole line.
 def ts_long_at(label, t, z):  # Updated December 30th, 2021 at 15:02 IST
     return "%s %s %s, %d at %02d:%02d %s" % (label, MONTHS[t.month - 1], ordinal(t.day), t.year,

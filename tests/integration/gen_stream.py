@@ -34,7 +34,7 @@ version a later Updated time and a longer body):
   - about R (default 1%) bad messages, keyed bad-NNNNN: binary, empty,
     boilerplate only, no timestamp, an impossible date.
 
-The expected output replays the dedupe rule of the design brief in stream
+The expected output replays newswire's dedupe rule in stream
 order: per article id a newer versioncreated is emitted as the next version,
 an equal one is a duplicate, an older one is stale. Timestamps use IST
 (+05:30), GMT and ISO 8601 forms. Standard library only.
