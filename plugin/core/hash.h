@@ -14,6 +14,9 @@ uint64_t nw_fnv1a64(const void *data, size_t len);
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void nw_hex(const uint8_t *bytes, size_t n, char *out);
 
+/* Decodes 2n hex digits (either case) into n bytes; 0 or -1 on a bad digit. */
+int nw_unhex(const char *hex, size_t n2, uint8_t *out);
+
 /*
  * Simhash over word 3-shingles of a text: words are maximal runs of letters
  * and digits (any script), compared case-insensitively for ASCII. Texts with

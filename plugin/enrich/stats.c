@@ -41,7 +41,12 @@ static nw_enrich_status_t stats_enrich(void *state, json_t *record, const nw_enr
                                        char *detail, size_t detail_len)
 {
     const stats_t *s = state;
-    size_t words = nw_utf8_count_words(in->body);
+    /* The body's ninjs wordcount is this very count: reuse it when the
+     * record has it rather than walk the text again. */
+    json_t *wc = json_object_get(json_array_get(json_object_get(record, "bodies"), 0), "wordcount");
+    size_t words = json_is_integer(wc) && json_integer_value(wc) >= 0
+                       ? (size_t)json_integer_value(wc)
+                       : nw_utf8_count_words(in->body);
     unsigned long long secs = ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
                               (unsigned long long)s->wpm;
     json_t *ext = nw_builtin_extension(record);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "encode/ninjs.h"
 #include "enrich/enrich.h"
 #include "parse/zoneset.h"
@@ -41,6 +42,10 @@ typedef struct nw_work {
     uint32_t predicted_version;
     json_t *record; /* built for a (predicted) new version */
     char *body;
+    /* A copy of the record's "sha256:<hex>": enrichers get a pointer to it
+     * that stays valid whatever they do to the record. */
+    char hash_text[7 + 64 + 1];
+    bool has_hash;
     nw_enrich_input_t ein;
     bool enriched, enrich_failed;
     char reason[NW_ERROR_MSG_MAX];
@@ -200,6 +205,9 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
     if (p->replay_state && add_replay_marker(ext, p->replay_state) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
     const char *sim = json_string_value(json_object_get(ext, "simhash"));
+    const char *hash = json_string_value(json_object_get(ext, "content_hash"));
+    w->has_hash = hash && strlen(hash) == sizeof(w->hash_text) - 1;
+    snprintf(w->hash_text, sizeof(w->hash_text), "%s", w->has_hash ? hash : "");
     w->ein = (nw_enrich_input_t){
         .size = sizeof(nw_enrich_input_t),
         .article_id = it->out.article_id,
@@ -211,7 +219,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         .versioncreated = w->vtime,
         .source_topic = in->topic ? origin_topic(in) : NULL,
         .partition = in->topic ? (re ? in->origin_partition : in->partition) : -1,
-        .content_hash = json_string_value(json_object_get(ext, "content_hash")),
+        .content_hash = w->has_hash ? w->hash_text : NULL,
         .simhash = sim ? strtoull(sim, NULL, 16) : 0,
         .offset = in->topic ? (re ? in->origin_offset : in->offset) : -1,
     };
@@ -256,7 +264,9 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     it->out.record_len = strlen(it->out.record);
     nw_version_t nv = {.versioncreated = w->vtime, .version = version};
-    nw_article_content_hash(&w->article, nv.content_hash);
+    /* The hash the record was built with: no second pass over the text. */
+    if (!w->has_hash || nw_unhex(w->hash_text + 7, 64, nv.content_hash) < 0)
+        nw_article_content_hash(&w->article, nv.content_hash);
     int rc = nw_vstore_put(it->store, it->out.article_id, strlen(it->out.article_id), &nv);
     if (rc < 0)
         return nw_error_set(err, rc, "version store: %s", nw_err_name(rc));
