@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "encode/ninjs.h"
+#include "fuzz_util.h"
 #include "newswire/article.h"
 
 #define NW_FUZZ_CHECK(cond)                                                                        \
@@ -29,46 +30,6 @@
             abort();                                                                               \
         }                                                                                          \
     } while (0)
-
-/* Strict UTF-8: shortest form, no surrogates, nothing above U+10FFFF. Written
- * here rather than borrowed from the library so the check is independent of
- * the code under test. */
-static bool nw_fuzz_valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (len - i - 1 < n)
-            return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
 
 /* Builds and serialises the record; checks the text and returns it (the
  * caller frees). */
