@@ -30,15 +30,8 @@ static nw_enrichers_t *host_new_ok(nw_config_t *cfg)
 
 static void expect_refused(const char *paths, const char *disabled, const char *needle)
 {
-    nw_config_t *cfg = cfg_pairs("enrichers.paths", paths, "enrichers.disabled", disabled, NULL);
-    nw_enrichers_t *e = NULL;
-    nw_error_t err = {0};
-    assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
-    assert_null(e);
-    print_message("%s\n", err.msg);
-    if (!strstr(err.msg, needle))
-        fail_msg("\"%s\" lacks \"%s\"", err.msg, needle);
-    nw_config_free(cfg);
+    expect_chain_refused(cfg_pairs("enrichers.paths", paths, "enrichers.disabled", disabled, NULL),
+                         needle);
 }
 
 static void test_order_and_off(void **state)

@@ -149,6 +149,20 @@ static inline nw_config_t *cfg_pairs(const char *key, ...)
      : strcmp(x, "stats") == 0    ? "lang,dates,entities,subjects,neardup"                         \
                                   : "lang,dates,entities,subjects,stats")
 
+/* Building a chain from cfg must fail with NW_ERR_INVALID and a message
+ * containing needle. Takes cfg. */
+static inline void expect_chain_refused(nw_config_t *cfg, const char *needle)
+{
+    nw_enrichers_t *e = NULL;
+    nw_error_t err = {0};
+    assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
+    assert_null(e);
+    print_message("%s\n", err.msg);
+    if (!strstr(err.msg, needle))
+        fail_msg("\"%s\" lacks \"%s\"", err.msg, needle);
+    nw_config_free(cfg);
+}
+
 static inline nw_enrichers_t *host_only_cfg(nw_config_t *cfg, const char *only)
 {
     nw_error_t err = {0};
