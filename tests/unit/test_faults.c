@@ -8,6 +8,14 @@
  * reader would see is tested against the real broker (tests/integration);
  * here the runner's own view is checked: records are handed to on_record
  * only once their transaction commits.
+ *
+ * Every injected error must actually be returned to a request, or the test
+ * fails: a retry path whose errors never fire ends exactly like a clean run,
+ * so the outcome alone proves nothing. The errors go on the broker's own
+ * error stack, whose remaining depth librdkafka's mock reports (2.0.2 and
+ * later): armed with n errors before the run, 0 left after it. All of them
+ * consumed plus a complete run without an abort means each failed request
+ * was retried until it succeeded.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,18 +49,45 @@ static void on_record(const char *key, const char *value, size_t len, void *opaq
     (void)len;
 }
 
-typedef void (*inject_fn)(rd_kafka_mock_cluster_t *mc);
+/* Errors the next requests of one API key get, in order. */
+typedef struct fault {
+    int16_t api;
+    size_t n;
+    rd_kafka_resp_err_t errs[4];
+} fault_t;
+
+/* nw_mock_start(1, ...) makes one broker, id 1: it serves every request. */
+enum { MOCK_BROKER = 1 };
 
 typedef struct run_result {
     int rc;
     nw_error_t err;
     nw_counters_t c;
     seen_t seen;
+    size_t faults_left; /* injected errors no request received */
 } run_result_t;
+
+static size_t error_stack_depth(rd_kafka_mock_cluster_t *mc, int16_t api)
+{
+    size_t cnt = 0;
+    assert_int_equal(rd_kafka_mock_broker_error_stack_cnt(mc, MOCK_BROKER, api, &cnt),
+                     RD_KAFKA_RESP_ERR_NO_ERROR);
+    return cnt;
+}
+
+static void inject(rd_kafka_mock_cluster_t *mc, const fault_t *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        assert_int_equal(
+            rd_kafka_mock_broker_push_request_error_rtts(mc, MOCK_BROKER, f->api, 1, f->errs[i], 0),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+    /* Armed: a push that silently did nothing must not pass as "all fired". */
+    assert_int_equal(error_stack_depth(mc, f->api), f->n);
+}
 
 static volatile sig_atomic_t never_stop;
 
-static void run(const char *guarantee, inject_fn inject, run_result_t *res)
+static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
 {
     nw_mock_t *mock = NULL;
     nw_error_t err = {0};
@@ -71,11 +106,13 @@ static void run(const char *guarantee, inject_fn inject, run_result_t *res)
                                               &produced, &err),
                      0);
     assert_int_equal(produced, 11);
-    if (inject)
-        inject(nw_mock_cluster(mock));
+    if (fault)
+        inject(nw_mock_cluster(mock), fault);
     nw_runner_opts_t opts = {
         .exit_at_end = true, .stop = &never_stop, .on_record = on_record, .opaque = &res->seen};
     res->rc = nw_runner_run(cfg, &opts, &res->c, &res->err);
+    if (fault)
+        res->faults_left = error_stack_depth(nw_mock_cluster(mock), fault->api);
     nw_config_free(cfg);
     nw_mock_stop(mock);
 }
@@ -95,15 +132,17 @@ static void assert_complete(run_result_t *res)
     assert_string_equal(nw_buf_str(&res->seen.keys), expected_records);
 }
 
-static void no_faults(rd_kafka_mock_cluster_t *mc)
+/* Every injected error reached a request of the run. */
+static void assert_faults_fired(const run_result_t *res)
 {
-    (void)mc;
+    if (res->faults_left != 0)
+        fail_msg("%zu injected error(s) never returned to a request", res->faults_left);
 }
 
 static void test_eos_clean(void **state)
 {
     run_result_t res;
-    run("exactly_once", no_faults, &res);
+    run("exactly_once", NULL, &res);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 0);
     assert_true(res.c.txn_committed >= 1);
@@ -114,15 +153,13 @@ static void test_eos_clean(void **state)
  * aborted, the version store rolled back and the input re-read. Without the
  * rollback the re-read articles would count as duplicates; without the
  * rewind they would never be emitted. */
-static void abort_commit_once(rd_kafka_mock_cluster_t *mc)
-{
-    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 1, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID);
-}
+static const fault_t abort_commit_once = {API_END_TXN, 1, {RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID}};
 
 static void test_eos_abort_and_rewind(void **state)
 {
     run_result_t res;
-    run("exactly_once", abort_commit_once, &res);
+    run("exactly_once", &abort_commit_once, &res);
+    assert_faults_fired(&res);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 1);
     nw_buf_free(&res.seen.keys);
@@ -130,33 +167,33 @@ static void test_eos_abort_and_rewind(void **state)
 
 /* Sending offsets fails abortably (a group authorisation error on
  * TxnOffsetCommit): same abort-and-rewind path from another call. */
-static void abort_offsets_once(rd_kafka_mock_cluster_t *mc)
-{
-    rd_kafka_mock_push_request_errors(mc, API_TXN_OFFSET_COMMIT, 1,
-                                      RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED);
-}
+static const fault_t abort_offsets_once = {
+    API_TXN_OFFSET_COMMIT, 1, {RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED}};
 
 static void test_eos_abort_on_offsets(void **state)
 {
     run_result_t res;
-    run("exactly_once", abort_offsets_once, &res);
+    run("exactly_once", &abort_offsets_once, &res);
+    assert_faults_fired(&res);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 1);
     nw_buf_free(&res.seen.keys);
 }
 
-/* Coordinator errors are retriable: retried, no abort, nothing lost. */
-static void retriable_commit(rd_kafka_mock_cluster_t *mc)
-{
-    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 3, RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
-                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
-                                      RD_KAFKA_RESP_ERR_NOT_COORDINATOR);
-}
+/* Coordinator errors are retriable: retried, no abort, nothing lost. All
+ * three must reach EndTxn requests, so the commit was sent at least four
+ * times. */
+static const fault_t retriable_commit = {API_END_TXN,
+                                         3,
+                                         {RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+                                          RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                          RD_KAFKA_RESP_ERR_NOT_COORDINATOR}};
 
 static void test_eos_retriable(void **state)
 {
     run_result_t res;
-    run("exactly_once", retriable_commit, &res);
+    run("exactly_once", &retriable_commit, &res);
+    assert_faults_fired(&res);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 0);
     nw_buf_free(&res.seen.keys);
@@ -164,15 +201,13 @@ static void test_eos_retriable(void **state)
 
 /* A fenced producer is fatal: the run stops with a clear error and releases
  * nothing of the transaction it could not commit. */
-static void fenced(rd_kafka_mock_cluster_t *mc)
-{
-    rd_kafka_mock_push_request_errors(mc, API_END_TXN, 1, RD_KAFKA_RESP_ERR_PRODUCER_FENCED);
-}
+static const fault_t fenced = {API_END_TXN, 1, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED}};
 
 static void test_eos_fenced(void **state)
 {
     run_result_t res;
-    run("exactly_once", fenced, &res);
+    run("exactly_once", &fenced, &res);
+    assert_faults_fired(&res);
     assert_int_equal(res.rc, NW_ERR_FATAL);
     assert_non_null(strstr(res.err.msg, "fenced"));
     assert_int_equal(res.seen.count, 0);
@@ -181,19 +216,19 @@ static void test_eos_fenced(void **state)
 }
 
 /* at_least_once: produce requests fail with retriable errors; the idempotent
- * producer retries and every record is delivered once, in order. */
-static void produce_errors(rd_kafka_mock_cluster_t *mc)
-{
-    rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 4, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                      RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
-}
+ * producer retries and every record is delivered once, in order. All four
+ * errors must reach Produce requests of the run. */
+static const fault_t produce_errors = {
+    API_PRODUCE,
+    4,
+    {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+     RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS}};
 
 static void test_alo_produce_retries(void **state)
 {
     run_result_t res;
-    run("at_least_once", produce_errors, &res);
+    run("at_least_once", &produce_errors, &res);
+    assert_faults_fired(&res);
     assert_complete(&res);
     nw_buf_free(&res.seen.keys);
 }
