@@ -15,7 +15,8 @@
  * error stack, whose remaining depth librdkafka's mock reports (2.0.2 and
  * later): armed with n errors before the run, 0 left after it. All of them
  * consumed plus a complete run without an abort means each failed request
- * was retried until it succeeded.
+ * was retried until it succeeded. librdkafka 2.8 and later also log the
+ * requests the mock received; there the retries are counted directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +50,10 @@ static void on_record(const char *key, const char *value, size_t len, void *opaq
     (void)len;
 }
 
+#if RD_KAFKA_VERSION >= 0x02080000
+#define NW_MOCK_REQUEST_LOG 1 /* rd_kafka_mock_start_request_tracking() */
+#endif
+
 /* Errors the next requests of one API key get, in order. */
 typedef struct fault {
     int16_t api;
@@ -65,7 +70,20 @@ typedef struct run_result {
     nw_counters_t c;
     seen_t seen;
     size_t faults_left; /* injected errors no request received */
+    size_t requests;    /* requests of the fault's API key, when logged */
 } run_result_t;
+
+#ifdef NW_MOCK_REQUEST_LOG
+static size_t count_requests(rd_kafka_mock_cluster_t *mc, int16_t api)
+{
+    size_t n = 0, hits = 0;
+    rd_kafka_mock_request_t **reqs = rd_kafka_mock_get_requests(mc, &n);
+    for (size_t i = 0; i < n; i++)
+        hits += rd_kafka_mock_request_api_key(reqs[i]) == api;
+    rd_kafka_mock_request_destroy_array(reqs, n);
+    return hits;
+}
+#endif
 
 static size_t error_stack_depth(rd_kafka_mock_cluster_t *mc, int16_t api)
 {
@@ -108,11 +126,18 @@ static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
     assert_int_equal(produced, 11);
     if (fault)
         inject(nw_mock_cluster(mock), fault);
+#ifdef NW_MOCK_REQUEST_LOG
+    rd_kafka_mock_start_request_tracking(nw_mock_cluster(mock));
+#endif
     nw_runner_opts_t opts = {
         .exit_at_end = true, .stop = &never_stop, .on_record = on_record, .opaque = &res->seen};
     res->rc = nw_runner_run(cfg, &opts, &res->c, &res->err);
-    if (fault)
+    if (fault) {
         res->faults_left = error_stack_depth(nw_mock_cluster(mock), fault->api);
+#ifdef NW_MOCK_REQUEST_LOG
+        res->requests = count_requests(nw_mock_cluster(mock), fault->api);
+#endif
+    }
     nw_config_free(cfg);
     nw_mock_stop(mock);
 }
@@ -139,6 +164,21 @@ static void assert_faults_fired(const run_result_t *res)
         fail_msg("%zu injected error(s) never returned to a request", res->faults_left);
 }
 
+/* The failed request was sent again until it succeeded: n failures and at
+ * least one more. Without a request log the consumed errors and the complete
+ * run (checked by the caller) are the proof. */
+static void assert_retried(const run_result_t *res, const fault_t *f)
+{
+#ifdef NW_MOCK_REQUEST_LOG
+    if (res->requests < f->n + 1)
+        fail_msg("%zu request(s) of API key %d for %zu injected error(s): no retry", res->requests,
+                 f->api, f->n);
+#else
+    (void)res;
+    (void)f;
+#endif
+}
+
 static void test_eos_clean(void **state)
 {
     run_result_t res;
@@ -160,6 +200,7 @@ static void test_eos_abort_and_rewind(void **state)
     run_result_t res;
     run("exactly_once", &abort_commit_once, &res);
     assert_faults_fired(&res);
+    assert_retried(&res, &abort_commit_once);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 1);
     nw_buf_free(&res.seen.keys);
@@ -175,6 +216,7 @@ static void test_eos_abort_on_offsets(void **state)
     run_result_t res;
     run("exactly_once", &abort_offsets_once, &res);
     assert_faults_fired(&res);
+    assert_retried(&res, &abort_offsets_once);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 1);
     nw_buf_free(&res.seen.keys);
@@ -194,6 +236,7 @@ static void test_eos_retriable(void **state)
     run_result_t res;
     run("exactly_once", &retriable_commit, &res);
     assert_faults_fired(&res);
+    assert_retried(&res, &retriable_commit);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 0);
     nw_buf_free(&res.seen.keys);
@@ -229,6 +272,7 @@ static void test_alo_produce_retries(void **state)
     run_result_t res;
     run("at_least_once", &produce_errors, &res);
     assert_faults_fired(&res);
+    assert_retried(&res, &produce_errors);
     assert_complete(&res);
     nw_buf_free(&res.seen.keys);
 }
