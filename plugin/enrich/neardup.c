@@ -614,6 +614,17 @@ static int neardup_init(const nw_enricher_api_t *api, void *host, void **state, 
     return 0;
 }
 
+/* What init() reads; the host refuses any other enrichers.neardup.* key. */
+static const nw_enricher_setting_t neardup_settings[] = {
+    {"threshold", NW_SETTING_INT, "3", NULL, 0, 64, 0,
+     "largest distance in bits (default: near.duplicate.threshold)"},
+    {"capacity", NW_SETTING_INT, "100000", NULL, 1, 10000000, 0, "entries kept per partition"},
+    {"max", NW_SETTING_INT, "20", NULL, 1, 100000, 0, "most ids listed, the closest ones"},
+    {"scan", NW_SETTING_INT, "1000", NULL, 1, 10000000, 0,
+     "most distinct simhashes compared per lookup"},
+    {NULL, 0, NULL, NULL, 0, 0, 0, NULL},
+};
+
 static const nw_enricher_t neardup_enricher = {
     .abi_version = NW_ENRICHER_ABI_VERSION,
     .size = sizeof(nw_enricher_t),
@@ -623,6 +634,8 @@ static const nw_enricher_t neardup_enricher = {
     .enrich = neardup_enrich,
     .destroy = neardup_destroy,
     .enrich_batch = NULL,
+    .settings = neardup_settings,
+    .setting_size = sizeof(nw_enricher_setting_t),
 };
 
 const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api)
