@@ -83,9 +83,6 @@ const nw_enricher_setting_t *nw_host_builtin_settings(const char *name)
     return NULL;
 }
 
-/* The size of an ABI 1.0 descriptor: everything up to enrich_batch. */
-#define V1_0_SIZE                                                                                  \
-    (offsetof(nw_enricher_t, enrich_batch) + sizeof(((nw_enricher_t *)0)->enrich_batch))
 /* The first declared-setting layout (ABI 1.1): everything up to help. */
 #define SETTING_V1_1_SIZE                                                                          \
     (offsetof(nw_enricher_setting_t, help) + sizeof(((nw_enricher_setting_t *)0)->help))

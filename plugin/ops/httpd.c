@@ -113,7 +113,6 @@ struct nw_httpd {
     bool stopping;
     bool reaper_started;
     pthread_t reaper;
-    atomic_ulong reaped; /* connections shut down at their deadline */
 };
 
 bool nw_httpd_available(void)
@@ -243,7 +242,9 @@ static void *reaper_main(void *arg)
             if (!k->reaped && passed(&k->deadline, &now)) {
                 shutdown(k->fd, SHUT_RDWR);
                 k->reaped = true;
-                atomic_fetch_add(&h->reaped, 1);
+                if (nw_log_enabled(NW_LOG_DEBUG))
+                    nw_log(NW_LOG_DEBUG, "http", "request not complete within %d s: closed",
+                           NW_HTTPD_REQUEST_DEADLINE_S);
             }
         tick = now;
         tick.tv_nsec += 250 * 1000000L;
@@ -384,11 +385,6 @@ void nw_httpd_stop(nw_httpd_t *h)
     httpd_free(h);
 }
 
-unsigned long nw_httpd_reaped(const nw_httpd_t *h)
-{
-    return h ? atomic_load(&h->reaped) : 0;
-}
-
 #else /* built without libmicrohttpd */
 
 struct nw_httpd {
@@ -416,10 +412,5 @@ int nw_httpd_port(const nw_httpd_t *h)
 }
 
 void nw_httpd_stop(nw_httpd_t *h) {}
-
-unsigned long nw_httpd_reaped(const nw_httpd_t *h)
-{
-    return 0;
-}
 
 #endif

@@ -61,9 +61,6 @@ int nw_httpd_port(const nw_httpd_t *h);
 /* Stops the server, waiting for a request in progress; h may be NULL. */
 void nw_httpd_stop(nw_httpd_t *h);
 
-/* Connections shut down at their request deadline so far (0 for NULL). */
-unsigned long nw_httpd_reaped(const nw_httpd_t *h);
-
 /* False when newswire was built without libmicrohttpd. */
 bool nw_httpd_available(void);
 
