@@ -28,10 +28,14 @@
  * most `max` of them, then sorted by id. The detail counts every earlier
  * article within the threshold among the groups compared.
  *
- * After a transaction abort the runner re-reads messages whose first pass
- * already went into the index: a message whose offset is at or below one
- * already seen in its partition first drops the entries from that offset
- * on, so the rewound pass gives the same answers as the first.
+ * Only what came before in the partition counts: after a transaction abort
+ * the runner re-reads messages whose first pass already went into the
+ * index, and a repartitioned input (see the README) interleaves one origin
+ * partition's offsets across several consumers' batches. A group records
+ * the highest offset among its members: when that is below the message's
+ * offset, as it is in a plain forward pass, its count holds as it is;
+ * otherwise its members are walked (within the same `scan` budget) and the
+ * later ones left out.
  *
  * Settings (enrichers.neardup.<key>):
  *   threshold  largest distance in bits (default: near.duplicate.threshold, 3)
@@ -66,7 +70,8 @@ typedef struct entry {
 /* The entries sharing one simhash. */
 typedef struct group {
     uint64_t hash;
-    uint64_t stamp; /* the last lookup that compared it */
+    uint64_t stamp;     /* the last lookup that compared it */
+    int64_t max_offset; /* highest offset among the members (or one evicted) */
     uint32_t head, tail, count;
     uint32_t next[BANDS], prev[BANDS]; /* band chains, newest first */
     uint32_t all_next, all_prev;       /* every group, newest first */
@@ -81,7 +86,6 @@ typedef struct index {
     uint32_t used, alloc; /* slots in use (grows to capacity), allocated */
     uint32_t cursor;      /* next slot to write once full: the oldest */
     uint64_t seq;         /* entries ever inserted */
-    int64_t last_offset;  /* highest offset seen, -1 before any */
     uint32_t *id_buckets; /* id hash chains */
     uint32_t id_nbuckets; /* a power of two */
     group_t *g;
@@ -228,6 +232,7 @@ static uint32_t group_new(index_t *x, uint64_t h)
     group_t *g = &x->g[k];
     memset(g, 0, sizeof(*g));
     g->hash = h;
+    g->max_offset = INT64_MIN;
     g->head = g->tail = NIL;
     uint32_t b = g_bucket(x, h);
     g->h_next = x->g_buckets[b];
@@ -346,7 +351,6 @@ static index_t *index_for(neardup_t *nd, const char *topic, int32_t partition)
         goto fail;
     x->partition = partition;
     x->g_free = x->all_head = NIL;
-    x->last_offset = -1;
     if (nd->threshold < BANDS) {
         if (!(x->heads = malloc((size_t)BANDS * BAND_SIZE * sizeof(*x->heads))))
             goto fail;
@@ -363,15 +367,6 @@ fail:
     return NULL;
 }
 
-/* A rewind: drops what the first pass over offsets >= offset indexed. Rare
- * (transaction aborts), hence the full walk. */
-static void rewind_to(index_t *x, int64_t offset)
-{
-    for (uint32_t s = 0; s < x->used; s++)
-        if (x->e[s].id && x->e[s].offset >= offset)
-            slot_clear(x, s);
-}
-
 /* A group within the threshold, in the current lookup. */
 typedef struct cand {
     uint32_t group;
@@ -380,14 +375,34 @@ typedef struct cand {
 } cand_t;
 
 typedef struct lookup {
+    int64_t before;   /* entries count when their offset is below this */
+    uint32_t own;     /* the article's earlier version, never listed; NIL: none */
+    long long budget; /* comparisons and member steps left */
     cand_t *v;
     size_t n, cap;
     size_t articles; /* earlier articles within the threshold */
-    bool capped;     /* stopped after `scan` comparisons */
+    bool capped;     /* the budget ran out */
 } lookup_t;
 
+/* Spends one step of the budget; false (and capped) when none is left. */
+static bool spend(lookup_t *l)
+{
+    if (l->budget <= 0) {
+        l->capped = true;
+        return false;
+    }
+    l->budget--;
+    return true;
+}
+
+/* Whether slot s counts for the lookup: another article, from before. */
+static bool counts(const index_t *x, uint32_t s, const lookup_t *l)
+{
+    return s != l->own && x->e[s].offset < l->before;
+}
+
 /* Compares group k with h once per lookup; adds it when within t. */
-static int visit(index_t *x, uint32_t k, uint64_t h, long long t, uint32_t own, lookup_t *l)
+static int visit(index_t *x, uint32_t k, uint64_t h, long long t, lookup_t *l)
 {
     group_t *g = &x->g[k];
     if (g->stamp == x->stamp)
@@ -398,7 +413,18 @@ static int visit(index_t *x, uint32_t k, uint64_t h, long long t, uint32_t own, 
     g->distance = d <= t ? d : -1;
     if (g->distance < 0)
         return 0;
-    uint32_t others = g->count - (own != NIL && x->e[own].group == k);
+    uint32_t others = 0, first = NIL;
+    if (g->max_offset < l->before) {
+        /* Every member is from before: the count needs no walk. */
+        others = g->count - (l->own != NIL && x->e[l->own].group == k);
+        first = g->head == l->own ? x->e[l->own].gnext : g->head;
+    } else {
+        for (uint32_t s = g->head; s != NIL && spend(l); s = x->e[s].gnext)
+            if (counts(x, s, l)) {
+                others++;
+                first = first == NIL ? s : first;
+            }
+    }
     if (others == 0)
         return 0;
     if (l->n == l->cap) {
@@ -409,41 +435,32 @@ static int visit(index_t *x, uint32_t k, uint64_t h, long long t, uint32_t own, 
         l->v = v;
         l->cap = c;
     }
-    uint32_t first = g->head == own ? x->e[own].gnext : g->head;
     l->v[l->n++] = (cand_t){k, d, x->e[first].seq};
     l->articles += others;
     return 0;
 }
 
-/* Collects the groups within the threshold of h. own: the slot of the
- * article's earlier version, never listed (NIL when none). */
-static int find(const neardup_t *nd, index_t *x, uint64_t h, uint32_t own, lookup_t *l)
+/* Collects the groups within the threshold of h: the exact copies first,
+ * then the others the budget reaches. */
+static int find(const neardup_t *nd, index_t *x, uint64_t h, lookup_t *l)
 {
     x->stamp++;
-    long long budget = nd->scan;
     uint32_t exact = group_find(x, h);
-    if (exact != NIL && visit(x, exact, h, nd->threshold, own, l) < 0)
+    if (exact != NIL && visit(x, exact, h, nd->threshold, l) < 0)
         return -1;
     if (!x->heads) {
-        for (uint32_t k = x->all_head; k != NIL; k = x->g[k].all_next) {
-            if (budget-- <= 0) {
-                l->capped = true;
-                break;
-            }
-            if (visit(x, k, h, nd->threshold, own, l) < 0)
+        for (uint32_t k = x->all_head; k != NIL && spend(l); k = x->g[k].all_next)
+            if (visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
-        }
         return 0;
     }
     for (int b = 0; b < BANDS && !l->capped; b++)
         for (uint32_t k = x->heads[b * BAND_SIZE + band_of(h, b)]; k != NIL; k = x->g[k].next[b]) {
             if (k == exact)
                 continue;
-            if (budget-- <= 0) {
-                l->capped = true;
+            if (!spend(l))
                 break;
-            }
-            if (visit(x, k, h, nd->threshold, own, l) < 0)
+            if (visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
         }
     return 0;
@@ -471,6 +488,8 @@ static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t
         g->head = s;
     g->tail = s;
     g->count++;
+    if (offset > g->max_offset)
+        g->max_offset = offset;
     uint32_t b = id_bucket(x, id);
     e->id_next = x->id_buckets[b];
     x->id_buckets[b] = s;
@@ -490,15 +509,19 @@ static int cmp_id(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The ids to list: the closest groups' members, oldest first, up to max. */
-static size_t pick(const index_t *x, lookup_t *l, uint32_t own, size_t max, const char **ids)
+/* The ids to list: the closest groups' members, oldest first, up to max.
+ * Members that do not count are stepped over within a budget of its own. */
+static size_t pick(const index_t *x, lookup_t *l, long long scan, size_t max, const char **ids)
 {
     size_t n = 0;
+    l->budget = scan;
     qsort(l->v, l->n, sizeof(*l->v), cmp_cand);
     for (size_t i = 0; i < l->n && n < max; i++)
         for (uint32_t s = x->g[l->v[i].group].head; s != NIL && n < max; s = x->e[s].gnext)
-            if (s != own)
+            if (counts(x, s, l))
                 ids[n++] = x->e[s].id;
+            else if (!spend(l))
+                break;
     qsort(ids, n, sizeof(*ids), cmp_id);
     return n;
 }
@@ -521,10 +544,11 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
         in->size >= offsetof(nw_enrich_input_t, offset) + sizeof(in->offset) ? in->offset : -1;
     if (!x)
         goto oom;
-    if (offset >= 0 && offset <= x->last_offset)
-        rewind_to(x, offset);
     uint32_t own = id_find(x, in->article_id);
-    if (find(nd, x, in->simhash, own, &l) < 0)
+    l.own = own;
+    l.before = offset >= 0 ? offset : INT64_MAX;
+    l.budget = nd->scan;
+    if (find(nd, x, in->simhash, &l) < 0)
         goto oom;
     if (l.articles) {
         /* A story syndicated a thousand times must not make every copy carry
@@ -532,7 +556,7 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
         size_t max = l.articles < (size_t)nd->max ? l.articles : (size_t)nd->max;
         if (!(ids = malloc(max * sizeof(*ids))))
             goto oom;
-        size_t listed = pick(x, &l, own, max, ids);
+        size_t listed = pick(x, &l, nd->scan, max, ids);
         int closest = l.v[0].distance;
         json_t *ext = nw_builtin_extension(record);
         if (!ext || !(list = json_array()))
@@ -562,8 +586,6 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
         slot_clear(x, own);
     if (insert(nd, x, in->simhash, in->article_id, offset) < 0)
         goto oom;
-    if (offset > x->last_offset)
-        x->last_offset = offset;
     goto out;
 oom:
     snprintf(detail, detail_len, "out of memory");

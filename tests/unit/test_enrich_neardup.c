@@ -320,6 +320,43 @@ static void test_scan_cap(void **state)
     nw_config_free(cfg);
 }
 
+/* A repartitioned input interleaves one origin partition's offsets across
+ * batches: each message sees exactly the copies from before it, and a late
+ * lower offset removes nothing the later ones should see. */
+static void test_interleaved_offsets(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    uint64_t h = f.in.simhash;
+    static const struct {
+        const char *id;
+        int64_t offset;
+        const char *detail, *listed;
+    } steps[] = {
+        {"a", 1000010, "none within 3 bits", NULL},
+        {"b", 1000020, "1 near-duplicate (closest 0 bits)", "[\"a\"]"},
+        {"c", 1000030, "2 near-duplicates (closest 0 bits)", "[\"a\",\"b\"]"},
+        {"d", 1000015, "1 near-duplicate (closest 0 bits)", "[\"a\"]"},
+        {"e", 1000040, "4 near-duplicates (closest 0 bits)", "[\"a\",\"b\",\"c\",\"d\"]"},
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        f.in.article_id = steps[i].id;
+        f.in.simhash = h;
+        f.in.offset = steps[i].offset;
+        assert_false(fx_run(e, &f, NULL));
+        assert_string_equal(fx_detail(&f, "neardup"), steps[i].detail);
+        if (steps[i].listed) {
+            char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+            assert_string_equal(got, steps[i].listed);
+            free(got);
+        }
+    }
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,7 +364,7 @@ int main(void)
         cmocka_unit_test(test_detail),      cmocka_unit_test(test_partitions),
         cmocka_unit_test(test_eviction),    cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_max_listed),  cmocka_unit_test(test_syndicated_copies),
-        cmocka_unit_test(test_scan_cap),
+        cmocka_unit_test(test_scan_cap),    cmocka_unit_test(test_interleaved_offsets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
