@@ -9,10 +9,34 @@
  * A plugin is a shared object exporting one function, NW_ENRICHER_ENTRY
  * ("nw_enricher_entry"), of type nw_enricher_entry_fn. The host calls it with
  * its API table; the plugin returns a descriptor that starts with the ABI
- * version it was built for and its own size. The host refuses a descriptor of
- * another major version; within a major version both tables only grow at
- * their end, so each side reads only the members the other side's `size`
- * says it has.
+ * version it was built for and its own size.
+ *
+ * Settings: a descriptor lists the settings its enricher reads (ABI 1.1:
+ * `settings`), each with a type, a default and a line of help. The host
+ * checks the configuration against that list before it consumes anything:
+ * a key the enricher does not declare (enrichers.neardup.treshold) or a
+ * value of the wrong type is a configuration error (exit 78) naming the key
+ * and the closest declared one. A descriptor without the list (ABI 1.0, or
+ * settings NULL) gets its settings unchecked.
+ *
+ * Versioning (NW_ENRICHER_ABI_MAJOR.MINOR):
+ *   - major: raised on any incompatible change (a member removed, moved or
+ *     retyped, a meaning changed). The host refuses another major version.
+ *   - minor: raised when a struct grows at its end (nw_enricher_t,
+ *     nw_enricher_api_t, nw_enrich_input_t or nw_enricher_setting_t), never
+ *     otherwise. Each such struct carries its size as its builder knows it
+ *     (`size`, or `setting_size` for the settings array), so each side reads
+ *     only what the other has.
+ *   - the host checks sizes once, when it loads a descriptor: it copies the
+ *     descriptor (and each declared setting) into structs of its own size,
+ *     the members the plugin lacks zeroed, so nothing later compares sizes.
+ *     A plugin checks api->size once, in its entry function or init(),
+ *     before calling a member added after 1.0, and in->size before reading
+ *     an input member added after 1.0.
+ * A plugin built against any earlier minor of the same major keeps loading.
+ *
+ * History: 1.0 the first; 1.1 added nw_enricher_setting_t, the descriptor's
+ * settings and setting_size, and the API's instance() and config_each().
  *
  * Ownership: the record passed to enrich() is BORROWED: the plugin may add,
  * change or remove members of it during the call, and must json_incref()
@@ -33,7 +57,7 @@ extern "C" {
 #endif
 
 #define NW_ENRICHER_ABI_MAJOR       1
-#define NW_ENRICHER_ABI_MINOR       0
+#define NW_ENRICHER_ABI_MINOR       1
 #define NW_ENRICHER_ABI_VERSION     ((uint32_t)((NW_ENRICHER_ABI_MAJOR << 16) | NW_ENRICHER_ABI_MINOR))
 #define NW_ENRICHER_ABI_MAJOR_OF(v) ((uint32_t)(v) >> 16)
 #define NW_ENRICHER_ENTRY           "nw_enricher_entry"
@@ -75,6 +99,32 @@ typedef struct nw_enrich_input {
     int64_t offset;
 } nw_enrich_input_t;
 
+/* Types of a declared setting (ABI 1.1); values as a user writes them. */
+typedef enum nw_enricher_setting_type {
+    NW_SETTING_STRING = 1, /* any text; min is the shortest length (1: not empty) */
+    NW_SETTING_INT,        /* a decimal integer within min..max */
+    NW_SETTING_BOOL,       /* true/false (also yes/no, on/off, 1/0) */
+    NW_SETTING_ENUM,       /* one of `values`, "a|b|c" */
+    NW_SETTING_DURATION,   /* milliseconds, with an optional ms/s/m/h suffix, within min..max */
+    NW_SETTING_SIZE,       /* bytes, with an optional K/M/G suffix, within min..max */
+    NW_SETTING_LIST,       /* comma-separated items; min is the fewest items */
+} nw_enricher_setting_type_t;
+
+/* One setting an enricher reads, as "enrichers.<name>.<key>" (or
+ * "http.<name>.<key>" for an HTTP enricher). Added in ABI 1.1; grows only at
+ * its end (the descriptor's setting_size says how far). */
+typedef struct nw_enricher_setting {
+    /* The key after the enricher's prefix. A key ending in ".*" declares a
+     * family: "header.*" accepts header.<anything>, with this type. */
+    const char *key;
+    int type;           /* nw_enricher_setting_type_t */
+    const char *def;    /* the default as a user would write it; NULL: none */
+    const char *values; /* NW_SETTING_ENUM: the allowed values, "a|b|c" */
+    int64_t min, max;   /* see the type; 0, 0 for numbers: no bounds */
+    int secret;         /* non-zero: the value never appears in messages */
+    const char *help;   /* one line */
+} nw_enricher_setting_t;
+
 /* Services the host offers a plugin. Grows only at its end. */
 typedef struct nw_enricher_api {
     uint32_t abi_version; /* NW_ENRICHER_ABI_VERSION of the host */
@@ -88,6 +138,15 @@ typedef struct nw_enricher_api {
     /* Absolute path of a data file: relative names resolve against the
      * configuration directory. Writes into out; returns 0 or -1. */
     int (*data_path)(void *host, const char *name, char *out, size_t out_len);
+    /* Added in ABI 1.1 (check size first). The instance's name, the key
+     * under newswire.enrichment: the descriptor's name, or "http.<name>"
+     * for an HTTP enricher. Borrowed until destroy(). */
+    const char *(*instance)(void *host);
+    /* Added in ABI 1.1. Calls fn for each setting of this instance whose key
+     * (after the enricher's prefix) starts with prefix ("" for all), in key
+     * order; stops at and returns fn's first non-zero result, else 0. */
+    int (*config_each)(void *host, const char *prefix,
+                       int (*fn)(const char *key, const char *value, void *opaque), void *opaque);
 } nw_enricher_api_t;
 
 /* A plugin's descriptor. Grows only at its end. */
@@ -119,6 +178,11 @@ typedef struct nw_enricher {
      */
     void (*enrich_batch)(void *state, json_t **records, const nw_enrich_input_t *const *in,
                          size_t n, nw_enrich_status_t *statuses, char **details, size_t detail_len);
+    /* Added in ABI 1.1. The settings the enricher reads, ended by an entry
+     * whose key is NULL; NULL: undeclared (the host then checks nothing).
+     * setting_size: sizeof(nw_enricher_setting_t) as the plugin knows it. */
+    const nw_enricher_setting_t *settings;
+    uint32_t setting_size;
 } nw_enricher_t;
 
 /* The one symbol a plugin exports. Returns a descriptor with static storage

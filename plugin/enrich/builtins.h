@@ -29,6 +29,10 @@ const nw_enricher_t *nw_builtin_subjects(const nw_enricher_api_t *api);
 const nw_enricher_t *nw_builtin_stats(const nw_enricher_api_t *api);
 const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api);
 
+/* Simhash comparisons every neardup instance made so far: how tests see
+ * that a lookup's cost is capped without timing it. */
+uint64_t nw_neardup_compared(void);
+
 /*
  * Reads enrichers.<name>.<key> as an integer within lo..hi, def when unset.
  * Returns 0, or -1 with "enrichers.<name>.<key>: ..." in errbuf.

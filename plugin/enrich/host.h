@@ -16,7 +16,11 @@ typedef struct nw_host {
     char *name;   /* key under newswire.enrichment: the descriptor's name, or http.<name> */
     char *prefix; /* "enrichers.<name>." or "http.<name>." */
     char *origin; /* for messages: "built-in enricher lang", "plugin ./x.so" */
-    const nw_enricher_t *desc;
+    const nw_enricher_t *desc; /* &copy: the members the enricher lacks are zero */
+    const nw_enricher_t *orig; /* as the entry function returned it */
+    nw_enricher_t copy;
+    nw_enricher_setting_t *decls; /* declared settings, host-sized copies; NULL: undeclared */
+    size_t n_decls;
     void *state; /* from init() */
     void *dl;    /* dlopen() handle; NULL for built-ins */
     bool off;    /* named in enrichers.disabled: never initialised or run */
@@ -25,6 +29,30 @@ typedef struct nw_host {
     char **values;
     size_t n_settings;
 } nw_host_t;
+
+/*
+ * Takes d as h's descriptor (host_settings.c): checks it (see
+ * nw_host_check_descriptor) and copies it, and its declared settings, into
+ * structs of this host's size, once, so nothing later compares sizes.
+ * fallback declares the settings of a built-in whose descriptor does not.
+ * Returns 0, NW_ERR_INVALID or NW_ERR_NOMEM.
+ */
+int nw_host_adopt(nw_host_t *h, const nw_enricher_t *d, const nw_enricher_setting_t *fallback,
+                  nw_error_t *err);
+
+/* Checks h's settings against its declarations: an undeclared key (with
+ * the closest declared one suggested) or a value of the wrong type (unless
+ * h is off) is NW_ERR_INVALID naming the full key. Undeclared enrichers
+ * pass. */
+int nw_host_check_settings(const nw_host_t *h, nw_error_t *err);
+
+/* The settings of the built-ins whose descriptors do not declare them
+ * (lang, dates, entities, subjects, stats); NULL for another name. */
+const nw_enricher_setting_t *nw_host_builtin_settings(const char *name);
+
+/* The declared key closest to key among decls (distance at most a third of
+ * its length, at least 1), or NULL. */
+const char *nw_host_suggest(const char *key, const char *const *names, size_t n);
 
 /* The API table every enricher receives. */
 const nw_enricher_api_t *nw_host_api(void);

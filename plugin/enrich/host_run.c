@@ -114,7 +114,7 @@ static void observe_breaker(struct nw_metrics *m, const nw_host_t *h)
 {
 #if __has_include("enrich/http.h")
     nw_http_stats_t st;
-    if (m && h->inited && h->desc == nw_builtin_http(nw_host_api()) &&
+    if (m && h->inited && h->orig == nw_builtin_http(nw_host_api()) &&
         nw_http_enricher_stats(h->state, &st) == 0)
         nw_metrics_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
 #else

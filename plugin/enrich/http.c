@@ -275,6 +275,8 @@ static const nw_enricher_t http_descriptor = {
     .enrich = http_enrich,
     .destroy = http_destroy,
     .enrich_batch = http_enrich_batch,
+    .settings = nw_http_setting_decls,
+    .setting_size = sizeof(nw_enricher_setting_t),
 };
 
 const nw_enricher_t *nw_builtin_http(const nw_enricher_api_t *api)

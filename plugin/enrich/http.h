@@ -11,13 +11,11 @@
  * batch keep a dead or slow service from stalling the pipeline: the worst
  * case for a batch is about timeout.ms x (retries + 1) + backoff.max.ms.
  *
- * What the instance needs from the host besides `http.<name>.<setting>`
- * values, through the same api->config(host, key) call:
- *   "name"  the <name> itself (logs, and the default merge path
- *           newswire.enrichments.<name>); "http" when the host gives none;
- *   "keys"  the settings set for this instance, comma-separated
- *           ("url,timeout.ms,header.X-Api-Version"): the enricher finds its
- *           header.<Name> settings there and warns about unknown settings.
+ * The instance learns its name ("http.<name>": logs, and the default merge
+ * path newswire.enrichments.<name>) from api->instance() and finds its
+ * header.<Name> settings with api->config_each(); its descriptor declares
+ * every setting (http_settings.c), so the host refuses unknown ones before
+ * init, as for any enricher.
  *
  * Credentials (auth.token.env, auth.token.file) are read at init and are
  * never logged nor written into a status detail.

@@ -20,67 +20,80 @@
 #include "newswire/error.h"
 
 /* Where a checked value lands in nw_http_settings_t. */
-/* T_SPECIAL: read by name in load_table(), it needs more than a copy. */
-typedef enum target { T_STRING, T_INT, T_BOOL, T_SPECIAL } target_t;
+/* T_SPECIAL: read by name in load_table(), it needs more than a copy;
+ * T_FAMILY: header.<Name>, read by load_headers(). */
+typedef enum target { T_STRING, T_INT, T_BOOL, T_SPECIAL, T_FAMILY } target_t;
 
-typedef struct setting {
-    nw_config_key_t key; /* name, type, default, values, bounds, secret, description */
-    target_t target;
-    size_t offset;
-} setting_t;
+#define DAY_MS (24 * 3600 * 1000LL)
+
+/* The declarations the host checks the configuration against (the
+ * descriptor's settings, see http.c), in the order they are read. */
+const nw_enricher_setting_t nw_http_setting_decls[] = {
+    {"url", NW_SETTING_STRING, NULL, NULL, 1, 0, 0, "service URL (http or https)"},
+    {"method", NW_SETTING_ENUM, "POST", "POST|PUT|PATCH", 0, 0, 0, "HTTP method"},
+    {"fields", NW_SETTING_LIST, NULL, NULL, 1, 0, 0, "record members to send"},
+    {"merge.path", NW_SETTING_STRING, NULL, NULL, 1, 0, 0, "dotted path of the answer"},
+    {"timeout.ms", NW_SETTING_DURATION, "2000", NULL, 1, 600000, 0, "per request"},
+    {"retries", NW_SETTING_INT, "2", NULL, 0, 10, 0, "repeats of a failed request"},
+    {"backoff.ms", NW_SETTING_DURATION, "100", NULL, 0, 60000, 0, "first backoff"},
+    {"backoff.max.ms", NW_SETTING_DURATION, "2000", NULL, 0, 600000, 0, "backoff cap"},
+    {"concurrency", NW_SETTING_INT, "8", NULL, 1, 256, 0, "requests in flight"},
+    {"breaker.failures", NW_SETTING_INT, "5", NULL, 0, 1000000, 0, "failures to open"},
+    {"breaker.reset.ms", NW_SETTING_DURATION, "10000", NULL, 1, DAY_MS, 0, "open time"},
+    {"cache.ttl.ms", NW_SETTING_DURATION, "0", NULL, 0, 30 * DAY_MS, 0, "answer cache TTL"},
+    {"cache.max.entries", NW_SETTING_INT, "10000", NULL, 1, 10000000, 0, "cache bound"},
+    {"fail", NW_SETTING_ENUM, "open", "open|closed", 0, 0, 0, "on final failure"},
+    {"tls.verify", NW_SETTING_BOOL, "true", NULL, 0, 0, 0, "verify the server"},
+    {"ca.file", NW_SETTING_STRING, NULL, NULL, 1, 0, 0, "CA bundle"},
+    {"auth.token.env", NW_SETTING_STRING, NULL, NULL, 1, 0, 0, "token variable"},
+    {"auth.token.file", NW_SETTING_STRING, NULL, NULL, 1, 0, 0, "token file"},
+    {"header.*", NW_SETTING_STRING, NULL, NULL, 0, 0, 0, "an extra request header <Name>"},
+    {NULL, 0, NULL, NULL, 0, 0, 0, NULL},
+};
 
 #define S(field) offsetof(nw_http_settings_t, field)
-#define DAY_MS   (24 * 3600 * 1000LL)
 
-static const setting_t settings[] = {
-    {{"url", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "service URL (http or https)"},
-     T_STRING,
-     S(url)},
-    {{"method", NW_CONFIG_ENUM, "POST", "POST|PUT|PATCH", 0, 0, false, "HTTP method"},
-     T_STRING,
-     S(method)},
-    {{"fields", NW_CONFIG_LIST, NULL, NULL, 1, 0, false, "record members to send"}, T_SPECIAL, 0},
-    {{"merge.path", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "dotted path of the answer"},
-     T_SPECIAL,
-     0},
-    {{"timeout.ms", NW_CONFIG_DURATION, "2000", NULL, 1, 600000, false, "per request"},
-     T_INT,
-     S(timeout_ms)},
-    {{"retries", NW_CONFIG_INT, "2", NULL, 0, 10, false, "repeats of a failed request"},
-     T_INT,
-     S(retries)},
-    {{"backoff.ms", NW_CONFIG_DURATION, "100", NULL, 0, 60000, false, "first backoff"},
-     T_INT,
-     S(backoff_ms)},
-    {{"backoff.max.ms", NW_CONFIG_DURATION, "2000", NULL, 0, 600000, false, "backoff cap"},
-     T_INT,
-     S(backoff_max_ms)},
-    {{"concurrency", NW_CONFIG_INT, "8", NULL, 1, 256, false, "requests in flight"},
-     T_INT,
-     S(concurrency)},
-    {{"breaker.failures", NW_CONFIG_INT, "5", NULL, 0, 1000000, false, "failures to open"},
-     T_INT,
-     S(breaker_failures)},
-    {{"breaker.reset.ms", NW_CONFIG_DURATION, "10000", NULL, 1, DAY_MS, false, "open time"},
-     T_INT,
-     S(breaker_reset_ms)},
-    {{"cache.ttl.ms", NW_CONFIG_DURATION, "0", NULL, 0, 30 * DAY_MS, false, "answer cache TTL"},
-     T_INT,
-     S(cache_ttl_ms)},
-    {{"cache.max.entries", NW_CONFIG_INT, "10000", NULL, 1, 10000000, false, "cache bound"},
-     T_INT,
-     S(cache_max_entries)},
-    {{"fail", NW_CONFIG_ENUM, "open", "open|closed", 0, 0, false, "on final failure"},
-     T_SPECIAL,
-     0},
-    {{"tls.verify", NW_CONFIG_BOOL, "true", NULL, 0, 0, false, "verify the server"},
-     T_BOOL,
-     S(tls_verify)},
-    {{"ca.file", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "CA bundle"}, T_STRING, S(ca_file)},
-    {{"auth.token.env", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "token variable"}, T_SPECIAL, 0},
-    {{"auth.token.file", NW_CONFIG_STRING, NULL, NULL, 1, 0, false, "token file"}, T_SPECIAL, 0},
+/* Where each declaration's value lands, by index in nw_http_setting_decls. */
+static const struct {
+    target_t target;
+    size_t offset;
+} where[] = {
+    {T_STRING, S(url)},
+    {T_STRING, S(method)},
+    {T_SPECIAL, 0},
+    {T_SPECIAL, 0},
+    {T_INT, S(timeout_ms)},
+    {T_INT, S(retries)},
+    {T_INT, S(backoff_ms)},
+    {T_INT, S(backoff_max_ms)},
+    {T_INT, S(concurrency)},
+    {T_INT, S(breaker_failures)},
+    {T_INT, S(breaker_reset_ms)},
+    {T_INT, S(cache_ttl_ms)},
+    {T_INT, S(cache_max_entries)},
+    {T_SPECIAL, 0},
+    {T_BOOL, S(tls_verify)},
+    {T_STRING, S(ca_file)},
+    {T_SPECIAL, 0},
+    {T_SPECIAL, 0},
+    {T_FAMILY, 0},
 };
-#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+#define NSETTINGS (sizeof(where) / sizeof(where[0]))
+_Static_assert(sizeof(nw_http_setting_decls) / sizeof(nw_http_setting_decls[0]) == NSETTINGS + 1,
+               "one where[] entry per declaration");
+
+/* The configuration module's view of a declaration, for its checker. */
+static nw_config_key_t as_config_key(const nw_enricher_setting_t *d)
+{
+    static const nw_config_type_t types[] = {
+        [NW_SETTING_STRING] = NW_CONFIG_STRING,     [NW_SETTING_INT] = NW_CONFIG_INT,
+        [NW_SETTING_BOOL] = NW_CONFIG_BOOL,         [NW_SETTING_ENUM] = NW_CONFIG_ENUM,
+        [NW_SETTING_DURATION] = NW_CONFIG_DURATION, [NW_SETTING_SIZE] = NW_CONFIG_SIZE,
+        [NW_SETTING_LIST] = NW_CONFIG_LIST,
+    };
+    return (nw_config_key_t){d->key, types[d->type], d->def,         d->values,
+                             d->min, d->max,         d->secret != 0, d->help};
+}
 
 /* A token or header longer than this is a mistake (a wrong file). */
 #define TOKEN_MAX 16384
@@ -218,73 +231,48 @@ static int load_token(nw_http_settings_t *s, const char *env, const char *file, 
     return 0;
 }
 
-static bool is_declared(const char *key)
+typedef struct headers_ctx {
+    nw_http_settings_t *s;
+    char *errbuf;
+    size_t errlen;
+} headers_ctx_t;
+
+/* One header.<Name> setting: checked, then kept as a "Name: value" line. */
+static int header_cb(const char *key, const char *value, void *opaque)
 {
-    for (size_t i = 0; i < NSETTINGS; i++)
-        if (strcmp(settings[i].key.name, key) == 0)
-            return true;
-    return false;
+    headers_ctx_t *c = opaque;
+    nw_http_settings_t *s = c->s;
+    const char *hname = key + 7;
+    if (!is_token(hname))
+        return fail(c->errbuf, c->errlen, NW_ERR_INVALID, "%s: %s: not a valid header name",
+                    s->display, key);
+    if (!header_safe(value))
+        return fail(c->errbuf, c->errlen, NW_ERR_INVALID,
+                    "%s: %s: the value holds control characters or line breaks", s->display, key);
+    if (s->token && strcasecmp(hname, "Authorization") == 0)
+        return fail(c->errbuf, c->errlen, NW_ERR_INVALID,
+                    "%s: %s: conflicts with auth.token.*; keep one", s->display, key);
+    char **v = realloc(s->headers, (s->nheaders + 2) * sizeof(*v));
+    if (!v)
+        return NW_ERR_NOMEM;
+    s->headers = v;
+    nw_buf_t b = NW_BUF_INIT;
+    nw_buf_printf(&b, "%s: %s", hname, value);
+    if (!nw_buf_ok(&b)) {
+        nw_buf_free(&b);
+        return NW_ERR_NOMEM;
+    }
+    s->headers[s->nheaders++] = nw_buf_steal(&b);
+    s->headers[s->nheaders] = NULL;
+    return 0;
 }
 
-/* Walks the settings the host says are set: header.<Name> lines, and a
- * warning for anything this enricher does not know (a typo would otherwise
- * be silently ignored). */
+/* The header.<Name> settings, through the host's config_each(). */
 static int load_headers(nw_http_settings_t *s, const nw_enricher_api_t *api, void *host,
                         char *errbuf, size_t errlen)
 {
-    const char *keys = api->config(host, "keys");
-    if (!keys || !*keys)
-        return 0;
-    char **list = NULL;
-    bool oom = false;
-    long n = split(keys, ',', &list, &oom);
-    if (n < 0)
-        return oom ? NW_ERR_NOMEM : 0;
-    int rc = 0;
-    s->headers = calloc((size_t)n + 1, sizeof(*s->headers));
-    if (!s->headers) {
-        rc = NW_ERR_NOMEM;
-        goto out;
-    }
-    for (long i = 0; i < n; i++) {
-        const char *key = list[i];
-        if (strncmp(key, "header.", 7) != 0) {
-            if (!is_declared(key) && strcmp(key, "name") != 0 && strcmp(key, "keys") != 0)
-                api->log(NW_ENRICHER_LOG_WARN, s->display, "unknown setting %s.%s is ignored",
-                         s->display, key);
-            continue;
-        }
-        const char *hname = key + 7;
-        const char *value = api->config(host, key);
-        if (!is_token(hname)) {
-            rc = fail(errbuf, errlen, NW_ERR_INVALID, "%s: %s: not a valid header name", s->display,
-                      key);
-            goto out;
-        }
-        if (!value)
-            continue;
-        if (!header_safe(value)) {
-            rc = fail(errbuf, errlen, NW_ERR_INVALID,
-                      "%s: %s: the value holds control characters or line breaks", s->display, key);
-            goto out;
-        }
-        if (s->token && strcasecmp(hname, "Authorization") == 0) {
-            rc = fail(errbuf, errlen, NW_ERR_INVALID,
-                      "%s: %s: conflicts with auth.token.*; keep one", s->display, key);
-            goto out;
-        }
-        nw_buf_t b = NW_BUF_INIT;
-        nw_buf_printf(&b, "%s: %s", hname, value);
-        if (!nw_buf_ok(&b)) {
-            nw_buf_free(&b);
-            rc = NW_ERR_NOMEM;
-            goto out;
-        }
-        s->headers[s->nheaders++] = nw_buf_steal(&b);
-    }
-out:
-    free_list(list, (size_t)n);
-    return rc;
+    headers_ctx_t c = {s, errbuf, errlen};
+    return api->config_each(host, "header.", header_cb, &c);
 }
 
 /* Checks the URL and keeps a form of it that is safe to log. */
@@ -331,38 +319,40 @@ static int load_table(nw_http_settings_t *s, const nw_enricher_api_t *api, void 
     char *fields = NULL, *merge = NULL;
     int rc = 0;
     for (size_t i = 0; i < NSETTINGS; i++) {
-        const setting_t *st = &settings[i];
-        const char *v = api->config(host, st->key.name);
+        if (where[i].target == T_FAMILY)
+            continue;
+        const nw_config_key_t key = as_config_key(&nw_http_setting_decls[i]);
+        const char *v = api->config(host, key.name);
         if (!v)
-            v = st->key.def;
+            v = key.def;
         if (!v) {
-            if (strcmp(st->key.name, "url") == 0)
+            if (strcmp(key.name, "url") == 0)
                 return fail(errbuf, errlen, NW_ERR_INVALID, "%s: url: is required (%s.url)",
                             s->display, s->display);
             continue;
         }
         nw_error_t err = {0};
         int64_t num = 0;
-        if (nw_config_key_check(&st->key, v, &num, s->display, &err) != 0)
+        if (nw_config_key_check(&key, v, &num, s->display, &err) != 0)
             return fail(errbuf, errlen, NW_ERR_INVALID, "%s", err.msg);
-        if (strcmp(st->key.name, "auth.token.env") == 0) {
+        if (strcmp(key.name, "auth.token.env") == 0) {
             *token_env = v;
-        } else if (strcmp(st->key.name, "auth.token.file") == 0) {
+        } else if (strcmp(key.name, "auth.token.file") == 0) {
             *token_file = v;
-        } else if (strcmp(st->key.name, "fields") == 0) {
+        } else if (strcmp(key.name, "fields") == 0) {
             fields = (char *)v;
-        } else if (strcmp(st->key.name, "merge.path") == 0) {
+        } else if (strcmp(key.name, "merge.path") == 0) {
             merge = (char *)v;
-        } else if (strcmp(st->key.name, "fail") == 0) {
+        } else if (strcmp(key.name, "fail") == 0) {
             s->fail_closed = strcmp(v, "closed") == 0;
-        } else if (st->target == T_STRING) {
-            char **dst = (char **)((char *)s + st->offset);
+        } else if (where[i].target == T_STRING) {
+            char **dst = (char **)((char *)s + where[i].offset);
             if (!(*dst = strdup(v)))
                 return NW_ERR_NOMEM;
-        } else if (st->target == T_INT) {
-            *(int64_t *)((char *)s + st->offset) = num;
+        } else if (where[i].target == T_INT) {
+            *(int64_t *)((char *)s + where[i].offset) = num;
         } else {
-            *(bool *)((char *)s + st->offset) = num != 0;
+            *(bool *)((char *)s + where[i].offset) = num != 0;
         }
     }
     bool oom = false;
@@ -395,7 +385,15 @@ int nw_http_settings_load(nw_http_settings_t *s, const nw_enricher_api_t *api, v
                           char *errbuf, size_t errlen)
 {
     memset(s, 0, sizeof(*s));
-    const char *name = api->config(host, "name");
+    /* instance() and config_each() came with ABI 1.1: checked once, here. */
+    if (api->size < offsetof(nw_enricher_api_t, config_each) + sizeof(api->config_each) ||
+        !api->instance || !api->config_each)
+        return fail(errbuf, errlen, NW_ERR_INVALID,
+                    "http: the host is older than enricher ABI 1.1 (no instance(), config_each())");
+    /* The instance is "http.<name>"; <name> names the default merge path. */
+    const char *name = api->instance(host);
+    if (name && strncmp(name, "http.", 5) == 0)
+        name += 5;
     const char *token_env = NULL, *token_file = NULL;
     int rc = NW_ERR_NOMEM;
     nw_buf_t b = NW_BUF_INIT;

@@ -46,10 +46,15 @@ typedef struct nw_http_settings {
     size_t nheaders;
 } nw_http_settings_t;
 
+/* Every http.<name>.<setting> the enricher reads, declared for the host
+ * (the descriptor's settings); ends with a NULL key. */
+extern const nw_enricher_setting_t nw_http_setting_decls[];
+
 /* Reads and checks every setting. On failure returns NW_ERR_INVALID (or
  * NW_ERR_NOMEM) with a message in errbuf naming the key, never a secret's
- * value; s is then cleared. Warnings (unknown settings, tls.verify=false) go
- * through api->log. */
+ * value; s is then cleared. The host has refused undeclared keys already;
+ * the warning about tls.verify=false goes through api->log. Needs an API
+ * table of ABI 1.1 or later (instance(), config_each()). */
 int nw_http_settings_load(nw_http_settings_t *s, const nw_enricher_api_t *api, void *host,
                           char *errbuf, size_t errlen);
 

@@ -1,7 +1,7 @@
 /*
  * The "neardup" built-in: near-duplicates across different article ids, by
- * 64-bit simhash, recorded as newswire.near_duplicate_of (the earlier ids
- * whose simhash is within the Hamming threshold, sorted).
+ * 64-bit simhash, recorded as newswire.near_duplicate_of (earlier ids whose
+ * simhash is within the Hamming threshold: the closest `max`, sorted by id).
  *
  * The index is in memory and kept per (source topic, partition): a partition
  * is processed in offset order by one consumer, so the answer for a record
@@ -10,16 +10,38 @@
  * `capacity` entries, each new one evicts the oldest. An article id has one
  * entry (its latest version's simhash); a new version takes the newest place.
  *
- * Lookup uses banding: the 64 bits are cut into four 16-bit bands, and two
- * hashes within 3 bits of each other agree on at least one band (the three
- * differing bits touch at most three bands). So only entries sharing a band
- * are compared, a few per lookup. A threshold above 3 loses that guarantee;
- * the index then compares against every entry (linear in capacity).
+ * Cost per message is bounded whatever the input. Syndicated copy (one wire
+ * story under thousands of ids) gives thousands of identical simhashes, so
+ * entries are grouped by simhash: a group knows its member count and lists
+ * its members oldest first, and the lookup compares groups, never members.
+ * Exact copies are found through a hash table of groups in O(1). Other
+ * groups are found by banding: the 64 bits are cut into four 16-bit bands,
+ * and two hashes within 3 bits of each other agree on at least one band, so
+ * only groups sharing a band are compared. A threshold above 3 loses that
+ * guarantee; the index then walks all its groups, newest first. Either way
+ * at most `scan` groups are compared per lookup (newest first along each
+ * band); beyond that, older near (not exact) copies go unseen, and the
+ * detail says the scan stopped.
+ *
+ * Which ids are listed: the closest first; among equally close ones, the
+ * earliest indexed first (the original wire story before its copies); at
+ * most `max` of them, then sorted by id. The detail counts every earlier
+ * article within the threshold among the groups compared.
+ *
+ * Only what came before in the partition counts: after a transaction abort
+ * the runner re-reads messages whose first pass already went into the
+ * index, and a repartitioned input (see the README) interleaves one origin
+ * partition's offsets across several consumers' batches. A group records
+ * the highest offset among its members: when that is below the message's
+ * offset, as it is in a plain forward pass, its count holds as it is;
+ * otherwise its members are walked (within the same `scan` budget) and the
+ * later ones left out.
  *
  * Settings (enrichers.neardup.<key>):
  *   threshold  largest distance in bits (default: near.duplicate.threshold, 3)
  *   capacity   entries per partition (default 100000)
  *   max        most ids listed, the closest ones (default 20)
+ *   scan       most distinct simhashes compared per lookup (default 1000)
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -35,13 +57,27 @@
 #define BAND_SIZE (1u << BAND_BITS)
 #define NIL       UINT32_MAX
 
+/* One article id's latest simhash. */
 typedef struct entry {
-    uint64_t hash;
+    uint64_t seq;   /* insertion order within the index */
     int64_t offset; /* of the message that put it here, or -1 */
     char *id;       /* NULL: a free slot */
-    uint32_t next[BANDS], prev[BANDS];
+    uint32_t group;
+    uint32_t gprev, gnext; /* the group's members, oldest first */
     uint32_t id_next;
 } entry_t;
+
+/* The entries sharing one simhash. */
+typedef struct group {
+    uint64_t hash;
+    uint64_t stamp;     /* the last lookup that compared it */
+    int64_t max_offset; /* highest offset among the members (or one evicted) */
+    uint32_t head, tail, count;
+    uint32_t next[BANDS], prev[BANDS]; /* band chains, newest first */
+    uint32_t all_next, all_prev;       /* every group, newest first */
+    uint32_t h_next;                   /* hash table chain, or the free list */
+    int distance;                      /* in the current lookup; -1: too far */
+} group_t;
 
 typedef struct index {
     char *topic; /* "" outside Kafka */
@@ -49,45 +85,60 @@ typedef struct index {
     entry_t *e;
     uint32_t used, alloc; /* slots in use (grows to capacity), allocated */
     uint32_t cursor;      /* next slot to write once full: the oldest */
-    uint32_t *heads;      /* BANDS * BAND_SIZE band chains; NULL when scanning */
+    uint64_t seq;         /* entries ever inserted */
     uint32_t *id_buckets; /* id hash chains */
     uint32_t id_nbuckets; /* a power of two */
+    group_t *g;
+    uint32_t g_used, g_alloc, g_free, g_live;
+    uint32_t *g_buckets; /* simhash -> group chains */
+    uint32_t g_nbuckets; /* a power of two */
+    uint32_t *heads;     /* BANDS * BAND_SIZE band chains; NULL when walking all */
+    uint32_t all_head;   /* newest group */
+    uint64_t stamp;      /* lookups done */
     struct index *next;
 } index_t;
 
 typedef struct neardup {
-    long long threshold, capacity, max;
+    long long threshold, capacity, max, scan;
     index_t *indexes;
 } neardup_t;
+
+/* Simhash comparisons made by every instance (see builtins.h). */
+static uint64_t compared;
+
+uint64_t nw_neardup_compared(void)
+{
+    return __atomic_load_n(&compared, __ATOMIC_RELAXED);
+}
 
 static uint32_t band_of(uint64_t h, int b)
 {
     return (uint32_t)(h >> (b * BAND_BITS)) & (BAND_SIZE - 1);
 }
 
-static void band_unlink(index_t *x, uint32_t s)
+static uint32_t mix32(uint64_t h)
 {
-    for (int b = 0; b < BANDS; b++) {
-        entry_t *e = &x->e[s];
-        if (e->prev[b] != NIL)
-            x->e[e->prev[b]].next[b] = e->next[b];
-        else
-            x->heads[b * BAND_SIZE + band_of(e->hash, b)] = e->next[b];
-        if (e->next[b] != NIL)
-            x->e[e->next[b]].prev[b] = e->prev[b];
-    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
-static void band_link(index_t *x, uint32_t s)
+/* Rebuilds a chained table of n buckets (a power of two, doubled from *nb
+ * when full) when it holds as many items as buckets. Returns 0 or -1. */
+static int table_grow(uint32_t **buckets, uint32_t *nb, uint32_t items)
 {
-    for (int b = 0; b < BANDS; b++) {
-        uint32_t *head = &x->heads[b * BAND_SIZE + band_of(x->e[s].hash, b)];
-        x->e[s].prev[b] = NIL;
-        x->e[s].next[b] = *head;
-        if (*head != NIL)
-            x->e[*head].prev[b] = s;
-        *head = s;
-    }
+    if (*buckets && items < *nb)
+        return 0;
+    uint32_t n = *nb ? *nb * 2 : 64;
+    uint32_t *b = malloc(n * sizeof(*b));
+    if (!b)
+        return -1;
+    memset(b, 0xFF, n * sizeof(*b));
+    free(*buckets);
+    *buckets = b;
+    *nb = n;
+    return 1;
 }
 
 static uint32_t id_bucket(const index_t *x, const char *id)
@@ -116,36 +167,140 @@ static void id_unlink(index_t *x, uint32_t s)
 /* Keeps the id table at most one entry per bucket on average. */
 static int id_grow(index_t *x)
 {
-    if (x->id_buckets && x->used < x->id_nbuckets)
-        return 0;
-    uint32_t n = x->id_nbuckets ? x->id_nbuckets * 2 : 64;
-    uint32_t *b = malloc(n * sizeof(*b));
-    if (!b)
-        return -1;
-    memset(b, 0xFF, n * sizeof(*b));
-    free(x->id_buckets);
-    x->id_buckets = b;
-    x->id_nbuckets = n;
+    int rc = table_grow(&x->id_buckets, &x->id_nbuckets, x->used);
+    if (rc <= 0)
+        return rc;
     for (uint32_t s = 0; s < x->used; s++) {
         if (!x->e[s].id)
             continue;
         uint32_t k = id_bucket(x, x->e[s].id);
-        x->e[s].id_next = b[k];
-        b[k] = s;
+        x->e[s].id_next = x->id_buckets[k];
+        x->id_buckets[k] = s;
     }
     return 0;
+}
+
+static uint32_t g_bucket(const index_t *x, uint64_t h)
+{
+    return mix32(h) & (x->g_nbuckets - 1);
+}
+
+static uint32_t group_find(const index_t *x, uint64_t h)
+{
+    if (!x->g_buckets)
+        return NIL;
+    for (uint32_t k = x->g_buckets[g_bucket(x, h)]; k != NIL; k = x->g[k].h_next)
+        if (x->g[k].hash == h)
+            return k;
+    return NIL;
+}
+
+static int group_table_grow(index_t *x)
+{
+    int rc = table_grow(&x->g_buckets, &x->g_nbuckets, x->g_live + 1);
+    if (rc <= 0)
+        return rc;
+    for (uint32_t k = 0; k < x->g_used; k++) {
+        if (x->g[k].count == 0)
+            continue;
+        uint32_t b = g_bucket(x, x->g[k].hash);
+        x->g[k].h_next = x->g_buckets[b];
+        x->g_buckets[b] = k;
+    }
+    return 0;
+}
+
+/* A new, empty group for h linked everywhere; NIL on allocation failure. */
+static uint32_t group_new(index_t *x, uint64_t h)
+{
+    if (group_table_grow(x) < 0)
+        return NIL;
+    uint32_t k = x->g_free;
+    if (k != NIL) {
+        x->g_free = x->g[k].h_next;
+    } else {
+        if (x->g_used == x->g_alloc) {
+            uint32_t n = x->g_alloc ? x->g_alloc * 2 : 256;
+            group_t *g = realloc(x->g, n * sizeof(*g));
+            if (!g)
+                return NIL;
+            x->g = g;
+            x->g_alloc = n;
+        }
+        k = x->g_used++;
+    }
+    group_t *g = &x->g[k];
+    memset(g, 0, sizeof(*g));
+    g->hash = h;
+    g->max_offset = INT64_MIN;
+    g->head = g->tail = NIL;
+    uint32_t b = g_bucket(x, h);
+    g->h_next = x->g_buckets[b];
+    x->g_buckets[b] = k;
+    g->all_prev = NIL;
+    g->all_next = x->all_head;
+    if (x->all_head != NIL)
+        x->g[x->all_head].all_prev = k;
+    x->all_head = k;
+    for (int i = 0; x->heads && i < BANDS; i++) {
+        uint32_t *head = &x->heads[i * BAND_SIZE + band_of(h, i)];
+        g->prev[i] = NIL;
+        g->next[i] = *head;
+        if (*head != NIL)
+            x->g[*head].prev[i] = k;
+        *head = k;
+    }
+    x->g_live++;
+    return k;
+}
+
+/* Unlinks an emptied group and puts it on the free list. */
+static void group_drop(index_t *x, uint32_t k)
+{
+    group_t *g = &x->g[k];
+    for (int i = 0; x->heads && i < BANDS; i++) {
+        if (g->prev[i] != NIL)
+            x->g[g->prev[i]].next[i] = g->next[i];
+        else
+            x->heads[i * BAND_SIZE + band_of(g->hash, i)] = g->next[i];
+        if (g->next[i] != NIL)
+            x->g[g->next[i]].prev[i] = g->prev[i];
+    }
+    if (g->all_prev != NIL)
+        x->g[g->all_prev].all_next = g->all_next;
+    else
+        x->all_head = g->all_next;
+    if (g->all_next != NIL)
+        x->g[g->all_next].all_prev = g->all_prev;
+    uint32_t *p = &x->g_buckets[g_bucket(x, g->hash)];
+    while (*p != k)
+        p = &x->g[*p].h_next;
+    *p = g->h_next;
+    g->h_next = x->g_free;
+    x->g_free = k;
+    x->g_live--;
 }
 
 /* Removes slot s's entry from the index, leaving the slot free. */
 static void slot_clear(index_t *x, uint32_t s)
 {
-    if (!x->e[s].id)
+    entry_t *e = &x->e[s];
+    if (!e->id)
         return;
-    if (x->heads)
-        band_unlink(x, s);
+    group_t *g = &x->g[e->group];
+    if (e->gprev != NIL)
+        x->e[e->gprev].gnext = e->gnext;
+    else
+        g->head = e->gnext;
+    if (e->gnext != NIL)
+        x->e[e->gnext].gprev = e->gprev;
+    else
+        g->tail = e->gprev;
+    if (--g->count == 0)
+        group_drop(x, e->group);
     id_unlink(x, s);
-    free(x->e[s].id);
-    x->e[s].id = NULL;
+    free(e->id);
+    e->id = NULL;
 }
 
 /* A slot for a new entry: a fresh one while below capacity, else the
@@ -177,6 +332,8 @@ static void index_free(index_t *x)
     for (uint32_t s = 0; s < x->used; s++)
         free(x->e[s].id);
     free(x->e);
+    free(x->g);
+    free(x->g_buckets);
     free(x->heads);
     free(x->id_buckets);
     free(x->topic);
@@ -193,6 +350,7 @@ static index_t *index_for(neardup_t *nd, const char *topic, int32_t partition)
     if (!x || !(x->topic = strdup(topic)))
         goto fail;
     x->partition = partition;
+    x->g_free = x->all_head = NIL;
     if (nd->threshold < BANDS) {
         if (!(x->heads = malloc((size_t)BANDS * BAND_SIZE * sizeof(*x->heads))))
             goto fail;
@@ -209,88 +367,163 @@ fail:
     return NULL;
 }
 
-/* Adds slot s to out when it is within the threshold and another article. */
-static int consider(const index_t *x, uint32_t s, uint64_t h, const char *id, int64_t offset,
-                    long long t, uint32_t **out, size_t *n, size_t *cap)
+/* A group within the threshold, in the current lookup. */
+typedef struct cand {
+    uint32_t group;
+    int distance;
+    uint64_t first; /* seq of its oldest member */
+} cand_t;
+
+typedef struct lookup {
+    int64_t before;   /* entries count when their offset is below this */
+    uint32_t own;     /* the article's earlier version, never listed; NIL: none */
+    long long budget; /* comparisons and member steps left */
+    cand_t *v;
+    size_t n, cap;
+    size_t articles; /* earlier articles within the threshold */
+    bool capped;     /* the budget ran out */
+} lookup_t;
+
+/* Spends one step of the budget; false (and capped) when none is left. */
+static bool spend(lookup_t *l)
 {
-    const entry_t *e = &x->e[s];
-    if (!e->id || nw_hamming64(e->hash, h) > t || strcmp(e->id, id) == 0)
+    if (l->budget <= 0) {
+        l->capped = true;
+        return false;
+    }
+    l->budget--;
+    return true;
+}
+
+/* Whether slot s counts for the lookup: another article, from before. */
+static bool counts(const index_t *x, uint32_t s, const lookup_t *l)
+{
+    return s != l->own && x->e[s].offset < l->before;
+}
+
+/* Compares group k with h once per lookup; adds it when within t. */
+static int visit(index_t *x, uint32_t k, uint64_t h, long long t, lookup_t *l)
+{
+    group_t *g = &x->g[k];
+    if (g->stamp == x->stamp)
         return 0;
-    /* Only what came before in the partition: after a transaction abort the
-     * rewound messages meet the index entries of their own first pass. */
-    if (offset >= 0 && e->offset >= offset)
+    g->stamp = x->stamp;
+    __atomic_add_fetch(&compared, 1, __ATOMIC_RELAXED);
+    int d = nw_hamming64(g->hash, h);
+    g->distance = d <= t ? d : -1;
+    if (g->distance < 0)
         return 0;
-    for (size_t i = 0; i < *n; i++)
-        if ((*out)[i] == s)
-            return 0;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        uint32_t *v = realloc(*out, c * sizeof(*v));
+    uint32_t others = 0, first = NIL;
+    if (g->max_offset < l->before) {
+        /* Every member is from before: the count needs no walk. */
+        others = g->count - (l->own != NIL && x->e[l->own].group == k);
+        first = g->head == l->own ? x->e[l->own].gnext : g->head;
+    } else {
+        for (uint32_t s = g->head; s != NIL && spend(l); s = x->e[s].gnext)
+            if (counts(x, s, l)) {
+                others++;
+                first = first == NIL ? s : first;
+            }
+    }
+    if (others == 0)
+        return 0;
+    if (l->n == l->cap) {
+        size_t c = l->cap ? l->cap * 2 : 8;
+        cand_t *v = realloc(l->v, c * sizeof(*v));
         if (!v)
             return -1;
-        *out = v;
-        *cap = c;
+        l->v = v;
+        l->cap = c;
     }
-    (*out)[(*n)++] = s;
+    l->v[l->n++] = (cand_t){k, d, x->e[first].seq};
+    l->articles += others;
     return 0;
 }
 
-static int find(const neardup_t *nd, const index_t *x, uint64_t h, const char *id, int64_t offset,
-                uint32_t **out, size_t *n)
+/* Collects the groups within the threshold of h: the exact copies first,
+ * then the others the budget reaches. */
+static int find(const neardup_t *nd, index_t *x, uint64_t h, lookup_t *l)
 {
-    size_t cap = 0;
+    x->stamp++;
+    uint32_t exact = group_find(x, h);
+    if (exact != NIL && visit(x, exact, h, nd->threshold, l) < 0)
+        return -1;
     if (!x->heads) {
-        for (uint32_t s = 0; s < x->used; s++)
-            if (consider(x, s, h, id, offset, nd->threshold, out, n, &cap) < 0)
+        for (uint32_t k = x->all_head; k != NIL && spend(l); k = x->g[k].all_next)
+            if (visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
         return 0;
     }
-    for (int b = 0; b < BANDS; b++)
-        for (uint32_t s = x->heads[b * BAND_SIZE + band_of(h, b)]; s != NIL; s = x->e[s].next[b])
-            if (consider(x, s, h, id, offset, nd->threshold, out, n, &cap) < 0)
+    for (int b = 0; b < BANDS && !l->capped; b++)
+        for (uint32_t k = x->heads[b * BAND_SIZE + band_of(h, b)]; k != NIL; k = x->g[k].next[b]) {
+            if (k == exact)
+                continue;
+            if (!spend(l))
+                break;
+            if (visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
+        }
     return 0;
 }
 
 static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t offset)
 {
-    uint32_t old = id_find(x, id);
-    if (old != NIL)
-        slot_clear(x, old);
     char *copy = strdup(id);
     uint32_t s = copy ? slot_take(x, (uint32_t)nd->capacity) : NIL;
-    if (s == NIL || id_grow(x) < 0) {
+    uint32_t k = s != NIL && id_grow(x) == 0 ? group_find(x, h) : NIL;
+    if (s != NIL && k == NIL)
+        k = group_new(x, h);
+    if (k == NIL) {
         free(copy);
         return -1;
     }
     entry_t *e = &x->e[s];
-    e->hash = h;
-    e->offset = offset;
-    e->id = copy;
-    uint32_t k = id_bucket(x, id);
-    e->id_next = x->id_buckets[k];
-    x->id_buckets[k] = s;
-    if (x->heads)
-        band_link(x, s);
+    group_t *g = &x->g[k];
+    *e = (entry_t){.seq = ++x->seq, .offset = offset, .id = copy, .group = k};
+    e->gprev = g->tail;
+    e->gnext = NIL;
+    if (g->tail != NIL)
+        x->e[g->tail].gnext = s;
+    else
+        g->head = s;
+    g->tail = s;
+    g->count++;
+    if (offset > g->max_offset)
+        g->max_offset = offset;
+    uint32_t b = id_bucket(x, id);
+    e->id_next = x->id_buckets[b];
+    x->id_buckets[b] = s;
     return 0;
 }
 
-typedef struct match {
-    const char *id;
-    int distance;
-} match_t;
-
-static int cmp_match(const void *a, const void *b)
+static int cmp_cand(const void *a, const void *b)
 {
-    return strcmp(((const match_t *)a)->id, ((const match_t *)b)->id);
-}
-
-static int cmp_closest(const void *a, const void *b)
-{
-    const match_t *x = a, *y = b;
+    const cand_t *x = a, *y = b;
     if (x->distance != y->distance)
         return x->distance - y->distance;
-    return strcmp(x->id, y->id);
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The ids to list: the closest groups' members, oldest first, up to max.
+ * Members that do not count are stepped over within a budget of its own. */
+static size_t pick(const index_t *x, lookup_t *l, long long scan, size_t max, const char **ids)
+{
+    size_t n = 0;
+    l->budget = scan;
+    qsort(l->v, l->n, sizeof(*l->v), cmp_cand);
+    for (size_t i = 0; i < l->n && n < max; i++)
+        for (uint32_t s = x->g[l->v[i].group].head; s != NIL && n < max; s = x->e[s].gnext)
+            if (counts(x, s, l))
+                ids[n++] = x->e[s].id;
+            else if (!spend(l))
+                break;
+    qsort(ids, n, sizeof(*ids), cmp_id);
+    return n;
 }
 
 static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
@@ -302,47 +535,55 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
         return NW_ENRICH_SKIPPED;
     }
     index_t *x = index_for(nd, in->source_topic, in->partition);
-    uint32_t *slots = NULL;
-    size_t n = 0;
-    match_t *m = NULL;
+    lookup_t l = {0};
+    const char **ids = NULL;
     json_t *list = NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
     /* Inputs from hosts older than the offset member count as -1. */
     int64_t offset =
         in->size >= offsetof(nw_enrich_input_t, offset) + sizeof(in->offset) ? in->offset : -1;
-    if (!x || find(nd, x, in->simhash, in->article_id, offset, &slots, &n) < 0)
+    if (!x)
         goto oom;
-    if (n && !(m = malloc(n * sizeof(*m))))
+    uint32_t own = id_find(x, in->article_id);
+    l.own = own;
+    l.before = offset >= 0 ? offset : INT64_MAX;
+    l.budget = nd->scan;
+    if (find(nd, x, in->simhash, &l) < 0)
         goto oom;
-    for (size_t i = 0; i < n; i++)
-        m[i] = (match_t){x->e[slots[i]].id, nw_hamming64(x->e[slots[i]].hash, in->simhash)};
-    if (n) {
+    if (l.articles) {
         /* A story syndicated a thousand times must not make every copy carry
          * a thousand ids: the closest `max` are listed, sorted by id. */
-        size_t listed = n < (size_t)nd->max ? n : (size_t)nd->max;
-        qsort(m, n, sizeof(*m), cmp_closest);
-        int closest = m[0].distance;
-        qsort(m, listed, sizeof(*m), cmp_match);
+        size_t max = l.articles < (size_t)nd->max ? l.articles : (size_t)nd->max;
+        if (!(ids = malloc(max * sizeof(*ids))))
+            goto oom;
+        size_t listed = pick(x, &l, nd->scan, max, ids);
+        int closest = l.v[0].distance;
         json_t *ext = nw_builtin_extension(record);
         if (!ext || !(list = json_array()))
             goto oom;
         for (size_t i = 0; i < listed; i++)
-            if (json_array_append_new(list, json_string(m[i].id)) < 0)
+            if (json_array_append_new(list, json_string(ids[i])) < 0)
                 goto oom;
         int rc = json_object_set_new(ext, "near_duplicate_of", list);
         list = NULL;
         if (rc < 0)
             goto oom;
+        size_t n = l.articles;
         int len = snprintf(detail, detail_len, "%zu near-duplicate%s (closest %d bit%s)", n,
                            n == 1 ? "" : "s", closest, closest == 1 ? "" : "s");
         if (listed < n && len > 0 && (size_t)len < detail_len)
-            snprintf(detail + len, detail_len - (size_t)len, ", %zu listed", listed);
+            len += snprintf(detail + len, detail_len - (size_t)len, ", %zu listed", listed);
+        if (l.capped && len > 0 && (size_t)len < detail_len)
+            snprintf(detail + len, detail_len - (size_t)len, ", scan stopped at %lld", nd->scan);
     } else {
-        snprintf(detail, detail_len, "none within %lld bits", nd->threshold);
+        snprintf(detail, detail_len, "none within %lld bits%s", nd->threshold,
+                 l.capped ? " (scan stopped)" : "");
         st = NW_ENRICH_SKIPPED;
     }
-    /* Inserted after the lookup (which reads ids out of the index) so that a
-     * new version never lists the article itself. */
+    /* Inserted after the listing (which reads ids out of the index) so that
+     * a new version never lists the article itself. */
+    if (own != NIL)
+        slot_clear(x, own);
     if (insert(nd, x, in->simhash, in->article_id, offset) < 0)
         goto oom;
     goto out;
@@ -351,8 +592,8 @@ oom:
     st = NW_ENRICH_DEGRADED;
 out:
     json_decref(list);
-    free(m);
-    free(slots);
+    free(ids);
+    free(l.v);
     return st;
 }
 
@@ -380,17 +621,31 @@ static int neardup_init(const nw_enricher_api_t *api, void *host, void **state, 
                        errlen) < 0 ||
         nw_builtin_int(api, host, "neardup", "capacity", 100000, 1, 10000000, &nd->capacity, errbuf,
                        errlen) < 0 ||
-        nw_builtin_int(api, host, "neardup", "max", 20, 1, 100000, &nd->max, errbuf, errlen) < 0) {
+        nw_builtin_int(api, host, "neardup", "max", 20, 1, 100000, &nd->max, errbuf, errlen) < 0 ||
+        nw_builtin_int(api, host, "neardup", "scan", 1000, 1, 10000000, &nd->scan, errbuf, errlen) <
+            0) {
         free(nd);
         return -1;
     }
     if (nd->threshold >= BANDS)
         api->log(NW_ENRICHER_LOG_WARN, "neardup",
-                 "threshold %lld is above %d: every lookup scans the partition's whole index",
-                 nd->threshold, BANDS - 1);
+                 "threshold %lld is above %d: every lookup walks the partition's newest %lld "
+                 "distinct simhashes",
+                 nd->threshold, BANDS - 1, nd->scan);
     *state = nd;
     return 0;
 }
+
+/* What init() reads; the host refuses any other enrichers.neardup.* key. */
+static const nw_enricher_setting_t neardup_settings[] = {
+    {"threshold", NW_SETTING_INT, "3", NULL, 0, 64, 0,
+     "largest distance in bits (default: near.duplicate.threshold)"},
+    {"capacity", NW_SETTING_INT, "100000", NULL, 1, 10000000, 0, "entries kept per partition"},
+    {"max", NW_SETTING_INT, "20", NULL, 1, 100000, 0, "most ids listed, the closest ones"},
+    {"scan", NW_SETTING_INT, "1000", NULL, 1, 10000000, 0,
+     "most distinct simhashes compared per lookup"},
+    {NULL, 0, NULL, NULL, 0, 0, 0, NULL},
+};
 
 static const nw_enricher_t neardup_enricher = {
     .abi_version = NW_ENRICHER_ABI_VERSION,
@@ -401,6 +656,8 @@ static const nw_enricher_t neardup_enricher = {
     .enrich = neardup_enrich,
     .destroy = neardup_destroy,
     .enrich_batch = NULL,
+    .settings = neardup_settings,
+    .setting_size = sizeof(nw_enricher_setting_t),
 };
 
 const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api)

@@ -6,7 +6,10 @@
  * The chain is, in this order: the built-ins (lang, dates, entities,
  * subjects, stats, neardup), one HTTP enricher per distinct <name> configured
  * as http.<name>.<setting> (alphabetical, as the configuration sorts keys),
- * then the plugins of enrichers.paths in the order listed. The order is part
+ * then the plugins of enrichers.paths in the order listed. The HTTP enricher
+ * is a built-in like the others, one that runs as several instances: the
+ * table below says so, and the instance learns its name through
+ * api->instance(). The order is part
  * of the output: later enrichers see what earlier ones added, and
  * newswire.enrichment lists the statuses in chain order, so the same
  * configuration always gives the same record.
@@ -16,6 +19,10 @@
  * snapshot of its settings, the keys under enrichers.<name>. (http.<name>.
  * for HTTP instances) with the prefix removed. The snapshot is taken at load,
  * which is what lets api->config promise its strings until destroy().
+ *
+ * Before any init() runs, every instance's settings are checked against
+ * what it declares (host_settings.c), and a setting for an enricher that is
+ * not in the chain is refused too: both are configuration errors.
  */
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -51,18 +58,25 @@ typedef struct builtin {
     const char *name;
     nw_enricher_entry_fn entry;
     const alias_t *aliases;
+    /* NULL: one instance reading enrichers.<name>.*. Otherwise one instance
+     * per distinct <x> of the keys <instances><x>.<setting>, called
+     * <instances><x> and reading those keys. */
+    const char *instances;
 } builtin_t;
 
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
-    {"lang", nw_builtin_lang, NULL},
-    {"dates", nw_builtin_dates, NULL},
+    {"lang", nw_builtin_lang, NULL, NULL},
+    {"dates", nw_builtin_dates, NULL, NULL},
 #ifdef NW_HAVE_ENTITIES
-    {"entities", nw_builtin_entities, NULL},
+    {"entities", nw_builtin_entities, NULL, NULL},
 #endif
-    {"subjects", nw_builtin_subjects, NULL},
-    {"stats", nw_builtin_stats, NULL},
-    {"neardup", nw_builtin_neardup, neardup_aliases},
+    {"subjects", nw_builtin_subjects, NULL, NULL},
+    {"stats", nw_builtin_stats, NULL, NULL},
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL},
+#ifdef NW_HAVE_HTTP
+    {"http", nw_builtin_http, NULL, "http."},
+#endif
 };
 
 /* Names enrichers.disabled may hold even in a build that lacks them, so one
@@ -90,6 +104,10 @@ static const char *host_config(void *host, const char *key);
 static int host_data_path(void *host, const char *name, char *out, size_t out_len);
 static void host_log(int level, const char *enricher, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static const char *host_instance(void *host);
+static int host_config_each(void *host, const char *prefix,
+                            int (*fn)(const char *key, const char *value, void *opaque),
+                            void *opaque);
 
 static const nw_enricher_api_t host_api = {
     .abi_version = NW_ENRICHER_ABI_VERSION,
@@ -97,6 +115,8 @@ static const nw_enricher_api_t host_api = {
     .log = host_log,
     .config = host_config,
     .data_path = host_data_path,
+    .instance = host_instance,
+    .config_each = host_config_each,
 };
 
 const nw_enricher_api_t *nw_host_api(void)
@@ -125,6 +145,29 @@ static const char *host_config(void *host, const char *key)
         if (strcmp(h->keys[i], key) == 0)
             return h->values[i];
     return NULL;
+}
+
+static const char *host_instance(void *host)
+{
+    const nw_host_t *h = host;
+    return h ? h->name : NULL;
+}
+
+/* The snapshot is in key order: the configuration hands keys over sorted. */
+static int host_config_each(void *host, const char *prefix,
+                            int (*fn)(const char *key, const char *value, void *opaque),
+                            void *opaque)
+{
+    const nw_host_t *h = host;
+    size_t len = prefix ? strlen(prefix) : 0;
+    for (size_t i = 0; h && fn && i < h->n_settings; i++) {
+        if (strncmp(h->keys[i], prefix ? prefix : "", len) != 0)
+            continue;
+        int rc = fn(h->keys[i], h->values[i], opaque);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 /* The directories relative data file names resolve against, in order. */
@@ -180,6 +223,7 @@ static void host_free(nw_host_t *h)
     }
     free(h->keys);
     free(h->values);
+    free(h->decls);
     free(h->name);
     free(h->prefix);
     free(h->origin);
@@ -301,33 +345,64 @@ int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_erro
     return 0;
 }
 
+/* One instance of built-in b called name, reading keys under prefix. */
+static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin_t *b,
+                        const char *name, const char *prefix, nw_error_t *err)
+{
+    char origin[160];
+    snprintf(origin, sizeof(origin), "built-in enricher %s", name);
+    nw_host_t *h = host_new(cfg, name, prefix, origin, b->aliases);
+    if (!h || chain_push(e, h) < 0) {
+        host_free(h);
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+    }
+    return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
+}
+
+/* The instance names found under a prefix, NULL-terminated. */
+typedef struct names {
+    const char *prefix;
+    char **v;
+} names_t;
+
+static int instance_name_cb(const char *key, const char *value, void *opaque);
+
 static int add_builtins(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
 {
     for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
         const builtin_t *b = &builtins[i];
-        char prefix[128], origin[64];
-        snprintf(prefix, sizeof(prefix), "enrichers.%s.", b->name);
-        snprintf(origin, sizeof(origin), "built-in enricher %s", b->name);
-        const nw_enricher_t *d = b->entry(&host_api);
-        int rc = nw_host_check_descriptor(d, origin, err);
+        char name[128], prefix[160];
+        int rc = 0;
+        if (!b->instances) {
+            snprintf(prefix, sizeof(prefix), "enrichers.%s.", b->name);
+            if ((rc = add_instance(e, cfg, b, b->name, prefix, err)) < 0)
+                return rc;
+            continue;
+        }
+        names_t names = {b->instances, calloc(1, sizeof(char *))};
+        if (!names.v || nw_config_foreach(cfg, b->instances, instance_name_cb, &names) != 0)
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+        for (size_t k = 0; rc == 0 && names.v[k]; k++) {
+            snprintf(name, sizeof(name), "%s%s", b->instances, names.v[k]);
+            snprintf(prefix, sizeof(prefix), "%s.", name);
+            rc = add_instance(e, cfg, b, name, prefix, err);
+        }
+        for (size_t k = 0; names.v && names.v[k]; k++)
+            free(names.v[k]);
+        free(names.v);
         if (rc < 0)
             return rc;
-        nw_host_t *h = host_new(cfg, b->name, prefix, origin, b->aliases);
-        if (!h || chain_push(e, h) < 0) {
-            host_free(h);
-            return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
-        }
-        h->desc = d;
     }
     return 0;
 }
 
-/* Collects the distinct <name>s of http.<name>.<setting>, in key order. */
-static int http_name_cb(const char *key, const char *value, void *opaque)
+/* Collects the distinct <x>s of <prefix><x>.<setting>, in key order. */
+static int instance_name_cb(const char *key, const char *value, void *opaque)
 {
     (void)value;
-    char ***names = opaque;
-    const char *s = key + strlen("http.");
+    names_t *nm = opaque;
+    char ***names = &nm->v;
+    const char *s = key + strlen(nm->prefix);
     size_t len = strcspn(s, ".");
     size_t n = 0;
     for (; (*names)[n]; n++)
@@ -343,61 +418,16 @@ static int http_name_cb(const char *key, const char *value, void *opaque)
     return 0;
 }
 
-#ifdef NW_HAVE_HTTP
-/* What the HTTP enricher asks of its host besides its settings (http.h):
- * "name", its <name>, and "keys", the settings set for it, comma-separated,
- * so it can find its header.<Name> settings and warn about unknown ones. */
-static int add_http_context(nw_host_t *h, const char *name)
+#ifndef NW_HAVE_HTTP
+static int http_key_cb(const char *key, const char *value, void *opaque)
 {
-    nw_buf_t keys = NW_BUF_INIT;
-    for (size_t i = 0; i < h->n_settings; i++)
-        nw_buf_printf(&keys, "%s%s", i ? "," : "", h->keys[i]);
-    int rc = nw_buf_ok(&keys) && !host_config(h, "name") ? add_setting(h, "name", name) : 0;
-    if (rc == 0 && (!nw_buf_ok(&keys) || add_setting(h, "keys", nw_buf_str(&keys)) < 0))
-        rc = -1;
-    nw_buf_free(&keys);
-    return rc;
+    (void)value;
+    nw_error_t *err = opaque;
+    return nw_error_set(err, NW_ERR_INVALID,
+                        "%s: HTTP enrichment is configured but this newswire was built without it",
+                        key);
 }
 #endif
-
-static int add_http(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
-{
-    char **names = calloc(1, sizeof(*names));
-    int rc = 0;
-    if (!names || nw_config_foreach(cfg, "http.", http_name_cb, &names) != 0) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
-        goto out;
-    }
-    for (size_t i = 0; names[i]; i++) {
-#ifdef NW_HAVE_HTTP
-        char name[128], prefix[128], origin[160];
-        snprintf(name, sizeof(name), "http.%s", names[i]);
-        snprintf(prefix, sizeof(prefix), "http.%s.", names[i]);
-        snprintf(origin, sizeof(origin), "HTTP enricher %s", name);
-        const nw_enricher_t *d = nw_builtin_http(&host_api);
-        if ((rc = nw_host_check_descriptor(d, origin, err)) < 0)
-            goto out;
-        nw_host_t *h = host_new(cfg, name, prefix, origin, NULL);
-        if (!h || add_http_context(h, names[i]) < 0 || chain_push(e, h) < 0) {
-            host_free(h);
-            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
-            goto out;
-        }
-        h->desc = d;
-#else
-        rc = nw_error_set(err, NW_ERR_INVALID,
-                          "http.%s: HTTP enrichment is configured but this newswire was built "
-                          "without it",
-                          names[i]);
-        goto out;
-#endif
-    }
-out:
-    for (size_t i = 0; names && names[i]; i++)
-        free(names[i]);
-    free(names);
-    return rc;
-}
 
 static int add_plugin(nw_enrichers_t *e, const nw_config_t *cfg, const char *path, nw_error_t *err)
 {
@@ -437,9 +467,8 @@ static int add_plugin(nw_enrichers_t *e, const nw_config_t *cfg, const char *pat
         dlclose(dl);
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
     }
-    h->desc = d;
     h->dl = dl;
-    return 0;
+    return nw_host_adopt(h, d, NULL, err);
 }
 
 /* Marks the enrichers of enrichers.disabled off; a name that is nowhere is
@@ -474,11 +503,15 @@ static int apply_disabled(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t 
 }
 
 /* Settings for an enricher that is not in the chain are most likely a typo
- * of its name: said once, at startup. */
-static int warn_unused_cb(const char *key, const char *value, void *opaque)
+ * of its name: a configuration error, with the closest name suggested. */
+static int refuse_unused_cb(const char *key, const char *value, void *opaque)
 {
     (void)value;
-    const nw_enrichers_t *e = opaque;
+    struct unused {
+        const nw_enrichers_t *e;
+        nw_error_t *err;
+    } *u = opaque;
+    const nw_enrichers_t *e = u->e;
     const char *s = key + strlen("enrichers.");
     size_t len = strcspn(s, ".");
     if (s[len] != '.')
@@ -489,8 +522,39 @@ static int warn_unused_cb(const char *key, const char *value, void *opaque)
     for (size_t k = 0; k < sizeof(known_names) / sizeof(known_names[0]); k++)
         if (strlen(known_names[k]) == len && strncmp(known_names[k], s, len) == 0)
             return 0;
-    nw_log(NW_LOG_WARN, "enricher", "%s: no enricher called \"%.*s\" is loaded; setting ignored",
-           key, (int)len, s);
+    char name[128];
+    const char *names[64];
+    size_t n = 0;
+    snprintf(name, sizeof(name), "%.*s", (int)len, s);
+    for (size_t i = 0; i < e->n && n < 64; i++)
+        names[n++] = e->v[i]->name;
+    const char *near = nw_host_suggest(name, names, n);
+    char hint[192] = "";
+    if (near)
+        snprintf(hint, sizeof(hint), "; did you mean enrichers.%s%s?", near, s + len);
+    nw_error_set(u->err, NW_ERR_INVALID,
+                 "%s: no enricher called \"%s\" is loaded%s (plugins load with enrichers.paths)",
+                 key, name, hint);
+    return -1;
+}
+
+static int check_settings(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t *err)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        int rc = nw_host_check_settings(e->v[i], err);
+        if (rc < 0)
+            return rc;
+    }
+    struct unused {
+        const nw_enrichers_t *e;
+        nw_error_t *err;
+    } u = {e, err};
+    if (nw_config_foreach(cfg, "enrichers.", refuse_unused_cb, &u) != 0)
+        return err && err->code ? err->code : NW_ERR_INVALID;
+#ifndef NW_HAVE_HTTP
+    if (nw_config_foreach(cfg, "http.", http_key_cb, err) != 0)
+        return NW_ERR_INVALID;
+#endif
     return 0;
 }
 
@@ -521,15 +585,15 @@ int nw_enrichers_new(const nw_config_t *cfg, nw_enrichers_t **out, nw_error_t *e
     *out = NULL;
     if (!e)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
-    if ((rc = add_builtins(e, cfg, err)) < 0 || (rc = add_http(e, cfg, err)) < 0)
+    if ((rc = add_builtins(e, cfg, err)) < 0)
         goto fail;
     nw_config_get_list(cfg, "enrichers.paths", &paths);
     for (size_t i = 0; paths && paths[i]; i++)
         if ((rc = add_plugin(e, cfg, paths[i], err)) < 0)
             goto fail;
-    if ((rc = apply_disabled(e, cfg, err)) < 0 || (rc = init_all(e, err)) < 0)
+    if ((rc = apply_disabled(e, cfg, err)) < 0 || (rc = check_settings(e, cfg, err)) < 0 ||
+        (rc = init_all(e, err)) < 0)
         goto fail;
-    nw_config_foreach(cfg, "enrichers.", warn_unused_cb, e);
 
     nw_buf_t line = NW_BUF_INIT;
     for (size_t i = 0; i < e->n; i++)

@@ -3,8 +3,10 @@
  *
  * It shows the whole plugin ABI (include/newswire/enricher.h) in one file:
  * the one exported entry point, a descriptor that starts with the ABI version
- * and its size, settings read through the host's API table, per-instance
- * state, and output added to the borrowed record. It uses nothing from
+ * and its size, its settings declared (type, default, help: the host refuses
+ * a misspelt or mistyped one before it consumes anything) and read through
+ * the host's API table, per-instance state, and output added to the borrowed
+ * record. It uses nothing from
  * newswire but the public header, and links only to jansson.
  *
  * Output: newswire.enrichments.keywords, the most frequent words of four or
@@ -198,6 +200,15 @@ static void kw_destroy(void *state)
     free(state);
 }
 
+/* Every setting kw_init() reads. With these declared, the host refuses
+ * enrichers.keywords.maxx=5 or enrichers.keywords.max=many at startup. */
+static const nw_enricher_setting_t keywords_settings[] = {
+    {"max", NW_SETTING_INT, "10", NULL, 1, 100000, 0, "most keywords listed"},
+    {"min.count", NW_SETTING_INT, "2", NULL, 1, 1000000, 0, "fewest occurrences of a keyword"},
+    {"min.length", NW_SETTING_INT, "4", NULL, 1, 1000, 0, "shortest keyword, in bytes"},
+    {NULL, 0, NULL, NULL, 0, 0, 0, NULL},
+};
+
 static const nw_enricher_t keywords_enricher = {
     .abi_version = NW_ENRICHER_ABI_VERSION,
     .size = sizeof(nw_enricher_t),
@@ -207,6 +218,8 @@ static const nw_enricher_t keywords_enricher = {
     .enrich = kw_enrich,
     .destroy = kw_destroy,
     .enrich_batch = NULL,
+    .settings = keywords_settings,
+    .setting_size = sizeof(nw_enricher_setting_t),
 };
 
 KW_EXPORT const nw_enricher_t *nw_enricher_entry(const nw_enricher_api_t *api)

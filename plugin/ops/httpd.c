@@ -7,10 +7,21 @@
  * widened to every interface: a default of 127.0.0.1 must stay private.
  * libmicrohttpd's own messages (a port already taken) go through the logger
  * and the last one also into the error returned by nw_httpd_start().
+ *
+ * Probes must stay answerable while peers misbehave (see httpd.h for the
+ * limits). libmicrohttpd enforces the global and per-client connection
+ * limits and the idle timeout itself, but an idle timeout is reset by every
+ * byte, so a client dribbling a header byte every few seconds would hold
+ * its connection for ever. A reaper thread gives each request a deadline:
+ * connections are registered when libmicrohttpd opens them and leave the
+ * registry when it closes them, both under the registry lock, and one still
+ * registered past its deadline is shut down (never closed: the descriptor
+ * stays libmicrohttpd's), which its polling thread sees as the peer leaving.
  */
 #include "ops/httpd.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -18,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "core/log.h"
 
@@ -81,12 +93,26 @@ typedef enum MHD_Result nw_mhd_result_t;
 typedef int nw_mhd_result_t;
 #endif
 
+/* An open connection, as the reaper sees it. */
+typedef struct conn {
+    int fd;
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    bool reaped;              /* shut down once already */
+    struct conn *prev, *next;
+} conn_t;
+
 struct nw_httpd {
     struct MHD_Daemon *daemon;
     nw_metrics_t *metrics;
     int port;
     atomic_bool started;  /* set once MHD_start_daemon has returned */
     char last_error[256]; /* libmicrohttpd's last message while starting */
+    pthread_mutex_t lock; /* guards conns, stopping */
+    pthread_cond_t wake;  /* the reaper's tick, or stop */
+    conn_t *conns;
+    bool stopping;
+    bool reaper_started;
+    pthread_t reaper;
 };
 
 bool nw_httpd_available(void)
@@ -104,9 +130,15 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
         msg[--n] = '\0';
     /* Only written while starting, when no other thread runs it: read by
      * nw_httpd_start to explain a failure. */
-    if (!atomic_load(&h->started))
+    if (!atomic_load(&h->started)) {
         snprintf(h->last_error, sizeof(h->last_error), "%s", msg);
-    nw_log(NW_LOG_WARN, "http", "%s", msg);
+        nw_log(NW_LOG_WARN, "http", "%s", msg);
+        return;
+    }
+    /* Once serving, its messages are about peers (a request cut short, a
+     * client over its limit): at debug, so a peer cannot flood the log. */
+    if (nw_log_enabled(NW_LOG_DEBUG))
+        nw_log(NW_LOG_DEBUG, "http", "%s", msg);
 }
 
 static nw_mhd_result_t reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -130,6 +162,116 @@ static nw_mhd_result_t reply(struct MHD_Connection *c, unsigned status, const ch
 }
 
 #define TEXT "text/plain; charset=utf-8"
+
+static struct timespec deadline_in(unsigned seconds)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += seconds;
+    return t;
+}
+
+static bool passed(const struct timespec *deadline, const struct timespec *now)
+{
+    return now->tv_sec > deadline->tv_sec ||
+           (now->tv_sec == deadline->tv_sec && now->tv_nsec >= deadline->tv_nsec);
+}
+
+/* Called by libmicrohttpd's thread when a connection opens and closes (the
+ * close notice comes before it closes the descriptor). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    nw_httpd_t *h = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_t *k = info ? calloc(1, sizeof(*k)) : NULL;
+        if (!k)
+            return; /* unwatched: the idle timeout still applies */
+        k->fd = info->connect_fd;
+        k->deadline = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
+        pthread_mutex_lock(&h->lock);
+        k->next = h->conns;
+        if (h->conns)
+            h->conns->prev = k;
+        h->conns = k;
+        pthread_mutex_unlock(&h->lock);
+        *socket_context = k;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        conn_t *k = *socket_context;
+        pthread_mutex_lock(&h->lock);
+        if (k->prev)
+            k->prev->next = k->next;
+        else
+            h->conns = k->next;
+        if (k->next)
+            k->next->prev = k->prev;
+        pthread_mutex_unlock(&h->lock);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+/* After each answer a kept-alive connection gets a fresh deadline for its
+ * next request. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)con_cls;
+    (void)code;
+    nw_httpd_t *h = cls;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_t *k = info ? info->socket_context : NULL;
+    if (!k)
+        return;
+    pthread_mutex_lock(&h->lock);
+    k->deadline = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
+    pthread_mutex_unlock(&h->lock);
+}
+
+static void *reaper_main(void *arg)
+{
+    nw_httpd_t *h = arg;
+    pthread_mutex_lock(&h->lock);
+    while (!h->stopping) {
+        struct timespec now, tick;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (conn_t *k = h->conns; k; k = k->next)
+            if (!k->reaped && passed(&k->deadline, &now)) {
+                shutdown(k->fd, SHUT_RDWR);
+                k->reaped = true;
+                if (nw_log_enabled(NW_LOG_DEBUG))
+                    nw_log(NW_LOG_DEBUG, "http", "request not complete within %d s: closed",
+                           NW_HTTPD_REQUEST_DEADLINE_S);
+            }
+        tick = now;
+        tick.tv_nsec += 250 * 1000000L;
+        if (tick.tv_nsec >= 1000000000L) {
+            tick.tv_sec++;
+            tick.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->wake, &h->lock, &tick);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+/* Stops the reaper (if running) and frees h; the daemon is stopped. */
+static void httpd_free(nw_httpd_t *h)
+{
+    if (h->reaper_started) {
+        pthread_mutex_lock(&h->lock);
+        h->stopping = true;
+        pthread_cond_signal(&h->wake);
+        pthread_mutex_unlock(&h->lock);
+        pthread_join(h->reaper, NULL);
+    }
+    pthread_cond_destroy(&h->wake);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
 
 static nw_mhd_result_t handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
@@ -189,24 +331,39 @@ int nw_httpd_start(const char *listen, nw_metrics_t *m, nw_httpd_t **out, nw_err
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     }
     h->metrics = m;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->wake, &ca);
+    pthread_condattr_destroy(&ca);
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     /* The logger first, so that libmicrohttpd reports every later option's
      * problem through it; the port argument only names the port in its
      * messages, the socket address decides. */
-    h->daemon = MHD_start_daemon(flags, (uint16_t)atoi(port), NULL, NULL, handle, h,
-                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_SOCK_ADDR,
-                                 ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                                 MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_END);
+    h->daemon = MHD_start_daemon(
+        flags, (uint16_t)atoi(port), NULL, NULL, handle, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+        MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)NW_HTTPD_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)NW_HTTPD_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)NW_HTTPD_MAX_PER_CLIENT, MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
     freeaddrinfo(ai);
     atomic_store(&h->started, true);
     if (!h->daemon) {
         rc = nw_error_set(err, NW_ERR_IO, "metrics.listen: cannot listen on %s: %s", listen,
                           h->last_error[0] ? h->last_error : strerror(errno));
-        free(h);
+        httpd_free(h);
         return rc;
     }
+    if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0) {
+        MHD_stop_daemon(h->daemon);
+        httpd_free(h);
+        return nw_error_set(err, NW_ERR_IO, "metrics.listen: cannot start a thread");
+    }
+    h->reaper_started = true;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : atoi(port);
     nw_log(NW_LOG_INFO, "http_listen", "serving /metrics, /healthz and /readyz on %s (port %d)",
@@ -225,7 +382,7 @@ void nw_httpd_stop(nw_httpd_t *h)
     if (!h)
         return;
     MHD_stop_daemon(h->daemon);
-    free(h);
+    httpd_free(h);
 }
 
 #else /* built without libmicrohttpd */

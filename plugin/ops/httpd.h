@@ -11,6 +11,16 @@
  *
  * The server binds exactly the address it is given (metrics.listen), by
  * default 127.0.0.1 only: exposing it wider is an operator's decision.
+ *
+ * No peer can starve the probes: a client (one IP address) holds at most
+ * NW_HTTPD_MAX_PER_CLIENT connections, far below the NW_HTTPD_MAX_CONNECTIONS
+ * the server accepts in all, so the orchestrator's probe finds a free place
+ * while a peer opens connections it never uses; every request (request
+ * line, headers, answer) must be done within NW_HTTPD_REQUEST_DEADLINE_S
+ * seconds of its connection opening or of the previous answer on it, however
+ * slowly bytes trickle in; and a connection silent for NW_HTTPD_IDLE_TIMEOUT_S
+ * is closed. Probes and scrapes are small: a slow one meeting the deadline
+ * reconnects.
  */
 #ifndef NW_HTTPD_H
 #define NW_HTTPD_H
@@ -21,6 +31,11 @@
 #include "ops/metrics.h"
 
 typedef struct nw_httpd nw_httpd_t;
+
+#define NW_HTTPD_MAX_CONNECTIONS    256
+#define NW_HTTPD_MAX_PER_CLIENT     16
+#define NW_HTTPD_REQUEST_DEADLINE_S 5
+#define NW_HTTPD_IDLE_TIMEOUT_S     5
 
 /*
  * Checks a listen address without binding it: "" (off), "HOST:PORT" with an

@@ -4,7 +4,10 @@
  * reasons[]), the batch path, plugins loaded from enrichers.paths (the
  * example keywords plugin works; a plugin of another major ABI, a short
  * descriptor or a missing entry point are refused with clear messages), data
- * file lookup, and determinism.
+ * file lookup, determinism, declared settings (a misspelt or mistyped key of
+ * a built-in, an HTTP instance, a plugin or an enricher not loaded is refused
+ * with the closest key suggested) and a plugin built against ABI 1.0, the
+ * previous minor, still loading.
  *
  * The plugin modules are built by plugin/examples/CMakeLists.txt, which
  * writes their paths into nw_test_plugins.h.
@@ -343,6 +346,81 @@ static void test_record_shapes(void **state)
     nw_config_free(cfg);
 }
 
+/* A configuration with key, value pairs must be refused with needle. */
+#define REFUSED(needle, ...) expect_chain_refused(cfg_pairs(__VA_ARGS__, NULL), needle)
+
+static void test_declared_settings(void **state)
+{
+    (void)state;
+    /* Issue 11: a misspelt built-in setting used to leave the default. */
+    REFUSED("enrichers.neardup.treshold: built-in enricher neardup has no setting \"treshold\"; "
+            "did you mean enrichers.neardup.threshold?",
+            "enrichers.neardup.treshold", "3");
+    REFUSED("enrichers.neardup.max: \"lots\" is not an integer", "enrichers.neardup.max", "lots");
+    REFUSED("did you mean enrichers.lang.min.words?", "enrichers.lang.min.word", "3");
+    REFUSED("enrichers.dates.weekdays: \"maybe\" is not true or false", "enrichers.dates.weekdays",
+            "maybe");
+    REFUSED("did you mean enrichers.subjects.min.hits?", "enrichers.subjects.minhits", "2");
+    REFUSED("did you mean enrichers.stats.wpm?", "enrichers.stats.wmp", "200");
+    if (HAVE_ENTITIES) {
+        REFUSED("did you mean enrichers.entities.max.per.type?", "enrichers.entities.max.per.typ",
+                "5");
+        REFUSED("enrichers.entities.max.per.type: \"0\" is out of range",
+                "enrichers.entities.max.per.type", "0");
+    }
+    /* An enricher that is not loaded: its name misspelt, or a plugin not
+     * listed in enrichers.paths. */
+    REFUSED("enrichers.nerdup.threshold: no enricher called \"nerdup\" is loaded; did you mean "
+            "enrichers.neardup.threshold?",
+            "enrichers.nerdup.threshold", "3");
+    REFUSED("no enricher called \"keywords\" is loaded", "enrichers.keywords.max", "3");
+    /* A plugin's declared settings are checked the same way. */
+    REFUSED("plugin " NW_EXAMPLE_PLUGIN_KEYWORDS " has no setting \"maxx\"; did you mean "
+            "enrichers.keywords.max?",
+            "enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS, "enrichers.keywords.maxx", "3");
+    REFUSED("setting_size 8 is smaller", "enrichers.paths", NW_TEST_PLUGIN_SMALL_SETTING);
+#if __has_include("enrich/http.h")
+    /* The HTTP enricher declares its settings like any other, header.* as a
+     * family. */
+    REFUSED("http.geo.timout.ms: built-in enricher http.geo has no setting \"timout.ms\"; did "
+            "you mean http.geo.timeout.ms?",
+            "http.geo.url", "http://127.0.0.1:9/geo", "http.geo.timout.ms", "5");
+    REFUSED("http.geo.retries: \"often\" is not an integer", "http.geo.url",
+            "http://127.0.0.1:9/geo", "http.geo.retries", "often");
+    nw_config_t *cfg =
+        cfg_pairs("http.geo.url", "http://127.0.0.1:9/geo", "http.geo.header.X-Api-Version", "2",
+                  "http.geo.timeout.ms", "1s", "enrichers.neardup.threshold", "2", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+#endif
+    /* A disabled enricher's keys must exist, its values are not checked. */
+    REFUSED("did you mean enrichers.stats.wpm?", "enrichers.stats.wmp", "x", "enrichers.disabled",
+            "stats");
+}
+
+/* A plugin compiled against enricher.h 1.0 (a smaller descriptor, no
+ * settings members) loads into this 1.1 host, runs, and reads its
+ * settings, which the host cannot check. */
+static void test_previous_minor(void **state)
+{
+    (void)state;
+    nw_config_t *cfg =
+        cfg_pairs("enrichers.paths", NW_TEST_PLUGIN_V1_0, "enrichers.test_v1_0.word", "kept",
+                  "enrichers.disabled", "lang,dates,entities,subjects", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    fx_t f;
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    assert_false(fx_run(e, &f, NULL));
+    assert_string_equal(fx_status_str(&f, "test_v1_0"), "ok");
+    assert_string_equal(fx_detail(&f, "test_v1_0"), "built for 1.0");
+    assert_string_equal(json_string_value(json_object_get(fx_ext(&f, "enrichments"), "v1_0")),
+                        "kept");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,7 +428,8 @@ int main(void)
         cmocka_unit_test(test_refused_plugins), cmocka_unit_test(test_disabled_names),
         cmocka_unit_test(test_plugin_settings), cmocka_unit_test(test_http_instances),
         cmocka_unit_test(test_data_dir),        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_record_shapes),
+        cmocka_unit_test(test_record_shapes),   cmocka_unit_test(test_declared_settings),
+        cmocka_unit_test(test_previous_minor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

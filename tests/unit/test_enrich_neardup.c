@@ -3,9 +3,13 @@
  * ids, a new version of the same id, distant texts, separation by partition
  * and topic, eviction at capacity, sorted output, the threshold settings
  * (the global key, the enricher's own, and the linear scan above 3 bits) and
- * the cap on listed ids.
+ * the cap on listed ids, and the bounded cost per message: syndicated copy
+ * (one simhash under thousands of ids) and crowded bands, counted in
+ * comparisons rather than timed.
  */
 #include "test_enrich_util.h"
+
+#include "enrich/builtins.h"
 
 static char *seed_text;   /* tests/data/seed.txt */
 static char *seed_edited; /* the same with one word changed */
@@ -220,13 +224,147 @@ static void test_max_listed(void **state)
     nw_config_free(cfg);
 }
 
+/* Runs the fixture f under id at the next offset; returns the comparisons
+ * the lookup made. */
+static uint64_t run_as(nw_enrichers_t *e, fx_t *f, const char *id, uint64_t simhash)
+{
+    f->in.article_id = id;
+    f->in.simhash = simhash;
+    f->in.offset = fx_next_offset++;
+    uint64_t before = nw_neardup_compared();
+    assert_false(fx_run(e, f, NULL));
+    return nw_neardup_compared() - before;
+}
+
+/* 5,000 copies of one story: each lookup compares one group (the exact
+ * copies) whatever their number, the count stays exact, and the listed ids
+ * are the earliest copies. */
+static void test_syndicated_copies(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    uint64_t h = f.in.simhash, most = 0;
+    char id[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof(id), "c%05d", i);
+        uint64_t c = run_as(e, &f, id, h);
+        most = c > most ? c : most;
+    }
+    print_message("most comparisons in one lookup: %llu\n", (unsigned long long)most);
+    assert_true(most <= 1);
+    assert_string_equal(fx_detail(&f, "neardup"),
+                        "4999 near-duplicates (closest 0 bits), 20 listed");
+    char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+    assert_string_equal(got, "[\"c00000\",\"c00001\",\"c00002\",\"c00003\",\"c00004\","
+                             "\"c00005\",\"c00006\",\"c00007\",\"c00008\",\"c00009\","
+                             "\"c00010\",\"c00011\",\"c00012\",\"c00013\",\"c00014\","
+                             "\"c00015\",\"c00016\",\"c00017\",\"c00018\",\"c00019\"]");
+    free(got);
+    /* A new version of one copy neither lists nor counts itself. */
+    run_as(e, &f, "c00003", h);
+    assert_string_equal(fx_detail(&f, "neardup"),
+                        "4999 near-duplicates (closest 0 bits), 20 listed");
+    got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+    assert_null(strstr(got, "c00003"));
+    assert_non_null(strstr(got, "c00020"));
+    free(got);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
+/* 2,000 distinct simhashes sharing one band: a lookup stops after `scan`
+ * comparisons (plus the exact group) and says so. */
+static void test_scan_cap(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.neardup.scan", "50", NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    uint64_t base = 0x1234, most = 0;
+    char id[32];
+    for (uint64_t i = 0; i < 2000; i++) {
+        snprintf(id, sizeof(id), "n%05llu", (unsigned long long)i);
+        uint64_t c = run_as(e, &f, id, base | (i + 1) << 16);
+        most = c > most ? c : most;
+    }
+    print_message("most comparisons in one lookup: %llu\n", (unsigned long long)most);
+    assert_true(most <= 51);
+    /* The probe is the oldest entry's simhash: found as an exact copy
+     * although its band is too crowded to walk to the end. */
+    run_as(e, &f, "probe", base | 1u << 16);
+    print_message("%s\n", fx_detail(&f, "neardup"));
+    char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+    assert_non_null(strstr(got, "\"n00000\""));
+    free(got);
+    assert_non_null(strstr(fx_detail(&f, "neardup"), "scan stopped"));
+    fx_clear(&f);
+    nw_enrichers_free(e);
+
+    /* Above 3 bits the walk over every group is capped the same way. */
+    nw_config_free(cfg);
+    cfg = cfg_pairs("enrichers.neardup.scan", "50", "enrichers.neardup.threshold", "8", NULL);
+    e = host_only_cfg(cfg, "neardup");
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    most = 0;
+    for (uint64_t i = 0; i < 500; i++) {
+        snprintf(id, sizeof(id), "m%05llu", (unsigned long long)i);
+        uint64_t c = run_as(e, &f, id, nw_fnv1a64(id, strlen(id)));
+        most = c > most ? c : most;
+    }
+    assert_true(most <= 51);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
+/* A repartitioned input interleaves one origin partition's offsets across
+ * batches: each message sees exactly the copies from before it, and a late
+ * lower offset removes nothing the later ones should see. */
+static void test_interleaved_offsets(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    uint64_t h = f.in.simhash;
+    static const struct {
+        const char *id;
+        int64_t offset;
+        const char *detail, *listed;
+    } steps[] = {
+        {"a", 1000010, "none within 3 bits", NULL},
+        {"b", 1000020, "1 near-duplicate (closest 0 bits)", "[\"a\"]"},
+        {"c", 1000030, "2 near-duplicates (closest 0 bits)", "[\"a\",\"b\"]"},
+        {"d", 1000015, "1 near-duplicate (closest 0 bits)", "[\"a\"]"},
+        {"e", 1000040, "4 near-duplicates (closest 0 bits)", "[\"a\",\"b\",\"c\",\"d\"]"},
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        f.in.article_id = steps[i].id;
+        f.in.simhash = h;
+        f.in.offset = steps[i].offset;
+        assert_false(fx_run(e, &f, NULL));
+        assert_string_equal(fx_detail(&f, "neardup"), steps[i].detail);
+        if (steps[i].listed) {
+            char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+            assert_string_equal(got, steps[i].listed);
+            free(got);
+        }
+    }
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_near_copies), cmocka_unit_test(test_rewind),
         cmocka_unit_test(test_detail),      cmocka_unit_test(test_partitions),
         cmocka_unit_test(test_eviction),    cmocka_unit_test(test_thresholds),
-        cmocka_unit_test(test_max_listed),
+        cmocka_unit_test(test_max_listed),  cmocka_unit_test(test_syndicated_copies),
+        cmocka_unit_test(test_scan_cap),    cmocka_unit_test(test_interleaved_offsets),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,7 +58,8 @@ static void test_rounding_and_wpm(void **state)
     nw_error_t err = {0};
     cfg = cfg_pairs("enrichers.stats.wpm", "0", NULL);
     assert_int_equal(nw_enrichers_new(cfg, &e, &err), NW_ERR_INVALID);
-    assert_non_null(strstr(err.msg, "enrichers.stats.wpm: \"0\" is not an integer in 1..10000"));
+    /* Refused by the host against the declared bounds, before init. */
+    assert_non_null(strstr(err.msg, "enrichers.stats.wpm: \"0\" is out of range (1..10000)"));
     nw_config_free(cfg);
 }
 

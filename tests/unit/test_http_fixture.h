@@ -254,7 +254,6 @@ static int server_requests(void)
 typedef struct host {
     const char *kv[2 * MAX_KV]; /* key, value, ..., NULL */
     char url[128];
-    char keys[1024];
 } host_t;
 
 static char logbuf[1 << 16];
@@ -279,25 +278,36 @@ static void test_log(int level, const char *enricher, const char *fmt, ...)
 static const char *test_config(void *opaque, const char *key)
 {
     host_t *h = opaque;
-    if (strcmp(key, "name") == 0)
-        return "geo";
-    if (strcmp(key, "keys") == 0) {
-        /* What a real host answers: the settings set for this instance. */
-        h->keys[0] = '\0';
-        for (size_t i = 0; h->kv[i]; i += 2) {
-            strcat(h->keys, h->keys[0] ? "," : "");
-            strcat(h->keys, h->kv[i]);
-        }
-        return h->keys;
-    }
     for (size_t i = 0; h->kv[i]; i += 2)
         if (strcmp(h->kv[i], key) == 0)
             return h->kv[i + 1];
     return NULL;
 }
 
-static const nw_enricher_api_t api = {NW_ENRICHER_ABI_VERSION, sizeof(nw_enricher_api_t), test_log,
-                                      test_config, NULL};
+static const char *test_instance(void *opaque)
+{
+    (void)opaque;
+    return "http.geo";
+}
+
+static int test_config_each(void *opaque, const char *prefix,
+                            int (*fn)(const char *key, const char *value, void *fn_opaque),
+                            void *fn_opaque)
+{
+    host_t *h = opaque;
+    for (size_t i = 0; h->kv[i]; i += 2) {
+        if (strncmp(h->kv[i], prefix, strlen(prefix)) != 0)
+            continue;
+        int rc = fn(h->kv[i], h->kv[i + 1], fn_opaque);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static const nw_enricher_api_t api = {
+    NW_ENRICHER_ABI_VERSION, sizeof(nw_enricher_api_t), test_log, test_config, NULL,
+    test_instance,           test_config_each};
 
 /* Settings for a test: "url" points at the server unless given. Short
  * timeouts and backoffs keep every test quick. */
