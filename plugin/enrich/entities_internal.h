@@ -228,6 +228,7 @@ typedef struct nw_ent_work {
     uint8_t *para_style; /* per paragraph: NW_PARA_* */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
+    bool sports; /* sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;
 
@@ -247,6 +248,13 @@ void nw_ent_work_free(nw_ent_work_t *w);
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline);
+
+/* Is the text sports copy: a headline that opens with a sport ("SOCCER -",
+ * "Cricket:"), or mostly results lines? Sets w->sports (entities_sports.c). */
+void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g);
+/* In sports copy, does the place span s name a team ("Surrey beat Kent",
+ * "NEW YORK 74 62") rather than the place ("in Colombo", a dateline)? */
+bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s);
 
 /* Labels tokens start..start+ntok-1 with a new span; 0 or -1. */
 int nw_ent_add_span(nw_ent_work_t *w, size_t start, size_t ntok, uint32_t role, int32_t ref);

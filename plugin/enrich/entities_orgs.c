@@ -170,16 +170,30 @@ static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+static bool upper_word(const nw_ent_toks_t *t, size_t i)
+{
+    return (t->v[i].flags & NW_TOK_UPPER) && t->v[i].letters >= 2;
+}
+
+/* Is token j beside another word in capitals? */
+static bool upper_neighbour(const nw_ent_toks_t *t, size_t j)
+{
+    return (j > 0 && t->v[j].brk <= NW_BRK_OTHER && upper_word(t, j - 1)) ||
+           (j + 1 < t->n && t->v[j + 1].brk <= NW_BRK_OTHER && upper_word(t, j + 1));
+}
+
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     for (size_t j = 0; j < t->n; j++) {
         if (w->para_style[t->v[j].para] != NW_PARA_NORMAL)
             continue;
-        /* An acronym no list knows ("HYBE", "INDEC") is an organisation. */
+        /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
+         * a word in capitals is not ("PCT", "DIVISION"), nor is a run of
+         * capitals (a table header, "CRUDE OIL"). */
         if ((t->v[j].flags & NW_TOK_UPPER) && w->label[j] < 0 && t->v[j].letters >= 3 &&
-            t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) &&
-            !(nw_ent_tok_roles(g, t, j) & ~(uint32_t)(NW_LEX_COMMON | NW_LEX_STOP))) {
+            t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) && !nw_ent_tok_roles(g, t, j) &&
+            !upper_neighbour(t, j)) {
             if (nw_ent_add_span(w, j, 1, NW_LEX_ORG, -1) != 0)
                 return -1;
             continue;

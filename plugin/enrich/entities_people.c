@@ -573,9 +573,12 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             /* A nationality word ("German") is not a mention of the place:
              * it goes to its own list, with the country it names. */
             bool nat = s->role == NW_LEX_DEMONYM;
+            /* In sports copy "Surrey" or "NEW YORK" may be the team. */
+            bool team = nw_ent_place_is_team(w, g, s);
+            int k = team ? NW_ENT_ORG : nat ? NW_ENT_NATIONALITY : NW_ENT_PLACE;
             char *form = join(t, text, s->start, s->ntok, false);
-            int rc = form ? nw_ent_list_add(&w->out[nat ? NW_ENT_NATIONALITY : NW_ENT_PLACE],
-                                            p->name, strlen(p->name), p->code, s->start, form)
+            int rc = form ? nw_ent_list_add(&w->out[k], p->name, strlen(p->name),
+                                            team ? NULL : p->code, s->start, form)
                           : -1;
             free(form);
             if (rc != 0)
