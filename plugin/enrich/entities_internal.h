@@ -228,7 +228,7 @@ typedef struct nw_ent_work {
     uint8_t *para_style; /* per paragraph: NW_PARA_* */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
-    bool sports; /* sports copy: a city or county may stand for its team */
+    bool sports; /* team sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;
 
@@ -249,9 +249,13 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline);
 
-/* Is the text sports copy: a headline that opens with a sport ("SOCCER -",
- * "Cricket:"), or mostly results lines? Sets w->sports (entities_sports.c). */
+/* Is the text team sports copy: a headline that opens with a team sport
+ * ("SOCCER -", "Cricket:"), or mostly results lines under no individual
+ * sport? Sets w->sports (entities_sports.c). */
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g);
+/* In team sports copy, unknown capitalised names beside a score in a
+ * results line are teams ("Alloa 2 Arbroath 1"); 0 or -1. */
+int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g);
 /* In sports copy, does the place span s name a team ("Surrey beat Kent",
  * "NEW YORK 74 62") rather than the place ("in Colombo", a dateline)? */
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s);

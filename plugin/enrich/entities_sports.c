@@ -9,35 +9,58 @@
  * ("LONDON 1996-08-30", "MILAN (Reuters) -") or after a locative word
  * ("in Colombo", "at Headingley").
  *
- * A text is sports copy when its headline opens with a sport and a
- * separator ("SOCCER - ...", "Cricket: ...") or when most of its paragraphs
- * are results lines (several numbers, few lower-case words).
+ * A text is team sports copy when its headline opens with a team sport and
+ * a separator ("SOCCER - ...", "Cricket: ...") or, under no sport, when most
+ * of its paragraphs are results lines (several numbers, few lower-case
+ * words). In a results line an unknown capitalised name beside a number is
+ * a team ("Alloa 2 Arbroath 1").
  */
 #include <string.h>
 
 #include "enrich/entities_internal.h"
 
-static const char *const sports[] = {
-    "soccer",     "football",  "cricket",     "tennis",     "golf",      "rugby",      "baseball",
-    "basketball", "athletics", "boxing",      "cycling",    "squash",    "hockey",     "nfl",
-    "nba",        "nhl",       "motorracing", "motor",      "racing",    "horse",      "skiing",
-    "swimming",   "badminton", "volleyball",  "handball",   "sailing",   "rowing",     "snooker",
-    "darts",      "judo",      "wrestling",   "gymnastics", "triathlon", "equestrian", "ice"};
+/* Sports whose sides carry a place's name. */
+static const char *const team_sports[] = {
+    "soccer", "football", "cricket",  "rugby",      "baseball", "basketball", "hockey", "nfl",
+    "nba",    "nhl",      "handball", "volleyball", "ice",      "union",      "league", "american"};
+/* Sports of individuals: a city there is where they compete. */
+static const char *const solo_sports[] = {
+    "tennis", "golf",   "athletics", "boxing",     "cycling",   "squash",  "motor",      "racing",
+    "horse",  "skiing", "alpine",    "swimming",   "badminton", "sailing", "rowing",     "snooker",
+    "darts",  "judo",   "wrestling", "gymnastics", "triathlon", "formula", "equestrian", "chess"};
 
-static bool headline_sport(const nw_ent_toks_t *t)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 1 for a headline opening with a team sport, -1 with another sport, else
+ * 0: up to three words of sport ("ICE HOCKEY", "NFL AMERICAN FOOTBALL"),
+ * then a dash or a colon. */
+static int headline_sport(const nw_ent_toks_t *t)
 {
-    /* Up to three words of sport ("MOTOR RACING", "ICE HOCKEY", "NFL
-     * AMERICAN FOOTBALL"), then a dash or a colon. */
+    int kind = 0;
     for (size_t i = 0; i < t->n && i < 4 && t->v[i].para == 0; i++) {
-        if (i > 0 && t->v[i].brk >= NW_BRK_OTHER && t->v[i].brk != NW_BRK_COMMA &&
-            t->v[i].brk != NW_BRK_END)
-            return true;
-        if (!nw_ent_is_fold(t, i, sports, sizeof(sports) / sizeof(sports[0])) &&
-            !nw_ent_is_word(t, i, "american") && !nw_ent_is_word(t, i, "union") &&
-            !nw_ent_is_word(t, i, "league") && !nw_ent_is_word(t, i, "formula"))
-            return false;
+        if (i > 0 && (t->v[i].brk == NW_BRK_OTHER || t->v[i].brk == NW_BRK_COLON))
+            return kind;
+        if (nw_ent_is_fold(t, i, solo_sports, COUNT(solo_sports)))
+            kind = -1;
+        else if (nw_ent_is_fold(t, i, team_sports, COUNT(team_sports)))
+            kind = kind ? kind : 1;
+        else
+            return 0;
     }
-    return false;
+    return 0;
+}
+
+/* A results line: several numbers and few lower-case words. */
+static bool results_para(const nw_ent_toks_t *t, size_t i, size_t *end)
+{
+    uint32_t para = t->v[i].para;
+    size_t digits = 0, lower = 0;
+    for (; i < t->n && t->v[i].para == para; i++) {
+        digits += (t->v[i].flags & NW_TOK_DIGIT) != 0;
+        lower += (t->v[i].flags & NW_TOK_LOWER) != 0;
+    }
+    *end = i;
+    return digits >= 2 && lower <= 2;
 }
 
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
@@ -47,22 +70,55 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
     w->sports = false;
     if (t->n == 0)
         return;
-    if (headline_sport(t)) {
-        w->sports = true;
+    int kind = headline_sport(t);
+    if (kind) {
+        w->sports = kind > 0;
         return;
     }
-    size_t paras = 0, results = 0, i = 0;
-    while (i < t->n) {
-        uint32_t para = t->v[i].para;
-        size_t digits = 0, lower = 0;
-        for (; i < t->n && t->v[i].para == para; i++) {
-            digits += (t->v[i].flags & NW_TOK_DIGIT) != 0;
-            lower += (t->v[i].flags & NW_TOK_LOWER) != 0;
-        }
+    size_t paras = 0, results = 0, i = 0, end;
+    for (; i < t->n; i = end) {
         paras++;
-        results += digits >= 2 && lower <= 2;
+        results += results_para(t, i, &end);
     }
     w->sports = paras >= 4 && results * 2 >= paras;
+}
+
+static bool is_number(const nw_ent_toks_t *t, size_t i)
+{
+    return i < t->n && (t->v[i].flags & NW_TOK_DIGIT) && !(t->v[i].flags & NW_TOK_CAP);
+}
+
+int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (!w->sports)
+        return 0;
+    size_t i = 0, end;
+    while (i < t->n) {
+        if (t->v[i].para == 0 || !results_para(t, i, &end)) {
+            results_para(t, i, &end);
+            i = end;
+            continue;
+        }
+        for (size_t j = i; j < end; j++) {
+            if (w->label[j] >= 0 || !nw_ent_is_cap(&t->v[j]) ||
+                (t->v[j].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) ||
+                (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER)))
+                continue;
+            size_t e = j + 1;
+            while (e < end && w->label[e] < 0 && t->v[e].brk == NW_BRK_NONE &&
+                   nw_ent_is_cap(&t->v[e]) && !(t->v[e].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) &&
+                   e - j < 4)
+                e++;
+            bool scored = (is_number(t, e) && t->v[e].brk == NW_BRK_NONE) ||
+                          (j > i && is_number(t, j - 1) && t->v[j].brk == NW_BRK_NONE);
+            if (scored && nw_ent_add_span(w, j, e - j, NW_LEX_ORG, -1) != 0)
+                return -1;
+            j = e - 1;
+        }
+        i = end;
+    }
+    return 0;
 }
 
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s)
@@ -72,9 +128,14 @@ bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const
     if (!w->sports || s->role != NW_LEX_PLACE || s->ref < 0 || (size_t)s->ref < g->n_countries)
         return false;
     size_t a = s->start, e = s->start + s->ntok;
-    /* A dateline: the paragraph opens with the place, then a date or an
-     * opening bracket. */
-    if (t->v[a].brk == NW_BRK_PARA && e < t->n && t->v[e].para == t->v[a].para &&
+    /* The home nations play as themselves. */
+    static const char *const nations[] = {"england", "scotland", "wales"};
+    if (s->ntok == 1 && nw_ent_is_fold(t, a, nations, COUNT(nations)))
+        return false;
+    /* A dateline: the first paragraphs open with the place, then a date or
+     * an opening bracket (a standings row, "ATLANTA 74 62", is no dateline). */
+    if (t->v[a].brk == NW_BRK_PARA && t->v[a].para <= 2 && e < t->n &&
+        t->v[e].para == t->v[a].para &&
         ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER))
         return false;
     if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
