@@ -176,6 +176,26 @@ static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, 
     return out;
 }
 
+/* Tokens s..s+n-1 as written, joined into buf without allocating; NULL
+ * when they do not fit (the form is then not recorded). */
+#define FORM_MAX 256
+static const char *join_form(const nw_ent_toks_t *t, const char *text, size_t s, size_t n,
+                             char buf[FORM_MAX])
+{
+    size_t len = 0;
+    for (size_t i = s; i < s + n; i++) {
+        size_t l = t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
+        if (len + l + 2 > FORM_MAX)
+            return NULL;
+        if (i > s)
+            buf[len++] = ' ';
+        memcpy(buf + len, text + t->v[i].off, l);
+        len += l;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
 static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t person)
 {
     bool added;
@@ -410,10 +430,10 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 if (c->start < x->first && !x->blocked)
                     x->first = c->start;
                 free(fold);
-                char *form = x->blocked ? NULL : join(t, text, c->start, c->ntok, false);
-                if (!x->blocked && (!form || forms_add_str(&x->forms, form) != 0))
+                char fb[FORM_MAX];
+                if (!x->blocked &&
+                    forms_add_str(&x->forms, join_form(t, text, c->start, c->ntok, fb)) != 0)
                     P.oom = true;
-                free(form);
             } else if (c->accepted) {
                 add_person(&P, fold, join(t, text, c->start, c->ntok, false), c->ntok, c->start,
                            false);
@@ -576,12 +596,9 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             /* In sports copy "Surrey" or "NEW YORK" may be the team. */
             bool team = nw_ent_place_is_team(w, g, s);
             int k = team ? NW_ENT_ORG : nat ? NW_ENT_NATIONALITY : NW_ENT_PLACE;
-            char *form = join(t, text, s->start, s->ntok, false);
-            int rc = form ? nw_ent_list_add(&w->out[k], p->name, strlen(p->name),
-                                            team ? NULL : p->code, s->start, form)
-                          : -1;
-            free(form);
-            if (rc != 0)
+            char fb[FORM_MAX];
+            if (nw_ent_list_add(&w->out[k], p->name, strlen(p->name), team ? NULL : p->code,
+                                s->start, join_form(t, text, s->start, s->ntok, fb)) != 0)
                 return -1;
         }
     }
@@ -590,11 +607,9 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
         int rc = 0;
         if (s->role == NW_LEX_ORG && s->ref >= 0) {
             const char *name = g->orgs[s->ref];
-            char *form = join(t, text, s->start, s->ntok, false);
-            rc = form ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
-                                        form)
-                      : -1;
-            free(form);
+            char fb[FORM_MAX];
+            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                                 join_form(t, text, s->start, s->ntok, fb));
             /* "Australian Defence Force": the demonym still names a country. */
             const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, s->start);
             if (rc == 0 && s->ntok > 1 && e && (e->roles & NW_LEX_DEMONYM) && e->place >= 0) {
