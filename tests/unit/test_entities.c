@@ -612,6 +612,46 @@ static void test_settings(void **state)
     assert_null(nw_builtin_entities(&old));
 }
 
+/* Sports copy: a city or county beside a score is the team, a city in the
+ * dateline or after "in" stays a place, a country stays a place; in an
+ * individual sport a city is a place; capitals alone make no acronym. */
+static void test_sports_and_capitals(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    const char *body = "LEEDS 2025-05-03\n"
+                       "Surrey beat Kent by six wickets in Canterbury on Saturday, "
+                       "while Australia lost to India.\n"
+                       "Results:\n"
+                       "Alloa Athletic 2 Arbroath 1\n"
+                       "Forfar 0 Stenhousemuir 3\n"
+                       "Essex 312 and 140-4\n";
+    json_t *r = enrich_text(f, "CRICKET - SURREY BEAT KENT", NULL, body, NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    json_t *places = json_object_get(r, "places");
+    static const char *const teams[] = {"Surrey",   "Kent",   "Essex",
+                                        "Arbroath", "Forfar", "Stenhousemuir"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++) {
+        assert_non_null(find_named(orgs, teams[i]));
+        assert_null(find_named(places, teams[i]));
+    }
+    assert_non_null(find_named(places, "Leeds"));
+    assert_non_null(find_named(places, "Canterbury"));
+    assert_non_null(find_named(places, "Australia"));
+    assert_null(find_named(orgs, "Australia"));
+    json_decref(r);
+
+    r = enrich_text(f, "TENNIS - SEEDS FALL IN MADRID", NULL,
+                    "Madrid saw three seeds fall on Tuesday.\nDIVISION ONE PCT\n", NULL, &st);
+    assert_non_null(find_named(json_object_get(r, "places"), "Madrid"));
+    orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Madrid"));
+    assert_null(find_named(orgs, "DIVISION"));
+    assert_null(find_named(orgs, "PCT"));
+    json_decref(r);
+}
+
 /* Existing entries from another enricher are kept; ours are appended once. */
 static void test_merge_and_determinism(void **state)
 {
@@ -783,11 +823,17 @@ static void test_huge(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed),         cmocka_unit_test(test_seed_variants),
-        cmocka_unit_test(test_labelled_set), cmocka_unit_test(test_timing),
-        cmocka_unit_test(test_settings),     cmocka_unit_test(test_merge_and_determinism),
-        cmocka_unit_test(test_empty),        cmocka_unit_test(test_odd_punctuation),
-        cmocka_unit_test(test_non_latin),    cmocka_unit_test(test_huge),
+        cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_seed_variants),
+        cmocka_unit_test(test_labelled_set),
+        cmocka_unit_test(test_timing),
+        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_merge_and_determinism),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_odd_punctuation),
+        cmocka_unit_test(test_non_latin),
+        cmocka_unit_test(test_huge),
+        cmocka_unit_test(test_sports_and_capitals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
