@@ -189,6 +189,16 @@ static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t
     return 0;
 }
 
+/* "Cyclone Lincoln", "Avenida Paulista", "Operation Barbarossa": a place
+ * named right after one of these words is part of another name. */
+static bool after_name_head(const nw_ent_toks_t *t, size_t i)
+{
+    static const char *const heads[] = {"cyclone", "hurricane", "typhoon", "storm", "operation",
+                                        "avenida", "rua",       "calle",   "via"};
+    return i > 0 && t->v[i].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[i - 1]) &&
+           nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
+}
+
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -207,6 +217,8 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
             int32_t ref = -1, alt = -1;
             uint32_t role = match_at(w, g, i, k, e0, &ref, &alt);
             if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
+                break;
+            if (role == NW_LEX_PLACE && after_name_head(t, i))
                 break;
             if (role) {
                 if (nw_ent_add_span(w, i, k, role, ref) != 0)

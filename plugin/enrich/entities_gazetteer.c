@@ -291,8 +291,13 @@ static int load_file(loader_t *L, const nw_enricher_api_t *api, void *host, cons
     return rc;
 }
 
+/* An ISO 3166-1 alpha-2 code, or a UN M49 area code of three digits for a
+ * place of no single country ("150": Europe; "001", the world: oceans). */
 static bool valid_code(const char *c)
 {
+    if (strlen(c) == 3)
+        return c[0] >= '0' && c[0] <= '9' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
+               c[2] <= '9';
     return strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
 }
 
@@ -302,7 +307,8 @@ static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t 
     nw_gazetteer_t *g = L->g;
     if (n < 2 || !valid_code(f[0]) || !f[1][0]) {
         snprintf(L->errbuf, L->errlen,
-                 "gazetteer %s:%zu: expected an ISO 3166-1 alpha-2 code and a name", path, lineno);
+                 "gazetteer %s:%zu: expected an ISO 3166-1 alpha-2 or UN M49 code and a name", path,
+                 lineno);
         return -1;
     }
     if (g->n_places == g->cap_places) {
@@ -461,29 +467,38 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
 {
     loader_t L = {.g = g, .errbuf = errbuf, .errlen = errlen};
     errbuf[0] = '\0';
+    /* Hand-kept lists first, so that on a clash of names their entry wins;
+     * the generated ones (scripts/gazetteers/build.py) are optional. mark
+     * says which range of places ends after the file. */
+    enum { NONE, COUNTRIES_END, CITIES_END };
     static const struct {
         const char *file;
         line_fn fn;
         uint32_t role;
         bool optional; /* the heuristics work, less well, without it */
+        int mark;
     } files[] = {
-        {"countries.tsv", place_line, 0, false},
-        {"cities.tsv", place_line, 0, false},
-        {"regions.tsv", place_line, 0, false},
-        {"organisations.tsv", org_line, 0, false},
-        {"titles.txt", word_line, NW_LEX_TITLE, false},
-        {"other.txt", word_line, NW_LEX_OTHER, false},
-        {"stopwords.txt", word_line, NW_LEX_STOP, false},
-        {"given_names.txt", word_line, NW_LEX_GIVEN, true},
-        {"common_words.txt", word_line, NW_LEX_COMMON, true},
+        {"countries.tsv", place_line, 0, false, NONE},
+        {"former_countries.tsv", place_line, 0, true, COUNTRIES_END},
+        {"cities.tsv", place_line, 0, false, NONE},
+        {"cities_geonames.tsv", place_line, 0, true, CITIES_END},
+        {"regions.tsv", place_line, 0, false, NONE},
+        {"subdivisions.tsv", place_line, 0, true, NONE},
+        {"world_regions.tsv", place_line, 0, true, NONE},
+        {"organisations.tsv", org_line, 0, false, NONE},
+        {"titles.txt", word_line, NW_LEX_TITLE, false, NONE},
+        {"other.txt", word_line, NW_LEX_OTHER, false, NONE},
+        {"stopwords.txt", word_line, NW_LEX_STOP, false, NONE},
+        {"given_names.txt", word_line, NW_LEX_GIVEN, true, NONE},
+        {"common_words.txt", word_line, NW_LEX_COMMON, true, NONE},
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < NW_COUNT(files); i++) {
         L.role = files[i].role;
         rc = load_file(&L, api, host, dir, files[i].file, files[i].fn, files[i].optional);
-        if (i == 0)
+        if (files[i].mark == COUNTRIES_END)
             g->n_countries = g->n_places;
-        if (i == 1)
+        if (files[i].mark == CITIES_END)
             g->regions_from = g->n_places;
     }
     if (rc == 0)

@@ -652,6 +652,33 @@ static void test_sports_and_capitals(void **state)
     json_decref(r);
 }
 
+/* The generated gazetteers: former countries, AP style state abbreviations,
+ * continents and oceans with their UN M49 code. */
+static void test_generated_gazetteers(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    const char *body = "Refugees from the former Yugoslavia and from Zaire reached Europe, "
+                       "officials in Tulsa, Okla., said on Monday. A second group crossed the "
+                       "Atlantic Ocean to Albuquerque, N.M.";
+    json_t *r = enrich_text(f, "Refugees arrive", NULL, body, NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *places = json_object_get(r, "places");
+    static const char *const want[][2] = {{"Yugoslavia", "YU"},      {"Zaire", "ZR"},
+                                          {"Europe", "150"},         {"Oklahoma", "US"},
+                                          {"Atlantic Ocean", "001"}, {"New Mexico", "US"}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        json_t *p = find_named(places, want[i][0]);
+        assert_non_null(p);
+        assert_string_equal(json_string_value(json_object_get(p, "literal")), want[i][1]);
+    }
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *ok = find_named(json_object_get(ext, "places"), "Oklahoma");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ok, "forms"), 0)),
+                        "Okla.");
+    json_decref(r);
+}
+
 /* Existing entries from another enricher are kept; ours are appended once. */
 static void test_merge_and_determinism(void **state)
 {
@@ -834,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_non_latin),
         cmocka_unit_test(test_huge),
         cmocka_unit_test(test_sports_and_capitals),
+        cmocka_unit_test(test_generated_gazetteers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
