@@ -71,16 +71,21 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
     if (t->n == 0)
         return;
     int kind = headline_sport(t);
-    if (kind) {
-        w->sports = kind > 0;
-        return;
-    }
     size_t paras = 0, results = 0, i = 0, end;
     for (; i < t->n; i = end) {
         paras++;
         results += results_para(t, i, &end);
     }
-    w->sports = paras >= 4 && results * 2 >= paras;
+    w->sports = kind ? kind > 0 : paras >= 4 && results * 2 >= paras;
+    if (!kind && !w->sports)
+        return;
+    /* In sports copy a results line in Title Case ("1. Linford Christie (
+     * Britain ) 10.04", "Goran Ivanisevic ( Croatia ) beat ...") is read as
+     * prose: its capitals are names, not a headline's style. */
+    for (i = 0; i < t->n; i = end)
+        if (results_para(t, i, &end) && t->v[i].para > 0 &&
+            w->para_style[t->v[i].para] == NW_PARA_TITLECASE)
+            w->para_style[t->v[i].para] = NW_PARA_NORMAL;
 }
 
 static bool is_number(const nw_ent_toks_t *t, size_t i)
