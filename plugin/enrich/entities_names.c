@@ -30,7 +30,11 @@ static bool name_tok(const nw_ent_work_t *w, size_t i)
         return false;
     if (k->flags & NW_TOK_INITIAL)
         return true;
-    return nw_ent_is_cap(k) && !(k->flags & NW_TOK_UPPER);
+    /* A word in capitals is a name only in a text in capitals (a
+     * headline: "SHEARER NAMED AS CAPTAIN"), where it may join a person
+     * the text names in full; elsewhere it is an acronym. */
+    return nw_ent_is_cap(k) &&
+           (!(k->flags & NW_TOK_UPPER) || w->para_style[k->para] == NW_PARA_SHOUTING);
 }
 
 static int add_cand(nw_ent_work_t *w, size_t s, size_t n, bool accepted)
