@@ -76,8 +76,11 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
         paras++;
         results += results_para(t, i, &end);
     }
-    w->sports = kind ? kind > 0 : paras >= 4 && results * 2 >= paras;
-    if (!kind && !w->sports)
+    /* Tables of numbers alone do not make sports copy: markets and
+     * business copy have them too. */
+    bool tables = paras >= 4 && results * 2 >= paras;
+    w->sports = kind > 0;
+    if (!kind && !tables)
         return;
     /* In sports copy a results line in Title Case ("1. Linford Christie (
      * Britain ) 10.04", "Goran Ivanisevic ( Croatia ) beat ...") is read as
@@ -91,6 +94,16 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
 static bool is_number(const nw_ent_toks_t *t, size_t i)
 {
     return i < t->n && (t->v[i].flags & NW_TOK_DIGIT) && !(t->v[i].flags & NW_TOK_CAP);
+}
+
+/* A player's name in a scorecard: after an initial ("M. Butcher") or a
+ * mode of dismissal ("c Healy b McGrath 44", "lbw b Vaas"). */
+static bool player_before(const nw_ent_toks_t *t, size_t j)
+{
+    static const char *const dismissal[] = {"b", "c", "lbw", "st", "out", "not", "&"};
+    return j > 0 && ((t->v[j - 1].flags & NW_TOK_INITIAL) ||
+                     ((t->v[j - 1].flags & NW_TOK_LOWER) &&
+                      nw_ent_is_fold(t, j - 1, dismissal, COUNT(dismissal))));
 }
 
 int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
@@ -108,7 +121,8 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
         for (size_t j = i; j < end; j++) {
             if (w->label[j] >= 0 || !nw_ent_is_cap(&t->v[j]) ||
                 (t->v[j].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) ||
-                (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER)))
+                (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)) ||
+                player_before(t, j))
                 continue;
             size_t e = j + 1;
             while (e < end && w->label[e] < 0 && t->v[e].brk == NW_BRK_NONE &&
@@ -117,7 +131,18 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
                 e++;
             bool scored = (is_number(t, e) && t->v[e].brk == NW_BRK_NONE) ||
                           (j > i && is_number(t, j - 1) && t->v[j].brk == NW_BRK_NONE);
-            if (scored && nw_ent_add_span(w, j, e - j, NW_LEX_ORG, -1) != 0)
+            if (!scored)
+                continue;
+            /* "Inverness Thistle", "Bristol Rovers": a place and the rest of
+             * the club's name are one team. */
+            size_t s0 = j;
+            int32_t pl = j > i ? w->label[j - 1] : -1;
+            if (pl >= 0 && t->v[j].brk == NW_BRK_NONE && w->spans[pl].role == NW_LEX_PLACE &&
+                w->spans[pl].start + w->spans[pl].ntok == j) {
+                s0 = w->spans[pl].start;
+                w->spans[pl].role = 0; /* no longer a place; collect skips it */
+            }
+            if (nw_ent_add_span(w, s0, e - s0, NW_LEX_ORG, -1) != 0)
                 return -1;
             j = e - 1;
         }
