@@ -597,8 +597,15 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             bool team = nw_ent_place_is_team(w, g, s);
             int k = team ? NW_ENT_ORG : nat ? NW_ENT_NATIONALITY : NW_ENT_PLACE;
             char fb[FORM_MAX];
-            if (nw_ent_list_add(&w->out[k], p->name, strlen(p->name), team ? NULL : p->code,
-                                s->start, join_form(t, text, s->start, s->ntok, fb)) != 0)
+            const char *form = join_form(t, text, s->start, s->ntok, fb);
+            /* A team is named as the text names it ("Sevilla", not the
+             * gazetteer's "Seville"), in the case of the place's name when
+             * the text shouts ("NEW YORK": "New York"). */
+            const char *name = p->name;
+            if (team && form && !(t->v[s->start].flags & NW_TOK_UPPER))
+                name = form;
+            if (nw_ent_list_add(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start,
+                                form) != 0)
                 return -1;
         }
     }
