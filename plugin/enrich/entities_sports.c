@@ -108,8 +108,12 @@ static bool player_before(const nw_ent_toks_t *t, size_t j)
 
 int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
+    static const char *const ordinals[] = {"first", "second",  "third",  "fourth", "fifth",
+                                           "sixth", "seventh", "eighth", "ninth",  "tenth"};
     const nw_ent_toks_t *t = &w->toks;
-    if (!w->sports)
+    /* A cricket side is a county or a country, which the gazetteers know;
+     * an unknown name in a scorecard is a player ("McGrath 10-1-42-2"). */
+    if (!w->sports || nw_ent_is_word(t, 0, "cricket"))
         return 0;
     size_t i = 0, end;
     while (i < t->n) {
@@ -122,7 +126,7 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
             if (w->label[j] >= 0 || !nw_ent_is_cap(&t->v[j]) ||
                 (t->v[j].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) ||
                 (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)) ||
-                player_before(t, j))
+                nw_ent_is_fold(t, j, ordinals, COUNT(ordinals)) || player_before(t, j))
                 continue;
             size_t e = j + 1;
             while (e < end && w->label[e] < 0 && t->v[e].brk == NW_BRK_NONE &&

@@ -622,24 +622,34 @@ static void test_sports_and_capitals(void **state)
     const char *body = "LEEDS 2025-05-03\n"
                        "Surrey beat Kent by six wickets in Canterbury on Saturday, "
                        "while Australia lost to India.\n"
-                       "Results:\n"
-                       "Alloa Athletic 2 Arbroath 1\n"
-                       "Forfar 0 Stenhousemuir 3\n"
-                       "Essex 312 and 140-4\n";
+                       "Scores:\n"
+                       "Essex 312 and 140-4\n"
+                       "Bowling: McGrath 10-1-42-2\n";
     json_t *r = enrich_text(f, "CRICKET - SURREY BEAT KENT", NULL, body, NULL, &st);
     assert_int_equal(st, NW_ENRICH_OK);
     json_t *orgs = json_object_get(r, "organisations");
     json_t *places = json_object_get(r, "places");
-    static const char *const teams[] = {"Surrey",   "Kent",   "Essex",
-                                        "Arbroath", "Forfar", "Stenhousemuir"};
-    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++) {
-        assert_non_null(find_named(orgs, teams[i]));
-        assert_null(find_named(places, teams[i]));
+    static const char *const counties[] = {"Surrey", "Kent", "Essex"};
+    for (size_t i = 0; i < sizeof(counties) / sizeof(counties[0]); i++) {
+        assert_non_null(find_named(orgs, counties[i]));
+        assert_null(find_named(places, counties[i]));
     }
+    assert_null(find_named(orgs, "McGrath")); /* a bowler, not a side */
     assert_non_null(find_named(places, "Leeds"));
     assert_non_null(find_named(places, "Canterbury"));
     assert_non_null(find_named(places, "Australia"));
     assert_null(find_named(orgs, "Australia"));
+    json_decref(r);
+
+    r = enrich_text(f, "SOCCER - SCOTTISH LEAGUE RESULTS", NULL,
+                    "Results on Saturday:\nAlloa Athletic 2 Arbroath 1\n"
+                    "Forfar 0 Stenhousemuir 3\nFourth 1 Fifth 2\n",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    static const char *const teams[] = {"Arbroath", "Forfar", "Stenhousemuir"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
+        assert_non_null(find_named(orgs, teams[i]));
+    assert_null(find_named(orgs, "Fourth"));
     json_decref(r);
 
     r = enrich_text(f, "TENNIS - SEEDS FALL IN MADRID", NULL,
