@@ -597,6 +597,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         {"other.txt", word_line, NW_LEX_OTHER, false, NONE},
         {"stopwords.txt", word_line, NW_LEX_STOP, false, NONE},
         {"given_names.txt", word_line, NW_LEX_GIVEN, true, NONE},
+        {"given_names_world.txt", word_line, NW_LEX_GIVEN, true, NONE},
         {"common_words.txt", word_line, NW_LEX_COMMON, true, NONE},
     };
     int rc = 0;

