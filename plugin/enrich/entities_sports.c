@@ -50,17 +50,19 @@ static int headline_sport(const nw_ent_toks_t *t)
     return 0;
 }
 
-/* A results line: several numbers and few lower-case words. */
+/* A results line: several numbers, or one that opens it ("62 Nolan Henke",
+ * a score or a place), and few lower-case words. */
 static bool results_para(const nw_ent_toks_t *t, size_t i, size_t *end)
 {
     uint32_t para = t->v[i].para;
+    bool opens = (t->v[i].flags & NW_TOK_DIGIT) != 0;
     size_t digits = 0, lower = 0;
     for (; i < t->n && t->v[i].para == para; i++) {
         digits += (t->v[i].flags & NW_TOK_DIGIT) != 0;
         lower += (t->v[i].flags & NW_TOK_LOWER) != 0;
     }
     *end = i;
-    return digits >= 2 && lower <= 2;
+    return (digits >= 2 || opens) && lower <= 2;
 }
 
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
