@@ -690,6 +690,24 @@ static void test_generated_gazetteers(void **state)
     json_decref(r);
 }
 
+/* A noun for a kind of organisation names what follows; a title still
+ * names a person. */
+static void test_org_cues(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Results", NULL,
+                            "Spanish team Deportivo Coruna signed a deal with carmaker Zentrovia, "
+                            "club president Florentino Perez said on Monday.",
+                            NULL, &st);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Deportivo Coruna"));
+    assert_non_null(find_named(orgs, "Zentrovia"));
+    assert_null(find_named(json_object_get(r, "people"), "Deportivo Coruna"));
+    assert_non_null(find_named(json_object_get(r, "people"), "Florentino Perez"));
+    json_decref(r);
+}
+
 /* Existing entries from another enricher are kept; ours are appended once. */
 static void test_merge_and_determinism(void **state)
 {
@@ -873,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_huge),
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_generated_gazetteers),
+        cmocka_unit_test(test_org_cues),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
