@@ -84,6 +84,11 @@ AP_AU = {"New South Wales": "NSW|N.S.W.", "Queensland": "Qld|QLD", "Victoria": "
          "Tasmania": "Tas.", "Western Australia": "WA|W.A.", "South Australia": "SA|S.A.",
          "Northern Territory": "NT|N.T.", "Australian Capital Territory": "ACT|A.C.T."}
 
+# Abbreviations that wire tables also write without the period, and that
+# are no word or name without it ("Mass", "Wash", "Mo" are left out).
+NO_PERIOD = {"Ariz.", "Calif.", "Colo.", "Conn.", "Fla.", "Minn.", "Mich.", "Nebr.", "Okla.",
+             "Tenn.", "Wisc.", "Wyo.", "Alta.", "Sask."}
+
 # Countries whose first-level subdivisions are taken from ISO 3166-2.
 SUBDIVISION_COUNTRIES = {"US", "CA", "AU", "DE", "IN", "CN", "BR", "MX", "RU", "NG"}
 
@@ -164,7 +169,8 @@ def subdivisions(iso_dir, skip):
         if not name or (name.lower() in skip and name not in abbr.get(cc, {})):
             continue
         aliases = abbr.get(cc, {}).get(name, "")
-        rows.append((cc, name, aliases, ""))
+        extra = [a[:-1] for a in aliases.split("|") if a in NO_PERIOD]
+        rows.append((cc, name, "|".join([a for a in aliases.split("|") if a] + extra), ""))
     for cc, table in abbr.items():
         names = {r[1] for r in rows if r[0] == cc}
         for name in table:
