@@ -157,6 +157,28 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+/* Does the text between token e - 1 and token e hold the character c? */
+static bool gap_has(const nw_ent_work_t *w, size_t e, char c)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    const char *text = nw_buf_str(&w->text);
+    size_t from = t->v[e - 1].off + t->v[e - 1].len + t->v[e - 1].tail;
+    return from < t->v[e].off && memchr(text + from, c, t->v[e].off - from) != NULL;
+}
+
+/* Does the capitalised run ending at token j follow "at" or "in"? */
+static bool venue_before(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0; k < 4 && j > 0; k++, j--) {
+        if (!nw_ent_is_cap(&t->v[j]) || t->v[j].brk > NW_BRK_HYPHEN)
+            return false;
+        if (nw_ent_is_word(t, j - 1, "at") || (nw_ent_tok_roles(g, t, j - 1) & NW_LEX_LOCATIVE))
+            return true;
+    }
+    return false;
+}
+
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s)
 {
     static const char *const before[] = {"at", "from", "to", "of", "into", "for"};
@@ -177,6 +199,15 @@ bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const
     if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
         ((nw_ent_tok_roles(g, t, a - 1) & NW_LEX_LOCATIVE) ||
          nw_ent_is_fold(t, a - 1, before, sizeof(before) / sizeof(before[0]))))
+        return false;
+    /* A venue label: "Leicester : Leicestershire beat Somerset", "London (
+     * The Oval ) : Warwickshire 195". */
+    if (e < t->n && t->v[e].para == t->v[a].para &&
+        (t->v[e].brk == NW_BRK_COLON || gap_has(w, e, '(')))
+        return false;
+    /* "( at Edgbaston , Birmingham )": the town of a venue named after
+     * "at" or "in". */
+    if (a >= 2 && t->v[a].brk == NW_BRK_COMMA && venue_before(w, g, a - 1))
         return false;
     /* "Chicago-based", "Milan's mayor": a possessive or a compound is the
      * place; a team name does not end in a comma before another place

@@ -625,17 +625,19 @@ static void test_sports_and_capitals(void **state)
                        "while Australia lost to India.\n"
                        "Scores:\n"
                        "Essex 312 and 140-4\n"
-                       "Bowling: McGrath 10-1-42-2\n";
+                       "Bowling: McGrath 10-1-42-2\n"
+                       "Leicester: Leicestershire beat Somerset by an innings.\n";
     json_t *r = enrich_text(f, "CRICKET - SURREY BEAT KENT", NULL, body, NULL, &st);
     assert_int_equal(st, NW_ENRICH_OK);
     json_t *orgs = json_object_get(r, "organisations");
     json_t *places = json_object_get(r, "places");
-    static const char *const counties[] = {"Surrey", "Kent", "Essex"};
+    static const char *const counties[] = {"Surrey", "Kent", "Essex", "Leicestershire", "Somerset"};
     for (size_t i = 0; i < sizeof(counties) / sizeof(counties[0]); i++) {
         assert_non_null(find_named(orgs, counties[i]));
         assert_null(find_named(places, counties[i]));
     }
-    assert_null(find_named(orgs, "McGrath")); /* a bowler, not a side */
+    assert_null(find_named(orgs, "McGrath"));         /* a bowler, not a side */
+    assert_non_null(find_named(places, "Leicester")); /* a venue label */
     assert_non_null(find_named(places, "Leeds"));
     assert_non_null(find_named(places, "Canterbury"));
     assert_non_null(find_named(places, "Australia"));
