@@ -147,13 +147,25 @@ static bool before_facility(const nw_ent_work_t *w, const nw_gazetteer_t *g, siz
            (nw_ent_tok_roles(g, t, end) & (NW_LEX_FACILITY | NW_LEX_PLACESUFFIX));
 }
 
+/* "ICE HOCKEY", "WHO WILL WIN": an acronym that is also an English word,
+ * beside another word in capitals, is the word. */
+static bool word_in_capitals(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i, size_t k)
+{
+    if (k != 1 || !(nw_ent_tok_roles(g, t, i) & (NW_LEX_COMMON | NW_LEX_STOP)))
+        return false;
+    bool left = i > 0 && t->v[i].brk <= NW_BRK_OTHER && (t->v[i - 1].flags & NW_TOK_UPPER);
+    bool right =
+        i + 1 < t->n && t->v[i + 1].brk <= NW_BRK_OTHER && (t->v[i + 1].flags & NW_TOK_UPPER);
+    return left || right;
+}
+
 /* The span role of tokens i..i+k-1, or 0. */
 static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i, size_t k,
                          const nw_gaz_entry_t *e0, int32_t *ref, int32_t *alt)
 {
     const nw_ent_toks_t *t = &w->toks;
     char key[KEY_MAX];
-    if (e0->has_exact && join_key(t, i, k, false, key)) {
+    if (e0->has_exact && !word_in_capitals(g, t, i, k) && join_key(t, i, k, false, key)) {
         const nw_gaz_entry_t *x = nw_gaz_exact(g, key);
         uint32_t role = x ? entity_role(x->roles) : 0;
         if (role) {

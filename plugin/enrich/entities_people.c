@@ -573,6 +573,54 @@ static void merge_acronyms(nw_ent_list_t *orgs)
     orgs->n = k;
 }
 
+/* Does some form of e end with the word name ("Port Vale" and "Vale")? */
+static bool form_ends_with(const nw_ent_t *e, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = e->forms; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+        if (fl > n + 1 && p[fl - n - 1] == ' ' && strncasecmp(p + fl - n, name, n) == 0)
+            return true;
+        p = nl ? nl + 1 : p + fl;
+    }
+    return false;
+}
+
+/* A one-word organisation that ends the name of another one the article
+ * names ("Vale" after "Port Vale", "Santander" after "Racing Santander")
+ * is that one, as a surname is its person: a short list entry (the mining
+ * company, the bank) needs more context than its name. The list's index is
+ * stale afterwards, as after merge_acronyms(). */
+static void merge_tails(nw_ent_list_t *orgs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < orgs->n && i < 256; i++) {
+        nw_ent_t *a = &orgs->v[i];
+        if (strchr(a->name, ' '))
+            continue;
+        const char *word = a->forms && !strchr(a->forms, '\n') ? a->forms : a->name;
+        nw_ent_t *full = NULL;
+        for (size_t j = 0; j < orgs->n && !full; j++)
+            if (j != i && orgs->v[j].name && form_ends_with(&orgs->v[j], word))
+                full = &orgs->v[j];
+        if (full) {
+            full->mentions += a->mentions;
+            if (a->first < full->first)
+                full->first = a->first;
+            (void)forms_merge(&full->forms, a->forms ? a->forms : a->name);
+            free(a->name);
+            free(a->forms);
+            a->name = NULL;
+            a->forms = NULL;
+        }
+    }
+    for (size_t i = 0; i < orgs->n; i++)
+        if (orgs->v[i].name)
+            orgs->v[k++] = orgs->v[i];
+    orgs->n = k;
+}
+
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -635,6 +683,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             return -1;
     }
     merge_acronyms(&w->out[NW_ENT_ORG]);
+    merge_tails(&w->out[NW_ENT_ORG]);
     if (collect_people(w, g, byline, dominant_code(w->out)) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)

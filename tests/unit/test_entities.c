@@ -710,6 +710,31 @@ static void test_org_cues(void **state)
     json_decref(r);
 }
 
+/* Short or ambiguous list entries need context: "ICE" in "ICE HOCKEY" is
+ * the word, "Vale" after "Port Vale" the club, not the mining company. */
+static void test_ambiguous_entries(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "ICE HOCKEY - RESULTS", NULL,
+                            "The ICE HOCKEY season opens in Riga.\nPort Vale drew 1-1 with Stoke "
+                            "on Saturday. Vale manager John Rudge said the team deserved more.",
+                            NULL, &st);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Immigration and Customs Enforcement"));
+    assert_null(find_named(orgs, "Vale"));
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *club = json_array_get(json_object_get(ext, "organisations"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(club, "name")), "Port Vale"));
+    assert_int_equal(json_integer_value(json_object_get(club, "mentions")), 2);
+    json_decref(r);
+
+    r = enrich_text(f, "Raid", NULL, "ICE agents detained two men in Texas.", NULL, &st);
+    assert_non_null(
+        find_named(json_object_get(r, "organisations"), "Immigration and Customs Enforcement"));
+    json_decref(r);
+}
+
 /* Existing entries from another enricher are kept; ours are appended once. */
 static void test_merge_and_determinism(void **state)
 {
@@ -894,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
+        cmocka_unit_test(test_ambiguous_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
