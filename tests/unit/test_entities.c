@@ -1,11 +1,9 @@
 /*
  * The entities enricher: the seed article's acceptance points, precision and
  * recall over the labelled set in tests/data/articles/, settings, and
- * robustness against empty, huge, oddly punctuated and non-Latin text.
- *
- * The enricher is driven through its descriptor, as the host drives it, with
- * a small API table: no settings, and data files resolved against the
- * repository's config/ directory.
+ * robustness against empty, huge, oddly punctuated and non-Latin text. The
+ * rules for wire copy (sports, capitals, generated gazetteers) are tested in
+ * test_entities_rules.c; both use the fixture in test_entities_fixture.h.
  *
  * NW_ENTITIES_VERBOSE=1 prints, for each labelled article, what was missed
  * and what was found in excess; NW_ENTITIES_ARTICLES=DIR scores another
@@ -40,179 +38,7 @@ static const double min_precision[3] = {0.93, 0.90, 0.93};
 static const double min_recall[3] = {0.95, 0.88, 0.95};
 static const char *const type_names[3] = {"people", "organisations", "places"};
 
-/* ---- A host for one enricher ------------------------------------------ */
-
-typedef struct test_host {
-    const char *gazetteers_dir; /* NULL: unset */
-    const char *max_per_type;
-} test_host_t;
-
-static void test_log(int level, const char *enricher, const char *fmt, ...)
-{
-    (void)level;
-    (void)enricher;
-    (void)fmt;
-}
-
-static const char *test_config(void *host, const char *key)
-{
-    test_host_t *h = host;
-    if (h && strcmp(key, "gazetteers.dir") == 0)
-        return h->gazetteers_dir;
-    if (h && strcmp(key, "max.per.type") == 0)
-        return h->max_per_type;
-    return NULL;
-}
-
-static int test_data_path(void *host, const char *name, char *out, size_t out_len)
-{
-    int n = name[0] == '/' ? snprintf(out, out_len, "%s", name)
-                           : snprintf(out, out_len, "%s/config/%s", NW_SOURCE_DIR, name);
-    return n < 0 || (size_t)n >= out_len ? -1 : 0;
-}
-
-static const nw_enricher_api_t test_api = {
-    .abi_version = NW_ENRICHER_ABI_VERSION,
-    .size = sizeof(nw_enricher_api_t),
-    .log = test_log,
-    .config = test_config,
-    .data_path = test_data_path,
-};
-
-typedef struct fixture {
-    const nw_enricher_t *d;
-    void *state;
-} fixture_t;
-
-static int setup(void **state)
-{
-    static fixture_t f;
-    static test_host_t host = {0};
-    char err[256] = "";
-    f.d = nw_builtin_entities(&test_api);
-    if (!f.d || f.d->init(&test_api, &host, &f.state, err, sizeof(err)) != 0) {
-        fprintf(stderr, "init: %s\n", err);
-        return -1;
-    }
-    *state = &f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    f->d->destroy(f->state);
-    return 0;
-}
-
-/* ---- Articles ----------------------------------------------------------- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Runs the enricher over raw article text, as the pipeline would: parse,
- * then enrich a record. Returns the record (new reference). */
-static json_t *enrich_raw(fixture_t *f, const char *data, size_t len, const char *what,
-                          char *detail, size_t detail_len)
-{
-    nw_article_t a = {0};
-    nw_error_t err = {0};
-    if (nw_article_parse(data, len, NULL, &a, &err) != 0)
-        fail_msg("%s: %s", what, err.msg);
-    char *body = nw_article_body(&a);
-    assert_non_null(body);
-    nw_enrich_input_t in = {
-        .size = sizeof(in),
-        .article_id = what,
-        .headline = a.headline,
-        .standfirst = a.standfirst,
-        .body = body,
-        .byline = a.byline,
-        .published = a.has_published ? a.published : INT64_MIN,
-        .versioncreated = nw_article_version_time(&a),
-        .partition = -1,
-        .content_hash = "sha256:0",
-    };
-    json_t *record = json_pack("{s:s, s:{}}", "uri", "urn:newswire:article:test", "newswire");
-    char scratch[128];
-    if (!detail) {
-        detail = scratch;
-        detail_len = sizeof(scratch);
-    }
-    detail[0] = '\0';
-    nw_enrich_status_t st = f->d->enrich(f->state, record, &in, detail, detail_len);
-    assert_int_equal(st, NW_ENRICH_OK);
-    free(body);
-    nw_article_clear(&a);
-    return record;
-}
-
-static json_t *enrich_file(fixture_t *f, const char *path, char *detail, size_t detail_len)
-{
-    size_t len;
-    char *data = slurp(path, &len);
-    if (!data)
-        fail_msg("cannot read %s", path);
-    json_t *r = enrich_raw(f, data, len, path, detail, detail_len);
-    free(data);
-    return r;
-}
-
-/* Enriches plain segments directly (no parser), for robustness tests. */
-static json_t *enrich_text(fixture_t *f, const char *headline, const char *standfirst,
-                           const char *body, const char *byline, nw_enrich_status_t *st)
-{
-    nw_enrich_input_t in = {.size = sizeof(in),
-                            .article_id = "t",
-                            .headline = headline,
-                            .standfirst = standfirst,
-                            .body = body,
-                            .byline = byline,
-                            .published = INT64_MIN,
-                            .partition = -1};
-    json_t *record = json_pack("{s:{}}", "newswire");
-    char detail[128];
-    *st = f->d->enrich(f->state, record, &in, detail, sizeof(detail));
-    return record;
-}
-
-static json_t *find_named(json_t *arr, const char *name)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(arr, i, v)
-    {
-        const char *n = json_string_value(json_object_get(v, "name"));
-        if (n && strcmp(n, name) == 0)
-            return v;
-    }
-    return NULL;
-}
-
-static void dump(const char *label, json_t *record)
-{
-    char *s =
-        json_dumps(json_object_get(json_object_get(record, "newswire"), "entities"), JSON_COMPACT);
-    fprintf(stderr, "%s: %s\n", label, s ? s : "(null)");
-    free(s);
-}
+#include "test_entities_fixture.h"
 
 /* ---- The seed article --------------------------------------------------- */
 
@@ -613,128 +439,6 @@ static void test_settings(void **state)
     assert_null(nw_builtin_entities(&old));
 }
 
-/* Sports copy: a city or county beside a score is the team, a city in the
- * dateline or after "in" stays a place, a country stays a place; in an
- * individual sport a city is a place; capitals alone make no acronym. */
-static void test_sports_and_capitals(void **state)
-{
-    fixture_t *f = *state;
-    nw_enrich_status_t st;
-    const char *body = "LEEDS 2025-05-03\n"
-                       "Surrey beat Kent by six wickets in Canterbury on Saturday, "
-                       "while Australia lost to India.\n"
-                       "Scores:\n"
-                       "Essex 312 and 140-4\n"
-                       "Bowling: McGrath 10-1-42-2\n"
-                       "Leicester: Leicestershire beat Somerset by an innings.\n";
-    json_t *r = enrich_text(f, "CRICKET - SURREY BEAT KENT", NULL, body, NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
-    json_t *orgs = json_object_get(r, "organisations");
-    json_t *places = json_object_get(r, "places");
-    static const char *const counties[] = {"Surrey", "Kent", "Essex", "Leicestershire", "Somerset"};
-    for (size_t i = 0; i < sizeof(counties) / sizeof(counties[0]); i++) {
-        assert_non_null(find_named(orgs, counties[i]));
-        assert_null(find_named(places, counties[i]));
-    }
-    assert_null(find_named(orgs, "McGrath"));         /* a bowler, not a side */
-    assert_non_null(find_named(places, "Leicester")); /* a venue label */
-    assert_non_null(find_named(places, "Leeds"));
-    assert_non_null(find_named(places, "Canterbury"));
-    assert_non_null(find_named(places, "Australia"));
-    assert_null(find_named(orgs, "Australia"));
-    json_decref(r);
-
-    r = enrich_text(f, "SOCCER - SCOTTISH LEAGUE RESULTS", NULL,
-                    "Results on Saturday:\nAlloa Athletic 2 Arbroath 1\n"
-                    "Forfar 0 Stenhousemuir 3\nFourth 1 Fifth 2\n",
-                    NULL, &st);
-    orgs = json_object_get(r, "organisations");
-    static const char *const teams[] = {"Arbroath", "Forfar", "Stenhousemuir"};
-    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
-        assert_non_null(find_named(orgs, teams[i]));
-    assert_null(find_named(orgs, "Fourth"));
-    json_decref(r);
-
-    r = enrich_text(f, "TENNIS - SEEDS FALL IN MADRID", NULL,
-                    "Madrid saw three seeds fall on Tuesday.\nDIVISION ONE PCT\n", NULL, &st);
-    assert_non_null(find_named(json_object_get(r, "places"), "Madrid"));
-    orgs = json_object_get(r, "organisations");
-    assert_null(find_named(orgs, "Madrid"));
-    assert_null(find_named(orgs, "DIVISION"));
-    assert_null(find_named(orgs, "PCT"));
-    json_decref(r);
-}
-
-/* The generated gazetteers: former countries, AP style state abbreviations,
- * continents and oceans with their UN M49 code. */
-static void test_generated_gazetteers(void **state)
-{
-    fixture_t *f = *state;
-    nw_enrich_status_t st;
-    const char *body = "Refugees from the former Yugoslavia and from Zaire reached Europe, "
-                       "officials in Tulsa, Okla., said on Monday. A second group crossed the "
-                       "Atlantic Ocean to Albuquerque, N.M.";
-    json_t *r = enrich_text(f, "Refugees arrive", NULL, body, NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
-    json_t *places = json_object_get(r, "places");
-    static const char *const want[][2] = {{"Yugoslavia", "YU"},      {"Zaire", "ZR"},
-                                          {"Europe", "150"},         {"Oklahoma", "US"},
-                                          {"Atlantic Ocean", "001"}, {"New Mexico", "US"}};
-    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        json_t *p = find_named(places, want[i][0]);
-        assert_non_null(p);
-        assert_string_equal(json_string_value(json_object_get(p, "literal")), want[i][1]);
-    }
-    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
-    json_t *ok = find_named(json_object_get(ext, "places"), "Oklahoma");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(ok, "forms"), 0)),
-                        "Okla.");
-    json_decref(r);
-}
-
-/* A noun for a kind of organisation names what follows; a title still
- * names a person. */
-static void test_org_cues(void **state)
-{
-    fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Results", NULL,
-                            "Spanish team Deportivo Coruna signed a deal with carmaker Zentrovia, "
-                            "club president Florentino Perez said on Monday.",
-                            NULL, &st);
-    json_t *orgs = json_object_get(r, "organisations");
-    assert_non_null(find_named(orgs, "Deportivo Coruna"));
-    assert_non_null(find_named(orgs, "Zentrovia"));
-    assert_null(find_named(json_object_get(r, "people"), "Deportivo Coruna"));
-    assert_non_null(find_named(json_object_get(r, "people"), "Florentino Perez"));
-    json_decref(r);
-}
-
-/* Short or ambiguous list entries need context: "ICE" in "ICE HOCKEY" is
- * the word, "Vale" after "Port Vale" the club, not the mining company. */
-static void test_ambiguous_entries(void **state)
-{
-    fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "ICE HOCKEY - RESULTS", NULL,
-                            "The ICE HOCKEY season opens in Riga.\nPort Vale drew 1-1 with Stoke "
-                            "on Saturday. Vale manager John Rudge said the team deserved more.",
-                            NULL, &st);
-    json_t *orgs = json_object_get(r, "organisations");
-    assert_null(find_named(orgs, "Immigration and Customs Enforcement"));
-    assert_null(find_named(orgs, "Vale"));
-    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
-    json_t *club = json_array_get(json_object_get(ext, "organisations"), 0);
-    assert_non_null(strstr(json_string_value(json_object_get(club, "name")), "Port Vale"));
-    assert_int_equal(json_integer_value(json_object_get(club, "mentions")), 2);
-    json_decref(r);
-
-    r = enrich_text(f, "Raid", NULL, "ICE agents detained two men in Texas.", NULL, &st);
-    assert_non_null(
-        find_named(json_object_get(r, "organisations"), "Immigration and Customs Enforcement"));
-    json_decref(r);
-}
-
 /* Existing entries from another enricher are kept; ours are appended once. */
 static void test_merge_and_determinism(void **state)
 {
@@ -906,20 +610,11 @@ static void test_huge(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed),
-        cmocka_unit_test(test_seed_variants),
-        cmocka_unit_test(test_labelled_set),
-        cmocka_unit_test(test_timing),
-        cmocka_unit_test(test_settings),
-        cmocka_unit_test(test_merge_and_determinism),
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_odd_punctuation),
-        cmocka_unit_test(test_non_latin),
-        cmocka_unit_test(test_huge),
-        cmocka_unit_test(test_sports_and_capitals),
-        cmocka_unit_test(test_generated_gazetteers),
-        cmocka_unit_test(test_org_cues),
-        cmocka_unit_test(test_ambiguous_entries),
+        cmocka_unit_test(test_seed),         cmocka_unit_test(test_seed_variants),
+        cmocka_unit_test(test_labelled_set), cmocka_unit_test(test_timing),
+        cmocka_unit_test(test_settings),     cmocka_unit_test(test_merge_and_determinism),
+        cmocka_unit_test(test_empty),        cmocka_unit_test(test_odd_punctuation),
+        cmocka_unit_test(test_non_latin),    cmocka_unit_test(test_huge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
