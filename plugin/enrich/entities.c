@@ -131,6 +131,25 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, si
     return 0;
 }
 
+/* The forms an entity is written in, as a JSON array; NULL when the only
+ * form is its name (the common case, kept out of the record) or on OOM. */
+static json_t *forms_array(const nw_ent_t *e)
+{
+    if (!e->forms || strcmp(e->forms, e->name) == 0)
+        return NULL;
+    json_t *arr = json_array();
+    for (const char *p = e->forms; arr && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (json_array_append_new(arr, json_stringn(p, n)) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+        p = nl ? nl + 1 : p + n;
+    }
+    return arr;
+}
+
 static json_t *counts(const nw_ent_list_t *l, size_t max)
 {
     json_t *arr = json_array();
@@ -140,6 +159,11 @@ static json_t *counts(const nw_ent_list_t *l, size_t max)
             e->code ? json_pack("{s:s, s:s, s:I}", "name", e->name, "code", e->code, "mentions",
                                 (json_int_t)e->mentions)
                     : json_pack("{s:s, s:I}", "name", e->name, "mentions", (json_int_t)e->mentions);
+        json_t *forms = o ? forms_array(e) : NULL;
+        if (forms && json_object_set_new(o, "forms", forms) != 0) {
+            json_decref(o);
+            o = NULL;
+        }
         if (!o || json_array_append_new(arr, o) != 0) {
             json_decref(arr);
             return NULL;
@@ -156,12 +180,14 @@ static int put_extension(json_t *record, const nw_ent_list_t *out, size_t max)
         if (!nw || json_object_set_new(record, "newswire", nw) != 0)
             return -1;
     }
-    json_t *ents =
-        json_pack("{s:o?, s:o?, s:o?}", "people", counts(&out[NW_ENT_PERSON], max), "organisations",
-                  counts(&out[NW_ENT_ORG], max), "places", counts(&out[NW_ENT_PLACE], max));
+    json_t *ents = json_pack("{s:o?, s:o?, s:o?, s:o?}", "people", counts(&out[NW_ENT_PERSON], max),
+                             "organisations", counts(&out[NW_ENT_ORG], max), "places",
+                             counts(&out[NW_ENT_PLACE], max), "nationalities",
+                             counts(&out[NW_ENT_NATIONALITY], max));
     if (!ents || !json_is_array(json_object_get(ents, "people")) ||
         !json_is_array(json_object_get(ents, "organisations")) ||
-        !json_is_array(json_object_get(ents, "places"))) {
+        !json_is_array(json_object_get(ents, "places")) ||
+        !json_is_array(json_object_get(ents, "nationalities"))) {
         json_decref(ents);
         return -1;
     }

@@ -147,13 +147,25 @@ static bool before_facility(const nw_ent_work_t *w, const nw_gazetteer_t *g, siz
            (nw_ent_tok_roles(g, t, end) & (NW_LEX_FACILITY | NW_LEX_PLACESUFFIX));
 }
 
+/* "ICE HOCKEY", "WHO WILL WIN": an acronym that is also an English word,
+ * beside another word in capitals, is the word. */
+static bool word_in_capitals(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i, size_t k)
+{
+    if (k != 1 || !(nw_ent_tok_roles(g, t, i) & (NW_LEX_COMMON | NW_LEX_STOP)))
+        return false;
+    bool left = i > 0 && t->v[i].brk <= NW_BRK_OTHER && (t->v[i - 1].flags & NW_TOK_UPPER);
+    bool right =
+        i + 1 < t->n && t->v[i + 1].brk <= NW_BRK_OTHER && (t->v[i + 1].flags & NW_TOK_UPPER);
+    return left || right;
+}
+
 /* The span role of tokens i..i+k-1, or 0. */
 static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i, size_t k,
                          const nw_gaz_entry_t *e0, int32_t *ref, int32_t *alt)
 {
     const nw_ent_toks_t *t = &w->toks;
     char key[KEY_MAX];
-    if (e0->has_exact && join_key(t, i, k, false, key)) {
+    if (e0->has_exact && !word_in_capitals(g, t, i, k) && join_key(t, i, k, false, key)) {
         const nw_gaz_entry_t *x = nw_gaz_exact(g, key);
         uint32_t role = x ? entity_role(x->roles) : 0;
         if (role) {
@@ -189,6 +201,16 @@ static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t
     return 0;
 }
 
+/* "Cyclone Lincoln", "Avenida Paulista", "Operation Barbarossa": a place
+ * named right after one of these words is part of another name. */
+static bool after_name_head(const nw_ent_toks_t *t, size_t i)
+{
+    static const char *const heads[] = {"cyclone", "hurricane", "typhoon", "storm", "operation",
+                                        "avenida", "rua",       "calle",   "via"};
+    return i > 0 && t->v[i].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[i - 1]) &&
+           nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
+}
+
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -207,6 +229,8 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
             int32_t ref = -1, alt = -1;
             uint32_t role = match_at(w, g, i, k, e0, &ref, &alt);
             if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
+                break;
+            if (role == NW_LEX_PLACE && after_name_head(t, i))
                 break;
             if (role) {
                 if (nw_ent_add_span(w, i, k, role, ref) != 0)
@@ -285,7 +309,10 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
     }
     for (size_t i = 0; i < w->toks.n; i++)
         w->label[i] = -1;
-    if (style_paragraphs(w) != 0 || label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 ||
+    if (style_paragraphs(w) != 0)
+        return -1;
+    nw_ent_detect_sports(w, g);
+    if (label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 || nw_ent_find_teams(w, g) != 0 ||
         nw_ent_find_names(w, g) != 0)
         return -1;
     return nw_ent_collect(w, g, byline);

@@ -291,8 +291,13 @@ static int load_file(loader_t *L, const nw_enricher_api_t *api, void *host, cons
     return rc;
 }
 
+/* An ISO 3166-1 alpha-2 code, or a UN M49 area code of three digits for a
+ * place of no single country ("150": Europe; "001", the world: oceans). */
 static bool valid_code(const char *c)
 {
+    if (strlen(c) == 3)
+        return c[0] >= '0' && c[0] <= '9' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
+               c[2] <= '9';
     return strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
 }
 
@@ -302,7 +307,8 @@ static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t 
     nw_gazetteer_t *g = L->g;
     if (n < 2 || !valid_code(f[0]) || !f[1][0]) {
         snprintf(L->errbuf, L->errlen,
-                 "gazetteer %s:%zu: expected an ISO 3166-1 alpha-2 code and a name", path, lineno);
+                 "gazetteer %s:%zu: expected an ISO 3166-1 alpha-2 or UN M49 code and a name", path,
+                 lineno);
         return -1;
     }
     if (g->n_places == g->cap_places) {
@@ -365,56 +371,162 @@ static const char *const particles[] = {
     "de",  "da",  "di",  "du", "des", "del", "della", "dos", "das", "do", "van", "von", "der",
     "den", "ter", "ten", "le", "la",  "bin", "ibn",   "al",  "el",  "y",  "zu",  "st."};
 static const char *const org_words[] = {
-    "Ministry",     "Council",       "Commission",  "Committee",     "Agency",
-    "Authority",    "Institute",     "Institution", "University",    "College",
-    "Foundation",   "Association",   "Federation",  "Confederation", "Organisation",
-    "Organization", "Party",         "Company",     "Corporation",   "Corp",
-    "Corp.",        "Inc",           "Inc.",        "Ltd",           "Ltd.",
-    "Plc",          "PLC",           "Group",       "Holdings",      "Airlines",
-    "Airways",      "Motors",        "Service",     "Office",        "Police",
-    "Army",         "Navy",          "Court",       "Tribunal",      "Assembly",
-    "Board",        "Bureau",        "Fund",        "Trust",         "Society",
-    "Club",         "Bank",          "Programme",   "Observatory",   "Laboratory",
-    "Laboratories", "Museum",        "Hospital",    "Academy",       "Alliance",
-    "Coalition",    "Movement",      "Command",     "Exchange",      "Railways",
-    "Union",        "Network",       "Forces",      "Front",         "FC",
-    "Department",   "Secretariat",   "Industries",  "Technologies",  "Pharmaceuticals",
-    "Labs",         "Studios",       "Parliament",  "Senate",        "Congress",
-    "Brigade",      "Brigades",      "Guard",       "Guards",        "Rangers",
-    "Force",        "Staff",         "Festival",    "Securities",    "Capital",
-    "Partners",     "Insurance",     "Investments", "Ventures",      "Pharma",
-    "Foods",        "Logistics",     "Telecom",     "Telecoms",      "Communications",
-    "Media",        "Entertainment", "Shipping",    "Mining",        "Energy",
-    "Aerospace",    "Electric",      "Steel",       "Chemicals",     "Robotics",
-    "Systems",      "Solutions",     "Software",    "Records",       "Collective",
-    "Forum",        "Center",        "Centre",      "Consortium",    "Cooperative",
-    "Co-operative", "Syndicate",     "Chamber",     "Chambers",
+    "Ministry",
+    "Council",
+    "Commission",
+    "Committee",
+    "Agency",
+    "Authority",
+    "Institute",
+    "Institution",
+    "University",
+    "College",
+    "Foundation",
+    "Association",
+    "Federation",
+    "Confederation",
+    "Organisation",
+    "Organization",
+    "Party",
+    "Company",
+    "Corporation",
+    "Corp",
+    "Corp.",
+    "Inc",
+    "Inc.",
+    "Ltd",
+    "Ltd.",
+    "Plc",
+    "PLC",
+    "Group",
+    "Holdings",
+    "Airlines",
+    "Airways",
+    "Motors",
+    "Service",
+    "Office",
+    "Police",
+    "Army",
+    "Navy",
+    "Court",
+    "Tribunal",
+    "Assembly",
+    "Board",
+    "Bureau",
+    "Fund",
+    "Trust",
+    "Society",
+    "Club",
+    "Bank",
+    "Programme",
+    "Observatory",
+    "Laboratory",
+    "Laboratories",
+    "Museum",
+    "Hospital",
+    "Academy",
+    "Alliance",
+    "Coalition",
+    "Movement",
+    "Command",
+    "Exchange",
+    "Railways",
+    "Union",
+    "Network",
+    "Forces",
+    "Front",
+    "FC",
+    "Department",
+    "Secretariat",
+    "Industries",
+    "Technologies",
+    "Pharmaceuticals",
+    "Labs",
+    "Studios",
+    "Parliament",
+    "Senate",
+    "Congress",
+    "Brigade",
+    "Brigades",
+    "Guard",
+    "Guards",
+    "Rangers",
+    "Force",
+    "Staff",
+    "Festival",
+    "Securities",
+    "Capital",
+    "Partners",
+    "Insurance",
+    "Investments",
+    "Ventures",
+    "Pharma",
+    "Foods",
+    "Logistics",
+    "Telecom",
+    "Telecoms",
+    "Communications",
+    "Media",
+    "Entertainment",
+    "Shipping",
+    "Mining",
+    "Energy",
+    "Aerospace",
+    "Electric",
+    "Steel",
+    "Chemicals",
+    "Robotics",
+    "Systems",
+    "Solutions",
+    "Software",
+    "Records",
+    "Collective",
+    "Forum",
+    "Center",
+    "Centre",
+    "Consortium",
+    "Cooperative",
+    "Co-operative",
+    "Syndicate",
+    "Chamber",
+    "Chambers",
+    "Co",
+    "Co.",
+    "SpA",
+    "AG",
+    "NV",
+    "Bros",
+    "Bros.",
+    "LLC",
+    "Bancshares",
+    "Bancorp",
+    "Newsroom",
 };
 static const char *const noname_words[] = {
-    "Street",     "Road",        "Avenue",    "Square",    "River",        "Lake",
-    "Mountain",   "Mountains",   "Island",    "Islands",   "Bay",          "Sea",
-    "Ocean",      "Valley",      "Bridge",    "Airport",   "Station",      "Stadium",
-    "Arena",      "Palace",      "Tower",     "Cathedral", "Church",       "Temple",
-    "Mosque",     "Beach",       "Coast",     "Peninsula", "Desert",       "Forest",
-    "Canal",      "Strait",      "County",    "Province",  "State",        "District",
-    "Region",     "City",        "Town",      "Village",   "Cup",          "Prize",
-    "Award",      "Awards",      "Games",     "Open",      "Championship", "Championships",
-    "League",     "Trophy",      "Series",    "Day",       "Week",         "Act",
-    "Treaty",     "Agreement",   "Accord",    "Summit",    "Conference",   "Index",
-    "Plan",       "Strategy",    "Project",   "Programme", "Mission",      "Initiative",
-    "Fire",       "Storm",       "Hurricane", "Typhoon",   "Cyclone",      "Operation",
-    "Reef",       "Gardens",     "Centre",    "Center",    "Market",       "War",
-    "Revolution", "Declaration", "Doctrine",  "Road",      "Square",       "Highway",
-    "Motorway",   "Port",        "Harbour",   "Harbor",    "Dam",          "Glacier",
-    "Falls",      "Hills",       "Heights",   "Gate",      "Wall",         "Museum",
-    "Library",    "School",      "Zoo",       "Show",      "Tour",         "Marathon",
-    "Rally",      "Derby",       "Classic",   "Grand",     "Northern",     "Southern",
-    "Eastern",    "Western",     "Central",   "Upper",     "Lower",        "Greater",
-    "New",        "Saint",       "Mount",     "Cape",      "Fort",         "Lady",
-    "Covid",      "Covid-19",    "Virus",     "Flu",       "Boulevard",    "Avenida",
-    "Rua",        "Calle",       "Plaza",     "Praça",     "Piazza",       "Place",
-    "Explorer",   "Field",       "Dome",      "Collider",  "Telescope",    "Reactor",
-    "Pipeline",
+    "Street",     "Road",        "Avenue",    "Square",     "River",        "Lake",
+    "Mountain",   "Mountains",   "Island",    "Islands",    "Bay",          "Sea",
+    "Ocean",      "Valley",      "Bridge",    "Airport",    "Station",      "Stadium",
+    "Arena",      "Palace",      "Tower",     "Cathedral",  "Church",       "Temple",
+    "Mosque",     "Beach",       "Coast",     "Peninsula",  "Desert",       "Forest",
+    "Canal",      "Strait",      "County",    "Province",   "State",        "District",
+    "Region",     "City",        "Town",      "Village",    "Cup",          "Prize",
+    "Award",      "Awards",      "Games",     "Open",       "Championship", "Championships",
+    "League",     "Trophy",      "Series",    "Day",        "Week",         "Act",
+    "Treaty",     "Agreement",   "Accord",    "Summit",     "Conference",   "Index",
+    "Plan",       "Strategy",    "Project",   "Programme",  "Mission",      "Initiative",
+    "Fire",       "Storm",       "Hurricane", "Typhoon",    "Cyclone",      "Operation",
+    "Reef",       "Gardens",     "Centre",    "Center",     "Market",       "War",
+    "Revolution", "Declaration", "Doctrine",  "Road",       "Square",       "Highway",
+    "Motorway",   "Port",        "Harbour",   "Harbor",     "Dam",          "Glacier",
+    "Falls",      "Hills",       "Heights",   "Gate",       "Wall",         "Museum",
+    "Library",    "School",      "Zoo",       "Show",       "Tour",         "Marathon",
+    "Rally",      "Derby",       "Classic",   "Grand",      "Northern",     "Southern",
+    "Eastern",    "Western",     "Central",   "Upper",      "Lower",        "Greater",
+    "New",        "Saint",       "Mount",     "Cape",       "Fort",         "Lady",
+    "Covid",      "Covid-19",    "Virus",     "Flu",        "Boulevard",    "Avenida",
+    "Rua",        "Calle",       "Plaza",     "Praça",      "Piazza",       "Place",
+    "Explorer",   "Field",       "Dome",      "Collider",   "Telescope",    "Reactor",
+    "Pipeline",   "Course",      "Circuit",   "Racecourse", "Velodrome",
 };
 /* Facilities: a place or organisation named before one of these is part of
  * the facility's name ("Emirates Stadium", "Victoria Station"). */
@@ -461,29 +573,40 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
 {
     loader_t L = {.g = g, .errbuf = errbuf, .errlen = errlen};
     errbuf[0] = '\0';
+    /* Hand-kept lists first, so that on a clash of names their entry wins;
+     * the generated ones (scripts/gazetteers/build.py) are optional. mark
+     * says which range of places ends after the file. */
+    enum { NONE, COUNTRIES_END, CITIES_END };
     static const struct {
         const char *file;
         line_fn fn;
         uint32_t role;
         bool optional; /* the heuristics work, less well, without it */
+        int mark;
     } files[] = {
-        {"countries.tsv", place_line, 0, false},
-        {"cities.tsv", place_line, 0, false},
-        {"regions.tsv", place_line, 0, false},
-        {"organisations.tsv", org_line, 0, false},
-        {"titles.txt", word_line, NW_LEX_TITLE, false},
-        {"other.txt", word_line, NW_LEX_OTHER, false},
-        {"stopwords.txt", word_line, NW_LEX_STOP, false},
-        {"given_names.txt", word_line, NW_LEX_GIVEN, true},
-        {"common_words.txt", word_line, NW_LEX_COMMON, true},
+        {"countries.tsv", place_line, 0, false, NONE},
+        {"former_countries.tsv", place_line, 0, true, COUNTRIES_END},
+        {"cities.tsv", place_line, 0, false, NONE},
+        {"cities_geonames.tsv", place_line, 0, true, CITIES_END},
+        {"regions.tsv", place_line, 0, false, NONE},
+        {"subdivisions.tsv", place_line, 0, true, NONE},
+        {"world_regions.tsv", place_line, 0, true, NONE},
+        {"organisations.tsv", org_line, 0, false, NONE},
+        {"organisations_clubs.tsv", org_line, 0, true, NONE},
+        {"titles.txt", word_line, NW_LEX_TITLE, false, NONE},
+        {"other.txt", word_line, NW_LEX_OTHER, false, NONE},
+        {"stopwords.txt", word_line, NW_LEX_STOP, false, NONE},
+        {"given_names.txt", word_line, NW_LEX_GIVEN, true, NONE},
+        {"given_names_world.txt", word_line, NW_LEX_GIVEN, true, NONE},
+        {"common_words.txt", word_line, NW_LEX_COMMON, true, NONE},
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < NW_COUNT(files); i++) {
         L.role = files[i].role;
         rc = load_file(&L, api, host, dir, files[i].file, files[i].fn, files[i].optional);
-        if (i == 0)
+        if (files[i].mark == COUNTRIES_END)
             g->n_countries = g->n_places;
-        if (i == 1)
+        if (files[i].mark == CITIES_END)
             g->regions_from = g->n_places;
     }
     if (rc == 0)

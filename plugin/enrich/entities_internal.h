@@ -175,6 +175,7 @@ typedef enum nw_ent_type {
     NW_ENT_PERSON = 0,
     NW_ENT_ORG,
     NW_ENT_PLACE,
+    NW_ENT_NATIONALITY, /* "German": the country a nationality word names */
     NW_ENT__TYPES
 } nw_ent_type_t;
 
@@ -184,6 +185,8 @@ typedef struct nw_ent {
     const char *code; /* places: ISO code (borrowed from the gazetteer), else NULL */
     uint32_t mentions;
     uint32_t first; /* token index of the first mention, for ordering */
+    char *forms;    /* owned: the distinct ways the text writes it ("U.S.\nUnited
+                     * States"), one per line; NULL when none was recorded */
 } nw_ent_t;
 
 typedef struct nw_ent_list {
@@ -225,6 +228,7 @@ typedef struct nw_ent_work {
     uint8_t *para_style; /* per paragraph: NW_PARA_* */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
+    bool sports; /* team sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;
 
@@ -244,6 +248,17 @@ void nw_ent_work_free(nw_ent_work_t *w);
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline);
+
+/* Is the text team sports copy: a headline that opens with a team sport
+ * ("SOCCER -", "Cricket:"), or mostly results lines under no individual
+ * sport? Sets w->sports (entities_sports.c). */
+void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g);
+/* In team sports copy, unknown capitalised names beside a score in a
+ * results line are teams ("Alloa 2 Arbroath 1"); 0 or -1. */
+int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g);
+/* In sports copy, does the place span s name a team ("Surrey beat Kent",
+ * "NEW YORK 74 62") rather than the place ("in Colombo", a dateline)? */
+bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s);
 
 /* Labels tokens start..start+ntok-1 with a new span; 0 or -1. */
 int nw_ent_add_span(nw_ent_work_t *w, size_t start, size_t ntok, uint32_t role, int32_t ref);
@@ -269,8 +284,13 @@ static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *
 }
 
 /* Helpers shared by the stages. */
+/* form (may be NULL) is the mention as written, kept among the entity's
+ * forms. */
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                    uint32_t first);
+                    uint32_t first, const char *form);
+/* Adds form to a newline-separated set of forms (*forms owned, may be NULL)
+ * unless present or the set is full; 0 or -1 (out of memory). */
+int nw_ent_forms_add(char **forms, const char *form, size_t len);
 void nw_ent_list_clear(nw_ent_list_t *l);
 /* The entry for a token's folded text, or NULL. */
 const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i);

@@ -30,7 +30,11 @@ static bool name_tok(const nw_ent_work_t *w, size_t i)
         return false;
     if (k->flags & NW_TOK_INITIAL)
         return true;
-    return nw_ent_is_cap(k) && !(k->flags & NW_TOK_UPPER);
+    /* A word in capitals is a name only in a text in capitals (a
+     * headline: "SHEARER NAMED AS CAPTAIN"), where it may join a person
+     * the text names in full; elsewhere it is an acronym. */
+    return nw_ent_is_cap(k) &&
+           (!(k->flags & NW_TOK_UPPER) || w->para_style[k->para] == NW_PARA_SHOUTING);
 }
 
 static int add_cand(nw_ent_work_t *w, size_t s, size_t n, bool accepted)
@@ -123,6 +127,20 @@ static bool place_context(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_
     return true;
 }
 
+/* A lower-case noun for a kind of organisation right before s. */
+static bool org_cue_before(const nw_ent_work_t *w, size_t s)
+{
+    static const char *const cues[] = {
+        "team",     "side",      "club",    "champions",  "rivals",      "hosts",
+        "visitors", "firm",      "company", "carmaker",   "automaker",   "airline",
+        "bank",     "lender",    "insurer", "retailer",   "brokerage",   "chipmaker",
+        "miner",    "newspaper", "daily",   "weekly",     "broadcaster", "conglomerate",
+        "group",    "party",     "agency",  "subsidiary", "unit",        "outfit"};
+    const nw_ent_toks_t *t = &w->toks;
+    return s > 0 && t->v[s].brk == NW_BRK_NONE && (t->v[s - 1].flags & NW_TOK_LOWER) &&
+           w->label[s - 1] < 0 && nw_ent_is_fold(t, s - 1, cues, sizeof(cues) / sizeof(cues[0]));
+}
+
 static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -140,6 +158,10 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
         e--;
     if (s == e)
         return 0;
+    /* "team Deportivo Coruna", "carmaker Hyundai", "newspaper Le Monde": a
+     * noun for a kind of organisation names what follows. */
+    if (org_cue_before(w, s) && !title_before(w, s))
+        return nw_ent_add_span(w, s, e - s, NW_LEX_ORG, -1);
     /* "Victoria Island", "Borno State": a place the gazetteer lacks. */
     if (e - s >= 2 && (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_PLACESUFFIX) &&
         w->para_style[t->v[s].para] == NW_PARA_NORMAL) {

@@ -72,18 +72,31 @@ static bool org_possessive(const nw_ent_work_t *w, const nw_gazetteer_t *g, size
            (i > 0 && (nw_ent_is_word(t, i - 1, "st") || nw_ent_is_word(t, i - 1, "st.")));
 }
 
+/* A company's legal suffix: "Inc", "Co", "SpA". A company is not "X of Y
+ * Inc": "Lynn Reaser of Barnett Banks Inc." names a person and a company,
+ * "Daniels Pharmaceuticals Inc of St. Petersburg" a company and a place. */
+static bool company_suffix(const nw_ent_toks_t *t, size_t i)
+{
+    static const char *const sfx[] = {"inc",  "inc.", "corp", "corp.", "co",   "co.",
+                                      "ltd",  "ltd.", "plc",  "spa",   "ag",   "sa",
+                                      "s.a.", "nv",   "ab",   "llc",   "bros", "bros."};
+    return nw_ent_is_fold(t, i, sfx, sizeof(sfx) / sizeof(sfx[0]));
+}
+
 /* The start of an organisation's name that ends at token j: capitalised
  * words to the left, with connectors between them. */
 static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t s = j;
+    bool company = company_suffix(t, j);
     /* Twelve words at most: longer capitalised runs are headlines or lists. */
     while (s > 0 && j - s < 12 && t->v[s].brk == NW_BRK_NONE && !(t->v[s].flags & NW_TOK_SENT)) {
         if (org_part(w, s - 1) && org_possessive(w, g, s - 1))
             s--;
         else if (s >= 2 && is_connector(t, s - 1, false) && t->v[s - 1].brk == NW_BRK_NONE &&
-                 org_part(w, s - 2) && !(t->v[s - 2].flags & NW_TOK_POSS))
+                 org_part(w, s - 2) && !(t->v[s - 2].flags & NW_TOK_POSS) &&
+                 !(company && !(t->v[s - 1].flags & NW_TOK_CONNECT)))
             s -= 2;
         else
             break;
@@ -108,6 +121,8 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
            (w->label[e] < 0 ||
             (w->spans[w->label[e]].role == NW_LEX_ORG && w->spans[w->label[e]].ntok == 1)))
         e++;
+    if (company_suffix(t, e - 1))
+        return e;
     while (e + 1 < t->n && !(t->v[e - 1].flags & NW_TOK_POSS) && is_connector(t, e, true) &&
            t->v[e].brk == NW_BRK_NONE && t->v[e + 1].brk == NW_BRK_NONE && org_tail(w, e + 1)) {
         e += 2;
@@ -170,16 +185,30 @@ static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+static bool upper_word(const nw_ent_toks_t *t, size_t i)
+{
+    return (t->v[i].flags & NW_TOK_UPPER) && t->v[i].letters >= 2;
+}
+
+/* Is token j beside another word in capitals? */
+static bool upper_neighbour(const nw_ent_toks_t *t, size_t j)
+{
+    return (j > 0 && t->v[j].brk <= NW_BRK_OTHER && upper_word(t, j - 1)) ||
+           (j + 1 < t->n && t->v[j + 1].brk <= NW_BRK_OTHER && upper_word(t, j + 1));
+}
+
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     for (size_t j = 0; j < t->n; j++) {
         if (w->para_style[t->v[j].para] != NW_PARA_NORMAL)
             continue;
-        /* An acronym no list knows ("HYBE", "INDEC") is an organisation. */
+        /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
+         * a word in capitals is not ("PCT", "DIVISION"), nor is a run of
+         * capitals (a table header, "CRUDE OIL"). */
         if ((t->v[j].flags & NW_TOK_UPPER) && w->label[j] < 0 && t->v[j].letters >= 3 &&
-            t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) &&
-            !(nw_ent_tok_roles(g, t, j) & ~(uint32_t)(NW_LEX_COMMON | NW_LEX_STOP))) {
+            t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) && !nw_ent_tok_roles(g, t, j) &&
+            !upper_neighbour(t, j)) {
             if (nw_ent_add_span(w, j, 1, NW_LEX_ORG, -1) != 0)
                 return -1;
             continue;

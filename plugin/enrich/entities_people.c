@@ -20,6 +20,7 @@
 typedef struct person {
     char *fold;    /* folded words joined by single spaces */
     char *display; /* as first written in full */
+    char *forms;   /* every way the text writes the name, see nw_ent_t */
     size_t ntok;
     uint32_t first, mentions;
     bool blocked; /* a byline author */
@@ -58,8 +59,55 @@ static char *index_key(const char *name, size_t len, const char *code)
     return k;
 }
 
+/* At most this many forms, of at most this many bytes in all, per entity. */
+#define NW_ENT_FORMS_MAX       16
+#define NW_ENT_FORMS_BYTES_MAX 1024
+
+int nw_ent_forms_add(char **forms, const char *form, size_t len)
+{
+    if (!form || len == 0 || memchr(form, '\n', len))
+        return 0;
+    size_t have = *forms ? strlen(*forms) : 0, n = 0;
+    for (const char *p = *forms; p && *p; n++) {
+        const char *nl = strchr(p, '\n');
+        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+        if (fl == len && memcmp(p, form, len) == 0)
+            return 0;
+        p = nl ? nl + 1 : p + fl;
+    }
+    if (n >= NW_ENT_FORMS_MAX || have + len + 1 > NW_ENT_FORMS_BYTES_MAX)
+        return 0;
+    char *v = realloc(*forms, have + len + 2);
+    if (!v)
+        return -1;
+    if (have)
+        v[have++] = '\n';
+    memcpy(v + have, form, len);
+    v[have + len] = '\0';
+    *forms = v;
+    return 0;
+}
+
+static int forms_add_str(char **forms, const char *form)
+{
+    return form ? nw_ent_forms_add(forms, form, strlen(form)) : 0;
+}
+
+/* Adds every form of src to *forms. */
+static int forms_merge(char **forms, const char *src)
+{
+    for (const char *p = src; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+        if (nw_ent_forms_add(forms, p, fl) != 0)
+            return -1;
+        p = nl ? nl + 1 : p + fl;
+    }
+    return 0;
+}
+
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                    uint32_t first)
+                    uint32_t first, const char *form)
 {
     char *key = index_key(name, len, code);
     if (!key)
@@ -71,7 +119,7 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
         if (first < e->first)
             e->first = first;
         free(key);
-        return 0;
+        return forms_add_str(&e->forms, form);
     }
     if (l->n >= NW_ENT_LIST_MAX) {
         free(key);
@@ -95,14 +143,17 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
         return -1;
     }
     free(key);
-    l->v[l->n++] = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
-    return 0;
+    nw_ent_t *e = &l->v[l->n++];
+    *e = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
+    return forms_add_str(&e->forms, form);
 }
 
 void nw_ent_list_clear(nw_ent_list_t *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].name);
+        free(l->v[i].forms);
+    }
     l->n = 0;
     nw_strmap_clear(&l->index);
 }
@@ -123,6 +174,26 @@ static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, 
     char *out = nw_buf_steal(&b);
     nw_buf_free(&b);
     return out;
+}
+
+/* Tokens s..s+n-1 as written, joined into buf without allocating; NULL
+ * when they do not fit (the form is then not recorded). */
+#define FORM_MAX 256
+static const char *join_form(const nw_ent_toks_t *t, const char *text, size_t s, size_t n,
+                             char buf[FORM_MAX])
+{
+    size_t len = 0;
+    for (size_t i = s; i < s + n; i++) {
+        size_t l = t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
+        if (len + l + 2 > FORM_MAX)
+            return NULL;
+        if (i > s)
+            buf[len++] = ' ';
+        memcpy(buf + len, text + t->v[i].off, l);
+        len += l;
+    }
+    buf[len] = '\0';
+    return buf;
 }
 
 static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t person)
@@ -187,6 +258,8 @@ static void add_person(people_t *P, char *fold, char *display, size_t ntok, uint
                               .first = first,
                               .mentions = blocked ? 0 : 1,
                               .blocked = blocked};
+    if (!blocked && forms_add_str(&P->v[P->n - 1].forms, display) != 0)
+        P->oom = true;
     return;
 fail:
     if (P->n < NW_ENT_PEOPLE_MAX)
@@ -236,6 +309,7 @@ static void people_free(people_t *P)
     for (size_t i = 0; i < P->n; i++) {
         free(P->v[i].fold);
         free(P->v[i].display);
+        free(P->v[i].forms);
     }
     free(P->v);
     free(P->links);
@@ -342,7 +416,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 const char *code = ref >= 0 ? g->places[ref].code : dominant;
                 char *name = join(t, text, c->start, c->ntok, false);
                 int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
-                                                        code, c->start)
+                                                        code, c->start, name)
                                       : 0;
                 free(name);
                 free(fold);
@@ -356,6 +430,10 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 if (c->start < x->first && !x->blocked)
                     x->first = c->start;
                 free(fold);
+                char fb[FORM_MAX];
+                if (!x->blocked &&
+                    forms_add_str(&x->forms, join_form(t, text, c->start, c->ntok, fb)) != 0)
+                    P.oom = true;
             } else if (c->accepted) {
                 add_person(&P, fold, join(t, text, c->start, c->ntok, false), c->ntok, c->start,
                            false);
@@ -382,39 +460,49 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
         if (p->blocked)
             continue;
         size_t before = out->n;
-        rc = nw_ent_list_add(out, p->display, strlen(p->display), NULL, p->first);
+        rc = nw_ent_list_add(out, p->display, strlen(p->display), NULL, p->first, NULL);
         if (rc == 0 && out->n > before)
             out->v[out->n - 1].mentions = p->mentions;
+        if (rc == 0 && out->n > 0) {
+            const uint32_t *at = NULL;
+            char *key = index_key(p->display, strlen(p->display), NULL);
+            at = key ? nw_strmap_get(&out->index, key) : NULL;
+            free(key);
+            rc = at ? forms_merge(&out->v[*at].forms, p->forms) : -1;
+        }
     }
     people_free(&P);
     return rc;
 }
 
-/* The country the article is mostly about: the code with the most place
- * mentions, the first mentioned on a tie; NULL when no place is known. */
-static const char *dominant_code(const nw_ent_list_t *places)
+/* The country the article is mostly about: the code with the most place and
+ * nationality mentions, the first mentioned on a tie; NULL when none. */
+static const char *dominant_code(const nw_ent_list_t *lists)
 {
     struct {
         const char *code;
         uint32_t n, first;
     } tally[300];
     size_t nt = 0;
-    for (size_t i = 0; i < places->n; i++) {
-        const nw_ent_t *e = &places->v[i];
-        size_t k = 0;
-        while (k < nt && strcmp(tally[k].code, e->code) != 0)
-            k++;
-        if (k == nt) {
-            if (nt == sizeof(tally) / sizeof(tally[0]))
-                continue;
-            tally[nt].code = e->code;
-            tally[nt].n = 0;
-            tally[nt].first = UINT32_MAX;
-            nt++;
+    for (int l = 0; l < 2; l++) {
+        const nw_ent_list_t *places = &lists[l ? NW_ENT_NATIONALITY : NW_ENT_PLACE];
+        for (size_t i = 0; i < places->n; i++) {
+            const nw_ent_t *e = &places->v[i];
+            size_t k = 0;
+            while (k < nt && strcmp(tally[k].code, e->code) != 0)
+                k++;
+            if (k == nt) {
+                if (nt == sizeof(tally) / sizeof(tally[0]))
+                    continue;
+                tally[nt].code = e->code;
+                tally[nt].n = 0;
+                tally[nt].first = UINT32_MAX;
+                nt++;
+            }
+            tally[k].n += e->mentions;
+            if (e->first < tally[k].first)
+                tally[k].first = e->first;
         }
-        tally[k].n += e->mentions;
-        if (e->first < tally[k].first)
-            tally[k].first = e->first;
     }
     size_t best = 0;
     for (size_t k = 1; k < nt; k++)
@@ -472,8 +560,59 @@ static void merge_acronyms(nw_ent_list_t *orgs)
             full->mentions += a->mentions;
             if (a->first < full->first)
                 full->first = a->first;
+            (void)forms_merge(&full->forms, a->forms); /* a form lost to OOM is harmless */
             free(a->name);
+            free(a->forms);
             a->name = NULL;
+            a->forms = NULL;
+        }
+    }
+    for (size_t i = 0; i < orgs->n; i++)
+        if (orgs->v[i].name)
+            orgs->v[k++] = orgs->v[i];
+    orgs->n = k;
+}
+
+/* Does some form of e end with the word name ("Port Vale" and "Vale")? */
+static bool form_ends_with(const nw_ent_t *e, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = e->forms; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+        if (fl > n + 1 && p[fl - n - 1] == ' ' && strncasecmp(p + fl - n, name, n) == 0)
+            return true;
+        p = nl ? nl + 1 : p + fl;
+    }
+    return false;
+}
+
+/* A one-word organisation that ends the name of another one the article
+ * names ("Vale" after "Port Vale", "Santander" after "Racing Santander")
+ * is that one, as a surname is its person: a short list entry (the mining
+ * company, the bank) needs more context than its name. The list's index is
+ * stale afterwards, as after merge_acronyms(). */
+static void merge_tails(nw_ent_list_t *orgs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < orgs->n && i < 256; i++) {
+        nw_ent_t *a = &orgs->v[i];
+        if (strchr(a->name, ' '))
+            continue;
+        const char *word = a->forms && !strchr(a->forms, '\n') ? a->forms : a->name;
+        nw_ent_t *full = NULL;
+        for (size_t j = 0; j < orgs->n && !full; j++)
+            if (j != i && orgs->v[j].name && form_ends_with(&orgs->v[j], word))
+                full = &orgs->v[j];
+        if (full) {
+            full->mentions += a->mentions;
+            if (a->first < full->first)
+                full->first = a->first;
+            (void)forms_merge(&full->forms, a->forms ? a->forms : a->name);
+            free(a->name);
+            free(a->forms);
+            a->name = NULL;
+            a->forms = NULL;
         }
     }
     for (size_t i = 0; i < orgs->n; i++)
@@ -489,7 +628,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     /* Places whose name is unambiguous first; then "Georgia" or "Perth"
      * means the one in the country the article is mostly about. */
     for (int pass = 0; pass < 2; pass++) {
-        const char *dominant = pass ? dominant_code(&w->out[NW_ENT_PLACE]) : NULL;
+        const char *dominant = pass ? dominant_code(w->out) : NULL;
         for (size_t i = 0; i < w->n_spans; i++) {
             const nw_ent_span_t *s = &w->spans[i];
             if ((s->role != NW_LEX_PLACE && s->role != NW_LEX_DEMONYM) || s->ref < 0 ||
@@ -499,8 +638,22 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             if (pass && dominant && strcmp(g->places[s->alt].code, dominant) == 0)
                 ref = s->alt;
             const nw_gaz_place_t *p = &g->places[ref];
-            if (nw_ent_list_add(&w->out[NW_ENT_PLACE], p->name, strlen(p->name), p->code,
-                                s->start) != 0)
+            /* A nationality word ("German") is not a mention of the place:
+             * it goes to its own list, with the country it names. */
+            bool nat = s->role == NW_LEX_DEMONYM;
+            /* In sports copy "Surrey" or "NEW YORK" may be the team. */
+            bool team = nw_ent_place_is_team(w, g, s);
+            int k = team ? NW_ENT_ORG : nat ? NW_ENT_NATIONALITY : NW_ENT_PLACE;
+            char fb[FORM_MAX];
+            const char *form = join_form(t, text, s->start, s->ntok, fb);
+            /* A team is named as the text names it ("Sevilla", not the
+             * gazetteer's "Seville"), in the case of the place's name when
+             * the text shouts ("NEW YORK": "New York"). */
+            const char *name = p->name;
+            if (team && form && !(t->v[s->start].flags & NW_TOK_UPPER))
+                name = form;
+            if (nw_ent_list_add(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start,
+                                form) != 0)
                 return -1;
         }
     }
@@ -509,17 +662,20 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
         int rc = 0;
         if (s->role == NW_LEX_ORG && s->ref >= 0) {
             const char *name = g->orgs[s->ref];
-            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start);
+            char fb[FORM_MAX];
+            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                                 join_form(t, text, s->start, s->ntok, fb));
             /* "Australian Defence Force": the demonym still names a country. */
             const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, s->start);
             if (rc == 0 && s->ntok > 1 && e && (e->roles & NW_LEX_DEMONYM) && e->place >= 0) {
                 const nw_gaz_place_t *p = &g->places[e->place];
-                rc = nw_ent_list_add(&w->out[NW_ENT_PLACE], p->name, strlen(p->name), p->code,
-                                     s->start);
+                rc = nw_ent_list_add(&w->out[NW_ENT_NATIONALITY], p->name, strlen(p->name), p->code,
+                                     s->start, NULL);
             }
         } else if (s->role == NW_LEX_ORG) {
             char *name = join(t, text, s->start, s->ntok, false);
-            rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start)
+            rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                                        name)
                       : -1;
             free(name);
         }
@@ -527,7 +683,8 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             return -1;
     }
     merge_acronyms(&w->out[NW_ENT_ORG]);
-    if (collect_people(w, g, byline, dominant_code(&w->out[NW_ENT_PLACE])) != 0)
+    merge_tails(&w->out[NW_ENT_ORG]);
+    if (collect_people(w, g, byline, dominant_code(w->out)) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (w->out[k].n > 1) /* an empty list may have no array at all */

@@ -117,6 +117,10 @@ static uint32_t cp_lower(uint32_t cp)
 /* Decodes one code point; invalid bytes decode as U+FFFD over one byte. */
 static size_t next_cp(const char *s, size_t len, size_t i, uint32_t *cp)
 {
+    if ((unsigned char)s[i] < 0x80) { /* most of the text: no decoder call */
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
     size_t n = nw_utf8_decode((const unsigned char *)s + i, len - i, cp);
     if (n == 0) {
         *cp = 0xFFFD;
@@ -151,10 +155,76 @@ static bool is_wordish(int c)
 
 /* Abbreviations whose period does not end a sentence. */
 static const char *const abbreviations[] = {
-    "adm", "apr", "aug",    "brig", "capt", "cmdr", "co",  "col",  "corp", "dec", "dep",  "det",
-    "dr",  "feb", "fr",     "ft",   "gen",  "gov",  "hon", "inc",  "insp", "jan", "jr",   "lt",
-    "ltd", "maj", "messrs", "mr",   "mrs",  "ms",   "mt",  "no",   "nov",  "oct", "prof", "rep",
-    "rev", "sen", "sep",    "sept", "sgt",  "sr",   "st",  "supt", "vs",
+    "adm",
+    "apr",
+    "aug",
+    "brig",
+    "capt",
+    "cmdr",
+    "co",
+    "col",
+    "corp",
+    "dec",
+    "dep",
+    "det",
+    "dr",
+    "feb",
+    "fr",
+    "ft",
+    "gen",
+    "gov",
+    "hon",
+    "inc",
+    "insp",
+    "jan",
+    "jr",
+    "lt",
+    "ltd",
+    "maj",
+    "messrs",
+    "mr",
+    "mrs",
+    "ms",
+    "mt",
+    "no",
+    "nov",
+    "oct",
+    "prof",
+    "rep",
+    "rev",
+    "sen",
+    "sep",
+    "sept",
+    "sgt",
+    "sr",
+    "st",
+    "supt",
+    "vs",
+    /* AP style state abbreviations that are no English word ("Tulsa,
+     * Okla., said"): the period is part of the name. */
+    "ala",
+    "ariz",
+    "ark",
+    "calif",
+    "colo",
+    "conn",
+    "fla",
+    "kan",
+    "minn",
+    "mich",
+    "mont",
+    "neb",
+    "nev",
+    "okla",
+    "ore",
+    "tenn",
+    "tex",
+    "wis",
+    "wyo",
+    "alta",
+    "ont",
+    "sask",
+    "que",
 };
 
 static bool is_abbreviation(const char *s, size_t n)
@@ -201,6 +271,37 @@ static bool is_compound_tail(const char *s, size_t n)
     return false;
 }
 
+/* Words of at most this many bytes get their keys built on the stack. */
+#define NW_ENT_SHORT_WORD 64
+
+/* Writes cp as UTF-8 to out (room for four bytes) as nw_utf8_encode()
+ * would, U+FFFD for what is no character; returns the bytes written. */
+static size_t put_cp(char *out, uint32_t cp)
+{
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
@@ -224,9 +325,14 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
     k->para = t->n_paras ? t->n_paras - 1 : 0;
     k->flags = extra;
 
-    /* The key: the word with apostrophes as '\''. The fold: lower-cased. */
+    /* The key: the word with apostrophes as '\''. The fold: lower-cased.
+     * Both are built in a local buffer and appended at once (a word is
+     * rarely long; a code point takes at most four bytes either way). */
     size_t upper = 0, lower = 0, letters = 0;
     bool first = true;
+    char tmp[4 * NW_ENT_SHORT_WORD + 2];
+    bool local = b - a <= NW_ENT_SHORT_WORD;
+    size_t tn = 0;
     k->key = (uint32_t)t->keys.len;
     for (size_t i = a; i < b;) {
         uint32_t cp;
@@ -244,18 +350,39 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
         letters += c == CP_UPPER || c == CP_LOWER || c == CP_CASELESS;
         if (c == CP_DIGIT)
             k->flags |= NW_TOK_DIGIT;
-        nw_utf8_encode(&t->keys, is_apostrophe(cp) ? '\'' : cp);
+        uint32_t kc = is_apostrophe(cp) ? '\'' : cp;
+        if (local)
+            tn += put_cp(tmp + tn, kc);
+        else
+            nw_utf8_encode(&t->keys, kc);
     }
-    k->key_len = (uint32_t)(t->keys.len - k->key);
-    nw_buf_putc(&t->keys, '\0');
+    if (local) {
+        k->key_len = (uint32_t)tn;
+        tmp[tn++] = '\0';
+        nw_buf_append(&t->keys, tmp, tn);
+        tn = 0;
+    } else {
+        k->key_len = (uint32_t)(t->keys.len - k->key);
+        nw_buf_putc(&t->keys, '\0');
+    }
     k->fold = (uint32_t)t->keys.len;
     for (size_t i = a; i < b;) {
         uint32_t cp;
         i += next_cp(s, b, i, &cp);
-        nw_utf8_encode(&t->keys, is_apostrophe(cp) ? '\'' : cp_lower(cp));
+        uint32_t fc = is_apostrophe(cp) ? '\'' : cp_lower(cp);
+        if (local)
+            tn += put_cp(tmp + tn, fc);
+        else
+            nw_utf8_encode(&t->keys, fc);
     }
-    k->fold_len = (uint32_t)(t->keys.len - k->fold);
-    nw_buf_putc(&t->keys, '\0');
+    if (local) {
+        k->fold_len = (uint32_t)tn;
+        tmp[tn++] = '\0';
+        nw_buf_append(&t->keys, tmp, tn);
+    } else {
+        k->fold_len = (uint32_t)(t->keys.len - k->fold);
+        nw_buf_putc(&t->keys, '\0');
+    }
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)

@@ -1,0 +1,219 @@
+/*
+ * Sports copy for the entities enricher: where a city is a team.
+ *
+ * In results and match reports a city, county or state usually names the
+ * club that plays for it: "Surrey beat Kent by six wickets", "NEW YORK 74
+ * 62 .544", "Leicestershire took over at the top". Newsrooms tag those as
+ * organisations, not places. A country stays a place (national sides are
+ * filed under their country), and so does a city in a dateline
+ * ("LONDON 1996-08-30", "MILAN (Reuters) -") or after a locative word
+ * ("in Colombo", "at Headingley").
+ *
+ * A text is team sports copy when its headline opens with a team sport and
+ * a separator ("SOCCER - ...", "Cricket: ...") or, under no sport, when most
+ * of its paragraphs are results lines (several numbers, few lower-case
+ * words). In a results line an unknown capitalised name beside a number is
+ * a team ("Alloa 2 Arbroath 1").
+ */
+#include <string.h>
+
+#include "enrich/entities_internal.h"
+
+/* Sports whose sides carry a place's name. */
+static const char *const team_sports[] = {
+    "soccer", "football", "cricket",  "rugby",      "baseball", "basketball", "hockey", "nfl",
+    "nba",    "nhl",      "handball", "volleyball", "ice",      "union",      "league", "american"};
+/* Sports of individuals: a city there is where they compete. */
+static const char *const solo_sports[] = {
+    "tennis", "golf",   "athletics", "boxing",     "cycling",   "squash",  "motor",      "racing",
+    "horse",  "skiing", "alpine",    "swimming",   "badminton", "sailing", "rowing",     "snooker",
+    "darts",  "judo",   "wrestling", "gymnastics", "triathlon", "formula", "equestrian", "chess"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 1 for a headline opening with a team sport, -1 with another sport, else
+ * 0: up to three words of sport ("ICE HOCKEY", "NFL AMERICAN FOOTBALL"),
+ * then a dash or a colon. */
+static int headline_sport(const nw_ent_toks_t *t)
+{
+    int kind = 0;
+    for (size_t i = 0; i < t->n && i < 4 && t->v[i].para == 0; i++) {
+        if (i > 0 && (t->v[i].brk == NW_BRK_OTHER || t->v[i].brk == NW_BRK_COLON))
+            return kind;
+        if (nw_ent_is_fold(t, i, solo_sports, COUNT(solo_sports)))
+            kind = -1;
+        else if (nw_ent_is_fold(t, i, team_sports, COUNT(team_sports)))
+            kind = kind ? kind : 1;
+        else
+            return 0;
+    }
+    return 0;
+}
+
+/* A results line: several numbers, or one that opens it ("62 Nolan Henke",
+ * a score or a place), and few lower-case words. */
+static bool results_para(const nw_ent_toks_t *t, size_t i, size_t *end)
+{
+    uint32_t para = t->v[i].para;
+    bool opens = (t->v[i].flags & NW_TOK_DIGIT) != 0;
+    size_t digits = 0, lower = 0;
+    for (; i < t->n && t->v[i].para == para; i++) {
+        digits += (t->v[i].flags & NW_TOK_DIGIT) != 0;
+        lower += (t->v[i].flags & NW_TOK_LOWER) != 0;
+    }
+    *end = i;
+    return (digits >= 2 || opens) && lower <= 2;
+}
+
+void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    (void)g;
+    const nw_ent_toks_t *t = &w->toks;
+    w->sports = false;
+    if (t->n == 0)
+        return;
+    int kind = headline_sport(t);
+    size_t paras = 0, results = 0, i = 0, end;
+    for (; i < t->n; i = end) {
+        paras++;
+        results += results_para(t, i, &end);
+    }
+    /* Tables of numbers alone do not make sports copy: markets and
+     * business copy have them too. */
+    bool tables = paras >= 4 && results * 2 >= paras;
+    w->sports = kind > 0;
+    if (!kind && !tables)
+        return;
+    /* In sports copy a results line in Title Case ("1. Linford Christie (
+     * Britain ) 10.04", "Goran Ivanisevic ( Croatia ) beat ...") is read as
+     * prose: its capitals are names, not a headline's style. */
+    for (i = 0; i < t->n; i = end)
+        if (results_para(t, i, &end) && t->v[i].para > 0 &&
+            w->para_style[t->v[i].para] == NW_PARA_TITLECASE)
+            w->para_style[t->v[i].para] = NW_PARA_NORMAL;
+}
+
+static bool is_number(const nw_ent_toks_t *t, size_t i)
+{
+    return i < t->n && (t->v[i].flags & NW_TOK_DIGIT) && !(t->v[i].flags & NW_TOK_CAP);
+}
+
+/* A player's name in a scorecard: after an initial ("M. Butcher") or a
+ * mode of dismissal ("c Healy b McGrath 44", "lbw b Vaas"). */
+static bool player_before(const nw_ent_toks_t *t, size_t j)
+{
+    static const char *const dismissal[] = {"b", "c", "lbw", "st", "out", "not", "&"};
+    return j > 0 && ((t->v[j - 1].flags & NW_TOK_INITIAL) ||
+                     ((t->v[j - 1].flags & NW_TOK_LOWER) &&
+                      nw_ent_is_fold(t, j - 1, dismissal, COUNT(dismissal))));
+}
+
+int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    static const char *const ordinals[] = {"first", "second",  "third",  "fourth", "fifth",
+                                           "sixth", "seventh", "eighth", "ninth",  "tenth"};
+    const nw_ent_toks_t *t = &w->toks;
+    /* A cricket side is a county or a country, which the gazetteers know;
+     * an unknown name in a scorecard is a player ("McGrath 10-1-42-2"). */
+    if (!w->sports || nw_ent_is_word(t, 0, "cricket"))
+        return 0;
+    size_t i = 0, end;
+    while (i < t->n) {
+        if (t->v[i].para == 0 || !results_para(t, i, &end)) {
+            results_para(t, i, &end);
+            i = end;
+            continue;
+        }
+        for (size_t j = i; j < end; j++) {
+            if (w->label[j] >= 0 || !nw_ent_is_cap(&t->v[j]) ||
+                (t->v[j].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) ||
+                (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)) ||
+                nw_ent_is_fold(t, j, ordinals, COUNT(ordinals)) || player_before(t, j))
+                continue;
+            size_t e = j + 1;
+            while (e < end && w->label[e] < 0 && t->v[e].brk == NW_BRK_NONE &&
+                   nw_ent_is_cap(&t->v[e]) && !(t->v[e].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) &&
+                   e - j < 4)
+                e++;
+            bool scored = (is_number(t, e) && t->v[e].brk == NW_BRK_NONE) ||
+                          (j > i && is_number(t, j - 1) && t->v[j].brk == NW_BRK_NONE);
+            if (!scored)
+                continue;
+            /* "Inverness Thistle", "Bristol Rovers": a place and the rest of
+             * the club's name are one team. */
+            size_t s0 = j;
+            int32_t pl = j > i ? w->label[j - 1] : -1;
+            if (pl >= 0 && t->v[j].brk == NW_BRK_NONE && w->spans[pl].role == NW_LEX_PLACE &&
+                w->spans[pl].start + w->spans[pl].ntok == j) {
+                s0 = w->spans[pl].start;
+                w->spans[pl].role = 0; /* no longer a place; collect skips it */
+            }
+            if (nw_ent_add_span(w, s0, e - s0, NW_LEX_ORG, -1) != 0)
+                return -1;
+            j = e - 1;
+        }
+        i = end;
+    }
+    return 0;
+}
+
+/* Does the text between token e - 1 and token e hold the character c? */
+static bool gap_has(const nw_ent_work_t *w, size_t e, char c)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    const char *text = nw_buf_str(&w->text);
+    size_t from = t->v[e - 1].off + t->v[e - 1].len + t->v[e - 1].tail;
+    return from < t->v[e].off && memchr(text + from, c, t->v[e].off - from) != NULL;
+}
+
+/* Does the capitalised run ending at token j follow "at" or "in"? */
+static bool venue_before(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0; k < 4 && j > 0; k++, j--) {
+        if (!nw_ent_is_cap(&t->v[j]) || t->v[j].brk > NW_BRK_HYPHEN)
+            return false;
+        if (nw_ent_is_word(t, j - 1, "at") || (nw_ent_tok_roles(g, t, j - 1) & NW_LEX_LOCATIVE))
+            return true;
+    }
+    return false;
+}
+
+bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s)
+{
+    static const char *const before[] = {"at", "from", "to", "of", "into", "for"};
+    const nw_ent_toks_t *t = &w->toks;
+    if (!w->sports || s->role != NW_LEX_PLACE || s->ref < 0 || (size_t)s->ref < g->n_countries)
+        return false;
+    size_t a = s->start, e = s->start + s->ntok;
+    /* The home nations play as themselves. */
+    static const char *const nations[] = {"england", "scotland", "wales"};
+    if (s->ntok == 1 && nw_ent_is_fold(t, a, nations, COUNT(nations)))
+        return false;
+    /* A dateline: the first paragraphs open with the place, then a date or
+     * an opening bracket (a standings row, "ATLANTA 74 62", is no dateline). */
+    if (t->v[a].brk == NW_BRK_PARA && t->v[a].para <= 2 && e < t->n &&
+        t->v[e].para == t->v[a].para &&
+        ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER))
+        return false;
+    if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
+        ((nw_ent_tok_roles(g, t, a - 1) & NW_LEX_LOCATIVE) ||
+         nw_ent_is_fold(t, a - 1, before, sizeof(before) / sizeof(before[0]))))
+        return false;
+    /* A venue label: "Leicester : Leicestershire beat Somerset", "London (
+     * The Oval ) : Warwickshire 195". */
+    if (e < t->n && t->v[e].para == t->v[a].para &&
+        (t->v[e].brk == NW_BRK_COLON || gap_has(w, e, '(')))
+        return false;
+    /* "( at Edgbaston , Birmingham )": the town of a venue named after
+     * "at" or "in". */
+    if (a >= 2 && t->v[a].brk == NW_BRK_COMMA && venue_before(w, g, a - 1))
+        return false;
+    /* "Chicago-based", "Milan's mayor": a possessive or a compound is the
+     * place; a team name does not end in a comma before another place
+     * ("Colombo, Sri Lanka"). */
+    if (e < t->n && t->v[e].brk == NW_BRK_COMMA && w->label[e] >= 0 &&
+        w->spans[w->label[e]].role == NW_LEX_PLACE)
+        return false;
+    return true;
+}

@@ -1,0 +1,142 @@
+/*
+ * The entities enricher's rules for wire copy: teams in sports copy and
+ * places in datelines and venues, words in capitals, the generated
+ * gazetteers (former countries, AP style abbreviations, continents and
+ * oceans), nouns that name a kind of organisation, and short list entries
+ * that need context. The labelled set and the seed article are in
+ * test_entities.c.
+ */
+#include "test_entities_fixture.h"
+
+/* Sports copy: a city or county beside a score is the team, a city in the
+ * dateline or after "in" stays a place, a country stays a place; in an
+ * individual sport a city is a place; capitals alone make no acronym. */
+static void test_sports_and_capitals(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    const char *body = "LEEDS 2025-05-03\n"
+                       "Surrey beat Kent by six wickets in Canterbury on Saturday, "
+                       "while Australia lost to India.\n"
+                       "Scores:\n"
+                       "Essex 312 and 140-4\n"
+                       "Bowling: McGrath 10-1-42-2\n"
+                       "Leicester: Leicestershire beat Somerset by an innings.\n";
+    json_t *r = enrich_text(f, "CRICKET - SURREY BEAT KENT", NULL, body, NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    json_t *places = json_object_get(r, "places");
+    static const char *const counties[] = {"Surrey", "Kent", "Essex", "Leicestershire", "Somerset"};
+    for (size_t i = 0; i < sizeof(counties) / sizeof(counties[0]); i++) {
+        assert_non_null(find_named(orgs, counties[i]));
+        assert_null(find_named(places, counties[i]));
+    }
+    assert_null(find_named(orgs, "McGrath"));         /* a bowler, not a side */
+    assert_non_null(find_named(places, "Leicester")); /* a venue label */
+    assert_non_null(find_named(places, "Leeds"));
+    assert_non_null(find_named(places, "Canterbury"));
+    assert_non_null(find_named(places, "Australia"));
+    assert_null(find_named(orgs, "Australia"));
+    json_decref(r);
+
+    r = enrich_text(f, "SOCCER - SCOTTISH LEAGUE RESULTS", NULL,
+                    "Results on Saturday:\nAlloa Athletic 2 Arbroath 1\n"
+                    "Forfar 0 Stenhousemuir 3\nFourth 1 Fifth 2\n",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    static const char *const teams[] = {"Arbroath", "Forfar", "Stenhousemuir"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
+        assert_non_null(find_named(orgs, teams[i]));
+    assert_null(find_named(orgs, "Fourth"));
+    json_decref(r);
+
+    r = enrich_text(f, "TENNIS - SEEDS FALL IN MADRID", NULL,
+                    "Madrid saw three seeds fall on Tuesday.\nDIVISION ONE PCT\n", NULL, &st);
+    assert_non_null(find_named(json_object_get(r, "places"), "Madrid"));
+    orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Madrid"));
+    assert_null(find_named(orgs, "DIVISION"));
+    assert_null(find_named(orgs, "PCT"));
+    json_decref(r);
+}
+
+/* The generated gazetteers: former countries, AP style state abbreviations,
+ * continents and oceans with their UN M49 code. */
+static void test_generated_gazetteers(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    const char *body = "Refugees from the former Yugoslavia and from Zaire reached Europe, "
+                       "officials in Tulsa, Okla., said on Monday. A second group crossed the "
+                       "Atlantic Ocean to Albuquerque, N.M.";
+    json_t *r = enrich_text(f, "Refugees arrive", NULL, body, NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *places = json_object_get(r, "places");
+    static const char *const want[][2] = {{"Yugoslavia", "YU"},      {"Zaire", "ZR"},
+                                          {"Europe", "150"},         {"Oklahoma", "US"},
+                                          {"Atlantic Ocean", "001"}, {"New Mexico", "US"}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        json_t *p = find_named(places, want[i][0]);
+        assert_non_null(p);
+        assert_string_equal(json_string_value(json_object_get(p, "literal")), want[i][1]);
+    }
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *ok = find_named(json_object_get(ext, "places"), "Oklahoma");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ok, "forms"), 0)),
+                        "Okla.");
+    json_decref(r);
+}
+
+/* A noun for a kind of organisation names what follows; a title still
+ * names a person. */
+static void test_org_cues(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Results", NULL,
+                            "Spanish team Deportivo Coruna signed a deal with carmaker Zentrovia, "
+                            "club president Florentino Perez said on Monday.",
+                            NULL, &st);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Deportivo Coruna"));
+    assert_non_null(find_named(orgs, "Zentrovia"));
+    assert_null(find_named(json_object_get(r, "people"), "Deportivo Coruna"));
+    assert_non_null(find_named(json_object_get(r, "people"), "Florentino Perez"));
+    json_decref(r);
+}
+
+/* Short or ambiguous list entries need context: "ICE" in "ICE HOCKEY" is
+ * the word, "Vale" after "Port Vale" the club, not the mining company. */
+static void test_ambiguous_entries(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "ICE HOCKEY - RESULTS", NULL,
+                            "The ICE HOCKEY season opens in Riga.\nPort Vale drew 1-1 with Stoke "
+                            "on Saturday. Vale manager John Rudge said the team deserved more.",
+                            NULL, &st);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Immigration and Customs Enforcement"));
+    assert_null(find_named(orgs, "Vale"));
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *club = json_array_get(json_object_get(ext, "organisations"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(club, "name")), "Port Vale"));
+    assert_int_equal(json_integer_value(json_object_get(club, "mentions")), 2);
+    json_decref(r);
+
+    r = enrich_text(f, "Raid", NULL, "ICE agents detained two men in Texas.", NULL, &st);
+    assert_non_null(
+        find_named(json_object_get(r, "organisations"), "Immigration and Customs Enforcement"));
+    json_decref(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sports_and_capitals),
+        cmocka_unit_test(test_generated_gazetteers),
+        cmocka_unit_test(test_org_cues),
+        cmocka_unit_test(test_ambiguous_entries),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
