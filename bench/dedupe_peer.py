@@ -71,8 +71,9 @@ def main(bootstrap, src, dst, group):
                 p.poll(0)
             else:
                 counts["duplicate" if vc == seen else "stale"] += 1
-    p.flush()
     c.close()
+    if p.flush(60):
+        sys.exit(f"dedupe_peer: {len(p)} records undelivered after 60 s")
     print(" ".join(f"{k} {v}" for k, v in counts.items()))
 
 
