@@ -17,10 +17,11 @@
  * compacted changelog topic (see changelog.h), replayed through
  * nw_vstore_apply_changelog() when a partition is assigned. To stay small it
  * keeps, per id, a 128-bit keyed digest of the id instead of the id (the id
- * itself is the changelog record's key) and neither the content hash (no
+ * itself is the changelog record's key), and not the content hash (no
  * decision reads it; it travels in the changelog value): 28 bytes of record
- * plus 8 bytes per table slot at a load of 7/16 to 7/8, about 45 bytes per
- * entry at 1M entries and under 48 at any size past a few thousand.
+ * plus 8 bytes per table slot at a load of 7/16 to 7/8, plus at most one
+ * partly used chunk of records (224 KiB). About 45 bytes per entry at 1M
+ * entries.
  *
  * Ids are arbitrary bytes (embedded NULs allowed) up to NW_VSTORE_ID_MAX.
  * A store is not thread-safe: one partition, one thread.
