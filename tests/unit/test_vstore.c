@@ -527,7 +527,8 @@ static void test_compaction(void **state)
 }
 
 /* reserve() sizes table and records up front: filling the reserved room
- * allocates nothing more, and the entries read back. */
+ * allocates nothing more, and the entries read back. Then a store made big
+ * from the start. */
 static void test_reserve(void **state)
 {
     (void)state;
@@ -556,6 +557,25 @@ static void test_reserve(void **state)
     /* Reserving less than is held changes nothing. */
     assert_int_equal(nw_vstore_reserve(s, 10), 0);
     assert_int_equal(nw_vstore_memory_bytes(s), reserved);
+    nw_vstore_free(s);
+
+    /* A table big enough for the huge-page allocation (8 MiB of slots)
+     * starts zeroed and works like any other, through a clear too. */
+    s = nw_vstore_new(600000);
+    assert_non_null(s);
+    assert_true(nw_vstore_memory_bytes(s) >= (size_t)8 << 20);
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < 1000; i++) {
+            nw_version_t v = ver((int64_t)i, 1, 0);
+            assert_int_equal(nw_vstore_decide(s, id, make_id(id, i), 5, NULL), NW_DEDUPE_NEW);
+            assert_int_equal(nw_vstore_put(s, id, make_id(id, i), &v), 0);
+        }
+        nw_vstore_commit(s);
+        assert_int_equal(nw_vstore_count(s), 1000);
+        assert_int_equal(nw_vstore_decide(s, id, make_id(id, 999), 999, NULL), NW_DEDUPE_DUPLICATE);
+        nw_vstore_clear(s);
+        assert_int_equal(nw_vstore_count(s), 0);
+    }
     nw_vstore_free(s);
 }
 
