@@ -2,10 +2,11 @@
  * nw_vstore: the per-partition version store behind deduplication.
  *
  * For every article id seen on one input partition the store keeps the last
- * emitted version: its `versioncreated` (UTC seconds), its version number
- * (1, 2, ... counting emitted versions) and the SHA-256 of its content. The
- * dedupe rule reads it: a newer `versioncreated` is the next version, an equal
- * one a duplicate, an older one stale (see nw_vstore_decide()).
+ * emitted version: its `versioncreated` (UTC seconds) and its version number
+ * (1, 2, ... counting emitted versions); the SHA-256 of its content goes to
+ * the changelog with it but is not kept in memory. The dedupe rule reads
+ * it: a newer `versioncreated` is the next version, an equal one a
+ * duplicate, an older one stale (see nw_vstore_decide()).
  *
  * Exactly-once needs the store to move in step with the Kafka transaction
  * that carries the output, the changelog updates and the input offsets. Every
