@@ -3,32 +3,38 @@
 # same messages through Kafka with kcat. A benchmark, not a test: it prints figures and has no
 # thresholds. See bench/README.md ("End to end").
 #
-#   bench/bench_e2e.sh [-n N] [--seed S] [--gen corpus|stream] [--newswire PATH]
+#   bench/bench_e2e.sh [-n N] [--seed S] [--gen corpus|stream|short] [--newswire PATH] [--no-peer]
 #
 # Steps, all against one broker (NW_BOOTSTRAP if it answers, else scripts/kafka-local start,
 # which reuses a broker already running on NEWSWIRE_KAFKA_PORT, default 9092; a broker this
 # script started itself is stopped at the end):
 #   1. generate N raw messages (default 20000) with bench/gen_corpus.py (mixed text, JSON and
 #      HTML, keyed and unkeyed; --gen stream uses tests/integration/gen_stream.py instead: keyed
-#      text only), cached in BENCH_DIR (default /tmp/newswire-bench);
+#      text only, mean 3.7 KB; --gen short bench/gen_stream_short.py, the same stream with
+#      wire-brief bodies, mean 0.7 KB), cached in BENCH_DIR (default /tmp/newswire-bench);
 #   2. produce them to a fresh 3-partition raw topic;
 #   3. measure (a) kcat copying the raw topic to another topic (consume -e piped into a kcat
 #      producer, keys kept, 0x1f/0x1e delimiters, which the generators never put in data),
-#      (b) `newswire run -e` with processing.guarantee=at_least_once, (c) with exactly_once,
-#      each with fresh output topics and group;
-#   4. print messages, seconds, msgs/s, MB/s (input value bytes) and the time ratio to kcat's
-#      copy for each, newswire's summary lines, and the machine. A newswire run that does not
+#      (b) bench/dedupe_peer.py, the same dedupe in Python with confluent-kafka (no enrichment,
+#      no exactly-once), run from PEER_VENV (default /work/venv-perf when it has
+#      confluent-kafka, else ~/.cache/newswire-bench-venv, created with pip when missing; the
+#      peer is skipped with a message when that fails, or with --no-peer),
+#      (c) `newswire run -e` with processing.guarantee=at_least_once, (d) with exactly_once
+#      (default enrichers), each with fresh output topics and group;
+#   4. print messages, seconds, msgs/s, MB/s (input value bytes) and the rate as a share of
+#      kcat's copy rate (and of the peer's) for each, the summary lines, and the machine. A newswire run that does not
 #      exit within BENCH_TIMEOUT seconds (default 600) is stopped and reported, without figures.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-N=20000 SEED=1 GEN=corpus NW=${NEWSWIRE:-}
+N=20000 SEED=1 GEN=corpus NW=${NEWSWIRE:-} PEER=1
 while [ $# -gt 0 ]; do
   case $1 in
     -n) N=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --gen) GEN=$2; shift 2 ;;
     --newswire) NW=$2; shift 2 ;;
+    --no-peer) PEER=0; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) echo "bench_e2e: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -78,7 +84,8 @@ if [ ! -s "$corpus/messages.kcat" ]; then
   case $GEN in
     corpus) "$PY" "$ROOT/bench/gen_corpus.py" -n "$N" --seed "$SEED" --kcat "$corpus.tmp" >/dev/null ;;
     stream) "$PY" "$ROOT/tests/integration/gen_stream.py" -n "$N" --seed "$SEED" "$corpus.tmp" 2>/dev/null ;;
-    *) die "--gen is corpus or stream" ;;
+    short) "$PY" "$ROOT/bench/gen_stream_short.py" -n "$N" --seed "$SEED" "$corpus.tmp" 2>/dev/null ;;
+    *) die "--gen is corpus, stream or short" ;;
   esac
   mv "$corpus.tmp" "$corpus"
   echo "generated $N messages with $GEN in $(since "$t0")s into $corpus"
@@ -121,11 +128,49 @@ secs[kcat]=$(since "$t0")
 copied=$(nw_count "$copy")
 summary[kcat]="copied $copied of $N messages"
 
-# 3b, 3c. newswire, once per guarantee. A run that has not exited after BENCH_TIMEOUT seconds
+# 3b. The Python peer, from a venv with confluent-kafka; skipped (with the reason) when none can be
+# made. pip runs only when the venv lacks the package.
+runs="kcat"
+peer_py=
+if [ "$PEER" = 1 ]; then
+  for v in "${PEER_VENV:-}" /work/venv-perf "$HOME/.cache/newswire-bench-venv"; do
+    if [ -n "$v" ] && [ -x "$v/bin/python" ] && "$v/bin/python" -c 'import confluent_kafka' 2>/dev/null; then
+      peer_py=$v/bin/python
+      break
+    fi
+  done
+  if [ -z "$peer_py" ]; then
+    v=${PEER_VENV:-$HOME/.cache/newswire-bench-venv}
+    echo "installing confluent-kafka into $v for the Python peer"
+    if { [ -x "$v/bin/python" ] || "$PY" -m venv "$v"; } &&
+      "$v/bin/python" -m pip install -q confluent-kafka >"$tmp/pip.log" 2>&1; then
+      peer_py=$v/bin/python
+    else
+      echo "note: no Python peer: could not install confluent-kafka into $v ($(tail -n 1 "$tmp/pip.log" 2>/dev/null))"
+    fi
+  fi
+else
+  echo "note: no Python peer (--no-peer)"
+fi
+if [ -n "$peer_py" ]; then
+  runs="$runs peer"
+  nw_create_topic "$run-peer-out" 3
+  t0=$(now)
+  if "$peer_py" "$ROOT/bench/dedupe_peer.py" "$B" "$raw" "$run-peer-out" "$run-peer" >"$tmp/peer.out" 2>"$tmp/peer.err"; then
+    secs[peer]=$(since "$t0")
+  else
+    tail -n 5 "$tmp/peer.err" >&2
+    secs[peer]=failed
+  fi
+  summary[peer]="$(cat "$tmp/peer.out") (confluent-kafka $("$peer_py" -c 'import confluent_kafka as c; print(c.__version__ + ", librdkafka " + c.libversion()[0])'))"
+fi
+
+# 3c, 3d. newswire, once per guarantee. A run that has not exited after BENCH_TIMEOUT seconds
 # (default 600) is stopped with SIGTERM and reported as such, with no figure.
 # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 for g in at_least_once exactly_once; do
+  runs="$runs $g"
   t0=$(now)
   rc=0
   timeout -s TERM -k 30 "$BENCH_TIMEOUT" "$NW" run -b "$B" -X input.topics="$raw" \
@@ -151,20 +196,25 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*:
 echo "newswire: $("$NW" --version | head -n 1 | sed 's/ (.*//') ($NW); kcat $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) .*librdkafka \([^ ]*\).*/\1 (librdkafka \2)/p')"
 echo "broker: $B; corpus: $GEN, $N messages, $(awk -v b="$vbytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') of values, produced to a 3-partition topic in ${produce_s}s"
 echo
-printf '%-28s %9s %9s %10s %8s %14s\n' run messages seconds msgs/s MB/s "time vs kcat"
-for m in kcat at_least_once exactly_once; do
+# Rates as shares: "rate/kcat" 0.50 means half of kcat's copy rate; "rate/peer" 3.0 means three
+# times the Python peer's rate.
+peer_s=${secs[peer]:-}
+case $peer_s in '' | timeout | failed) peer_s=0 ;; esac
+printf '%-28s %9s %9s %10s %8s %10s %10s\n' run messages seconds msgs/s MB/s rate/kcat rate/peer
+for m in $runs; do
   case $m in
     kcat) label="kcat copy (consume|produce)" ;;
+    peer) label="python peer (dedupe only)" ;;
     *) label="newswire $m" ;;
   esac
   case ${secs[$m]} in
-    timeout | failed) printf '%-28s %9d %9s %10s %8s %14s\n' "$label" "$N" "${secs[$m]}" - - - ;;
-    *) awk -v l="$label" -v n="$N" -v s="${secs[$m]}" -v b="$vbytes" -v k="${secs[kcat]}" \
-      'BEGIN { printf "%-28s %9d %9.2f %10.0f %8.2f %13.1fx\n", l, n, s, n / s, b / 1e6 / s, s / k }' ;;
+    timeout | failed) printf '%-28s %9d %9s %10s %8s %10s %10s\n' "$label" "$N" "${secs[$m]}" - - - - ;;
+    *) awk -v l="$label" -v n="$N" -v s="${secs[$m]}" -v b="$vbytes" -v k="${secs[kcat]}" -v p="$peer_s" \
+      'BEGIN { printf "%-28s %9d %9.2f %10.0f %8.2f %10.2f %10s\n", l, n, s, n / s, b / 1e6 / s, k / s, (p > 0 ? sprintf("%.2f", p / s) : "-") }' ;;
   esac
 done
 echo
-for m in kcat at_least_once exactly_once; do
+for m in $runs; do
   printf '%-14s %s\n' "$m:" "${summary[$m]}"
 done
 echo "(newswire's seconds include its startup, topic creation, state restore and the end-of-input"

@@ -2,10 +2,11 @@
  * nw_vstore: the per-partition version store behind deduplication.
  *
  * For every article id seen on one input partition the store keeps the last
- * emitted version: its `versioncreated` (UTC seconds), its version number
- * (1, 2, ... counting emitted versions) and the SHA-256 of its content. The
- * dedupe rule reads it: a newer `versioncreated` is the next version, an equal
- * one a duplicate, an older one stale (see nw_vstore_decide()).
+ * emitted version: its `versioncreated` (UTC seconds) and its version number
+ * (1, 2, ... counting emitted versions); the SHA-256 of its content goes to
+ * the changelog with it but is not kept in memory. The dedupe rule reads
+ * it: a newer `versioncreated` is the next version, an equal one a
+ * duplicate, an older one stale (see nw_vstore_decide()).
  *
  * Exactly-once needs the store to move in step with the Kafka transaction
  * that carries the output, the changelog updates and the input offsets. Every
@@ -15,10 +16,13 @@
  *
  * The store is a Robin Hood hash table in memory; the durable copy is the
  * compacted changelog topic (see changelog.h), replayed through
- * nw_vstore_apply_changelog() when a partition is assigned. Memory per entry
- * is 48 bytes of record plus the id rounded up to 8 bytes, plus 16 bytes of
- * slot per table slot (1.33 to 2.67 slots per entry at load 0.75 to 0.375):
- * about 70 to 90 bytes plus the id.
+ * nw_vstore_apply_changelog() when a partition is assigned. To stay small it
+ * keeps, per id, a 128-bit keyed digest of the id instead of the id (the id
+ * itself is the changelog record's key), and not the content hash (no
+ * decision reads it; it travels in the changelog value): 28 bytes of record
+ * plus 8 bytes per table slot at a load of 7/16 to 7/8, plus at most one
+ * partly used chunk of records (224 KiB). About 45 bytes per entry at 1M
+ * entries.
  *
  * Ids are arbitrary bytes (embedded NULs allowed) up to NW_VSTORE_ID_MAX.
  * A store is not thread-safe: one partition, one thread.
@@ -51,13 +55,21 @@ typedef enum nw_dedupe {
 typedef struct nw_vstore nw_vstore_t;
 
 /* Calls back once per entry; a non-zero return stops the walk and is returned
- * by nw_vstore_foreach(). id and v are borrowed for the call only. The store
- * must not be changed from inside the callback. */
+ * by nw_vstore_foreach(). The store does not keep ids: `id` is the entry's
+ * 16-byte digest (id_len 16), distinct per entry and stable for the store's
+ * lifetime, not the original id. v->content_hash is all zeros (see
+ * nw_vstore_get()). id and v are borrowed for the call only. The store must
+ * not be changed from inside the callback. */
 typedef int (*nw_vstore_fn)(const char *id, size_t id_len, const nw_version_t *v, void *arg);
 
 /* A new empty store sized for `expected` entries without growing (0 is fine).
  * Returns NULL when out of memory. Free with nw_vstore_free(). */
 nw_vstore_t *nw_vstore_new(size_t expected);
+
+/* Makes room for `n` entries in all, so a restore of a known number of
+ * changelog records neither rehashes nor reallocates on the way. Returns 0 or
+ * NW_ERR_NOMEM (the store is unchanged but may hold more spare room). */
+int nw_vstore_reserve(nw_vstore_t *s, size_t n);
 
 /* Frees the store and everything in it; NULL is fine. */
 void nw_vstore_free(nw_vstore_t *s);
@@ -72,7 +84,8 @@ void nw_vstore_clear(nw_vstore_t *s);
 nw_dedupe_t nw_vstore_decide(const nw_vstore_t *s, const char *id, size_t id_len,
                              int64_t versioncreated, uint32_t *next_version);
 
-/* Copies the stored version of `id` into *out; NW_ERR_NOT_FOUND when absent. */
+/* Copies the stored version of `id` into *out; NW_ERR_NOT_FOUND when absent.
+ * The store does not keep content hashes, so out->content_hash is zeroed. */
 int nw_vstore_get(const nw_vstore_t *s, const char *id, size_t id_len, nw_version_t *out);
 
 /* Records `v` as the last emitted version of `id`, journaled for rollback.
