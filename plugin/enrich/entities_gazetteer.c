@@ -323,7 +323,7 @@ static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t 
     p->name = strdup(f[1]);
     if (!p->name)
         return -1;
-    memcpy(p->code, f[0], 3);
+    memcpy(p->code, f[0], strlen(f[0]) + 1); /* valid_code(): at most 3 characters */
     int32_t ref = (int32_t)g->n_places++;
     if (add_name(L, f[1], NW_LEX_PLACE, ref) != 0)
         return -1;

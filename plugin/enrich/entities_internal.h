@@ -125,7 +125,7 @@ typedef struct nw_gaz_entry {
 
 typedef struct nw_gaz_place {
     char *name;
-    char code[4]; /* ISO 3166-1 alpha-2 */
+    char code[4]; /* ISO 3166-1 alpha-2 or a UN M49 region code, NUL-terminated */
 } nw_gaz_place_t;
 
 typedef struct nw_strmap_slot {
