@@ -42,6 +42,86 @@ int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
     return code;
 }
 
+int64_t nw_batch_limit(const nw_runner_t *r)
+{
+    int64_t n = r->batch_size >> r->shrink;
+    return n > 0 ? n : 1;
+}
+
+bool nw_err_is_record_specific(rd_kafka_resp_err_t e)
+{
+    switch (e) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+nw_poison_t *nw_poison_find(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset)
+{
+    for (size_t i = 0; i < r->n_poison && i < NW_POISON_MAX; i++) {
+        nw_poison_t *p = &r->poison[i];
+        if (p->offset == offset && p->partition == partition && strcmp(p->topic, topic) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+void nw_poison_add(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset,
+                   const char *reason)
+{
+    nw_poison_t *p = nw_poison_find(r, topic, partition, offset);
+    if (!p) {
+        /* Oldest first out: an old entry's message is long committed. */
+        p = &r->poison[r->n_poison++ % NW_POISON_MAX];
+        memset(p, 0, sizeof(*p));
+        snprintf(p->topic, sizeof(p->topic), "%s", topic);
+        p->partition = partition;
+        p->offset = offset;
+        snprintf(p->reason, sizeof(p->reason), "%s", reason);
+    }
+    p->hits++;
+    nw_log(NW_LOG_WARN, "record_refused",
+           "%s/%" PRId32 "/%" PRId64 ": %s; it goes to the dead "
+           "letters",
+           topic, partition, offset, reason);
+}
+
+/* exactly_once, before an abort: decides what the retry does. A batch that
+ * fails is retried at half the size; once a transaction holds a single
+ * message and the failure was its record's own, that message is poisoned
+ * (dead-lettered on the retry). One-message transactions failing for other
+ * reasons are retried a bounded number of times. */
+static void txn_failed(nw_runner_t *r, const char *why)
+{
+    if (r->txn_messages > 1) {
+        if (r->shrink < 30)
+            r->shrink++;
+    } else if (r->txn_messages == 1) {
+        if (++r->single_aborts > NW_TXN_RETRY_MAX) {
+            nw_runner_fail(r, NW_ERR_FATAL, "%d transactions in a row failed: %s", r->single_aborts,
+                           why);
+        } else if (r->txn_refused) {
+            char reason[256];
+            snprintf(reason, sizeof(reason), "the broker refused its record: %s",
+                     rd_kafka_err2str(r->txn_refused));
+            for (size_t i = 0; i < r->parts.n; i++) {
+                nw_part_t *p = r->parts.items[i];
+                if (p->txn_start >= 0)
+                    nw_poison_add(r, p->topic, p->partition, p->txn_start, reason);
+            }
+        }
+    }
+    r->txn_refused = RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 static int commit_delivered(nw_runner_t *r, bool sync)
 {
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new((int)r->parts.n);
@@ -49,7 +129,7 @@ static int commit_delivered(nw_runner_t *r, bool sync)
         nw_part_t *p = r->parts.items[i];
         /* No rollback in this mode: keep the journal from growing. */
         nw_vstore_commit(p->store);
-        int64_t at = nw_part_committable(p);
+        int64_t at = nw_part_committable(p, &r->total);
         if (at >= 0)
             rd_kafka_topic_partition_list_add(list, p->topic, p->partition)->offset = at;
     }
@@ -94,6 +174,7 @@ int nw_txn_begin(nw_runner_t *r)
 void nw_txn_abort(nw_runner_t *r, const char *why)
 {
     nw_log(NW_LOG_WARN, "txn_abort", "aborting the transaction: %s", why);
+    txn_failed(r, why);
     rd_kafka_error_t *e = rd_kafka_abort_transaction(r->producer, -1);
     if (e) {
         nw_runner_fail(r, NW_ERR_FATAL, "cannot abort the transaction: %s",
@@ -159,6 +240,10 @@ static bool txn_error(nw_runner_t *r, rd_kafka_error_t *e, const char *what)
 
 static int commit_txn(nw_runner_t *r)
 {
+    /* A run that cannot go on commits nothing: what the open transaction
+     * lacks (a record that was not written) must not be skipped. */
+    if (r->fatal)
+        return r->fatal;
     if (!r->txn_open) {
         r->last_commit_ms = nw_now_ms();
         return 0;
@@ -201,6 +286,10 @@ static int commit_txn(nw_runner_t *r)
         nw_counters_add(&r->total, &r->txn);
         memset(&r->txn, 0, sizeof(r->txn));
         r->total.txn_committed++;
+        if (r->shrink > 0)
+            r->shrink--;
+        r->single_aborts = 0;
+        r->txn_refused = RD_KAFKA_RESP_ERR_NO_ERROR;
         nw_txn_produced_flush(r, true);
         nw_publish(r, true);
         r->txn_open = false;

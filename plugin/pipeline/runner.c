@@ -169,6 +169,34 @@ static void warm_restore(nw_runner_t *r)
         rd_kafka_topic_destroy(t);
 }
 
+/* What each topic accepts: its max.message.bytes (read from the broker)
+ * and the producer's message.max.bytes, whichever is smaller. Records are
+ * checked against it before they are produced (see nw_item_t.max_record). */
+static void read_limits(nw_runner_t *r)
+{
+    char buf[32];
+    size_t sz = sizeof(buf);
+    int64_t producer = 1000000, topic[4];
+    const char *topics[4];
+    nw_error_t err = {0};
+    if (rd_kafka_conf_get(rd_kafka_conf(r->producer), "message.max.bytes", buf, &sz) ==
+        RD_KAFKA_CONF_OK)
+        producer = strtoll(buf, NULL, 10);
+    for (int i = 0; i < 4; i++)
+        topics[i] = topic_of(r, i);
+    if (nw_topics_max_message_bytes(r->producer, topics, 4, topic, 10000, &err) < 0)
+        nw_log(NW_LOG_WARN, "topic_limits", "%s; using message.max.bytes alone", err.msg);
+    for (int i = 0; i < 4; i++) {
+        r->limit[i] = producer;
+        if (topic[i] > 0 && topic[i] < producer)
+            r->limit[i] = topic[i];
+    }
+    nw_log(NW_LOG_INFO, "topic_limits",
+           "largest record: output %" PRId64 ", dead letters %" PRId64 ", state %" PRId64
+           ", repartition %" PRId64 " bytes",
+           r->limit[0], r->limit[1], r->limit[2], r->limit[3]);
+}
+
 static int subscribe(nw_runner_t *r, nw_error_t *err)
 {
     char **topics = NULL;
@@ -230,6 +258,25 @@ static void rewind_restoring(nw_runner_t *r, const char *topic, const rd_kafka_m
     rd_kafka_topic_partition_list_destroy(l);
 }
 
+/* Stage one's forward carries the original bytes: bytes the repartition
+ * topic cannot take (or the broker refused there) are dead-lettered now. */
+static void forward_or_refuse(nw_runner_t *r, nw_item_t *it, const rd_kafka_message_t *m)
+{
+    int64_t need =
+        (int64_t)(m->len + strlen(it->out.article_id)) + NW_RECORD_OVERHEAD + NW_HEADER_ROOM;
+    int64_t limit = r->limit[NW_TOPIC_REPARTITION];
+    if (it->refused)
+        nw_error_reject(&it->out.error, NW_REJECT_RECORD_TOO_LARGE, "%s", it->refused);
+    else if (limit > 0 && need > limit)
+        nw_error_reject(&it->out.error, NW_REJECT_RECORD_TOO_LARGE,
+                        "%zu bytes are more than the repartition topic %s and the producer "
+                        "accept (%" PRId64 ")",
+                        m->len, r->repartition_topic, limit);
+    else
+        return;
+    it->out.kind = NW_OUTCOME_REJECTED;
+}
+
 /* Processes consumed messages in order: one batch through the processor,
  * then each outcome counted and produced. */
 static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
@@ -281,6 +328,13 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
             .value_len = m->len,
         };
         it->store = p->store;
+        if (r->limit[NW_TOPIC_OUTPUT] > 0)
+            it->max_record =
+                (size_t)(r->limit[NW_TOPIC_OUTPUT] > NW_RECORD_OVERHEAD + NW_HEADER_ROOM
+                             ? r->limit[NW_TOPIC_OUTPUT] - NW_RECORD_OVERHEAD - NW_HEADER_ROOM
+                             : 1);
+        nw_poison_t *poisoned = nw_poison_find(r, topic, m->partition, m->offset);
+        it->refused = poisoned ? poisoned->reason : NULL;
         bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
         if (from_repartition)
             read_origin(m, &it->in, origins[k], sizeof(origins[k]));
@@ -306,9 +360,12 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         nw_part_t *p = parts[i];
         if (r->eos && p->txn_start < 0)
             p->txn_start = m->offset;
+        if (it->out.kind == NW_OUTCOME_FORWARD)
+            forward_or_refuse(r, it, m);
+        int rc;
         if (it->out.kind == NW_OUTCOME_FORWARD) {
             /* Counted where it ends, when it comes back re-keyed. */
-            nw_produce_forward(r, p, m, it->out.article_id);
+            rc = nw_produce_forward(r, p, m, it->out.article_id);
         } else {
             if (it->out.kind == NW_OUTCOME_REJECTED)
                 nw_log(NW_LOG_INFO, "rejected", "%s/%" PRId32 "/%" PRId64 ": %s: %s", it->in.topic,
@@ -318,8 +375,19 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
                 nw_log(NW_LOG_DEBUG, nw_outcome_name(it->out.kind),
                        "%s/%" PRId32 "/%" PRId64 ": %s v%u", it->in.topic, m->partition, m->offset,
                        it->out.article_id, it->out.version);
-            nw_counters_count(r->eos ? &r->txn : &r->total, &it->out);
-            nw_produce_outcome(r, p, m, &it->in, &it->out);
+            rc = nw_produce_outcome(r, p, m, &it->in, &it->out);
+            /* exactly_once counts what joined the transaction (added to the
+             * totals at commit); at_least_once what is delivered (parts.c). */
+            if (rc == 0 && r->eos)
+                nw_counters_count(&r->txn, &it->out);
+        }
+        if (rc < 0) {
+            /* The message is not past: no offset beyond it is committed.
+             * Unless the run stops, the producer refused its record: the
+             * transaction is retried and the message dead-lettered. */
+            if (!r->fatal && r->eos)
+                nw_txn_abort(r, "the producer refused a record");
+            break;
         }
         p->next_offset = m->offset + 1;
         r->txn_messages++;
@@ -411,7 +479,7 @@ static void loop(nw_runner_t *r)
         nw_restore_poll(r);
         rd_kafka_message_t *batch[NW_POLL_BATCH];
         size_t n = 0;
-        int64_t room = r->eos ? r->batch_size - r->txn_messages : NW_POLL_BATCH;
+        int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
         while (n < NW_POLL_BATCH && (int64_t)n < room &&
                (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0)))
             n++;
@@ -420,7 +488,7 @@ static void loop(nw_runner_t *r)
             rd_kafka_message_destroy(batch[i]);
         int64_t now = nw_now_ms();
         if (now - r->last_commit_ms >= r->commit_interval_ms ||
-            (r->eos && r->txn_messages >= r->batch_size))
+            (r->eos && r->txn_messages >= nw_batch_limit(r)))
             nw_commit(r, false);
         check_fatal(r);
         nw_publish(r, false);
@@ -485,6 +553,7 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
         goto out;
     if (r.eos && (rc = init_transactions(&r, err)) < 0)
         goto out;
+    read_limits(&r);
     warm_restore(&r);
     if ((rc = subscribe(&r, err)) < 0)
         goto out;
