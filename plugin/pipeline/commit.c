@@ -44,8 +44,7 @@ int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
 
 int64_t nw_batch_limit(const nw_runner_t *r)
 {
-    int64_t n = r->batch_size >> r->shrink;
-    return n > 0 ? n : 1;
+    return r->txn_limit > 0 && r->txn_limit < r->batch_size ? r->txn_limit : r->batch_size;
 }
 
 bool nw_err_is_record_specific(rd_kafka_resp_err_t e)
@@ -102,8 +101,7 @@ void nw_poison_add(nw_runner_t *r, const char *topic, int32_t partition, int64_t
 static void txn_failed(nw_runner_t *r, const char *why)
 {
     if (r->txn_messages > 1) {
-        if (r->shrink < 30)
-            r->shrink++;
+        r->txn_limit = r->txn_messages / 2;
     } else if (r->txn_messages == 1) {
         if (++r->single_aborts > NW_TXN_RETRY_MAX) {
             nw_runner_fail(r, NW_ERR_FATAL, "%d transactions in a row failed: %s", r->single_aborts,
@@ -286,8 +284,8 @@ static int commit_txn(nw_runner_t *r)
         nw_counters_add(&r->total, &r->txn);
         memset(&r->txn, 0, sizeof(r->txn));
         r->total.txn_committed++;
-        if (r->shrink > 0)
-            r->shrink--;
+        if (r->txn_limit > 0)
+            r->txn_limit *= 2; /* back towards pipeline.batch.size */
         r->single_aborts = 0;
         r->txn_refused = RD_KAFKA_RESP_ERR_NO_ERROR;
         nw_txn_produced_flush(r, true);

@@ -175,6 +175,8 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
     rd_kafka_resp_err_t e =
         produce_retry(r, r->state_topic, partition, id, strlen(id), (void *)value,
                       NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f);
+    if (e && r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+        return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
     if (e)
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->state_topic,
                               rd_kafka_err2str(e));
@@ -227,6 +229,8 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
             rd_kafka_headers_destroy(h);
             if (r->eos && nw_err_is_record_specific(e))
                 return refused(r, in, topic, e);
+            if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+                return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
         } else {
             o->record = NULL;
             enqueued(r, NW_TOPIC_OUTPUT);
@@ -242,6 +246,8 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         e = produce_dead_letter(r, in, src, &o->error, pp && pp->hits > 1, f);
         if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
             e = produce_dead_letter(r, in, src, &o->error, true, f);
+        if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+            return NW_ERR_KAFKA;
         if (!e) {
             enqueued(r, NW_TOPIC_DLQ);
             if (f)
@@ -279,6 +285,8 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         rd_kafka_headers_destroy(h);
         if (r->eos && nw_err_is_record_specific(e))
             return refused(r, in, r->repartition_topic, e);
+        if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+            return NW_ERR_KAFKA;
         if (f)
             f->failed = true;
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->repartition_topic,

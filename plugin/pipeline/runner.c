@@ -100,23 +100,16 @@ void nw_publish(nw_runner_t *r, bool force)
     nw_metrics_set_ready(m, r->ever_assigned && !restoring);
 }
 
+/* The processor and the two consumers. They come first: the topics are
+ * checked (and their limits read) through the input consumer, before the
+ * producer is made to fit them. */
 static int setup(nw_runner_t *r, nw_error_t *err)
 {
     rd_kafka_conf_t *conf = NULL;
-    char txn_id[512];
     int rc;
     if ((rc = nw_processor_new(r->cfg, &r->proc, err)) < 0)
         return rc;
     nw_processor_set_metrics(r->proc, r->opts.metrics);
-    transactional_id(r->cfg, txn_id, sizeof(txn_id));
-    if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
-                           &conf, err)) < 0)
-        return rc;
-    rd_kafka_conf_set_opaque(conf, r);
-    rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
-    rd_kafka_conf_set_stats_cb(conf, stats_producer);
-    if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
-        return NW_ERR_KAFKA;
     if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_CONSUMER, NULL, &conf, err)) < 0)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
@@ -137,6 +130,73 @@ static int setup(nw_runner_t *r, nw_error_t *err)
     if (!(r->restore = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
         return NW_ERR_KAFKA;
     rd_kafka_poll_set_consumer(r->restore);
+    return 0;
+}
+
+static int64_t conf_int(rd_kafka_conf_t *conf, const char *name, int64_t dflt)
+{
+    char buf[32];
+    size_t sz = sizeof(buf);
+    if (rd_kafka_conf_get(conf, name, buf, &sz) != RD_KAFKA_CONF_OK)
+        return dflt;
+    return strtoll(buf, NULL, 10);
+}
+
+/*
+ * What each topic accepts: its max.message.bytes (read from the broker) and
+ * the producer's message.max.bytes, whichever is smaller. Records are
+ * checked against it before they are produced (see nw_item_t.max_record),
+ * and the producer's batch.size is kept under the smallest, so records that
+ * fit one by one never make a batch the broker refuses.
+ */
+static int fit_limits(nw_runner_t *r, rd_kafka_conf_t *conf, nw_error_t *err)
+{
+    int64_t producer = conf_int(conf, "message.max.bytes", 1000000), topic[4];
+    int64_t batch = conf_int(conf, "batch.size", 1000000), smallest = producer;
+    const char *topics[4];
+    nw_error_t e = {0};
+    for (int i = 0; i < 4; i++)
+        topics[i] = topic_of(r, i);
+    if (nw_topics_max_message_bytes(r->consumer, topics, 4, topic, 10000, &e) < 0)
+        nw_log(NW_LOG_WARN, "topic_limits", "%s; using message.max.bytes alone", e.msg);
+    for (int i = 0; i < 4; i++) {
+        r->limit[i] = producer;
+        if (topic[i] > 0 && topic[i] < producer)
+            r->limit[i] = topic[i];
+        if (r->limit[i] < smallest)
+            smallest = r->limit[i];
+    }
+    nw_log(NW_LOG_INFO, "topic_limits",
+           "largest record: output %" PRId64 ", dead letters %" PRId64 ", state %" PRId64
+           ", repartition %" PRId64 " bytes",
+           r->limit[0], r->limit[1], r->limit[2], r->limit[3]);
+    if (batch > smallest - NW_RECORD_OVERHEAD && smallest > 2 * NW_RECORD_OVERHEAD) {
+        char v[32];
+        snprintf(v, sizeof(v), "%" PRId64, smallest - NW_RECORD_OVERHEAD);
+        if (rd_kafka_conf_set(conf, "batch.size", v, NULL, 0) != RD_KAFKA_CONF_OK)
+            return nw_error_set(err, NW_ERR_INVALID, "cannot set batch.size to %s", v);
+    }
+    return 0;
+}
+
+static int setup_producer(nw_runner_t *r, nw_error_t *err)
+{
+    rd_kafka_conf_t *conf = NULL;
+    char txn_id[512];
+    int rc;
+    transactional_id(r->cfg, txn_id, sizeof(txn_id));
+    if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
+                           &conf, err)) < 0)
+        return rc;
+    if ((rc = fit_limits(r, conf, err)) < 0) {
+        rd_kafka_conf_destroy(conf);
+        return rc;
+    }
+    rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_producer);
+    if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
+        return NW_ERR_KAFKA;
     return 0;
 }
 
@@ -167,34 +227,6 @@ static void warm_restore(nw_runner_t *r)
         rd_kafka_metadata_destroy(md);
     if (t)
         rd_kafka_topic_destroy(t);
-}
-
-/* What each topic accepts: its max.message.bytes (read from the broker)
- * and the producer's message.max.bytes, whichever is smaller. Records are
- * checked against it before they are produced (see nw_item_t.max_record). */
-static void read_limits(nw_runner_t *r)
-{
-    char buf[32];
-    size_t sz = sizeof(buf);
-    int64_t producer = 1000000, topic[4];
-    const char *topics[4];
-    nw_error_t err = {0};
-    if (rd_kafka_conf_get(rd_kafka_conf(r->producer), "message.max.bytes", buf, &sz) ==
-        RD_KAFKA_CONF_OK)
-        producer = strtoll(buf, NULL, 10);
-    for (int i = 0; i < 4; i++)
-        topics[i] = topic_of(r, i);
-    if (nw_topics_max_message_bytes(r->producer, topics, 4, topic, 10000, &err) < 0)
-        nw_log(NW_LOG_WARN, "topic_limits", "%s; using message.max.bytes alone", err.msg);
-    for (int i = 0; i < 4; i++) {
-        r->limit[i] = producer;
-        if (topic[i] > 0 && topic[i] < producer)
-            r->limit[i] = topic[i];
-    }
-    nw_log(NW_LOG_INFO, "topic_limits",
-           "largest record: output %" PRId64 ", dead letters %" PRId64 ", state %" PRId64
-           ", repartition %" PRId64 " bytes",
-           r->limit[0], r->limit[1], r->limit[2], r->limit[3]);
 }
 
 static int subscribe(nw_runner_t *r, nw_error_t *err)
@@ -548,12 +580,12 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
 
     if ((rc = setup(&r, err)) < 0)
         goto out;
-    if ((rc = nw_topics_ensure(r.producer, cfg, r.repartition_topic, opts->stop,
-                               &r.input_partitions, err)) < 0)
+    if ((rc = nw_topics_ensure(r.consumer, cfg, r.repartition_topic, opts->stop,
+                               &r.input_partitions, err)) < 0 ||
+        (rc = setup_producer(&r, err)) < 0)
         goto out;
     if (r.eos && (rc = init_transactions(&r, err)) < 0)
         goto out;
-    read_limits(&r);
     warm_restore(&r);
     if ((rc = subscribe(&r, err)) < 0)
         goto out;

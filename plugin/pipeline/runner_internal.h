@@ -68,10 +68,10 @@ typedef struct nw_runner {
     /* The most bytes a record may take on each of the four topics (the
      * topic's max.message.bytes and the producer's message.max.bytes). */
     int64_t limit[4];
-    /* exactly_once: a batch that aborts is retried at half the size, down
-     * to one message, so the message the broker refuses is isolated; each
-     * commit doubles it back. */
-    int shrink;
+    /* exactly_once: a batch that aborts is retried with half its messages,
+     * down to one, so the message the broker refuses is isolated; each commit
+     * doubles the limit back. 0: pipeline.batch.size. */
+    int64_t txn_limit;
     int single_aborts;               /* one-message transactions aborted in a row */
     rd_kafka_resp_err_t txn_refused; /* a record-specific failure in the open transaction */
     nw_poison_t poison[NW_POISON_MAX];
@@ -98,7 +98,7 @@ void nw_txn_produced_flush(nw_runner_t *r, bool publish);
 /* Publishes counters, readiness and lag to the metrics registry. */
 void nw_publish(nw_runner_t *r, bool force);
 
-/* The batch size in force: pipeline.batch.size halved once per abort. */
+/* The batch size in force: pipeline.batch.size, or less after aborts. */
 int64_t nw_batch_limit(const nw_runner_t *r);
 /* Whether a produce error is the record's own (too large, invalid) rather
  * than the cluster's: such a record becomes a dead letter. */
