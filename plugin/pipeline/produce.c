@@ -298,6 +298,25 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
     return 0;
 }
 
+/* run -e must not end before it has read back what it forwarded. */
+static void note_forwarded(nw_runner_t *r, int32_t partition, int64_t offset)
+{
+    if (partition < 0 || offset < 0)
+        return;
+    if ((size_t)partition >= r->n_repart_end) {
+        size_t n = (size_t)partition + 1;
+        int64_t *grown = realloc(r->repart_end, n * sizeof(*grown));
+        if (!grown)
+            return; /* only -e's end check is affected */
+        for (size_t i = r->n_repart_end; i < n; i++)
+            grown[i] = -1;
+        r->repart_end = grown;
+        r->n_repart_end = n;
+    }
+    if (offset + 1 > r->repart_end[partition])
+        r->repart_end[partition] = offset + 1;
+}
+
 void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
     nw_runner_t *r = opaque;
@@ -319,6 +338,8 @@ void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
         }
         return;
     }
+    if (topic_kind(r, topic) == NW_TOPIC_REPARTITION)
+        note_forwarded(r, msg->partition, msg->offset);
     if (!f)
         return;
     nw_count_produced(r, topic_kind(r, topic));

@@ -456,6 +456,12 @@ static bool at_end(nw_runner_t *r)
         int64_t lo, hi, at = position(p);
         if (p->restoring)
             return false;
+        /* A message forwarded to the repartition topic is readable only
+         * once its transaction's markers are written, which can lag behind
+         * the commit: until it is read the end is not reached. */
+        if (strcmp(p->topic, r->repartition_topic) == 0 && (size_t)p->partition < r->n_repart_end &&
+            position(p) < r->repart_end[p->partition])
+            return false;
         /* What the last fetch saw (no request): clearly not at the end yet. */
         if (rd_kafka_get_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi) == 0 &&
             at >= 0 && hi > at)
@@ -556,6 +562,7 @@ static void teardown(nw_runner_t *r)
         rd_kafka_destroy(r->producer);
     }
     nw_held_release(r, false);
+    free(r->repart_end);
     nw_parts_free(&r->parts);
     nw_processor_free(r->proc);
 }

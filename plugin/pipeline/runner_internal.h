@@ -74,6 +74,10 @@ typedef struct nw_runner {
     int64_t txn_limit;
     int single_aborts;               /* one-message transactions aborted in a row */
     rd_kafka_resp_err_t txn_refused; /* a record-specific failure in the open transaction */
+    /* run -e: per repartition partition, one past the last offset this run
+     * wrote there (delivered); it must be read back before the run ends. */
+    int64_t *repart_end;
+    size_t n_repart_end;
     nw_poison_t poison[NW_POISON_MAX];
     size_t n_poison;
 
