@@ -166,6 +166,7 @@ int nw_txn_begin(nw_runner_t *r)
     }
     r->txn_open = true;
     r->txn_messages = 0;
+    r->txn_bytes = 0;
     return 0;
 }
 
@@ -214,6 +215,7 @@ void nw_txn_abort(nw_runner_t *r, const char *why)
     nw_publish(r, true);
     r->txn_open = false;
     r->txn_messages = 0;
+    r->txn_bytes = 0;
     r->last_commit_ms = nw_now_ms();
 }
 
@@ -292,6 +294,8 @@ static int commit_txn(nw_runner_t *r)
         nw_publish(r, true);
         r->txn_open = false;
         r->txn_messages = 0;
+        r->txn_bytes = 0;
+        r->txn_bytes = 0;
         nw_held_release(r, true);
     }
     rd_kafka_topic_partition_list_destroy(offsets);

@@ -423,6 +423,7 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         }
         p->next_offset = m->offset + 1;
         r->txn_messages++;
+        r->txn_bytes += (int64_t)(m->len + m->key_len);
     }
 out:
     for (size_t i = 0; items && i < k; i++)
@@ -518,15 +519,20 @@ static void loop(nw_runner_t *r)
         rd_kafka_message_t *batch[NW_POLL_BATCH];
         size_t n = 0;
         int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
-        while (n < NW_POLL_BATCH && (int64_t)n < room &&
-               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0)))
+        /* Bounded in bytes too: a batch's memory grows with its input. The
+         * first message is always taken, however large. */
+        int64_t bytes = r->eos ? r->txn_bytes : 0;
+        while (n < NW_POLL_BATCH && (int64_t)n < room && (n == 0 || bytes < r->batch_bytes) &&
+               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0))) {
+            bytes += (int64_t)(batch[n]->len + batch[n]->key_len);
             n++;
+        }
         process_messages(r, batch, n);
         for (size_t i = 0; i < n; i++)
             rd_kafka_message_destroy(batch[i]);
         int64_t now = nw_now_ms();
         if (now - r->last_commit_ms >= r->commit_interval_ms ||
-            (r->eos && r->txn_messages >= nw_batch_limit(r)))
+            (r->eos && (r->txn_messages >= nw_batch_limit(r) || r->txn_bytes >= r->batch_bytes)))
             nw_commit(r, false);
         check_fatal(r);
         nw_publish(r, false);
@@ -583,6 +589,7 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     r.state_topic = nw_config_get(cfg, "state.topic");
     nw_repartition_topic(cfg, r.repartition_topic, sizeof(r.repartition_topic));
     r.batch_size = nw_config_get_int(cfg, "pipeline.batch.size");
+    r.batch_bytes = nw_config_get_int(cfg, "pipeline.batch.bytes");
     r.commit_interval_ms = nw_config_get_int(cfg, "commit.interval.ms");
 
     if ((rc = setup(&r, err)) < 0)

@@ -48,6 +48,7 @@ typedef struct nw_runner {
     const char *out_topic, *dlq_topic, *state_topic;
     char repartition_topic[512]; /* "<group.id>-repartition" */
     int64_t batch_size;
+    int64_t batch_bytes; /* pipeline.batch.bytes */
     int64_t commit_interval_ms;
     int input_partitions;
 
@@ -56,6 +57,7 @@ typedef struct nw_runner {
     nw_counters_t txn;   /* exactly_once: counted in the open transaction */
     bool txn_open;
     int64_t txn_messages;
+    int64_t txn_bytes; /* exactly_once: input bytes in the open transaction */
     int64_t last_commit_ms;
     nw_pending_record_t *held, **held_tail;
 
