@@ -16,6 +16,7 @@
 #include "kafka/topics.h"
 #include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
+#include "replay/replay.h"
 
 /* The transactional id is stable per instance, so a restarted instance
  * fences the one it replaces; distinct per instance, so members of a group
@@ -122,14 +123,15 @@ static int setup(nw_runner_t *r, nw_error_t *err)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
     rd_kafka_conf_set_stats_cb(conf, stats_restore);
-    /* The restore consumer joins no group: it has a group.id only because
-     * librdkafka's consumer wants one; it never commits. */
-    char restore_group[600];
-    snprintf(restore_group, sizeof(restore_group), "%s-restore", nw_config_get(r->cfg, "group.id"));
-    rd_kafka_conf_set(conf, "group.id", restore_group, NULL, 0);
+    /* The restore consumer has no group.id: it reads partitions it is
+     * given (librdkafka's simple consumer), so it neither joins nor even
+     * looks up a consumer group, and needs no group right. */
     if (!(r->restore = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
         return NW_ERR_KAFKA;
-    rd_kafka_poll_set_consumer(r->restore);
+    if (!(r->restore_q = rd_kafka_queue_new(r->restore)) ||
+        !(r->restore_rkt = rd_kafka_topic_new(r->restore, r->state_topic, NULL)))
+        return nw_error_set(err, NW_ERR_KAFKA, "cannot read state topic %s: %s", r->state_topic,
+                            rd_kafka_err2str(rd_kafka_last_error()));
     return 0;
 }
 
@@ -227,6 +229,37 @@ static void warm_restore(nw_runner_t *r)
         rd_kafka_metadata_destroy(md);
     if (t)
         rd_kafka_topic_destroy(t);
+}
+
+/* run --from TOPIC:PARTITION:OFFSET must name an input partition that
+ * exists: a position nothing reads would be silently ignored. */
+static int check_from(nw_runner_t *r, nw_error_t *err)
+{
+    char **topics = NULL;
+    size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
+    int rc = 0;
+    for (size_t i = 0; i < r->opts.n_from && rc == 0; i++) {
+        const nw_replay_spec_t *f = &r->opts.from[i];
+        if (f->kind != NW_REPLAY_AT_OFFSET)
+            continue;
+        bool input = false;
+        for (size_t j = 0; j < n && !input; j++)
+            input = strcmp(topics[j], f->topic) == 0;
+        if (!input) {
+            rc = nw_error_set(err, NW_ERR_RANGE, "--from %s: %s is not one of input.topics",
+                              f->text ? f->text : f->topic, f->topic);
+            break;
+        }
+        int parts = nw_topic_partitions(r->consumer, f->topic, 10000, err);
+        if (parts < 0)
+            rc = parts;
+        else if (f->partition < 0 || f->partition >= parts)
+            rc = nw_error_set(err, NW_ERR_RANGE,
+                              "--from %s: topic %s has no partition %" PRId32 " (it has %d)",
+                              f->text ? f->text : f->topic, f->topic, f->partition, parts);
+    }
+    nw_config_list_free(topics);
+    return rc;
 }
 
 static int subscribe(nw_runner_t *r, nw_error_t *err)
@@ -559,7 +592,11 @@ static void teardown(nw_runner_t *r)
         rd_kafka_destroy(r->consumer);
     }
     if (r->restore) {
-        rd_kafka_consumer_close(r->restore);
+        nw_restore_stop_all(r);
+        if (r->restore_rkt)
+            rd_kafka_topic_destroy(r->restore_rkt);
+        if (r->restore_q)
+            rd_kafka_queue_destroy(r->restore_q);
         rd_kafka_destroy(r->restore);
     }
     if (r->producer) {
@@ -596,7 +633,7 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
         goto out;
     if ((rc = nw_topics_ensure(r.consumer, cfg, r.repartition_topic, opts->stop,
                                &r.input_partitions, err)) < 0 ||
-        (rc = setup_producer(&r, err)) < 0)
+        (rc = check_from(&r, err)) < 0 || (rc = setup_producer(&r, err)) < 0)
         goto out;
     if (r.eos && (rc = init_transactions(&r, err)) < 0)
         goto out;

@@ -44,6 +44,8 @@ typedef struct nw_runner {
     rd_kafka_t *consumer;
     rd_kafka_t *producer;
     rd_kafka_t *restore;
+    rd_kafka_queue_t *restore_q;   /* where the restore consumer's partitions deliver */
+    rd_kafka_topic_t *restore_rkt; /* the state topic, for the restore consumer */
     bool eos;
     const char *out_topic, *dlq_topic, *state_topic;
     char repartition_topic[512]; /* "<group.id>-repartition" */
@@ -119,6 +121,8 @@ void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_parti
                      void *opaque);
 /* Drains the restore consumer; resumes partitions whose state is complete. */
 void nw_restore_poll(nw_runner_t *r);
+/* Stops reading every state partition (teardown). */
+void nw_restore_stop_all(nw_runner_t *r);
 
 /* produce.c */
 /* Produces what one outcome needs (record, dead letter, changelog).
