@@ -96,7 +96,7 @@ int nw_topics_max_message_bytes(rd_kafka_t *rk, const char *const *topics, size_
         rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
     rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, errstr, sizeof(errstr));
     rd_kafka_DescribeConfigs(rk, res, n, opts, q);
-    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 5000);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
     if (!ev) {
         rc = nw_error_set(err, NW_ERR_KAFKA, "describing topic configs timed out");
     } else if (rd_kafka_event_error(ev)) {
