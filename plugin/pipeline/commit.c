@@ -153,6 +153,43 @@ static int commit_delivered(nw_runner_t *r, bool sync)
     return rc;
 }
 
+void nw_rewind_refused(nw_runner_t *r)
+{
+    r->rewind = false;
+    /* Every delivery report first: the entries are about to go. */
+    if (rd_kafka_flush(r->producer, 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        nw_runner_fail(r, NW_ERR_KAFKA, "records still undelivered after 30 s");
+        return;
+    }
+    nw_commit(r, true);
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)r->parts.n);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        /* After the commit the head is the first failed entry, if any. */
+        if (!p->head || !p->head->failed)
+            continue;
+        int64_t at = p->head->offset;
+        nw_part_drop_inflight(p);
+        rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset = at;
+        p->next_offset = at;
+        p->eof_offset = -1;
+    }
+    if (seek->cnt > 0) {
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, seek, 10000);
+        if (e) {
+            nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind to a refused record: %s",
+                           rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+        }
+        for (int i = 0; i < seek->cnt; i++)
+            if (seek->elems[i].err)
+                nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s [%" PRId32 "]: %s",
+                               seek->elems[i].topic, seek->elems[i].partition,
+                               rd_kafka_err2str(seek->elems[i].err));
+    }
+    rd_kafka_topic_partition_list_destroy(seek);
+}
+
 int nw_txn_begin(nw_runner_t *r)
 {
     if (r->txn_open)

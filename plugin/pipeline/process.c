@@ -309,6 +309,10 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     uint32_t next = 0;
     const char *id = it->out.article_id;
     int rc;
+    /* Whatever the store says: at_least_once does not roll the store back,
+     * so a refused record's version may be in it although never written. */
+    if (it->refused)
+        return reject_record(it, "%s", it->refused);
     switch (nw_vstore_decide(it->store, id, strlen(id), w->vtime, &next)) {
     case NW_DEDUPE_DUPLICATE:
         it->out.kind = NW_OUTCOME_DUPLICATE;
@@ -321,8 +325,6 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     case NW_DEDUPE_NEW:
         break;
     }
-    if (it->refused)
-        return reject_record(it, "%s", it->refused);
     if (!w->enriched) {
         if (!w->record && (rc = build_record(p, it, next, err)) < 0)
             return rc;

@@ -76,7 +76,8 @@ typedef struct nw_item {
      * limit. A larger record is REJECTED as record-too-large. */
     size_t max_record;
     /* Set when the broker refused this message's record before (borrowed):
-     * a new version is REJECTED as record-too-large with this reason. */
+     * the message is REJECTED as record-too-large with this reason, and no
+     * version is stored. */
     const char *refused;
     nw_outcome_t out; /* filled by nw_process_batch() */
     struct nw_work *work;

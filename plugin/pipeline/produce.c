@@ -325,7 +325,20 @@ void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     if (msg->err) {
         /* at_least_once: the input offset stays uncommitted, so a restart
          * processes it again. exactly_once: the transaction fails to commit. */
-        if (f) {
+        if (f && nw_err_is_record_specific(msg->err)) {
+            char why[NW_ERROR_MSG_MAX];
+            snprintf(why, sizeof(why), "the broker refused its record for %.200s: %s", topic,
+                     rd_kafka_err2str(msg->err));
+            f->failed = true;
+            nw_poison_add(r, f->part->topic, f->part->partition, f->offset, why);
+            nw_poison_t *pp = nw_poison_find(r, f->part->topic, f->part->partition, f->offset);
+            /* Even its empty dead letter refused, again and again: not the
+             * record's fault; stop rather than rewind forever. */
+            if (pp && pp->hits > NW_TXN_RETRY_MAX)
+                nw_runner_fail(r, NW_ERR_KAFKA, "delivery to %s failed %d times: %s", topic,
+                               pp->hits, rd_kafka_err2str(msg->err));
+            r->rewind = true;
+        } else if (f) {
             f->failed = true;
             nw_runner_fail(r, NW_ERR_KAFKA, "delivery to %s failed: %s", topic,
                            rd_kafka_err2str(msg->err));

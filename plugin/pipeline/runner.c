@@ -566,6 +566,8 @@ static void loop(nw_runner_t *r)
         process_messages(r, batch, n);
         for (size_t i = 0; i < n; i++)
             rd_kafka_message_destroy(batch[i]);
+        if (r->rewind && !r->fatal)
+            nw_rewind_refused(r);
         int64_t now = nw_now_ms();
         if (now - r->last_commit_ms >= r->commit_interval_ms ||
             (r->eos && (r->txn_messages >= nw_batch_limit(r) || r->txn_bytes >= r->batch_bytes)))

@@ -14,6 +14,8 @@
  *    consumer to the batch's first offsets; the retry takes half as many
  *    messages, down to one, and a one-message transaction the broker refused
  *    for its record dead-letters that message (record-too-large).
+ *  - at_least_once: a record the broker refuses dead-letters its message
+ *    (and those whose records shared its refused batch), read again.
  *  - Either way no offset is committed past a message whose record or dead
  *    letter was not written, records are checked against the topics'
  *    max.message.bytes before they are produced, dead letters are cut to

@@ -78,6 +78,7 @@ typedef struct nw_runner {
     int64_t txn_limit;
     int single_aborts;               /* one-message transactions aborted in a row */
     rd_kafka_resp_err_t txn_refused; /* a record-specific failure in the open transaction */
+    bool rewind; /* at_least_once: the broker refused a record; see nw_rewind_refused */
     /* run -e: per repartition partition, one past the last offset this run
      * wrote there (delivered); it must be read back before the run ends. */
     int64_t *repart_end;
@@ -115,6 +116,12 @@ bool nw_err_is_record_specific(rd_kafka_resp_err_t e);
 void nw_poison_add(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset,
                    const char *reason);
 nw_poison_t *nw_poison_find(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset);
+
+/* at_least_once, after the broker refused a record: commits what is
+ * delivered before it, then rewinds each such partition to its refused
+ * message, which is read again and dead-lettered (what follows it is read
+ * again too: at_least_once may repeat). */
+void nw_rewind_refused(nw_runner_t *r);
 
 /* rebalance.c */
 void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,

@@ -36,7 +36,7 @@ typedef struct result {
 
 /* Runs the samples (11 messages) with batch_size messages per transaction
  * and `refusals` produce requests refused. */
-static void run(const char *batch_size, int refusals, result_t *res)
+static void run(const char *guarantee, const char *batch_size, int refusals, result_t *res)
 {
     nw_mock_t *mock = NULL;
     nw_error_t err = {0};
@@ -48,6 +48,7 @@ static void run(const char *batch_size, int refusals, result_t *res)
     assert_int_equal(
         nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(mock), "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "group.id", "delivery", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "processing.guarantee", guarantee, "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "pipeline.batch.size", batch_size, "test", &err), 0);
     nw_mock_create_topics(mock, cfg, 1);
     int produced = 0;
@@ -72,7 +73,7 @@ static void test_refused_message_is_dead_lettered(void **state)
 {
     result_t res;
     (void)state;
-    run("1", 1, &res);
+    run("exactly_once", "1", 1, &res);
     if (res.rc != 0)
         fail_msg("run failed: %s", res.err.msg);
     /* The first sample is dead-lettered; its repeat is then the first v1. */
@@ -92,7 +93,7 @@ static void test_endless_refusal_ends(void **state)
 {
     result_t res;
     (void)state;
-    run("1000", 1000, &res);
+    run("exactly_once", "1000", 1000, &res);
     assert_int_equal(res.rc, NW_ERR_FATAL);
     assert_non_null(strstr(res.err.msg, "transactions in a row failed"));
     assert_non_null(strstr(res.err.msg, "too large"));
@@ -100,11 +101,33 @@ static void test_endless_refusal_ends(void **state)
     assert_int_equal(res.c.in, 0);
 }
 
+/* at_least_once: the refused record's message is read again and
+ * dead-lettered; what followed it is read again too (at_least_once may
+ * repeat), and every message is counted once. */
+static void test_alo_refused_message_is_dead_lettered(void **state)
+{
+    result_t res;
+    (void)state;
+    run("at_least_once", "1000", 1, &res);
+    print_message("in=%llu emitted=%llu duplicate=%llu stale=%llu rejected=%llu "
+                  "(record-too-large %llu)\n",
+                  (unsigned long long)res.c.in, (unsigned long long)res.c.emitted,
+                  (unsigned long long)res.c.duplicate, (unsigned long long)res.c.stale,
+                  (unsigned long long)res.c.rejected,
+                  (unsigned long long)res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE]);
+    if (res.rc != 0)
+        fail_msg("run failed: %s", res.err.msg);
+    assert_int_equal(res.c.in, 11);
+    assert_in_range(res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE], 1, 11);
+    assert_int_equal(res.c.emitted + res.c.duplicate + res.c.stale + res.c.rejected, 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused_message_is_dead_lettered),
         cmocka_unit_test(test_endless_refusal_ends),
+        cmocka_unit_test(test_alo_refused_message_is_dead_lettered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
