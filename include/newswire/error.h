@@ -40,6 +40,9 @@ typedef enum nw_reject {
     NW_REJECT_NO_TIMESTAMP,   /* "no-timestamp": neither Published nor Updated time */
     NW_REJECT_BAD_TIMESTAMP,  /* "bad-timestamp": a timestamp line that cannot be read */
     NW_REJECT_ENRICHMENT,     /* "enrichment-failed": a fail-closed enricher gave up */
+    /* "record-too-large": the record it makes is more than the output topic,
+     * the broker or the producer accepts, or the broker refused that record */
+    NW_REJECT_RECORD_TOO_LARGE,
     NW_REJECT__COUNT
 } nw_reject_t;
 

@@ -204,7 +204,10 @@ int nw_cmd_run(int argc, char **argv)
     fflush(stdout);
     if (rc < 0) {
         fprintf(stderr, "newswire: run: %s\n", err.msg);
-        status = rc == NW_ERR_INVALID ? NW_EXIT_CONFIG : NW_EXIT_FAILURE;
+        /* NW_ERR_RANGE: a --from position that names no input partition. */
+        status = rc == NW_ERR_INVALID ? NW_EXIT_CONFIG
+                 : rc == NW_ERR_RANGE ? NW_EXIT_USAGE
+                                      : NW_EXIT_FAILURE;
     }
 out:
     free(from);

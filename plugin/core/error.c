@@ -17,6 +17,7 @@ static const char *const reject_names[NW_REJECT__COUNT] = {
     [NW_REJECT_NO_TIMESTAMP] = "no-timestamp",
     [NW_REJECT_BAD_TIMESTAMP] = "bad-timestamp",
     [NW_REJECT_ENRICHMENT] = "enrichment-failed",
+    [NW_REJECT_RECORD_TOO_LARGE] = "record-too-large",
 };
 
 static void set_msg(nw_error_t *err, const char *fmt, va_list ap)

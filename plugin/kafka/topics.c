@@ -79,6 +79,58 @@ int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const cha
     return rc;
 }
 
+int nw_topics_max_message_bytes(rd_kafka_t *rk, const char *const *topics, size_t n, int64_t *out,
+                                int timeout_ms, nw_error_t *err)
+{
+    char errstr[512];
+    int rc = 0;
+    rd_kafka_ConfigResource_t **res = calloc(n ? n : 1, sizeof(*res));
+    if (!res)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        out[i] = -1;
+        res[i] = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topics[i]);
+    }
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opts =
+        rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, errstr, sizeof(errstr));
+    rd_kafka_DescribeConfigs(rk, res, n, opts, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
+    if (!ev) {
+        rc = nw_error_set(err, NW_ERR_KAFKA, "describing topic configs timed out");
+    } else if (rd_kafka_event_error(ev)) {
+        rc = nw_error_set(err, NW_ERR_KAFKA, "describing topic configs: %s",
+                          rd_kafka_event_error_string(ev));
+    } else {
+        size_t cnt = 0;
+        const rd_kafka_ConfigResource_t **got = rd_kafka_DescribeConfigs_result_resources(
+            rd_kafka_event_DescribeConfigs_result(ev), &cnt);
+        for (size_t i = 0; i < cnt; i++) {
+            size_t k = 0;
+            while (k < n && strcmp(topics[k], rd_kafka_ConfigResource_name(got[i])) != 0)
+                k++;
+            if (k == n || rd_kafka_ConfigResource_error(got[i]))
+                continue;
+            size_t ne = 0;
+            const rd_kafka_ConfigEntry_t **ents = rd_kafka_ConfigResource_configs(got[i], &ne);
+            for (size_t j = 0; j < ne; j++) {
+                const char *v = rd_kafka_ConfigEntry_value(ents[j]);
+                if (v && strcmp(rd_kafka_ConfigEntry_name(ents[j]), "max.message.bytes") == 0)
+                    out[k] = strtoll(v, NULL, 10);
+            }
+        }
+    }
+    if (ev)
+        rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_queue_destroy(q);
+    for (size_t i = 0; i < n; i++)
+        rd_kafka_ConfigResource_destroy(res[i]);
+    free(res);
+    return rc;
+}
+
 static int64_t now_ms(void)
 {
     struct timespec ts;

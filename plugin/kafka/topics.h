@@ -31,6 +31,15 @@ int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const cha
                     int timeout_ms, nw_error_t *err);
 
 /*
+ * Reads each topic's max.message.bytes (admin DescribeConfigs): out[i] gets
+ * topics[i]'s value, or -1 when the broker did not give it (an unknown topic
+ * or no DescribeConfigs right): the caller then relies on other limits.
+ * Returns 0, or a negative nw_err_t when no answer came within timeout_ms.
+ */
+int nw_topics_max_message_bytes(rd_kafka_t *rk, const char *const *topics, size_t n, int64_t *out,
+                                int timeout_ms, nw_error_t *err);
+
+/*
  * Checks the input topics and creates the state, output and dead-letter
  * topics as needed. *input_partitions receives the largest input partition
  * count. Waits while the cluster is unreachable, until *stop becomes true

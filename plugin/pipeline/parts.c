@@ -95,10 +95,12 @@ nw_inflight_t *nw_part_track(nw_part_t *p, int64_t offset)
     return f;
 }
 
-int64_t nw_part_committable(nw_part_t *p)
+int64_t nw_part_committable(nw_part_t *p, nw_counters_t *count)
 {
     while (p->head && p->head->pending == 0 && !p->head->failed) {
         nw_inflight_t *f = p->head;
+        nw_outcome_t o = {.kind = f->kind, .error = {.reject = f->reject}};
+        nw_counters_count(count, &o);
         p->head = f->next;
         if (!p->head)
             p->tail = NULL;

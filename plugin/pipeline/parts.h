@@ -17,6 +17,7 @@
 
 #include "dedupe/changelog.h"
 #include "dedupe/vstore.h"
+#include "pipeline/runner.h"
 
 struct nw_part;
 
@@ -25,6 +26,9 @@ typedef struct nw_inflight {
     struct nw_part *part;
     int64_t offset;
     int pending; /* records produced and not yet delivered */
+    /* The message's outcome, counted once it is committable. */
+    nw_outcome_kind_t kind;
+    nw_reject_t reject;
     bool failed; /* a record could not be delivered */
     /* at_least_once: the changelog update waits for the output record's
      * delivery, so a crash can repeat a version but never lose one. */
@@ -62,9 +66,11 @@ void nw_parts_free(nw_parts_t *ps);
 
 /* Appends a new in-flight entry for offset; NULL when out of memory. */
 nw_inflight_t *nw_part_track(nw_part_t *p, int64_t offset);
-/* Pops delivered entries; returns the offset that may be committed (the
- * first still pending, or next_offset when none is), or -1 when nothing new. */
-int64_t nw_part_committable(nw_part_t *p);
+/* Pops delivered entries, counting their outcomes into count (so counters
+ * count only what is delivered); returns the offset that may be committed
+ * (the first still pending, or next_offset when none is), or -1 when nothing
+ * new. */
+int64_t nw_part_committable(nw_part_t *p, nw_counters_t *count);
 /* Frees all in-flight entries (on shutdown or a lost assignment). */
 void nw_part_drop_inflight(nw_part_t *p);
 

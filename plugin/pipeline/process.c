@@ -12,6 +12,7 @@
  *     then, on its own.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,24 @@ static void enrich(nw_processor_t *p, nw_work_t **works, size_t n)
     free(reasons);
 }
 
+static int reject_record(nw_item_t *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A new version whose record cannot be written: REJECTED, not stored. */
+static int reject_record(nw_item_t *it, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[NW_ERROR_MSG_MAX];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    free(it->out.record);
+    it->out.record = NULL;
+    it->out.record_len = 0;
+    nw_error_reject(&it->out.error, NW_REJECT_RECORD_TOO_LARGE, "%s", msg);
+    it->out.kind = NW_OUTCOME_REJECTED;
+    return 0;
+}
+
 /* Pass 3 for a new version: store it and serialise the record. */
 static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
@@ -263,6 +282,14 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
     if (!(it->out.record = nw_ninjs_dump(w->record, false)))
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     it->out.record_len = strlen(it->out.record);
+    /* Checked before the store takes the version: a record that cannot be
+     * written is dead-lettered, and its version never counts as seen. */
+    size_t key_len = strlen(it->out.article_id);
+    if (it->max_record && it->out.record_len + key_len > it->max_record)
+        return reject_record(it,
+                             "the record is %zu bytes with its key, more than the %zu the "
+                             "output topic and the producer accept",
+                             it->out.record_len + key_len, it->max_record);
     nw_version_t nv = {.versioncreated = w->vtime, .version = version};
     /* The hash the record was built with: no second pass over the text. */
     if (!w->has_hash || nw_unhex(w->hash_text + 7, 64, nv.content_hash) < 0)
@@ -282,6 +309,10 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     uint32_t next = 0;
     const char *id = it->out.article_id;
     int rc;
+    /* Whatever the store says: at_least_once does not roll the store back,
+     * so a refused record's version may be in it although never written. */
+    if (it->refused)
+        return reject_record(it, "%s", it->refused);
     switch (nw_vstore_decide(it->store, id, strlen(id), w->vtime, &next)) {
     case NW_DEDUPE_DUPLICATE:
         it->out.kind = NW_OUTCOME_DUPLICATE;

@@ -71,7 +71,15 @@ typedef struct nw_item {
     nw_input_t in;
     nw_vstore_t *store; /* the message's partition's version store */
     bool identify_only; /* stage one for unkeyed input: FORWARD or REJECTED */
-    nw_outcome_t out;   /* filled by nw_process_batch() */
+    /* The most bytes a record's key plus value may take (what the output
+     * topic and the producer accept, less room for headers); 0 for no
+     * limit. A larger record is REJECTED as record-too-large. */
+    size_t max_record;
+    /* Set when the broker refused this message's record before (borrowed):
+     * the message is REJECTED as record-too-large with this reason, and no
+     * version is stored. */
+    const char *refused;
+    nw_outcome_t out; /* filled by nw_process_batch() */
     struct nw_work *work;
 } nw_item_t;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "pipeline/runner_internal.h"
 
@@ -61,31 +62,79 @@ static int topic_kind(const nw_runner_t *r, const char *topic)
     return NW_TOPIC_REPARTITION;
 }
 
+/* Adds a header and counts the bytes it takes towards a size limit. */
+static void header_add(rd_kafka_headers_t *h, size_t *bytes, const char *name, const char *value)
+{
+    rd_kafka_header_add(h, name, -1, value, -1);
+    *bytes += strlen(name) + strlen(value) + 10;
+}
+
 static rd_kafka_headers_t *record_headers(const nw_input_t *src, unsigned version)
 {
     char v[16], origin[512];
+    size_t bytes = 0;
     rd_kafka_headers_t *h = rd_kafka_headers_new(3);
     snprintf(v, sizeof(v), "%u", version);
     origin_text(src, origin, sizeof(origin));
-    rd_kafka_header_add(h, "content-type", -1, "application/json", -1);
-    rd_kafka_header_add(h, "newswire-version", -1, v, -1);
-    rd_kafka_header_add(h, "newswire-source", -1, origin, -1);
+    header_add(h, &bytes, "content-type", "application/json");
+    header_add(h, &bytes, "newswire-version", v);
+    header_add(h, &bytes, "newswire-source", origin);
     return h;
 }
 
-static rd_kafka_headers_t *dlq_headers(const nw_input_t *src, const nw_error_t *e)
+static rd_kafka_headers_t *dlq_headers(const nw_input_t *src, const nw_error_t *e, size_t *bytes)
 {
     char part[16], off[32];
     bool re = src->origin_topic != NULL;
-    rd_kafka_headers_t *h = rd_kafka_headers_new(5);
+    rd_kafka_headers_t *h = rd_kafka_headers_new(7);
     snprintf(part, sizeof(part), "%" PRId32, re ? src->origin_partition : src->partition);
     snprintf(off, sizeof(off), "%" PRId64, re ? src->origin_offset : src->offset);
-    rd_kafka_header_add(h, "newswire-error", -1, nw_reject_name(e->reject), -1);
-    rd_kafka_header_add(h, "newswire-error-message", -1, e->msg, -1);
-    rd_kafka_header_add(h, "newswire-source-topic", -1, re ? src->origin_topic : src->topic, -1);
-    rd_kafka_header_add(h, "newswire-source-partition", -1, part, -1);
-    rd_kafka_header_add(h, "newswire-source-offset", -1, off, -1);
+    header_add(h, bytes, "newswire-error", nw_reject_name(e->reject));
+    header_add(h, bytes, "newswire-error-message", e->msg);
+    header_add(h, bytes, "newswire-source-topic", re ? src->origin_topic : src->topic);
+    header_add(h, bytes, "newswire-source-partition", part);
+    header_add(h, bytes, "newswire-source-offset", off);
     return h;
+}
+
+/*
+ * A dead letter always fits: its key and original bytes are cut to what the
+ * dead-letter topic and the producer accept, headers included; a cut one
+ * says how long the original was and its SHA-256, so it can be found and
+ * checked. empty sends no bytes at all (the broker refused even the cut
+ * letter). Returns the produce error.
+ */
+static rd_kafka_resp_err_t produce_dead_letter(nw_runner_t *r, const rd_kafka_message_t *in,
+                                               const nw_input_t *src, const nw_error_t *why,
+                                               bool empty, nw_inflight_t *f)
+{
+    /* A re-keyed message had no key when it came in. */
+    bool re = src->origin_topic != NULL;
+    const void *key = re ? NULL : in->key;
+    size_t key_len = re ? 0 : in->key_len, len = empty ? 0 : in->len, hbytes = 0;
+    rd_kafka_headers_t *h = dlq_headers(src, why, &hbytes);
+    /* Room for the two headers a cut letter adds. */
+    int64_t room = r->limit[NW_TOPIC_DLQ] - NW_RECORD_OVERHEAD - (int64_t)hbytes - 160;
+    size_t budget = room > 0 ? (size_t)room : 0;
+    if (key_len > budget)
+        key_len = budget;
+    if (len > budget - key_len)
+        len = budget - key_len;
+    if (len < in->len || key_len < (re ? 0 : in->key_len)) {
+        char size[32], hex[65];
+        uint8_t sum[32];
+        nw_sha256(in->payload ? in->payload : "", in->len, sum);
+        nw_hex(sum, sizeof(sum), hex);
+        snprintf(size, sizeof(size), "%zu", in->len);
+        header_add(h, &hbytes, "newswire-original-size", size);
+        header_add(h, &hbytes, "newswire-original-sha256", hex);
+    }
+    /* An empty value stays empty, a null one (a tombstone) stays null. */
+    rd_kafka_resp_err_t e = produce_retry(r, r->dlq_topic, RD_KAFKA_PARTITION_UA, key, key_len,
+                                          in->payload, len, RD_KAFKA_MSG_F_COPY, h, f);
+    if (e)
+        rd_kafka_headers_destroy(h);
+    return e;
 }
 
 static void hold(nw_runner_t *r, const char *key, const char *value, size_t len)
@@ -126,6 +175,8 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
     rd_kafka_resp_err_t e =
         produce_retry(r, r->state_topic, partition, id, strlen(id), (void *)value,
                       NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f);
+    if (e && r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+        return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
     if (e)
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->state_topic,
                               rd_kafka_err2str(e));
@@ -135,20 +186,38 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
     return 0;
 }
 
+/* exactly_once: the producer refused this message's record on its own
+ * account; the transaction aborts and the message is dead-lettered when it
+ * is read again. */
+static int refused(nw_runner_t *r, const rd_kafka_message_t *in, const char *topic,
+                   rd_kafka_resp_err_t e)
+{
+    char why[256];
+    snprintf(why, sizeof(why), "the producer refused the record for %.200s: %s", topic,
+             rd_kafka_err2str(e));
+    nw_poison_add(r, rd_kafka_topic_name(in->rkt), in->partition, in->offset, why);
+    return NW_ERR_KAFKA;
+}
+
 int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
                        const nw_input_t *src, nw_outcome_t *o)
 {
     nw_inflight_t *f = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     const char *topic = NULL;
-    if (!r->eos && !(f = nw_part_track(part, in->offset)))
-        return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+    if (!r->eos) {
+        if (!(f = nw_part_track(part, in->offset)))
+            return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+        f->kind = o->kind;
+        f->reject = o->error.reject;
+    }
     if (o->kind == NW_OUTCOME_EMITTED) {
         if (f) {
             if (!(f->changelog_key = strdup(o->article_id)))
                 return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
             memcpy(f->changelog_value, o->changelog, NW_CHANGELOG_VALUE_SIZE);
         } else if (r->opts.on_record) {
+            /* Dropped unshown if the transaction aborts. */
             hold(r, o->article_id, o->record, o->record_len);
         }
         rd_kafka_headers_t *h = record_headers(src, o->version);
@@ -158,6 +227,10 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
                           o->record, o->record_len, RD_KAFKA_MSG_F_FREE, h, f);
         if (e) {
             rd_kafka_headers_destroy(h);
+            if (r->eos && nw_err_is_record_specific(e))
+                return refused(r, in, topic, e);
+            if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+                return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
         } else {
             o->record = NULL;
             enqueued(r, NW_TOPIC_OUTPUT);
@@ -167,16 +240,15 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
                 return produce_changelog(r, part->partition, o->article_id, o->changelog, NULL);
         }
     } else if (o->kind == NW_OUTCOME_REJECTED) {
-        rd_kafka_headers_t *h = dlq_headers(src, &o->error);
+        nw_poison_t *pp =
+            nw_poison_find(r, rd_kafka_topic_name(in->rkt), in->partition, in->offset);
         topic = r->dlq_topic;
-        /* Original key and bytes; an empty value stays empty, a null stays
-         * null. A re-keyed message had no key when it came in. */
-        bool re = src->origin_topic != NULL;
-        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, re ? NULL : in->key,
-                          re ? 0 : in->key_len, in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
-        if (e) {
-            rd_kafka_headers_destroy(h);
-        } else {
+        e = produce_dead_letter(r, in, src, &o->error, pp && pp->hits > 1, f);
+        if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+            e = produce_dead_letter(r, in, src, &o->error, true, f);
+        if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+            return NW_ERR_KAFKA;
+        if (!e) {
             enqueued(r, NW_TOPIC_DLQ);
             if (f)
                 f->pending++;
@@ -198,8 +270,11 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
     char origin[512];
     nw_input_t src = {
         .topic = rd_kafka_topic_name(in->rkt), .partition = in->partition, .offset = in->offset};
-    if (!r->eos && !(f = nw_part_track(part, in->offset)))
-        return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+    if (!r->eos) {
+        if (!(f = nw_part_track(part, in->offset)))
+            return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
+        f->kind = NW_OUTCOME_FORWARD;
+    }
     origin_text(&src, origin, sizeof(origin));
     rd_kafka_headers_t *h = rd_kafka_headers_new(1);
     rd_kafka_header_add(h, "newswire-origin", -1, origin, -1);
@@ -208,6 +283,10 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
                       strlen(article_id), in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
     if (e) {
         rd_kafka_headers_destroy(h);
+        if (r->eos && nw_err_is_record_specific(e))
+            return refused(r, in, r->repartition_topic, e);
+        if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
+            return NW_ERR_KAFKA;
         if (f)
             f->failed = true;
         return nw_runner_fail(r, NW_ERR_KAFKA, "cannot produce to %s: %s", r->repartition_topic,
@@ -219,6 +298,25 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
     return 0;
 }
 
+/* run -e must not end before it has read back what it forwarded. */
+static void note_forwarded(nw_runner_t *r, int32_t partition, int64_t offset)
+{
+    if (partition < 0 || offset < 0)
+        return;
+    if ((size_t)partition >= r->n_repart_end) {
+        size_t n = (size_t)partition + 1;
+        int64_t *grown = realloc(r->repart_end, n * sizeof(*grown));
+        if (!grown)
+            return; /* only -e's end check is affected */
+        for (size_t i = r->n_repart_end; i < n; i++)
+            grown[i] = -1;
+        r->repart_end = grown;
+        r->n_repart_end = n;
+    }
+    if (offset + 1 > r->repart_end[partition])
+        r->repart_end[partition] = offset + 1;
+}
+
 void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
 {
     nw_runner_t *r = opaque;
@@ -227,15 +325,34 @@ void nw_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque)
     if (msg->err) {
         /* at_least_once: the input offset stays uncommitted, so a restart
          * processes it again. exactly_once: the transaction fails to commit. */
-        if (f) {
+        if (f && nw_err_is_record_specific(msg->err)) {
+            char why[NW_ERROR_MSG_MAX];
+            snprintf(why, sizeof(why), "the broker refused its record for %.200s: %s", topic,
+                     rd_kafka_err2str(msg->err));
+            f->failed = true;
+            nw_poison_add(r, f->part->topic, f->part->partition, f->offset, why);
+            nw_poison_t *pp = nw_poison_find(r, f->part->topic, f->part->partition, f->offset);
+            /* Even its empty dead letter refused, again and again: not the
+             * record's fault; stop rather than rewind forever. */
+            if (pp && pp->hits > NW_TXN_RETRY_MAX)
+                nw_runner_fail(r, NW_ERR_KAFKA, "delivery to %s failed %d times: %s", topic,
+                               pp->hits, rd_kafka_err2str(msg->err));
+            r->rewind = true;
+        } else if (f) {
             f->failed = true;
             nw_runner_fail(r, NW_ERR_KAFKA, "delivery to %s failed: %s", topic,
                            rd_kafka_err2str(msg->err));
         } else {
+            /* The abort that follows isolates the message at fault when the
+             * failure is the record's own (see nw_txn_abort). */
+            if (!r->txn_refused && nw_err_is_record_specific(msg->err))
+                r->txn_refused = msg->err;
             nw_log(NW_LOG_WARN, "delivery_failed", "%s: %s", topic, rd_kafka_err2str(msg->err));
         }
         return;
     }
+    if (topic_kind(r, topic) == NW_TOPIC_REPARTITION)
+        note_forwarded(r, msg->partition, msg->offset);
     if (!f)
         return;
     nw_count_produced(r, topic_kind(r, topic));

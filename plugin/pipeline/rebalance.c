@@ -32,19 +32,29 @@ static bool restoring_index(const nw_runner_t *r, int32_t partition, const nw_pa
     return false;
 }
 
+/* Starts or stops reading one state partition, from its beginning. */
 static void restore_assign(nw_runner_t *r, int32_t partition, bool add)
 {
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(l, r->state_topic, partition)->offset =
-        RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_error_t *e = add ? rd_kafka_incremental_assign(r->restore, l)
-                              : rd_kafka_incremental_unassign(r->restore, l);
-    if (e) {
-        nw_runner_fail(r, NW_ERR_KAFKA, "state topic %s [%" PRId32 "]: %s", r->state_topic,
-                       partition, rd_kafka_error_string(e));
-        rd_kafka_error_destroy(e);
+    if (!add) {
+        rd_kafka_consume_stop(r->restore_rkt, partition);
+        return;
     }
-    rd_kafka_topic_partition_list_destroy(l);
+    if (rd_kafka_consume_start_queue(r->restore_rkt, partition, RD_KAFKA_OFFSET_BEGINNING,
+                                     r->restore_q) == -1)
+        nw_runner_fail(r, NW_ERR_KAFKA, "state topic %s [%" PRId32 "]: %s", r->state_topic,
+                       partition, rd_kafka_err2str(rd_kafka_last_error()));
+}
+
+void nw_restore_stop_all(nw_runner_t *r)
+{
+    for (size_t i = 0; r->restore_rkt && i < r->parts.n; i++) {
+        const nw_part_t *p = r->parts.items[i];
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = !(r->parts.items[j]->restoring && r->parts.items[j]->partition == p->partition);
+        if (p->restoring && first)
+            restore_assign(r, p->partition, false);
+    }
 }
 
 /* run --from: a partition the group has never committed starts at the
@@ -225,7 +235,7 @@ void nw_restore_poll(nw_runner_t *r)
 {
     rd_kafka_message_t *m;
     int budget = 10000; /* keep the loop responsive during a large restore */
-    while (budget-- > 0 && (m = rd_kafka_consumer_poll(r->restore, 0))) {
+    while (budget-- > 0 && (m = rd_kafka_consume_queue(r->restore_q, 0))) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
             finish_restore(r, m->partition);
         else if (m->err)

@@ -16,6 +16,7 @@
 #include "kafka/topics.h"
 #include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
+#include "replay/replay.h"
 
 /* The transactional id is stable per instance, so a restarted instance
  * fences the one it replaces; distinct per instance, so members of a group
@@ -100,23 +101,16 @@ void nw_publish(nw_runner_t *r, bool force)
     nw_metrics_set_ready(m, r->ever_assigned && !restoring);
 }
 
+/* The processor and the two consumers. They come first: the topics are
+ * checked (and their limits read) through the input consumer, before the
+ * producer is made to fit them. */
 static int setup(nw_runner_t *r, nw_error_t *err)
 {
     rd_kafka_conf_t *conf = NULL;
-    char txn_id[512];
     int rc;
     if ((rc = nw_processor_new(r->cfg, &r->proc, err)) < 0)
         return rc;
     nw_processor_set_metrics(r->proc, r->opts.metrics);
-    transactional_id(r->cfg, txn_id, sizeof(txn_id));
-    if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
-                           &conf, err)) < 0)
-        return rc;
-    rd_kafka_conf_set_opaque(conf, r);
-    rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
-    rd_kafka_conf_set_stats_cb(conf, stats_producer);
-    if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
-        return NW_ERR_KAFKA;
     if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_CONSUMER, NULL, &conf, err)) < 0)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
@@ -129,14 +123,85 @@ static int setup(nw_runner_t *r, nw_error_t *err)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
     rd_kafka_conf_set_stats_cb(conf, stats_restore);
-    /* The restore consumer joins no group: it has a group.id only because
-     * librdkafka's consumer wants one; it never commits. */
-    char restore_group[600];
-    snprintf(restore_group, sizeof(restore_group), "%s-restore", nw_config_get(r->cfg, "group.id"));
-    rd_kafka_conf_set(conf, "group.id", restore_group, NULL, 0);
+    /* The restore consumer has no group.id: it reads partitions it is
+     * given (librdkafka's simple consumer), so it neither joins nor even
+     * looks up a consumer group, and needs no group right. */
     if (!(r->restore = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
         return NW_ERR_KAFKA;
-    rd_kafka_poll_set_consumer(r->restore);
+    if (!(r->restore_q = rd_kafka_queue_new(r->restore)) ||
+        !(r->restore_rkt = rd_kafka_topic_new(r->restore, r->state_topic, NULL)))
+        return nw_error_set(err, NW_ERR_KAFKA, "cannot read state topic %s: %s", r->state_topic,
+                            rd_kafka_err2str(rd_kafka_last_error()));
+    return 0;
+}
+
+static int64_t conf_int(rd_kafka_conf_t *conf, const char *name, int64_t dflt)
+{
+    char buf[32];
+    size_t sz = sizeof(buf);
+    if (rd_kafka_conf_get(conf, name, buf, &sz) != RD_KAFKA_CONF_OK)
+        return dflt;
+    return strtoll(buf, NULL, 10);
+}
+
+/*
+ * What each topic accepts: its max.message.bytes (read from the broker) and
+ * the producer's message.max.bytes, whichever is smaller. Records are
+ * checked against it before they are produced (see nw_item_t.max_record),
+ * and the producer's batch.size is kept under the smallest, so records that
+ * fit one by one never make a batch the broker refuses.
+ */
+static int fit_limits(nw_runner_t *r, rd_kafka_conf_t *conf, nw_error_t *err)
+{
+    int64_t producer = conf_int(conf, "message.max.bytes", 1000000), topic[4];
+    int64_t batch = conf_int(conf, "batch.size", 1000000), smallest = producer;
+    const char *topics[4];
+    nw_error_t e = {0};
+    for (int i = 0; i < 4; i++)
+        topics[i] = topic_of(r, i);
+    /* Briefly: a cluster that does not answer DescribeConfigs (the mock
+     * cluster does not) costs only this at start; what the broker refuses
+     * anyway is still isolated by aborting (exactly_once). */
+    if (nw_topics_max_message_bytes(r->consumer, topics, 4, topic, 3000, &e) < 0)
+        nw_log(NW_LOG_WARN, "topic_limits", "%s; using message.max.bytes alone", e.msg);
+    for (int i = 0; i < 4; i++) {
+        r->limit[i] = producer;
+        if (topic[i] > 0 && topic[i] < producer)
+            r->limit[i] = topic[i];
+        if (r->limit[i] < smallest)
+            smallest = r->limit[i];
+    }
+    nw_log(NW_LOG_INFO, "topic_limits",
+           "largest record: output %" PRId64 ", dead letters %" PRId64 ", state %" PRId64
+           ", repartition %" PRId64 " bytes",
+           r->limit[0], r->limit[1], r->limit[2], r->limit[3]);
+    if (batch > smallest - NW_RECORD_OVERHEAD && smallest > 2 * NW_RECORD_OVERHEAD) {
+        char v[32];
+        snprintf(v, sizeof(v), "%" PRId64, smallest - NW_RECORD_OVERHEAD);
+        if (rd_kafka_conf_set(conf, "batch.size", v, NULL, 0) != RD_KAFKA_CONF_OK)
+            return nw_error_set(err, NW_ERR_INVALID, "cannot set batch.size to %s", v);
+    }
+    return 0;
+}
+
+static int setup_producer(nw_runner_t *r, nw_error_t *err)
+{
+    rd_kafka_conf_t *conf = NULL;
+    char txn_id[512];
+    int rc;
+    transactional_id(r->cfg, txn_id, sizeof(txn_id));
+    if ((rc = nw_kconf_new(r->cfg, r->eos ? NW_KAFKA_TXN_PRODUCER : NW_KAFKA_PRODUCER, txn_id,
+                           &conf, err)) < 0)
+        return rc;
+    if ((rc = fit_limits(r, conf, err)) < 0) {
+        rd_kafka_conf_destroy(conf);
+        return rc;
+    }
+    rd_kafka_conf_set_opaque(conf, r);
+    rd_kafka_conf_set_dr_msg_cb(conf, nw_dr_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_producer);
+    if (!(r->producer = nw_kafka_new(RD_KAFKA_PRODUCER, conf, err)))
+        return NW_ERR_KAFKA;
     return 0;
 }
 
@@ -167,6 +232,37 @@ static void warm_restore(nw_runner_t *r)
         rd_kafka_metadata_destroy(md);
     if (t)
         rd_kafka_topic_destroy(t);
+}
+
+/* run --from TOPIC:PARTITION:OFFSET must name an input partition that
+ * exists: a position nothing reads would be silently ignored. */
+static int check_from(nw_runner_t *r, nw_error_t *err)
+{
+    char **topics = NULL;
+    size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
+    int rc = 0;
+    for (size_t i = 0; i < r->opts.n_from && rc == 0; i++) {
+        const nw_replay_spec_t *f = &r->opts.from[i];
+        if (f->kind != NW_REPLAY_AT_OFFSET)
+            continue;
+        bool input = false;
+        for (size_t j = 0; j < n && !input; j++)
+            input = strcmp(topics[j], f->topic) == 0;
+        if (!input) {
+            rc = nw_error_set(err, NW_ERR_RANGE, "--from %s: %s is not one of input.topics",
+                              f->text ? f->text : f->topic, f->topic);
+            break;
+        }
+        int parts = nw_topic_partitions(r->consumer, f->topic, 10000, err);
+        if (parts < 0)
+            rc = parts;
+        else if (f->partition < 0 || f->partition >= parts)
+            rc = nw_error_set(err, NW_ERR_RANGE,
+                              "--from %s: topic %s has no partition %" PRId32 " (it has %d)",
+                              f->text ? f->text : f->topic, f->topic, f->partition, parts);
+    }
+    nw_config_list_free(topics);
+    return rc;
 }
 
 static int subscribe(nw_runner_t *r, nw_error_t *err)
@@ -230,6 +326,25 @@ static void rewind_restoring(nw_runner_t *r, const char *topic, const rd_kafka_m
     rd_kafka_topic_partition_list_destroy(l);
 }
 
+/* Stage one's forward carries the original bytes: bytes the repartition
+ * topic cannot take (or the broker refused there) are dead-lettered now. */
+static void forward_or_refuse(nw_runner_t *r, nw_item_t *it, const rd_kafka_message_t *m)
+{
+    int64_t need =
+        (int64_t)(m->len + strlen(it->out.article_id)) + NW_RECORD_OVERHEAD + NW_HEADER_ROOM;
+    int64_t limit = r->limit[NW_TOPIC_REPARTITION];
+    if (it->refused)
+        nw_error_reject(&it->out.error, NW_REJECT_RECORD_TOO_LARGE, "%s", it->refused);
+    else if (limit > 0 && need > limit)
+        nw_error_reject(&it->out.error, NW_REJECT_RECORD_TOO_LARGE,
+                        "%zu bytes are more than the repartition topic %s and the producer "
+                        "accept (%" PRId64 ")",
+                        m->len, r->repartition_topic, limit);
+    else
+        return;
+    it->out.kind = NW_OUTCOME_REJECTED;
+}
+
 /* Processes consumed messages in order: one batch through the processor,
  * then each outcome counted and produced. */
 static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
@@ -281,6 +396,13 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
             .value_len = m->len,
         };
         it->store = p->store;
+        if (r->limit[NW_TOPIC_OUTPUT] > 0)
+            it->max_record =
+                (size_t)(r->limit[NW_TOPIC_OUTPUT] > NW_RECORD_OVERHEAD + NW_HEADER_ROOM
+                             ? r->limit[NW_TOPIC_OUTPUT] - NW_RECORD_OVERHEAD - NW_HEADER_ROOM
+                             : 1);
+        nw_poison_t *poisoned = nw_poison_find(r, topic, m->partition, m->offset);
+        it->refused = poisoned ? poisoned->reason : NULL;
         bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
         if (from_repartition)
             read_origin(m, &it->in, origins[k], sizeof(origins[k]));
@@ -306,9 +428,12 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         nw_part_t *p = parts[i];
         if (r->eos && p->txn_start < 0)
             p->txn_start = m->offset;
+        if (it->out.kind == NW_OUTCOME_FORWARD)
+            forward_or_refuse(r, it, m);
+        int rc;
         if (it->out.kind == NW_OUTCOME_FORWARD) {
             /* Counted where it ends, when it comes back re-keyed. */
-            nw_produce_forward(r, p, m, it->out.article_id);
+            rc = nw_produce_forward(r, p, m, it->out.article_id);
         } else {
             if (it->out.kind == NW_OUTCOME_REJECTED)
                 nw_log(NW_LOG_INFO, "rejected", "%s/%" PRId32 "/%" PRId64 ": %s: %s", it->in.topic,
@@ -318,11 +443,23 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
                 nw_log(NW_LOG_DEBUG, nw_outcome_name(it->out.kind),
                        "%s/%" PRId32 "/%" PRId64 ": %s v%u", it->in.topic, m->partition, m->offset,
                        it->out.article_id, it->out.version);
-            nw_counters_count(r->eos ? &r->txn : &r->total, &it->out);
-            nw_produce_outcome(r, p, m, &it->in, &it->out);
+            rc = nw_produce_outcome(r, p, m, &it->in, &it->out);
+            /* exactly_once counts what joined the transaction (added to the
+             * totals at commit); at_least_once what is delivered (parts.c). */
+            if (rc == 0 && r->eos)
+                nw_counters_count(&r->txn, &it->out);
+        }
+        if (rc < 0) {
+            /* The message is not past: no offset beyond it is committed.
+             * Unless the run stops, the producer refused its record: the
+             * transaction is retried and the message dead-lettered. */
+            if (!r->fatal && r->eos)
+                nw_txn_abort(r, "the producer refused a record");
+            break;
         }
         p->next_offset = m->offset + 1;
         r->txn_messages++;
+        r->txn_bytes += (int64_t)(m->len + m->key_len);
     }
 out:
     for (size_t i = 0; items && i < k; i++)
@@ -355,6 +492,12 @@ static bool at_end(nw_runner_t *r)
         nw_part_t *p = r->parts.items[i];
         int64_t lo, hi, at = position(p);
         if (p->restoring)
+            return false;
+        /* A message forwarded to the repartition topic is readable only
+         * once its transaction's markers are written, which can lag behind
+         * the commit: until it is read the end is not reached. */
+        if (strcmp(p->topic, r->repartition_topic) == 0 && (size_t)p->partition < r->n_repart_end &&
+            position(p) < r->repart_end[p->partition])
             return false;
         /* What the last fetch saw (no request): clearly not at the end yet. */
         if (rd_kafka_get_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi) == 0 &&
@@ -411,16 +554,23 @@ static void loop(nw_runner_t *r)
         nw_restore_poll(r);
         rd_kafka_message_t *batch[NW_POLL_BATCH];
         size_t n = 0;
-        int64_t room = r->eos ? r->batch_size - r->txn_messages : NW_POLL_BATCH;
-        while (n < NW_POLL_BATCH && (int64_t)n < room &&
-               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0)))
+        int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
+        /* Bounded in bytes too: a batch's memory grows with its input. The
+         * first message is always taken, however large. */
+        int64_t bytes = r->eos ? r->txn_bytes : 0;
+        while (n < NW_POLL_BATCH && (int64_t)n < room && (n == 0 || bytes < r->batch_bytes) &&
+               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0))) {
+            bytes += (int64_t)(batch[n]->len + batch[n]->key_len);
             n++;
+        }
         process_messages(r, batch, n);
         for (size_t i = 0; i < n; i++)
             rd_kafka_message_destroy(batch[i]);
+        if (r->rewind && !r->fatal)
+            nw_rewind_refused(r);
         int64_t now = nw_now_ms();
         if (now - r->last_commit_ms >= r->commit_interval_ms ||
-            (r->eos && r->txn_messages >= r->batch_size))
+            (r->eos && (r->txn_messages >= nw_batch_limit(r) || r->txn_bytes >= r->batch_bytes)))
             nw_commit(r, false);
         check_fatal(r);
         nw_publish(r, false);
@@ -447,7 +597,11 @@ static void teardown(nw_runner_t *r)
         rd_kafka_destroy(r->consumer);
     }
     if (r->restore) {
-        rd_kafka_consumer_close(r->restore);
+        nw_restore_stop_all(r);
+        if (r->restore_rkt)
+            rd_kafka_topic_destroy(r->restore_rkt);
+        if (r->restore_q)
+            rd_kafka_queue_destroy(r->restore_q);
         rd_kafka_destroy(r->restore);
     }
     if (r->producer) {
@@ -456,6 +610,7 @@ static void teardown(nw_runner_t *r)
         rd_kafka_destroy(r->producer);
     }
     nw_held_release(r, false);
+    free(r->repart_end);
     nw_parts_free(&r->parts);
     nw_processor_free(r->proc);
 }
@@ -476,12 +631,14 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     r.state_topic = nw_config_get(cfg, "state.topic");
     nw_repartition_topic(cfg, r.repartition_topic, sizeof(r.repartition_topic));
     r.batch_size = nw_config_get_int(cfg, "pipeline.batch.size");
+    r.batch_bytes = nw_config_get_int(cfg, "pipeline.batch.bytes");
     r.commit_interval_ms = nw_config_get_int(cfg, "commit.interval.ms");
 
     if ((rc = setup(&r, err)) < 0)
         goto out;
-    if ((rc = nw_topics_ensure(r.producer, cfg, r.repartition_topic, opts->stop,
-                               &r.input_partitions, err)) < 0)
+    if ((rc = nw_topics_ensure(r.consumer, cfg, r.repartition_topic, opts->stop,
+                               &r.input_partitions, err)) < 0 ||
+        (rc = check_from(&r, err)) < 0 || (rc = setup_producer(&r, err)) < 0)
         goto out;
     if (r.eos && (rc = init_transactions(&r, err)) < 0)
         goto out;

@@ -11,7 +11,15 @@
  *  - exactly_once: one transactional producer; per batch the output records,
  *    dead letters, changelog updates and the input offsets commit together.
  *    An abortable error aborts, rolls the version stores back and rewinds the
- *    consumer to the batch's first offsets.
+ *    consumer to the batch's first offsets; the retry takes half as many
+ *    messages, down to one, and a one-message transaction the broker refused
+ *    for its record dead-letters that message (record-too-large).
+ *  - at_least_once: a record the broker refuses dead-letters its message
+ *    (and those whose records shared its refused batch), read again.
+ *  - Either way no offset is committed past a message whose record or dead
+ *    letter was not written, records are checked against the topics'
+ *    max.message.bytes before they are produced, dead letters are cut to
+ *    fit, and the counters count only what is committed or delivered.
  *
  * A partition is paused on assignment until its version store is restored
  * from the state topic's partition of the same number, read by a separate

@@ -19,6 +19,24 @@ typedef struct nw_pending_record {
     size_t len;
 } nw_pending_record_t;
 
+/* A message whose record (or dead letter) the producer or the broker
+ * refused: processed again, it becomes a record-too-large dead letter. */
+typedef struct nw_poison {
+    char topic[256];
+    int32_t partition;
+    int64_t offset;
+    int hits; /* 2 and more: its dead letter was refused too; send it empty */
+    char reason[256];
+} nw_poison_t;
+
+/* Poisoned messages remembered at once: a transaction isolates one at a
+ * time, so a few suffice. */
+#define NW_POISON_MAX 32
+
+/* Transactions in a row that may abort with one message each before the run
+ * gives up: a failure that is not the record's own is not worth more. */
+#define NW_TXN_RETRY_MAX 8
+
 typedef struct nw_runner {
     const nw_config_t *cfg;
     nw_runner_opts_t opts;
@@ -26,10 +44,13 @@ typedef struct nw_runner {
     rd_kafka_t *consumer;
     rd_kafka_t *producer;
     rd_kafka_t *restore;
+    rd_kafka_queue_t *restore_q;   /* where the restore consumer's partitions deliver */
+    rd_kafka_topic_t *restore_rkt; /* the state topic, for the restore consumer */
     bool eos;
     const char *out_topic, *dlq_topic, *state_topic;
     char repartition_topic[512]; /* "<group.id>-repartition" */
     int64_t batch_size;
+    int64_t batch_bytes; /* pipeline.batch.bytes */
     int64_t commit_interval_ms;
     int input_partitions;
 
@@ -38,6 +59,7 @@ typedef struct nw_runner {
     nw_counters_t txn;   /* exactly_once: counted in the open transaction */
     bool txn_open;
     int64_t txn_messages;
+    int64_t txn_bytes; /* exactly_once: input bytes in the open transaction */
     int64_t last_commit_ms;
     nw_pending_record_t *held, **held_tail;
 
@@ -47,6 +69,23 @@ typedef struct nw_runner {
     bool ever_assigned;
     int64_t last_publish_ms;
 
+    /* The most bytes a record may take on each of the four topics (the
+     * topic's max.message.bytes and the producer's message.max.bytes). */
+    int64_t limit[4];
+    /* exactly_once: a batch that aborts is retried with half its messages,
+     * down to one, so the message the broker refuses is isolated; each commit
+     * doubles the limit back. 0: pipeline.batch.size. */
+    int64_t txn_limit;
+    int single_aborts;               /* one-message transactions aborted in a row */
+    rd_kafka_resp_err_t txn_refused; /* a record-specific failure in the open transaction */
+    bool rewind; /* at_least_once: the broker refused a record; see nw_rewind_refused */
+    /* run -e: per repartition partition, one past the last offset this run
+     * wrote there (delivered); it must be read back before the run ends. */
+    int64_t *repart_end;
+    size_t n_repart_end;
+    nw_poison_t poison[NW_POISON_MAX];
+    size_t n_poison;
+
     int fatal; /* a negative nw_err_t once the run cannot go on */
     nw_error_t err;
 } nw_runner_t;
@@ -54,6 +93,12 @@ typedef struct nw_runner {
 int64_t nw_now_ms(void);
 
 enum { NW_TOPIC_OUTPUT, NW_TOPIC_DLQ, NW_TOPIC_STATE, NW_TOPIC_REPARTITION };
+
+/* Bytes a produced record needs beyond its key, value and headers (record
+ * and batch framing), with a margin: what is checked against a limit. */
+#define NW_RECORD_OVERHEAD 512
+/* Room left for an output or repartition record's headers. */
+#define NW_HEADER_ROOM 1024
 /* Counts a record produced to one of the four topics for the metrics. */
 void nw_count_produced(nw_runner_t *r, int which);
 /* exactly_once: publishes (on commit) or forgets (on abort) what the
@@ -62,14 +107,35 @@ void nw_txn_produced_flush(nw_runner_t *r, bool publish);
 /* Publishes counters, readiness and lag to the metrics registry. */
 void nw_publish(nw_runner_t *r, bool force);
 
+/* The batch size in force: pipeline.batch.size, or less after aborts. */
+int64_t nw_batch_limit(const nw_runner_t *r);
+/* Whether a produce error is the record's own (too large, invalid) rather
+ * than the cluster's: such a record becomes a dead letter. */
+bool nw_err_is_record_specific(rd_kafka_resp_err_t e);
+/* Remembers a refused message (see nw_poison_t). */
+void nw_poison_add(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset,
+                   const char *reason);
+nw_poison_t *nw_poison_find(nw_runner_t *r, const char *topic, int32_t partition, int64_t offset);
+
+/* at_least_once, after the broker refused a record: commits what is
+ * delivered before it, then rewinds each such partition to its refused
+ * message, which is read again and dead-lettered (what follows it is read
+ * again too: at_least_once may repeat). */
+void nw_rewind_refused(nw_runner_t *r);
+
 /* rebalance.c */
 void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,
                      void *opaque);
 /* Drains the restore consumer; resumes partitions whose state is complete. */
 void nw_restore_poll(nw_runner_t *r);
+/* Stops reading every state partition (teardown). */
+void nw_restore_stop_all(nw_runner_t *r);
 
 /* produce.c */
-/* Produces what one outcome needs (record, dead letter, changelog). */
+/* Produces what one outcome needs (record, dead letter, changelog).
+ * Returns 0, or a negative nw_err_t: with r->fatal set the run stops;
+ * without, exactly_once must abort the transaction (the producer refused the
+ * record: the message is poisoned and dead-lettered on the retry). */
 int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t *in,
                        const nw_input_t *origin, nw_outcome_t *o);
 /* Stage one for an unkeyed message: forwards its original bytes to the

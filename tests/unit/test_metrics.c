@@ -93,6 +93,7 @@ static void test_render_fresh(void **state)
                 "newswire_rejected_total{code=\"no-timestamp\"} 0\n"
                 "newswire_rejected_total{code=\"bad-timestamp\"} 0\n"
                 "newswire_rejected_total{code=\"enrichment-failed\"} 0\n"
+                "newswire_rejected_total{code=\"record-too-large\"} 0\n"
                 "# HELP newswire_transactions_total Kafka transactions by result (exactly_once "
                 "only)\n"
                 "# TYPE newswire_transactions_total counter\n"
