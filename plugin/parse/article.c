@@ -116,6 +116,10 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
         }
         if ((rc = nw_html_to_text(nw_buf_str(&clean), clean.len, &html_text, &n, err)) < 0)
             goto out;
+        if (nw_meta_scan_lines(html_text, n, meta) < 0) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         rc = nw_text_parse_lenient(html_text, n, zones, a, &bad, err);
     } else if (!meta_empty(meta)) {
         rc = nw_text_parse_lenient(nw_buf_str(&clean), clean.len, zones, a, &bad, err);

@@ -572,3 +572,37 @@ bool nw_mdate_url(const char *url, size_t n, nw_mdate_t *out)
     }
     return false;
 }
+
+/* Words in a line, where a run of letters or digits is a word. */
+static size_t line_words(const char *s, size_t n)
+{
+    size_t w = 0;
+    bool in = false;
+    for (size_t i = 0; i < n; i++) {
+        bool sp = s[i] == ' ' || s[i] == '\t';
+        w += !sp && !in;
+        in = !sp;
+    }
+    return w;
+}
+
+int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
+{
+    size_t i = 0, found = 0, lines = 0;
+    while (i < len && found < 3 && lines < 400) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - text) : len, n = e - i;
+        nw_mdate_t d;
+        lines++;
+        /* A date line is short: a label, a weekday, the date and a time. */
+        if (n >= 8 && n <= 90 && line_words(text + i, n) <= 10 &&
+            nw_mdate_visible(text + i, n, "xx", NULL, &d)) {
+            int rc = nw_html_meta_add(meta, NW_META_PUBLISHED, NW_TIER_VISIBLE, text + i, n);
+            if (rc < 0)
+                return rc;
+            found++;
+        }
+        i = e + 1;
+    }
+    return 0;
+}

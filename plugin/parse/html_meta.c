@@ -513,6 +513,12 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
     bool hint = (cls && date_hint(*cls)) || (id && date_hint(*id));
     if (hint) {
         bool upd = (cls && update_hint(*cls)) || (id && update_hint(*id));
+        nw_meta_field_t f = upd ? NW_META_UPDATED : NW_META_PUBLISHED;
+        /* <abbr class="published" title="2013-04-04T18:52:11+00:00"> */
+        if ((v = attr_get(a, na, "title")) || (v = attr_get(a, na, "datetime")) ||
+            (v = attr_get(a, na, "data-date")) || (v = content))
+            if (v->n >= 8 && v->n <= 40 && v->p[0] >= '0' && v->p[0] <= '9')
+                add_decoded(st, f, NW_TIER_VISIBLE, *v);
         st->date_hints++;
         cap_start(&st->date, name, upd ? NW_META_UPDATED : NW_META_PUBLISHED, NW_TIER_VISIBLE,
                   CAP_DATE_MAX);

@@ -96,6 +96,14 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
  * "Site: "): site is the known site name or NULL. New allocation or NULL. */
 char *nw_meta_strip_site(const char *title, const char *site);
 
+/*
+ * Adds the short lines of a page's text (as nw_html_to_text() gives it) that
+ * are a date and little else ("Samstag 22.12.2012", "Publié le 4 décembre
+ * 2026 à 10:15") as visible-tier candidates, the first few only. Lines of
+ * prose that merely mention a date are left alone.
+ */
+int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta);
+
 /* A date as a page writes it, before any zone policy is applied. */
 typedef struct nw_mdate {
     int64_t year;

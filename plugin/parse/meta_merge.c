@@ -154,6 +154,9 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                 *src = (uint8_t)tier_source[t];
                 return true;
             }
+            /* Refused for want of a zone: a less trusted value is no better
+             * (a visible line is as zoneless), so the reason stands. */
+            return false;
         }
     }
     return false;
