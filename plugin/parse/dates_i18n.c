@@ -146,6 +146,13 @@ static bool iso(const char *s, size_t n, const nw_zone_table_t *zones, nw_mdate_
     size_t i = 0;
     unsigned y, mo, da;
     memset(d, 0, sizeof(*d));
+    if (n == 8 && num(s, n, &i, 8, 8, &y)) { /* 20261204 */
+        d->year = y / 10000;
+        d->month = y / 100 % 100;
+        d->day = y % 100;
+        return nw_mdate_valid(d);
+    }
+    i = 0;
     if (!num(s, n, &i, 4, 4, &y))
         return false;
     char sep = (char)at(s, n, i);
@@ -156,14 +163,6 @@ static bool iso(const char *s, size_t n, const nw_zone_table_t *zones, nw_mdate_
         i++;
         if (!num(s, n, &i, 1, 2, &da))
             return false;
-    } else if (digit(sep)) { /* 20261204: digits 5..8 */
-        i = 0;
-        unsigned all;
-        if (!num(s, n, &i, 8, 8, &all))
-            return false;
-        y = all / 10000;
-        mo = all / 100 % 100;
-        da = all % 100;
     } else {
         return false;
     }
@@ -192,6 +191,10 @@ bool nw_mdate_machine(const char *s, size_t n, const nw_zone_table_t *zones, nw_
         return false;
     if (iso(s, n, zones, out))
         return true;
+    /* An ISO shape that did not read is broken, not prose. */
+    if (n >= 5 && digit(at(s, n, 0)) && digit(at(s, n, 3)) &&
+        (at(s, n, 4) == '-' || at(s, n, 4) == '/'))
+        return false;
     /* RFC 2822 and written dates: the visible reader, in English. */
     return nw_mdate_visible(s, n, "en", zones, out);
 }

@@ -194,12 +194,29 @@ int nw_envelope_decode(const char *data, size_t len, nw_article_t *a, char **tex
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
-    *text_len = json_string_length(body);
+    /* Body-only text (news-please's maintext, trafilatura's text) does not
+     * start with the title the envelope names: the title goes first, where
+     * the text reader looks for the headline. */
+    const char *b = json_string_value(body), *title = NULL;
+    size_t blen = json_string_length(body), tlen = 0, skip = 0;
+    if (a->inner_format == NW_FORMAT_TEXT && meta->n[NW_META_HEADLINE]) {
+        title = meta->cand[NW_META_HEADLINE][0].value;
+        tlen = strlen(title);
+        while (skip < blen && (b[skip] == ' ' || b[skip] == '\n' || b[skip] == '\r'))
+            skip++;
+        if (blen - skip >= tlen && memcmp(b + skip, title, tlen) == 0)
+            title = NULL;
+    }
+    *text_len = blen + (title ? tlen + 2 : 0);
     if (!(*text = malloc(*text_len + 1))) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
-    memcpy(*text, json_string_value(body), *text_len + 1);
+    if (title) {
+        memcpy(*text, title, tlen);
+        memcpy(*text + tlen, "\n\n", 2);
+    }
+    memcpy(*text + (title ? tlen + 2 : 0), b, blen + 1);
 out:
     json_decref(env);
     return rc;
