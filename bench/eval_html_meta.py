@@ -117,6 +117,8 @@ def main():
     ap.add_argument("-X", action="append", default=[], help="configuration key=value for newswire")
     ap.add_argument("--htmldate-python", default="/work/venv-meta/bin/python")
     ap.add_argument("--show-misses", type=int, default=0)
+    ap.add_argument("--max-bytes", default="",
+                    help="parse.max.message.bytes for newswire (the raw page size limit)")
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
 
@@ -132,6 +134,8 @@ def main():
     if not cases:
         sys.exit("no cases under " + a.data)
 
+    if a.max_bytes:
+        a.X.append("parse.max.message.bytes=" + a.max_bytes)
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
         results = list(ex.map(lambda c: run_one(a.newswire, c, a.data, a.X), cases))
 

@@ -84,6 +84,27 @@ static int add_url_dates(nw_html_meta_t *m, const nw_article_t *a)
     return rc;
 }
 
+/* A page whose visible text left no article (a script-rendered page) but
+ * whose JSON-LD carries the articleBody: that text, under its headline, is
+ * the article. Keeps the first rejection when there is none. */
+static int parse_article_body(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
+                              nw_article_t *a, nw_error_t *bad, nw_error_t *err)
+{
+    const nw_meta_cand_t *body = meta->n[NW_META_BODY] ? &meta->cand[NW_META_BODY][0] : NULL;
+    const nw_meta_cand_t *head =
+        meta->n[NW_META_HEADLINE] ? &meta->cand[NW_META_HEADLINE][0] : NULL;
+    if (!body || !head)
+        return NW_ERR_REJECTED;
+    nw_buf_t t = NW_BUF_INIT;
+    nw_buf_puts(&t, head->value);
+    nw_buf_puts(&t, "\n\n");
+    nw_buf_puts(&t, body->value);
+    int rc = nw_buf_ok(&t) ? nw_text_parse_lenient(nw_buf_str(&t), t.len, zones, a, bad, err)
+                           : nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    nw_buf_free(&t);
+    return rc;
+}
+
 /*
  * Text or HTML, already free of envelope: check, repair, reduce and read.
  * Plain text without envelope metadata takes the text reader's word for its
@@ -121,6 +142,8 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
             goto out;
         }
         rc = nw_text_parse_lenient(html_text, n, zones, a, &bad, err);
+        if (rc == NW_ERR_REJECTED && err && err->reject == NW_REJECT_NOT_AN_ARTICLE)
+            rc = parse_article_body(meta, zones, a, &bad, err);
     } else if (!meta_empty(meta)) {
         rc = nw_text_parse_lenient(nw_buf_str(&clean), clean.len, zones, a, &bad, err);
     } else {

@@ -295,6 +295,7 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
                 return NW_ERR_NOMEM;
             bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value));
             if (match) {
+                free(s);
                 free(best_text);
                 best_text = strdup(h1->value);
                 best = k;
