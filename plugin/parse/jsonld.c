@@ -196,8 +196,14 @@ int nw_jsonld_scan(const char *text, size_t len, nw_html_meta_t *meta)
     for (size_t i = 0; i < len; i++)
         copy[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
     copy[len] = '\0';
-    const char *b = copy, *e = copy + len;
-    const char *open = memchr(b, '{', len), *bracket = memchr(b, '[', len);
+    /* The value starts at the first '{' or '[' past any comment or CDATA
+     * opener; jansson stops at its end, so a closer after it does no harm. */
+    const char *b = copy;
+    const char *cdata = strstr(copy, "<![CDATA[");
+    if (cdata && cdata - copy < 64)
+        b = cdata + 9;
+    size_t rest = len - (size_t)(b - copy);
+    const char *open = memchr(b, '{', rest), *bracket = memchr(b, '[', rest);
     if (bracket && (!open || bracket < open))
         open = bracket;
     if (!open) {
@@ -205,8 +211,7 @@ int nw_jsonld_scan(const char *text, size_t len, nw_html_meta_t *meta)
         return 0;
     }
     b = open;
-    while (e > b && e[-1] != '}' && e[-1] != ']')
-        e--;
+    const char *e = copy + len;
     json_error_t jerr;
     json_t *root = json_loadb(b, (size_t)(e - b), JSON_DISABLE_EOF_CHECK, &jerr);
     walk_t w = {meta, 0, false, false, false, 0};

@@ -124,6 +124,9 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
     if (!c->unzoned_why[0]) {
         char q[64];
         size_t n = strlen(text) < 40 ? strlen(text) : 40;
+        /* Cut at a character boundary: the reason becomes a Kafka header. */
+        while (n > 0 && n < strlen(text) && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
         memcpy(q, text, n);
         q[n] = '\0';
         snprintf(c->unzoned_why, sizeof(c->unzoned_why),
