@@ -59,8 +59,12 @@ static bool read_cand(const mctx_t *c, const nw_meta_cand_t *k, nw_mdate_t *d)
         return nw_mdate_url(k->value, n, d);
     if (k->tier == NW_TIER_VISIBLE)
         return nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+    /* Markup written as prose ("4. Dezember 2026") reads as visible text; a
+     * broken ISO value ("2026-06-15T19:05xyz") does not. */
+    bool iso_shape = n >= 5 && k->value[0] >= '0' && k->value[0] <= '9' &&
+                     (k->value[4] == '-' || k->value[4] == '/');
     return nw_mdate_machine(k->value, n, c->zones, d) ||
-           nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+           (!iso_shape && nw_mdate_visible(k->value, n, c->lang, c->zones, d));
 }
 
 /* The first zoned time in the page's markup, for times written without one. */
@@ -424,12 +428,12 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     if (!has_pub && !has_upd) {
         if (fallback_time(&c, opts, a, &pub, &psrc)) {
             has_pub = true;
+        } else if (c.unzoned_why[0]) {
+            return nw_error_reject(err, NW_REJECT_BAD_TIMESTAMP, "%s", c.unzoned_why);
         } else if (text_bad && text_bad->reject != NW_REJECT_NONE) {
             if (err)
                 *err = *text_bad;
             return NW_ERR_REJECTED;
-        } else if (c.unzoned_why[0]) {
-            return nw_error_reject(err, NW_REJECT_BAD_TIMESTAMP, "%s", c.unzoned_why);
         } else {
             return nw_error_reject(err, NW_REJECT_NO_TIMESTAMP,
                                    "no publication date in the page's markup, text or URL");
