@@ -93,8 +93,9 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
                   nw_error_t *err);
 
 /* The headline without a site-name suffix or prefix (" | Site", " - Site",
- * "Site: "): site is the known site name or NULL. New allocation or NULL. */
-char *nw_meta_strip_site(const char *title, const char *site);
+ * "Site | "): site is the known site name or NULL, url the page's URL or
+ * NULL (a part that names its host is the site). New allocation or NULL. */
+char *nw_meta_strip_site(const char *title, const char *site, const char *url);
 
 /*
  * Adds the short lines of a page's text (as nw_html_to_text() gives it) that

@@ -200,10 +200,54 @@ static size_t count_words(const char *s, size_t n)
     return w;
 }
 
-char *nw_meta_strip_site(const char *title, const char *site)
+/* Letters and digits of s[0..n) in lower case, at most cap - 1 of them. */
+static size_t squeeze(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out[o++] = (char)(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* The part names the site: its letters and digits appear in the host
+ * ("Arte Radio" in arteradio.com, "ADAC" in adac.de). */
+static bool names_host(const char *part, size_t n, const char *host)
+{
+    char sq[64];
+    if (!host || n > 60 || squeeze(part, n, sq, sizeof(sq)) < 3)
+        return false;
+    /* "The Daily Post" on dailypost.example */
+    return strstr(host, sq) != NULL ||
+           (strncmp(sq, "the", 3) == 0 && strlen(sq) >= 6 && strstr(host, sq + 3) != NULL);
+}
+
+/* title is h1 followed by a separator and more ("Title - Site"). */
+static bool extends_h1(const char *title, const char *h1)
+{
+    size_t hn = strlen(h1);
+    if (strncasecmp(title, h1, hn) != 0)
+        return false;
+    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++)
+        if (strncmp(title + hn, separators[k], strlen(separators[k])) == 0)
+            return true;
+    return false;
+}
+
+char *nw_meta_strip_site(const char *title, const char *site, const char *url)
 {
     size_t n = strlen(title);
     size_t sn = site ? strlen(site) : 0;
+    char host[128] = "";
+    if (url) {
+        const char *h = strstr(url, "://");
+        h = h ? h + 3 : url;
+        size_t hn = strcspn(h, "/?#:");
+        squeeze(h, hn < 127 ? hn : 127, host, sizeof(host));
+    }
     for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
         const char *sep = separators[k];
         size_t l = strlen(sep);
@@ -215,8 +259,9 @@ char *nw_meta_strip_site(const char *title, const char *site)
             memcmp(title + sn, sep, l) == 0)
             return strdup(title + sn + l);
     }
-    /* Unknown site name: a short last part after the last separator, when
-     * what is left is longer. */
+    /* Unknown site name: the last part when it names the host, or a short
+     * one after " | "; the first part when it names the host. A dash alone
+     * is too common inside titles to cut at. */
     for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
         const char *sep = separators[k], *last = NULL, *p = title;
         size_t l = strlen(sep);
@@ -228,8 +273,12 @@ char *nw_meta_strip_site(const char *title, const char *site)
             continue;
         size_t head = (size_t)(last - title), tail = n - head - l;
         size_t tw = count_words(last + l, tail), hw = count_words(title, head);
-        if (tw <= 4 && hw >= 2 && head > tail)
+        if (hw >= 2 && (names_host(last + l, tail, host) || (k == 0 && tw <= 4 && head > tail)))
             return strndup(title, head);
+        const char *firstsep = strstr(title, sep);
+        size_t fh = (size_t)(firstsep - title);
+        if (count_words(firstsep + l, n - fh - l) >= 2 && names_host(title, fh, host))
+            return strdup(firstsep + l);
     }
     return strdup(title);
 }
@@ -285,6 +334,8 @@ static int set_str(char **dst, const char *v)
 
 static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
 {
+    const nw_meta_cand_t *canon = first(m, NW_META_URL);
+    const char *url = a->url ? a->url : canon ? canon->value : NULL;
     const nw_meta_cand_t *h1 = first(m, NW_META_H1), *site = first(m, NW_META_SITE);
     const char *sname = site ? site->value : NULL;
     const nw_meta_cand_t *best = NULL;
@@ -297,10 +348,11 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
             const nw_meta_cand_t *k = &m->cand[NW_META_HEADLINE][i];
             if (k->tier != t)
                 continue;
-            char *s = nw_meta_strip_site(k->value, sname);
+            char *s = nw_meta_strip_site(k->value, sname, url);
             if (!s)
                 return NW_ERR_NOMEM;
-            bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value));
+            bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value) ||
+                                extends_h1(k->value, h1->value));
             if (match) {
                 free(s);
                 free(best_text);
@@ -331,7 +383,7 @@ done:
         rc = set_str(&a->headline, h1->value);
         a->field_source[NW_FIELD_HEADLINE] = NW_SRC_H1;
     } else if (title) {
-        char *s = nw_meta_strip_site(title->value, sname);
+        char *s = nw_meta_strip_site(title->value, sname, url);
         if (!s)
             return NW_ERR_NOMEM;
         free(a->headline);

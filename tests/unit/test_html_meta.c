@@ -333,17 +333,22 @@ static void machine_shapes(void **state)
 static void strip_site(void **state)
 {
     (void)state;
-    static const char *const cases[][3] = {
-        {"Storm closes schools | Gazette", "Gazette", "Storm closes schools"},
-        {"Gazette - Storm closes schools", "Gazette", "Storm closes schools"},
-        {"Storm closes schools \xE2\x80\x94 The Daily Post", NULL, "Storm closes schools"},
-        {"Storm closes schools | Daily Post", NULL, "Storm closes schools"},
-        {"Jean-Luc speaks - and the council listens to him", NULL,
+    static const char *const cases[][4] = {
+        {"Storm closes schools | Gazette", "Gazette", NULL, "Storm closes schools"},
+        {"Gazette - Storm closes schools", "Gazette", NULL, "Storm closes schools"},
+        {"Storm closes schools \xE2\x80\x94 The Daily Post", NULL, "https://dailypost.example/a",
+         "Storm closes schools"},
+        {"Storm closes schools | Daily Post", NULL, NULL, "Storm closes schools"},
+        {"Daily Post - Storm closes schools", NULL, "https://www.dailypost.example/a",
+         "Storm closes schools"},
+        {"Storm closes schools \xE2\x80\x93 what now?", NULL, "https://x.example/",
+         "Storm closes schools \xE2\x80\x93 what now?"},
+        {"Jean-Luc speaks - and the council listens to him", NULL, NULL,
          "Jean-Luc speaks - and the council listens to him"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *s = nw_meta_strip_site(cases[i][0], cases[i][1]);
-        assert_string_equal(s, cases[i][2]);
+        char *s = nw_meta_strip_site(cases[i][0], cases[i][1], cases[i][2]);
+        assert_string_equal(s, cases[i][3]);
         free(s);
     }
 }
