@@ -17,6 +17,7 @@
  * Every scan is a bounded left-to-right pass over a length-limited buffer.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "parse/html_meta.h"
 #include "parse/zones.h"
@@ -589,6 +590,22 @@ static size_t line_words(const char *s, size_t n)
     return w;
 }
 
+/* A line that gives an update time ("Updated ...", "Aktualisiert am ...",
+ * "Mis à jour le ...", "Actualizado ...", "Aggiornato ...", "Bijgewerkt ..."). */
+static bool update_line(const char *s, size_t n)
+{
+    static const char *const words[] = {"updated",     "modified",    "aktualisiert", "mis à jour",
+                                        "mise à jour", "actualizado", "aggiornato",   "atualizado",
+                                        "bijgewerkt",  "geändert"};
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+        size_t l = strlen(words[k]);
+        for (size_t i = 0; i + l <= n; i++)
+            if (strncasecmp(s + i, words[k], l) == 0)
+                return true;
+    }
+    return false;
+}
+
 int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
 {
     size_t i = 0, found = 0, lines = 0;
@@ -600,7 +617,9 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
         /* A date line is short: a label, a weekday, the date and a time. */
         if (n >= 8 && n <= 90 && line_words(text + i, n) <= 10 &&
             nw_mdate_visible(text + i, n, "xx", NULL, &d)) {
-            int rc = nw_html_meta_add(meta, NW_META_PUBLISHED, NW_TIER_VISIBLE, text + i, n);
+            int rc = nw_html_meta_add(
+                meta, update_line(text + i, n) ? NW_META_UPDATED : NW_META_PUBLISHED,
+                NW_TIER_VISIBLE, text + i, n);
             if (rc < 0)
                 return rc;
             found++;
