@@ -21,6 +21,7 @@
 #include "newswire/article.h"
 #include "parse/html_meta.h"
 #include "parse/timestamp.h"
+#include "parse/zoneset.h"
 
 #define BODY                                                                                       \
     "<p>The council voted on Tuesday to widen the river path after a year of complaints.</p>"      \
@@ -394,6 +395,33 @@ static void envelope_shapes(void **state)
     nw_article_clear(&a);
 }
 
+/* The date policy from configuration: global keys, per-source keys layered
+ * on them, and a bad value refused naming its key. */
+static void policy_from_config(void **state)
+{
+    (void)state;
+    nw_error_t err = {0};
+    nw_config_t *cfg = nw_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "day", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.locale", "de", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.timezone", "eu-central", "test", &err), 0);
+    nw_zoneset_t *zs = NULL;
+    assert_int_equal(nw_zoneset_new(cfg, &zs, &err), 0);
+    const nw_date_policy_t *g = nw_zone_table_policy(nw_zoneset_for("other", zs));
+    const nw_date_policy_t *p = nw_zone_table_policy(nw_zoneset_for("spiegel", zs));
+    assert_int_equal(g->unzoned, NW_UNZONED_DAY);
+    assert_string_equal(g->locale, "");
+    assert_int_equal(p->unzoned, NW_UNZONED_DAY);
+    assert_string_equal(p->locale, "de");
+    assert_true(p->has_zone);
+    nw_zoneset_free(zs);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.fallback", "maybe", "test", &err), 0);
+    assert_int_equal(nw_zoneset_new(cfg, &zs, &err), NW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "source.spiegel.fallback"));
+    nw_config_free(cfg);
+}
+
 /* Broken and hostile JSON-LD: repaired where common, ignored otherwise, and
  * never slow. */
 static void hostile_pages(void **state)
@@ -432,12 +460,13 @@ static void hostile_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(jsonld_graph),    cmocka_unit_test(bad_teaser_line_with_good_meta),
-        cmocka_unit_test(trust_order),     cmocka_unit_test(date_only_is_day_precision),
-        cmocka_unit_test(unzoned_policy),  cmocka_unit_test(no_date_fallbacks),
-        cmocka_unit_test(url_date),        cmocka_unit_test(visible_dates_in_languages),
-        cmocka_unit_test(machine_shapes),  cmocka_unit_test(strip_site),
-        cmocka_unit_test(envelope_shapes), cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(jsonld_graph),       cmocka_unit_test(bad_teaser_line_with_good_meta),
+        cmocka_unit_test(trust_order),        cmocka_unit_test(date_only_is_day_precision),
+        cmocka_unit_test(unzoned_policy),     cmocka_unit_test(no_date_fallbacks),
+        cmocka_unit_test(url_date),           cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(machine_shapes),     cmocka_unit_test(strip_site),
+        cmocka_unit_test(envelope_shapes),    cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(policy_from_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
