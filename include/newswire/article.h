@@ -42,6 +42,42 @@ typedef struct nw_paragraph {
     bool subheading; /* a short heading line inside the body */
 } nw_paragraph_t;
 
+/* How precise a time is: to the second, or only the day (a date-only value,
+ * recorded midnight UTC of that date). */
+typedef enum nw_precision { NW_PRECISION_SECOND = 0, NW_PRECISION_DAY } nw_precision_t;
+
+/* The article fields whose origin the record names (newswire.field_sources). */
+typedef enum nw_field {
+    NW_FIELD_HEADLINE = 0,
+    NW_FIELD_FIRSTCREATED,
+    NW_FIELD_VERSIONCREATED,
+    NW_FIELD_BY,
+    NW_FIELD_LANGUAGE,
+    NW_FIELD__COUNT
+} nw_field_t;
+
+/* Where a field's value came from; NW_SRC_UNSET when not recorded (the plain
+ * text path records nothing, so its records keep their bytes). */
+typedef enum nw_field_source {
+    NW_SRC_UNSET = 0,
+    NW_SRC_TEXT,        /* the text reader (timestamp and byline lines, first block) */
+    NW_SRC_ENVELOPE,    /* the scraper envelope's metadata members */
+    NW_SRC_JSONLD,      /* a JSON-LD article object */
+    NW_SRC_MICRODATA,   /* itemprop / RDFa property */
+    NW_SRC_OPENGRAPH,   /* og:* and article:* meta */
+    NW_SRC_META,        /* Dublin Core and publisher meta names */
+    NW_SRC_JSONLD_PAGE, /* a JSON-LD WebPage object */
+    NW_SRC_TIME,        /* <time datetime> */
+    NW_SRC_VISIBLE,     /* visible text of a date-like element */
+    NW_SRC_URL,         /* the page's URL */
+    NW_SRC_H1,          /* the page's <h1> */
+    NW_SRC_TITLE,       /* <title> */
+    NW_SRC_HTML_LANG,   /* <html lang> */
+    NW_SRC_FETCHED_AT,  /* fallback: the envelope's fetched_at */
+    NW_SRC_RECEIVED,    /* fallback: the Kafka message timestamp */
+    NW_SRC__COUNT
+} nw_field_source_t;
+
 typedef struct nw_article {
     char *headline;   /* never NULL after a successful parse */
     char *standfirst; /* NULL when the article has none */
@@ -60,6 +96,11 @@ typedef struct nw_article {
     char *source;
     char *fetched_at;
     char *provenance_json; /* the envelope's other fields as a JSON object text, or NULL */
+    /* Set by the metadata layer (HTML pages, envelopes with metadata). */
+    char *language;              /* BCP 47 tag ("en", "de-AT"), NULL when unknown */
+    uint8_t published_precision; /* nw_precision_t */
+    uint8_t updated_precision;
+    uint8_t field_source[NW_FIELD__COUNT]; /* nw_field_source_t per nw_field_t */
 } nw_article_t;
 
 struct nw_zone_table;
@@ -75,6 +116,10 @@ typedef struct nw_parse_opts {
                               an envelope's own "source" takes precedence */
     nw_zones_for_fn zones; /* NULL: the default table */
     void *zones_opaque;
+    /* The Kafka message timestamp (ms since the epoch), for the "received"
+     * date fallback (see the source's date policy); ignored when false. */
+    bool has_received;
+    int64_t received_ms;
 } nw_parse_opts_t;
 
 /*
@@ -102,6 +147,10 @@ void nw_article_content_hash(const nw_article_t *a, uint8_t out[32]);
 
 /* 64-bit simhash over word 3-shingles of the same text, for near-duplicates. */
 uint64_t nw_article_simhash(const nw_article_t *a);
+
+/* "jsonld", "opengraph", "envelope" ...: the names the record uses. */
+const char *nw_field_source_name(nw_field_source_t s);
+const char *nw_field_name(nw_field_t f); /* "headline", "firstcreated" ... */
 
 const char *nw_format_name(nw_format_t f);                   /* "text", "json", "html", "auto" */
 int nw_format_from_name(const char *name, nw_format_t *out); /* 0 or NW_ERR_INVALID */

@@ -108,6 +108,21 @@ static bool match_source_zone(const char *key)
     return n > 0 && key[7 + n] == '.' && match_zone(key + 7 + n + 1);
 }
 
+/* The date policy (zones.c): timestamp.<S> and source.<NAME>.<S>. */
+static bool is_date_setting(const char *s)
+{
+    return !strcmp(s, "locale") || !strcmp(s, "timezone") || !strcmp(s, "unzoned") ||
+           !strcmp(s, "fallback");
+}
+
+static bool match_date_policy(const char *key)
+{
+    if (strncmp(key, "timestamp.", 10) == 0)
+        return is_date_setting(key + 10);
+    size_t n = strncmp(key, "source.", 7) == 0 ? name_segment(key + 7) : 0;
+    return n > 0 && key[7 + n] == '.' && is_date_setting(key + 7 + n + 1);
+}
+
 static bool match_http(const char *key)
 {
     if (strncmp(key, "http.", 5) != 0)
@@ -135,6 +150,10 @@ static const nw_config_family_t families[] = {
     {"source.<NAME>.timestamp.zone.<ABBR>",
      "As timestamp.zone.<ABBR>, for one source (NAME: letters, digits, - and _)", match_source_zone,
      false, true, true},
+    {"timestamp.<S>, source.<NAME>.<S>",
+     "Dates from page markup, all sources or one: S = locale (de, en-US), timezone (zone of "
+     "times written without one), unzoned (reject|utc|day), fallback (none|fetched_at|received)",
+     match_date_policy, false, false, true},
     {"http.<name>.<setting>", "Settings of the HTTP enricher <name>", match_http, true, false,
      false},
     {"enrichers.<name>.<key>", "Setting <key> of the enricher <name>", match_enricher, true, false,

@@ -121,6 +121,42 @@ static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
     return o;
 }
 
+/* Where each field came from, for the records whose fields the metadata
+ * layer decided; NULL (no member) for the plain text path. */
+static json_t *field_sources(const nw_article_t *a, int *rc)
+{
+    json_t *o = NULL;
+    for (int f = 0; f < NW_FIELD__COUNT; f++) {
+        if (a->field_source[f] == NW_SRC_UNSET)
+            continue;
+        if (!o && !(o = json_object())) {
+            *rc = -1;
+            return NULL;
+        }
+        *rc |= set_new(o, nw_field_name((nw_field_t)f),
+                       json_string(nw_field_source_name((nw_field_source_t)a->field_source[f])));
+    }
+    return o;
+}
+
+/* Times known only to the day: {"firstcreated": "day"}; NULL when none. */
+static json_t *time_precision(const nw_article_t *a, int *rc)
+{
+    uint8_t first = a->has_published ? a->published_precision : a->updated_precision;
+    uint8_t version = a->has_updated ? a->updated_precision : a->published_precision;
+    if (first == NW_PRECISION_SECOND && version == NW_PRECISION_SECOND)
+        return NULL;
+    json_t *o = json_object();
+    if (!o) {
+        *rc = -1;
+        return NULL;
+    }
+    *rc |= set_new(o, "firstcreated", json_string(first == NW_PRECISION_DAY ? "day" : "second"));
+    *rc |=
+        set_new(o, "versioncreated", json_string(version == NW_PRECISION_DAY ? "day" : "second"));
+    return o;
+}
+
 static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
 {
     json_t *ext = json_object();
@@ -144,6 +180,11 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
     rc |= set_new(ext, "simhash", json_string(sim));
     rc |= json_object_set_new(ext, "image_credits", credits);
     credits = NULL;
+    json_t *v = field_sources(a, &rc);
+    if (v)
+        rc |= set_new(ext, "field_sources", v);
+    if ((v = time_precision(a, &rc)))
+        rc |= set_new(ext, "time_precision", v);
     if (rc)
         goto fail;
     return ext;
@@ -185,6 +226,8 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     rc |= set_new(r, "bodies", one_item_array(b));
     if (a->byline)
         rc |= set_new(r, "by", json_string(a->byline));
+    if (a->language)
+        rc |= set_new(r, "language", json_string(a->language));
     if (!m->plain_ninjs)
         rc |= set_new(r, "newswire", build_extension(a, m));
     if (rc)

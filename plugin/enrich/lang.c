@@ -239,6 +239,13 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
     nw_words_t w = NW_WORDS_INIT;
     double score[LANG_MAX] = {0};
     size_t words = 0;
+    /* The page or envelope declared its language (newswire.field_sources
+     * names where): a declaration beats a guess from function words. */
+    json_t *declared = json_object_get(record, "language");
+    if (json_is_string(declared)) {
+        snprintf(detail, detail_len, "%s (declared)", json_string_value(declared));
+        return NW_ENRICH_OK;
+    }
     nw_words_article(&w, in);
     if (w.oom) {
         nw_words_free(&w);

@@ -14,6 +14,7 @@
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "parse/html.h"
+#include "parse/html_meta.h"
 #include "parse/parse.h"
 
 static const nw_zone_table_t *default_zones(void)
@@ -62,13 +63,64 @@ static nw_format_t detect(const char *s, size_t len)
     return NW_FORMAT_TEXT;
 }
 
-/* Text or HTML, already free of envelope: check, repair, reduce and read. */
+static bool meta_empty(const nw_html_meta_t *m)
+{
+    for (size_t f = 0; f < NW_META__COUNT; f++)
+        if (m->n[f])
+            return false;
+    return true;
+}
+
+/* The URLs the page and the envelope name, as URL-tier date candidates. */
+static int add_url_dates(nw_html_meta_t *m, const nw_article_t *a)
+{
+    int rc = 0;
+    if (a->url)
+        rc = nw_html_meta_add(m, NW_META_PUBLISHED, NW_TIER_URL, a->url, strlen(a->url));
+    for (size_t i = 0; i < m->n[NW_META_URL] && rc == 0; i++) {
+        const char *u = m->cand[NW_META_URL][i].value;
+        rc = nw_html_meta_add(m, NW_META_PUBLISHED, NW_TIER_URL, u, strlen(u));
+    }
+    return rc;
+}
+
+/* A page whose visible text left no article (a script-rendered page) but
+ * whose JSON-LD carries the articleBody: that text, under its headline, is
+ * the article. Keeps the first rejection when there is none. */
+static int parse_article_body(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
+                              nw_article_t *a, nw_error_t *bad, nw_error_t *err)
+{
+    const nw_meta_cand_t *body = meta->n[NW_META_BODY] ? &meta->cand[NW_META_BODY][0] : NULL;
+    const nw_meta_cand_t *head =
+        meta->n[NW_META_HEADLINE] ? &meta->cand[NW_META_HEADLINE][0] : NULL;
+    if (!body || !head)
+        return NW_ERR_REJECTED;
+    nw_buf_t t = NW_BUF_INIT;
+    nw_buf_puts(&t, head->value);
+    nw_buf_puts(&t, "\n\n");
+    nw_buf_puts(&t, body->value);
+    int rc = nw_buf_ok(&t) ? nw_text_parse_lenient(nw_buf_str(&t), t.len, zones, a, bad, err)
+                           : nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    nw_buf_free(&t);
+    return rc;
+}
+
+/*
+ * Text or HTML, already free of envelope: check, repair, reduce and read.
+ * Plain text without envelope metadata takes the text reader's word for its
+ * times (its records never change); HTML, and text whose envelope carries
+ * metadata, go through the metadata layer (meta_merge.c), which decides the
+ * times, headline, byline and language.
+ */
 static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zone_table_t *zones,
-                      nw_article_t *a, nw_error_t *err)
+                      const nw_parse_opts_t *opts, nw_html_meta_t *meta, nw_article_t *a,
+                      nw_error_t *err)
 {
     char *html_text = NULL;
     nw_buf_t clean = NW_BUF_INIT;
+    nw_error_t bad;
     int rc;
+    memset(&bad, 0, sizeof(bad));
     if (nw_utf8_looks_binary(data, len))
         return nw_error_reject(err, NW_REJECT_BINARY,
                                "binary data, not text (NUL bytes or mostly invalid UTF-8)");
@@ -79,12 +131,29 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
     }
     if (fmt == NW_FORMAT_HTML) {
         size_t n;
+        if (nw_html_meta_extract(nw_buf_str(&clean), clean.len, meta) < 0) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         if ((rc = nw_html_to_text(nw_buf_str(&clean), clean.len, &html_text, &n, err)) < 0)
             goto out;
-        rc = nw_text_parse(html_text, n, zones, a, err);
+        if (nw_meta_scan_lines(html_text, n, meta) < 0) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        rc = nw_text_parse_lenient(html_text, n, zones, a, &bad, err);
+        if (rc == NW_ERR_REJECTED && err && err->reject == NW_REJECT_NOT_AN_ARTICLE)
+            rc = parse_article_body(meta, zones, a, &bad, err);
+    } else if (!meta_empty(meta)) {
+        rc = nw_text_parse_lenient(nw_buf_str(&clean), clean.len, zones, a, &bad, err);
     } else {
         rc = nw_text_parse(nw_buf_str(&clean), clean.len, zones, a, err);
+        goto out;
     }
+    if (rc == 0 && add_url_dates(meta, a) < 0)
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    if (rc == 0)
+        rc = nw_meta_merge(meta, zones, opts, &bad, a, err);
 out:
     free(html_text);
     nw_buf_free(&clean);
@@ -108,11 +177,13 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
     nw_format_t fmt = opts->format == NW_FORMAT_AUTO ? detect(data, len) : opts->format;
     out->format = fmt;
     out->inner_format = fmt;
+    nw_html_meta_t meta;
+    memset(&meta, 0, sizeof(meta));
     int rc;
     if (fmt == NW_FORMAT_JSON) {
         char *text = NULL;
         size_t text_len = 0;
-        if ((rc = nw_envelope_decode(data, len, out, &text, &text_len, err)) < 0)
+        if ((rc = nw_envelope_decode(data, len, out, &text, &text_len, &meta, err)) < 0)
             goto fail;
         if (!out->source && opts->source && !(out->source = strdup(opts->source))) {
             free(text);
@@ -124,8 +195,8 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
         if (all_space(text, text_len))
             rc = nw_error_reject(err, NW_REJECT_EMPTY, "the envelope's article text is empty");
         else
-            rc = parse_body(text, text_len, out->inner_format, zones ? zones : default_zones(), out,
-                            err);
+            rc = parse_body(text, text_len, out->inner_format, zones ? zones : default_zones(),
+                            opts, &meta, out, err);
         free(text);
     } else {
         if (opts->source && !(out->source = strdup(opts->source))) {
@@ -134,11 +205,12 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
         }
         const nw_zone_table_t *zones =
             opts->zones ? opts->zones(out->source, opts->zones_opaque) : NULL;
-        rc = parse_body(data, len, fmt, zones ? zones : default_zones(), out, err);
+        rc = parse_body(data, len, fmt, zones ? zones : default_zones(), opts, &meta, out, err);
     }
+fail:
+    nw_html_meta_free(&meta);
     if (rc == 0)
         return 0;
-fail:
     nw_article_clear(out);
     return rc;
 }
@@ -160,6 +232,7 @@ void nw_article_clear(nw_article_t *a)
     free(a->source);
     free(a->fetched_at);
     free(a->provenance_json);
+    free(a->language);
     memset(a, 0, sizeof(*a));
 }
 
@@ -209,6 +282,23 @@ uint64_t nw_article_simhash(const nw_article_t *a)
     uint64_t h = nw_simhash(nw_buf_str(&raw), raw.len);
     nw_buf_free(&raw);
     return h;
+}
+
+const char *nw_field_source_name(nw_field_source_t s)
+{
+    static const char *const names[NW_SRC__COUNT] = {
+        "unset", "text",        "envelope",   "jsonld",   "microdata", "opengraph",
+        "meta",  "jsonld-page", "time",       "visible",  "url",       "h1",
+        "title", "html-lang",   "fetched_at", "received",
+    };
+    return (unsigned)s < NW_SRC__COUNT ? names[s] : "unset";
+}
+
+const char *nw_field_name(nw_field_t f)
+{
+    static const char *const names[NW_FIELD__COUNT] = {"headline", "firstcreated", "versioncreated",
+                                                       "by", "language"};
+    return (unsigned)f < NW_FIELD__COUNT ? names[f] : "unknown";
 }
 
 const char *nw_format_name(nw_format_t f)

@@ -43,6 +43,8 @@ typedef struct reader {
     char **credits;
     size_t n_credits;
     bool oom;
+    nw_error_t *bad; /* lenient mode: where an unreadable timestamp line goes */
+    nw_error_t *bad_scratch;
 } reader_t;
 
 static bool ieq_prefix(const char *s, size_t len, const char *prefix)
@@ -278,9 +280,18 @@ static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table
         label = garbled_timestamp(s, len, &rest);
     if (label != NW_TS_NONE) {
         int64_t t;
-        int rc = nw_timestamp_parse(s + rest, len - rest, zones, &t, err);
-        if (rc < 0)
+        int rc = nw_timestamp_parse(s + rest, len - rest, zones, &t, r->bad ? r->bad_scratch : err);
+        if (rc == NW_ERR_REJECTED && r->bad) {
+            if (r->bad->reject == NW_REJECT_NONE)
+                *r->bad = *r->bad_scratch;
+            end_block(r);
+            return 0;
+        }
+        if (rc < 0) {
+            if (r->bad && err)
+                *err = *r->bad_scratch;
             return rc;
+        }
         if (label == NW_TS_UPDATED && !a->has_updated) {
             a->updated = t;
             a->has_updated = true;
@@ -386,11 +397,15 @@ static int assign_roles(reader_t *r, nw_article_t *a, nw_error_t *err)
     return 0;
 }
 
-int nw_text_parse(const char *text, size_t len, const nw_zone_table_t *zones, nw_article_t *a,
-                  nw_error_t *err)
+static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones, nw_article_t *a,
+                      nw_error_t *bad, nw_error_t *err)
 {
     reader_t r;
+    nw_error_t scratch;
     memset(&r, 0, sizeof(r));
+    memset(&scratch, 0, sizeof(scratch));
+    r.bad = bad;
+    r.bad_scratch = &scratch;
     nw_buf_t line = NW_BUF_INIT;
     int rc = 0;
     size_t i = 0;
@@ -418,11 +433,23 @@ int nw_text_parse(const char *text, size_t len, const nw_zone_table_t *zones, nw
     if (rc == 0 && r.n_blocks == 1)
         rc = nw_error_reject(err, NW_REJECT_NOT_AN_ARTICLE,
                              "only a headline, no body text, after removing boilerplate");
-    if (rc == 0 && !a->has_published && !a->has_updated)
+    if (rc == 0 && !bad && !a->has_published && !a->has_updated)
         rc = nw_error_reject(err, NW_REJECT_NO_TIMESTAMP,
                              "no Published or Updated time in the article");
     if (rc == 0)
         rc = assign_roles(&r, a, err);
     reader_free(&r);
     return rc;
+}
+
+int nw_text_parse(const char *text, size_t len, const nw_zone_table_t *zones, nw_article_t *a,
+                  nw_error_t *err)
+{
+    return text_parse(text, len, zones, a, NULL, err);
+}
+
+int nw_text_parse_lenient(const char *text, size_t len, const nw_zone_table_t *zones,
+                          nw_article_t *a, nw_error_t *bad, nw_error_t *err)
+{
+    return text_parse(text, len, zones, a, bad, err);
 }

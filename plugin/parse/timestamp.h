@@ -75,6 +75,48 @@ void nw_zone_table_free(nw_zone_table_t *t); /* accepts NULL */
 int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw_error_t *err);
 
 /*
+ * The date policy of a source, kept with its zone table (configuration sets
+ * both per source, see zoneset.h): how dates from page markup with less than
+ * a full date, time and zone are taken (html_meta.h).
+ * - locale: "de", "en-US": the language of visible dates when the page does
+ *   not say, and what decides 04/05/2026; "" when not configured.
+ * - timezone: the zone of times written without one, when the page gives no
+ *   offset of its own (has_zone; rule and offset as in zones.h).
+ * - unzoned: what a time without any zone becomes then: refused (the
+ *   default, with a reason), read as UTC, or kept as a date (day precision).
+ * - fallback: a page with no date at all is rejected (the default), or takes
+ *   the envelope's fetched_at, or that else the Kafka message timestamp; the
+ *   record names the source of such a date.
+ */
+typedef enum nw_unzoned { NW_UNZONED_REJECT = 0, NW_UNZONED_UTC, NW_UNZONED_DAY } nw_unzoned_t;
+typedef enum nw_date_fallback {
+    NW_FALLBACK_NONE = 0,
+    NW_FALLBACK_FETCHED,  /* the envelope's fetched_at */
+    NW_FALLBACK_RECEIVED, /* fetched_at, else the Kafka message timestamp */
+} nw_date_fallback_t;
+
+typedef struct nw_date_policy {
+    char locale[16];
+    bool has_zone;
+    int zone_rule; /* nw_zone_rule_t */
+    int32_t zone_offset;
+    nw_unzoned_t unzoned;
+    nw_date_fallback_t fallback;
+} nw_date_policy_t;
+
+/* The table's policy (all defaults for a new table; clones copy it). */
+const nw_date_policy_t *nw_zone_table_policy(const nw_zone_table_t *t);
+
+/*
+ * Sets one policy setting: "locale" (a language tag), "timezone" (a zone
+ * spec as nw_zone_table_set() takes it, or an abbreviation the table knows),
+ * "unzoned" (reject, utc, day), "fallback" (none, fetched_at, received).
+ * Returns 0 or NW_ERR_INVALID naming the bad value.
+ */
+int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char *value,
+                             nw_error_t *err);
+
+/*
  * Classifies a line: if it starts with a timestamp label, returns the label
  * kind and sets *rest to the first byte after the label and its separators
  * ("on", ":", "at"...). The line need not be NUL-terminated. Case-insensitive.

@@ -23,6 +23,7 @@ struct nw_zone_table {
     nw_zone_t *v;
     size_t n;
     size_t cap;
+    nw_date_policy_t policy;
 };
 
 /* The news-desk defaults. Ambiguous abbreviations take the reading most
@@ -303,6 +304,7 @@ nw_zone_table_t *nw_zone_table_clone(const nw_zone_table_t *t)
         memcpy(c->v, t->v, t->n * sizeof(*c->v));
     }
     c->n = c->cap = t->n;
+    c->policy = t->policy;
     return c;
 }
 
@@ -369,4 +371,84 @@ int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw
     if (zone_put(t, abbr, rule, offset) != 0)
         return nw_error_set(err, NW_ERR_NOMEM, "zone table: out of memory adding '%s'", abbr);
     return 0;
+}
+
+const nw_date_policy_t *nw_zone_table_policy(const nw_zone_table_t *t)
+{
+    static const nw_date_policy_t defaults;
+    return t ? &t->policy : &defaults;
+}
+
+static bool language_tag(const char *v)
+{
+    size_t n = strlen(v), run = 0;
+    if (n < 2 || n >= sizeof(((nw_date_policy_t *)0)->locale))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '-' || v[i] == '_') {
+            if (run == 0)
+                return false;
+            run = 0;
+        } else if (nw_ts_is_alpha((unsigned char)v[i]) || (i > 2 && v[i] >= '0' && v[i] <= '9')) {
+            run++;
+        } else {
+            return false;
+        }
+    }
+    return run > 0 && nw_ts_is_alpha((unsigned char)v[0]) && nw_ts_is_alpha((unsigned char)v[1]);
+}
+
+int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char *value,
+                             nw_error_t *err)
+{
+    nw_date_policy_t *p = &t->policy;
+    if (strcmp(setting, "locale") == 0) {
+        if (!language_tag(value))
+            return nw_error_set(err, NW_ERR_INVALID,
+                                "locale '%.40s' is not a language tag such as de or en-US", value);
+        strcpy(p->locale, value);
+        for (char *c = p->locale; *c; c++)
+            if (*c == '_')
+                *c = '-';
+        return 0;
+    }
+    if (strcmp(setting, "timezone") == 0) {
+        nw_zone_rule_t rule;
+        int32_t offset;
+        const nw_zone_t *z = nw_zone_find(t, value, strlen(value));
+        if (z) {
+            rule = z->rule;
+            offset = z->offset;
+        } else if (parse_spec(value, &rule, &offset) != 0) {
+            return nw_error_set(err, NW_ERR_INVALID,
+                                "timezone '%.40s': expected an offset such as +01:00, UTC, a "
+                                "rule name such as eu-central, or a known abbreviation",
+                                value);
+        }
+        p->has_zone = true;
+        p->zone_rule = (int)rule;
+        p->zone_offset = offset;
+        return 0;
+    }
+    if (strcmp(setting, "unzoned") == 0) {
+        static const char *const names[] = {"reject", "utc", "day"};
+        for (size_t i = 0; i < 3; i++)
+            if (strcmp(value, names[i]) == 0) {
+                p->unzoned = (nw_unzoned_t)i;
+                return 0;
+            }
+        return nw_error_set(err, NW_ERR_INVALID, "unzoned '%.40s': expected reject, utc or day",
+                            value);
+    }
+    if (strcmp(setting, "fallback") == 0) {
+        static const char *const names[] = {"none", "fetched_at", "received"};
+        for (size_t i = 0; i < 3; i++)
+            if (strcmp(value, names[i]) == 0) {
+                p->fallback = (nw_date_fallback_t)i;
+                return 0;
+            }
+        return nw_error_set(err, NW_ERR_INVALID,
+                            "fallback '%.40s': expected none, fetched_at or received", value);
+    }
+    return nw_error_set(err, NW_ERR_INVALID, "unknown date policy setting '%.40s'", setting);
 }

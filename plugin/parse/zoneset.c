@@ -25,11 +25,27 @@ static int blame(nw_zoneset_t *zs, const char *key)
     return nw_error_set(zs->err, zs->rc, "%s: %s", key, detail);
 }
 
+/* The date policy settings, as the last segment of timestamp.<S> and
+ * source.<NAME>.<S>. */
+static const char *policy_setting(const char *s)
+{
+    static const char *const names[] = {"locale", "timezone", "unzoned", "fallback"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i]) == 0)
+            return names[i];
+    return NULL;
+}
+
 static int add_global(const char *key, const char *value, void *opaque)
 {
     nw_zoneset_t *zs = opaque;
-    const char *abbr = key + strlen("timestamp.zone.");
-    zs->rc = nw_zone_table_set(zs->global, abbr, value, zs->err);
+    const char *rest = key + strlen("timestamp.");
+    if (strncmp(rest, "zone.", 5) == 0)
+        zs->rc = nw_zone_table_set(zs->global, rest + 5, value, zs->err);
+    else if (policy_setting(rest))
+        zs->rc = nw_zone_table_set_policy(zs->global, rest, value, zs->err);
+    else
+        return 0;
     return zs->rc < 0 ? blame(zs, key) : 0;
 }
 
@@ -58,13 +74,17 @@ static int add_source(const char *key, const char *value, void *opaque)
 {
     nw_zoneset_t *zs = opaque;
     const char *name = key + strlen("source.");
-    const char *mark = strstr(name, ".timestamp.zone.");
-    if (!mark)
+    const char *mark = strstr(name, ".timestamp.zone."), *dot = strrchr(name, '.');
+    const char *setting = dot && dot != name ? policy_setting(dot + 1) : NULL;
+    if (!mark && !(setting && !memchr(name, '.', (size_t)(dot - name))))
         return 0;
-    nw_zone_table_t *t = source_table(zs, name, (size_t)(mark - name));
+    nw_zone_table_t *t = source_table(zs, name, (size_t)((mark ? mark : dot) - name));
     if (!t)
         return zs->rc = nw_error_set(zs->err, NW_ERR_NOMEM, "out of memory");
-    zs->rc = nw_zone_table_set(t, mark + strlen(".timestamp.zone."), value, zs->err);
+    if (mark)
+        zs->rc = nw_zone_table_set(t, mark + strlen(".timestamp.zone."), value, zs->err);
+    else
+        zs->rc = nw_zone_table_set_policy(t, setting, value, zs->err);
     return zs->rc < 0 ? blame(zs, key) : 0;
 }
 
@@ -79,7 +99,7 @@ int nw_zoneset_new(const nw_config_t *cfg, nw_zoneset_t **out, nw_error_t *err)
     }
     zs->err = err ? err : &scratch;
     /* Global overrides first: per-source tables start as copies of it. */
-    if (nw_config_foreach(cfg, "timestamp.zone.", add_global, zs) ||
+    if (nw_config_foreach(cfg, "timestamp.", add_global, zs) ||
         nw_config_foreach(cfg, "source.", add_source, zs)) {
         int rc = zs->rc;
         nw_zoneset_free(zs);

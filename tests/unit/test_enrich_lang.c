@@ -52,6 +52,24 @@ static void expect_lang(const char *headline, const char *body, const char *code
     nw_enrichers_free(e);
 }
 
+/* A page that declares its language keeps it: the declaration beats a guess. */
+static void test_declared(void **state)
+{
+    (void)state;
+    fx_t f;
+    nw_enrichers_t *e = host_only("lang");
+    fx_parse(&f,
+             "<html lang=\"fr\"><body><h1>The council votes</h1><p>The council voted on the "
+             "budget and the plan for the river path on Tuesday.</p><p>Work starts in spring, "
+             "officials said.</p><p class=\"date\">4 December 2026</p></body></html>",
+             "k", "news.raw", 0);
+    assert_false(fx_run(e, &f, NULL));
+    assert_string_equal(json_string_value(json_object_get(f.rec, "language")), "fr");
+    assert_string_equal(fx_detail(&f, "lang"), "fr (declared)");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
 static void test_seed(void **state)
 {
     (void)state;
@@ -161,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_seed),          cmocka_unit_test(test_samples),
         cmocka_unit_test(test_data_files),    cmocka_unit_test(test_too_short_or_unknown),
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_declared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

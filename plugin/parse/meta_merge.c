@@ -1,0 +1,503 @@
+/*
+ * nw_meta_merge(): the article's headline, times, byline and language from
+ * the metadata candidates (html_meta.h), the text reader's findings and the
+ * source's date policy.
+ *
+ * The rule, for every field: the most trusted tier that yields a usable value
+ * wins (JSON-LD, microdata, OpenGraph/article meta, Dublin Core and publisher
+ * meta, a JSON-LD WebPage, <time> inside the article, <time> elsewhere, the
+ * envelope's metadata, then the text reader's lines and visible date-like
+ * elements, then the URL). A value that cannot be read is skipped, never a
+ * rejection by itself: a teaser line of another article can no longer reject
+ * a page whose markup has a good date.
+ *
+ * Times: a full time with a zone is taken as is. A time without a zone takes
+ * the page's own offset (the first zoned time in the page's markup), else the
+ * source's configured timezone, else the policy's "unzoned" choice (refused
+ * by default, with the reason kept for the rejection; UTC; or the date alone
+ * at day precision). A date alone is midnight UTC at day precision.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "core/utf8.h"
+#include "parse/html_meta.h"
+#include "parse/zones.h"
+
+static const nw_field_source_t tier_source[NW_TIER__COUNT] = {
+    [NW_TIER_JSONLD] = NW_SRC_JSONLD,
+    [NW_TIER_MICRODATA] = NW_SRC_MICRODATA,
+    [NW_TIER_OG] = NW_SRC_OPENGRAPH,
+    [NW_TIER_DC] = NW_SRC_META,
+    [NW_TIER_JSONLD_PAGE] = NW_SRC_JSONLD_PAGE,
+    [NW_TIER_TIME] = NW_SRC_TIME,
+    [NW_TIER_TIME_OUT] = NW_SRC_TIME,
+    [NW_TIER_ENVELOPE] = NW_SRC_ENVELOPE,
+    [NW_TIER_VISIBLE] = NW_SRC_VISIBLE,
+    [NW_TIER_URL] = NW_SRC_URL,
+};
+
+typedef struct mctx {
+    const nw_html_meta_t *m;
+    const nw_zone_table_t *zones;
+    const nw_date_policy_t *policy;
+    const char *lang; /* for visible dates: the policy's locale, else the page's */
+    bool has_page_offset;
+    int32_t page_offset;
+    char unzoned_why[200]; /* the first value refused for want of a zone */
+} mctx_t;
+
+/* ---- dates ---- */
+
+static bool read_cand(const mctx_t *c, const nw_meta_cand_t *k, nw_mdate_t *d)
+{
+    size_t n = strlen(k->value);
+    if (k->tier == NW_TIER_URL)
+        return nw_mdate_url(k->value, n, d);
+    if (k->tier == NW_TIER_VISIBLE)
+        return nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+    /* Markup written as prose ("4. Dezember 2026") reads as visible text; a
+     * broken ISO value ("2026-06-15T19:05xyz") does not. */
+    bool iso_shape = n >= 5 && k->value[0] >= '0' && k->value[0] <= '9' &&
+                     (k->value[4] == '-' || k->value[4] == '/');
+    return nw_mdate_machine(k->value, n, c->zones, d) ||
+           (!iso_shape && nw_mdate_visible(k->value, n, c->lang, c->zones, d));
+}
+
+/* The first zoned time in the page's markup, for times written without one. */
+static void find_page_offset(mctx_t *c)
+{
+    for (int t = 0; t < NW_TIER_ENVELOPE && !c->has_page_offset; t++)
+        for (int f = NW_META_PUBLISHED; f <= NW_META_UPDATED; f++)
+            for (size_t i = 0; i < c->m->n[f]; i++) {
+                nw_mdate_t d;
+                const nw_meta_cand_t *k = &c->m->cand[f][i];
+                if (k->tier == t && nw_mdate_machine(k->value, strlen(k->value), c->zones, &d) &&
+                    d.has_zone && !c->has_page_offset) {
+                    c->has_page_offset = true;
+                    c->page_offset = d.offset;
+                }
+            }
+}
+
+/* UTC seconds of a date under the policy; false when it has a time but no
+ * zone can be found for it (the reason goes to c->unzoned_why). */
+static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc, uint8_t *prec)
+{
+    int64_t days = nw_days_from_civil(d->year, d->month, d->day);
+    int64_t local = days * 86400 + d->hour * 3600 + d->min * 60 + d->sec;
+    int32_t off = 0;
+    *prec = NW_PRECISION_SECOND;
+    if (!d->has_time) {
+        *utc = days * 86400;
+        *prec = NW_PRECISION_DAY;
+        return true;
+    }
+    if (d->has_zone) {
+        *utc = local - d->offset;
+        return true;
+    }
+    if (c->has_page_offset) {
+        *utc = local - c->page_offset;
+        return true;
+    }
+    if (c->policy->has_zone) {
+        nw_zone_t z;
+        memset(&z, 0, sizeof(z));
+        z.rule = (nw_zone_rule_t)c->policy->zone_rule;
+        z.offset = c->policy->zone_offset;
+        if (nw_zone_offset(&z, local, &off) != 0)
+            off = z.offset;
+        *utc = local - off;
+        return true;
+    }
+    switch (c->policy->unzoned) {
+    case NW_UNZONED_UTC:
+        *utc = local;
+        return true;
+    case NW_UNZONED_DAY:
+        *utc = days * 86400;
+        *prec = NW_PRECISION_DAY;
+        return true;
+    case NW_UNZONED_REJECT:
+        break;
+    }
+    if (!c->unzoned_why[0]) {
+        char q[64];
+        size_t n = strlen(text) < 40 ? strlen(text) : 40;
+        /* Cut at a character boundary: the reason becomes a Kafka header. */
+        while (n > 0 && n < strlen(text) && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(q, text, n);
+        q[n] = '\0';
+        snprintf(c->unzoned_why, sizeof(c->unzoned_why),
+                 "time '%s' has no zone and neither the page nor the source's timezone gives one",
+                 q);
+    }
+    return false;
+}
+
+/* The best time of field f, or false. text_has/text_utc: what the text
+ * reader found, ranked with the visible tier. */
+static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_utc, int64_t *utc,
+                      uint8_t *prec, uint8_t *src)
+{
+    for (int t = 0; t < NW_TIER__COUNT; t++) {
+        if (t == NW_TIER_VISIBLE && text_has) {
+            *utc = text_utc;
+            *prec = NW_PRECISION_SECOND;
+            *src = NW_SRC_TEXT;
+            return true;
+        }
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            nw_mdate_t d;
+            if (k->tier != t || !read_cand(c, k, &d))
+                continue;
+            if (place(c, &d, k->value, utc, prec)) {
+                *src = (uint8_t)tier_source[t];
+                return true;
+            }
+            /* Refused for want of a zone: a less trusted value is no better
+             * (a visible line is as zoneless), so the reason stands. */
+            return false;
+        }
+    }
+    return false;
+}
+
+/* ---- text fields ---- */
+
+static const nw_meta_cand_t *first(const nw_html_meta_t *m, nw_meta_field_t f)
+{
+    const nw_meta_cand_t *best = NULL;
+    for (size_t i = 0; i < m->n[f]; i++)
+        if (!best || m->cand[f][i].tier < best->tier)
+            best = &m->cand[f][i];
+    return best;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+static const char *const separators[] = {" | ",        " - ",  " \xE2\x80\x94 ", " \xE2\x80\x93 ",
+                                         " \xC2\xB7 ", " :: ", " \xC2\xBB ",     " // "};
+
+static size_t count_words(const char *s, size_t n)
+{
+    size_t w = 0;
+    bool in = false;
+    for (size_t i = 0; i < n; i++) {
+        bool sp = s[i] == ' ';
+        w += !sp && !in;
+        in = !sp;
+    }
+    return w;
+}
+
+/* Letters and digits of s[0..n) in lower case, at most cap - 1 of them. */
+static size_t squeeze(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = s[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out[o++] = (char)(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* The part names the site: its letters and digits appear in the host
+ * ("Arte Radio" in arteradio.com, "ADAC" in adac.de). */
+static bool names_host(const char *part, size_t n, const char *host)
+{
+    char sq[64];
+    if (!host || n > 60 || squeeze(part, n, sq, sizeof(sq)) < 3)
+        return false;
+    /* "The Daily Post" on dailypost.example */
+    return strstr(host, sq) != NULL ||
+           (strncmp(sq, "the", 3) == 0 && strlen(sq) >= 6 && strstr(host, sq + 3) != NULL);
+}
+
+/* title is h1 followed by a separator and more ("Title - Site"). */
+static bool extends_h1(const char *title, const char *h1)
+{
+    size_t hn = strlen(h1);
+    if (strncasecmp(title, h1, hn) != 0)
+        return false;
+    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++)
+        if (strncmp(title + hn, separators[k], strlen(separators[k])) == 0)
+            return true;
+    return false;
+}
+
+char *nw_meta_strip_site(const char *title, const char *site, const char *url)
+{
+    size_t n = strlen(title);
+    size_t sn = site ? strlen(site) : 0;
+    char host[128] = "";
+    if (url) {
+        const char *h = strstr(url, "://");
+        h = h ? h + 3 : url;
+        size_t hn = strcspn(h, "/?#:");
+        squeeze(h, hn < 127 ? hn : 127, host, sizeof(host));
+    }
+    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
+        const char *sep = separators[k];
+        size_t l = strlen(sep);
+        /* The known site name, after or before the title. */
+        if (sn && n > sn + l && strncasecmp(title + n - sn, site, sn) == 0 &&
+            memcmp(title + n - sn - l, sep, l) == 0)
+            return strndup(title, n - sn - l);
+        if (sn && n > sn + l && strncasecmp(title, site, sn) == 0 &&
+            memcmp(title + sn, sep, l) == 0)
+            return strdup(title + sn + l);
+    }
+    /* Unknown site name: the last part when it names the host, or a short
+     * one after " | "; the first part when it names the host. A dash alone
+     * is too common inside titles to cut at. */
+    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
+        const char *sep = separators[k], *last = NULL, *p = title;
+        size_t l = strlen(sep);
+        while ((p = strstr(p, sep))) {
+            last = p;
+            p += l;
+        }
+        if (!last)
+            continue;
+        size_t head = (size_t)(last - title), tail = n - head - l;
+        size_t tw = count_words(last + l, tail), hw = count_words(title, head);
+        if (hw >= 2 && (names_host(last + l, tail, host) || (k == 0 && tw <= 4 && head > tail)))
+            return strndup(title, head);
+        const char *firstsep = strstr(title, sep);
+        size_t fh = (size_t)(firstsep - title);
+        if (count_words(firstsep + l, n - fh - l) >= 2 && names_host(title, fh, host))
+            return strdup(firstsep + l);
+    }
+    return strdup(title);
+}
+
+/* A language tag as the record carries it: "en_US" -> "en-US", cut at the
+ * first blank or comma; NULL when it is not one. */
+static char *language_tag(const char *v)
+{
+    size_t n = 0;
+    while (v[n] && v[n] != ' ' && v[n] != ',' && v[n] != ';' && n < 35)
+        n++;
+    if (n < 2)
+        return NULL;
+    char *t = strndup(v, n);
+    if (!t)
+        return NULL;
+    size_t run = 0, part = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = t[i];
+        if (ch == '_')
+            ch = t[i] = '-';
+        if (ch == '-') {
+            if (run == 0)
+                goto bad;
+            run = 0;
+            part++;
+            continue;
+        }
+        bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+        if (!alpha && !(part > 0 && ch >= '0' && ch <= '9'))
+            goto bad;
+        if (part == 0)
+            t[i] = (char)(ch | 0x20);
+        run++;
+    }
+    if (run == 0 || strcspn(t, "-") > 3 || strcspn(t, "-") < 2)
+        goto bad;
+    return t;
+bad:
+    free(t);
+    return NULL;
+}
+
+static int set_str(char **dst, const char *v)
+{
+    char *c = strdup(v);
+    if (!c)
+        return NW_ERR_NOMEM;
+    free(*dst);
+    *dst = c;
+    return 0;
+}
+
+static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
+{
+    const nw_meta_cand_t *canon = first(m, NW_META_URL);
+    const char *url = a->url ? a->url : canon ? canon->value : NULL;
+    const nw_meta_cand_t *h1 = first(m, NW_META_H1), *site = first(m, NW_META_SITE);
+    const char *sname = site ? site->value : NULL;
+    const nw_meta_cand_t *best = NULL;
+    char *best_text = NULL;
+    int rc = 0;
+    /* Markup titles, most trusted first; one that matches the page's <h1>
+     * wins over a more trusted one that does not. */
+    for (int t = 0; t < NW_TIER__COUNT && rc == 0; t++) {
+        for (size_t i = 0; i < m->n[NW_META_HEADLINE]; i++) {
+            const nw_meta_cand_t *k = &m->cand[NW_META_HEADLINE][i];
+            if (k->tier != t)
+                continue;
+            char *s = nw_meta_strip_site(k->value, sname, url);
+            if (!s)
+                return NW_ERR_NOMEM;
+            bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value) ||
+                                extends_h1(k->value, h1->value));
+            if (match) {
+                free(s);
+                free(best_text);
+                best_text = strdup(h1->value);
+                best = k;
+                goto done;
+            }
+            if (!best) {
+                best = k;
+                best_text = s;
+            } else {
+                free(s);
+            }
+        }
+    }
+done:
+    if (best && best_text) {
+        free(a->headline);
+        a->headline = best_text;
+        a->field_source[NW_FIELD_HEADLINE] = (uint8_t)tier_source[best->tier];
+        return 0;
+    }
+    free(best_text);
+    if (best)
+        return NW_ERR_NOMEM;
+    const nw_meta_cand_t *title = first(m, NW_META_TITLE);
+    if (h1) {
+        rc = set_str(&a->headline, h1->value);
+        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_H1;
+    } else if (title) {
+        char *s = nw_meta_strip_site(title->value, sname, url);
+        if (!s)
+            return NW_ERR_NOMEM;
+        free(a->headline);
+        a->headline = s;
+        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_TITLE;
+    } else if (a->headline) {
+        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_TEXT;
+    }
+    return rc;
+}
+
+static int merge_byline(const nw_html_meta_t *m, nw_article_t *a)
+{
+    const nw_meta_cand_t *k = first(m, NW_META_AUTHOR);
+    /* The text reader's "By NAME" line ranks with the visible tier. */
+    if (a->byline && (!k || k->tier >= NW_TIER_VISIBLE)) {
+        a->field_source[NW_FIELD_BY] = NW_SRC_TEXT;
+        return 0;
+    }
+    if (!k)
+        return 0;
+    const char *v = k->value;
+    if (strncasecmp(v, "by ", 3) == 0)
+        v += 3;
+    if (!*v)
+        return 0;
+    a->field_source[NW_FIELD_BY] = (uint8_t)tier_source[k->tier];
+    return set_str(&a->byline, v);
+}
+
+static int merge_language(const nw_html_meta_t *m, nw_article_t *a)
+{
+    for (int t = 0; t < NW_TIER__COUNT; t++)
+        for (size_t i = 0; i < m->n[NW_META_LANGUAGE]; i++) {
+            const nw_meta_cand_t *k = &m->cand[NW_META_LANGUAGE][i];
+            if (k->tier != t)
+                continue;
+            char *tag = language_tag(k->value);
+            if (!tag)
+                continue;
+            free(a->language);
+            a->language = tag;
+            a->field_source[NW_FIELD_LANGUAGE] =
+                t == NW_TIER_TIME_OUT ? NW_SRC_HTML_LANG : (uint8_t)tier_source[t];
+            return 0;
+        }
+    return 0;
+}
+
+/* The fallback date: fetched_at, else the Kafka timestamp (policy). */
+static bool fallback_time(mctx_t *c, const nw_parse_opts_t *opts, const nw_article_t *a,
+                          int64_t *utc, uint8_t *src)
+{
+    nw_mdate_t d;
+    uint8_t prec;
+    if (c->policy->fallback == NW_FALLBACK_NONE)
+        return false;
+    if (a->fetched_at && nw_mdate_machine(a->fetched_at, strlen(a->fetched_at), c->zones, &d) &&
+        d.has_time && d.has_zone && place(c, &d, a->fetched_at, utc, &prec)) {
+        *src = NW_SRC_FETCHED_AT;
+        return true;
+    }
+    if (c->policy->fallback == NW_FALLBACK_RECEIVED && opts && opts->has_received) {
+        *utc = opts->received_ms / 1000 - (opts->received_ms % 1000 < 0);
+        *src = NW_SRC_RECEIVED;
+        return true;
+    }
+    return false;
+}
+
+int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
+                  const nw_parse_opts_t *opts, const nw_error_t *text_bad, nw_article_t *a,
+                  nw_error_t *err)
+{
+    mctx_t c;
+    int rc;
+    memset(&c, 0, sizeof(c));
+    c.m = meta;
+    c.zones = zones;
+    c.policy = nw_zone_table_policy(zones);
+    if ((rc = merge_headline(meta, a)) < 0 || (rc = merge_byline(meta, a)) < 0 ||
+        (rc = merge_language(meta, a)) < 0)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
+    find_page_offset(&c);
+
+    int64_t pub = 0, upd = 0;
+    uint8_t pprec = 0, uprec = 0, psrc = 0, usrc = 0;
+    bool has_pub =
+        best_time(&c, NW_META_PUBLISHED, a->has_published, a->published, &pub, &pprec, &psrc);
+    bool has_upd = best_time(&c, NW_META_UPDATED, a->has_updated, a->updated, &upd, &uprec, &usrc);
+    if (has_pub && has_upd && upd < pub)
+        has_upd = false; /* an "updated" before the publication is someone else's date */
+    if (!has_pub && !has_upd) {
+        if (fallback_time(&c, opts, a, &pub, &psrc)) {
+            has_pub = true;
+        } else if (c.unzoned_why[0]) {
+            return nw_error_reject(err, NW_REJECT_BAD_TIMESTAMP, "%s", c.unzoned_why);
+        } else if (text_bad && text_bad->reject != NW_REJECT_NONE) {
+            if (err)
+                *err = *text_bad;
+            return NW_ERR_REJECTED;
+        } else {
+            return nw_error_reject(err, NW_REJECT_NO_TIMESTAMP,
+                                   "no publication date in the page's markup, text or URL");
+        }
+    }
+    a->has_published = has_pub;
+    a->published = has_pub ? pub : 0;
+    a->published_precision = has_pub ? pprec : 0;
+    a->has_updated = has_upd;
+    a->updated = has_upd ? upd : 0;
+    a->updated_precision = has_upd ? uprec : 0;
+    a->field_source[NW_FIELD_FIRSTCREATED] = has_pub ? psrc : usrc;
+    a->field_source[NW_FIELD_VERSIONCREATED] = has_upd ? usrc : psrc;
+    return 0;
+}

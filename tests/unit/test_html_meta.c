@@ -1,0 +1,472 @@
+/*
+ * The metadata layer of HTML pages and envelopes: JSON-LD, microdata,
+ * OpenGraph and publisher meta, visible dates in several languages, the URL,
+ * the order of trust between them, the date policy (precision, zones,
+ * fallbacks), the metadata members of scraper envelopes, and what the record
+ * says about where each field came from. The pages are small hand-written
+ * excerpts shaped like the markup real news sites publish.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "encode/ninjs.h"
+#include "newswire/article.h"
+#include "parse/html_meta.h"
+#include "parse/timestamp.h"
+#include "parse/zoneset.h"
+
+#define BODY                                                                                       \
+    "<p>The council voted on Tuesday to widen the river path after a year of complaints.</p>"      \
+    "<p>Work starts in spring and should take four months, officials said.</p>"
+
+static int parse_opts(const char *page, const nw_parse_opts_t *opts, nw_article_t *a,
+                      nw_error_t *err)
+{
+    memset(a, 0, sizeof(*a));
+    memset(err, 0, sizeof(*err));
+    return nw_article_parse(page, strlen(page), opts, a, err);
+}
+
+static int parse(const char *page, nw_article_t *a, nw_error_t *err)
+{
+    return parse_opts(page, NULL, a, err);
+}
+
+static void expect_time(int64_t got, const char *want)
+{
+    char buf[21];
+    nw_timestamp_format(got, buf);
+    assert_string_equal(buf, want);
+}
+
+static void ok(const char *page, nw_article_t *a)
+{
+    nw_error_t err;
+    int rc = parse(page, a, &err);
+    if (rc != 0)
+        fail_msg("rejected: %s", err.msg);
+}
+
+static void jsonld_graph(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<!doctype html><html lang=\"en\"><head><title>River path to be widened | Gazette</title>"
+       "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
+       "{\"@type\":\"WebSite\",\"name\":\"Gazette\"},"
+       "{\"@type\":[\"NewsArticle\"],\"headline\":\"River path to be widened\","
+       "\"datePublished\":\"2026-12-04T10:15:00+01:00\",\"dateModified\":\"2026-12-04T12:30:00Z\","
+       "\"author\":[{\"@type\":\"Person\",\"name\":\"Ann Lee\"},{\"name\":\"Bo Chan\"}],"
+       "\"inLanguage\":\"en-GB\"}]}</script></head><body><nav>Skip to content</nav><article>"
+       "<h1>River path to be widened</h1>" BODY "</article></body></html>",
+       &a);
+    assert_string_equal(a.headline, "River path to be widened");
+    expect_time(a.published, "2026-12-04T09:15:00Z");
+    expect_time(a.updated, "2026-12-04T12:30:00Z");
+    expect_time(nw_article_version_time(&a), "2026-12-04T12:30:00Z");
+    assert_string_equal(a.byline, "Ann Lee, Bo Chan");
+    assert_string_equal(a.language, "en-GB");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
+    assert_int_equal(a.field_source[NW_FIELD_VERSIONCREATED], NW_SRC_JSONLD);
+    assert_int_equal(a.published_precision, NW_PRECISION_SECOND);
+    nw_article_clear(&a);
+}
+
+/* A teaser of another article whose date line does not parse no longer
+ * rejects a page with a good machine-readable date; alone, it still does. */
+static void bad_teaser_line_with_good_meta(void **state)
+{
+    (void)state;
+    const char *teaser = "<p>Updated Decmber 30th, 2021 at 15:02 IST</p>";
+    char page[2048];
+    nw_article_t a;
+    nw_error_t err;
+    snprintf(page, sizeof(page),
+             "<html><head><meta property=\"article:published_time\" "
+             "content=\"2026-12-04T08:00:00-05:00\"></head><body><h1>Storm closes "
+             "schools</h1>%s%s</body></html>",
+             BODY, teaser);
+    ok(page, &a);
+    expect_time(a.published, "2026-12-04T13:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_OPENGRAPH);
+    nw_article_clear(&a);
+
+    snprintf(page, sizeof(page), "<html><body><h1>Storm closes schools</h1>%s%s</body></html>",
+             BODY, teaser);
+    assert_int_equal(parse(page, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
+    assert_non_null(strstr(err.msg, "Decmber"));
+}
+
+static void trust_order(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    /* Microdata outranks OpenGraph, which outranks a publisher meta name and
+     * <time>; the headline that matches the <h1> wins. */
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-12-01\">"
+       "<meta property=\"og:title\" content=\"Storm closes schools - Daily Post\">"
+       "<meta property=\"article:published_time\" content=\"2026-12-02T09:00:00Z\">"
+       "</head><body><article><h1>Storm closes schools</h1>"
+       "<meta itemprop=\"datePublished\" content=\"2026-12-03T09:00:00+00:00\">"
+       "<time datetime=\"2026-11-30T09:00:00Z\">30 Nov</time>" BODY "</article></body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T09:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_MICRODATA);
+    assert_string_equal(a.headline, "Storm closes schools");
+    assert_int_equal(a.field_source[NW_FIELD_HEADLINE], NW_SRC_OPENGRAPH);
+    nw_article_clear(&a);
+}
+
+static void date_only_is_day_precision(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<html><head><meta name=\"DC.date.issued\" content=\"2026-12-04\"></head><body>"
+       "<h1>Storm closes schools</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_META);
+    nw_record_meta_t m = {.article_id = "x", .version = 1, .source = {.file = "-"}};
+    json_t *r = nw_ninjs_build(&a, &m);
+    assert_non_null(r);
+    json_t *p = json_object_get(json_object_get(r, "newswire"), "time_precision");
+    assert_string_equal(json_string_value(json_object_get(p, "firstcreated")), "day");
+    json_t *fs = json_object_get(json_object_get(r, "newswire"), "field_sources");
+    assert_string_equal(json_string_value(json_object_get(fs, "firstcreated")), "meta");
+    json_decref(r);
+    nw_article_clear(&a);
+}
+
+static const nw_zone_table_t *policy_table;
+static const struct nw_zone_table *zones_for(const char *source, void *opaque)
+{
+    (void)source;
+    (void)opaque;
+    return policy_table;
+}
+
+static void unzoned_policy(void **state)
+{
+    (void)state;
+    const char *page = "<html><head><script type=\"application/ld+json\">{\"@type\":"
+                       "\"Article\",\"headline\":\"Storm closes schools\",\"datePublished\":"
+                       "\"2026-12-04T10:00:00\"}</script></head><body><h1>Storm closes "
+                       "schools</h1>" BODY "</body></html>";
+    nw_article_t a;
+    nw_error_t err;
+    assert_int_equal(parse(page, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
+    assert_non_null(strstr(err.msg, "has no zone"));
+
+    nw_zone_table_t *t = nw_zone_table_new();
+    assert_non_null(t);
+    policy_table = t;
+    nw_parse_opts_t opts = {.zones = zones_for};
+    assert_int_equal(nw_zone_table_set_policy(t, "timezone", "CET", &err), 0);
+    assert_int_equal(parse_opts(page, &opts, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T09:00:00Z");
+    nw_article_clear(&a);
+
+    nw_zone_table_free(t);
+    t = nw_zone_table_new();
+    policy_table = t;
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "day", &err), 0);
+    assert_int_equal(parse_opts(page, &opts, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    nw_article_clear(&a);
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "sometimes", &err), NW_ERR_INVALID);
+    nw_zone_table_free(t);
+
+    /* The page's own offset, from another of its dates, places the time. */
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+       "\"datePublished\":\"2026-12-04T10:00:00\"}</script><meta property="
+       "\"article:modified_time\" content=\"2026-12-05T10:00:00+02:00\"></head><body><h1>Storm "
+       "closes schools</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T08:00:00Z");
+    nw_article_clear(&a);
+}
+
+static void no_date_fallbacks(void **state)
+{
+    (void)state;
+    const char *env = "{\"url\":\"https://example.org/news/storm\",\"fetched_at\":"
+                      "\"2026-12-04T07:00:00Z\",\"html\":\"<h1>Storm closes schools</h1><p>The "
+                      "council voted to widen the path.</p><p>Work starts in spring.</p>\"}";
+    nw_article_t a;
+    nw_error_t err;
+    assert_int_equal(parse(env, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_NO_TIMESTAMP);
+
+    nw_zone_table_t *t = nw_zone_table_new();
+    policy_table = t;
+    nw_parse_opts_t opts = {.zones = zones_for, .has_received = true, .received_ms = 1796400000123};
+    assert_int_equal(nw_zone_table_set_policy(t, "fallback", "fetched_at", &err), 0);
+    assert_int_equal(parse_opts(env, &opts, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T07:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_FETCHED_AT);
+    nw_article_clear(&a);
+
+    const char *no_fetch = "<h1>Storm closes schools</h1><p>The council voted to widen the "
+                           "path.</p><p>Work starts in spring.</p>";
+    assert_int_equal(parse_opts(no_fetch, &opts, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(nw_zone_table_set_policy(t, "fallback", "received", &err), 0);
+    assert_int_equal(parse_opts(no_fetch, &opts, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T16:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_RECEIVED);
+    nw_article_clear(&a);
+    nw_zone_table_free(t);
+}
+
+static void url_date(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("{\"url\":\"https://example.org/2026/12/04/storm-closes-schools/\",\"html\":\"<h1>Storm "
+       "closes schools</h1><p>The council voted to widen the path.</p><p>Work starts.</p>\"}",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_URL);
+    nw_article_clear(&a);
+    nw_mdate_t d;
+    const char *u = "https://x.org/news/20261204/a";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    assert_int_equal(d.day, 4);
+    u = "https://x.org/2026-12-04-a";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    u = "https://x.org/2026/13/04/a";
+    assert_false(nw_mdate_url(u, strlen(u), &d));
+    u = "https://web.archive.org/web/20120216182711/http://x.org/";
+    assert_false(nw_mdate_url(u, strlen(u), &d));
+}
+
+static void visible(const char *text, const char *lang, int y, unsigned m, unsigned d, int hour)
+{
+    nw_mdate_t got;
+    nw_zone_table_t *z = nw_zone_table_new();
+    if (!nw_mdate_visible(text, strlen(text), lang, z, &got))
+        fail_msg("not read: %s", text);
+    nw_zone_table_free(z);
+    assert_int_equal(got.year, y);
+    assert_int_equal(got.month, m);
+    assert_int_equal(got.day, d);
+    if (hour < 0)
+        assert_false(got.has_time);
+    else
+        assert_int_equal(got.hour, hour);
+}
+
+static void visible_dates_in_languages(void **state)
+{
+    (void)state;
+    visible("Veröffentlicht am 4. Dezember 2026, 14:30 Uhr", "de", 2026, 12, 4, 14);
+    visible("Publié le 4 décembre 2026 à 10h15", "fr", 2026, 12, 4, 10);
+    visible("Publicado el 4 de diciembre de 2026", "es", 2026, 12, 4, -1);
+    visible("Pubblicato il 4 dicembre 2026 alle 9:05", "it", 2026, 12, 4, 9);
+    visible("Atualizado em 4 de março de 2026", "pt", 2026, 3, 4, -1);
+    visible("Gepubliceerd op 4 mei 2026", "nl", 2026, 5, 4, -1);
+    visible("December 4th, 2026 at 2:30 pm EST", "en", 2026, 12, 4, 14);
+    visible("Fri, 04 Dec 2026 10:00:00 +0000", NULL, 2026, 12, 4, 10);
+    visible("4.12.2026", NULL, 2026, 12, 4, -1);
+    visible("04/05/2026", "en-US", 2026, 4, 5, -1);
+    visible("04/05/2026", "de", 2026, 5, 4, -1);
+    visible("25/12/2026", NULL, 2026, 12, 25, -1);
+    nw_mdate_t d;
+    assert_false(nw_mdate_visible("04/05/2026", 10, "en", NULL, &d)); /* ambiguous */
+    assert_false(nw_mdate_visible("30. Februar 2026", 16, "de", NULL, &d));
+    assert_false(nw_mdate_visible("in 2026 the council", 19, "en", NULL, &d));
+
+    /* A German page with only a visible date line. */
+    nw_article_t a;
+    ok("<html lang=\"de\"><body><h1>Sturm schließt Schulen</h1><p class=\"article-date\">"
+       "Samstag, 05.12.2026</p><p>Der Rat hat am Dienstag beschlossen, den Weg zu "
+       "verbreitern.</p><p>Die Arbeiten beginnen im Frühjahr.</p></body></html>",
+       &a);
+    expect_time(a.published, "2026-12-05T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_VISIBLE);
+    assert_string_equal(a.language, "de");
+    assert_int_equal(a.field_source[NW_FIELD_LANGUAGE], NW_SRC_HTML_LANG);
+    nw_article_clear(&a);
+}
+
+static void machine_shapes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool time, zone;
+        int32_t offset;
+    } cases[] = {
+        {"2026-12-04", false, false, 0},
+        {"2026-12-04T10:15", true, false, 0},
+        {"2026-12-04T10:15:30.123Z", true, true, 0},
+        {"2026-12-04T10:15:30+0530", true, true, 19800},
+        {"2026-12-04 10:15:30 +01:00", true, true, 3600},
+        {"2026-12-04T10:15:30-08", true, true, -28800},
+        {"2026/12/04", false, false, 0},
+        {"20261204", false, false, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        nw_mdate_t d;
+        if (!nw_mdate_machine(cases[i].text, strlen(cases[i].text), NULL, &d))
+            fail_msg("not read: %s", cases[i].text);
+        assert_int_equal(d.day, 4);
+        assert_int_equal(d.has_time, cases[i].time);
+        assert_int_equal(d.has_zone, cases[i].zone);
+        assert_int_equal(d.offset, cases[i].offset);
+    }
+    nw_mdate_t d;
+    assert_false(nw_mdate_machine("2026-02-30", 10, NULL, &d));
+    assert_false(nw_mdate_machine("2026-12-04T25:00", 16, NULL, &d));
+}
+
+static void strip_site(void **state)
+{
+    (void)state;
+    static const char *const cases[][4] = {
+        {"Storm closes schools | Gazette", "Gazette", NULL, "Storm closes schools"},
+        {"Gazette - Storm closes schools", "Gazette", NULL, "Storm closes schools"},
+        {"Storm closes schools \xE2\x80\x94 The Daily Post", NULL, "https://dailypost.example/a",
+         "Storm closes schools"},
+        {"Storm closes schools | Daily Post", NULL, NULL, "Storm closes schools"},
+        {"Daily Post - Storm closes schools", NULL, "https://www.dailypost.example/a",
+         "Storm closes schools"},
+        {"Storm closes schools \xE2\x80\x93 what now?", NULL, "https://x.example/",
+         "Storm closes schools \xE2\x80\x93 what now?"},
+        {"Jean-Luc speaks - and the council listens to him", NULL, NULL,
+         "Jean-Luc speaks - and the council listens to him"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *s = nw_meta_strip_site(cases[i][0], cases[i][1], cases[i][2]);
+        assert_string_equal(s, cases[i][3]);
+        free(s);
+    }
+}
+
+static void envelope_shapes(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    /* news-please */
+    ok("{\"title\":\"Storm closes schools\",\"date_publish\":\"2026-12-04 10:00:00+00:00\","
+       "\"date_modify\":\"2026-12-04T11:00:00Z\",\"authors\":[\"Ann Lee\",\"Bo Chan\"],"
+       "\"maintext\":\"The council voted to widen the path.\\n\\nWork starts in spring.\","
+       "\"language\":\"en\",\"source_domain\":\"example.org\"}",
+       &a);
+    assert_string_equal(a.headline, "Storm closes schools");
+    expect_time(a.published, "2026-12-04T10:00:00Z");
+    expect_time(a.updated, "2026-12-04T11:00:00Z");
+    assert_string_equal(a.byline, "Ann Lee, Bo Chan");
+    assert_string_equal(a.source, "example.org");
+    assert_string_equal(a.language, "en");
+    assert_int_equal(a.field_source[NW_FIELD_HEADLINE], NW_SRC_ENVELOPE);
+    assert_int_equal(a.n_paragraphs, 2);
+    nw_article_clear(&a);
+    /* trafilatura: a date alone */
+    ok("{\"title\":\"Storm closes schools\",\"date\":\"2026-12-04\",\"author\":\"Ann Lee\","
+       "\"text\":\"Storm closes schools\\n\\nThe council voted.\\n\\nWork starts.\","
+       "\"hostname\":\"example.org\"}",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    nw_article_clear(&a);
+    /* schema.org names; the page's JSON-LD outranks the envelope's date */
+    ok("{\"headline\":\"Storm closes schools\",\"datePublished\":\"2026-12-01T00:00:00Z\","
+       "\"author\":{\"name\":\"Ann Lee\"},\"url\":\"https://example.org/a\",\"html\":\"<script "
+       "type='application/ld+json'>{\\\"@type\\\":\\\"NewsArticle\\\",\\\"datePublished\\\":"
+       "\\\"2026-12-04T10:00:00Z\\\"}</script><h1>Storm closes schools</h1><p>The council "
+       "voted.</p><p>Work starts.</p>\"}",
+       &a);
+    expect_time(a.published, "2026-12-04T10:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
+    assert_string_equal(a.byline, "Ann Lee");
+    assert_int_equal(a.field_source[NW_FIELD_BY], NW_SRC_ENVELOPE);
+    nw_article_clear(&a);
+}
+
+/* The date policy from configuration: global keys, per-source keys layered
+ * on them, and a bad value refused naming its key. */
+static void policy_from_config(void **state)
+{
+    (void)state;
+    nw_error_t err = {0};
+    nw_config_t *cfg = nw_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "day", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.locale", "de", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.timezone", "eu-central", "test", &err), 0);
+    nw_zoneset_t *zs = NULL;
+    assert_int_equal(nw_zoneset_new(cfg, &zs, &err), 0);
+    const nw_date_policy_t *g = nw_zone_table_policy(nw_zoneset_for("other", zs));
+    const nw_date_policy_t *p = nw_zone_table_policy(nw_zoneset_for("spiegel", zs));
+    assert_int_equal(g->unzoned, NW_UNZONED_DAY);
+    assert_string_equal(g->locale, "");
+    assert_int_equal(p->unzoned, NW_UNZONED_DAY);
+    assert_string_equal(p->locale, "de");
+    assert_true(p->has_zone);
+    nw_zoneset_free(zs);
+    assert_int_equal(nw_config_set(cfg, "source.spiegel.fallback", "maybe", "test", &err), 0);
+    assert_int_equal(nw_zoneset_new(cfg, &zs, &err), NW_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "source.spiegel.fallback"));
+    nw_config_free(cfg);
+}
+
+/* Broken and hostile JSON-LD: repaired where common, ignored otherwise, and
+ * never slow. */
+static void hostile_pages(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<html><head><script type=\"application/ld+json\">\n<!--\n{\"@type\":\"NewsArticle\","
+       "\"headline\":\"Line\nbreak\",\"datePublished\":\"2026-12-04T10:00:00Z\"}\n-->"
+       "</script></head><body><h1>Line break</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T10:00:00Z");
+    nw_article_clear(&a);
+
+    size_t n = 600 * 1024;
+    char *page = malloc(n + 1);
+    assert_non_null(page);
+    const char *pieces[] = {"<script type=application/ld+json>[[[[[[[[[[", "<a x='", "<!--",
+                            "<time class=date>", "<p itemprop=datePublished>"};
+    for (size_t k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+        size_t l = strlen(pieces[k]);
+        for (size_t i = 0; i < n; i++)
+            page[i] = pieces[k][i % l];
+        page[n] = '\0';
+        nw_html_meta_t m;
+        memset(&m, 0, sizeof(m));
+        clock_t t0 = clock();
+        assert_int_equal(nw_html_meta_extract(page, n, &m), 0);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        nw_html_meta_free(&m);
+        if (secs > 2.0)
+            fail_msg("piece %zu took %.2f s", k, secs);
+    }
+    free(page);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(jsonld_graph),       cmocka_unit_test(bad_teaser_line_with_good_meta),
+        cmocka_unit_test(trust_order),        cmocka_unit_test(date_only_is_day_precision),
+        cmocka_unit_test(unzoned_policy),     cmocka_unit_test(no_date_fallbacks),
+        cmocka_unit_test(url_date),           cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(machine_shapes),     cmocka_unit_test(strip_site),
+        cmocka_unit_test(envelope_shapes),    cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(policy_from_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
