@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "parse/charset.h"
 #include "parse/html.h"
 #include "parse/parse.h"
 
@@ -67,11 +68,15 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
                       nw_article_t *a, nw_error_t *err)
 {
     char *html_text = NULL;
-    nw_buf_t clean = NW_BUF_INIT;
+    nw_buf_t clean = NW_BUF_INIT, conv = NW_BUF_INIT;
     int rc;
-    if (nw_utf8_looks_binary(data, len))
-        return nw_error_reject(err, NW_REJECT_BINARY,
-                               "binary data, not text (NUL bytes or mostly invalid UTF-8)");
+    if ((rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
+        goto out;
+    if (nw_utf8_looks_binary(data, len)) {
+        rc = nw_error_reject(err, NW_REJECT_BINARY,
+                             "binary data, not text (NUL bytes or mostly invalid UTF-8)");
+        goto out;
+    }
     nw_utf8_sanitize(data, len, &clean);
     if (!nw_buf_ok(&clean)) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
@@ -88,6 +93,7 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
 out:
     free(html_text);
     nw_buf_free(&clean);
+    nw_buf_free(&conv);
     return rc;
 }
 

@@ -1,0 +1,195 @@
+/*
+ * Main-content extraction and character sets: a page's navigation, share
+ * bars, related lists, cookie banners, comments and footer stay out of the
+ * text; the headline is the <h1> nearest the article and the byline becomes
+ * a "Reported by:" line; pages in Windows-1252 or ISO-8859-1, labelled or
+ * not, and UTF-16 with a byte-order mark arrive as UTF-8; text that is
+ * already UTF-8 is never converted, whatever its label claims.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "parse/charset.h"
+#include "parse/html.h"
+
+static char *to_text(const char *html)
+{
+    char *out = NULL;
+    size_t n = 0;
+    nw_error_t err = {0};
+    assert_int_equal(nw_html_to_text(html, strlen(html), &out, &n, &err), 0);
+    return out;
+}
+
+static const char *const story[] = {
+    "The council voted on Tuesday to close the old bridge to cars, after engineers found "
+    "cracks in two of its supports, a decision that will reroute thousands of commuters.",
+    "Mayor Ana Ruiz said the closure would last at least six months, and that buses, bicycles "
+    "and pedestrians could still use a temporary lane on the eastern side.",
+    "Repairs will cost an estimated 4.2 million euros, according to the city's own figures, "
+    "which the council published alongside the engineers' report.",
+};
+
+#define PARAGRAPHS                                                                                 \
+    "<p>The council voted on Tuesday to close the old bridge to cars, after engineers found "      \
+    "cracks in two of its supports, a decision that will reroute thousands of commuters.</p>"      \
+    "<div class=\"share-bar\"><a href=/s>Share on Facebook</a> <a href=/t>Tweet</a></div>"         \
+    "<p>Mayor Ana Ruiz said the closure would last at least six months, and that buses, "          \
+    "bicycles and pedestrians could still use a temporary lane on the eastern side.</p>"           \
+    "<h2>What it costs</h2>"                                                                       \
+    "<p>Repairs will cost an estimated 4.2 million euros, according to the city's own figures, "   \
+    "which the council published alongside the engineers' report.</p>"
+
+static const char page[] =
+    "<html><head><title>Bridge closes to cars | City Times</title>"
+    "<meta property=\"article:published_time\" content=\"2024-03-05T10:00:00Z\"></head><body>"
+    "<a class=skip href=#main>Skip to content</a>"
+    "<div class=\"site-header\"><a href=/>City Times</a><div class=menu><a href=/a>News</a> "
+    "<a href=/b>Sport</a></div></div>"
+    "<div id=\"cookie-consent\"><p>We use cookies to improve your experience, and by using this "
+    "site you agree to our use of cookies.</p></div>"
+    "<div class=\"page\"><div class=\"article-header\"><h1>Bridge closes to cars</h1>"
+    "<div class=\"byline\">By <a rel=author href=/ana>Maria Lopez</a> | March 5, 2024</div>"
+    "</div><div class=\"story-body\">" PARAGRAPHS "</div>"
+    "<div class=\"related-stories\"><h3>Related</h3><ul><li><a href=/1>Tram line opens after "
+    "years of delays and rising costs</a></li><li><a href=/2>Council budget, explained for "
+    "residents in plain words</a></li></ul></div>"
+    "<div id=\"comments\"><p>Great news, finally, they should have done it years ago, honestly, "
+    "and the buses are always late anyway, so, who cares.</p></div></div>"
+    "<div class=\"newsletter-signup\"><p>Subscribe to our newsletter, and get the news, the "
+    "weather, and the sport, every morning in your inbox.</p></div>"
+    "<div class=site-footer><p>Copyright 2024 City Times, all rights reserved, "
+    "everywhere, forever, and then some more.</p></div></body></html>";
+
+static void test_main_content(void **state)
+{
+    (void)state;
+    char *out = to_text(page);
+    static const char *const absent[] = {
+        "Skip to content", "City Times", "Sport",      "cookies",   "Share",     "Tweet",
+        "Tram line",       "Related",    "Great news", "Subscribe", "Copyright",
+    };
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        if (strstr(out, absent[i]))
+            fail_msg("\"%s\" leaked into:\n%s", absent[i], out);
+    /* Headline first, then the byline, the paragraphs and subheading in order. */
+    const char *want = "Bridge closes to cars\n\nBy Maria Lopez\n\n";
+    if (strncmp(out, want, strlen(want)) != 0)
+        fail_msg("begins:\n%s", out);
+    const char *p = out;
+    for (size_t i = 0; i < sizeof(story) / sizeof(story[0]); i++) {
+        const char *q = strstr(p, story[i]);
+        if (!q)
+            fail_msg("paragraph %zu missing or out of order:\n%s", i, out);
+        p = q;
+    }
+    assert_non_null(strstr(out, "\n\nWhat it costs\n\n"));
+    assert_non_null(strstr(out, "\n\nPublished 2024-03-05T10:00:00Z\n"));
+    free(out);
+}
+
+static void test_headline_and_byline(void **state)
+{
+    (void)state;
+    /* No <h1>: the <title>, without the site's name, stands in. */
+    char *out = to_text("<html><head><title>Bridge closes to cars - City Times</title></head>"
+                        "<body><div class=story-body>" PARAGRAPHS "</div></body></html>");
+    assert_int_equal(strncmp(out, "Bridge closes to cars\n\n", 23), 0);
+    free(out);
+    /* A byline in author markup without "By" gets the reader's label; the
+     * meta author is not repeated. */
+    out = to_text("<meta name=author content=Someone><article><h1>Head</h1>"
+                  "<span class=author-name>Maria Lopez</span>" PARAGRAPHS "</article>");
+    assert_int_equal(strncmp(out, "Head\n\nReported by: Maria Lopez\n\n", 32), 0);
+    assert_null(strstr(out, "Someone"));
+    free(out);
+    /* No visible byline: the meta author comes before the body. */
+    out = to_text("<meta name=author content=\"Jo Ma\"><article><h1>Head</h1>" PARAGRAPHS
+                  "</article>");
+    assert_int_equal(strncmp(out, "Head\n\nReported by: Jo Ma\n\nThe council", 37), 0);
+    free(out);
+}
+
+/* Converts s with nw_charset_to_utf8(); returns a new NUL-terminated string. */
+static char *charset(const char *s, size_t len, nw_format_t fmt, const char *declared)
+{
+    const char *data = s;
+    size_t n = len;
+    nw_buf_t conv = NW_BUF_INIT;
+    nw_error_t err = {0};
+    assert_int_equal(nw_charset_to_utf8(&data, &n, fmt, declared, &conv, &err), 0);
+    char *r = malloc(n + 1);
+    assert_non_null(r);
+    memcpy(r, data, n);
+    r[n] = '\0';
+    nw_buf_free(&conv);
+    return r;
+}
+
+#define CHECK_CHARSET(s, fmt, declared, want)                                                      \
+    do {                                                                                           \
+        char *got_ = charset(s, sizeof(s) - 1, fmt, declared);                                     \
+        assert_string_equal(got_, want);                                                           \
+        free(got_);                                                                                \
+    } while (0)
+
+static void test_charsets(void **state)
+{
+    (void)state;
+    /* Labelled Latin-1 is read as Windows-1252, as browsers read it. */
+    CHECK_CHARSET("<meta charset=\"ISO-8859-1\"><p>caf\xe9 \x93q\x94", NW_FORMAT_HTML, NULL,
+                  "<meta charset=\"ISO-8859-1\"><p>caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d");
+    CHECK_CHARSET("<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=windows-1252'>"
+                  "\xe9",
+                  NW_FORMAT_HTML, NULL,
+                  "<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=windows-1252'>"
+                  "\xc3\xa9");
+    /* The declared charset wins over the page's; other charsets go through iconv. */
+    CHECK_CHARSET("<meta charset=utf-8>\xe9", NW_FORMAT_HTML, "iso-8859-15",
+                  "<meta charset=utf-8>\xc3\xa9");
+    CHECK_CHARSET("\xa4", NW_FORMAT_TEXT, "ISO-8859-15", "\xe2\x82\xac");
+    /* Valid UTF-8 stays as it is, whatever the label says. */
+    CHECK_CHARSET("<meta charset=iso-8859-1>caf\xc3\xa9", NW_FORMAT_HTML, NULL,
+                  "<meta charset=iso-8859-1>caf\xc3\xa9");
+    /* Unlabelled: high bytes with no UTF-8 sequence among them are Windows-1252;
+     * mostly UTF-8 with a stray byte is left for the sanitiser. */
+    CHECK_CHARSET("<p>na\xefve</p>", NW_FORMAT_HTML, NULL, "<p>na\xc3\xafve</p>");
+    CHECK_CHARSET("\xc3\xa9 \xff", NW_FORMAT_HTML, NULL, "\xc3\xa9 \xff");
+    /* Binary-looking bytes (controls) are not dressed up as text. */
+    CHECK_CHARSET("\x01\x02\xfe\x80", NW_FORMAT_HTML, NULL, "\x01\x02\xfe\x80");
+    /* Unlabelled plain text keeps its rule: invalid bytes are replaced later. */
+    CHECK_CHARSET("caf\xe9", NW_FORMAT_TEXT, NULL, "caf\xe9");
+    /* UTF-16 with a byte-order mark. */
+    CHECK_CHARSET("\xff\xfe<\0p\0>\0\xe9\0", NW_FORMAT_HTML, NULL, "<p>\xc3\xa9");
+    CHECK_CHARSET("\xfe\xff\0<\0p\0>\0\xe9", NW_FORMAT_HTML, NULL, "<p>\xc3\xa9");
+    /* An unknown label, or one past the prescan, leaves the bytes alone. */
+    CHECK_CHARSET("<meta charset=x-no-such-thing>\xe9\xc3\xa9", NW_FORMAT_HTML, NULL,
+                  "<meta charset=x-no-such-thing>\xe9\xc3\xa9");
+    /* Undefined bytes become U+FFFD. */
+    CHECK_CHARSET("\x81\xe9", NW_FORMAT_HTML, "windows-1252", "\xef\xbf\xbd\xc3\xa9");
+
+    char label[40];
+    assert_true(nw_charset_sniff_html("<meta content=\"text/html;charset = 'koi8-r'\">", 45, label,
+                                      sizeof(label)));
+    assert_string_equal(label, "koi8-r");
+    assert_false(nw_charset_sniff_html("<p>charset=x</p>", 16, label, sizeof(label)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_main_content),
+        cmocka_unit_test(test_headline_and_byline),
+        cmocka_unit_test(test_charsets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
