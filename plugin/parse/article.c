@@ -105,16 +105,17 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
         opts = &defaults;
     size_t max = opts->max_bytes ? opts->max_bytes : NW_DEFAULT_MAX_MESSAGE_BYTES;
     memset(out, 0, sizeof(*out));
-    if (len > max)
-        return nw_error_reject(err, NW_REJECT_TOO_LARGE,
-                               "message of %zu bytes exceeds the maximum of %zu bytes", len, max);
+    int rc = nw_html_size_check(
+        data, len, opts->format, max,
+        opts->max_raw_bytes ? opts->max_raw_bytes : NW_DEFAULT_MAX_RAW_BYTES, err);
+    if (rc < 0)
+        return rc;
     if (!data || len == 0 || all_space(data, len))
         return nw_error_reject(err, NW_REJECT_EMPTY, "empty message");
 
     nw_format_t fmt = opts->format == NW_FORMAT_AUTO ? detect(data, len) : opts->format;
     out->format = fmt;
     out->inner_format = fmt;
-    int rc;
     if (fmt == NW_FORMAT_JSON) {
         char *text = NULL;
         size_t text_len = 0;

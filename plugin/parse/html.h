@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "newswire/article.h"
 #include "newswire/error.h"
 
 /*
@@ -22,5 +23,17 @@
  * malformed markup (it degrades to text); returns NW_ERR_NOMEM only.
  */
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err);
+
+/* Bytes of html[0..len) outside <script>, <style> and comments. Linear. */
+size_t nw_html_visible_size(const char *html, size_t len);
+
+/*
+ * The size limits (html_content_size.c): a message over max_raw bytes is
+ * too large; one over max bytes is too large unless it is HTML (fmt, or
+ * AUTO and it starts with '<') whose visible size is within max. Returns 0
+ * or rejects with NW_REJECT_TOO_LARGE, naming the size that counted.
+ */
+int nw_html_size_check(const char *data, size_t len, nw_format_t fmt, size_t max, size_t max_raw,
+                       nw_error_t *err);
 
 #endif

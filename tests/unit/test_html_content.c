@@ -184,12 +184,54 @@ static void test_charsets(void **state)
     assert_false(nw_charset_sniff_html("<p>charset=x</p>", 16, label, sizeof(label)));
 }
 
+static size_t visible(const char *s)
+{
+    return nw_html_visible_size(s, strlen(s));
+}
+
+static void test_size(void **state)
+{
+    (void)state;
+    assert_int_equal(visible("a<script>x</script>b<style>y</style>c<!-- z -->d"), 4);
+    assert_int_equal(visible("<p>a</p><SCRIPT type=x>1<2</script >"), 8);
+    assert_int_equal(visible("<p>x</p><script>never closed"), 8);
+    assert_int_equal(visible("<p>x</p><!-- never closed"), 8);
+    assert_int_equal(visible("<scripts>x"), 10);
+
+    /* A 3 MB big that is mostly script passes a 1 MiB limit and reports
+     * its real sizes when the limit is lower than what is left. */
+    size_t len = 3u << 20, max = 1u << 20;
+    char *big = malloc(len);
+    assert_non_null(big);
+    memset(big, 'x', len);
+    memcpy(big, "<html><p>text</p><script>", 25);
+    memcpy(big + len - 9, "</script>", 9);
+    nw_error_t err = {0};
+    assert_int_equal(nw_html_size_check(big, len, NW_FORMAT_AUTO, max, 8u << 20, &err), 0);
+    assert_int_equal(nw_html_size_check(big, len, NW_FORMAT_AUTO, 1024, 8u << 20, &err), 0);
+    memset(big + 30, '<', 2000); /* no longer inside the script: visible */
+    memcpy(big + 2030, "</script>", 9);
+    assert_int_equal(nw_html_size_check(big, len, NW_FORMAT_HTML, 1024, 8u << 20, &err),
+                     NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_TOO_LARGE);
+    assert_non_null(strstr(err.msg, "HTML page of 3145728 bytes has "));
+    /* Over the raw limit, or not HTML: the whole size counts. */
+    assert_int_equal(nw_html_size_check(big, len, NW_FORMAT_AUTO, max, 2u << 20, &err),
+                     NW_ERR_REJECTED);
+    assert_non_null(strstr(err.msg, "message of 3145728 bytes exceeds the raw maximum of 2097152"));
+    assert_int_equal(nw_html_size_check(big, len, NW_FORMAT_TEXT, max, 8u << 20, &err),
+                     NW_ERR_REJECTED);
+    assert_non_null(strstr(err.msg, "message of 3145728 bytes exceeds the maximum of 1048576"));
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_main_content),
         cmocka_unit_test(test_headline_and_byline),
         cmocka_unit_test(test_charsets),
+        cmocka_unit_test(test_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
