@@ -60,7 +60,8 @@ typedef struct scanner {
      * the blocks of text, and what the next block inherits. */
     nw_html_node_t *nodes;
     size_t n_nodes, cap_nodes;
-    uint32_t node_stack[NW_HTML_STACK_MAX];
+    uint32_t *node_stack; /* grows with the depth: most pages stay under 64 */
+    size_t node_stack_cap;
     nw_html_block_t *blocks;
     size_t n_blocks, cap_blocks;
     bool in_a, byline_pending, block_unlikely, tree_oom;
@@ -229,6 +230,18 @@ static void push(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
     if (st->depth == NW_HTML_STACK_MAX) {
         st->overflow++;
         return;
+    }
+    if (st->depth == st->node_stack_cap) {
+        size_t cap = st->node_stack_cap ? st->node_stack_cap * 2 : 64;
+        uint32_t *ns = realloc(st->node_stack, cap * sizeof(*ns));
+        if (!ns) {
+            /* Without it the tree is lost: the whole text is kept instead. */
+            st->tree_oom = true;
+            st->overflow++;
+            return;
+        }
+        st->node_stack = ns;
+        st->node_stack_cap = cap;
     }
     st->node_stack[st->depth] = add_node(st, el, h);
     if (el == EL_FORM && !st->form_open && st->dropped == 0) {
@@ -685,6 +698,7 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     nw_buf_free(&st->author);
     nw_buf_free(&st->title);
     free(st->nodes);
+    free(st->node_stack);
     free(st->blocks);
     free(st);
     if (!text_out)
