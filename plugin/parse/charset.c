@@ -119,7 +119,8 @@ static const char *iconv_name(const char *label)
 }
 
 /* Converts with iconv; undefined or truncated sequences become U+FFFD. */
-static int convert(iconv_t cd, const char *s, size_t len, nw_buf_t *out, nw_error_t *err)
+static int convert(iconv_t cd, const char *s, size_t len, size_t unit, nw_buf_t *out,
+                   nw_error_t *err)
 {
     char chunk[8192];
     char *in = (char *)s;
@@ -136,12 +137,12 @@ static int convert(iconv_t cd, const char *s, size_t len, nw_buf_t *out, nw_erro
         }
         if (errno == E2BIG)
             continue;
-        /* EILSEQ or EINVAL: one byte the charset does not define. */
+        /* EILSEQ or EINVAL: one code unit the charset does not define
+         * (two bytes in UTF-16, so the rest stays aligned). */
         nw_utf8_encode(out, 0xFFFD);
-        if (left == 0)
-            break;
-        in++;
-        left--;
+        size_t skip = unit < left ? unit : left;
+        in += skip;
+        left -= skip;
         if (left == 0)
             break;
     }
@@ -186,7 +187,8 @@ int nw_charset_to_utf8(const char **data, size_t *len, nw_format_t fmt, const ch
     iconv_t cd = iconv_open("UTF-8", name);
     if (cd == (iconv_t)-1)
         return 0; /* unknown to iconv: read as UTF-8, invalid bytes replaced later */
-    int rc = convert(cd, *data + skip, n - skip, conv, err);
+    size_t unit = strncasecmp(name, "UTF-16", 6) == 0 ? 2 : 1;
+    int rc = convert(cd, *data + skip, n - skip, unit, conv, err);
     iconv_close(cd);
     if (rc < 0)
         return rc;

@@ -318,11 +318,20 @@ static void put_title(nw_buf_t *res, const nw_buf_t *title)
     put_block(res, "", s, cut);
 }
 
+/* A visible date line near the headline ("Updated 5 March 2024 10:00").
+ * When the page's metadata gives the same time (published, or modified for
+ * an Updated line), the machine-readable value is trusted and the visible
+ * line left out: such lines are often partial ("2 hours ago", no zone) and
+ * would only give the reader a way to fail. */
 static bool is_date_line(const nw_html_doc_t *d, const nw_html_block_t *b)
 {
     size_t rest;
-    return b->len <= NW_DATE_LINE_MAX &&
-           nw_timestamp_label(d->text + b->off, b->len, &rest) != NW_TS_NONE;
+    if (b->len > NW_DATE_LINE_MAX)
+        return false;
+    nw_ts_label_t label = nw_timestamp_label(d->text + b->off, b->len, &rest);
+    if (label == NW_TS_UPDATED)
+        return d->modified->len == 0;
+    return label != NW_TS_NONE && d->published->len == 0;
 }
 
 static uint32_t lca(const nw_html_node_t *nodes, uint32_t a, uint32_t b)
