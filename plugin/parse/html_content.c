@@ -256,6 +256,9 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
         return false;
     if (b->links * 2 > b->len)
         return false;
+    /* Captions describe pictures; the article's text does not include them. */
+    if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE))
+        return false;
     if (n->flags & NODE_SELECTED)
         return !(n->flags & NODE_LINKY);
     return direct_ok && b->node == x->d->nodes[x->top].parent && prose_sibling(x->d, b);

@@ -192,6 +192,7 @@ enum nw_html_hint_flag {
     NW_HINT_ARTICLE = 1 << 1,  /* itemprop="articleBody" */
     NW_HINT_BYLINE = 1 << 2,   /* class/id byline or author, rel/itemprop author */
     NW_HINT_HIDDEN = 1 << 3,   /* hidden, aria-hidden="true", display:none */
+    NW_HINT_CAPTION = 1 << 4,  /* class/id caption, a gallery or slideshow */
 };
 
 typedef struct nw_html_hint {
@@ -208,6 +209,7 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t);
 enum nw_html_node_flag {
     NODE_UNLIKELY = 1 << 0, /* it or an ancestor is unlikely (see nw_html_hint) */
     NODE_ARTICLE = 1 << 1,  /* <article>, <main> or itemprop="articleBody" */
+    NODE_FIGURE = 1 << 2,   /* inside a <figure> or a caption: illustrations, not text */
 };
 
 /* An open container element (div, section, article ...), in document

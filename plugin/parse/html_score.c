@@ -109,6 +109,9 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
             }
             if (names_byline(v, vl))
                 h.flags |= NW_HINT_BYLINE;
+            if (contains(v, vl, "caption") || contains(v, vl, "gallery") ||
+                contains(v, vl, "slideshow") || contains(v, vl, "carousel"))
+                h.flags |= NW_HINT_CAPTION;
         } else if (nl == 8 && strncasecmp(name, "itemprop", 8) == 0) {
             if (contains(v, vl, "articlebody") || contains(v, vl, "text"))
                 h.flags |= NW_HINT_ARTICLE;
