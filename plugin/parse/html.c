@@ -207,7 +207,7 @@ static uint32_t add_node(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
     if (parent != NW_HTML_NONE && (st->nodes[parent].flags & NODE_UNLIKELY))
         n->flags |= NODE_UNLIKELY;
     if (h.flags & NW_HINT_UNLIKELY)
-        n->flags |= NODE_UNLIKELY;
+        n->flags |= NODE_UNLIKELY | NODE_UNLIKELY_SELF;
     if (el == EL_ARTICLE || el == EL_MAIN || (h.flags & NW_HINT_ARTICLE))
         n->flags |= NODE_ARTICLE;
     if (el == EL_FIGURE || (h.flags & NW_HINT_CAPTION) ||

@@ -42,7 +42,7 @@
 enum {
     NODE_SCORED = 1 << 4,
     NODE_SELECTED = 1 << 5,
-    NODE_LINKY = 1 << 6, /* inside the content, but mostly links */
+    NODE_CUT = 1 << 6, /* inside the content, but mostly links or named as not the article */
 };
 
 typedef struct extract {
@@ -123,7 +123,7 @@ static uint32_t score_nodes(extract_t *x)
     for (size_t i = 0; i < d->n_nodes; i++) {
         nodes[i].text = nodes[i].links = 0;
         nodes[i].score = 0;
-        nodes[i].flags &= (uint8_t) ~(NODE_SCORED | NODE_SELECTED | NODE_LINKY);
+        nodes[i].flags &= (uint8_t) ~(NODE_SCORED | NODE_SELECTED | NODE_CUT);
     }
     for (size_t i = 0; i < d->n_blocks; i++) {
         const nw_html_block_t *b = &d->blocks[i];
@@ -228,19 +228,26 @@ static void select_content(extract_t *x, uint32_t top, bool *direct_ok)
             threshold = 10;
         for (uint32_t i = parent + 1; i <= nodes[parent].last; i = nodes[i].last + 1)
             if (i != top && (nodes[i].flags & NODE_SCORED) && nodes[i].score >= threshold &&
+                !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
                 !(x->strict && (nodes[i].flags & NODE_UNLIKELY)))
                 mark_subtree(nodes, i);
         *direct_ok = true;
     }
-    /* Link lists inside the content ("more on this story") are not the article. */
+    /* Inside the content, link lists ("more on this story") and containers
+     * named share, comments, related ... are not the article. The selected
+     * roots themselves are exempt: the second pass may have chosen one
+     * inside a page-wide wrapper named "with-sidebar". Parents come before
+     * their children, so one forward pass carries the cut down. */
     for (size_t i = 0; i < d->n_nodes; i++) {
         nw_html_node_t *n = &nodes[i];
         if (!(n->flags & NODE_SELECTED))
             continue;
+        bool root = n->parent == NW_HTML_NONE || !(nodes[n->parent].flags & NODE_SELECTED);
+        if (root)
+            continue;
         bool linky = n->text > 0 && n->links * 2 > n->text && !(n->flags & NODE_ARTICLE);
-        if (linky || (n->parent != NW_HTML_NONE && (nodes[n->parent].flags & NODE_SELECTED) &&
-                      (nodes[n->parent].flags & NODE_LINKY)))
-            n->flags |= NODE_LINKY;
+        if (linky || (n->flags & NODE_UNLIKELY_SELF) || (nodes[n->parent].flags & NODE_CUT))
+            n->flags |= NODE_CUT;
     }
 }
 
@@ -252,7 +259,7 @@ static bool is_byline_block(const nw_html_block_t *b)
 static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct_ok)
 {
     const nw_html_node_t *n = &x->d->nodes[b->node];
-    if (!block_counts(x, b))
+    if (!block_counts(x, b) || (b->flags & BLOCK_UNLIKELY))
         return false;
     if (b->links * 2 > b->len)
         return false;
@@ -260,7 +267,7 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
     if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE))
         return false;
     if (n->flags & NODE_SELECTED)
-        return !(n->flags & NODE_LINKY);
+        return !(n->flags & NODE_CUT);
     return direct_ok && b->node == x->d->nodes[x->top].parent && prose_sibling(x->d, b);
 }
 
@@ -274,12 +281,22 @@ static bool starts_ci(const char *s, size_t n, const char *p)
 static void put_byline(nw_buf_t *res, const char *s, size_t n)
 {
     /* Cut at what usually follows the name: a separator and a date. */
-    static const char *const seps[] = {" | ", "\n", " \xE2\x80\xA2 ", " \xC2\xB7 ", " - "};
+    static const char *const seps[] = {
+        " | ",        "\n",         " \xE2\x80\xA2 ", " \xC2\xB7 ", " - ",       " January",
+        " February",  " March",     " April",         " May ",      " June",     " July",
+        " August",    " September", " October",       " November",  " December", " Updated",
+        " Published", " Posted",    " on ",
+    };
     for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
         const char *c = memmem(s, n, seps[i], strlen(seps[i]));
         if (c)
             n = (size_t)(c - s);
     }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9') {
+            n = i; /* names have no digits; dates and times do */
+            break;
+        }
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == ','))
         n--;
     if (n == 0)

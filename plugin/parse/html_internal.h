@@ -207,9 +207,10 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t);
 #define NW_HTML_NONE UINT32_MAX
 
 enum nw_html_node_flag {
-    NODE_UNLIKELY = 1 << 0, /* it or an ancestor is unlikely (see nw_html_hint) */
-    NODE_ARTICLE = 1 << 1,  /* <article>, <main> or itemprop="articleBody" */
-    NODE_FIGURE = 1 << 2,   /* inside a <figure> or a caption: illustrations, not text */
+    NODE_UNLIKELY = 1 << 0,      /* it or an ancestor is unlikely (see nw_html_hint) */
+    NODE_ARTICLE = 1 << 1,       /* <article>, <main> or itemprop="articleBody" */
+    NODE_FIGURE = 1 << 2,        /* inside a <figure> or a caption: illustrations, not text */
+    NODE_UNLIKELY_SELF = 1 << 3, /* its own class, id or role is unlikely */
 };
 
 /* An open container element (div, section, article ...), in document

@@ -17,20 +17,21 @@
 
 /* Parts of a page that are never the article. */
 static const char *const unlikely_words[] = {
-    "ad-break",  "advert",       "agegate",   "banner",     "breadcrumb", "combx",      "comment",
-    "community", "consent",      "cookie",    "disqus",     "footer",     "gdpr",       "masthead",
-    "menu",      "modal",        "navbar",    "newsletter", "outbrain",   "pagination", "pager",
-    "paywall",   "popup",        "promo",     "related",    "remark",     "replies",    "rss",
-    "share",     "shoutbox",     "sidebar",   "signup",     "skyscraper", "social",     "sponsor",
-    "subscribe", "subscription", "taboola",   "teaser",     "toolbar",    "trending",   "widget",
-    "most-read", "mostread",     "recommend", "read-more",  "readmore",   "more-from",  "tags",
-    "topics",
+    "ad-break",     "advert",     "agegate",    "banner",       "breadcrumb", "combx",
+    "comment",      "community",  "consent",    "cookie",       "disqus",     "footer",
+    "gdpr",         "masthead",   "menu",       "modal",        "navbar",     "newsletter",
+    "outbrain",     "pagination", "pager",      "paywall",      "popup",      "promo",
+    "related",      "remark",     "replies",    "rss",          "share",      "shoutbox",
+    "sidebar",      "signup",     "skyscraper", "social",       "sponsor",    "subscribe",
+    "subscription", "taboola",    "teaser",     "toolbar",      "trending",   "widget",
+    "most-read",    "mostread",   "recommend",  "read-more",    "readmore",   "more-from",
+    "tags",         "topics",     "author-bio", "about-author", "author-box", "authorbox",
+    "author-info",
 };
 
 /* Words that mark the article, or a container that may hold it. */
 static const char *const positive_words[] = {
-    "article", "body", "content", "entry", "hentry", "h-entry",
-    "main",    "post", "story",   "text",  "blog",
+    "article", "body", "content", "entry", "hentry", "h-entry", "main", "post", "story", "blog",
 };
 
 /* Words that lower a container's score without ruling it out. */
@@ -113,7 +114,9 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
                 contains(v, vl, "slideshow") || contains(v, vl, "carousel"))
                 h.flags |= NW_HINT_CAPTION;
         } else if (nl == 8 && strncasecmp(name, "itemprop", 8) == 0) {
-            if (contains(v, vl, "articlebody") || contains(v, vl, "text"))
+            /* Whole values only: "commentText" is no article. */
+            if (strcmp(v, "articlebody") == 0 || strcmp(v, "text") == 0 ||
+                strcmp(v, "articletext") == 0)
                 h.flags |= NW_HINT_ARTICLE;
             if (contains(v, vl, "author"))
                 h.flags |= NW_HINT_BYLINE;
