@@ -210,6 +210,8 @@ static uint32_t add_node(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
         n->flags |= NODE_UNLIKELY | NODE_UNLIKELY_SELF;
     if (el == EL_ARTICLE || el == EL_MAIN || (h.flags & NW_HINT_ARTICLE))
         n->flags |= NODE_ARTICLE;
+    if (h.flags & NW_HINT_ARTICLE)
+        n->flags |= NODE_BODY;
     if (el == EL_FIGURE || (h.flags & NW_HINT_CAPTION) ||
         (parent != NW_HTML_NONE && (st->nodes[parent].flags & NODE_FIGURE)))
         n->flags |= NODE_FIGURE;

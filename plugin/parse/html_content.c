@@ -182,6 +182,17 @@ static uint32_t promote(extract_t *x, uint32_t top)
             }
         }
     }
+    /* The page's own word for it: itemprop="articleBody" around the best
+     * container holds the rest of the article too (the text is often split
+     * over several blocks). Not when it holds far more text: then it is a
+     * page-wide wrapper. */
+    for (uint32_t a = nodes[top].parent; a != NW_HTML_NONE && a != 0; a = nodes[a].parent) {
+        if (!(nodes[a].flags & NODE_BODY))
+            continue;
+        if ((nodes[a].text - nodes[a].links) <= 3 * (nodes[top].text - nodes[top].links))
+            top = a;
+        break;
+    }
     float last = nodes[top].score, threshold = last / 3;
     for (uint32_t p = nodes[top].parent; p != NW_HTML_NONE && p != 0; p = nodes[p].parent) {
         if (!(nodes[p].flags & NODE_SCORED))

@@ -211,6 +211,7 @@ enum nw_html_node_flag {
     NODE_ARTICLE = 1 << 1,       /* <article>, <main> or itemprop="articleBody" */
     NODE_FIGURE = 1 << 2,        /* inside a <figure> or a caption: illustrations, not text */
     NODE_UNLIKELY_SELF = 1 << 3, /* its own class, id or role is unlikely */
+    NODE_BODY = 1 << 7,          /* itemprop="articleBody" */
 };
 
 /* An open container element (div, section, article ...), in document
