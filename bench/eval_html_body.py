@@ -17,11 +17,18 @@ put in front of each page (--no-date-hint turns this off). trafilatura and
 readability-lxml are scored as well when --venv points to a Python that has
 them.
 
+Mozilla readability's test pages (test/test-pages/NAME/source.html with the
+expected article in expected.html) are brought to the same layout with
+--import-readability SRC DEST: expected.html reduced to its text, one line
+per block.
+
 Usage: bench/eval_html_body.py --data /work/data/body/aeb [--held-out] [--venv /work/venv-body]
+       bench/eval_html_body.py --import-readability .../test/test-pages /work/data/body/readability
 """
 import argparse
 import collections
 import hashlib
+import html.parser
 import json
 import os
 import re
@@ -96,6 +103,46 @@ print(json.dumps(out))
 """
 
 
+class _Text(html.parser.HTMLParser):
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "br",
+              "tr", "section", "article", "figcaption", "dd", "dt", "ul", "ol", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def text(self):
+        lines = (" ".join(l.split()) for l in "".join(self.parts).split("\n"))
+        return "\n".join(l for l in lines if l)
+
+
+def import_readability(src, dest):
+    os.makedirs(os.path.join(dest, "html"), exist_ok=True)
+    truth = {}
+    for name in sorted(os.listdir(src)):
+        page, expected = (os.path.join(src, name, f) for f in ("source.html", "expected.html"))
+        if not (os.path.exists(page) and os.path.exists(expected)):
+            continue
+        t = _Text()
+        t.feed(open(expected, encoding="utf-8", errors="replace").read())
+        truth[name] = {"articleBody": t.text()}
+        with open(page, "rb") as f, open(os.path.join(dest, "html", name + ".html"), "wb") as o:
+            o.write(f.read())
+    json.dump(truth, open(os.path.join(dest, "ground-truth.json"), "w"), ensure_ascii=False)
+    print(f"{len(truth)} pages into {dest}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="/work/data/body/aeb")
@@ -106,7 +153,11 @@ def main():
     ap.add_argument("--venv", default="/work/venv-body", help="Python env with the others")
     ap.add_argument("--no-date-hint", action="store_true")
     ap.add_argument("--worst", type=int, default=0, help="list the N worst pages")
+    ap.add_argument("--import-readability", nargs=2, metavar=("SRC", "DEST"))
     args = ap.parse_args()
+    if args.import_readability:
+        import_readability(*args.import_readability)
+        return
 
     truth = json.load(open(os.path.join(args.data, "ground-truth.json")))
     names = sorted(k for k in truth if args.all or held_out(k) == args.held_out)

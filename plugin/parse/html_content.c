@@ -267,6 +267,17 @@ static bool is_byline_block(const nw_html_block_t *b)
     return (b->flags & BLOCK_BYLINE) && b->len <= NW_BYLINE_MAX;
 }
 
+/* A few words of bare container text, not a sentence: the labels of a
+ * player, a gallery or a form ("Embed", "1 / 8", "Close"). Paragraphs, list
+ * items and headings are the page's own structure and are kept. */
+static bool widget_text(const nw_html_doc_t *d, const nw_html_block_t *b)
+{
+    if (b->el != 0 || b->len >= 30)
+        return false;
+    char last = d->text[b->off + b->len - 1];
+    return last != '.' && last != '!' && last != '?' && last != ':' && last != '"';
+}
+
 static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct_ok)
 {
     const nw_html_node_t *n = &x->d->nodes[b->node];
@@ -276,6 +287,8 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
         return false;
     /* Captions describe pictures; the article's text does not include them. */
     if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE))
+        return false;
+    if (widget_text(x->d, b))
         return false;
     if (n->flags & NODE_SELECTED)
         return !(n->flags & NODE_CUT);

@@ -17,16 +17,15 @@
 
 /* Parts of a page that are never the article. */
 static const char *const unlikely_words[] = {
-    "ad-break",     "advert",     "agegate",    "banner",       "breadcrumb", "combx",
-    "comment",      "community",  "consent",    "cookie",       "disqus",     "footer",
-    "gdpr",         "masthead",   "menu",       "modal",        "navbar",     "newsletter",
-    "outbrain",     "pagination", "pager",      "paywall",      "popup",      "promo",
-    "related",      "remark",     "replies",    "rss",          "share",      "shoutbox",
-    "sidebar",      "signup",     "skyscraper", "social",       "sponsor",    "subscribe",
-    "subscription", "taboola",    "teaser",     "toolbar",      "trending",   "widget",
-    "most-read",    "mostread",   "recommend",  "read-more",    "readmore",   "more-from",
-    "tags",         "topics",     "author-bio", "about-author", "author-box", "authorbox",
-    "author-info",
+    "ad-break",     "advert",       "agegate",    "banner",    "breadcrumb",  "combx",
+    "comment",      "community",    "consent",    "cookie",    "disqus",      "footer",
+    "gdpr",         "masthead",     "menu",       "modal",     "navbar",      "newsletter",
+    "outbrain",     "pagination",   "pager",      "paywall",   "popup",       "promo",
+    "related",      "remark",       "replies",    "rss",       "share",       "shoutbox",
+    "sidebar",      "signup",       "skyscraper", "social",    "sponsor",     "subscribe",
+    "subscription", "taboola",      "teaser",     "toolbar",   "trending",    "widget",
+    "most-read",    "mostread",     "recommend",  "more-from", "tags",        "topics",
+    "author-bio",   "about-author", "author-box", "authorbox", "author-info",
 };
 
 /* Words that mark the article, or a container that may hold it. */
