@@ -64,7 +64,7 @@ typedef struct scanner {
     size_t node_stack_cap;
     nw_html_block_t *blocks;
     size_t n_blocks, cap_blocks;
-    bool in_a, byline_pending, block_unlikely, tree_oom;
+    bool in_a, byline_pending, block_unlikely, block_caption, tree_oom;
     uint8_t block_el;
 } scanner_t;
 
@@ -360,7 +360,8 @@ static void note_text(scanner_t *st, size_t before, bool fresh)
         b->len = b->links = 0;
         b->node = current_node(st);
         b->el = st->block_el;
-        b->flags = st->block_unlikely ? BLOCK_UNLIKELY : 0;
+        b->flags = (uint8_t)((st->block_unlikely ? BLOCK_UNLIKELY : 0) |
+                             (st->block_caption ? BLOCK_CAPTION : 0));
         if (b->node == NW_HTML_NONE) /* past the stack cap: the nearest tracked one */
             for (size_t i = st->depth; i-- > 0 && b->node == NW_HTML_NONE;)
                 b->node = st->node_stack[i];
@@ -457,9 +458,10 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
     if (st->dropped == 0 && (f & F_BLOCK) && !(f & F_TRACK)) {
         st->block_el = (uint8_t)el;
         st->block_unlikely = (h.flags & NW_HINT_UNLIKELY) != 0;
+        st->block_caption = (h.flags & NW_HINT_CAPTION) != 0;
     } else if (st->dropped == 0 && (f & F_BLOCK)) {
         st->block_el = 0;
-        st->block_unlikely = false;
+        st->block_unlikely = st->block_caption = false;
     }
     if (st->dropped == 0) {
         if (st->in_h1 && (f & F_H1STOP))
@@ -503,7 +505,7 @@ static size_t end_tag(scanner_t *st, const nw_html_tag_t *t)
         return t->end;
     if (f & F_BLOCK) {
         st->block_el = 0;
-        st->block_unlikely = false;
+        st->block_unlikely = st->block_caption = false;
     }
     if ((el == EL_H1 || el == EL_HEADER) && st->in_h1)
         end_h1(st);

@@ -286,7 +286,7 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
     if (b->links * 2 > b->len)
         return false;
     /* Captions describe pictures; the article's text does not include them. */
-    if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE))
+    if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE) || (b->flags & BLOCK_CAPTION))
         return false;
     if (widget_text(x->d, b))
         return false;
@@ -451,7 +451,8 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
         if (i < first && within(d->nodes, region, b->node) && !content) {
             bool date = is_date_line(d, b);
             bool lead = !lead_para && i > head && head != SIZE_MAX && b->el == EL_P &&
-                        b->len >= 60 && b->links * 4 < b->len && !(b->flags & BLOCK_UNLIKELY);
+                        b->len >= 60 && b->links * 4 < b->len && !(b->flags & BLOCK_UNLIKELY) &&
+                        !(d->nodes[b->node].flags & NODE_FIGURE) && !(b->flags & BLOCK_CAPTION);
             if (date || lead || b->el == EL_FIGCAPTION)
                 put_block(res, "", s, b->len);
             lead_para |= lead;

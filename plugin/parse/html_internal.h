@@ -230,6 +230,7 @@ typedef struct nw_html_node {
 enum nw_html_block_flag {
     BLOCK_BYLINE = 1 << 0,   /* inside byline or author markup */
     BLOCK_UNLIKELY = 1 << 1, /* its own element (a p, li, h2) is unlikely */
+    BLOCK_CAPTION = 1 << 2,  /* its own element is named a caption */
 };
 
 /* A paragraph of output text: the text between two block boundaries. */

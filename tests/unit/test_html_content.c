@@ -225,13 +225,70 @@ static void test_size(void **state)
     free(big);
 }
 
+static char *slurp(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/html/%s", NW_TEST_DATA, name);
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    long n = ftell(fp);
+    assert_true(n > 0);
+    rewind(fp);
+    char *buf = malloc((size_t)n);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* A real page (see tests/data/html/README.md) through the whole parser. */
+static void test_real_page(void **state)
+{
+    (void)state;
+    size_t len;
+    char *html = slurp("herald-sun-readmore.html", &len);
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    if (nw_article_parse(html, len, NULL, &a, &err) != 0)
+        fail_msg("rejected: %s", err.msg);
+    assert_string_equal(a.headline,
+                        "Angry media won\xE2\x80\x99t buckle over new surveillance laws");
+    assert_non_null(a.byline);
+    assert_string_equal(a.byline, "Laurie Oakes");
+    char *body = nw_article_body(&a);
+    assert_non_null(body);
+    static const char *const present[] = {
+        "A HIGH-powered federal government team has been doing the rounds",
+        "The Bill would require telecommunications service providers", /* after the ad slot */
+        "Memories of the grief Conroy brought down on his head",
+        "LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR",
+    };
+    static const char *const absent[] = {
+        "Breaking News", "Fraser",
+        "Starbeam",      "Subscribe",
+        "Read more",     "Source:",
+        "Supplied",      "A new Bill would require", /* the picture's caption */
+    };
+    for (size_t i = 0; i < sizeof(present) / sizeof(present[0]); i++)
+        if (!strstr(body, present[i]))
+            fail_msg("missing \"%s\" in:\n%s", present[i], body);
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        if (strstr(body, absent[i]))
+            fail_msg("\"%s\" leaked into:\n%s", absent[i], body);
+    assert_int_equal(a.n_paragraphs, 19);
+    free(body);
+    nw_article_clear(&a);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_main_content),
-        cmocka_unit_test(test_headline_and_byline),
-        cmocka_unit_test(test_charsets),
-        cmocka_unit_test(test_size),
+        cmocka_unit_test(test_main_content), cmocka_unit_test(test_headline_and_byline),
+        cmocka_unit_test(test_charsets),     cmocka_unit_test(test_size),
+        cmocka_unit_test(test_real_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
