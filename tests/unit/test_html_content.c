@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -283,12 +284,56 @@ static void test_real_page(void **state)
     free(html);
 }
 
+static double seconds_to_convert(const char *pattern, size_t size)
+{
+    size_t plen = strlen(pattern);
+    char *buf = malloc(size);
+    assert_non_null(buf);
+    for (size_t k = 0; k < size; k++)
+        buf[k] = pattern[k % plen];
+    struct timespec t0, t1;
+    char *out = NULL;
+    size_t n;
+    nw_error_t err = {0};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(nw_html_to_text(buf, size, &out, &n, &err), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    free(out);
+    free(buf);
+    return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+}
+
+/* The extraction's own work (scores, hints, the tree) stays linear on
+ * hostile shapes: four times the input takes about four times as long. */
+static void test_linear(void **state)
+{
+    (void)state;
+    static const char *const patterns[] = {
+        "<div class=share>x",
+        "<p class=byline>By A ",
+        "<div><p>text, with, commas, enough of them to score.</p>",
+        "<article itemprop=articleBody><div>",
+        "<div class=\"a b c d e f g h i j k l m n o p q r s t u v w x y z\">w ",
+        "<h1>h</h1><div class=content><p>a, b, c, d, e, f, g, h, i, j, k.</p></div>",
+        "<figure><figcaption>c</figcaption></figure><a href=x>link</a>",
+        "<div id=comments><div>",
+        "<title>t | s - u",
+    };
+    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        double small = seconds_to_convert(patterns[i], 1u << 19);
+        double big = seconds_to_convert(patterns[i], 1u << 21);
+        /* Generous: timer noise on a shared machine, not a quadratic, is what this allows. */
+        if (big > 12 * small + 0.05)
+            fail_msg("\"%s\": 512 KB %.3f s, 2 MB %.3f s", patterns[i], small, big);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_main_content), cmocka_unit_test(test_headline_and_byline),
         cmocka_unit_test(test_charsets),     cmocka_unit_test(test_size),
-        cmocka_unit_test(test_real_page),
+        cmocka_unit_test(test_real_page),    cmocka_unit_test(test_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
