@@ -283,7 +283,7 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
     const nw_html_node_t *n = &x->d->nodes[b->node];
     if (!block_counts(x, b) || (b->flags & BLOCK_UNLIKELY))
         return false;
-    if (b->links * 2 > b->len)
+    if ((uint64_t)b->links * 3 > (uint64_t)b->len * 2)
         return false;
     /* Captions describe pictures; the article's text does not include them. */
     if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE) || (b->flags & BLOCK_CAPTION))
