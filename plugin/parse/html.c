@@ -204,6 +204,7 @@ static uint32_t add_node(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
     n->parent = parent;
     n->el = (uint8_t)el;
     n->weight = (int16_t)h.weight;
+    n->cls = h.cls;
     if (parent != NW_HTML_NONE && (st->nodes[parent].flags & NODE_UNLIKELY))
         n->flags |= NODE_UNLIKELY;
     if (h.flags & NW_HINT_UNLIKELY)
@@ -448,7 +449,7 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
     }
     if (el == EL_MAIN)
         close_dropped(st);
-    nw_html_hint_t h = {0, 0};
+    nw_html_hint_t h = {0, 0, 0};
     if (t->n_attrs)
         h = nw_html_hint(st->s, t);
     if (h.flags & NW_HINT_BYLINE)
@@ -656,7 +657,7 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     st->w.buf = &st->out;
     nw_html_marks_init(&st->marks);
     st->no_comment_end_from = st->no_cdata_end_from = NW_HTML_NO_MATCH;
-    nw_html_hint_t none = {0, 0};
+    nw_html_hint_t none = {0, 0, 0};
     add_node(st, EL_BODY, none); /* node 0: the document */
 
     size_t i = 0;

@@ -243,6 +243,15 @@ static void select_content(extract_t *x, uint32_t top, bool *direct_ok)
                 !(x->strict && (nodes[i].flags & NODE_UNLIKELY)))
                 mark_subtree(nodes, i);
         *direct_ok = true;
+        /* Blocks of one article often share the top's class and element
+         * ("post__content" sections split by figures): good ones anywhere
+         * join it. Index order visits an outer one before its inner ones. */
+        for (size_t i = 0; nodes[top].cls && i < d->n_nodes; i++)
+            if (nodes[i].cls == nodes[top].cls && nodes[i].el == nodes[top].el &&
+                !(nodes[i].flags & NODE_SELECTED) && (nodes[i].flags & NODE_SCORED) &&
+                nodes[i].score >= threshold && !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
+                !(x->strict && (nodes[i].flags & NODE_UNLIKELY)))
+                mark_subtree(nodes, (uint32_t)i);
     }
     /* Inside the content, link lists ("more on this story") and containers
      * named share, comments, related ... are not the article. The selected

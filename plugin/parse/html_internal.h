@@ -196,9 +196,9 @@ enum nw_html_hint_flag {
 };
 
 typedef struct nw_html_hint {
-    int weight; /* added to a container's score: +25 per positive class word kind, -25 per negative
-                 */
-    unsigned flags;
+    int weight;     /* added to a container's score: +25 or -25 per kind of class word */
+    unsigned flags; /* enum nw_html_hint_flag */
+    uint32_t cls;   /* hash of the class attribute's value; 0 for none */
 } nw_html_hint_t;
 
 /* What tag t's class, id, itemprop, rel, role, style and hidden attributes say. */
@@ -222,6 +222,7 @@ typedef struct nw_html_node {
     uint32_t text;   /* bytes of text in its subtree (filled by the extraction) */
     uint32_t links;  /* of which inside <a> */
     float score;
+    uint32_t cls; /* nw_html_hint_t.cls: blocks of one article often share a class */
     uint8_t el;
     uint8_t flags;
     int16_t weight; /* nw_html_hint_t.weight */

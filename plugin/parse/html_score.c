@@ -84,7 +84,7 @@ static bool names_byline(const char *s, size_t n)
 
 nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
 {
-    nw_html_hint_t h = {0, 0};
+    nw_html_hint_t h = {0, 0, 0};
     bool pos = false, unlikely = false;
     for (size_t i = 0; i < t->n_attrs; i++) {
         const nw_html_attr_t *a = &t->attrs[i];
@@ -95,6 +95,12 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
             continue;
         char v[NW_HTML_HINT_MAX + 1];
         size_t vl = lower(s + a->value.off, a->value.len, v);
+        if (nl == 5 && strncasecmp(name, "class", 5) == 0) {
+            uint32_t hash = 2166136261u; /* FNV-1a */
+            for (size_t k = 0; k < vl; k++)
+                hash = (hash ^ (unsigned char)v[k]) * 16777619u;
+            h.cls = hash ? hash : 1;
+        }
         if ((nl == 5 && strncasecmp(name, "class", 5) == 0) ||
             (nl == 2 && strncasecmp(name, "id", 2) == 0)) {
             if (any(v, vl, positive_words, COUNT(positive_words))) {
