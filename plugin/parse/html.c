@@ -2,13 +2,16 @@
  * nw_html_to_text(): an article page's HTML reduced to the plain-text layout
  * the text reader understands (see html.h).
  *
- * One forward pass over the bytes, no tree. Text goes straight to the output
+ * One forward pass over the bytes, no DOM. Text goes straight to the output
  * through a writer that owes whitespace lazily: a space is written only
  * between two pieces of text on the same line, and a block boundary only
  * before the next text, so lines come out trimmed, blank lines never double
  * up and empty blocks leave no trace. A small stack of open container
- * elements is kept only to know when a dropped subtree (nav, aside, footer ...)
- * ends, including when a missing close tag is implied by an ancestor's.
+ * elements tells when a dropped subtree (nav, aside, footer ...) ends,
+ * including when a missing close tag is implied by an ancestor's. Alongside,
+ * the pass records each block of text and the containers that hold text
+ * (what their class and id say, their nesting) for the main-content
+ * extraction in html_content.c, which then writes the article's part.
  *
  * Every search that can fail (for '>', a closing quote, "-->", a raw-text
  * close tag) records where it failed, so hostile input such as a megabyte of
@@ -582,67 +585,6 @@ static size_t markup(scanner_t *st, size_t p)
     return p + 1;
 }
 
-/* ---- assembly ---- */
-
-static bool starts_with_ci(const char *s, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp(s, prefix, k) == 0;
-}
-
-/* Does the visible text already carry a byline? */
-static bool has_byline(const char *s, size_t len)
-{
-    static const char *const labels[] = {"reported by", "written by", "by ", "by:"};
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = memchr(s + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-            if (starts_with_ci(s + i, end - i, labels[k]))
-                return true;
-        i = end + 1;
-    }
-    return false;
-}
-
-/* Appends a block to the result, a blank line after any previous one. */
-static void add_block(nw_buf_t *res, const char *label, const char *s, size_t n)
-{
-    if (n == 0)
-        return;
-    if (res->len)
-        nw_buf_append(res, "\n\n", 2);
-    nw_buf_puts(res, label);
-    nw_buf_append(res, s, n);
-}
-
-static void assemble(scanner_t *st, nw_buf_t *res)
-{
-    const char *body = nw_buf_str(&st->out);
-    size_t len = st->out.len, split = len;
-    bool byline = st->author.len > 0 && !has_byline(body, len);
-    if (byline) {
-        if (st->h1_done) {
-            split = st->h1_end;
-        } else {
-            /* No headline element: the first block stands in for it. */
-            const char *blank = memmem(body, len, "\n\n", 2);
-            split = blank ? (size_t)(blank - body) : len;
-        }
-    }
-    add_block(res, "Updated ", st->modified.data, st->modified.len);
-    add_block(res, "", body, split);
-    if (byline)
-        add_block(res, "Reported by: ", st->author.data, st->author.len);
-    while (split < len && (body[split] == '\n' || body[split] == ' '))
-        split++;
-    add_block(res, "", body + split, len - split);
-    add_block(res, "Published ", st->published.data, st->published.len);
-    if (res->len)
-        nw_buf_putc(res, '\n');
-}
-
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err)
 {
     if (!out || !out_len || (!html && len))
@@ -692,7 +634,7 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
         };
         if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
             nw_buf_reset(&res);
-            assemble(st, &res);
+            nw_html_whole_assemble(&doc, st->h1_done ? st->h1_end : SIZE_MAX, &res);
         }
     }
     /* The length is taken before stealing: passed-through NUL bytes make

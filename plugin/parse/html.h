@@ -4,6 +4,9 @@
  * No browser engine: a tolerant tag scanner keeps the text of block elements
  * as lines (blank line between blocks), drops what a reader never sees
  * (script, style, nav, aside, forms, comments), decodes character references,
+ * keeps only the article's main content when the page's structure shows it
+ * (the headline <h1> first, then date, byline and lead lines, then the
+ * content's paragraphs and subheadings: see html_content.c),
  * and turns article metadata into the lines the text parser understands
  * (<meta property="article:published_time"> becomes "Published <time>",
  * article:modified_time "Updated <time>", <meta name="author"> "Reported by: NAME"

@@ -481,3 +481,47 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
         nw_buf_putc(res, '\n');
     return true;
 }
+
+/* ---- the whole page, when no container clearly holds the article ---- */
+
+/* Does the visible text already carry a byline? */
+static bool has_byline(const char *s, size_t len)
+{
+    static const char *const labels[] = {"reported by", "written by", "by ", "by:"};
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - s) : len;
+        for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+            if (starts_ci(s + i, end - i, labels[k]))
+                return true;
+        i = end + 1;
+    }
+    return false;
+}
+
+void nw_html_whole_assemble(const nw_html_doc_t *d, size_t h1_end, nw_buf_t *res)
+{
+    const char *body = d->text;
+    size_t len = d->text_len, split = len;
+    bool byline = d->author->len > 0 && !has_byline(body, len);
+    if (byline) {
+        if (h1_end != SIZE_MAX) {
+            split = h1_end;
+        } else {
+            /* No headline element: the first block stands in for it. */
+            const char *blank = memmem(body, len, "\n\n", 2);
+            split = blank ? (size_t)(blank - body) : len;
+        }
+    }
+    put_block(res, "Updated ", d->modified->data, d->modified->len);
+    put_block(res, "", body, split);
+    if (byline)
+        put_block(res, "Reported by: ", d->author->data, d->author->len);
+    while (split < len && (body[split] == '\n' || body[split] == ' '))
+        split++;
+    put_block(res, "", body + split, len - split);
+    put_block(res, "Published ", d->published->data, d->published->len);
+    if (res->len)
+        nw_buf_putc(res, '\n');
+}
