@@ -238,6 +238,35 @@ static double nw_measure_step(nw_processor_t *proc, const nw_page_t *p, int64_t 
     return r;
 }
 
+/* The processing step on a batch of up to `max` pages at once, as the
+ * service batches them: peak heap per input byte of the whole batch. */
+static double nw_measure_batch(nw_processor_t *proc, size_t max, size_t *n_out)
+{
+    size_t n = nw_n_pages < max ? nw_n_pages : max, bytes = 0;
+    nw_vstore_t *store = nw_vstore_new(n);
+    nw_item_t *items = calloc(n, sizeof(*items));
+    if (!store || !items)
+        abort();
+    size_t base = nw_mark();
+    for (size_t i = 0; i < n; i++) {
+        items[i] = (nw_item_t){.in = {.topic = "news.raw",
+                                      .offset = (int64_t)i,
+                                      .value = nw_pages[i].data,
+                                      .value_len = nw_pages[i].len},
+                               .store = store};
+        bytes += nw_pages[i].len;
+    }
+    nw_error_t err = {0};
+    if (nw_process_batch(proc, items, n, &err) == 0)
+        for (size_t i = 0; i < n; i++)
+            nw_outcome_clear(&items[i].out);
+    double r = nw_ratio(nw_peak, base, bytes);
+    free(items);
+    nw_vstore_free(store);
+    *n_out = n;
+    return r;
+}
+
 static int nw_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -305,6 +334,9 @@ int main(int argc, char **argv)
     nw_summary("HTML reduction", html, nw_n_pages);
     nw_summary("parse + encode", parse, nw_n_pages);
     nw_summary("processing step (all enrichers)", step, nw_n_pages);
+    size_t in_batch;
+    double batch = nw_measure_batch(proc, 500, &in_batch);
+    printf("%-32s %5.2f for a batch of %zu pages\n", "processing step, one batch", batch, in_batch);
     free(html);
     free(parse);
     free(step);
