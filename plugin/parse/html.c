@@ -615,6 +615,8 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     }
     pop_to(st, 0, false);
     end_h1(st);
+    if (st->n_nodes)
+        st->nodes[0].last = (uint32_t)(st->n_nodes - 1); /* the document holds every node */
 
     nw_buf_t res = NW_BUF_INIT;
     bool ok = nw_buf_ok(&st->out) && nw_buf_ok(&st->published) && nw_buf_ok(&st->modified) &&
