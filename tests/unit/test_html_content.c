@@ -120,6 +120,75 @@ static void test_headline_and_byline(void **state)
     free(out);
 }
 
+static void expect_in_order(const char *out, const char *const *want, size_t n)
+{
+    const char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        const char *q = strstr(p, want[i]);
+        if (!q)
+            fail_msg("\"%.40s\" missing or out of order in:\n%s", want[i], out);
+        p = q;
+    }
+}
+
+static void expect_absent(const char *out, const char *const *banned, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strstr(out, banned[i]))
+            fail_msg("\"%s\" leaked into:\n%s", banned[i], out);
+}
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_structures(void **state)
+{
+    (void)state;
+    /* The whole page inside a wrapper named for its sidebar: the second pass
+     * looks past it, but still cuts comments and share lines inside. */
+    char *out = to_text("<div class=\"layout with-sidebar\"><h1>Bridge closes to cars</h1>"
+                        "<div class=entry>" PARAGRAPHS
+                        "<p class=\"share-text\">Sharing is caring!</p></div>"
+                        "<div id=comments><p>Great news, finally, they should have done it "
+                        "years ago, honestly, and, well, the buses are always late.</p></div>"
+                        "</div>");
+    expect_in_order(out, story, N_OF(story));
+    static const char *const gone[] = {"Sharing", "Great news"};
+    expect_absent(out, gone, N_OF(gone));
+    free(out);
+
+    /* An article split in sections that share a class, a figure between
+     * them: every part is kept, in order; the related list is not. */
+    out = to_text("<h1>Split</h1><section><div class=\"post__content\"><p>" /* part 1 */
+                  "The council voted on Tuesday to close the old bridge to cars, after engineers "
+                  "found cracks in two of its supports, a decision that will reroute thousands "
+                  "of commuters.</p></div></section><figure><img src=x><figcaption>The bridge, "
+                  "seen from the east bank, in a photograph taken last year.</figcaption>"
+                  "</figure><section><div class=wrap><div class=\"post__content\"><p>Mayor Ana "
+                  "Ruiz said the closure would last at least six months, and that buses, "
+                  "bicycles and pedestrians could still use a temporary lane on the eastern "
+                  "side.</p><p>Repairs will cost an estimated 4.2 million euros, according to "
+                  "the city's own figures, which the council published alongside the "
+                  "engineers' report.</p><p>Work begins in May, weather permitting, and the "
+                  "council will publish, each month, how far it has got, it said.</p></div>"
+                  "</div></section><div class=sidebar-related><ul><li><a href=/1>Tram line "
+                  "opens</a></li><li><a href=/2>Budget explained</a></li></ul></div>");
+    expect_in_order(out, story, N_OF(story));
+    static const char *const gone2[] = {"photograph", "Tram line", "Budget"};
+    expect_absent(out, gone2, N_OF(gone2));
+    free(out);
+
+    /* A list of links inside the story is a "read more" box, not text. */
+    out = to_text("<article><h1>Links</h1>" PARAGRAPHS "<ul><li><a href=/a>Council budget, "
+                  "explained</a></li><li><a href=/b>Tram line opens after years</a></li></ul>"
+                  "<p>Work begins in May, weather permitting, the council said on Tuesday.</p>"
+                  "</article>");
+    expect_in_order(out, story, N_OF(story));
+    static const char *const gone3[] = {"Council budget", "Tram line"};
+    expect_absent(out, gone3, N_OF(gone3));
+    assert_non_null(strstr(out, "Work begins in May"));
+    free(out);
+}
+
 /* Converts s with nw_charset_to_utf8(); returns a new NUL-terminated string. */
 static char *charset(const char *s, size_t len, nw_format_t fmt, const char *declared)
 {
@@ -332,8 +401,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_main_content), cmocka_unit_test(test_headline_and_byline),
-        cmocka_unit_test(test_charsets),     cmocka_unit_test(test_size),
-        cmocka_unit_test(test_real_page),    cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_structures),   cmocka_unit_test(test_charsets),
+        cmocka_unit_test(test_size),         cmocka_unit_test(test_real_page),
+        cmocka_unit_test(test_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
