@@ -9,9 +9,10 @@
  * ancestors; a container's class and id add or subtract (html_score.c);
  * a container's score is discounted by the share of its text inside links.
  * The best container, moved up to an ancestor when several good candidates
- * share it, and its siblings that score nearly as well are the content.
- * Inside it, link lists and containers named share/related/comments are
- * left out. The headline is the <h1> nearest the content, and the date and
+ * share it or to the itemprop="articleBody" around it, and its siblings and
+ * same-class containers that score nearly as well are the content. Inside
+ * it, link lists, containers named share/related/comments, captions and
+ * bare widget labels are left out. The headline is the <h1> nearest the content, and the date and
  * byline lines and a lead paragraph between the headline and the content
  * are kept, so the text reader finds the same shape as in plain text.
  *
