@@ -33,8 +33,10 @@ size_t nw_html_visible_size(const char *html, size_t len);
 /*
  * The size limits (html_content_size.c): a message over max_raw bytes is
  * too large; one over max bytes is too large unless it is HTML (fmt, or
- * AUTO and it starts with '<') whose visible size is within max. Returns 0
- * or rejects with NW_REJECT_TOO_LARGE, naming the size that counted.
+ * AUTO and it starts with '<') whose visible size is within max, or a JSON
+ * envelope whose "html" page leaves it within max once the page's scripts,
+ * styles and comments are dropped. Returns 0 or rejects with
+ * NW_REJECT_TOO_LARGE, naming the sizes that counted.
  */
 int nw_html_size_check(const char *data, size_t len, nw_format_t fmt, size_t max, size_t max_raw,
                        nw_error_t *err);

@@ -293,6 +293,36 @@ static void test_size(void **state)
                      NW_ERR_REJECTED);
     assert_non_null(strstr(err.msg, "message of 3145728 bytes exceeds the maximum of 1048576"));
     free(big);
+
+    /* The same page in a JSON envelope: its script does not count either. */
+    nw_buf_t env = NW_BUF_INIT;
+    nw_buf_puts(&env, "{\"url\": \"https://example.com/a\", \"html\": \"<p>text</p><script>");
+    for (size_t i = 0; i < (2u << 20); i++)
+        nw_buf_putc(&env, i % 64 ? 'x' : '\\');
+    nw_buf_puts(&env, "</script><p>more</p>\"}");
+    assert_true(nw_buf_ok(&env));
+    assert_int_equal(
+        nw_html_size_check(env.data, env.len, NW_FORMAT_AUTO, max, 8u << 20, &err),
+        NW_ERR_REJECTED); /* "\\x" is no JSON escape: not an envelope, all bytes count */
+    nw_buf_reset(&env);
+    nw_buf_puts(&env, "{\"url\": \"https://example.com/a\", \"html\": \"<p>text</p><script>");
+    for (size_t i = 0; i < (2u << 20); i++)
+        nw_buf_puts(&env, i % 64 ? "x" : "\\n");
+    nw_buf_puts(&env, "</script><p>more</p>\"}");
+    assert_int_equal(nw_html_size_check(env.data, env.len, NW_FORMAT_AUTO, max, 8u << 20, &err), 0);
+    assert_int_equal(nw_html_size_check(env.data, env.len, NW_FORMAT_JSON, 64, 8u << 20, &err),
+                     NW_ERR_REJECTED);
+    assert_non_null(strstr(err.msg, "without its page's scripts"));
+    /* A "text" member is what the parser reads: the whole size counts. */
+    nw_buf_reset(&env);
+    nw_buf_puts(&env, "{\"text\": \"t\", \"html\": \"<script>");
+    for (size_t i = 0; i < (2u << 20); i++)
+        nw_buf_putc(&env, 'x');
+    nw_buf_puts(&env, "</script>\"}");
+    assert_int_equal(nw_html_size_check(env.data, env.len, NW_FORMAT_AUTO, max, 8u << 20, &err),
+                     NW_ERR_REJECTED);
+    assert_non_null(strstr(err.msg, "exceeds the maximum of 1048576"));
+    nw_buf_free(&env);
 }
 
 static char *slurp(const char *name, size_t *len)
