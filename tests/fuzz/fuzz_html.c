@@ -49,6 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nw_error_t err;
     memset(&err, 0, sizeof(err));
     NW_FUZZ_CHECK(nw_html_visible_size((const char *)data, size) <= size);
+    /* A small limit sends most inputs down the visible-size paths (HTML and envelope). */
+    int src = nw_html_size_check((const char *)data, size, NW_FORMAT_AUTO, 64, 1u << 20, &err);
+    NW_FUZZ_CHECK(src == 0 || (src == NW_ERR_REJECTED && err.reject == NW_REJECT_TOO_LARGE));
+    NW_FUZZ_CHECK(src < 0 || size <= 64 || nw_html_visible_size((const char *)data, size) <= 64 ||
+                  data[0] == '{' || data[0] == ' ' || data[0] == '\n' || data[0] == '\t' ||
+                  data[0] == '\r' || data[0] == '\f' || data[0] == 0xEF);
+    memset(&err, 0, sizeof(err));
 
     const char *page = (const char *)data;
     size_t page_len = size;
