@@ -29,6 +29,7 @@ extern "C" {
 #endif
 
 #define NW_DEFAULT_MAX_MESSAGE_BYTES (1024u * 1024u)
+#define NW_DEFAULT_MAX_RAW_BYTES     (8u * 1024u * 1024u)
 
 typedef enum nw_format {
     NW_FORMAT_AUTO = 0, /* detect: '{' envelope, '<' HTML, otherwise text */
@@ -120,6 +121,8 @@ typedef struct nw_parse_opts {
      * date fallback (see the source's date policy); ignored when false. */
     bool has_received;
     int64_t received_ms;
+    size_t max_raw_bytes; /* 0 means NW_DEFAULT_MAX_RAW_BYTES; HTML over max_bytes is measured
+                             without scripts, styles and comments, up to this */
 } nw_parse_opts_t;
 
 /*

@@ -95,6 +95,12 @@ static int parse_one(parse_ctx_t *ctx, const char *name, FILE *fp)
                 rc == NW_ERR_IO ? strerror(errno) : nw_err_name(rc));
         return NW_EXIT_IOERR;
     }
+    if (len > ctx->max_bytes) {
+        /* Only the first bytes were read: the file's size is not known here. */
+        fprintf(stderr, "newswire: %s: too-large: more than %zu bytes\n", name, ctx->max_bytes);
+        free(data);
+        return NW_EXIT_DATAERR;
+    }
     /* Stateless: each input meets an empty version store, so it is always
      * version 1 unless rejected. */
     nw_item_t item = {
@@ -205,7 +211,10 @@ int nw_cmd_parse(int argc, char **argv)
             goto out;
         }
     }
+    /* HTML may exceed the message limit up to the raw one (see nw_html_size_check). */
     ctx.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.message.bytes");
+    if ((size_t)nw_config_get_int(cfg, "parse.max.raw.bytes") > ctx.max_bytes)
+        ctx.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.raw.bytes");
     nw_error_t err = {0};
     if (nw_processor_new(cfg, &ctx.proc, &err) < 0) {
         fprintf(stderr, "newswire: %s\n", err.msg);

@@ -49,6 +49,9 @@ static const nw_config_key_t keys[] = {
     KEY_ENUM("parse.format", "auto", "auto|text|json|html", "Input format; auto detects it"),
     KEY_SIZE("parse.max.message.bytes", "1048576", 1024, 64 * MIB,
              "Larger inputs are rejected as too-large"),
+    KEY_SIZE("parse.max.raw.bytes", "8388608", 1024, 64 * MIB,
+             "HTML over parse.max.message.bytes is measured without scripts, styles and "
+             "comments; any input larger than this is too-large"),
     KEY_STR("parse.source", "", 0, "Source name of inputs that carry none; empty = the topic"),
     KEY_INT("near.duplicate.threshold", "3", 0, 64,
             "Largest simhash distance, in bits, at which two bodies are near-duplicates"),

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "parse/charset.h"
 #include "parse/html.h"
 #include "parse/html_meta.h"
 #include "parse/parse.h"
@@ -117,13 +118,17 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
                       nw_error_t *err)
 {
     char *html_text = NULL;
-    nw_buf_t clean = NW_BUF_INIT;
+    nw_buf_t clean = NW_BUF_INIT, conv = NW_BUF_INIT;
     nw_error_t bad;
     int rc;
     memset(&bad, 0, sizeof(bad));
-    if (nw_utf8_looks_binary(data, len))
-        return nw_error_reject(err, NW_REJECT_BINARY,
-                               "binary data, not text (NUL bytes or mostly invalid UTF-8)");
+    if ((rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
+        goto out;
+    if (nw_utf8_looks_binary(data, len)) {
+        rc = nw_error_reject(err, NW_REJECT_BINARY,
+                             "binary data, not text (NUL bytes or mostly invalid UTF-8)");
+        goto out;
+    }
     nw_utf8_sanitize(data, len, &clean);
     if (!nw_buf_ok(&clean)) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
@@ -157,6 +162,7 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
 out:
     free(html_text);
     nw_buf_free(&clean);
+    nw_buf_free(&conv);
     return rc;
 }
 
@@ -168,9 +174,11 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
         opts = &defaults;
     size_t max = opts->max_bytes ? opts->max_bytes : NW_DEFAULT_MAX_MESSAGE_BYTES;
     memset(out, 0, sizeof(*out));
-    if (len > max)
-        return nw_error_reject(err, NW_REJECT_TOO_LARGE,
-                               "message of %zu bytes exceeds the maximum of %zu bytes", len, max);
+    int rc = nw_html_size_check(
+        data, len, opts->format, max,
+        opts->max_raw_bytes ? opts->max_raw_bytes : NW_DEFAULT_MAX_RAW_BYTES, err);
+    if (rc < 0)
+        return rc;
     if (!data || len == 0 || all_space(data, len))
         return nw_error_reject(err, NW_REJECT_EMPTY, "empty message");
 
@@ -179,7 +187,6 @@ int nw_article_parse(const char *data, size_t len, const nw_parse_opts_t *opts, 
     out->inner_format = fmt;
     nw_html_meta_t meta;
     memset(&meta, 0, sizeof(meta));
-    int rc;
     if (fmt == NW_FORMAT_JSON) {
         char *text = NULL;
         size_t text_len = 0;

@@ -2,13 +2,16 @@
  * nw_html_to_text(): an article page's HTML reduced to the plain-text layout
  * the text reader understands (see html.h).
  *
- * One forward pass over the bytes, no tree. Text goes straight to the output
+ * One forward pass over the bytes, no DOM. Text goes straight to the output
  * through a writer that owes whitespace lazily: a space is written only
  * between two pieces of text on the same line, and a block boundary only
  * before the next text, so lines come out trimmed, blank lines never double
  * up and empty blocks leave no trace. A small stack of open container
- * elements is kept only to know when a dropped subtree (nav, aside, footer ...)
- * ends, including when a missing close tag is implied by an ancestor's.
+ * elements tells when a dropped subtree (nav, aside, footer ...) ends,
+ * including when a missing close tag is implied by an ancestor's. Alongside,
+ * the pass records each block of text and the containers that hold text
+ * (what their class and id say, their nesting) for the main-content
+ * extraction in html_content.c, which then writes the article's part.
  *
  * Every search that can fail (for '>', a closing quote, "-->", a raw-text
  * close tag) records where it failed, so hostile input such as a megabyte of
@@ -54,7 +57,18 @@ typedef struct scanner {
     /* The first <h1> with text: the author line goes after it. */
     bool in_h1, h1_text, h1_done;
     size_t h1_end;
-    nw_buf_t published, modified, author;
+    nw_buf_t published, modified, author, title;
+    /* For the main-content extraction (html_content.c): the container tree
+     * (node_stack[i] is stack[i]'s node, or NW_HTML_NONE past the node cap),
+     * the blocks of text, and what the next block inherits. */
+    nw_html_node_t *nodes;
+    size_t n_nodes, cap_nodes;
+    uint32_t *node_stack; /* grows with the depth: most pages stay under 64 */
+    size_t node_stack_cap;
+    nw_html_block_t *blocks;
+    size_t n_blocks, cap_blocks;
+    bool in_a, byline_pending, block_unlikely, block_caption, tree_oom;
+    uint8_t block_el;
 } scanner_t;
 
 static bool is_alpha(unsigned char c)
@@ -154,16 +168,91 @@ static void end_form(scanner_t *st, bool truncate)
         return;
     st->out.len = st->form_start;
     st->out.data[st->out.len] = '\0';
+    while (st->n_blocks > 0 && st->blocks[st->n_blocks - 1].off >= st->out.len)
+        st->n_blocks--;
+    if (st->n_blocks > 0) {
+        nw_html_block_t *b = &st->blocks[st->n_blocks - 1];
+        if (b->off + b->len > st->out.len)
+            b->len = (uint32_t)(st->out.len - b->off);
+    }
     st->w.pending_nl = st->out.len ? 2 : 0;
     st->w.pending_sp = false;
 }
 
-static void push(scanner_t *st, nw_html_el_t el)
+/* The innermost open container's node. */
+static uint32_t current_node(const scanner_t *st)
+{
+    return st->depth ? st->node_stack[st->depth - 1] : 0;
+}
+
+/* Adds a node for a container opening now; NW_HTML_NONE when out of memory
+ * (the extraction is then skipped and the whole text kept). */
+static uint32_t add_node(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
+{
+    if (st->tree_oom)
+        return NW_HTML_NONE;
+    if (st->n_nodes == st->cap_nodes) {
+        size_t cap = st->cap_nodes ? st->cap_nodes * 2 : 64;
+        nw_html_node_t *n = cap < UINT32_MAX ? realloc(st->nodes, cap * sizeof(*n)) : NULL;
+        if (!n) {
+            st->tree_oom = true;
+            return NW_HTML_NONE;
+        }
+        st->nodes = n;
+        st->cap_nodes = cap;
+    }
+    uint32_t parent = st->n_nodes ? current_node(st) : NW_HTML_NONE;
+    nw_html_node_t *n = &st->nodes[st->n_nodes];
+    memset(n, 0, sizeof(*n));
+    n->parent = parent;
+    n->el = (uint8_t)el;
+    n->weight = (int16_t)h.weight;
+    n->cls = h.cls;
+    if (parent != NW_HTML_NONE && (st->nodes[parent].flags & NODE_UNLIKELY))
+        n->flags |= NODE_UNLIKELY;
+    if (h.flags & NW_HINT_UNLIKELY)
+        n->flags |= NODE_UNLIKELY | NODE_UNLIKELY_SELF;
+    if (el == EL_ARTICLE || el == EL_MAIN || (h.flags & NW_HINT_ARTICLE))
+        n->flags |= NODE_ARTICLE;
+    if (h.flags & NW_HINT_ARTICLE)
+        n->flags |= NODE_BODY;
+    if (el == EL_FIGURE || (h.flags & NW_HINT_CAPTION) ||
+        (parent != NW_HTML_NONE && (st->nodes[parent].flags & NODE_FIGURE)))
+        n->flags |= NODE_FIGURE;
+    return (uint32_t)st->n_nodes++;
+}
+
+/* A container closes: its subtree is complete. One that holds no text is
+ * forgotten, so markup without text (empty divs) costs no memory. */
+static void close_node(scanner_t *st, uint32_t idx)
+{
+    if (idx == NW_HTML_NONE || st->tree_oom)
+        return;
+    st->nodes[idx].last = (uint32_t)(st->n_nodes - 1);
+    if (idx > 0 && idx == st->n_nodes - 1 &&
+        (st->n_blocks == 0 || st->blocks[st->n_blocks - 1].node != idx))
+        st->n_nodes--;
+}
+
+static void push(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
 {
     if (st->depth == NW_HTML_STACK_MAX) {
         st->overflow++;
         return;
     }
+    if (st->depth == st->node_stack_cap) {
+        size_t cap = st->node_stack_cap ? st->node_stack_cap * 2 : 64;
+        uint32_t *ns = realloc(st->node_stack, cap * sizeof(*ns));
+        if (!ns) {
+            /* Without it the tree is lost: the whole text is kept instead. */
+            st->tree_oom = true;
+            st->overflow++;
+            return;
+        }
+        st->node_stack = ns;
+        st->node_stack_cap = cap;
+    }
+    st->node_stack[st->depth] = add_node(st, el, h);
     if (el == EL_FORM && !st->form_open && st->dropped == 0) {
         st->form_open = true;
         st->form_keep = false;
@@ -182,6 +271,7 @@ static void pop_to(scanner_t *st, size_t depth, bool truncate)
 {
     while (st->depth > depth) {
         nw_html_el_t el = (nw_html_el_t)st->stack[--st->depth];
+        close_node(st, st->node_stack[st->depth]);
         st->open[el]--;
         if (nw_html_elements[el].flags & F_DROP)
             st->dropped--;
@@ -253,6 +343,57 @@ static void take_meta(scanner_t *st, const nw_html_tag_t *t)
         nw_buf_reset(target);
 }
 
+/* Text was written from out[before]; `fresh` when it began a new block. */
+static void note_text(scanner_t *st, size_t before, bool fresh)
+{
+    if (st->tree_oom || st->out.len >= UINT32_MAX)
+        return;
+    if (fresh || st->n_blocks == 0) {
+        if (st->n_blocks == st->cap_blocks) {
+            size_t cap = st->cap_blocks ? st->cap_blocks * 2 : 64;
+            nw_html_block_t *b = realloc(st->blocks, cap * sizeof(*b));
+            if (!b) {
+                st->tree_oom = true;
+                return;
+            }
+            st->blocks = b;
+            st->cap_blocks = cap;
+        }
+        nw_html_block_t *b = &st->blocks[st->n_blocks++];
+        b->off = (uint32_t)(before == 0 ? 0 : before + 2);
+        b->len = b->links = 0;
+        b->node = current_node(st);
+        b->el = st->block_el;
+        b->flags = (uint8_t)((st->block_unlikely ? BLOCK_UNLIKELY : 0) |
+                             (st->block_caption ? BLOCK_CAPTION : 0));
+        if (b->node == NW_HTML_NONE) /* past the stack cap: the nearest tracked one */
+            for (size_t i = st->depth; i-- > 0 && b->node == NW_HTML_NONE;)
+                b->node = st->node_stack[i];
+        if (b->node == NW_HTML_NONE)
+            b->node = 0;
+    }
+    nw_html_block_t *b = &st->blocks[st->n_blocks - 1];
+    if (st->byline_pending) {
+        b->flags |= BLOCK_BYLINE;
+        st->byline_pending = false;
+    }
+    b->len = (uint32_t)(st->out.len - b->off);
+    if (st->in_a)
+        b->links += (uint32_t)(st->out.len - before);
+}
+
+/* <title>: its text s[from..) up to the close tag that ends at e. */
+static void take_title(scanner_t *st, size_t from, size_t e)
+{
+    size_t end = e;
+    while (end > from && st->s[end - 1] != '<')
+        end--;
+    if (end > from)
+        end--;
+    nw_html_span_t v = {from, end - from};
+    decode_value(st->s, v, &st->title);
+}
+
 static void close_head(scanner_t *st)
 {
     if (st->open[EL_HEAD])
@@ -273,7 +414,10 @@ static void text(scanner_t *st, size_t from, size_t to, bool decode)
     if (st->dropped)
         return;
     size_t before = st->out.len;
+    bool fresh = before == 0 || st->w.pending_nl == 2;
     write_text(&st->w, st->s + from, to - from, decode);
+    if (st->out.len != before)
+        note_text(st, before, fresh);
     if (st->in_h1 && st->out.len != before) {
         st->h1_text = true;
         st->h1_end = st->out.len;
@@ -294,8 +438,11 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
         if (t->self_closing)
             return t->end;
         size_t e = nw_html_raw_end(st->s, st->len, t->end, el, &st->marks);
-        if (e != NW_HTML_NO_MATCH)
+        if (e != NW_HTML_NO_MATCH) {
+            if (el == EL_TITLE && st->title.len == 0)
+                take_title(st, t->end, e);
             return e;
+        }
         /* Unterminated: code would only pollute the text, so it runs to the
          * end; anything else (an <svg> icon, <noscript>) ends at the next tag. */
         if (f & F_CODE)
@@ -305,6 +452,21 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
     }
     if (el == EL_MAIN)
         close_dropped(st);
+    nw_html_hint_t h = {0, 0, 0};
+    if (t->n_attrs)
+        h = nw_html_hint(st->s, t);
+    if (h.flags & NW_HINT_BYLINE)
+        st->byline_pending = true;
+    if (el == EL_A && !t->self_closing)
+        st->in_a = true;
+    if (st->dropped == 0 && (f & F_BLOCK) && !(f & F_TRACK)) {
+        st->block_el = (uint8_t)el;
+        st->block_unlikely = (h.flags & NW_HINT_UNLIKELY) != 0;
+        st->block_caption = (h.flags & NW_HINT_CAPTION) != 0;
+    } else if (st->dropped == 0 && (f & F_BLOCK)) {
+        st->block_el = 0;
+        st->block_unlikely = st->block_caption = false;
+    }
     if (st->dropped == 0) {
         if (st->in_h1 && (f & F_H1STOP))
             end_h1(st);
@@ -322,7 +484,7 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
             st->form_keep = true;
     }
     if ((f & F_TRACK) && !t->self_closing)
-        push(st, el);
+        push(st, el, h);
     return t->end;
 }
 
@@ -341,8 +503,14 @@ static size_t end_tag(scanner_t *st, const nw_html_tag_t *t)
         else
             close_element(st, el, true);
     }
+    if (el == EL_A)
+        st->in_a = false;
     if (st->dropped)
         return t->end;
+    if (f & F_BLOCK) {
+        st->block_el = 0;
+        st->block_unlikely = st->block_caption = false;
+    }
     if ((el == EL_H1 || el == EL_HEADER) && st->in_h1)
         end_h1(st);
     if (f & F_BLOCK)
@@ -417,67 +585,6 @@ static size_t markup(scanner_t *st, size_t p)
     return p + 1;
 }
 
-/* ---- assembly ---- */
-
-static bool starts_with_ci(const char *s, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp(s, prefix, k) == 0;
-}
-
-/* Does the visible text already carry a byline? */
-static bool has_byline(const char *s, size_t len)
-{
-    static const char *const labels[] = {"reported by", "written by", "by ", "by:"};
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = memchr(s + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-            if (starts_with_ci(s + i, end - i, labels[k]))
-                return true;
-        i = end + 1;
-    }
-    return false;
-}
-
-/* Appends a block to the result, a blank line after any previous one. */
-static void add_block(nw_buf_t *res, const char *label, const char *s, size_t n)
-{
-    if (n == 0)
-        return;
-    if (res->len)
-        nw_buf_append(res, "\n\n", 2);
-    nw_buf_puts(res, label);
-    nw_buf_append(res, s, n);
-}
-
-static void assemble(scanner_t *st, nw_buf_t *res)
-{
-    const char *body = nw_buf_str(&st->out);
-    size_t len = st->out.len, split = len;
-    bool byline = st->author.len > 0 && !has_byline(body, len);
-    if (byline) {
-        if (st->h1_done) {
-            split = st->h1_end;
-        } else {
-            /* No headline element: the first block stands in for it. */
-            const char *blank = memmem(body, len, "\n\n", 2);
-            split = blank ? (size_t)(blank - body) : len;
-        }
-    }
-    add_block(res, "Updated ", st->modified.data, st->modified.len);
-    add_block(res, "", body, split);
-    if (byline)
-        add_block(res, "Reported by: ", st->author.data, st->author.len);
-    while (split < len && (body[split] == '\n' || body[split] == ' '))
-        split++;
-    add_block(res, "", body + split, len - split);
-    add_block(res, "Published ", st->published.data, st->published.len);
-    if (res->len)
-        nw_buf_putc(res, '\n');
-}
-
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err)
 {
     if (!out || !out_len || (!html && len))
@@ -492,6 +599,8 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     st->w.buf = &st->out;
     nw_html_marks_init(&st->marks);
     st->no_comment_end_from = st->no_cdata_end_from = NW_HTML_NO_MATCH;
+    nw_html_hint_t none = {0, 0, 0};
+    add_node(st, EL_BODY, none); /* node 0: the document */
 
     size_t i = 0;
     while (i < len && !st->out.oom) {
@@ -506,12 +615,30 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     }
     pop_to(st, 0, false);
     end_h1(st);
+    if (st->n_nodes)
+        st->nodes[0].last = (uint32_t)(st->n_nodes - 1); /* the document holds every node */
 
     nw_buf_t res = NW_BUF_INIT;
     bool ok = nw_buf_ok(&st->out) && nw_buf_ok(&st->published) && nw_buf_ok(&st->modified) &&
               nw_buf_ok(&st->author);
-    if (ok)
-        assemble(st, &res);
+    if (ok) {
+        nw_html_doc_t doc = {
+            .text = nw_buf_str(&st->out),
+            .text_len = st->out.len,
+            .nodes = st->nodes,
+            .n_nodes = st->n_nodes,
+            .blocks = st->blocks,
+            .n_blocks = st->n_blocks,
+            .title = &st->title,
+            .published = &st->published,
+            .modified = &st->modified,
+            .author = &st->author,
+        };
+        if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
+            nw_buf_reset(&res);
+            nw_html_whole_assemble(&doc, st->h1_done ? st->h1_end : SIZE_MAX, &res);
+        }
+    }
     /* The length is taken before stealing: passed-through NUL bytes make
      * strlen() unreliable. */
     size_t text_len = res.len;
@@ -521,6 +648,10 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     nw_buf_free(&st->published);
     nw_buf_free(&st->modified);
     nw_buf_free(&st->author);
+    nw_buf_free(&st->title);
+    free(st->nodes);
+    free(st->node_stack);
+    free(st->blocks);
     free(st);
     if (!text_out)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");

@@ -4,6 +4,9 @@
  * No browser engine: a tolerant tag scanner keeps the text of block elements
  * as lines (blank line between blocks), drops what a reader never sees
  * (script, style, nav, aside, forms, comments), decodes character references,
+ * keeps only the article's main content when the page's structure shows it
+ * (the headline <h1> first, then date, byline and lead lines, then the
+ * content's paragraphs and subheadings: see html_content.c),
  * and turns article metadata into the lines the text parser understands
  * (<meta property="article:published_time"> becomes "Published <time>",
  * article:modified_time "Updated <time>", <meta name="author"> "Reported by: NAME"
@@ -14,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "newswire/article.h"
 #include "newswire/error.h"
 
 /*
@@ -22,5 +26,19 @@
  * malformed markup (it degrades to text); returns NW_ERR_NOMEM only.
  */
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err);
+
+/* Bytes of html[0..len) outside <script>, <style> and comments. Linear. */
+size_t nw_html_visible_size(const char *html, size_t len);
+
+/*
+ * The size limits (html_content_size.c): a message over max_raw bytes is
+ * too large; one over max bytes is too large unless it is HTML (fmt, or
+ * AUTO and it starts with '<') whose visible size is within max, or a JSON
+ * envelope whose "html" page leaves it within max once the page's scripts,
+ * styles and comments are dropped. Returns 0 or rejects with
+ * NW_REJECT_TOO_LARGE, naming the sizes that counted.
+ */
+int nw_html_size_check(const char *data, size_t len, nw_format_t fmt, size_t max, size_t max_raw,
+                       nw_error_t *err);
 
 #endif

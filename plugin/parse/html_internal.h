@@ -104,7 +104,8 @@ enum nw_html_flag {
     X(EMBED, "embed", F_VOID)                                                                      \
     X(PARAM, "param", F_VOID)                                                                      \
     X(SOURCE, "source", F_VOID)                                                                    \
-    X(TRACK, "track", F_VOID)
+    X(TRACK, "track", F_VOID)                                                                      \
+    X(A, "a", 0)
 
 #define NW_HTML_ENUM(id, name, flags) EL_##id,
 typedef enum nw_html_el { NW_HTML_ELEMENTS(NW_HTML_ENUM) EL__COUNT } nw_html_el_t;
@@ -183,5 +184,88 @@ size_t nw_html_ref_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Looks up a named reference ("amp", no '&' or ';'); 0 when unknown. */
 uint32_t nw_html_entity_lookup(const char *name, size_t len);
+
+/* ---- main-content extraction (html_score.c, html_content.c) ---- */
+
+enum nw_html_hint_flag {
+    NW_HINT_UNLIKELY = 1 << 0, /* named or marked as not the article (share, related, hidden) */
+    NW_HINT_ARTICLE = 1 << 1,  /* itemprop="articleBody" */
+    NW_HINT_BYLINE = 1 << 2,   /* class/id byline or author, rel/itemprop author */
+    NW_HINT_HIDDEN = 1 << 3,   /* hidden, aria-hidden="true", display:none */
+    NW_HINT_CAPTION = 1 << 4,  /* class/id caption, a gallery or slideshow */
+};
+
+typedef struct nw_html_hint {
+    int weight;     /* added to a container's score: +25 or -25 per kind of class word */
+    unsigned flags; /* enum nw_html_hint_flag */
+    uint32_t cls;   /* hash of the class attribute's value; 0 for none */
+} nw_html_hint_t;
+
+/* What tag t's class, id, itemprop, rel, role, style and hidden attributes say. */
+nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t);
+
+#define NW_HTML_NONE UINT32_MAX
+
+enum nw_html_node_flag {
+    NODE_UNLIKELY = 1 << 0,      /* it or an ancestor is unlikely (see nw_html_hint) */
+    NODE_ARTICLE = 1 << 1,       /* <article>, <main> or itemprop="articleBody" */
+    NODE_FIGURE = 1 << 2,        /* inside a <figure> or a caption: illustrations, not text */
+    NODE_UNLIKELY_SELF = 1 << 3, /* its own class, id or role is unlikely */
+    NODE_BODY = 1 << 7,          /* itemprop="articleBody" */
+};
+
+/* An open container element (div, section, article ...), in document
+ * (pre-)order: a node's descendants are the nodes (index, last]. */
+typedef struct nw_html_node {
+    uint32_t parent; /* NW_HTML_NONE for the document */
+    uint32_t last;   /* index of its last descendant */
+    uint32_t text;   /* bytes of text in its subtree (filled by the extraction) */
+    uint32_t links;  /* of which inside <a> */
+    float score;
+    uint32_t cls; /* nw_html_hint_t.cls: blocks of one article often share a class */
+    uint8_t el;
+    uint8_t flags;
+    int16_t weight; /* nw_html_hint_t.weight */
+} nw_html_node_t;
+
+enum nw_html_block_flag {
+    BLOCK_BYLINE = 1 << 0,   /* inside byline or author markup */
+    BLOCK_UNLIKELY = 1 << 1, /* its own element (a p, li, h2) is unlikely */
+    BLOCK_CAPTION = 1 << 2,  /* its own element is named a caption */
+};
+
+/* A paragraph of output text: the text between two block boundaries. */
+typedef struct nw_html_block {
+    uint32_t off, len; /* in the reduced text */
+    uint32_t links;    /* bytes of link text */
+    uint32_t node;     /* innermost open container */
+    uint8_t el;        /* the block element it began in (EL_P, EL_H1, EL_LI ...), or 0 */
+    uint8_t flags;
+} nw_html_block_t;
+
+/* The scan's result, read by the extraction. Borrowed: the scanner owns it. */
+typedef struct nw_html_doc {
+    const char *text; /* the whole page's visible text, blocks separated by blank lines */
+    size_t text_len;
+    nw_html_node_t *nodes;
+    size_t n_nodes;
+    const nw_html_block_t *blocks;
+    size_t n_blocks;
+    const nw_buf_t *title, *published, *modified, *author;
+} nw_html_doc_t;
+
+/*
+ * Writes the page's article into res: the headline, date and byline lines
+ * near it, then the main content's paragraphs and subheadings, then the
+ * metadata lines. Returns false, writing nothing, when no container clearly
+ * holds the article (short pages, fragments): the caller then keeps the whole
+ * text. Linear in the number of blocks and nodes; updates the nodes' scores.
+ */
+bool nw_html_content_assemble(nw_html_doc_t *doc, nw_buf_t *res);
+
+/* The fallback: the whole visible text, with the meta lines as before the
+ * extraction existed (the meta author after the first <h1>, which ends at
+ * h1_end in doc->text, or SIZE_MAX when the page has none). */
+void nw_html_whole_assemble(const nw_html_doc_t *doc, size_t h1_end, nw_buf_t *res);
 
 #endif

@@ -64,6 +64,7 @@ int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *e
         goto fail;
     }
     p->opts.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.message.bytes");
+    p->opts.max_raw_bytes = (size_t)nw_config_get_int(cfg, "parse.max.raw.bytes");
     p->plain_ninjs = strcmp(nw_config_get(cfg, "output.format"), "ninjs") == 0;
     const char *source = nw_config_get(cfg, "parse.source");
     p->source_is_topic = !source || !source[0];

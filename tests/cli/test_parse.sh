@@ -105,6 +105,11 @@ check "envelope without text" reject "$DATA/bad/no-text.json" bad-envelope
 { cat "$DATA/seed.txt"; head -c 1100000 /dev/zero | tr '\0' 'a'; } > "$TMP/oversized.txt"
 check "oversized" reject "$TMP/oversized.txt" too-large
 check "max size is configurable" bash -c "'$NEWSWIRE' parse -X parse.max.message.bytes=2048 '$DATA/seed.txt' 2>&1 >/dev/null | grep -q too-large"
+# A page of 1.5 MB that is mostly inline script is measured without it; a rejection names real sizes.
+{ printf '<script>'; head -c 1500000 /dev/zero | tr '\0' 'x'; printf '</script>'; cat "$DATA/seed.html"; } > "$TMP/scripted.html"
+check "script-heavy page within the limit" bash -c "'$NEWSWIRE' parse '$TMP/scripted.html' | grep -q 'Bhavya Sukheja'"
+check "too-large names the page's size" bash -c "'$NEWSWIRE' parse -X parse.max.message.bytes=2048 '$TMP/scripted.html' 2>&1 >/dev/null | grep -q 'HTML page of $(wc -c < "$TMP/scripted.html") bytes has [0-9]* bytes without'"
+check "raw limit" bash -c "'$NEWSWIRE' parse -X parse.max.raw.bytes=1048576 '$TMP/scripted.html' 2>&1 >/dev/null | grep -q 'too-large: more than 1048576 bytes'"
 status=0; "$NEWSWIRE" parse "$DATA/seed.txt" "$DATA/bad/empty.txt" > "$TMP/mixed.jsonl" 2>/dev/null || status=$?
 check "mixed input: 65 and the good record" test "$status" -eq 65 -a "$(wc -l < "$TMP/mixed.jsonl")" -eq 1
 check "stdin" bash -c "'$NEWSWIRE' parse < '$DATA/seed.txt' | grep -q '\"file\":\"-\"'"

@@ -172,11 +172,20 @@ static void test_seed_page(void **state)
     assert_true(has_line(out, "Reported by: Bhavya Sukheja"));
 
     /* Line for line the seed article, except that the closing timestamp
-     * comes from the page's metadata (the same instant, in ISO form). */
+     * comes from the page's metadata (the same instant, in ISO form), and
+     * that the page's advertisement slots and the caption of the picture
+     * inside the story lie outside the article's text (the reader drops
+     * such lines from plain text too). */
     char *want[64], *got[64];
     char *out_copy = strdup(out);
     size_t n_want = lines_of(seed, want, 64), n_got = lines_of(out_copy, got, 64);
     assert_int_equal(n_want, 16);
+    size_t kept = 0;
+    for (size_t i = 0; i < n_want; i++)
+        if (strcmp(want[i], "Advertisement") != 0 && strcmp(want[i], "(Image: AP)") != 0)
+            want[kept++] = want[i];
+    assert_int_equal(kept, 13);
+    n_want = kept;
     assert_int_equal(n_got, n_want);
     for (size_t i = 0; i + 1 < n_want; i++) {
         if (strcmp(want[i], got[i]) != 0)
