@@ -302,6 +302,54 @@ static size_t put_cp(char *out, uint32_t cp)
     return 4;
 }
 
+/* Finishes token k for an ASCII word s[a..b), the most common case, in
+ * one pass and one append: the key is the word itself ('\'' is the only
+ * ASCII apostrophe) and the fold its lower case, as push() makes them.
+ * False, with nothing done, when the word is not short plain ASCII. */
+static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t a, size_t b)
+{
+    size_t n = b - a;
+    if (n > NW_ENT_SHORT_WORD)
+        return false;
+    char tmp[2 * NW_ENT_SHORT_WORD + 2];
+    size_t upper = 0, lower = 0;
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[a + i];
+        if (c == 0 || c >= 0x80)
+            return false;
+        bool up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
+        if (first) {
+            k->flags |= up ? NW_TOK_CAP : low ? NW_TOK_LOWER : 0;
+            first = false;
+        }
+        upper += up;
+        lower += low;
+        if (c >= '0' && c <= '9')
+            k->flags |= NW_TOK_DIGIT;
+        tmp[i] = (char)c;
+        tmp[n + 1 + i] = (char)(up ? c + 32 : c);
+    }
+    tmp[n] = '\0';
+    tmp[2 * n + 1] = '\0';
+    k->key = (uint32_t)t->keys.len;
+    k->key_len = (uint32_t)n;
+    k->fold = (uint32_t)(t->keys.len + n + 1);
+    k->fold_len = (uint32_t)n;
+    nw_buf_append(&t->keys, tmp, 2 * n + 2);
+    if (upper >= 2 && lower == 0)
+        k->flags |= NW_TOK_UPPER;
+    if (k->flags & NW_TOK_NAMECAP)
+        k->flags = (uint16_t)((k->flags | NW_TOK_CAP) & ~(NW_TOK_LOWER | NW_TOK_NAMECAP));
+    size_t letters = upper + lower;
+    k->letters = (uint8_t)(letters > 255 ? 255 : letters);
+    if (!nw_buf_ok(&t->keys))
+        t->oom = true;
+    else
+        t->n++;
+    return true;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
@@ -325,6 +373,8 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
     k->para = t->n_paras ? t->n_paras - 1 : 0;
     k->flags = extra;
 
+    if (push_ascii(t, k, s, a, b))
+        return;
     /* The key: the word with apostrophes as '\''. The fold: lower-cased.
      * Both are built in a local buffer and appended at once (a word is
      * rarely long; a code point takes at most four bytes either way). */
@@ -536,7 +586,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         }
         if (c == CP_NONE || c == CP_MARK) {
             uint8_t b = NW_BRK_OTHER;
-            if (nw_utf8_space(s + i, len - i) || cp == '\t')
+            if (cp == ' ' || cp == '\t' || cp == '\f' || cp == '\v' ||
+                (cp >= 0x80 && nw_utf8_space(s + i, len - i)))
                 b = NW_BRK_NONE;
             else if (cp == '.' || cp == '!' || cp == '?' || cp == 0x2026)
                 b = NW_BRK_END, sent = true;

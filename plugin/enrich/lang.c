@@ -236,17 +236,17 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
                                       char *detail, size_t detail_len)
 {
     lang_t *l = state;
-    nw_words_t w = NW_WORDS_INIT;
+    nw_words_t own = NW_WORDS_INIT;
     double score[LANG_MAX] = {0};
     size_t words = 0;
-    nw_words_article(&w, in);
-    if (w.oom) {
-        nw_words_free(&w);
+    const nw_words_t *w = nw_words_of(in, &own);
+    if (w->oom) {
+        nw_words_free(&own);
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    for (size_t i = 0; i < w.n && words < LANG_MAXWORDS; i++) {
-        const char *word = nw_words_at(&w, i);
+    for (size_t i = 0; i < w->n && words < LANG_MAXWORDS; i++) {
+        const char *word = nw_words_at(w, i);
         size_t n = strlen(word);
         if (n == 0)
             continue;
@@ -258,7 +258,7 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
                     score[li] += 1.0 / s->nlangs;
         score_features(l, word, n, score);
     }
-    nw_words_free(&w);
+    nw_words_free(&own);
     if ((long long)words < l->min_words) {
         snprintf(detail, detail_len, "too short to tell (%zu words)", words);
         return NW_ENRICH_SKIPPED;
