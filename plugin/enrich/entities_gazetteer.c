@@ -323,7 +323,9 @@ static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t 
     p->name = strdup(f[1]);
     if (!p->name)
         return -1;
+    /* A UN M49 code ("150") has three characters: the fourth byte ends it. */
     memcpy(p->code, f[0], 3);
+    p->code[3] = '\0';
     int32_t ref = (int32_t)g->n_places++;
     if (add_name(L, f[1], NW_LEX_PLACE, ref) != 0)
         return -1;
