@@ -78,6 +78,12 @@ static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
     return w->text + w->offsets[i];
 }
+/* strlen(nw_words_at(w, i)), from the offsets: the words are back to back. */
+static inline size_t nw_words_len(const nw_words_t *w, size_t i)
+{
+    size_t end = i + 1 < w->n ? w->offsets[i + 1] : w->text_len;
+    return end - w->offsets[i] - 1;
+}
 void nw_words_free(nw_words_t *w);
 
 /* Headline, standfirst and body as words, with a break between them. */

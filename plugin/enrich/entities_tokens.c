@@ -36,17 +36,25 @@ static int latin_ext_a(uint32_t cp)
     return (cp & 1) ? CP_LOWER : CP_UPPER;
 }
 
-static int cp_class(uint32_t cp)
+static int cp_class_wide(uint32_t cp);
+
+/* Called for every character of the text: ASCII is answered inline. */
+static inline int cp_class(uint32_t cp)
 {
     if (cp < 0x80) {
-        if (cp >= 'A' && cp <= 'Z')
-            return CP_UPPER;
         if (cp >= 'a' && cp <= 'z')
             return CP_LOWER;
+        if (cp >= 'A' && cp <= 'Z')
+            return CP_UPPER;
         if (cp >= '0' && cp <= '9')
             return CP_DIGIT;
         return CP_NONE;
     }
+    return cp_class_wide(cp);
+}
+
+static int cp_class_wide(uint32_t cp)
+{
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
         return CP_UPPER;
     if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7)
@@ -242,7 +250,7 @@ static bool is_abbreviation(const char *s, size_t n)
     }
     low[n] = '\0';
     for (size_t i = 0; i < sizeof(abbreviations) / sizeof(abbreviations[0]); i++)
-        if (strcmp(abbreviations[i], low) == 0)
+        if (abbreviations[i][0] == low[0] && strcmp(abbreviations[i], low) == 0)
             return true;
     return false;
 }

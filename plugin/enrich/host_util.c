@@ -171,12 +171,26 @@ void nw_words_add(nw_words_t *w, const char *text)
     while (i < len) {
         uint32_t cp = (unsigned char)text[i];
         size_t n = 1;
-        if (cp >= 0x80) { /* most of the text is ASCII: no decoder call */
-            n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
-            if (n == 0) {
-                n = 1;
-                cp = 0xFFFD;
+        if (cp < 0x80) { /* most of the text: what the general path does, inline */
+            i++;
+            char low = (char)(cp | 0x20);
+            bool letter = (low >= 'a' && low <= 'z') || (cp >= '0' && cp <= '9');
+            if (!letter) {
+                if (in_word)
+                    w->text[w->text_len++] = '\0';
+                in_word = false;
+                continue;
             }
+            if (!in_word && !push_offset(w, w->text_len))
+                return;
+            in_word = true;
+            w->text[w->text_len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            continue;
+        }
+        n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        if (n == 0) {
+            n = 1;
+            cp = 0xFFFD;
         }
         i += n;
         if (!is_letter_cp(cp)) {

@@ -78,6 +78,7 @@ static const lang_def_t langs[] = {
 
 typedef struct slot {
     char *word;     /* NULL: empty slot */
+    size_t len;     /* strlen(word) */
     uint8_t langs;  /* bit i: the word is one of langs[i]'s */
     uint8_t nlangs; /* number of those bits */
 } slot_t;
@@ -93,6 +94,7 @@ typedef struct feature {
 typedef struct lang {
     slot_t slots[LANG_SLOTS];
     uint8_t enabled; /* bit i: langs[i] is a candidate */
+    size_t max_len;  /* of the function words: a longer word is none of them */
     long long min_words, min_score;
     /* Letter sequences of the enabled languages, and for each first byte
      * the ones that start with it: a word is scanned once, byte by byte. */
@@ -106,7 +108,7 @@ static slot_t *slot_find(lang_t *l, const char *w, size_t n)
     size_t i = nw_fnv1a64(w, n) & (LANG_SLOTS - 1);
     for (size_t probe = 0; probe < LANG_SLOTS; probe++, i = (i + 1) & (LANG_SLOTS - 1)) {
         slot_t *s = &l->slots[i];
-        if (!s->word || (strlen(s->word) == n && memcmp(s->word, w, n) == 0))
+        if (!s->word || (s->len == n && memcmp(s->word, w, n) == 0))
             return s;
     }
     return NULL;
@@ -122,6 +124,9 @@ static int add_words(lang_t *l, size_t li)
             return -1;
         if (!s->word && !(s->word = strndup(p, n)))
             return -1;
+        s->len = n;
+        if (n > l->max_len)
+            l->max_len = n;
         if (!(s->langs & (1u << li))) {
             s->langs |= (uint8_t)(1u << li);
             s->nlangs++;
@@ -224,7 +229,10 @@ static void score_features(const lang_t *l, const char *w, size_t n, double scor
             int f = __builtin_ctzll(cand);
             cand &= cand - 1;
             const feature_t *ft = &l->features[f];
-            if (ft->len <= n - i && memcmp(w + i, ft->s, ft->len) == 0) {
+            size_t k = 0; /* features are a few bytes: no memcmp call */
+            while (k < ft->len && k < n - i && w[i + k] == ft->s[k])
+                k++;
+            if (k == ft->len) {
                 seen |= 1ull << f;
                 score[ft->lang] += LANG_FEATURE;
             }
@@ -247,11 +255,11 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
     }
     for (size_t i = 0; i < w->n && words < LANG_MAXWORDS; i++) {
         const char *word = nw_words_at(w, i);
-        size_t n = strlen(word);
+        size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
         words++;
-        const slot_t *s = slot_find(l, word, n);
+        const slot_t *s = n <= l->max_len ? slot_find(l, word, n) : NULL;
         if (s && s->word)
             for (size_t li = 0; li < NLANGS; li++)
                 if (s->langs & (1u << li))

@@ -355,7 +355,7 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         goto oom;
     for (size_t i = 0; i < w->n; i++) {
         const char *word = nw_words_at(w, i);
-        size_t n = strlen(word);
+        size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
         count_at(s, s->exact[bucket_of(word, n)], word, n, w, i, hits, seen_at);
