@@ -154,9 +154,12 @@ static bool tokenize(const char *text, toks_t *t)
     return true;
 }
 
+/* w is a lower-case ASCII word. Most words differ from it in the first
+ * letter, which is compared before anything else. */
 static bool word_is(const tok_t *k, const char *w)
 {
-    return k->type == TOK_WORD && k->len == strlen(w) && strncasecmp(k->s, w, k->len) == 0;
+    return k->type == TOK_WORD && (k->s[0] | 0x20) == w[0] && k->len == strlen(w) &&
+           strncasecmp(k->s, w, k->len) == 0;
 }
 
 static bool punct_is(const tok_t *k, char c)

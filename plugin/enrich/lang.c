@@ -101,6 +101,7 @@ typedef struct lang {
     feature_t features[LANG_MAXFEATURES];
     size_t nfeatures;
     uint64_t by_first[256];
+    uint64_t by_second[256]; /* the ones whose second byte is this one */
 } lang_t;
 
 static slot_t *slot_find(lang_t *l, const char *w, size_t n)
@@ -173,6 +174,9 @@ static int add_features(lang_t *l, size_t li)
             return -1;
         l->features[l->nfeatures] = (feature_t){p, n, (uint8_t)li};
         l->by_first[(unsigned char)p[0]] |= 1ull << l->nfeatures;
+        for (size_t b = 0; b < 256; b++) /* a one-byte sequence takes any second byte */
+            if (n < 2 || b == (unsigned char)p[1])
+                l->by_second[b] |= 1ull << l->nfeatures;
         l->nfeatures++;
         p += n;
         p += *p == ' ';
@@ -224,7 +228,9 @@ static void score_features(const lang_t *l, const char *w, size_t n, double scor
 {
     uint64_t seen = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t cand = l->by_first[(unsigned char)w[i]] & ~seen;
+        /* w[n] is the word's NUL: w[i + 1] is always there. */
+        uint64_t cand =
+            l->by_first[(unsigned char)w[i]] & l->by_second[(unsigned char)w[i + 1]] & ~seen;
         while (cand) {
             int f = __builtin_ctzll(cand);
             cand &= cand - 1;
