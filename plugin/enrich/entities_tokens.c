@@ -454,12 +454,13 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
 
 /* Scans a word from i; returns its end. *abbr is set when a trailing period
  * was taken into it. */
-static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *initial)
+static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *initial,
+                        bool *hyphen)
 {
     size_t start = i;
     size_t seg_letters = 0; /* letters since the last period, for "U.S." */
     bool dotted = false;
-    *abbr = *initial = false;
+    *abbr = *initial = *hyphen = false;
     while (i < len) {
         uint32_t cp;
         size_t n = next_cp(s, len, i, &cp);
@@ -475,6 +476,7 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
             if (is_apostrophe(cp) && (s[i + n] == 's' || s[i + n] == 'S') &&
                 !is_wordish(word_class(s, len, i + n + 1)))
                 break;
+            *hyphen |= is_hyphen(cp);
             seg_letters = 0;
             i += n;
             continue;
@@ -512,10 +514,14 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
 }
 
 /* Pushes the word s[a..b), splitting a hyphenated word when its parts are
- * not all proper. */
+ * not all proper. hyphen: scan_word() took a hyphen into the word. */
 static void push_word(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk,
-                      uint16_t flags)
+                      uint16_t flags, bool hyphen)
 {
+    if (!hyphen) { /* most words: nothing to split */
+        push(t, s, a, b, brk, flags);
+        return;
+    }
     size_t parts[16][2];
     size_t np = 0, p = a;
     for (size_t i = a; i < b && np < 15;) {
@@ -623,8 +629,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i += n;
             continue;
         }
-        bool abbr, initial;
-        size_t end = scan_word(s, len, i, &abbr, &initial);
+        bool abbr, initial, hyphen;
+        size_t end = scan_word(s, len, i, &abbr, &initial, &hyphen);
         uint16_t flags = (uint16_t)((sent ? NW_TOK_SENT : 0) | (abbr ? NW_TOK_ABBR : 0) |
                                     (initial ? NW_TOK_INITIAL : 0));
         size_t next = end;
@@ -643,7 +649,7 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
                 }
             }
         }
-        push_word(t, s, i, end, brk, flags);
+        push_word(t, s, i, end, brk, flags, hyphen);
         if ((flags & NW_TOK_POSS) && t->n && !t->oom)
             t->v[t->n - 1].tail = (uint8_t)(next - end);
         brk = NW_BRK_NONE;
