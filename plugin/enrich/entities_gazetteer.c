@@ -83,7 +83,12 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
 {
-    const nw_strmap_slot_t *s = map_find(m, key, nw_fnv1a64(key, strlen(key)));
+    return nw_strmap_get_h(m, key, nw_fnv1a64(key, strlen(key)));
+}
+
+const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash)
+{
+    const nw_strmap_slot_t *s = map_find(m, key, hash);
     return s ? &s->val : NULL;
 }
 

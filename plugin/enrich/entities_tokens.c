@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/utf8.h"
 #include "enrich/entities_internal.h"
 
@@ -279,6 +280,10 @@ static bool is_compound_tail(const char *s, size_t n)
     return false;
 }
 
+/* nw_fnv1a64(), one byte at a time, for a fold made byte by byte. */
+#define NW_FNV_BASIS 0xcbf29ce484222325ULL
+#define NW_FNV_PRIME 0x100000001b3ULL
+
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
 
@@ -322,6 +327,7 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     char tmp[2 * NW_ENT_SHORT_WORD + 2];
     size_t upper = 0, lower = 0;
     bool first = true;
+    uint64_t h = NW_FNV_BASIS;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[a + i];
         if (c == 0 || c >= 0x80)
@@ -337,7 +343,9 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
             k->flags |= NW_TOK_DIGIT;
         tmp[i] = (char)c;
         tmp[n + 1 + i] = (char)(up ? c + 32 : c);
+        h = (h ^ (unsigned char)tmp[n + 1 + i]) * NW_FNV_PRIME;
     }
+    k->fold_hash = h;
     tmp[n] = '\0';
     tmp[2 * n + 1] = '\0';
     k->key = (uint32_t)t->keys.len;
@@ -441,6 +449,8 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
         k->fold_len = (uint32_t)(t->keys.len - k->fold);
         nw_buf_putc(&t->keys, '\0');
     }
+    if (nw_buf_ok(&t->keys))
+        k->fold_hash = nw_fnv1a64(t->keys.data + k->fold, k->fold_len);
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)
