@@ -472,6 +472,12 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
     bool dotted = false;
     *abbr = *initial = *hyphen = false;
     while (i < len) {
+        unsigned b = (unsigned char)s[i];
+        if ((b | 0x20) - 'a' < 26u || b - '0' < 10u) { /* an ASCII letter or digit */
+            seg_letters++;
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = next_cp(s, len, i, &cp);
         int c = cp_class(cp);
