@@ -78,9 +78,25 @@ static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
     return w->text + w->offsets[i];
 }
+/* strlen(nw_words_at(w, i)), from the offsets: the words are back to back. */
+static inline size_t nw_words_len(const nw_words_t *w, size_t i)
+{
+    size_t end = i + 1 < w->n ? w->offsets[i + 1] : w->text_len;
+    return end - w->offsets[i] - 1;
+}
 void nw_words_free(nw_words_t *w);
 
 /* Headline, standfirst and body as words, with a break between them. */
 void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in);
+
+/* Between begin and end (one enrichment run on this thread), the words of
+ * each of the n inputs are made once and shared by every enricher that asks
+ * with nw_words_of(). in must stay valid until end. Without sharing (out of
+ * memory, or an input outside the run) nw_words_of() makes the words into
+ * own, which the caller frees with nw_words_free() either way. The list
+ * returned is read-only and valid until end. */
+void nw_words_share_begin(const nw_enrich_input_t *const *in, size_t n);
+void nw_words_share_end(void);
+const nw_words_t *nw_words_of(const nw_enrich_input_t *in, nw_words_t *own);
 
 #endif

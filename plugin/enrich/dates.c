@@ -154,9 +154,12 @@ static bool tokenize(const char *text, toks_t *t)
     return true;
 }
 
-static bool word_is(const tok_t *k, const char *w)
+/* w is a lower-case ASCII word. Most words differ from it in the first
+ * letter, which is compared before anything else. */
+static inline bool word_is(const tok_t *k, const char *w)
 {
-    return k->type == TOK_WORD && k->len == strlen(w) && strncasecmp(k->s, w, k->len) == 0;
+    return k->type == TOK_WORD && (k->s[0] | 0x20) == w[0] && k->len == strlen(w) &&
+           strncasecmp(k->s, w, k->len) == 0;
 }
 
 static bool punct_is(const tok_t *k, char c)
@@ -175,7 +178,7 @@ static int month_at(const toks_t *t, size_t i, size_t *next)
 {
     static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                        "aug", "sep", "oct", "nov", "dec", "sept"};
-    if (i >= t->n || !capitalised(&t->v[i]))
+    if (i >= t->n || !capitalised(&t->v[i]) || !strchr("JFMASOND", t->v[i].s[0]))
         return 0;
     for (int m = 0; m < 12; m++) {
         if (word_is(&t->v[i], months[m])) {
@@ -356,7 +359,7 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
         if (cfg->relative &&
             (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
             add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
-        } else if (cfg->weekdays && capitalised(k)) {
+        } else if (cfg->weekdays && capitalised(k) && strchr("SMTWF", k->s[0])) {
             for (int wd = 0; wd < 7; wd++) {
                 if (!word_is(k, weekdays[wd]))
                     continue;

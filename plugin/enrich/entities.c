@@ -102,6 +102,26 @@ static int ent_init(const nw_enricher_api_t *api, void *host, void **state, char
 /* Appends {"name", "rel": "mentioned"[, "literal"]} for each entity to the
  * record's ninjs array, skipping names already there (another enricher may
  * have filled it). */
+/* {k1: v1, k2: v2 (only when v2 is not NULL), k3: v3}, in that key order,
+ * as json_pack() would make it without parsing a format for each entity;
+ * takes v3's reference. NULL when out of memory or a string is not UTF-8. */
+static json_t *entity_object(const char *k1, const char *v1, const char *k2, const char *v2,
+                             const char *k3, json_t *v3)
+{
+    json_t *o = json_object();
+    if (!o || json_object_set_new(o, k1, json_string(v1)) != 0 ||
+        (v2 && json_object_set_new(o, k2, json_string(v2)) != 0)) {
+        json_decref(o);
+        json_decref(v3);
+        return NULL;
+    }
+    if (json_object_set_new(o, k3, v3) != 0) { /* takes v3, also when this fails */
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, size_t max)
 {
     if (l->n == 0)
@@ -121,10 +141,8 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, si
         }
         if (dup)
             continue;
-        json_t *o = l->v[i].code
-                        ? json_pack("{s:s, s:s, s:s}", "name", l->v[i].name, "literal",
-                                    l->v[i].code, "rel", "mentioned")
-                        : json_pack("{s:s, s:s}", "name", l->v[i].name, "rel", "mentioned");
+        json_t *o = entity_object("name", l->v[i].name, "literal", l->v[i].code, "rel",
+                                  json_string("mentioned"));
         if (!o || json_array_append_new(arr, o) != 0)
             return -1;
     }
@@ -155,10 +173,8 @@ static json_t *counts(const nw_ent_list_t *l, size_t max)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < l->n && i < max; i++) {
         const nw_ent_t *e = &l->v[i];
-        json_t *o =
-            e->code ? json_pack("{s:s, s:s, s:I}", "name", e->name, "code", e->code, "mentions",
-                                (json_int_t)e->mentions)
-                    : json_pack("{s:s, s:I}", "name", e->name, "mentions", (json_int_t)e->mentions);
+        json_t *o = entity_object("name", e->name, "code", e->code, "mentions",
+                                  json_integer((json_int_t)e->mentions));
         json_t *forms = o ? forms_array(e) : NULL;
         if (forms && json_object_set_new(o, "forms", forms) != 0) {
             json_decref(o);

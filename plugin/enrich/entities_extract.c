@@ -26,7 +26,9 @@
 
 const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
 {
-    return nw_gaz_folded(g, nw_ent_tok_fold(t, i));
+    /* The token's hash was made with its fold: no strlen() or hash here. */
+    const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
+    return v ? &g->entries[*v] : NULL;
 }
 
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */

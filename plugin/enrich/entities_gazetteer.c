@@ -83,7 +83,12 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
 {
-    const nw_strmap_slot_t *s = map_find(m, key, nw_fnv1a64(key, strlen(key)));
+    return nw_strmap_get_h(m, key, nw_fnv1a64(key, strlen(key)));
+}
+
+const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash)
+{
+    const nw_strmap_slot_t *s = map_find(m, key, hash);
     return s ? &s->val : NULL;
 }
 
@@ -323,7 +328,9 @@ static int place_line(loader_t *L, char **f, size_t n, const char *path, size_t 
     p->name = strdup(f[1]);
     if (!p->name)
         return -1;
-    memcpy(p->code, f[0], strlen(f[0]) + 1); /* valid_code(): at most 3 characters */
+    /* A UN M49 code ("150") has three characters: the fourth byte ends it. */
+    memcpy(p->code, f[0], 3);
+    p->code[3] = '\0';
     int32_t ref = (int32_t)g->n_places++;
     if (add_name(L, f[1], NW_LEX_PLACE, ref) != 0)
         return -1;

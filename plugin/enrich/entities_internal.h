@@ -59,6 +59,7 @@ typedef struct nw_ent_tok {
     uint32_t off, len;       /* the word as written, in the tokenised text */
     uint32_t key, key_len;   /* in keys: apostrophes normalised to ' */
     uint32_t fold, fold_len; /* in keys: also lower-cased */
+    uint64_t fold_hash;      /* nw_fnv1a64() of the fold: gazetteer lookups reuse it */
     uint32_t para;           /* paragraph number (0 based) */
     uint16_t flags;          /* NW_TOK_* */
     uint8_t brk;             /* nw_ent_brk_t before this token */
@@ -143,6 +144,8 @@ typedef struct nw_strmap {
  * NULL when out of memory. The map copies the key. */
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
+/* The same with the key's nw_fnv1a64() hash already known. */
+const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
 void nw_strmap_clear(nw_strmap_t *m); /* empties it, keeping the table */
 void nw_strmap_free(nw_strmap_t *m);
 

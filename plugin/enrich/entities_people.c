@@ -663,15 +663,11 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
         if (s->role == NW_LEX_ORG && s->ref >= 0) {
             const char *name = g->orgs[s->ref];
             char fb[FORM_MAX];
+            /* A nationality word inside the name ("European" in "European
+             * Union", "Australian" in "Australian Defence Force") is part
+             * of the name, not a nationality mention. */
             rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
                                  join_form(t, text, s->start, s->ntok, fb));
-            /* "Australian Defence Force": the demonym still names a country. */
-            const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, s->start);
-            if (rc == 0 && s->ntok > 1 && e && (e->roles & NW_LEX_DEMONYM) && e->place >= 0) {
-                const nw_gaz_place_t *p = &g->places[e->place];
-                rc = nw_ent_list_add(&w->out[NW_ENT_NATIONALITY], p->name, strlen(p->name), p->code,
-                                     s->start, NULL);
-            }
         } else if (s->role == NW_LEX_ORG) {
             char *name = join(t, text, s->start, s->ntok, false);
             rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,

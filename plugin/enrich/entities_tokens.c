@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/utf8.h"
 #include "enrich/entities_internal.h"
 
@@ -36,17 +37,25 @@ static int latin_ext_a(uint32_t cp)
     return (cp & 1) ? CP_LOWER : CP_UPPER;
 }
 
-static int cp_class(uint32_t cp)
+static int cp_class_wide(uint32_t cp);
+
+/* Called for every character of the text: ASCII is answered inline. */
+static inline int cp_class(uint32_t cp)
 {
     if (cp < 0x80) {
-        if (cp >= 'A' && cp <= 'Z')
-            return CP_UPPER;
         if (cp >= 'a' && cp <= 'z')
             return CP_LOWER;
+        if (cp >= 'A' && cp <= 'Z')
+            return CP_UPPER;
         if (cp >= '0' && cp <= '9')
             return CP_DIGIT;
         return CP_NONE;
     }
+    return cp_class_wide(cp);
+}
+
+static int cp_class_wide(uint32_t cp)
+{
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
         return CP_UPPER;
     if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7)
@@ -242,7 +251,7 @@ static bool is_abbreviation(const char *s, size_t n)
     }
     low[n] = '\0';
     for (size_t i = 0; i < sizeof(abbreviations) / sizeof(abbreviations[0]); i++)
-        if (strcmp(abbreviations[i], low) == 0)
+        if (abbreviations[i][0] == low[0] && strcmp(abbreviations[i], low) == 0)
             return true;
     return false;
 }
@@ -270,6 +279,10 @@ static bool is_compound_tail(const char *s, size_t n)
             return true;
     return false;
 }
+
+/* nw_fnv1a64(), one byte at a time, for a fold made byte by byte. */
+#define NW_FNV_BASIS 0xcbf29ce484222325ULL
+#define NW_FNV_PRIME 0x100000001b3ULL
 
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
@@ -302,6 +315,57 @@ static size_t put_cp(char *out, uint32_t cp)
     return 4;
 }
 
+/* Finishes token k for an ASCII word s[a..b), the most common case, in
+ * one pass and one append: the key is the word itself ('\'' is the only
+ * ASCII apostrophe) and the fold its lower case, as push() makes them.
+ * False, with nothing done, when the word is not short plain ASCII. */
+static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t a, size_t b)
+{
+    size_t n = b - a;
+    if (n > NW_ENT_SHORT_WORD)
+        return false;
+    char tmp[2 * NW_ENT_SHORT_WORD + 2];
+    size_t upper = 0, lower = 0;
+    bool first = true;
+    uint64_t h = NW_FNV_BASIS;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[a + i];
+        if (c == 0 || c >= 0x80)
+            return false;
+        bool up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
+        if (first) {
+            k->flags |= up ? NW_TOK_CAP : low ? NW_TOK_LOWER : 0;
+            first = false;
+        }
+        upper += up;
+        lower += low;
+        if (c >= '0' && c <= '9')
+            k->flags |= NW_TOK_DIGIT;
+        tmp[i] = (char)c;
+        tmp[n + 1 + i] = (char)(up ? c + 32 : c);
+        h = (h ^ (unsigned char)tmp[n + 1 + i]) * NW_FNV_PRIME;
+    }
+    k->fold_hash = h;
+    tmp[n] = '\0';
+    tmp[2 * n + 1] = '\0';
+    k->key = (uint32_t)t->keys.len;
+    k->key_len = (uint32_t)n;
+    k->fold = (uint32_t)(t->keys.len + n + 1);
+    k->fold_len = (uint32_t)n;
+    nw_buf_append(&t->keys, tmp, 2 * n + 2);
+    if (upper >= 2 && lower == 0)
+        k->flags |= NW_TOK_UPPER;
+    if (k->flags & NW_TOK_NAMECAP)
+        k->flags = (uint16_t)((k->flags | NW_TOK_CAP) & ~(NW_TOK_LOWER | NW_TOK_NAMECAP));
+    size_t letters = upper + lower;
+    k->letters = (uint8_t)(letters > 255 ? 255 : letters);
+    if (!nw_buf_ok(&t->keys))
+        t->oom = true;
+    else
+        t->n++;
+    return true;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
@@ -325,6 +389,8 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
     k->para = t->n_paras ? t->n_paras - 1 : 0;
     k->flags = extra;
 
+    if (push_ascii(t, k, s, a, b))
+        return;
     /* The key: the word with apostrophes as '\''. The fold: lower-cased.
      * Both are built in a local buffer and appended at once (a word is
      * rarely long; a code point takes at most four bytes either way). */
@@ -383,6 +449,8 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
         k->fold_len = (uint32_t)(t->keys.len - k->fold);
         nw_buf_putc(&t->keys, '\0');
     }
+    if (nw_buf_ok(&t->keys))
+        k->fold_hash = nw_fnv1a64(t->keys.data + k->fold, k->fold_len);
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)
@@ -396,13 +464,20 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
 
 /* Scans a word from i; returns its end. *abbr is set when a trailing period
  * was taken into it. */
-static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *initial)
+static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *initial,
+                        bool *hyphen)
 {
     size_t start = i;
     size_t seg_letters = 0; /* letters since the last period, for "U.S." */
     bool dotted = false;
-    *abbr = *initial = false;
+    *abbr = *initial = *hyphen = false;
     while (i < len) {
+        unsigned b = (unsigned char)s[i];
+        if ((b | 0x20) - 'a' < 26u || b - '0' < 10u) { /* an ASCII letter or digit */
+            seg_letters++;
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = next_cp(s, len, i, &cp);
         int c = cp_class(cp);
@@ -417,6 +492,7 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
             if (is_apostrophe(cp) && (s[i + n] == 's' || s[i + n] == 'S') &&
                 !is_wordish(word_class(s, len, i + n + 1)))
                 break;
+            *hyphen |= is_hyphen(cp);
             seg_letters = 0;
             i += n;
             continue;
@@ -454,10 +530,14 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
 }
 
 /* Pushes the word s[a..b), splitting a hyphenated word when its parts are
- * not all proper. */
+ * not all proper. hyphen: scan_word() took a hyphen into the word. */
 static void push_word(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk,
-                      uint16_t flags)
+                      uint16_t flags, bool hyphen)
 {
+    if (!hyphen) { /* most words: nothing to split */
+        push(t, s, a, b, brk, flags);
+        return;
+    }
     size_t parts[16][2];
     size_t np = 0, p = a;
     for (size_t i = a; i < b && np < 15;) {
@@ -536,7 +616,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         }
         if (c == CP_NONE || c == CP_MARK) {
             uint8_t b = NW_BRK_OTHER;
-            if (nw_utf8_space(s + i, len - i) || cp == '\t')
+            if (cp == ' ' || cp == '\t' || cp == '\f' || cp == '\v' ||
+                (cp >= 0x80 && nw_utf8_space(s + i, len - i)))
                 b = NW_BRK_NONE;
             else if (cp == '.' || cp == '!' || cp == '?' || cp == 0x2026)
                 b = NW_BRK_END, sent = true;
@@ -564,8 +645,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i += n;
             continue;
         }
-        bool abbr, initial;
-        size_t end = scan_word(s, len, i, &abbr, &initial);
+        bool abbr, initial, hyphen;
+        size_t end = scan_word(s, len, i, &abbr, &initial, &hyphen);
         uint16_t flags = (uint16_t)((sent ? NW_TOK_SENT : 0) | (abbr ? NW_TOK_ABBR : 0) |
                                     (initial ? NW_TOK_INITIAL : 0));
         size_t next = end;
@@ -584,7 +665,7 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
                 }
             }
         }
-        push_word(t, s, i, end, brk, flags);
+        push_word(t, s, i, end, brk, flags, hyphen);
         if ((flags & NW_TOK_POSS) && t->n && !t->oom)
             t->v[t->n - 1].tail = (uint8_t)(next - end);
         brk = NW_BRK_NONE;

@@ -189,6 +189,7 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
         failed[i] = false;
         reasons[i][0] = '\0';
     }
+    nw_words_share_begin(in, n);
     r.statuses = calloc(n, sizeof(*r.statuses));
     char *details = malloc(n * NW_DETAIL_MAX);
     bool oom = !r.statuses || !details;
@@ -231,4 +232,5 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
     }
     free(r.statuses);
     free(details);
+    nw_words_share_end();
 }

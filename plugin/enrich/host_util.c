@@ -169,8 +169,25 @@ void nw_words_add(nw_words_t *w, const char *text)
     if (!grow_text(w, 2 * len + 2))
         return;
     while (i < len) {
-        uint32_t cp;
-        size_t n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        uint32_t cp = (unsigned char)text[i];
+        size_t n = 1;
+        if (cp < 0x80) { /* most of the text: what the general path does, inline */
+            i++;
+            char low = (char)(cp | 0x20);
+            bool letter = (low >= 'a' && low <= 'z') || (cp >= '0' && cp <= '9');
+            if (!letter) {
+                if (in_word)
+                    w->text[w->text_len++] = '\0';
+                in_word = false;
+                continue;
+            }
+            if (!in_word && !push_offset(w, w->text_len))
+                return;
+            in_word = true;
+            w->text[w->text_len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            continue;
+        }
+        n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
         if (n == 0) {
             n = 1;
             cp = 0xFFFD;
@@ -205,6 +222,64 @@ void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
     nw_words_add(w, in->standfirst);
     nw_words_break(w);
     nw_words_add(w, in->body);
+}
+
+/* The words of the records of the batch being enriched, made at most once
+ * per record: lang and subjects read the same words of the same text. Set
+ * by nw_enrichers_run for the length of one run, on its own thread, so two
+ * processors on two threads never share it; keyed by the input pointer and
+ * its three texts, so an enricher called outside a run (a unit test, a
+ * plugin's own call) makes its own list as before. */
+typedef struct words_share {
+    const nw_enrich_input_t *const *in;
+    nw_words_t *words;
+    bool *made;
+    size_t n;
+    size_t next; /* where the next lookup starts: enrichers go in order */
+} words_share_t;
+
+static _Thread_local words_share_t share;
+
+void nw_words_share_begin(const nw_enrich_input_t *const *in, size_t n)
+{
+    nw_words_share_end();
+    share.words = calloc(n, sizeof(*share.words));
+    share.made = calloc(n, sizeof(*share.made));
+    if (!share.words || !share.made) { /* no sharing: each enricher makes its own */
+        nw_words_share_end();
+        return;
+    }
+    share.in = in;
+    share.n = n;
+}
+
+void nw_words_share_end(void)
+{
+    for (size_t i = 0; share.words && i < share.n; i++)
+        nw_words_free(&share.words[i]);
+    free(share.words);
+    free(share.made);
+    memset(&share, 0, sizeof(share));
+}
+
+const nw_words_t *nw_words_of(const nw_enrich_input_t *in, nw_words_t *own)
+{
+    for (size_t k = 0; k < share.n; k++) {
+        size_t i = (share.next + k) % share.n;
+        const nw_enrich_input_t *s = share.in[i];
+        if (s != in)
+            continue;
+        share.next = i + 1;
+        if (!share.made[i]) {
+            nw_words_article(&share.words[i], in);
+            share.made[i] = true;
+        }
+        if (!share.words[i].oom)
+            return &share.words[i];
+        break;
+    }
+    nw_words_article(own, in);
+    return own;
 }
 
 void nw_words_free(nw_words_t *w)

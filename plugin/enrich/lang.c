@@ -78,6 +78,7 @@ static const lang_def_t langs[] = {
 
 typedef struct slot {
     char *word;     /* NULL: empty slot */
+    size_t len;     /* strlen(word) */
     uint8_t langs;  /* bit i: the word is one of langs[i]'s */
     uint8_t nlangs; /* number of those bits */
 } slot_t;
@@ -93,12 +94,14 @@ typedef struct feature {
 typedef struct lang {
     slot_t slots[LANG_SLOTS];
     uint8_t enabled; /* bit i: langs[i] is a candidate */
+    size_t max_len;  /* of the function words: a longer word is none of them */
     long long min_words, min_score;
     /* Letter sequences of the enabled languages, and for each first byte
      * the ones that start with it: a word is scanned once, byte by byte. */
     feature_t features[LANG_MAXFEATURES];
     size_t nfeatures;
     uint64_t by_first[256];
+    uint64_t by_second[256]; /* the ones whose second byte is this one */
 } lang_t;
 
 static slot_t *slot_find(lang_t *l, const char *w, size_t n)
@@ -106,7 +109,7 @@ static slot_t *slot_find(lang_t *l, const char *w, size_t n)
     size_t i = nw_fnv1a64(w, n) & (LANG_SLOTS - 1);
     for (size_t probe = 0; probe < LANG_SLOTS; probe++, i = (i + 1) & (LANG_SLOTS - 1)) {
         slot_t *s = &l->slots[i];
-        if (!s->word || (strlen(s->word) == n && memcmp(s->word, w, n) == 0))
+        if (!s->word || (s->len == n && memcmp(s->word, w, n) == 0))
             return s;
     }
     return NULL;
@@ -122,6 +125,9 @@ static int add_words(lang_t *l, size_t li)
             return -1;
         if (!s->word && !(s->word = strndup(p, n)))
             return -1;
+        s->len = n;
+        if (n > l->max_len)
+            l->max_len = n;
         if (!(s->langs & (1u << li))) {
             s->langs |= (uint8_t)(1u << li);
             s->nlangs++;
@@ -168,6 +174,9 @@ static int add_features(lang_t *l, size_t li)
             return -1;
         l->features[l->nfeatures] = (feature_t){p, n, (uint8_t)li};
         l->by_first[(unsigned char)p[0]] |= 1ull << l->nfeatures;
+        for (size_t b = 0; b < 256; b++) /* a one-byte sequence takes any second byte */
+            if (n < 2 || b == (unsigned char)p[1])
+                l->by_second[b] |= 1ull << l->nfeatures;
         l->nfeatures++;
         p += n;
         p += *p == ' ';
@@ -219,12 +228,17 @@ static void score_features(const lang_t *l, const char *w, size_t n, double scor
 {
     uint64_t seen = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t cand = l->by_first[(unsigned char)w[i]] & ~seen;
+        /* w[n] is the word's NUL: w[i + 1] is always there. */
+        uint64_t cand =
+            l->by_first[(unsigned char)w[i]] & l->by_second[(unsigned char)w[i + 1]] & ~seen;
         while (cand) {
             int f = __builtin_ctzll(cand);
             cand &= cand - 1;
             const feature_t *ft = &l->features[f];
-            if (ft->len <= n - i && memcmp(w + i, ft->s, ft->len) == 0) {
+            size_t k = 0; /* features are a few bytes: no memcmp call */
+            while (k < ft->len && k < n - i && w[i + k] == ft->s[k])
+                k++;
+            if (k == ft->len) {
                 seen |= 1ull << f;
                 score[ft->lang] += LANG_FEATURE;
             }
@@ -236,7 +250,7 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
                                       char *detail, size_t detail_len)
 {
     lang_t *l = state;
-    nw_words_t w = NW_WORDS_INIT;
+    nw_words_t own = NW_WORDS_INIT;
     double score[LANG_MAX] = {0};
     size_t words = 0;
     /* The page or envelope declared its language (newswire.field_sources
@@ -246,26 +260,26 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
         snprintf(detail, detail_len, "%s (declared)", json_string_value(declared));
         return NW_ENRICH_OK;
     }
-    nw_words_article(&w, in);
-    if (w.oom) {
-        nw_words_free(&w);
+    const nw_words_t *w = nw_words_of(in, &own);
+    if (w->oom) {
+        nw_words_free(&own);
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    for (size_t i = 0; i < w.n && words < LANG_MAXWORDS; i++) {
-        const char *word = nw_words_at(&w, i);
-        size_t n = strlen(word);
+    for (size_t i = 0; i < w->n && words < LANG_MAXWORDS; i++) {
+        const char *word = nw_words_at(w, i);
+        size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
         words++;
-        const slot_t *s = slot_find(l, word, n);
+        const slot_t *s = n <= l->max_len ? slot_find(l, word, n) : NULL;
         if (s && s->word)
             for (size_t li = 0; li < NLANGS; li++)
                 if (s->langs & (1u << li))
                     score[li] += 1.0 / s->nlangs;
         score_features(l, word, n, score);
     }
-    nw_words_free(&w);
+    nw_words_free(&own);
     if ((long long)words < l->min_words) {
         snprintf(detail, detail_len, "too short to tell (%zu words)", words);
         return NW_ENRICH_SKIPPED;

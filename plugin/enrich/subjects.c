@@ -344,23 +344,23 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
                                           char *detail, size_t detail_len)
 {
     const subjects_t *s = state;
-    nw_words_t w = NW_WORDS_INIT;
+    nw_words_t own = NW_WORDS_INIT;
     long long *hits = calloc(s->nsubjects, sizeof(*hits));
     size_t *seen_at = calloc(s->nsubjects, sizeof(*seen_at));
     hit_t *found = calloc(s->nsubjects, sizeof(*found));
     nw_enrich_status_t st = NW_ENRICH_OK;
     nw_buf_t note = NW_BUF_INIT;
-    nw_words_article(&w, in);
-    if (!hits || !seen_at || !found || w.oom)
+    const nw_words_t *w = nw_words_of(in, &own);
+    if (!hits || !seen_at || !found || w->oom)
         goto oom;
-    for (size_t i = 0; i < w.n; i++) {
-        const char *word = nw_words_at(&w, i);
-        size_t n = strlen(word);
+    for (size_t i = 0; i < w->n; i++) {
+        const char *word = nw_words_at(w, i);
+        size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
-        count_at(s, s->exact[bucket_of(word, n)], word, n, &w, i, hits, seen_at);
+        count_at(s, s->exact[bucket_of(word, n)], word, n, w, i, hits, seen_at);
         if (n >= 3)
-            count_at(s, s->prefix[bucket_of(word, 3)], word, 3, &w, i, hits, seen_at);
+            count_at(s, s->prefix[bucket_of(word, 3)], word, 3, w, i, hits, seen_at);
     }
     size_t nfound = 0;
     for (size_t i = 0; i < s->nsubjects; i++) {
@@ -396,7 +396,7 @@ oom:
     st = NW_ENRICH_DEGRADED;
 out:
     nw_buf_free(&note);
-    nw_words_free(&w);
+    nw_words_free(&own);
     free(hits);
     free(seen_at);
     free(found);

@@ -130,6 +130,41 @@ static void test_ambiguous_entries(void **state)
     json_decref(r);
 }
 
+/* A nationality word inside a recognised organisation's name is part of
+ * the name: "European Union" and "European Commission" are no mention of
+ * Europe, while "German" and "European" on their own still are. */
+static void test_nationality_inside_names(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Summit", NULL,
+                            "European Union leaders met in Brussels. European Commission "
+                            "President Ursula von der Leyen and the Australian Defence Force "
+                            "chief spoke to German reporters.",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *orgs = json_object_get(ext, "organisations");
+    assert_non_null(find_named(orgs, "European Union"));
+    assert_non_null(find_named(orgs, "European Commission"));
+    json_t *nat = json_object_get(ext, "nationalities");
+    assert_null(find_named(nat, "Europe"));
+    assert_null(find_named(nat, "Australia"));
+    json_t *de = find_named(nat, "Germany");
+    assert_non_null(de);
+    assert_int_equal(json_integer_value(json_object_get(de, "mentions")), 1);
+    json_decref(r);
+
+    r = enrich_text(f, "Summit", NULL,
+                    "Ministers from European countries met the European Union's envoy in Paris.",
+                    NULL, &st);
+    ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *eu = find_named(json_object_get(ext, "nationalities"), "Europe");
+    assert_non_null(eu);
+    assert_int_equal(json_integer_value(json_object_get(eu, "mentions")), 1);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
         cmocka_unit_test(test_ambiguous_entries),
+        cmocka_unit_test(test_nationality_inside_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,87 @@
+/*
+ * Unit tests of the article word list the built-in enrichers share
+ * (enrich/builtins.h): the words themselves (folding, separators, the
+ * breaks between headline, standfirst and body, lengths from the offsets),
+ * and the per-run sharing, where every enricher asking for one record's
+ * words gets the same list, made once, while an input outside the run gets
+ * its own.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "enrich/builtins.h"
+
+static nw_enrich_input_t input(const char *headline, const char *standfirst, const char *body)
+{
+    return (nw_enrich_input_t){.size = sizeof(nw_enrich_input_t),
+                               .headline = headline,
+                               .standfirst = standfirst,
+                               .body = body};
+}
+
+/* Folded words, a break ("") between fields, lengths that agree with
+ * strlen() for every word: ASCII and non-ASCII letters alike. */
+static void test_words_and_lengths(void **state)
+{
+    (void)state;
+    nw_enrich_input_t in = input("EU Leaders MEET", NULL, "Größe, o'Brien: 2024 Ünal\u2019s café");
+    nw_words_t w = NW_WORDS_INIT;
+    nw_words_article(&w, &in);
+    static const char *const want[] = {"eu", "leaders", "meet", "",     "",  "größe",
+                                       "o",  "brien",   "2024", "ünal", "s", "café"};
+    assert_false(w.oom);
+    assert_int_equal(w.n, sizeof(want) / sizeof(want[0]));
+    for (size_t i = 0; i < w.n; i++) {
+        assert_string_equal(nw_words_at(&w, i), want[i]);
+        assert_int_equal(nw_words_len(&w, i), strlen(want[i]));
+    }
+    nw_words_free(&w);
+}
+
+static void test_shared_within_a_run(void **state)
+{
+    (void)state;
+    nw_enrich_input_t a = input("Storm hits coast", NULL, "The storm hit the coast on Monday.");
+    nw_enrich_input_t b = input("Markets fall", "Stocks fell.", "Shares fell sharply.");
+    nw_enrich_input_t outside = input("Other", NULL, "Not in the batch.");
+    const nw_enrich_input_t *batch[] = {&a, &b};
+
+    nw_words_share_begin(batch, 2);
+    nw_words_t own = NW_WORDS_INIT;
+    const nw_words_t *wb = nw_words_of(&b, &own);
+    assert_ptr_not_equal(wb, &own);
+    assert_int_equal(own.n, 0); /* nothing made into the caller's list */
+    assert_string_equal(nw_words_at(wb, 0), "markets");
+    const nw_words_t *wa = nw_words_of(&a, &own);
+    assert_ptr_not_equal(wa, wb);
+    assert_string_equal(nw_words_at(wa, 0), "storm");
+    /* A second enricher asking again gets the very same lists. */
+    assert_ptr_equal(nw_words_of(&a, &own), wa);
+    assert_ptr_equal(nw_words_of(&b, &own), wb);
+    /* An input outside the run: made into own, as without sharing. */
+    const nw_words_t *wo = nw_words_of(&outside, &own);
+    assert_ptr_equal(wo, &own);
+    assert_string_equal(nw_words_at(wo, 0), "other");
+    nw_words_free(&own);
+    nw_words_share_end();
+
+    /* After the run nothing is shared. */
+    nw_words_t after = NW_WORDS_INIT;
+    assert_ptr_equal(nw_words_of(&a, &after), &after);
+    assert_string_equal(nw_words_at(&after, 0), "storm");
+    nw_words_free(&after);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words_and_lengths),
+        cmocka_unit_test(test_shared_within_a_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
