@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "kafka/kcheck.h"
 #include "kafka/kconf.h"
 #include "ops/httpd.h"
 #include "ops/metrics.h"
@@ -54,20 +55,16 @@ static void run_usage(FILE *fp)
           fp);
 }
 
-/* --check-config: everything that can be checked without a cluster: the
- * librdkafka properties of every client role, the metrics address, the
- * zone overrides and the enricher chain (plugins load and initialise). */
+/* --check-config: everything that can be checked without a cluster: every
+ * Kafka client is built and closed again (so what librdkafka refuses only at
+ * client creation, such as an unknown SASL mechanism or a missing CA file, is
+ * refused here as in run), the metrics address, the zone overrides and the
+ * enricher chain (plugins load and initialise). */
 static int check(const nw_config_t *cfg)
 {
-    static const nw_kafka_role_t roles[] = {NW_KAFKA_CONSUMER, NW_KAFKA_PRODUCER,
-                                            NW_KAFKA_TXN_PRODUCER, NW_KAFKA_RESTORE};
     nw_error_t err = {0};
-    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-        rd_kafka_conf_t *conf = NULL;
-        if (nw_kconf_new(cfg, roles[i], "newswire-check", &conf, &err) < 0)
-            goto bad;
-        rd_kafka_conf_destroy(conf);
-    }
+    if (nw_kafka_check_clients(cfg, &err) < 0)
+        goto bad;
     if (nw_httpd_check_listen(nw_config_get(cfg, "metrics.listen"), &err) < 0)
         goto bad;
     nw_processor_t *proc = NULL;
@@ -165,6 +162,16 @@ int nw_cmd_run(int argc, char **argv)
         goto out;
     }
     nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+    {
+        /* What --check-config refuses, run refuses the same way (78), before
+         * the endpoint starts and anything waits for a broker. */
+        nw_error_t cerr = {0};
+        if (nw_kafka_check_clients(cfg, &cerr) < 0) {
+            fprintf(stderr, "newswire: run: %s\n", cerr.msg);
+            status = cerr.code == NW_ERR_NOMEM ? NW_EXIT_SOFTWARE : NW_EXIT_CONFIG;
+            goto out;
+        }
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
