@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "kafka/kcheck.h"
 #include "kafka/kconf.h"
+#include "kafka/kfail.h"
 #include "ops/httpd.h"
 #include "ops/metrics.h"
 #include "pipeline/runner.h"
@@ -201,15 +202,37 @@ int nw_cmd_run(int argc, char **argv)
                              .metrics = metrics,
                              .from = from,
                              .n_from = n_from};
-    nw_counters_t counters;
-    int rc = nw_runner_run(cfg, &opts, &counters, &err);
+    nw_counters_t counters = {0};
+    /* Authentication, TLS and authorization failures end the run after
+     * failure.timeout.ms (kafka/kfail.h); until then /healthz reports them. */
+    int wrc =
+        nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), metrics, &stop_requested);
+    int rc = wrc < 0 ? nw_error_set(&err, wrc, "cannot start the failure watchdog")
+                     : nw_runner_run(cfg, &opts, &counters, &err);
+    nw_kfail_stop();
     nw_httpd_stop(httpd);
     nw_metrics_free(metrics);
     char line[256];
     nw_counters_format(&counters, line, sizeof(line));
     printf("newswire: %s\n", line);
     fflush(stdout);
-    if (rc < 0) {
+    char cause[NW_METRICS_FAILURE_MAX];
+    int failed = nw_kfail_exit_status();
+    if (failed) {
+        /* The watchdog stopped the run: its cause is the error. */
+        nw_kfail_cause(cause, sizeof(cause));
+        fprintf(stderr, "newswire: run: %s\n", cause);
+        status = failed;
+    } else if (rc < 0 && nw_kfail_cause(cause, sizeof(cause))) {
+        /* A failure noted earlier (say a write refused on the DLQ topic) is
+         * the root cause of what ended the run (typically "invalid state"
+         * from the transaction that carried it): name it first. */
+        if (strstr(cause, err.msg))
+            fprintf(stderr, "newswire: run: %s\n", cause);
+        else
+            fprintf(stderr, "newswire: run: %s (then: %s)\n", cause, err.msg);
+        status = strstr(cause, "not authorized") ? NW_KFAIL_EXIT_NOPERM : NW_KFAIL_EXIT_UNAVAILABLE;
+    } else if (rc < 0) {
         fprintf(stderr, "newswire: run: %s\n", err.msg);
         status = rc == NW_ERR_INVALID ? NW_EXIT_CONFIG : NW_EXIT_FAILURE;
     }

@@ -6,6 +6,8 @@
 #   PORT            SASL_SSL, mechanisms SCRAM-SHA-512 and PLAIN
 #   PORT+2          SSL with client certificates required (mTLS); NEWSWIRE_KAFKA_SSL_PORT
 #   PORT+1          the KRaft controller, also mTLS (the broker's own certificate)
+#   PORT+3          SSL with a certificate for another host name (wrong-host.invalid), for tests
+#                   of hostname verification; NEWSWIRE_KAFKA_MISMATCH_PORT
 #
 # Everything lives in DIR: tls/ca.pem (the CA to trust), tls/client.pem + tls/client.key (a client
 # certificate, CN=newswire), admin.properties and admin.kcat.conf (the super user, for Kafka's
@@ -24,6 +26,7 @@
 
 SECURE_USERS=(admin newswire limited)
 SSL_PORT=${NEWSWIRE_KAFKA_SSL_PORT:-$((PORT + 2))}
+MISMATCH_PORT=${NEWSWIRE_KAFKA_MISMATCH_PORT:-$((PORT + 3))}
 TLS_DIR=$DIR/tls
 ADMIN_PROPS=$DIR/admin.properties
 ADMIN_KCAT=$DIR/admin.kcat.conf
@@ -56,11 +59,17 @@ secure_make_tls() {
   secure_issue broker kafka-local-broker "DNS:localhost,IP:127.0.0.1" serverAuth,clientAuth ||
     die "openssl could not make the broker certificate"
   secure_issue client newswire "" clientAuth || die "openssl could not make the client certificate"
+  secure_issue wronghost wrong-host.invalid "DNS:wrong-host.invalid" serverAuth ||
+    die "openssl could not make the wrong-host certificate"
   # Kafka's PEM keystore: an unencrypted PKCS#8 key followed by the certificate chain.
   {
     openssl pkcs8 -topk8 -nocrypt -in "$TLS_DIR/broker.key"
     cat "$TLS_DIR/broker.pem" "$TLS_DIR/ca.pem"
   } >"$TLS_DIR/broker-keystore.pem"
+  {
+    openssl pkcs8 -topk8 -nocrypt -in "$TLS_DIR/wronghost.key"
+    cat "$TLS_DIR/wronghost.pem" "$TLS_DIR/ca.pem"
+  } >"$TLS_DIR/wronghost-keystore.pem"
 }
 
 secure_write_client_configs() {
@@ -91,9 +100,12 @@ secure_render_config() {
   cat >>"$CONFIG" <<EOC
 
 # Secured mode (scripts/kafka/secure.sh)
-listeners=SASL_SSL://127.0.0.1:$PORT,SSL://127.0.0.1:$SSL_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=SASL_SSL://127.0.0.1:$PORT,SSL://127.0.0.1:$SSL_PORT
-listener.security.protocol.map=SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:SSL
+listeners=SASL_SSL://127.0.0.1:$PORT,SSL://127.0.0.1:$SSL_PORT,MISMATCH://127.0.0.1:$MISMATCH_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$PORT,SSL://127.0.0.1:$SSL_PORT,MISMATCH://127.0.0.1:$MISMATCH_PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,SSL:SSL,MISMATCH:SSL,CONTROLLER:SSL
+listener.name.mismatch.ssl.keystore.type=PEM
+listener.name.mismatch.ssl.keystore.location=$TLS_DIR/wronghost-keystore.pem
+listener.name.mismatch.ssl.client.auth=none
 inter.broker.listener.name=SSL
 ssl.keystore.type=PEM
 ssl.keystore.location=$TLS_DIR/broker-keystore.pem

@@ -1,13 +1,14 @@
 # shellcheck shell=bash
 # Helpers for the tests against the secured broker (tests/integration/test_security_*.sh), sourced
 # after lib.sh. `scripts/kafka-local start --secure` runs it on NEWSWIRE_KAFKA_SECURE_PORT
-# (default NEWSWIRE_KAFKA_PORT + 2, so PORT+2 SASL_SSL, PORT+3 controller, PORT+4 mTLS: clear of
-# the plain broker's two ports). The first test to need it starts it and later ones reuse it;
+# (default NEWSWIRE_KAFKA_PORT + 2, so PORT+2 SASL_SSL, PORT+3 controller, PORT+4 mTLS, PORT+5 a
+# certificate for another host name: clear of the plain broker's two ports). The first test to need it starts it and later ones reuse it;
 # scripts/test stops it at the end. Users, passwords and files: see scripts/kafka/secure.sh.
 #
 #   nw_secure_broker          # exports NW_BOOTSTRAP (SASL_SSL) and KCAT_CONFIG (admin, PLAIN), so
 #                             # lib.sh's kcat helpers and nw_create_topic work unchanged; sets
-#                             # NW_SEC_DIR, NW_SEC_CA, NW_SEC_SSL (the mTLS address)
+#                             # NW_SEC_DIR, NW_SEC_CA, NW_SEC_SSL (the mTLS address),
+#                             # NW_SEC_MISMATCH (TLS with a certificate for another host name)
 #   nw_sec_props FILE MODE [USER [PASSWORD]]   # a newswire properties file for MODE:
 #                             # scram | plain (SASL_SSL) or mtls (SSL with the client certificate)
 #   nw_sec_kcat_conf FILE MODE [USER [PASSWORD]]  # the same as a kcat -F file (plain, mtls)
@@ -18,9 +19,11 @@ nw_secure_broker() {
   NW_SEC_DIR=${NEWSWIRE_KAFKA_SECURE_DIR:-/tmp/newswire-kafka-$port}
   NW_BOOTSTRAP=$(NEWSWIRE_KAFKA_PORT=$port NEWSWIRE_KAFKA_DIR=$NW_SEC_DIR \
     NEWSWIRE_KAFKA_CONTROLLER_PORT=$((port + 1)) NEWSWIRE_KAFKA_SSL_PORT=$((port + 2)) \
+    NEWSWIRE_KAFKA_MISMATCH_PORT=$((port + 3)) \
     "$NW_KAFKA_LOCAL" start --secure) || nw_fail "could not start the secured broker on port $port"
   NW_SEC_CA=$NW_SEC_DIR/tls/ca.pem
   NW_SEC_SSL=127.0.0.1:$((port + 2))
+  NW_SEC_MISMATCH=127.0.0.1:$((port + 3))
   KCAT_CONFIG=$NW_SEC_DIR/admin.kcat.conf
   # nw_create_topic finds the broker's directory from the port.
   export NW_BOOTSTRAP KCAT_CONFIG NEWSWIRE_KAFKA_DIR=$NW_SEC_DIR
