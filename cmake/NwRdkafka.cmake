@@ -28,6 +28,11 @@ if(NW_RDKAFKA_PREFIX AND EXISTS "${NW_RDKAFKA_PREFIX}/lib/pkgconfig/rdkafka.pc")
   # pkg_check_modules searches CMAKE_PREFIX_PATH before PKG_CONFIG_PATH's
   # defaults, so the project's prefix wins over /usr.
   list(PREPEND CMAKE_PREFIX_PATH "${NW_RDKAFKA_PREFIX}")
+  # A build tree configured before the prefix existed cached the system's
+  # librdkafka, and pkg_check_modules does not look again on its own.
+  if(DEFINED RDKAFKA_LIBDIR AND NOT RDKAFKA_LIBDIR STREQUAL "${NW_RDKAFKA_PREFIX}/lib")
+    unset(__pkg_config_checked_RDKAFKA CACHE)
+  endif()
 endif()
 
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
