@@ -11,7 +11,9 @@
 
 #include "cli/cli.h"
 #include "core/log.h"
+#include "kafka/kcheck.h"
 #include "kafka/kconf.h"
+#include "kafka/kfail.h"
 #include "ops/httpd.h"
 #include "ops/metrics.h"
 #include "pipeline/runner.h"
@@ -54,20 +56,16 @@ static void run_usage(FILE *fp)
           fp);
 }
 
-/* --check-config: everything that can be checked without a cluster: the
- * librdkafka properties of every client role, the metrics address, the
- * zone overrides and the enricher chain (plugins load and initialise). */
+/* --check-config: everything that can be checked without a cluster: every
+ * Kafka client is built and closed again (so what librdkafka refuses only at
+ * client creation, such as an unknown SASL mechanism or a missing CA file, is
+ * refused here as in run), the metrics address, the zone overrides and the
+ * enricher chain (plugins load and initialise). */
 static int check(const nw_config_t *cfg)
 {
-    static const nw_kafka_role_t roles[] = {NW_KAFKA_CONSUMER, NW_KAFKA_PRODUCER,
-                                            NW_KAFKA_TXN_PRODUCER, NW_KAFKA_RESTORE};
     nw_error_t err = {0};
-    for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-        rd_kafka_conf_t *conf = NULL;
-        if (nw_kconf_new(cfg, roles[i], "newswire-check", &conf, &err) < 0)
-            goto bad;
-        rd_kafka_conf_destroy(conf);
-    }
+    if (nw_kafka_check_clients(cfg, &err) < 0)
+        goto bad;
     if (nw_httpd_check_listen(nw_config_get(cfg, "metrics.listen"), &err) < 0)
         goto bad;
     nw_processor_t *proc = NULL;
@@ -165,6 +163,16 @@ int nw_cmd_run(int argc, char **argv)
         goto out;
     }
     nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+    {
+        /* What --check-config refuses, run refuses the same way (78), before
+         * the endpoint starts and anything waits for a broker. */
+        nw_error_t cerr = {0};
+        if (nw_kafka_check_clients(cfg, &cerr) < 0) {
+            fprintf(stderr, "newswire: run: %s\n", cerr.msg);
+            status = cerr.code == NW_ERR_NOMEM ? NW_EXIT_SOFTWARE : NW_EXIT_CONFIG;
+            goto out;
+        }
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -194,15 +202,37 @@ int nw_cmd_run(int argc, char **argv)
                              .metrics = metrics,
                              .from = from,
                              .n_from = n_from};
-    nw_counters_t counters;
-    int rc = nw_runner_run(cfg, &opts, &counters, &err);
+    nw_counters_t counters = {0};
+    /* Authentication, TLS and authorization failures end the run after
+     * failure.timeout.ms (kafka/kfail.h); until then /healthz reports them. */
+    int wrc =
+        nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), metrics, &stop_requested);
+    int rc = wrc < 0 ? nw_error_set(&err, wrc, "cannot start the failure watchdog")
+                     : nw_runner_run(cfg, &opts, &counters, &err);
+    nw_kfail_stop();
     nw_httpd_stop(httpd);
     nw_metrics_free(metrics);
     char line[256];
     nw_counters_format(&counters, line, sizeof(line));
     printf("newswire: %s\n", line);
     fflush(stdout);
-    if (rc < 0) {
+    char cause[NW_METRICS_FAILURE_MAX];
+    int failed = nw_kfail_exit_status();
+    if (failed) {
+        /* The watchdog stopped the run: its cause is the error. */
+        nw_kfail_cause(cause, sizeof(cause));
+        fprintf(stderr, "newswire: run: %s\n", cause);
+        status = failed;
+    } else if (rc < 0 && nw_kfail_cause(cause, sizeof(cause))) {
+        /* A failure noted earlier (say a write refused on the DLQ topic) is
+         * the root cause of what ended the run (typically "invalid state"
+         * from the transaction that carried it): name it first. */
+        if (strstr(cause, err.msg))
+            fprintf(stderr, "newswire: run: %s\n", cause);
+        else
+            fprintf(stderr, "newswire: run: %s (then: %s)\n", cause, err.msg);
+        status = strstr(cause, "not authorized") ? NW_KFAIL_EXIT_NOPERM : NW_KFAIL_EXIT_UNAVAILABLE;
+    } else if (rc < 0) {
         fprintf(stderr, "newswire: run: %s\n", err.msg);
         /* NW_ERR_RANGE: a --from position that names no input partition. */
         status = rc == NW_ERR_INVALID ? NW_EXIT_CONFIG

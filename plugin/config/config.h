@@ -161,7 +161,10 @@ int nw_config_print(const nw_config_t *cfg, FILE *fp, bool mask_secrets);
 /* Sets every kafka.<property> on conf (rd_kafka_conf_set, topic properties
  * included). A property librdkafka refuses fails with NW_ERR_INVALID and a
  * message naming the key, its origin and librdkafka's reason, never a secret's
- * value. conf stays owned by the caller. */
+ * value. kafka.<secret>.file (e.g. kafka.sasl.password.file=PATH) sets the
+ * secret <secret> from the file's content, one trailing newline dropped; a
+ * missing or empty file, or both keys set, is NW_ERR_INVALID. conf stays owned
+ * by the caller. */
 int nw_config_apply_kafka(const nw_config_t *cfg, rd_kafka_conf_t *conf, nw_error_t *err);
 
 #endif

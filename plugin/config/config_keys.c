@@ -42,6 +42,8 @@ static const nw_config_key_t keys[] = {
     KEY_ENUM("processing.guarantee", "exactly_once", "exactly_once|at_least_once",
              "Delivery semantics: one transaction per batch, or commit after delivery"),
     KEY_MS("commit.interval.ms", "100", 1, 3600000, "Longest time between commits"),
+    KEY_MS("failure.timeout.ms", "60000", 1000, 86400000,
+           "How long an authentication, TLS or authorization failure may last before exit 69/77"),
     KEY_LIST("enrichers.paths", "", 0, "Enricher plugins (.so files) to load"),
     KEY_LIST("enrichers.disabled", "", 0, "Enrichers to skip, by name"),
     KEY_ENUM("output.format", "newswire", "newswire|ninjs",

@@ -3,8 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/x509.h>
+
 #include "core/log.h"
 #include "kafka/kconf.h"
+#include "kafka/kfail.h"
 
 #define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,8 +29,37 @@ static int set_all(rd_kafka_conf_t *conf, const kv_t *kvs, size_t n, nw_error_t 
     return 0;
 }
 
+/* librdkafka reports a refused certificate as "certificate verify failed"
+ * without saying why; OpenSSL's verdict tells an untrusted issuer from a
+ * certificate for another host. The verdict is never changed: a certificate
+ * OpenSSL refuses stays refused. */
+static int cert_verify_cb(rd_kafka_t *rk, const char *broker_name, int32_t broker_id,
+                          int *x509_error, int depth, const char *buf, size_t size, char *errstr,
+                          size_t errstr_size, void *opaque)
+{
+    int e = *x509_error;
+    if (e == X509_V_OK)
+        return 1;
+    bool host = e == X509_V_ERR_HOSTNAME_MISMATCH || e == X509_V_ERR_IP_ADDRESS_MISMATCH;
+    snprintf(errstr, errstr_size, "%s: %s (broker %s, certificate depth %d)",
+             host ? "hostname mismatch: the broker's certificate is not for the address "
+                    "connected to"
+                  : "untrusted certificate: the broker's certificate does not verify against "
+                    "kafka.ssl.ca.location",
+             X509_verify_cert_error_string(e), broker_name, depth);
+    nw_kfail_note(RD_KAFKA_RESP_ERR__SSL, NULL, errstr);
+    return 0;
+}
+
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    nw_kfail_note_log(rk, fac, buf);
+    nw_log_rdkafka(rk, level, fac, buf);
+}
+
 static void error_cb(rd_kafka_t *rk, int code, const char *reason, void *opaque)
 {
+    nw_kfail_note((rd_kafka_resp_err_t)code, NULL, reason);
     /* Most errors are transient (broker down, reconnecting): librdkafka retries
      * by itself. Fatal ones are picked up by the runner via rd_kafka_fatal_error. */
     nw_log(code == RD_KAFKA_RESP_ERR__FATAL ? NW_LOG_ERROR : NW_LOG_WARN, "kafka_error", "%s: %s",
@@ -126,7 +158,8 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
     }
     if (rc < 0)
         goto fail;
-    rd_kafka_conf_set_log_cb(conf, nw_log_rdkafka);
+    rd_kafka_conf_set_log_cb(conf, log_cb);
+    rd_kafka_conf_set_ssl_cert_verify_cb(conf, cert_verify_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);
     *out = conf;
     return 0;

@@ -1,4 +1,5 @@
 /* Topic checks and creation (see topics.h). */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "kafka/kfail.h"
 #include "kafka/topics.h"
 
 void nw_repartition_topic(const nw_config_t *cfg, char *out, size_t n)
@@ -64,9 +66,13 @@ int nw_topic_create(rd_kafka_t *rk, const char *topic, int partitions, const cha
             rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &cnt);
         for (size_t i = 0; i < cnt; i++) {
             rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
-            if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
-                rc = nw_error_set(err, NW_ERR_KAFKA, "creating topic %s: %s", topic,
-                                  rd_kafka_topic_result_error_string(res[i]));
+            if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                char what[300];
+                snprintf(what, sizeof(what), "topic %s (Create)", topic);
+                nw_kfail_note(e, what, rd_kafka_topic_result_error_string(res[i]));
+                rc = nw_error_set(err, NW_ERR_KAFKA, "creating topic %s: %s: %s", topic,
+                                  rd_kafka_err2name(e), rd_kafka_topic_result_error_string(res[i]));
+            }
         }
     }
     if (ev)
@@ -131,6 +137,103 @@ int nw_topics_max_message_bytes(rd_kafka_t *rk, const char *const *topics, size_
     return rc;
 }
 
+/* Kafka leaves a topic the principal may not Describe out of a metadata
+ * listing, exactly as if it did not exist. Asking for the one topic by name
+ * (DescribeTopics, which never creates it) tells the two apart. Returns the
+ * topic's error: NO_ERROR when it exists, UNKNOWN_TOPIC_OR_PART when it does
+ * not, TOPIC_AUTHORIZATION_FAILED when Describe is denied, or a local error
+ * when the question could not be asked. */
+/* Set once a cluster left DescribeTopics unanswered (librdkafka's mock
+ * cluster does): the checks are a diagnosis, not worth a wait per topic. */
+static atomic_bool describe_unanswered;
+
+static rd_kafka_resp_err_t describe_topic(rd_kafka_t *rk, const char *topic, int timeout_ms,
+                                          rd_kafka_AclOperation_t need, bool *allowed)
+{
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    if (atomic_load(&describe_unanswered))
+        return e;
+    rd_kafka_TopicCollection_t *tc = rd_kafka_TopicCollection_of_topic_names(&topic, 1);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBETOPICS);
+    if (!tc || !q || !opts) {
+        e = RD_KAFKA_RESP_ERR__FAIL;
+        goto out;
+    }
+    rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, NULL, 0);
+    if (allowed) {
+        rd_kafka_error_t *ie = rd_kafka_AdminOptions_set_include_authorized_operations(opts, 1);
+        if (ie)
+            rd_kafka_error_destroy(ie);
+    }
+    rd_kafka_DescribeTopics(rk, tc, opts, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms + 500);
+    if (ev) {
+        e = rd_kafka_event_error(ev);
+        if (!e) {
+            size_t n = 0;
+            const rd_kafka_TopicDescription_t **d =
+                rd_kafka_DescribeTopics_result_topics(rd_kafka_event_DescribeTopics_result(ev), &n);
+            e = n ? rd_kafka_error_code(rd_kafka_TopicDescription_error(d[0]))
+                  : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+            size_t n_ops = 0;
+            const rd_kafka_AclOperation_t *ops =
+                !e && allowed ? rd_kafka_TopicDescription_authorized_operations(d[0], &n_ops)
+                              : NULL;
+            /* A broker that does not report the operations leaves *allowed
+             * true: the request itself will tell. */
+            for (size_t i = 0; ops && i < n_ops && allowed; i++)
+                if (ops[i] == need || ops[i] == RD_KAFKA_ACL_OPERATION_ALL)
+                    break;
+                else if (i + 1 == n_ops)
+                    *allowed = false;
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    if (e == RD_KAFKA_RESP_ERR__TIMED_OUT)
+        atomic_store(&describe_unanswered, true);
+out:
+    if (opts)
+        rd_kafka_AdminOptions_destroy(opts);
+    if (q)
+        rd_kafka_queue_destroy(q);
+    if (tc)
+        rd_kafka_TopicCollection_destroy(tc);
+    return e;
+}
+
+/* For a topic missing from the listing: true (and the failure noted) when
+ * the reason is a missing Describe right rather than a missing topic. */
+static bool describe_denied(rd_kafka_t *rk, const char *topic)
+{
+    rd_kafka_resp_err_t e = describe_topic(rk, topic, 2000, RD_KAFKA_ACL_OPERATION_UNKNOWN, NULL);
+    if (e != RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+        return false;
+    char what[300];
+    snprintf(what, sizeof(what), "topic %s (Describe)", topic);
+    nw_kfail_note(e, what, "the principal may not describe the topic, so it looks missing");
+    return true;
+}
+
+/* Read on the inputs, Write on every topic written: checked once at start,
+ * so that a missing ACL is reported by name (not authorized on topic X)
+ * instead of as a transaction that aborts again and again, or as a
+ * consumer that never gets a record. */
+static int check_right(rd_kafka_t *rk, const char *topic, rd_kafka_AclOperation_t op,
+                       nw_error_t *err)
+{
+    bool allowed = true;
+    if (describe_topic(rk, topic, 2000, op, &allowed) != RD_KAFKA_RESP_ERR_NO_ERROR || allowed)
+        return 0;
+    const char *name = op == RD_KAFKA_ACL_OPERATION_READ ? "Read" : "Write";
+    char what[300], reason[400];
+    snprintf(what, sizeof(what), "topic %s (%s)", topic, name);
+    snprintf(reason, sizeof(reason), "the principal has no %s right on the topic", name);
+    nw_kfail_note(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, what, reason);
+    return nw_error_set(err, NW_ERR_KAFKA, "not authorized (TOPIC_AUTHORIZATION_FAILED) on %s",
+                        what);
+}
+
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -161,6 +264,9 @@ static int ensure_one(rd_kafka_t *rk, const char *topic, int partitions, const c
     int n = partitions_waiting(rk, topic, stop, err);
     if (n < 0)
         return n;
+    if (n == 0 && describe_denied(rk, topic))
+        return nw_error_set(err, NW_ERR_KAFKA, "topic %s: TOPIC_AUTHORIZATION_FAILED (Describe)",
+                            topic);
     if (n == 0) {
         int rc = nw_topic_create(rk, topic, partitions, configs, 30000, err);
         if (rc < 0)
@@ -210,7 +316,9 @@ int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, const char *reparti
                                   inputs[i]);
                 goto out;
             }
-            if (waited % 30 == 0)
+            /* Denied is reported (kfail) and ends the run after
+             * failure.timeout.ms unless an ACL is added meanwhile. */
+            if (waited % 30 == 0 && !describe_denied(rk, inputs[i]))
                 nw_log(NW_LOG_WARN, "waiting_for_topic", "input topic %s does not exist yet",
                        inputs[i]);
             usleep(1000 * 1000);
@@ -230,6 +338,14 @@ int nw_topics_ensure(rd_kafka_t *rk, const nw_config_t *cfg, const char *reparti
         (rc = ensure_one(rk, nw_config_get(cfg, "dlq.topic"), max, NULL, false, stop, err)) < 0 ||
         (rc = ensure_one(rk, repartition, max, NULL, false, stop, err)) < 0)
         goto out;
+    for (size_t i = 0; i < n_inputs; i++)
+        if ((rc = check_right(rk, inputs[i], RD_KAFKA_ACL_OPERATION_READ, err)) < 0)
+            goto out;
+    const char *written[] = {nw_config_get(cfg, "state.topic"), nw_config_get(cfg, "output.topic"),
+                             nw_config_get(cfg, "dlq.topic"), repartition};
+    for (size_t i = 0; i < sizeof(written) / sizeof(written[0]); i++)
+        if ((rc = check_right(rk, written[i], RD_KAFKA_ACL_OPERATION_WRITE, err)) < 0)
+            goto out;
     *input_partitions = max;
 out:
     nw_config_list_free(inputs);

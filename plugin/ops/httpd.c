@@ -291,8 +291,14 @@ static nw_mhd_result_t handle(void *cls, struct MHD_Connection *c, const char *u
         ret = text ? reply(c, status, NW_METRICS_CONTENT_TYPE, text, true)
                    : reply(c, status, TEXT, "out of memory\n", false);
     } else if (strcmp(url, "/healthz") == 0) {
-        status = MHD_HTTP_OK;
-        ret = reply(c, status, TEXT, "ok\n", false);
+        char cause[NW_METRICS_FAILURE_MAX + 16];
+        bool failing = nw_metrics_failure(h->metrics, cause, NW_METRICS_FAILURE_MAX);
+        if (failing)
+            strcat(cause, "\n");
+        status = failing ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK;
+        char *body = failing ? strdup(cause) : NULL;
+        ret = body ? reply(c, status, TEXT, body, true)
+                   : reply(c, status, TEXT, failing ? "failing\n" : "ok\n", false);
     } else if (strcmp(url, "/readyz") == 0) {
         bool ready = nw_metrics_ready(h->metrics);
         status = ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;

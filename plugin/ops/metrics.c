@@ -65,6 +65,7 @@ struct nw_metrics {
     pthread_mutex_t lock;
     nw_counters_t totals;
     bool ready;
+    char failure[NW_METRICS_FAILURE_MAX]; /* empty while healthy */
     table_t parts, produced, hists, breakers, roles;
 };
 
@@ -196,6 +197,29 @@ void nw_metrics_set_ready(nw_metrics_t *m, bool ready)
     pthread_mutex_lock(&m->lock);
     m->ready = ready;
     pthread_mutex_unlock(&m->lock);
+}
+
+void nw_metrics_set_failure(nw_metrics_t *m, const char *cause)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    snprintf(m->failure, sizeof(m->failure), "%s", cause ? cause : "");
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool nw_metrics_failure(nw_metrics_t *m, char *out, size_t n)
+{
+    if (n)
+        out[0] = '\0';
+    if (!m)
+        return false;
+    pthread_mutex_lock(&m->lock);
+    bool failing = m->failure[0] != '\0';
+    if (n)
+        snprintf(out, n, "%s", m->failure);
+    pthread_mutex_unlock(&m->lock);
+    return failing;
 }
 
 bool nw_metrics_ready(nw_metrics_t *m)

@@ -62,6 +62,14 @@ void nw_metrics_set_counters(nw_metrics_t *m, const nw_counters_t *totals);
 void nw_metrics_set_ready(nw_metrics_t *m, bool ready);
 bool nw_metrics_ready(nw_metrics_t *m);
 
+/* A failure that retrying does not cure (authentication, TLS, authorization;
+ * see kafka/kfail.h): while one is set /healthz answers 503 with the cause.
+ * NULL or "" clears it. nw_metrics_failure copies the cause into out (empty
+ * when healthy) and returns whether there is one. Thread-safe. */
+#define NW_METRICS_FAILURE_MAX 512
+void nw_metrics_set_failure(nw_metrics_t *m, const char *cause);
+bool nw_metrics_failure(nw_metrics_t *m, char *out, size_t n);
+
 /*
  * The consumer's position in an input partition and the partition's high
  * watermark; newswire_consumer_lag{topic,partition} is high - position (0

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "kafka/kfail.h"
 #include "ops/metrics.h"
 #include "replay/replay.h"
 #include "pipeline/runner_internal.h"
@@ -238,9 +239,10 @@ void nw_restore_poll(nw_runner_t *r)
     while (budget-- > 0 && (m = rd_kafka_consume_queue(r->restore_q, 0))) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
             finish_restore(r, m->partition);
-        else if (m->err)
+        else if (m->err) {
             nw_log(NW_LOG_WARN, "restore_error", "%s", rd_kafka_message_errstr(m));
-        else
+            nw_kfail_note_message(r->restore, m);
+        } else
             apply(r, m);
         rd_kafka_message_destroy(m);
     }

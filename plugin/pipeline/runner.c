@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "kafka/kconf.h"
+#include "kafka/kfail.h"
 #include "kafka/topics.h"
 #include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
@@ -368,6 +369,7 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         }
         if (m->err) {
             nw_log(NW_LOG_WARN, "consumer_error", "%s", rd_kafka_message_errstr(m));
+            nw_kfail_note_message(r->consumer, m);
             continue;
         }
         const char *topic = rd_kafka_topic_name(m->rkt);

@@ -8,9 +8,10 @@
 #     the bootstrap address is the kafka service's advertised listener, and the topics service
 #     creates the configured topics, the state topic compacted;
 #   - the kafka service is a pinned apache/kafka image in KRaft mode with a healthcheck;
-#   - docker/Dockerfile: a debian:bookworm build stage that installs every package
+#   - docker/Dockerfile: a debian:trixie build stage (trixie packages librdkafka 2.8.0; newswire
+#     needs >= 2.6.1, bookworm has 2.0.2) that installs every package
 #     scripts/install-deps installs except the test and tool packages listed below, copies every
-#     directory the CMake build reads, runs `newswire --version`; a debian:bookworm-slim runtime
+#     directory the CMake build reads, runs `newswire --version`; a debian:trixie-slim runtime
 #     stage with no -dev package, the runtime library of each -dev package, a non-root USER, and
 #     the shared libraries the built binary needs (readelf + dpkg, when available);
 #   - `newswire run -c docker/newswire.properties --check-config` exits 0.
@@ -48,9 +49,9 @@ NOT_FOR_THE_IMAGE = {
 RUNTIME_OF = {
     "librdkafka-dev": "librdkafka1",
     "libjansson-dev": "libjansson4",
-    "libcurl4-openssl-dev": "libcurl4",
-    "libmicrohttpd-dev": "libmicrohttpd12",
-    "libssl-dev": "libssl3",
+    "libcurl4-openssl-dev": "libcurl4t64",
+    "libmicrohttpd-dev": "libmicrohttpd12t64",
+    "libssl-dev": "libssl3t64",
 }
 # Packages a binary may need that every Debian image has, or that only sanitizer builds link.
 BASE_OR_SANITIZER = {"libc6", "libgcc-s1", "libasan8", "libubsan1", "libstdc++6"}
@@ -294,7 +295,7 @@ test = hc.get("test")
 test_text = " ".join(test) if isinstance(test, list) else str(test or "")
 check("newswire: healthcheck probes /readyz on the metrics port",
       "/readyz" in test_text and re.search(rf"(?<![0-9]){re.escape(lport)}(?![0-9])", test_text) is not None, test_text)
-check("newswire: healthcheck uses only what bookworm-slim has (no curl or wget)",
+check("newswire: healthcheck uses only what trixie-slim has (no curl or wget)",
       not re.search(r"\b(curl|wget)\b", test_text), test_text)
 
 bootstrap = props.get("kafka.bootstrap.servers", "")
@@ -331,8 +332,8 @@ if len(stages) < 2:
     finish()
 build_from, build = stages[0]
 run_from, _ = stages[-1]
-check("Dockerfile: build stage is FROM debian:bookworm", build_from.split()[0] == "debian:bookworm", build_from)
-check("Dockerfile: runtime stage is FROM debian:bookworm-slim", run_from.split()[0] == "debian:bookworm-slim", run_from)
+check("Dockerfile: build stage is FROM debian:trixie", build_from.split()[0] == "debian:trixie", build_from)
+check("Dockerfile: runtime stage is FROM debian:trixie-slim", run_from.split()[0] == "debian:trixie-slim", run_from)
 
 deps = install_deps_packages()
 check("scripts/install-deps: PACKAGES parsed", len(deps) > 5, str(deps))
@@ -380,7 +381,9 @@ for w, a in stages[-1][1]:
             check(f"Dockerfile: COPY source {s} exists in the build context",
                   os.path.exists(os.path.join(SRC, s)))
 
-# The libraries the built binary links: each from a package the runtime stage installs.
+# The libraries the built binary links: each from a package the runtime stage installs. The
+# owners are this (Debian 12) machine's packages; trixie renamed several for 64-bit time_t
+# (libssl3 -> libssl3t64), so either name counts.
 if not os.access(NEWSWIRE, os.X_OK):
     check(f"newswire binary at {NEWSWIRE} (set NEWSWIRE)", False)
     finish()
@@ -390,7 +393,8 @@ if owners is None:
 else:
     for soname, pkg in sorted(owners.items()):
         check(f"runtime stage provides {soname} ({pkg or 'no package found'})",
-              pkg is not None and (pkg in run_pkgs or pkg.split(":")[0] in BASE_OR_SANITIZER))
+              pkg is not None and (pkg.split(":")[0] in run_pkgs or pkg.split(":")[0] + "t64" in run_pkgs
+                                   or pkg.split(":")[0] in BASE_OR_SANITIZER))
 
 # The configuration compose mounts is valid for this newswire.
 r = subprocess.run([NEWSWIRE, "run", "-c", props_path, "--check-config"], capture_output=True, text=True)
