@@ -20,18 +20,18 @@ expect() { # expect NAME STATUS NEEDLE CMD...
 }
 expect "misspelt built-in setting, --check-config" 78 \
   'did you mean enrichers.neardup.threshold?' \
-  "$NEWSWIRE" run --check-config -X enrichers.neardup.treshold=3
+  "$NEWSWIRE" run --check-config -b 127.0.0.1:1 -X enrichers.neardup.treshold=3
 expect "misspelt built-in setting, run exits before connecting" 78 \
   'enrichers.neardup.treshold: built-in enricher neardup has no setting' \
   "$NEWSWIRE" run -X kafka.bootstrap.servers=127.0.0.1:1 -X metrics.listen= \
   -X enrichers.neardup.treshold=3
 expect "mistyped value" 78 'enrichers.stats.wpm: "fast" is not an integer' \
-  "$NEWSWIRE" run --check-config -X enrichers.stats.wpm=fast
+  "$NEWSWIRE" run --check-config -b 127.0.0.1:1 -X enrichers.stats.wpm=fast
 expect "an enricher that is not loaded" 78 'did you mean enrichers.subjects.max?' \
-  "$NEWSWIRE" run --check-config -X enrichers.subject.max=3
+  "$NEWSWIRE" run --check-config -b 127.0.0.1:1 -X enrichers.subject.max=3
 expect "an HTTP instance's setting" 78 'did you mean http.geo.timeout.ms?' \
-  "$NEWSWIRE" run --check-config -X http.geo.url=http://127.0.0.1:9/ -X http.geo.timeout.sm=5
+  "$NEWSWIRE" run --check-config -b 127.0.0.1:1 -X http.geo.url=http://127.0.0.1:9/ -X http.geo.timeout.sm=5
 expect "declared settings pass" 0 '' \
-  "$NEWSWIRE" run --check-config -X enrichers.neardup.threshold=2 -X enrichers.neardup.scan=50
+  "$NEWSWIRE" run --check-config -b 127.0.0.1:1 -X enrichers.neardup.threshold=2 -X enrichers.neardup.scan=50
 echo "test_enricher_settings: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
