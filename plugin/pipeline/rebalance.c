@@ -231,7 +231,12 @@ static void presize(nw_runner_t *r, nw_part_t *p, int32_t partition)
         hi <= lo)
         return;
     int64_t n = hi - lo < NW_RESTORE_RESERVE_MAX ? hi - lo : NW_RESTORE_RESERVE_MAX;
-    if (nw_vstore_reserve(p->store, (size_t)n) < 0)
+    int rc = nw_vstore_reserve(p->store, (size_t)n);
+    nw_log(NW_LOG_DEBUG, "restore_presize",
+           "%s [%" PRId32 "]: store sized for %" PRId64 " entries (state offsets %" PRId64
+           "..%" PRId64 ")",
+           p->topic, p->partition, n, lo, hi);
+    if (rc < 0)
         nw_log(NW_LOG_WARN, "restore_presize",
                "%s [%" PRId32 "]: no memory to pre-size the store for %" PRId64
                " entries; it grows instead",
