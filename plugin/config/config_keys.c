@@ -57,7 +57,7 @@ static const nw_config_key_t keys[] = {
     KEY_STR("parse.source", "", 0, "Source name of inputs that carry none; empty = the topic"),
     KEY_INT("near.duplicate.threshold", "3", 0, 64,
             "Largest simhash distance, in bits, at which two bodies are near-duplicates"),
-    KEY_INT("pipeline.batch.size", "1000", 1, 1000000, "Most input messages per batch"),
+    KEY_INT("pipeline.batch.size", "10000", 1, 1000000, "Most input messages per batch"),
     KEY_SIZE("pipeline.batch.bytes", "16777216", 1024, 1024 * MIB,
              "Most input bytes per batch (a larger message makes a batch of its own)"),
     KEY_MS("state.restore.timeout.ms", "60000", 1, 86400000,

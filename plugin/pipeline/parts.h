@@ -40,8 +40,9 @@ typedef struct nw_part {
     char *topic;
     int32_t partition;
     nw_vstore_t *store;
-    bool restoring;    /* paused until its state is read back */
-    uint64_t restored; /* changelog records applied */
+    bool restoring;     /* paused until its state is read back */
+    uint64_t restored;  /* changelog records applied */
+    bool restore_sized; /* the store was pre-sized from the state partition's watermarks */
     int64_t restore_started_ms;
     int64_t next_offset; /* last processed offset + 1, or -1 */
     int64_t committed;   /* last committed offset, or -1 */

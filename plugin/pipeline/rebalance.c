@@ -216,12 +216,42 @@ static void finish_restore(nw_runner_t *r, int32_t partition)
     rd_kafka_topic_partition_list_destroy(resume);
 }
 
+/* Most entries a store is pre-sized for from the watermarks: the records
+ * between them can outnumber the articles many times over until compaction
+ * runs, and a larger store still grows as it needs to. */
+#define NW_RESTORE_RESERVE_MAX ((int64_t)1 << 23)
+
+/* At a partition's first changelog record the fetch has reported its
+ * watermarks (cached, no request): sizing the store for that many records
+ * spares the rehashes and reallocations of growing it a record at a time. */
+static void presize(nw_runner_t *r, nw_part_t *p, int32_t partition)
+{
+    int64_t lo = -1, hi = -1;
+    p->restore_sized = true;
+    if (rd_kafka_get_watermark_offsets(r->restore, r->state_topic, partition, &lo, &hi) || lo < 0 ||
+        hi <= lo)
+        return;
+    int64_t n = hi - lo < NW_RESTORE_RESERVE_MAX ? hi - lo : NW_RESTORE_RESERVE_MAX;
+    int rc = nw_vstore_reserve(p->store, (size_t)n);
+    nw_log(NW_LOG_DEBUG, "restore_presize",
+           "%s [%" PRId32 "]: store sized for %" PRId64 " entries (state offsets %" PRId64
+           "..%" PRId64 ")",
+           p->topic, p->partition, n, lo, hi);
+    if (rc < 0)
+        nw_log(NW_LOG_WARN, "restore_presize",
+               "%s [%" PRId32 "]: no memory to pre-size the store for %" PRId64
+               " entries; it grows instead",
+               p->topic, p->partition, n);
+}
+
 static void apply(nw_runner_t *r, const rd_kafka_message_t *m)
 {
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
         if (!p->restoring || p->partition != m->partition)
             continue;
+        if (!p->restore_sized)
+            presize(r, p, m->partition);
         nw_error_t err = {0};
         if (nw_vstore_apply_changelog(p->store, m->key, m->key_len, m->payload, m->len, &err) < 0)
             nw_log(NW_LOG_WARN, "bad_changelog_record",
@@ -232,27 +262,51 @@ static void apply(nw_runner_t *r, const rd_kafka_message_t *m)
     }
 }
 
-void nw_restore_poll(nw_runner_t *r)
+/* How long one call may apply changelog records: long enough that a restore
+ * runs at the store's speed rather than the loop's, short enough that the
+ * partitions already running, delivery reports and commits are served
+ * between slices. */
+#define NW_RESTORE_SLICE_MS 100
+/* Records taken from the restore queue at once. */
+#define NW_RESTORE_BATCH 1024
+
+bool nw_restore_poll(nw_runner_t *r, int wait_ms)
 {
-    rd_kafka_message_t *m;
-    int budget = 10000; /* keep the loop responsive during a large restore */
-    while (budget-- > 0 && (m = rd_kafka_consume_queue(r->restore_q, 0))) {
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
-            finish_restore(r, m->partition);
-        else if (m->err) {
-            nw_log(NW_LOG_WARN, "restore_error", "%s", rd_kafka_message_errstr(m));
-            nw_kfail_note_message(r->restore, m);
-        } else
-            apply(r, m);
-        rd_kafka_message_destroy(m);
+    rd_kafka_message_t *msgs[NW_RESTORE_BATCH];
+    bool restoring = false;
+    for (size_t i = 0; i < r->parts.n && !restoring; i++)
+        restoring = r->parts.items[i]->restoring;
+    int64_t start = nw_now_ms();
+    /* Nothing restoring: only leftovers of a stopped partition can come. */
+    int wait = restoring ? wait_ms : 0;
+    for (;;) {
+        ssize_t n = rd_kafka_consume_batch_queue(r->restore_q, wait, msgs, NW_RESTORE_BATCH);
+        wait = 0;
+        for (ssize_t i = 0; i < n; i++) {
+            rd_kafka_message_t *m = msgs[i];
+            if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                finish_restore(r, m->partition);
+            else if (m->err) {
+                nw_log(NW_LOG_WARN, "restore_error", "%s", rd_kafka_message_errstr(m));
+                nw_kfail_note_message(r->restore, m);
+            } else
+                apply(r, m);
+            rd_kafka_message_destroy(m);
+        }
+        if (n < NW_RESTORE_BATCH || nw_now_ms() - start >= NW_RESTORE_SLICE_MS)
+            break;
     }
     int64_t limit = nw_config_get_int(r->cfg, "state.restore.timeout.ms");
+    int64_t now = nw_now_ms();
+    restoring = false;
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
-        if (p->restoring && nw_now_ms() - p->restore_started_ms > limit)
+        restoring = restoring || p->restoring;
+        if (p->restoring && now - p->restore_started_ms > limit)
             nw_runner_fail(r, NW_ERR_KAFKA,
                            "restoring %s [%" PRId32 "] from %s took longer than "
                            "state.restore.timeout.ms (%" PRId64 " ms)",
                            p->topic, p->partition, r->state_topic, limit);
     }
+    return restoring;
 }

@@ -553,7 +553,10 @@ static void loop(nw_runner_t *r)
     r->last_commit_ms = nw_now_ms();
     while (!*r->opts.stop && !r->fatal) {
         rd_kafka_poll(r->producer, 0);
-        nw_restore_poll(r);
+        /* While a partition restores, the loop waits on the state topic
+         * (briefly, and only when it has nothing queued) instead of on the
+         * input, whose restoring partitions are paused anyway. */
+        bool restoring = nw_restore_poll(r, 10);
         rd_kafka_message_t *batch[NW_POLL_BATCH];
         size_t n = 0;
         int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
@@ -561,7 +564,7 @@ static void loop(nw_runner_t *r)
          * first message is always taken, however large. */
         int64_t bytes = r->eos ? r->txn_bytes : 0;
         while (n < NW_POLL_BATCH && (int64_t)n < room && (n == 0 || bytes < r->batch_bytes) &&
-               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 ? 20 : 0))) {
+               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 && !restoring ? 20 : 0))) {
             bytes += (int64_t)(batch[n]->len + batch[n]->key_len);
             n++;
         }

@@ -126,8 +126,10 @@ void nw_rewind_refused(nw_runner_t *r);
 /* rebalance.c */
 void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,
                      void *opaque);
-/* Drains the restore consumer; resumes partitions whose state is complete. */
-void nw_restore_poll(nw_runner_t *r);
+/* Drains the restore consumer for up to a time slice, waiting up to wait_ms
+ * for the first record when a partition is restoring; resumes partitions
+ * whose state is complete. Returns whether any partition is still restoring. */
+bool nw_restore_poll(nw_runner_t *r, int wait_ms);
 /* Stops reading every state partition (teardown). */
 void nw_restore_stop_all(nw_runner_t *r);
 
