@@ -140,6 +140,17 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
     return false;
 }
 
+/* Which pass of the visible tier takes a candidate of this context: 0 for
+ * the article's own, 1 above the headline, 2 for a likely teaser. A teaser
+ * date is still better than none: the pages that show one and no other
+ * mostly carry it for the article itself (a list of post facts). */
+static int ctx_pass(uint8_t ctx)
+{
+    if (ctx & (NW_CTX_LINK | NW_CTX_LIST | NW_CTX_ASIDE))
+        return 2;
+    return (ctx & NW_CTX_BEFORE_H1) ? 1 : 0;
+}
+
 /* The best time of field f, or false. text_has/text_utc: what the text
  * reader found, ranked with the visible tier. */
 static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_utc, int64_t *utc,
@@ -152,19 +163,23 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
             *src = NW_SRC_TEXT;
             return true;
         }
-        for (size_t i = 0; i < c->m->n[f]; i++) {
-            const nw_meta_cand_t *k = &c->m->cand[f][i];
-            nw_mdate_t d;
-            if (k->tier != t || !read_cand(c, k, &d))
-                continue;
-            if (place(c, &d, k->value, utc, prec)) {
-                *src = (uint8_t)tier_source[t];
-                return true;
+        /* Visible dates: those in the article's own context first. */
+        int passes = t == NW_TIER_VISIBLE ? 3 : 1;
+        for (int pass = 0; pass < passes; pass++)
+            for (size_t i = 0; i < c->m->n[f]; i++) {
+                const nw_meta_cand_t *k = &c->m->cand[f][i];
+                nw_mdate_t d;
+                if (k->tier != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
+                    !read_cand(c, k, &d))
+                    continue;
+                if (place(c, &d, k->value, utc, prec)) {
+                    *src = (uint8_t)tier_source[t];
+                    return true;
+                }
+                /* Refused for want of a zone: a less trusted value is no
+                 * better (a visible line is as zoneless), so the reason stands. */
+                return false;
             }
-            /* Refused for want of a zone: a less trusted value is no better
-             * (a visible line is as zoneless), so the reason stands. */
-            return false;
-        }
     }
     return false;
 }
