@@ -17,6 +17,7 @@
  * by default, with the reason kept for the rejection; UTC; or the date alone
  * at day precision). A date alone is midnight UTC at day precision.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,11 +152,64 @@ static int ctx_pass(uint8_t ctx)
     return (ctx & NW_CTX_BEFORE_H1) ? 1 : 0;
 }
 
+static int64_t day_of(const nw_mdate_t *d)
+{
+    return nw_days_from_civil(d->year, d->month, d->day);
+}
+
+/* The page-to-text step writes the markup's own time as a "Published ..."
+ * line, which the line scan then offers as visible: such an echo confirms
+ * nothing. */
+static bool echoes_markup(const mctx_t *c, const nw_meta_cand_t *v)
+{
+    for (int f = NW_META_PUBLISHED; f <= NW_META_UPDATED; f++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            if (k->tier < NW_TIER_ENVELOPE && strstr(v->value, k->value))
+                return true;
+        }
+    return false;
+}
+
+/* When the page's machine-readable dates of field f disagree on the day, the
+ * day that a visible date on the page confirms (one of another article's
+ * lists repeats one, a stale template field the other): its civil day number,
+ * or INT64_MIN when they agree or nothing confirms one. The most trusted
+ * confirmed value then wins over a more trusted unconfirmed one. */
+static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
+{
+    int64_t days[NW_META_CANDIDATES_MAX];
+    size_t n = 0;
+    bool differ = false;
+    for (int t = 0; t < NW_TIER_ENVELOPE; t++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            nw_mdate_t d;
+            if (k->tier != t || !read_cand(c, k, &d))
+                continue;
+            days[n] = day_of(&d);
+            differ = differ || (n > 0 && days[n] != days[0]);
+            n++;
+        }
+    if (!differ)
+        return INT64_MIN;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            nw_mdate_t d;
+            if (k->tier == NW_TIER_VISIBLE && !echoes_markup(c, k) && read_cand(c, k, &d) &&
+                day_of(&d) == days[j])
+                return days[j];
+        }
+    return INT64_MIN;
+}
+
 /* The best time of field f, or false. text_has/text_utc: what the text
  * reader found, ranked with the visible tier. */
 static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_utc, int64_t *utc,
                       uint8_t *prec, uint8_t *src)
 {
+    int64_t confirmed = confirmed_day(c, f);
     for (int t = 0; t < NW_TIER__COUNT; t++) {
         if (t == NW_TIER_VISIBLE && text_has) {
             *utc = text_utc;
@@ -170,7 +224,8 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                 const nw_meta_cand_t *k = &c->m->cand[f][i];
                 nw_mdate_t d;
                 if (k->tier != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
-                    !read_cand(c, k, &d))
+                    !read_cand(c, k, &d) ||
+                    (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
                     *src = (uint8_t)tier_source[t];

@@ -133,6 +133,30 @@ static void visible_teasers_rank_last(void **state)
     nw_article_clear(&a);
 }
 
+/* Machine dates that disagree: the one the visible text confirms wins, even
+ * from a less trusted tier; unconfirmed, the order of trust decides. */
+static void visible_confirms_machine_date(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+       "\"datePublished\":\"2021-01-01T11:00:00Z\"}</script><meta property=\"article:"
+       "published_time\" content=\"2026-12-04T08:00:00+01:00\"></head><body><h1>Storm closes "
+       "schools</h1><p class=\"date\">04.12.2026, 08:00 Uhr</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T07:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_OPENGRAPH);
+    nw_article_clear(&a);
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+       "\"datePublished\":\"2021-01-01T11:00:00Z\"}</script><meta property=\"article:"
+       "published_time\" content=\"2026-12-04T08:00:00+01:00\"></head><body><h1>Storm closes "
+       "schools</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2021-01-01T11:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
+    nw_article_clear(&a);
+}
+
 static void trust_order(void **state)
 {
     (void)state;
@@ -493,13 +517,21 @@ static void hostile_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(jsonld_graph),       cmocka_unit_test(bad_teaser_line_with_good_meta),
-        cmocka_unit_test(trust_order),        cmocka_unit_test(date_only_is_day_precision),
-        cmocka_unit_test(unzoned_policy),     cmocka_unit_test(no_date_fallbacks),
-        cmocka_unit_test(url_date),           cmocka_unit_test(visible_dates_in_languages),
-        cmocka_unit_test(machine_shapes),     cmocka_unit_test(strip_site),
-        cmocka_unit_test(envelope_shapes),    cmocka_unit_test(hostile_pages),
-        cmocka_unit_test(policy_from_config), cmocka_unit_test(visible_teasers_rank_last),
+        cmocka_unit_test(jsonld_graph),
+        cmocka_unit_test(bad_teaser_line_with_good_meta),
+        cmocka_unit_test(trust_order),
+        cmocka_unit_test(date_only_is_day_precision),
+        cmocka_unit_test(unzoned_policy),
+        cmocka_unit_test(no_date_fallbacks),
+        cmocka_unit_test(url_date),
+        cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(machine_shapes),
+        cmocka_unit_test(strip_site),
+        cmocka_unit_test(envelope_shapes),
+        cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(policy_from_config),
+        cmocka_unit_test(visible_teasers_rank_last),
+        cmocka_unit_test(visible_confirms_machine_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
