@@ -142,14 +142,26 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
 }
 
 /* Which pass of the visible tier takes a candidate of this context: 0 for
- * the article's own, 1 above the headline, 2 for a likely teaser. A teaser
- * date is still better than none: the pages that show one and no other
- * mostly carry it for the article itself (a list of post facts). */
+ * the article's own, 1 above the headline, 2 for a likely teaser, 3 for a
+ * teaser above the headline. A teaser date is still better than none: the
+ * pages that show one and no other mostly carry it for the article itself
+ * (a list of post facts). */
 static int ctx_pass(uint8_t ctx)
 {
     if (ctx & (NW_CTX_LINK | NW_CTX_LIST | NW_CTX_ASIDE))
-        return 2;
+        return (ctx & NW_CTX_BEFORE_H1) ? 3 : 2;
     return (ctx & NW_CTX_BEFORE_H1) ? 1 : 0;
+}
+
+/* The tier a candidate is ranked with: a <time> in a link, list, aside or
+ * above the headline outside the article (another article's teaser, the
+ * page header's "today") is only as good as a visible date there, and is
+ * tried with them, after the article's own visible date. */
+static int rank_tier(const nw_meta_cand_t *k)
+{
+    if ((k->tier == NW_TIER_TIME || k->tier == NW_TIER_TIME_OUT) && k->ctx)
+        return NW_TIER_VISIBLE;
+    return k->tier;
 }
 
 static int64_t day_of(const nw_mdate_t *d)
@@ -218,17 +230,17 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
             return true;
         }
         /* Visible dates: those in the article's own context first. */
-        int passes = t == NW_TIER_VISIBLE ? 3 : 1;
+        int passes = t == NW_TIER_VISIBLE ? 4 : 1;
         for (int pass = 0; pass < passes; pass++)
             for (size_t i = 0; i < c->m->n[f]; i++) {
                 const nw_meta_cand_t *k = &c->m->cand[f][i];
                 nw_mdate_t d;
-                if (k->tier != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
+                if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
                     !read_cand(c, k, &d) ||
                     (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
-                    *src = (uint8_t)tier_source[t];
+                    *src = (uint8_t)tier_source[k->tier];
                     return true;
                 }
                 /* Refused for want of a zone: a less trusted value is no
