@@ -435,8 +435,10 @@ static size_t raw_close(const ms_t *st, size_t from, span_t name, size_t *conten
 
 static bool date_hint(span_t v)
 {
-    static const char *const hints[] = {"date",  "publish",  "posted",      "datum",
-                                        "fecha", "dateline", "byline-time", "timestamp"};
+    static const char *const hints[] = {"date",         "publish",   "posted",      "datum",
+                                        "fecha",        "dateline",  "byline-time", "timestamp",
+                                        "entry-meta",   "post-meta", "postmeta",    "asset-meta",
+                                        "article-meta", "time-info", "time-ago"};
     for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
         if (icontains(v, hints[i]))
             return true;

@@ -131,6 +131,12 @@ static void visible_teasers_rank_last(void **state)
        &a);
     expect_time(a.published, "2026-12-02T00:00:00Z");
     nw_article_clear(&a);
+    /* A blog's entry-meta line carries the date too. */
+    ok("<html><body><h1>Storm closes schools</h1>" BODY "<div class=\"entry-meta\">Von Anna am "
+       "03.12.2026, 11:51 | 0 Kommentare</div></body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
     /* A <time> in the page header loses to the dateline under the headline. */
     ok("<html><body><header><time datetime=\"2026-12-08T07:00:00Z\">Tuesday</time></header>"
        "<h1>Storm closes schools</h1><p class=\"dateline\">3 December 2026</p>" BODY
