@@ -49,17 +49,59 @@ typedef struct mctx {
     bool has_page_offset;
     int32_t page_offset;
     char unzoned_why[200]; /* the first value refused for want of a zone */
+    int64_t capture_day;   /* a web archive's capture day (civil days), or INT64_MIN */
 } mctx_t;
 
 /* ---- dates ---- */
 
+/* Visible lines whose date is not the article's: a forum member's joining
+ * day, the page's clock. */
+static bool other_date_label(const char *v)
+{
+    static const char *const labels[] = {"registriert",   "registered",      "joined",
+                                         "mitglied seit", "member since",    "aktuelle zeit",
+                                         "current time",  "it is currently", "es ist jetzt"};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strncasecmp(v, labels[i], strlen(labels[i])) == 0)
+            return true;
+    return false;
+}
+
+/* A web archive's copy (".../web/20120216182711/http://..."): the capture
+ * day, which the archive's banner and the page's "today" show and the URL
+ * repeats; INT64_MIN when the URL is no such copy. */
+static int64_t capture_day(const char *url)
+{
+    for (const char *p = url ? strchr(url, '/') : NULL; p; p = strchr(p + 1, '/')) {
+        size_t n = strspn(p + 1, "0123456789");
+        if (n == 14 && strncmp(p + 15, "/http", 5) == 0) {
+            unsigned v[3] = {0, 0, 0}; /* year, month, day */
+            for (int i = 0; i < 8; i++)
+                v[i < 4   ? 0
+                  : i < 6 ? 1
+                          : 2] = v[i < 4   ? 0
+                                   : i < 6 ? 1
+                                           : 2] *
+                                     10 +
+                                 (unsigned)(p[1 + i] - '0');
+            unsigned y = v[0], m = v[1], d = v[2];
+            if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
+                return nw_days_from_civil(y, m, d);
+        }
+    }
+    return INT64_MIN;
+}
+
 static bool read_cand(const mctx_t *c, const nw_meta_cand_t *k, nw_mdate_t *d)
 {
     size_t n = strlen(k->value);
-    if (k->tier == NW_TIER_URL)
-        return nw_mdate_url(k->value, n, d);
-    if (k->tier == NW_TIER_VISIBLE)
-        return nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+    if (k->tier >= NW_TIER_VISIBLE) {
+        bool ok = k->tier == NW_TIER_URL ? nw_mdate_url(k->value, n, d)
+                                         : !other_date_label(k->value) &&
+                                               nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+        return ok && (c->capture_day == INT64_MIN ||
+                      nw_days_from_civil(d->year, d->month, d->day) != c->capture_day);
+    }
     /* Markup written as prose ("4. Dezember 2026") reads as visible text; a
      * broken ISO value ("2026-06-15T19:05xyz") does not. */
     bool iso_shape = n >= 5 && k->value[0] >= '0' && k->value[0] <= '9' &&
@@ -550,6 +592,7 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
         (rc = merge_language(meta, a)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
+    c.capture_day = capture_day(a->url);
     find_page_offset(&c);
 
     int64_t pub = 0, upd = 0;

@@ -170,6 +170,35 @@ static void visible_confirms_machine_date(void **state)
     nw_article_clear(&a);
 }
 
+/* Dates that belong to something else: a web archive's capture day (its
+ * banner, the copied page's "today"), a forum member's joining day. */
+static void other_dates_skipped(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    nw_error_t err;
+    ok("{\"url\":\"https://web.archive.org/web/20261216182711/http://x.org/a\",\"html\":"
+       "\"<div class='date'>Mittwoch, 16. Dezember 2026</div><h1>Storm closes schools</h1>"
+       "<p class='date'>14. Dezember 2026</p><p>The council voted to widen the path.</p><p>Work "
+       "starts.</p>\"}",
+       &a);
+    expect_time(a.published, "2026-12-14T00:00:00Z");
+    nw_article_clear(&a);
+    assert_int_equal(parse("{\"url\":\"https://web.archive.org/web/20261216182711/http://x.org/"
+                           "a\",\"html\":\"<h1>Storm closes schools</h1><p class='date'>16. "
+                           "Dezember 2026</p><p>The council voted to widen the path.</p><p>Work "
+                           "starts.</p>\"}",
+                           &a, &err),
+                     NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_NO_TIMESTAMP);
+    ok("<html><body><h1>Storm closes schools</h1><div class=\"postdate\">Registriert: "
+       "18.09.2025, 05:56</div><div class=\"postdate\">Beitrag von r23 am 03.12.2026, "
+       "05:42</div>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
+}
+
 static void trust_order(void **state)
 {
     (void)state;
@@ -545,6 +574,7 @@ int main(void)
         cmocka_unit_test(policy_from_config),
         cmocka_unit_test(visible_teasers_rank_last),
         cmocka_unit_test(visible_confirms_machine_date),
+        cmocka_unit_test(other_dates_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
