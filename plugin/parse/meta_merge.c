@@ -50,7 +50,12 @@ typedef struct mctx {
     int32_t page_offset;
     char unzoned_why[200]; /* the first value refused for want of a zone */
     int64_t capture_day;   /* a web archive's capture day (civil days), or INT64_MIN */
+    int64_t latest_day;    /* no date after this day is believed (civil days) */
 } mctx_t;
+
+/* Before the web had news pages: a product's founding year, a copyright
+ * line, a placeholder. */
+#define EARLIEST_DAY 9131 /* 1995-01-01 */
 
 /* ---- dates ---- */
 
@@ -99,15 +104,18 @@ static bool read_cand(const mctx_t *c, const nw_meta_cand_t *k, nw_mdate_t *d)
         bool ok = k->tier == NW_TIER_URL ? nw_mdate_url(k->value, n, d)
                                          : !other_date_label(k->value) &&
                                                nw_mdate_visible(k->value, n, c->lang, c->zones, d);
-        return ok && (c->capture_day == INT64_MIN ||
-                      nw_days_from_civil(d->year, d->month, d->day) != c->capture_day);
+        int64_t day = ok ? nw_days_from_civil(d->year, d->month, d->day) : 0;
+        return ok && day != c->capture_day && day >= EARLIEST_DAY && day <= c->latest_day;
     }
     /* Markup written as prose ("4. Dezember 2026") reads as visible text; a
      * broken ISO value ("2026-06-15T19:05xyz") does not. */
     bool iso_shape = n >= 5 && k->value[0] >= '0' && k->value[0] <= '9' &&
                      (k->value[4] == '-' || k->value[4] == '/');
-    return nw_mdate_machine(k->value, n, c->zones, d) ||
-           (!iso_shape && nw_mdate_visible(k->value, n, c->lang, c->zones, d));
+    if (!nw_mdate_machine(k->value, n, c->zones, d) &&
+        (iso_shape || !nw_mdate_visible(k->value, n, c->lang, c->zones, d)))
+        return false;
+    int64_t day = nw_days_from_civil(d->year, d->month, d->day);
+    return day >= EARLIEST_DAY && day <= c->latest_day;
 }
 
 /* The first zoned time in the page's markup, for times written without one. */
@@ -593,6 +601,12 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
     c.capture_day = capture_day(a->url);
+    c.latest_day = INT64_MAX;
+    /* Nothing is published after the page was fetched (a day's grace for
+     * zones the date does not say). */
+    nw_mdate_t fd;
+    if (a->fetched_at && nw_mdate_machine(a->fetched_at, strlen(a->fetched_at), zones, &fd))
+        c.latest_day = nw_days_from_civil(fd.year, fd.month, fd.day) + 1;
     find_page_offset(&c);
 
     int64_t pub = 0, upd = 0;

@@ -191,6 +191,16 @@ static void other_dates_skipped(void **state)
                            &a, &err),
                      NW_ERR_REJECTED);
     assert_int_equal(err.reject, NW_REJECT_NO_TIMESTAMP);
+    /* Nothing is published after the page was fetched, nor before 1995. */
+    ok("{\"fetched_at\":\"2026-12-04T10:00:00Z\",\"html\":\"<script type='application/ld+json'>"
+       "{\\\"@type\\\":\\\"Article\\\",\\\"datePublished\\\":\\\"2027-03-01T10:00:00Z\\\"}</script>"
+       "<meta name='pubdate' content='1990-01-01'><article><h1>Storm closes schools</h1><time "
+       "datetime='2026-12-03T09:00:00Z'>3 Dec</time><p>The council voted to widen the "
+       "path.</p><p>Work starts.</p></article>\"}",
+       &a);
+    expect_time(a.published, "2026-12-03T09:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_TIME);
+    nw_article_clear(&a);
     ok("<html><body><h1>Storm closes schools</h1><div class=\"postdate\">Registriert: "
        "18.09.2025, 05:56</div><div class=\"postdate\">Beitrag von r23 am 03.12.2026, "
        "05:42</div>" BODY "</body></html>",
