@@ -266,6 +266,45 @@ static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
     return INT64_MIN;
 }
 
+/* A line that dates an update ("Updated May 6, 2019", "Aktualisiert am
+ * ..."): it says nothing against the publication date. */
+static bool update_label(const char *v)
+{
+    static const char *const labels[] = {"updat",     "aktualisiert", "mis à jour", "actualizad",
+                                         "aggiornat", "atualizad",    "bijgewerkt", "geändert",
+                                         "modified",  "last edited"};
+    char low[160];
+    size_t n = 0;
+    for (; v[n] && n + 1 < sizeof(low); n++)
+        low[n] = (char)((v[n] >= 'A' && v[n] <= 'Z') ? v[n] | 0x20 : v[n]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strstr(low, labels[i]))
+            return true;
+    return false;
+}
+
+/* The day every visible date in the article's own context (no teaser, no
+ * echo of the markup, no update line) names, when there is one and it is
+ * more than a day from `day`; INT64_MIN otherwise. */
+static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day)
+{
+    int64_t seen = INT64_MIN;
+    for (size_t i = 0; i < c->m->n[f]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[f][i];
+        nw_mdate_t d;
+        if (k->tier != NW_TIER_VISIBLE || k->ctx || echoes_markup(c, k) || update_label(k->value) ||
+            !read_cand(c, k, &d))
+            continue;
+        int64_t v = day_of(&d);
+        /* A day apart is the zone's doing (UTC markup, local dateline). */
+        if ((v >= day - 1 && v <= day + 1) || (seen != INT64_MIN && v != seen))
+            return INT64_MIN;
+        seen = v;
+    }
+    return seen;
+}
+
 /* The best time of field f, or false. text_has/text_utc: what the text
  * reader found, ranked with the visible tier. */
 static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_utc, int64_t *utc,
@@ -288,6 +327,11 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                 if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
                     !read_cand(c, k, &d) ||
                     (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
+                    continue;
+                /* A markup date that the article's own dateline contradicts
+                 * is a stale template value: the next candidate is tried. */
+                if (f == NW_META_PUBLISHED && t < NW_TIER_ENVELOPE &&
+                    contradicting_day(c, f, day_of(&d)) != INT64_MIN)
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
                     *src = (uint8_t)tier_source[k->tier];

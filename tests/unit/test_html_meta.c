@@ -168,6 +168,25 @@ static void visible_confirms_machine_date(void **state)
     expect_time(a.published, "2021-01-01T11:00:00Z");
     assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
     nw_article_clear(&a);
+    /* A lone markup date that the dateline contradicts gives way to it; an
+     * "Updated" line or a dateline a day off (the zone) does not. */
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">04.12.2026</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_VISIBLE);
+    nw_article_clear(&a);
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">Updated 04.12.2026</p>" BODY
+       "</body></html>",
+       &a);
+    expect_time(a.published, "2026-11-20T10:02:44Z");
+    nw_article_clear(&a);
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-12-03T23:30:00Z\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">04.12.2026</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T23:30:00Z");
+    nw_article_clear(&a);
 }
 
 /* Dates that belong to something else: a web archive's capture day (its
