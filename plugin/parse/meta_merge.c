@@ -11,11 +11,18 @@
  * rejection by itself: a teaser line of another article can no longer reject
  * a page whose markup has a good date.
  *
+ * Dates are cross-checked, since a wrong date is worse than none: disagreeing
+ * markup dates defer to the one a visible date confirms, and a markup date
+ * that the article's own dateline contradicts to the next candidate; teaser,
+ * page-header, archive-banner, forum-account, pre-1995 and after-fetch dates
+ * rank last or not at all.
+ *
  * Times: a full time with a zone is taken as is. A time without a zone takes
  * the page's own offset (the first zoned time in the page's markup), else the
- * source's configured timezone, else the policy's "unzoned" choice (refused
- * by default, with the reason kept for the rejection; UTC; or the date alone
- * at day precision). A date alone is midnight UTC at day precision.
+ * source's configured timezone, else the policy's "unzoned" choice (by
+ * default the date alone at day precision, the part the page states for
+ * certain; or refused, with the reason kept for the rejection; or UTC). A
+ * date alone is midnight UTC at day precision.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -72,6 +79,14 @@ static bool other_date_label(const char *v)
     return false;
 }
 
+static unsigned digits(const char *s, size_t n)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (unsigned)(s[i] - '0');
+    return v;
+}
+
 /* A web archive's copy (".../web/20120216182711/http://..."): the capture
  * day, which the archive's banner and the page's "today" show and the URL
  * repeats; INT64_MIN when the URL is no such copy. */
@@ -80,16 +95,7 @@ static int64_t capture_day(const char *url)
     for (const char *p = url ? strchr(url, '/') : NULL; p; p = strchr(p + 1, '/')) {
         size_t n = strspn(p + 1, "0123456789");
         if (n == 14 && strncmp(p + 15, "/http", 5) == 0) {
-            unsigned v[3] = {0, 0, 0}; /* year, month, day */
-            for (int i = 0; i < 8; i++)
-                v[i < 4   ? 0
-                  : i < 6 ? 1
-                          : 2] = v[i < 4   ? 0
-                                   : i < 6 ? 1
-                                           : 2] *
-                                     10 +
-                                 (unsigned)(p[1 + i] - '0');
-            unsigned y = v[0], m = v[1], d = v[2];
+            unsigned y = digits(p + 1, 4), m = digits(p + 5, 2), d = digits(p + 7, 2);
             if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
                 return nw_days_from_civil(y, m, d);
         }
