@@ -140,6 +140,7 @@ def main():
         results = list(ex.map(lambda c: run_one(a.newswire, c, a.data, a.X), cases))
 
     dated = right = strict_right = wrong = rejected = upd_day = 0
+    by_src = {}  # firstcreated's field source -> [right, wrong]
     heads = head_ok = 0
     misses = []
     for case, rec, why, text in results:
@@ -150,12 +151,15 @@ def main():
                 misses.append((case, "rejected: " + why))
             elif day_ok(rec["firstcreated"], case["date"], False):
                 right += 1
+                src = rec.get("newswire", {}).get("field_sources", {}).get("firstcreated")
+                by_src.setdefault(src or "text", [0, 0])[0] += 1
                 strict_right += day_ok(rec["firstcreated"], case["date"], True)
             else:
                 wrong += 1
                 # The set's answer is sometimes the page's update day.
                 upd_day += day_ok(rec["versioncreated"], case["date"], False)
                 src = rec.get("newswire", {}).get("field_sources", {}).get("firstcreated")
+                by_src.setdefault(src or "text", [0, 0])[1] += 1
                 misses.append((case, "wrong: %s from %s" % (rec["firstcreated"], src)))
         want = [norm(case["title"])] if case.get("title") else page_titles(text)
         if want and rec is not None:
@@ -171,6 +175,8 @@ def main():
     print("published day right: %s (%d/%d) [strict UTC day %s]" % (pct(right, dated), right, dated, pct(strict_right, dated)))
     print("precision (right/(right+wrong)): %s  wrong=%d (of which the update day: %d) rejected=%d" %
           (pct(right, right + wrong), wrong, upd_day, rejected))
+    print("published date by source (right/wrong): " +
+          ", ".join("%s %d/%d" % (k, v[0], v[1]) for k, v in sorted(by_src.items(), key=lambda x: -sum(x[1]))))
     print("headline equals title: %s (%d/%d parsed pages with a title)" % (pct(head_ok, heads), head_ok, heads))
     if a.htmldate_python and os.path.exists(a.htmldate_python):
         dcases = [c for c in cases if c.get("date")]

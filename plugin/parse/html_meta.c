@@ -44,6 +44,7 @@ typedef struct capture {
     int depth;
     nw_meta_field_t field;
     nw_meta_tier_t tier;
+    uint8_t ctx; /* NW_CTX_* where the element opened */
     size_t max;
     nw_buf_t text;
 } capture_t;
@@ -54,6 +55,7 @@ typedef struct ms {
     nw_html_meta_t *m;
     bool quote_blind;
     int article_depth;
+    int link_depth, list_depth, aside_depth; /* for nw_meta_cand_t.ctx */
     bool h1_seen, title_seen;
     size_t date_hints;
     capture_t head, date;
@@ -130,6 +132,25 @@ static void put_decoded(nw_buf_t *b, const char *s, size_t n)
     }
 }
 
+static uint8_t ctx_now(const ms_t *st)
+{
+    return (uint8_t)((st->link_depth > 0 ? NW_CTX_LINK : 0) |
+                     (st->list_depth > 0 ? NW_CTX_LIST : 0) |
+                     (st->aside_depth > 0 ? NW_CTX_ASIDE : 0) |
+                     (!st->h1_seen && st->article_depth == 0 ? NW_CTX_BEFORE_H1 : 0));
+}
+
+/* Adds a candidate and records its context. */
+static void add_ctx(ms_t *st, nw_meta_field_t f, nw_meta_tier_t tier, const char *v, size_t n,
+                    uint8_t ctx)
+{
+    size_t before = st->m->n[f];
+    if (nw_html_meta_add(st->m, f, tier, v, n) < 0)
+        st->rc = NW_ERR_NOMEM;
+    else if (st->m->n[f] > before)
+        st->m->cand[f][before].ctx = ctx;
+}
+
 static void add_decoded(ms_t *st, nw_meta_field_t f, nw_meta_tier_t tier, span_t v)
 {
     nw_buf_t b = NW_BUF_INIT;
@@ -138,8 +159,8 @@ static void add_decoded(ms_t *st, nw_meta_field_t f, nw_meta_tier_t tier, span_t
     put_decoded(&b, v.p, v.n);
     if (!nw_buf_ok(&b))
         st->rc = NW_ERR_NOMEM;
-    else if (nw_html_meta_add(st->m, f, tier, nw_buf_str(&b), b.len) < 0)
-        st->rc = NW_ERR_NOMEM;
+    else
+        add_ctx(st, f, tier, nw_buf_str(&b), b.len, ctx_now(st));
     nw_buf_free(&b);
 }
 
@@ -260,11 +281,13 @@ static void take_meta_kv(ms_t *st, span_t key, span_t content, bool itemprop)
 
 /* ---- capture of element text ---- */
 
-static void cap_start(capture_t *c, span_t tag, nw_meta_field_t f, nw_meta_tier_t tier, size_t max)
+static void cap_start(const ms_t *st, capture_t *c, span_t tag, nw_meta_field_t f,
+                      nw_meta_tier_t tier, size_t max)
 {
     if (c->on || tag.n >= sizeof(c->tag))
         return;
     c->on = true;
+    c->ctx = ctx_now(st);
     memcpy(c->tag, tag.p, tag.n);
     c->tag_len = tag.n;
     c->depth = 0;
@@ -281,8 +304,7 @@ static void cap_end(ms_t *st, capture_t *c)
         st->rc = NW_ERR_NOMEM;
         return;
     }
-    if (nw_html_meta_add(st->m, c->field, c->tier, nw_buf_str(&c->text), c->text.len) < 0)
-        st->rc = NW_ERR_NOMEM;
+    add_ctx(st, c->field, c->tier, nw_buf_str(&c->text), c->text.len, c->ctx);
 }
 
 static void cap_text(ms_t *st, const char *p, size_t n)
@@ -413,8 +435,10 @@ static size_t raw_close(const ms_t *st, size_t from, span_t name, size_t *conten
 
 static bool date_hint(span_t v)
 {
-    static const char *const hints[] = {"date",  "publish",  "posted",      "datum",
-                                        "fecha", "dateline", "byline-time", "timestamp"};
+    static const char *const hints[] = {"date",         "publish",   "posted",      "datum",
+                                        "fecha",        "dateline",  "byline-time", "timestamp",
+                                        "entry-meta",   "post-meta", "postmeta",    "asset-meta",
+                                        "article-meta", "time-info", "time-ago"};
     for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
         if (icontains(v, hints[i]))
             return true;
@@ -426,9 +450,24 @@ static bool update_hint(span_t v)
     return icontains(v, "updat") || icontains(v, "modif") || icontains(v, "aktualisiert");
 }
 
+/* Depth of the elements that make a date a likely teaser (NW_CTX_*). */
+static int *ctx_depth(ms_t *st, span_t name)
+{
+    if (ieq(name, "a"))
+        return &st->link_depth;
+    if (ieq(name, "ul") || ieq(name, "ol"))
+        return &st->list_depth;
+    if (ieq(name, "aside") || ieq(name, "nav") || ieq(name, "footer"))
+        return &st->aside_depth;
+    return NULL;
+}
+
 static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
 {
     const span_t *v;
+    int *depth = ctx_depth(st, name);
+    if (depth)
+        ++*depth;
     const span_t *content = attr_get(a, na, "content");
     const span_t *itemprop = attr_get(a, na, "itemprop");
     const span_t *property = attr_get(a, na, "property");
@@ -472,19 +511,19 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
             return;
         }
         if (pub || mod) {
-            cap_start(&st->date, name, pub ? NW_META_PUBLISHED : NW_META_UPDATED, NW_TIER_MICRODATA,
-                      CAP_DATE_MAX);
+            cap_start(st, &st->date, name, pub ? NW_META_PUBLISHED : NW_META_UPDATED,
+                      NW_TIER_MICRODATA, CAP_DATE_MAX);
             return;
         }
         if (ieq(p, "headline") && !content) {
-            cap_start(&st->head, name, NW_META_HEADLINE, NW_TIER_MICRODATA, CAP_HEAD_MAX);
+            cap_start(st, &st->head, name, NW_META_HEADLINE, NW_TIER_MICRODATA, CAP_HEAD_MAX);
             return;
         }
         if (ieq(p, "author") || ieq(p, "creator")) {
             if (content)
                 take_meta_kv(st, (span_t){"author", 6}, *content, true);
             else
-                cap_start(&st->head, name, NW_META_AUTHOR, NW_TIER_MICRODATA, CAP_HEAD_MAX);
+                cap_start(st, &st->head, name, NW_META_AUTHOR, NW_TIER_MICRODATA, CAP_HEAD_MAX);
             return;
         }
     }
@@ -495,13 +534,13 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
         if ((v = attr_get(a, na, "datetime")))
             add_decoded(st, f, st->article_depth > 0 ? NW_TIER_TIME : NW_TIER_TIME_OUT, *v);
         else if (st->date_hints < DATE_HINTS_MAX && ++st->date_hints)
-            cap_start(&st->date, name, f, NW_TIER_VISIBLE, CAP_DATE_MAX);
+            cap_start(st, &st->date, name, f, NW_TIER_VISIBLE, CAP_DATE_MAX);
         return;
     }
     if (ieq(name, "h1")) {
         if (!st->h1_seen) {
             st->h1_seen = true;
-            cap_start(&st->head, name, NW_META_H1,
+            cap_start(st, &st->head, name, NW_META_H1,
                       st->article_depth > 0 ? NW_TIER_TIME : NW_TIER_TIME_OUT, CAP_HEAD_MAX);
         }
         return;
@@ -520,13 +559,16 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
             if (v->n >= 8 && v->n <= 40 && v->p[0] >= '0' && v->p[0] <= '9')
                 add_decoded(st, f, NW_TIER_VISIBLE, *v);
         st->date_hints++;
-        cap_start(&st->date, name, upd ? NW_META_UPDATED : NW_META_PUBLISHED, NW_TIER_VISIBLE,
+        cap_start(st, &st->date, name, upd ? NW_META_UPDATED : NW_META_PUBLISHED, NW_TIER_VISIBLE,
                   CAP_DATE_MAX);
     }
 }
 
 static void close_tag(ms_t *st, span_t name)
 {
+    int *depth = ctx_depth(st, name);
+    if (depth && *depth > 0)
+        --*depth;
     if ((ieq(name, "article") || ieq(name, "main")) && st->article_depth > 0)
         st->article_depth--;
 }

@@ -56,9 +56,20 @@ typedef enum nw_meta_field {
 
 #define NW_META_CANDIDATES_MAX 8 /* per field; later ones are dropped */
 
+/* Where a visible date sat (nw_meta_cand_t.ctx): a date in a link, a list,
+ * an aside/nav/footer or above the headline is often another article's
+ * teaser or the day the page was viewed, not this article's date. */
+enum {
+    NW_CTX_LINK = 1,      /* inside <a> */
+    NW_CTX_LIST = 2,      /* inside <ul>/<ol> */
+    NW_CTX_ASIDE = 4,     /* inside <aside>, <nav> or <footer> */
+    NW_CTX_BEFORE_H1 = 8, /* before the first <h1>, outside <article>/<main> */
+};
+
 typedef struct nw_meta_cand {
     char *value; /* decoded, whitespace-collapsed UTF-8 */
     uint8_t tier;
+    uint8_t ctx; /* NW_CTX_* bits, visible-tier candidates only */
 } nw_meta_cand_t;
 
 typedef struct nw_html_meta {

@@ -11,12 +11,20 @@
  * rejection by itself: a teaser line of another article can no longer reject
  * a page whose markup has a good date.
  *
+ * Dates are cross-checked, since a wrong date is worse than none: disagreeing
+ * markup dates defer to the one a visible date confirms, and a markup date
+ * that the article's own dateline contradicts to the next candidate; teaser,
+ * page-header, archive-banner, forum-account, pre-1995 and after-fetch dates
+ * rank last or not at all.
+ *
  * Times: a full time with a zone is taken as is. A time without a zone takes
  * the page's own offset (the first zoned time in the page's markup), else the
- * source's configured timezone, else the policy's "unzoned" choice (refused
- * by default, with the reason kept for the rejection; UTC; or the date alone
- * at day precision). A date alone is midnight UTC at day precision.
+ * source's configured timezone, else the policy's "unzoned" choice (by
+ * default the date alone at day precision, the part the page states for
+ * certain; or refused, with the reason kept for the rejection; or UTC). A
+ * date alone is midnight UTC at day precision.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,23 +56,72 @@ typedef struct mctx {
     bool has_page_offset;
     int32_t page_offset;
     char unzoned_why[200]; /* the first value refused for want of a zone */
+    int64_t capture_day;   /* a web archive's capture day (civil days), or INT64_MIN */
+    int64_t latest_day;    /* no date after this day is believed (civil days) */
 } mctx_t;
 
+/* Before the web had news pages: a product's founding year, a copyright
+ * line, a placeholder. */
+#define EARLIEST_DAY 9131 /* 1995-01-01 */
+
 /* ---- dates ---- */
+
+/* Visible lines whose date is not the article's: a forum member's joining
+ * day, the page's clock. */
+static bool other_date_label(const char *v)
+{
+    static const char *const labels[] = {"registriert",   "registered",      "joined",
+                                         "mitglied seit", "member since",    "aktuelle zeit",
+                                         "current time",  "it is currently", "es ist jetzt"};
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strncasecmp(v, labels[i], strlen(labels[i])) == 0)
+            return true;
+    return false;
+}
+
+static unsigned digits(const char *s, size_t n)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (unsigned)(s[i] - '0');
+    return v;
+}
+
+/* A web archive's copy (".../web/20120216182711/http://..."): the capture
+ * day, which the archive's banner and the page's "today" show and the URL
+ * repeats; INT64_MIN when the URL is no such copy. */
+static int64_t capture_day(const char *url)
+{
+    for (const char *p = url ? strchr(url, '/') : NULL; p; p = strchr(p + 1, '/')) {
+        size_t n = strspn(p + 1, "0123456789");
+        if (n == 14 && strncmp(p + 15, "/http", 5) == 0) {
+            unsigned y = digits(p + 1, 4), m = digits(p + 5, 2), d = digits(p + 7, 2);
+            if (m >= 1 && m <= 12 && d >= 1 && d <= 31)
+                return nw_days_from_civil(y, m, d);
+        }
+    }
+    return INT64_MIN;
+}
 
 static bool read_cand(const mctx_t *c, const nw_meta_cand_t *k, nw_mdate_t *d)
 {
     size_t n = strlen(k->value);
-    if (k->tier == NW_TIER_URL)
-        return nw_mdate_url(k->value, n, d);
-    if (k->tier == NW_TIER_VISIBLE)
-        return nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+    if (k->tier >= NW_TIER_VISIBLE) {
+        bool ok = k->tier == NW_TIER_URL ? nw_mdate_url(k->value, n, d)
+                                         : !other_date_label(k->value) &&
+                                               nw_mdate_visible(k->value, n, c->lang, c->zones, d);
+        int64_t day = ok ? nw_days_from_civil(d->year, d->month, d->day) : 0;
+        return ok && day != c->capture_day && day >= EARLIEST_DAY && day <= c->latest_day;
+    }
     /* Markup written as prose ("4. Dezember 2026") reads as visible text; a
      * broken ISO value ("2026-06-15T19:05xyz") does not. */
     bool iso_shape = n >= 5 && k->value[0] >= '0' && k->value[0] <= '9' &&
                      (k->value[4] == '-' || k->value[4] == '/');
-    return nw_mdate_machine(k->value, n, c->zones, d) ||
-           (!iso_shape && nw_mdate_visible(k->value, n, c->lang, c->zones, d));
+    if (!nw_mdate_machine(k->value, n, c->zones, d) &&
+        (iso_shape || !nw_mdate_visible(k->value, n, c->lang, c->zones, d)))
+        return false;
+    int64_t day = nw_days_from_civil(d->year, d->month, d->day);
+    return day >= EARLIEST_DAY && day <= c->latest_day;
 }
 
 /* The first zoned time in the page's markup, for times written without one. */
@@ -140,11 +197,126 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
     return false;
 }
 
+/* Which pass of the visible tier takes a candidate of this context: 0 for
+ * the article's own, 1 above the headline, 2 for a likely teaser, 3 for a
+ * teaser above the headline. A teaser date is still better than none: the
+ * pages that show one and no other mostly carry it for the article itself
+ * (a list of post facts). */
+static int ctx_pass(uint8_t ctx)
+{
+    if (ctx & (NW_CTX_LINK | NW_CTX_LIST | NW_CTX_ASIDE))
+        return (ctx & NW_CTX_BEFORE_H1) ? 3 : 2;
+    return (ctx & NW_CTX_BEFORE_H1) ? 1 : 0;
+}
+
+/* The tier a candidate is ranked with: a <time> in a link, list, aside or
+ * above the headline outside the article (another article's teaser, the
+ * page header's "today") is only as good as a visible date there, and is
+ * tried with them, after the article's own visible date. */
+static int rank_tier(const nw_meta_cand_t *k)
+{
+    if ((k->tier == NW_TIER_TIME || k->tier == NW_TIER_TIME_OUT) && k->ctx)
+        return NW_TIER_VISIBLE;
+    return k->tier;
+}
+
+static int64_t day_of(const nw_mdate_t *d)
+{
+    return nw_days_from_civil(d->year, d->month, d->day);
+}
+
+/* The page-to-text step writes the markup's own time as a "Published ..."
+ * line, which the line scan then offers as visible: such an echo confirms
+ * nothing. */
+static bool echoes_markup(const mctx_t *c, const nw_meta_cand_t *v)
+{
+    for (int f = NW_META_PUBLISHED; f <= NW_META_UPDATED; f++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            if (k->tier < NW_TIER_ENVELOPE && strstr(v->value, k->value))
+                return true;
+        }
+    return false;
+}
+
+/* When the page's machine-readable dates of field f disagree on the day, the
+ * day that a visible date on the page confirms (one of another article's
+ * lists repeats one, a stale template field the other): its civil day number,
+ * or INT64_MIN when they agree or nothing confirms one. The most trusted
+ * confirmed value then wins over a more trusted unconfirmed one. */
+static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
+{
+    int64_t days[NW_META_CANDIDATES_MAX];
+    size_t n = 0;
+    bool differ = false;
+    for (int t = 0; t < NW_TIER_ENVELOPE; t++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            nw_mdate_t d;
+            if (k->tier != t || !read_cand(c, k, &d))
+                continue;
+            days[n] = day_of(&d);
+            differ = differ || (n > 0 && days[n] != days[0]);
+            n++;
+        }
+    if (!differ)
+        return INT64_MIN;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < c->m->n[f]; i++) {
+            const nw_meta_cand_t *k = &c->m->cand[f][i];
+            nw_mdate_t d;
+            if (k->tier == NW_TIER_VISIBLE && !echoes_markup(c, k) && read_cand(c, k, &d) &&
+                day_of(&d) == days[j])
+                return days[j];
+        }
+    return INT64_MIN;
+}
+
+/* A line that dates an update ("Updated May 6, 2019", "Aktualisiert am
+ * ..."): it says nothing against the publication date. */
+static bool update_label(const char *v)
+{
+    static const char *const labels[] = {"updat",     "aktualisiert", "mis à jour", "actualizad",
+                                         "aggiornat", "atualizad",    "bijgewerkt", "geändert",
+                                         "modified",  "last edited"};
+    char low[160];
+    size_t n = 0;
+    for (; v[n] && n + 1 < sizeof(low); n++)
+        low[n] = (char)((v[n] >= 'A' && v[n] <= 'Z') ? v[n] | 0x20 : v[n]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strstr(low, labels[i]))
+            return true;
+    return false;
+}
+
+/* The day every visible date in the article's own context (no teaser, no
+ * echo of the markup, no update line) names, when there is one and it is
+ * more than a day from `day`; INT64_MIN otherwise. */
+static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day)
+{
+    int64_t seen = INT64_MIN;
+    for (size_t i = 0; i < c->m->n[f]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[f][i];
+        nw_mdate_t d;
+        if (k->tier != NW_TIER_VISIBLE || k->ctx || echoes_markup(c, k) || update_label(k->value) ||
+            !read_cand(c, k, &d))
+            continue;
+        int64_t v = day_of(&d);
+        /* A day apart is the zone's doing (UTC markup, local dateline). */
+        if ((v >= day - 1 && v <= day + 1) || (seen != INT64_MIN && v != seen))
+            return INT64_MIN;
+        seen = v;
+    }
+    return seen;
+}
+
 /* The best time of field f, or false. text_has/text_utc: what the text
  * reader found, ranked with the visible tier. */
 static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_utc, int64_t *utc,
                       uint8_t *prec, uint8_t *src)
 {
+    int64_t confirmed = confirmed_day(c, f);
     for (int t = 0; t < NW_TIER__COUNT; t++) {
         if (t == NW_TIER_VISIBLE && text_has) {
             *utc = text_utc;
@@ -152,19 +324,29 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
             *src = NW_SRC_TEXT;
             return true;
         }
-        for (size_t i = 0; i < c->m->n[f]; i++) {
-            const nw_meta_cand_t *k = &c->m->cand[f][i];
-            nw_mdate_t d;
-            if (k->tier != t || !read_cand(c, k, &d))
-                continue;
-            if (place(c, &d, k->value, utc, prec)) {
-                *src = (uint8_t)tier_source[t];
-                return true;
+        /* Visible dates: those in the article's own context first. */
+        int passes = t == NW_TIER_VISIBLE ? 4 : 1;
+        for (int pass = 0; pass < passes; pass++)
+            for (size_t i = 0; i < c->m->n[f]; i++) {
+                const nw_meta_cand_t *k = &c->m->cand[f][i];
+                nw_mdate_t d;
+                if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
+                    !read_cand(c, k, &d) ||
+                    (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
+                    continue;
+                /* A markup date that the article's own dateline contradicts
+                 * is a stale template value: the next candidate is tried. */
+                if (f == NW_META_PUBLISHED && t < NW_TIER_ENVELOPE &&
+                    contradicting_day(c, f, day_of(&d)) != INT64_MIN)
+                    continue;
+                if (place(c, &d, k->value, utc, prec)) {
+                    *src = (uint8_t)tier_source[k->tier];
+                    return true;
+                }
+                /* Refused for want of a zone: a less trusted value is no
+                 * better (a visible line is as zoneless), so the reason stands. */
+                return false;
             }
-            /* Refused for want of a zone: a less trusted value is no better
-             * (a visible line is as zoneless), so the reason stands. */
-            return false;
-        }
     }
     return false;
 }
@@ -468,6 +650,13 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
         (rc = merge_language(meta, a)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
+    c.capture_day = capture_day(a->url);
+    c.latest_day = INT64_MAX;
+    /* Nothing is published after the page was fetched (a day's grace for
+     * zones the date does not say). */
+    nw_mdate_t fd;
+    if (a->fetched_at && nw_mdate_machine(a->fetched_at, strlen(a->fetched_at), zones, &fd))
+        c.latest_day = nw_days_from_civil(fd.year, fd.month, fd.day) + 1;
     find_page_offset(&c);
 
     int64_t pub = 0, upd = 0;

@@ -431,7 +431,8 @@ int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char
         return 0;
     }
     if (strcmp(setting, "unzoned") == 0) {
-        static const char *const names[] = {"reject", "utc", "day"};
+        /* In nw_unzoned_t order. */
+        static const char *const names[] = {"day", "reject", "utc"};
         for (size_t i = 0; i < 3; i++)
             if (strcmp(value, names[i]) == 0) {
                 p->unzoned = (nw_unzoned_t)i;

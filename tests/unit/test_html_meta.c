@@ -106,6 +106,128 @@ static void bad_teaser_line_with_good_meta(void **state)
     assert_non_null(strstr(err.msg, "Decmber"));
 }
 
+/* Visible dates: a teaser in a list or link and today's date in the page
+ * header lose to the date under the headline, wherever they stand. */
+static void visible_teasers_rank_last(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<html><body><div class=\"today\"><span class=\"date\">8 December 2026</span></div>"
+       "<ul><li><a href=\"/x\">Bridge reopens <span class=\"post-date\">1 December "
+       "2026</span></a></li></ul><h1>Storm closes schools</h1><div class=\"date\">4 "
+       "December 2026</div>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_VISIBLE);
+    nw_article_clear(&a);
+    /* Above the headline beats a teaser; a teaser alone still counts. */
+    ok("<html><body><aside><span class=\"date\">1 December 2026</span></aside><p "
+       "class=\"dateline\">3 December 2026</p><h1>Storm closes schools</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
+    ok("<html><body><h1>Storm closes schools</h1>" BODY
+       "<footer><span class=\"date\">2 December 2026</span></footer></body></html>",
+       &a);
+    expect_time(a.published, "2026-12-02T00:00:00Z");
+    nw_article_clear(&a);
+    /* A blog's entry-meta line carries the date too. */
+    ok("<html><body><h1>Storm closes schools</h1>" BODY "<div class=\"entry-meta\">Von Anna am "
+       "03.12.2026, 11:51 | 0 Kommentare</div></body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
+    /* A <time> in the page header loses to the dateline under the headline. */
+    ok("<html><body><header><time datetime=\"2026-12-08T07:00:00Z\">Tuesday</time></header>"
+       "<h1>Storm closes schools</h1><p class=\"dateline\">3 December 2026</p>" BODY
+       "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
+}
+
+/* Machine dates that disagree: the one the visible text confirms wins, even
+ * from a less trusted tier; unconfirmed, the order of trust decides. */
+static void visible_confirms_machine_date(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+       "\"datePublished\":\"2021-01-01T11:00:00Z\"}</script><meta property=\"article:"
+       "published_time\" content=\"2026-12-04T08:00:00+01:00\"></head><body><h1>Storm closes "
+       "schools</h1><p class=\"date\">04.12.2026, 08:00 Uhr</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T07:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_OPENGRAPH);
+    nw_article_clear(&a);
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"Article\","
+       "\"datePublished\":\"2021-01-01T11:00:00Z\"}</script><meta property=\"article:"
+       "published_time\" content=\"2026-12-04T08:00:00+01:00\"></head><body><h1>Storm closes "
+       "schools</h1>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2021-01-01T11:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
+    nw_article_clear(&a);
+    /* A lone markup date that the dateline contradicts gives way to it; an
+     * "Updated" line or a dateline a day off (the zone) does not. */
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">04.12.2026</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_VISIBLE);
+    nw_article_clear(&a);
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">Updated 04.12.2026</p>" BODY
+       "</body></html>",
+       &a);
+    expect_time(a.published, "2026-11-20T10:02:44Z");
+    nw_article_clear(&a);
+    ok("<html><head><meta name=\"pubdate\" content=\"2026-12-03T23:30:00Z\"></head><body>"
+       "<h1>Storm closes schools</h1><p class=\"date\">04.12.2026</p>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T23:30:00Z");
+    nw_article_clear(&a);
+}
+
+/* Dates that belong to something else: a web archive's capture day (its
+ * banner, the copied page's "today"), a forum member's joining day. */
+static void other_dates_skipped(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    nw_error_t err;
+    ok("{\"url\":\"https://web.archive.org/web/20261216182711/http://x.org/a\",\"html\":"
+       "\"<div class='date'>Mittwoch, 16. Dezember 2026</div><h1>Storm closes schools</h1>"
+       "<p class='date'>14. Dezember 2026</p><p>The council voted to widen the path.</p><p>Work "
+       "starts.</p>\"}",
+       &a);
+    expect_time(a.published, "2026-12-14T00:00:00Z");
+    nw_article_clear(&a);
+    assert_int_equal(parse("{\"url\":\"https://web.archive.org/web/20261216182711/http://x.org/"
+                           "a\",\"html\":\"<h1>Storm closes schools</h1><p class='date'>16. "
+                           "Dezember 2026</p><p>The council voted to widen the path.</p><p>Work "
+                           "starts.</p>\"}",
+                           &a, &err),
+                     NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_NO_TIMESTAMP);
+    /* Nothing is published after the page was fetched, nor before 1995. */
+    ok("{\"fetched_at\":\"2026-12-04T10:00:00Z\",\"html\":\"<script type='application/ld+json'>"
+       "{\\\"@type\\\":\\\"Article\\\",\\\"datePublished\\\":\\\"2027-03-01T10:00:00Z\\\"}</script>"
+       "<meta name='pubdate' content='1990-01-01'><article><h1>Storm closes schools</h1><time "
+       "datetime='2026-12-03T09:00:00Z'>3 Dec</time><p>The council voted to widen the "
+       "path.</p><p>Work starts.</p></article>\"}",
+       &a);
+    expect_time(a.published, "2026-12-03T09:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_TIME);
+    nw_article_clear(&a);
+    ok("<html><body><h1>Storm closes schools</h1><div class=\"postdate\">Registriert: "
+       "18.09.2025, 05:56</div><div class=\"postdate\">Beitrag von r23 am 03.12.2026, "
+       "05:42</div>" BODY "</body></html>",
+       &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    nw_article_clear(&a);
+}
+
 static void trust_order(void **state)
 {
     (void)state;
@@ -164,9 +286,11 @@ static void unzoned_policy(void **state)
                        "schools</h1>" BODY "</body></html>";
     nw_article_t a;
     nw_error_t err;
-    assert_int_equal(parse(page, &a, &err), NW_ERR_REJECTED);
-    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
-    assert_non_null(strstr(err.msg, "has no zone"));
+    /* By default the time is kept as its date, at day precision. */
+    assert_int_equal(parse(page, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    nw_article_clear(&a);
 
     nw_zone_table_t *t = nw_zone_table_new();
     assert_non_null(t);
@@ -180,10 +304,14 @@ static void unzoned_policy(void **state)
     nw_zone_table_free(t);
     t = nw_zone_table_new();
     policy_table = t;
-    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "day", &err), 0);
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "reject", &err), 0);
+    assert_int_equal(parse_opts(page, &opts, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
+    assert_non_null(strstr(err.msg, "has no zone"));
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "utc", &err), 0);
     assert_int_equal(parse_opts(page, &opts, &a, &err), 0);
-    expect_time(a.published, "2026-12-04T00:00:00Z");
-    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    expect_time(a.published, "2026-12-04T10:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_SECOND);
     nw_article_clear(&a);
     assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "sometimes", &err), NW_ERR_INVALID);
     nw_zone_table_free(t);
@@ -403,16 +531,16 @@ static void policy_from_config(void **state)
     nw_error_t err = {0};
     nw_config_t *cfg = nw_config_new();
     assert_non_null(cfg);
-    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "day", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "reject", "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "source.spiegel.locale", "de", "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "source.spiegel.timezone", "eu-central", "test", &err), 0);
     nw_zoneset_t *zs = NULL;
     assert_int_equal(nw_zoneset_new(cfg, &zs, &err), 0);
     const nw_date_policy_t *g = nw_zone_table_policy(nw_zoneset_for("other", zs));
     const nw_date_policy_t *p = nw_zone_table_policy(nw_zoneset_for("spiegel", zs));
-    assert_int_equal(g->unzoned, NW_UNZONED_DAY);
+    assert_int_equal(g->unzoned, NW_UNZONED_REJECT);
     assert_string_equal(g->locale, "");
-    assert_int_equal(p->unzoned, NW_UNZONED_DAY);
+    assert_int_equal(p->unzoned, NW_UNZONED_REJECT);
     assert_string_equal(p->locale, "de");
     assert_true(p->has_zone);
     nw_zoneset_free(zs);
@@ -460,13 +588,22 @@ static void hostile_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(jsonld_graph),       cmocka_unit_test(bad_teaser_line_with_good_meta),
-        cmocka_unit_test(trust_order),        cmocka_unit_test(date_only_is_day_precision),
-        cmocka_unit_test(unzoned_policy),     cmocka_unit_test(no_date_fallbacks),
-        cmocka_unit_test(url_date),           cmocka_unit_test(visible_dates_in_languages),
-        cmocka_unit_test(machine_shapes),     cmocka_unit_test(strip_site),
-        cmocka_unit_test(envelope_shapes),    cmocka_unit_test(hostile_pages),
+        cmocka_unit_test(jsonld_graph),
+        cmocka_unit_test(bad_teaser_line_with_good_meta),
+        cmocka_unit_test(trust_order),
+        cmocka_unit_test(date_only_is_day_precision),
+        cmocka_unit_test(unzoned_policy),
+        cmocka_unit_test(no_date_fallbacks),
+        cmocka_unit_test(url_date),
+        cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(machine_shapes),
+        cmocka_unit_test(strip_site),
+        cmocka_unit_test(envelope_shapes),
+        cmocka_unit_test(hostile_pages),
         cmocka_unit_test(policy_from_config),
+        cmocka_unit_test(visible_teasers_rank_last),
+        cmocka_unit_test(visible_confirms_machine_date),
+        cmocka_unit_test(other_dates_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
