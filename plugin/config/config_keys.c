@@ -157,7 +157,7 @@ static const nw_config_family_t families[] = {
      false, true, true},
     {"timestamp.<S>, source.<NAME>.<S>",
      "Dates from page markup, all sources or one: S = locale (de, en-US), timezone (zone of "
-     "times written without one), unzoned (day|reject|utc), fallback (none|fetched_at|received)",
+     "times written without one), unzoned (reject|utc|day), fallback (none|fetched_at|received)",
      match_date_policy, false, false, true},
     {"http.<name>.<setting>", "Settings of the HTTP enricher <name>", match_http, true, false,
      false},

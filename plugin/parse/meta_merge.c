@@ -20,8 +20,8 @@
  * Times: a full time with a zone is taken as is. A time without a zone takes
  * the page's own offset (the first zoned time in the page's markup), else the
  * source's configured timezone, else the policy's "unzoned" choice (by
- * default the date alone at day precision, the part the page states for
- * certain; or refused, with the reason kept for the rejection; or UTC). A
+ * default refused, with the reason kept for the rejection; or UTC; or the
+ * date alone at day precision, the part the page states for certain). A
  * date alone is midnight UTC at day precision.
  */
 #include <stdint.h>

@@ -82,15 +82,15 @@ int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw
  *   not say, and what decides 04/05/2026; "" when not configured.
  * - timezone: the zone of times written without one, when the page gives no
  *   offset of its own (has_zone; rule and offset as in zones.h).
- * - unzoned: what a time without any zone becomes then: kept as its date at
- *   day precision (the default: the day is what the page states for
- *   certain, the same as a date written alone, which is accepted), refused
- *   with a reason, or read as UTC.
+ * - unzoned: what a time without any zone becomes then: refused with a
+ *   reason (the default: a guessed zone can move the time to another day),
+ *   read as UTC, or kept as its date at day precision (the day is what the
+ *   page states for certain, the same as a date written alone).
  * - fallback: a page with no date at all is rejected (the default), or takes
  *   the envelope's fetched_at, or that else the Kafka message timestamp; the
  *   record names the source of such a date.
  */
-typedef enum nw_unzoned { NW_UNZONED_DAY = 0, NW_UNZONED_REJECT, NW_UNZONED_UTC } nw_unzoned_t;
+typedef enum nw_unzoned { NW_UNZONED_REJECT = 0, NW_UNZONED_UTC, NW_UNZONED_DAY } nw_unzoned_t;
 typedef enum nw_date_fallback {
     NW_FALLBACK_NONE = 0,
     NW_FALLBACK_FETCHED,  /* the envelope's fetched_at */

@@ -432,7 +432,7 @@ int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char
     }
     if (strcmp(setting, "unzoned") == 0) {
         /* In nw_unzoned_t order. */
-        static const char *const names[] = {"day", "reject", "utc"};
+        static const char *const names[] = {"reject", "utc", "day"};
         for (size_t i = 0; i < 3; i++)
             if (strcmp(value, names[i]) == 0) {
                 p->unzoned = (nw_unzoned_t)i;

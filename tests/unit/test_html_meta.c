@@ -55,6 +55,31 @@ static void ok(const char *page, nw_article_t *a)
         fail_msg("rejected: %s", err.msg);
 }
 
+static const nw_zone_table_t *policy_table;
+static const struct nw_zone_table *zones_for(const char *source, void *opaque)
+{
+    (void)source;
+    (void)opaque;
+    return policy_table;
+}
+
+/* Parses under the "day" policy for times without a zone, as the visible
+ * lines of these pages need (the default refuses such a time). */
+static void ok_day(const char *page, nw_article_t *a)
+{
+    nw_error_t err;
+    nw_zone_table_t *t = nw_zone_table_new();
+    assert_non_null(t);
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "day", &err), 0);
+    policy_table = t;
+    nw_parse_opts_t opts = {.zones = zones_for};
+    int rc = parse_opts(page, &opts, a, &err);
+    policy_table = NULL;
+    nw_zone_table_free(t);
+    if (rc != 0)
+        fail_msg("rejected: %s", err.msg);
+}
+
 static void jsonld_graph(void **state)
 {
     (void)state;
@@ -132,9 +157,9 @@ static void visible_teasers_rank_last(void **state)
     expect_time(a.published, "2026-12-02T00:00:00Z");
     nw_article_clear(&a);
     /* A blog's entry-meta line carries the date too. */
-    ok("<html><body><h1>Storm closes schools</h1>" BODY "<div class=\"entry-meta\">Von Anna am "
-       "03.12.2026, 11:51 | 0 Kommentare</div></body></html>",
-       &a);
+    ok_day("<html><body><h1>Storm closes schools</h1>" BODY "<div class=\"entry-meta\">Von Anna am "
+           "03.12.2026, 11:51 | 0 Kommentare</div></body></html>",
+           &a);
     expect_time(a.published, "2026-12-03T00:00:00Z");
     nw_article_clear(&a);
     /* A <time> in the page header loses to the dateline under the headline. */
@@ -220,10 +245,10 @@ static void other_dates_skipped(void **state)
     expect_time(a.published, "2026-12-03T09:00:00Z");
     assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_TIME);
     nw_article_clear(&a);
-    ok("<html><body><h1>Storm closes schools</h1><div class=\"postdate\">Registriert: "
-       "18.09.2025, 05:56</div><div class=\"postdate\">Beitrag von r23 am 03.12.2026, "
-       "05:42</div>" BODY "</body></html>",
-       &a);
+    ok_day("<html><body><h1>Storm closes schools</h1><div class=\"postdate\">Registriert: "
+           "18.09.2025, 05:56</div><div class=\"postdate\">Beitrag von r23 am 03.12.2026, "
+           "05:42</div>" BODY "</body></html>",
+           &a);
     expect_time(a.published, "2026-12-03T00:00:00Z");
     nw_article_clear(&a);
 }
@@ -269,14 +294,6 @@ static void date_only_is_day_precision(void **state)
     nw_article_clear(&a);
 }
 
-static const nw_zone_table_t *policy_table;
-static const struct nw_zone_table *zones_for(const char *source, void *opaque)
-{
-    (void)source;
-    (void)opaque;
-    return policy_table;
-}
-
 static void unzoned_policy(void **state)
 {
     (void)state;
@@ -286,11 +303,10 @@ static void unzoned_policy(void **state)
                        "schools</h1>" BODY "</body></html>";
     nw_article_t a;
     nw_error_t err;
-    /* By default the time is kept as its date, at day precision. */
-    assert_int_equal(parse(page, &a, &err), 0);
-    expect_time(a.published, "2026-12-04T00:00:00Z");
-    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
-    nw_article_clear(&a);
+    /* By default a time without a zone, on a page that gives none, is refused. */
+    assert_int_equal(parse(page, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_BAD_TIMESTAMP);
+    assert_non_null(strstr(err.msg, "has no zone"));
 
     nw_zone_table_t *t = nw_zone_table_new();
     assert_non_null(t);
@@ -312,6 +328,12 @@ static void unzoned_policy(void **state)
     assert_int_equal(parse_opts(page, &opts, &a, &err), 0);
     expect_time(a.published, "2026-12-04T10:00:00Z");
     assert_int_equal(a.published_precision, NW_PRECISION_SECOND);
+    nw_article_clear(&a);
+    /* "day" keeps the date the page states, at day precision. */
+    assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "day", &err), 0);
+    assert_int_equal(parse_opts(page, &opts, &a, &err), 0);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
     nw_article_clear(&a);
     assert_int_equal(nw_zone_table_set_policy(t, "unzoned", "sometimes", &err), NW_ERR_INVALID);
     nw_zone_table_free(t);
@@ -531,16 +553,16 @@ static void policy_from_config(void **state)
     nw_error_t err = {0};
     nw_config_t *cfg = nw_config_new();
     assert_non_null(cfg);
-    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "reject", "test", &err), 0);
+    assert_int_equal(nw_config_set(cfg, "timestamp.unzoned", "day", "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "source.spiegel.locale", "de", "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "source.spiegel.timezone", "eu-central", "test", &err), 0);
     nw_zoneset_t *zs = NULL;
     assert_int_equal(nw_zoneset_new(cfg, &zs, &err), 0);
     const nw_date_policy_t *g = nw_zone_table_policy(nw_zoneset_for("other", zs));
     const nw_date_policy_t *p = nw_zone_table_policy(nw_zoneset_for("spiegel", zs));
-    assert_int_equal(g->unzoned, NW_UNZONED_REJECT);
+    assert_int_equal(g->unzoned, NW_UNZONED_DAY);
     assert_string_equal(g->locale, "");
-    assert_int_equal(p->unzoned, NW_UNZONED_REJECT);
+    assert_int_equal(p->unzoned, NW_UNZONED_DAY);
     assert_string_equal(p->locale, "de");
     assert_true(p->has_zone);
     nw_zoneset_free(zs);
