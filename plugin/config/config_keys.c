@@ -15,6 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Checks property names against librdkafka's own table. */
+#include <librdkafka/rdkafka.h>
+
 #define MIB     (1024 * 1024)
 #define NOLIMIT INT64_MAX
 
