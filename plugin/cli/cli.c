@@ -4,6 +4,7 @@
  */
 #include <curl/curl.h>
 #include <jansson.h>
+#include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

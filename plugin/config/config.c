@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Checks property names against librdkafka's own table. */
+#include <librdkafka/rdkafka.h>
+
 #include "core/buf.h"
 
 extern char **environ;

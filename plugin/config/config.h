@@ -29,9 +29,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <librdkafka/rdkafka.h>
-
 #include "newswire/error.h"
+
+/* Only nw_config_apply_kafka() below names a librdkafka type, by pointer, so
+ * a declaration is enough: the layers that read settings (parse, enrich, ...)
+ * must not reach librdkafka through this header. A repeated identical typedef
+ * is valid C11; rdkafka.h declares the same one. */
+typedef struct rd_kafka_conf_s rd_kafka_conf_t;
 
 #define NW_CONFIG_KEY_MAX    256        /* longest accepted key, in bytes */
 #define NW_CONFIG_MASK       "********" /* what a masked secret prints as */

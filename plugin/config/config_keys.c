@@ -15,6 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Checks property names against librdkafka's own table. */
+#include <librdkafka/rdkafka.h>
+
 #define MIB     (1024 * 1024)
 #define NOLIMIT INT64_MAX
 
@@ -36,7 +39,6 @@ static const nw_config_key_t keys[] = {
     KEY_STR("output.topic", "news.articles", 1, "Topic the normalized article records go to"),
     KEY_STR("dlq.topic", "news.dlq", 1, "Dead-letter topic: rejected inputs with the reason"),
     KEY_STR("state.topic", "news.dedupe-state", 1, "Compacted changelog of the version store"),
-    KEY_STR("audit.topic", "", 0, "Topic receiving duplicates and stale versions; empty = off"),
     KEY_STR("group.id", "newswire", 1, "Consumer group id"),
     KEY_STR("group.instance.id", "", 0, "Static group membership id; empty = derived"),
     KEY_ENUM("processing.guarantee", "exactly_once", "exactly_once|at_least_once",

@@ -83,7 +83,7 @@ int nw_httpd_check_listen(const char *listen, nw_error_t *err)
     return split_listen(listen, host, sizeof(host), port, sizeof(port), err);
 }
 
-#ifdef NW_HAVE_MHD
+#ifdef NW_WITH_MHD
 
 #include <microhttpd.h>
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <librdkafka/rdkafka.h>
 
 #include "config/config.h"
 #include "core/buf.h"
@@ -100,7 +101,7 @@ static void test_file_syntax(void **state)
     assert_string_equal(nw_config_get(cfg, "input.topics"), "one,two, three");
     assert_string_equal(nw_config_get(cfg, "parse.source"), "caf\xC3\xA9\t\xC3\xBC"
                                                             "ber");
-    assert_string_equal(nw_config_get(cfg, "audit.topic"), " spaced ");
+    assert_string_equal(nw_config_get(cfg, "kafka.client.id"), " spaced ");
     assert_string_equal(nw_config_get(cfg, "http.geo.url"), "http://example.test/a?b=c:d");
     assert_string_equal(nw_config_get(cfg, "http.geo.label"), "\xF0\x9F\x93\xB0 wire");
     assert_string_equal(nw_config_get(cfg, "timestamp.zone.IST"), "+01:00");
@@ -188,6 +189,10 @@ static void test_bad_values(void **state)
     expect_set_error("input.topics", "", "-X: input.topics: needs at least 1 item");
     expect_set_error("input.topics", "a,,b", "-X: input.topics: \"a,,b\" has an empty item");
     expect_set_error("timestamp.zone.IST", "", "-X: timestamp.zone.IST: must not be empty");
+    /* audit.topic was declared but never read, so it was removed: a setting
+     * that does nothing must not be accepted silently. */
+    expect_set_error("audit.topic", "news.audit",
+                     "-X: unknown configuration key \"audit.topic\" (--help lists the keys)");
     expect_set_error("output.topic.name", "x",
                      "-X: unknown configuration key \"output.topic.name\" (--help lists the keys)");
     expect_set_error("processing_guarantee", "at_least_once",

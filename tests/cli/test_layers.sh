@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The engine's include layers (scripts/check-layers): the tree passes with its
+# known debt only, and the check itself fails on an upward include, on a peer
+# include and on a folder with no layer, in a scratch copy of the tree.
+set -euo pipefail
+SRC=${NW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+CHECK=$SRC/scripts/check-layers
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "test_layers: $*" >&2; exit 1; }
+
+"$CHECK" "$SRC" > "$tmp/out" 2> "$tmp/err" || { cat "$tmp/out" "$tmp/err" >&2; fail "the tree has a new upward include"; }
+grep -q '^check-layers: ok' "$tmp/out" || fail "no ok line: $(cat "$tmp/out")"
+
+# A minimal tree: parse includes core (down), which is fine.
+mk() { rm -rf "$tmp/t"; mkdir -p "$tmp/t/plugin/core" "$tmp/t/plugin/parse" "$tmp/t/plugin/encode" "$tmp/t/plugin/dedupe"
+  echo '#include "core/buf.h"' > "$tmp/t/plugin/parse/a.c"; : > "$tmp/t/plugin/core/buf.h"; }
+mk
+NW_LAYERS_ALLOW=/dev/null "$CHECK" "$tmp/t" > /dev/null || fail "a downward include was rejected"
+
+# Upward: core includes parse.
+mk; echo '#include "parse/a.h"' > "$tmp/t/plugin/core/b.c"
+if NW_LAYERS_ALLOW=/dev/null "$CHECK" "$tmp/t" > /dev/null 2> "$tmp/err"; then fail "core -> parse passed"; fi
+grep -q 'plugin/core/b.c:1: core includes parse/a.h (up: parse)' "$tmp/err" || fail "unexpected message: $(cat "$tmp/err")"
+# ... and passes once allowlisted, printed as debt.
+echo 'plugin/core/b.c -> parse/a.h' > "$tmp/allow"
+NW_LAYERS_ALLOW=$tmp/allow "$CHECK" "$tmp/t" > "$tmp/out" || fail "an allowlisted include failed"
+grep -q '^debt: plugin/core/b.c:1:' "$tmp/out" || fail "debt not printed: $(cat "$tmp/out")"
+
+# A system include of librdkafka counts as the kafka layer.
+mk; echo '#include <librdkafka/rdkafka.h>' > "$tmp/t/plugin/parse/k.c"
+if NW_LAYERS_ALLOW=/dev/null "$CHECK" "$tmp/t" > /dev/null 2>&1; then fail "parse -> librdkafka passed"; fi
+
+# Peers: encode and dedupe share a layer and may not include each other.
+mk; echo '#include "dedupe/vstore.h"' > "$tmp/t/plugin/encode/e.c"
+if NW_LAYERS_ALLOW=/dev/null "$CHECK" "$tmp/t" > /dev/null 2>&1; then fail "encode -> dedupe passed"; fi
+
+# A new folder must be given a layer.
+mk; mkdir "$tmp/t/plugin/extra"; : > "$tmp/t/plugin/extra/x.c"
+if NW_LAYERS_ALLOW=/dev/null "$CHECK" "$tmp/t" > /dev/null 2> "$tmp/err"; then fail "an unlayered folder passed"; fi
+grep -q 'plugin/extra/: folder has no layer' "$tmp/err" || fail "unexpected message: $(cat "$tmp/err")"
+echo "test_layers: ok"
