@@ -242,7 +242,148 @@ fail:
     return NULL;
 }
 
+/*
+ * The compact dump, written straight into one buffer. json_dumps() goes
+ * through a callback per fragment and a strbuffer that grows from 16 bytes;
+ * this writer produces the same bytes (jansson 2.14, JSON_COMPACT: keys in
+ * insertion order, "," and ":" without spaces, only '"', '\\' and control
+ * characters escaped, the latter as \uXXXX with upper-case hex unless they
+ * have a short form) with one growing buffer and a scan per string.
+ * tests/unit/test_ninjs_dump.c compares both over many trees.
+ */
+static void dump_string(nw_buf_t *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    /* Worst case every byte becomes \u00XX; reserve for the common case and
+     * grow only when escapes show up. */
+    if (!nw_buf_reserve(b, len + 2))
+        return;
+    b->data[b->len++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[6];
+        size_t n = 2;
+        esc[0] = '\\';
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        nw_buf_append(b, s + run, i - run);
+        nw_buf_append(b, esc, n);
+        run = i + 1;
+    }
+    nw_buf_append(b, s + run, len - run);
+    nw_buf_putc(b, '"');
+}
+
+static void dump_integer(nw_buf_t *b, json_int_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    /* Through the unsigned magnitude so that the most negative value works. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[sizeof(tmp) - 1 - n++] = '-';
+    nw_buf_append(b, tmp + sizeof(tmp) - n, n);
+}
+
+static void dump_value(nw_buf_t *b, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        nw_buf_putc(b, '{');
+        bool first = true;
+        for (void *it = json_object_iter((json_t *)v); it;
+             it = json_object_iter_next((json_t *)v, it)) {
+            if (!first)
+                nw_buf_putc(b, ',');
+            first = false;
+            dump_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+            nw_buf_putc(b, ':');
+            dump_value(b, json_object_iter_value(it));
+        }
+        nw_buf_putc(b, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        nw_buf_putc(b, '[');
+        size_t n = json_array_size(v);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                nw_buf_putc(b, ',');
+            dump_value(b, json_array_get(v, i));
+        }
+        nw_buf_putc(b, ']');
+        break;
+    }
+    case JSON_STRING:
+        dump_string(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        dump_integer(b, json_integer_value(v));
+        break;
+    case JSON_TRUE:
+        nw_buf_append(b, "true", 4);
+        break;
+    case JSON_FALSE:
+        nw_buf_append(b, "false", 5);
+        break;
+    case JSON_NULL:
+        nw_buf_append(b, "null", 4);
+        break;
+    case JSON_REAL: {
+        /* Rare (enricher scores): jansson's own formatting, which the
+         * record's bytes depend on. */
+        char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        if (t)
+            nw_buf_puts(b, t);
+        else
+            b->oom = true;
+        free(t);
+        break;
+    }
+    }
+}
+
 char *nw_ninjs_dump(const json_t *record, bool pretty)
 {
-    return json_dumps(record, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+    if (pretty || !record)
+        return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
+    nw_buf_t b = NW_BUF_INIT;
+    nw_buf_reserve(&b, 4096);
+    dump_value(&b, record);
+    return nw_buf_steal(&b);
 }
