@@ -3,6 +3,14 @@
 
 #include <string.h>
 
+/* The ASCII whitespace nw_utf8_space() accepts: space and \t \n \v \f \r
+ * (9..13). The scanners below test ASCII bytes inline and call the full
+ * check only for bytes >= 0x80, since most text is ASCII. */
+static inline bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
@@ -69,6 +77,10 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     size_t replaced = 0, i = 0, run = 0;
     while (i < len) {
         uint32_t cp;
+        if (p[i] >= 0x20 && p[i] < 0x80) {
+            i++;
+            continue;
+        }
         size_t n = nw_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             nw_buf_append(out, s + run, i - run);
@@ -94,8 +106,12 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     size_t invalid = 0, i = 0;
     while (i < len) {
         uint32_t cp;
-        if (p[i] == 0)
-            return true;
+        if (p[i] < 0x80) {
+            if (p[i] == 0)
+                return true;
+            i++;
+            continue;
+        }
         size_t n = nw_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             invalid++;
@@ -128,42 +144,50 @@ size_t nw_utf8_space(const char *s, size_t len)
 
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
 {
+    /* The result is never longer than the input (a single space stands for
+     * a run of at least one whitespace byte), so it is written in place
+     * after one reservation. */
+    if (!nw_buf_reserve(out, len))
+        return;
+    const unsigned char *p = (const unsigned char *)s;
+    char *d = out->data + out->len;
     size_t i = 0;
     bool any = false;
     while (i < len) {
         /* Skip a whitespace run. */
-        size_t n;
-        while (i < len && (n = nw_utf8_space(s + i, len - i)) > 0)
+        while (i < len) {
+            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+            if (!n)
+                break;
             i += n;
+        }
         if (i >= len)
             break;
-        /* Copy the following run of non-space characters in one append:
-         * ASCII bytes other than space are never whitespace, so only bytes
-         * >= 0x80 need the full check. */
-        size_t start = i;
+        if (any)
+            *d++ = ' ';
+        any = true;
+        /* Copy the following run of non-space characters; a byte >= 0x80
+         * that starts no whitespace character is copied alone, its
+         * continuation bytes never start one either. */
         while (i < len) {
-            unsigned char c = (unsigned char)s[i];
-            if (c > ' ' && c < 0x80) {
-                i++;
-                continue;
-            }
-            if (nw_utf8_space(s + i, len - i))
+            unsigned char c = p[i];
+            if (c < 0x80 ? ascii_space(c) : nw_utf8_space(s + i, len - i) > 0)
                 break;
+            *d++ = (char)c;
             i++;
         }
-        if (any)
-            nw_buf_putc(out, ' ');
-        nw_buf_append(out, s + start, i - start);
-        any = true;
     }
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = '\0';
 }
 
 size_t nw_utf8_count_words(const char *s)
 {
     size_t words = 0, len = s ? strlen(s) : 0, i = 0;
+    const unsigned char *p = (const unsigned char *)s;
     bool in_word = false;
     while (i < len) {
-        size_t n = nw_utf8_space(s + i, len - i);
+        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
         if (n) {
             in_word = false;
             i += n;

@@ -166,9 +166,9 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
     int rc = 0;
     if (!ext || !credits)
         goto fail;
-    nw_article_content_hash(a, digest);
+    uint64_t s;
+    nw_article_hashes(a, digest, &s);
     nw_hex(digest, 32, hex);
-    uint64_t s = nw_article_simhash(a);
     for (int i = 0; i < 8; i++)
         digest[i] = (uint8_t)(s >> (56 - 8 * i));
     nw_hex(digest, 8, sim);
