@@ -11,6 +11,29 @@ static inline bool ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Eight bytes at once, for the ASCII runs that make up most text. */
+static inline uint64_t load8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+#define NW_ONES  0x0101010101010101ULL
+#define NW_HIGHS 0x8080808080808080ULL
+
+/* True when all 8 bytes are printable ASCII or DEL (0x20..0x7F). */
+static inline bool all_printable8(uint64_t x)
+{
+    return ((x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS) == 0;
+}
+
+/* True when none of the 8 bytes is NUL or >= 0x80. */
+static inline bool all_ascii_nonzero8(uint64_t x)
+{
+    return ((x | ((x - NW_ONES) & ~x)) & NW_HIGHS) == 0;
+}
+
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
@@ -77,6 +100,10 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     size_t replaced = 0, i = 0, run = 0;
     while (i < len) {
         uint32_t cp;
+        if (i + 8 <= len && all_printable8(load8(p + i))) {
+            i += 8;
+            continue;
+        }
         if (p[i] >= 0x20 && p[i] < 0x80) {
             i++;
             continue;
@@ -106,6 +133,10 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     size_t invalid = 0, i = 0;
     while (i < len) {
         uint32_t cp;
+        if (i + 8 <= len && all_ascii_nonzero8(load8(p + i))) {
+            i += 8;
+            continue;
+        }
         if (p[i] < 0x80) {
             if (p[i] == 0)
                 return true;
@@ -123,6 +154,13 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     return invalid * 10 > len;
 }
 
+/* The non-ASCII code points nw_utf8_space() counts as whitespace. */
+static inline bool wide_space(uint32_t cp)
+{
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000 || cp == 0xFEFF;
+}
+
 size_t nw_utf8_space(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -136,8 +174,7 @@ size_t nw_utf8_space(const char *s, size_t len)
     size_t n = nw_utf8_decode(p, len, &cp);
     if (n == 0)
         return 0;
-    if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
-        cp == 0x3000 || cp == 0xFEFF)
+    if (wide_space(cp))
         return n;
     return 0;
 }
@@ -199,4 +236,33 @@ size_t nw_utf8_count_words(const char *s)
         i++;
     }
     return words;
+}
+
+bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0, n = 0, i = 0;
+    bool in_word = false;
+    while (i < len) {
+        unsigned char c = p[i];
+        bool space;
+        if (c < 0x80) {
+            space = ascii_space(c);
+            i++;
+        } else {
+            uint32_t cp;
+            size_t k = nw_utf8_decode(p + i, len - i, &cp);
+            if (!k)
+                return false;
+            space = wide_space(cp);
+            i += k;
+        }
+        n++;
+        if (!space && !in_word)
+            w++;
+        in_word = !space;
+    }
+    *words = w;
+    *chars = n;
+    return true;
 }

@@ -45,15 +45,26 @@ static int set_new(json_t *obj, const char *key, json_t *value)
     return value ? json_object_set_new(obj, key, value) : -1;
 }
 
-static json_t *role_value(const char *role, const char *value)
+/* {"role": role, "value": value}; takes the reference to value. */
+static json_t *role_value_new(const char *role, json_t *value)
 {
-    json_t *o = json_object();
-    if (o && (set_new(o, "role", json_string(role)) < 0 ||
-              set_new(o, "value", json_string(value)) < 0)) {
+    json_t *o = value ? json_object() : NULL;
+    if (!o || set_new(o, "role", json_string(role)) < 0) {
+        json_decref(value);
+        json_decref(o);
+        return NULL;
+    }
+    /* json_object_set_new() takes value even when it fails. */
+    if (set_new(o, "value", value) < 0) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+static json_t *role_value(const char *role, const char *value)
+{
+    return role_value_new(role, json_string(value));
 }
 
 static json_t *one_item_array(json_t *item)
@@ -206,7 +217,15 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
     nw_timestamp_format(nw_article_version_time(a), version_time);
     snprintf(version, sizeof(version), "%u", m->version);
-    size_t words = nw_utf8_count_words(body);
+    /* One pass checks the body's UTF-8 (so jansson need not) and counts
+     * its words and characters; text that is not valid UTF-8 keeps the
+     * byte-wise counts and jansson's check, which refuses it. */
+    size_t body_len = strlen(body), words, chars;
+    bool valid = nw_utf8_measure(body, body_len, &words, &chars);
+    if (!valid) {
+        words = nw_utf8_count_words(body);
+        chars = count_chars(body);
+    }
 
     rc |= set_new(r, "uri", json_string(urn));
     rc |= set_new(r, "type", json_string("text"));
@@ -217,11 +236,12 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     rc |= set_new(r, "headlines", one_item_array(role_value("main", a->headline)));
     if (a->standfirst)
         rc |= set_new(r, "descriptions", one_item_array(role_value("summary", a->standfirst)));
-    json_t *b = role_value("text", body);
+    json_t *b =
+        role_value_new("text", valid ? json_stringn_nocheck(body, body_len) : json_string(body));
     if (b) {
         rc |= set_new(b, "contenttype", json_string("text/plain"));
         rc |= set_new(b, "wordcount", json_integer((json_int_t)words));
-        rc |= set_new(b, "charcount", json_integer((json_int_t)count_chars(body)));
+        rc |= set_new(b, "charcount", json_integer((json_int_t)chars));
     }
     rc |= set_new(r, "bodies", one_item_array(b));
     if (a->byline)
