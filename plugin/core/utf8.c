@@ -28,6 +28,15 @@ static inline bool all_printable8(uint64_t x)
     return ((x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS) == 0;
 }
 
+/* 0x80 in each byte of x that is a space (0x20), 0 elsewhere; exact per
+ * byte (no borrow between bytes), unlike the "any byte" tests above. */
+static inline uint64_t space_bytes8(uint64_t x)
+{
+    uint64_t y = x ^ (0x20 * NW_ONES);
+    uint64_t t = (y & (0x7F * NW_ONES)) + 0x7F * NW_ONES;
+    return ~(t | y | 0x7F * NW_ONES);
+}
+
 /* True when none of the 8 bytes is NUL or >= 0x80. */
 static inline bool all_ascii_nonzero8(uint64_t x)
 {
@@ -207,6 +216,18 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
          * that starts no whitespace character is copied alone, its
          * continuation bytes never start one either. */
         while (i < len) {
+            /* Inside a word, 8 printable ASCII bytes with no two spaces in a
+             * row and no space last come out as they are. */
+            if (i + 8 <= len) {
+                uint64_t x = load8(p + i);
+                uint64_t sp = space_bytes8(x);
+                if (all_printable8(x) && !(sp & (sp << 8)) && !(sp >> 63)) {
+                    memcpy(d, p + i, 8);
+                    d += 8;
+                    i += 8;
+                    continue;
+                }
+            }
             unsigned char c = p[i];
             if (c < 0x80 ? ascii_space(c) : nw_utf8_space(s + i, len - i) > 0)
                 break;
@@ -244,6 +265,20 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
     size_t w = 0, n = 0, i = 0;
     bool in_word = false;
     while (i < len) {
+        /* 8 printable ASCII bytes: a word starts at each non-space byte
+         * that follows a space (or the word state before the chunk). */
+        if (i + 8 <= len) {
+            uint64_t x = load8(p + i);
+            if (all_printable8(x)) {
+                uint64_t sp = space_bytes8(x);
+                uint64_t before = (sp << 8) | (in_word ? 0 : 0x80);
+                w += (size_t)__builtin_popcountll(~sp & before & NW_HIGHS);
+                in_word = !(sp >> 63);
+                n += 8;
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = p[i];
         bool space;
         if (c < 0x80) {

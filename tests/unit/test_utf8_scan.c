@@ -103,12 +103,64 @@ static void test_measure_agrees(void **state)
     assert_int_equal(words, 99);
 }
 
+/* The collapse rule byte by byte, as nw_utf8_collapse() once did it. */
+static void collapse_ref(const char *s, size_t len, nw_buf_t *out)
+{
+    size_t i = 0;
+    bool any = false;
+    while (i < len) {
+        size_t n;
+        while (i < len && (n = nw_utf8_space(s + i, len - i)) > 0)
+            i += n;
+        if (i >= len)
+            break;
+        if (any)
+            nw_buf_putc(out, ' ');
+        while (i < len && !nw_utf8_space(s + i, len - i))
+            nw_buf_putc(out, s[i++]);
+        any = true;
+    }
+}
+
+/* Random text of words, single and repeated spaces, tabs, newlines and
+ * non-ASCII spaces and letters: the 8-byte steps against the rules. */
+static void test_random_text(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"a",        "bc",       "word",         " ",
+                                        " ",        "  ",       "\t",           "\n",
+                                        "\xc2\xa0", "\xc3\xa9", "\xe3\x80\x80", "xyz."};
+    unsigned seed = 15;
+    for (int round = 0; round < 3000; round++) {
+        char text[256];
+        size_t len = 0;
+        int n = rand_r(&seed) % 40;
+        for (int k = 0; k < n; k++) {
+            const char *p = parts[rand_r(&seed) % (int)(sizeof(parts) / sizeof(parts[0]))];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        text[len] = '\0';
+        nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
+        nw_utf8_collapse(text, len, &got);
+        collapse_ref(text, len, &want);
+        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+        nw_buf_free(&got);
+        nw_buf_free(&want);
+        size_t words = 0, chars = 0;
+        assert_true(nw_utf8_measure(text, len, &words, &chars));
+        assert_int_equal(words, nw_utf8_count_words(text));
+        assert_int_equal(chars, chars_of(text));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sanitize_and_binary_at_every_offset),
         cmocka_unit_test(test_collapse_and_words),
         cmocka_unit_test(test_measure_agrees),
+        cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
