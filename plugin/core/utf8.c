@@ -272,7 +272,9 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
             if (all_printable8(x)) {
                 uint64_t sp = space_bytes8(x);
                 uint64_t before = (sp << 8) | (in_word ? 0 : 0x80);
-                w += (size_t)__builtin_popcountll(~sp & before & NW_HIGHS);
+                /* Count the 0x80 flags: move them to bit 0 of each byte and
+                 * sum the bytes with one multiplication (no popcnt needed). */
+                w += (size_t)((((~sp & before & NW_HIGHS) >> 7) * NW_ONES) >> 56);
                 in_word = !(sp >> 63);
                 n += 8;
                 i += 8;

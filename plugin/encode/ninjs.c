@@ -271,6 +271,18 @@ fail:
  * have a short form) with one growing buffer and a scan per string.
  * tests/unit/test_ninjs_dump.c compares both over many trees.
  */
+/* Whether any of the 8 bytes at p is a control character, '"' or '\\'
+ * (the "any byte below n" and "any zero byte" word tests). */
+static inline bool needs_escape8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t x, q, bs;
+    memcpy(&x, p, 8);
+    q = x ^ (0x22 * ones);
+    bs = x ^ (0x5C * ones);
+    return (((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
+}
+
 static void dump_string(nw_buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -281,6 +293,11 @@ static void dump_string(nw_buf_t *b, const char *s, size_t len)
     b->data[b->len++] = '"';
     size_t run = 0;
     for (size_t i = 0; i < len; i++) {
+        /* Eight bytes at a time while none needs an escape. */
+        while (i + 8 <= len && !needs_escape8(s + i))
+            i += 8;
+        if (i == len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;

@@ -91,10 +91,13 @@ static json_t *random_tree(unsigned *seed, int depth)
     int kind = depth > 3 ? rand_r(seed) % 4 : rand_r(seed) % 7;
     switch (kind) {
     case 0: {
-        char s[24];
+        /* Mostly letters, so that 8-byte runs without an escape occur, with
+         * any ASCII byte (controls, quotes, backslashes) mixed in. */
+        char s[48];
         size_t n = (size_t)(rand_r(seed) % (int)sizeof(s));
         for (size_t i = 0; i < n; i++)
-            s[i] = (char)(1 + rand_r(seed) % 127); /* ASCII incl. controls */
+            s[i] =
+                rand_r(seed) % 6 ? (char)('a' + rand_r(seed) % 26) : (char)(1 + rand_r(seed) % 127);
         return json_stringn(s, n);
     }
     case 1:
