@@ -261,15 +261,18 @@ static void nw_bench_report(const char *label, const nw_bench_corpus_t *c,
 
 int main(int argc, char **argv)
 {
-    /* --enriched: only the enriched pipeline, once per pass, for an
-     * instruction count (callgrind) of that step alone. */
-    bool enriched_only = argc > 1 && strcmp(argv[1], "--enriched") == 0;
-    if (enriched_only) {
+    /* --enriched, --plain, --full: only the enriched step, the step without
+     * enrichers, or parse + id + record + dump, once per pass, for an
+     * instruction count (callgrind) of that work alone. */
+    const char *only = NULL;
+    if (argc > 1 && (strcmp(argv[1], "--enriched") == 0 || strcmp(argv[1], "--plain") == 0 ||
+                     strcmp(argv[1], "--full") == 0)) {
+        only = argv[1] + 2;
         argv++;
         argc--;
     }
     if (argc < 2 || argc > 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fprintf(stderr, "Usage: bench_parse [--enriched] DIR [PASSES]\n"
+        fprintf(stderr, "Usage: bench_parse [--enriched|--plain|--full] DIR [PASSES]\n"
                         "Times parse + id + ninjs build + dump over every file of DIR\n"
                         "(or DIR/msg/), best of PASSES (default 3). See bench/README.md.\n");
         return argc == 2 ? 0 : 64;
@@ -307,16 +310,21 @@ int main(int argc, char **argv)
         return 66;
     }
 
-    if (enriched_only) {
+    const char *off = "lang,dates,entities,subjects,stats,neardup";
+    if (only) {
         nw_bench_result_t best, r;
         for (unsigned p = 0; p < passes; p++) {
-            if (nw_bench_pipeline(&c, NULL, &r) < 0)
+            if (strcmp(only, "full") == 0)
+                nw_bench_pass(&c, true, &r);
+            else if (nw_bench_pipeline(&c, strcmp(only, "plain") == 0 ? off : NULL, &r) < 0)
                 return 70;
             if (p == 0 || r.seconds < best.seconds)
                 best = r;
         }
+        char label[16];
+        snprintf(label, sizeof(label), "%s:", only);
         printf("corpus:     %s (%zu messages)\n", dir, c.n);
-        nw_bench_report("enriched:", &c, &best, passes);
+        nw_bench_report(label, &c, &best, passes);
         nw_bench_free(&c);
         return 0;
     }
@@ -339,7 +347,6 @@ int main(int argc, char **argv)
 
     /* The service's step, with every built-in enricher and with none. */
     nw_bench_result_t best_enriched, best_plain;
-    const char *off = "lang,dates,entities,subjects,stats,neardup";
     for (unsigned p = 0; p < passes; p++) {
         if (nw_bench_pipeline(&c, NULL, &r) < 0)
             return 70;

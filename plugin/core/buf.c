@@ -30,6 +30,11 @@ static bool reserve(nw_buf_t *b, size_t extra)
     return true;
 }
 
+bool nw_buf_reserve(nw_buf_t *b, size_t extra)
+{
+    return reserve(b, extra);
+}
+
 void nw_buf_append(nw_buf_t *b, const char *s, size_t n)
 {
     if (!reserve(b, n))

@@ -24,6 +24,9 @@ typedef struct nw_buf {
     }
 
 void nw_buf_append(nw_buf_t *b, const char *s, size_t n);
+/* Makes room for `extra` more bytes (and the NUL) so that writers that know a
+ * bound can fill b->data directly; false (and oom set) on allocation failure. */
+bool nw_buf_reserve(nw_buf_t *b, size_t extra);
 void nw_buf_puts(nw_buf_t *b, const char *s);
 void nw_buf_putc(nw_buf_t *b, char c);
 void nw_buf_printf(nw_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

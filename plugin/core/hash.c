@@ -69,24 +69,19 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
-
-/* Hash of one word, ASCII-case-folded. */
-static uint64_t word_hash(const char *w, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)w[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
+/* fold[c]: the byte as a word hashes it (ASCII letters lower-cased), 0 for
+ * bytes that separate words. Word bytes are ASCII letters and digits and
+ * every byte >= 0x80. A constant table, so the scan is one load a byte. */
+#define NW_FOLD1(c)                                                                                \
+    (unsigned char)(((c) >= 'A' && (c) <= 'Z') ? (c) + 32                                          \
+                    : (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)    \
+                        ? (c)                                                                      \
+                        : 0)
+#define NW_FOLD4(c)  NW_FOLD1(c), NW_FOLD1((c) + 1), NW_FOLD1((c) + 2), NW_FOLD1((c) + 3)
+#define NW_FOLD16(c) NW_FOLD4(c), NW_FOLD4((c) + 4), NW_FOLD4((c) + 8), NW_FOLD4((c) + 12)
+#define NW_FOLD64(c) NW_FOLD16(c), NW_FOLD16((c) + 16), NW_FOLD16((c) + 32), NW_FOLD16((c) + 48)
+static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(128),
+                                        NW_FOLD64(192)};
 
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
@@ -102,12 +97,19 @@ typedef struct simhash_acc {
     uint32_t total;
 } simhash_acc_t;
 
-static uint64_t spread_byte(uint64_t b)
-{
-    b = (b | (b << 28)) & 0x0000000F0000000FULL;
-    b = (b | (b << 14)) & 0x0003000300030003ULL;
-    return (b | (b << 7)) & 0x0101010101010101ULL;
-}
+/* spread[b]: bit i of b moved to bit 8i, a table of constants so that a
+ * feature costs 8 loads and additions, not 8 rounds of shifts and masks. */
+#define NW_SPREAD1(b)                                                                              \
+    ((uint64_t)((b)&1) | (uint64_t)((b) >> 1 & 1) << 8 | (uint64_t)((b) >> 2 & 1) << 16 |          \
+     (uint64_t)((b) >> 3 & 1) << 24 | (uint64_t)((b) >> 4 & 1) << 32 |                             \
+     (uint64_t)((b) >> 5 & 1) << 40 | (uint64_t)((b) >> 6 & 1) << 48 |                             \
+     (uint64_t)((b) >> 7 & 1) << 56)
+#define NW_SPREAD4(b)  NW_SPREAD1(b), NW_SPREAD1((b) + 1), NW_SPREAD1((b) + 2), NW_SPREAD1((b) + 3)
+#define NW_SPREAD16(b) NW_SPREAD4(b), NW_SPREAD4((b) + 4), NW_SPREAD4((b) + 8), NW_SPREAD4((b) + 12)
+#define NW_SPREAD64(b)                                                                             \
+    NW_SPREAD16(b), NW_SPREAD16((b) + 16), NW_SPREAD16((b) + 32), NW_SPREAD16((b) + 48)
+static const uint64_t spread[256] = {NW_SPREAD64(0), NW_SPREAD64(64), NW_SPREAD64(128),
+                                     NW_SPREAD64(192)};
 
 static void flush_lanes(simhash_acc_t *a)
 {
@@ -123,7 +125,7 @@ static void add_feature(simhash_acc_t *a, uint64_t f)
 {
     f = mix64(f);
     for (int k = 0; k < 8; k++)
-        a->lanes[k] += spread_byte((f >> (8 * k)) & 0xFF);
+        a->lanes[k] += spread[(f >> (8 * k)) & 0xFF];
     a->total++;
     if (++a->pending == 255)
         flush_lanes(a);
@@ -135,17 +137,23 @@ uint64_t nw_simhash(const char *text, size_t len)
     uint64_t w[3] = {0, 0, 0};
     size_t nwords = 0, i = 0;
     memset(&acc, 0, sizeof(acc));
+    const unsigned char *p = (const unsigned char *)text;
     while (i < len) {
-        while (i < len && !is_word_byte((unsigned char)text[i]))
+        while (i < len && !fold[p[i]])
             i++;
-        size_t start = i;
-        while (i < len && is_word_byte((unsigned char)text[i]))
-            i++;
-        if (i == start)
+        if (i == len)
             break;
+        /* FNV-1a of the folded word, computed while it is scanned. */
+        uint64_t h = 0xcbf29ce484222325ULL;
+        unsigned char c;
+        while (i < len && (c = fold[p[i]]) != 0) {
+            h ^= c;
+            h *= 0x100000001b3ULL;
+            i++;
+        }
         w[0] = w[1];
         w[1] = w[2];
-        w[2] = word_hash(text + start, i - start);
+        w[2] = h;
         nwords++;
         if (nwords >= 3)
             add_feature(&acc, w[0] * 31 * 31 + w[1] * 31 + w[2]);

@@ -3,6 +3,46 @@
 
 #include <string.h>
 
+/* The ASCII whitespace nw_utf8_space() accepts: space and \t \n \v \f \r
+ * (9..13). The scanners below test ASCII bytes inline and call the full
+ * check only for bytes >= 0x80, since most text is ASCII. */
+static inline bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Eight bytes at once, for the ASCII runs that make up most text. */
+static inline uint64_t load8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+#define NW_ONES  0x0101010101010101ULL
+#define NW_HIGHS 0x8080808080808080ULL
+
+/* True when all 8 bytes are printable ASCII or DEL (0x20..0x7F). */
+static inline bool all_printable8(uint64_t x)
+{
+    return ((x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS) == 0;
+}
+
+/* 0x80 in each byte of x that is a space (0x20), 0 elsewhere; exact per
+ * byte (no borrow between bytes), unlike the "any byte" tests above. */
+static inline uint64_t space_bytes8(uint64_t x)
+{
+    uint64_t y = x ^ (0x20 * NW_ONES);
+    uint64_t t = (y & (0x7F * NW_ONES)) + 0x7F * NW_ONES;
+    return ~(t | y | 0x7F * NW_ONES);
+}
+
+/* True when none of the 8 bytes is NUL or >= 0x80. */
+static inline bool all_ascii_nonzero8(uint64_t x)
+{
+    return ((x | ((x - NW_ONES) & ~x)) & NW_HIGHS) == 0;
+}
+
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
@@ -69,6 +109,14 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     size_t replaced = 0, i = 0, run = 0;
     while (i < len) {
         uint32_t cp;
+        if (i + 8 <= len && all_printable8(load8(p + i))) {
+            i += 8;
+            continue;
+        }
+        if (p[i] >= 0x20 && p[i] < 0x80) {
+            i++;
+            continue;
+        }
         size_t n = nw_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             nw_buf_append(out, s + run, i - run);
@@ -94,8 +142,16 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     size_t invalid = 0, i = 0;
     while (i < len) {
         uint32_t cp;
-        if (p[i] == 0)
-            return true;
+        if (i + 8 <= len && all_ascii_nonzero8(load8(p + i))) {
+            i += 8;
+            continue;
+        }
+        if (p[i] < 0x80) {
+            if (p[i] == 0)
+                return true;
+            i++;
+            continue;
+        }
         size_t n = nw_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             invalid++;
@@ -105,6 +161,13 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
         }
     }
     return invalid * 10 > len;
+}
+
+/* The non-ASCII code points nw_utf8_space() counts as whitespace. */
+static inline bool wide_space(uint32_t cp)
+{
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000 || cp == 0xFEFF;
 }
 
 size_t nw_utf8_space(const char *s, size_t len)
@@ -120,50 +183,69 @@ size_t nw_utf8_space(const char *s, size_t len)
     size_t n = nw_utf8_decode(p, len, &cp);
     if (n == 0)
         return 0;
-    if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
-        cp == 0x3000 || cp == 0xFEFF)
+    if (wide_space(cp))
         return n;
     return 0;
 }
 
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
 {
+    /* The result is never longer than the input (a single space stands for
+     * a run of at least one whitespace byte), so it is written in place
+     * after one reservation. */
+    if (!nw_buf_reserve(out, len))
+        return;
+    const unsigned char *p = (const unsigned char *)s;
+    char *d = out->data + out->len;
     size_t i = 0;
     bool any = false;
     while (i < len) {
         /* Skip a whitespace run. */
-        size_t n;
-        while (i < len && (n = nw_utf8_space(s + i, len - i)) > 0)
+        while (i < len) {
+            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+            if (!n)
+                break;
             i += n;
+        }
         if (i >= len)
             break;
-        /* Copy the following run of non-space characters in one append:
-         * ASCII bytes other than space are never whitespace, so only bytes
-         * >= 0x80 need the full check. */
-        size_t start = i;
+        if (any)
+            *d++ = ' ';
+        any = true;
+        /* Copy the following run of non-space characters; a byte >= 0x80
+         * that starts no whitespace character is copied alone, its
+         * continuation bytes never start one either. */
         while (i < len) {
-            unsigned char c = (unsigned char)s[i];
-            if (c > ' ' && c < 0x80) {
-                i++;
-                continue;
+            /* Inside a word, 8 printable ASCII bytes with no two spaces in a
+             * row and no space last come out as they are. */
+            if (i + 8 <= len) {
+                uint64_t x = load8(p + i);
+                uint64_t sp = space_bytes8(x);
+                if (all_printable8(x) && !(sp & (sp << 8)) && !(sp >> 63)) {
+                    memcpy(d, p + i, 8);
+                    d += 8;
+                    i += 8;
+                    continue;
+                }
             }
-            if (nw_utf8_space(s + i, len - i))
+            unsigned char c = p[i];
+            if (c < 0x80 ? ascii_space(c) : nw_utf8_space(s + i, len - i) > 0)
                 break;
+            *d++ = (char)c;
             i++;
         }
-        if (any)
-            nw_buf_putc(out, ' ');
-        nw_buf_append(out, s + start, i - start);
-        any = true;
     }
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = '\0';
 }
 
 size_t nw_utf8_count_words(const char *s)
 {
     size_t words = 0, len = s ? strlen(s) : 0, i = 0;
+    const unsigned char *p = (const unsigned char *)s;
     bool in_word = false;
     while (i < len) {
-        size_t n = nw_utf8_space(s + i, len - i);
+        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
         if (n) {
             in_word = false;
             i += n;
@@ -175,4 +257,49 @@ size_t nw_utf8_count_words(const char *s)
         i++;
     }
     return words;
+}
+
+bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0, n = 0, i = 0;
+    bool in_word = false;
+    while (i < len) {
+        /* 8 printable ASCII bytes: a word starts at each non-space byte
+         * that follows a space (or the word state before the chunk). */
+        if (i + 8 <= len) {
+            uint64_t x = load8(p + i);
+            if (all_printable8(x)) {
+                uint64_t sp = space_bytes8(x);
+                uint64_t before = (sp << 8) | (in_word ? 0 : 0x80);
+                /* Count the 0x80 flags: move them to bit 0 of each byte and
+                 * sum the bytes with one multiplication (no popcnt needed). */
+                w += (size_t)((((~sp & before & NW_HIGHS) >> 7) * NW_ONES) >> 56);
+                in_word = !(sp >> 63);
+                n += 8;
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = p[i];
+        bool space;
+        if (c < 0x80) {
+            space = ascii_space(c);
+            i++;
+        } else {
+            uint32_t cp;
+            size_t k = nw_utf8_decode(p + i, len - i, &cp);
+            if (!k)
+                return false;
+            space = wide_space(cp);
+            i += k;
+        }
+        n++;
+        if (!space && !in_word)
+            w++;
+        in_word = !space;
+    }
+    *words = w;
+    *chars = n;
+    return true;
 }

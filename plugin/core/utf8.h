@@ -41,4 +41,10 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);
 /* Words of s (NUL-terminated): runs between whitespace as above. 0 for NULL. */
 size_t nw_utf8_count_words(const char *s);
 
+/* One pass over valid UTF-8 text: the words nw_utf8_count_words() counts
+ * and the number of characters. Returns false, leaving the counts unset, as
+ * soon as a sequence is not valid UTF-8 (the caller then needs the slower
+ * byte-wise rules). */
+bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars);
+
 #endif

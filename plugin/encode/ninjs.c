@@ -45,15 +45,26 @@ static int set_new(json_t *obj, const char *key, json_t *value)
     return value ? json_object_set_new(obj, key, value) : -1;
 }
 
-static json_t *role_value(const char *role, const char *value)
+/* {"role": role, "value": value}; takes the reference to value. */
+static json_t *role_value_new(const char *role, json_t *value)
 {
-    json_t *o = json_object();
-    if (o && (set_new(o, "role", json_string(role)) < 0 ||
-              set_new(o, "value", json_string(value)) < 0)) {
+    json_t *o = value ? json_object() : NULL;
+    if (!o || set_new(o, "role", json_string(role)) < 0) {
+        json_decref(value);
+        json_decref(o);
+        return NULL;
+    }
+    /* json_object_set_new() takes value even when it fails. */
+    if (set_new(o, "value", value) < 0) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+static json_t *role_value(const char *role, const char *value)
+{
+    return role_value_new(role, json_string(value));
 }
 
 static json_t *one_item_array(json_t *item)
@@ -166,9 +177,9 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
     int rc = 0;
     if (!ext || !credits)
         goto fail;
-    nw_article_content_hash(a, digest);
+    uint64_t s;
+    nw_article_hashes(a, digest, &s);
     nw_hex(digest, 32, hex);
-    uint64_t s = nw_article_simhash(a);
     for (int i = 0; i < 8; i++)
         digest[i] = (uint8_t)(s >> (56 - 8 * i));
     nw_hex(digest, 8, sim);
@@ -206,7 +217,15 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
     nw_timestamp_format(nw_article_version_time(a), version_time);
     snprintf(version, sizeof(version), "%u", m->version);
-    size_t words = nw_utf8_count_words(body);
+    /* One pass checks the body's UTF-8 (so jansson need not) and counts
+     * its words and characters; text that is not valid UTF-8 keeps the
+     * byte-wise counts and jansson's check, which refuses it. */
+    size_t body_len = strlen(body), words, chars;
+    bool valid = nw_utf8_measure(body, body_len, &words, &chars);
+    if (!valid) {
+        words = nw_utf8_count_words(body);
+        chars = count_chars(body);
+    }
 
     rc |= set_new(r, "uri", json_string(urn));
     rc |= set_new(r, "type", json_string("text"));
@@ -217,11 +236,12 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     rc |= set_new(r, "headlines", one_item_array(role_value("main", a->headline)));
     if (a->standfirst)
         rc |= set_new(r, "descriptions", one_item_array(role_value("summary", a->standfirst)));
-    json_t *b = role_value("text", body);
+    json_t *b =
+        role_value_new("text", valid ? json_stringn_nocheck(body, body_len) : json_string(body));
     if (b) {
         rc |= set_new(b, "contenttype", json_string("text/plain"));
         rc |= set_new(b, "wordcount", json_integer((json_int_t)words));
-        rc |= set_new(b, "charcount", json_integer((json_int_t)count_chars(body)));
+        rc |= set_new(b, "charcount", json_integer((json_int_t)chars));
     }
     rc |= set_new(r, "bodies", one_item_array(b));
     if (a->byline)
@@ -242,7 +262,165 @@ fail:
     return NULL;
 }
 
+/*
+ * The compact dump, written straight into one buffer. json_dumps() goes
+ * through a callback per fragment and a strbuffer that grows from 16 bytes;
+ * this writer produces the same bytes (jansson 2.14, JSON_COMPACT: keys in
+ * insertion order, "," and ":" without spaces, only '"', '\\' and control
+ * characters escaped, the latter as \uXXXX with upper-case hex unless they
+ * have a short form) with one growing buffer and a scan per string.
+ * tests/unit/test_ninjs_dump.c compares both over many trees.
+ */
+/* Whether any of the 8 bytes at p is a control character, '"' or '\\'
+ * (the "any byte below n" and "any zero byte" word tests). */
+static inline bool needs_escape8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t x, q, bs;
+    memcpy(&x, p, 8);
+    q = x ^ (0x22 * ones);
+    bs = x ^ (0x5C * ones);
+    return (((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
+}
+
+static void dump_string(nw_buf_t *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    /* Worst case every byte becomes \u00XX; reserve for the common case and
+     * grow only when escapes show up. */
+    if (!nw_buf_reserve(b, len + 2))
+        return;
+    b->data[b->len++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        /* Eight bytes at a time while none needs an escape. */
+        while (i + 8 <= len && !needs_escape8(s + i))
+            i += 8;
+        if (i == len)
+            break;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[6];
+        size_t n = 2;
+        esc[0] = '\\';
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        nw_buf_append(b, s + run, i - run);
+        nw_buf_append(b, esc, n);
+        run = i + 1;
+    }
+    nw_buf_append(b, s + run, len - run);
+    nw_buf_putc(b, '"');
+}
+
+static void dump_integer(nw_buf_t *b, json_int_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+    /* Through the unsigned magnitude so that the most negative value works. */
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[sizeof(tmp) - 1 - n++] = '-';
+    nw_buf_append(b, tmp + sizeof(tmp) - n, n);
+}
+
+static void dump_value(nw_buf_t *b, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        nw_buf_putc(b, '{');
+        bool first = true;
+        for (void *it = json_object_iter((json_t *)v); it;
+             it = json_object_iter_next((json_t *)v, it)) {
+            if (!first)
+                nw_buf_putc(b, ',');
+            first = false;
+            dump_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+            nw_buf_putc(b, ':');
+            dump_value(b, json_object_iter_value(it));
+        }
+        nw_buf_putc(b, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        nw_buf_putc(b, '[');
+        size_t n = json_array_size(v);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                nw_buf_putc(b, ',');
+            dump_value(b, json_array_get(v, i));
+        }
+        nw_buf_putc(b, ']');
+        break;
+    }
+    case JSON_STRING:
+        dump_string(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        dump_integer(b, json_integer_value(v));
+        break;
+    case JSON_TRUE:
+        nw_buf_append(b, "true", 4);
+        break;
+    case JSON_FALSE:
+        nw_buf_append(b, "false", 5);
+        break;
+    case JSON_NULL:
+        nw_buf_append(b, "null", 4);
+        break;
+    case JSON_REAL: {
+        /* Rare (enricher scores): jansson's own formatting, which the
+         * record's bytes depend on. */
+        char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        if (t)
+            nw_buf_puts(b, t);
+        else
+            b->oom = true;
+        free(t);
+        break;
+    }
+    }
+}
+
 char *nw_ninjs_dump(const json_t *record, bool pretty)
 {
-    return json_dumps(record, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+    if (pretty || !record)
+        return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
+    nw_buf_t b = NW_BUF_INIT;
+    nw_buf_reserve(&b, 4096);
+    dump_value(&b, record);
+    return nw_buf_steal(&b);
 }

@@ -245,13 +245,29 @@ void nw_article_clear(nw_article_t *a)
 
 char *nw_article_body(const nw_article_t *a)
 {
-    nw_buf_t b = NW_BUF_INIT;
+    /* Sized first: one allocation instead of a doubling series. */
+    size_t *lens = a->n_paragraphs ? malloc(a->n_paragraphs * sizeof(*lens)) : NULL;
+    size_t total = 1;
+    if (a->n_paragraphs && !lens)
+        return NULL;
     for (size_t i = 0; i < a->n_paragraphs; i++) {
-        if (i)
-            nw_buf_puts(&b, "\n\n");
-        nw_buf_puts(&b, a->paragraphs[i].text);
+        lens[i] = strlen(a->paragraphs[i].text);
+        total += lens[i] + 2;
     }
-    return nw_buf_steal(&b);
+    char *out = malloc(total), *d = out;
+    if (out) {
+        for (size_t i = 0; i < a->n_paragraphs; i++) {
+            if (i) {
+                memcpy(d, "\n\n", 2);
+                d += 2;
+            }
+            memcpy(d, a->paragraphs[i].text, lens[i]);
+            d += lens[i];
+        }
+        *d = '\0';
+    }
+    free(lens);
+    return out;
 }
 
 int64_t nw_article_version_time(const nw_article_t *a)
@@ -259,27 +275,39 @@ int64_t nw_article_version_time(const nw_article_t *a)
     return a->has_updated ? a->updated : a->published;
 }
 
-/* Headline, standfirst and paragraphs as one run of words separated by single
- * spaces: the text both hashes see, so layout never changes them. */
+/* Headline, standfirst and paragraphs joined by single spaces: the text both
+ * hashes start from. The content hash collapses its whitespace so layout
+ * never changes it; the simhash reads words and skips the rest itself. */
 static void hash_text(const nw_article_t *a, nw_buf_t *b)
 {
-    nw_buf_puts(b, a->headline ? a->headline : "");
+    const char *h = a->headline ? a->headline : "", *s = a->standfirst ? a->standfirst : "";
+    size_t hl = strlen(h), sl = strlen(s), total = hl + sl + 1;
+    for (size_t i = 0; i < a->n_paragraphs; i++)
+        total += strlen(a->paragraphs[i].text) + 1;
+    nw_buf_reserve(b, total);
+    nw_buf_append(b, h, hl);
     nw_buf_putc(b, ' ');
-    nw_buf_puts(b, a->standfirst ? a->standfirst : "");
+    nw_buf_append(b, s, sl);
     for (size_t i = 0; i < a->n_paragraphs; i++) {
         nw_buf_putc(b, ' ');
         nw_buf_puts(b, a->paragraphs[i].text);
     }
 }
 
+static void content_hash_of(const nw_buf_t *raw, uint8_t out[32])
+{
+    nw_buf_t norm = NW_BUF_INIT;
+    nw_utf8_collapse(nw_buf_str(raw), raw->len, &norm);
+    nw_sha256(nw_buf_str(&norm), norm.len, out);
+    nw_buf_free(&norm);
+}
+
 void nw_article_content_hash(const nw_article_t *a, uint8_t out[32])
 {
-    nw_buf_t raw = NW_BUF_INIT, norm = NW_BUF_INIT;
+    nw_buf_t raw = NW_BUF_INIT;
     hash_text(a, &raw);
-    nw_utf8_collapse(nw_buf_str(&raw), raw.len, &norm);
-    nw_sha256(nw_buf_str(&norm), norm.len, out);
+    content_hash_of(&raw, out);
     nw_buf_free(&raw);
-    nw_buf_free(&norm);
 }
 
 uint64_t nw_article_simhash(const nw_article_t *a)
@@ -289,6 +317,15 @@ uint64_t nw_article_simhash(const nw_article_t *a)
     uint64_t h = nw_simhash(nw_buf_str(&raw), raw.len);
     nw_buf_free(&raw);
     return h;
+}
+
+void nw_article_hashes(const nw_article_t *a, uint8_t content[32], uint64_t *simhash)
+{
+    nw_buf_t raw = NW_BUF_INIT;
+    hash_text(a, &raw);
+    content_hash_of(&raw, content);
+    *simhash = nw_simhash(nw_buf_str(&raw), raw.len);
+    nw_buf_free(&raw);
 }
 
 const char *nw_field_source_name(nw_field_source_t s)

@@ -1,0 +1,166 @@
+/*
+ * Unit tests of the UTF-8 scanners' fast paths (core/utf8.c): the 8-byte
+ * ASCII steps of nw_utf8_sanitize() and nw_utf8_looks_binary(), the inline
+ * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(), and
+ * nw_utf8_measure(), which must count what nw_utf8_count_words() and a
+ * count of non-continuation bytes count. Inputs put every kind of byte at
+ * every offset of an 8-byte step, so a mistake at a chunk edge shows.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/utf8.h"
+
+static size_t chars_of(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void test_sanitize_and_binary_at_every_offset(void **state)
+{
+    (void)state;
+    /* A control character (dropped), a bad byte (U+FFFD), a NUL (binary). */
+    for (size_t off = 0; off < 20; off++) {
+        char in[40], want[48];
+        memset(in, 'a', sizeof(in));
+        in[off] = '\x01';
+        in[off + 9] = '\xff';
+        memset(want, 'a', sizeof(want));
+        size_t w = 0;
+        for (size_t i = 0; i < sizeof(in); i++) {
+            if (i == off)
+                continue;
+            if (i == off + 9) {
+                memcpy(want + w, "\xef\xbf\xbd", 3);
+                w += 3;
+                continue;
+            }
+            want[w++] = in[i];
+        }
+        nw_buf_t out = NW_BUF_INIT;
+        assert_int_equal(nw_utf8_sanitize(in, sizeof(in), &out), 1);
+        assert_int_equal(out.len, w);
+        assert_memory_equal(out.data, want, w);
+        nw_buf_free(&out);
+        assert_false(nw_utf8_looks_binary(in, sizeof(in)));
+        in[off + 3] = '\0';
+        assert_true(nw_utf8_looks_binary(in, sizeof(in)));
+    }
+}
+
+static void test_collapse_and_words(void **state)
+{
+    (void)state;
+    const char *in = " \t one\xc2\xa0two \xe2\x80\x83 three\r\n\x0b\x0c"
+                     "caf\xc3\xa9\xe3\x80\x80\xef\xbb\xbf end ";
+    nw_buf_t out = NW_BUF_INIT;
+    nw_utf8_collapse(in, strlen(in), &out);
+    assert_string_equal(nw_buf_str(&out), "one two three caf\xc3\xa9 end");
+    nw_buf_free(&out);
+    assert_int_equal(nw_utf8_count_words(in), 5);
+    nw_utf8_collapse("  \n ", 4, &out);
+    assert_string_equal(nw_buf_str(&out), "");
+    nw_buf_free(&out);
+}
+
+static void test_measure_agrees(void **state)
+{
+    (void)state;
+    const char *texts[] = {
+        "",
+        "one",
+        "  lead and trail  ",
+        "a\xc2\xa0"
+        "b\xe2\x80\x8b"
+        "c\xe2\x80\xaf"
+        "d\xe2\x81\x9f"
+        "e\xe3\x80\x80"
+        "f\xef\xbb\xbfg",
+        "caf\xc3\xa9 na\xc3\xafve \xf0\x9f\x93\xb0 \xe6\x96\xb0\xe9\x97\xbb",
+        "tabs\tand\nlines\r\n\x0b\x0c"
+        "end",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        size_t words = 99, chars = 99;
+        assert_true(nw_utf8_measure(texts[i], strlen(texts[i]), &words, &chars));
+        assert_int_equal(words, nw_utf8_count_words(texts[i]));
+        assert_int_equal(chars, chars_of(texts[i]));
+    }
+    size_t words = 99, chars = 99;
+    assert_false(nw_utf8_measure("ok \xc3", 4, &words, &chars));
+    assert_false(nw_utf8_measure("\xed\xa0\x80", 3, &words, &chars)); /* surrogate */
+    assert_false(nw_utf8_measure("\xc0\xaf", 2, &words, &chars));     /* overlong */
+    assert_int_equal(words, 99);
+}
+
+/* The collapse rule byte by byte, as nw_utf8_collapse() once did it. */
+static void collapse_ref(const char *s, size_t len, nw_buf_t *out)
+{
+    size_t i = 0;
+    bool any = false;
+    while (i < len) {
+        size_t n;
+        while (i < len && (n = nw_utf8_space(s + i, len - i)) > 0)
+            i += n;
+        if (i >= len)
+            break;
+        if (any)
+            nw_buf_putc(out, ' ');
+        while (i < len && !nw_utf8_space(s + i, len - i))
+            nw_buf_putc(out, s[i++]);
+        any = true;
+    }
+}
+
+/* Random text of words, single and repeated spaces, tabs, newlines and
+ * non-ASCII spaces and letters: the 8-byte steps against the rules. */
+static void test_random_text(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"a",        "bc",       "word",         " ",
+                                        " ",        "  ",       "\t",           "\n",
+                                        "\xc2\xa0", "\xc3\xa9", "\xe3\x80\x80", "xyz."};
+    unsigned seed = 15;
+    for (int round = 0; round < 3000; round++) {
+        char text[256];
+        size_t len = 0;
+        int n = rand_r(&seed) % 40;
+        for (int k = 0; k < n; k++) {
+            const char *p = parts[rand_r(&seed) % (int)(sizeof(parts) / sizeof(parts[0]))];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        text[len] = '\0';
+        nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
+        nw_utf8_collapse(text, len, &got);
+        collapse_ref(text, len, &want);
+        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+        nw_buf_free(&got);
+        nw_buf_free(&want);
+        size_t words = 0, chars = 0;
+        assert_true(nw_utf8_measure(text, len, &words, &chars));
+        assert_int_equal(words, nw_utf8_count_words(text));
+        assert_int_equal(chars, chars_of(text));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitize_and_binary_at_every_offset),
+        cmocka_unit_test(test_collapse_and_words),
+        cmocka_unit_test(test_measure_agrees),
+        cmocka_unit_test(test_random_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
