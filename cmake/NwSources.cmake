@@ -20,11 +20,15 @@ set(NW_CORE_SOURCES
   plugin/config/config_keys.c
   # parse
   plugin/parse/article.c
+  plugin/parse/charset.c
   plugin/parse/dates_i18n.c
   plugin/parse/envelope.c
   plugin/parse/html.c
+  plugin/parse/html_content.c
+  plugin/parse/html_content_size.c
   plugin/parse/html_entities.c
   plugin/parse/html_meta.c
+  plugin/parse/html_score.c
   plugin/parse/html_tags.c
   plugin/parse/jsonld.c
   plugin/parse/meta_merge.c
@@ -63,7 +67,9 @@ set(NW_CORE_SOURCES
   plugin/enrich/stats.c
   plugin/enrich/subjects.c
   # kafka
+  plugin/kafka/kcheck.c
   plugin/kafka/kconf.c
+  plugin/kafka/kfail.c
   plugin/kafka/mock.c
   plugin/kafka/topics.c
   # pipeline
