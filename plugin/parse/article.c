@@ -117,7 +117,7 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
                       const nw_parse_opts_t *opts, nw_html_meta_t *meta, nw_article_t *a,
                       nw_error_t *err)
 {
-    char *html_text = NULL;
+    char *html_text = NULL, *whole_text = NULL;
     nw_buf_t clean = NW_BUF_INIT, conv = NW_BUF_INIT;
     nw_error_t bad;
     int rc;
@@ -140,9 +140,14 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
             goto out;
         }
-        if ((rc = nw_html_to_text(nw_buf_str(&clean), clean.len, &html_text, &n, err)) < 0)
+        size_t whole_len;
+        /* The date lines are looked for in the whole page's text: a page's
+         * dateline often sits in its header or byline area, outside the
+         * main content the text reader gets. */
+        if ((rc = nw_html_to_texts(nw_buf_str(&clean), clean.len, &html_text, &n, &whole_text,
+                                   &whole_len, err)) < 0)
             goto out;
-        if (nw_meta_scan_lines(html_text, n, meta) < 0) {
+        if (nw_meta_scan_lines(whole_text, whole_len, meta) < 0) {
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -161,6 +166,7 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
         rc = nw_meta_merge(meta, zones, opts, &bad, a, err);
 out:
     free(html_text);
+    free(whole_text);
     nw_buf_free(&clean);
     nw_buf_free(&conv);
     return rc;

@@ -587,10 +587,20 @@ static size_t markup(scanner_t *st, size_t p)
 
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err)
 {
-    if (!out || !out_len || (!html && len))
-        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_text: missing argument");
+    return nw_html_to_texts(html, len, out, out_len, NULL, NULL, err);
+}
+
+int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, char **whole,
+                     size_t *whole_len, nw_error_t *err)
+{
+    if (!out || !out_len || (!html && len) || (!whole != !whole_len))
+        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_texts: missing argument");
     *out = NULL;
     *out_len = 0;
+    if (whole) {
+        *whole = NULL;
+        *whole_len = 0;
+    }
     scanner_t *st = calloc(1, sizeof(*st));
     if (!st)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
@@ -618,7 +628,7 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     if (st->n_nodes)
         st->nodes[0].last = (uint32_t)(st->n_nodes - 1); /* the document holds every node */
 
-    nw_buf_t res = NW_BUF_INIT;
+    nw_buf_t res = NW_BUF_INIT, all = NW_BUF_INIT;
     bool ok = nw_buf_ok(&st->out) && nw_buf_ok(&st->published) && nw_buf_ok(&st->modified) &&
               nw_buf_ok(&st->author);
     if (ok) {
@@ -634,16 +644,22 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
             .modified = &st->modified,
             .author = &st->author,
         };
+        size_t h1_end = st->h1_done ? st->h1_end : SIZE_MAX;
         if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
             nw_buf_reset(&res);
-            nw_html_whole_assemble(&doc, st->h1_done ? st->h1_end : SIZE_MAX, &res);
+            nw_html_whole_assemble(&doc, h1_end, &res);
         }
+        if (whole)
+            nw_html_whole_assemble(&doc, h1_end, &all);
     }
     /* The length is taken before stealing: passed-through NUL bytes make
      * strlen() unreliable. */
     size_t text_len = res.len;
     char *text_out = ok && nw_buf_ok(&res) ? nw_buf_steal(&res) : NULL;
+    size_t all_len = all.len;
+    char *all_out = whole && ok && nw_buf_ok(&all) ? nw_buf_steal(&all) : NULL;
     nw_buf_free(&res);
+    nw_buf_free(&all);
     nw_buf_free(&st->out);
     nw_buf_free(&st->published);
     nw_buf_free(&st->modified);
@@ -653,9 +669,16 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     free(st->node_stack);
     free(st->blocks);
     free(st);
-    if (!text_out)
+    if (!text_out || (whole && !all_out)) {
+        free(text_out);
+        free(all_out);
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
+    }
     *out = text_out;
     *out_len = text_len;
+    if (whole) {
+        *whole = all_out;
+        *whole_len = all_len;
+    }
     return 0;
 }

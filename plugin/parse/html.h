@@ -27,6 +27,18 @@
  */
 int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, nw_error_t *err);
 
+/*
+ * nw_html_to_text() that also gives, from the same scan, the whole page's
+ * visible text laid out as before the main-content extraction (*whole, a new
+ * allocation the caller frees, and *whole_len): the metadata layer looks for
+ * date lines there, since a page's dateline often sits in its header or
+ * byline area outside the extracted content. whole and whole_len are both
+ * NULL (none wanted) or both set. Returns 0, NW_ERR_INVALID or NW_ERR_NOMEM;
+ * on failure nothing is left allocated.
+ */
+int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, char **whole,
+                     size_t *whole_len, nw_error_t *err);
+
 /* Bytes of html[0..len) outside <script>, <style> and comments. Linear. */
 size_t nw_html_visible_size(const char *html, size_t len);
 

@@ -450,6 +450,33 @@ static void visible_dates_in_languages(void **state)
     nw_article_clear(&a);
 }
 
+/* A dateline in the page's header area, outside the main content the text
+ * reader gets, still dates the article; the body keeps only the content. */
+static void visible_date_outside_content(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    ok_day("<html lang=\"en\"><body><div class=\"topbar\"><p>Gazette edition</p>"
+           "<p>Posted: Thursday, December 3, 2026</p></div>"
+           "<nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav>"
+           "<main><article><h1>River path to be widened</h1>" BODY
+           "<p>Residents who walk the path every morning said the narrow stretch near the old "
+           "mill had become dangerous, with cyclists and walkers squeezing past each other.</p>"
+           "<p>The council will publish the detailed plans next month and invites comments "
+           "from anyone who uses the path, by letter or on its website.</p></article></main>"
+           "<footer><p>Copyright Gazette, all rights reserved.</p></footer></body></html>",
+           &a);
+    expect_time(a.published, "2026-12-03T00:00:00Z");
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_VISIBLE);
+    char *body = nw_article_body(&a);
+    assert_non_null(body);
+    assert_non_null(strstr(body, "detailed plans"));
+    assert_null(strstr(body, "Gazette edition"));
+    assert_null(strstr(body, "Copyright"));
+    free(body);
+    nw_article_clear(&a);
+}
+
 static void machine_shapes(void **state)
 {
     (void)state;
@@ -618,6 +645,7 @@ int main(void)
         cmocka_unit_test(no_date_fallbacks),
         cmocka_unit_test(url_date),
         cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(visible_date_outside_content),
         cmocka_unit_test(machine_shapes),
         cmocka_unit_test(strip_site),
         cmocka_unit_test(envelope_shapes),
