@@ -153,6 +153,26 @@ static int commit_delivered(nw_runner_t *r, bool sync)
     return rc;
 }
 
+/* Moves the consumer to the offsets in seek (which it destroys); a partition
+ * that cannot be rewound fails the run, since reading on from where it is
+ * would skip messages that have no record yet. */
+static void seek_all(nw_runner_t *r, rd_kafka_topic_partition_list_t *seek, const char *why)
+{
+    if (seek->cnt > 0) {
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, seek, 10000);
+        if (e) {
+            nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s: %s", why, rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+        }
+        for (int i = 0; i < seek->cnt; i++)
+            if (seek->elems[i].err)
+                nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s [%" PRId32 "]: %s",
+                               seek->elems[i].topic, seek->elems[i].partition,
+                               rd_kafka_err2str(seek->elems[i].err));
+    }
+    rd_kafka_topic_partition_list_destroy(seek);
+}
+
 void nw_rewind_refused(nw_runner_t *r)
 {
     r->rewind = false;
@@ -174,20 +194,7 @@ void nw_rewind_refused(nw_runner_t *r)
         p->next_offset = at;
         p->eof_offset = -1;
     }
-    if (seek->cnt > 0) {
-        rd_kafka_error_t *e = rd_kafka_seek_partitions(r->consumer, seek, 10000);
-        if (e) {
-            nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind to a refused record: %s",
-                           rd_kafka_error_string(e));
-            rd_kafka_error_destroy(e);
-        }
-        for (int i = 0; i < seek->cnt; i++)
-            if (seek->elems[i].err)
-                nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s [%" PRId32 "]: %s",
-                               seek->elems[i].topic, seek->elems[i].partition,
-                               rd_kafka_err2str(seek->elems[i].err));
-    }
-    rd_kafka_topic_partition_list_destroy(seek);
+    seek_all(r, seek, "to a refused record");
 }
 
 int nw_txn_begin(nw_runner_t *r)
@@ -231,20 +238,7 @@ void nw_txn_abort(nw_runner_t *r, const char *why)
             p->txn_start = -1;
         }
     }
-    if (seek->cnt > 0) {
-        rd_kafka_error_t *se = rd_kafka_seek_partitions(r->consumer, seek, 10000);
-        if (se) {
-            nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind after abort: %s",
-                           rd_kafka_error_string(se));
-            rd_kafka_error_destroy(se);
-        }
-        for (int i = 0; i < seek->cnt; i++)
-            if (seek->elems[i].err)
-                nw_runner_fail(r, NW_ERR_FATAL, "cannot rewind %s [%" PRId32 "]: %s",
-                               seek->elems[i].topic, seek->elems[i].partition,
-                               rd_kafka_err2str(seek->elems[i].err));
-    }
-    rd_kafka_topic_partition_list_destroy(seek);
+    seek_all(r, seek, "after abort");
     memset(&r->txn, 0, sizeof(r->txn));
     nw_held_release(r, false);
     r->total.txn_aborted++;
