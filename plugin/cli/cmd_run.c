@@ -163,6 +163,14 @@ int nw_cmd_run(int argc, char **argv)
         goto out;
     }
     nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+    /* Handlers first: a SIGTERM that arrives while the clients are checked or
+     * the cluster is awaited must stop the run gracefully, never kill it. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     {
         /* What --check-config refuses, run refuses the same way (78), before
          * the endpoint starts and anything waits for a broker. */
@@ -173,13 +181,6 @@ int nw_cmd_run(int argc, char **argv)
             goto out;
         }
     }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 
     /* The endpoint comes up before the runner starts waiting for the
      * cluster or the input topics, so /readyz answers 503 meanwhile. */
