@@ -542,11 +542,36 @@ static bool is_acronym(const char *s)
     return n >= 2;
 }
 
+/* Folds organisation a into full, another name for the same one: its
+ * mentions, first position and the written forms given (a form lost to OOM
+ * is harmless); a is left nameless for drop_folded(). */
+static void fold_into(nw_ent_t *full, nw_ent_t *a, const char *forms)
+{
+    full->mentions += a->mentions;
+    if (a->first < full->first)
+        full->first = a->first;
+    (void)forms_merge(&full->forms, forms);
+    free(a->name);
+    free(a->forms);
+    a->name = NULL;
+    a->forms = NULL;
+}
+
+/* Closes the gaps fold_into() left, keeping the list's order. */
+static void drop_folded(nw_ent_list_t *orgs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < orgs->n; i++)
+        if (orgs->v[i].name)
+            orgs->v[k++] = orgs->v[i];
+    orgs->n = k;
+}
+
 /* An organisation named both in full and by its initials is one. The list's
  * index is stale afterwards; nothing is added to it once this runs. */
 static void merge_acronyms(nw_ent_list_t *orgs)
 {
-    size_t k = 0, tried = 0;
+    size_t tried = 0;
     for (size_t i = 0; i < orgs->n; i++) {
         nw_ent_t *a = &orgs->v[i];
         nw_ent_t *full = NULL;
@@ -556,21 +581,10 @@ static void merge_acronyms(nw_ent_list_t *orgs)
         for (size_t j = 0; j < orgs->n && !full; j++)
             if (j != i && orgs->v[j].name && initials_of(a->name, orgs->v[j].name))
                 full = &orgs->v[j];
-        if (full) {
-            full->mentions += a->mentions;
-            if (a->first < full->first)
-                full->first = a->first;
-            (void)forms_merge(&full->forms, a->forms); /* a form lost to OOM is harmless */
-            free(a->name);
-            free(a->forms);
-            a->name = NULL;
-            a->forms = NULL;
-        }
+        if (full)
+            fold_into(full, a, a->forms);
     }
-    for (size_t i = 0; i < orgs->n; i++)
-        if (orgs->v[i].name)
-            orgs->v[k++] = orgs->v[i];
-    orgs->n = k;
+    drop_folded(orgs);
 }
 
 /* Does some form of e end with the word name ("Port Vale" and "Vale")? */
@@ -594,7 +608,6 @@ static bool form_ends_with(const nw_ent_t *e, const char *name)
  * stale afterwards, as after merge_acronyms(). */
 static void merge_tails(nw_ent_list_t *orgs)
 {
-    size_t k = 0;
     for (size_t i = 0; i < orgs->n && i < 256; i++) {
         nw_ent_t *a = &orgs->v[i];
         if (strchr(a->name, ' '))
@@ -604,21 +617,10 @@ static void merge_tails(nw_ent_list_t *orgs)
         for (size_t j = 0; j < orgs->n && !full; j++)
             if (j != i && orgs->v[j].name && form_ends_with(&orgs->v[j], word))
                 full = &orgs->v[j];
-        if (full) {
-            full->mentions += a->mentions;
-            if (a->first < full->first)
-                full->first = a->first;
-            (void)forms_merge(&full->forms, a->forms ? a->forms : a->name);
-            free(a->name);
-            free(a->forms);
-            a->name = NULL;
-            a->forms = NULL;
-        }
+        if (full)
+            fold_into(full, a, a->forms ? a->forms : a->name);
     }
-    for (size_t i = 0; i < orgs->n; i++)
-        if (orgs->v[i].name)
-            orgs->v[k++] = orgs->v[i];
-    orgs->n = k;
+    drop_folded(orgs);
 }
 
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
