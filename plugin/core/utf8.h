@@ -19,6 +19,9 @@
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* Appends the UTF-8 encoding of cp (U+FFFD for invalid code points). */
+/* Writes cp (a valid scalar value) as UTF-8 at dst, which has room for 4
+ * bytes; returns the bytes written. */
+size_t nw_utf8_put(char *dst, uint32_t cp);
 void nw_utf8_encode(nw_buf_t *out, uint32_t cp);
 
 /* Appends s with invalid bytes replaced; returns how many were replaced. C0

@@ -99,31 +99,6 @@ static uint32_t fold_cp(uint32_t cp)
     return cp;
 }
 
-/* Writes cp as UTF-8 at dst (room for 4 bytes); returns the length. */
-static size_t encode_cp(char *dst, uint32_t cp)
-{
-    if (cp < 0x80) {
-        dst[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        dst[0] = (char)(0xC0 | (cp >> 6));
-        dst[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        dst[0] = (char)(0xE0 | (cp >> 12));
-        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        dst[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    dst[0] = (char)(0xF0 | (cp >> 18));
-    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    dst[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static bool grow_text(nw_words_t *w, size_t more)
 {
     if (w->text_len + more <= w->text_cap)
@@ -202,7 +177,7 @@ void nw_words_add(nw_words_t *w, const char *text)
         if (!in_word && !push_offset(w, w->text_len))
             return;
         in_word = true;
-        w->text_len += encode_cp(w->text + w->text_len, fold_cp(cp));
+        w->text_len += nw_utf8_put(w->text + w->text_len, fold_cp(cp));
     }
     if (in_word)
         w->text[w->text_len++] = '\0';
