@@ -138,6 +138,8 @@ static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     nw_parse_opts_t opts = p->opts;
     const nw_input_t *in = &it->in;
     opts.source = in->source ? in->source : p->source_is_topic ? origin_topic(in) : p->source;
+    opts.has_received = in->has_timestamp;
+    opts.received_ms = in->timestamp_ms;
     int rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, &w->article,
                               &it->out.error);
     if (rc == NW_ERR_REJECTED) {

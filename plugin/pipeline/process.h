@@ -50,6 +50,10 @@ typedef struct nw_input {
     const char *origin_topic;
     int32_t origin_partition;
     int64_t origin_offset;
+    /* The Kafka message's timestamp (create or log-append time; a re-keyed
+     * message keeps its origin's): the `received` date fallback. */
+    bool has_timestamp;
+    int64_t timestamp_ms;
     const char *file;   /* newswire parse: the input's file name */
     const char *source; /* newswire parse --source: the source name */
 } nw_input_t;

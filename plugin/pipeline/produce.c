@@ -19,16 +19,19 @@
 #include "core/log.h"
 #include "pipeline/runner_internal.h"
 
-/* producev, waiting out a full local queue by serving delivery reports. */
+/* producev, waiting out a full local queue by serving delivery reports.
+ * timestamp 0 stamps the message with the time of producing. */
 static rd_kafka_resp_err_t produce_retry(nw_runner_t *r, const char *topic, int32_t partition,
                                          const void *key, size_t key_len, void *value, size_t len,
-                                         int flags, rd_kafka_headers_t *hdrs, void *opaque)
+                                         int flags, rd_kafka_headers_t *hdrs, void *opaque,
+                                         int64_t timestamp)
 {
     for (;;) {
         rd_kafka_resp_err_t e = rd_kafka_producev(
             r->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE(value, len), RD_KAFKA_V_MSGFLAGS(flags),
-            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_TIMESTAMP(timestamp),
+            RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             return e;
         rd_kafka_poll(r->producer, 50);
@@ -131,7 +134,7 @@ static rd_kafka_resp_err_t produce_dead_letter(nw_runner_t *r, const rd_kafka_me
     }
     /* An empty value stays empty, a null one (a tombstone) stays null. */
     rd_kafka_resp_err_t e = produce_retry(r, r->dlq_topic, RD_KAFKA_PARTITION_UA, key, key_len,
-                                          in->payload, len, RD_KAFKA_MSG_F_COPY, h, f);
+                                          in->payload, len, RD_KAFKA_MSG_F_COPY, h, f, 0);
     if (e)
         rd_kafka_headers_destroy(h);
     return e;
@@ -174,7 +177,7 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
 {
     rd_kafka_resp_err_t e =
         produce_retry(r, r->state_topic, partition, id, strlen(id), (void *)value,
-                      NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f);
+                      NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f, 0);
     if (e && r->eos && e == RD_KAFKA_RESP_ERR__STATE)
         return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
     if (e)
@@ -224,7 +227,7 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         topic = r->out_topic;
         /* The record's buffer passes to librdkafka (F_FREE) on success. */
         e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, o->article_id, strlen(o->article_id),
-                          o->record, o->record_len, RD_KAFKA_MSG_F_FREE, h, f);
+                          o->record, o->record_len, RD_KAFKA_MSG_F_FREE, h, f, 0);
         if (e) {
             rd_kafka_headers_destroy(h);
             if (r->eos && nw_err_is_record_specific(e))
@@ -278,9 +281,13 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
     origin_text(&src, origin, sizeof(origin));
     rd_kafka_headers_t *h = rd_kafka_headers_new(1);
     rd_kafka_header_add(h, "newswire-origin", -1, origin, -1);
-    rd_kafka_resp_err_t e =
-        produce_retry(r, r->repartition_topic, RD_KAFKA_PARTITION_UA, article_id,
-                      strlen(article_id), in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f);
+    /* The forward keeps the message's own timestamp: the `received` date
+     * fallback then names when the message first reached Kafka. */
+    rd_kafka_timestamp_type_t tstype;
+    int64_t ts = rd_kafka_message_timestamp(in, &tstype);
+    rd_kafka_resp_err_t e = produce_retry(r, r->repartition_topic, RD_KAFKA_PARTITION_UA,
+                                          article_id, strlen(article_id), in->payload, in->len,
+                                          RD_KAFKA_MSG_F_COPY, h, f, ts > 0 ? ts : 0);
     if (e) {
         rd_kafka_headers_destroy(h);
         if (r->eos && nw_err_is_record_specific(e))
