@@ -14,6 +14,7 @@ set(NW_CORE_SOURCES
   plugin/core/error.c
   plugin/core/hash.c
   plugin/core/log.c
+  plugin/core/sink.c
   plugin/core/utf8.c
   # config
   plugin/config/config.c

@@ -200,14 +200,14 @@ int nw_cmd_run(int argc, char **argv)
     }
     nw_runner_opts_t opts = {.exit_at_end = exit_at_end,
                              .stop = &stop_requested,
-                             .metrics = metrics,
+                             .metrics = nw_metrics_sink(metrics),
                              .from = from,
                              .n_from = n_from};
     nw_counters_t counters = {0};
     /* Authentication, TLS and authorization failures end the run after
      * failure.timeout.ms (kafka/kfail.h); until then /healthz reports them. */
-    int wrc =
-        nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), metrics, &stop_requested);
+    int wrc = nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), nw_metrics_sink(metrics),
+                             &stop_requested);
     int rc = wrc < 0 ? nw_error_set(&err, wrc, "cannot start the failure watchdog")
                      : nw_runner_run(cfg, &opts, &counters, &err);
     nw_kfail_stop();

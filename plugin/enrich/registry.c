@@ -86,16 +86,16 @@ static const char *const known_names[] = {"entities"};
 struct nw_enrichers {
     nw_host_t **v; /* one allocation each: plugins keep the pointer as `host` */
     size_t n, cap;
-    struct nw_metrics *metrics; /* borrowed */
+    const struct nw_sink *metrics; /* borrowed */
 };
 
-void nw_enrichers_set_metrics(nw_enrichers_t *e, struct nw_metrics *m)
+void nw_enrichers_set_metrics(nw_enrichers_t *e, const struct nw_sink *m)
 {
     if (e)
         e->metrics = m;
 }
 
-struct nw_metrics *nw_host_metrics(const nw_enrichers_t *e)
+const struct nw_sink *nw_host_metrics(const nw_enrichers_t *e)
 {
     return e->metrics;
 }

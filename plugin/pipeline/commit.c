@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "core/log.h"
-#include "ops/metrics.h"
+#include "core/sink.h"
 #include "pipeline/runner_internal.h"
 
 int64_t nw_now_ms(void)

@@ -19,7 +19,7 @@
 
 #include "core/log.h"
 #include "kafka/kfail.h"
-#include "ops/metrics.h"
+#include "core/sink.h"
 #include "replay/replay.h"
 #include "pipeline/runner_internal.h"
 
@@ -172,7 +172,7 @@ static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         if (p->restoring && !restoring_index(r, p->partition, p))
             restore_assign(r, p->partition, false);
         nw_parts_remove(&r->parts, tp->topic, tp->partition);
-        nw_metrics_partition_remove(r->opts.metrics, tp->topic, tp->partition);
+        nw_sink_partition_remove(r->opts.metrics, tp->topic, tp->partition);
         nw_log(NW_LOG_INFO, lost ? "lost" : "revoked", "%s [%" PRId32 "]", tp->topic,
                tp->partition);
     }
