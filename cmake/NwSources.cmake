@@ -71,6 +71,7 @@ set(NW_CORE_SOURCES
   plugin/kafka/kcheck.c
   plugin/kafka/kconf.c
   plugin/kafka/kfail.c
+  plugin/kafka/kpos.c
   plugin/kafka/mock.c
   plugin/kafka/topics.c
   # pipeline

@@ -16,10 +16,10 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/sink.h"
 #include "core/utf8.h"
 #include "enrich/builtins.h"
 #include "enrich/host.h"
-#include "core/sink.h"
 #if __has_include("enrich/http.h")
 #include "enrich/http.h"
 #endif

@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/sink.h"
 #include "kafka/kconf.h"
 #include "kafka/kfail.h"
+#include "kafka/kpos.h"
 #include "kafka/topics.h"
-#include "core/sink.h"
 #include "pipeline/runner_internal.h"
-#include "replay/replay.h"
 
 /* The transactional id is stable per instance, so a restarted instance
  * fences the one it replaces; distinct per instance, so members of a group
@@ -243,8 +243,8 @@ static int check_from(nw_runner_t *r, nw_error_t *err)
     size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
     int rc = 0;
     for (size_t i = 0; i < r->opts.n_from && rc == 0; i++) {
-        const nw_replay_spec_t *f = &r->opts.from[i];
-        if (f->kind != NW_REPLAY_AT_OFFSET)
+        const nw_kpos_t *f = &r->opts.from[i];
+        if (f->kind != NW_KPOS_AT_OFFSET)
             continue;
         bool input = false;
         for (size_t j = 0; j < n && !input; j++)

@@ -54,7 +54,7 @@ typedef struct nw_runner_opts {
     const struct nw_sink *metrics;
     /* run --from: where a partition the group has no committed offset for
      * starts (TOPIC:PARTITION:OFFSET or @TIME specs; borrowed). */
-    const struct nw_replay_spec *from;
+    const struct nw_kpos *from;
     size_t n_from;
 } nw_runner_opts_t;
 

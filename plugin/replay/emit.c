@@ -33,7 +33,7 @@ static rd_kafka_resp_err_t produce(rd_kafka_t *rk, const char *topic, const void
 
 static rd_kafka_headers_t *record_headers(const nw_input_t *in, unsigned version)
 {
-    char v[16], source[NW_REPLAY_TOPIC_MAX + 48];
+    char v[16], source[NW_KPOS_TOPIC_MAX + 48];
     rd_kafka_headers_t *h = rd_kafka_headers_new(3);
     snprintf(v, sizeof(v), "%u", version);
     snprintf(source, sizeof(source), "%s/%" PRId32 "/%" PRId64, in->topic, in->partition,
