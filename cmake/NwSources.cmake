@@ -77,13 +77,13 @@ set(NW_CORE_SOURCES
   # pipeline
   plugin/pipeline/commit.c
   plugin/pipeline/counters.c
+  plugin/pipeline/output.c
   plugin/pipeline/parts.c
   plugin/pipeline/process.c
   plugin/pipeline/produce.c
   plugin/pipeline/rebalance.c
   plugin/pipeline/runner.c
   # replay
-  plugin/replay/emit.c
   plugin/replay/progress.c
   plugin/replay/range.c
   plugin/replay/replay.c

@@ -8,6 +8,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "pipeline/output.h"
 #include "pipeline/parts.h"
 #include "pipeline/runner.h"
 
@@ -94,9 +95,6 @@ int64_t nw_now_ms(void);
 
 enum { NW_TOPIC_OUTPUT, NW_TOPIC_DLQ, NW_TOPIC_STATE, NW_TOPIC_REPARTITION };
 
-/* Bytes a produced record needs beyond its key, value and headers (record
- * and batch framing), with a margin: what is checked against a limit. */
-#define NW_RECORD_OVERHEAD 512
 /* Room left for an output or repartition record's headers. */
 #define NW_HEADER_ROOM 1024
 /* Counts a record produced to one of the four topics for the metrics. */

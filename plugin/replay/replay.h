@@ -19,10 +19,10 @@
  * status 64.
  *
  * The module's files: spec.c (checking positions, no Kafka; kafka/kpos.c
- * parses them),
- * range.c (resolving them against the cluster), state.c (reading the live
- * state topic), progress.c (the display on stderr), emit.c (producing) and
- * replay.c (the loop).
+ * parses them), range.c (resolving them against the cluster), state.c
+ * (reading the live state topic), progress.c (the display on stderr) and
+ * replay.c (the loop, producing through the live service's
+ * pipeline/output.c).
  */
 #ifndef NW_REPLAY_H
 #define NW_REPLAY_H
@@ -125,20 +125,6 @@ nw_progress_t *nw_progress_new(nw_progress_mode_t mode, FILE *fp);
  * and ends the bar's line. */
 void nw_progress_update(nw_progress_t *p, const nw_replay_range_t *r, bool final);
 void nw_progress_free(nw_progress_t *p); /* accepts NULL */
-
-/* ---- Producing (emit.c) --------------------------------------------- */
-
-/*
- * Produces one outcome the way the live service does, so a consumer cannot
- * tell a replayed record's key, headers or partitioning from a live one: an
- * emitted record to out_topic keyed by article id (o->record passes to
- * librdkafka and is set to NULL), a rejected message's original key and
- * bytes to dlq_topic with the reason headers. Duplicates and stale versions
- * produce nothing. Waits out a full local queue. Returns 0 or NW_ERR_KAFKA.
- */
-int nw_replay_produce(rd_kafka_t *producer, const char *out_topic, const char *dlq_topic,
-                      const rd_kafka_message_t *m, const nw_input_t *in, nw_outcome_t *o,
-                      nw_error_t *err);
 
 /* ---- The replay (replay.c) ------------------------------------------- */
 
