@@ -20,7 +20,7 @@
 #include "core/utf8.h"
 #include "enrich/builtins.h"
 #include "enrich/host.h"
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
 #include "enrich/http.h"
 #endif
 
@@ -112,7 +112,7 @@ static double seconds_now(void)
 /* An HTTP enricher's circuit breaker, for /metrics. */
 static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 {
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
     nw_http_stats_t st;
     if (m && h->inited && h->orig == nw_builtin_http(nw_host_api()) &&
         nw_http_enricher_stats(h->state, &st) == 0)
