@@ -83,6 +83,7 @@ set(NW_CORE_SOURCES
   plugin/pipeline/produce.c
   plugin/pipeline/rebalance.c
   plugin/pipeline/runner.c
+  plugin/pipeline/txn.c
   # replay
   plugin/replay/progress.c
   plugin/replay/range.c

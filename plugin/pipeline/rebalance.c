@@ -158,11 +158,8 @@ static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         rd_kafka_flush(r->producer, 30000);
         if (!lost && !r->fatal)
             nw_commit(r, true);
-    } else if (r->txn_open) {
-        if (lost || r->fatal)
-            nw_txn_abort(r, lost ? "assignment lost" : "stopping after an error");
-        else
-            nw_commit(r, true);
+    } else {
+        nw_txn_close(r, lost || r->fatal, lost ? "assignment lost" : "stopping after an error");
     }
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
