@@ -14,6 +14,7 @@ set(NW_CORE_SOURCES
   plugin/core/error.c
   plugin/core/hash.c
   plugin/core/log.c
+  plugin/core/sink.c
   plugin/core/utf8.c
   # config
   plugin/config/config.c
@@ -70,18 +71,20 @@ set(NW_CORE_SOURCES
   plugin/kafka/kcheck.c
   plugin/kafka/kconf.c
   plugin/kafka/kfail.c
+  plugin/kafka/kpos.c
   plugin/kafka/mock.c
   plugin/kafka/topics.c
   # pipeline
   plugin/pipeline/commit.c
   plugin/pipeline/counters.c
+  plugin/pipeline/output.c
   plugin/pipeline/parts.c
   plugin/pipeline/process.c
   plugin/pipeline/produce.c
   plugin/pipeline/rebalance.c
   plugin/pipeline/runner.c
+  plugin/pipeline/txn.c
   # replay
-  plugin/replay/emit.c
   plugin/replay/progress.c
   plugin/replay/range.c
   plugin/replay/replay.c

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kafka/kconf.h"
 #include "newswire/version.h"
 
 extern char **environ;
@@ -40,6 +41,7 @@ void nw_cli_print_version(void)
 
 int nw_cli_main(int argc, char **argv)
 {
+    nw_kconf_install_probe(); /* before any command reads its configuration */
     if (argc < 2) {
         usage(stderr);
         return NW_EXIT_USAGE;

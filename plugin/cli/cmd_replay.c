@@ -70,10 +70,10 @@ static void replay_usage(FILE *fp)
 enum { OPT_FROM = 256, OPT_TO, OPT_STATE, OPT_OUTPUT, OPT_DLQ, OPT_PROGRESS };
 
 /* Parses one --from or --to into specs[*n]; false after printing why. */
-static bool add_spec(const char *opt, const char *text, nw_replay_spec_t *specs, size_t *n)
+static bool add_spec(const char *opt, const char *text, nw_kpos_t *specs, size_t *n)
 {
     nw_error_t err = {0};
-    if (nw_replay_spec_parse(text, &specs[*n], &err) < 0) {
+    if (nw_kpos_parse(text, &specs[*n], &err) < 0) {
         fprintf(stderr, "newswire: replay: %s %s\n", opt, err.msg);
         return false;
     }
@@ -100,8 +100,8 @@ int nw_cmd_replay(int argc, char **argv)
     nw_config_t *cfg = NULL;
     nw_replay_opts_t opts = {.stop = &stop_requested};
     /* At most one position per argument. */
-    nw_replay_spec_t *from = calloc((size_t)argc + 1, sizeof(*from));
-    nw_replay_spec_t *to = calloc((size_t)argc + 1, sizeof(*to));
+    nw_kpos_t *from = calloc((size_t)argc + 1, sizeof(*from));
+    nw_kpos_t *to = calloc((size_t)argc + 1, sizeof(*to));
     int status = NW_EXIT_OK, opt;
     if (!from || !to) {
         fprintf(stderr, "newswire: replay: out of memory\n");

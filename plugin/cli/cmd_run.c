@@ -95,7 +95,7 @@ int nw_cmd_run(int argc, char **argv)
     nw_cli_config_t cc = {0};
     nw_config_t *cfg = NULL;
     bool exit_at_end = false, print_config = false, check_config = false;
-    nw_replay_spec_t *from = NULL;
+    nw_kpos_t *from = NULL;
     size_t n_from = 0;
     int status = NW_EXIT_OK, opt;
     optind = 1;
@@ -112,13 +112,13 @@ int nw_cmd_run(int argc, char **argv)
             break;
         case 'F': {
             nw_error_t ferr = {0};
-            nw_replay_spec_t *more = realloc(from, (n_from + 1) * sizeof(*from));
+            nw_kpos_t *more = realloc(from, (n_from + 1) * sizeof(*from));
             if (!more) {
                 status = NW_EXIT_SOFTWARE;
                 goto out;
             }
             from = more;
-            if (nw_replay_spec_parse(optarg, &from[n_from], &ferr) < 0) {
+            if (nw_kpos_parse(optarg, &from[n_from], &ferr) < 0) {
                 fprintf(stderr, "newswire: run: --from %s\n", ferr.msg);
                 status = NW_EXIT_USAGE;
                 goto out;
@@ -200,14 +200,14 @@ int nw_cmd_run(int argc, char **argv)
     }
     nw_runner_opts_t opts = {.exit_at_end = exit_at_end,
                              .stop = &stop_requested,
-                             .metrics = metrics,
+                             .metrics = nw_metrics_sink(metrics),
                              .from = from,
                              .n_from = n_from};
     nw_counters_t counters = {0};
     /* Authentication, TLS and authorization failures end the run after
      * failure.timeout.ms (kafka/kfail.h); until then /healthz reports them. */
-    int wrc =
-        nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), metrics, &stop_requested);
+    int wrc = nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), nw_metrics_sink(metrics),
+                             &stop_requested);
     int rc = wrc < 0 ? nw_error_set(&err, wrc, "cannot start the failure watchdog")
                      : nw_runner_run(cfg, &opts, &counters, &err);
     nw_kfail_stop();

@@ -31,12 +31,6 @@
 
 #include "newswire/error.h"
 
-/* Only nw_config_apply_kafka() below names a librdkafka type, by pointer, so
- * a declaration is enough: the layers that read settings (parse, enrich, ...)
- * must not reach librdkafka through this header. A repeated identical typedef
- * is valid C11; rdkafka.h declares the same one. */
-typedef struct rd_kafka_conf_s rd_kafka_conf_t;
-
 #define NW_CONFIG_KEY_MAX    256        /* longest accepted key, in bytes */
 #define NW_CONFIG_MASK       "********" /* what a masked secret prints as */
 #define NW_CONFIG_ENV_PREFIX "NEWSWIRE_"
@@ -162,13 +156,27 @@ void nw_config_print_help(FILE *fp);
  * NW_ERR_NOMEM or NW_ERR_IO. */
 int nw_config_print(const nw_config_t *cfg, FILE *fp, bool mask_secrets);
 
-/* Sets every kafka.<property> on conf (rd_kafka_conf_set, topic properties
- * included). A property librdkafka refuses fails with NW_ERR_INVALID and a
- * message naming the key, its origin and librdkafka's reason, never a secret's
- * value. kafka.<secret>.file (e.g. kafka.sasl.password.file=PATH) sets the
- * secret <secret> from the file's content, one trailing newline dropped; a
- * missing or empty file, or both keys set, is NW_ERR_INVALID. conf stays owned
- * by the caller. */
-int nw_config_apply_kafka(const nw_config_t *cfg, rd_kafka_conf_t *conf, nw_error_t *err);
+/*
+ * What config knows of librdkafka's property names, from the kafka layer
+ * above it (nw_kconf_install_probe, kafka/kconf.c): config passes kafka.*
+ * keys through without reaching librdkafka itself, yet still answers a bare
+ * librdkafka property with "did you mean kafka.<property>" and a misspelt
+ * kafka.* key with the closest property. Install it once, before any
+ * configuration is read and before other threads start; without one no bare
+ * key is taken for a librdkafka property and kafka.* keys get no suggestion.
+ */
+typedef struct nw_config_kafka_probe {
+    /* True when name is a librdkafka property (checked without loading
+     * anything, so plugin.library.paths is safe to name). */
+    bool (*is_property)(const char *name);
+    /* Writes librdkafka's property table to fp, one property per line, its
+     * name first (rd_kafka_conf_properties_show's format). */
+    void (*show)(FILE *fp);
+} nw_config_kafka_probe_t;
+
+/* probe is borrowed and must outlive every configuration read; NULL
+ * uninstalls. */
+void nw_config_set_kafka_probe(const nw_config_kafka_probe_t *probe);
+const nw_config_kafka_probe_t *nw_config_kafka_probe(void); /* NULL when none */
 
 #endif

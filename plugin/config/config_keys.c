@@ -15,9 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Checks property names against librdkafka's own table. */
-#include <librdkafka/rdkafka.h>
-
 #define MIB     (1024 * 1024)
 #define NOLIMIT INT64_MAX
 
@@ -488,15 +485,30 @@ static bool suggest_key(const char *key, char *out, size_t n)
     return false;
 }
 
-/* librdkafka's closest property name to prop, from its own property table. */
+static const nw_config_kafka_probe_t *kafka_probe;
+
+void nw_config_set_kafka_probe(const nw_config_kafka_probe_t *probe)
+{
+    kafka_probe = probe;
+}
+
+const nw_config_kafka_probe_t *nw_config_kafka_probe(void)
+{
+    return kafka_probe;
+}
+
+/* librdkafka's closest property name to prop, from its own property table
+ * as the probe shows it. */
 static bool suggest_rdkafka(const char *prop, char *out, size_t n)
 {
     char *table = NULL;
     size_t size = 0, best = tolerance(strlen(prop)) + 1;
+    if (!kafka_probe)
+        return false;
     FILE *mem = open_memstream(&table, &size);
     if (!mem)
         return false;
-    rd_kafka_conf_properties_show(mem);
+    kafka_probe->show(mem);
     fclose(mem);
     for (char *line = table; line && *line;) {
         char *next = strchr(line, '\n');

@@ -38,10 +38,10 @@ void nw_enrichers_free(nw_enrichers_t *e); /* accepts NULL */
 void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
                       size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
 
-struct nw_metrics;
+struct nw_sink;
 /* Publishes each enricher's call durations and each HTTP enricher's
- * circuit-breaker state to m (borrowed; NULL stops it). */
-void nw_enrichers_set_metrics(nw_enrichers_t *e, struct nw_metrics *m);
+ * circuit-breaker state to the metrics sink m (borrowed; NULL stops it). */
+void nw_enrichers_set_metrics(nw_enrichers_t *e, const struct nw_sink *m);
 
 /* Number of enrichers in the chain (disabled ones excluded). */
 size_t nw_enrichers_count(const nw_enrichers_t *e);

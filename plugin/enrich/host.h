@@ -62,7 +62,7 @@ const nw_enricher_api_t *nw_host_api(void);
 int nw_host_check_descriptor(const nw_enricher_t *d, const char *origin, nw_error_t *err);
 
 /* Where durations and breaker states go (may be NULL). */
-struct nw_metrics *nw_host_metrics(const nw_enrichers_t *e);
+const struct nw_sink *nw_host_metrics(const nw_enrichers_t *e);
 
 /* The chain, in order (borrowed). */
 size_t nw_host_chain(const nw_enrichers_t *e, nw_host_t *const **out);

@@ -16,11 +16,11 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/sink.h"
 #include "core/utf8.h"
 #include "enrich/builtins.h"
 #include "enrich/host.h"
-#include "ops/metrics.h"
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
 #include "enrich/http.h"
 #endif
 
@@ -110,13 +110,13 @@ static double seconds_now(void)
 }
 
 /* An HTTP enricher's circuit breaker, for /metrics. */
-static void observe_breaker(struct nw_metrics *m, const nw_host_t *h)
+static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 {
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
     nw_http_stats_t st;
     if (m && h->inited && h->orig == nw_builtin_http(nw_host_api()) &&
         nw_http_enricher_stats(h->state, &st) == 0)
-        nw_metrics_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
+        nw_sink_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
 #else
     (void)m;
     (void)h;
@@ -124,7 +124,7 @@ static void observe_breaker(struct nw_metrics *m, const nw_host_t *h)
 }
 
 static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,
-                    char *details, struct nw_metrics *m)
+                    char *details, const nw_sink_t *m)
 {
     for (size_t i = 0; i < n; i++) {
         if (r->failed[i])
@@ -134,7 +134,7 @@ static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const
         double t0 = m ? seconds_now() : 0;
         nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
         if (m)
-            nw_metrics_enrich_latency(m, h->name, seconds_now() - t0);
+            nw_sink_enrich_latency(m, h->name, seconds_now() - t0);
         record_status(r, h, i, st, d);
     }
 }
@@ -210,7 +210,7 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
             double t0 = seconds_now();
             oom = run_batch(&r, h, in, n, details) < 0;
             /* One observation per batch: its records wait on it together. */
-            nw_metrics_enrich_latency(nw_host_metrics(e), h->name, seconds_now() - t0);
+            nw_sink_enrich_latency(nw_host_metrics(e), h->name, seconds_now() - t0);
         } else {
             run_one(&r, h, in, n, details, nw_host_metrics(e));
         }

@@ -36,13 +36,12 @@
 #include "enrich/builtins.h"
 #include "enrich/enrich.h"
 #include "enrich/host.h"
-#if __has_include("enrich/entities.h")
+/* Built-ins a build may leave out: CMake's NW_WITH_ENTITIES, NW_WITH_HTTP. */
+#ifdef NW_WITH_ENTITIES
 #include "enrich/entities.h"
-#define NW_HAVE_ENTITIES 1
 #endif
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
 #include "enrich/http.h"
-#define NW_HAVE_HTTP 1
 #endif
 
 /* A built-in setting that defaults to a global key: neardup's threshold is
@@ -68,13 +67,13 @@ typedef struct builtin {
 static const builtin_t builtins[] = {
     {"lang", nw_builtin_lang, NULL, NULL},
     {"dates", nw_builtin_dates, NULL, NULL},
-#ifdef NW_HAVE_ENTITIES
+#ifdef NW_WITH_ENTITIES
     {"entities", nw_builtin_entities, NULL, NULL},
 #endif
     {"subjects", nw_builtin_subjects, NULL, NULL},
     {"stats", nw_builtin_stats, NULL, NULL},
     {"neardup", nw_builtin_neardup, neardup_aliases, NULL},
-#ifdef NW_HAVE_HTTP
+#ifdef NW_WITH_HTTP
     {"http", nw_builtin_http, NULL, "http."},
 #endif
 };
@@ -86,16 +85,16 @@ static const char *const known_names[] = {"entities"};
 struct nw_enrichers {
     nw_host_t **v; /* one allocation each: plugins keep the pointer as `host` */
     size_t n, cap;
-    struct nw_metrics *metrics; /* borrowed */
+    const struct nw_sink *metrics; /* borrowed */
 };
 
-void nw_enrichers_set_metrics(nw_enrichers_t *e, struct nw_metrics *m)
+void nw_enrichers_set_metrics(nw_enrichers_t *e, const struct nw_sink *m)
 {
     if (e)
         e->metrics = m;
 }
 
-struct nw_metrics *nw_host_metrics(const nw_enrichers_t *e)
+const struct nw_sink *nw_host_metrics(const nw_enrichers_t *e)
 {
     return e->metrics;
 }
@@ -418,7 +417,7 @@ static int instance_name_cb(const char *key, const char *value, void *opaque)
     return 0;
 }
 
-#ifndef NW_HAVE_HTTP
+#ifndef NW_WITH_HTTP
 static int http_key_cb(const char *key, const char *value, void *opaque)
 {
     (void)value;
@@ -551,10 +550,6 @@ static int check_settings(nw_enrichers_t *e, const nw_config_t *cfg, nw_error_t 
     } u = {e, err};
     if (nw_config_foreach(cfg, "enrichers.", refuse_unused_cb, &u) != 0)
         return err && err->code ? err->code : NW_ERR_INVALID;
-#ifndef NW_HAVE_HTTP
-    if (nw_config_foreach(cfg, "http.", http_key_cb, err) != 0)
-        return NW_ERR_INVALID;
-#endif
     return 0;
 }
 
@@ -585,6 +580,14 @@ int nw_enrichers_new(const nw_config_t *cfg, nw_enrichers_t **out, nw_error_t *e
     *out = NULL;
     if (!e)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
+#ifndef NW_WITH_HTTP
+    /* First: an http.* key names what this build lacks more plainly than
+     * any later check about its instances would. */
+    if (nw_config_foreach(cfg, "http.", http_key_cb, err) != 0) {
+        rc = NW_ERR_INVALID;
+        goto fail;
+    }
+#endif
     if ((rc = add_builtins(e, cfg, err)) < 0)
         goto fail;
     nw_config_get_list(cfg, "enrichers.paths", &paths);

@@ -1,10 +1,14 @@
-/* librdkafka configurations per role (see kconf.h). */
+/* librdkafka configurations per role, and the user's kafka.* properties
+ * applied to them (see kconf.h). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/x509.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 #include "kafka/kconf.h"
 #include "kafka/kfail.h"
@@ -108,7 +112,7 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
         {"statistics.interval.ms", metrics_on ? "15000" : NULL},
     };
     if ((rc = set_all(conf, defaults, NW_COUNT(defaults), err)) < 0 ||
-        (rc = nw_config_apply_kafka(cfg, conf, err)) < 0)
+        (rc = nw_kconf_apply(cfg, conf, err)) < 0)
         goto fail;
 
     const char *group = nw_config_get(cfg, "group.id");
@@ -177,4 +181,164 @@ rd_kafka_t *nw_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, nw_error_t
         nw_error_set(err, NW_ERR_KAFKA, "cannot create Kafka client: %s", errstr);
     }
     return rk;
+}
+
+/* ---- kafka.<property> ---------------------------------------------------- */
+
+/* One kafka.* entry of the configuration and where it was set. */
+typedef struct prop {
+    const char *key, *value, *origin;
+} prop_t;
+
+/* Replaces each copy of secret in text by the mask, in place. */
+static void scrub(char *text, size_t size, const char *secret)
+{
+    size_t sl = strlen(secret), ml = strlen(NW_CONFIG_MASK);
+    for (char *p = sl ? strstr(text, secret) : NULL; p; p = strstr(p, secret)) {
+        size_t off = (size_t)(p - text), tail = strlen(p + sl) + 1;
+        if (off + ml >= size) {
+            *p = '\0';
+            return;
+        }
+        if (off + ml + tail > size)
+            tail = size - off - ml; /* truncate rather than overflow */
+        memmove(p + ml, p + sl, tail);
+        memcpy(p, NW_CONFIG_MASK, ml);
+        p[ml + tail - 1] = '\0';
+        p += ml;
+    }
+}
+
+/* The largest secret file read: passwords and tokens, not key stores. */
+#define NW_SECRET_FILE_MAX 65536
+
+/* If key is "<secret>.file" (e.g. kafka.sasl.password.file), returns the
+ * length of "<secret>", else 0. */
+static size_t secret_file_base(const char *key)
+{
+    static const char suffix[] = ".file";
+    size_t n = strlen(key), sl = sizeof(suffix) - 1;
+    if (n <= sl || strcmp(key + n - sl, suffix) != 0)
+        return 0;
+    char base[NW_CONFIG_KEY_MAX + 1];
+    snprintf(base, sizeof(base), "%.*s", (int)(n - sl), key);
+    return nw_config_is_secret(base) ? n - sl : 0;
+}
+
+/* Reads the secret in path into out (one trailing newline dropped, as editors
+ * and `echo` add one). The caller wipes and frees out. */
+static int read_secret_file(const prop_t *e, nw_buf_t *out, nw_error_t *err)
+{
+    FILE *fp = fopen(e->value, "rb");
+    if (!fp)
+        return nw_error_set(err, NW_ERR_INVALID, "%s: %s: cannot open %s: %s", e->origin, e->key,
+                            e->value, strerror(errno));
+    char chunk[4096];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+        nw_buf_append(out, chunk, n);
+        if (out->len > NW_SECRET_FILE_MAX)
+            rc = nw_error_set(err, NW_ERR_INVALID, "%s: %s: %s is larger than %d bytes", e->origin,
+                              e->key, e->value, NW_SECRET_FILE_MAX);
+    }
+    explicit_bzero(chunk, sizeof(chunk));
+    if (rc == 0 && ferror(fp))
+        rc = nw_error_set(err, NW_ERR_INVALID, "%s: %s: cannot read %s: %s", e->origin, e->key,
+                          e->value, strerror(errno));
+    fclose(fp);
+    if (rc == 0 && !nw_buf_ok(out))
+        rc = nw_error_set(err, NW_ERR_NOMEM, "%s: %s: out of memory", e->origin, e->key);
+    if (rc == 0 && out->len && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = '\0';
+    if (rc == 0 && out->len && out->data[out->len - 1] == '\r')
+        out->data[--out->len] = '\0';
+    if (rc == 0 && (out->len == 0 || strlen(out->data) != out->len))
+        rc = nw_error_set(err, NW_ERR_INVALID, "%s: %s: %s is empty or holds a NUL byte", e->origin,
+                          e->key, e->value);
+    return rc;
+}
+
+/* kafka.<secret>.file: the secret is read from the file and set as
+ * <secret>, so that it never appears in the process arguments or the
+ * environment. Setting both is ambiguous and refused. */
+static int apply_secret_file(const nw_config_t *cfg, const prop_t *e, size_t base_len,
+                             rd_kafka_conf_t *conf, nw_error_t *err)
+{
+    char base[NW_CONFIG_KEY_MAX + 1];
+    snprintf(base, sizeof(base), "%.*s", (int)base_len, e->key);
+    if (nw_config_get(cfg, base))
+        return nw_error_set(err, NW_ERR_INVALID, "%s: %s: %s is set too (%s); set only one",
+                            e->origin, e->key, base, nw_config_origin(cfg, base));
+    nw_buf_t secret = NW_BUF_INIT;
+    int rc = read_secret_file(e, &secret, err);
+    if (rc == 0) {
+        char errstr[512] = "";
+        if (rd_kafka_conf_set(conf, base + 6, secret.data, errstr, sizeof(errstr)) !=
+            RD_KAFKA_CONF_OK) {
+            scrub(errstr, sizeof(errstr), secret.data);
+            rc = nw_error_set(err, NW_ERR_INVALID, "%s: %s: librdkafka: %s", e->origin, e->key,
+                              errstr);
+        }
+    }
+    if (secret.data)
+        explicit_bzero(secret.data, secret.len);
+    nw_buf_free(&secret);
+    return rc;
+}
+
+typedef struct apply {
+    const nw_config_t *cfg;
+    rd_kafka_conf_t *conf;
+    nw_error_t *err;
+} apply_t;
+
+static int apply_one(const char *key, const char *value, void *opaque)
+{
+    const apply_t *a = opaque;
+    const prop_t p = {key, value, nw_config_origin(a->cfg, key)};
+    const prop_t *e = &p;
+    size_t base_len = secret_file_base(e->key);
+    if (base_len)
+        return apply_secret_file(a->cfg, e, base_len, a->conf, a->err);
+    char errstr[512] = "";
+    rd_kafka_conf_res_t res =
+        rd_kafka_conf_set(a->conf, e->key + 6, e->value, errstr, sizeof(errstr));
+    if (res == RD_KAFKA_CONF_OK)
+        return 0;
+    if (nw_config_is_secret(e->key))
+        scrub(errstr, sizeof(errstr), e->value);
+    char hint[NW_CONFIG_KEY_MAX + 64] = "", name[NW_CONFIG_KEY_MAX + 16];
+    if (res == RD_KAFKA_CONF_UNKNOWN && nw_config_suggest(e->key, name, sizeof(name)))
+        snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", name);
+    return nw_error_set(a->err, NW_ERR_INVALID, "%s: %s: librdkafka: %s%s", e->origin, e->key,
+                        errstr, hint);
+}
+
+int nw_kconf_apply(const nw_config_t *cfg, rd_kafka_conf_t *conf, nw_error_t *err)
+{
+    apply_t a = {cfg, conf, err};
+    return nw_config_foreach(cfg, "kafka.", apply_one, &a);
+}
+
+/* ---- the name probe config uses (config.h) -------------------------------- */
+
+/* Probed with an empty value so that nothing (plugin.library.paths) is
+ * loaded. */
+static bool is_property(const char *name)
+{
+    rd_kafka_conf_t *probe = rd_kafka_conf_new();
+    char errstr[256];
+    bool known = probe && rd_kafka_conf_set(probe, name, "", errstr, sizeof(errstr)) !=
+                              RD_KAFKA_CONF_UNKNOWN;
+    if (probe)
+        rd_kafka_conf_destroy(probe);
+    return known;
+}
+
+static const nw_config_kafka_probe_t kafka_probe = {is_property, rd_kafka_conf_properties_show};
+
+void nw_kconf_install_probe(void)
+{
+    nw_config_set_kafka_probe(&kafka_probe);
 }

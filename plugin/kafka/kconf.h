@@ -31,6 +31,21 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
  * one host must set group.instance.id each. */
 void nw_instance_id(const nw_config_t *cfg, char *out, size_t n);
 
+/* Sets every kafka.<property> of cfg on conf (rd_kafka_conf_set, topic
+ * properties included). A property librdkafka refuses fails with
+ * NW_ERR_INVALID and a message naming the key, its origin and librdkafka's
+ * reason, never a secret's value. kafka.<secret>.file (e.g.
+ * kafka.sasl.password.file=PATH) sets the secret <secret> from the file's
+ * content, one trailing newline dropped; a missing or empty file, or both
+ * keys set, is NW_ERR_INVALID. conf stays owned by the caller. */
+int nw_kconf_apply(const nw_config_t *cfg, rd_kafka_conf_t *conf, nw_error_t *err);
+
+/* Gives config its probe of librdkafka's property names (config.h,
+ * nw_config_set_kafka_probe), so a bare librdkafka property or a misspelt
+ * kafka.* key is answered with the name meant. Call once at start, before
+ * any configuration is read. */
+void nw_kconf_install_probe(void);
+
 /* rd_kafka_new() with the error turned into an nw_error_t. Takes conf. */
 rd_kafka_t *nw_kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *conf, nw_error_t *err);
 

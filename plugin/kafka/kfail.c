@@ -23,9 +23,9 @@ typedef struct kfail_state {
     int fired;          /* the status once the deadline passed, else 0 */
     int64_t since_ms;   /* when the current failure began */
     bool ready_at_note; /* the pipeline's readiness when it began */
-    char cause[NW_METRICS_FAILURE_MAX];
-    int64_t timeout_ms;    /* 0 until the watchdog runs */
-    nw_metrics_t *metrics; /* NULL until the watchdog runs */
+    char cause[NW_SINK_FAILURE_MAX];
+    int64_t timeout_ms;       /* 0 until the watchdog runs */
+    const nw_sink_t *metrics; /* NULL until the watchdog runs */
     volatile sig_atomic_t *stop;
     bool running;
     pthread_t thread;
@@ -54,13 +54,13 @@ static void set_failure(int status, const char *cause)
     if (!st.active) {
         st.active = true;
         st.since_ms = now_ms();
-        st.ready_at_note = st.metrics && nw_metrics_ready(st.metrics);
+        st.ready_at_note = st.metrics && nw_sink_ready(st.metrics);
     }
     st.status = status;
     if (cause != st.cause)
         snprintf(st.cause, sizeof(st.cause), "%s", cause);
     if (st.metrics)
-        nw_metrics_set_failure(st.metrics, st.cause);
+        nw_sink_set_failure(st.metrics, st.cause);
     if (same)
         return;
     if (st.timeout_ms > 0)
@@ -78,7 +78,7 @@ static bool contains(const char *s, const char *part)
 
 bool nw_kfail_note(rd_kafka_resp_err_t code, const char *what, const char *reason)
 {
-    char cause[NW_METRICS_FAILURE_MAX];
+    char cause[NW_SINK_FAILURE_MAX];
     int status;
     const char *r = reason ? reason : rd_kafka_err2str(code);
     switch (code) {
@@ -179,12 +179,12 @@ static void *watchdog(void *arg)
             return NULL;
         }
         if (st.active && !st.fired && st.metrics && !st.ready_at_note &&
-            nw_metrics_ready(st.metrics)) {
+            nw_sink_ready(st.metrics)) {
             /* The pipeline got its partitions: whatever failed has healed. */
             nw_log(NW_LOG_INFO, "kafka_failure_cleared", "%s", st.cause);
             st.active = false;
             st.cause[0] = '\0';
-            nw_metrics_set_failure(st.metrics, NULL);
+            nw_sink_set_failure(st.metrics, NULL);
         }
         if (st.active && !st.fired && now_ms() - st.since_ms >= st.timeout_ms) {
             st.fired = st.status;
@@ -205,7 +205,7 @@ static void *watchdog(void *arg)
     }
 }
 
-int nw_kfail_start(int64_t timeout_ms, nw_metrics_t *m, volatile sig_atomic_t *stop)
+int nw_kfail_start(int64_t timeout_ms, const nw_sink_t *m, volatile sig_atomic_t *stop)
 {
     pthread_mutex_lock(&lock);
     st.timeout_ms = timeout_ms > 0 ? timeout_ms : 60000;
@@ -213,7 +213,7 @@ int nw_kfail_start(int64_t timeout_ms, nw_metrics_t *m, volatile sig_atomic_t *s
     st.stop = stop;
     st.running = true;
     if (st.active && m)
-        nw_metrics_set_failure(m, st.cause);
+        nw_sink_set_failure(m, st.cause);
     int rc = pthread_create(&st.thread, NULL, watchdog, NULL);
     if (rc != 0)
         st.running = false;

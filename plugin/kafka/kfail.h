@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ops/metrics.h"
+#include "core/sink.h"
 
 #define NW_KFAIL_EXIT_UNAVAILABLE 69 /* authentication, TLS */
 #define NW_KFAIL_EXIT_NOPERM      77 /* authorization */
@@ -49,11 +49,12 @@ void nw_kfail_note_log(const rd_kafka_t *rk, const char *fac, const char *text);
 void nw_kfail_note_message(const rd_kafka_t *rk, const rd_kafka_message_t *m);
 
 /* Starts the watchdog: every 200 ms it clears the failure on progress
- * (metrics ready or counters moved) and, once a failure has lasted
+ * (the metrics sink m ready or counters moved) and, once a failure has lasted
  * timeout_ms, logs it, sets *stop and, should the process not have ended
- * 30 s later, exits it with the status. m and stop must outlive
+ * 30 s later, exits it with the status. The failure's cause is published
+ * to m for /healthz. m (borrowed; may be NULL) and stop must outlive
  * nw_kfail_stop(). Returns 0, or NW_ERR_NOMEM when no thread can be made. */
-int nw_kfail_start(int64_t timeout_ms, nw_metrics_t *m, volatile sig_atomic_t *stop);
+int nw_kfail_start(int64_t timeout_ms, const nw_sink_t *m, volatile sig_atomic_t *stop);
 void nw_kfail_stop(void);
 
 /* 0 while no failure has run out its time, else 69 or 77. */

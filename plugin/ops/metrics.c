@@ -67,6 +67,7 @@ struct nw_metrics {
     bool ready;
     char failure[NW_METRICS_FAILURE_MAX]; /* empty while healthy */
     table_t parts, produced, hists, breakers, roles;
+    nw_sink_t sink; /* this registry as the layers below report to it */
 };
 
 static const double latency_bounds[NW_METRICS_LATENCY_NBUCKETS] = {NW_METRICS_LATENCY_BUCKETS};
@@ -156,6 +157,8 @@ static void role_free_stats(entry_t *e)
     nw_rdstats_free(((role_t *)e)->stats);
 }
 
+static const nw_sink_ops_t metrics_sink_ops;
+
 nw_metrics_t *nw_metrics_new(void)
 {
     nw_metrics_t *m = calloc(1, sizeof(*m));
@@ -165,6 +168,7 @@ nw_metrics_t *nw_metrics_new(void)
         free(m);
         return NULL;
     }
+    m->sink = (nw_sink_t){&metrics_sink_ops, m};
     return m;
 }
 
@@ -318,6 +322,81 @@ int nw_metrics_rdkafka_stats(nw_metrics_t *m, const char *role, const char *json
     pthread_mutex_unlock(&m->lock);
     nw_rdstats_free(stats); /* the replaced document, or the new one on failure */
     return rc;
+}
+
+/* ---- the metrics sink (core/sink.h) ------------------------------------- */
+
+/* The layers below ops report through these: each calls the registry's own
+ * function with the context the sink carries. */
+static void sink_set_counters(void *m, const struct nw_counters *totals)
+{
+    nw_metrics_set_counters(m, totals);
+}
+
+static void sink_set_ready(void *m, bool ready)
+{
+    nw_metrics_set_ready(m, ready);
+}
+
+static bool sink_ready(void *m)
+{
+    return nw_metrics_ready(m);
+}
+
+static void sink_set_failure(void *m, const char *cause)
+{
+    nw_metrics_set_failure(m, cause);
+}
+
+static void sink_partition(void *m, const char *topic, int32_t partition, int64_t position,
+                           int64_t high_watermark)
+{
+    nw_metrics_partition(m, topic, partition, position, high_watermark);
+}
+
+static void sink_partition_remove(void *m, const char *topic, int32_t partition)
+{
+    nw_metrics_partition_remove(m, topic, partition);
+}
+
+static void sink_produced(void *m, const char *topic, uint64_t n)
+{
+    nw_metrics_produced(m, topic, n);
+}
+
+static void sink_enrich_latency(void *m, const char *enricher, double seconds)
+{
+    nw_metrics_enrich_latency(m, enricher, seconds);
+}
+
+static void sink_breaker(void *m, const char *endpoint, nw_breaker_state_t state)
+{
+    nw_metrics_breaker(m, endpoint, state);
+}
+
+/* A document that does not parse keeps the previous values, as the runner
+ * has always ignored this result. */
+static void sink_rdkafka_stats(void *m, const char *role, const char *json, size_t json_len)
+{
+    (void)nw_metrics_rdkafka_stats(m, role, json, json_len);
+}
+
+static const nw_sink_ops_t metrics_sink_ops = {
+    .set_counters = sink_set_counters,
+    .set_ready = sink_set_ready,
+    .ready = sink_ready,
+    .set_failure = sink_set_failure,
+    .partition = sink_partition,
+    .partition_remove = sink_partition_remove,
+    .produced = sink_produced,
+    .enrich_latency = sink_enrich_latency,
+    .breaker = sink_breaker,
+    .rdkafka_stats = sink_rdkafka_stats,
+};
+
+const nw_sink_t *nw_metrics_sink(nw_metrics_t *m)
+{
+    return m ? &m->sink : NULL;
 }
 
 /* ---- the text exposition ------------------------------------------------ */

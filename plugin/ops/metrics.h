@@ -27,16 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/sink.h"
 #include "pipeline/runner.h"
 
 typedef struct nw_metrics nw_metrics_t;
-
-/* Circuit-breaker states, as newswire_circuit_breaker_state reports them. */
-typedef enum nw_breaker_state {
-    NW_BREAKER_CLOSED = 0,
-    NW_BREAKER_OPEN = 1,
-    NW_BREAKER_HALF_OPEN = 2,
-} nw_breaker_state_t;
 
 /* Upper bounds (seconds) of newswire_enrichment_duration_seconds' buckets,
  * +Inf excluded: from a cached lookup to an HTTP call near its timeout. */
@@ -48,6 +42,11 @@ typedef enum nw_breaker_state {
 nw_metrics_t *nw_metrics_new(void);
 /* Frees m; m may be NULL. No other thread may still use it. */
 void nw_metrics_free(nw_metrics_t *m);
+
+/* m as the metrics sink the layers below ops report to (core/sink.h): the
+ * runner, the enricher host and the Kafka failure watchdog take it. Owned by
+ * m and valid until nw_metrics_free(m); NULL when m is NULL. */
+const nw_sink_t *nw_metrics_sink(nw_metrics_t *m);
 
 /*
  * Replaces the outcome counters (newswire_messages_total{outcome},
@@ -66,7 +65,7 @@ bool nw_metrics_ready(nw_metrics_t *m);
  * see kafka/kfail.h): while one is set /healthz answers 503 with the cause.
  * NULL or "" clears it. nw_metrics_failure copies the cause into out (empty
  * when healthy) and returns whether there is one. Thread-safe. */
-#define NW_METRICS_FAILURE_MAX 512
+#define NW_METRICS_FAILURE_MAX NW_SINK_FAILURE_MAX
 void nw_metrics_set_failure(nw_metrics_t *m, const char *cause);
 bool nw_metrics_failure(nw_metrics_t *m, char *out, size_t n);
 

@@ -84,7 +84,7 @@ fail:
     return rc;
 }
 
-void nw_processor_set_metrics(nw_processor_t *p, struct nw_metrics *m)
+void nw_processor_set_metrics(nw_processor_t *p, const struct nw_sink *m)
 {
     nw_enrichers_set_metrics(p->enrichers, m);
 }

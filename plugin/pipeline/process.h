@@ -94,9 +94,10 @@ typedef struct nw_processor nw_processor_t;
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err);
 void nw_processor_free(nw_processor_t *p); /* accepts NULL */
 
-struct nw_metrics;
-/* Enrichment durations and breaker states go to m (borrowed; may be NULL). */
-void nw_processor_set_metrics(nw_processor_t *p, struct nw_metrics *m);
+struct nw_sink;
+/* Enrichment durations and breaker states go to the metrics sink m
+ * (borrowed; may be NULL). */
+void nw_processor_set_metrics(nw_processor_t *p, const struct nw_sink *m);
 
 /* newswire replay: every record built from now on carries the marker
  * "replay": {"state": state} in its newswire extension, right after

@@ -1,8 +1,9 @@
 /*
  * Writing an outcome to Kafka: the ninjs record to output.topic, a rejected
- * message to dlq.topic with its original key and bytes, and the version
- * store's change to state.topic (explicitly to the input's partition number,
- * which is what restoring reads back).
+ * message to dlq.topic with its original key and bytes (both as
+ * pipeline/output.c writes them, for replay too), and the version store's
+ * change to state.topic (explicitly to the input's partition number, which is
+ * what restoring reads back).
  *
  * In at_least_once mode every produced record carries its input message's
  * nw_inflight_t as opaque, so delivery reports can tell when the input offset
@@ -15,36 +16,8 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/hash.h"
 #include "core/log.h"
 #include "pipeline/runner_internal.h"
-
-/* producev, waiting out a full local queue by serving delivery reports.
- * timestamp 0 stamps the message with the time of producing. */
-static rd_kafka_resp_err_t produce_retry(nw_runner_t *r, const char *topic, int32_t partition,
-                                         const void *key, size_t key_len, void *value, size_t len,
-                                         int flags, rd_kafka_headers_t *hdrs, void *opaque,
-                                         int64_t timestamp)
-{
-    for (;;) {
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            r->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-            RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE(value, len), RD_KAFKA_V_MSGFLAGS(flags),
-            RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_TIMESTAMP(timestamp),
-            RD_KAFKA_V_END);
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-            return e;
-        rd_kafka_poll(r->producer, 50);
-    }
-}
-
-/* "topic/partition/offset" of where the message entered newswire. */
-static void origin_text(const nw_input_t *src, char *out, size_t n)
-{
-    bool re = src->origin_topic != NULL;
-    snprintf(out, n, "%s/%" PRId32 "/%" PRId64, re ? src->origin_topic : src->topic,
-             re ? src->origin_partition : src->partition, re ? src->origin_offset : src->offset);
-}
 
 /* exactly_once counts a record when it joins the transaction (published at
  * commit); at_least_once when its delivery is confirmed (nw_dr_cb). */
@@ -63,81 +36,6 @@ static int topic_kind(const nw_runner_t *r, const char *topic)
     if (strcmp(topic, r->state_topic) == 0)
         return NW_TOPIC_STATE;
     return NW_TOPIC_REPARTITION;
-}
-
-/* Adds a header and counts the bytes it takes towards a size limit. */
-static void header_add(rd_kafka_headers_t *h, size_t *bytes, const char *name, const char *value)
-{
-    rd_kafka_header_add(h, name, -1, value, -1);
-    *bytes += strlen(name) + strlen(value) + 10;
-}
-
-static rd_kafka_headers_t *record_headers(const nw_input_t *src, unsigned version)
-{
-    char v[16], origin[512];
-    size_t bytes = 0;
-    rd_kafka_headers_t *h = rd_kafka_headers_new(3);
-    snprintf(v, sizeof(v), "%u", version);
-    origin_text(src, origin, sizeof(origin));
-    header_add(h, &bytes, "content-type", "application/json");
-    header_add(h, &bytes, "newswire-version", v);
-    header_add(h, &bytes, "newswire-source", origin);
-    return h;
-}
-
-static rd_kafka_headers_t *dlq_headers(const nw_input_t *src, const nw_error_t *e, size_t *bytes)
-{
-    char part[16], off[32];
-    bool re = src->origin_topic != NULL;
-    rd_kafka_headers_t *h = rd_kafka_headers_new(7);
-    snprintf(part, sizeof(part), "%" PRId32, re ? src->origin_partition : src->partition);
-    snprintf(off, sizeof(off), "%" PRId64, re ? src->origin_offset : src->offset);
-    header_add(h, bytes, "newswire-error", nw_reject_name(e->reject));
-    header_add(h, bytes, "newswire-error-message", e->msg);
-    header_add(h, bytes, "newswire-source-topic", re ? src->origin_topic : src->topic);
-    header_add(h, bytes, "newswire-source-partition", part);
-    header_add(h, bytes, "newswire-source-offset", off);
-    return h;
-}
-
-/*
- * A dead letter always fits: its key and original bytes are cut to what the
- * dead-letter topic and the producer accept, headers included; a cut one
- * says how long the original was and its SHA-256, so it can be found and
- * checked. empty sends no bytes at all (the broker refused even the cut
- * letter). Returns the produce error.
- */
-static rd_kafka_resp_err_t produce_dead_letter(nw_runner_t *r, const rd_kafka_message_t *in,
-                                               const nw_input_t *src, const nw_error_t *why,
-                                               bool empty, nw_inflight_t *f)
-{
-    /* A re-keyed message had no key when it came in. */
-    bool re = src->origin_topic != NULL;
-    const void *key = re ? NULL : in->key;
-    size_t key_len = re ? 0 : in->key_len, len = empty ? 0 : in->len, hbytes = 0;
-    rd_kafka_headers_t *h = dlq_headers(src, why, &hbytes);
-    /* Room for the two headers a cut letter adds. */
-    int64_t room = r->limit[NW_TOPIC_DLQ] - NW_RECORD_OVERHEAD - (int64_t)hbytes - 160;
-    size_t budget = room > 0 ? (size_t)room : 0;
-    if (key_len > budget)
-        key_len = budget;
-    if (len > budget - key_len)
-        len = budget - key_len;
-    if (len < in->len || key_len < (re ? 0 : in->key_len)) {
-        char size[32], hex[65];
-        uint8_t sum[32];
-        nw_sha256(in->payload ? in->payload : "", in->len, sum);
-        nw_hex(sum, sizeof(sum), hex);
-        snprintf(size, sizeof(size), "%zu", in->len);
-        header_add(h, &hbytes, "newswire-original-size", size);
-        header_add(h, &hbytes, "newswire-original-sha256", hex);
-    }
-    /* An empty value stays empty, a null one (a tombstone) stays null. */
-    rd_kafka_resp_err_t e = produce_retry(r, r->dlq_topic, RD_KAFKA_PARTITION_UA, key, key_len,
-                                          in->payload, len, RD_KAFKA_MSG_F_COPY, h, f, 0);
-    if (e)
-        rd_kafka_headers_destroy(h);
-    return e;
 }
 
 static void hold(nw_runner_t *r, const char *key, const char *value, size_t len)
@@ -176,8 +74,8 @@ static int produce_changelog(nw_runner_t *r, int32_t partition, const char *id,
                              const uint8_t *value, nw_inflight_t *f)
 {
     rd_kafka_resp_err_t e =
-        produce_retry(r, r->state_topic, partition, id, strlen(id), (void *)value,
-                      NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f, 0);
+        nw_output_produce(r->producer, r->state_topic, partition, id, strlen(id), (void *)value,
+                          NW_CHANGELOG_VALUE_SIZE, RD_KAFKA_MSG_F_COPY, NULL, f, 0);
     if (e && r->eos && e == RD_KAFKA_RESP_ERR__STATE)
         return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
     if (e)
@@ -223,19 +121,14 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
             /* Dropped unshown if the transaction aborts. */
             hold(r, o->article_id, o->record, o->record_len);
         }
-        rd_kafka_headers_t *h = record_headers(src, o->version);
         topic = r->out_topic;
-        /* The record's buffer passes to librdkafka (F_FREE) on success. */
-        e = produce_retry(r, topic, RD_KAFKA_PARTITION_UA, o->article_id, strlen(o->article_id),
-                          o->record, o->record_len, RD_KAFKA_MSG_F_FREE, h, f, 0);
+        e = nw_output_record(r->producer, topic, src, o, f);
         if (e) {
-            rd_kafka_headers_destroy(h);
             if (r->eos && nw_err_is_record_specific(e))
                 return refused(r, in, topic, e);
             if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
                 return NW_ERR_KAFKA; /* the transaction failed: abort, retry */
         } else {
-            o->record = NULL;
             enqueued(r, NW_TOPIC_OUTPUT);
             if (f)
                 f->pending++;
@@ -246,9 +139,11 @@ int nw_produce_outcome(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
         nw_poison_t *pp =
             nw_poison_find(r, rd_kafka_topic_name(in->rkt), in->partition, in->offset);
         topic = r->dlq_topic;
-        e = produce_dead_letter(r, in, src, &o->error, pp && pp->hits > 1, f);
+        int64_t limit = r->limit[NW_TOPIC_DLQ];
+        e = nw_output_dead_letter(r->producer, topic, limit, in, src, &o->error, pp && pp->hits > 1,
+                                  f);
         if (e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
-            e = produce_dead_letter(r, in, src, &o->error, true, f);
+            e = nw_output_dead_letter(r->producer, topic, limit, in, src, &o->error, true, f);
         if (r->eos && e == RD_KAFKA_RESP_ERR__STATE)
             return NW_ERR_KAFKA;
         if (!e) {
@@ -278,16 +173,16 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
             return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
         f->kind = NW_OUTCOME_FORWARD;
     }
-    origin_text(&src, origin, sizeof(origin));
+    nw_output_origin(&src, origin, sizeof(origin));
     rd_kafka_headers_t *h = rd_kafka_headers_new(1);
     rd_kafka_header_add(h, "newswire-origin", -1, origin, -1);
     /* The forward keeps the message's own timestamp: the `received` date
      * fallback then names when the message first reached Kafka. */
     rd_kafka_timestamp_type_t tstype;
     int64_t ts = rd_kafka_message_timestamp(in, &tstype);
-    rd_kafka_resp_err_t e = produce_retry(r, r->repartition_topic, RD_KAFKA_PARTITION_UA,
-                                          article_id, strlen(article_id), in->payload, in->len,
-                                          RD_KAFKA_MSG_F_COPY, h, f, ts > 0 ? ts : 0);
+    rd_kafka_resp_err_t e = nw_output_produce(
+        r->producer, r->repartition_topic, RD_KAFKA_PARTITION_UA, article_id, strlen(article_id),
+        in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f, ts > 0 ? ts : 0);
     if (e) {
         rd_kafka_headers_destroy(h);
         if (r->eos && nw_err_is_record_specific(e))

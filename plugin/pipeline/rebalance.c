@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/sink.h"
 #include "kafka/kfail.h"
-#include "ops/metrics.h"
-#include "replay/replay.h"
+#include "kafka/kpos.h"
 #include "pipeline/runner_internal.h"
 
 static bool restoring_index(const nw_runner_t *r, int32_t partition, const nw_part_t *except)
@@ -69,11 +69,11 @@ static void start_positions(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_parti
         if (committed->elems[i].offset >= 0 || strcmp(tp->topic, r->repartition_topic) == 0)
             continue;
         for (size_t j = 0; j < r->opts.n_from; j++) {
-            const nw_replay_spec_t *f = &r->opts.from[j];
-            if (f->kind == NW_REPLAY_AT_OFFSET && f->partition == tp->partition &&
+            const nw_kpos_t *f = &r->opts.from[j];
+            if (f->kind == NW_KPOS_AT_OFFSET && f->partition == tp->partition &&
                 strcmp(f->topic, tp->topic) == 0)
                 tp->offset = f->offset;
-            else if (f->kind == NW_REPLAY_AT_TIME && tp->offset < 0)
+            else if (f->kind == NW_KPOS_AT_TIME && tp->offset < 0)
                 rd_kafka_topic_partition_list_add(times, tp->topic, tp->partition)->offset =
                     f->time_ms;
         }
@@ -158,11 +158,8 @@ static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         rd_kafka_flush(r->producer, 30000);
         if (!lost && !r->fatal)
             nw_commit(r, true);
-    } else if (r->txn_open) {
-        if (lost || r->fatal)
-            nw_txn_abort(r, lost ? "assignment lost" : "stopping after an error");
-        else
-            nw_commit(r, true);
+    } else {
+        nw_txn_close(r, lost || r->fatal, lost ? "assignment lost" : "stopping after an error");
     }
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
@@ -172,7 +169,7 @@ static void on_revoke(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         if (p->restoring && !restoring_index(r, p->partition, p))
             restore_assign(r, p->partition, false);
         nw_parts_remove(&r->parts, tp->topic, tp->partition);
-        nw_metrics_partition_remove(r->opts.metrics, tp->topic, tp->partition);
+        nw_sink_partition_remove(r->opts.metrics, tp->topic, tp->partition);
         nw_log(NW_LOG_INFO, lost ? "lost" : "revoked", "%s [%" PRId32 "]", tp->topic,
                tp->partition);
     }

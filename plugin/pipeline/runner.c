@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/sink.h"
 #include "kafka/kconf.h"
 #include "kafka/kfail.h"
+#include "kafka/kpos.h"
 #include "kafka/topics.h"
-#include "ops/metrics.h"
 #include "pipeline/runner_internal.h"
-#include "replay/replay.h"
 
 /* The transactional id is stable per instance, so a restarted instance
  * fences the one it replaces; distinct per instance, so members of a group
@@ -33,19 +33,19 @@ static void transactional_id(const nw_config_t *cfg, char *out, size_t n)
 /* librdkafka statistics, one callback per client role. */
 static int stats_producer(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
-    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "producer", json, len);
+    nw_sink_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "producer", json, len);
     return 0;
 }
 
 static int stats_consumer(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
-    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "consumer", json, len);
+    nw_sink_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "consumer", json, len);
     return 0;
 }
 
 static int stats_restore(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 {
-    nw_metrics_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "restore", json, len);
+    nw_sink_rdkafka_stats(((nw_runner_t *)opaque)->opts.metrics, "restore", json, len);
     return 0;
 }
 
@@ -68,26 +68,26 @@ void nw_count_produced(nw_runner_t *r, int which)
     if (r->eos)
         r->txn_produced[which]++;
     else
-        nw_metrics_produced(r->opts.metrics, topic_of(r, which), 1);
+        nw_sink_produced(r->opts.metrics, topic_of(r, which), 1);
 }
 
 void nw_txn_produced_flush(nw_runner_t *r, bool publish)
 {
     for (int i = 0; i < 4; i++) {
         if (publish && r->txn_produced[i])
-            nw_metrics_produced(r->opts.metrics, topic_of(r, i), r->txn_produced[i]);
+            nw_sink_produced(r->opts.metrics, topic_of(r, i), r->txn_produced[i]);
         r->txn_produced[i] = 0;
     }
 }
 
 void nw_publish(nw_runner_t *r, bool force)
 {
-    nw_metrics_t *m = r->opts.metrics;
+    const nw_sink_t *m = r->opts.metrics;
     int64_t now = nw_now_ms();
     if (!m || (!force && now - r->last_publish_ms < 500))
         return;
     r->last_publish_ms = now;
-    nw_metrics_set_counters(m, &r->total);
+    nw_sink_set_counters(m, &r->total);
     bool restoring = false;
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
@@ -96,10 +96,10 @@ void nw_publish(nw_runner_t *r, bool force)
         /* Cached by the last fetch: no request to the broker here. */
         rd_kafka_get_watermark_offsets(r->consumer, p->topic, p->partition, &lo, &hi);
         int64_t at = p->next_offset >= 0 ? p->next_offset : p->committed >= 0 ? p->committed : lo;
-        nw_metrics_partition(m, p->topic, p->partition, at, hi);
+        nw_sink_partition(m, p->topic, p->partition, at, hi);
     }
     r->ever_assigned = r->ever_assigned || r->parts.n > 0;
-    nw_metrics_set_ready(m, r->ever_assigned && !restoring);
+    nw_sink_set_ready(m, r->ever_assigned && !restoring);
 }
 
 /* The processor and the two consumers. They come first: the topics are
@@ -243,8 +243,8 @@ static int check_from(nw_runner_t *r, nw_error_t *err)
     size_t n = nw_config_get_list(r->cfg, "input.topics", &topics);
     int rc = 0;
     for (size_t i = 0; i < r->opts.n_from && rc == 0; i++) {
-        const nw_replay_spec_t *f = &r->opts.from[i];
-        if (f->kind != NW_REPLAY_AT_OFFSET)
+        const nw_kpos_t *f = &r->opts.from[i];
+        if (f->kind != NW_KPOS_AT_OFFSET)
             continue;
         bool input = false;
         for (size_t j = 0; j < n && !input; j++)
@@ -663,8 +663,8 @@ out:
     if (rc < 0 && *opts->stop && !r.fatal)
         rc = 0;
     teardown(&r);
-    nw_metrics_set_ready(opts->metrics, false);
-    nw_metrics_set_counters(opts->metrics, &r.total);
+    nw_sink_set_ready(opts->metrics, false);
+    nw_sink_set_counters(opts->metrics, &r.total);
     *counters = r.total;
     if (rc == 0 && r.fatal) {
         rc = r.fatal;

@@ -49,12 +49,12 @@ typedef struct nw_runner_opts {
      * or its transaction's commit is known): the demo prints them. */
     void (*on_record)(const char *key, const char *value, size_t len, void *opaque);
     void *opaque;
-    /* Where to publish counters, lag, readiness and librdkafka statistics
-     * (may be NULL); borrowed, must outlive the run. */
-    struct nw_metrics *metrics;
+    /* The metrics sink to publish counters, lag, readiness and librdkafka
+     * statistics to (may be NULL); borrowed, must outlive the run. */
+    const struct nw_sink *metrics;
     /* run --from: where a partition the group has no committed offset for
      * starts (TOPIC:PARTITION:OFFSET or @TIME specs; borrowed). */
-    const struct nw_replay_spec *from;
+    const struct nw_kpos *from;
     size_t n_from;
 } nw_runner_opts_t;
 

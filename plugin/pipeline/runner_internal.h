@@ -1,13 +1,15 @@
 /*
  * State shared by the runner's parts: the loop (runner.c), partition
- * assignment and state restore (rebalance.c), producing (produce.c) and
- * committing (commit.c). Not a public interface.
+ * assignment and state restore (rebalance.c), producing (produce.c, through
+ * output.c), committing (commit.c) and the exactly_once transaction cycle
+ * (txn.c). Not a public interface.
  */
 #ifndef NW_RUNNER_INTERNAL_H
 #define NW_RUNNER_INTERNAL_H
 
 #include <librdkafka/rdkafka.h>
 
+#include "pipeline/output.h"
 #include "pipeline/parts.h"
 #include "pipeline/runner.h"
 
@@ -94,9 +96,6 @@ int64_t nw_now_ms(void);
 
 enum { NW_TOPIC_OUTPUT, NW_TOPIC_DLQ, NW_TOPIC_STATE, NW_TOPIC_REPARTITION };
 
-/* Bytes a produced record needs beyond its key, value and headers (record
- * and batch framing), with a margin: what is checked against a limit. */
-#define NW_RECORD_OVERHEAD 512
 /* Room left for an output or repartition record's headers. */
 #define NW_HEADER_ROOM 1024
 /* Counts a record produced to one of the four topics for the metrics. */
@@ -149,12 +148,24 @@ void nw_held_release(nw_runner_t *r, bool deliver);
 
 /* commit.c */
 /* at_least_once: commits what is delivered (sync waits for the broker).
- * exactly_once: commits the open transaction. */
+ * exactly_once: commits the open transaction (nw_txn_commit). */
 int nw_commit(nw_runner_t *r, bool sync);
-/* exactly_once: begins a transaction if none is open. */
+/* Moves the consumer to the offsets in seek (which it destroys); a partition
+ * that cannot be rewound fails the run, since reading on from where it is
+ * would skip messages that have no record yet. */
+void nw_seek_all(nw_runner_t *r, rd_kafka_topic_partition_list_t *seek, const char *why);
+
+/* txn.c: the exactly_once transaction cycle */
+/* Begins a transaction if none is open. */
 int nw_txn_begin(nw_runner_t *r);
-/* exactly_once: aborts, rolls back the stores, rewinds the consumer. */
+/* Sends the consumed offsets and commits the open transaction; nothing to do
+ * when none is open. Returns 0 or the run's fatal code. */
+int nw_txn_commit(nw_runner_t *r);
+/* Aborts, rolls back the stores, rewinds the consumer, halves the batch. */
 void nw_txn_abort(nw_runner_t *r, const char *why);
+/* Before partitions go: aborts the open transaction (abort, for why) or
+ * commits it; nothing when none is open. */
+void nw_txn_close(nw_runner_t *r, bool abort, const char *why);
 /* Fails the run with a message; returns the code. */
 int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

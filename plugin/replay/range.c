@@ -130,7 +130,7 @@ static int offsets_for_time(rd_kafka_t *rk, nw_replay_range_t *r, int64_t ms, bo
 /* Collects the partitions of the range: every partition of inputs (the
  * input topics, for --from @TIME; start -2, "by time"), then each one a
  * --from names, with its offset. */
-static int collect(char **inputs, const topic_info_t *ts, size_t n_ts, const nw_replay_spec_t *from,
+static int collect(char **inputs, const topic_info_t *ts, size_t n_ts, const nw_kpos_t *from,
                    size_t n_from, nw_replay_range_t *r, nw_error_t *err)
 {
     int rc = 0;
@@ -145,8 +145,8 @@ static int collect(char **inputs, const topic_info_t *ts, size_t n_ts, const nw_
                 rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < n_from && rc == 0; i++) {
-        const nw_replay_spec_t *s = &from[i];
-        if (s->kind != NW_REPLAY_AT_OFFSET)
+        const nw_kpos_t *s = &from[i];
+        if (s->kind != NW_KPOS_AT_OFFSET)
             continue;
         int n = topic_partitions(ts, n_ts, s->topic);
         if (n == 0)
@@ -178,12 +178,12 @@ static int watermarks(rd_kafka_t *rk, nw_replay_range_t *r, nw_error_t *err)
 
 /* Ends from --to: T:P:O for its partition, else @TIME, else the high
  * watermark. */
-static int apply_to(rd_kafka_t *rk, nw_replay_range_t *r, const nw_replay_spec_t *to, size_t n_to,
+static int apply_to(rd_kafka_t *rk, nw_replay_range_t *r, const nw_kpos_t *to, size_t n_to,
                     nw_error_t *err)
 {
-    const nw_replay_spec_t *to_time = NULL;
+    const nw_kpos_t *to_time = NULL;
     for (size_t i = 0; i < n_to; i++) {
-        if (to[i].kind == NW_REPLAY_AT_TIME) {
+        if (to[i].kind == NW_KPOS_AT_TIME) {
             to_time = &to[i];
             continue;
         }
@@ -223,14 +223,14 @@ static int check_starts(const nw_replay_range_t *r, nw_error_t *err)
 }
 
 /* The --from or --to text that set this partition's start or end. */
-static const char *spec_for(const nw_replay_part_t *p, const nw_replay_spec_t *s, size_t n)
+static const char *spec_for(const nw_replay_part_t *p, const nw_kpos_t *s, size_t n)
 {
     const char *found = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (s[i].kind == NW_REPLAY_AT_OFFSET && s[i].partition == p->partition &&
+        if (s[i].kind == NW_KPOS_AT_OFFSET && s[i].partition == p->partition &&
             strcmp(s[i].topic, p->topic) == 0)
             return s[i].text;
-        if (s[i].kind == NW_REPLAY_AT_TIME)
+        if (s[i].kind == NW_KPOS_AT_TIME)
             found = s[i].text;
     }
     return found;
@@ -239,8 +239,8 @@ static const char *spec_for(const nw_replay_part_t *p, const nw_replay_spec_t *s
 /* An end before its start is the user's --to before --from, except when
  * both came from times: those cannot cross (the times were checked and
  * offsets by time never go down), so that case is only an empty range. */
-static int check_ends(nw_replay_range_t *r, const nw_replay_spec_t *from, size_t n_from,
-                      const nw_replay_spec_t *to, size_t n_to, nw_error_t *err)
+static int check_ends(nw_replay_range_t *r, const nw_kpos_t *from, size_t n_from,
+                      const nw_kpos_t *to, size_t n_to, nw_error_t *err)
 {
     for (size_t i = 0; i < r->n; i++) {
         nw_replay_part_t *p = &r->parts[i];
@@ -276,18 +276,18 @@ static void skip_deleted(nw_replay_range_t *r)
     }
 }
 
-int nw_replay_range_resolve(rd_kafka_t *rk, const nw_config_t *cfg, const nw_replay_spec_t *from,
-                            size_t n_from, const nw_replay_spec_t *to, size_t n_to,
-                            nw_replay_range_t *out, nw_error_t *err)
+int nw_replay_range_resolve(rd_kafka_t *rk, const nw_config_t *cfg, const nw_kpos_t *from,
+                            size_t n_from, const nw_kpos_t *to, size_t n_to, nw_replay_range_t *out,
+                            nw_error_t *err)
 {
     topic_info_t *ts = NULL;
     size_t n_ts = 0;
     char **inputs = NULL;
-    const nw_replay_spec_t *from_time = NULL;
+    const nw_kpos_t *from_time = NULL;
     int rc = 0;
     memset(out, 0, sizeof(*out));
     for (size_t i = 0; i < n_from; i++)
-        if (from[i].kind == NW_REPLAY_AT_TIME)
+        if (from[i].kind == NW_KPOS_AT_TIME)
             from_time = &from[i];
         else if (add_topic(&ts, &n_ts, from[i].topic) < 0)
             rc = NW_ERR_NOMEM;

@@ -29,6 +29,7 @@
 #include "core/log.h"
 #include "kafka/kconf.h"
 #include "kafka/topics.h"
+#include "pipeline/output.h"
 #include "pipeline/process.h"
 #include "replay/replay.h"
 
@@ -339,6 +340,33 @@ out:
     return rc;
 }
 
+/* Produces one outcome through the live service's output path
+ * (pipeline/output.h): an emitted record keyed by article id, a rejected
+ * message's original key and bytes as a dead letter with the reason
+ * headers. Duplicates and stale versions produce nothing. A replay reads the
+ * input directly, never through the repartition topic, and does not cut its
+ * dead letters (it knows no topic limits). Returns 0 or NW_ERR_KAFKA. */
+static int produce_outcome(nw_replay_t *rp, const rd_kafka_message_t *m, const nw_input_t *in,
+                           nw_outcome_t *o, nw_error_t *err)
+{
+    rd_kafka_resp_err_t e;
+    const char *topic;
+    if (o->kind == NW_OUTCOME_EMITTED) {
+        topic = rp->out_topic;
+        e = nw_output_record(rp->producer, topic, in, o, NULL);
+    } else if (o->kind == NW_OUTCOME_REJECTED) {
+        topic = rp->dlq_topic;
+        e = nw_output_dead_letter(rp->producer, topic, NW_OUTPUT_NO_LIMIT, m, in, &o->error, false,
+                                  NULL);
+    } else {
+        return 0;
+    }
+    if (e)
+        return nw_error_set(err, NW_ERR_KAFKA, "cannot produce to %s: %s", topic,
+                            rd_kafka_err2str(e));
+    return 0;
+}
+
 /* One batch through the processing step, each outcome counted and
  * produced. */
 static void process(nw_replay_t *rp, rd_kafka_message_t **msgs, nw_replay_part_t **parts, size_t n)
@@ -379,8 +407,7 @@ static void process(nw_replay_t *rp, rd_kafka_message_t **msgs, nw_replay_part_t
                    o->kind == NW_OUTCOME_REJECTED ? ": " : "",
                    o->kind == NW_OUTCOME_REJECTED ? o->error.msg : "");
         nw_counters_count(&rp->counters, o);
-        if (nw_replay_produce(rp->producer, rp->out_topic, rp->dlq_topic, msgs[i], &items[i].in, o,
-                              &err) < 0)
+        if (produce_outcome(rp, msgs[i], &items[i].in, o, &err) < 0)
             fail(rp, err.code, err.msg);
     }
     /* Replay never rolls back: keep the stores' undo journals empty. */

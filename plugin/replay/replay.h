@@ -18,10 +18,11 @@
  * that cannot be right is NW_ERR_RANGE, which the command turns into exit
  * status 64.
  *
- * The module's files: spec.c (parsing and checking positions, no Kafka),
- * range.c (resolving them against the cluster), state.c (reading the live
- * state topic), progress.c (the display on stderr), emit.c (producing) and
- * replay.c (the loop).
+ * The module's files: spec.c (checking positions, no Kafka; kafka/kpos.c
+ * parses them), range.c (resolving them against the cluster), state.c
+ * (reading the live state topic), progress.c (the display on stderr) and
+ * replay.c (the loop, producing through the live service's
+ * pipeline/output.c).
  */
 #ifndef NW_REPLAY_H
 #define NW_REPLAY_H
@@ -35,42 +36,11 @@
 
 #include "config/config.h"
 #include "dedupe/vstore.h"
+#include "kafka/kpos.h"
 #include "newswire/error.h"
 #include "pipeline/runner.h"
 
-/* Kafka's limit on a topic name's length. */
-#define NW_REPLAY_TOPIC_MAX 249
-
-/* ---- Positions (spec.c) ---------------------------------------------- */
-
-typedef enum nw_replay_pos_kind {
-    NW_REPLAY_AT_OFFSET = 0, /* TOPIC:PARTITION:OFFSET */
-    NW_REPLAY_AT_TIME,       /* @TIME */
-} nw_replay_pos_kind_t;
-
-/* One --from or --to argument. */
-typedef struct nw_replay_spec {
-    nw_replay_pos_kind_t kind;
-    char topic[NW_REPLAY_TOPIC_MAX + 1]; /* AT_OFFSET */
-    int32_t partition;                   /* AT_OFFSET */
-    int64_t offset;                      /* AT_OFFSET */
-    int64_t time_ms;                     /* AT_TIME: milliseconds since the epoch, UTC */
-    const char *text;                    /* the argument as given (borrowed), for messages */
-} nw_replay_spec_t;
-
-/*
- * Parses "TOPIC:PARTITION:OFFSET" (topic names hold no ':', so the last two
- * fields are split off from the right) or "@TIME". TIME is ISO 8601 with a
- * zone: 2021-12-30T00:00:00Z, 2021-12-30T05:30:00+05:30, optionally with a
- * fraction of a second (kept to the millisecond, the resolution of Kafka
- * timestamps) or without seconds. A time without a zone is refused rather
- * than guessed. Returns 0 or NW_ERR_RANGE with the reason in err. text is
- * kept (borrowed) in out->text.
- */
-int nw_replay_spec_parse(const char *text, nw_replay_spec_t *out, nw_error_t *err);
-
-/* The time part alone ("2021-12-30T00:00:00Z", no '@'); as above. */
-int nw_replay_time_parse(const char *text, int64_t *ms, nw_error_t *err);
+/* ---- Positions (spec.c; parsed by kafka/kpos.c) ---------------------- */
 
 /*
  * The checks that need no cluster: at least one --from; at most one @TIME
@@ -79,8 +49,8 @@ int nw_replay_time_parse(const char *text, int64_t *ms, nw_error_t *err);
  * --to TOPIC:PARTITION:OFFSET only for a partition some --from covers.
  * Returns 0 or NW_ERR_RANGE with a message meant for the user.
  */
-int nw_replay_specs_check(const nw_replay_spec_t *from, size_t n_from, const nw_replay_spec_t *to,
-                          size_t n_to, nw_error_t *err);
+int nw_replay_specs_check(const nw_kpos_t *from, size_t n_from, const nw_kpos_t *to, size_t n_to,
+                          nw_error_t *err);
 
 /* ---- The resolved range (range.c) ------------------------------------ */
 
@@ -111,9 +81,9 @@ typedef struct nw_replay_range {
  * moved up to it with a warning. Returns 0, NW_ERR_RANGE (the user's range
  * is wrong), or NW_ERR_KAFKA / NW_ERR_NOMEM. Free with nw_replay_range_clear.
  */
-int nw_replay_range_resolve(rd_kafka_t *rk, const nw_config_t *cfg, const nw_replay_spec_t *from,
-                            size_t n_from, const nw_replay_spec_t *to, size_t n_to,
-                            nw_replay_range_t *out, nw_error_t *err);
+int nw_replay_range_resolve(rd_kafka_t *rk, const nw_config_t *cfg, const nw_kpos_t *from,
+                            size_t n_from, const nw_kpos_t *to, size_t n_to, nw_replay_range_t *out,
+                            nw_error_t *err);
 
 void nw_replay_range_clear(nw_replay_range_t *r);
 
@@ -156,20 +126,6 @@ nw_progress_t *nw_progress_new(nw_progress_mode_t mode, FILE *fp);
 void nw_progress_update(nw_progress_t *p, const nw_replay_range_t *r, bool final);
 void nw_progress_free(nw_progress_t *p); /* accepts NULL */
 
-/* ---- Producing (emit.c) --------------------------------------------- */
-
-/*
- * Produces one outcome the way the live service does, so a consumer cannot
- * tell a replayed record's key, headers or partitioning from a live one: an
- * emitted record to out_topic keyed by article id (o->record passes to
- * librdkafka and is set to NULL), a rejected message's original key and
- * bytes to dlq_topic with the reason headers. Duplicates and stale versions
- * produce nothing. Waits out a full local queue. Returns 0 or NW_ERR_KAFKA.
- */
-int nw_replay_produce(rd_kafka_t *producer, const char *out_topic, const char *dlq_topic,
-                      const rd_kafka_message_t *m, const nw_input_t *in, nw_outcome_t *o,
-                      nw_error_t *err);
-
 /* ---- The replay (replay.c) ------------------------------------------- */
 
 typedef enum nw_replay_state {
@@ -194,9 +150,9 @@ const char *nw_replay_state_name(nw_replay_state_t s); /* "fresh", "live" */
 int nw_replay_kconf(const nw_config_t *cfg, rd_kafka_conf_t **out, nw_error_t *err);
 
 typedef struct nw_replay_opts {
-    const nw_replay_spec_t *from;
+    const nw_kpos_t *from;
     size_t n_from;
-    const nw_replay_spec_t *to;
+    const nw_kpos_t *to;
     size_t n_to;
     nw_replay_state_t state;
     const char *output_topic; /* NULL: output.topic */

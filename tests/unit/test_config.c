@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "core/buf.h"
+#include "kafka/kconf.h"
 
 /* CMake defines these; the fallbacks serve a bare compile from the repo root. */
 #ifndef NW_TEST_DATA
@@ -305,7 +306,7 @@ static void test_kafka_apply(void **state)
     assert_int_equal(nw_config_set(cfg, "kafka.sasl.password", "hunter2", "-X", NULL), 0);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     nw_error_t err = {0};
-    assert_int_equal(nw_config_apply_kafka(cfg, conf, &err), 0);
+    assert_int_equal(nw_kconf_apply(cfg, conf, &err), 0);
     char buf[256];
     size_t size = sizeof(buf);
     assert_int_equal(rd_kafka_conf_get(conf, "bootstrap.servers", buf, &size), RD_KAFKA_CONF_OK);
@@ -317,7 +318,7 @@ static void test_kafka_apply(void **state)
 
     assert_int_equal(nw_config_set(cfg, "kafka.bootstrap.servrs", "b3:9092", "conf:7", NULL), 0);
     conf = rd_kafka_conf_new();
-    assert_int_equal(nw_config_apply_kafka(cfg, conf, &err), NW_ERR_INVALID);
+    assert_int_equal(nw_kconf_apply(cfg, conf, &err), NW_ERR_INVALID);
     assert_string_equal(err.msg, "conf:7: kafka.bootstrap.servrs: librdkafka: No such "
                                  "configuration property: \"bootstrap.servrs\" (did you mean "
                                  "\"kafka.bootstrap.servers\"?)");
@@ -327,7 +328,7 @@ static void test_kafka_apply(void **state)
     cfg = nw_config_new();
     assert_int_equal(nw_config_set(cfg, "kafka.enable.idempotence", "maybe", "-X", NULL), 0);
     conf = rd_kafka_conf_new();
-    assert_int_equal(nw_config_apply_kafka(cfg, conf, &err), NW_ERR_INVALID);
+    assert_int_equal(nw_kconf_apply(cfg, conf, &err), NW_ERR_INVALID);
     assert_non_null(strstr(err.msg, "-X: kafka.enable.idempotence: librdkafka: "));
     rd_kafka_conf_destroy(conf);
     nw_config_free(cfg);
@@ -526,6 +527,7 @@ static void test_example_config(void **state)
 
 int main(void)
 {
+    nw_kconf_install_probe(); /* as the command line does: kafka.* hints */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),    cmocka_unit_test(test_file_syntax),
         cmocka_unit_test(test_file_errors), cmocka_unit_test(test_bad_values),

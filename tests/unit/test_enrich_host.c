@@ -16,7 +16,7 @@
 
 #include "nw_test_plugins.h"
 
-#if __has_include("enrich/entities.h")
+#ifdef NW_WITH_ENTITIES
 #define HAVE_ENTITIES 1
 #else
 #define HAVE_ENTITIES 0
@@ -223,7 +223,7 @@ static void test_http_instances(void **state)
     nw_enrichers_t *e = NULL;
     nw_error_t err = {0};
     int rc = nw_enrichers_new(cfg, &e, &err);
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
     assert_int_equal(rc, 0);
     fx_t f;
     fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
@@ -242,7 +242,7 @@ static void test_http_instances(void **state)
     fx_clear(&f);
 #else
     assert_int_equal(rc, NW_ERR_INVALID);
-    assert_non_null(strstr(err.msg, "http.geo: HTTP enrichment is configured"));
+    assert_non_null(strstr(err.msg, "http.geo.url: HTTP enrichment is configured"));
 #endif
     nw_enrichers_free(e);
     nw_config_free(cfg);
@@ -379,7 +379,7 @@ static void test_declared_settings(void **state)
             "enrichers.keywords.max?",
             "enrichers.paths", NW_EXAMPLE_PLUGIN_KEYWORDS, "enrichers.keywords.maxx", "3");
     REFUSED("setting_size 8 is smaller", "enrichers.paths", NW_TEST_PLUGIN_SMALL_SETTING);
-#if __has_include("enrich/http.h")
+#ifdef NW_WITH_HTTP
     /* The HTTP enricher declares its settings like any other, header.* as a
      * family. */
     REFUSED("http.geo.timout.ms: built-in enricher http.geo has no setting \"timout.ms\"; did "

@@ -18,7 +18,7 @@
 
 typedef struct good {
     const char *text;
-    nw_replay_pos_kind_t kind;
+    nw_kpos_kind_t kind;
     const char *topic;
     int32_t partition;
     int64_t offset;
@@ -31,33 +31,33 @@ typedef struct good {
 static void test_parse_good(void **state)
 {
     static const good_t table[] = {
-        {"news.raw:0:0", NW_REPLAY_AT_OFFSET, "news.raw", 0, 0, 0},
-        {"news.raw:2:1200", NW_REPLAY_AT_OFFSET, "news.raw", 2, 1200, 0},
-        {"a:0:9223372036854775807", NW_REPLAY_AT_OFFSET, "a", 0, INT64_MAX, 0},
-        {"t_1-x.y:2147483647:5", NW_REPLAY_AT_OFFSET, "t_1-x.y", INT32_MAX, 5, 0},
-        {"@2021-12-30T00:00:00Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30t00:00:00z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30 00:00:00Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30T00:00Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30T05:30:00+05:30", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30T05:30:00+0530", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-29T19:00:00-05", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30},
-        {"@2021-12-30T00:00:00.250Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30 + 250},
-        {"@2021-12-30T00:00:00.5Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30 + 500},
-        {"@2021-12-30T00:00:00,123456Z", NW_REPLAY_AT_TIME, NULL, 0, 0, DEC30 + 123},
-        {"@2024-02-29T12:00:00Z", NW_REPLAY_AT_TIME, NULL, 0, 0, 1709208000000LL},
-        {"@1970-01-01T00:00:00Z", NW_REPLAY_AT_TIME, NULL, 0, 0, 0},
+        {"news.raw:0:0", NW_KPOS_AT_OFFSET, "news.raw", 0, 0, 0},
+        {"news.raw:2:1200", NW_KPOS_AT_OFFSET, "news.raw", 2, 1200, 0},
+        {"a:0:9223372036854775807", NW_KPOS_AT_OFFSET, "a", 0, INT64_MAX, 0},
+        {"t_1-x.y:2147483647:5", NW_KPOS_AT_OFFSET, "t_1-x.y", INT32_MAX, 5, 0},
+        {"@2021-12-30T00:00:00Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30t00:00:00z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30 00:00:00Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30T00:00Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30T05:30:00+05:30", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30T05:30:00+0530", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-29T19:00:00-05", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30},
+        {"@2021-12-30T00:00:00.250Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30 + 250},
+        {"@2021-12-30T00:00:00.5Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30 + 500},
+        {"@2021-12-30T00:00:00,123456Z", NW_KPOS_AT_TIME, NULL, 0, 0, DEC30 + 123},
+        {"@2024-02-29T12:00:00Z", NW_KPOS_AT_TIME, NULL, 0, 0, 1709208000000LL},
+        {"@1970-01-01T00:00:00Z", NW_KPOS_AT_TIME, NULL, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         const good_t *g = &table[i];
-        nw_replay_spec_t s;
+        nw_kpos_t s;
         nw_error_t err = {0};
-        int rc = nw_replay_spec_parse(g->text, &s, &err);
+        int rc = nw_kpos_parse(g->text, &s, &err);
         if (rc != 0)
             fail_msg("%s: %s", g->text, err.msg);
         assert_int_equal(s.kind, g->kind);
         assert_ptr_equal(s.text, g->text);
-        if (g->kind == NW_REPLAY_AT_OFFSET) {
+        if (g->kind == NW_KPOS_AT_OFFSET) {
             assert_string_equal(s.topic, g->topic);
             assert_int_equal(s.partition, g->partition);
             assert_true(s.offset == g->offset);
@@ -112,9 +112,9 @@ static void test_parse_bad(void **state)
         {"@1970-01-01T00:00:00+01:00", "before 1970-01-01"},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        nw_replay_spec_t s;
+        nw_kpos_t s;
         nw_error_t err = {0};
-        int rc = nw_replay_spec_parse(table[i].text, &s, &err);
+        int rc = nw_kpos_parse(table[i].text, &s, &err);
         if (rc != NW_ERR_RANGE)
             fail_msg("\"%s\" parsed (rc %d), expected an error", table[i].text, rc);
         if (!strstr(err.msg, table[i].reason))
@@ -124,12 +124,12 @@ static void test_parse_bad(void **state)
 }
 
 /* Parses a NULL-terminated list of positions into specs; returns the count. */
-static size_t specs(nw_replay_spec_t *out, const char *const *texts)
+static size_t specs(nw_kpos_t *out, const char *const *texts)
 {
     size_t n = 0;
     for (; texts && texts[n]; n++) {
         nw_error_t err = {0};
-        if (nw_replay_spec_parse(texts[n], &out[n], &err) != 0)
+        if (nw_kpos_parse(texts[n], &out[n], &err) != 0)
             fail_msg("%s: %s", texts[n], err.msg);
     }
     return n;
@@ -167,7 +167,7 @@ static void test_specs_check(void **state)
         {{"t:0:5"}, {"u:0:9"}, "which no --from names"},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        nw_replay_spec_t from[4], to[4];
+        nw_kpos_t from[4], to[4];
         size_t nf = specs(from, table[i].from), nt = specs(to, table[i].to);
         nw_error_t err = {0};
         int rc = nw_replay_specs_check(from, nf, to, nt, &err);
