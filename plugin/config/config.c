@@ -18,6 +18,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "core/buf.h"
+#include "core/utf8.h"
 
 extern char **environ;
 
@@ -200,18 +201,6 @@ static int hex4(const char *s)
     return v;
 }
 
-static void put_utf8(nw_buf_t *b, unsigned cp)
-{
-    if (cp < 0x80) {
-        nw_buf_putc(b, (char)cp);
-        return;
-    }
-    int extra = cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
-    nw_buf_putc(b, (char)(((0xFF00 >> (extra + 1)) & 0xFF) | (cp >> (6 * extra))));
-    while (extra-- > 0)
-        nw_buf_putc(b, (char)(0x80 | ((cp >> (6 * extra)) & 0x3F)));
-}
-
 /* Decodes s[0..n) into out. With trim, unescaped trailing blanks are dropped
  * ("a\ " keeps its space). Returns NULL or a reason. */
 static const char *unescape(const char *s, size_t n, bool trim, nw_buf_t *out)
@@ -248,7 +237,7 @@ static const char *unescape(const char *s, size_t n, bool trim, nw_buf_t *out)
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             }
-            put_utf8(out, (unsigned)cp);
+            nw_utf8_encode(out, (uint32_t)cp);
         } else { /* \\ \= \: \# \! \<space>; Java drops any other backslash */
             nw_buf_putc(out, s[i]);
         }
