@@ -18,6 +18,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "core/buf.h"
+#include "core/hash.h"
 #include "core/utf8.h"
 
 extern char **environ;
@@ -187,14 +188,8 @@ static int hex4(const char *s)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int c = (unsigned char)s[i], d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
+        int d = nw_hex_digit((unsigned char)s[i]);
+        if (d < 0)
             return -1;
         v = v * 16 + d;
     }
