@@ -24,17 +24,11 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "encode/ninjs.h"
 #include "enrich/builtins.h"
 #include "enrich/enrich.h"
 #include "parse/parse.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -84,7 +78,7 @@ static double run(enum shape shape, bool parse, long n, uint64_t *comparisons)
     uint64_t seed = 42, before = nw_neardup_compared();
     char id[48];
     static char text[4096];
-    double t0 = now();
+    double t0 = nw_now_s();
     for (long i = 0; i < n; i++) {
         snprintf(id, sizeof(id), "https://example.com/news/%ld", i);
         uint64_t h = story;
@@ -133,7 +127,7 @@ static double run(enum shape shape, bool parse, long n, uint64_t *comparisons)
             nw_article_clear(&a);
         }
     }
-    double t = now() - t0;
+    double t = nw_now_s() - t0;
     *comparisons = nw_neardup_compared() - before;
     nw_enrichers_free(e);
     nw_config_free(cfg);

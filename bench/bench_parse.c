@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "encode/ninjs.h"
 #include "pipeline/process.h"
 #include "newswire/article.h"
@@ -48,13 +49,6 @@ typedef struct nw_bench_result {
     size_t out_bytes;
     size_t by_reject[NW_REJECT__COUNT];
 } nw_bench_result_t;
-
-static double nw_bench_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int nw_bench_cmp_name(const void *a, const void *b)
 {
@@ -156,7 +150,7 @@ static void nw_bench_pass(const nw_bench_corpus_t *c, bool full, nw_bench_result
 {
     memset(r, 0, sizeof(*r));
     nw_parse_opts_t opts = {.format = NW_FORMAT_AUTO};
-    double t0 = nw_bench_now();
+    double t0 = nw_now_s();
     for (size_t i = 0; i < c->n; i++) {
         const nw_bench_msg_t *m = &c->msgs[i];
         nw_article_t a;
@@ -194,7 +188,7 @@ static void nw_bench_pass(const nw_bench_corpus_t *c, bool full, nw_bench_result
         }
         nw_article_clear(&a);
     }
-    r->seconds = nw_bench_now() - t0;
+    r->seconds = nw_now_s() - t0;
 }
 
 /* The pipeline's processing step as the service runs it: batches of 500
@@ -216,7 +210,7 @@ static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, n
         fprintf(stderr, "bench_parse: pipeline: %s\n", err.msg[0] ? err.msg : "out of memory");
         goto out;
     }
-    double t0 = nw_bench_now();
+    double t0 = nw_now_s();
     for (size_t i = 0; i < c->n; i += BATCH) {
         size_t n = c->n - i < BATCH ? c->n - i : BATCH;
         for (size_t k = 0; k < n; k++) {
@@ -241,7 +235,7 @@ static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, n
             nw_outcome_clear(&items[k].out);
         }
     }
-    r->seconds = nw_bench_now() - t0;
+    r->seconds = nw_now_s() - t0;
     rc = 0;
 out:
     free(items);

@@ -33,18 +33,12 @@
 #include <librdkafka/rdkafka.h>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "dedupe/changelog.h"
 #include "dedupe/vstore.h"
 #include "kafka/kconf.h"
 
 static const char PREFIX[] = "https://example.com/news/";
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t make_id(char *buf, uint64_t n)
 {
@@ -72,7 +66,7 @@ static int fill(const char *bootstrap, const char *topic, int32_t part, uint64_t
         fprintf(stderr, "bench_restore: %s\n", errstr);
         return 1;
     }
-    double t0 = clock_s(CLOCK_MONOTONIC);
+    double t0 = nw_now_s();
     char key[64];
     uint8_t value[NW_CHANGELOG_VALUE_SIZE];
     for (uint64_t i = 0; i < n; i++) {
@@ -98,7 +92,7 @@ static int fill(const char *bootstrap, const char *topic, int32_t part, uint64_t
         rd_kafka_poll(rk, 0);
     }
     rd_kafka_resp_err_t e = rd_kafka_flush(rk, 120000);
-    double secs = clock_s(CLOCK_MONOTONIC) - t0;
+    double secs = nw_now_s() - t0;
     rd_kafka_destroy(rk);
     if (e) {
         fprintf(stderr, "bench_restore: flush: %s\n", rd_kafka_err2str(e));
@@ -151,7 +145,7 @@ static int replay(const kept_t *k, int reserve)
         nw_vstore_free(s);
         return 1;
     }
-    double t0 = clock_s(CLOCK_MONOTONIC);
+    double t0 = nw_now_s();
     size_t bad = 0;
     for (size_t off = 0; off < k->len;) {
         uint32_t kl, vl;
@@ -162,7 +156,7 @@ static int replay(const kept_t *k, int reserve)
         off += 8 + kl + vl;
     }
     nw_vstore_commit(s);
-    double secs = clock_s(CLOCK_MONOTONIC) - t0;
+    double secs = nw_now_s() - t0;
     printf("replay %-10s %8zu entries %8.3f s %12.0f entries/s %6.1f bytes/entry%s\n",
            reserve ? "reserved" : "growing", nw_vstore_count(s), secs, (double)k->n / secs,
            (double)nw_vstore_memory_bytes(s) / (double)nw_vstore_count(s),
@@ -214,7 +208,7 @@ static int restore(const char *bootstrap, const char *topic, int32_t part, char 
      * memcpy per record inside the timed loop and no reallocation. */
     size_t kcap = (size_t)(hi - lo) * (8 + 64 + NW_CHANGELOG_VALUE_SIZE) + 4096;
     kept_t k = {.buf = malloc(kcap), .cap = kcap};
-    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    double t0 = nw_now_s(), c0 = nw_clock_ns(CLOCK_THREAD_CPUTIME_ID) / 1e9;
     if (!s || nw_vstore_reserve(s, (size_t)(hi - lo)) < 0) {
         fprintf(stderr, "bench_restore: out of memory\n");
         rd_kafka_destroy(rk);
@@ -228,7 +222,7 @@ static int restore(const char *bootstrap, const char *topic, int32_t part, char 
     rd_kafka_topic_partition_list_destroy(l);
     size_t records = 0, bad = 0;
     int done = 0;
-    while (!done && clock_s(CLOCK_MONOTONIC) - t0 < 120) {
+    while (!done && nw_now_s() - t0 < 120) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
         if (!m)
             continue;
@@ -244,7 +238,7 @@ static int restore(const char *bootstrap, const char *topic, int32_t part, char 
         rd_kafka_message_destroy(m);
     }
     nw_vstore_commit(s);
-    double secs = clock_s(CLOCK_MONOTONIC) - t0, cpu = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+    double secs = nw_now_s() - t0, cpu = nw_clock_ns(CLOCK_THREAD_CPUTIME_ID) / 1e9 - c0;
     printf("restore      %10zu records %8.3f s %12.0f entries/s (broker %s, partition %" PRId32
            ", offsets %" PRId64 "..%" PRId64 ")%s\n",
            records, secs, (double)records / secs, bootstrap, part, lo, hi,

@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "dedupe/vstore.h"
 
 #define BATCH 1000
@@ -44,13 +45,6 @@ static size_t make_id(char *buf, uint64_t n)
     while (nd)
         buf[len++] = digits[--nd];
     return len;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static long maxrss_kib(void)
@@ -96,7 +90,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    double t = now();
+    double t = nw_now_s();
     for (size_t i = 0; i < n; i++) {
         size_t len = make_id(id, i);
         nw_version_t v = version_of(1700000000, 1, i);
@@ -107,7 +101,7 @@ int main(int argc, char **argv)
             nw_vstore_commit(s);
     }
     nw_vstore_commit(s);
-    report("insert", n, now() - t);
+    report("insert", n, nw_now_s() - t);
     long rss1 = maxrss_kib();
     if (rc < 0) {
         fprintf(stderr, "bench_vstore: put failed (%d)\n", rc);
@@ -115,21 +109,21 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    t = now();
+    t = nw_now_s();
     for (size_t i = 0; i < n; i++) {
         size_t len = make_id(id, i);
         hits += nw_vstore_decide(s, id, len, 1700000000, NULL) == NW_DEDUPE_DUPLICATE;
     }
-    report("decide hit", n, now() - t);
+    report("decide hit", n, nw_now_s() - t);
 
-    t = now();
+    t = nw_now_s();
     for (size_t i = n; i < 2 * n; i++) {
         size_t len = make_id(id, i);
         hits += nw_vstore_decide(s, id, len, 1700000000, NULL) == NW_DEDUPE_NEW;
     }
-    report("decide miss", n, now() - t);
+    report("decide miss", n, nw_now_s() - t);
 
-    t = now();
+    t = nw_now_s();
     for (size_t i = 0; i < n; i++) {
         size_t len = make_id(id, i);
         uint32_t next;
@@ -141,10 +135,10 @@ int main(int argc, char **argv)
             nw_vstore_commit(s);
     }
     nw_vstore_commit(s);
-    report("update", n, now() - t);
+    report("update", n, nw_now_s() - t);
 
     size_t rolled = 0;
-    t = now();
+    t = nw_now_s();
     for (size_t i = 0; i + BATCH <= n; i += BATCH) {
         for (size_t j = i; j < i + BATCH; j++) {
             size_t len = make_id(id, j);
@@ -155,7 +149,7 @@ int main(int argc, char **argv)
         rolled += BATCH;
     }
     if (rolled)
-        report("put+rollback", rolled, now() - t);
+        report("put+rollback", rolled, nw_now_s() - t);
 
     size_t count = nw_vstore_count(s), mem = nw_vstore_memory_bytes(s);
     printf("entries %zu, mean id %.1f bytes, checks %zu\n", count, (double)id_bytes / (double)n,

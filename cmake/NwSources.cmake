@@ -11,6 +11,7 @@
 set(NW_CORE_SOURCES
   # core
   plugin/core/buf.c
+  plugin/core/clock.c
   plugin/core/error.c
   plugin/core/hash.c
   plugin/core/log.c

@@ -1,8 +1,9 @@
 /*
- * Command dispatch, --help/--version, and the configuration options shared by
- * the Kafka commands.
+ * Command dispatch, --help/--version, and what the commands share: the
+ * configuration options, their getopt handling and the stop signals.
  */
 #include <curl/curl.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "kafka/kconf.h"
 #include "newswire/version.h"
 
@@ -114,6 +116,59 @@ int nw_cli_config_apply_x(const nw_cli_config_t *cc, nw_config_t *cfg, nw_error_
             return rc;
     }
     return 0;
+}
+
+bool nw_cli_common_option(nw_cli_config_t *cc, int opt, const char *arg,
+                          void (*print_usage)(FILE *fp), int *status)
+{
+    if (opt == 'h' || opt == 'V') {
+        if (opt == 'h')
+            print_usage(stdout);
+        else
+            nw_cli_print_version();
+        *status = NW_EXIT_OK;
+        return true;
+    }
+    int taken = nw_cli_config_option(cc, opt, arg);
+    if (taken > 0)
+        return false;
+    if (taken == 0)
+        print_usage(stderr);
+    *status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+    return true;
+}
+
+bool nw_cli_unexpected_operand(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return false;
+    fprintf(stderr, "newswire: %s: unexpected argument \"%s\"\n", cmd, argv[optind]);
+    return true;
+}
+
+void nw_cli_log_setup(const nw_config_t *cfg)
+{
+    nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+volatile sig_atomic_t *nw_cli_stop_on_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_requested = 0;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return &stop_requested;
 }
 
 nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc)

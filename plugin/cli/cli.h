@@ -6,7 +6,9 @@
 #ifndef NW_CLI_H
 #define NW_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config/config.h"
 
@@ -54,6 +56,30 @@ int nw_cli_config_apply_x(const nw_cli_config_t *cc, nw_config_t *cfg, nw_error_
  * environment, -b, then each -X. On error prints "newswire: <detail>" and
  * returns NULL. */
 nw_config_t *nw_cli_config_build(const nw_cli_config_t *cc);
+
+/* The default branch of every command's getopt loop, so that the options
+ * the commands share behave alike: -h/--help prints usage on stdout and -V/
+ * --version the version (both end the command with 0); -c, -b and -X go to cc
+ * (nw_cli_config_option); anything else (getopt's '?' for an unknown option
+ * or a missing argument) prints usage on stderr and ends with 64. A command
+ * only ever sees the options its optstring and long options name. Returns
+ * true when the command ends now, with its exit status in *status. */
+bool nw_cli_common_option(nw_cli_config_t *cc, int opt, const char *arg,
+                          void (*print_usage)(FILE *fp), int *status);
+
+/* For a command that takes no operands, after its getopt loop: true, after
+ * naming the first operand ("newswire: CMD: unexpected argument"), when one
+ * is left (the command then exits with 64). */
+bool nw_cli_unexpected_operand(const char *cmd, int argc, char **argv);
+
+/* Logging as the configuration says (log.level, log.format). */
+void nw_cli_log_setup(const nw_config_t *cfg);
+
+/* Installs the SIGINT and SIGTERM handler and returns the flag it sets, which
+ * the command hands to the loop as its stop flag: a signal ends the work
+ * gracefully (output delivered, offsets committed, the summary printed),
+ * never kills it. The flag starts cleared. */
+volatile sig_atomic_t *nw_cli_stop_on_signals(void);
 
 /* "newswire 0.1.0 (librdkafka 2.0.2, jansson 2.14, libcurl 7.88.1)". */
 void nw_cli_print_version(void);

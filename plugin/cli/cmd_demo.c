@@ -10,7 +10,6 @@
  */
 #include <getopt.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +20,6 @@
 #include "core/log.h"
 #include "kafka/mock.h"
 #include "pipeline/runner.h"
-
-static volatile sig_atomic_t demo_stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    demo_stop = 1;
-}
 
 typedef struct demo_print {
     bool pretty;
@@ -106,7 +97,7 @@ fail:
     return NULL;
 }
 
-static void linger(int seconds, const char *bootstraps)
+static void linger(int seconds, const char *bootstraps, volatile sig_atomic_t *stop)
 {
     if (seconds <= 0)
         return;
@@ -115,7 +106,7 @@ static void linger(int seconds, const char *bootstraps)
             "  try: kcat -b %s -C -t news.articles -e\n",
             seconds, bootstraps, bootstraps);
     struct timespec step = {0, 100 * 1000 * 1000};
-    for (int i = 0; i < seconds * 10 && !demo_stop; i++)
+    for (int i = 0; i < seconds * 10 && !*stop; i++)
         nanosleep(&step, NULL); /* waiting for the user, not for a condition */
 }
 
@@ -146,24 +137,13 @@ int nw_cmd_demo(int argc, char **argv)
         case 'C':
             dp.pretty = false;
             break;
-        case 'X':
-            if (nw_cli_config_add_x(&cc, optarg) < 0)
-                return NW_EXIT_SOFTWARE;
+        default: /* -X and -h; the optstring takes no -c, -b nor -V */
+            if (nw_cli_common_option(&cc, opt, optarg, demo_usage, &status))
+                goto out;
             break;
-        case 'h':
-            demo_usage(stdout);
-            goto out;
-        default:
-            demo_usage(stderr);
-            status = NW_EXIT_USAGE;
-            goto out;
         }
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    volatile sig_atomic_t *stop = nw_cli_stop_on_signals();
 
     nw_error_t err = {0};
     nw_log_setup("warn", NULL);
@@ -177,7 +157,7 @@ int nw_cmd_demo(int argc, char **argv)
         status = NW_EXIT_CONFIG;
         goto out;
     }
-    nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+    nw_cli_log_setup(cfg);
     /* The mock cluster has no CreateTopics: make every topic up front. */
     nw_mock_create_topics(mock, cfg, 3);
     const char *input = nw_config_get(cfg, "input.topics");
@@ -191,7 +171,7 @@ int nw_cmd_demo(int argc, char **argv)
             bootstraps, produced, input);
 
     nw_runner_opts_t opts = {
-        .exit_at_end = true, .stop = &demo_stop, .on_record = print_record, .opaque = &dp};
+        .exit_at_end = true, .stop = stop, .on_record = print_record, .opaque = &dp};
     nw_counters_t c;
     int rc = nw_runner_run(cfg, &opts, &c, &err);
     char line[256];
@@ -206,7 +186,7 @@ int nw_cmd_demo(int argc, char **argv)
         fprintf(stderr, "newswire: demo: the counters do not add up (%d produced)\n", produced);
         status = NW_EXIT_SOFTWARE;
     } else {
-        linger(linger_s, bootstraps);
+        linger(linger_s, bootstraps, stop);
     }
 out:
     nw_config_free(cfg);

@@ -175,22 +175,10 @@ int nw_cmd_parse(int argc, char **argv)
         case 'P':
             ctx.pretty = true;
             break;
-        case 'h':
-            parse_usage(stdout);
-            goto out;
-        case 'V':
-            nw_cli_print_version();
-            goto out;
-        default: {
-            int taken = nw_cli_config_option(&cc, opt, optarg);
-            if (taken == 0)
-                parse_usage(stderr);
-            if (taken <= 0) {
-                status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+        default:
+            if (nw_cli_common_option(&cc, opt, optarg, parse_usage, &status))
                 goto out;
-            }
             break;
-        }
         }
     }
     if (!(cfg = nw_cli_config_build(&cc))) {

@@ -5,22 +5,12 @@
  * anything is produced, with exit status 64.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
 #include "replay/replay.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 static void replay_usage(FILE *fp)
 {
@@ -98,7 +88,7 @@ int nw_cmd_replay(int argc, char **argv)
     };
     nw_cli_config_t cc = {0};
     nw_config_t *cfg = NULL;
-    nw_replay_opts_t opts = {.stop = &stop_requested};
+    nw_replay_opts_t opts = {0};
     /* At most one position per argument. */
     nw_kpos_t *from = calloc((size_t)argc + 1, sizeof(*from));
     nw_kpos_t *to = calloc((size_t)argc + 1, sizeof(*to));
@@ -144,28 +134,15 @@ int nw_cmd_replay(int argc, char **argv)
                 status = NW_EXIT_USAGE;
             }
             break;
-        case 'h':
-            replay_usage(stdout);
-            goto out;
-        case 'V':
-            nw_cli_print_version();
-            goto out;
-        default: {
-            int taken = nw_cli_config_option(&cc, opt, optarg);
-            if (taken == 0)
-                replay_usage(stderr);
-            if (taken <= 0) {
-                status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+        default:
+            if (nw_cli_common_option(&cc, opt, optarg, replay_usage, &status))
                 goto out;
-            }
             break;
-        }
         }
         if (status != NW_EXIT_OK)
             goto out;
     }
-    if (optind < argc) {
-        fprintf(stderr, "newswire: replay: unexpected argument \"%s\"\n", argv[optind]);
+    if (nw_cli_unexpected_operand("replay", argc, argv)) {
         status = NW_EXIT_USAGE;
         goto out;
     }
@@ -188,14 +165,8 @@ int nw_cmd_replay(int argc, char **argv)
         status = NW_EXIT_CONFIG;
         goto out;
     }
-    nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    nw_cli_log_setup(cfg);
+    opts.stop = nw_cli_stop_on_signals();
 
     nw_counters_t counters;
     int rc = nw_replay_run(cfg, &opts, &counters, &err);

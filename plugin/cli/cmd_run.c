@@ -4,13 +4,11 @@
  * gracefully and prints the summary line with the accounting counters.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/log.h"
 #include "kafka/kcheck.h"
 #include "kafka/kconf.h"
 #include "kafka/kfail.h"
@@ -18,14 +16,6 @@
 #include "ops/metrics.h"
 #include "pipeline/runner.h"
 #include "replay/replay.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 static void run_usage(FILE *fp)
 {
@@ -130,23 +120,13 @@ int nw_cmd_run(int argc, char **argv)
             run_usage(stdout);
             nw_config_print_help(stdout);
             goto out;
-        case 'V':
-            nw_cli_print_version();
-            goto out;
-        default: {
-            int taken = nw_cli_config_option(&cc, opt, optarg);
-            if (taken == 0)
-                run_usage(stderr);
-            if (taken <= 0) {
-                status = taken < 0 ? NW_EXIT_SOFTWARE : NW_EXIT_USAGE;
+        default:
+            if (nw_cli_common_option(&cc, opt, optarg, run_usage, &status))
                 goto out;
-            }
             break;
         }
-        }
     }
-    if (optind < argc) {
-        fprintf(stderr, "newswire: run: unexpected argument \"%s\"\n", argv[optind]);
+    if (nw_cli_unexpected_operand("run", argc, argv)) {
         status = NW_EXIT_USAGE;
         goto out;
     }
@@ -162,15 +142,10 @@ int nw_cmd_run(int argc, char **argv)
         status = check(cfg);
         goto out;
     }
-    nw_log_setup(nw_config_get(cfg, "log.level"), nw_config_get(cfg, "log.format"));
+    nw_cli_log_setup(cfg);
     /* Handlers first: a SIGTERM that arrives while the clients are checked or
      * the cluster is awaited must stop the run gracefully, never kill it. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    volatile sig_atomic_t *stop = nw_cli_stop_on_signals();
     {
         /* What --check-config refuses, run refuses the same way (78), before
          * the endpoint starts and anything waits for a broker. */
@@ -199,7 +174,7 @@ int nw_cmd_run(int argc, char **argv)
         goto out;
     }
     nw_runner_opts_t opts = {.exit_at_end = exit_at_end,
-                             .stop = &stop_requested,
+                             .stop = stop,
                              .metrics = nw_metrics_sink(metrics),
                              .from = from,
                              .n_from = n_from};
@@ -207,7 +182,7 @@ int nw_cmd_run(int argc, char **argv)
     /* Authentication, TLS and authorization failures end the run after
      * failure.timeout.ms (kafka/kfail.h); until then /healthz reports them. */
     int wrc = nw_kfail_start(nw_config_get_int(cfg, "failure.timeout.ms"), nw_metrics_sink(metrics),
-                             &stop_requested);
+                             stop);
     int rc = wrc < 0 ? nw_error_set(&err, wrc, "cannot start the failure watchdog")
                      : nw_runner_run(cfg, &opts, &counters, &err);
     nw_kfail_stop();

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/hash.h"
+#include "core/utf8.h"
 
 extern char **environ;
 
@@ -179,30 +181,12 @@ static int hex4(const char *s)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        int c = (unsigned char)s[i], d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
+        int d = nw_hex_digit((unsigned char)s[i]);
+        if (d < 0)
             return -1;
         v = v * 16 + d;
     }
     return v;
-}
-
-static void put_utf8(nw_buf_t *b, unsigned cp)
-{
-    if (cp < 0x80) {
-        nw_buf_putc(b, (char)cp);
-        return;
-    }
-    int extra = cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
-    nw_buf_putc(b, (char)(((0xFF00 >> (extra + 1)) & 0xFF) | (cp >> (6 * extra))));
-    while (extra-- > 0)
-        nw_buf_putc(b, (char)(0x80 | ((cp >> (6 * extra)) & 0x3F)));
 }
 
 /* Decodes s[0..n) into out. With trim, unescaped trailing blanks are dropped
@@ -241,7 +225,7 @@ static const char *unescape(const char *s, size_t n, bool trim, nw_buf_t *out)
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             }
-            put_utf8(out, (unsigned)cp);
+            nw_utf8_encode(out, (uint32_t)cp);
         } else { /* \\ \= \: \# \! \<space>; Java drops any other backslash */
             nw_buf_putc(out, s[i]);
         }

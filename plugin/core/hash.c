@@ -34,23 +34,12 @@ void nw_hex(const uint8_t *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int nw_unhex(const char *hex, size_t n2, uint8_t *out)
 {
     if (n2 % 2)
         return -1;
     for (size_t i = 0; i < n2; i += 2) {
-        int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+        int hi = nw_hex_digit((unsigned char)hex[i]), lo = nw_hex_digit((unsigned char)hex[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[i / 2] = (uint8_t)(hi << 4 | lo);

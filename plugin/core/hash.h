@@ -14,6 +14,19 @@ uint64_t nw_fnv1a64(const void *data, size_t len);
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void nw_hex(const uint8_t *bytes, size_t n, char *out);
 
+/* The value of hex digit c (either case), or -1 when c is none: the one hex
+ * decoder, for digests as for \uXXXX and &#x...; escapes. */
+static inline int nw_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Decodes 2n hex digits (either case) into n bytes; 0 or -1 on a bad digit. */
 int nw_unhex(const char *hex, size_t n2, uint8_t *out);
 

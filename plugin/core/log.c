@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 static nw_log_level_t threshold = NW_LOG_INFO;
 static bool json_format;
@@ -52,13 +53,14 @@ static void put_quoted(nw_buf_t *b, const char *s)
 
 static void emit(nw_log_level_t level, const char *event, const char *msg)
 {
-    struct timespec ts;
     struct tm tm;
     char when[64]; /* ample for any year gmtime_r can give */
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
+    int64_t wall = nw_wall_ns();
+    time_t sec = (time_t)(wall / 1000000000);
+    gmtime_r(&sec, &tm);
     snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (long)(wall % 1000000000 / 1000000));
     nw_buf_t b = NW_BUF_INIT;
     if (json_format) {
         nw_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":", when, level_names[level]);

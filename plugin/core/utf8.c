@@ -104,9 +104,7 @@ size_t nw_utf8_put(char *dst, uint32_t cp)
 void nw_utf8_encode(nw_buf_t *out, uint32_t cp)
 {
     char b[4];
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
-        cp = 0xFFFD;
-    nw_buf_append(out, b, nw_utf8_put(b, cp));
+    nw_buf_append(out, b, nw_utf8_put(b, nw_utf8_scalar(cp)));
 }
 
 size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)

@@ -18,10 +18,19 @@
  * success *cp receives the code point. */
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
-/* Appends the UTF-8 encoding of cp (U+FFFD for invalid code points). */
-/* Writes cp (a valid scalar value) as UTF-8 at dst, which has room for 4
- * bytes; returns the bytes written. */
+/* cp when it is a character to write, else U+FFFD: NUL, surrogates and
+ * values past U+10FFFF are no characters a record may hold. */
+static inline uint32_t nw_utf8_scalar(uint32_t cp)
+{
+    return cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0xFFFD : cp;
+}
+
+/* Writes cp (a valid scalar value, see nw_utf8_scalar()) as UTF-8 at dst,
+ * which has room for 4 bytes; returns the bytes written. The one UTF-8
+ * encoder: every other writer goes through it. */
 size_t nw_utf8_put(char *dst, uint32_t cp);
+
+/* Appends the UTF-8 encoding of cp (U+FFFD for invalid code points). */
 void nw_utf8_encode(nw_buf_t *out, uint32_t cp);
 
 /* Appends s with invalid bytes replaced; returns how many were replaced. C0

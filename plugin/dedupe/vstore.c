@@ -48,8 +48,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "dedupe/changelog.h"
 
 #define MIN_SLOTS    16u
@@ -178,10 +178,9 @@ static void seed_key(nw_vstore_t *s)
 {
     if (getrandom(s->key, sizeof(s->key), GRND_NONBLOCK) == (ssize_t)sizeof(s->key))
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    s->key[0] = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)s;
-    s->key[1] = (uint64_t)ts.tv_sec * 0xbf58476d1ce4e5b9ull ^ (uint64_t)(uintptr_t)&ts;
+    uint64_t wall = (uint64_t)nw_wall_ns();
+    s->key[0] = wall * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)s;
+    s->key[1] = (wall >> 30) * 0xbf58476d1ce4e5b9ull ^ (uint64_t)(uintptr_t)&wall;
 }
 
 static inline bool digest_eq(const digest_t *a, const digest_t *b)

@@ -287,34 +287,6 @@ static bool is_compound_tail(const char *s, size_t n)
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
 
-/* Writes cp as UTF-8 to out (room for four bytes) as nw_utf8_encode()
- * would, U+FFFD for what is no character; returns the bytes written. */
-static size_t put_cp(char *out, uint32_t cp)
-{
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Finishes token k for an ASCII word s[a..b), the most common case, in
  * one pass and one append: the key is the word itself ('\'' is the only
  * ASCII apostrophe) and the fold its lower case, as push() makes them.
@@ -418,7 +390,7 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
             k->flags |= NW_TOK_DIGIT;
         uint32_t kc = is_apostrophe(cp) ? '\'' : cp;
         if (local)
-            tn += put_cp(tmp + tn, kc);
+            tn += nw_utf8_put(tmp + tn, nw_utf8_scalar(kc));
         else
             nw_utf8_encode(&t->keys, kc);
     }
@@ -437,7 +409,7 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
         i += next_cp(s, b, i, &cp);
         uint32_t fc = is_apostrophe(cp) ? '\'' : cp_lower(cp);
         if (local)
-            tn += put_cp(tmp + tn, fc);
+            tn += nw_utf8_put(tmp + tn, nw_utf8_scalar(fc));
         else
             nw_utf8_encode(&t->keys, fc);
     }

@@ -13,9 +13,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/sink.h"
 #include "core/utf8.h"
 #include "enrich/builtins.h"
@@ -102,13 +102,6 @@ static void record_status(run_t *r, const nw_host_t *h, size_t i, nw_enrich_stat
         fail_record(r, i, h->name, detail);
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* An HTTP enricher's circuit breaker, for /metrics. */
 static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 {
@@ -131,10 +124,10 @@ static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const
             continue;
         char *d = details;
         d[0] = '\0';
-        double t0 = m ? seconds_now() : 0;
+        double t0 = m ? nw_now_s() : 0;
         nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
         if (m)
-            nw_sink_enrich_latency(m, h->name, seconds_now() - t0);
+            nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
         record_status(r, h, i, st, d);
     }
 }
@@ -207,10 +200,10 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
                     fail_record(&r, i, h->name, "out of memory recording the status");
             }
         } else if (h->desc->enrich_batch) {
-            double t0 = seconds_now();
+            double t0 = nw_now_s();
             oom = run_batch(&r, h, in, n, details) < 0;
             /* One observation per batch: its records wait on it together. */
-            nw_sink_enrich_latency(nw_host_metrics(e), h->name, seconds_now() - t0);
+            nw_sink_enrich_latency(nw_host_metrics(e), h->name, nw_now_s() - t0);
         } else {
             run_one(&r, h, in, n, details, nw_host_metrics(e));
         }

@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "core/clock.h"
 #include "enrich/http_breaker.h"
 #include "enrich/http_cache.h"
 #include "enrich/http_engine.h"
@@ -175,7 +176,7 @@ static void http_enrich_batch(void *state, json_t **records, const nw_enrich_inp
     nw_http_job_t *jobs = calloc(n ? n : 1, sizeof(*jobs));
     size_t *of = calloc(n ? n : 1, sizeof(*of)); /* job -> record index */
     size_t njobs = 0;
-    int64_t now = nw_http_now_ms();
+    int64_t now = nw_now_ms();
     for (size_t i = 0; i < n; i++) {
         const nw_enrich_input_t *rin = in ? in[i] : NULL;
         char *detail = details[i];
@@ -210,7 +211,7 @@ static void http_enrich_batch(void *state, json_t **records, const nw_enrich_inp
     if (njobs > 0)
         nw_http_engine_run(h->engine, jobs, njobs);
 
-    now = nw_http_now_ms();
+    now = nw_now_ms();
     for (size_t j = 0; j < njobs; j++) {
         nw_http_job_t *job = &jobs[j];
         size_t i = of[j];

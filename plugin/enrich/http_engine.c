@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "newswire/error.h"
 #include "newswire/version.h"
 
@@ -48,13 +49,6 @@ struct nw_http_engine {
 /* Slack after the budget for curl's timers to fire: in-flight requests end by
  * their own timeout, and the hard stop only guards against a late timer. */
 #define DEADLINE_GRACE_MS 200
-
-int64_t nw_http_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static uint64_t next_random(nw_http_engine_t *e)
 {
@@ -121,7 +115,7 @@ int nw_http_engine_new(const nw_enricher_api_t *api, const nw_http_settings_t *s
     e->s = s;
     e->breaker = breaker;
     e->counters = counters;
-    e->rng = (uint64_t)nw_http_now_ms() ^ (uint64_t)(uintptr_t)e ^ 0x9e3779b97f4a7c15ull;
+    e->rng = (uint64_t)nw_now_ms() ^ (uint64_t)(uintptr_t)e ^ 0x9e3779b97f4a7c15ull;
     if (!(e->multi = curl_multi_init()))
         goto nomem;
     /* Keep one connection per possible request in flight alive between
@@ -302,7 +296,7 @@ static void log_opened(nw_http_engine_t *e, const slot_t *slot, const nw_http_jo
 static void complete(nw_http_engine_t *e, slot_t *slot, CURLcode cc)
 {
     nw_http_job_t *job = slot->job;
-    int64_t now = nw_http_now_ms();
+    int64_t now = nw_now_ms();
     long status = 0;
     curl_off_t retry_after = 0;
     curl_easy_getinfo(slot->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -406,7 +400,7 @@ static void expire(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n, int64_t n
 
 void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
 {
-    int64_t now = nw_http_now_ms();
+    int64_t now = nw_now_ms();
     e->budget_end = now + nw_http_settings_deadline_ms(e->s);
     e->hard_stop = e->budget_end + DEADLINE_GRACE_MS;
     e->left = n;
@@ -422,7 +416,7 @@ void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
         jobs[i].result = NW_HTTP_RESULT_DEADLINE;
     }
     while (e->left > 0) {
-        now = nw_http_now_ms();
+        now = nw_now_ms();
         if (now >= e->hard_stop) {
             expire(e, jobs, n, now);
             break;
@@ -452,7 +446,7 @@ void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
 
         /* Sleep until curl has work, the next retry is due or the hard
          * stop; curl_multi_poll() shortens the wait to curl's own timers. */
-        now = nw_http_now_ms();
+        now = nw_now_ms();
         int64_t wait = e->hard_stop - now;
         if (e->in_flight < e->nslots)
             for (size_t i = 0; i < n; i++)

@@ -83,7 +83,4 @@ void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n);
  * 3 attempts", "timeout after 3 attempts", "circuit open", ...). */
 void nw_http_job_describe(const nw_http_job_t *job, char *out, size_t len);
 
-/* Monotonic milliseconds: the clock of the breaker, the cache and deadlines. */
-int64_t nw_http_now_ms(void);
-
 #endif

@@ -6,12 +6,12 @@
  * rather than sleeping until the deadline so that progress clears a failure
  * promptly and nw_kfail_stop() returns quickly.
  */
+#include "core/clock.h"
 #include "kafka/kfail.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -34,13 +34,6 @@ typedef struct kfail_state {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static kfail_state_t st;
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Sets cause as the current failure; called with the lock held. The error
  * is logged when the cause is new, not on every retry of the same one. */
 static void set_failure(int status, const char *cause)
@@ -53,7 +46,7 @@ static void set_failure(int status, const char *cause)
     bool same = st.active && strcmp(st.cause, cause) == 0;
     if (!st.active) {
         st.active = true;
-        st.since_ms = now_ms();
+        st.since_ms = nw_now_ms();
         st.ready_at_note = st.metrics && nw_sink_ready(st.metrics);
     }
     st.status = status;
@@ -186,16 +179,16 @@ static void *watchdog(void *arg)
             st.cause[0] = '\0';
             nw_sink_set_failure(st.metrics, NULL);
         }
-        if (st.active && !st.fired && now_ms() - st.since_ms >= st.timeout_ms) {
+        if (st.active && !st.fired && nw_now_ms() - st.since_ms >= st.timeout_ms) {
             st.fired = st.status;
             nw_log(NW_LOG_ERROR, "kafka_failure_fatal", "%s; giving up after %lld ms, exit %d",
                    st.cause, (long long)st.timeout_ms, st.fired);
             *st.stop = 1;
-            exit_at = now_ms() + 30000;
+            exit_at = nw_now_ms() + 30000;
         }
         int fired = st.fired;
         pthread_mutex_unlock(&lock);
-        if (fired && now_ms() >= exit_at) {
+        if (fired && nw_now_ms() >= exit_at) {
             /* The graceful stop hangs (a client waiting on a broker it
              * cannot use): end the process with the status all the same. */
             nw_log(NW_LOG_ERROR, "kafka_failure_fatal", "not stopped after 30 s; exiting");

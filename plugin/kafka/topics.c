@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/clock.h"
 #include "kafka/kfail.h"
 #include "kafka/topics.h"
 
@@ -234,13 +234,6 @@ static int check_right(rd_kafka_t *rk, const char *topic, rd_kafka_AclOperation_
                         what);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Metadata, retried while the cluster is unreachable. */
 static int partitions_waiting(rd_kafka_t *rk, const char *topic, volatile sig_atomic_t *stop,
                               nw_error_t *err)
@@ -273,8 +266,8 @@ static int ensure_one(rd_kafka_t *rk, const char *topic, int partitions, const c
             return rc;
         /* Wait until the new topic shows in metadata with its partitions:
          * a busy controller can take a while to propagate it. */
-        int64_t deadline = now_ms() + 30000;
-        while (!*stop && now_ms() < deadline) {
+        int64_t deadline = nw_now_ms() + 30000;
+        while (!*stop && nw_now_ms() < deadline) {
             n = partitions_waiting(rk, topic, stop, err);
             if (n != 0)
                 break;

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 #define LISTEN_MAX 300 /* host (a name at most 253 bytes) and port */
@@ -96,8 +97,8 @@ typedef int nw_mhd_result_t;
 /* An open connection, as the reaper sees it. */
 typedef struct conn {
     int fd;
-    struct timespec deadline; /* CLOCK_MONOTONIC */
-    bool reaped;              /* shut down once already */
+    int64_t deadline_ms; /* nw_now_ms() */
+    bool reaped;         /* shut down once already */
     struct conn *prev, *next;
 } conn_t;
 
@@ -163,18 +164,9 @@ static nw_mhd_result_t reply(struct MHD_Connection *c, unsigned status, const ch
 
 #define TEXT "text/plain; charset=utf-8"
 
-static struct timespec deadline_in(unsigned seconds)
+static int64_t deadline_in(unsigned seconds)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += seconds;
-    return t;
-}
-
-static bool passed(const struct timespec *deadline, const struct timespec *now)
-{
-    return now->tv_sec > deadline->tv_sec ||
-           (now->tv_sec == deadline->tv_sec && now->tv_nsec >= deadline->tv_nsec);
+    return nw_now_ms() + (int64_t)seconds * 1000;
 }
 
 /* Called by libmicrohttpd's thread when a connection opens and closes (the
@@ -190,7 +182,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         if (!k)
             return; /* unwatched: the idle timeout still applies */
         k->fd = info->connect_fd;
-        k->deadline = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
+        k->deadline_ms = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
         pthread_mutex_lock(&h->lock);
         k->next = h->conns;
         if (h->conns)
@@ -227,7 +219,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!k)
         return;
     pthread_mutex_lock(&h->lock);
-    k->deadline = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
+    k->deadline_ms = deadline_in(NW_HTTPD_REQUEST_DEADLINE_S);
     pthread_mutex_unlock(&h->lock);
 }
 
@@ -236,22 +228,17 @@ static void *reaper_main(void *arg)
     nw_httpd_t *h = arg;
     pthread_mutex_lock(&h->lock);
     while (!h->stopping) {
-        struct timespec now, tick;
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t now = nw_now_ms();
         for (conn_t *k = h->conns; k; k = k->next)
-            if (!k->reaped && passed(&k->deadline, &now)) {
+            if (!k->reaped && now >= k->deadline_ms) {
                 shutdown(k->fd, SHUT_RDWR);
                 k->reaped = true;
                 if (nw_log_enabled(NW_LOG_DEBUG))
                     nw_log(NW_LOG_DEBUG, "http", "request not complete within %d s: closed",
                            NW_HTTPD_REQUEST_DEADLINE_S);
             }
-        tick = now;
-        tick.tv_nsec += 250 * 1000000L;
-        if (tick.tv_nsec >= 1000000000L) {
-            tick.tv_sec++;
-            tick.tv_nsec -= 1000000000L;
-        }
+        /* The condition variable waits on CLOCK_MONOTONIC (see nw_httpd_start). */
+        struct timespec tick = nw_clock_after_ms(CLOCK_MONOTONIC, 250);
         pthread_cond_timedwait(&h->wake, &h->lock, &tick);
     }
     pthread_mutex_unlock(&h->lock);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "parse/html_internal.h"
 
 /* Table names are at most 6 bytes; a longer run of letters is text, and the
@@ -99,17 +100,6 @@ uint32_t nw_html_entity_lookup(const char *name, size_t len)
     return e ? e->cp : 0;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Numeric reference after "&#". The value saturates instead of overflowing,
  * so a thousand digits cost a thousand steps and still end as U+FFFD. */
 static size_t numeric_ref(const char *s, size_t len, uint32_t *cp)
@@ -123,7 +113,7 @@ static size_t numeric_ref(const char *s, size_t len, uint32_t *cp)
     size_t digits_start = i;
     uint32_t v = 0;
     for (; i < len; i++) {
-        int d = base == 16 ? hex_value((unsigned char)s[i])
+        int d = base == 16 ? nw_hex_digit((unsigned char)s[i])
                            : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
         if (d < 0)
             break;

@@ -15,17 +15,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/log.h"
+#include "core/clock.h"
 #include "pipeline/runner_internal.h"
-
-int64_t nw_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int nw_runner_fail(nw_runner_t *r, int code, const char *fmt, ...)
 {

@@ -9,6 +9,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "core/clock.h"
 #include "pipeline/output.h"
 #include "pipeline/parts.h"
 #include "pipeline/runner.h"
@@ -91,8 +92,6 @@ typedef struct nw_runner {
     int fatal; /* a negative nw_err_t once the run cannot go on */
     nw_error_t err;
 } nw_runner_t;
-
-int64_t nw_now_ms(void);
 
 enum { NW_TOPIC_OUTPUT, NW_TOPIC_DLQ, NW_TOPIC_STATE, NW_TOPIC_REPARTITION };
 

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "replay/replay.h"
 
 #define BAR_EVERY_MS   200
@@ -31,13 +31,6 @@ struct nw_progress {
     FILE *fp;
     int64_t started_ms, last_ms;
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int nw_progress_mode_parse(const char *name, nw_progress_mode_t *out)
 {
@@ -59,7 +52,7 @@ nw_progress_t *nw_progress_new(nw_progress_mode_t mode, FILE *fp)
         mode = isatty(fileno(fp)) ? NW_PROGRESS_BAR : NW_PROGRESS_LINES;
     p->mode = mode;
     p->fp = fp;
-    p->started_ms = p->last_ms = now_ms();
+    p->started_ms = p->last_ms = nw_now_ms();
     return p;
 }
 
@@ -133,7 +126,7 @@ void nw_progress_update(nw_progress_t *p, const nw_replay_range_t *r, bool final
 {
     if (!p || p->mode == NW_PROGRESS_NONE)
         return;
-    int64_t now = now_ms();
+    int64_t now = nw_now_ms();
     int every = p->mode == NW_PROGRESS_BAR ? BAR_EVERY_MS : LINES_EVERY_MS;
     if (!final && now - p->last_ms < every)
         return;

@@ -14,18 +14,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/log.h"
+#include "core/clock.h"
 #include "kafka/kconf.h"
 #include "replay/replay.h"
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Assigns the partitions that hold anything; marks the empty ones done. */
 static int assign(rd_kafka_t *rk, const char *topic, bool *done, int n, int *left, nw_error_t *err)
@@ -75,13 +68,13 @@ int nw_replay_state_load(const nw_config_t *cfg, const char *state_topic, nw_vst
     rd_kafka_poll_set_consumer(rk);
     if ((rc = assign(rk, state_topic, done, n, &left, err)) < 0)
         goto out;
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = nw_now_ms() + timeout_ms;
     while (left > 0) {
         if (*stop) {
             rc = nw_error_set(err, NW_ERR_FATAL, "interrupted while reading %s", state_topic);
             goto out;
         }
-        if (now_ms() > deadline) {
+        if (nw_now_ms() > deadline) {
             rc = nw_error_set(err, NW_ERR_KAFKA,
                               "reading %s took longer than state.restore.timeout.ms (%" PRId64
                               " ms)",

@@ -23,15 +23,6 @@
 #include "parse/charset.h"
 #include "parse/html.h"
 
-#define NW_FUZZ_CHECK(cond)                                                                        \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_html: invariant failed: %s (%s:%d)\n", #cond, __FILE__,          \
-                    __LINE__);                                                                     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 /* A first byte below 8 picks a declared charset (as an envelope would give
  * one) and is not part of the page; other inputs declare none, so the
  * <meta> prescan and the defaults run on the whole input. */

@@ -23,15 +23,6 @@
 #include "newswire/article.h"
 #include "parse/html_meta.h"
 
-#define NW_FUZZ_CHECK(cond)                                                                        \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_parse: invariant failed: %s (%s:%d)\n", #cond, __FILE__,         \
-                    __LINE__);                                                                     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 /* Builds and serialises the record; checks the text and returns it (the
  * caller frees). */
 static char *nw_fuzz_record(const nw_article_t *a, const char *key, size_t key_len, bool plain)

@@ -15,16 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_util.h"
 #include "pipeline/process.h"
-
-#define NW_FUZZ_CHECK(cond)                                                                        \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_process: invariant failed: %s (%s:%d)\n", #cond, __FILE__,       \
-                    __LINE__);                                                                     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* Built once: loading the gazetteers per input would drown the fuzzer. */
 static nw_processor_t *processor(void)

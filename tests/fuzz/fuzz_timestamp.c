@@ -18,15 +18,6 @@
 #include "fuzz_util.h"
 #include "parse/timestamp.h"
 
-#define NW_FUZZ_CHECK(cond)                                                                        \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_timestamp: invariant failed: %s (%s:%d)\n", #cond, __FILE__,     \
-                    __LINE__);                                                                     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
 static nw_zone_table_t *nw_fuzz_zones;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -1,6 +1,7 @@
 /*
- * Helpers shared by the fuzz harnesses. The UTF-8 check is written here,
- * not taken from the library, so that it can judge the library's output.
+ * Helpers shared by the fuzz harnesses: the one invariant check they all
+ * use, and a UTF-8 check written here, not taken from the library, so that
+ * it can judge the library's output.
  */
 #ifndef NW_FUZZ_UTIL_H
 #define NW_FUZZ_UTIL_H
@@ -8,9 +9,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reports a broken invariant as "fuzz_html: invariant failed: COND
+ * (FILE:LINE)", the harness named after its source file, and aborts so that
+ * libFuzzer keeps the input as a crash. */
+__attribute__((noreturn)) static inline void nw_fuzz_fail(const char *cond, const char *file,
+                                                          int line)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    fprintf(stderr, "%.*s: invariant failed: %s (%s:%d)\n", (int)strcspn(base, "."), base, cond,
+            file, line);
+    abort();
+}
+
+/* Checks an invariant of the code under test; see nw_fuzz_fail(). */
+#define NW_FUZZ_CHECK(cond)                                                                        \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            nw_fuzz_fail(#cond, __FILE__, __LINE__);                                               \
+    } while (0)
 
 /* Strict UTF-8: shortest form, no surrogates, at most U+10FFFF. */
-static bool nw_fuzz_valid_utf8(const unsigned char *s, size_t len)
+static inline bool nw_fuzz_valid_utf8(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {

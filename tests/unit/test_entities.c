@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <jansson.h>
 
+#include "core/clock.h"
 #include "enrich/entities.h"
 #include "newswire/article.h"
 #include "newswire/enricher.h"
@@ -303,13 +304,6 @@ static size_t list_articles(char ***out)
     return n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void test_labelled_set(void **state)
 {
     fixture_t *f = *state;
@@ -375,7 +369,7 @@ static void test_timing(void **state)
         free(data);
     }
     int rounds = 20;
-    double t0 = now_s();
+    double t0 = nw_now_s();
     for (int round = 0; round < rounds; round++) {
         for (size_t i = 0; i < n; i++) {
             nw_enrich_input_t in = {.size = sizeof(in),
@@ -390,7 +384,7 @@ static void test_timing(void **state)
             json_decref(record);
         }
     }
-    double per = (now_s() - t0) / (rounds * (double)n);
+    double per = (nw_now_s() - t0) / (rounds * (double)n);
     fprintf(stderr, "entities: %.1f us per article (%zu articles x %d rounds)\n", per * 1e6, n,
             rounds);
     for (size_t i = 0; i < n; i++) {
@@ -595,9 +589,9 @@ static void test_huge(void **state)
     }
     body[n] = '\0';
     nw_enrich_status_t st;
-    double t0 = now_s();
+    double t0 = nw_now_s();
     json_t *r = enrich_text(f, "Huge", NULL, body, NULL, &st);
-    double dt = now_s() - t0;
+    double dt = nw_now_s() - t0;
     fprintf(stderr, "entities: %.1f MiB in %.2f s\n", n / 1048576.0, dt);
     assert_int_equal(st, NW_ENRICH_OK);
     assert_non_null(find_named(json_object_get(r, "people"), "Antony Blinken"));

@@ -161,9 +161,9 @@ static void test_429_honours_retry_after(void **unused)
     void *st = start_enricher(kv);
     json_t *rec = record_new("a1");
     char detail[128];
-    int64_t t0 = now_ms();
+    int64_t t0 = nw_now_ms();
     assert_int_equal(run_one(st, rec, NULL, detail), NW_ENRICH_OK);
-    int64_t took = now_ms() - t0;
+    int64_t took = nw_now_ms() - t0;
     assert_int_equal(server_requests(), 2);
     assert_true(took >= 290);
     assert_true(took < 900);
@@ -179,11 +179,11 @@ static void test_timeout_fail_open_and_closed(void **unused)
     void *st = start_enricher(kv);
     json_t *rec = record_new("a1");
     char detail[128];
-    int64_t t0 = now_ms();
+    int64_t t0 = nw_now_ms();
     assert_int_equal(run_one(st, rec, NULL, detail), NW_ENRICH_DEGRADED);
     assert_string_equal(detail, "timeout after 2 attempts");
     /* Bounded by the timeouts, not by the server's 2 s. */
-    assert_true(now_ms() - t0 < 1000);
+    assert_true(nw_now_ms() - t0 < 1000);
     stop_enricher(st);
 
     const char *kv2[] = {"timeout.ms", "150", "retries", "0", "fail", "closed", NULL};
@@ -324,9 +324,9 @@ static int64_t run_batch(void *st, size_t n, nw_enrich_status_t *statuses, char 
         inp[i] = &ins[i];
         dp[i] = details[i];
     }
-    int64_t t0 = now_ms();
+    int64_t t0 = nw_now_ms();
     nw_builtin_http(&api)->enrich_batch(st, recs, inp, n, statuses, dp, 128);
-    int64_t took = now_ms() - t0;
+    int64_t took = nw_now_ms() - t0;
     for (size_t i = 0; i < n; i++)
         json_decref(recs[i]);
     return took;

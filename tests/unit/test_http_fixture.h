@@ -41,6 +41,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/clock.h"
 #include "enrich/http.h"
 
 typedef struct reply {
@@ -76,13 +77,6 @@ static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Reads until buf holds a whole request: 1; 0 when the peer left or the
@@ -223,9 +217,7 @@ static int server_teardown(void **state)
     pthread_join(srv.acceptor, NULL);
     close(srv.fd);
     /* Handlers see the flag within one receive timeout or delay slice. */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 5;
+    struct timespec until = nw_clock_after_ms(CLOCK_REALTIME, 5000); /* the default cond clock */
     pthread_mutex_lock(&srv.mu);
     while (srv.open_handlers > 0)
         if (pthread_cond_timedwait(&srv.idle, &srv.mu, &until) != 0)

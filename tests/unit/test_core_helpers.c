@@ -1,0 +1,91 @@
+/*
+ * Unit tests of core's shared helpers, each the one copy the engine uses:
+ * the hex decoder (digests, \uXXXX in properties files, &#x...; in HTML),
+ * the UTF-8 encoder and its U+FFFD rule, and the monotonic clock.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/utf8.h"
+
+static void test_hex_digit(void **state)
+{
+    (void)state;
+    for (int c = 0; c < 256; c++) {
+        int want = c >= '0' && c <= '9'   ? c - '0'
+                   : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                   : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+        assert_int_equal(nw_hex_digit(c), want);
+    }
+    uint8_t bytes[3], back[3];
+    char hex[7];
+    memcpy(bytes, "\x00\x9f\xff", 3);
+    nw_hex(bytes, 3, hex);
+    assert_string_equal(hex, "009fff");
+    assert_int_equal(nw_unhex("009FfF", 6, back), 0);
+    assert_memory_equal(back, bytes, 3);
+    assert_int_equal(nw_unhex("0g", 2, back), -1);
+    assert_int_equal(nw_unhex("abc", 3, back), -1);
+}
+
+static void test_utf8_put(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t cp;
+        const char *want;
+    } cases[] = {
+        {0x41, "A"},
+        {0xE9, "\xC3\xA9"},
+        {0x20AC, "\xE2\x82\xAC"},
+        {0x1F600, "\xF0\x9F\x98\x80"},
+        {0, "\xEF\xBF\xBD"},        /* NUL: no character */
+        {0xD800, "\xEF\xBF\xBD"},   /* a surrogate */
+        {0x110000, "\xEF\xBF\xBD"}, /* past Unicode */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[5] = {0};
+        size_t n = nw_utf8_put(out, nw_utf8_scalar(cases[i].cp));
+        assert_int_equal(n, strlen(cases[i].want));
+        assert_string_equal(out, cases[i].want);
+        nw_buf_t b = NW_BUF_INIT;
+        nw_utf8_encode(&b, cases[i].cp);
+        assert_string_equal(nw_buf_str(&b), cases[i].want);
+        nw_buf_free(&b);
+    }
+}
+
+static void test_clock(void **state)
+{
+    (void)state;
+    int64_t a = nw_now_ns();
+    int64_t ms = nw_now_ms();
+    int64_t b = nw_now_ns();
+    assert_true(a <= b);
+    assert_true(ms >= a / 1000000 && ms <= b / 1000000);
+    /* The wall clock reads seconds since 1970: well past 2020. */
+    assert_true(nw_wall_ns() / 1000000000 > 1577836800);
+    struct timespec t = nw_clock_after_ms(CLOCK_MONOTONIC, 1500);
+    int64_t at = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+    assert_true(t.tv_nsec >= 0 && t.tv_nsec < 1000000000);
+    assert_true(at >= b + 1500 * 1000000LL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hex_digit),
+        cmocka_unit_test(test_utf8_put),
+        cmocka_unit_test(test_clock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
