@@ -47,14 +47,31 @@ typedef struct reader {
     nw_error_t *bad_scratch;
 } reader_t;
 
-static bool ieq_prefix(const char *s, size_t len, const char *prefix)
+/* The labels and words compared below are ASCII and none is empty:
+ * comparing first bytes, folded, turns away almost every line before
+ * strlen() and strncasecmp() run (each line is tried against every label). */
+static inline bool first_byte_differs(const char *s, size_t len, const char *word)
 {
+    if (len == 0)
+        return false;
+    unsigned char a = (unsigned char)s[0], b = (unsigned char)word[0];
+    a = a >= 'A' && a <= 'Z' ? a + 32 : a;
+    b = b >= 'A' && b <= 'Z' ? b + 32 : b;
+    return a != b;
+}
+
+static inline bool ieq_prefix(const char *s, size_t len, const char *prefix)
+{
+    if (first_byte_differs(s, len, prefix))
+        return false;
     size_t n = strlen(prefix);
     return len >= n && strncasecmp(s, prefix, n) == 0;
 }
 
-static bool ieq(const char *s, size_t len, const char *word)
+static inline bool ieq(const char *s, size_t len, const char *word)
 {
+    if (first_byte_differs(s, len, word))
+        return false;
     return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
