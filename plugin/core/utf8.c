@@ -142,6 +142,17 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     return replaced;
 }
 
+size_t nw_utf8_printable_run(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i + 8 <= len && all_printable8(load8(p + i)))
+        i += 8;
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80)
+        i++;
+    return i;
+}
+
 bool nw_utf8_looks_binary(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

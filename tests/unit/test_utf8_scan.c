@@ -1,10 +1,10 @@
 /*
  * Unit tests of the UTF-8 scanners' fast paths (core/utf8.c): the 8-byte
  * ASCII steps of nw_utf8_sanitize() and nw_utf8_looks_binary(), the inline
- * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(), and
- * nw_utf8_measure(), which must count what nw_utf8_count_words() and a
- * count of non-continuation bytes count. Inputs put every kind of byte at
- * every offset of an 8-byte step, so a mistake at a chunk edge shows.
+ * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(),
+ * nw_utf8_printable_run(), and nw_utf8_measure(), which must count what
+ * nw_utf8_count_words() and a count of non-continuation bytes count. Inputs put every kind of byte
+ * at every offset of an 8-byte step, so a mistake at a chunk edge shows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +124,30 @@ static void collapse_ref(const char *s, size_t len, nw_buf_t *out)
 
 /* Random text of words, single and repeated spaces, tabs, newlines and
  * non-ASCII spaces and letters: the 8-byte steps against the rules. */
+/* The run ends at the first byte outside 0x20..0x7F, wherever it falls in
+ * an 8-byte step; DEL belongs to the run, NUL, tab, LF and 0x80 do not. */
+static void test_printable_run_at_every_offset(void **state)
+{
+    (void)state;
+    static const char stops[] = {'\0', '\t', '\n', '\x1f', '\x80', '\xc3', '\xff'};
+    char in[40];
+    memset(in, 'a', sizeof(in));
+    in[3] = '\x7f';
+    in[11] = ' ';
+    assert_int_equal(nw_utf8_printable_run(in, sizeof(in)), sizeof(in));
+    assert_int_equal(nw_utf8_printable_run(in, 0), 0);
+    for (size_t k = 0; k < sizeof(stops); k++) {
+        for (size_t off = 0; off < 20; off++) {
+            char t[40];
+            memcpy(t, in, sizeof(t));
+            t[off] = stops[k];
+            t[off + 9] = stops[k];
+            assert_int_equal(nw_utf8_printable_run(t, sizeof(t)), off);
+            assert_int_equal(nw_utf8_printable_run(t, off), off);
+        }
+    }
+}
+
 static void test_random_text(void **state)
 {
     (void)state;
@@ -160,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_and_binary_at_every_offset),
         cmocka_unit_test(test_collapse_and_words),
         cmocka_unit_test(test_measure_agrees),
+        cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
