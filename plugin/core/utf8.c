@@ -234,11 +234,14 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
          * continuation bytes never start one either. */
         while (i < len) {
             /* Inside a word, 8 printable ASCII bytes with no two spaces in a
-             * row and no space last come out as they are. */
+             * row come out as they are, if the last is no space or the byte
+             * after them is printable ASCII and no space (a word follows:
+             * the space is neither doubled nor trailing). */
             if (i + 8 <= len) {
                 uint64_t x = load8(p + i);
                 uint64_t sp = space_bytes8(x);
-                if (all_printable8(x) && !(sp & (sp << 8)) && !(sp >> 63)) {
+                if (all_printable8(x) && !(sp & (sp << 8)) &&
+                    (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
                     d += 8;
                     i += 8;
