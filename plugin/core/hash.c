@@ -98,20 +98,27 @@ static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(1
 
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
- * that bit set. Counting bit by bit costs 64 steps a feature; instead each
- * byte of a feature is spread over the 8 bytes of a word (bit i to byte i)
- * and added to a lane of 8 byte-wide counters, 8 additions a feature. The
- * byte counters are flushed to wide ones before they can overflow.
+ * that bit set. Features are counted eight at a time, bit-sliced: a tree of
+ * carry-save adders (as in Harley and Seal's population count) adds the
+ * eight to running words of weight 1, 2 and 4 (bit b of `ones` is bit b's
+ * count mod 2, and so on) and yields a word of carries of weight 8, about
+ * 5 operations a feature. Only that carry word is spread out: each byte of
+ * it goes bit i to byte i and is added to a lane of 8 byte-wide counters,
+ * flushed to wide ones before they can overflow. So the count of bit b is
+ * 8 * (its lane counts) + 4 * fours + 2 * twos + ones at bit b.
  */
 typedef struct simhash_acc {
-    uint64_t lanes[8]; /* lanes[k] byte j counts bit 8k + j */
+    uint64_t group[8]; /* mixed features not yet counted */
+    uint32_t ngroup;
+    uint64_t ones, twos, fours;
+    uint64_t lanes[8]; /* lanes[k] byte j counts eights of bit 8k + j */
+    uint32_t pending;  /* groups in lanes, at most 255 */
     uint32_t counts[64];
-    uint32_t pending; /* features in lanes, at most 255 */
     uint32_t total;
 } simhash_acc_t;
 
 /* spread[b]: bit i of b moved to bit 8i, a table of constants so that a
- * feature costs 8 loads and additions, not 8 rounds of shifts and masks. */
+ * word costs 8 loads and additions, not 8 rounds of shifts and masks. */
 #define NW_SPREAD1(b)                                                                              \
     ((uint64_t)((b)&1) | (uint64_t)((b) >> 1 & 1) << 8 | (uint64_t)((b) >> 2 & 1) << 16 |          \
      (uint64_t)((b) >> 3 & 1) << 24 | (uint64_t)((b) >> 4 & 1) << 32 |                             \
@@ -128,28 +135,65 @@ static void flush_lanes(simhash_acc_t *a)
 {
     for (int k = 0; k < 8; k++) {
         for (int j = 0; j < 8; j++)
-            a->counts[8 * k + j] += (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF);
+            a->counts[8 * k + j] += 8 * (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF);
         a->lanes[k] = 0;
     }
     a->pending = 0;
 }
 
-/* Written out lane by lane: as a loop it was not unrolled at -O2 and cost
- * twice the instructions, and it runs once for every word of every body. */
+/* Carry-save adder: a + b + c = 2 * *hi + *lo, bit by bit. */
+static inline void csa(uint64_t *hi, uint64_t *lo, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t u = a ^ b;
+    *hi = (a & b) | (u & c);
+    *lo = u ^ c;
+}
+
+/* Counts the eight features of a->group (unused ones zero). */
+static void add_group(simhash_acc_t *a)
+{
+    const uint64_t *f = a->group;
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights;
+    csa(&twos_a, &a->ones, a->ones, f[0], f[1]);
+    csa(&twos_b, &a->ones, a->ones, f[2], f[3]);
+    csa(&fours_a, &a->twos, a->twos, twos_a, twos_b);
+    csa(&twos_a, &a->ones, a->ones, f[4], f[5]);
+    csa(&twos_b, &a->ones, a->ones, f[6], f[7]);
+    csa(&fours_b, &a->twos, a->twos, twos_a, twos_b);
+    csa(&eights, &a->fours, a->fours, fours_a, fours_b);
+    a->lanes[0] += spread[eights & 0xFF];
+    a->lanes[1] += spread[(eights >> 8) & 0xFF];
+    a->lanes[2] += spread[(eights >> 16) & 0xFF];
+    a->lanes[3] += spread[(eights >> 24) & 0xFF];
+    a->lanes[4] += spread[(eights >> 32) & 0xFF];
+    a->lanes[5] += spread[(eights >> 40) & 0xFF];
+    a->lanes[6] += spread[(eights >> 48) & 0xFF];
+    a->lanes[7] += spread[eights >> 56];
+    a->ngroup = 0;
+    if (++a->pending == 255)
+        flush_lanes(a);
+}
+
 static inline void add_feature(simhash_acc_t *a, uint64_t f)
 {
-    f = mix64(f);
-    a->lanes[0] += spread[f & 0xFF];
-    a->lanes[1] += spread[(f >> 8) & 0xFF];
-    a->lanes[2] += spread[(f >> 16) & 0xFF];
-    a->lanes[3] += spread[(f >> 24) & 0xFF];
-    a->lanes[4] += spread[(f >> 32) & 0xFF];
-    a->lanes[5] += spread[(f >> 40) & 0xFF];
-    a->lanes[6] += spread[(f >> 48) & 0xFF];
-    a->lanes[7] += spread[f >> 56];
+    a->group[a->ngroup++] = mix64(f);
     a->total++;
-    if (__builtin_expect(++a->pending == 255, 0))
-        flush_lanes(a);
+    if (a->ngroup == 8)
+        add_group(a);
+}
+
+/* The final counts: the last, partial group, the lanes and the words of
+ * weight 1, 2 and 4. */
+static void finish_counts(simhash_acc_t *a)
+{
+    if (a->ngroup) {
+        memset(a->group + a->ngroup, 0, (8 - a->ngroup) * sizeof(a->group[0]));
+        add_group(a);
+    }
+    flush_lanes(a);
+    for (int b = 0; b < 64; b++)
+        a->counts[b] += 4 * (uint32_t)(a->fours >> b & 1) + 2 * (uint32_t)(a->twos >> b & 1) +
+                        (uint32_t)(a->ones >> b & 1);
 }
 
 /* The last three words' hashes; from the third word on, each word adds
@@ -209,7 +253,7 @@ uint64_t nw_simhash(const char *text, size_t len)
         for (size_t k = 3 - sh.nwords; k < 3; k++)
             add_feature(&acc, sh.w[k]);
     }
-    flush_lanes(&acc);
+    finish_counts(&acc);
     /* A bit is set when more features have it set than not. */
     uint64_t h = 0;
     for (int b = 0; b < 64; b++)
