@@ -153,6 +153,29 @@ size_t nw_utf8_printable_run(const char *s, size_t len)
     return i;
 }
 
+bool nw_utf8_is_clean(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        i += nw_utf8_printable_run(s + i, len - i);
+        if (i == len)
+            break;
+        if (p[i] < 0x80) { /* below 0x20: the run stopped there */
+            if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+                return false;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = nw_utf8_decode(p + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 bool nw_utf8_looks_binary(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;

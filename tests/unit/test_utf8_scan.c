@@ -2,11 +2,13 @@
  * Unit tests of the UTF-8 scanners' fast paths (core/utf8.c): the 8-byte
  * ASCII steps of nw_utf8_sanitize() and nw_utf8_looks_binary(), the inline
  * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(),
- * nw_utf8_printable_run(), and nw_utf8_measure(), which must count what
- * nw_utf8_count_words() and a count of non-continuation bytes count. Inputs put every kind of byte
- * at every offset of an 8-byte step, so a mistake at a chunk edge shows.
+ * nw_utf8_printable_run(), nw_utf8_is_clean(), and nw_utf8_measure(),
+ * which must count what nw_utf8_count_words() and a count of
+ * non-continuation bytes count. Inputs put every kind of byte at every
+ * offset of an 8-byte step, so a mistake at a chunk edge shows.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -148,6 +150,45 @@ static void test_printable_run_at_every_offset(void **state)
     }
 }
 
+/* nw_utf8_is_clean() is exactly "sanitize copies it unchanged and it does
+ * not look binary". */
+static void test_is_clean_agrees(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"word",
+                                        " ",
+                                        "\t",
+                                        "\n",
+                                        "\r",
+                                        "\x0c",
+                                        "\x01",
+                                        "\x7f",
+                                        "\xc2\xa0",
+                                        "\xc3",
+                                        "\xff",
+                                        "\xed\xa0\x80",
+                                        "caf\xc3\xa9 long enough text"};
+    unsigned seed = 7;
+    for (int round = 0; round < 3000; round++) {
+        char text[512];
+        size_t len = 0;
+        int n = rand_r(&seed) % 20;
+        for (int k = 0; k < n; k++) {
+            /* Mostly clean parts, so that clean texts come up often. */
+            int pick = rand_r(&seed) % 40;
+            const char *p = parts[pick < 13 ? pick : pick % 5 == 0 ? 1 : 12];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        nw_buf_t out = NW_BUF_INIT;
+        nw_utf8_sanitize(text, len, &out);
+        bool same = out.len == len && (len == 0 || memcmp(out.data, text, len) == 0);
+        assert_int_equal(nw_utf8_is_clean(text, len), same && !nw_utf8_looks_binary(text, len));
+        nw_buf_free(&out);
+    }
+    assert_false(nw_utf8_is_clean("a\0b", 3));
+}
+
 static void test_random_text(void **state)
 {
     (void)state;
@@ -185,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_collapse_and_words),
         cmocka_unit_test(test_measure_agrees),
         cmocka_unit_test(test_printable_run_at_every_offset),
+        cmocka_unit_test(test_is_clean_agrees),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
