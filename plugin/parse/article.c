@@ -122,11 +122,14 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
     nw_error_t bad;
     int rc;
     memset(&bad, 0, sizeof(bad));
-    if ((rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
-        goto out;
     /* Most messages are clean text: one pass says so, and they are taken
-     * as they are instead of being tested for binary data and repaired. */
-    if (nw_utf8_is_clean(data, len)) {
+     * as they are, neither converted (valid UTF-8 needs no conversion, and
+     * nw_charset_to_utf8() leaves it alone) nor tested for binary data and
+     * repaired. */
+    bool clean_text = nw_utf8_is_clean(data, len);
+    if (!clean_text && (rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
+        goto out;
+    if (clean_text) {
         nw_buf_append(&clean, data, len);
     } else if (nw_utf8_looks_binary(data, len)) {
         rc = nw_error_reject(err, NW_REJECT_BINARY,
