@@ -210,6 +210,31 @@ static inline bool wide_space(uint32_t cp)
            cp == 0x3000 || cp == 0xFEFF;
 }
 
+/* The length of the wide_space() character at p[0..len) (p[0] >= 0x80),
+ * or 0, read from its bytes: U+00A0 is C2 A0, U+2000..U+200B E2 80 80..8B,
+ * U+202F E2 80 AF, U+205F E2 81 9F, U+3000 E3 80 80, U+FEFF EF BB BF. Most
+ * non-ASCII bytes start none of them and are turned away by the first byte
+ * without decoding. */
+static inline size_t wide_space_len(const unsigned char *p, size_t len)
+{
+    switch (p[0]) {
+    case 0xC2:
+        return len >= 2 && p[1] == 0xA0 ? 2 : 0;
+    case 0xE2:
+        if (len < 3)
+            return 0;
+        if (p[1] == 0x80)
+            return (p[2] >= 0x80 && p[2] <= 0x8B) || p[2] == 0xAF ? 3 : 0;
+        return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+    case 0xE3:
+        return len >= 3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    case 0xEF:
+        return len >= 3 && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
 size_t nw_utf8_space(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -219,13 +244,7 @@ size_t nw_utf8_space(const char *s, size_t len)
         return 1;
     if (p[0] < 0x80)
         return 0;
-    uint32_t cp;
-    size_t n = nw_utf8_decode(p, len, &cp);
-    if (n == 0)
-        return 0;
-    if (wide_space(cp))
-        return n;
-    return 0;
+    return wide_space_len(p, len);
 }
 
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
@@ -242,7 +261,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
     while (i < len) {
         /* Skip a whitespace run. */
         while (i < len) {
-            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
             if (!n)
                 break;
             i += n;
@@ -272,7 +291,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
                 }
             }
             unsigned char c = p[i];
-            if (c < 0x80 ? ascii_space(c) : nw_utf8_space(s + i, len - i) > 0)
+            if (c < 0x80 ? ascii_space(c) : wide_space_len(p + i, len - i) > 0)
                 break;
             *d++ = (char)c;
             i++;
@@ -288,7 +307,7 @@ size_t nw_utf8_count_words(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     bool in_word = false;
     while (i < len) {
-        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
         if (n) {
             in_word = false;
             i += n;

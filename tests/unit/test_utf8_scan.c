@@ -189,6 +189,27 @@ static void test_is_clean_agrees(void **state)
     assert_false(nw_utf8_is_clean("a\0b", 3));
 }
 
+/* nw_utf8_space() reads wide spaces from their bytes: it must agree with
+ * decoding for every code point, and refuse their truncated forms. */
+static void test_space_every_code_point(void **state)
+{
+    (void)state;
+    for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char b[4];
+        size_t n = nw_utf8_put(b, cp);
+        bool wide = cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+                    cp == 0x3000 || cp == 0xFEFF;
+        assert_int_equal(nw_utf8_space(b, n), wide ? n : 0);
+        if (wide)
+            for (size_t k = 1; k < n; k++)
+                assert_int_equal(nw_utf8_space(b, k), 0);
+    }
+    assert_int_equal(nw_utf8_space("\xe2\x80\x41", 3), 0);
+    assert_int_equal(nw_utf8_space("\xc2\x20", 2), 0);
+}
+
 static void test_random_text(void **state)
 {
     (void)state;
@@ -227,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_measure_agrees),
         cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_is_clean_agrees),
+        cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
