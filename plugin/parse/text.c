@@ -172,9 +172,9 @@ static bool is_byline(const char *s, size_t len, const char **name, size_t *name
     static const char *const labels[] = {
         "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-        size_t n = strlen(labels[i]);
         if (!ieq_prefix(s, len, labels[i]))
             continue;
+        size_t n = strlen(labels[i]);
         const char *v = s + n;
         size_t vl = len - n;
         trim(&v, &vl);
@@ -259,8 +259,10 @@ static nw_ts_label_t garbled_timestamp(const char *s, size_t len, size_t *rest)
     if (len > 60 || s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?')
         return NW_TS_NONE;
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        if (!ieq_prefix(s, len, labels[i].label))
+            continue;
         size_t n = strlen(labels[i].label);
-        if (!ieq_prefix(s, len, labels[i].label) || len == n || s[n] != ' ')
+        if (len == n || s[n] != ' ')
             continue;
         /* Time-like: a clock (9:41) or a year-like run of four digits. */
         size_t words = 0, run = 0;
