@@ -195,18 +195,37 @@ static json_t *scan_number(json_scan_t *s)
 
 static json_t *scan_value(json_scan_t *s);
 
+/* Consumes c if it comes next. */
+static bool take_char(json_scan_t *s, char c)
+{
+    if (s->p < s->end && *s->p == (unsigned char)c) {
+        s->p++;
+        return true;
+    }
+    return false;
+}
+
+/* After an object member or array element: 1 when `close` ends the
+ * container (consumed), 0 after a comma (consumed, with the space after
+ * it), -1 for anything else. */
+static int after_item(json_scan_t *s, char close)
+{
+    skip_space(s);
+    if (take_char(s, close))
+        return 1;
+    if (!take_char(s, ','))
+        return -1;
+    skip_space(s);
+    return 0;
+}
+
 static json_t *scan_object(json_scan_t *s)
 {
     json_t *o = json_object();
     skip_space(s);
-    if (s->p < s->end && *s->p == '}') {
-        s->p++;
+    if (take_char(s, '}'))
         return o;
-    }
-    while (o) {
-        if (s->p == s->end || *s->p != '"')
-            break;
-        s->p++;
+    while (o && take_char(s, '"')) {
         ptrdiff_t klen = scan_string(s);
         if (klen < 0)
             break;
@@ -219,25 +238,18 @@ static json_t *scan_object(json_scan_t *s)
         key[klen] = '\0';
         json_t *v = NULL;
         skip_space(s);
-        if (s->p < s->end && *s->p == ':' && !json_object_getn(o, key, (size_t)klen)) {
-            s->p++;
+        if (!json_object_getn(o, key, (size_t)klen) && take_char(s, ':')) {
             skip_space(s);
             v = scan_value(s);
         }
         int rc = v ? json_object_setn_new_nocheck(o, key, (size_t)klen, v) : -1;
         if (key != kbuf)
             free(key);
-        if (rc < 0)
-            break;
-        skip_space(s);
-        if (s->p < s->end && *s->p == '}') {
-            s->p++;
+        int next = rc < 0 ? -1 : after_item(s, '}');
+        if (next > 0)
             return o;
-        }
-        if (s->p == s->end || *s->p != ',')
+        if (next < 0)
             break;
-        s->p++;
-        skip_space(s);
     }
     json_decref(o);
     return NULL;
@@ -247,23 +259,15 @@ static json_t *scan_array(json_scan_t *s)
 {
     json_t *a = json_array();
     skip_space(s);
-    if (s->p < s->end && *s->p == ']') {
-        s->p++;
+    if (take_char(s, ']'))
         return a;
-    }
     while (a) {
         json_t *v = scan_value(s);
-        if (!v || json_array_append_new(a, v) < 0)
-            break;
-        skip_space(s);
-        if (s->p < s->end && *s->p == ']') {
-            s->p++;
+        int next = !v || json_array_append_new(a, v) < 0 ? -1 : after_item(s, ']');
+        if (next > 0)
             return a;
-        }
-        if (s->p == s->end || *s->p != ',')
+        if (next < 0)
             break;
-        s->p++;
-        skip_space(s);
     }
     json_decref(a);
     return NULL;
