@@ -32,6 +32,7 @@ set(NW_CORE_SOURCES
   plugin/parse/html_meta.c
   plugin/parse/html_score.c
   plugin/parse/html_tags.c
+  plugin/parse/json_load.c
   plugin/parse/jsonld.c
   plugin/parse/meta_merge.c
   plugin/parse/text.c

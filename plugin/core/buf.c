@@ -35,7 +35,7 @@ bool nw_buf_reserve(nw_buf_t *b, size_t extra)
     return reserve(b, extra);
 }
 
-void nw_buf_append(nw_buf_t *b, const char *s, size_t n)
+void nw_buf_append_grow(nw_buf_t *b, const char *s, size_t n)
 {
     if (!reserve(b, n))
         return;
@@ -48,11 +48,6 @@ void nw_buf_append(nw_buf_t *b, const char *s, size_t n)
 void nw_buf_puts(nw_buf_t *b, const char *s)
 {
     nw_buf_append(b, s, strlen(s));
-}
-
-void nw_buf_putc(nw_buf_t *b, char c)
-{
-    nw_buf_append(b, &c, 1);
 }
 
 void nw_buf_printf(nw_buf_t *b, const char *fmt, ...)

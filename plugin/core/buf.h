@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct nw_buf {
     char *data; /* NUL-terminated when len > 0 or after any append */
@@ -23,12 +24,12 @@ typedef struct nw_buf {
         NULL, 0, 0, false                                                                          \
     }
 
-void nw_buf_append(nw_buf_t *b, const char *s, size_t n);
+/* The growing path of nw_buf_append(); call nw_buf_append() instead. */
+void nw_buf_append_grow(nw_buf_t *b, const char *s, size_t n);
 /* Makes room for `extra` more bytes (and the NUL) so that writers that know a
  * bound can fill b->data directly; false (and oom set) on allocation failure. */
 bool nw_buf_reserve(nw_buf_t *b, size_t extra);
 void nw_buf_puts(nw_buf_t *b, const char *s);
-void nw_buf_putc(nw_buf_t *b, char c);
 void nw_buf_printf(nw_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nw_buf_reset(nw_buf_t *b);
 /* Returns the text (never NULL unless oom: "" is allocated for an empty buffer)
@@ -38,6 +39,31 @@ void nw_buf_free(nw_buf_t *b);
 /* A NUL-terminated copy of n bytes that need not be NUL-terminated
  * themselves (a Kafka key): unlike strndup(), reads exactly n bytes. */
 char *nw_memdup_str(const void *p, size_t n);
+
+/* Appends n bytes. Inline because the parsers append a few bytes at a
+ * time, millions of times a second: when they fit, this is a copy and a
+ * store, not a call. */
+static inline void nw_buf_append(nw_buf_t *b, const char *s, size_t n)
+{
+    if (b->len + n < b->cap && !b->oom) {
+        if (n)
+            memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    nw_buf_append_grow(b, s, n);
+}
+
+static inline void nw_buf_putc(nw_buf_t *b, char c)
+{
+    if (b->len + 1 < b->cap && !b->oom) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    nw_buf_append_grow(b, &c, 1);
+}
 
 static inline bool nw_buf_ok(const nw_buf_t *b)
 {

@@ -2,14 +2,27 @@
 #include "core/hash.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
+
+/* SHA-256 fetched from OpenSSL's provider once: EVP_sha256() makes every
+ * EVP_Digest() look the implementation up again (a property query under
+ * a lock, 13,000 instructions a call). Kept for the life of the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 void nw_sha256(const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 32;
+    pthread_once(&sha256_once, sha256_fetch);
     /* EVP_Digest only fails on allocation failure inside OpenSSL; a zero hash
      * then is harmless for dedupe (the version time decides). */
-    if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL))
+    if (!EVP_Digest(data, len, out, &n, sha256_md ? sha256_md : EVP_sha256(), NULL))
         memset(out, 0, 32);
 }
 
@@ -74,20 +87,27 @@ static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(1
 
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
- * that bit set. Counting bit by bit costs 64 steps a feature; instead each
- * byte of a feature is spread over the 8 bytes of a word (bit i to byte i)
- * and added to a lane of 8 byte-wide counters, 8 additions a feature. The
- * byte counters are flushed to wide ones before they can overflow.
+ * that bit set. Features are counted eight at a time, bit-sliced: a tree of
+ * carry-save adders (as in Harley and Seal's population count) adds the
+ * eight to running words of weight 1, 2 and 4 (bit b of `ones` is bit b's
+ * count mod 2, and so on) and yields a word of carries of weight 8, about
+ * 5 operations a feature. Only that carry word is spread out: each byte of
+ * it goes bit i to byte i and is added to a lane of 8 byte-wide counters,
+ * flushed to wide ones before they can overflow. So the count of bit b is
+ * 8 * (its lane counts) + 4 * fours + 2 * twos + ones at bit b.
  */
 typedef struct simhash_acc {
-    uint64_t lanes[8]; /* lanes[k] byte j counts bit 8k + j */
+    uint64_t group[8]; /* mixed features not yet counted */
+    uint32_t ngroup;
+    uint64_t ones, twos, fours;
+    uint64_t lanes[8]; /* lanes[k] byte j counts eights of bit 8k + j */
+    uint32_t pending;  /* groups in lanes, at most 255 */
     uint32_t counts[64];
-    uint32_t pending; /* features in lanes, at most 255 */
     uint32_t total;
 } simhash_acc_t;
 
 /* spread[b]: bit i of b moved to bit 8i, a table of constants so that a
- * feature costs 8 loads and additions, not 8 rounds of shifts and masks. */
+ * word costs 8 loads and additions, not 8 rounds of shifts and masks. */
 #define NW_SPREAD1(b)                                                                              \
     ((uint64_t)((b)&1) | (uint64_t)((b) >> 1 & 1) << 8 | (uint64_t)((b) >> 2 & 1) << 16 |          \
      (uint64_t)((b) >> 3 & 1) << 24 | (uint64_t)((b) >> 4 & 1) << 32 |                             \
@@ -104,56 +124,125 @@ static void flush_lanes(simhash_acc_t *a)
 {
     for (int k = 0; k < 8; k++) {
         for (int j = 0; j < 8; j++)
-            a->counts[8 * k + j] += (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF);
+            a->counts[8 * k + j] += 8 * (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF);
         a->lanes[k] = 0;
     }
     a->pending = 0;
 }
 
-static void add_feature(simhash_acc_t *a, uint64_t f)
+/* Carry-save adder: a + b + c = 2 * *hi + *lo, bit by bit. */
+static inline void csa(uint64_t *hi, uint64_t *lo, uint64_t a, uint64_t b, uint64_t c)
 {
-    f = mix64(f);
-    for (int k = 0; k < 8; k++)
-        a->lanes[k] += spread[(f >> (8 * k)) & 0xFF];
-    a->total++;
+    uint64_t u = a ^ b;
+    *hi = (a & b) | (u & c);
+    *lo = u ^ c;
+}
+
+/* Counts the eight features of a->group (unused ones zero). */
+static void add_group(simhash_acc_t *a)
+{
+    const uint64_t *f = a->group;
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights;
+    csa(&twos_a, &a->ones, a->ones, f[0], f[1]);
+    csa(&twos_b, &a->ones, a->ones, f[2], f[3]);
+    csa(&fours_a, &a->twos, a->twos, twos_a, twos_b);
+    csa(&twos_a, &a->ones, a->ones, f[4], f[5]);
+    csa(&twos_b, &a->ones, a->ones, f[6], f[7]);
+    csa(&fours_b, &a->twos, a->twos, twos_a, twos_b);
+    csa(&eights, &a->fours, a->fours, fours_a, fours_b);
+    a->lanes[0] += spread[eights & 0xFF];
+    a->lanes[1] += spread[(eights >> 8) & 0xFF];
+    a->lanes[2] += spread[(eights >> 16) & 0xFF];
+    a->lanes[3] += spread[(eights >> 24) & 0xFF];
+    a->lanes[4] += spread[(eights >> 32) & 0xFF];
+    a->lanes[5] += spread[(eights >> 40) & 0xFF];
+    a->lanes[6] += spread[(eights >> 48) & 0xFF];
+    a->lanes[7] += spread[eights >> 56];
+    a->ngroup = 0;
     if (++a->pending == 255)
         flush_lanes(a);
+}
+
+static inline void add_feature(simhash_acc_t *a, uint64_t f)
+{
+    a->group[a->ngroup++] = mix64(f);
+    a->total++;
+    if (a->ngroup == 8)
+        add_group(a);
+}
+
+/* The final counts: the last, partial group, the lanes and the words of
+ * weight 1, 2 and 4. */
+static void finish_counts(simhash_acc_t *a)
+{
+    if (a->ngroup) {
+        memset(a->group + a->ngroup, 0, (8 - a->ngroup) * sizeof(a->group[0]));
+        add_group(a);
+    }
+    flush_lanes(a);
+    for (int b = 0; b < 64; b++)
+        a->counts[b] += 4 * (uint32_t)(a->fours >> b & 1) + 2 * (uint32_t)(a->twos >> b & 1) +
+                        (uint32_t)(a->ones >> b & 1);
+}
+
+/* The last three words' hashes; from the third word on, each word adds
+ * the shingle it ends. */
+typedef struct shingles {
+    uint64_t w[3];
+    size_t nwords;
+} shingles_t;
+
+static inline void take_word(shingles_t *s, simhash_acc_t *acc, uint64_t h)
+{
+    s->w[0] = s->w[1];
+    s->w[1] = s->w[2];
+    s->w[2] = h;
+    if (++s->nwords >= 3)
+        add_feature(acc, s->w[0] * 31 * 31 + s->w[1] * 31 + s->w[2]);
 }
 
 uint64_t nw_simhash(const char *text, size_t len)
 {
     simhash_acc_t acc;
-    uint64_t w[3] = {0, 0, 0};
-    size_t nwords = 0, i = 0;
+    shingles_t sh = {{0, 0, 0}, 0};
     memset(&acc, 0, sizeof(acc));
     const unsigned char *p = (const unsigned char *)text;
-    while (i < len) {
-        while (i < len && !fold[p[i]])
+    /* Every word before the text's last separator ends at a separator, so
+     * it is scanned without a length check; what follows that separator
+     * is one last word. */
+    size_t stop = len, i = 0;
+    while (stop > 0 && fold[p[stop - 1]])
+        stop--;
+    while (i < stop) {
+        if (!fold[p[i]]) {
             i++;
-        if (i == len)
-            break;
+            continue;
+        }
         /* FNV-1a of the folded word, computed while it is scanned. */
         uint64_t h = 0xcbf29ce484222325ULL;
         unsigned char c;
-        while (i < len && (c = fold[p[i]]) != 0) {
+        while ((c = fold[p[i]]) != 0) {
             h ^= c;
             h *= 0x100000001b3ULL;
             i++;
         }
-        w[0] = w[1];
-        w[1] = w[2];
-        w[2] = h;
-        nwords++;
-        if (nwords >= 3)
-            add_feature(&acc, w[0] * 31 * 31 + w[1] * 31 + w[2]);
+        take_word(&sh, &acc, h);
     }
-    if (nwords == 0)
+    if (stop < len) {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (i = stop; i < len; i++) {
+            h ^= fold[p[i]];
+            h *= 0x100000001b3ULL;
+        }
+        take_word(&sh, &acc, h);
+    }
+    if (sh.nwords == 0)
         return 0;
-    if (nwords < 3) {
-        for (size_t k = 3 - nwords; k < 3; k++)
-            add_feature(&acc, w[k]);
+    if (sh.nwords < 3) {
+        for (size_t k = 3 - sh.nwords; k < 3; k++)
+            add_feature(&acc, sh.w[k]);
     }
-    flush_lanes(&acc);
+    finish_counts(&acc);
     /* A bit is set when more features have it set than not. */
     uint64_t h = 0;
     for (int b = 0; b < 64; b++)

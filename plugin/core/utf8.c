@@ -140,6 +140,40 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     return replaced;
 }
 
+size_t nw_utf8_printable_run(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i + 8 <= len && all_printable8(load8(p + i)))
+        i += 8;
+    while (i < len && p[i] >= 0x20 && p[i] < 0x80)
+        i++;
+    return i;
+}
+
+bool nw_utf8_is_clean(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        i += nw_utf8_printable_run(s + i, len - i);
+        if (i == len)
+            break;
+        if (p[i] < 0x80) { /* below 0x20: the run stopped there */
+            if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+                return false;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = nw_utf8_decode(p + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 bool nw_utf8_looks_binary(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -174,6 +208,31 @@ static inline bool wide_space(uint32_t cp)
            cp == 0x3000 || cp == 0xFEFF;
 }
 
+/* The length of the wide_space() character at p[0..len) (p[0] >= 0x80),
+ * or 0, read from its bytes: U+00A0 is C2 A0, U+2000..U+200B E2 80 80..8B,
+ * U+202F E2 80 AF, U+205F E2 81 9F, U+3000 E3 80 80, U+FEFF EF BB BF. Most
+ * non-ASCII bytes start none of them and are turned away by the first byte
+ * without decoding. */
+static inline size_t wide_space_len(const unsigned char *p, size_t len)
+{
+    switch (p[0]) {
+    case 0xC2:
+        return len >= 2 && p[1] == 0xA0 ? 2 : 0;
+    case 0xE2:
+        if (len < 3)
+            return 0;
+        if (p[1] == 0x80)
+            return (p[2] >= 0x80 && p[2] <= 0x8B) || p[2] == 0xAF ? 3 : 0;
+        return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+    case 0xE3:
+        return len >= 3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    case 0xEF:
+        return len >= 3 && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
 size_t nw_utf8_space(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -183,13 +242,7 @@ size_t nw_utf8_space(const char *s, size_t len)
         return 1;
     if (p[0] < 0x80)
         return 0;
-    uint32_t cp;
-    size_t n = nw_utf8_decode(p, len, &cp);
-    if (n == 0)
-        return 0;
-    if (wide_space(cp))
-        return n;
-    return 0;
+    return wide_space_len(p, len);
 }
 
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
@@ -206,7 +259,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
     while (i < len) {
         /* Skip a whitespace run. */
         while (i < len) {
-            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+            size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
             if (!n)
                 break;
             i += n;
@@ -221,11 +274,14 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
          * continuation bytes never start one either. */
         while (i < len) {
             /* Inside a word, 8 printable ASCII bytes with no two spaces in a
-             * row and no space last come out as they are. */
+             * row come out as they are, if the last is no space or the byte
+             * after them is printable ASCII and no space (a word follows:
+             * the space is neither doubled nor trailing). */
             if (i + 8 <= len) {
                 uint64_t x = load8(p + i);
                 uint64_t sp = space_bytes8(x);
-                if (all_printable8(x) && !(sp & (sp << 8)) && !(sp >> 63)) {
+                if (all_printable8(x) && !(sp & (sp << 8)) &&
+                    (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
                     d += 8;
                     i += 8;
@@ -233,7 +289,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
                 }
             }
             unsigned char c = p[i];
-            if (c < 0x80 ? ascii_space(c) : nw_utf8_space(s + i, len - i) > 0)
+            if (c < 0x80 ? ascii_space(c) : wide_space_len(p + i, len - i) > 0)
                 break;
             *d++ = (char)c;
             i++;
@@ -249,7 +305,7 @@ size_t nw_utf8_count_words(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     bool in_word = false;
     while (i < len) {
-        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : nw_utf8_space(s + i, len - i);
+        size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
         if (n) {
             in_word = false;
             i += n;

@@ -37,6 +37,16 @@ void nw_utf8_encode(nw_buf_t *out, uint32_t cp);
  * control characters other than tab, LF and CR are dropped. */
 size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out);
 
+/* Length of the run of printable ASCII (0x20..0x7F) that s starts with,
+ * stepped over 8 bytes at a time: scanners call it to skip what most text
+ * is made of and look only at the byte that ends the run. */
+size_t nw_utf8_printable_run(const char *s, size_t len);
+
+/* True when s is valid UTF-8 with no C0 control character but tab, LF and
+ * CR: text that nw_utf8_sanitize() would copy unchanged and
+ * nw_utf8_looks_binary() would pass, found in one pass instead of two. */
+bool nw_utf8_is_clean(const char *s, size_t len);
+
 /* True when the bytes look like binary data rather than text: a NUL byte, or
  * more than a tenth of the bytes not valid UTF-8. */
 bool nw_utf8_looks_binary(const char *s, size_t len);

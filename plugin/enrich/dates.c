@@ -335,6 +335,21 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
     return ref + (ahead <= 3 ? ahead : ahead - 7);
 }
 
+/* Whether anything below can start at k: a number (an ISO date or a day
+ * first), a capitalised month or weekday name, or yesterday / today /
+ * tomorrow in any case. Most tokens are none of these and are passed over
+ * without the checks each rule makes. */
+static inline bool may_start_date(const tok_t *k)
+{
+    if (k->type == TOK_NUM)
+        return true;
+    if (k->type != TOK_WORD)
+        return false;
+    char c = k->s[0];
+    return (c | 0x20) == 'y' || (c | 0x20) == 't' ||
+           (c >= 'A' && c <= 'Z' && strchr("JFMASONDW", c));
+}
+
 static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
 {
     toks_t t = {0};
@@ -346,6 +361,10 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
     for (size_t i = 0; i < t.n;) {
         int y, m, d;
         size_t next;
+        if (!may_start_date(&t.v[i])) {
+            i++;
+            continue;
+        }
         if ((next = iso_date_at(&t, i, &y, &m, &d)) ||
             (next = explicit_date_at(&t, i, &y, &m, &d))) {
             if (y && valid_date(y, m, d))

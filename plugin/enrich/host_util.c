@@ -132,6 +132,17 @@ static bool push_offset(nw_words_t *w, size_t off)
     return true;
 }
 
+/* ascii_word[c]: the ASCII byte as a word holds it (letters lower-cased,
+ * digits kept), 0 for a byte that separates words. */
+#define NW_WORD1(c)                                                                                \
+    (char)(((c) >= 'A' && (c) <= 'Z')                                   ? (c) + 32                 \
+           : (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9')) ? (c)                      \
+                                                                        : 0)
+#define NW_WORD4(c)  NW_WORD1(c), NW_WORD1((c) + 1), NW_WORD1((c) + 2), NW_WORD1((c) + 3)
+#define NW_WORD16(c) NW_WORD4(c), NW_WORD4((c) + 4), NW_WORD4((c) + 8), NW_WORD4((c) + 12)
+#define NW_WORD64(c) NW_WORD16(c), NW_WORD16((c) + 16), NW_WORD16((c) + 32), NW_WORD16((c) + 48)
+static const char ascii_word[128] = {NW_WORD64(0), NW_WORD64(64)};
+
 void nw_words_add(nw_words_t *w, const char *text)
 {
     if (!text || w->oom)
@@ -143,26 +154,30 @@ void nw_words_add(nw_words_t *w, const char *text)
      * reservation per text keeps the loop free of checks. */
     if (!grow_text(w, 2 * len + 2))
         return;
+    /* The output position lives in a local: kept in w, it was reloaded
+     * after every byte stored through the char pointer (which may alias). */
+    const unsigned char *p = (const unsigned char *)text;
+    char *out = w->text;
+    size_t k = w->text_len;
     while (i < len) {
-        uint32_t cp = (unsigned char)text[i];
+        uint32_t cp = p[i];
         size_t n = 1;
         if (cp < 0x80) { /* most of the text: what the general path does, inline */
+            char c = ascii_word[cp];
             i++;
-            char low = (char)(cp | 0x20);
-            bool letter = (low >= 'a' && low <= 'z') || (cp >= '0' && cp <= '9');
-            if (!letter) {
+            if (!c) {
                 if (in_word)
-                    w->text[w->text_len++] = '\0';
+                    out[k++] = '\0';
                 in_word = false;
                 continue;
             }
-            if (!in_word && !push_offset(w, w->text_len))
-                return;
+            if (!in_word && !push_offset(w, k))
+                break;
             in_word = true;
-            w->text[w->text_len++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+            out[k++] = c;
             continue;
         }
-        n = nw_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        n = nw_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             n = 1;
             cp = 0xFFFD;
@@ -170,17 +185,18 @@ void nw_words_add(nw_words_t *w, const char *text)
         i += n;
         if (!is_letter_cp(cp)) {
             if (in_word)
-                w->text[w->text_len++] = '\0';
+                out[k++] = '\0';
             in_word = false;
             continue;
         }
-        if (!in_word && !push_offset(w, w->text_len))
-            return;
+        if (!in_word && !push_offset(w, k))
+            break;
         in_word = true;
-        w->text_len += nw_utf8_put(w->text + w->text_len, fold_cp(cp));
+        k += nw_utf8_put(out + k, fold_cp(cp));
     }
-    if (in_word)
-        w->text[w->text_len++] = '\0';
+    if (in_word && !w->oom)
+        out[k++] = '\0';
+    w->text_len = k;
 }
 
 void nw_words_break(nw_words_t *w)

@@ -122,14 +122,22 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
     nw_error_t bad;
     int rc;
     memset(&bad, 0, sizeof(bad));
-    if ((rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
+    /* Most messages are clean text: one pass says so, and they are taken
+     * as they are, neither converted (valid UTF-8 needs no conversion, and
+     * nw_charset_to_utf8() leaves it alone) nor tested for binary data and
+     * repaired. */
+    bool clean_text = nw_utf8_is_clean(data, len);
+    if (!clean_text && (rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
         goto out;
-    if (nw_utf8_looks_binary(data, len)) {
+    if (clean_text) {
+        nw_buf_append(&clean, data, len);
+    } else if (nw_utf8_looks_binary(data, len)) {
         rc = nw_error_reject(err, NW_REJECT_BINARY,
                              "binary data, not text (NUL bytes or mostly invalid UTF-8)");
         goto out;
+    } else {
+        nw_utf8_sanitize(data, len, &clean);
     }
-    nw_utf8_sanitize(data, len, &clean);
     if (!nw_buf_ok(&clean)) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;

@@ -28,6 +28,9 @@ static void utf8_census(const char *s, size_t len, size_t *invalid, size_t *mult
     size_t i = 0;
     *invalid = *multi = *ctrl = 0;
     while (i < len) {
+        i += nw_utf8_printable_run(s + i, len - i);
+        if (i == len)
+            break;
         if (p[i] < 0x80) {
             if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f')
                 (*ctrl)++;

@@ -342,8 +342,11 @@ static unsigned month_of(const char *w, size_t n)
     if (n >= 2 && (unsigned char)low[0] == 0xC3 && (unsigned char)low[1] >= 0x80 &&
         (unsigned char)low[1] <= 0x9E)
         low[1] = (char)((unsigned char)low[1] + 0x20);
+    /* First bytes before lengths: every word of a page's visible dates
+     * is looked up here, and few share a month name's first letter. */
     for (size_t k = 0; k < sizeof(months) / sizeof(months[0]); k++)
-        if (strlen(months[k].w) == n && memcmp(months[k].w, low, n) == 0)
+        if (months[k].w[0] == low[0] && strlen(months[k].w) == n &&
+            memcmp(months[k].w, low, n) == 0)
             return months[k].m;
     return 0;
 }

@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "parse/html_meta.h"
+#include "parse/json_load.h"
 #include "parse/parse.h"
 
 static int take_string(json_t *env, const char *name, char **out, nw_error_t *err)
@@ -135,7 +136,11 @@ int nw_envelope_decode(const char *data, size_t len, nw_article_t *a, char **tex
                        nw_html_meta_t *meta, nw_error_t *err)
 {
     json_error_t jerr;
-    json_t *env = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    /* The fast loader declines what it is unsure of; jansson then decides,
+     * and its error text is the one reported. */
+    json_t *env = nw_json_load_fast(data, len);
+    if (!env)
+        env = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     int rc = 0;
     if (!env) {
         /* jansson quotes the input near the error, possibly cut inside a

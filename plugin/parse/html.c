@@ -102,6 +102,13 @@ static void put_cp(writer_t *w, uint32_t cp)
     nw_utf8_encode(w->buf, cp);
 }
 
+/* A byte write_text() copies as it is: no whitespace, no character
+ * reference's '&', no first byte of a (possible) U+00A0. */
+static inline bool plain_text_byte(unsigned char c)
+{
+    return !nw_html_is_space(c) && c != '&' && c != 0xC2;
+}
+
 /* Writes s[0..n) as text; `decode` resolves character references (not in
  * CDATA). A raw U+00A0 counts as whitespace, as &nbsp; does. */
 static void write_text(writer_t *w, const char *s, size_t n, bool decode)
@@ -126,10 +133,19 @@ static void write_text(writer_t *w, const char *s, size_t n, bool decode)
                 i++;
             }
         } else {
+            /* A run of plain bytes, single spaces between words included:
+             * a lone ' ' before a plain byte comes out as that same space,
+             * so the run goes out in one append, not one per word. */
             size_t j = i + 1;
-            while (j < n && !nw_html_is_space((unsigned char)s[j]) && s[j] != '&' &&
-                   (unsigned char)s[j] != 0xC2)
-                j++;
+            for (;;) {
+                while (j < n && plain_text_byte((unsigned char)s[j]))
+                    j++;
+                if (j + 1 < n && s[j] == ' ' && plain_text_byte((unsigned char)s[j + 1])) {
+                    j += 2;
+                    continue;
+                }
+                break;
+            }
             put_text(w, s + i, j - i);
             i = j;
         }

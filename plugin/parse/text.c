@@ -47,14 +47,31 @@ typedef struct reader {
     nw_error_t *bad_scratch;
 } reader_t;
 
-static bool ieq_prefix(const char *s, size_t len, const char *prefix)
+/* The labels and words compared below are ASCII and none is empty:
+ * comparing first bytes, folded, turns away almost every line before
+ * strlen() and strncasecmp() run (each line is tried against every label). */
+static inline bool first_byte_differs(const char *s, size_t len, const char *word)
 {
+    if (len == 0)
+        return false;
+    unsigned char a = (unsigned char)s[0], b = (unsigned char)word[0];
+    a = a >= 'A' && a <= 'Z' ? a + 32 : a;
+    b = b >= 'A' && b <= 'Z' ? b + 32 : b;
+    return a != b;
+}
+
+static inline bool ieq_prefix(const char *s, size_t len, const char *prefix)
+{
+    if (first_byte_differs(s, len, prefix))
+        return false;
     size_t n = strlen(prefix);
     return len >= n && strncasecmp(s, prefix, n) == 0;
 }
 
-static bool ieq(const char *s, size_t len, const char *word)
+static inline bool ieq(const char *s, size_t len, const char *word)
 {
+    if (first_byte_differs(s, len, word))
+        return false;
     return strlen(word) == len && strncasecmp(s, word, len) == 0;
 }
 
@@ -155,9 +172,9 @@ static bool is_byline(const char *s, size_t len, const char **name, size_t *name
     static const char *const labels[] = {
         "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-        size_t n = strlen(labels[i]);
         if (!ieq_prefix(s, len, labels[i]))
             continue;
+        size_t n = strlen(labels[i]);
         const char *v = s + n;
         size_t vl = len - n;
         trim(&v, &vl);
@@ -242,8 +259,10 @@ static nw_ts_label_t garbled_timestamp(const char *s, size_t len, size_t *rest)
     if (len > 60 || s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?')
         return NW_TS_NONE;
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        if (!ieq_prefix(s, len, labels[i].label))
+            continue;
         size_t n = strlen(labels[i].label);
-        if (!ieq_prefix(s, len, labels[i].label) || len == n || s[n] != ' ')
+        if (len == n || s[n] != ' ')
             continue;
         /* Time-like: a clock (9:41) or a year-like run of four digits. */
         size_t words = 0, run = 0;

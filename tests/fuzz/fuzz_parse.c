@@ -8,7 +8,8 @@
  * human message (they become dead-letter headers); an accepted article has a
  * headline and a time; the record is valid UTF-8 that a JSON reader parses
  * back; and the output is deterministic (a second run gives the same bytes),
- * since dedupe and byte-identical replays depend on it.
+ * since dedupe and byte-identical replays depend on it. The fast JSON
+ * loader of envelopes must build exactly jansson's tree or decline.
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include "fuzz_util.h"
 #include "newswire/article.h"
 #include "parse/html_meta.h"
+#include "parse/json_load.h"
 
 /* Builds and serialises the record; checks the text and returns it (the
  * caller frees). */
@@ -114,9 +116,30 @@ static void nw_fuzz_dates(const uint8_t *data, size_t size)
         NW_FUZZ_CHECK(nw_mdate_valid(&d));
 }
 
+/* The envelope decoder's fast loader against jansson: any tree it builds
+ * must be the one json_loadb() builds, and it must decline what jansson
+ * rejects (the decoder then reports jansson's error). */
+static void nw_fuzz_json_load(const uint8_t *data, size_t size)
+{
+    json_t *fast = nw_json_load_fast((const char *)data, size);
+    if (!fast)
+        return;
+    json_t *slow = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
+    NW_FUZZ_CHECK(slow != NULL);
+    NW_FUZZ_CHECK(json_equal(fast, slow));
+    char *a = json_dumps(fast, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *b = json_dumps(slow, JSON_COMPACT | JSON_ENSURE_ASCII);
+    NW_FUZZ_CHECK(a && b && strcmp(a, b) == 0);
+    free(a);
+    free(b);
+    json_decref(fast);
+    json_decref(slow);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     nw_fuzz_dates(data, size);
+    nw_fuzz_json_load(data, size);
     char *first = nw_fuzz_once(data, size, NULL, 0, false);
     if (!first)
         return 0;

@@ -1,12 +1,14 @@
 /*
  * Unit tests of the UTF-8 scanners' fast paths (core/utf8.c): the 8-byte
  * ASCII steps of nw_utf8_sanitize() and nw_utf8_looks_binary(), the inline
- * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(), and
- * nw_utf8_measure(), which must count what nw_utf8_count_words() and a
- * count of non-continuation bytes count. Inputs put every kind of byte at
- * every offset of an 8-byte step, so a mistake at a chunk edge shows.
+ * ASCII tests of nw_utf8_collapse() and nw_utf8_count_words(),
+ * nw_utf8_printable_run(), nw_utf8_is_clean(), and nw_utf8_measure(),
+ * which must count what nw_utf8_count_words() and a count of
+ * non-continuation bytes count. Inputs put every kind of byte at every
+ * offset of an 8-byte step, so a mistake at a chunk edge shows.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -124,6 +126,90 @@ static void collapse_ref(const char *s, size_t len, nw_buf_t *out)
 
 /* Random text of words, single and repeated spaces, tabs, newlines and
  * non-ASCII spaces and letters: the 8-byte steps against the rules. */
+/* The run ends at the first byte outside 0x20..0x7F, wherever it falls in
+ * an 8-byte step; DEL belongs to the run, NUL, tab, LF and 0x80 do not. */
+static void test_printable_run_at_every_offset(void **state)
+{
+    (void)state;
+    static const char stops[] = {'\0', '\t', '\n', '\x1f', '\x80', '\xc3', '\xff'};
+    char in[40];
+    memset(in, 'a', sizeof(in));
+    in[3] = '\x7f';
+    in[11] = ' ';
+    assert_int_equal(nw_utf8_printable_run(in, sizeof(in)), sizeof(in));
+    assert_int_equal(nw_utf8_printable_run(in, 0), 0);
+    for (size_t k = 0; k < sizeof(stops); k++) {
+        for (size_t off = 0; off < 20; off++) {
+            char t[40];
+            memcpy(t, in, sizeof(t));
+            t[off] = stops[k];
+            t[off + 9] = stops[k];
+            assert_int_equal(nw_utf8_printable_run(t, sizeof(t)), off);
+            assert_int_equal(nw_utf8_printable_run(t, off), off);
+        }
+    }
+}
+
+/* nw_utf8_is_clean() is exactly "sanitize copies it unchanged and it does
+ * not look binary". */
+static void test_is_clean_agrees(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"word",
+                                        " ",
+                                        "\t",
+                                        "\n",
+                                        "\r",
+                                        "\x0c",
+                                        "\x01",
+                                        "\x7f",
+                                        "\xc2\xa0",
+                                        "\xc3",
+                                        "\xff",
+                                        "\xed\xa0\x80",
+                                        "caf\xc3\xa9 long enough text"};
+    unsigned seed = 7;
+    for (int round = 0; round < 3000; round++) {
+        char text[512];
+        size_t len = 0;
+        int n = rand_r(&seed) % 20;
+        for (int k = 0; k < n; k++) {
+            /* Mostly clean parts, so that clean texts come up often. */
+            int pick = rand_r(&seed) % 40;
+            const char *p = parts[pick < 13 ? pick : pick % 5 == 0 ? 1 : 12];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        nw_buf_t out = NW_BUF_INIT;
+        nw_utf8_sanitize(text, len, &out);
+        bool same = out.len == len && (len == 0 || memcmp(out.data, text, len) == 0);
+        assert_int_equal(nw_utf8_is_clean(text, len), same && !nw_utf8_looks_binary(text, len));
+        nw_buf_free(&out);
+    }
+    assert_false(nw_utf8_is_clean("a\0b", 3));
+}
+
+/* nw_utf8_space() reads wide spaces from their bytes: it must agree with
+ * decoding for every code point, and refuse their truncated forms. */
+static void test_space_every_code_point(void **state)
+{
+    (void)state;
+    for (uint32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        char b[4];
+        size_t n = nw_utf8_put(b, cp);
+        bool wide = cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+                    cp == 0x3000 || cp == 0xFEFF;
+        assert_int_equal(nw_utf8_space(b, n), wide ? n : 0);
+        if (wide)
+            for (size_t k = 1; k < n; k++)
+                assert_int_equal(nw_utf8_space(b, k), 0);
+    }
+    assert_int_equal(nw_utf8_space("\xe2\x80\x41", 3), 0);
+    assert_int_equal(nw_utf8_space("\xc2\x20", 2), 0);
+}
+
 static void test_random_text(void **state)
 {
     (void)state;
@@ -160,6 +246,9 @@ int main(void)
         cmocka_unit_test(test_sanitize_and_binary_at_every_offset),
         cmocka_unit_test(test_collapse_and_words),
         cmocka_unit_test(test_measure_agrees),
+        cmocka_unit_test(test_printable_run_at_every_offset),
+        cmocka_unit_test(test_is_clean_agrees),
+        cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
