@@ -80,6 +80,7 @@ set(NW_CORE_SOURCES
   plugin/pipeline/produce.c
   plugin/pipeline/rebalance.c
   plugin/pipeline/runner.c
+  plugin/pipeline/workers.c
   # replay
   plugin/replay/emit.c
   plugin/replay/progress.c

@@ -109,13 +109,32 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Serialises the calls of an enricher not known to be thread-safe: the
+ * batch's groups may run the chain on several threads at once. */
+static void host_lock(const nw_host_t *h)
+{
+    /* The lock is no part of what the chain treats as constant. */
+    if (!h->concurrent)
+        pthread_mutex_lock((pthread_mutex_t *)&h->lock);
+}
+
+static void host_unlock(const nw_host_t *h)
+{
+    if (!h->concurrent)
+        pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
+}
+
 /* An HTTP enricher's circuit breaker, for /metrics. */
 static void observe_breaker(struct nw_metrics *m, const nw_host_t *h)
 {
 #if __has_include("enrich/http.h")
     nw_http_stats_t st;
-    if (m && h->inited && h->orig == nw_builtin_http(nw_host_api()) &&
-        nw_http_enricher_stats(h->state, &st) == 0)
+    if (!m || !h->inited || h->orig != nw_builtin_http(nw_host_api()))
+        return;
+    host_lock(h);
+    int rc = nw_http_enricher_stats(h->state, &st);
+    host_unlock(h);
+    if (rc == 0)
         nw_metrics_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
 #else
     (void)m;
@@ -132,7 +151,9 @@ static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const
         char *d = details;
         d[0] = '\0';
         double t0 = m ? seconds_now() : 0;
+        host_lock(h);
         nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
+        host_unlock(h);
         if (m)
             nw_metrics_enrich_latency(m, h->name, seconds_now() - t0);
         record_status(r, h, i, st, d);
@@ -163,8 +184,11 @@ static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *cons
         dps[k][0] = '\0';
         k++;
     }
-    if (k > 0)
+    if (k > 0) {
+        host_lock(h);
         h->desc->enrich_batch(h->state, recs, ins, k, sts, dps, NW_DETAIL_MAX);
+        host_unlock(h);
+    }
     for (size_t j = 0; j < k; j++)
         record_status(r, h, idx[j], sts[j], dps[j]);
     rc = 0;
