@@ -98,10 +98,10 @@ static msg_t *make_messages(size_t *count)
             m->partition = m->store;
         } else {
             /* Re-keyed: both repartition partitions carry messages from
-             * origin partitions 0 and 1, so an origin spans two stores. */
+             * news.wire partitions 0 and 1, so an origin spans two stores. */
             snprintf(m->topic, sizeof(m->topic), "nw-repartition");
             m->partition = m->store - N_PARTS;
-            snprintf(m->origin_topic, sizeof(m->origin_topic), "news.raw");
+            snprintf(m->origin_topic, sizeof(m->origin_topic), "news.wire");
             m->origin_partition = (int32_t)((r >> 4) % 2);
         }
         m->offset = offsets[m->store]++;
