@@ -405,6 +405,7 @@ out:
 typedef struct group {
     nw_item_t **items; /* into the batch's order array */
     size_t n;
+    size_t weight; /* input bytes: what the group's work grows with */
     int rc;
     nw_error_t err;
 } group_t;
@@ -469,11 +470,14 @@ static void join_items(nw_item_t *items, size_t n, size_t *parent, size_t *reps)
 static int cmp_group_size(const void *a, const void *b)
 {
     const group_t *x = a, *y = b;
-    return x->n < y->n ? 1 : x->n > y->n ? -1 : x->items < y->items ? -1 : x->items > y->items;
+    if (x->weight != y->weight)
+        return x->weight < y->weight ? 1 : -1;
+    return x->items < y->items ? -1 : x->items > y->items;
 }
 
-/* Cuts the batch into groups (each in batch order, in order[]), largest
- * first so the pool finishes together. Returns the count. */
+/* Cuts the batch into groups (each in batch order, in order[]), the most
+ * input bytes first, so that the pool's threads finish about together.
+ * Returns the count. */
 static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *scratch,
                           nw_item_t **order, group_t *groups)
 {
@@ -496,6 +500,7 @@ static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *sc
     for (size_t i = 0; i < n; i++) {
         group_t *g = &groups[start[find_root(parent, i)]];
         g->items[g->n++] = &items[i];
+        g->weight += items[i].in.value_len + 256; /* a message costs something however small */
     }
     qsort(groups, n_groups, sizeof(*groups), cmp_group_size);
     return n_groups;
