@@ -3,7 +3,7 @@
  * every input message costs before dedupe and Kafka: decode and parse, the
  * article id, building the ninjs record and serialising it.
  *
- *   bench_parse DIR [PASSES]
+ *   bench_parse [--threads N] [--partitions P] DIR [PASSES]
  *
  * DIR is a corpus from bench/gen_corpus.py (its msg/ subdirectory is used
  * when present) or any directory of raw messages, one per file. Every file
@@ -12,6 +12,12 @@
  * is reported, the usual way to filter out scheduler and frequency noise.
  * A second measurement runs the parser alone, to show how the cost splits
  * between parsing and encoding.
+ *
+ * --threads N (processing.threads, default 1) and --partitions P (default 1)
+ * time the processing step spread over P version stores, as P input
+ * partitions would be: each article goes to the partition its id in the
+ * corpus's manifest hashes to (all its versions together, as keyed input
+ * would), and a batch's partitions are processed on N threads.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +39,7 @@ typedef struct nw_bench_msg {
     char *name;
     char *data;
     size_t len;
+    int32_t partition; /* with --partitions */
 } nw_bench_msg_t;
 
 typedef struct nw_bench_corpus {
@@ -40,6 +47,12 @@ typedef struct nw_bench_corpus {
     size_t n, cap;
     size_t bytes;
 } nw_bench_corpus_t;
+
+/* --threads and --partitions. */
+typedef struct nw_bench_spread {
+    const char *threads; /* processing.threads */
+    int32_t partitions;
+} nw_bench_spread_t;
 
 typedef struct nw_bench_result {
     double seconds;
@@ -136,6 +149,29 @@ oom:
     return -1;
 }
 
+/* Spreads the messages over p partitions by the article each one is a
+ * version of (manifest.json next to msg/; without one, round robin). */
+static void nw_bench_spread(nw_bench_corpus_t *c, const char *root, int32_t p)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/manifest.json", root);
+    json_t *man = p > 1 ? json_load_file(path, 0, NULL) : NULL;
+    json_t *list = json_object_get(man, "messages");
+    for (size_t i = 0; i < c->n; i++) {
+        /* The file name is the message's offset: its place in the manifest. */
+        size_t at = (size_t)strtoul(c->msgs[i].name, NULL, 10);
+        const char *article =
+            json_string_value(json_object_get(json_array_get(list, at), "article"));
+        uint64_t h = 1469598103934665603ull; /* FNV-1a */
+        for (const char *q = article; q && *q; q++)
+            h = (h ^ (unsigned char)*q) * 1099511628211ull;
+        c->msgs[i].partition = (int32_t)((article ? h : i) % (uint64_t)(p > 1 ? p : 1));
+    }
+    if (p > 1 && !list)
+        fprintf(stderr, "bench_parse: no %s: messages spread round robin\n", path);
+    json_decref(man);
+}
+
 static void nw_bench_free(nw_bench_corpus_t *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -192,20 +228,26 @@ static void nw_bench_pass(const nw_bench_corpus_t *c, bool full, nw_bench_result
 }
 
 /* The pipeline's processing step as the service runs it: batches of 500
- * through dedupe, the enricher chain and encoding, into one version store.
- * disabled: enrichers.disabled (NULL: every built-in on). */
-static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, nw_bench_result_t *r)
+ * through dedupe, the enricher chain and encoding, into one version store
+ * per partition. disabled: enrichers.disabled (NULL: every built-in on). */
+static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled,
+                             const nw_bench_spread_t *sp, nw_bench_result_t *r)
 {
     enum { BATCH = 500 };
     nw_error_t err = {0};
     nw_processor_t *proc = NULL;
     nw_config_t *cfg = nw_config_new();
-    nw_vstore_t *store = nw_vstore_new(c->n);
+    nw_vstore_t **stores = calloc((size_t)sp->partitions, sizeof(*stores));
+    int64_t *offsets = calloc((size_t)sp->partitions, sizeof(*offsets));
     nw_item_t *items = calloc(BATCH, sizeof(*items));
     int rc = -1;
     memset(r, 0, sizeof(*r));
-    if (!cfg || !store || !items ||
+    for (int32_t p = 0; stores && p < sp->partitions; p++)
+        if (!(stores[p] = nw_vstore_new(c->n / (size_t)sp->partitions)))
+            goto out;
+    if (!cfg || !stores || !offsets || !items ||
         (disabled && nw_config_set(cfg, "enrichers.disabled", disabled, "bench", &err) < 0) ||
+        nw_config_set(cfg, "processing.threads", sp->threads, "--threads", &err) < 0 ||
         nw_processor_new(cfg, &proc, &err) < 0) {
         fprintf(stderr, "bench_parse: pipeline: %s\n", err.msg[0] ? err.msg : "out of memory");
         goto out;
@@ -217,10 +259,11 @@ static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, n
             const nw_bench_msg_t *m = &c->msgs[i + k];
             memset(&items[k], 0, sizeof(items[k]));
             items[k].in = (nw_input_t){.topic = "news.raw",
-                                       .offset = (int64_t)(i + k),
+                                       .partition = m->partition,
+                                       .offset = offsets[m->partition]++,
                                        .value = m->data,
                                        .value_len = m->len};
-            items[k].store = store;
+            items[k].store = stores[m->partition];
         }
         if (nw_process_batch(proc, items, n, &err) < 0) {
             fprintf(stderr, "bench_parse: pipeline: %s\n", err.msg);
@@ -239,7 +282,10 @@ static int nw_bench_pipeline(const nw_bench_corpus_t *c, const char *disabled, n
     rc = 0;
 out:
     free(items);
-    nw_vstore_free(store);
+    for (int32_t p = 0; stores && p < sp->partitions; p++)
+        nw_vstore_free(stores[p]);
+    free(stores);
+    free(offsets);
     nw_processor_free(proc);
     nw_config_free(cfg);
     return rc;
@@ -259,17 +305,40 @@ int main(int argc, char **argv)
      * enrichers, or parse + id + record + dump, once per pass, for an
      * instruction count (callgrind) of that work alone. */
     const char *only = NULL;
-    if (argc > 1 && (strcmp(argv[1], "--enriched") == 0 || strcmp(argv[1], "--plain") == 0 ||
-                     strcmp(argv[1], "--full") == 0)) {
-        only = argv[1] + 2;
+    nw_bench_spread_t sp = {"1", 1};
+    bool bad = false;
+    while (argc > 1 && strncmp(argv[1], "--", 2) == 0 && !bad) {
+        if (strcmp(argv[1], "--enriched") == 0 || strcmp(argv[1], "--plain") == 0 ||
+            strcmp(argv[1], "--full") == 0) {
+            only = argv[1] + 2;
+        } else if ((strcmp(argv[1], "--threads") == 0 || strcmp(argv[1], "--partitions") == 0) &&
+                   argc > 2) {
+            char *end;
+            long v = strtol(argv[2], &end, 10);
+            bool threads = argv[1][2] == 't';
+            bad = *end || v < (threads ? 0 : 1) || v > (threads ? 256 : 1024);
+            if (threads)
+                sp.threads = argv[2];
+            else
+                sp.partitions = (int32_t)v;
+            argv++;
+            argc--;
+        } else {
+            break;
+        }
         argv++;
         argc--;
     }
-    if (argc < 2 || argc > 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fprintf(stderr, "Usage: bench_parse [--enriched|--plain|--full] DIR [PASSES]\n"
-                        "Times parse + id + ninjs build + dump over every file of DIR\n"
-                        "(or DIR/msg/), best of PASSES (default 3). See bench/README.md.\n");
-        return argc == 2 ? 0 : 64;
+    if (bad || argc < 2 || argc > 3 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "--help") == 0) {
+        fprintf(stderr,
+                "Usage: bench_parse [--enriched|--plain|--full] [--threads N] [--partitions P] "
+                "DIR [PASSES]\n"
+                "Times parse + id + ninjs build + dump over every file of DIR\n"
+                "(or DIR/msg/), best of PASSES (default 3); the processing step on N threads\n"
+                "(0..256, default 1) over P partitions (1..1024, default 1). See "
+                "bench/README.md.\n");
+        return argc == 2 && !bad ? 0 : 64;
     }
     unsigned passes = 3;
     if (argc == 3) {
@@ -303,6 +372,7 @@ int main(int argc, char **argv)
         nw_bench_free(&c);
         return 66;
     }
+    nw_bench_spread(&c, argv[1], sp.partitions);
 
     const char *off = "lang,dates,entities,subjects,stats,neardup";
     if (only) {
@@ -310,7 +380,7 @@ int main(int argc, char **argv)
         for (unsigned p = 0; p < passes; p++) {
             if (strcmp(only, "full") == 0)
                 nw_bench_pass(&c, true, &r);
-            else if (nw_bench_pipeline(&c, strcmp(only, "plain") == 0 ? off : NULL, &r) < 0)
+            else if (nw_bench_pipeline(&c, strcmp(only, "plain") == 0 ? off : NULL, &sp, &r) < 0)
                 return 70;
             if (p == 0 || r.seconds < best.seconds)
                 best = r;
@@ -318,6 +388,8 @@ int main(int argc, char **argv)
         char label[16];
         snprintf(label, sizeof(label), "%s:", only);
         printf("corpus:     %s (%zu messages)\n", dir, c.n);
+        if (strcmp(only, "full") != 0)
+            printf("threads:    %s, partitions %d\n", sp.threads, (int)sp.partitions);
         nw_bench_report(label, &c, &best, passes);
         nw_bench_free(&c);
         return 0;
@@ -342,11 +414,11 @@ int main(int argc, char **argv)
     /* The service's step, with every built-in enricher and with none. */
     nw_bench_result_t best_enriched, best_plain;
     for (unsigned p = 0; p < passes; p++) {
-        if (nw_bench_pipeline(&c, NULL, &r) < 0)
+        if (nw_bench_pipeline(&c, NULL, &sp, &r) < 0)
             return 70;
         if (p == 0 || r.seconds < best_enriched.seconds)
             best_enriched = r;
-        if (nw_bench_pipeline(&c, off, &r) < 0)
+        if (nw_bench_pipeline(&c, off, &sp, &r) < 0)
             return 70;
         if (p == 0 || r.seconds < best_plain.seconds)
             best_plain = r;
@@ -371,7 +443,8 @@ int main(int argc, char **argv)
     printf("records:    %.2f MB of ninjs JSON\n", (double)best_full.out_bytes / 1e6);
     nw_bench_report("full:", &c, &best_full, passes);
     nw_bench_report("parse only:", &c, &best_parse, passes);
-    printf("pipeline (parse, dedupe, encode; batches of 500):\n");
+    printf("pipeline (parse, dedupe, encode; batches of 500; threads %s, partitions %d):\n",
+           sp.threads, (int)sp.partitions);
     nw_bench_report("  no enrich:", &c, &best_plain, passes);
     nw_bench_report("  enriched:", &c, &best_enriched, passes);
     printf("enrichment costs %.2fx the time of the step without it\n",

@@ -86,6 +86,7 @@ set(NW_CORE_SOURCES
   plugin/pipeline/rebalance.c
   plugin/pipeline/runner.c
   plugin/pipeline/txn.c
+  plugin/pipeline/workers.c
   # replay
   plugin/replay/progress.c
   plugin/replay/range.c

@@ -43,7 +43,11 @@
  * anything it keeps afterwards. Strings in nw_enrich_input_t are borrowed for
  * the call. Everything a plugin allocates it frees itself (in destroy()).
  *
- * Threading: the host calls one plugin instance from one thread at a time.
+ * Threading: the host calls one plugin instance from one thread at a time,
+ * but not always from the same thread: with processing.threads above 1 the
+ * calls come from the processing pool's threads in turn, serialised by the
+ * host, so a plugin needs no locks but must not keep per-call state in
+ * thread-local storage between calls.
  */
 #ifndef NEWSWIRE_ENRICHER_H
 #define NEWSWIRE_ENRICHER_H

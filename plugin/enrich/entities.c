@@ -5,12 +5,15 @@
  *
  * The gazetteers load once, in init(), so enrich() reads no files and
  * allocates little: its working memory is kept in the instance and reused
- * from one article to the next (the host calls an instance from one thread
- * at a time). The output is deterministic: entities are ordered by their
- * first mention and named as the gazetteer names them, or as the article
- * first writes a person's name in full.
+ * from one article to the next. The host may call an instance from several
+ * threads at once (processing.threads), so each call borrows a working set
+ * of its own from a small pool (one per thread that ever ran at the same
+ * time); the gazetteer is read-only after init(). The output is deterministic: entities are ordered
+ * by their first mention and named as the gazetteer names them, or as the article first writes a
+ * person's name in full.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +30,43 @@ typedef struct entities {
     const nw_enricher_api_t *api;
     void *host;
     nw_gazetteer_t gaz;
-    nw_ent_work_t work;
     size_t max_per_type;
+    pthread_mutex_t lock;  /* guards spare */
+    nw_ent_work_t **spare; /* idle working sets */
+    size_t n_spare, cap_spare;
 } entities_t;
+
+/* A working set for one call: an idle one, or a new one. NULL when out of
+ * memory. */
+static nw_ent_work_t *work_take(entities_t *E)
+{
+    pthread_mutex_lock(&E->lock);
+    nw_ent_work_t *w = E->n_spare ? E->spare[--E->n_spare] : NULL;
+    pthread_mutex_unlock(&E->lock);
+    return w ? w : calloc(1, sizeof(*w));
+}
+
+/* Gives w back for the next call (freed if the pool cannot grow). */
+static void work_give(entities_t *E, nw_ent_work_t *w)
+{
+    pthread_mutex_lock(&E->lock);
+    if (E->n_spare == E->cap_spare) {
+        size_t cap = E->cap_spare ? E->cap_spare * 2 : 4;
+        nw_ent_work_t **v = realloc(E->spare, cap * sizeof(*v));
+        if (v) {
+            E->spare = v;
+            E->cap_spare = cap;
+        }
+    }
+    bool kept = E->n_spare < E->cap_spare;
+    if (kept)
+        E->spare[E->n_spare++] = w;
+    pthread_mutex_unlock(&E->lock);
+    if (!kept) {
+        nw_ent_work_free(w);
+        free(w);
+    }
+}
 
 /* The services this enricher calls exist from ABI 1.0 on; a table from
  * another major version, or one too short to hold them, is refused. */
@@ -57,7 +94,12 @@ static void ent_destroy(void *state)
     if (!E)
         return;
     nw_gaz_free(&E->gaz);
-    nw_ent_work_free(&E->work);
+    for (size_t i = 0; i < E->n_spare; i++) {
+        nw_ent_work_free(E->spare[i]);
+        free(E->spare[i]);
+    }
+    free(E->spare);
+    pthread_mutex_destroy(&E->lock);
     free(E);
 }
 
@@ -75,6 +117,7 @@ static int ent_init(const nw_enricher_api_t *api, void *host, void **state, char
     }
     E->api = api;
     E->host = host;
+    pthread_mutex_init(&E->lock, NULL);
     E->max_per_type = NW_ENTITIES_DEFAULT_MAX;
     const char *dir = api->config(host, "gazetteers.dir");
     if (!dir || !dir[0])
@@ -229,18 +272,22 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
     }
     const char *byline =
         in->size >= offsetof(nw_enrich_input_t, byline) + sizeof(in->byline) ? in->byline : NULL;
-    const nw_ent_list_t *out = E->work.out;
-    if (nw_ent_extract(&E->work, &E->gaz, segments, 3, byline) != 0 ||
+    nw_ent_work_t *w = work_take(E);
+    const nw_ent_list_t *out = w ? w->out : NULL;
+    if (!w || nw_ent_extract(w, &E->gaz, segments, 3, byline) != 0 ||
         put_ninjs(record, "people", &out[NW_ENT_PERSON], E->max_per_type) != 0 ||
         put_ninjs(record, "organisations", &out[NW_ENT_ORG], E->max_per_type) != 0 ||
         put_ninjs(record, "places", &out[NW_ENT_PLACE], E->max_per_type) != 0 ||
         put_extension(record, out, E->max_per_type) != 0) {
+        if (w)
+            work_give(E, w);
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
     size_t np = shown(out[NW_ENT_PERSON].n, E->max_per_type);
     size_t no = shown(out[NW_ENT_ORG].n, E->max_per_type);
     size_t nl = shown(out[NW_ENT_PLACE].n, E->max_per_type);
+    work_give(E, w);
     snprintf(detail, detail_len, "%zu %s, %zu %s, %zu %s", np, np == 1 ? "person" : "people", no,
              no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
     return NW_ENRICH_OK;

@@ -6,6 +6,7 @@
 #ifndef NW_ENRICH_HOST_H
 #define NW_ENRICH_HOST_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -28,6 +29,12 @@ typedef struct nw_host {
     char **keys; /* settings snapshot: key without prefix, and value */
     char **values;
     size_t n_settings;
+    /* Whether enrich()/enrich_batch() may run on several threads at once
+     * (processing.threads): only built-ins whose state is read-only or
+     * guarded say so. Any other (a plugin, the HTTP enricher with its cache
+     * and breaker) has its calls serialised by lock. */
+    bool concurrent;
+    pthread_mutex_t lock;
 } nw_host_t;
 
 /*

@@ -102,13 +102,32 @@ static void record_status(run_t *r, const nw_host_t *h, size_t i, nw_enrich_stat
         fail_record(r, i, h->name, detail);
 }
 
+/* Serialises the calls of an enricher not known to be thread-safe: the
+ * batch's groups may run the chain on several threads at once. */
+static void host_lock(const nw_host_t *h)
+{
+    /* The lock is no part of what the chain treats as constant. */
+    if (!h->concurrent)
+        pthread_mutex_lock((pthread_mutex_t *)&h->lock);
+}
+
+static void host_unlock(const nw_host_t *h)
+{
+    if (!h->concurrent)
+        pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
+}
+
 /* An HTTP enricher's circuit breaker, for /metrics. */
 static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 {
 #ifdef NW_WITH_HTTP
     nw_http_stats_t st;
-    if (m && h->inited && h->orig == nw_builtin_http(nw_host_api()) &&
-        nw_http_enricher_stats(h->state, &st) == 0)
+    if (!m || !h->inited || h->orig != nw_builtin_http(nw_host_api()))
+        return;
+    host_lock(h);
+    int rc = nw_http_enricher_stats(h->state, &st);
+    host_unlock(h);
+    if (rc == 0)
         nw_sink_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
 #else
     (void)m;
@@ -125,7 +144,9 @@ static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const
         char *d = details;
         d[0] = '\0';
         double t0 = m ? nw_now_s() : 0;
+        host_lock(h);
         nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
+        host_unlock(h);
         if (m)
             nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
         record_status(r, h, i, st, d);
@@ -156,8 +177,11 @@ static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *cons
         dps[k][0] = '\0';
         k++;
     }
-    if (k > 0)
+    if (k > 0) {
+        host_lock(h);
         h->desc->enrich_batch(h->state, recs, ins, k, sts, dps, NW_DETAIL_MAX);
+        host_unlock(h);
+    }
     for (size_t j = 0; j < k; j++)
         record_status(r, h, idx[j], sts[j], dps[j]);
     rc = 0;

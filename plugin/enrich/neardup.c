@@ -43,6 +43,7 @@
  *   max        most ids listed, the closest ones (default 20)
  *   scan       most distinct simhashes compared per lookup (default 1000)
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +101,10 @@ typedef struct index {
 
 typedef struct neardup {
     long long threshold, capacity, max, scan;
+    /* The list, not the indexes: an index is only ever worked on by one
+     * thread at a time, since nw_process_batch() keeps an origin partition's
+     * messages on one thread; the list is shared by all. */
+    pthread_mutex_t lock;
     index_t *indexes;
 } neardup_t;
 
@@ -340,12 +345,24 @@ static void index_free(index_t *x)
     free(x);
 }
 
+static index_t *index_new(neardup_t *nd, const char *topic, int32_t partition);
+
 static index_t *index_for(neardup_t *nd, const char *topic, int32_t partition)
 {
     topic = topic ? topic : "";
-    for (index_t *x = nd->indexes; x; x = x->next)
-        if (x->partition == partition && strcmp(x->topic, topic) == 0)
-            return x;
+    pthread_mutex_lock(&nd->lock);
+    index_t *x = nd->indexes;
+    while (x && !(x->partition == partition && strcmp(x->topic, topic) == 0))
+        x = x->next;
+    if (!x)
+        x = index_new(nd, topic, partition);
+    pthread_mutex_unlock(&nd->lock);
+    return x;
+}
+
+/* A new empty index, first in nd's list (under nd->lock). */
+static index_t *index_new(neardup_t *nd, const char *topic, int32_t partition)
+{
     index_t *x = calloc(1, sizeof(*x));
     if (!x || !(x->topic = strdup(topic)))
         goto fail;
@@ -606,6 +623,7 @@ static void neardup_destroy(void *state)
         next = x->next;
         index_free(x);
     }
+    pthread_mutex_destroy(&nd->lock);
     free(nd);
 }
 
@@ -627,6 +645,7 @@ static int neardup_init(const nw_enricher_api_t *api, void *host, void **state, 
         free(nd);
         return -1;
     }
+    pthread_mutex_init(&nd->lock, NULL);
     if (nd->threshold >= BANDS)
         api->log(NW_ENRICHER_LOG_WARN, "neardup",
                  "threshold %lld is above %d: every lookup walks the partition's newest %lld "

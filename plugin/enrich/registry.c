@@ -61,20 +61,26 @@ typedef struct builtin {
      * per distinct <x> of the keys <instances><x>.<setting>, called
      * <instances><x> and reading those keys. */
     const char *instances;
+    /* enrich() is safe on several threads at once (see nw_host_t). */
+    bool concurrent;
 } builtin_t;
 
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
-    {"lang", nw_builtin_lang, NULL, NULL},
-    {"dates", nw_builtin_dates, NULL, NULL},
+    /* Read-only state once initialised. */
+    {"lang", nw_builtin_lang, NULL, NULL, true},
+    {"dates", nw_builtin_dates, NULL, NULL, true},
 #ifdef NW_WITH_ENTITIES
-    {"entities", nw_builtin_entities, NULL, NULL},
+    /* Working memory per call, from a guarded pool. */
+    {"entities", nw_builtin_entities, NULL, NULL, true},
 #endif
-    {"subjects", nw_builtin_subjects, NULL, NULL},
-    {"stats", nw_builtin_stats, NULL, NULL},
-    {"neardup", nw_builtin_neardup, neardup_aliases, NULL},
+    {"subjects", nw_builtin_subjects, NULL, NULL, true},
+    {"stats", nw_builtin_stats, NULL, NULL, true},
+    /* One index per origin partition, which one thread at a time works on
+     * (nw_process_batch groups by it); the list of indexes is guarded. */
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true},
 #ifdef NW_WITH_HTTP
-    {"http", nw_builtin_http, NULL, "http."},
+    {"http", nw_builtin_http, NULL, "http.", false},
 #endif
 };
 
@@ -216,6 +222,7 @@ static void host_free(nw_host_t *h)
         h->desc->destroy(h->state);
     if (h->dl)
         dlclose(h->dl);
+    pthread_mutex_destroy(&h->lock);
     for (size_t i = 0; i < h->n_settings; i++) {
         free(h->keys[i]);
         free(h->values[i]);
@@ -264,6 +271,7 @@ static nw_host_t *host_new(const nw_config_t *cfg, const char *name, const char 
     nw_host_t *h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
+    pthread_mutex_init(&h->lock, NULL);
     h->name = strdup(name);
     h->prefix = strdup(prefix);
     h->origin = strdup(origin);
@@ -355,6 +363,7 @@ static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin
         host_free(h);
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
     }
+    h->concurrent = b->concurrent;
     return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
 }
 

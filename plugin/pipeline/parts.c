@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include "pipeline/parts.h"
 
 nw_part_t *nw_parts_find(const nw_parts_t *ps, const char *topic, int32_t partition)
@@ -53,8 +55,18 @@ void nw_part_drop_inflight(nw_part_t *p)
     p->tail = NULL;
 }
 
+void nw_part_drop_queue(nw_part_t *p)
+{
+    if (!p->queue)
+        return;
+    rd_kafka_queue_io_event_enable(p->queue, -1, NULL, 0);
+    rd_kafka_queue_destroy(p->queue);
+    p->queue = NULL;
+}
+
 static void part_free(nw_part_t *p)
 {
+    nw_part_drop_queue(p);
     nw_part_drop_inflight(p);
     nw_vstore_free(p->store);
     free(p->topic);

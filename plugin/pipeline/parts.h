@@ -51,6 +51,12 @@ typedef struct nw_part {
      * transaction markers, which no message offset ever reaches. */
     int64_t eof_offset;
     nw_inflight_t *head, *tail;
+    /* The partition's own message queue, not forwarded to the consumer's:
+     * the loop takes from every partition in turn, so that a batch spans
+     * the assignment rather than one partition's fetch (owned; NULL when
+     * librdkafka gave none, and its messages come through the consumer's
+     * queue). */
+    struct rd_kafka_queue_s *queue;
 } nw_part_t;
 
 typedef struct nw_parts {
@@ -72,6 +78,9 @@ nw_inflight_t *nw_part_track(nw_part_t *p, int64_t offset);
  * (the first still pending, or next_offset when none is), or -1 when nothing
  * new. */
 int64_t nw_part_committable(nw_part_t *p, nw_counters_t *count);
+/* Releases the partition's own queue (before its consumer is destroyed). */
+void nw_part_drop_queue(nw_part_t *p);
+
 /* Frees all in-flight entries (on shutdown or a lost assignment). */
 void nw_part_drop_inflight(nw_part_t *p);
 

@@ -10,6 +10,12 @@
  *     enricher rejected an earlier version of the same article; a version
  *     that turns out new without having been enriched is enriched there and
  *     then, on its own.
+ *
+ * The passes run per group: the items that share a version store (one input
+ * partition) or an origin partition (what the neardup index is kept by),
+ * in batch order. Groups share no state the processing writes, so with
+ * processing.threads above 1 they run on the worker pool at once; each
+ * group decides exactly what one thread deciding the whole batch would.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -22,6 +28,7 @@
 #include "enrich/enrich.h"
 #include "parse/zoneset.h"
 #include "pipeline/process.h"
+#include "pipeline/workers.h"
 
 struct nw_processor {
     nw_parse_opts_t opts;
@@ -32,6 +39,8 @@ struct nw_processor {
     /* newswire replay: the state its records' marker names, or NULL. */
     const char *replay_state;
     char *source;
+    unsigned threads;      /* processing.threads, resolved: at least 1 */
+    nw_workers_t *workers; /* started with the first batch of several groups */
 };
 
 /* Per-item working state, alive for one nw_process_batch() call. */
@@ -65,6 +74,8 @@ int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *e
     }
     p->opts.max_bytes = (size_t)nw_config_get_int(cfg, "parse.max.message.bytes");
     p->opts.max_raw_bytes = (size_t)nw_config_get_int(cfg, "parse.max.raw.bytes");
+    int64_t threads = nw_config_get_int(cfg, "processing.threads");
+    p->threads = threads > 0 ? (unsigned)threads : nw_workers_default();
     p->plain_ninjs = strcmp(nw_config_get(cfg, "output.format"), "ninjs") == 0;
     const char *source = nw_config_get(cfg, "parse.source");
     p->source_is_topic = !source || !source[0];
@@ -93,6 +104,7 @@ void nw_processor_free(nw_processor_t *p)
 {
     if (!p)
         return;
+    nw_workers_free(p->workers); /* before what its threads use */
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
     free(p->source);
@@ -165,14 +177,14 @@ static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
 
 /* The dedupe rule against the store and the predicted new versions of the
  * batch's earlier items (which are not in the store yet). */
-static nw_dedupe_t predict(nw_item_t *items, size_t i, uint32_t *next)
+static nw_dedupe_t predict(nw_item_t *const *items, size_t i, uint32_t *next)
 {
-    nw_item_t *it = &items[i];
+    nw_item_t *it = items[i];
     const char *id = it->out.article_id;
     for (size_t j = i; j-- > 0;) {
-        nw_work_t *w = items[j].work;
-        if (!w->predicted_new || items[j].store != it->store ||
-            strcmp(items[j].out.article_id, id) != 0)
+        nw_work_t *w = items[j]->work;
+        if (!w->predicted_new || items[j]->store != it->store ||
+            strcmp(items[j]->out.article_id, id) != 0)
             continue;
         *next = w->predicted_version;
         if (it->work->vtime > w->vtime) {
@@ -353,13 +365,157 @@ static void work_free(nw_work_t *w)
     free(w);
 }
 
-int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+/* The three passes over one group's items (pointers into the caller's
+ * array, in batch order). */
+static int process_group(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
     size_t n_new = 0;
     nw_work_t **to_enrich = calloc(n ? n : 1, sizeof(*to_enrich));
     bool *final = calloc(n ? n : 1, sizeof(*final));
     if (!to_enrich || !final) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if ((rc = identify(p, items[i], err)) != 0) {
+            final[i] = rc == 1;
+            rc = rc == 1 ? 0 : rc;
+            continue;
+        }
+        nw_work_t *w = items[i]->work;
+        uint32_t next = 0;
+        if (predict(items, i, &next) == NW_DEDUPE_NEW) {
+            w->predicted_new = true;
+            w->predicted_version = next;
+            if ((rc = build_record(p, items[i], next, err)) == 0)
+                to_enrich[n_new++] = w;
+        }
+    }
+    if (rc == 0 && n_new > 0)
+        enrich(p, to_enrich, n_new);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!final[i])
+            rc = decide(p, items[i], err);
+out:
+    free(to_enrich);
+    free(final);
+    return rc;
+}
+
+/* One group of a batch, as a task of the worker pool. */
+typedef struct group {
+    nw_item_t **items; /* into the batch's order array */
+    size_t n;
+    size_t weight; /* input bytes: what the group's work grows with */
+    int rc;
+    nw_error_t err;
+} group_t;
+
+typedef struct batch_job {
+    nw_processor_t *p;
+    group_t *groups;
+} batch_job_t;
+
+static void group_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    group_t *g = &job->groups[i];
+    g->rc = process_group(job->p, g->items, g->n, &g->err);
+}
+
+static size_t find_root(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* What an item's enrichers keep state by besides its store: the origin
+ * partition (neardup's index), as build_record() names it. */
+static bool same_origin(const nw_input_t *a, const nw_input_t *b)
+{
+    if (!a->topic || !b->topic)
+        return !a->topic && !b->topic;
+    int32_t pa = a->origin_topic ? a->origin_partition : a->partition;
+    int32_t pb = b->origin_topic ? b->origin_partition : b->partition;
+    return pa == pb && strcmp(origin_topic(a), origin_topic(b)) == 0;
+}
+
+/* Joins every item with the first earlier item sharing its store or its
+ * origin; reps holds one item per distinct store or origin seen, so the
+ * cost is items times partitions. */
+static void join_items(nw_item_t *items, size_t n, size_t *parent, size_t *reps)
+{
+    size_t n_reps = 0;
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = i;
+        bool store_seen = false, origin_seen = false;
+        for (size_t r = 0; r < n_reps && !(store_seen && origin_seen); r++) {
+            nw_item_t *rep = &items[reps[r]];
+            bool by_store = !store_seen && rep->store == items[i].store;
+            bool by_origin = !origin_seen && same_origin(&rep->in, &items[i].in);
+            if (!by_store && !by_origin)
+                continue;
+            store_seen |= by_store;
+            origin_seen |= by_origin;
+            size_t a = find_root(parent, reps[r]), b = find_root(parent, i);
+            /* The earlier item's root stays the root. */
+            if (a != b)
+                parent[a > b ? a : b] = a < b ? a : b;
+        }
+        if (!store_seen || !origin_seen)
+            reps[n_reps++] = i;
+    }
+}
+
+static int cmp_group_size(const void *a, const void *b)
+{
+    const group_t *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight < y->weight ? 1 : -1;
+    return x->items < y->items ? -1 : x->items > y->items;
+}
+
+/* Cuts the batch into groups (each in batch order, in order[]), the most
+ * input bytes first, so that the pool's threads finish about together.
+ * Returns the count. */
+static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *scratch,
+                          nw_item_t **order, group_t *groups)
+{
+    join_items(items, n, parent, scratch);
+    size_t *start = scratch; /* per root: where its items go in order[] */
+    size_t n_groups = 0;
+    for (size_t i = 0; i < n; i++)
+        start[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        start[find_root(parent, i)]++;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (parent[i] != i)
+            continue;
+        size_t count = start[i];
+        groups[n_groups++] = (group_t){.items = order + at, .n = 0};
+        start[i] = n_groups - 1; /* now the root's group */
+        at += count;
+    }
+    for (size_t i = 0; i < n; i++) {
+        group_t *g = &groups[start[find_root(parent, i)]];
+        g->items[g->n++] = &items[i];
+        g->weight += items[i].in.value_len + 256; /* a message costs something however small */
+    }
+    qsort(groups, n_groups, sizeof(*groups), cmp_group_size);
+    return n_groups;
+}
+
+int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+{
+    int rc = 0;
+    size_t *parent = calloc(n ? n : 1, sizeof(*parent));
+    size_t *scratch = calloc(n ? n : 1, sizeof(*scratch));
+    nw_item_t **order = calloc(n ? n : 1, sizeof(*order));
+    group_t *groups = calloc(n ? n : 1, sizeof(*groups));
+    if (!parent || !scratch || !order || !groups) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -370,33 +526,39 @@ int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *
             goto out;
         }
     }
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if ((rc = identify(p, &items[i], err)) != 0) {
-            final[i] = rc == 1;
-            rc = rc == 1 ? 0 : rc;
-            continue;
-        }
-        nw_work_t *w = items[i].work;
-        uint32_t next = 0;
-        if (predict(items, i, &next) == NW_DEDUPE_NEW) {
-            w->predicted_new = true;
-            w->predicted_version = next;
-            if ((rc = build_record(p, &items[i], next, err)) == 0)
-                to_enrich[n_new++] = w;
-        }
+    size_t n_groups = 1;
+    if (p->threads > 1 && n > 1)
+        n_groups = make_groups(items, n, parent, scratch, order, groups);
+    if (n_groups <= 1) {
+        /* One thread's path: the batch as it is, on the caller. */
+        for (size_t i = 0; i < n; i++)
+            order[i] = &items[i];
+        rc = process_group(p, order, n, err);
+        goto out;
     }
-    if (rc == 0 && n_new > 0)
-        enrich(p, to_enrich, n_new);
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (!final[i])
-            rc = decide(p, &items[i], err);
+    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
+        goto out;
+    batch_job_t job = {p, groups};
+    nw_workers_run(p->workers, n_groups, group_task, &job);
+    /* A failure of the program: report the first group's, in batch order. */
+    const group_t *first = NULL;
+    for (size_t g = 0; g < n_groups; g++)
+        if (groups[g].rc < 0 && (!first || groups[g].items[0] < first->items[0]))
+            first = &groups[g];
+    if (first) {
+        rc = first->rc;
+        if (err)
+            *err = first->err;
+    }
 out:
     for (size_t i = 0; i < n; i++) {
         work_free(items[i].work);
         items[i].work = NULL;
     }
-    free(to_enrich);
-    free(final);
+    free(parent);
+    free(scratch);
+    free(order);
+    free(groups);
     return rc;
 }
 

@@ -11,9 +11,11 @@
  * is the accounting identity the runner counts.
  *
  * Why batches: enrichers that wait on a service (HTTP) overlap their waits
- * across the records of a batch. Dedupe stays strictly sequential: outcomes
- * are decided message by message in batch order, exactly as if each were
- * processed alone.
+ * across the records of a batch, and a batch's partitions are processed on
+ * several threads at once (processing.threads). Dedupe stays strictly
+ * sequential per version store: the items that share a store (or an origin
+ * partition) stay on one thread in batch order, so outcomes are decided
+ * exactly as if each message were processed alone, whatever the threads.
  */
 #ifndef NW_PROCESS_H
 #define NW_PROCESS_H
@@ -106,7 +108,9 @@ void nw_processor_set_metrics(nw_processor_t *p, const struct nw_sink *m);
 void nw_processor_set_replay(nw_processor_t *p, const char *state);
 
 /*
- * Processes n items in order. On EMITTED the item's store already holds the
+ * Processes n items in order: each store's items in batch order, distinct
+ * stores possibly at once on the processor's threads (one batch at a time
+ * per processor; the call returns when all are done). On EMITTED the item's store already holds the
  * new version (journaled, so a transaction abort can roll it back). Returns
  * 0 with every item's out filled (clear each with nw_outcome_clear), or a
  * negative nw_err_t for a failure of the program rather than the input (out

@@ -139,6 +139,7 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
             break;
         }
         p->restore_started_ms = nw_now_ms();
+        nw_part_open_queue(r, p);
         if (known && committed->elems[i].offset >= 0)
             p->committed = committed->elems[i].offset;
         if (!restore_running)

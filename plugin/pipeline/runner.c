@@ -1,11 +1,17 @@
 /*
  * The runner's lifecycle and poll loop (see runner.h for the guarantees).
  *
- * One thread does everything: it polls the input consumer, the restore
- * consumer and the producer's delivery reports in turn, so callbacks never
- * race with the loop and no locks are needed.
+ * One thread does everything Kafka: it polls the input consumer, the
+ * restore consumer and the producer's delivery reports in turn, so
+ * callbacks never race with the loop and no locks are needed. Only the
+ * processing of a batch fans out, inside nw_process_batch(), over the
+ * partitions the batch holds: it takes messages from every assigned
+ * partition's own queue in turn (take_batch), so a batch spans them.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +126,11 @@ static int setup(nw_runner_t *r, nw_error_t *err)
     if (!(r->consumer = nw_kafka_new(RD_KAFKA_CONSUMER, conf, err)))
         return NW_ERR_KAFKA;
     rd_kafka_poll_set_consumer(r->consumer);
+    if (pipe2(r->wake, O_NONBLOCK | O_CLOEXEC) < 0)
+        return nw_error_set(err, NW_ERR_IO, "pipe: %s", strerror(errno));
+    if (!(r->consumer_q = rd_kafka_queue_get_consumer(r->consumer)))
+        return nw_error_set(err, NW_ERR_KAFKA, "the consumer has no queue");
+    rd_kafka_queue_io_event_enable(r->consumer_q, r->wake[1], "c", 1);
     if ((rc = nw_kconf_new(r->cfg, NW_KAFKA_RESTORE, NULL, &conf, err)) < 0)
         return rc;
     rd_kafka_conf_set_opaque(conf, r);
@@ -285,6 +296,97 @@ static int subscribe(nw_runner_t *r, nw_error_t *err)
 
 /* Messages taken from the consumer per loop turn: one processing batch. */
 #define NW_POLL_BATCH 500
+
+void nw_part_open_queue(nw_runner_t *r, nw_part_t *p)
+{
+    p->queue = rd_kafka_queue_get_partition(r->consumer, p->topic, p->partition);
+    if (!p->queue)
+        return;
+    /* librdkafka keeps a forwarding the application set, also when the
+     * partition's fetcher starts after the restore. */
+    rd_kafka_queue_forward(p->queue, NULL);
+    rd_kafka_queue_io_event_enable(p->queue, r->wake[1], "p", 1);
+}
+
+/* A batch being taken from the consumer. */
+typedef struct take {
+    rd_kafka_message_t **v;
+    size_t n, cap;
+    int64_t bytes, max_bytes; /* the first message is always taken, however large */
+} take_t;
+
+static bool take_room(const take_t *t)
+{
+    return t->n < t->cap && (t->n == 0 || t->bytes < t->max_bytes);
+}
+
+static void take_one(take_t *t, rd_kafka_message_t *m)
+{
+    t->v[t->n++] = m;
+    t->bytes += (int64_t)(m->len + m->key_len);
+}
+
+/* Takes what is there without waiting: first the consumer's queue (its
+ * events are served there, and it holds messages fetched before a partition
+ * had a queue of its own, which come before the rest of that partition),
+ * then one message from each partition's queue in turn, so the batch holds
+ * every partition that has input, each in its order. */
+static void take_ready(nw_runner_t *r, take_t *t)
+{
+    rd_kafka_message_t *m;
+    while (take_room(t)) {
+        if (!(m = rd_kafka_consumer_poll(r->consumer, 0)))
+            break;
+        take_one(t, m);
+    }
+    if (!take_room(t))
+        return;
+    /* Not while iterating: a rebalance (served by the poll above) changes
+     * r->parts; nothing below serves the consumer's queue. */
+    for (bool any = true; any && take_room(t);) {
+        any = false;
+        for (size_t i = 0; i < r->parts.n && take_room(t); i++) {
+            nw_part_t *p = r->parts.items[i];
+            if (p->queue && (m = rd_kafka_consume_queue(p->queue, 0))) {
+                take_one(t, m);
+                any = true;
+            }
+        }
+    }
+}
+
+/* Waits up to wait_ms for any queue to have something. */
+static void wait_input(nw_runner_t *r, int wait_ms)
+{
+    struct pollfd pfd = {.fd = r->wake[0], .events = POLLIN};
+    if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
+        nw_log(NW_LOG_WARN, "poll", "%s", strerror(errno));
+}
+
+/* Empties the wake pipe: done before the queues are looked at, so a
+ * message that arrives after they were found empty always wakes the wait. */
+static void drain_wake(nw_runner_t *r)
+{
+    char buf[256];
+    while (read(r->wake[0], buf, sizeof(buf)) > 0)
+        ;
+}
+
+/* One batch: up to cap messages, bounded in bytes; waits up to wait_ms for
+ * the first one. */
+static size_t take_batch(nw_runner_t *r, rd_kafka_message_t **v, size_t cap, int64_t bytes,
+                         int wait_ms)
+{
+    take_t t = {v, 0, cap, bytes, r->batch_bytes};
+    drain_wake(r);
+    take_ready(r, &t);
+    if (t.n == 0 && wait_ms > 0) {
+        wait_input(r, wait_ms);
+        drain_wake(r);
+        take_ready(r, &t);
+    }
+    return t.n;
+}
 
 /* A re-keyed message names where it entered newswire in its
  * newswire-origin header ("topic/partition/offset"). */
@@ -562,16 +664,11 @@ static void loop(nw_runner_t *r)
          * input, whose restoring partitions are paused anyway. */
         bool restoring = nw_restore_poll(r, 10);
         rd_kafka_message_t *batch[NW_POLL_BATCH];
-        size_t n = 0;
         int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
-        /* Bounded in bytes too: a batch's memory grows with its input. The
-         * first message is always taken, however large. */
+        /* Bounded in bytes too: a batch's memory grows with its input. */
         int64_t bytes = r->eos ? r->txn_bytes : 0;
-        while (n < NW_POLL_BATCH && (int64_t)n < room && (n == 0 || bytes < r->batch_bytes) &&
-               (batch[n] = rd_kafka_consumer_poll(r->consumer, n == 0 && !restoring ? 20 : 0))) {
-            bytes += (int64_t)(batch[n]->len + batch[n]->key_len);
-            n++;
-        }
+        size_t cap = room < NW_POLL_BATCH ? (size_t)(room > 0 ? room : 0) : NW_POLL_BATCH;
+        size_t n = cap ? take_batch(r, batch, cap, bytes, restoring ? 0 : 20) : 0;
         process_messages(r, batch, n);
         for (size_t i = 0; i < n; i++)
             rd_kafka_message_destroy(batch[i]);
@@ -603,6 +700,13 @@ static void teardown(nw_runner_t *r)
         /* Close before destroy: leaves the group cleanly and runs the revoke
          * callback, which commits whatever is left. */
         rd_kafka_consumer_close(r->consumer);
+        /* Every queue handle goes before the client does. */
+        for (size_t i = 0; i < r->parts.n; i++)
+            nw_part_drop_queue(r->parts.items[i]);
+        if (r->consumer_q) {
+            rd_kafka_queue_io_event_enable(r->consumer_q, -1, NULL, 0);
+            rd_kafka_queue_destroy(r->consumer_q);
+        }
         rd_kafka_destroy(r->consumer);
     }
     if (r->restore) {
@@ -619,6 +723,9 @@ static void teardown(nw_runner_t *r)
         rd_kafka_destroy(r->producer);
     }
     nw_held_release(r, false);
+    for (int i = 0; i < 2; i++)
+        if (r->wake[i] >= 0)
+            close(r->wake[i]);
     free(r->repart_end);
     nw_parts_free(&r->parts);
     nw_processor_free(r->proc);
@@ -634,6 +741,7 @@ int nw_runner_run(const nw_config_t *cfg, const nw_runner_opts_t *opts, nw_count
     r.cfg = cfg;
     r.opts = *opts;
     r.held_tail = &r.held;
+    r.wake[0] = r.wake[1] = -1;
     r.eos = strcmp(nw_config_get(cfg, "processing.guarantee"), "exactly_once") == 0;
     r.out_topic = nw_config_get(cfg, "output.topic");
     r.dlq_topic = nw_config_get(cfg, "dlq.topic");

@@ -45,6 +45,11 @@ typedef struct nw_runner {
     nw_runner_opts_t opts;
     nw_processor_t *proc;
     rd_kafka_t *consumer;
+    rd_kafka_queue_t
+        *consumer_q; /* the consumer's queue: events, and messages of no partition queue */
+    /* Written to by librdkafka when the consumer's queue or a partition's
+     * goes from empty to not (nw_part_t.queue): the loop waits on it. */
+    int wake[2];
     rd_kafka_t *producer;
     rd_kafka_t *restore;
     rd_kafka_queue_t *restore_q;   /* where the restore consumer's partitions deliver */
@@ -120,6 +125,10 @@ nw_poison_t *nw_poison_find(nw_runner_t *r, const char *topic, int32_t partition
  * message, which is read again and dead-lettered (what follows it is read
  * again too: at_least_once may repeat). */
 void nw_rewind_refused(nw_runner_t *r);
+
+/* Gives p a queue of its own (not forwarded to the consumer's) that wakes
+ * the loop (runner.c). */
+void nw_part_open_queue(nw_runner_t *r, nw_part_t *p);
 
 /* rebalance.c */
 void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_partition_list_t *parts,
