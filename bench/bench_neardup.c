@@ -26,7 +26,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "encode/ninjs.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 #include "enrich/enrich.h"
 #include "parse/parse.h"
 

@@ -5,104 +5,107 @@
 # test silently never run, nw_check_listed() compares each list with what is
 # on disk at configure time and stops with the missing or stale names.
 
-# The engine's library, newswire_core: every plugin/*/*.c except the thin main
-# (plugin/cli/main.c, the newswire executable) and plugin/examples/ (loadable
-# enricher modules, built by plugin/examples/CMakeLists.txt).
+# The engine's library, newswire_core: every plugin/engine/*/*.c and the
+# built-in enrichers (plugin/enrichers/*.c) except the thin main
+# (plugin/engine/cli/main.c, the newswire executable) and
+# plugin/enrichers/examples/ (loadable enricher modules, built by
+# plugin/enrichers/examples/CMakeLists.txt).
 set(NW_CORE_SOURCES
   # core
-  plugin/core/buf.c
-  plugin/core/clock.c
-  plugin/core/error.c
-  plugin/core/hash.c
-  plugin/core/log.c
-  plugin/core/sink.c
-  plugin/core/utf8.c
+  plugin/engine/core/buf.c
+  plugin/engine/core/clock.c
+  plugin/engine/core/error.c
+  plugin/engine/core/hash.c
+  plugin/engine/core/log.c
+  plugin/engine/core/sink.c
+  plugin/engine/core/utf8.c
   # config
-  plugin/config/config.c
-  plugin/config/config_keys.c
+  plugin/engine/config/config.c
+  plugin/engine/config/config_keys.c
   # parse
-  plugin/parse/article.c
-  plugin/parse/charset.c
-  plugin/parse/dates_i18n.c
-  plugin/parse/envelope.c
-  plugin/parse/html.c
-  plugin/parse/html_content.c
-  plugin/parse/html_content_size.c
-  plugin/parse/html_entities.c
-  plugin/parse/html_meta.c
-  plugin/parse/html_score.c
-  plugin/parse/html_tags.c
-  plugin/parse/json_load.c
-  plugin/parse/jsonld.c
-  plugin/parse/meta_merge.c
-  plugin/parse/text.c
-  plugin/parse/timestamp.c
-  plugin/parse/timestamp_parse.c
-  plugin/parse/zones.c
-  plugin/parse/zoneset.c
+  plugin/engine/parse/article.c
+  plugin/engine/parse/charset.c
+  plugin/engine/parse/dates_i18n.c
+  plugin/engine/parse/envelope.c
+  plugin/engine/parse/html.c
+  plugin/engine/parse/html_content.c
+  plugin/engine/parse/html_content_size.c
+  plugin/engine/parse/html_entities.c
+  plugin/engine/parse/html_meta.c
+  plugin/engine/parse/html_score.c
+  plugin/engine/parse/html_tags.c
+  plugin/engine/parse/json_load.c
+  plugin/engine/parse/jsonld.c
+  plugin/engine/parse/meta_merge.c
+  plugin/engine/parse/text.c
+  plugin/engine/parse/timestamp.c
+  plugin/engine/parse/timestamp_parse.c
+  plugin/engine/parse/zones.c
+  plugin/engine/parse/zoneset.c
   # encode
-  plugin/encode/identity.c
-  plugin/encode/ninjs.c
+  plugin/engine/encode/identity.c
+  plugin/engine/encode/ninjs.c
   # dedupe
-  plugin/dedupe/changelog.c
-  plugin/dedupe/vstore.c
-  # enrich
-  plugin/enrich/dates.c
-  plugin/enrich/entities.c
-  plugin/enrich/entities_extract.c
-  plugin/enrich/entities_gazetteer.c
-  plugin/enrich/entities_names.c
-  plugin/enrich/entities_orgs.c
-  plugin/enrich/entities_people.c
-  plugin/enrich/entities_sports.c
-  plugin/enrich/entities_tokens.c
-  plugin/enrich/host_run.c
-  plugin/enrich/host_settings.c
-  plugin/enrich/host_util.c
-  plugin/enrich/http.c
-  plugin/enrich/http_breaker.c
-  plugin/enrich/http_cache.c
-  plugin/enrich/http_engine.c
-  plugin/enrich/http_settings.c
-  plugin/enrich/lang.c
-  plugin/enrich/neardup.c
-  plugin/enrich/registry.c
-  plugin/enrich/stats.c
-  plugin/enrich/subjects.c
+  plugin/engine/dedupe/changelog.c
+  plugin/engine/dedupe/vstore.c
+  # enrich (the enricher host)
+  plugin/engine/enrich/host_run.c
+  plugin/engine/enrich/host_settings.c
+  plugin/engine/enrich/registry.c
+  # enrichers (the built-in enrichers)
+  plugin/enrichers/dates.c
+  plugin/enrichers/entities.c
+  plugin/enrichers/entities_extract.c
+  plugin/enrichers/entities_gazetteer.c
+  plugin/enrichers/entities_names.c
+  plugin/enrichers/entities_orgs.c
+  plugin/enrichers/entities_people.c
+  plugin/enrichers/entities_sports.c
+  plugin/enrichers/entities_tokens.c
+  plugin/enrichers/http.c
+  plugin/enrichers/http_breaker.c
+  plugin/enrichers/http_cache.c
+  plugin/enrichers/http_engine.c
+  plugin/enrichers/http_settings.c
+  plugin/enrichers/lang.c
+  plugin/enrichers/neardup.c
+  plugin/enrichers/stats.c
+  plugin/enrichers/subjects.c
+  plugin/enrichers/toolkit.c
   # kafka
-  plugin/kafka/kcheck.c
-  plugin/kafka/kconf.c
-  plugin/kafka/kfail.c
-  plugin/kafka/kpos.c
-  plugin/kafka/mock.c
-  plugin/kafka/topics.c
+  plugin/engine/kafka/kcheck.c
+  plugin/engine/kafka/kconf.c
+  plugin/engine/kafka/kfail.c
+  plugin/engine/kafka/kpos.c
+  plugin/engine/kafka/mock.c
+  plugin/engine/kafka/topics.c
   # pipeline
-  plugin/pipeline/commit.c
-  plugin/pipeline/counters.c
-  plugin/pipeline/output.c
-  plugin/pipeline/parts.c
-  plugin/pipeline/process.c
-  plugin/pipeline/produce.c
-  plugin/pipeline/rebalance.c
-  plugin/pipeline/runner.c
-  plugin/pipeline/txn.c
-  plugin/pipeline/workers.c
+  plugin/engine/pipeline/commit.c
+  plugin/engine/pipeline/counters.c
+  plugin/engine/pipeline/output.c
+  plugin/engine/pipeline/parts.c
+  plugin/engine/pipeline/process.c
+  plugin/engine/pipeline/produce.c
+  plugin/engine/pipeline/rebalance.c
+  plugin/engine/pipeline/runner.c
+  plugin/engine/pipeline/txn.c
+  plugin/engine/pipeline/workers.c
   # replay
-  plugin/replay/progress.c
-  plugin/replay/range.c
-  plugin/replay/replay.c
-  plugin/replay/spec.c
-  plugin/replay/state.c
+  plugin/engine/replay/progress.c
+  plugin/engine/replay/range.c
+  plugin/engine/replay/replay.c
+  plugin/engine/replay/spec.c
+  plugin/engine/replay/state.c
   # ops
-  plugin/ops/httpd.c
-  plugin/ops/metrics.c
-  plugin/ops/rdstats.c
+  plugin/engine/ops/httpd.c
+  plugin/engine/ops/metrics.c
+  plugin/engine/ops/rdstats.c
   # cli
-  plugin/cli/cli.c
-  plugin/cli/cmd_demo.c
-  plugin/cli/cmd_parse.c
-  plugin/cli/cmd_replay.c
-  plugin/cli/cmd_run.c
+  plugin/engine/cli/cli.c
+  plugin/engine/cli/cmd_demo.c
+  plugin/engine/cli/cmd_parse.c
+  plugin/engine/cli/cmd_replay.c
+  plugin/engine/cli/cmd_run.c
 )
 list(TRANSFORM NW_CORE_SOURCES PREPEND ${PROJECT_SOURCE_DIR}/)
 
@@ -150,5 +153,5 @@ function(nw_check_listed)
   endif()
 endfunction()
 
-nw_check_listed(WHAT "newswire_core" LISTED ${NW_CORE_SOURCES} plugin/cli/main.c
-  PATTERNS ${PROJECT_SOURCE_DIR}/plugin/*.c EXCLUDE "^plugin/examples/")
+nw_check_listed(WHAT "newswire_core" LISTED ${NW_CORE_SOURCES} plugin/engine/cli/main.c
+  PATTERNS ${PROJECT_SOURCE_DIR}/plugin/*.c EXCLUDE "^plugin/enrichers/examples/")

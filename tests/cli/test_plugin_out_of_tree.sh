@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A plugin author builds an enricher without the source tree: `cmake
-# --install` into a temporary prefix, then plugin/examples/keywords.c, copied
+# --install` into a temporary prefix, then plugin/enrichers/examples/keywords.c, copied
 # out of the tree, is built twice against the installed files only, with
 # CMake's find_package(newswire) and newswire::enricher, and with
 # `pkg-config --cflags newswire-enricher` and cc. Each module is loaded by
@@ -30,7 +30,7 @@ check "enricher.h installed" test -f "$PREFIX/include/newswire/enricher.h"
 
 # The plugin's source alone, away from the tree: nothing can reach include/.
 mkdir -p "$TMP/plugin"
-cp "$SRC/plugin/examples/keywords.c" "$TMP/plugin/"
+cp "$SRC/plugin/enrichers/examples/keywords.c" "$TMP/plugin/"
 cat > "$TMP/plugin/CMakeLists.txt" <<'CMAKE'
 cmake_minimum_required(VERSION 3.20)
 project(keywords_plugin LANGUAGES C)

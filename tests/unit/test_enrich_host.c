@@ -9,7 +9,7 @@
  * with the closest key suggested) and a plugin built against ABI 1.0, the
  * previous minor, still loading.
  *
- * The plugin modules are built by plugin/examples/CMakeLists.txt, which
+ * The plugin modules are built by plugin/enrichers/examples/CMakeLists.txt, which
  * writes their paths into nw_test_plugins.h.
  */
 #include "test_enrich_util.h"

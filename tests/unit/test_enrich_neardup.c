@@ -9,7 +9,7 @@
  */
 #include "test_enrich_util.h"
 
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 static char *seed_text;   /* tests/data/seed.txt */
 static char *seed_edited; /* the same with one word changed */

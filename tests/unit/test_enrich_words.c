@@ -1,6 +1,6 @@
 /*
  * Unit tests of the article word list the built-in enrichers share
- * (enrich/builtins.h): the words themselves (folding, separators, the
+ * (enrichers/builtins.h): the words themselves (folding, separators, the
  * breaks between headline, standfirst and body, lengths from the offsets),
  * and the per-run sharing, where every enricher asking for one record's
  * words gets the same list, made once, while an input outside the run gets
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 static nw_enrich_input_t input(const char *headline, const char *standfirst, const char *body)
 {

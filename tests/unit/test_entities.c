@@ -24,7 +24,7 @@
 #include <jansson.h>
 
 #include "core/clock.h"
-#include "enrich/entities.h"
+#include "enrichers/entities.h"
 #include "newswire/article.h"
 #include "newswire/enricher.h"
 

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "enrich/entities.h"
+#include "enrichers/entities.h"
 #include "newswire/article.h"
 #include "newswire/enricher.h"
 

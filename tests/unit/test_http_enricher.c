@@ -21,10 +21,10 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "enrich/http.h"
-#include "enrich/http_breaker.h"
-#include "enrich/http_cache.h"
-#include "enrich/http_settings.h"
+#include "enrichers/http.h"
+#include "enrichers/http_breaker.h"
+#include "enrichers/http_cache.h"
+#include "enrichers/http_settings.h"
 #include "test_http_fixture.h"
 
 /* ---- behaviour -------------------------------------------------------- */

@@ -42,7 +42,7 @@
 #include <jansson.h>
 
 #include "core/clock.h"
-#include "enrich/http.h"
+#include "enrichers/http.h"
 
 typedef struct reply {
     int status;          /* 0: drop the connection without answering */

@@ -1,5 +1,5 @@
 /*
- * Tests of the Kafka failure state (plugin/kafka/kfail.c) without a broker:
+ * Tests of the Kafka failure state (plugin/engine/kafka/kfail.c) without a broker:
  * which librdkafka errors and log lines count as failures that retrying does
  * not cure, the causes they produce, the watchdog stopping the run with 69 or
  * 77 once failure.timeout.ms has passed (and /healthz's state following), and

@@ -20,7 +20,7 @@
 
 #include "core/hash.h"
 #include "core/utf8.h"
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 enum { CP_NONE = 0, CP_UPPER, CP_LOWER, CP_CASELESS, CP_DIGIT, CP_MARK };
 

@@ -6,7 +6,7 @@
  * millisecond: a position is an operator's decision about exactly which
  * messages to process, so a guessed zone or a normalised impossible date
  * (February 30th) would silently select the wrong messages. The free-form
- * news timestamps of plugin/parse/ are deliberately not accepted here.
+ * news timestamps of plugin/engine/parse/ are deliberately not accepted here.
  */
 #include <ctype.h>
 #include <stdbool.h>

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "core/hash.h"
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 /* ---- A string-keyed open-addressing hash map -------------------------- */
 

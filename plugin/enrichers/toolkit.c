@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "core/utf8.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
                    long long def, long long lo, long long hi, long long *out, char *errbuf,

@@ -1,6 +1,6 @@
 /*
  * Internals of the enrichment host, shared by registry.c (building the chain)
- * and host_run.c (running it). Nothing outside plugin/enrich/ includes this:
+ * and host_run.c (running it). Nothing outside plugin/engine/enrich/ includes this:
  * the rest of newswire sees only enrich.h.
  */
 #ifndef NW_ENRICH_HOST_H

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 #define NW_ENT_NAME_MAX_WORDS 12
 

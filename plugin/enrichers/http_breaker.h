@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "enrich/http.h"
+#include "enrichers/http.h"
 
 typedef struct nw_http_breaker {
     _Atomic int state; /* nw_http_breaker_state_t */

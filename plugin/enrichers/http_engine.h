@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "enrich/http_breaker.h"
-#include "enrich/http_settings.h"
+#include "enrichers/http_breaker.h"
+#include "enrichers/http_settings.h"
 
 /* Largest answer accepted; a bigger one is refused as "answer too large". */
 #define NW_HTTP_ANSWER_MAX (4u << 20)

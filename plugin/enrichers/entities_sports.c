@@ -17,7 +17,7 @@
  */
 #include <string.h>
 
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 /* Sports whose sides carry a place's name. */
 static const char *const team_sports[] = {

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 #define KEY_MAX 512
 

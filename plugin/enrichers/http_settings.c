@@ -3,7 +3,7 @@
  * is the one place a setting is declared; config/http-enricher.md documents
  * the same keys for users.
  */
-#include "enrich/http_settings.h"
+#include "enrichers/http_settings.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -51,7 +51,7 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 #define BANDS     4
 #define BAND_BITS 16

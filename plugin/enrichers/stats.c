@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 #define STATS_DEFAULT_WPM 230
 

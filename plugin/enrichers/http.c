@@ -9,7 +9,7 @@
  * it as enrichment-failed), with a detail that names what happened but never
  * timings, so the same outcome always reads the same.
  */
-#include "enrich/http.h"
+#include "enrichers/http.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -18,10 +18,10 @@
 #include <curl/curl.h>
 
 #include "core/clock.h"
-#include "enrich/http_breaker.h"
-#include "enrich/http_cache.h"
-#include "enrich/http_engine.h"
-#include "enrich/http_settings.h"
+#include "enrichers/http_breaker.h"
+#include "enrichers/http_cache.h"
+#include "enrichers/http_engine.h"
+#include "enrichers/http_settings.h"
 #include "newswire/error.h"
 
 typedef struct http_enricher {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 typedef struct person {
     char *fold;    /* folded words joined by single spaces */

@@ -18,10 +18,10 @@
 #include "core/clock.h"
 #include "core/sink.h"
 #include "core/utf8.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 #include "enrich/host.h"
 #ifdef NW_WITH_HTTP
-#include "enrich/http.h"
+#include "enrichers/http.h"
 #endif
 
 /* Room for one enricher's detail note about one record. */

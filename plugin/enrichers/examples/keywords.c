@@ -15,7 +15,7 @@
  *
  * Build it as a shared object and list it in enrichers.paths:
  *   cc -shared -fPIC -I include $(pkg-config --cflags jansson) \
- *      -o nw_example_keywords.so plugin/examples/keywords.c
+ *      -o nw_example_keywords.so plugin/enrichers/examples/keywords.c
  *   newswire run -X enrichers.paths=./nw_example_keywords.so
  * Settings: enrichers.keywords.max (default 10), enrichers.keywords.min.count
  * (default 2), enrichers.keywords.min.length (default 4).

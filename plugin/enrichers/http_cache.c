@@ -3,7 +3,7 @@
  * doubly linked list in recency order for eviction, both over one entry
  * struct, so every operation is O(1) on average.
  */
-#include "enrich/http_cache.h"
+#include "enrichers/http_cache.h"
 
 #include <stdlib.h>
 #include <string.h>

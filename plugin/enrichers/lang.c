@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "core/hash.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 #define LANG_MAX      8
 #define LANG_MAXWORDS 5000 /* enough to decide; bounds the cost on huge bodies */

@@ -33,15 +33,15 @@
 
 #include "core/buf.h"
 #include "core/log.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 #include "enrich/enrich.h"
 #include "enrich/host.h"
 /* Built-ins a build may leave out: CMake's NW_WITH_ENTITIES, NW_WITH_HTTP. */
 #ifdef NW_WITH_ENTITIES
-#include "enrich/entities.h"
+#include "enrichers/entities.h"
 #endif
 #ifdef NW_WITH_HTTP
-#include "enrich/http.h"
+#include "enrichers/http.h"
 #endif
 
 /* A built-in setting that defaults to a global key: neardup's threshold is

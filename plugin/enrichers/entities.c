@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enrich/entities.h"
-#include "enrich/entities_internal.h"
+#include "enrichers/entities.h"
+#include "enrichers/entities_internal.h"
 
 #define NW_ENTITIES_NAME        "entities"
 #define NW_ENTITIES_DEFAULT_DIR "gazetteers"

@@ -24,7 +24,7 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 
 #define SUBJECTS_BUCKETS 2048 /* a power of two */
 #define SUBJECT_URI      "newswire:subject:"

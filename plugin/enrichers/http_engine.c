@@ -3,7 +3,7 @@
  * over curl_multi_poll(), classification of each outcome, retries and the
  * batch deadline.
  */
-#include "enrich/http_engine.h"
+#include "enrichers/http_engine.h"
 
 #include <assert.h>
 #include <stdio.h>

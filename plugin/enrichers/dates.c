@@ -28,7 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "enrich/builtins.h"
+#include "enrichers/builtins.h"
 #include "parse/timestamp.h"
 
 typedef enum { TOK_WORD, TOK_NUM, TOK_PUNCT } tok_type_t;

@@ -2,7 +2,7 @@
  * The circuit breaker's state machine (see http_breaker.h). Kept apart from
  * the request engine so each transition can be checked with a fake clock.
  */
-#include "enrich/http_breaker.h"
+#include "enrichers/http_breaker.h"
 
 #include <assert.h>
 

@@ -16,7 +16,7 @@
  */
 #include <string.h>
 
-#include "enrich/entities_internal.h"
+#include "enrichers/entities_internal.h"
 
 static bool is_connector(const nw_ent_toks_t *t, size_t i, bool right)
 {
