@@ -393,9 +393,15 @@ static void expire(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n, int64_t n
         slot->job = NULL;
     }
     e->in_flight = 0;
+    /* A job never sent while the circuit is open was held back by the
+     * breaker, not by the clock: say so, as the send loop does (on a slow
+     * machine the hard stop can come before that loop sees the open circuit). */
+    bool open = e->breaker && nw_http_breaker_rejects(e->breaker, now);
     for (size_t i = 0; i < n; i++)
         if (jobs[i].phase == PHASE_PENDING)
-            finish(e, &jobs[i], NW_HTTP_RESULT_DEADLINE);
+            finish(e, &jobs[i],
+                   open && jobs[i].attempts == 0 ? NW_HTTP_RESULT_CIRCUIT_OPEN
+                                                 : NW_HTTP_RESULT_DEADLINE);
 }
 
 void nw_http_engine_run(nw_http_engine_t *e, nw_http_job_t *jobs, size_t n)
