@@ -287,12 +287,37 @@ static bool is_compound_tail(const char *s, size_t n)
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
 
+/* What push_ascii() needs of a byte, packed so that a word's counts are
+ * sums: upper-case letters (bits 0-7), lower-case letters (8-15), digits
+ * (16-23), bytes that are NUL or not ASCII (24-31), and the folded byte
+ * in the top eight bits, whose carries fall off the end. A word has at
+ * most NW_ENT_SHORT_WORD (64) bytes, so no count overflows its field. */
+#define NW_A_UP(c)    ((c) >= 'A' && (c) <= 'Z')
+#define NW_A_LOW(c)   ((c) >= 'a' && (c) <= 'z')
+#define NW_A_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define NW_A_BAD(c)   ((c) == 0 || (c) >= 0x80)
+#define NW_A_PROPS(c)                                                                              \
+    ((uint64_t)NW_A_UP(c) | (uint64_t)NW_A_LOW(c) << 8 | (uint64_t)NW_A_DIGIT(c) << 16 |           \
+     (uint64_t)NW_A_BAD(c) << 24 | (uint64_t)((c) + (NW_A_UP(c) ? 32 : 0)) << 56)
+#define NW_A_PROPS4(c)  NW_A_PROPS(c), NW_A_PROPS(c + 1), NW_A_PROPS(c + 2), NW_A_PROPS(c + 3)
+#define NW_A_PROPS16(c) NW_A_PROPS4(c), NW_A_PROPS4(c + 4), NW_A_PROPS4(c + 8), NW_A_PROPS4(c + 12)
+#define NW_A_PROPS64(c)                                                                            \
+    NW_A_PROPS16(c), NW_A_PROPS16(c + 16), NW_A_PROPS16(c + 32), NW_A_PROPS16(c + 48)
+static const uint64_t ascii_props[256] = {NW_A_PROPS64(0), NW_A_PROPS64(64), NW_A_PROPS64(128),
+                                          NW_A_PROPS64(192)};
+#define NW_A_ALNUM 0xffffffu /* the letter and digit counts */
+
+static inline unsigned a_count(uint64_t sum, int field)
+{
+    return (unsigned)(sum >> (8 * field)) & 0xffu;
+}
+
 /* Finishes token k for an ASCII word s[a..b), the most common case, in
  * one pass written straight into the keys: the key is the word itself
  * ('\'' is the only ASCII apostrophe) and the fold its lower case, as
- * push() makes them. Branch-free per byte: this runs for nearly every
- * byte of every article. False, with nothing appended, when the word is
- * not short plain ASCII. */
+ * push() makes them. A table lookup and an add per byte: this runs for
+ * nearly every byte of every article. False, with nothing appended, when
+ * the word is not short plain ASCII. */
 static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t a, size_t b)
 {
     size_t n = b - a;
@@ -305,22 +330,16 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     }
     const unsigned char *w = (const unsigned char *)s + a;
     char *key = keys->data + keys->len, *fold = key + n + 1;
-    size_t upper = 0, lower = 0;
-    unsigned digit = 0, bad = 0;
-    uint64_t h = NW_FNV_BASIS;
+    uint64_t sum = 0, h = NW_FNV_BASIS;
     for (size_t i = 0; i < n; i++) {
-        unsigned c = w[i];
-        unsigned up = c - 'A' < 26u;
-        bad |= c - 1u >= 0x7fu; /* NUL or not ASCII */
-        upper += up;
-        lower += c - 'a' < 26u;
-        digit |= c - '0' < 10u;
-        unsigned char f = (unsigned char)(c | up << 5);
-        key[i] = (char)c;
+        uint64_t p = ascii_props[w[i]];
+        unsigned char f = (unsigned char)(p >> 56);
+        sum += p;
+        key[i] = (char)w[i];
         fold[i] = (char)f;
         h = (h ^ f) * NW_FNV_PRIME;
     }
-    if (bad) {
+    if (a_count(sum, 3)) {
         key[0] = '\0'; /* nothing committed: the buffer ends where it did */
         return false;
     }
@@ -333,19 +352,19 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     k->fold_hash = h;
     keys->len += 2 * n + 2;
     keys->data[keys->len] = '\0';
-    unsigned c0 = n ? w[0] : 0;
-    if (c0 - 'A' < 26u)
+    uint64_t first = n ? ascii_props[w[0]] : 0;
+    if (a_count(first, 0))
         k->flags |= NW_TOK_CAP;
-    else if (c0 - 'a' < 26u)
+    else if (a_count(first, 1))
         k->flags |= NW_TOK_LOWER;
-    if (digit)
+    unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
+    if (a_count(sum, 2))
         k->flags |= NW_TOK_DIGIT;
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)
         k->flags = (uint16_t)((k->flags | NW_TOK_CAP) & ~(NW_TOK_LOWER | NW_TOK_NAMECAP));
-    size_t letters = upper + lower;
-    k->letters = (uint8_t)(letters > 255 ? 255 : letters);
+    k->letters = (uint8_t)(upper + lower);
     t->n++;
     return true;
 }
@@ -579,9 +598,9 @@ static bool is_quote(uint32_t cp)
            cp == 0x201D || cp == 0x201E || cp == 0xAB || cp == 0xBB || cp == 0x2039 || cp == 0x203A;
 }
 
-static bool is_ascii_alnum(unsigned char b)
+static inline bool is_ascii_alnum(unsigned char b)
 {
-    return (unsigned)(b | 0x20) - 'a' < 26u || (unsigned)b - '0' < 10u;
+    return (ascii_props[b] & NW_A_ALNUM) != 0;
 }
 
 /* The end of a plain word at i: ASCII letters and digits ended by what
