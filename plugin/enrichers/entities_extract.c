@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "enrichers/entities_internal.h"
 
 #define KEY_MAX 512
@@ -161,9 +162,29 @@ static bool word_in_capitals(const nw_gazetteer_t *g, const nw_ent_toks_t *t, si
     return left || right;
 }
 
-/* The span role of tokens i..i+k-1, or 0. */
+/* nw_fnv1a64() of the folded key of tokens i..j (what join_key() writes),
+ * from h, that of tokens i..j-1: each longer key costs only its last word. */
+static uint64_t key_hash_more(const nw_ent_toks_t *t, uint64_t h, size_t j)
+{
+    h = nw_fnv1a64_more(h, " ", 1);
+    return nw_fnv1a64_more(h, nw_ent_tok_fold(t, j), t->v[j].fold_len);
+}
+
+/* The entry of the folded key of tokens i..i+k-1, whose hash is h; most
+ * runs of words are in no gazetteer, and their hash says so before the key
+ * is joined. */
+static const nw_gaz_entry_t *folded_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i,
+                                          size_t k, uint64_t h, char *key)
+{
+    if (!nw_strmap_has_hash(&g->folded, h) || !join_key(t, i, k, true, key))
+        return NULL;
+    const uint32_t *v = nw_strmap_get_h(&g->folded, key, h);
+    return v ? &g->entries[*v] : NULL;
+}
+
+/* The span role of tokens i..i+k-1, or 0. h: the hash of their folded key. */
 static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i, size_t k,
-                         const nw_gaz_entry_t *e0, int32_t *ref, int32_t *alt)
+                         uint64_t h, const nw_gaz_entry_t *e0, int32_t *ref, int32_t *alt)
 {
     const nw_ent_toks_t *t = &w->toks;
     char key[KEY_MAX];
@@ -178,7 +199,7 @@ static uint32_t match_at(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t
     }
     const nw_gaz_entry_t *e = e0;
     if (k > 1)
-        e = join_key(t, i, k, true, key) ? nw_gaz_folded(g, key) : NULL;
+        e = folded_entry(g, t, i, k, h, key);
     if (!e || !(e->roles & NW_LEX_SPAN))
         return 0;
     uint32_t role = entity_role(e->roles);
@@ -223,13 +244,17 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
             i++;
             continue;
         }
+        uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
-        while (kmax < e0->max_ntok && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN)
+        hash[1] = t->v[i].fold_hash;
+        while (kmax < e0->max_ntok && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
+            hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
             kmax++;
+        }
         size_t k = kmax;
         for (; k > 0; k--) {
             int32_t ref = -1, alt = -1;
-            uint32_t role = match_at(w, g, i, k, e0, &ref, &alt);
+            uint32_t role = match_at(w, g, i, k, hash[k], e0, &ref, &alt);
             if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
                 break;
             if (role == NW_LEX_PLACE && after_name_head(t, i))

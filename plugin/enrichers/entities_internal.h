@@ -146,6 +146,9 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
 /* The same with the key's nw_fnv1a64() hash already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
+/* Could a key of this hash be in the map? False is certain, true is not:
+ * a key that costs a copy to build is built only when this says true. */
+bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash);
 void nw_strmap_clear(nw_strmap_t *m); /* empties it, keeping the table */
 void nw_strmap_free(nw_strmap_t *m);
 

@@ -287,54 +287,85 @@ static bool is_compound_tail(const char *s, size_t n)
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
 
+/* What push_ascii() needs of a byte, packed so that a word's counts are
+ * sums: upper-case letters (bits 0-7), lower-case letters (8-15), digits
+ * (16-23), bytes that are NUL or not ASCII (24-31), and the folded byte
+ * in the top eight bits, whose carries fall off the end. A word has at
+ * most NW_ENT_SHORT_WORD (64) bytes, so no count overflows its field. */
+#define NW_A_UP(c)    ((c) >= 'A' && (c) <= 'Z')
+#define NW_A_LOW(c)   ((c) >= 'a' && (c) <= 'z')
+#define NW_A_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define NW_A_BAD(c)   ((c) == 0 || (c) >= 0x80)
+#define NW_A_PROPS(c)                                                                              \
+    ((uint64_t)NW_A_UP(c) | (uint64_t)NW_A_LOW(c) << 8 | (uint64_t)NW_A_DIGIT(c) << 16 |           \
+     (uint64_t)NW_A_BAD(c) << 24 | (uint64_t)((c) + (NW_A_UP(c) ? 32 : 0)) << 56)
+#define NW_A_PROPS4(c)  NW_A_PROPS(c), NW_A_PROPS(c + 1), NW_A_PROPS(c + 2), NW_A_PROPS(c + 3)
+#define NW_A_PROPS16(c) NW_A_PROPS4(c), NW_A_PROPS4(c + 4), NW_A_PROPS4(c + 8), NW_A_PROPS4(c + 12)
+#define NW_A_PROPS64(c)                                                                            \
+    NW_A_PROPS16(c), NW_A_PROPS16(c + 16), NW_A_PROPS16(c + 32), NW_A_PROPS16(c + 48)
+static const uint64_t ascii_props[256] = {NW_A_PROPS64(0), NW_A_PROPS64(64), NW_A_PROPS64(128),
+                                          NW_A_PROPS64(192)};
+#define NW_A_ALNUM 0xffffffu /* the letter and digit counts */
+
+static inline unsigned a_count(uint64_t sum, int field)
+{
+    return (unsigned)(sum >> (8 * field)) & 0xffu;
+}
+
 /* Finishes token k for an ASCII word s[a..b), the most common case, in
- * one pass and one append: the key is the word itself ('\'' is the only
- * ASCII apostrophe) and the fold its lower case, as push() makes them.
- * False, with nothing done, when the word is not short plain ASCII. */
+ * one pass written straight into the keys: the key is the word itself
+ * ('\'' is the only ASCII apostrophe) and the fold its lower case, as
+ * push() makes them. A table lookup and an add per byte: this runs for
+ * nearly every byte of every article. False, with nothing appended, when
+ * the word is not short plain ASCII. */
 static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t a, size_t b)
 {
     size_t n = b - a;
     if (n > NW_ENT_SHORT_WORD)
         return false;
-    char tmp[2 * NW_ENT_SHORT_WORD + 2];
-    size_t upper = 0, lower = 0;
-    bool first = true;
-    uint64_t h = NW_FNV_BASIS;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[a + i];
-        if (c == 0 || c >= 0x80)
-            return false;
-        bool up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
-        if (first) {
-            k->flags |= up ? NW_TOK_CAP : low ? NW_TOK_LOWER : 0;
-            first = false;
-        }
-        upper += up;
-        lower += low;
-        if (c >= '0' && c <= '9')
-            k->flags |= NW_TOK_DIGIT;
-        tmp[i] = (char)c;
-        tmp[n + 1 + i] = (char)(up ? c + 32 : c);
-        h = (h ^ (unsigned char)tmp[n + 1 + i]) * NW_FNV_PRIME;
+    nw_buf_t *keys = &t->keys;
+    if ((keys->len + 2 * n + 2 >= keys->cap || keys->oom) && !nw_buf_reserve(keys, 2 * n + 2)) {
+        t->oom = true;
+        return true;
     }
-    k->fold_hash = h;
-    tmp[n] = '\0';
-    tmp[2 * n + 1] = '\0';
-    k->key = (uint32_t)t->keys.len;
+    const unsigned char *w = (const unsigned char *)s + a;
+    char *key = keys->data + keys->len, *fold = key + n + 1;
+    uint64_t sum = 0, h = NW_FNV_BASIS;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t p = ascii_props[w[i]];
+        unsigned char f = (unsigned char)(p >> 56);
+        sum += p;
+        key[i] = (char)w[i];
+        fold[i] = (char)f;
+        h = (h ^ f) * NW_FNV_PRIME;
+    }
+    if (a_count(sum, 3)) {
+        key[0] = '\0'; /* nothing committed: the buffer ends where it did */
+        return false;
+    }
+    key[n] = '\0';
+    fold[n] = '\0';
+    k->key = (uint32_t)keys->len;
     k->key_len = (uint32_t)n;
-    k->fold = (uint32_t)(t->keys.len + n + 1);
+    k->fold = (uint32_t)(keys->len + n + 1);
     k->fold_len = (uint32_t)n;
-    nw_buf_append(&t->keys, tmp, 2 * n + 2);
+    k->fold_hash = h;
+    keys->len += 2 * n + 2;
+    keys->data[keys->len] = '\0';
+    uint64_t first = n ? ascii_props[w[0]] : 0;
+    if (a_count(first, 0))
+        k->flags |= NW_TOK_CAP;
+    else if (a_count(first, 1))
+        k->flags |= NW_TOK_LOWER;
+    unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
+    if (a_count(sum, 2))
+        k->flags |= NW_TOK_DIGIT;
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)
         k->flags = (uint16_t)((k->flags | NW_TOK_CAP) & ~(NW_TOK_LOWER | NW_TOK_NAMECAP));
-    size_t letters = upper + lower;
-    k->letters = (uint8_t)(letters > 255 ? 255 : letters);
-    if (!nw_buf_ok(&t->keys))
-        t->oom = true;
-    else
-        t->n++;
+    k->letters = (uint8_t)(upper + lower);
+    t->n++;
     return true;
 }
 
@@ -567,6 +598,37 @@ static bool is_quote(uint32_t cp)
            cp == 0x201D || cp == 0x201E || cp == 0xAB || cp == 0xBB || cp == 0x2039 || cp == 0x203A;
 }
 
+static inline bool is_ascii_alnum(unsigned char b)
+{
+    return (ascii_props[b] & NW_A_ALNUM) != 0;
+}
+
+/* The end of a plain word at i: ASCII letters and digits ended by what
+ * can neither continue the word nor be cut off it (a space, most
+ * punctuation, the text's end), the words scan_word() would take whole and
+ * push_word() never split; 0 for any other start, which goes the general
+ * way. */
+static size_t ascii_word(const char *s, size_t len, size_t i)
+{
+    if (!is_ascii_alnum((unsigned char)s[i]))
+        return 0;
+    size_t e = i + 1;
+    while (e < len && is_ascii_alnum((unsigned char)s[e]))
+        e++;
+    if (e == len)
+        return e;
+    unsigned char stop = (unsigned char)s[e];
+    /* Apostrophes, hyphens and periods may join a word or end it in an
+     * abbreviation or a possessive; a comma may group digits; bytes past
+     * ASCII may be letters or curly apostrophes. */
+    if (stop >= 0x80 || stop == '\'' || stop == '-' || stop == '.')
+        return 0;
+    if (stop == ',' && s[e - 1] >= '0' && s[e - 1] <= '9' && e + 1 < len && s[e + 1] >= '0' &&
+        s[e + 1] <= '9')
+        return 0;
+    return e;
+}
+
 int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
@@ -574,6 +636,20 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
     t->n_paras++;
     size_t i = 0;
     while (i < len && !t->oom) {
+        /* Most bytes are spaces between plain words: for those, the general
+         * path below would find nothing but what ascii_word() does. */
+        if (s[i] == ' ') {
+            i++;
+            continue;
+        }
+        size_t plain = ascii_word(s, len, i);
+        if (plain) {
+            push(t, s, i, plain, brk, sent ? NW_TOK_SENT : 0);
+            brk = NW_BRK_NONE;
+            sent = false;
+            i = plain;
+            continue;
+        }
         uint32_t cp;
         size_t n = next_cp(s, len, i, &cp);
         int c = cp_class(cp);

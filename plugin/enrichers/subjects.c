@@ -358,9 +358,15 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
-        count_at(s, s->exact[bucket_of(word, n)], word, n, w, i, hits, seen_at);
-        if (n >= 3)
-            count_at(s, s->prefix[bucket_of(word, 3)], word, 3, w, i, hits, seen_at);
+        /* One pass hashes the word and, on the way, its first three bytes
+         * (bucket_of() of both); most words fall in empty buckets. */
+        size_t n3 = n < 3 ? n : 3;
+        uint64_t h3 = nw_fnv1a64(word, n3), h = nw_fnv1a64_more(h3, word + n3, n - n3);
+        const bucket_entry_t *e = s->exact[h & (SUBJECTS_BUCKETS - 1)];
+        if (e)
+            count_at(s, e, word, n, w, i, hits, seen_at);
+        if (n >= 3 && (e = s->prefix[h3 & (SUBJECTS_BUCKETS - 1)]))
+            count_at(s, e, word, 3, w, i, hits, seen_at);
     }
     size_t nfound = 0;
     for (size_t i = 0; i < s->nsubjects; i++) {

@@ -26,15 +26,19 @@ void nw_sha256(const void *data, size_t len, uint8_t out[32])
         memset(out, 0, 32);
 }
 
-uint64_t nw_fnv1a64(const void *data, size_t len)
+uint64_t nw_fnv1a64_more(uint64_t h, const void *data, size_t len)
 {
     const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++) {
         h ^= p[i];
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+uint64_t nw_fnv1a64(const void *data, size_t len)
+{
+    return nw_fnv1a64_more(0xcbf29ce484222325ULL, data, len);
 }
 
 void nw_hex(const uint8_t *bytes, size_t n, char *out)

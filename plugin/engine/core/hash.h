@@ -11,6 +11,9 @@
 
 void nw_sha256(const void *data, size_t len, uint8_t out[32]);
 uint64_t nw_fnv1a64(const void *data, size_t len);
+/* nw_fnv1a64() carried on over len more bytes from h, the hash of what came
+ * before them: nw_fnv1a64_more(nw_fnv1a64(a, n), b, m) hashes a then b. */
+uint64_t nw_fnv1a64_more(uint64_t h, const void *data, size_t len);
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void nw_hex(const uint8_t *bytes, size_t n, char *out);
 
