@@ -110,6 +110,11 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
         {"queued.min.messages", role == NW_KAFKA_RESTORE ? "1000000" : NULL},
         /* Statistics feed /metrics; none are gathered when it is off. */
         {"statistics.interval.ms", metrics_on ? "15000" : NULL},
+        /* KIP-714 telemetry off unless asked for (kafka.enable.metrics.push):
+         * librdkafka 2.8 can miss the wakeup of a client destroyed while its
+         * telemetry still awaits a broker and then waits a full second, which
+         * made each of the three clients add up to 1 s to every shutdown. */
+        {"enable.metrics.push", "false"},
     };
     if ((rc = set_all(conf, defaults, NW_COUNT(defaults), err)) < 0 ||
         (rc = nw_kconf_apply(cfg, conf, err)) < 0)
