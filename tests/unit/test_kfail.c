@@ -83,7 +83,7 @@ static void test_watchdog_stops_with_the_status(void **state)
 {
     nw_metrics_t *m = nw_metrics_new();
     assert_non_null(m);
-    char cause[NW_METRICS_FAILURE_MAX];
+    char cause[NW_SINK_FAILURE_MAX];
     assert_int_equal(nw_kfail_start(1000, nw_metrics_sink(m), &stop_flag), 0);
     assert_false(nw_metrics_failure(m, cause, sizeof(cause)));
     assert_true(
@@ -103,7 +103,7 @@ static void test_progress_clears_a_failure(void **state)
 {
     nw_metrics_t *m = nw_metrics_new();
     assert_non_null(m);
-    char cause[NW_METRICS_FAILURE_MAX];
+    char cause[NW_SINK_FAILURE_MAX];
     assert_int_equal(nw_kfail_start(1500, nw_metrics_sink(m), &stop_flag), 0);
     assert_true(nw_kfail_note(RD_KAFKA_RESP_ERR__AUTHENTICATION, NULL, "invalid credentials"));
     assert_true(nw_metrics_failure(m, cause, sizeof(cause)));

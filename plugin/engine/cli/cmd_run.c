@@ -192,7 +192,7 @@ int nw_cmd_run(int argc, char **argv)
     nw_counters_format(&counters, line, sizeof(line));
     printf("newswire: %s\n", line);
     fflush(stdout);
-    char cause[NW_METRICS_FAILURE_MAX];
+    char cause[NW_SINK_FAILURE_MAX];
     int failed = nw_kfail_exit_status();
     if (failed) {
         /* The watchdog stopped the run: its cause is the error. */

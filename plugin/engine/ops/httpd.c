@@ -278,8 +278,8 @@ static nw_mhd_result_t handle(void *cls, struct MHD_Connection *c, const char *u
         ret = text ? reply(c, status, NW_METRICS_CONTENT_TYPE, text, true)
                    : reply(c, status, TEXT, "out of memory\n", false);
     } else if (strcmp(url, "/healthz") == 0) {
-        char cause[NW_METRICS_FAILURE_MAX + 16];
-        bool failing = nw_metrics_failure(h->metrics, cause, NW_METRICS_FAILURE_MAX);
+        char cause[NW_SINK_FAILURE_MAX + 16];
+        bool failing = nw_metrics_failure(h->metrics, cause, NW_SINK_FAILURE_MAX);
         if (failing)
             strcat(cause, "\n");
         status = failing ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK;

@@ -65,7 +65,7 @@ struct nw_metrics {
     pthread_mutex_t lock;
     nw_counters_t totals;
     bool ready;
-    char failure[NW_METRICS_FAILURE_MAX]; /* empty while healthy */
+    char failure[NW_SINK_FAILURE_MAX]; /* empty while healthy */
     table_t parts, produced, hists, breakers, roles;
     nw_sink_t sink; /* this registry as the layers below report to it */
 };

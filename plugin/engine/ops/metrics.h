@@ -64,8 +64,8 @@ bool nw_metrics_ready(nw_metrics_t *m);
 /* A failure that retrying does not cure (authentication, TLS, authorization;
  * see kafka/kfail.h): while one is set /healthz answers 503 with the cause.
  * NULL or "" clears it. nw_metrics_failure copies the cause into out (empty
- * when healthy) and returns whether there is one. Thread-safe. */
-#define NW_METRICS_FAILURE_MAX NW_SINK_FAILURE_MAX
+ * when healthy) and returns whether there is one; a cause holds at most
+ * NW_SINK_FAILURE_MAX bytes (core/sink.h). Thread-safe. */
 void nw_metrics_set_failure(nw_metrics_t *m, const char *cause);
 bool nw_metrics_failure(nw_metrics_t *m, char *out, size_t n);
 
