@@ -26,6 +26,23 @@ rd_kafka_resp_err_t nw_output_produce(rd_kafka_t *rk, const char *topic, int32_t
     }
 }
 
+nw_input_t nw_input_of(const rd_kafka_message_t *m, const char *topic)
+{
+    rd_kafka_timestamp_type_t tstype;
+    int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+    return (nw_input_t){
+        .topic = topic,
+        .partition = m->partition,
+        .offset = m->offset,
+        .key = m->key,
+        .key_len = m->key_len,
+        .value = m->payload,
+        .value_len = m->len,
+        .has_timestamp = tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0,
+        .timestamp_ms = ts,
+    };
+}
+
 void nw_output_origin(const nw_input_t *src, char *out, size_t n)
 {
     bool re = src->origin_topic != NULL;

@@ -30,6 +30,10 @@
  * and batch framing), with a margin: what is checked against a limit. */
 #define NW_RECORD_OVERHEAD 512
 
+/* The processing step's view of a consumed message from topic (borrowed
+ * from m): its position, key, value and Kafka timestamp. */
+nw_input_t nw_input_of(const rd_kafka_message_t *m, const char *topic);
+
 /* No size limit for nw_output_dead_letter: the letter is never cut. */
 #define NW_OUTPUT_NO_LIMIT INT64_MAX
 

@@ -166,8 +166,7 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
 {
     nw_inflight_t *f = NULL;
     char origin[512];
-    nw_input_t src = {
-        .topic = rd_kafka_topic_name(in->rkt), .partition = in->partition, .offset = in->offset};
+    nw_input_t src = nw_input_of(in, rd_kafka_topic_name(in->rkt));
     if (!r->eos) {
         if (!(f = nw_part_track(part, in->offset)))
             return nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
@@ -178,11 +177,9 @@ int nw_produce_forward(nw_runner_t *r, nw_part_t *part, const rd_kafka_message_t
     rd_kafka_header_add(h, "newswire-origin", -1, origin, -1);
     /* The forward keeps the message's own timestamp: the `received` date
      * fallback then names when the message first reached Kafka. */
-    rd_kafka_timestamp_type_t tstype;
-    int64_t ts = rd_kafka_message_timestamp(in, &tstype);
     rd_kafka_resp_err_t e = nw_output_produce(
         r->producer, r->repartition_topic, RD_KAFKA_PARTITION_UA, article_id, strlen(article_id),
-        in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f, ts > 0 ? ts : 0);
+        in->payload, in->len, RD_KAFKA_MSG_F_COPY, h, f, src.has_timestamp ? src.timestamp_ms : 0);
     if (e) {
         rd_kafka_headers_destroy(h);
         if (r->eos && nw_err_is_record_specific(e))

@@ -490,19 +490,7 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
             continue;
         }
         nw_item_t *it = &items[k];
-        rd_kafka_timestamp_type_t tstype;
-        int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-        it->in = (nw_input_t){
-            .topic = topic,
-            .partition = m->partition,
-            .offset = m->offset,
-            .key = m->key,
-            .key_len = m->key_len,
-            .value = m->payload,
-            .value_len = m->len,
-            .has_timestamp = tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0,
-            .timestamp_ms = ts,
-        };
+        it->in = nw_input_of(m, topic);
         it->store = p->store;
         if (r->limit[NW_TOPIC_OUTPUT] > 0)
             it->max_record =

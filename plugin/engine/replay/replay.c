@@ -379,18 +379,7 @@ static void process(nw_replay_t *rp, rd_kafka_message_t **msgs, nw_replay_part_t
     }
     for (size_t i = 0; i < n; i++) {
         const rd_kafka_message_t *m = msgs[i];
-        rd_kafka_timestamp_type_t tstype;
-        int64_t ts = rd_kafka_message_timestamp(m, &tstype);
-        items[i].in =
-            (nw_input_t){.topic = parts[i]->topic,
-                         .partition = m->partition,
-                         .offset = m->offset,
-                         .key = m->key,
-                         .key_len = m->key_len,
-                         .value = m->payload,
-                         .value_len = m->len,
-                         .has_timestamp = tstype != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0,
-                         .timestamp_ms = ts};
+        items[i].in = nw_input_of(m, parts[i]->topic);
         items[i].store = parts[i]->store;
     }
     if ((rp->route_partitions > 0 && route_unkeyed(rp, items, n, &err) < 0) ||
