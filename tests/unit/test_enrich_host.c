@@ -14,6 +14,7 @@
  */
 #include "test_enrich_util.h"
 
+#include "core/sink.h"
 #include "nw_test_plugins.h"
 
 #ifdef NW_WITH_ENTITIES
@@ -215,6 +216,23 @@ static void test_plugin_settings(void **state)
     nw_config_free(cfg);
 }
 
+#ifdef NW_WITH_HTTP
+/* What a metrics sink was told about circuit breakers. */
+typedef struct breaker_seen {
+    int calls;
+    char endpoint[64];
+    nw_breaker_state_t state;
+} breaker_seen_t;
+
+static void record_breaker(void *ctx, const char *endpoint, nw_breaker_state_t state)
+{
+    breaker_seen_t *seen = ctx;
+    seen->calls++;
+    snprintf(seen->endpoint, sizeof(seen->endpoint), "%s", endpoint);
+    seen->state = state;
+}
+#endif
+
 static void test_http_instances(void **state)
 {
     (void)state;
@@ -240,6 +258,24 @@ static void test_http_instances(void **state)
     }
     assert_string_equal(prev, "neardup");
     fx_clear(&f);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+
+    /* Its circuit breaker reaches the metrics sink after a run: a refused
+     * connection with breaker.failures=1 opens it. */
+    cfg = cfg_pairs("http.geo.url", "http://127.0.0.1:9/geo", "http.geo.retries", "0",
+                    "http.geo.breaker.failures", "1", "enrichers.disabled", "entities", NULL);
+    e = host_new_ok(cfg);
+    breaker_seen_t seen = {0};
+    const nw_sink_ops_t ops = {.breaker = record_breaker};
+    const nw_sink_t sink = {&ops, &seen};
+    nw_enrichers_set_metrics(e, &sink);
+    fx_file(&f, NW_TEST_DATA "/seed.txt", "seed", "news.raw", 0);
+    fx_run(e, &f, NULL);
+    fx_clear(&f);
+    assert_int_equal(seen.calls, 1);
+    assert_string_equal(seen.endpoint, "http.geo");
+    assert_int_equal(seen.state, NW_BREAKER_OPEN);
 #else
     assert_int_equal(rc, NW_ERR_INVALID);
     assert_non_null(strstr(err.msg, "http.geo.url: HTTP enrichment is configured"));

@@ -35,6 +35,11 @@ typedef struct nw_host {
      * and breaker) has its calls serialised by lock. */
     bool concurrent;
     pthread_mutex_t lock;
+    /* A built-in with a circuit breaker (the HTTP enricher): its state
+     * (nw_breaker_state_t) from the enricher's state, or -1 when unknown;
+     * the host reports it to the metrics sink after each run. NULL for
+     * the others. */
+    int (*breaker)(void *state);
 } nw_host_t;
 
 /*

@@ -20,9 +20,6 @@
 #include "core/utf8.h"
 #include "enrichers/builtins.h"
 #include "enrich/host.h"
-#ifdef NW_WITH_HTTP
-#include "enrichers/http.h"
-#endif
 
 /* Room for one enricher's detail note about one record. */
 #define NW_DETAIL_MAX 256
@@ -117,22 +114,16 @@ static void host_unlock(const nw_host_t *h)
         pthread_mutex_unlock((pthread_mutex_t *)&h->lock);
 }
 
-/* An HTTP enricher's circuit breaker, for /metrics. */
+/* An enricher's circuit breaker, for /metrics. */
 static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 {
-#ifdef NW_WITH_HTTP
-    nw_http_stats_t st;
-    if (!m || !h->inited || h->orig != nw_builtin_http(nw_host_api()))
+    if (!m || !h->inited || !h->breaker)
         return;
     host_lock(h);
-    int rc = nw_http_enricher_stats(h->state, &st);
+    int state = h->breaker(h->state);
     host_unlock(h);
-    if (rc == 0)
-        nw_sink_breaker(m, h->name, (nw_breaker_state_t)st.breaker);
-#else
-    (void)m;
-    (void)h;
-#endif
+    if (state >= 0)
+        nw_sink_breaker(m, h->name, (nw_breaker_state_t)state);
 }
 
 static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,

@@ -63,24 +63,35 @@ typedef struct builtin {
     const char *instances;
     /* enrich() is safe on several threads at once (see nw_host_t). */
     bool concurrent;
+    /* Its circuit breaker's state for /metrics (see nw_host_t); NULL when
+     * it has none. */
+    int (*breaker)(void *state);
 } builtin_t;
+
+#ifdef NW_WITH_HTTP
+static int http_breaker(void *state)
+{
+    nw_http_stats_t st;
+    return nw_http_enricher_stats(state, &st) == 0 ? (int)st.breaker : -1;
+}
+#endif
 
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
     /* Read-only state once initialised. */
-    {"lang", nw_builtin_lang, NULL, NULL, true},
-    {"dates", nw_builtin_dates, NULL, NULL, true},
+    {"lang", nw_builtin_lang, NULL, NULL, true, NULL},
+    {"dates", nw_builtin_dates, NULL, NULL, true, NULL},
 #ifdef NW_WITH_ENTITIES
     /* Working memory per call, from a guarded pool. */
-    {"entities", nw_builtin_entities, NULL, NULL, true},
+    {"entities", nw_builtin_entities, NULL, NULL, true, NULL},
 #endif
-    {"subjects", nw_builtin_subjects, NULL, NULL, true},
-    {"stats", nw_builtin_stats, NULL, NULL, true},
+    {"subjects", nw_builtin_subjects, NULL, NULL, true, NULL},
+    {"stats", nw_builtin_stats, NULL, NULL, true, NULL},
     /* One index per origin partition, which one thread at a time works on
      * (nw_process_batch groups by it); the list of indexes is guarded. */
-    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true},
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, NULL},
 #ifdef NW_WITH_HTTP
-    {"http", nw_builtin_http, NULL, "http.", false},
+    {"http", nw_builtin_http, NULL, "http.", false, http_breaker},
 #endif
 };
 
@@ -364,6 +375,7 @@ static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
     }
     h->concurrent = b->concurrent;
+    h->breaker = b->breaker;
     return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
 }
 
