@@ -63,6 +63,7 @@ typedef struct mctx {
 /* Before the web had news pages: a product's founding year, a copyright
  * line, a placeholder. */
 #define EARLIEST_DAY 9131 /* 1995-01-01 */
+#define QUOTED_DAYS  366  /* a visible date this much older than the markup's is quoted */
 
 /* ---- dates ---- */
 
@@ -303,12 +304,37 @@ static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day
             !read_cand(c, k, &d))
             continue;
         int64_t v = day_of(&d);
+        /* Years before the markup's date: a date the article quotes (a
+         * speech, a law), not a dateline; a stale template value is older
+         * than the article, not newer. */
+        if (v < day - QUOTED_DAYS)
+            continue;
         /* A day apart is the zone's doing (UTC markup, local dateline). */
         if ((v >= day - 1 && v <= day + 1) || (seen != INT64_MIN && v != seen))
             return INT64_MIN;
         seen = v;
     }
     return seen;
+}
+
+/* Whether pass `pass` of the visible tier (a teaser pass, see ctx_pass())
+ * is a list of other articles: its first readable date is not its earliest.
+ * The dates that follow an article's own date (comments, replies, "more
+ * from") are later than it; a list of other articles runs newest first. */
+static bool teaser_list(const mctx_t *c, nw_meta_field_t f, int pass)
+{
+    int64_t head = INT64_MIN;
+    for (size_t i = 0; i < c->m->n[f]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[f][i];
+        nw_mdate_t d;
+        if (rank_tier(k) != NW_TIER_VISIBLE || ctx_pass(k->ctx) != pass || !read_cand(c, k, &d))
+            continue;
+        if (head == INT64_MIN)
+            head = day_of(&d);
+        else if (day_of(&d) < head)
+            return true;
+    }
+    return false;
 }
 
 /* The best time of field f, or false. text_has/text_utc: what the text
@@ -326,12 +352,17 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
         }
         /* Visible dates: those in the article's own context first. */
         int passes = t == NW_TIER_VISIBLE ? 4 : 1;
-        for (int pass = 0; pass < passes; pass++)
+        for (int pass = 0; pass < passes; pass++) {
+            if (pass >= 2 && teaser_list(c, f, pass))
+                continue;
             for (size_t i = 0; i < c->m->n[f]; i++) {
                 const nw_meta_cand_t *k = &c->m->cand[f][i];
                 nw_mdate_t d;
+                /* Text above the headline in the page's chrome is its
+                 * header's "today", not the article's date; a machine
+                 * <time> there still dates something. */
                 if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
-                    !read_cand(c, k, &d) ||
+                    (pass == 3 && k->tier == NW_TIER_VISIBLE) || !read_cand(c, k, &d) ||
                     (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
                     continue;
                 /* A markup date that the article's own dateline contradicts
@@ -347,6 +378,7 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                  * better (a visible line is as zoneless), so the reason stands. */
                 return false;
             }
+        }
     }
     return false;
 }
