@@ -10,11 +10,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "newswire/article.h"
+#include "parse/html_meta.h"
 #include "parse/timestamp.h"
 
 #define HEAD "<html><body><h1>Storm closes schools</h1>"
@@ -102,12 +104,77 @@ static void header_today_is_not_the_date(void **state)
               "2022-01-14T07:45:38Z", NW_SRC_TIME);
 }
 
+/* A date line of the page's text above the headline (the header's
+ * "today") loses to the one under it. */
+static void line_above_headline_ranks_after(void **state)
+{
+    (void)state;
+    published("<html><body><div>Tuesday, 8 December 2026</div><h1>Storm closes schools</h1>"
+              "<p>4 December 2026</p>" BODY "</body></html>",
+              "2026-12-04T00:00:00Z", NW_SRC_VISIBLE);
+}
+
+/* Markup published dates that disagree, one of them the page's modified
+ * value repeated (a template filling datePublished with the last edit): the
+ * earlier one is the publication, whatever the tiers. */
+static void modified_value_as_published(void **state)
+{
+    (void)state;
+    const char *head = "<html><head><meta property=\"article:published_time\" "
+                       "content=\"2015-09-17T16:57:43+01:00\"><meta property=\"article:"
+                       "modified_time\" content=\"%s\"></head><body><h1 itemprop=\"headline\">"
+                       "Storm closes schools</h1><meta itemprop=\"datePublished\" "
+                       "content=\"2016-05-08T10:11:51+01:00\">" BODY "</body></html>";
+    char page[1024];
+    snprintf(page, sizeof(page), head, "2016-05-08T10:11:51+01:00");
+    published(page, "2015-09-17T15:57:43Z", NW_SRC_OPENGRAPH);
+    snprintf(page, sizeof(page), head, "2016-05-09T08:00:00+01:00");
+    published(page, "2016-05-08T09:11:51Z", NW_SRC_MICRODATA);
+}
+
+/* The URL's day stays what it was when the article first went out; a
+ * markup date more than a day from it (a page re-saved into a new
+ * template) yields to it. A day apart is the zone's doing. The URL counts
+ * even on a page whose date candidates fill their list. */
+static void url_day_overrules(void **state)
+{
+    (void)state;
+    const char *page =
+        "{\"url\":\"https://x.example/home/2017/7/12/storm\",\"html\":\"<script "
+        "type='application/ld+json'>{\\\"@type\\\":\\\"BlogPosting\\\",\\\"datePublished\\\":"
+        "\\\"%s\\\"}</script><h1>Storm closes schools</h1><p>The council voted to widen the "
+        "path.</p><p>Work starts.</p>\"}";
+    char buf[1024];
+    snprintf(buf, sizeof(buf), page, "2019-06-17T18:28:00+02:00");
+    published(buf, "2017-07-12T00:00:00Z", NW_SRC_URL);
+    snprintf(buf, sizeof(buf), page, "2017-07-11T22:28:00-07:00");
+    published(buf, "2017-07-12T05:28:00Z", NW_SRC_JSONLD);
+    char full[2048] = "{\"url\":\"https://x.example/2017/07/12/storm\",\"html\":\"";
+    for (int i = 0; i < NW_META_CANDIDATES_MAX + 1; i++)
+        strcat(full, "<span class='date'>soon</span>");
+    strcat(full, "<h1>Storm closes schools</h1><p>The council voted to widen the path.</p><p>Work "
+                 "starts.</p>\"}");
+    published(full, "2017-07-12T00:00:00Z", NW_SRC_URL);
+
+    nw_mdate_t d;
+    const char *u = "https://x.example/2017/7/12/storm";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    assert_int_equal(d.month, 7);
+    u = "https://x.example/2017/7/12";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    u = "https://x.example/2019/5/10-ways-to-cook";
+    assert_false(nw_mdate_url(u, strlen(u), &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quoted_date_does_not_contradict),
         cmocka_unit_test(other_articles_list_gives_no_date),
         cmocka_unit_test(header_today_is_not_the_date),
+        cmocka_unit_test(line_above_headline_ranks_after),
+        cmocka_unit_test(modified_value_as_published),
+        cmocka_unit_test(url_day_overrules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

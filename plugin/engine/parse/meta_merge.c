@@ -317,6 +317,25 @@ static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day
     return seen;
 }
 
+/* A markup published value that repeats the page's modified value while
+ * another markup published value names an earlier day: a template that
+ * fills datePublished with the last edit. The earlier value is the
+ * publication. */
+static bool update_as_published(const mctx_t *c, const nw_meta_cand_t *k, int64_t day)
+{
+    bool repeats = false, earlier = false;
+    for (size_t i = 0; i < c->m->n[NW_META_UPDATED]; i++) {
+        const nw_meta_cand_t *u = &c->m->cand[NW_META_UPDATED][i];
+        repeats = repeats || (u->tier < NW_TIER_ENVELOPE && strcmp(u->value, k->value) == 0);
+    }
+    for (size_t i = 0; i < c->m->n[NW_META_PUBLISHED] && repeats && !earlier; i++) {
+        const nw_meta_cand_t *p = &c->m->cand[NW_META_PUBLISHED][i];
+        nw_mdate_t d;
+        earlier = p->tier < NW_TIER_ENVELOPE && read_cand(c, p, &d) && day_of(&d) < day;
+    }
+    return repeats && earlier;
+}
+
 /* Whether pass `pass` of the visible tier (a teaser pass, see ctx_pass())
  * is a list of other articles: its first readable date is not its earliest.
  * The dates that follow an article's own date (comments, replies, "more
@@ -368,7 +387,8 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                 /* A markup date that the article's own dateline contradicts
                  * is a stale template value: the next candidate is tried. */
                 if (f == NW_META_PUBLISHED && t < NW_TIER_ENVELOPE &&
-                    contradicting_day(c, f, day_of(&d)) != INT64_MIN)
+                    (contradicting_day(c, f, day_of(&d)) != INT64_MIN ||
+                     (confirmed == INT64_MIN && update_as_published(c, k, day_of(&d)))))
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
                     *src = (uint8_t)tier_source[k->tier];
@@ -647,6 +667,21 @@ static int merge_language(const nw_html_meta_t *m, nw_article_t *a)
     return 0;
 }
 
+/* The day the page's URL (the envelope's, else its canonical or og:url)
+ * names (/2026/12/04/), or INT64_MIN. Read from the URLs themselves: the
+ * URL-tier candidates come last and may not fit in a page's list. */
+static int64_t url_day(const mctx_t *c, const char *url)
+{
+    for (size_t i = 0; i <= c->m->n[NW_META_URL]; i++) {
+        const char *u = i == 0 ? url : c->m->cand[NW_META_URL][i - 1].value;
+        nw_mdate_t d;
+        if (u && nw_mdate_url(u, strlen(u), &d) && day_of(&d) >= EARLIEST_DAY &&
+            day_of(&d) <= c->latest_day)
+            return day_of(&d);
+    }
+    return INT64_MIN;
+}
+
 /* The fallback date: fetched_at, else the Kafka timestamp (policy). */
 static bool fallback_time(mctx_t *c, const nw_parse_opts_t *opts, const nw_article_t *a,
                           int64_t *utc, uint8_t *src)
@@ -696,6 +731,19 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     bool has_pub =
         best_time(&c, NW_META_PUBLISHED, a->has_published, a->published, &pub, &pprec, &psrc);
     bool has_upd = best_time(&c, NW_META_UPDATED, a->has_updated, a->updated, &upd, &uprec, &usrc);
+    /* The URL's day is set when the article is first published and stays;
+     * markup and visible dates are rewritten when a page is re-saved or
+     * moved to a new template. A published time more than a day (a zone)
+     * from it yields to it; without one, it is the date, unless a time was
+     * refused for want of a zone (that reason stands, see place()). */
+    int64_t uday = url_day(&c, a->url);
+    if (uday != INT64_MIN &&
+        (has_pub ? pub < (uday - 1) * 86400 || pub >= (uday + 2) * 86400 : !c.unzoned_why[0])) {
+        has_pub = true;
+        pub = uday * 86400;
+        pprec = NW_PRECISION_DAY;
+        psrc = NW_SRC_URL;
+    }
     if (has_pub && has_upd && upd < pub)
         has_upd = false; /* an "updated" before the publication is someone else's date */
     if (!has_pub && !has_upd) {
