@@ -397,6 +397,14 @@ static void url_date(void **state)
     assert_true(nw_mdate_url(u, strlen(u), &d));
     u = "https://x.org/2026/13/04/a";
     assert_false(nw_mdate_url(u, strlen(u), &d));
+    /* A one-digit month only as whole path segments. */
+    u = "https://x.org/2017/7/12/storm";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    assert_int_equal(d.month, 7);
+    u = "https://x.org/2017/7/12";
+    assert_true(nw_mdate_url(u, strlen(u), &d));
+    u = "https://x.org/2019/5/10-ways-to-cook";
+    assert_false(nw_mdate_url(u, strlen(u), &d));
     u = "https://web.archive.org/web/20120216182711/http://x.org/";
     assert_false(nw_mdate_url(u, strlen(u), &d));
 }

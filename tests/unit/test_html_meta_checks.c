@@ -155,15 +155,6 @@ static void url_day_overrules(void **state)
     strcat(full, "<h1>Storm closes schools</h1><p>The council voted to widen the path.</p><p>Work "
                  "starts.</p>\"}");
     published(full, "2017-07-12T00:00:00Z", NW_SRC_URL);
-
-    nw_mdate_t d;
-    const char *u = "https://x.example/2017/7/12/storm";
-    assert_true(nw_mdate_url(u, strlen(u), &d));
-    assert_int_equal(d.month, 7);
-    u = "https://x.example/2017/7/12";
-    assert_true(nw_mdate_url(u, strlen(u), &d));
-    u = "https://x.example/2019/5/10-ways-to-cook";
-    assert_false(nw_mdate_url(u, strlen(u), &d));
 }
 
 int main(void)
