@@ -389,8 +389,8 @@ static void url_date(void **state)
     expect_time(a.published, "2026-12-04T00:00:00Z");
     assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_URL);
     nw_article_clear(&a);
-    /* The day each URL names, 0 for none. A one-digit month only as whole
-     * path segments ("/2019/5/10-ways" is a count, not a date). */
+    /* The day each URL names, 0 for none. A one-digit month or day only as
+     * whole path segments ("/2019/5/10-ways" is a count, not a date). */
     static const struct {
         const char *url;
         unsigned month, day;
@@ -401,6 +401,8 @@ static void url_date(void **state)
         {"https://x.org/2017/7/12/storm", 7, 12},
         {"https://x.org/2017/7/12", 7, 12},
         {"https://x.org/2019/5/10-ways-to-cook", 0, 0},
+        {"https://x.org/2023/10/3/questions", 10, 3},
+        {"https://x.org/2023/10/3-questions", 0, 0},
         {"https://web.archive.org/web/20120216182711/http://x.org/", 0, 0},
     };
     for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {

@@ -104,34 +104,6 @@ static void header_today_is_not_the_date(void **state)
               "2022-01-14T07:45:38Z", NW_SRC_TIME);
 }
 
-/* A date line of the page's text above the headline (the header's
- * "today") loses to the one under it. */
-static void line_above_headline_ranks_after(void **state)
-{
-    (void)state;
-    published("<html><body><div>Tuesday, 8 December 2026</div><h1>Storm closes schools</h1>"
-              "<p>4 December 2026</p>" BODY "</body></html>",
-              "2026-12-04T00:00:00Z", NW_SRC_VISIBLE);
-}
-
-/* Markup published dates that disagree, one of them the page's modified
- * value repeated (a template filling datePublished with the last edit): the
- * earlier one is the publication, whatever the tiers. */
-static void modified_value_as_published(void **state)
-{
-    (void)state;
-    const char *head = "<html><head><meta property=\"article:published_time\" "
-                       "content=\"2015-09-17T16:57:43+01:00\"><meta property=\"article:"
-                       "modified_time\" content=\"%s\"></head><body><h1 itemprop=\"headline\">"
-                       "Storm closes schools</h1><meta itemprop=\"datePublished\" "
-                       "content=\"2016-05-08T10:11:51+01:00\">" BODY "</body></html>";
-    char page[1024];
-    snprintf(page, sizeof(page), head, "2016-05-08T10:11:51+01:00");
-    published(page, "2015-09-17T15:57:43Z", NW_SRC_OPENGRAPH);
-    snprintf(page, sizeof(page), head, "2016-05-09T08:00:00+01:00");
-    published(page, "2016-05-08T09:11:51Z", NW_SRC_MICRODATA);
-}
-
 /* The URL's day stays what it was when the article first went out; a
  * markup date more than a day from it (a page re-saved into a new
  * template) yields to it. A day apart is the zone's doing. The URL counts
@@ -163,8 +135,6 @@ int main(void)
         cmocka_unit_test(quoted_date_does_not_contradict),
         cmocka_unit_test(other_articles_list_gives_no_date),
         cmocka_unit_test(header_today_is_not_the_date),
-        cmocka_unit_test(line_above_headline_ranks_after),
-        cmocka_unit_test(modified_value_as_published),
         cmocka_unit_test(url_day_overrules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

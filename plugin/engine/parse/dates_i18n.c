@@ -566,13 +566,14 @@ bool nw_mdate_url(const char *url, size_t n, nw_mdate_t *out)
             size_t mk = k;
             if (!num(url, n, &k, 1, 2, &m) || at(url, n, k) != sep)
                 continue;
-            bool short_month = k - mk == 1;
-            k++;
+            size_t dk = ++k;
             if (!num(url, n, &k, 1, 2, &da))
                 continue;
-            /* "/2017/7/12/": a one-digit month only as whole path
-             * segments, so that "/2019/5/10-ways" is no date. */
-            if (short_month && (sep != '/' || (at(url, n, k) != '/' && k < n)))
+            /* "/2017/7/12/", "/2023/10/3/": a one-digit month or day only
+             * as whole path segments, so that "/2019/5/10-ways" and
+             * "/2023/10/3-questions" are no dates. */
+            bool short_part = dk - mk == 2 || k - dk == 1;
+            if (short_part && (sep != '/' || (at(url, n, k) != '/' && k < n)))
                 continue;
             d.year = y, d.month = m, d.day = da;
         } else {
@@ -618,11 +619,6 @@ static bool update_line(const char *s, size_t n)
 int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
 {
     size_t i = 0, found = 0, lines = 0;
-    /* Lines above the headline are the page header's (its "today", a
-     * ticker), ranked as such elements are (NW_CTX_BEFORE_H1). */
-    const char *h1 = meta->n[NW_META_H1] ? meta->cand[NW_META_H1][0].value : NULL;
-    const char *at_h1 = h1 && *h1 ? memmem(text, len, h1, strlen(h1)) : NULL;
-    size_t h1_off = at_h1 ? (size_t)(at_h1 - text) : 0;
     while (i < len && found < 3 && lines < 400) {
         const char *nl = memchr(text + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - text) : len, n = e - i;
@@ -631,13 +627,11 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
         /* A date line is short: a label, a weekday, the date and a time. */
         if (n >= 8 && n <= 90 && line_words(text + i, n) <= 10 &&
             nw_mdate_visible(text + i, n, "xx", NULL, &d)) {
-            nw_meta_field_t f = update_line(text + i, n) ? NW_META_UPDATED : NW_META_PUBLISHED;
-            size_t before = meta->n[f];
-            int rc = nw_html_meta_add(meta, f, NW_TIER_VISIBLE, text + i, n);
+            int rc = nw_html_meta_add(
+                meta, update_line(text + i, n) ? NW_META_UPDATED : NW_META_PUBLISHED,
+                NW_TIER_VISIBLE, text + i, n);
             if (rc < 0)
                 return rc;
-            if (meta->n[f] > before && i < h1_off)
-                meta->cand[f][before].ctx = NW_CTX_BEFORE_H1;
             found++;
         }
         i = e + 1;

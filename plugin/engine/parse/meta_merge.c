@@ -18,8 +18,7 @@
  * page-header, archive-banner, forum-account, pre-1995 and after-fetch dates
  * rank last or not at all. A date the article quotes (years before the
  * markup's) contradicts nothing; a list of other articles' dates (newest
- * first) and the page header's "today" give none; a datePublished that
- * repeats the modified value defers to an earlier one; and the URL's day
+ * first) and the page header's "today" give none; and the URL's day
  * overrules a published time more than a day from it.
  *
  * Times: a full time with a zone is taken as is. A time without a zone takes
@@ -307,25 +306,6 @@ static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day
     return seen;
 }
 
-/* A markup published value that repeats the page's modified value while
- * another markup published value names an earlier day: a template that
- * fills datePublished with the last edit. The earlier value is the
- * publication. */
-static bool update_as_published(const mctx_t *c, const nw_meta_cand_t *k, int64_t day)
-{
-    bool repeats = false, earlier = false;
-    for (size_t i = 0; i < c->m->n[NW_META_UPDATED]; i++) {
-        const nw_meta_cand_t *u = &c->m->cand[NW_META_UPDATED][i];
-        repeats = repeats || (u->tier < NW_TIER_ENVELOPE && strcmp(u->value, k->value) == 0);
-    }
-    for (size_t i = 0; i < c->m->n[NW_META_PUBLISHED] && repeats && !earlier; i++) {
-        const nw_meta_cand_t *p = &c->m->cand[NW_META_PUBLISHED][i];
-        nw_mdate_t d;
-        earlier = p->tier < NW_TIER_ENVELOPE && read_cand(c, p, &d) && day_of(&d) < day;
-    }
-    return repeats && earlier;
-}
-
 /* Whether pass `pass` of the visible tier (a teaser pass, see ctx_pass())
  * is a list of other articles: its first readable date is not its earliest.
  * The dates that follow an article's own date (comments, replies, "more
@@ -377,8 +357,7 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                 /* A markup date that the article's own dateline contradicts
                  * is a stale template value: the next candidate is tried. */
                 if (f == NW_META_PUBLISHED && t < NW_TIER_ENVELOPE &&
-                    (contradicting_day(c, f, day_of(&d)) != INT64_MIN ||
-                     (confirmed == INT64_MIN && update_as_published(c, k, day_of(&d)))))
+                    contradicting_day(c, f, day_of(&d)) != INT64_MIN)
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
                     *src = (uint8_t)nw_meta_tier_source(k->tier);
