@@ -37,6 +37,7 @@ set(NW_CORE_SOURCES
   plugin/engine/parse/json_load.c
   plugin/engine/parse/jsonld.c
   plugin/engine/parse/meta_merge.c
+  plugin/engine/parse/meta_text.c
   plugin/engine/parse/text.c
   plugin/engine/parse/timestamp.c
   plugin/engine/parse/timestamp_parse.c

@@ -389,16 +389,31 @@ static void url_date(void **state)
     expect_time(a.published, "2026-12-04T00:00:00Z");
     assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_URL);
     nw_article_clear(&a);
-    nw_mdate_t d;
-    const char *u = "https://x.org/news/20261204/a";
-    assert_true(nw_mdate_url(u, strlen(u), &d));
-    assert_int_equal(d.day, 4);
-    u = "https://x.org/2026-12-04-a";
-    assert_true(nw_mdate_url(u, strlen(u), &d));
-    u = "https://x.org/2026/13/04/a";
-    assert_false(nw_mdate_url(u, strlen(u), &d));
-    u = "https://web.archive.org/web/20120216182711/http://x.org/";
-    assert_false(nw_mdate_url(u, strlen(u), &d));
+    /* The day each URL names, 0 for none. A one-digit month or day only as
+     * whole path segments ("/2019/5/10-ways" is a count, not a date). */
+    static const struct {
+        const char *url;
+        unsigned month, day;
+    } urls[] = {
+        {"https://x.org/news/20261204/a", 12, 4},
+        {"https://x.org/2026-12-04-a", 12, 4},
+        {"https://x.org/2026/13/04/a", 0, 0},
+        {"https://x.org/2017/7/12/storm", 7, 12},
+        {"https://x.org/2017/7/12", 7, 12},
+        {"https://x.org/2019/5/10-ways-to-cook", 0, 0},
+        {"https://x.org/2023/10/3/questions", 10, 3},
+        {"https://x.org/2023/10/3-questions", 0, 0},
+        {"https://web.archive.org/web/20120216182711/http://x.org/", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        nw_mdate_t d;
+        bool got = nw_mdate_url(urls[i].url, strlen(urls[i].url), &d);
+        assert_int_equal(got, urls[i].day != 0);
+        if (got) {
+            assert_int_equal(d.month, urls[i].month);
+            assert_int_equal(d.day, urls[i].day);
+        }
+    }
 }
 
 static void visible(const char *text, const char *lang, int y, unsigned m, unsigned d, int hour)

@@ -563,10 +563,17 @@ bool nw_mdate_url(const char *url, size_t n, nw_mdate_t *out)
             if (sep != '/' && sep != '-' && sep != '_')
                 continue;
             k++;
-            if (!num(url, n, &k, 2, 2, &m) || at(url, n, k) != sep)
+            size_t mk = k;
+            if (!num(url, n, &k, 1, 2, &m) || at(url, n, k) != sep)
                 continue;
-            k++;
+            size_t dk = ++k;
             if (!num(url, n, &k, 1, 2, &da))
+                continue;
+            /* "/2017/7/12/", "/2023/10/3/": a one-digit month or day only
+             * as whole path segments, so that "/2019/5/10-ways" and
+             * "/2023/10/3-questions" are no dates. */
+            bool short_part = dk - mk == 2 || k - dk == 1;
+            if (short_part && (sep != '/' || (at(url, n, k) != '/' && k < n)))
                 continue;
             d.year = y, d.month = m, d.day = da;
         } else {

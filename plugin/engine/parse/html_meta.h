@@ -103,6 +103,13 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
                   const nw_parse_opts_t *opts, const nw_error_t *text_bad, nw_article_t *a,
                   nw_error_t *err);
 
+/* The record's name for a tier (NW_SRC_JSONLD for NW_TIER_JSONLD ...). */
+nw_field_source_t nw_meta_tier_source(nw_meta_tier_t tier);
+
+/* The headline, byline and language of nw_meta_merge() (meta_text.c), each
+ * from the most trusted tier that yields a usable value. 0 or NW_ERR_NOMEM. */
+int nw_meta_merge_text(const nw_html_meta_t *m, nw_article_t *a);
+
 /* The headline without a site-name suffix or prefix (" | Site", " - Site",
  * "Site | "): site is the known site name or NULL, url the page's URL or
  * NULL (a part that names its host is the site). New allocation or NULL. */

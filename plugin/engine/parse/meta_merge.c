@@ -1,7 +1,8 @@
 /*
  * nw_meta_merge(): the article's headline, times, byline and language from
  * the metadata candidates (html_meta.h), the text reader's findings and the
- * source's date policy.
+ * source's date policy. The text fields are meta_text.c's; the times are
+ * decided here.
  *
  * The rule, for every field: the most trusted tier that yields a usable value
  * wins (JSON-LD, microdata, OpenGraph/article meta, Dublin Core and publisher
@@ -15,7 +16,10 @@
  * markup dates defer to the one a visible date confirms, and a markup date
  * that the article's own dateline contradicts to the next candidate; teaser,
  * page-header, archive-banner, forum-account, pre-1995 and after-fetch dates
- * rank last or not at all.
+ * rank last or not at all. A date the article quotes (years before the
+ * markup's) contradicts nothing; a list of other articles' dates (newest
+ * first) and the page header's "today" give none; and the URL's day
+ * overrules a published time more than a day from it.
  *
  * Times: a full time with a zone is taken as is. A time without a zone takes
  * the page's own offset (the first zoned time in the page's markup), else the
@@ -30,23 +34,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/buf.h"
-#include "core/utf8.h"
 #include "parse/html_meta.h"
 #include "parse/zones.h"
-
-static const nw_field_source_t tier_source[NW_TIER__COUNT] = {
-    [NW_TIER_JSONLD] = NW_SRC_JSONLD,
-    [NW_TIER_MICRODATA] = NW_SRC_MICRODATA,
-    [NW_TIER_OG] = NW_SRC_OPENGRAPH,
-    [NW_TIER_DC] = NW_SRC_META,
-    [NW_TIER_JSONLD_PAGE] = NW_SRC_JSONLD_PAGE,
-    [NW_TIER_TIME] = NW_SRC_TIME,
-    [NW_TIER_TIME_OUT] = NW_SRC_TIME,
-    [NW_TIER_ENVELOPE] = NW_SRC_ENVELOPE,
-    [NW_TIER_VISIBLE] = NW_SRC_VISIBLE,
-    [NW_TIER_URL] = NW_SRC_URL,
-};
 
 typedef struct mctx {
     const nw_html_meta_t *m;
@@ -63,6 +52,7 @@ typedef struct mctx {
 /* Before the web had news pages: a product's founding year, a copyright
  * line, a placeholder. */
 #define EARLIEST_DAY 9131 /* 1995-01-01 */
+#define QUOTED_DAYS  366  /* a visible date this much older than the markup's is quoted */
 
 /* ---- dates ---- */
 
@@ -303,12 +293,37 @@ static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day
             !read_cand(c, k, &d))
             continue;
         int64_t v = day_of(&d);
+        /* Years before the markup's date: a date the article quotes (a
+         * speech, a law), not a dateline; a stale template value is older
+         * than the article, not newer. */
+        if (v < day - QUOTED_DAYS)
+            continue;
         /* A day apart is the zone's doing (UTC markup, local dateline). */
         if ((v >= day - 1 && v <= day + 1) || (seen != INT64_MIN && v != seen))
             return INT64_MIN;
         seen = v;
     }
     return seen;
+}
+
+/* Whether pass `pass` of the visible tier (a teaser pass, see ctx_pass())
+ * is a list of other articles: its first readable date is not its earliest.
+ * The dates that follow an article's own date (comments, replies, "more
+ * from") are later than it; a list of other articles runs newest first. */
+static bool teaser_list(const mctx_t *c, nw_meta_field_t f, int pass)
+{
+    int64_t head = INT64_MIN;
+    for (size_t i = 0; i < c->m->n[f]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[f][i];
+        nw_mdate_t d;
+        if (rank_tier(k) != NW_TIER_VISIBLE || ctx_pass(k->ctx) != pass || !read_cand(c, k, &d))
+            continue;
+        if (head == INT64_MIN)
+            head = day_of(&d);
+        else if (day_of(&d) < head)
+            return true;
+    }
+    return false;
 }
 
 /* The best time of field f, or false. text_has/text_utc: what the text
@@ -326,12 +341,17 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
         }
         /* Visible dates: those in the article's own context first. */
         int passes = t == NW_TIER_VISIBLE ? 4 : 1;
-        for (int pass = 0; pass < passes; pass++)
+        for (int pass = 0; pass < passes; pass++) {
+            if (pass >= 2 && teaser_list(c, f, pass))
+                continue;
             for (size_t i = 0; i < c->m->n[f]; i++) {
                 const nw_meta_cand_t *k = &c->m->cand[f][i];
                 nw_mdate_t d;
+                /* Text above the headline in the page's chrome is its
+                 * header's "today", not the article's date; a machine
+                 * <time> there still dates something. */
                 if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
-                    !read_cand(c, k, &d) ||
+                    (pass == 3 && k->tier == NW_TIER_VISIBLE) || !read_cand(c, k, &d) ||
                     (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
                     continue;
                 /* A markup date that the article's own dateline contradicts
@@ -340,279 +360,31 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                     contradicting_day(c, f, day_of(&d)) != INT64_MIN)
                     continue;
                 if (place(c, &d, k->value, utc, prec)) {
-                    *src = (uint8_t)tier_source[k->tier];
+                    *src = (uint8_t)nw_meta_tier_source(k->tier);
                     return true;
                 }
                 /* Refused for want of a zone: a less trusted value is no
                  * better (a visible line is as zoneless), so the reason stands. */
                 return false;
             }
+        }
     }
     return false;
 }
 
-/* ---- text fields ---- */
-
-static const nw_meta_cand_t *first(const nw_html_meta_t *m, nw_meta_field_t f)
+/* The day the page's URL (the envelope's, else its canonical or og:url)
+ * names (/2026/12/04/), or INT64_MIN. Read from the URLs themselves: the
+ * URL-tier candidates come last and may not fit in a page's list. */
+static int64_t url_day(const mctx_t *c, const char *url)
 {
-    const nw_meta_cand_t *best = NULL;
-    for (size_t i = 0; i < m->n[f]; i++)
-        if (!best || m->cand[f][i].tier < best->tier)
-            best = &m->cand[f][i];
-    return best;
-}
-
-static bool same_text(const char *a, const char *b)
-{
-    return strcasecmp(a, b) == 0;
-}
-
-static const char *const separators[] = {" | ",        " - ",  " \xE2\x80\x94 ", " \xE2\x80\x93 ",
-                                         " \xC2\xB7 ", " :: ", " \xC2\xBB ",     " // "};
-
-static size_t count_words(const char *s, size_t n)
-{
-    size_t w = 0;
-    bool in = false;
-    for (size_t i = 0; i < n; i++) {
-        bool sp = s[i] == ' ';
-        w += !sp && !in;
-        in = !sp;
+    for (size_t i = 0; i <= c->m->n[NW_META_URL]; i++) {
+        const char *u = i == 0 ? url : c->m->cand[NW_META_URL][i - 1].value;
+        nw_mdate_t d;
+        if (u && nw_mdate_url(u, strlen(u), &d) && day_of(&d) >= EARLIEST_DAY &&
+            day_of(&d) <= c->latest_day)
+            return day_of(&d);
     }
-    return w;
-}
-
-/* Letters and digits of s[0..n) in lower case, at most cap - 1 of them. */
-static size_t squeeze(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        char c = s[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-            out[o++] = (char)(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0));
-    }
-    out[o] = '\0';
-    return o;
-}
-
-/* The part names the site: its letters and digits appear in the host
- * ("Arte Radio" in arteradio.com, "ADAC" in adac.de). */
-static bool names_host(const char *part, size_t n, const char *host)
-{
-    char sq[64];
-    if (!host || n > 60 || squeeze(part, n, sq, sizeof(sq)) < 3)
-        return false;
-    /* "The Daily Post" on dailypost.example */
-    return strstr(host, sq) != NULL ||
-           (strncmp(sq, "the", 3) == 0 && strlen(sq) >= 6 && strstr(host, sq + 3) != NULL);
-}
-
-/* title is h1 followed by a separator and more ("Title - Site"). */
-static bool extends_h1(const char *title, const char *h1)
-{
-    size_t hn = strlen(h1);
-    if (strncasecmp(title, h1, hn) != 0)
-        return false;
-    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++)
-        if (strncmp(title + hn, separators[k], strlen(separators[k])) == 0)
-            return true;
-    return false;
-}
-
-char *nw_meta_strip_site(const char *title, const char *site, const char *url)
-{
-    size_t n = strlen(title);
-    size_t sn = site ? strlen(site) : 0;
-    char host[128] = "";
-    if (url) {
-        const char *h = strstr(url, "://");
-        h = h ? h + 3 : url;
-        size_t hn = strcspn(h, "/?#:");
-        squeeze(h, hn < 127 ? hn : 127, host, sizeof(host));
-    }
-    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
-        const char *sep = separators[k];
-        size_t l = strlen(sep);
-        /* The known site name, after or before the title. */
-        if (sn && n > sn + l && strncasecmp(title + n - sn, site, sn) == 0 &&
-            memcmp(title + n - sn - l, sep, l) == 0)
-            return strndup(title, n - sn - l);
-        if (sn && n > sn + l && strncasecmp(title, site, sn) == 0 &&
-            memcmp(title + sn, sep, l) == 0)
-            return strdup(title + sn + l);
-    }
-    /* Unknown site name: the last part when it names the host, or a short
-     * one after " | "; the first part when it names the host. A dash alone
-     * is too common inside titles to cut at. */
-    for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++) {
-        const char *sep = separators[k], *last = NULL, *p = title;
-        size_t l = strlen(sep);
-        while ((p = strstr(p, sep))) {
-            last = p;
-            p += l;
-        }
-        if (!last)
-            continue;
-        size_t head = (size_t)(last - title), tail = n - head - l;
-        size_t tw = count_words(last + l, tail), hw = count_words(title, head);
-        if (hw >= 2 && (names_host(last + l, tail, host) || (k == 0 && tw <= 4 && head > tail)))
-            return strndup(title, head);
-        const char *firstsep = strstr(title, sep);
-        size_t fh = (size_t)(firstsep - title);
-        if (count_words(firstsep + l, n - fh - l) >= 2 && names_host(title, fh, host))
-            return strdup(firstsep + l);
-    }
-    return strdup(title);
-}
-
-/* A language tag as the record carries it: "en_US" -> "en-US", cut at the
- * first blank or comma; NULL when it is not one. */
-static char *language_tag(const char *v)
-{
-    size_t n = 0;
-    while (v[n] && v[n] != ' ' && v[n] != ',' && v[n] != ';' && n < 35)
-        n++;
-    if (n < 2)
-        return NULL;
-    char *t = strndup(v, n);
-    if (!t)
-        return NULL;
-    size_t run = 0, part = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = t[i];
-        if (ch == '_')
-            ch = t[i] = '-';
-        if (ch == '-') {
-            if (run == 0)
-                goto bad;
-            run = 0;
-            part++;
-            continue;
-        }
-        bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-        if (!alpha && !(part > 0 && ch >= '0' && ch <= '9'))
-            goto bad;
-        if (part == 0)
-            t[i] = (char)(ch | 0x20);
-        run++;
-    }
-    if (run == 0 || strcspn(t, "-") > 3 || strcspn(t, "-") < 2)
-        goto bad;
-    return t;
-bad:
-    free(t);
-    return NULL;
-}
-
-static int set_str(char **dst, const char *v)
-{
-    char *c = strdup(v);
-    if (!c)
-        return NW_ERR_NOMEM;
-    free(*dst);
-    *dst = c;
-    return 0;
-}
-
-static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
-{
-    const nw_meta_cand_t *canon = first(m, NW_META_URL);
-    const char *url = a->url ? a->url : canon ? canon->value : NULL;
-    const nw_meta_cand_t *h1 = first(m, NW_META_H1), *site = first(m, NW_META_SITE);
-    const char *sname = site ? site->value : NULL;
-    const nw_meta_cand_t *best = NULL;
-    char *best_text = NULL;
-    int rc = 0;
-    /* Markup titles, most trusted first; one that matches the page's <h1>
-     * wins over a more trusted one that does not. */
-    for (int t = 0; t < NW_TIER__COUNT && rc == 0; t++) {
-        for (size_t i = 0; i < m->n[NW_META_HEADLINE]; i++) {
-            const nw_meta_cand_t *k = &m->cand[NW_META_HEADLINE][i];
-            if (k->tier != t)
-                continue;
-            char *s = nw_meta_strip_site(k->value, sname, url);
-            if (!s)
-                return NW_ERR_NOMEM;
-            bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value) ||
-                                extends_h1(k->value, h1->value));
-            if (match) {
-                free(s);
-                free(best_text);
-                best_text = strdup(h1->value);
-                best = k;
-                goto done;
-            }
-            if (!best) {
-                best = k;
-                best_text = s;
-            } else {
-                free(s);
-            }
-        }
-    }
-done:
-    if (best && best_text) {
-        free(a->headline);
-        a->headline = best_text;
-        a->field_source[NW_FIELD_HEADLINE] = (uint8_t)tier_source[best->tier];
-        return 0;
-    }
-    free(best_text);
-    if (best)
-        return NW_ERR_NOMEM;
-    const nw_meta_cand_t *title = first(m, NW_META_TITLE);
-    if (h1) {
-        rc = set_str(&a->headline, h1->value);
-        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_H1;
-    } else if (title) {
-        char *s = nw_meta_strip_site(title->value, sname, url);
-        if (!s)
-            return NW_ERR_NOMEM;
-        free(a->headline);
-        a->headline = s;
-        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_TITLE;
-    } else if (a->headline) {
-        a->field_source[NW_FIELD_HEADLINE] = NW_SRC_TEXT;
-    }
-    return rc;
-}
-
-static int merge_byline(const nw_html_meta_t *m, nw_article_t *a)
-{
-    const nw_meta_cand_t *k = first(m, NW_META_AUTHOR);
-    /* The text reader's "By NAME" line ranks with the visible tier. */
-    if (a->byline && (!k || k->tier >= NW_TIER_VISIBLE)) {
-        a->field_source[NW_FIELD_BY] = NW_SRC_TEXT;
-        return 0;
-    }
-    if (!k)
-        return 0;
-    const char *v = k->value;
-    if (strncasecmp(v, "by ", 3) == 0)
-        v += 3;
-    if (!*v)
-        return 0;
-    a->field_source[NW_FIELD_BY] = (uint8_t)tier_source[k->tier];
-    return set_str(&a->byline, v);
-}
-
-static int merge_language(const nw_html_meta_t *m, nw_article_t *a)
-{
-    for (int t = 0; t < NW_TIER__COUNT; t++)
-        for (size_t i = 0; i < m->n[NW_META_LANGUAGE]; i++) {
-            const nw_meta_cand_t *k = &m->cand[NW_META_LANGUAGE][i];
-            if (k->tier != t)
-                continue;
-            char *tag = language_tag(k->value);
-            if (!tag)
-                continue;
-            free(a->language);
-            a->language = tag;
-            a->field_source[NW_FIELD_LANGUAGE] =
-                t == NW_TIER_TIME_OUT ? NW_SRC_HTML_LANG : (uint8_t)tier_source[t];
-            return 0;
-        }
-    return 0;
+    return INT64_MIN;
 }
 
 /* The fallback date: fetched_at, else the Kafka timestamp (policy). */
@@ -646,8 +418,7 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     c.m = meta;
     c.zones = zones;
     c.policy = nw_zone_table_policy(zones);
-    if ((rc = merge_headline(meta, a)) < 0 || (rc = merge_byline(meta, a)) < 0 ||
-        (rc = merge_language(meta, a)) < 0)
+    if ((rc = nw_meta_merge_text(meta, a)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
     c.capture_day = capture_day(a->url);
@@ -664,6 +435,19 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     bool has_pub =
         best_time(&c, NW_META_PUBLISHED, a->has_published, a->published, &pub, &pprec, &psrc);
     bool has_upd = best_time(&c, NW_META_UPDATED, a->has_updated, a->updated, &upd, &uprec, &usrc);
+    /* The URL's day is set when the article is first published and stays;
+     * markup and visible dates are rewritten when a page is re-saved or
+     * moved to a new template. A published time more than a day (a zone)
+     * from it yields to it; without one, it is the date, unless a time was
+     * refused for want of a zone (that reason stands, see place()). */
+    int64_t uday = url_day(&c, a->url);
+    if (uday != INT64_MIN &&
+        (has_pub ? pub < (uday - 1) * 86400 || pub >= (uday + 2) * 86400 : !c.unzoned_why[0])) {
+        has_pub = true;
+        pub = uday * 86400;
+        pprec = NW_PRECISION_DAY;
+        psrc = NW_SRC_URL;
+    }
     if (has_pub && has_upd && upd < pub)
         has_upd = false; /* an "updated" before the publication is someone else's date */
     if (!has_pub && !has_upd) {

@@ -1,0 +1,141 @@
+/*
+ * The cross-checks that keep a wrong published date out of the record when
+ * the evidence for it is weak: a date the article quotes does not overrule
+ * the markup, a list of other articles' dates gives none, and the page
+ * header's "today" is not the article's date. A wrong date is worse than a
+ * rejection. The pages are small hand-written excerpts shaped like the
+ * markup of the public evaluation pages described in bench/README.md.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "newswire/article.h"
+#include "parse/html_meta.h"
+#include "parse/timestamp.h"
+
+#define HEAD "<html><body><h1>Storm closes schools</h1>"
+#define BODY                                                                                       \
+    "<p>The council voted on Tuesday to widen the river path after a year of complaints.</p>"      \
+    "<p>Work starts in spring and should take four months, officials said.</p>"
+
+static int parse(const char *page, nw_article_t *a, nw_error_t *err)
+{
+    memset(a, 0, sizeof(*a));
+    memset(err, 0, sizeof(*err));
+    return nw_article_parse(page, strlen(page), NULL, a, err);
+}
+
+/* The page parses and its published time is want (UTC, as the record says). */
+static void published(const char *page, const char *want, nw_field_source_t src)
+{
+    nw_article_t a;
+    nw_error_t err;
+    char buf[21];
+    if (parse(page, &a, &err) != 0)
+        fail_msg("rejected: %s", err.msg);
+    nw_timestamp_format(a.published, buf);
+    assert_string_equal(buf, want);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], src);
+    nw_article_clear(&a);
+}
+
+static void no_date(const char *page)
+{
+    nw_article_t a;
+    nw_error_t err;
+    assert_int_equal(parse(page, &a, &err), NW_ERR_REJECTED);
+    assert_int_equal(err.reject, NW_REJECT_NO_TIMESTAMP);
+}
+
+/* A date years before the markup's, standing alone on a line of the
+ * article ("Benedict XVI, Deus caritas est, 25 December 2005:" before a
+ * quotation), is a date the article quotes: it does not contradict the
+ * markup. A dateline after the markup's date, or shortly before it, still
+ * does (a stale template value). */
+static void quoted_date_does_not_contradict(void **state)
+{
+    (void)state;
+    published("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head>"
+              "<body><h1>Storm closes schools</h1><p class=\"date\">25. Dezember 2005</p>" BODY
+              "</body></html>",
+              "2026-11-20T10:02:44Z", NW_SRC_META);
+    published("<html><head><meta name=\"pubdate\" content=\"2026-11-20T11:02:44+01:00\"></head>"
+              "<body><h1>Storm closes schools</h1><p class=\"date\">02.11.2026</p>" BODY
+              "</body></html>",
+              "2026-11-02T00:00:00Z", NW_SRC_VISIBLE);
+}
+
+/* Dates in links and lists are tried last. When the first of them is not
+ * the earliest, they are a list of other articles, newest first (a "more
+ * from" box): none of them is taken. Dates that only grow after the first
+ * (replies under a post) still give the first. */
+static void other_articles_list_gives_no_date(void **state)
+{
+    (void)state;
+    no_date(HEAD BODY "<ul><li><a href=\"/a\">The old bridge over the river reopens to traffic "
+                      "after two years <span class=\"date\">1 July 2026</span></a></li><li><a "
+                      "href=\"/b\">The summer fair opens its gates on the market square this "
+                      "weekend <span class=\"date\">25 June 2026</span></a></li><li><a "
+                      "href=\"/c\">The night bus line to the airport is cut from next month on "
+                      "<span class=\"date\">18 June 2026</span></a></li></ul></body></html>");
+    published(HEAD BODY "<ul><li><a href=\"/a\">Anna wrote the first answer to this post, "
+                        "and it was long <span class=\"date\">5 April 2026</span></a></li><li><a "
+                        "href=\"/b\">Ben wrote the second answer to this post, and it was short "
+                        "<span class=\"date\">6 April 2026</span></a></li></ul></body></html>",
+              "2026-04-05T00:00:00Z", NW_SRC_VISIBLE);
+}
+
+/* Text above the headline inside the page's navigation is the header's
+ * "today" line: alone it gives no date. A machine <time> there still
+ * counts. */
+static void header_today_is_not_the_date(void **state)
+{
+    (void)state;
+    no_date("<html><body><nav><span class=\"date\">Freitag, 21. Januar 2022</span></nav>"
+            "<h1>Storm closes schools</h1>" BODY "</body></html>");
+    published("<html><body><nav><time datetime=\"2022-01-14T08:45:38+01:00\">14.01.</time></nav>"
+              "<h1>Storm closes schools</h1>" BODY "</body></html>",
+              "2022-01-14T07:45:38Z", NW_SRC_TIME);
+}
+
+/* The URL's day stays what it was when the article first went out; a
+ * markup date more than a day from it (a page re-saved into a new
+ * template) yields to it. A day apart is the zone's doing. The URL counts
+ * even on a page whose date candidates fill their list. */
+static void url_day_overrules(void **state)
+{
+    (void)state;
+    const char *page =
+        "{\"url\":\"https://x.example/home/2017/7/12/storm\",\"html\":\"<script "
+        "type='application/ld+json'>{\\\"@type\\\":\\\"BlogPosting\\\",\\\"datePublished\\\":"
+        "\\\"%s\\\"}</script><h1>Storm closes schools</h1><p>The council voted to widen the "
+        "path.</p><p>Work starts.</p>\"}";
+    char buf[1024];
+    snprintf(buf, sizeof(buf), page, "2019-06-17T18:28:00+02:00");
+    published(buf, "2017-07-12T00:00:00Z", NW_SRC_URL);
+    snprintf(buf, sizeof(buf), page, "2017-07-11T22:28:00-07:00");
+    published(buf, "2017-07-12T05:28:00Z", NW_SRC_JSONLD);
+    char full[2048] = "{\"url\":\"https://x.example/2017/07/12/storm\",\"html\":\"";
+    for (int i = 0; i < NW_META_CANDIDATES_MAX + 1; i++)
+        strcat(full, "<span class='date'>soon</span>");
+    strcat(full, "<h1>Storm closes schools</h1><p>The council voted to widen the path.</p><p>Work "
+                 "starts.</p>\"}");
+    published(full, "2017-07-12T00:00:00Z", NW_SRC_URL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quoted_date_does_not_contradict),
+        cmocka_unit_test(other_articles_list_gives_no_date),
+        cmocka_unit_test(header_today_is_not_the_date),
+        cmocka_unit_test(url_day_overrules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
