@@ -55,6 +55,17 @@ static json_t *ascii_string(const char *s)
     return json_stringn_nocheck(s, strlen(s));
 }
 
+/* Text from the input. jansson checks UTF-8 a byte at a time; clean text
+ * (nw_utf8_is_clean(), stricter than jansson) is told 8 bytes at a time,
+ * and anything else keeps json_stringn()'s verdict. NULL for NULL. */
+static json_t *text_string(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
 /*
  * The strings every record has, made once: each record holds a reference to
  * the same value, which saves two allocations and a free each. Nothing
@@ -98,7 +109,7 @@ static json_t *role_value_new(int role, json_t *value)
 
 static json_t *role_value(int role, const char *value)
 {
-    return role_value_new(role, json_string(value));
+    return role_value_new(role, text_string(value));
 }
 
 static json_t *one_item_array(json_t *item)
@@ -123,7 +134,7 @@ static json_t *key_value(const char *key, size_t len)
         v = NULL;
         if (hex) {
             nw_hex((const uint8_t *)key, len, hex);
-            v = json_string(hex);
+            v = ascii_string(hex);
             free(hex);
         }
     } else {
@@ -140,23 +151,23 @@ static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
     if (!o)
         return NULL;
     if (s->topic) {
-        rc |= set_new(o, "topic", json_string(s->topic));
+        rc |= set_new(o, "topic", text_string(s->topic));
         rc |= set_new(o, "partition", json_integer(s->partition));
         rc |= set_new(o, "offset", json_integer(s->offset));
         if (s->key)
             rc |= set_new(o, "key", key_value(s->key, s->key_len));
     } else {
-        rc |= set_new(o, "file", json_string(s->file ? s->file : "-"));
+        rc |= set_new(o, "file", text_string(s->file ? s->file : "-"));
     }
     rc |= set_new(o, "format", ascii_string(nw_format_name(a->format)));
     if (a->format == NW_FORMAT_JSON)
         rc |= set_new(o, "content_format", ascii_string(nw_format_name(a->inner_format)));
     if (a->source)
-        rc |= set_new(o, "name", json_string(a->source));
+        rc |= set_new(o, "name", text_string(a->source));
     if (a->url)
-        rc |= set_new(o, "url", json_string(a->url));
+        rc |= set_new(o, "url", text_string(a->url));
     if (a->fetched_at)
-        rc |= set_new(o, "fetched_at", json_string(a->fetched_at));
+        rc |= set_new(o, "fetched_at", text_string(a->fetched_at));
     if (a->provenance_json)
         rc |= set_new(o, "provenance", json_loads(a->provenance_json, 0, NULL));
     if (rc) {
@@ -218,8 +229,8 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
         digest[i] = (uint8_t)(s >> (56 - 8 * i));
     nw_hex(digest, 8, sim);
     for (size_t i = 0; i < a->n_image_credits; i++)
-        rc |= json_array_append_new(credits, json_string(a->image_credits[i]));
-    rc |= set_new(ext, "article_id", json_string(m->article_id));
+        rc |= json_array_append_new(credits, text_string(a->image_credits[i]));
+    rc |= set_new(ext, "article_id", text_string(m->article_id));
     rc |= set_new(ext, "source", build_source(a, &m->source));
     rc |=
         set_new(ext, "content_hash", json_stringn_nocheck(content_hash, sizeof(content_hash) - 1));
@@ -280,9 +291,9 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
     }
     rc |= set_new(r, "bodies", one_item_array(b));
     if (a->byline)
-        rc |= set_new(r, "by", json_string(a->byline));
+        rc |= set_new(r, "by", text_string(a->byline));
     if (a->language)
-        rc |= set_new(r, "language", json_string(a->language));
+        rc |= set_new(r, "language", text_string(a->language));
     if (!m->plain_ninjs)
         rc |= set_new(r, "newswire", build_extension(a, m));
     if (rc)
