@@ -133,7 +133,8 @@ static bool push_offset(nw_words_t *w, size_t off)
 }
 
 /* ascii_word[c]: the ASCII byte as a word holds it (letters lower-cased,
- * digits kept), 0 for a byte that separates words. */
+ * digits kept), 0 for a byte that separates words and for every byte >= 0x80
+ * (which the general path reads), so a scan stops at either. */
 #define NW_WORD1(c)                                                                                \
     (char)(((c) >= 'A' && (c) <= 'Z')                                   ? (c) + 32                 \
            : (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9')) ? (c)                      \
@@ -141,7 +142,7 @@ static bool push_offset(nw_words_t *w, size_t off)
 #define NW_WORD4(c)  NW_WORD1(c), NW_WORD1((c) + 1), NW_WORD1((c) + 2), NW_WORD1((c) + 3)
 #define NW_WORD16(c) NW_WORD4(c), NW_WORD4((c) + 4), NW_WORD4((c) + 8), NW_WORD4((c) + 12)
 #define NW_WORD64(c) NW_WORD16(c), NW_WORD16((c) + 16), NW_WORD16((c) + 32), NW_WORD16((c) + 48)
-static const char ascii_word[128] = {NW_WORD64(0), NW_WORD64(64)};
+static const char ascii_word[256] = {NW_WORD64(0), NW_WORD64(64)};
 
 void nw_words_add(nw_words_t *w, const char *text)
 {
@@ -164,17 +165,22 @@ void nw_words_add(nw_words_t *w, const char *text)
         size_t n = 1;
         if (cp < 0x80) { /* most of the text: what the general path does, inline */
             char c = ascii_word[cp];
-            i++;
             if (!c) {
                 if (in_word)
                     out[k++] = '\0';
                 in_word = false;
+                i++;
                 continue;
             }
             if (!in_word && !push_offset(w, k))
                 break;
             in_word = true;
-            out[k++] = c;
+            /* The rest of the word's ASCII run at once, without a length
+             * check: the text's NUL and any byte >= 0x80 end it too. */
+            do {
+                out[k++] = c;
+                c = ascii_word[p[++i]];
+            } while (c);
             continue;
         }
         n = nw_utf8_decode(p + i, len - i, &cp);
