@@ -358,10 +358,11 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
-        /* One pass hashes the word and, on the way, its first three bytes
-         * (bucket_of() of both); most words fall in empty buckets. */
+        /* The word's hash comes with the list; its first three bytes are
+         * hashed here (bucket_of() of both); most words fall in empty
+         * buckets. */
         size_t n3 = n < 3 ? n : 3;
-        uint64_t h3 = nw_fnv1a64(word, n3), h = nw_fnv1a64_more(h3, word + n3, n - n3);
+        uint64_t h3 = nw_fnv1a64(word, n3), h = nw_words_hash(w, i);
         const bucket_entry_t *e = s->exact[h & (SUBJECTS_BUCKETS - 1)];
         if (e)
             count_at(s, e, word, n, w, i, hits, seen_at);

@@ -31,14 +31,14 @@ uint64_t nw_fnv1a64_more(uint64_t h, const void *data, size_t len)
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) {
         h ^= p[i];
-        h *= 0x100000001b3ULL;
+        h *= NW_FNV_PRIME;
     }
     return h;
 }
 
 uint64_t nw_fnv1a64(const void *data, size_t len)
 {
-    return nw_fnv1a64_more(0xcbf29ce484222325ULL, data, len);
+    return nw_fnv1a64_more(NW_FNV_BASIS, data, len);
 }
 
 void nw_hex(const uint8_t *bytes, size_t n, char *out)
@@ -223,20 +223,20 @@ uint64_t nw_simhash(const char *text, size_t len)
             continue;
         }
         /* FNV-1a of the folded word, computed while it is scanned. */
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = NW_FNV_BASIS;
         unsigned char c;
         while ((c = fold[p[i]]) != 0) {
             h ^= c;
-            h *= 0x100000001b3ULL;
+            h *= NW_FNV_PRIME;
             i++;
         }
         take_word(&sh, &acc, h);
     }
     if (stop < len) {
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = NW_FNV_BASIS;
         for (i = stop; i < len; i++) {
             h ^= fold[p[i]];
-            h *= 0x100000001b3ULL;
+            h *= NW_FNV_PRIME;
         }
         take_word(&sh, &acc, h);
     }
