@@ -210,6 +210,18 @@ nw_ts_label_t nw_timestamp_label(const char *line, size_t len, size_t *rest)
     if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) /* a BOM on a file's first line */
         j = 3;
     j = nw_ts_skip_blanks(line, len, j);
+    /* Every label starts with one of these letters, most lines with none. */
+    switch (nw_ts_lower(nw_ts_at(line, len, j))) {
+    case 'f':
+    case 'l':
+    case 'm':
+    case 'o':
+    case 'p':
+    case 'u':
+        break;
+    default:
+        return NW_TS_NONE;
+    }
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]) && !end; i++) {
         end = match_label(line, len, j, labels[i].text);
         kind = labels[i].kind;
