@@ -56,18 +56,19 @@ json_t *nw_builtin_extension(json_t *record);
  * Latin-1 and Latin Extended-A, which is what the stopword and rule files use.
  */
 typedef struct nw_words {
-    char *text;      /* the words, each NUL-terminated, back to back */
-    size_t text_len; /* bytes used in text */
-    size_t text_cap; /* bytes allocated in text */
-    size_t *offsets; /* start of word i in text */
-    size_t n;        /* number of words (boundaries included) */
-    size_t cap;      /* entries allocated in offsets */
-    bool oom;        /* an allocation failed; the list is incomplete */
+    char *text;       /* the words, each NUL-terminated, back to back */
+    size_t text_len;  /* bytes used in text */
+    size_t text_cap;  /* bytes allocated in text */
+    size_t *offsets;  /* start of word i in text */
+    uint64_t *hashes; /* nw_fnv1a64() of word i, made while it is copied */
+    size_t n;         /* number of words (boundaries included) */
+    size_t cap;       /* entries allocated in offsets and hashes */
+    bool oom;         /* an allocation failed; the list is incomplete */
 } nw_words_t;
 
 #define NW_WORDS_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, NULL, 0, 0, false                                                              \
+        NULL, 0, 0, NULL, NULL, 0, 0, false                                                        \
     }
 
 /* Appends the words of text (may be NULL). */
@@ -83,6 +84,12 @@ static inline size_t nw_words_len(const nw_words_t *w, size_t i)
 {
     size_t end = i + 1 < w->n ? w->offsets[i + 1] : w->text_len;
     return end - w->offsets[i] - 1;
+}
+/* nw_fnv1a64(nw_words_at(w, i), nw_words_len(w, i)), without reading the
+ * word again: lang and subjects look every word up by it. */
+static inline uint64_t nw_words_hash(const nw_words_t *w, size_t i)
+{
+    return w->hashes[i];
 }
 void nw_words_free(nw_words_t *w);
 

@@ -65,9 +65,18 @@ static const char *const months[12] = {"january",   "february", "march",    "apr
 static const char *const weekdays[7] = {"sunday",   "monday", "tuesday", "wednesday",
                                         "thursday", "friday", "saturday"};
 
-static bool is_alpha(char c)
+/* ASCII letters, by table: the tokeniser asks this of every letter of the
+ * text. */
+#define NW_ALPHA1(c)  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define NW_ALPHA4(c)  NW_ALPHA1(c), NW_ALPHA1((c) + 1), NW_ALPHA1((c) + 2), NW_ALPHA1((c) + 3)
+#define NW_ALPHA16(c) NW_ALPHA4(c), NW_ALPHA4((c) + 4), NW_ALPHA4((c) + 8), NW_ALPHA4((c) + 12)
+#define NW_ALPHA64(c)                                                                              \
+    NW_ALPHA16(c), NW_ALPHA16((c) + 16), NW_ALPHA16((c) + 32), NW_ALPHA16((c) + 48)
+static const bool alpha[256] = {NW_ALPHA64(0), NW_ALPHA64(64), NW_ALPHA64(128), NW_ALPHA64(192)};
+
+static inline bool is_alpha(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return alpha[(unsigned char)c];
 }
 
 static bool is_digit(char c)
@@ -111,6 +120,17 @@ static bool tokenize(const char *text, toks_t *t)
 {
     const char *p = text;
     bool space = true;
+    /* Room for a token per 5 bytes at once (a word and its space take 5 or
+     * 6): grown by doubling from 128, the array was copied up to ten times
+     * for a long body. */
+    size_t guess = strlen(text) / 5 + 16;
+    if (t->cap < guess) {
+        tok_t *v = realloc(t->v, guess * sizeof(*v));
+        if (!v)
+            return false;
+        t->v = v;
+        t->cap = guess;
+    }
     while (*p) {
         unsigned char c = (unsigned char)*p;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {

@@ -104,9 +104,10 @@ typedef struct lang {
     uint64_t by_second[256]; /* the ones whose second byte is this one */
 } lang_t;
 
-static slot_t *slot_find(lang_t *l, const char *w, size_t n)
+/* The slot of word w, n bytes, whose nw_fnv1a64() is h. */
+static slot_t *slot_find(lang_t *l, const char *w, size_t n, uint64_t h)
 {
-    size_t i = nw_fnv1a64(w, n) & (LANG_SLOTS - 1);
+    size_t i = h & (LANG_SLOTS - 1);
     for (size_t probe = 0; probe < LANG_SLOTS; probe++, i = (i + 1) & (LANG_SLOTS - 1)) {
         slot_t *s = &l->slots[i];
         if (!s->word || (s->len == n && memcmp(s->word, w, n) == 0))
@@ -120,7 +121,7 @@ static int add_words(lang_t *l, size_t li)
     const char *p = langs[li].words;
     while (*p) {
         size_t n = strcspn(p, " ");
-        slot_t *s = slot_find(l, p, n);
+        slot_t *s = slot_find(l, p, n, nw_fnv1a64(p, n));
         if (!s)
             return -1;
         if (!s->word && !(s->word = strndup(p, n)))
@@ -272,7 +273,7 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
         if (n == 0)
             continue;
         words++;
-        const slot_t *s = n <= l->max_len ? slot_find(l, word, n) : NULL;
+        const slot_t *s = n <= l->max_len ? slot_find(l, word, n, nw_words_hash(w, i)) : NULL;
         if (s && s->word)
             for (size_t li = 0; li < NLANGS; li++)
                 if (s->langs & (1u << li))

@@ -358,14 +358,18 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
-        /* One pass hashes the word and, on the way, its first three bytes
-         * (bucket_of() of both); most words fall in empty buckets. */
-        size_t n3 = n < 3 ? n : 3;
-        uint64_t h3 = nw_fnv1a64(word, n3), h = nw_fnv1a64_more(h3, word + n3, n - n3);
-        const bucket_entry_t *e = s->exact[h & (SUBJECTS_BUCKETS - 1)];
+        /* The word's hash comes with the list; most words fall in empty
+         * buckets. */
+        const bucket_entry_t *e = s->exact[nw_words_hash(w, i) & (SUBJECTS_BUCKETS - 1)];
         if (e)
             count_at(s, e, word, n, w, i, hits, seen_at);
-        if (n >= 3 && (e = s->prefix[h3 & (SUBJECTS_BUCKETS - 1)]))
+        if (n < 3)
+            continue;
+        /* bucket_of() of the first three bytes, inline. */
+        uint64_t h3 = NW_FNV_BASIS;
+        for (size_t k = 0; k < 3; k++)
+            h3 = (h3 ^ (unsigned char)word[k]) * NW_FNV_PRIME;
+        if ((e = s->prefix[h3 & (SUBJECTS_BUCKETS - 1)]))
             count_at(s, e, word, 3, w, i, hits, seen_at);
     }
     size_t nfound = 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hash.h"
 #include "core/utf8.h"
 #include "enrichers/builtins.h"
 
@@ -121,19 +122,25 @@ static bool push_offset(nw_words_t *w, size_t off)
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 64;
         size_t *o = realloc(w->offsets, cap * sizeof(*o));
-        if (!o) {
+        if (o)
+            w->offsets = o;
+        uint64_t *h = o ? realloc(w->hashes, cap * sizeof(*h)) : NULL;
+        if (!h) {
             w->oom = true;
             return false;
         }
-        w->offsets = o;
+        w->hashes = h;
         w->cap = cap;
     }
+    /* The empty word's hash until the word's end says otherwise. */
+    w->hashes[w->n] = NW_FNV_BASIS;
     w->offsets[w->n++] = off;
     return true;
 }
 
 /* ascii_word[c]: the ASCII byte as a word holds it (letters lower-cased,
- * digits kept), 0 for a byte that separates words. */
+ * digits kept), 0 for a byte that separates words and for every byte >= 0x80
+ * (which the general path reads), so a scan stops at either. */
 #define NW_WORD1(c)                                                                                \
     (char)(((c) >= 'A' && (c) <= 'Z')                                   ? (c) + 32                 \
            : (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9')) ? (c)                      \
@@ -141,7 +148,7 @@ static bool push_offset(nw_words_t *w, size_t off)
 #define NW_WORD4(c)  NW_WORD1(c), NW_WORD1((c) + 1), NW_WORD1((c) + 2), NW_WORD1((c) + 3)
 #define NW_WORD16(c) NW_WORD4(c), NW_WORD4((c) + 4), NW_WORD4((c) + 8), NW_WORD4((c) + 12)
 #define NW_WORD64(c) NW_WORD16(c), NW_WORD16((c) + 16), NW_WORD16((c) + 32), NW_WORD16((c) + 48)
-static const char ascii_word[128] = {NW_WORD64(0), NW_WORD64(64)};
+static const char ascii_word[256] = {NW_WORD64(0), NW_WORD64(64)};
 
 void nw_words_add(nw_words_t *w, const char *text)
 {
@@ -159,22 +166,36 @@ void nw_words_add(nw_words_t *w, const char *text)
     const unsigned char *p = (const unsigned char *)text;
     char *out = w->text;
     size_t k = w->text_len;
+    /* The hash of the word being copied, FNV-1a as nw_fnv1a64() makes it,
+     * kept in hashes[] when the word ends. */
+    uint64_t h = NW_FNV_BASIS;
     while (i < len) {
         uint32_t cp = p[i];
         size_t n = 1;
         if (cp < 0x80) { /* most of the text: what the general path does, inline */
             char c = ascii_word[cp];
-            i++;
             if (!c) {
-                if (in_word)
+                if (in_word) {
                     out[k++] = '\0';
+                    w->hashes[w->n - 1] = h;
+                }
                 in_word = false;
+                i++;
                 continue;
             }
-            if (!in_word && !push_offset(w, k))
-                break;
+            if (!in_word) {
+                if (!push_offset(w, k))
+                    break;
+                h = NW_FNV_BASIS;
+            }
             in_word = true;
-            out[k++] = c;
+            /* The rest of the word's ASCII run at once, without a length
+             * check: the text's NUL and any byte >= 0x80 end it too. */
+            do {
+                out[k++] = c;
+                h = (h ^ (unsigned char)c) * NW_FNV_PRIME;
+                c = ascii_word[p[++i]];
+            } while (c);
             continue;
         }
         n = nw_utf8_decode(p + i, len - i, &cp);
@@ -184,18 +205,27 @@ void nw_words_add(nw_words_t *w, const char *text)
         }
         i += n;
         if (!is_letter_cp(cp)) {
-            if (in_word)
+            if (in_word) {
                 out[k++] = '\0';
+                w->hashes[w->n - 1] = h;
+            }
             in_word = false;
             continue;
         }
-        if (!in_word && !push_offset(w, k))
-            break;
+        if (!in_word) {
+            if (!push_offset(w, k))
+                break;
+            h = NW_FNV_BASIS;
+        }
         in_word = true;
-        k += nw_utf8_put(out + k, fold_cp(cp));
+        size_t m = nw_utf8_put(out + k, fold_cp(cp));
+        h = nw_fnv1a64_more(h, out + k, m);
+        k += m;
     }
-    if (in_word && !w->oom)
+    if (in_word && !w->oom) {
         out[k++] = '\0';
+        w->hashes[w->n - 1] = h;
+    }
     w->text_len = k;
 }
 
@@ -279,5 +309,6 @@ void nw_words_free(nw_words_t *w)
         return;
     free(w->text);
     free(w->offsets);
+    free(w->hashes);
     memset(w, 0, sizeof(*w));
 }

@@ -35,6 +35,14 @@ static void test_hex_digit(void **state)
     assert_memory_equal(back, bytes, 3);
     assert_int_equal(nw_unhex("0g", 2, back), -1);
     assert_int_equal(nw_unhex("abc", 3, back), -1);
+    /* Every byte as the low digit: the table agrees with nw_hex_digit(). */
+    for (int c = 0; c < 256; c++) {
+        char two[2] = {'0', (char)c};
+        int d = nw_hex_digit(c);
+        assert_int_equal(nw_unhex(two, 2, back), d < 0 ? -1 : 0);
+        if (d >= 0)
+            assert_int_equal(back[0], d);
+    }
 }
 
 static void test_utf8_put(void **state)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "core/hash.h"
 #include "enrichers/builtins.h"
 
 static nw_enrich_input_t input(const char *headline, const char *standfirst, const char *body)
@@ -25,7 +26,8 @@ static nw_enrich_input_t input(const char *headline, const char *standfirst, con
 }
 
 /* Folded words, a break ("") between fields, lengths that agree with
- * strlen() for every word: ASCII and non-ASCII letters alike. */
+ * strlen() and hashes with nw_fnv1a64() for every word: ASCII and non-ASCII
+ * letters alike. */
 static void test_words_and_lengths(void **state)
 {
     (void)state;
@@ -39,6 +41,7 @@ static void test_words_and_lengths(void **state)
     for (size_t i = 0; i < w.n; i++) {
         assert_string_equal(nw_words_at(&w, i), want[i]);
         assert_int_equal(nw_words_len(&w, i), strlen(want[i]));
+        assert_true(nw_words_hash(&w, i) == nw_fnv1a64(want[i], strlen(want[i])));
     }
     nw_words_free(&w);
 }

@@ -31,14 +31,14 @@ uint64_t nw_fnv1a64_more(uint64_t h, const void *data, size_t len)
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) {
         h ^= p[i];
-        h *= 0x100000001b3ULL;
+        h *= NW_FNV_PRIME;
     }
     return h;
 }
 
 uint64_t nw_fnv1a64(const void *data, size_t len)
 {
-    return nw_fnv1a64_more(0xcbf29ce484222325ULL, data, len);
+    return nw_fnv1a64_more(NW_FNV_BASIS, data, len);
 }
 
 void nw_hex(const uint8_t *bytes, size_t n, char *out)
@@ -51,12 +51,25 @@ void nw_hex(const uint8_t *bytes, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+/* hex_value[c]: nw_hex_digit(c) by table; the comparisons' branches went
+ * either way on random digits, a content hash per emitted record. */
+#define NW_HEXV1(c)                                                                                \
+    (signed char)(((c) >= '0' && (c) <= '9')   ? (c) - '0'                                         \
+                  : ((c) >= 'a' && (c) <= 'f') ? (c) - 'a' + 10                                    \
+                  : ((c) >= 'A' && (c) <= 'F') ? (c) - 'A' + 10                                    \
+                                               : -1)
+#define NW_HEXV4(c)  NW_HEXV1(c), NW_HEXV1((c) + 1), NW_HEXV1((c) + 2), NW_HEXV1((c) + 3)
+#define NW_HEXV16(c) NW_HEXV4(c), NW_HEXV4((c) + 4), NW_HEXV4((c) + 8), NW_HEXV4((c) + 12)
+#define NW_HEXV64(c) NW_HEXV16(c), NW_HEXV16((c) + 16), NW_HEXV16((c) + 32), NW_HEXV16((c) + 48)
+static const signed char hex_value[256] = {NW_HEXV64(0), NW_HEXV64(64), NW_HEXV64(128),
+                                           NW_HEXV64(192)};
+
 int nw_unhex(const char *hex, size_t n2, uint8_t *out)
 {
     if (n2 % 2)
         return -1;
     for (size_t i = 0; i < n2; i += 2) {
-        int hi = nw_hex_digit((unsigned char)hex[i]), lo = nw_hex_digit((unsigned char)hex[i + 1]);
+        int hi = hex_value[(unsigned char)hex[i]], lo = hex_value[(unsigned char)hex[i + 1]];
         if (hi < 0 || lo < 0)
             return -1;
         out[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -223,20 +236,20 @@ uint64_t nw_simhash(const char *text, size_t len)
             continue;
         }
         /* FNV-1a of the folded word, computed while it is scanned. */
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = NW_FNV_BASIS;
         unsigned char c;
         while ((c = fold[p[i]]) != 0) {
             h ^= c;
-            h *= 0x100000001b3ULL;
+            h *= NW_FNV_PRIME;
             i++;
         }
         take_word(&sh, &acc, h);
     }
     if (stop < len) {
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = NW_FNV_BASIS;
         for (i = stop; i < len; i++) {
             h ^= fold[p[i]];
-            h *= 0x100000001b3ULL;
+            h *= NW_FNV_PRIME;
         }
         take_word(&sh, &acc, h);
     }

@@ -10,6 +10,10 @@
 #include <stdint.h>
 
 void nw_sha256(const void *data, size_t len, uint8_t out[32]);
+/* FNV-1a, 64 bits: h starts at NW_FNV_BASIS and each byte c makes it
+ * (h ^ c) * NW_FNV_PRIME. Loops that hash as they copy use these. */
+#define NW_FNV_BASIS 0xcbf29ce484222325ULL
+#define NW_FNV_PRIME 0x100000001b3ULL
 uint64_t nw_fnv1a64(const void *data, size_t len);
 /* nw_fnv1a64() carried on over len more bytes from h, the hash of what came
  * before them: nw_fnv1a64_more(nw_fnv1a64(a, n), b, m) hashes a then b. */

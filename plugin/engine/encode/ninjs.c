@@ -6,6 +6,7 @@
  * number of whitespace-separated words, charcount the number of Unicode
  * characters of the body text.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,16 +41,60 @@ static char *article_urn(const char *id)
     return nw_buf_steal(&b);
 }
 
+/* Every key of the record is an ASCII literal: jansson need not check it. */
 static int set_new(json_t *obj, const char *key, json_t *value)
 {
-    return value ? json_object_set_new(obj, key, value) : -1;
+    return value ? json_object_set_new_nocheck(obj, key, value) : -1;
+}
+
+/* A string this file made or chose itself (a literal, digits, hex, the
+ * percent-encoded urn): ASCII, so jansson's UTF-8 check is skipped. Text
+ * from the input keeps json_string(), which refuses invalid UTF-8. */
+static json_t *ascii_string(const char *s)
+{
+    return json_stringn_nocheck(s, strlen(s));
+}
+
+/* Text from the input. jansson checks UTF-8 a byte at a time; clean text
+ * (nw_utf8_is_clean(), stricter than jansson) is told 8 bytes at a time,
+ * and anything else keeps json_stringn()'s verdict. NULL for NULL. */
+static json_t *text_string(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
+/*
+ * The strings every record has, made once: each record holds a reference to
+ * the same value, which saves two allocations and a free each. Nothing
+ * changes a record's strings in place (enrichers add members); they live as
+ * long as the process.
+ */
+enum { NW_C_TEXT, NW_C_FULL, NW_C_MAIN, NW_C_SUMMARY, NW_C_TEXT_PLAIN, NW_C__COUNT };
+static json_t *constants[NW_C__COUNT];
+static pthread_once_t constants_once = PTHREAD_ONCE_INIT;
+
+static void constants_make(void)
+{
+    static const char *const text[NW_C__COUNT] = {"text", "full", "main", "summary", "text/plain"};
+    for (int i = 0; i < NW_C__COUNT; i++)
+        constants[i] = ascii_string(text[i]);
+}
+
+/* A new reference to constant k, NULL if it could not be made. */
+static json_t *constant(int k)
+{
+    pthread_once(&constants_once, constants_make);
+    return json_incref(constants[k]);
 }
 
 /* {"role": role, "value": value}; takes the reference to value. */
-static json_t *role_value_new(const char *role, json_t *value)
+static json_t *role_value_new(int role, json_t *value)
 {
     json_t *o = value ? json_object() : NULL;
-    if (!o || set_new(o, "role", json_string(role)) < 0) {
+    if (!o || set_new(o, "role", constant(role)) < 0) {
         json_decref(value);
         json_decref(o);
         return NULL;
@@ -62,9 +107,9 @@ static json_t *role_value_new(const char *role, json_t *value)
     return o;
 }
 
-static json_t *role_value(const char *role, const char *value)
+static json_t *role_value(int role, const char *value)
 {
-    return role_value_new(role, json_string(value));
+    return role_value_new(role, text_string(value));
 }
 
 static json_t *one_item_array(json_t *item)
@@ -89,7 +134,7 @@ static json_t *key_value(const char *key, size_t len)
         v = NULL;
         if (hex) {
             nw_hex((const uint8_t *)key, len, hex);
-            v = json_string(hex);
+            v = ascii_string(hex);
             free(hex);
         }
     } else {
@@ -106,23 +151,23 @@ static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
     if (!o)
         return NULL;
     if (s->topic) {
-        rc |= set_new(o, "topic", json_string(s->topic));
+        rc |= set_new(o, "topic", text_string(s->topic));
         rc |= set_new(o, "partition", json_integer(s->partition));
         rc |= set_new(o, "offset", json_integer(s->offset));
         if (s->key)
             rc |= set_new(o, "key", key_value(s->key, s->key_len));
     } else {
-        rc |= set_new(o, "file", json_string(s->file ? s->file : "-"));
+        rc |= set_new(o, "file", text_string(s->file ? s->file : "-"));
     }
-    rc |= set_new(o, "format", json_string(nw_format_name(a->format)));
+    rc |= set_new(o, "format", ascii_string(nw_format_name(a->format)));
     if (a->format == NW_FORMAT_JSON)
-        rc |= set_new(o, "content_format", json_string(nw_format_name(a->inner_format)));
+        rc |= set_new(o, "content_format", ascii_string(nw_format_name(a->inner_format)));
     if (a->source)
-        rc |= set_new(o, "name", json_string(a->source));
+        rc |= set_new(o, "name", text_string(a->source));
     if (a->url)
-        rc |= set_new(o, "url", json_string(a->url));
+        rc |= set_new(o, "url", text_string(a->url));
     if (a->fetched_at)
-        rc |= set_new(o, "fetched_at", json_string(a->fetched_at));
+        rc |= set_new(o, "fetched_at", text_string(a->fetched_at));
     if (a->provenance_json)
         rc |= set_new(o, "provenance", json_loads(a->provenance_json, 0, NULL));
     if (rc) {
@@ -145,7 +190,7 @@ static json_t *field_sources(const nw_article_t *a, int *rc)
             return NULL;
         }
         *rc |= set_new(o, nw_field_name((nw_field_t)f),
-                       json_string(nw_field_source_name((nw_field_source_t)a->field_source[f])));
+                       ascii_string(nw_field_source_name((nw_field_source_t)a->field_source[f])));
     }
     return o;
 }
@@ -162,9 +207,9 @@ static json_t *time_precision(const nw_article_t *a, int *rc)
         *rc = -1;
         return NULL;
     }
-    *rc |= set_new(o, "firstcreated", json_string(first == NW_PRECISION_DAY ? "day" : "second"));
+    *rc |= set_new(o, "firstcreated", ascii_string(first == NW_PRECISION_DAY ? "day" : "second"));
     *rc |=
-        set_new(o, "versioncreated", json_string(version == NW_PRECISION_DAY ? "day" : "second"));
+        set_new(o, "versioncreated", ascii_string(version == NW_PRECISION_DAY ? "day" : "second"));
     return o;
 }
 
@@ -173,23 +218,24 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
     json_t *ext = json_object();
     json_t *credits = json_array();
     uint8_t digest[32];
-    char hex[65], sim[17];
+    char content_hash[7 + 65] = "sha256:", sim[17];
     int rc = 0;
     if (!ext || !credits)
         goto fail;
     uint64_t s;
     nw_article_hashes(a, digest, &s);
-    nw_hex(digest, 32, hex);
+    nw_hex(digest, 32, content_hash + 7);
     for (int i = 0; i < 8; i++)
         digest[i] = (uint8_t)(s >> (56 - 8 * i));
     nw_hex(digest, 8, sim);
     for (size_t i = 0; i < a->n_image_credits; i++)
-        rc |= json_array_append_new(credits, json_string(a->image_credits[i]));
-    rc |= set_new(ext, "article_id", json_string(m->article_id));
+        rc |= json_array_append_new(credits, text_string(a->image_credits[i]));
+    rc |= set_new(ext, "article_id", text_string(m->article_id));
     rc |= set_new(ext, "source", build_source(a, &m->source));
-    rc |= set_new(ext, "content_hash", json_sprintf("sha256:%s", hex));
-    rc |= set_new(ext, "simhash", json_string(sim));
-    rc |= json_object_set_new(ext, "image_credits", credits);
+    rc |=
+        set_new(ext, "content_hash", json_stringn_nocheck(content_hash, sizeof(content_hash) - 1));
+    rc |= set_new(ext, "simhash", json_stringn_nocheck(sim, 16));
+    rc |= json_object_set_new_nocheck(ext, "image_credits", credits);
     credits = NULL;
     json_t *v = field_sources(a, &rc);
     if (v)
@@ -227,27 +273,27 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
         chars = count_chars(body);
     }
 
-    rc |= set_new(r, "uri", json_string(urn));
-    rc |= set_new(r, "type", json_string("text"));
-    rc |= set_new(r, "representationtype", json_string("full"));
-    rc |= set_new(r, "version", json_string(version));
-    rc |= set_new(r, "firstcreated", json_string(first));
-    rc |= set_new(r, "versioncreated", json_string(version_time));
-    rc |= set_new(r, "headlines", one_item_array(role_value("main", a->headline)));
+    rc |= set_new(r, "uri", ascii_string(urn));
+    rc |= set_new(r, "type", constant(NW_C_TEXT));
+    rc |= set_new(r, "representationtype", constant(NW_C_FULL));
+    rc |= set_new(r, "version", ascii_string(version));
+    rc |= set_new(r, "firstcreated", ascii_string(first));
+    rc |= set_new(r, "versioncreated", ascii_string(version_time));
+    rc |= set_new(r, "headlines", one_item_array(role_value(NW_C_MAIN, a->headline)));
     if (a->standfirst)
-        rc |= set_new(r, "descriptions", one_item_array(role_value("summary", a->standfirst)));
+        rc |= set_new(r, "descriptions", one_item_array(role_value(NW_C_SUMMARY, a->standfirst)));
     json_t *b =
-        role_value_new("text", valid ? json_stringn_nocheck(body, body_len) : json_string(body));
+        role_value_new(NW_C_TEXT, valid ? json_stringn_nocheck(body, body_len) : json_string(body));
     if (b) {
-        rc |= set_new(b, "contenttype", json_string("text/plain"));
+        rc |= set_new(b, "contenttype", constant(NW_C_TEXT_PLAIN));
         rc |= set_new(b, "wordcount", json_integer((json_int_t)words));
         rc |= set_new(b, "charcount", json_integer((json_int_t)chars));
     }
     rc |= set_new(r, "bodies", one_item_array(b));
     if (a->byline)
-        rc |= set_new(r, "by", json_string(a->byline));
+        rc |= set_new(r, "by", text_string(a->byline));
     if (a->language)
-        rc |= set_new(r, "language", json_string(a->language));
+        rc |= set_new(r, "language", text_string(a->language));
     if (!m->plain_ninjs)
         rc |= set_new(r, "newswire", build_extension(a, m));
     if (rc)
@@ -271,75 +317,79 @@ fail:
  * have a short form) with one growing buffer and a scan per string.
  * tests/unit/test_ninjs_dump.c compares both over many trees.
  */
-/* Whether any of the 8 bytes at p is a control character, '"' or '\\'
+/* Whether any of the 8 bytes of x is a control character, '"' or '\\'
  * (the "any byte below n" and "any zero byte" word tests). */
-static inline bool needs_escape8(const char *p)
+static inline bool needs_escape8(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t x, q, bs;
-    memcpy(&x, p, 8);
+    uint64_t q, bs;
     q = x ^ (0x22 * ones);
     bs = x ^ (0x5C * ones);
     return (((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
 }
 
+/* The escape of byte c: its short form ('n' for \\n), 'u' for \\u00XX, or 0
+ * when it is written as it is. */
+#define NW_ESC1(c)                                                                                 \
+    (char)((c) == '"'    ? '"'                                                                     \
+           : (c) == '\\' ? '\\'                                                                    \
+           : (c) == '\b' ? 'b'                                                                     \
+           : (c) == '\f' ? 'f'                                                                     \
+           : (c) == '\n' ? 'n'                                                                     \
+           : (c) == '\r' ? 'r'                                                                     \
+           : (c) == '\t' ? 't'                                                                     \
+           : (c) < 0x20  ? 'u'                                                                     \
+                         : 0)
+#define NW_ESC4(c)  NW_ESC1(c), NW_ESC1((c) + 1), NW_ESC1((c) + 2), NW_ESC1((c) + 3)
+#define NW_ESC16(c) NW_ESC4(c), NW_ESC4((c) + 4), NW_ESC4((c) + 8), NW_ESC4((c) + 12)
+#define NW_ESC64(c) NW_ESC16(c), NW_ESC16((c) + 16), NW_ESC16((c) + 32), NW_ESC16((c) + 48)
+static const char escape_of[256] = {NW_ESC64(0), NW_ESC64(64), NW_ESC64(128), NW_ESC64(192)};
+
+/* Writes s as a JSON string. Room for the quoted string without escapes is
+ * made once and the bytes are copied while they are checked, 8 at a time;
+ * only an escape (rare in text: a newline between paragraphs) makes room
+ * for what it adds. */
 static void dump_string(nw_buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    /* Worst case every byte becomes \u00XX; reserve for the common case and
-     * grow only when escapes show up. */
     if (!nw_buf_reserve(b, len + 2))
         return;
-    b->data[b->len++] = '"';
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        /* Eight bytes at a time while none needs an escape. */
-        while (i + 8 <= len && !needs_escape8(s + i))
+    char *d = b->data + b->len;
+    *d++ = '"';
+    size_t i = 0;
+    for (;;) {
+        uint64_t x;
+        while (i + 8 <= len) {
+            memcpy(&x, s + i, 8);
+            if (needs_escape8(x))
+                break;
+            memcpy(d, &x, 8);
+            d += 8;
             i += 8;
+        }
+        char e = 0;
+        while (i < len && !(e = escape_of[(unsigned char)s[i]]))
+            *d++ = s[i++];
         if (i == len)
             break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        char esc[6];
-        size_t n = 2;
-        esc[0] = '\\';
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            n = 6;
+        /* Room for the escape's other bytes on top of the rest. */
+        b->len = (size_t)(d - b->data);
+        if (!nw_buf_reserve(b, (len - i) + 6 + 1))
+            return;
+        d = b->data + b->len;
+        unsigned char c = (unsigned char)s[i++];
+        *d++ = '\\';
+        *d++ = e;
+        if (e == 'u') {
+            *d++ = '0';
+            *d++ = '0';
+            *d++ = hex[c >> 4];
+            *d++ = hex[c & 15];
         }
-        nw_buf_append(b, s + run, i - run);
-        nw_buf_append(b, esc, n);
-        run = i + 1;
     }
-    nw_buf_append(b, s + run, len - run);
-    nw_buf_putc(b, '"');
+    *d++ = '"';
+    *d = '\0';
+    b->len = (size_t)(d - b->data);
 }
 
 static void dump_integer(nw_buf_t *b, json_int_t v)
@@ -415,12 +465,59 @@ static void dump_value(nw_buf_t *b, const json_t *v)
     }
 }
 
+/*
+ * Records are written into one buffer per thread, kept from record to record,
+ * and copied out at their exact size. A fresh buffer per record grew by
+ * doubling from 4 KB, and freeing it let glibc trim the heap and merge its
+ * small free chunks, only for the next record to take the pages back (the
+ * kernel clearing them) and to sort the chunks again. A buffer that grew
+ * past NW_DUMP_KEEP is not kept, so one huge record does not pin its size.
+ */
+#define NW_DUMP_KEEP ((size_t)1 << 20)
+
+static __thread nw_buf_t *dump_scratch; /* this thread's; freed at its exit */
+static pthread_key_t dump_key;
+static pthread_once_t dump_once = PTHREAD_ONCE_INIT;
+static bool dump_keyed;
+
+static void dump_scratch_free(void *p)
+{
+    nw_buf_free(p);
+    free(p);
+}
+
+static void dump_key_init(void)
+{
+    dump_keyed = pthread_key_create(&dump_key, dump_scratch_free) == 0;
+}
+
+/* This thread's buffer, empty; NULL if it cannot be had. */
+static nw_buf_t *dump_buffer(void)
+{
+    if (!dump_scratch) {
+        pthread_once(&dump_once, dump_key_init);
+        nw_buf_t *b = dump_keyed ? calloc(1, sizeof(*b)) : NULL;
+        if (!b || pthread_setspecific(dump_key, b) != 0) {
+            free(b);
+            return NULL;
+        }
+        dump_scratch = b;
+    }
+    nw_buf_reset(dump_scratch);
+    dump_scratch->oom = false;
+    return dump_scratch;
+}
+
 char *nw_ninjs_dump(const json_t *record, bool pretty)
 {
     if (pretty || !record)
         return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
-    nw_buf_t b = NW_BUF_INIT;
-    nw_buf_reserve(&b, 4096);
-    dump_value(&b, record);
-    return nw_buf_steal(&b);
+    nw_buf_t own = NW_BUF_INIT, *b = dump_buffer();
+    if (!b)
+        b = &own;
+    dump_value(b, record);
+    char *out = nw_buf_ok(b) ? nw_memdup_str(nw_buf_str(b), b->len) : NULL;
+    if (b == &own || b->cap > NW_DUMP_KEEP)
+        nw_buf_free(b);
+    return out;
 }

@@ -44,14 +44,16 @@ static const char *status_name(nw_enrich_status_t s)
 static json_t *status_object(const char *status, const char *detail)
 {
     json_t *o = json_object();
-    if (!o || json_object_set_new(o, "status", json_string(status)) < 0)
+    /* The status is one of this file's literals. */
+    if (!o ||
+        json_object_set_new_nocheck(o, "status", json_stringn_nocheck(status, strlen(status))) < 0)
         goto fail;
     if (detail && *detail) {
         nw_buf_t b = NW_BUF_INIT;
         nw_utf8_sanitize(detail, strlen(detail), &b);
         json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
         nw_buf_free(&b);
-        if (json_object_set_new(o, "detail", d) < 0)
+        if (json_object_set_new_nocheck(o, "detail", d) < 0)
             goto fail;
     }
     return o;
@@ -206,11 +208,16 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
         if (!(r.statuses[i] = json_object()) || !nw_builtin_extension(records[i]))
             fail_record(&r, i, "enrichment", "the record is not a JSON object");
     }
+    /* Every record shares one {"status": "off"}: nothing changes a status
+     * once it is recorded, and the records only read it. */
+    json_t *off = NULL;
     for (size_t c = 0; !oom && c < nchain; c++) {
         const nw_host_t *h = chain[c];
         if (h->off) {
+            if (!off)
+                off = status_object("off", NULL);
             for (size_t i = 0; i < n; i++) {
-                json_t *o = failed[i] ? NULL : status_object("off", NULL);
+                json_t *o = failed[i] ? NULL : json_incref(off);
                 if (o && json_object_set_new(r.statuses[i], h->name, o) < 0)
                     fail_record(&r, i, h->name, "out of memory recording the status");
             }
@@ -238,6 +245,7 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
             fail_record(&r, i, "enrichment", "out of memory recording the statuses");
         }
     }
+    json_decref(off);
     free(r.statuses);
     free(details);
     nw_words_share_end();

@@ -58,11 +58,17 @@ size_t nw_ts_skip_blanks(const char *s, size_t len, size_t j)
     }
 }
 
-/* w is a prefix of full of one of the allowed lengths (ignoring case). */
-static bool abbreviates(const char *w, size_t n, const char *full)
+/* The lengths of the names above: every word of a line is looked up, so
+ * not strlen() of each name each time. */
+static const unsigned char month_len[13] = {0, 7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+static const unsigned char weekday_len[7] = {6, 6, 7, 9, 8, 6, 8};
+
+/* w is a prefix of full, full_len bytes, (ignoring case); the caller checks
+ * that n is one of the allowed lengths. */
+static bool abbreviates(const char *w, size_t n, const char *full, size_t full_len)
 {
     size_t k;
-    if (n > strlen(full))
+    if (n > full_len)
         return false;
     for (k = 0; k < n; k++)
         if (nw_ts_lower((unsigned char)w[k]) != nw_ts_lower((unsigned char)full[k]))
@@ -74,7 +80,8 @@ unsigned nw_ts_month(const char *w, size_t n)
 {
     for (unsigned m = 1; m <= 12; m++) {
         const char *full = nw_ts_month_names[m];
-        if ((n == strlen(full) || n == 3 || (m == 9 && n == 4)) && abbreviates(w, n, full))
+        if ((n == month_len[m] || n == 3 || (m == 9 && n == 4)) &&
+            abbreviates(w, n, full, month_len[m]))
             return m;
     }
     return 0;
@@ -84,9 +91,9 @@ int nw_ts_weekday(const char *w, size_t n)
 {
     for (int d = 0; d < 7; d++) {
         const char *full = nw_ts_weekday_names[d];
-        bool len_ok = n == strlen(full) || n == 3 || (d == 2 && n == 4) /* Tues */ ||
+        bool len_ok = n == weekday_len[d] || n == 3 || (d == 2 && n == 4) /* Tues */ ||
                       (d == 4 && (n == 4 || n == 5)) /* Thur, Thurs */;
-        if (len_ok && abbreviates(w, n, full))
+        if (len_ok && abbreviates(w, n, full, weekday_len[d]))
             return d;
     }
     return -1;
@@ -203,6 +210,18 @@ nw_ts_label_t nw_timestamp_label(const char *line, size_t len, size_t *rest)
     if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) /* a BOM on a file's first line */
         j = 3;
     j = nw_ts_skip_blanks(line, len, j);
+    /* Every label starts with one of these letters, most lines with none. */
+    switch (nw_ts_lower(nw_ts_at(line, len, j))) {
+    case 'f':
+    case 'l':
+    case 'm':
+    case 'o':
+    case 'p':
+    case 'u':
+        break;
+    default:
+        return NW_TS_NONE;
+    }
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]) && !end; i++) {
         end = match_label(line, len, j, labels[i].text);
         kind = labels[i].kind;

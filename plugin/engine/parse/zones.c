@@ -235,8 +235,12 @@ static size_t zone_index(const nw_zone_table_t *t, const char *abbr, size_t n)
     size_t i = 0;
     if (n == 0 || n >= NW_ZONE_ABBR_MAX)
         return t->n;
+    /* The text reader asks about many words; most differ from each entry
+     * in their first letter, told before strlen(). */
+    int first = nw_ts_lower((unsigned char)abbr[0]);
     for (; i < t->n; i++)
-        if (strlen(t->v[i].abbr) == n && same_word(t->v[i].abbr, abbr, n))
+        if (nw_ts_lower((unsigned char)t->v[i].abbr[0]) == first && strlen(t->v[i].abbr) == n &&
+            same_word(t->v[i].abbr, abbr, n))
             break;
     return i;
 }
