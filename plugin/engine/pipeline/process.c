@@ -11,13 +11,18 @@
  *     that turns out new without having been enriched is enriched there and
  *     then, on its own.
  *
- * The passes run per group: the items that share a version store (one input
- * partition) or an origin partition (what the neardup index is kept by),
- * in batch order. Groups share no state the processing writes, so with
- * processing.threads above 1 they run on the worker pool at once; each
+ * With processing.threads above 1 the passes are cut where order stops
+ * mattering (see "The staged path" below): parsing, building and the
+ * stateless head of the enricher chain run item by item on the worker
+ * pool; the rest of the chain and the decisions run per group, the items
+ * that share a version store (one input partition) or an origin partition
+ * (what the neardup index is kept by), in batch order. Groups share no
+ * state the processing writes, so they too run on the pool at once; each
  * group decides exactly what one thread deciding the whole batch would.
  */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +62,9 @@ typedef struct nw_work {
     char hash_text[7 + 64 + 1];
     bool has_hash;
     nw_enrich_input_t ein;
+    /* The newswire.enrichment object while the chain runs in parts (the
+     * staged path); owned until the last part moves it into the record. */
+    json_t *statuses;
     bool enriched, enrich_failed;
     char reason[NW_ERROR_MSG_MAX];
 } nw_work_t;
@@ -360,6 +368,7 @@ static void work_free(nw_work_t *w)
     if (!w)
         return;
     nw_article_clear(&w->article);
+    json_decref(w->statuses);
     json_decref(w->record);
     free(w->body);
     free(w);
@@ -412,16 +421,132 @@ typedef struct group {
     nw_error_t err;
 } group_t;
 
+/*
+ * The staged path (processing.threads above 1). What depends on order is
+ * kept apart from what does not, so that most of the work spreads over the
+ * pool whatever the batch holds:
+ *  1. parse and identify, item by item on any thread;
+ *  2. predict each dedupe outcome, in batch order on the caller (a look-up
+ *     per item);
+ *  3. build the record of each predicted new version and run the stateless
+ *     head of the enricher chain on it, item by item on any thread;
+ *  4. per group (see make_groups), in batch order: the rest of the chain,
+ *     then decide and emit against the store.
+ * Every item ends as the single-threaded path would end it.
+ */
 typedef struct batch_job {
     nw_processor_t *p;
     group_t *groups;
+    nw_item_t *items;  /* the batch */
+    nw_item_t **fresh; /* stage 3: the predicted new versions */
+    bool *final;       /* per item: settled in stage 1 */
+    size_t stateless;  /* the chain's stateless head */
+    /* The first failure of stages 1 and 3 in batch order (a program
+     * failure: the batch is not processed further). */
+    pthread_mutex_t lock;
+    int rc;
+    size_t failed_at;
+    nw_error_t err;
 } batch_job_t;
+
+static void job_fail(batch_job_t *job, size_t at, int rc, const nw_error_t *err)
+{
+    pthread_mutex_lock(&job->lock);
+    if (job->rc == 0 || at < job->failed_at) {
+        job->rc = rc;
+        job->failed_at = at;
+        job->err = *err;
+    }
+    pthread_mutex_unlock(&job->lock);
+}
+
+static void identify_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    nw_error_t err = {0};
+    int rc = identify(job->p, &job->items[i], &err);
+    job->final[i] = rc != 0;
+    if (rc < 0)
+        job_fail(job, i, rc, &err);
+}
+
+static void prepare_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    nw_item_t *it = job->fresh[i];
+    nw_work_t *w = it->work;
+    nw_error_t err = {0};
+    int rc = build_record(job->p, it, w->predicted_version, &err);
+    if (rc < 0) {
+        job_fail(job, (size_t)(it - job->items), rc, &err);
+        return;
+    }
+    const nw_enrich_input_t *in = &w->ein;
+    nw_enrichers_run_part(job->p->enrichers, 0, job->stateless, &w->record, &in, &w->statuses, 1,
+                          &w->enrich_failed, &w->reason);
+}
+
+/* Stage 4 for one group: the chain's stateful rest over its predicted new
+ * versions, then the decisions in order. */
+static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_error_t *err)
+{
+    nw_processor_t *p = job->p;
+    size_t k = 0;
+    json_t **records = calloc(n, sizeof(*records));
+    const nw_enrich_input_t **inputs = calloc(n, sizeof(*inputs));
+    json_t **statuses = calloc(n, sizeof(*statuses));
+    bool *failed = calloc(n, sizeof(*failed));
+    char(*reasons)[NW_ERROR_MSG_MAX] = calloc(n, sizeof(*reasons));
+    nw_work_t **works = calloc(n, sizeof(*works));
+    int rc = 0;
+    if (!records || !inputs || !statuses || !failed || !reasons || !works) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        nw_work_t *w = items[i]->work;
+        if (!w->predicted_new || !w->record)
+            continue;
+        works[k] = w;
+        records[k] = w->record;
+        inputs[k] = &w->ein;
+        statuses[k] = w->statuses;
+        w->statuses = NULL; /* the array holds it now */
+        failed[k] = w->enrich_failed;
+        memcpy(reasons[k], w->reason, NW_ERROR_MSG_MAX);
+        k++;
+    }
+    nw_enrichers_run_part(p->enrichers, job->stateless, SIZE_MAX, records, inputs, statuses, k,
+                          failed, reasons);
+    for (size_t j = 0; j < k; j++) {
+        works[j]->enriched = true;
+        works[j]->enrich_failed = failed[j];
+        memcpy(works[j]->reason, reasons[j], NW_ERROR_MSG_MAX);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!job->final[items[i] - job->items])
+            rc = decide(p, items[i], err);
+    /* Here rather than on the caller: freeing the records' trees is a part
+     * of the work worth spreading. */
+    for (size_t i = 0; i < n; i++) {
+        work_free(items[i]->work);
+        items[i]->work = NULL;
+    }
+out:
+    free(records);
+    free(inputs);
+    free(statuses);
+    free(failed);
+    free(reasons);
+    free(works);
+    return rc;
+}
 
 static void group_task(void *arg, size_t i)
 {
     batch_job_t *job = arg;
     group_t *g = &job->groups[i];
-    g->rc = process_group(job->p, g->items, g->n, &g->err);
+    g->rc = finish_group(job, g->items, g->n, &g->err);
 }
 
 static size_t find_root(size_t *parent, size_t i)
@@ -508,6 +633,61 @@ static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *sc
     return n_groups;
 }
 
+/* Stages 1 to 4 of the staged path over a batch whose items have their
+ * working state; order, parent, scratch and groups hold n each. */
+static int run_staged(nw_processor_t *p, nw_item_t *items, size_t n, nw_item_t **order,
+                      size_t *parent, size_t *scratch, group_t *groups, nw_error_t *err)
+{
+    batch_job_t job = {.p = p,
+                       .groups = groups,
+                       .items = items,
+                       .fresh = calloc(n, sizeof(*job.fresh)),
+                       .final = calloc(n, sizeof(*job.final)),
+                       .stateless = nw_enrichers_stateless(p->enrichers)};
+    int rc = 0;
+    if (!job.fresh || !job.final) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    pthread_mutex_init(&job.lock, NULL);
+    nw_workers_run(p->workers, n, identify_task, &job);
+    size_t n_fresh = 0;
+    for (size_t i = 0; i < n && job.rc == 0; i++) {
+        order[i] = &items[i];
+        uint32_t next = 0;
+        if (!job.final[i] && predict(order, i, &next) == NW_DEDUPE_NEW) {
+            items[i].work->predicted_new = true;
+            items[i].work->predicted_version = next;
+            job.fresh[n_fresh++] = &items[i];
+        }
+    }
+    if (job.rc == 0)
+        nw_workers_run(p->workers, n_fresh, prepare_task, &job);
+    if (job.rc != 0) {
+        rc = job.rc;
+        if (err)
+            *err = job.err;
+    } else {
+        size_t n_groups = make_groups(items, n, parent, scratch, order, groups);
+        nw_workers_run(p->workers, n_groups, group_task, &job);
+        /* A failure of the program: report the first group's, in batch order. */
+        const group_t *first = NULL;
+        for (size_t g = 0; g < n_groups; g++)
+            if (groups[g].rc < 0 && (!first || groups[g].items[0] < first->items[0]))
+                first = &groups[g];
+        if (first) {
+            rc = first->rc;
+            if (err)
+                *err = first->err;
+        }
+    }
+    pthread_mutex_destroy(&job.lock);
+out:
+    free(job.fresh);
+    free(job.final);
+    return rc;
+}
+
 int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
@@ -526,30 +706,15 @@ int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *
             goto out;
         }
     }
-    size_t n_groups = 1;
-    if (p->threads > 1 && n > 1)
-        n_groups = make_groups(items, n, parent, scratch, order, groups);
-    if (n_groups <= 1) {
-        /* One thread's path: the batch as it is, on the caller. */
-        for (size_t i = 0; i < n; i++)
-            order[i] = &items[i];
-        rc = process_group(p, order, n, err);
+    if (p->threads > 1 && n > 1) {
+        if (p->workers || (rc = nw_workers_new(p->threads, &p->workers, err)) == 0)
+            rc = run_staged(p, items, n, order, parent, scratch, groups, err);
         goto out;
     }
-    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
-        goto out;
-    batch_job_t job = {p, groups};
-    nw_workers_run(p->workers, n_groups, group_task, &job);
-    /* A failure of the program: report the first group's, in batch order. */
-    const group_t *first = NULL;
-    for (size_t g = 0; g < n_groups; g++)
-        if (groups[g].rc < 0 && (!first || groups[g].items[0] < first->items[0]))
-            first = &groups[g];
-    if (first) {
-        rc = first->rc;
-        if (err)
-            *err = first->err;
-    }
+    /* One thread's path: the batch as it is, on the caller. */
+    for (size_t i = 0; i < n; i++)
+        order[i] = &items[i];
+    rc = process_group(p, order, n, err);
 out:
     for (size_t i = 0; i < n; i++) {
         work_free(items[i].work);
