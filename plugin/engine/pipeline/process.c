@@ -45,7 +45,11 @@ struct nw_processor {
     const char *replay_state;
     char *source;
     unsigned threads;      /* processing.threads, resolved: at least 1 */
-    nw_workers_t *workers; /* started with the first batch of several groups */
+    nw_workers_t *workers; /* started with the first batch of several items */
+    /* The batch between nw_process_start() and its finish or abandon. */
+    nw_item_t *pending_items;
+    size_t pending_n;
+    struct batch_job *pending; /* its staged path's state; NULL on one thread */
 };
 
 /* Per-item working state, alive for one nw_process_batch() call. */
@@ -112,6 +116,7 @@ void nw_processor_free(nw_processor_t *p)
 {
     if (!p)
         return;
+    nw_process_abandon(p);
     nw_workers_free(p->workers); /* before what its threads use */
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
@@ -436,11 +441,19 @@ typedef struct group {
  */
 typedef struct batch_job {
     nw_processor_t *p;
+    nw_item_t *items; /* the batch (borrowed) */
+    size_t n;
+    /* n each: */
     group_t *groups;
-    nw_item_t *items;  /* the batch */
+    nw_item_t **order;
+    size_t *parent, *scratch;
     nw_item_t **fresh; /* stage 3: the predicted new versions */
     bool *final;       /* per item: settled in stage 1 */
     size_t stateless;  /* the chain's stateless head */
+    /* Stages 1 to 3 on a thread of their own (nw_process_start with
+     * background): joined before stage 4. */
+    pthread_t thread;
+    bool threaded;
     /* The first failure of stages 1 and 3 in batch order (a program
      * failure: the batch is not processed further). */
     pthread_mutex_t lock;
@@ -633,98 +646,196 @@ static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *sc
     return n_groups;
 }
 
-/* Stages 1 to 4 of the staged path over a batch whose items have their
- * working state; order, parent, scratch and groups hold n each. */
-static int run_staged(nw_processor_t *p, nw_item_t *items, size_t n, nw_item_t **order,
-                      size_t *parent, size_t *scratch, group_t *groups, nw_error_t *err)
+static void job_free(batch_job_t *job)
 {
-    batch_job_t job = {.p = p,
-                       .groups = groups,
-                       .items = items,
-                       .fresh = calloc(n, sizeof(*job.fresh)),
-                       .final = calloc(n, sizeof(*job.final)),
-                       .stateless = nw_enrichers_stateless(p->enrichers)};
-    int rc = 0;
-    if (!job.fresh || !job.final) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    pthread_mutex_init(&job.lock, NULL);
-    nw_workers_run(p->workers, n, identify_task, &job);
-    size_t n_fresh = 0;
-    for (size_t i = 0; i < n && job.rc == 0; i++) {
-        order[i] = &items[i];
-        uint32_t next = 0;
-        if (!job.final[i] && predict(order, i, &next) == NW_DEDUPE_NEW) {
-            items[i].work->predicted_new = true;
-            items[i].work->predicted_version = next;
-            job.fresh[n_fresh++] = &items[i];
-        }
-    }
-    if (job.rc == 0)
-        nw_workers_run(p->workers, n_fresh, prepare_task, &job);
-    if (job.rc != 0) {
-        rc = job.rc;
-        if (err)
-            *err = job.err;
-    } else {
-        size_t n_groups = make_groups(items, n, parent, scratch, order, groups);
-        nw_workers_run(p->workers, n_groups, group_task, &job);
-        /* A failure of the program: report the first group's, in batch order. */
-        const group_t *first = NULL;
-        for (size_t g = 0; g < n_groups; g++)
-            if (groups[g].rc < 0 && (!first || groups[g].items[0] < first->items[0]))
-                first = &groups[g];
-        if (first) {
-            rc = first->rc;
-            if (err)
-                *err = first->err;
-        }
-    }
-    pthread_mutex_destroy(&job.lock);
-out:
-    free(job.fresh);
-    free(job.final);
-    return rc;
+    if (!job)
+        return;
+    free(job->groups);
+    free(job->order);
+    free(job->parent);
+    free(job->scratch);
+    free(job->fresh);
+    free(job->final);
+    pthread_mutex_destroy(&job->lock);
+    free(job);
 }
 
-int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+static batch_job_t *job_new(nw_processor_t *p, nw_item_t *items, size_t n)
 {
-    int rc = 0;
-    size_t *parent = calloc(n ? n : 1, sizeof(*parent));
-    size_t *scratch = calloc(n ? n : 1, sizeof(*scratch));
-    nw_item_t **order = calloc(n ? n : 1, sizeof(*order));
-    group_t *groups = calloc(n ? n : 1, sizeof(*groups));
-    if (!parent || !scratch || !order || !groups) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto out;
+    batch_job_t *job = calloc(1, sizeof(*job));
+    if (!job)
+        return NULL;
+    *job = (batch_job_t){.p = p,
+                         .items = items,
+                         .n = n,
+                         .groups = calloc(n, sizeof(*job->groups)),
+                         .order = calloc(n, sizeof(*job->order)),
+                         .parent = calloc(n, sizeof(*job->parent)),
+                         .scratch = calloc(n, sizeof(*job->scratch)),
+                         .fresh = calloc(n, sizeof(*job->fresh)),
+                         .final = calloc(n, sizeof(*job->final)),
+                         .stateless = nw_enrichers_stateless(p->enrichers)};
+    pthread_mutex_init(&job->lock, NULL);
+    if (!job->groups || !job->order || !job->parent || !job->scratch || !job->fresh ||
+        !job->final) {
+        job_free(job);
+        return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        memset(&items[i].out, 0, sizeof(items[i].out));
-        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
-            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-            goto out;
+    return job;
+}
+
+/* Stages 1 to 3; a failure is left in job->rc. */
+static void stages_to_prepare(batch_job_t *job)
+{
+    nw_processor_t *p = job->p;
+    nw_item_t *items = job->items;
+    nw_workers_run(p->workers, job->n, identify_task, job);
+    size_t n_fresh = 0;
+    for (size_t i = 0; i < job->n && job->rc == 0; i++) {
+        job->order[i] = &items[i];
+        uint32_t next = 0;
+        if (!job->final[i] && predict(job->order, i, &next) == NW_DEDUPE_NEW) {
+            items[i].work->predicted_new = true;
+            items[i].work->predicted_version = next;
+            job->fresh[n_fresh++] = &items[i];
         }
     }
-    if (p->threads > 1 && n > 1) {
-        if (p->workers || (rc = nw_workers_new(p->threads, &p->workers, err)) == 0)
-            rc = run_staged(p, items, n, order, parent, scratch, groups, err);
-        goto out;
-    }
-    /* One thread's path: the batch as it is, on the caller. */
-    for (size_t i = 0; i < n; i++)
-        order[i] = &items[i];
-    rc = process_group(p, order, n, err);
-out:
+    if (job->rc == 0)
+        nw_workers_run(p->workers, n_fresh, prepare_task, job);
+}
+
+static void *prepare_thread(void *arg)
+{
+    stages_to_prepare(arg);
+    return NULL;
+}
+
+/* Stage 4, after stages 1 to 3 succeeded. */
+static int stage_decide(batch_job_t *job, nw_error_t *err)
+{
+    size_t n_groups =
+        make_groups(job->items, job->n, job->parent, job->scratch, job->order, job->groups);
+    nw_workers_run(job->p->workers, n_groups, group_task, job);
+    /* A failure of the program: report the first group's, in batch order. */
+    const group_t *first = NULL;
+    for (size_t g = 0; g < n_groups; g++)
+        if (job->groups[g].rc < 0 && (!first || job->groups[g].items[0] < first->items[0]))
+            first = &job->groups[g];
+    if (!first)
+        return 0;
+    if (err)
+        *err = first->err;
+    return first->rc;
+}
+
+static void free_works(nw_item_t *items, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         work_free(items[i].work);
         items[i].work = NULL;
     }
-    free(parent);
-    free(scratch);
-    free(order);
-    free(groups);
+}
+
+int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool background,
+                     nw_error_t *err)
+{
+    int rc = 0;
+    if (p->pending || p->pending_items)
+        return nw_error_set(err, NW_ERR_INVALID, "a batch is already in progress");
+    p->pending_items = items;
+    p->pending_n = n;
+    for (size_t i = 0; i < n; i++) {
+        memset(&items[i].out, 0, sizeof(items[i].out));
+        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    /* One thread's path: all of it in nw_process_finish(). */
+    if (p->threads <= 1 || n <= 1)
+        return 0;
+    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
+        goto fail;
+    if (!(p->pending = job_new(p, items, n))) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Without a thread of its own the stages run here and now. */
+    p->pending->threaded =
+        background && pthread_create(&p->pending->thread, NULL, prepare_thread, p->pending) == 0;
+    if (!p->pending->threaded)
+        stages_to_prepare(p->pending);
+    return 0;
+fail:
+    free_works(items, n);
+    p->pending_items = NULL;
+    p->pending_n = 0;
     return rc;
+}
+
+void nw_process_quiesce(nw_processor_t *p)
+{
+    batch_job_t *job = p->pending;
+    if (job && job->threaded) {
+        pthread_join(job->thread, NULL);
+        job->threaded = false;
+    }
+}
+
+/* Waits for stages 1 to 3 and takes the job back from the processor. */
+static batch_job_t *take_pending(nw_processor_t *p)
+{
+    batch_job_t *job = p->pending;
+    nw_process_quiesce(p);
+    p->pending = NULL;
+    p->pending_items = NULL;
+    p->pending_n = 0;
+    return job;
+}
+
+int nw_process_finish(nw_processor_t *p, nw_error_t *err)
+{
+    nw_item_t *items = p->pending_items;
+    size_t n = p->pending_n;
+    batch_job_t *job = take_pending(p);
+    int rc;
+    if (!job) {
+        /* One thread's path: the batch as it is, on the caller. */
+        nw_item_t **order = calloc(n ? n : 1, sizeof(*order));
+        if (!order) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        } else {
+            for (size_t i = 0; i < n; i++)
+                order[i] = &items[i];
+            rc = process_group(p, order, n, err);
+        }
+        free(order);
+    } else if (job->rc != 0) {
+        rc = job->rc;
+        if (err)
+            *err = job->err;
+    } else {
+        rc = stage_decide(job, err);
+    }
+    job_free(job);
+    free_works(items, n);
+    return rc;
+}
+
+void nw_process_abandon(nw_processor_t *p)
+{
+    nw_item_t *items = p->pending_items;
+    size_t n = p->pending_n;
+    job_free(take_pending(p));
+    free_works(items, n);
+    for (size_t i = 0; i < n; i++)
+        nw_outcome_clear(&items[i].out);
+}
+
+int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+{
+    int rc = nw_process_start(p, items, n, false, err);
+    return rc < 0 ? rc : nw_process_finish(p, err);
 }
 
 void nw_outcome_clear(nw_outcome_t *o)
