@@ -793,7 +793,10 @@ static void loop(nw_runner_t *r)
             nw_commit(r, false);
         check_fatal(r);
         nw_publish(r, false);
-        if (r->opts.exit_at_end && !r->fatal && now - last_end_check >= 200) {
+        /* -e: looked at every 200 ms, and at once when the input ran dry
+         * (the local watermarks answer first; only a partition that looks
+         * done costs a request). */
+        if (r->opts.exit_at_end && !r->fatal && (n == 0 || now - last_end_check >= 200)) {
             last_end_check = now;
             if (at_end(r) && drain(r) && at_end(r)) {
                 nw_log(NW_LOG_INFO, "end", "every partition is at its end");
