@@ -105,7 +105,8 @@ static void inject(rd_kafka_mock_cluster_t *mc, const fault_t *f)
 
 static volatile sig_atomic_t never_stop;
 
-static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
+static void run_with(const char *guarantee, const fault_t *fault, const char *batch_size,
+                     run_result_t *res)
 {
     nw_mock_t *mock = NULL;
     nw_error_t err = {0};
@@ -118,6 +119,8 @@ static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
         nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(mock), "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "processing.guarantee", guarantee, "test", &err), 0);
     assert_int_equal(nw_config_set(cfg, "group.id", "faults", "test", &err), 0);
+    if (batch_size)
+        assert_int_equal(nw_config_set(cfg, "pipeline.batch.size", batch_size, "test", &err), 0);
     nw_mock_create_topics(mock, cfg, 1);
     int produced = 0;
     assert_int_equal(nw_mock_produce_manifest(mock, NW_SOURCE_DIR "/config/samples", "news.raw",
@@ -140,6 +143,11 @@ static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
     }
     nw_config_free(cfg);
     nw_mock_stop(mock);
+}
+
+static void run(const char *guarantee, const fault_t *fault, run_result_t *res)
+{
+    run_with(guarantee, fault, NULL, res);
 }
 
 static const char *const expected_records = "ukraine-talks:1\nukraine-talks:2\nstorm-north:1\n"
@@ -203,6 +211,22 @@ static void test_eos_abort_and_rewind(void **state)
     assert_retried(&res, &abort_commit_once);
     assert_complete(&res);
     assert_int_equal(res.c.txn_aborted, 1);
+    nw_buf_free(&res.seen.keys);
+}
+
+/* Transactions of at most 4 messages: the first is full after one batch,
+ * so it commits while the next batch is parsed and enriched (the overlap
+ * of exactly_once), and that commit aborts. The waiting batch must be
+ * dropped and read again, not emitted into the next transaction on top of
+ * the rewound input (duplicates) nor skipped (lost). */
+static void test_eos_abort_while_next_batch_waits(void **state)
+{
+    run_result_t res;
+    run_with("exactly_once", &abort_commit_once, "4", &res);
+    assert_faults_fired(&res);
+    assert_complete(&res);
+    assert_int_equal(res.c.txn_aborted, 1);
+    assert_true(res.c.txn_committed >= 3);
     nw_buf_free(&res.seen.keys);
 }
 
@@ -283,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_eos_clean),
         cmocka_unit_test(test_eos_abort_and_rewind),
         cmocka_unit_test(test_eos_abort_on_offsets),
+        cmocka_unit_test(test_eos_abort_while_next_batch_waits),
         cmocka_unit_test(test_eos_retriable),
         cmocka_unit_test(test_eos_fenced),
         cmocka_unit_test(test_alo_produce_retries),

@@ -58,7 +58,7 @@ static const nw_config_key_t keys[] = {
             "Largest simhash distance, in bits, at which two bodies are near-duplicates"),
     KEY_INT("pipeline.batch.size", "10000", 1, 1000000, "Most input messages per batch"),
     KEY_INT("processing.threads", "0", 0, 256,
-            "Threads processing a batch's partitions; 0 = one per online CPU, 1 = no pool"),
+            "Threads processing a batch; 0 = one per online CPU, 1 = no pool"),
     KEY_SIZE("pipeline.batch.bytes", "16777216", 1024, 1024 * MIB,
              "Most input bytes per batch (a larger message makes a batch of its own)"),
     KEY_MS("state.restore.timeout.ms", "60000", 1, 86400000,

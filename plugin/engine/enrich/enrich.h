@@ -38,6 +38,25 @@ void nw_enrichers_free(nw_enrichers_t *e); /* accepts NULL */
 void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
                       size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
 
+/*
+ * The chain in parts, for records processed on several threads: enrichers
+ * [from, to) of the chain over n records. The first part (from 0) sets
+ * failed[], reasons[] and statuses[i], the newswire.enrichment object being
+ * built for record i, which the caller keeps (and json_decref()s if it
+ * abandons the record) until the last part (to at or past the chain's
+ * length) moves it into the record and sets it to NULL. Parts must run in
+ * chain order for each record; the first nw_enrichers_stateless() of the
+ * chain may see the records one by one, in any order, on any thread, while
+ * the rest see each partition's records in input order.
+ */
+void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **records,
+                           const nw_enrich_input_t *const *in, json_t **statuses, size_t n,
+                           bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
+/* The chain's length, disabled enrichers included (what `to` counts). */
+size_t nw_enrichers_length(const nw_enrichers_t *e);
+/* How many enrichers lead the chain whose output depends on the record
+ * alone (disabled ones count): those may run on records in any order. */
+size_t nw_enrichers_stateless(const nw_enrichers_t *e);
 struct nw_sink;
 /* Publishes each enricher's call durations and each HTTP enricher's
  * circuit-breaker state to the metrics sink m (borrowed; NULL stops it). */

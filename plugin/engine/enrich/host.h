@@ -34,6 +34,11 @@ typedef struct nw_host {
      * guarded say so. Any other (a plugin, the HTTP enricher with its cache
      * and breaker) has its calls serialised by lock. */
     bool concurrent;
+    /* Whether what it writes into a record depends on that record alone
+     * (not on the records before it, nor on a clock or a service), so that
+     * it may enrich records in any order: built-ins without state across
+     * records say so. */
+    bool stateless;
     pthread_mutex_t lock;
     /* A built-in with a circuit breaker (the HTTP enricher): its state
      * (nw_breaker_state_t) from the enricher's state, or -1 when unknown;

@@ -11,6 +11,8 @@
  * the end, in chain order, so the object's key order never depends on which
  * enricher finished first, and an enricher cannot overwrite another's status.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,31 +189,34 @@ out:
     return rc;
 }
 
-void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
-                      size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **records,
+                           const nw_enrich_input_t *const *in, json_t **statuses, size_t n,
+                           bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
 {
-    run_t r = {records, failed, reasons, NULL};
+    run_t r = {records, failed, reasons, statuses};
     nw_host_t *const *chain;
     size_t nchain = nw_host_chain(e, &chain);
     if (n == 0)
         return;
-    for (size_t i = 0; i < n; i++) {
-        failed[i] = false;
-        reasons[i][0] = '\0';
+    if (to > nchain)
+        to = nchain;
+    bool oom = false;
+    if (from == 0) {
+        for (size_t i = 0; i < n; i++) {
+            failed[i] = false;
+            reasons[i][0] = '\0';
+            /* Enrichers may count on the extension object being there. */
+            if (!(statuses[i] = json_object()) || !nw_builtin_extension(records[i]))
+                fail_record(&r, i, "enrichment", "the record is not a JSON object");
+        }
     }
     nw_words_share_begin(in, n);
-    r.statuses = calloc(n, sizeof(*r.statuses));
-    char *details = malloc(n * NW_DETAIL_MAX);
-    bool oom = !r.statuses || !details;
-    for (size_t i = 0; !oom && i < n; i++) {
-        /* Enrichers may count on the extension object being there. */
-        if (!(r.statuses[i] = json_object()) || !nw_builtin_extension(records[i]))
-            fail_record(&r, i, "enrichment", "the record is not a JSON object");
-    }
+    char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
+    oom = from < to && !details;
     /* Every record shares one {"status": "off"}: nothing changes a status
      * once it is recorded, and the records only read it. */
     json_t *off = NULL;
-    for (size_t c = 0; !oom && c < nchain; c++) {
+    for (size_t c = from; !oom && c < to; c++) {
         const nw_host_t *h = chain[c];
         if (h->off) {
             if (!off)
@@ -231,22 +236,38 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
         }
         observe_breaker(nw_host_metrics(e), h);
     }
-    for (size_t i = 0; i < n; i++) {
-        if (oom) {
-            fail_record(&r, i, "enrichment", "out of memory");
-            json_decref(r.statuses ? r.statuses[i] : NULL);
-            continue;
-        }
-        json_t *ext = nw_builtin_extension(records[i]);
-        if (!ext) {
-            json_decref(r.statuses[i]);
-            fail_record(&r, i, "enrichment", "the record is not a JSON object");
-        } else if (json_object_set_new(ext, "enrichment", r.statuses[i]) < 0) {
-            fail_record(&r, i, "enrichment", "out of memory recording the statuses");
-        }
-    }
     json_decref(off);
-    free(r.statuses);
     free(details);
     nw_words_share_end();
+    for (size_t i = 0; oom && i < n; i++)
+        fail_record(&r, i, "enrichment", "out of memory");
+    if (to < nchain)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        json_t *ext = statuses[i] ? nw_builtin_extension(records[i]) : NULL;
+        if (!statuses[i]) {
+            fail_record(&r, i, "enrichment", "out of memory");
+        } else if (!ext) {
+            json_decref(statuses[i]);
+            fail_record(&r, i, "enrichment", "the record is not a JSON object");
+        } else if (json_object_set_new(ext, "enrichment", statuses[i]) < 0) {
+            fail_record(&r, i, "enrichment", "out of memory recording the statuses");
+        }
+        statuses[i] = NULL;
+    }
+}
+
+void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
+                      size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+{
+    json_t **statuses = calloc(n ? n : 1, sizeof(*statuses));
+    if (!statuses) {
+        for (size_t i = 0; i < n; i++) {
+            failed[i] = true;
+            snprintf(reasons[i], NW_ERROR_MSG_MAX, "enrichment: out of memory");
+        }
+        return;
+    }
+    nw_enrichers_run_part(e, 0, SIZE_MAX, records, in, statuses, n, failed, reasons);
+    free(statuses);
 }

@@ -63,6 +63,8 @@ typedef struct builtin {
     const char *instances;
     /* enrich() is safe on several threads at once (see nw_host_t). */
     bool concurrent;
+    /* What it writes depends on the record alone (see nw_host_t). */
+    bool stateless;
     /* Its circuit breaker's state for /metrics (see nw_host_t); NULL when
      * it has none. */
     int (*breaker)(void *state);
@@ -79,19 +81,20 @@ static int http_breaker(void *state)
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
     /* Read-only state once initialised. */
-    {"lang", nw_builtin_lang, NULL, NULL, true, NULL},
-    {"dates", nw_builtin_dates, NULL, NULL, true, NULL},
+    {"lang", nw_builtin_lang, NULL, NULL, true, true, NULL},
+    {"dates", nw_builtin_dates, NULL, NULL, true, true, NULL},
 #ifdef NW_WITH_ENTITIES
     /* Working memory per call, from a guarded pool. */
-    {"entities", nw_builtin_entities, NULL, NULL, true, NULL},
+    {"entities", nw_builtin_entities, NULL, NULL, true, true, NULL},
 #endif
-    {"subjects", nw_builtin_subjects, NULL, NULL, true, NULL},
-    {"stats", nw_builtin_stats, NULL, NULL, true, NULL},
+    {"subjects", nw_builtin_subjects, NULL, NULL, true, true, NULL},
+    {"stats", nw_builtin_stats, NULL, NULL, true, true, NULL},
     /* One index per origin partition, which one thread at a time works on
-     * (nw_process_batch groups by it); the list of indexes is guarded. */
-    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, NULL},
+     * (nw_process_batch groups by it); the list of indexes is guarded. What
+     * it reports depends on the records before. */
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, false, NULL},
 #ifdef NW_WITH_HTTP
-    {"http", nw_builtin_http, NULL, "http.", false, http_breaker},
+    {"http", nw_builtin_http, NULL, "http.", false, false, http_breaker},
 #endif
 };
 
@@ -375,6 +378,7 @@ static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory loading enrichers");
     }
     h->concurrent = b->concurrent;
+    h->stateless = b->stateless;
     h->breaker = b->breaker;
     return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
 }
@@ -650,6 +654,19 @@ size_t nw_enrichers_count(const nw_enrichers_t *e)
     size_t n = 0;
     for (size_t i = 0; e && i < e->n; i++)
         n += !e->v[i]->off;
+    return n;
+}
+
+size_t nw_enrichers_length(const nw_enrichers_t *e)
+{
+    return e ? e->n : 0;
+}
+
+size_t nw_enrichers_stateless(const nw_enrichers_t *e)
+{
+    size_t n = 0;
+    while (e && n < e->n && (e->v[n]->off || e->v[n]->stateless))
+        n++;
     return n;
 }
 

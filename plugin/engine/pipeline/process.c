@@ -11,13 +11,18 @@
  *     that turns out new without having been enriched is enriched there and
  *     then, on its own.
  *
- * The passes run per group: the items that share a version store (one input
- * partition) or an origin partition (what the neardup index is kept by),
- * in batch order. Groups share no state the processing writes, so with
- * processing.threads above 1 they run on the worker pool at once; each
+ * With processing.threads above 1 the passes are cut where order stops
+ * mattering (see "The staged path" below): parsing, building and the
+ * stateless head of the enricher chain run item by item on the worker
+ * pool; the rest of the chain and the decisions run per group, the items
+ * that share a version store (one input partition) or an origin partition
+ * (what the neardup index is kept by), in batch order. Groups share no
+ * state the processing writes, so they too run on the pool at once; each
  * group decides exactly what one thread deciding the whole batch would.
  */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +45,11 @@ struct nw_processor {
     const char *replay_state;
     char *source;
     unsigned threads;      /* processing.threads, resolved: at least 1 */
-    nw_workers_t *workers; /* started with the first batch of several groups */
+    nw_workers_t *workers; /* started with the first batch of several items */
+    /* The batch between nw_process_start() and its finish or abandon. */
+    nw_item_t *pending_items;
+    size_t pending_n;
+    struct batch_job *pending; /* its staged path's state; NULL on one thread */
 };
 
 /* Per-item working state, alive for one nw_process_batch() call. */
@@ -57,6 +66,9 @@ typedef struct nw_work {
     char hash_text[7 + 64 + 1];
     bool has_hash;
     nw_enrich_input_t ein;
+    /* The newswire.enrichment object while the chain runs in parts (the
+     * staged path); owned until the last part moves it into the record. */
+    json_t *statuses;
     bool enriched, enrich_failed;
     char reason[NW_ERROR_MSG_MAX];
 } nw_work_t;
@@ -104,6 +116,7 @@ void nw_processor_free(nw_processor_t *p)
 {
     if (!p)
         return;
+    nw_process_abandon(p);
     nw_workers_free(p->workers); /* before what its threads use */
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
@@ -360,6 +373,7 @@ static void work_free(nw_work_t *w)
     if (!w)
         return;
     nw_article_clear(&w->article);
+    json_decref(w->statuses);
     json_decref(w->record);
     free(w->body);
     free(w);
@@ -412,16 +426,140 @@ typedef struct group {
     nw_error_t err;
 } group_t;
 
+/*
+ * The staged path (processing.threads above 1). What depends on order is
+ * kept apart from what does not, so that most of the work spreads over the
+ * pool whatever the batch holds:
+ *  1. parse and identify, item by item on any thread;
+ *  2. predict each dedupe outcome, in batch order on the caller (a look-up
+ *     per item);
+ *  3. build the record of each predicted new version and run the stateless
+ *     head of the enricher chain on it, item by item on any thread;
+ *  4. per group (see make_groups), in batch order: the rest of the chain,
+ *     then decide and emit against the store.
+ * Every item ends as the single-threaded path would end it.
+ */
 typedef struct batch_job {
     nw_processor_t *p;
+    nw_item_t *items; /* the batch (borrowed) */
+    size_t n;
+    /* n each: */
     group_t *groups;
+    nw_item_t **order;
+    size_t *parent, *scratch;
+    nw_item_t **fresh; /* stage 3: the predicted new versions */
+    bool *final;       /* per item: settled in stage 1 */
+    size_t stateless;  /* the chain's stateless head */
+    /* Stages 1 to 3 on a thread of their own (nw_process_start with
+     * background): joined before stage 4. */
+    pthread_t thread;
+    bool threaded;
+    /* The first failure of stages 1 and 3 in batch order (a program
+     * failure: the batch is not processed further). */
+    pthread_mutex_t lock;
+    int rc;
+    size_t failed_at;
+    nw_error_t err;
 } batch_job_t;
+
+static void job_fail(batch_job_t *job, size_t at, int rc, const nw_error_t *err)
+{
+    pthread_mutex_lock(&job->lock);
+    if (job->rc == 0 || at < job->failed_at) {
+        job->rc = rc;
+        job->failed_at = at;
+        job->err = *err;
+    }
+    pthread_mutex_unlock(&job->lock);
+}
+
+static void identify_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    nw_error_t err = {0};
+    int rc = identify(job->p, &job->items[i], &err);
+    job->final[i] = rc != 0;
+    if (rc < 0)
+        job_fail(job, i, rc, &err);
+}
+
+static void prepare_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    nw_item_t *it = job->fresh[i];
+    nw_work_t *w = it->work;
+    nw_error_t err = {0};
+    int rc = build_record(job->p, it, w->predicted_version, &err);
+    if (rc < 0) {
+        job_fail(job, (size_t)(it - job->items), rc, &err);
+        return;
+    }
+    const nw_enrich_input_t *in = &w->ein;
+    nw_enrichers_run_part(job->p->enrichers, 0, job->stateless, &w->record, &in, &w->statuses, 1,
+                          &w->enrich_failed, &w->reason);
+}
+
+/* Stage 4 for one group: the chain's stateful rest over its predicted new
+ * versions, then the decisions in order. */
+static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_error_t *err)
+{
+    nw_processor_t *p = job->p;
+    size_t k = 0;
+    json_t **records = calloc(n, sizeof(*records));
+    const nw_enrich_input_t **inputs = calloc(n, sizeof(*inputs));
+    json_t **statuses = calloc(n, sizeof(*statuses));
+    bool *failed = calloc(n, sizeof(*failed));
+    char(*reasons)[NW_ERROR_MSG_MAX] = calloc(n, sizeof(*reasons));
+    nw_work_t **works = calloc(n, sizeof(*works));
+    int rc = 0;
+    if (!records || !inputs || !statuses || !failed || !reasons || !works) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        nw_work_t *w = items[i]->work;
+        if (!w->predicted_new || !w->record)
+            continue;
+        works[k] = w;
+        records[k] = w->record;
+        inputs[k] = &w->ein;
+        statuses[k] = w->statuses;
+        w->statuses = NULL; /* the array holds it now */
+        failed[k] = w->enrich_failed;
+        memcpy(reasons[k], w->reason, NW_ERROR_MSG_MAX);
+        k++;
+    }
+    nw_enrichers_run_part(p->enrichers, job->stateless, SIZE_MAX, records, inputs, statuses, k,
+                          failed, reasons);
+    for (size_t j = 0; j < k; j++) {
+        works[j]->enriched = true;
+        works[j]->enrich_failed = failed[j];
+        memcpy(works[j]->reason, reasons[j], NW_ERROR_MSG_MAX);
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (!job->final[items[i] - job->items])
+            rc = decide(p, items[i], err);
+    /* Here rather than on the caller: freeing the records' trees is a part
+     * of the work worth spreading. */
+    for (size_t i = 0; i < n; i++) {
+        work_free(items[i]->work);
+        items[i]->work = NULL;
+    }
+out:
+    free(records);
+    free(inputs);
+    free(statuses);
+    free(failed);
+    free(reasons);
+    free(works);
+    return rc;
+}
 
 static void group_task(void *arg, size_t i)
 {
     batch_job_t *job = arg;
     group_t *g = &job->groups[i];
-    g->rc = process_group(job->p, g->items, g->n, &g->err);
+    g->rc = finish_group(job, g->items, g->n, &g->err);
 }
 
 static size_t find_root(size_t *parent, size_t i)
@@ -508,58 +646,196 @@ static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *sc
     return n_groups;
 }
 
-int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+static void job_free(batch_job_t *job)
 {
-    int rc = 0;
-    size_t *parent = calloc(n ? n : 1, sizeof(*parent));
-    size_t *scratch = calloc(n ? n : 1, sizeof(*scratch));
-    nw_item_t **order = calloc(n ? n : 1, sizeof(*order));
-    group_t *groups = calloc(n ? n : 1, sizeof(*groups));
-    if (!parent || !scratch || !order || !groups) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto out;
+    if (!job)
+        return;
+    free(job->groups);
+    free(job->order);
+    free(job->parent);
+    free(job->scratch);
+    free(job->fresh);
+    free(job->final);
+    pthread_mutex_destroy(&job->lock);
+    free(job);
+}
+
+static batch_job_t *job_new(nw_processor_t *p, nw_item_t *items, size_t n)
+{
+    batch_job_t *job = calloc(1, sizeof(*job));
+    if (!job)
+        return NULL;
+    *job = (batch_job_t){.p = p,
+                         .items = items,
+                         .n = n,
+                         .groups = calloc(n, sizeof(*job->groups)),
+                         .order = calloc(n, sizeof(*job->order)),
+                         .parent = calloc(n, sizeof(*job->parent)),
+                         .scratch = calloc(n, sizeof(*job->scratch)),
+                         .fresh = calloc(n, sizeof(*job->fresh)),
+                         .final = calloc(n, sizeof(*job->final)),
+                         .stateless = nw_enrichers_stateless(p->enrichers)};
+    pthread_mutex_init(&job->lock, NULL);
+    if (!job->groups || !job->order || !job->parent || !job->scratch || !job->fresh ||
+        !job->final) {
+        job_free(job);
+        return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        memset(&items[i].out, 0, sizeof(items[i].out));
-        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
-            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-            goto out;
+    return job;
+}
+
+/* Stages 1 to 3; a failure is left in job->rc. */
+static void stages_to_prepare(batch_job_t *job)
+{
+    nw_processor_t *p = job->p;
+    nw_item_t *items = job->items;
+    nw_workers_run(p->workers, job->n, identify_task, job);
+    size_t n_fresh = 0;
+    for (size_t i = 0; i < job->n && job->rc == 0; i++) {
+        job->order[i] = &items[i];
+        uint32_t next = 0;
+        if (!job->final[i] && predict(job->order, i, &next) == NW_DEDUPE_NEW) {
+            items[i].work->predicted_new = true;
+            items[i].work->predicted_version = next;
+            job->fresh[n_fresh++] = &items[i];
         }
     }
-    size_t n_groups = 1;
-    if (p->threads > 1 && n > 1)
-        n_groups = make_groups(items, n, parent, scratch, order, groups);
-    if (n_groups <= 1) {
-        /* One thread's path: the batch as it is, on the caller. */
-        for (size_t i = 0; i < n; i++)
-            order[i] = &items[i];
-        rc = process_group(p, order, n, err);
-        goto out;
-    }
-    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
-        goto out;
-    batch_job_t job = {p, groups};
-    nw_workers_run(p->workers, n_groups, group_task, &job);
+    if (job->rc == 0)
+        nw_workers_run(p->workers, n_fresh, prepare_task, job);
+}
+
+static void *prepare_thread(void *arg)
+{
+    stages_to_prepare(arg);
+    return NULL;
+}
+
+/* Stage 4, after stages 1 to 3 succeeded. */
+static int stage_decide(batch_job_t *job, nw_error_t *err)
+{
+    size_t n_groups =
+        make_groups(job->items, job->n, job->parent, job->scratch, job->order, job->groups);
+    nw_workers_run(job->p->workers, n_groups, group_task, job);
     /* A failure of the program: report the first group's, in batch order. */
     const group_t *first = NULL;
     for (size_t g = 0; g < n_groups; g++)
-        if (groups[g].rc < 0 && (!first || groups[g].items[0] < first->items[0]))
-            first = &groups[g];
-    if (first) {
-        rc = first->rc;
-        if (err)
-            *err = first->err;
-    }
-out:
+        if (job->groups[g].rc < 0 && (!first || job->groups[g].items[0] < first->items[0]))
+            first = &job->groups[g];
+    if (!first)
+        return 0;
+    if (err)
+        *err = first->err;
+    return first->rc;
+}
+
+static void free_works(nw_item_t *items, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         work_free(items[i].work);
         items[i].work = NULL;
     }
-    free(parent);
-    free(scratch);
-    free(order);
-    free(groups);
+}
+
+int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool background,
+                     nw_error_t *err)
+{
+    int rc = 0;
+    if (p->pending || p->pending_items)
+        return nw_error_set(err, NW_ERR_INVALID, "a batch is already in progress");
+    p->pending_items = items;
+    p->pending_n = n;
+    for (size_t i = 0; i < n; i++) {
+        memset(&items[i].out, 0, sizeof(items[i].out));
+        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    /* One thread's path: all of it in nw_process_finish(). */
+    if (p->threads <= 1 || n <= 1)
+        return 0;
+    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
+        goto fail;
+    if (!(p->pending = job_new(p, items, n))) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Without a thread of its own the stages run here and now. */
+    p->pending->threaded =
+        background && pthread_create(&p->pending->thread, NULL, prepare_thread, p->pending) == 0;
+    if (!p->pending->threaded)
+        stages_to_prepare(p->pending);
+    return 0;
+fail:
+    free_works(items, n);
+    p->pending_items = NULL;
+    p->pending_n = 0;
     return rc;
+}
+
+void nw_process_quiesce(nw_processor_t *p)
+{
+    batch_job_t *job = p->pending;
+    if (job && job->threaded) {
+        pthread_join(job->thread, NULL);
+        job->threaded = false;
+    }
+}
+
+/* Waits for stages 1 to 3 and takes the job back from the processor. */
+static batch_job_t *take_pending(nw_processor_t *p)
+{
+    batch_job_t *job = p->pending;
+    nw_process_quiesce(p);
+    p->pending = NULL;
+    p->pending_items = NULL;
+    p->pending_n = 0;
+    return job;
+}
+
+int nw_process_finish(nw_processor_t *p, nw_error_t *err)
+{
+    nw_item_t *items = p->pending_items;
+    size_t n = p->pending_n;
+    batch_job_t *job = take_pending(p);
+    int rc;
+    if (!job) {
+        /* One thread's path: the batch as it is, on the caller. */
+        nw_item_t **order = calloc(n ? n : 1, sizeof(*order));
+        if (!order) {
+            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        } else {
+            for (size_t i = 0; i < n; i++)
+                order[i] = &items[i];
+            rc = process_group(p, order, n, err);
+        }
+        free(order);
+    } else if (job->rc != 0) {
+        rc = job->rc;
+        if (err)
+            *err = job->err;
+    } else {
+        rc = stage_decide(job, err);
+    }
+    job_free(job);
+    free_works(items, n);
+    return rc;
+}
+
+void nw_process_abandon(nw_processor_t *p)
+{
+    nw_item_t *items = p->pending_items;
+    size_t n = p->pending_n;
+    job_free(take_pending(p));
+    free_works(items, n);
+    for (size_t i = 0; i < n; i++)
+        nw_outcome_clear(&items[i].out);
+}
+
+int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err)
+{
+    int rc = nw_process_start(p, items, n, false, err);
+    return rc < 0 ? rc : nw_process_finish(p, err);
 }
 
 void nw_outcome_clear(nw_outcome_t *o)

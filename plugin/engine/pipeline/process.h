@@ -118,6 +118,25 @@ void nw_processor_set_replay(nw_processor_t *p, const char *state);
  */
 int nw_process_batch(nw_processor_t *p, nw_item_t *items, size_t n, nw_error_t *err);
 
+/*
+ * nw_process_batch() in two halves, so that the caller can do something
+ * else meanwhile (exactly_once: commit the previous transaction). start
+ * does everything that does not change a version store (parsing, building
+ * records, the stateless enrichers), in the background when background is
+ * set and processing.threads is above 1, else there and then; finish waits
+ * for it and does the rest, with nw_process_batch()'s result. items
+ * (borrowed) must stay put until then. Or abandon: the batch is dropped,
+ * nothing stored and every outcome cleared (the caller reads its messages
+ * again). One batch at a time per processor; start's failure needs neither.
+ */
+int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool background,
+                     nw_error_t *err);
+int nw_process_finish(nw_processor_t *p, nw_error_t *err);
+void nw_process_abandon(nw_processor_t *p); /* nothing pending: nothing done */
+/* Waits until the started batch no longer reads the version stores (its
+ * background half is done): before a store changes under it (a rollback). */
+void nw_process_quiesce(nw_processor_t *p);
+
 void nw_outcome_clear(nw_outcome_t *o);
 
 const char *nw_outcome_name(nw_outcome_kind_t kind); /* "emitted", "duplicate", ... */

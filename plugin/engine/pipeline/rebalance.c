@@ -103,6 +103,43 @@ static void start_positions(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_parti
     rd_kafka_topic_partition_list_destroy(times);
 }
 
+/* Ends the restore of every partition whose state is state partition
+ * `partition`: they start processing. fetching: the state partition was
+ * being read. */
+static void finish_restore(nw_runner_t *r, int32_t partition, bool fetching)
+{
+    rd_kafka_topic_partition_list_t *resume = rd_kafka_topic_partition_list_new(2);
+    for (size_t i = 0; i < r->parts.n; i++) {
+        nw_part_t *p = r->parts.items[i];
+        if (!p->restoring || p->partition != partition)
+            continue;
+        p->restoring = false;
+        nw_vstore_commit(p->store);
+        rd_kafka_topic_partition_list_add(resume, p->topic, p->partition);
+        nw_log(NW_LOG_INFO, "restored",
+               "%s [%" PRId32 "]: %" PRIu64 " changelog records, %zu articles, %" PRId64 " ms",
+               p->topic, p->partition, p->restored, nw_vstore_count(p->store),
+               nw_now_ms() - p->restore_started_ms);
+    }
+    if (fetching)
+        restore_assign(r, partition, false);
+    if (resume->cnt > 0)
+        rd_kafka_resume_partitions(r->consumer, resume);
+    rd_kafka_topic_partition_list_destroy(resume);
+}
+
+/* A state partition with no record to restore, as its watermarks tell (a
+ * request; read_committed, the end is the last stable offset): a fresh
+ * group's, say. Such a partition starts at once instead of after a fetch
+ * that could only report its end. */
+static bool state_empty(nw_runner_t *r, int32_t partition)
+{
+    int64_t lo = -1, hi = -1;
+    return rd_kafka_query_watermark_offsets(r->restore, r->state_topic, partition, &lo, &hi,
+                                            5000) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+           lo >= 0 && hi <= lo;
+}
+
 static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts)
 {
     for (int i = 0; i < parts->cnt; i++) {
@@ -142,10 +179,14 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         nw_part_open_queue(r, p);
         if (known && committed->elems[i].offset >= 0)
             p->committed = committed->elems[i].offset;
-        if (!restore_running)
-            restore_assign(r, tp->partition, true);
         nw_log(NW_LOG_INFO, "assigned", "%s [%" PRId32 "]: restoring state from %s", tp->topic,
                tp->partition, r->state_topic);
+        if (!restore_running) {
+            if (state_empty(r, tp->partition))
+                finish_restore(r, tp->partition, false);
+            else
+                restore_assign(r, tp->partition, true);
+        }
     }
     rd_kafka_topic_partition_list_destroy(committed);
 }
@@ -191,27 +232,6 @@ void nw_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e, rd_kafka_topic_parti
         on_revoke(r, rk, parts);
     else
         nw_runner_fail(r, NW_ERR_KAFKA, "rebalance: %s", rd_kafka_err2str(e));
-}
-
-static void finish_restore(nw_runner_t *r, int32_t partition)
-{
-    rd_kafka_topic_partition_list_t *resume = rd_kafka_topic_partition_list_new(2);
-    for (size_t i = 0; i < r->parts.n; i++) {
-        nw_part_t *p = r->parts.items[i];
-        if (!p->restoring || p->partition != partition)
-            continue;
-        p->restoring = false;
-        nw_vstore_commit(p->store);
-        rd_kafka_topic_partition_list_add(resume, p->topic, p->partition);
-        nw_log(NW_LOG_INFO, "restored",
-               "%s [%" PRId32 "]: %" PRIu64 " changelog records, %zu articles, %" PRId64 " ms",
-               p->topic, p->partition, p->restored, nw_vstore_count(p->store),
-               nw_now_ms() - p->restore_started_ms);
-    }
-    restore_assign(r, partition, false);
-    if (resume->cnt > 0)
-        rd_kafka_resume_partitions(r->consumer, resume);
-    rd_kafka_topic_partition_list_destroy(resume);
 }
 
 /* Most entries a store is pre-sized for from the watermarks: the records
@@ -283,7 +303,7 @@ bool nw_restore_poll(nw_runner_t *r, int wait_ms)
         for (ssize_t i = 0; i < n; i++) {
             rd_kafka_message_t *m = msgs[i];
             if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
-                finish_restore(r, m->partition);
+                finish_restore(r, m->partition, true);
             else if (m->err) {
                 nw_log(NW_LOG_WARN, "restore_error", "%s", rd_kafka_message_errstr(m));
                 nw_kfail_note_message(r->restore, m);

@@ -448,19 +448,44 @@ static void forward_or_refuse(nw_runner_t *r, nw_item_t *it, const rd_kafka_mess
     it->out.kind = NW_OUTCOME_REJECTED;
 }
 
-/* Processes consumed messages in order: one batch through the processor,
- * then each outcome counted and produced. */
-static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
+/* A batch on its way through the processor: the items and, per item, its
+ * partition and message (borrowed), and the origin a re-keyed message names. */
+typedef struct batch {
+    nw_item_t *items;
+    nw_part_t **parts;
+    rd_kafka_message_t **taken;
+    char (*origins)[256];
+    size_t k;
+} batch_t;
+
+static void batch_clear(batch_t *b)
 {
-    nw_item_t *items = calloc(n, sizeof(*items));
-    nw_part_t **parts = calloc(n, sizeof(*parts));
-    rd_kafka_message_t **taken = calloc(n, sizeof(*taken));
-    char(*origins)[256] = calloc(n, sizeof(*origins));
-    size_t k = 0;
-    if (!items || !parts || !taken || !origins) {
+    for (size_t i = 0; b->items && i < b->k; i++)
+        nw_outcome_clear(&b->items[i].out);
+    free(b->items);
+    free(b->parts);
+    free(b->taken);
+    free(b->origins);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Turns consumed messages into the processor's items (events and messages
+ * of partitions gone or restoring are dealt with here). Returns false when
+ * out of memory (the run fails). */
+static bool collect(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n, batch_t *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->items = calloc(n, sizeof(*b->items));
+    b->parts = calloc(n, sizeof(*b->parts));
+    b->taken = calloc(n, sizeof(*b->taken));
+    b->origins = calloc(n, sizeof(*b->origins));
+    if (!b->items || !b->parts || !b->taken || !b->origins) {
         nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
-        goto out;
+        return false;
     }
+    size_t k = 0;
+    nw_item_t *items = b->items;
+    nw_part_t **parts = b->parts;
     for (size_t i = 0; i < n; i++) {
         rd_kafka_message_t *m = msgs[i];
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->rkt) {
@@ -501,27 +526,25 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         it->refused = poisoned ? poisoned->reason : NULL;
         bool from_repartition = strcmp(topic, r->repartition_topic) == 0;
         if (from_repartition)
-            read_origin(m, &it->in, origins[k], sizeof(origins[k]));
+            read_origin(m, &it->in, b->origins[k], sizeof(b->origins[k]));
         /* Stage one: an unkeyed message is re-keyed by article id through
          * the repartition topic, so all versions of an article meet in one
          * partition (and one member). */
         it->identify_only = !from_repartition && (!m->key || m->key_len == 0);
         parts[k] = p;
-        taken[k++] = m;
+        b->taken[k++] = m;
     }
-    if (k == 0)
-        goto out;
-    if (r->eos && nw_txn_begin(r) < 0)
-        goto out;
-    nw_error_t err = {0};
-    if (nw_process_batch(r->proc, items, k, &err) < 0) {
-        nw_runner_fail(r, err.code, "processing: %s", err.msg);
-        goto out;
-    }
-    for (size_t i = 0; i < k && !r->fatal; i++) {
-        nw_item_t *it = &items[i];
-        rd_kafka_message_t *m = taken[i];
-        nw_part_t *p = parts[i];
+    b->k = k;
+    return true;
+}
+
+/* Counts and produces each processed item's outcome, in order. */
+static void produce_outcomes(nw_runner_t *r, batch_t *b)
+{
+    for (size_t i = 0; i < b->k && !r->fatal; i++) {
+        nw_item_t *it = &b->items[i];
+        rd_kafka_message_t *m = b->taken[i];
+        nw_part_t *p = b->parts[i];
         if (r->eos && p->txn_start < 0)
             p->txn_start = m->offset;
         if (it->out.kind == NW_OUTCOME_FORWARD)
@@ -557,13 +580,99 @@ static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n
         r->txn_messages++;
         r->txn_bytes += (int64_t)(m->len + m->key_len);
     }
-out:
-    for (size_t i = 0; items && i < k; i++)
-        nw_outcome_clear(&items[i].out);
-    free(items);
-    free(parts);
-    free(taken);
-    free(origins);
+}
+
+/* The second half of a started batch: the processor's decisions, then the
+ * outcomes produced (exactly_once: in the open transaction). */
+static void finish_batch(nw_runner_t *r, batch_t *b)
+{
+    nw_error_t err = {0};
+    if (r->eos && nw_txn_begin(r) < 0) {
+        nw_process_abandon(r->proc);
+        return;
+    }
+    if (nw_process_finish(r->proc, &err) < 0) {
+        nw_runner_fail(r, err.code, "processing: %s", err.msg);
+        return;
+    }
+    produce_outcomes(r, b);
+}
+
+/* Processes consumed messages in order: one batch through the processor,
+ * then each outcome counted and produced. */
+static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
+{
+    batch_t b;
+    nw_error_t err = {0};
+    if (collect(r, msgs, n, &b) && b.k > 0) {
+        if (nw_process_start(r->proc, b.items, b.k, false, &err) < 0)
+            nw_runner_fail(r, err.code, "processing: %s", err.msg);
+        else
+            finish_batch(r, &b);
+    }
+    batch_clear(&b);
+}
+
+/* A batch dropped after its transaction's predecessor aborted: its
+ * partitions are read again from its first messages (the abort rewound
+ * those of the aborted transaction, to offsets no later), and no end of
+ * partition it reported counts. */
+static void rewind_dropped(nw_runner_t *r, const batch_t *b, rd_kafka_message_t **msgs, size_t n)
+{
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)b->k + 1);
+    for (size_t i = 0; i < n; i++)
+        if (msgs[i]->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && msgs[i]->rkt) {
+            nw_part_t *p =
+                nw_parts_find(&r->parts, rd_kafka_topic_name(msgs[i]->rkt), msgs[i]->partition);
+            if (p)
+                p->eof_offset = -1;
+        }
+    for (size_t i = 0; i < b->k; i++) {
+        nw_part_t *p = b->parts[i];
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = b->parts[j] != p;
+        if (!first || nw_parts_find(&r->parts, p->topic, p->partition) != p)
+            continue;
+        p->eof_offset = -1;
+        if (p->next_offset < 0 || p->next_offset > b->taken[i]->offset)
+            p->next_offset = b->taken[i]->offset;
+        rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset = p->next_offset;
+    }
+    nw_seek_all(r, seek, "after abort");
+}
+
+/* exactly_once, when the open transaction is due: the batch just taken is
+ * parsed, built and enriched in the background while the transaction
+ * commits, which mostly waits on the broker. The batch's decisions come
+ * after the commit (they change the version stores the commit settles); if
+ * the transaction aborted instead, the batch is dropped and read again. */
+static void commit_overlapped(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
+{
+    batch_t b;
+    nw_error_t err = {0};
+    if (!collect(r, msgs, n, &b)) {
+        batch_clear(&b);
+        return;
+    }
+    if (b.k == 0 || nw_process_start(r->proc, b.items, b.k, true, &err) < 0) {
+        if (b.k > 0)
+            nw_runner_fail(r, err.code, "processing: %s", err.msg);
+        else
+            nw_commit(r, false);
+        batch_clear(&b);
+        return;
+    }
+    uint64_t aborted = r->total.txn_aborted;
+    nw_commit(r, false);
+    if (r->fatal || r->total.txn_aborted != aborted) {
+        nw_process_abandon(r->proc);
+        if (!r->fatal)
+            rewind_dropped(r, &b, msgs, n);
+    } else {
+        finish_batch(r, &b);
+    }
+    batch_clear(&b);
 }
 
 /* Where a partition's processing stands: past its last processed message,
@@ -641,6 +750,12 @@ static void check_fatal(nw_runner_t *r)
         nw_runner_fail(r, NW_ERR_FATAL, "consumer: %s: %s", rd_kafka_err2name(e), errstr);
 }
 
+static bool commit_due(const nw_runner_t *r, int64_t now)
+{
+    return now - r->last_commit_ms >= r->commit_interval_ms ||
+           (r->eos && (r->txn_messages >= nw_batch_limit(r) || r->txn_bytes >= r->batch_bytes));
+}
+
 static void loop(nw_runner_t *r)
 {
     int64_t last_end_check = 0;
@@ -652,23 +767,36 @@ static void loop(nw_runner_t *r)
          * input, whose restoring partitions are paused anyway. */
         bool restoring = nw_restore_poll(r, 10);
         rd_kafka_message_t *batch[NW_POLL_BATCH];
-        int64_t room = r->eos ? nw_batch_limit(r) - r->txn_messages : NW_POLL_BATCH;
+        /* exactly_once with its transaction due: the next batch is taken
+         * as the next transaction's first, to be processed while this one
+         * commits. */
+        bool due = r->eos && r->txn_open && commit_due(r, nw_now_ms());
+        int64_t room = !r->eos ? NW_POLL_BATCH
+                       : due   ? nw_batch_limit(r)
+                               : nw_batch_limit(r) - r->txn_messages;
         /* Bounded in bytes too: a batch's memory grows with its input. */
-        int64_t bytes = r->eos ? r->txn_bytes : 0;
+        int64_t bytes = r->eos && !due ? r->txn_bytes : 0;
         size_t cap = room < NW_POLL_BATCH ? (size_t)(room > 0 ? room : 0) : NW_POLL_BATCH;
         size_t n = cap ? take_batch(r, batch, cap, bytes, restoring ? 0 : 20) : 0;
-        process_messages(r, batch, n);
+        if (n > 0 && due)
+            commit_overlapped(r, batch, n);
+        else
+            process_messages(r, batch, n);
         for (size_t i = 0; i < n; i++)
             rd_kafka_message_destroy(batch[i]);
         if (r->rewind && !r->fatal)
             nw_rewind_refused(r);
         int64_t now = nw_now_ms();
-        if (now - r->last_commit_ms >= r->commit_interval_ms ||
-            (r->eos && (r->txn_messages >= nw_batch_limit(r) || r->txn_bytes >= r->batch_bytes)))
+        /* exactly_once commits here only when no input came: with input it
+         * waits for the next turn, to overlap with that batch. */
+        if (commit_due(r, now) && (!r->eos || n == 0))
             nw_commit(r, false);
         check_fatal(r);
         nw_publish(r, false);
-        if (r->opts.exit_at_end && !r->fatal && now - last_end_check >= 200) {
+        /* -e: looked at every 200 ms, and at once when the input ran dry
+         * (the local watermarks answer first; only a partition that looks
+         * done costs a request). */
+        if (r->opts.exit_at_end && !r->fatal && (n == 0 || now - last_end_check >= 200)) {
             last_end_check = now;
             if (at_end(r) && drain(r) && at_end(r)) {
                 nw_log(NW_LOG_INFO, "end", "every partition is at its end");

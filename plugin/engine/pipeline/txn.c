@@ -78,7 +78,10 @@ void nw_txn_abort(nw_runner_t *r, const char *why)
         return;
     }
     /* Put everything back as it was at the last commit: the version stores,
-     * the consumer positions and the counters. */
+     * the consumer positions and the counters. A batch started while this
+     * transaction was committing reads the stores: it finishes first (and
+     * is then dropped by the runner). */
+    nw_process_quiesce(r->proc);
     rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new((int)r->parts.n);
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
