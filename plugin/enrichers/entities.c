@@ -151,21 +151,23 @@ static int ent_init(const nw_enricher_api_t *api, void *host, void **state, char
 static json_t *entity_object(const char *k1, const char *v1, const char *k2, const char *v2,
                              const char *k3, json_t *v3)
 {
+    /* The keys are literals of this file, valid UTF-8: no check. */
     json_t *o = json_object();
-    if (!o || json_object_set_new(o, k1, json_string(v1)) != 0 ||
-        (v2 && json_object_set_new(o, k2, json_string(v2)) != 0)) {
+    if (!o || json_object_set_new_nocheck(o, k1, json_string(v1)) != 0 ||
+        (v2 && json_object_set_new_nocheck(o, k2, json_string(v2)) != 0)) {
         json_decref(o);
         json_decref(v3);
         return NULL;
     }
-    if (json_object_set_new(o, k3, v3) != 0) { /* takes v3, also when this fails */
+    if (json_object_set_new_nocheck(o, k3, v3) != 0) { /* takes v3, also when this fails */
         json_decref(o);
         return NULL;
     }
     return o;
 }
 
-static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, size_t max)
+static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, size_t max,
+                     json_t *mentioned)
 {
     if (l->n == 0)
         return 0;
@@ -185,7 +187,7 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, si
         if (dup)
             continue;
         json_t *o = entity_object("name", l->v[i].name, "literal", l->v[i].code, "rel",
-                                  json_string("mentioned"));
+                                  json_incref(mentioned));
         if (!o || json_array_append_new(arr, o) != 0)
             return -1;
     }
@@ -239,18 +241,19 @@ static int put_extension(json_t *record, const nw_ent_list_t *out, size_t max)
         if (!nw || json_object_set_new(record, "newswire", nw) != 0)
             return -1;
     }
-    json_t *ents = json_pack("{s:o?, s:o?, s:o?, s:o?}", "people", counts(&out[NW_ENT_PERSON], max),
-                             "organisations", counts(&out[NW_ENT_ORG], max), "places",
-                             counts(&out[NW_ENT_PLACE], max), "nationalities",
-                             counts(&out[NW_ENT_NATIONALITY], max));
-    if (!ents || !json_is_array(json_object_get(ents, "people")) ||
-        !json_is_array(json_object_get(ents, "organisations")) ||
-        !json_is_array(json_object_get(ents, "places")) ||
-        !json_is_array(json_object_get(ents, "nationalities"))) {
-        json_decref(ents);
-        return -1;
+    /* In this key order, as the record has always had them. */
+    static const char *const keys[] = {"people", "organisations", "places", "nationalities"};
+    static const nw_ent_type_t types[] = {NW_ENT_PERSON, NW_ENT_ORG, NW_ENT_PLACE,
+                                          NW_ENT_NATIONALITY};
+    json_t *ents = json_object();
+    for (size_t i = 0; ents && i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *arr = counts(&out[types[i]], max);
+        if (!arr || json_object_set_new_nocheck(ents, keys[i], arr) != 0) {
+            json_decref(ents);
+            ents = NULL;
+        }
     }
-    return json_object_set_new(nw, "entities", ents);
+    return ents ? json_object_set_new(nw, "entities", ents) : -1;
 }
 
 static size_t shown(size_t n, size_t max)
@@ -274,11 +277,14 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
         in->size >= offsetof(nw_enrich_input_t, byline) + sizeof(in->byline) ? in->byline : NULL;
     nw_ent_work_t *w = work_take(E);
     const nw_ent_list_t *out = w ? w->out : NULL;
-    if (!w || nw_ent_extract(w, &E->gaz, segments, 3, byline) != 0 ||
-        put_ninjs(record, "people", &out[NW_ENT_PERSON], E->max_per_type) != 0 ||
-        put_ninjs(record, "organisations", &out[NW_ENT_ORG], E->max_per_type) != 0 ||
-        put_ninjs(record, "places", &out[NW_ENT_PLACE], E->max_per_type) != 0 ||
+    /* Every ninjs entry of this record shares one "mentioned" string. */
+    json_t *mentioned = json_string("mentioned");
+    if (!w || !mentioned || nw_ent_extract(w, &E->gaz, segments, 3, byline) != 0 ||
+        put_ninjs(record, "people", &out[NW_ENT_PERSON], E->max_per_type, mentioned) != 0 ||
+        put_ninjs(record, "organisations", &out[NW_ENT_ORG], E->max_per_type, mentioned) != 0 ||
+        put_ninjs(record, "places", &out[NW_ENT_PLACE], E->max_per_type, mentioned) != 0 ||
         put_extension(record, out, E->max_per_type) != 0) {
+        json_decref(mentioned);
         if (w)
             work_give(E, w);
         snprintf(detail, detail_len, "out of memory");
@@ -287,6 +293,7 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
     size_t np = shown(out[NW_ENT_PERSON].n, E->max_per_type);
     size_t no = shown(out[NW_ENT_ORG].n, E->max_per_type);
     size_t nl = shown(out[NW_ENT_PLACE].n, E->max_per_type);
+    json_decref(mentioned);
     work_give(E, w);
     snprintf(detail, detail_len, "%zu %s, %zu %s, %zu %s", np, np == 1 ? "person" : "people", no,
              no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
