@@ -25,11 +25,17 @@
 
 #define KEY_MAX 512
 
-const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+/* Notes each token's gazetteer entry, which the stages ask for again and
+ * again, and clears its label. The token's hash was made with its fold: no
+ * strlen() or hash here. */
+static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
-    /* The token's hash was made with its fold: no strlen() or hash here. */
-    const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
-    return v ? &g->entries[*v] : NULL;
+    nw_ent_toks_t *t = &w->toks;
+    for (size_t i = 0; i < t->n; i++) {
+        const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
+        t->v[i].gaz = v ? *v + 1 : 0;
+        w->label[i] = -1;
+    }
 }
 
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
@@ -334,8 +340,7 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         w->label = v;
         w->label_cap = w->toks.n;
     }
-    for (size_t i = 0; i < w->toks.n; i++)
-        w->label[i] = -1;
+    resolve_tokens(w, g);
     if (style_paragraphs(w) != 0)
         return -1;
     nw_ent_detect_sports(w, g);

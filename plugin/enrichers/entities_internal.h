@@ -61,6 +61,8 @@ typedef struct nw_ent_tok {
     uint32_t fold, fold_len; /* in keys: also lower-cased */
     uint64_t fold_hash;      /* nw_fnv1a64() of the fold: gazetteer lookups reuse it */
     uint32_t para;           /* paragraph number (0 based) */
+    uint32_t gaz;            /* 1 + the index of its fold's gazetteer entry, 0 for none; set
+                              * by nw_ent_extract() (0 until then) */
     uint16_t flags;          /* NW_TOK_* */
     uint8_t brk;             /* nw_ent_brk_t before this token */
     uint8_t letters;         /* letters in the word, saturating at 255 */
@@ -298,8 +300,14 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
  * unless present or the set is full; 0 or -1 (out of memory). */
 int nw_ent_forms_add(char **forms, const char *form, size_t len);
 void nw_ent_list_clear(nw_ent_list_t *l);
-/* The entry for a token's folded text, or NULL. */
-const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i);
+/* The entry for a token's folded text, or NULL: looked up once per token
+ * by nw_ent_extract(), as every stage asks again. */
+static inline const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g,
+                                                     const nw_ent_toks_t *t, size_t i)
+{
+    uint32_t e = t->v[i].gaz;
+    return e ? &g->entries[e - 1] : NULL;
+}
 static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
 {
     const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, i);
