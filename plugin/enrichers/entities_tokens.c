@@ -369,21 +369,27 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     return true;
 }
 
+/* Room for one more token; false (t->oom set) when out of memory. */
+static bool toks_room(nw_ent_toks_t *t)
+{
+    if (t->n < t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
+    if (!v) {
+        t->oom = true;
+        return false;
+    }
+    t->v = v;
+    t->cap = cap;
+    return true;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
-    if (t->oom)
+    if (t->oom || !toks_room(t))
         return;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
-        if (!v) {
-            t->oom = true;
-            return;
-        }
-        t->v = v;
-        t->cap = cap;
-    }
     nw_ent_tok_t *k = &t->v[t->n];
     memset(k, 0, sizeof(*k));
     k->off = (uint32_t)a;
@@ -629,6 +635,89 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
+/* The plain word at i (what ascii_word() takes), pushed as push() and
+ * push_ascii() would push it, in one pass that finds its end while it
+ * writes its key, folds and hashes it: most of an article's words come
+ * this way. Returns the word's end (anything past i when out of memory,
+ * with t->oom set), or 0 with nothing pushed when the word is not plain. */
+static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
+                         uint16_t flags)
+{
+    const unsigned char *w = (const unsigned char *)s;
+    if (!is_ascii_alnum(w[i]))
+        return 0;
+    nw_buf_t *keys = &t->keys;
+    if (!toks_room(t) || ((keys->len + 2 * NW_ENT_SHORT_WORD + 2 >= keys->cap || keys->oom) &&
+                          !nw_buf_reserve(keys, 2 * NW_ENT_SHORT_WORD + 2))) {
+        t->oom = true;
+        return i + 1;
+    }
+    char *key = keys->data + keys->len;
+    /* The fold goes after the key, whose length is known only at the end:
+     * it is made here and copied in 8-byte pieces, which the reserve
+     * above leaves room for. */
+    char fold[NW_ENT_SHORT_WORD + 8];
+    size_t limit = len - i < NW_ENT_SHORT_WORD ? len : i + NW_ENT_SHORT_WORD;
+    uint64_t sum = 0, h = NW_FNV_BASIS;
+    size_t e = i;
+    for (; e < limit; e++) {
+        uint64_t p = ascii_props[w[e]];
+        if (!(p & NW_A_ALNUM))
+            break;
+        unsigned char f = (unsigned char)(p >> 56);
+        sum += p;
+        key[e - i] = (char)w[e];
+        fold[e - i] = (char)f;
+        h = (h ^ f) * NW_FNV_PRIME;
+    }
+    if (e == limit && e < len && is_ascii_alnum(w[e])) {
+        /* Longer than a short word: push() takes it the general way. */
+        keys->data[keys->len] = '\0';
+        size_t end = ascii_word(s, len, i);
+        if (end)
+            push(t, s, i, end, brk, flags);
+        return end;
+    }
+    if (e < len) {
+        unsigned char stop = w[e];
+        if (stop >= 0x80 || stop == '\'' || stop == '-' || stop == '.' ||
+            (stop == ',' && NW_A_DIGIT(w[e - 1]) && e + 1 < len && NW_A_DIGIT(w[e + 1]))) {
+            keys->data[keys->len] = '\0'; /* nothing committed */
+            return 0;
+        }
+    }
+    size_t n = e - i;
+    key[n] = '\0';
+    char *fk = key + n + 1;
+    for (size_t j = 0; j < n; j += 8)
+        memcpy(fk + j, fold + j, 8);
+    fk[n] = '\0';
+    unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
+    uint64_t first = ascii_props[w[i]];
+    if (a_count(first, 0))
+        flags |= NW_TOK_CAP;
+    else if (a_count(first, 1))
+        flags |= NW_TOK_LOWER;
+    if (a_count(sum, 2))
+        flags |= NW_TOK_DIGIT;
+    if (upper >= 2 && lower == 0)
+        flags |= NW_TOK_UPPER;
+    t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                  .len = (uint32_t)n,
+                                  .key = (uint32_t)keys->len,
+                                  .key_len = (uint32_t)n,
+                                  .fold = (uint32_t)(keys->len + n + 1),
+                                  .fold_len = (uint32_t)n,
+                                  .fold_hash = h,
+                                  .para = t->n_paras ? t->n_paras - 1 : 0,
+                                  .flags = flags,
+                                  .brk = brk,
+                                  .letters = (uint8_t)(upper + lower)};
+    keys->len += 2 * n + 2;
+    keys->data[keys->len] = '\0';
+    return e;
+}
+
 int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
@@ -642,9 +731,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t plain = ascii_word(s, len, i);
+        size_t plain = push_plain(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
         if (plain) {
-            push(t, s, i, plain, brk, sent ? NW_TOK_SENT : 0);
             brk = NW_BRK_NONE;
             sent = false;
             i = plain;
