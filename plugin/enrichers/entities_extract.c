@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
 #include "enrichers/entities_internal.h"
 
 #define KEY_MAX 512
@@ -168,12 +167,12 @@ static bool word_in_capitals(const nw_gazetteer_t *g, const nw_ent_toks_t *t, si
     return left || right;
 }
 
-/* nw_fnv1a64() of the folded key of tokens i..j (what join_key() writes),
- * from h, that of tokens i..j-1: each longer key costs only its last word. */
+/* nw_strmap_hash() of the folded key of tokens i..j (what join_key()
+ * writes), from h, that of tokens i..j-1: each longer key costs only a
+ * step with its last word's hash. */
 static uint64_t key_hash_more(const nw_ent_toks_t *t, uint64_t h, size_t j)
 {
-    h = nw_fnv1a64_more(h, " ", 1);
-    return nw_fnv1a64_more(h, nw_ent_tok_fold(t, j), t->v[j].fold_len);
+    return nw_ent_hash_more(h, t->v[j].fold_hash);
 }
 
 /* The entry of the folded key of tokens i..i+k-1, whose hash is h; most

@@ -142,11 +142,26 @@ typedef struct nw_strmap {
     size_t cap, n; /* cap is a power of two */
 } nw_strmap_t;
 
+/* nw_fnv1a64(), one byte at a time, for a fold or a key read byte by byte. */
+#define NW_FNV_BASIS 0xcbf29ce484222325ULL
+#define NW_FNV_PRIME 0x100000001b3ULL
+
+/* A key's hash is nw_fnv1a64() of its first space-separated word, carried
+ * on through nw_ent_hash_more() with that of each further word: a run of
+ * tokens is hashed from the hashes its tokens already have, without
+ * reading their bytes again, and a one-word key's hash is its token's. */
+static inline uint64_t nw_ent_hash_more(uint64_t h, uint64_t word)
+{
+    h = (h << 23 | h >> 41) * 0x9e3779b97f4a7c15ULL;
+    return h ^ word;
+}
+uint64_t nw_strmap_hash(const char *key);
+
 /* The slot for key, inserted with val when absent (*added tells which);
  * NULL when out of memory. The map copies the key. */
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
-/* The same with the key's nw_fnv1a64() hash already known. */
+/* The same with the key's nw_strmap_hash() already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
 /* Could a key of this hash be in the map? False is certain, true is not:
  * a key that costs a copy to build is built only when this says true. */

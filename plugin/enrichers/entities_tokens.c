@@ -280,10 +280,6 @@ static bool is_compound_tail(const char *s, size_t n)
     return false;
 }
 
-/* nw_fnv1a64(), one byte at a time, for a fold made byte by byte. */
-#define NW_FNV_BASIS 0xcbf29ce484222325ULL
-#define NW_FNV_PRIME 0x100000001b3ULL
-
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
 
