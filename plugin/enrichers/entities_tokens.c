@@ -653,20 +653,22 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
      * it is made here and copied in 8-byte pieces, which the reserve
      * above leaves room for. */
     char fold[NW_ENT_SHORT_WORD + 8];
-    size_t limit = len - i < NW_ENT_SHORT_WORD ? len : i + NW_ENT_SHORT_WORD;
+    size_t max = len - i < NW_ENT_SHORT_WORD ? len - i : NW_ENT_SHORT_WORD;
+    const unsigned char *src = w + i;
     uint64_t sum = 0, h = NW_FNV_BASIS;
-    size_t e = i;
-    for (; e < limit; e++) {
-        uint64_t p = ascii_props[w[e]];
+    size_t n = 0;
+    for (; n < max; n++) {
+        uint64_t p = ascii_props[src[n]];
         if (!(p & NW_A_ALNUM))
             break;
         unsigned char f = (unsigned char)(p >> 56);
         sum += p;
-        key[e - i] = (char)w[e];
-        fold[e - i] = (char)f;
+        key[n] = (char)src[n];
+        fold[n] = (char)f;
         h = (h ^ f) * NW_FNV_PRIME;
     }
-    if (e == limit && e < len && is_ascii_alnum(w[e])) {
+    size_t e = i + n;
+    if (n == max && e < len && is_ascii_alnum(w[e])) {
         /* Longer than a short word: push() takes it the general way. */
         keys->data[keys->len] = '\0';
         size_t end = ascii_word(s, len, i);
@@ -682,7 +684,6 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
             return 0;
         }
     }
-    size_t n = e - i;
     key[n] = '\0';
     char *fk = key + n + 1;
     for (size_t j = 0; j < n; j += 8)
