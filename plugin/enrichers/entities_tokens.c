@@ -164,76 +164,15 @@ static bool is_wordish(int c)
 
 /* Abbreviations whose period does not end a sentence. */
 static const char *const abbreviations[] = {
-    "adm",
-    "apr",
-    "aug",
-    "brig",
-    "capt",
-    "cmdr",
-    "co",
-    "col",
-    "corp",
-    "dec",
-    "dep",
-    "det",
-    "dr",
-    "feb",
-    "fr",
-    "ft",
-    "gen",
-    "gov",
-    "hon",
-    "inc",
-    "insp",
-    "jan",
-    "jr",
-    "lt",
-    "ltd",
-    "maj",
-    "messrs",
-    "mr",
-    "mrs",
-    "ms",
-    "mt",
-    "no",
-    "nov",
-    "oct",
-    "prof",
-    "rep",
-    "rev",
-    "sen",
-    "sep",
-    "sept",
-    "sgt",
-    "sr",
-    "st",
-    "supt",
-    "vs",
-    /* AP style state abbreviations that are no English word ("Tulsa,
-     * Okla., said"): the period is part of the name. */
-    "ala",
-    "ariz",
-    "ark",
-    "calif",
-    "colo",
-    "conn",
-    "fla",
-    "kan",
-    "minn",
-    "mich",
-    "mont",
-    "neb",
-    "nev",
-    "okla",
-    "ore",
-    "tenn",
-    "tex",
-    "wis",
-    "wyo",
-    "alta",
-    "ont",
-    "sask",
-    "que",
+    /* Kept in strcmp() order, for the binary search of is_abbreviation(). AP
+     * style state abbreviations that are no English word ("Tulsa, Okla.,
+     * said") are among them: the period is part of the name. */
+    "adm",  "ala",  "alta", "apr",  "ariz", "ark", "aug", "brig", "calif", "capt", "cmdr", "co",
+    "col",  "colo", "conn", "corp", "dec",  "dep", "det", "dr",   "feb",   "fla",  "fr",   "ft",
+    "gen",  "gov",  "hon",  "inc",  "insp", "jan", "jr",  "kan",  "lt",    "ltd",  "maj",  "messrs",
+    "mich", "minn", "mont", "mr",   "mrs",  "ms",  "mt",  "neb",  "nev",   "no",   "nov",  "oct",
+    "okla", "ont",  "ore",  "prof", "que",  "rep", "rev", "sask", "sen",   "sep",  "sept", "sgt",
+    "sr",   "st",   "supt", "tenn", "tex",  "vs",  "wis", "wyo",
 };
 
 static bool is_abbreviation(const char *s, size_t n)
@@ -250,9 +189,17 @@ static bool is_abbreviation(const char *s, size_t n)
         low[i] = c;
     }
     low[n] = '\0';
-    for (size_t i = 0; i < sizeof(abbreviations) / sizeof(abbreviations[0]); i++)
-        if (abbreviations[i][0] == low[0] && strcmp(abbreviations[i], low) == 0)
+    size_t lo = 0, hi = sizeof(abbreviations) / sizeof(abbreviations[0]);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(abbreviations[mid], low);
+        if (c == 0)
             return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 
