@@ -44,7 +44,7 @@ static int map_grow(nw_strmap_t *m)
     return 0;
 }
 
-static nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
+static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
 {
     if (!m->cap)
         return NULL;
