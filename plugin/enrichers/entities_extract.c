@@ -287,15 +287,21 @@ static int style_paragraphs(nw_ent_work_t *w)
         if (!v)
             return -1;
         w->para_style = v;
+        nw_ent_para_t *pv = realloc(w->paras, np * sizeof(*pv));
+        if (!pv)
+            return -1;
+        w->paras = pv;
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
     size_t i = 0;
     while (i < t->n) {
         uint32_t para = t->v[i].para;
-        size_t long_words = 0, long_caps = 0, words = 0, upper = 0;
+        size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
         for (; i < t->n && t->v[i].para == para; i++) {
             const nw_ent_tok_t *k = &t->v[i];
+            digits += (k->flags & NW_TOK_DIGIT) != 0;
+            lower += (k->flags & NW_TOK_LOWER) != 0;
             if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
                 continue;
             words++;
@@ -305,6 +311,8 @@ static int style_paragraphs(nw_ent_work_t *w)
                 long_caps += (k->flags & NW_TOK_CAP) != 0;
             }
         }
+        w->paras[para] = (nw_ent_para_t){
+            .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)
             w->para_style[para] = NW_PARA_SHOUTING;
         else if (long_words >= 3 && long_caps * 10 >= long_words * 8)
@@ -359,6 +367,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
     free(w->spans);
     free(w->cands);
     free(w->para_style);
+    free(w->paras);
     for (int k = 0; k < NW_ENT__TYPES; k++) {
         nw_ent_list_clear(&w->out[k]);
         nw_strmap_free(&w->out[k].index);

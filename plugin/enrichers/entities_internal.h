@@ -238,6 +238,13 @@ typedef struct nw_ent_cand {
     int32_t code_place; /* place whose code it takes ("Redmond, Washington"), or -1 */
 } nw_ent_cand_t;
 
+/* What the stages count of a paragraph's tokens, counted once. */
+typedef struct nw_ent_para {
+    uint32_t end;    /* the index after its last token */
+    uint32_t digits; /* tokens with a digit */
+    uint32_t lower;  /* tokens whose first letter is lower case */
+} nw_ent_para_t;
+
 /* Per-call working memory, reused across articles. */
 typedef struct nw_ent_work {
     nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
@@ -248,7 +255,8 @@ typedef struct nw_ent_work {
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;
     size_t n_cands, cap_cands;
-    uint8_t *para_style; /* per paragraph: NW_PARA_* */
+    uint8_t *para_style;  /* per paragraph: NW_PARA_* */
+    nw_ent_para_t *paras; /* per paragraph with tokens: counted once for every stage */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
     bool sports; /* team sports copy: a city or county may stand for its team */
