@@ -72,7 +72,7 @@ typedef struct nw_ent_tok {
 typedef struct nw_ent_toks {
     nw_ent_tok_t *v;
     size_t n, cap;
-    nw_buf_t keys; /* NUL-separated key and fold strings */
+    nw_buf_t keys; /* NUL-separated key and fold strings (one string when they are equal) */
     uint32_t n_paras;
     bool oom;
 } nw_ent_toks_t;

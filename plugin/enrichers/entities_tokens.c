@@ -578,11 +578,12 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
-/* The plain word at i (what ascii_word() takes), pushed as push() and
- * push_ascii() would push it, in one pass that finds its end while it
- * writes its key, folds and hashes it: most of an article's words come
- * this way. Returns the word's end (anything past i when out of memory,
- * with t->oom set), or 0 with nothing pushed when the word is not plain. */
+/* The plain word at i (what ascii_word() takes), pushed with the key, fold
+ * and hash push() and push_ascii() would give it, in one pass that finds
+ * its end while it folds and hashes it: most of an article's words come
+ * this way. A word without capitals has one string for its key and fold.
+ * Returns the word's end (anything past i when out of memory, with t->oom
+ * set), or 0 with nothing pushed when the word is not plain. */
 static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
                          uint16_t flags)
 {
@@ -595,11 +596,10 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
         t->oom = true;
         return i + 1;
     }
-    char *key = keys->data + keys->len;
-    /* The fold goes after the key, whose length is known only at the end:
-     * it is made here and copied in 8-byte pieces, which the reserve
-     * above leaves room for. */
-    char fold[NW_ENT_SHORT_WORD + 8];
+    /* The fold first, written as the word is read; the key after it only
+     * when the word has a capital, else the key is the fold itself (an
+     * ASCII word's key is the word as written). */
+    char *fold = keys->data + keys->len;
     size_t max = len - i < NW_ENT_SHORT_WORD ? len - i : NW_ENT_SHORT_WORD;
     const unsigned char *src = w + i;
     uint64_t sum = 0, h = NW_FNV_BASIS;
@@ -610,7 +610,6 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
             break;
         unsigned char f = (unsigned char)(p >> 56);
         sum += p;
-        key[n] = (char)src[n];
         fold[n] = (char)f;
         h = (h ^ f) * NW_FNV_PRIME;
     }
@@ -631,11 +630,22 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
             return 0;
         }
     }
-    key[n] = '\0';
-    char *fk = key + n + 1;
-    for (size_t j = 0; j < n; j += 8)
-        memcpy(fk + j, fold + j, 8);
-    fk[n] = '\0';
+    fold[n] = '\0';
+    size_t fold_at = keys->len, key_at = fold_at, used = n + 1;
+    if (a_count(sum, 0)) {
+        char *key = fold + n + 1;
+        /* In 8-byte pieces when the text has them: the reserve above
+         * leaves room for the last piece's overshoot. */
+        size_t whole = (n + 7) & ~(size_t)7;
+        if (len - i >= whole)
+            for (size_t j = 0; j < n; j += 8)
+                memcpy(key + j, src + j, 8);
+        else
+            memcpy(key, src, n);
+        key[n] = '\0';
+        key_at = fold_at + n + 1;
+        used += n + 1;
+    }
     unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
     uint64_t first = ascii_props[w[i]];
     if (a_count(first, 0))
@@ -648,16 +658,16 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
         flags |= NW_TOK_UPPER;
     t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
                                   .len = (uint32_t)n,
-                                  .key = (uint32_t)keys->len,
+                                  .key = (uint32_t)key_at,
                                   .key_len = (uint32_t)n,
-                                  .fold = (uint32_t)(keys->len + n + 1),
+                                  .fold = (uint32_t)fold_at,
                                   .fold_len = (uint32_t)n,
                                   .fold_hash = h,
                                   .para = t->n_paras ? t->n_paras - 1 : 0,
                                   .flags = flags,
                                   .brk = brk,
                                   .letters = (uint8_t)(upper + lower)};
-    keys->len += 2 * n + 2;
+    keys->len += used;
     keys->data[keys->len] = '\0';
     return e;
 }
