@@ -689,7 +689,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         if (plain) {
             brk = NW_BRK_NONE;
             sent = false;
-            i = plain;
+            /* The space after a word, as the loop's head would skip it. */
+            i = plain < len && s[plain] == ' ' ? plain + 1 : plain;
             continue;
         }
         uint32_t cp;
