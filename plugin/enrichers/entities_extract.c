@@ -252,7 +252,11 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        while (kmax < e0->max_ntok && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
+        /* Longer entries that match_at() could take from here: after a
+         * word without a capital (most words), only office titles and
+         * case-exact entries that open so. */
+        size_t longest = nw_ent_is_cap(&t->v[i]) ? e0->max_ntok : e0->max_ntok_nocap;
+        while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
             hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
             kmax++;
         }

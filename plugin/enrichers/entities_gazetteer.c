@@ -258,6 +258,12 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
             return -1;
         if (first->max_ntok < ntok)
             first->max_ntok = (uint8_t)ntok;
+        /* In text, an entity's name must open with a capital; an office
+         * title need not, nor need a case-exact entry whose first word
+         * has none (the extractor's match_at()). */
+        bool nocap = (role & NW_LEX_TITLE) || (exact && !(L->toks.v[0].flags & NW_TOK_CAP));
+        if (nocap && first->max_ntok_nocap < ntok)
+            first->max_ntok_nocap = (uint8_t)ntok;
         if (exact)
             first->has_exact = true;
     }

@@ -119,11 +119,13 @@ enum {
 
 typedef struct nw_gaz_entry {
     uint32_t roles;
-    int32_t place;     /* index into places (PLACE, DEMONYM), else -1 */
-    int32_t org;       /* index into orgs (ORG), else -1 */
-    int32_t alt_place; /* another place of the same name ("Georgia", US), else -1 */
-    uint8_t max_ntok;  /* longest entry starting with this key as first token */
-    bool has_exact;    /* some case-exact entry starts with this token */
+    int32_t place;          /* index into places (PLACE, DEMONYM), else -1 */
+    int32_t org;            /* index into orgs (ORG), else -1 */
+    int32_t alt_place;      /* another place of the same name ("Georgia", US), else -1 */
+    uint8_t max_ntok;       /* longest entry starting with this key as first token */
+    uint8_t max_ntok_nocap; /* the same of those a first word that is not capitalised can
+                             * match (office titles, case-exact entries opening so) */
+    bool has_exact;         /* some case-exact entry starts with this token */
 } nw_gaz_entry_t;
 
 typedef struct nw_gaz_place {
