@@ -507,7 +507,9 @@ static const char *dominant_code(const nw_ent_list_t *lists)
         for (size_t i = 0; i < places->n; i++) {
             const nw_ent_t *e = &places->v[i];
             size_t k = 0;
-            while (k < nt && strcmp(tally[k].code, e->code) != 0)
+            /* Codes are two or three characters: most differ in the first. */
+            while (k < nt &&
+                   (tally[k].code[0] != e->code[0] || strcmp(tally[k].code, e->code) != 0))
                 k++;
             if (k == nt) {
                 if (nt == sizeof(tally) / sizeof(tally[0]))
