@@ -578,12 +578,13 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
-/* The plain word at i (what ascii_word() takes), pushed with the key, fold
- * and hash push() and push_ascii() would give it, in one pass that finds
- * its end while it folds and hashes it: most of an article's words come
- * this way. A word without capitals has one string for its key and fold.
- * Returns the word's end (anything past i when out of memory, with t->oom
- * set), or 0 with nothing pushed when the word is not plain. */
+/* The plain word at i (what ascii_word() takes, or such a word ended by a
+ * period that is not its own), pushed with the key, fold and hash push()
+ * and push_ascii() would give it, in one pass that finds its end while it
+ * folds and hashes it: most of an article's words come this way. A word
+ * without capitals has one string for its key and fold. Returns the word's
+ * end (anything past i when out of memory, with t->oom set), or 0 with
+ * nothing pushed when the word is not plain. */
 static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
                          uint16_t flags)
 {
@@ -624,8 +625,12 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
     }
     if (e < len) {
         unsigned char stop = w[e];
-        if (stop >= 0x80 || stop == '\'' || stop == '-' || stop == '.' ||
-            (stop == ',' && NW_A_DIGIT(w[e - 1]) && e + 1 < len && NW_A_DIGIT(w[e + 1]))) {
+        bool digit_group = (stop == ',' || stop == '.') && NW_A_DIGIT(w[e - 1]) && e + 1 < len &&
+                           NW_A_DIGIT(w[e + 1]);
+        /* A period ends a word of two or more letters and digits, as
+         * scan_word() sees it, unless the word is an abbreviation. */
+        bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
+        if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period) {
             keys->data[keys->len] = '\0'; /* nothing committed */
             return 0;
         }
