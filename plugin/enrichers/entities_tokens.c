@@ -192,7 +192,10 @@ static bool is_abbreviation(const char *s, size_t n)
     size_t lo = 0, hi = sizeof(abbreviations) / sizeof(abbreviations[0]);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(abbreviations[mid], low);
+        /* Most steps are decided by the first letter, without a call. */
+        int c = abbreviations[mid][0] - low[0];
+        if (c == 0)
+            c = strcmp(abbreviations[mid], low);
         if (c == 0)
             return true;
         if (c < 0)
