@@ -142,30 +142,81 @@ static int ent_init(const nw_enricher_api_t *api, void *host, void **state, char
     return 0;
 }
 
-/* Appends {"name", "rel": "mentioned"[, "literal"]} for each entity to the
- * record's ninjs array, skipping names already there (another enricher may
- * have filled it). */
+/* The JSON strings of a list's names and codes (code[i] NULL when the
+ * entity has none), made once and shared by the entity's ninjs entry and
+ * its extension entry. */
+typedef struct ent_strings {
+    json_t **name, **code;
+    size_t n;
+} ent_strings_t;
+
+static void strings_free(ent_strings_t *S)
+{
+    for (size_t i = 0; i < S->n; i++) {
+        json_decref(S->name[i]);
+        json_decref(S->code[i]);
+    }
+    free(S->name);
+    S->name = S->code = NULL;
+    S->n = 0;
+}
+
+/* The strings of the first max entities of l; 0, or -1 when out of memory
+ * or a string is not UTF-8 (S is then empty). */
+static int strings_make(ent_strings_t *S, const nw_ent_list_t *l, size_t max)
+{
+    size_t n = l->n < max ? l->n : max;
+    *S = (ent_strings_t){0};
+    if (n == 0)
+        return 0;
+    S->name = calloc(2 * n, sizeof(*S->name));
+    if (!S->name)
+        return -1;
+    S->code = S->name + n;
+    for (; S->n < n; S->n++) {
+        const nw_ent_t *e = &l->v[S->n];
+        S->name[S->n] = json_string(e->name);
+        S->code[S->n] = e->code ? json_string(e->code) : NULL;
+        if (!S->name[S->n] || (e->code && !S->code[S->n])) {
+            S->n++;
+            strings_free(S);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* {k1: v1, k2: v2 (only when v2 is not NULL), k3: v3}, in that key order,
  * as json_pack() would make it without parsing a format for each entity;
- * takes v3's reference. NULL when out of memory or a string is not UTF-8. */
-static json_t *entity_object(const char *k1, const char *v1, const char *k2, const char *v2,
-                             const char *k3, json_t *v3)
+ * takes the references of v1, v2 and v3, also when it fails. NULL when
+ * out of memory. */
+static json_t *entity_object(const char *k1, json_t *v1, const char *k2, json_t *v2, const char *k3,
+                             json_t *v3)
 {
-    json_t *o = json_object();
-    if (!o || json_object_set_new(o, k1, json_string(v1)) != 0 ||
-        (v2 && json_object_set_new(o, k2, json_string(v2)) != 0)) {
-        json_decref(o);
+    json_t *o = v1 && v3 ? json_object() : NULL;
+    if (!o) {
+        json_decref(v1);
+        json_decref(v2);
         json_decref(v3);
         return NULL;
     }
-    if (json_object_set_new(o, k3, v3) != 0) { /* takes v3, also when this fails */
+    /* The keys are literals of this file, valid UTF-8: no check. Each
+     * call takes its value's reference, also when it fails. */
+    int rc = json_object_set_new_nocheck(o, k1, v1);
+    rc |= v2 ? json_object_set_new_nocheck(o, k2, v2) : 0;
+    rc |= json_object_set_new_nocheck(o, k3, v3);
+    if (rc != 0) {
         json_decref(o);
         return NULL;
     }
     return o;
 }
 
-static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, size_t max)
+/* Appends {"name", "rel": "mentioned"[, "literal"]} for each entity to the
+ * record's ninjs array, skipping names already there (another enricher may
+ * have filled it). */
+static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l,
+                     const ent_strings_t *S, json_t *mentioned)
 {
     if (l->n == 0)
         return 0;
@@ -176,7 +227,7 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, si
             return -1;
     }
     size_t existing = json_array_size(arr);
-    for (size_t i = 0; i < l->n && i < max; i++) {
+    for (size_t i = 0; i < S->n; i++) {
         bool dup = false;
         for (size_t j = 0; j < existing && !dup; j++) {
             const char *name = json_string_value(json_object_get(json_array_get(arr, j), "name"));
@@ -184,8 +235,8 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l, si
         }
         if (dup)
             continue;
-        json_t *o = entity_object("name", l->v[i].name, "literal", l->v[i].code, "rel",
-                                  json_string("mentioned"));
+        json_t *o = entity_object("name", json_incref(S->name[i]), "literal",
+                                  json_incref(S->code[i]), "rel", json_incref(mentioned));
         if (!o || json_array_append_new(arr, o) != 0)
             return -1;
     }
@@ -211,13 +262,13 @@ static json_t *forms_array(const nw_ent_t *e)
     return arr;
 }
 
-static json_t *counts(const nw_ent_list_t *l, size_t max)
+static json_t *counts(const nw_ent_list_t *l, const ent_strings_t *S)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; arr && i < l->n && i < max; i++) {
+    for (size_t i = 0; arr && i < S->n; i++) {
         const nw_ent_t *e = &l->v[i];
-        json_t *o = entity_object("name", e->name, "code", e->code, "mentions",
-                                  json_integer((json_int_t)e->mentions));
+        json_t *o = entity_object("name", json_incref(S->name[i]), "code", json_incref(S->code[i]),
+                                  "mentions", json_integer((json_int_t)e->mentions));
         json_t *forms = o ? forms_array(e) : NULL;
         if (forms && json_object_set_new(o, "forms", forms) != 0) {
             json_decref(o);
@@ -231,7 +282,7 @@ static json_t *counts(const nw_ent_list_t *l, size_t max)
     return arr;
 }
 
-static int put_extension(json_t *record, const nw_ent_list_t *out, size_t max)
+static int put_extension(json_t *record, const nw_ent_list_t *out, const ent_strings_t *S)
 {
     json_t *nw = json_object_get(record, "newswire");
     if (!json_is_object(nw)) {
@@ -239,18 +290,41 @@ static int put_extension(json_t *record, const nw_ent_list_t *out, size_t max)
         if (!nw || json_object_set_new(record, "newswire", nw) != 0)
             return -1;
     }
-    json_t *ents = json_pack("{s:o?, s:o?, s:o?, s:o?}", "people", counts(&out[NW_ENT_PERSON], max),
-                             "organisations", counts(&out[NW_ENT_ORG], max), "places",
-                             counts(&out[NW_ENT_PLACE], max), "nationalities",
-                             counts(&out[NW_ENT_NATIONALITY], max));
-    if (!ents || !json_is_array(json_object_get(ents, "people")) ||
-        !json_is_array(json_object_get(ents, "organisations")) ||
-        !json_is_array(json_object_get(ents, "places")) ||
-        !json_is_array(json_object_get(ents, "nationalities"))) {
-        json_decref(ents);
-        return -1;
+    /* In this key order, as the record has always had them. */
+    static const char *const keys[] = {"people", "organisations", "places", "nationalities"};
+    static const nw_ent_type_t types[] = {NW_ENT_PERSON, NW_ENT_ORG, NW_ENT_PLACE,
+                                          NW_ENT_NATIONALITY};
+    json_t *ents = json_object();
+    for (size_t i = 0; ents && i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *arr = counts(&out[types[i]], &S[types[i]]);
+        if (!arr || json_object_set_new_nocheck(ents, keys[i], arr) != 0) {
+            json_decref(ents);
+            ents = NULL;
+        }
     }
-    return json_object_set_new(nw, "entities", ents);
+    return ents ? json_object_set_new(nw, "entities", ents) : -1;
+}
+
+/* Writes the entities of out into the record: the ninjs arrays, then the
+ * extension. 0 or -1 (out of memory). */
+static int put_entities(json_t *record, const nw_ent_list_t *out, size_t max)
+{
+    ent_strings_t S[NW_ENT__TYPES] = {{0}};
+    /* Every ninjs entry of this record shares one "mentioned" string. */
+    json_t *mentioned = json_string("mentioned");
+    int rc = mentioned ? 0 : -1;
+    for (int k = 0; k < NW_ENT__TYPES && rc == 0; k++)
+        rc = strings_make(&S[k], &out[k], max);
+    if (rc == 0 &&
+        (put_ninjs(record, "people", &out[NW_ENT_PERSON], &S[NW_ENT_PERSON], mentioned) != 0 ||
+         put_ninjs(record, "organisations", &out[NW_ENT_ORG], &S[NW_ENT_ORG], mentioned) != 0 ||
+         put_ninjs(record, "places", &out[NW_ENT_PLACE], &S[NW_ENT_PLACE], mentioned) != 0 ||
+         put_extension(record, out, S) != 0))
+        rc = -1;
+    for (int k = 0; k < NW_ENT__TYPES; k++)
+        strings_free(&S[k]);
+    json_decref(mentioned);
+    return rc;
 }
 
 static size_t shown(size_t n, size_t max)
@@ -275,10 +349,7 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
     nw_ent_work_t *w = work_take(E);
     const nw_ent_list_t *out = w ? w->out : NULL;
     if (!w || nw_ent_extract(w, &E->gaz, segments, 3, byline) != 0 ||
-        put_ninjs(record, "people", &out[NW_ENT_PERSON], E->max_per_type) != 0 ||
-        put_ninjs(record, "organisations", &out[NW_ENT_ORG], E->max_per_type) != 0 ||
-        put_ninjs(record, "places", &out[NW_ENT_PLACE], E->max_per_type) != 0 ||
-        put_extension(record, out, E->max_per_type) != 0) {
+        put_entities(record, out, E->max_per_type) != 0) {
         if (w)
             work_give(E, w);
         snprintf(detail, detail_len, "out of memory");

@@ -20,16 +20,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
 #include "enrichers/entities_internal.h"
 
 #define KEY_MAX 512
 
-const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+/* Notes each token's gazetteer entry, which the stages ask for again and
+ * again, and clears its label. The token's hash was made with its fold: no
+ * strlen() or hash here. */
+static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
-    /* The token's hash was made with its fold: no strlen() or hash here. */
-    const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
-    return v ? &g->entries[*v] : NULL;
+    nw_ent_toks_t *t = &w->toks;
+    for (size_t i = 0; i < t->n; i++) {
+        const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
+        t->v[i].gaz = v ? *v + 1 : 0;
+        w->label[i] = -1;
+    }
 }
 
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
@@ -162,12 +167,12 @@ static bool word_in_capitals(const nw_gazetteer_t *g, const nw_ent_toks_t *t, si
     return left || right;
 }
 
-/* nw_fnv1a64() of the folded key of tokens i..j (what join_key() writes),
- * from h, that of tokens i..j-1: each longer key costs only its last word. */
+/* nw_strmap_hash() of the folded key of tokens i..j (what join_key()
+ * writes), from h, that of tokens i..j-1: each longer key costs only a
+ * step with its last word's hash. */
 static uint64_t key_hash_more(const nw_ent_toks_t *t, uint64_t h, size_t j)
 {
-    h = nw_fnv1a64_more(h, " ", 1);
-    return nw_fnv1a64_more(h, nw_ent_tok_fold(t, j), t->v[j].fold_len);
+    return nw_ent_hash_more(h, t->v[j].fold_hash);
 }
 
 /* The entry of the folded key of tokens i..i+k-1, whose hash is h; most
@@ -247,7 +252,11 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        while (kmax < e0->max_ntok && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
+        /* Longer entries that match_at() could take from here: after a
+         * word without a capital (most words), only office titles and
+         * case-exact entries that open so. */
+        size_t longest = nw_ent_is_cap(&t->v[i]) ? e0->max_ntok : e0->max_ntok_nocap;
+        while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
             hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
             kmax++;
         }
@@ -282,15 +291,21 @@ static int style_paragraphs(nw_ent_work_t *w)
         if (!v)
             return -1;
         w->para_style = v;
+        nw_ent_para_t *pv = realloc(w->paras, np * sizeof(*pv));
+        if (!pv)
+            return -1;
+        w->paras = pv;
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
     size_t i = 0;
     while (i < t->n) {
         uint32_t para = t->v[i].para;
-        size_t long_words = 0, long_caps = 0, words = 0, upper = 0;
+        size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
         for (; i < t->n && t->v[i].para == para; i++) {
             const nw_ent_tok_t *k = &t->v[i];
+            digits += (k->flags & NW_TOK_DIGIT) != 0;
+            lower += (k->flags & NW_TOK_LOWER) != 0;
             if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
                 continue;
             words++;
@@ -300,6 +315,8 @@ static int style_paragraphs(nw_ent_work_t *w)
                 long_caps += (k->flags & NW_TOK_CAP) != 0;
             }
         }
+        w->paras[para] = (nw_ent_para_t){
+            .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)
             w->para_style[para] = NW_PARA_SHOUTING;
         else if (long_words >= 3 && long_caps * 10 >= long_words * 8)
@@ -334,8 +351,7 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         w->label = v;
         w->label_cap = w->toks.n;
     }
-    for (size_t i = 0; i < w->toks.n; i++)
-        w->label[i] = -1;
+    resolve_tokens(w, g);
     if (style_paragraphs(w) != 0)
         return -1;
     nw_ent_detect_sports(w, g);
@@ -355,6 +371,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
     free(w->spans);
     free(w->cands);
     free(w->para_style);
+    free(w->paras);
     for (int k = 0; k < NW_ENT__TYPES; k++) {
         nw_ent_list_clear(&w->out[k]);
         nw_strmap_free(&w->out[k].index);

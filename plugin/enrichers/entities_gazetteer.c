@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
 #include "enrichers/entities_internal.h"
 
 /* ---- A string-keyed open-addressing hash map -------------------------- */
@@ -45,7 +44,7 @@ static int map_grow(nw_strmap_t *m)
     return 0;
 }
 
-static nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
+static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
 {
     if (!m->cap)
         return NULL;
@@ -58,9 +57,26 @@ static nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_
     return NULL;
 }
 
+uint64_t nw_strmap_hash(const char *key)
+{
+    /* nw_fnv1a64() of each word, in one pass over the key. */
+    uint64_t h = 0, w = NW_FNV_BASIS;
+    bool first = true;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p != ' ') {
+            w = (w ^ *p) * NW_FNV_PRIME;
+            continue;
+        }
+        h = first ? w : nw_ent_hash_more(h, w);
+        first = false;
+        w = NW_FNV_BASIS;
+    }
+    return first ? w : nw_ent_hash_more(h, w);
+}
+
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added)
 {
-    uint64_t h = nw_fnv1a64(key, strlen(key));
+    uint64_t h = nw_strmap_hash(key);
     nw_strmap_slot_t *s = map_find(m, key, h);
     *added = false;
     if (s)
@@ -83,7 +99,7 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
 {
-    return nw_strmap_get_h(m, key, nw_fnv1a64(key, strlen(key)));
+    return nw_strmap_get_h(m, key, nw_strmap_hash(key));
 }
 
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash)
@@ -242,6 +258,12 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
             return -1;
         if (first->max_ntok < ntok)
             first->max_ntok = (uint8_t)ntok;
+        /* In text, an entity's name must open with a capital; an office
+         * title need not, nor need a case-exact entry whose first word
+         * has none (the extractor's match_at()). */
+        bool nocap = (role & NW_LEX_TITLE) || (exact && !(L->toks.v[0].flags & NW_TOK_CAP));
+        if (nocap && first->max_ntok_nocap < ntok)
+            first->max_ntok_nocap = (uint8_t)ntok;
         if (exact)
             first->has_exact = true;
     }

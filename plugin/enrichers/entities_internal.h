@@ -61,6 +61,8 @@ typedef struct nw_ent_tok {
     uint32_t fold, fold_len; /* in keys: also lower-cased */
     uint64_t fold_hash;      /* nw_fnv1a64() of the fold: gazetteer lookups reuse it */
     uint32_t para;           /* paragraph number (0 based) */
+    uint32_t gaz;            /* 1 + the index of its fold's gazetteer entry, 0 for none; set
+                              * by nw_ent_extract() (0 until then) */
     uint16_t flags;          /* NW_TOK_* */
     uint8_t brk;             /* nw_ent_brk_t before this token */
     uint8_t letters;         /* letters in the word, saturating at 255 */
@@ -70,7 +72,7 @@ typedef struct nw_ent_tok {
 typedef struct nw_ent_toks {
     nw_ent_tok_t *v;
     size_t n, cap;
-    nw_buf_t keys; /* NUL-separated key and fold strings */
+    nw_buf_t keys; /* NUL-separated key and fold strings (one string when they are equal) */
     uint32_t n_paras;
     bool oom;
 } nw_ent_toks_t;
@@ -117,11 +119,13 @@ enum {
 
 typedef struct nw_gaz_entry {
     uint32_t roles;
-    int32_t place;     /* index into places (PLACE, DEMONYM), else -1 */
-    int32_t org;       /* index into orgs (ORG), else -1 */
-    int32_t alt_place; /* another place of the same name ("Georgia", US), else -1 */
-    uint8_t max_ntok;  /* longest entry starting with this key as first token */
-    bool has_exact;    /* some case-exact entry starts with this token */
+    int32_t place;          /* index into places (PLACE, DEMONYM), else -1 */
+    int32_t org;            /* index into orgs (ORG), else -1 */
+    int32_t alt_place;      /* another place of the same name ("Georgia", US), else -1 */
+    uint8_t max_ntok;       /* longest entry starting with this key as first token */
+    uint8_t max_ntok_nocap; /* the same of those a first word that is not capitalised can
+                             * match (office titles, case-exact entries opening so) */
+    bool has_exact;         /* some case-exact entry starts with this token */
 } nw_gaz_entry_t;
 
 typedef struct nw_gaz_place {
@@ -140,11 +144,26 @@ typedef struct nw_strmap {
     size_t cap, n; /* cap is a power of two */
 } nw_strmap_t;
 
+/* nw_fnv1a64(), one byte at a time, for a fold or a key read byte by byte. */
+#define NW_FNV_BASIS 0xcbf29ce484222325ULL
+#define NW_FNV_PRIME 0x100000001b3ULL
+
+/* A key's hash is nw_fnv1a64() of its first space-separated word, carried
+ * on through nw_ent_hash_more() with that of each further word: a run of
+ * tokens is hashed from the hashes its tokens already have, without
+ * reading their bytes again, and a one-word key's hash is its token's. */
+static inline uint64_t nw_ent_hash_more(uint64_t h, uint64_t word)
+{
+    h = (h << 23 | h >> 41) * 0x9e3779b97f4a7c15ULL;
+    return h ^ word;
+}
+uint64_t nw_strmap_hash(const char *key);
+
 /* The slot for key, inserted with val when absent (*added tells which);
  * NULL when out of memory. The map copies the key. */
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
-/* The same with the key's nw_fnv1a64() hash already known. */
+/* The same with the key's nw_strmap_hash() already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
 /* Could a key of this hash be in the map? False is certain, true is not:
  * a key that costs a copy to build is built only when this says true. */
@@ -221,6 +240,13 @@ typedef struct nw_ent_cand {
     int32_t code_place; /* place whose code it takes ("Redmond, Washington"), or -1 */
 } nw_ent_cand_t;
 
+/* What the stages count of a paragraph's tokens, counted once. */
+typedef struct nw_ent_para {
+    uint32_t end;    /* the index after its last token */
+    uint32_t digits; /* tokens with a digit */
+    uint32_t lower;  /* tokens whose first letter is lower case */
+} nw_ent_para_t;
+
 /* Per-call working memory, reused across articles. */
 typedef struct nw_ent_work {
     nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
@@ -231,7 +257,8 @@ typedef struct nw_ent_work {
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;
     size_t n_cands, cap_cands;
-    uint8_t *para_style; /* per paragraph: NW_PARA_* */
+    uint8_t *para_style;  /* per paragraph: NW_PARA_* */
+    nw_ent_para_t *paras; /* per paragraph with tokens: counted once for every stage */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
     bool sports; /* team sports copy: a city or county may stand for its team */
@@ -298,8 +325,14 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
  * unless present or the set is full; 0 or -1 (out of memory). */
 int nw_ent_forms_add(char **forms, const char *form, size_t len);
 void nw_ent_list_clear(nw_ent_list_t *l);
-/* The entry for a token's folded text, or NULL. */
-const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i);
+/* The entry for a token's folded text, or NULL: looked up once per token
+ * by nw_ent_extract(), as every stage asks again. */
+static inline const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g,
+                                                     const nw_ent_toks_t *t, size_t i)
+{
+    uint32_t e = t->v[i].gaz;
+    return e ? &g->entries[e - 1] : NULL;
+}
 static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
 {
     const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, i);

@@ -23,10 +23,12 @@
 
 #define NW_ENT_NAME_MAX_WORDS 12
 
-static bool name_tok(const nw_ent_work_t *w, size_t i)
+static inline bool name_tok(const nw_ent_work_t *w, size_t i)
 {
     const nw_ent_tok_t *k = &w->toks.v[i];
-    if (w->label[i] >= 0 || (k->flags & (NW_TOK_DIGIT | NW_TOK_CONNECT)))
+    /* Most words are neither an initial nor capitalised: out first. */
+    if (!(k->flags & (NW_TOK_INITIAL | NW_TOK_CAP)) || w->label[i] >= 0 ||
+        (k->flags & (NW_TOK_DIGIT | NW_TOK_CONNECT)))
         return false;
     if (k->flags & NW_TOK_INITIAL)
         return true;

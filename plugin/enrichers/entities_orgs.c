@@ -201,7 +201,10 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     for (size_t j = 0; j < t->n; j++) {
-        if (w->para_style[t->v[j].para] != NW_PARA_NORMAL)
+        /* Both kinds below start at a word in capitals or a capitalised
+         * one: most words are neither. */
+        if (!(t->v[j].flags & (NW_TOK_UPPER | NW_TOK_CAP)) ||
+            w->para_style[t->v[j].para] != NW_PARA_NORMAL)
             continue;
         /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
          * a word in capitals is not ("PCT", "DIVISION"), nor is a run of

@@ -45,11 +45,15 @@ typedef struct people {
 /* At most this many people are tracked per article. */
 #define NW_ENT_PEOPLE_MAX 2000
 
-/* The index key of a name: ASCII lower-cased, then the code. */
-static char *index_key(const char *name, size_t len, const char *code)
+/* The index key of a name: ASCII lower-cased, then the code. Written into
+ * buf when it fits in INDEX_KEY_MAX bytes (nearly every name), else into a
+ * new allocation the caller frees (index_key_free()); NULL when out of
+ * memory. */
+#define INDEX_KEY_MAX 128
+static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX])
 {
     size_t cl = code ? strlen(code) : 0;
-    char *k = malloc(len + cl + 2);
+    char *k = len + cl + 2 <= INDEX_KEY_MAX ? buf : malloc(len + cl + 2);
     if (!k)
         return NULL;
     for (size_t i = 0; i < len; i++)
@@ -57,6 +61,12 @@ static char *index_key(const char *name, size_t len, const char *code)
     k[len] = '\t';
     memcpy(k + len + 1, code ? code : "", cl + 1);
     return k;
+}
+
+static void index_key_free(char *key, const char buf[INDEX_KEY_MAX])
+{
+    if (key != buf)
+        free(key);
 }
 
 /* At most this many forms, of at most this many bytes in all, per entity. */
@@ -109,7 +119,8 @@ static int forms_merge(char **forms, const char *src)
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
                     uint32_t first, const char *form)
 {
-    char *key = index_key(name, len, code);
+    char kb[INDEX_KEY_MAX];
+    char *key = index_key(name, len, code, kb);
     if (!key)
         return -1;
     const uint32_t *at = nw_strmap_get(&l->index, key);
@@ -118,18 +129,18 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
         e->mentions++;
         if (first < e->first)
             e->first = first;
-        free(key);
+        index_key_free(key, kb);
         return forms_add_str(&e->forms, form);
     }
     if (l->n >= NW_ENT_LIST_MAX) {
-        free(key);
+        index_key_free(key, kb);
         return 0;
     }
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
         if (!v) {
-            free(key);
+            index_key_free(key, kb);
             return -1;
         }
         l->v = v;
@@ -139,10 +150,10 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
     char *copy = strndup(name, len);
     if (!copy || !nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added)) {
         free(copy);
-        free(key);
+        index_key_free(key, kb);
         return -1;
     }
-    free(key);
+    index_key_free(key, kb);
     nw_ent_t *e = &l->v[l->n++];
     *e = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
     return forms_add_str(&e->forms, form);
@@ -218,15 +229,21 @@ static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t pers
     slot->val = (uint32_t)P->n_links++;
 }
 
-/* "first\x1flast" of a name of two or more words, into buf. */
+/* "first\x1flast" of a name of two or more words, into buf (copied by
+ * hand: this runs for every person and mention). */
 static bool ends_key(const char *fold, char *buf, size_t len)
 {
     const char *sp = strchr(fold, ' ');
     if (!sp)
         return false;
     const char *last = strrchr(fold, ' ') + 1;
-    int n = snprintf(buf, len, "%.*s\x1f%s", (int)(sp - fold), fold, last);
-    return n > 0 && (size_t)n < len;
+    size_t first_len = (size_t)(sp - fold), last_len = strlen(last);
+    if (first_len + last_len + 2 > len)
+        return false;
+    memcpy(buf, fold, first_len);
+    buf[first_len] = '\x1f';
+    memcpy(buf + first_len + 1, last, last_len + 1);
+    return true;
 }
 
 /* Takes fold and display (either may be NULL after a failed allocation). */
@@ -465,9 +482,10 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
             out->v[out->n - 1].mentions = p->mentions;
         if (rc == 0 && out->n > 0) {
             const uint32_t *at = NULL;
-            char *key = index_key(p->display, strlen(p->display), NULL);
+            char kb[INDEX_KEY_MAX];
+            char *key = index_key(p->display, strlen(p->display), NULL, kb);
             at = key ? nw_strmap_get(&out->index, key) : NULL;
-            free(key);
+            index_key_free(key, kb);
             rc = at ? forms_merge(&out->v[*at].forms, p->forms) : -1;
         }
     }
@@ -489,7 +507,9 @@ static const char *dominant_code(const nw_ent_list_t *lists)
         for (size_t i = 0; i < places->n; i++) {
             const nw_ent_t *e = &places->v[i];
             size_t k = 0;
-            while (k < nt && strcmp(tally[k].code, e->code) != 0)
+            /* Codes are two or three characters: most differ in the first. */
+            while (k < nt &&
+                   (tally[k].code[0] != e->code[0] || strcmp(tally[k].code, e->code) != 0))
                 k++;
             if (k == nt) {
                 if (nt == sizeof(tally) / sizeof(tally[0]))

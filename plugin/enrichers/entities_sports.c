@@ -52,17 +52,13 @@ static int headline_sport(const nw_ent_toks_t *t)
 
 /* A results line: several numbers, or one that opens it ("62 Nolan Henke",
  * a score or a place), and few lower-case words. */
-static bool results_para(const nw_ent_toks_t *t, size_t i, size_t *end)
+static bool results_para(const nw_ent_work_t *w, size_t i, size_t *end)
 {
-    uint32_t para = t->v[i].para;
-    bool opens = (t->v[i].flags & NW_TOK_DIGIT) != 0;
-    size_t digits = 0, lower = 0;
-    for (; i < t->n && t->v[i].para == para; i++) {
-        digits += (t->v[i].flags & NW_TOK_DIGIT) != 0;
-        lower += (t->v[i].flags & NW_TOK_LOWER) != 0;
-    }
-    *end = i;
-    return (digits >= 2 || opens) && lower <= 2;
+    /* i opens its paragraph: the counts are the paragraph's. */
+    const nw_ent_para_t *p = &w->paras[w->toks.v[i].para];
+    bool opens = (w->toks.v[i].flags & NW_TOK_DIGIT) != 0;
+    *end = p->end;
+    return (p->digits >= 2 || opens) && p->lower <= 2;
 }
 
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
@@ -76,7 +72,7 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
     size_t paras = 0, results = 0, i = 0, end;
     for (; i < t->n; i = end) {
         paras++;
-        results += results_para(t, i, &end);
+        results += results_para(w, i, &end);
     }
     /* Tables of numbers alone do not make sports copy: markets and
      * business copy have them too. */
@@ -88,7 +84,7 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
      * Britain ) 10.04", "Goran Ivanisevic ( Croatia ) beat ...") is read as
      * prose: its capitals are names, not a headline's style. */
     for (i = 0; i < t->n; i = end)
-        if (results_para(t, i, &end) && t->v[i].para > 0 &&
+        if (results_para(w, i, &end) && t->v[i].para > 0 &&
             w->para_style[t->v[i].para] == NW_PARA_TITLECASE)
             w->para_style[t->v[i].para] = NW_PARA_NORMAL;
 }
@@ -119,8 +115,8 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
         return 0;
     size_t i = 0, end;
     while (i < t->n) {
-        if (t->v[i].para == 0 || !results_para(t, i, &end)) {
-            results_para(t, i, &end);
+        if (t->v[i].para == 0 || !results_para(w, i, &end)) {
+            results_para(w, i, &end);
             i = end;
             continue;
         }

@@ -164,76 +164,15 @@ static bool is_wordish(int c)
 
 /* Abbreviations whose period does not end a sentence. */
 static const char *const abbreviations[] = {
-    "adm",
-    "apr",
-    "aug",
-    "brig",
-    "capt",
-    "cmdr",
-    "co",
-    "col",
-    "corp",
-    "dec",
-    "dep",
-    "det",
-    "dr",
-    "feb",
-    "fr",
-    "ft",
-    "gen",
-    "gov",
-    "hon",
-    "inc",
-    "insp",
-    "jan",
-    "jr",
-    "lt",
-    "ltd",
-    "maj",
-    "messrs",
-    "mr",
-    "mrs",
-    "ms",
-    "mt",
-    "no",
-    "nov",
-    "oct",
-    "prof",
-    "rep",
-    "rev",
-    "sen",
-    "sep",
-    "sept",
-    "sgt",
-    "sr",
-    "st",
-    "supt",
-    "vs",
-    /* AP style state abbreviations that are no English word ("Tulsa,
-     * Okla., said"): the period is part of the name. */
-    "ala",
-    "ariz",
-    "ark",
-    "calif",
-    "colo",
-    "conn",
-    "fla",
-    "kan",
-    "minn",
-    "mich",
-    "mont",
-    "neb",
-    "nev",
-    "okla",
-    "ore",
-    "tenn",
-    "tex",
-    "wis",
-    "wyo",
-    "alta",
-    "ont",
-    "sask",
-    "que",
+    /* Kept in strcmp() order, for the binary search of is_abbreviation(). AP
+     * style state abbreviations that are no English word ("Tulsa, Okla.,
+     * said") are among them: the period is part of the name. */
+    "adm",  "ala",  "alta", "apr",  "ariz", "ark", "aug", "brig", "calif", "capt", "cmdr", "co",
+    "col",  "colo", "conn", "corp", "dec",  "dep", "det", "dr",   "feb",   "fla",  "fr",   "ft",
+    "gen",  "gov",  "hon",  "inc",  "insp", "jan", "jr",  "kan",  "lt",    "ltd",  "maj",  "messrs",
+    "mich", "minn", "mont", "mr",   "mrs",  "ms",  "mt",  "neb",  "nev",   "no",   "nov",  "oct",
+    "okla", "ont",  "ore",  "prof", "que",  "rep", "rev", "sask", "sen",   "sep",  "sept", "sgt",
+    "sr",   "st",   "supt", "tenn", "tex",  "vs",  "wis", "wyo",
 };
 
 static bool is_abbreviation(const char *s, size_t n)
@@ -250,9 +189,20 @@ static bool is_abbreviation(const char *s, size_t n)
         low[i] = c;
     }
     low[n] = '\0';
-    for (size_t i = 0; i < sizeof(abbreviations) / sizeof(abbreviations[0]); i++)
-        if (abbreviations[i][0] == low[0] && strcmp(abbreviations[i], low) == 0)
+    size_t lo = 0, hi = sizeof(abbreviations) / sizeof(abbreviations[0]);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        /* Most steps are decided by the first letter, without a call. */
+        int c = abbreviations[mid][0] - low[0];
+        if (c == 0)
+            c = strcmp(abbreviations[mid], low);
+        if (c == 0)
             return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 
@@ -279,10 +229,6 @@ static bool is_compound_tail(const char *s, size_t n)
             return true;
     return false;
 }
-
-/* nw_fnv1a64(), one byte at a time, for a fold made byte by byte. */
-#define NW_FNV_BASIS 0xcbf29ce484222325ULL
-#define NW_FNV_PRIME 0x100000001b3ULL
 
 /* Words of at most this many bytes get their keys built on the stack. */
 #define NW_ENT_SHORT_WORD 64
@@ -369,21 +315,27 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     return true;
 }
 
+/* Room for one more token; false (t->oom set) when out of memory. */
+static bool toks_room(nw_ent_toks_t *t)
+{
+    if (t->n < t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
+    if (!v) {
+        t->oom = true;
+        return false;
+    }
+    t->v = v;
+    t->cap = cap;
+    return true;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
-    if (t->oom)
+    if (t->oom || !toks_room(t))
         return;
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 256;
-        nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
-        if (!v) {
-            t->oom = true;
-            return;
-        }
-        t->v = v;
-        t->cap = cap;
-    }
     nw_ent_tok_t *k = &t->v[t->n];
     memset(k, 0, sizeof(*k));
     k->off = (uint32_t)a;
@@ -629,6 +581,105 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
+/* The plain word at i (what ascii_word() takes, or such a word ended by a
+ * period that is not its own), pushed with the key, fold and hash push()
+ * and push_ascii() would give it, in one pass that finds its end while it
+ * folds and hashes it: most of an article's words come this way. A word
+ * without capitals has one string for its key and fold. Returns the word's
+ * end (anything past i when out of memory, with t->oom set), or 0 with
+ * nothing pushed when the word is not plain. */
+static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
+                         uint16_t flags)
+{
+    const unsigned char *w = (const unsigned char *)s;
+    if (!is_ascii_alnum(w[i]))
+        return 0;
+    nw_buf_t *keys = &t->keys;
+    if (!toks_room(t) || ((keys->len + 2 * NW_ENT_SHORT_WORD + 2 >= keys->cap || keys->oom) &&
+                          !nw_buf_reserve(keys, 2 * NW_ENT_SHORT_WORD + 2))) {
+        t->oom = true;
+        return i + 1;
+    }
+    /* The fold first, written as the word is read; the key after it only
+     * when the word has a capital, else the key is the fold itself (an
+     * ASCII word's key is the word as written). */
+    char *fold = keys->data + keys->len;
+    size_t max = len - i < NW_ENT_SHORT_WORD ? len - i : NW_ENT_SHORT_WORD;
+    const unsigned char *src = w + i;
+    uint64_t sum = 0, h = NW_FNV_BASIS;
+    size_t n = 0;
+    for (; n < max; n++) {
+        uint64_t p = ascii_props[src[n]];
+        if (!(p & NW_A_ALNUM))
+            break;
+        unsigned char f = (unsigned char)(p >> 56);
+        sum += p;
+        fold[n] = (char)f;
+        h = (h ^ f) * NW_FNV_PRIME;
+    }
+    size_t e = i + n;
+    if (n == max && e < len && is_ascii_alnum(w[e])) {
+        /* Longer than a short word: push() takes it the general way. */
+        keys->data[keys->len] = '\0';
+        size_t end = ascii_word(s, len, i);
+        if (end)
+            push(t, s, i, end, brk, flags);
+        return end;
+    }
+    if (e < len) {
+        unsigned char stop = w[e];
+        bool digit_group = (stop == ',' || stop == '.') && NW_A_DIGIT(w[e - 1]) && e + 1 < len &&
+                           NW_A_DIGIT(w[e + 1]);
+        /* A period ends a word of two or more letters and digits, as
+         * scan_word() sees it, unless the word is an abbreviation. */
+        bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
+        if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period) {
+            keys->data[keys->len] = '\0'; /* nothing committed */
+            return 0;
+        }
+    }
+    fold[n] = '\0';
+    size_t fold_at = keys->len, key_at = fold_at, used = n + 1;
+    if (a_count(sum, 0)) {
+        char *key = fold + n + 1;
+        /* In 8-byte pieces when the text has them: the reserve above
+         * leaves room for the last piece's overshoot. */
+        size_t whole = (n + 7) & ~(size_t)7;
+        if (len - i >= whole)
+            for (size_t j = 0; j < n; j += 8)
+                memcpy(key + j, src + j, 8);
+        else
+            memcpy(key, src, n);
+        key[n] = '\0';
+        key_at = fold_at + n + 1;
+        used += n + 1;
+    }
+    unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
+    uint64_t first = ascii_props[w[i]];
+    if (a_count(first, 0))
+        flags |= NW_TOK_CAP;
+    else if (a_count(first, 1))
+        flags |= NW_TOK_LOWER;
+    if (a_count(sum, 2))
+        flags |= NW_TOK_DIGIT;
+    if (upper >= 2 && lower == 0)
+        flags |= NW_TOK_UPPER;
+    t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                  .len = (uint32_t)n,
+                                  .key = (uint32_t)key_at,
+                                  .key_len = (uint32_t)n,
+                                  .fold = (uint32_t)fold_at,
+                                  .fold_len = (uint32_t)n,
+                                  .fold_hash = h,
+                                  .para = t->n_paras ? t->n_paras - 1 : 0,
+                                  .flags = flags,
+                                  .brk = brk,
+                                  .letters = (uint8_t)(upper + lower)};
+    keys->len += used;
+    keys->data[keys->len] = '\0';
+    return e;
+}
+
 int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
@@ -642,12 +693,12 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t plain = ascii_word(s, len, i);
+        size_t plain = push_plain(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
         if (plain) {
-            push(t, s, i, plain, brk, sent ? NW_TOK_SENT : 0);
             brk = NW_BRK_NONE;
             sent = false;
-            i = plain;
+            /* The space after a word, as the loop's head would skip it. */
+            i = plain < len && s[plain] == ' ' ? plain + 1 : plain;
             continue;
         }
         uint32_t cp;
