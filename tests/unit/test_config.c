@@ -296,6 +296,35 @@ static void test_precedence(void **state)
     nw_config_free(cfg);
 }
 
+/* The value of name in a configuration nw_kconf_new() builds for role. */
+static void role_value(const nw_config_t *cfg, nw_kafka_role_t role, const char *name,
+                       const char *want)
+{
+    rd_kafka_conf_t *conf = NULL;
+    nw_error_t err = {0};
+    assert_int_equal(nw_kconf_new(cfg, role, "tx-1", &conf, &err), 0);
+    char buf[64];
+    size_t size = sizeof(buf);
+    assert_int_equal(rd_kafka_conf_get(conf, name, buf, &size), RD_KAFKA_CONF_OK);
+    assert_string_equal(buf, want);
+    rd_kafka_conf_destroy(conf);
+}
+
+/* The input consumer long-polls 100 ms, the restore 50 ms; the producers
+ * keep librdkafka's default, and kafka.fetch.wait.max.ms still wins. */
+static void test_fetch_wait_defaults(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = nw_config_new();
+    assert_int_equal(nw_config_set(cfg, "group.id", "g", "-X", NULL), 0);
+    role_value(cfg, NW_KAFKA_CONSUMER, "fetch.wait.max.ms", "100");
+    role_value(cfg, NW_KAFKA_RESTORE, "fetch.wait.max.ms", "50");
+    role_value(cfg, NW_KAFKA_PRODUCER, "fetch.wait.max.ms", "500");
+    assert_int_equal(nw_config_set(cfg, "kafka.fetch.wait.max.ms", "700", "-X", NULL), 0);
+    role_value(cfg, NW_KAFKA_CONSUMER, "fetch.wait.max.ms", "700");
+    nw_config_free(cfg);
+}
+
 static void test_kafka_apply(void **state)
 {
     (void)state;
@@ -529,13 +558,21 @@ int main(void)
 {
     nw_kconf_install_probe(); /* as the command line does: kafka.* hints */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_file_syntax),
-        cmocka_unit_test(test_file_errors), cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_bool_type),   cmocka_unit_test(test_env),
-        cmocka_unit_test(test_precedence),  cmocka_unit_test(test_kafka_apply),
-        cmocka_unit_test(test_secrets),     cmocka_unit_test(test_zone_families),
-        cmocka_unit_test(test_foreach),     cmocka_unit_test(test_print_round_trip),
-        cmocka_unit_test(test_print_help),  cmocka_unit_test(test_example_config),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_file_syntax),
+        cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_bool_type),
+        cmocka_unit_test(test_env),
+        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_kafka_apply),
+        cmocka_unit_test(test_fetch_wait_defaults),
+        cmocka_unit_test(test_secrets),
+        cmocka_unit_test(test_zone_families),
+        cmocka_unit_test(test_foreach),
+        cmocka_unit_test(test_print_round_trip),
+        cmocka_unit_test(test_print_help),
+        cmocka_unit_test(test_example_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,14 @@ int nw_kconf_new(const nw_config_t *cfg, nw_kafka_role_t role, const char *trans
          * (bench/bench_restore.sh). queued.max.messages.kbytes still caps
          * the memory. */
         {"queued.min.messages", role == NW_KAFKA_RESTORE ? "1000000" : NULL},
+        /* librdkafka keeps one fetch in flight per broker, and the broker
+         * holds a fetch whose partitions are all at their end for this
+         * long. The repartition topic is mostly empty, so a fetch that
+         * holds only its partitions (input partitions not yet started,
+         * paused for a restore, or with full queues) kept input that had
+         * become fetchable waiting the default 500 ms: up to half a second
+         * at every start and after every restore. */
+        {"fetch.wait.max.ms", role == NW_KAFKA_CONSUMER ? "100" : NULL},
         /* Statistics feed /metrics; none are gathered when it is off. */
         {"statistics.interval.ms", metrics_on ? "15000" : NULL},
         /* KIP-714 telemetry off unless asked for (kafka.enable.metrics.push):
