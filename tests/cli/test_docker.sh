@@ -52,6 +52,7 @@ RUNTIME_OF = {
     "libcurl4-openssl-dev": "libcurl4t64",
     "libmicrohttpd-dev": "libmicrohttpd12t64",
     "libssl-dev": "libssl3t64",
+    "libjemalloc-dev": "libjemalloc2",
 }
 # Packages a binary may need that every Debian image has, or that only sanitizer builds link.
 BASE_OR_SANITIZER = {"libc6", "libgcc-s1", "libasan8", "libubsan1", "libstdc++6"}
