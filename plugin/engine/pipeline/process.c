@@ -53,7 +53,8 @@ struct nw_processor {
     struct batch_job *pending; /* its staged path's state; NULL on one thread */
 };
 
-/* Per-item working state, alive for one nw_process_batch() call. */
+/* Per-item working state, alive from nw_process_start() to the batch's
+ * finish or abandon. */
 typedef struct nw_work {
     nw_article_t article;
     bool parsed;
@@ -385,9 +386,10 @@ static void work_free(nw_work_t *w)
     free(w);
 }
 
-/* The three passes over one group's items (pointers into the caller's
- * array, in batch order). */
-static int process_group(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
+/* One thread's path: the three passes over the whole batch (pointers into
+ * the caller's array, in batch order). The staged path splits the same work
+ * into stages, its groups' share in finish_group(). */
+static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
     size_t n_new = 0;
@@ -800,7 +802,7 @@ int nw_process_finish(nw_processor_t *p, nw_error_t *err)
         } else {
             for (size_t i = 0; i < n; i++)
                 order[i] = &items[i];
-            rc = process_group(p, order, n, err);
+            rc = process_in_order(p, order, n, err);
         }
         free(order);
     } else if (job->rc != 0) {
