@@ -71,16 +71,15 @@ void nw_enrich_batch_free(nw_enrich_batch_t *b);
  * The chain in parts, for records processed on several threads: enrichers
  * [from, to) of the chain over b's records. The first part (from 0) sets
  * b->failed[], b->reasons[] and b->statuses[]; the last (to at or past the
- * chain's length) moves each status into its record and sets it to NULL.
- * In between the statuses stay with the batch, or with whoever takes them
- * out of it (and json_decref()s them if it abandons the record). Parts must
- * run in chain order for each record; the first nw_enrichers_stateless()
- * of the chain may see the records one by one, in any order, on any
- * thread, while the rest see each partition's records in input order.
+ * chain's length, disabled enrichers included: SIZE_MAX, say) moves each
+ * status into its record and sets it to NULL. In between the statuses stay
+ * with the batch, or with whoever takes them out of it (and json_decref()s
+ * them if it abandons the record). Parts must run in chain order for each
+ * record; the first nw_enrichers_stateless() of the chain may see the
+ * records one by one, in any order, on any thread, while the rest see each
+ * partition's records in input order.
  */
 void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_enrich_batch_t *b);
-/* The chain's length, disabled enrichers included (what `to` counts). */
-size_t nw_enrichers_length(const nw_enrichers_t *e);
 /* How many enrichers lead the chain whose output depends on the record
  * alone (disabled ones count): those may run on records in any order. */
 size_t nw_enrichers_stateless(const nw_enrichers_t *e);
