@@ -39,21 +39,47 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
                       size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
 
 /*
- * The chain in parts, for records processed on several threads: enrichers
- * [from, to) of the chain over n records. The first part (from 0) sets
- * failed[], reasons[] and statuses[i], the newswire.enrichment object being
- * built for record i, which the caller keeps (and json_decref()s if it
- * abandons the record) until the last part (to at or past the chain's
- * length) moves it into the record and sets it to NULL. Parts must run in
- * chain order for each record; the first nw_enrichers_stateless() of the
- * chain may see the records one by one, in any order, on any thread, while
- * the rest see each partition's records in input order.
+ * n records on their way through the chain, as arrays of n each, entry i
+ * about record i:
+ *  - records[i] (borrowed): the record, enriched in place;
+ *  - inputs[i] (borrowed): what its enrichers read;
+ *  - statuses[i]: the newswire.enrichment object being built, between the
+ *    chain's first part and its last (see nw_enrichers_run_part); whoever
+ *    holds the batch owns it meanwhile;
+ *  - failed[i], reasons[i]: whether and why a fail-closed enricher gave up
+ *    on it (see nw_enrichers_run).
+ * The arrays are nw_enrich_batch_init()'s, or the caller's own (a single
+ * record's fields, say), which nw_enrich_batch_free() must then not see.
  */
-void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **records,
-                           const nw_enrich_input_t *const *in, json_t **statuses, size_t n,
-                           bool *failed, char (*reasons)[NW_ERROR_MSG_MAX]);
-/* The chain's length, disabled enrichers included (what `to` counts). */
-size_t nw_enrichers_length(const nw_enrichers_t *e);
+typedef struct nw_enrich_batch {
+    json_t **records;
+    const nw_enrich_input_t **inputs;
+    json_t **statuses;
+    bool *failed;
+    char (*reasons)[NW_ERROR_MSG_MAX];
+    size_t n;
+} nw_enrich_batch_t;
+
+/* Allocates b's arrays for n records, all zero: the caller fills in
+ * records and inputs. Returns 0 or NW_ERR_NOMEM (b then holds nothing). */
+int nw_enrich_batch_init(nw_enrich_batch_t *b, size_t n);
+/* Frees the arrays and any status still in them, not the records; leaves b
+ * empty. Accepts an empty batch. */
+void nw_enrich_batch_free(nw_enrich_batch_t *b);
+
+/*
+ * The chain in parts, for records processed on several threads: enrichers
+ * [from, to) of the chain over b's records. The first part (from 0) sets
+ * b->failed[], b->reasons[] and b->statuses[]; the last (to at or past the
+ * chain's length, disabled enrichers included: SIZE_MAX, say) moves each
+ * status into its record and sets it to NULL. In between the statuses stay
+ * with the batch, or with whoever takes them out of it (and json_decref()s
+ * them if it abandons the record). Parts must run in chain order for each
+ * record; the first nw_enrichers_stateless() of the chain may see the
+ * records one by one, in any order, on any thread, while the rest see each
+ * partition's records in input order.
+ */
+void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_enrich_batch_t *b);
 /* How many enrichers lead the chain whose output depends on the record
  * alone (disabled ones count): those may run on records in any order. */
 size_t nw_enrichers_stateless(const nw_enrichers_t *e);

@@ -1,5 +1,6 @@
 /*
- * Running the enrichment chain over a batch of records (nw_enrichers_run).
+ * Running the enrichment chain over a batch of records (nw_enrichers_run,
+ * or in parts over an nw_enrich_batch_t: nw_enrichers_run_part).
  *
  * Each enricher sees the whole batch before the next one starts, so an
  * enricher with enrich_batch (HTTP) can overlap its waits across records.
@@ -64,25 +65,47 @@ fail:
     return NULL;
 }
 
-typedef struct run {
-    json_t **records;
-    bool *failed;
-    char (*reasons)[NW_ERROR_MSG_MAX];
-    json_t **statuses; /* per record: the enrichment object being built */
-} run_t;
-
-static void fail_record(run_t *r, size_t i, const char *name, const char *detail)
+int nw_enrich_batch_init(nw_enrich_batch_t *b, size_t n)
 {
-    if (r->failed[i])
+    /* At least one of each: calloc(0) may return NULL. */
+    size_t room = n ? n : 1;
+    *b = (nw_enrich_batch_t){.records = calloc(room, sizeof(*b->records)),
+                             .inputs = calloc(room, sizeof(*b->inputs)),
+                             .statuses = calloc(room, sizeof(*b->statuses)),
+                             .failed = calloc(room, sizeof(*b->failed)),
+                             .reasons = calloc(room, sizeof(*b->reasons)),
+                             .n = n};
+    if (!b->records || !b->inputs || !b->statuses || !b->failed || !b->reasons) {
+        nw_enrich_batch_free(b);
+        return NW_ERR_NOMEM;
+    }
+    return 0;
+}
+
+void nw_enrich_batch_free(nw_enrich_batch_t *b)
+{
+    for (size_t i = 0; b->statuses && i < b->n; i++)
+        json_decref(b->statuses[i]);
+    free(b->records);
+    free(b->inputs);
+    free(b->statuses);
+    free(b->failed);
+    free(b->reasons);
+    memset(b, 0, sizeof(*b));
+}
+
+static void fail_record(const nw_enrich_batch_t *b, size_t i, const char *name, const char *detail)
+{
+    if (b->failed[i])
         return;
-    r->failed[i] = true;
-    snprintf(r->reasons[i], NW_ERROR_MSG_MAX, "%s: %s", name,
+    b->failed[i] = true;
+    snprintf(b->reasons[i], NW_ERROR_MSG_MAX, "%s: %s", name,
              detail && *detail ? detail : "failed");
 }
 
 /* Records what enricher h reported for record i. */
-static void record_status(run_t *r, const nw_host_t *h, size_t i, nw_enrich_status_t st,
-                          char *detail)
+static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t i,
+                          nw_enrich_status_t st, char *detail)
 {
     char note[NW_DETAIL_MAX + 64];
     detail[NW_DETAIL_MAX - 1] = '\0';
@@ -95,12 +118,12 @@ static void record_status(run_t *r, const nw_host_t *h, size_t i, nw_enrich_stat
         detail = note;
     }
     json_t *o = status_object(name, detail);
-    if (!o || json_object_set_new(r->statuses[i], h->name, o) < 0) {
-        fail_record(r, i, h->name, "out of memory recording the status");
+    if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
+        fail_record(b, i, h->name, "out of memory recording the status");
         return;
     }
     if (st == NW_ENRICH_FAILED)
-        fail_record(r, i, h->name, detail);
+        fail_record(b, i, h->name, detail);
 }
 
 /* Serialises the calls of an enricher not known to be thread-safe: the
@@ -130,28 +153,29 @@ static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
         nw_sink_breaker(m, h->name, (nw_breaker_state_t)state);
 }
 
-static void run_one(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,
-                    char *details, const nw_sink_t *m)
+static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *details,
+                    const nw_sink_t *m)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (r->failed[i])
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->failed[i])
             continue;
         char *d = details;
         d[0] = '\0';
         double t0 = m ? nw_now_s() : 0;
         host_lock(h);
-        nw_enrich_status_t st = h->desc->enrich(h->state, r->records[i], in[i], d, NW_DETAIL_MAX);
+        nw_enrich_status_t st =
+            h->desc->enrich(h->state, b->records[i], b->inputs[i], d, NW_DETAIL_MAX);
         host_unlock(h);
         if (m)
             nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
-        record_status(r, h, i, st, d);
+        record_status(b, h, i, st, d);
     }
 }
 
 /* enrich_batch over the records not failed so far. */
-static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *const *in, size_t n,
-                     char *details)
+static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *details)
 {
+    size_t n = b->n;
     size_t *idx = malloc(n * sizeof(*idx));
     json_t **recs = malloc(n * sizeof(*recs));
     const nw_enrich_input_t **ins = malloc(n * sizeof(*ins));
@@ -162,11 +186,11 @@ static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *cons
         goto out;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (r->failed[i])
+        if (b->failed[i])
             continue;
         idx[k] = i;
-        recs[k] = r->records[i];
-        ins[k] = in[i];
+        recs[k] = b->records[i];
+        ins[k] = b->inputs[i];
         sts[k] = NW_ENRICH_OK;
         dps[k] = details + k * NW_DETAIL_MAX;
         dps[k][0] = '\0';
@@ -178,7 +202,7 @@ static int run_batch(run_t *r, const nw_host_t *h, const nw_enrich_input_t *cons
         host_unlock(h);
     }
     for (size_t j = 0; j < k; j++)
-        record_status(r, h, idx[j], sts[j], dps[j]);
+        record_status(b, h, idx[j], sts[j], dps[j]);
     rc = 0;
 out:
     free(idx);
@@ -189,13 +213,11 @@ out:
     return rc;
 }
 
-void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **records,
-                           const nw_enrich_input_t *const *in, json_t **statuses, size_t n,
-                           bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_enrich_batch_t *b)
 {
-    run_t r = {records, failed, reasons, statuses};
     nw_host_t *const *chain;
     size_t nchain = nw_host_chain(e, &chain);
+    size_t n = b->n;
     if (n == 0)
         return;
     if (to > nchain)
@@ -203,14 +225,14 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **r
     bool oom = false;
     if (from == 0) {
         for (size_t i = 0; i < n; i++) {
-            failed[i] = false;
-            reasons[i][0] = '\0';
+            b->failed[i] = false;
+            b->reasons[i][0] = '\0';
             /* Enrichers may count on the extension object being there. */
-            if (!(statuses[i] = json_object()) || !nw_builtin_extension(records[i]))
-                fail_record(&r, i, "enrichment", "the record is not a JSON object");
+            if (!(b->statuses[i] = json_object()) || !nw_builtin_extension(b->records[i]))
+                fail_record(b, i, "enrichment", "the record is not a JSON object");
         }
     }
-    nw_words_share_begin(in, n);
+    nw_words_share_begin(b->inputs, n);
     char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
     oom = from < to && !details;
     /* Every record shares one {"status": "off"}: nothing changes a status
@@ -222,17 +244,17 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **r
             if (!off)
                 off = status_object("off", NULL);
             for (size_t i = 0; i < n; i++) {
-                json_t *o = failed[i] ? NULL : json_incref(off);
-                if (o && json_object_set_new(r.statuses[i], h->name, o) < 0)
-                    fail_record(&r, i, h->name, "out of memory recording the status");
+                json_t *o = b->failed[i] ? NULL : json_incref(off);
+                if (o && json_object_set_new(b->statuses[i], h->name, o) < 0)
+                    fail_record(b, i, h->name, "out of memory recording the status");
             }
         } else if (h->desc->enrich_batch) {
             double t0 = nw_now_s();
-            oom = run_batch(&r, h, in, n, details) < 0;
+            oom = run_batch(b, h, details) < 0;
             /* One observation per batch: its records wait on it together. */
             nw_sink_enrich_latency(nw_host_metrics(e), h->name, nw_now_s() - t0);
         } else {
-            run_one(&r, h, in, n, details, nw_host_metrics(e));
+            run_one(b, h, details, nw_host_metrics(e));
         }
         observe_breaker(nw_host_metrics(e), h);
     }
@@ -240,34 +262,42 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, json_t **r
     free(details);
     nw_words_share_end();
     for (size_t i = 0; oom && i < n; i++)
-        fail_record(&r, i, "enrichment", "out of memory");
+        fail_record(b, i, "enrichment", "out of memory");
     if (to < nchain)
         return;
     for (size_t i = 0; i < n; i++) {
-        json_t *ext = statuses[i] ? nw_builtin_extension(records[i]) : NULL;
-        if (!statuses[i]) {
-            fail_record(&r, i, "enrichment", "out of memory");
+        json_t *status = b->statuses[i];
+        json_t *ext = status ? nw_builtin_extension(b->records[i]) : NULL;
+        if (!status) {
+            fail_record(b, i, "enrichment", "out of memory");
         } else if (!ext) {
-            json_decref(statuses[i]);
-            fail_record(&r, i, "enrichment", "the record is not a JSON object");
-        } else if (json_object_set_new(ext, "enrichment", statuses[i]) < 0) {
-            fail_record(&r, i, "enrichment", "out of memory recording the statuses");
+            json_decref(status);
+            fail_record(b, i, "enrichment", "the record is not a JSON object");
+        } else if (json_object_set_new(ext, "enrichment", status) < 0) {
+            fail_record(b, i, "enrichment", "out of memory recording the statuses");
         }
-        statuses[i] = NULL;
+        b->statuses[i] = NULL;
     }
 }
 
 void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input_t *const *in,
                       size_t n, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
 {
-    json_t **statuses = calloc(n ? n : 1, sizeof(*statuses));
-    if (!statuses) {
+    /* The caller's arrays, which the chain only reads but for failed and
+     * reasons, and statuses of its own for the one part. */
+    nw_enrich_batch_t b = {.records = records,
+                           .inputs = (const nw_enrich_input_t **)in,
+                           .statuses = calloc(n ? n : 1, sizeof(*b.statuses)),
+                           .failed = failed,
+                           .reasons = reasons,
+                           .n = n};
+    if (!b.statuses) {
         for (size_t i = 0; i < n; i++) {
             failed[i] = true;
             snprintf(reasons[i], NW_ERROR_MSG_MAX, "enrichment: out of memory");
         }
         return;
     }
-    nw_enrichers_run_part(e, 0, SIZE_MAX, records, in, statuses, n, failed, reasons);
-    free(statuses);
+    nw_enrichers_run_part(e, 0, SIZE_MAX, &b);
+    free(b.statuses);
 }

@@ -657,11 +657,6 @@ size_t nw_enrichers_count(const nw_enrichers_t *e)
     return n;
 }
 
-size_t nw_enrichers_length(const nw_enrichers_t *e)
-{
-    return e ? e->n : 0;
-}
-
 size_t nw_enrichers_stateless(const nw_enrichers_t *e)
 {
     size_t n = 0;

@@ -20,6 +20,7 @@
  * state the processing writes, so they too run on the pool at once; each
  * group decides exactly what one thread deciding the whole batch would.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -52,7 +53,8 @@ struct nw_processor {
     struct batch_job *pending; /* its staged path's state; NULL on one thread */
 };
 
-/* Per-item working state, alive for one nw_process_batch() call. */
+/* Per-item working state, alive from nw_process_start() to the batch's
+ * finish or abandon. */
 typedef struct nw_work {
     nw_article_t article;
     bool parsed;
@@ -255,28 +257,34 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
     return 0;
 }
 
-static void enrich(nw_processor_t *p, nw_work_t **works, size_t n)
+/* Runs the enricher chain from its enricher `from` to its end over the
+ * records of works: from 0, all of it; from further on, the rest of what
+ * prepare_task() began, whose statuses and failures the works hold. Returns
+ * 0, or NW_ERR_NOMEM with the works as they were. */
+static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
 {
-    json_t **records = calloc(n, sizeof(*records));
-    const nw_enrich_input_t **inputs = calloc(n, sizeof(*inputs));
-    bool *failed = calloc(n, sizeof(*failed));
-    char(*reasons)[NW_ERROR_MSG_MAX] = calloc(n, sizeof(*reasons));
-    if (records && inputs && failed && reasons) {
-        for (size_t i = 0; i < n; i++) {
-            records[i] = works[i]->record;
-            inputs[i] = &works[i]->ein;
-        }
-        nw_enrichers_run(p->enrichers, records, inputs, n, failed, reasons);
-        for (size_t i = 0; i < n; i++) {
-            works[i]->enriched = true;
-            works[i]->enrich_failed = failed[i];
-            memcpy(works[i]->reason, reasons[i], NW_ERROR_MSG_MAX);
-        }
+    nw_enrich_batch_t b;
+    if (nw_enrich_batch_init(&b, n) < 0)
+        return NW_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        nw_work_t *w = works[i];
+        /* From 0 the chain starts the status afresh: there is none yet. */
+        assert(from > 0 || !w->statuses);
+        b.records[i] = w->record;
+        b.inputs[i] = &w->ein;
+        b.statuses[i] = w->statuses;
+        w->statuses = NULL; /* the batch holds it now */
+        b.failed[i] = w->enrich_failed;
+        memcpy(b.reasons[i], w->reason, NW_ERROR_MSG_MAX);
     }
-    free(records);
-    free(inputs);
-    free(failed);
-    free(reasons);
+    nw_enrichers_run_part(p->enrichers, from, SIZE_MAX, &b);
+    for (size_t i = 0; i < n; i++) {
+        works[i]->enriched = true;
+        works[i]->enrich_failed = b.failed[i];
+        memcpy(works[i]->reason, b.reasons[i], NW_ERROR_MSG_MAX);
+    }
+    nw_enrich_batch_free(&b);
+    return 0;
 }
 
 static int reject_record(nw_item_t *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -356,8 +364,7 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     if (!w->enriched) {
         if (!w->record && (rc = build_record(p, it, next, err)) < 0)
             return rc;
-        enrich(p, &w, 1);
-        if (!w->enriched)
+        if (enrich(p, &w, 1, 0) < 0)
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
     }
     if (w->enrich_failed) {
@@ -379,9 +386,10 @@ static void work_free(nw_work_t *w)
     free(w);
 }
 
-/* The three passes over one group's items (pointers into the caller's
- * array, in batch order). */
-static int process_group(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
+/* One thread's path: the three passes over the whole batch (pointers into
+ * the caller's array, in batch order). The staged path splits the same work
+ * into stages, its groups' share in finish_group(). */
+static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
     size_t n_new = 0;
@@ -406,8 +414,9 @@ static int process_group(nw_processor_t *p, nw_item_t *const *items, size_t n, n
                 to_enrich[n_new++] = w;
         }
     }
+    /* Out of memory here, decide() enriches each new version on its own. */
     if (rc == 0 && n_new > 0)
-        enrich(p, to_enrich, n_new);
+        (void)enrich(p, to_enrich, n_new, 0);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (!final[i])
             rc = decide(p, items[i], err);
@@ -494,9 +503,16 @@ static void prepare_task(void *arg, size_t i)
         job_fail(job, (size_t)(it - job->items), rc, &err);
         return;
     }
+    /* The work's own fields as a batch of one: its status stays in it for
+     * finish_group() to take on. */
     const nw_enrich_input_t *in = &w->ein;
-    nw_enrichers_run_part(job->p->enrichers, 0, job->stateless, &w->record, &in, &w->statuses, 1,
-                          &w->enrich_failed, &w->reason);
+    nw_enrich_batch_t one = {.records = &w->record,
+                             .inputs = &in,
+                             .statuses = &w->statuses,
+                             .failed = &w->enrich_failed,
+                             .reasons = &w->reason,
+                             .n = 1};
+    nw_enrichers_run_part(job->p->enrichers, 0, job->stateless, &one);
 }
 
 /* Stage 4 for one group: the chain's stateful rest over its predicted new
@@ -505,36 +521,20 @@ static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_
 {
     nw_processor_t *p = job->p;
     size_t k = 0;
-    json_t **records = calloc(n, sizeof(*records));
-    const nw_enrich_input_t **inputs = calloc(n, sizeof(*inputs));
-    json_t **statuses = calloc(n, sizeof(*statuses));
-    bool *failed = calloc(n, sizeof(*failed));
-    char(*reasons)[NW_ERROR_MSG_MAX] = calloc(n, sizeof(*reasons));
-    nw_work_t **works = calloc(n, sizeof(*works));
     int rc = 0;
-    if (!records || !inputs || !statuses || !failed || !reasons || !works) {
+    nw_work_t **works = calloc(n, sizeof(*works));
+    if (!works) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
         nw_work_t *w = items[i]->work;
-        if (!w->predicted_new || !w->record)
-            continue;
-        works[k] = w;
-        records[k] = w->record;
-        inputs[k] = &w->ein;
-        statuses[k] = w->statuses;
-        w->statuses = NULL; /* the array holds it now */
-        failed[k] = w->enrich_failed;
-        memcpy(reasons[k], w->reason, NW_ERROR_MSG_MAX);
-        k++;
+        if (w->predicted_new && w->record)
+            works[k++] = w;
     }
-    nw_enrichers_run_part(p->enrichers, job->stateless, SIZE_MAX, records, inputs, statuses, k,
-                          failed, reasons);
-    for (size_t j = 0; j < k; j++) {
-        works[j]->enriched = true;
-        works[j]->enrich_failed = failed[j];
-        memcpy(works[j]->reason, reasons[j], NW_ERROR_MSG_MAX);
+    if (k > 0 && enrich(p, works, k, job->stateless) < 0) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++)
         if (!job->final[items[i] - job->items])
@@ -546,11 +546,6 @@ static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_
         items[i]->work = NULL;
     }
 out:
-    free(records);
-    free(inputs);
-    free(statuses);
-    free(failed);
-    free(reasons);
     free(works);
     return rc;
 }
@@ -807,7 +802,7 @@ int nw_process_finish(nw_processor_t *p, nw_error_t *err)
         } else {
             for (size_t i = 0; i < n; i++)
                 order[i] = &items[i];
-            rc = process_group(p, order, n, err);
+            rc = process_in_order(p, order, n, err);
         }
         free(order);
     } else if (job->rc != 0) {

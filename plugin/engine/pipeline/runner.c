@@ -582,6 +582,18 @@ static void produce_outcomes(nw_runner_t *r, batch_t *b)
     }
 }
 
+/* The first half of a batch (parsing, building the records, the stateless
+ * enrichers), in the background if asked: see nw_process_start(). Returns
+ * false when the run failed. */
+static bool start_batch(nw_runner_t *r, batch_t *b, bool background)
+{
+    nw_error_t err = {0};
+    if (nw_process_start(r->proc, b->items, b->k, background, &err) >= 0)
+        return true;
+    nw_runner_fail(r, err.code, "processing: %s", err.msg);
+    return false;
+}
+
 /* The second half of a started batch: the processor's decisions, then the
  * outcomes produced (exactly_once: in the open transaction). */
 static void finish_batch(nw_runner_t *r, batch_t *b)
@@ -603,13 +615,8 @@ static void finish_batch(nw_runner_t *r, batch_t *b)
 static void process_messages(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
 {
     batch_t b;
-    nw_error_t err = {0};
-    if (collect(r, msgs, n, &b) && b.k > 0) {
-        if (nw_process_start(r->proc, b.items, b.k, false, &err) < 0)
-            nw_runner_fail(r, err.code, "processing: %s", err.msg);
-        else
-            finish_batch(r, &b);
-    }
+    if (collect(r, msgs, n, &b) && b.k > 0 && start_batch(r, &b, false))
+        finish_batch(r, &b);
     batch_clear(&b);
 }
 
@@ -650,27 +657,24 @@ static void rewind_dropped(nw_runner_t *r, const batch_t *b, rd_kafka_message_t 
 static void commit_overlapped(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
 {
     batch_t b;
-    nw_error_t err = {0};
     if (!collect(r, msgs, n, &b)) {
-        batch_clear(&b);
+        batch_clear(&b); /* out of memory: the run failed */
         return;
     }
-    if (b.k == 0 || nw_process_start(r->proc, b.items, b.k, true, &err) < 0) {
-        if (b.k > 0)
-            nw_runner_fail(r, err.code, "processing: %s", err.msg);
-        else
-            nw_commit(r, false);
-        batch_clear(&b);
-        return;
-    }
-    uint64_t aborted = r->total.txn_aborted;
-    nw_commit(r, false);
-    if (r->fatal || r->total.txn_aborted != aborted) {
-        nw_process_abandon(r->proc);
-        if (!r->fatal)
-            rewind_dropped(r, &b, msgs, n);
-    } else {
-        finish_batch(r, &b);
+    if (b.k == 0) {
+        /* Nothing to process (events, or messages of partitions gone or
+         * restoring): the commit alone. */
+        nw_commit(r, false);
+    } else if (start_batch(r, &b, true)) {
+        uint64_t aborted = r->total.txn_aborted;
+        nw_commit(r, false);
+        if (r->fatal || r->total.txn_aborted != aborted) {
+            nw_process_abandon(r->proc);
+            if (!r->fatal)
+                rewind_dropped(r, &b, msgs, n);
+        } else {
+            finish_batch(r, &b);
+        }
     }
     batch_clear(&b);
 }
