@@ -332,16 +332,39 @@ static int cmp_hit(const void *a, const void *b, void *names)
     return strcmp(s[x->subject].name, s[y->subject].name);
 }
 
+/* The subject's entry; its uri is joined in place (json_sprintf() went
+ * through vsnprintf() twice for each). */
 static json_t *subject_item(const char *name, long long relevance)
 {
-    json_t *o = json_object();
+    char uri[128];
+    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
+    json_t *o = json_object(), *u;
+    if (pre + n < sizeof(uri)) {
+        memcpy(uri, SUBJECT_URI, pre);
+        memcpy(uri + pre, name, n);
+        u = json_stringn(uri, pre + n);
+    } else {
+        u = json_sprintf(SUBJECT_URI "%s", name);
+    }
     if (!o || json_object_set_new(o, "name", json_string(name)) < 0 ||
-        json_object_set_new(o, "uri", json_sprintf(SUBJECT_URI "%s", name)) < 0 ||
+        json_object_set_new(o, "uri", u) < 0 ||
         json_object_set_new(o, "relevance", json_integer(relevance)) < 0) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+/* Appends n >= 0 in decimal, as "%lld" writes it. */
+static void put_count(nw_buf_t *b, long long n)
+{
+    char d[24];
+    size_t k = sizeof(d);
+    unsigned long long v = (unsigned long long)n;
+    do
+        d[--k] = (char)('0' + v % 10);
+    while (v /= 10);
+    nw_buf_append(b, d + k, sizeof(d) - k);
 }
 
 static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
@@ -402,7 +425,10 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
         if (json_array_append_new(list, subject_item(name, rel)) < 0)
             goto oom;
-        nw_buf_printf(&note, "%s%s %lld", i ? ", " : "", name, found[i].hits);
+        nw_buf_puts(&note, i ? ", " : "");
+        nw_buf_puts(&note, name);
+        nw_buf_putc(&note, ' ');
+        put_count(&note, found[i].hits);
     }
     snprintf(detail, detail_len, "%s", nw_buf_str(&note));
     goto out;
