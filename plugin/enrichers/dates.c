@@ -355,10 +355,19 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
     return ref + (ahead <= 3 ? ahead : ahead - 7);
 }
 
+/* Capital letters a month name or abbreviation, or a weekday name other
+ * than Tuesday and Thursday, begins with: bit c - 'A'. */
+#define LETTER_BIT(c) (1u << ((c) - 'A'))
+#define MONTH_WEEKDAY_1                                                                            \
+    (LETTER_BIT('J') | LETTER_BIT('F') | LETTER_BIT('M') | LETTER_BIT('A') | LETTER_BIT('S') |     \
+     LETTER_BIT('O') | LETTER_BIT('N') | LETTER_BIT('D') | LETTER_BIT('W'))
+
 /* Whether anything below can start at k: a number (an ISO date or a day
  * first), a capitalised month or weekday name, or yesterday / today /
  * tomorrow in any case. Most tokens are none of these and are passed over
- * without the checks each rule makes. */
+ * without the checks each rule makes; the words that begin with t or y
+ * ("the", "to", "The") are told by their length: yesterday (9), today (5),
+ * tomorrow (8), and Tuesday (7) and Thursday (8) with a capital. */
 static inline bool may_start_date(const tok_t *k)
 {
     if (k->type == TOK_NUM)
@@ -366,8 +375,9 @@ static inline bool may_start_date(const tok_t *k)
     if (k->type != TOK_WORD)
         return false;
     char c = k->s[0];
-    return (c | 0x20) == 'y' || (c | 0x20) == 't' ||
-           (c >= 'A' && c <= 'Z' && strchr("JFMASONDW", c));
+    if ((c | 0x20) == 'y' || (c | 0x20) == 't')
+        return k->len == 5 || k->len == 8 || k->len == 9 || (c == 'T' && k->len == 7);
+    return c >= 'A' && c <= 'Z' && (MONTH_WEEKDAY_1 & LETTER_BIT(c));
 }
 
 static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
