@@ -441,6 +441,27 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+/* The JSON string "YYYY-MM-DD" of a day, as "%04lld-%02u-%02u" writes it;
+ * years of four digits, all of them in practice, without snprintf(). */
+static json_t *iso_day(char *iso, size_t size, int64_t y, unsigned mo, unsigned da)
+{
+    if (y < 0 || y > 9999) {
+        snprintf(iso, size, "%04lld-%02u-%02u", (long long)y, mo, da);
+        return json_string(iso);
+    }
+    const unsigned v[3] = {(unsigned)y, mo, da};
+    char *p = iso;
+    *p++ = (char)('0' + v[0] / 1000);
+    *p++ = (char)('0' + v[0] / 100 % 10);
+    for (size_t k = 0; k < 3; k++) {
+        if (k)
+            *p++ = '-';
+        *p++ = (char)('0' + v[k] / 10 % 10);
+        *p++ = (char)('0' + v[k] % 10);
+    }
+    return json_stringn_nocheck(iso, (size_t)(p - iso));
+}
+
 static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
                                        char *detail, size_t detail_len)
 {
@@ -474,8 +495,7 @@ static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enr
         unsigned mo, da;
         char iso[32];
         nw_civil_from_days(ds.v[i], &y, &mo, &da);
-        snprintf(iso, sizeof(iso), "%04lld-%02u-%02u", (long long)y, mo, da);
-        if (json_array_append_new(list, json_string(iso)) < 0)
+        if (json_array_append_new(list, iso_day(iso, sizeof(iso), y, mo, da)) < 0)
             goto oom;
     }
     json_t *ext = nw_builtin_extension(record);
