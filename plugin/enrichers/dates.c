@@ -187,9 +187,21 @@ static bool punct_is(const tok_t *k, char c)
     return k->type == TOK_PUNCT && k->s[0] == c;
 }
 
-static bool capitalised(const tok_t *k)
+/* Sets of capital letters, bit c - 'A': those month names and their
+ * abbreviations begin with, those weekday names begin with, and those of
+ * both but Tuesday's and Thursday's T (see may_start_date()). */
+#define LETTER_BIT(c) (1u << ((c) - 'A'))
+#define MONTH_1                                                                                    \
+    (LETTER_BIT('J') | LETTER_BIT('F') | LETTER_BIT('M') | LETTER_BIT('A') | LETTER_BIT('S') |     \
+     LETTER_BIT('O') | LETTER_BIT('N') | LETTER_BIT('D'))
+#define WEEKDAY_1                                                                                  \
+    (LETTER_BIT('S') | LETTER_BIT('M') | LETTER_BIT('T') | LETTER_BIT('W') | LETTER_BIT('F'))
+#define MONTH_WEEKDAY_1 (MONTH_1 | LETTER_BIT('W'))
+
+/* Whether k is a capitalised word whose first letter is in set. */
+static inline bool capitalised_in(const tok_t *k, uint32_t set)
 {
-    return k->type == TOK_WORD && k->s[0] >= 'A' && k->s[0] <= 'Z';
+    return k->type == TOK_WORD && k->s[0] >= 'A' && k->s[0] <= 'Z' && (set & LETTER_BIT(k->s[0]));
 }
 
 /* Month 1..12 of a capitalised month name or abbreviation at t[i], with the
@@ -198,7 +210,7 @@ static int month_at(const toks_t *t, size_t i, size_t *next)
 {
     static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                        "aug", "sep", "oct", "nov", "dec", "sept"};
-    if (i >= t->n || !capitalised(&t->v[i]) || !strchr("JFMASOND", t->v[i].s[0]))
+    if (i >= t->n || !capitalised_in(&t->v[i], MONTH_1))
         return 0;
     for (int m = 0; m < 12; m++) {
         if (word_is(&t->v[i], months[m])) {
@@ -355,13 +367,6 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
     return ref + (ahead <= 3 ? ahead : ahead - 7);
 }
 
-/* Capital letters a month name or abbreviation, or a weekday name other
- * than Tuesday and Thursday, begins with: bit c - 'A'. */
-#define LETTER_BIT(c) (1u << ((c) - 'A'))
-#define MONTH_WEEKDAY_1                                                                            \
-    (LETTER_BIT('J') | LETTER_BIT('F') | LETTER_BIT('M') | LETTER_BIT('A') | LETTER_BIT('S') |     \
-     LETTER_BIT('O') | LETTER_BIT('N') | LETTER_BIT('D') | LETTER_BIT('W'))
-
 /* Whether anything below can start at k: a number (an ISO date or a day
  * first), a capitalised month or weekday name, or yesterday / today /
  * tomorrow in any case. Most tokens are none of these and are passed over
@@ -408,7 +413,7 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
         if (cfg->relative &&
             (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
             add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
-        } else if (cfg->weekdays && capitalised(k) && strchr("SMTWF", k->s[0])) {
+        } else if (cfg->weekdays && capitalised_in(k, WEEKDAY_1)) {
             for (int wd = 0; wd < 7; wd++) {
                 if (!word_is(k, weekdays[wd]))
                     continue;
