@@ -303,10 +303,13 @@ static void word_eval(const lang_t *l, const char *w, size_t n, uint64_t h, word
 static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
                      double score[LANG_MAX])
 {
-    if (fw)
-        for (size_t li = 0; li < NLANGS; li++)
-            if (fw & (1u << li))
-                score[li] += 1.0 / nfw;
+    /* Each language's score gets one addition a word, so taking the
+     * languages by their bits rather than in index order sums the same. */
+    if (fw) {
+        double share = 1.0 / nfw;
+        for (unsigned m = fw; m; m &= m - 1)
+            score[__builtin_ctz(m)] += share;
+    }
     for (size_t k = 0; k < nhits; k++)
         score[hits[k]] += LANG_FEATURE;
 }
