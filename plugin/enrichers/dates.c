@@ -187,9 +187,21 @@ static bool punct_is(const tok_t *k, char c)
     return k->type == TOK_PUNCT && k->s[0] == c;
 }
 
-static bool capitalised(const tok_t *k)
+/* Sets of capital letters, bit c - 'A': those month names and their
+ * abbreviations begin with, those weekday names begin with, and those of
+ * both but Tuesday's and Thursday's T (see may_start_date()). */
+#define LETTER_BIT(c) (1u << ((c) - 'A'))
+#define MONTH_1                                                                                    \
+    (LETTER_BIT('J') | LETTER_BIT('F') | LETTER_BIT('M') | LETTER_BIT('A') | LETTER_BIT('S') |     \
+     LETTER_BIT('O') | LETTER_BIT('N') | LETTER_BIT('D'))
+#define WEEKDAY_1                                                                                  \
+    (LETTER_BIT('S') | LETTER_BIT('M') | LETTER_BIT('T') | LETTER_BIT('W') | LETTER_BIT('F'))
+#define MONTH_WEEKDAY_1 (MONTH_1 | LETTER_BIT('W'))
+
+/* Whether k is a capitalised word whose first letter is in set. */
+static inline bool capitalised_in(const tok_t *k, uint32_t set)
 {
-    return k->type == TOK_WORD && k->s[0] >= 'A' && k->s[0] <= 'Z';
+    return k->type == TOK_WORD && k->s[0] >= 'A' && k->s[0] <= 'Z' && (set & LETTER_BIT(k->s[0]));
 }
 
 /* Month 1..12 of a capitalised month name or abbreviation at t[i], with the
@@ -198,7 +210,7 @@ static int month_at(const toks_t *t, size_t i, size_t *next)
 {
     static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
                                        "aug", "sep", "oct", "nov", "dec", "sept"};
-    if (i >= t->n || !capitalised(&t->v[i]) || !strchr("JFMASOND", t->v[i].s[0]))
+    if (i >= t->n || !capitalised_in(&t->v[i], MONTH_1))
         return 0;
     for (int m = 0; m < 12; m++) {
         if (word_is(&t->v[i], months[m])) {
@@ -358,7 +370,9 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
 /* Whether anything below can start at k: a number (an ISO date or a day
  * first), a capitalised month or weekday name, or yesterday / today /
  * tomorrow in any case. Most tokens are none of these and are passed over
- * without the checks each rule makes. */
+ * without the checks each rule makes; the words that begin with t or y
+ * ("the", "to", "The") are told by their length: yesterday (9), today (5),
+ * tomorrow (8), and Tuesday (7) and Thursday (8) with a capital. */
 static inline bool may_start_date(const tok_t *k)
 {
     if (k->type == TOK_NUM)
@@ -366,8 +380,9 @@ static inline bool may_start_date(const tok_t *k)
     if (k->type != TOK_WORD)
         return false;
     char c = k->s[0];
-    return (c | 0x20) == 'y' || (c | 0x20) == 't' ||
-           (c >= 'A' && c <= 'Z' && strchr("JFMASONDW", c));
+    if ((c | 0x20) == 'y' || (c | 0x20) == 't')
+        return k->len == 5 || k->len == 8 || k->len == 9 || (c == 'T' && k->len == 7);
+    return c >= 'A' && c <= 'Z' && (MONTH_WEEKDAY_1 & LETTER_BIT(c));
 }
 
 static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
@@ -398,7 +413,7 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
         if (cfg->relative &&
             (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
             add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
-        } else if (cfg->weekdays && capitalised(k) && strchr("SMTWF", k->s[0])) {
+        } else if (cfg->weekdays && capitalised_in(k, WEEKDAY_1)) {
             for (int wd = 0; wd < 7; wd++) {
                 if (!word_is(k, weekdays[wd]))
                     continue;
@@ -429,6 +444,27 @@ static int cmp_day(const void *a, const void *b)
 static int64_t floor_div(int64_t a, int64_t b)
 {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+/* The JSON string "YYYY-MM-DD" of a day, as "%04lld-%02u-%02u" writes it;
+ * years of four digits, all of them in practice, without snprintf(). */
+static json_t *iso_day(char *iso, size_t size, int64_t y, unsigned mo, unsigned da)
+{
+    if (y < 0 || y > 9999) {
+        snprintf(iso, size, "%04lld-%02u-%02u", (long long)y, mo, da);
+        return json_string(iso);
+    }
+    const unsigned v[3] = {(unsigned)y, mo, da};
+    char *p = iso;
+    *p++ = (char)('0' + v[0] / 1000);
+    *p++ = (char)('0' + v[0] / 100 % 10);
+    for (size_t k = 0; k < 3; k++) {
+        if (k)
+            *p++ = '-';
+        *p++ = (char)('0' + v[k] / 10 % 10);
+        *p++ = (char)('0' + v[k] % 10);
+    }
+    return json_stringn_nocheck(iso, (size_t)(p - iso));
 }
 
 static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
@@ -464,8 +500,7 @@ static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enr
         unsigned mo, da;
         char iso[32];
         nw_civil_from_days(ds.v[i], &y, &mo, &da);
-        snprintf(iso, sizeof(iso), "%04lld-%02u-%02u", (long long)y, mo, da);
-        if (json_array_append_new(list, json_string(iso)) < 0)
+        if (json_array_append_new(list, iso_day(iso, sizeof(iso), y, mo, da)) < 0)
             goto oom;
     }
     json_t *ext = nw_builtin_extension(record);

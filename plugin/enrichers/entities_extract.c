@@ -31,7 +31,8 @@ static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     nw_ent_toks_t *t = &w->toks;
     for (size_t i = 0; i < t->n; i++) {
-        const uint32_t *v = nw_strmap_get_h(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_hash);
+        const uint32_t *v = nw_strmap_get_hn(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_len,
+                                             t->v[i].fold_hash);
         t->v[i].gaz = v ? *v + 1 : 0;
         w->label[i] = -1;
     }

@@ -83,7 +83,8 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
         return s;
     if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) != 0)
         return NULL;
-    char *k = strdup(key);
+    size_t len = strlen(key);
+    char *k = len < UINT32_MAX ? nw_memdup_str(key, len) : NULL;
     if (!k)
         return NULL;
     size_t j = h & (m->cap - 1);
@@ -92,6 +93,7 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
     m->slots[j].key = k;
     m->slots[j].hash = h;
     m->slots[j].val = val;
+    m->slots[j].len = (uint32_t)len;
     m->n++;
     *added = true;
     return &m->slots[j];
@@ -106,6 +108,23 @@ const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t 
 {
     const nw_strmap_slot_t *s = map_find(m, key, hash);
     return s ? &s->val : NULL;
+}
+
+const uint32_t *nw_strmap_get_hn(const nw_strmap_t *m, const char *key, size_t len, uint64_t hash)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+        const nw_strmap_slot_t *s = &m->slots[j];
+        if (s->hash != hash || s->len != len)
+            continue;
+        size_t k = 0;
+        while (k < len && s->key[k] == key[k])
+            k++;
+        if (k == len)
+            return &s->val;
+    }
+    return NULL;
 }
 
 bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)

@@ -137,6 +137,7 @@ typedef struct nw_strmap_slot {
     char *key; /* owned; NULL when empty */
     uint64_t hash;
     uint32_t val;
+    uint32_t len; /* strlen(key) */
 } nw_strmap_slot_t;
 
 typedef struct nw_strmap {
@@ -165,6 +166,10 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
 /* The same with the key's nw_strmap_hash() already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
+/* The same with its length known too: a key of the same hash is compared
+ * by length, then byte by byte without a call (most lookups are hits of a
+ * word or two, where strcmp()'s call was most of the cost). */
+const uint32_t *nw_strmap_get_hn(const nw_strmap_t *m, const char *key, size_t len, uint64_t hash);
 /* Could a key of this hash be in the map? False is certain, true is not:
  * a key that costs a copy to build is built only when this says true. */
 bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash);

@@ -17,6 +17,7 @@
  *   min.score   a lower winning share, in percent: "und" (default 40)
  *   languages   the candidates, comma-separated (default all: en fr de es it pt nl)
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,7 @@ typedef struct feature {
 } feature_t;
 
 typedef struct lang {
+    uint64_t id; /* unique to this instance: see memo_t */
     slot_t slots[LANG_SLOTS];
     uint8_t enabled; /* bit i: langs[i] is a candidate */
     size_t max_len;  /* of the function words: a longer word is none of them */
@@ -103,6 +105,48 @@ typedef struct lang {
     uint64_t by_first[256];
     uint64_t by_second[256]; /* the ones whose second byte is this one */
 } lang_t;
+
+/* What a word adds to the scores, in the order lang_enrich() adds it: a
+ * function word's share to each of its languages, then LANG_FEATURE for
+ * each letter sequence found, in the order found. */
+typedef struct word_score {
+    uint8_t fw;  /* languages the word is a function word of (bits), 0: none */
+    uint8_t nfw; /* number of those bits */
+    uint8_t nhits;
+    uint8_t hits[LANG_MAXFEATURES]; /* language of each letter sequence found */
+} word_score_t;
+
+/*
+ * Words repeat: a body of 900 words has some 400 distinct ones, and most of
+ * them were seen in earlier articles. What a word adds depends only on the
+ * word and the instance's settings, so it is kept per thread (two threads
+ * may run one instance) for the instance that last ran there, and replayed
+ * addition by addition: the scores are the same doubles, summed in the same
+ * order, as when each word is scored afresh. Only short words with few
+ * letter sequences are kept, and only until the table is three quarters
+ * full; others are scored afresh. The table is a fixed size in thread
+ * storage, so it needs no freeing.
+ */
+#define LANG_MEMO_SLOTS 2048 /* a power of two */
+#define LANG_MEMO_KEY   15   /* longest word kept */
+#define LANG_MEMO_HITS  4    /* most letter sequences a kept word may have */
+
+typedef struct memo_entry {
+    uint64_t hash;               /* the word's nw_fnv1a64() */
+    char key[LANG_MEMO_KEY + 1]; /* the word */
+    uint8_t len;                 /* strlen(key); 0: empty slot */
+    uint8_t fw, nfw, nhits;      /* as in word_score_t */
+    uint8_t hits[LANG_MEMO_HITS];
+} memo_entry_t;
+
+typedef struct memo {
+    uint64_t owner; /* lang_t.id of the instance the entries are for; 0: none */
+    size_t used;
+    memo_entry_t e[LANG_MEMO_SLOTS];
+} memo_t;
+
+static _Thread_local memo_t memo;
+static atomic_uint_fast64_t last_id;
 
 /* The slot of word w, n bytes, whose nw_fnv1a64() is h. */
 static slot_t *slot_find(lang_t *l, const char *w, size_t n, uint64_t h)
@@ -203,6 +247,7 @@ static int lang_init(const nw_enricher_api_t *api, void *host, void **state, cha
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
+    l->id = atomic_fetch_add(&last_id, 1) + 1;
     l->enabled = (uint8_t)((1u << NLANGS) - 1);
     const char *v = api->config(host, "languages");
     if (nw_builtin_int(api, host, "lang", "min.words", 8, 1, 100000, &l->min_words, errbuf,
@@ -224,9 +269,16 @@ fail:
     return -1;
 }
 
-/* Adds LANG_FEATURE for each letter sequence found in w (once per word). */
-static void score_features(const lang_t *l, const char *w, size_t n, double score[LANG_MAX])
+/* What word w (n bytes, nw_fnv1a64() h) adds: its function-word languages,
+ * and each letter sequence found in it (once per word). */
+static void word_eval(const lang_t *l, const char *w, size_t n, uint64_t h, word_score_t *ws)
 {
+    ws->fw = ws->nfw = ws->nhits = 0;
+    const slot_t *s = n <= l->max_len ? slot_find((lang_t *)l, w, n, h) : NULL;
+    if (s && s->word) {
+        ws->fw = s->langs;
+        ws->nfw = s->nlangs;
+    }
     uint64_t seen = 0;
     for (size_t i = 0; i < n; i++) {
         /* w[n] is the word's NUL: w[i + 1] is always there. */
@@ -241,9 +293,57 @@ static void score_features(const lang_t *l, const char *w, size_t n, double scor
                 k++;
             if (k == ft->len) {
                 seen |= 1ull << f;
-                score[ft->lang] += LANG_FEATURE;
+                ws->hits[ws->nhits++] = ft->lang;
             }
         }
+    }
+}
+
+/* Adds what a word adds, in lang_enrich()'s order. */
+static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
+                     double score[LANG_MAX])
+{
+    /* Each language's score gets one addition a word, so taking the
+     * languages by their bits rather than in index order sums the same. */
+    if (fw) {
+        double share = 1.0 / nfw;
+        for (unsigned m = fw; m; m &= m - 1)
+            score[__builtin_ctz(m)] += share;
+    }
+    for (size_t k = 0; k < nhits; k++)
+        score[hits[k]] += LANG_FEATURE;
+}
+
+/* Scores word w (n > 0 bytes, nw_fnv1a64() h) from this thread's memo,
+ * keeping it there when it is new and fits. */
+static void word_score(const lang_t *l, const char *w, size_t n, uint64_t h, double score[LANG_MAX])
+{
+    if (memo.owner != l->id) {
+        memset(memo.e, 0, sizeof(memo.e));
+        memo.used = 0;
+        memo.owner = l->id;
+    }
+    memo_entry_t *e = NULL;
+    if (n <= LANG_MEMO_KEY) {
+        for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
+            e = &memo.e[j];
+            if (!e->len)
+                break;
+            if (e->hash == h && e->len == n && memcmp(e->key, w, n) == 0) {
+                word_add(e->fw, e->nfw, e->hits, e->nhits, score);
+                return;
+            }
+        }
+    }
+    word_score_t ws;
+    word_eval(l, w, n, h, &ws);
+    word_add(ws.fw, ws.nfw, ws.hits, ws.nhits, score);
+    if (e && ws.nhits <= LANG_MEMO_HITS && memo.used < LANG_MEMO_SLOTS / 4 * 3) {
+        *e = (memo_entry_t){
+            .hash = h, .len = (uint8_t)n, .fw = ws.fw, .nfw = ws.nfw, .nhits = ws.nhits};
+        memcpy(e->key, w, n);
+        memcpy(e->hits, ws.hits, ws.nhits);
+        memo.used++;
     }
 }
 
@@ -273,12 +373,7 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
         if (n == 0)
             continue;
         words++;
-        const slot_t *s = n <= l->max_len ? slot_find(l, word, n, nw_words_hash(w, i)) : NULL;
-        if (s && s->word)
-            for (size_t li = 0; li < NLANGS; li++)
-                if (s->langs & (1u << li))
-                    score[li] += 1.0 / s->nlangs;
-        score_features(l, word, n, score);
+        word_score(l, word, n, nw_words_hash(w, i), score);
     }
     nw_words_free(&own);
     if ((long long)words < l->min_words) {

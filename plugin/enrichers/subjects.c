@@ -41,9 +41,13 @@ typedef struct subject {
 } subject_t;
 
 /* Terms indexed by their first word, or by the first three bytes of a
- * one-word prefix term; chains of term indices. */
+ * one-word prefix term; chains of term indices. hash is nw_fnv1a64() of
+ * key, which the text's words come with: a chain shares a bucket with
+ * other keys, and most entries are told apart by it without a string
+ * compare. */
 typedef struct bucket_entry {
     char key[64];
+    uint64_t hash;
     size_t term;
     struct bucket_entry *next;
 } bucket_entry_t;
@@ -63,11 +67,6 @@ typedef struct hit {
     long long hits;
 } hit_t;
 
-static size_t bucket_of(const char *s, size_t n)
-{
-    return nw_fnv1a64(s, n) & (SUBJECTS_BUCKETS - 1);
-}
-
 static int index_term(subjects_t *s, size_t t)
 {
     const term_t *term = &s->terms[t];
@@ -80,9 +79,10 @@ static int index_term(subjects_t *s, size_t t)
         return -1;
     }
     memcpy(e->key, first, n);
+    e->hash = nw_fnv1a64(first, n);
     e->term = t;
-    bucket_entry_t **b =
-        by_prefix ? &s->prefix[bucket_of(first, n)] : &s->exact[bucket_of(first, n)];
+    size_t bucket = e->hash & (SUBJECTS_BUCKETS - 1);
+    bucket_entry_t **b = by_prefix ? &s->prefix[bucket] : &s->exact[bucket];
     e->next = *b;
     *b = e;
     return 0;
@@ -290,15 +290,17 @@ static int subjects_init(const nw_enricher_api_t *api, void *host, void **state,
     return 0;
 }
 
-/* True when term t matches the words starting at i. */
+/* True when term t matches the words starting at i. Both lists know their
+ * words' lengths, so a word is compared only when its length can match. */
 static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
 {
     if (i + t->words.n > w->n)
         return false;
     for (size_t k = 0; k < t->words.n; k++) {
-        const char *tw = nw_words_at(&t->words, k), *aw = nw_words_at(w, i + k);
+        size_t tn = nw_words_len(&t->words, k), an = nw_words_len(w, i + k);
         bool last_prefix = t->prefix && k + 1 == t->words.n;
-        if (last_prefix ? strncmp(aw, tw, strlen(tw)) != 0 : strcmp(aw, tw) != 0)
+        if ((last_prefix ? an < tn : an != tn) ||
+            memcmp(nw_words_at(w, i + k), nw_words_at(&t->words, k), tn) != 0)
             return false;
     }
     return true;
@@ -306,11 +308,13 @@ static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
 
 /* Counts at most one hit per subject per word position. */
 static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *key, size_t klen,
-                     const nw_words_t *w, size_t i, long long *hits, size_t *seen_at)
+                     uint64_t hash, const nw_words_t *w, size_t i, long long *hits, size_t *seen_at)
 {
     for (; e; e = e->next) {
+        if (e->hash != hash)
+            continue;
         const term_t *t = &s->terms[e->term];
-        if (strncmp(e->key, key, klen) != 0 || e->key[klen] != '\0' || seen_at[t->subject] == i + 1)
+        if (memcmp(e->key, key, klen) != 0 || e->key[klen] != '\0' || seen_at[t->subject] == i + 1)
             continue;
         if (term_matches(t, w, i)) {
             hits[t->subject]++;
@@ -328,16 +332,39 @@ static int cmp_hit(const void *a, const void *b, void *names)
     return strcmp(s[x->subject].name, s[y->subject].name);
 }
 
+/* The subject's entry; its uri is joined in place (json_sprintf() went
+ * through vsnprintf() twice for each). */
 static json_t *subject_item(const char *name, long long relevance)
 {
-    json_t *o = json_object();
+    char uri[128];
+    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
+    json_t *o = json_object(), *u;
+    if (pre + n < sizeof(uri)) {
+        memcpy(uri, SUBJECT_URI, pre);
+        memcpy(uri + pre, name, n);
+        u = json_stringn(uri, pre + n);
+    } else {
+        u = json_sprintf(SUBJECT_URI "%s", name);
+    }
     if (!o || json_object_set_new(o, "name", json_string(name)) < 0 ||
-        json_object_set_new(o, "uri", json_sprintf(SUBJECT_URI "%s", name)) < 0 ||
+        json_object_set_new(o, "uri", u) < 0 ||
         json_object_set_new(o, "relevance", json_integer(relevance)) < 0) {
         json_decref(o);
         return NULL;
     }
     return o;
+}
+
+/* Appends n >= 0 in decimal, as "%lld" writes it. */
+static void put_count(nw_buf_t *b, long long n)
+{
+    char d[24];
+    size_t k = sizeof(d);
+    unsigned long long v = (unsigned long long)n;
+    do
+        d[--k] = (char)('0' + v % 10);
+    while (v /= 10);
+    nw_buf_append(b, d + k, sizeof(d) - k);
 }
 
 static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
@@ -360,17 +387,18 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
             continue;
         /* The word's hash comes with the list; most words fall in empty
          * buckets. */
-        const bucket_entry_t *e = s->exact[nw_words_hash(w, i) & (SUBJECTS_BUCKETS - 1)];
+        uint64_t h = nw_words_hash(w, i);
+        const bucket_entry_t *e = s->exact[h & (SUBJECTS_BUCKETS - 1)];
         if (e)
-            count_at(s, e, word, n, w, i, hits, seen_at);
+            count_at(s, e, word, n, h, w, i, hits, seen_at);
         if (n < 3)
             continue;
-        /* bucket_of() of the first three bytes, inline. */
+        /* nw_fnv1a64() of the first three bytes, inline. */
         uint64_t h3 = NW_FNV_BASIS;
         for (size_t k = 0; k < 3; k++)
             h3 = (h3 ^ (unsigned char)word[k]) * NW_FNV_PRIME;
         if ((e = s->prefix[h3 & (SUBJECTS_BUCKETS - 1)]))
-            count_at(s, e, word, 3, w, i, hits, seen_at);
+            count_at(s, e, word, 3, h3, w, i, hits, seen_at);
     }
     size_t nfound = 0;
     for (size_t i = 0; i < s->nsubjects; i++) {
@@ -397,7 +425,10 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
         if (json_array_append_new(list, subject_item(name, rel)) < 0)
             goto oom;
-        nw_buf_printf(&note, "%s%s %lld", i ? ", " : "", name, found[i].hits);
+        nw_buf_puts(&note, i ? ", " : "");
+        nw_buf_puts(&note, name);
+        nw_buf_putc(&note, ' ');
+        put_count(&note, found[i].hits);
     }
     snprintf(detail, detail_len, "%s", nw_buf_str(&note));
     goto out;

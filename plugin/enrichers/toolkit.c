@@ -117,25 +117,33 @@ static bool grow_text(nw_words_t *w, size_t more)
     return true;
 }
 
-static bool push_offset(nw_words_t *w, size_t off)
+/* Room for more words in offsets and hashes. */
+static bool grow_words(nw_words_t *w, size_t more)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        size_t *o = realloc(w->offsets, cap * sizeof(*o));
-        if (o)
-            w->offsets = o;
-        uint64_t *h = o ? realloc(w->hashes, cap * sizeof(*h)) : NULL;
-        if (!h) {
-            w->oom = true;
-            return false;
-        }
-        w->hashes = h;
-        w->cap = cap;
+    if (w->n + more <= w->cap)
+        return true;
+    size_t cap = w->cap ? w->cap : 64;
+    while (cap < w->n + more)
+        cap *= 2;
+    size_t *o = realloc(w->offsets, cap * sizeof(*o));
+    if (o)
+        w->offsets = o;
+    uint64_t *h = o ? realloc(w->hashes, cap * sizeof(*h)) : NULL;
+    if (!h) {
+        w->oom = true;
+        return false;
     }
-    /* The empty word's hash until the word's end says otherwise. */
+    w->hashes = h;
+    w->cap = cap;
+    return true;
+}
+
+/* Starts a word at off; grow_words() made room for it. The hash is the
+ * empty word's until the word's end says otherwise. */
+static inline void push_offset(nw_words_t *w, size_t off)
+{
     w->hashes[w->n] = NW_FNV_BASIS;
     w->offsets[w->n++] = off;
-    return true;
 }
 
 /* ascii_word[c]: the ASCII byte as a word holds it (letters lower-cased,
@@ -157,9 +165,10 @@ void nw_words_add(nw_words_t *w, const char *text)
     size_t len = strlen(text), i = 0;
     bool in_word = false;
     /* Folding keeps each letter's length and each word adds one NUL, so the
-     * words never take more than twice the text; one
+     * words never take more than twice the text, and a word and the byte
+     * that ends it take two, so there are at most len / 2 + 1 words; one
      * reservation per text keeps the loop free of checks. */
-    if (!grow_text(w, 2 * len + 2))
+    if (!grow_text(w, 2 * len + 2) || !grow_words(w, len / 2 + 1))
         return;
     /* The output position lives in a local: kept in w, it was reloaded
      * after every byte stored through the char pointer (which may alias). */
@@ -184,8 +193,7 @@ void nw_words_add(nw_words_t *w, const char *text)
                 continue;
             }
             if (!in_word) {
-                if (!push_offset(w, k))
-                    break;
+                push_offset(w, k);
                 h = NW_FNV_BASIS;
             }
             in_word = true;
@@ -213,8 +221,7 @@ void nw_words_add(nw_words_t *w, const char *text)
             continue;
         }
         if (!in_word) {
-            if (!push_offset(w, k))
-                break;
+            push_offset(w, k);
             h = NW_FNV_BASIS;
         }
         in_word = true;
@@ -222,7 +229,7 @@ void nw_words_add(nw_words_t *w, const char *text)
         h = nw_fnv1a64_more(h, out + k, m);
         k += m;
     }
-    if (in_word && !w->oom) {
+    if (in_word) {
         out[k++] = '\0';
         w->hashes[w->n - 1] = h;
     }
@@ -231,8 +238,9 @@ void nw_words_add(nw_words_t *w, const char *text)
 
 void nw_words_break(nw_words_t *w)
 {
-    if (w->oom || !grow_text(w, 1) || !push_offset(w, w->text_len))
+    if (w->oom || !grow_text(w, 1) || !grow_words(w, 1))
         return;
+    push_offset(w, w->text_len);
     w->text[w->text_len++] = '\0';
 }
 
