@@ -17,6 +17,7 @@
 typedef enum nw_scratch_slot {
     NW_SCRATCH_DUMP, /* encode/ninjs.c: a record's compact JSON */
     NW_SCRATCH_HASH, /* parse/article.c: the content hash's text */
+    NW_SCRATCH_TEXT, /* parse/text.c: the text reader's lines and blocks */
     NW_SCRATCH__COUNT
 } nw_scratch_slot_t;
 
