@@ -213,9 +213,25 @@ static void test_space_every_code_point(void **state)
 static void test_random_text(void **state)
 {
     (void)state;
-    static const char *const parts[] = {"a",        "bc",       "word",         " ",
-                                        " ",        "  ",       "\t",           "\n",
-                                        "\xc2\xa0", "\xc3\xa9", "\xe3\x80\x80", "xyz."};
+    /* Letters of other scripts (two bytes, and a quotation mark whose lead
+     * byte also starts wide spaces) in runs, for the byte-wise steps. */
+    static const char *const parts[] = {"a",
+                                        "bc",
+                                        "word",
+                                        " ",
+                                        " ",
+                                        "  ",
+                                        "\t",
+                                        "\n",
+                                        "\xc2\xa0",
+                                        "\xc3\xa9",
+                                        "\xe3\x80\x80",
+                                        "xyz.",
+                                        "\xce\xb1\xce\xb2",
+                                        "\xd0\x96",
+                                        "\xe2\x80\x9c",
+                                        "\xe2\x80\x83",
+                                        "\xc2\xab"};
     unsigned seed = 15;
     for (int round = 0; round < 3000; round++) {
         char text[256];

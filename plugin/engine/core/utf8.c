@@ -245,6 +245,23 @@ size_t nw_utf8_space(const char *s, size_t len)
     return wide_space_len(p, len);
 }
 
+/* collapse_class[c]: how nw_utf8_collapse() treats byte c inside a word.
+ * NW_CC_WORD bytes are copied as they are: they neither are whitespace nor
+ * start a wide space (that is, all but ASCII whitespace and the lead bytes
+ * 0xC2, 0xE2, 0xE3 and 0xEF that wide_space_len() reads further). */
+enum { NW_CC_WORD = 0, NW_CC_SPACE = 1, NW_CC_OTHER = 2 };
+#define NW_CC1(c)                                                                                  \
+    (unsigned char)((c) == ' ' ? NW_CC_SPACE                                                       \
+                    : ((c) >= '\t' && (c) <= '\r') || (c) == 0xC2 || (c) == 0xE2 || (c) == 0xE3 || \
+                            (c) == 0xEF                                                            \
+                        ? NW_CC_OTHER                                                              \
+                        : NW_CC_WORD)
+#define NW_CC4(c)  NW_CC1(c), NW_CC1((c) + 1), NW_CC1((c) + 2), NW_CC1((c) + 3)
+#define NW_CC16(c) NW_CC4(c), NW_CC4((c) + 4), NW_CC4((c) + 8), NW_CC4((c) + 12)
+#define NW_CC64(c) NW_CC16(c), NW_CC16((c) + 16), NW_CC16((c) + 32), NW_CC16((c) + 48)
+static const unsigned char collapse_class[256] = {NW_CC64(0), NW_CC64(64), NW_CC64(128),
+                                                  NW_CC64(192)};
+
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
 {
     /* The result is never longer than the input (a single space stands for
@@ -269,9 +286,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
         if (any)
             *d++ = ' ';
         any = true;
-        /* Copy the following run of non-space characters; a byte >= 0x80
-         * that starts no whitespace character is copied alone, its
-         * continuation bytes never start one either. */
+        /* Copy the following run of non-space characters. */
         while (i < len) {
             /* Inside a word, 8 printable ASCII bytes with no two spaces in a
              * row come out as they are, if the last is no space or the byte
@@ -280,19 +295,53 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
             if (i + 8 <= len) {
                 uint64_t x = load8(p + i);
                 uint64_t sp = space_bytes8(x);
-                if (all_printable8(x) && !(sp & (sp << 8)) &&
+                /* 0x80 in the bytes outside 0x20..0x7F; a borrow can flag
+                 * bytes after the first such one, never before it. */
+                uint64_t odd = (x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS;
+                if (!odd && !(sp & (sp << 8)) &&
                     (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
                     d += 8;
                     i += 8;
                     continue;
                 }
+                /* Not all printable ASCII (a letter beyond ASCII, most
+                 * often): byte by byte through the word bytes and single
+                 * spaces between words, for at least these 8 bytes, since
+                 * text in other scripts would fail every 8-byte test. */
+                size_t until = i + 8;
+                while (i < until) {
+                    unsigned char t = collapse_class[p[i]];
+                    if (t == NW_CC_WORD) {
+                        *d++ = (char)p[i++];
+                    } else if (t == NW_CC_SPACE && i + 1 < len &&
+                               collapse_class[p[i + 1]] == NW_CC_WORD) {
+                        *d++ = ' ';
+                        *d++ = (char)p[i + 1];
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                if (i >= until)
+                    continue;
             }
             unsigned char c = p[i];
-            if (c < 0x80 ? ascii_space(c) : wide_space_len(p + i, len - i) > 0)
+            if (c < 0x80) {
+                if (ascii_space(c))
+                    break;
+                *d++ = (char)c;
+                i++;
+                continue;
+            }
+            if (wide_space_len(p + i, len - i) > 0)
                 break;
+            /* A byte >= 0x80 that starts no whitespace character, and its
+             * continuation bytes, which never start one either. */
             *d++ = (char)c;
             i++;
+            while (i < len && (p[i] & 0xC0) == 0x80)
+                *d++ = (char)p[i++];
         }
     }
     out->len = (size_t)(d - out->data);
