@@ -25,16 +25,16 @@ static void scratch_key_init(void)
     scratch_keyed = pthread_key_create(&scratch_key, scratch_free) == 0;
 }
 
-nw_buf_t *nw_scratch_get(nw_scratch_slot_t slot)
+nw_buf_t *nw_scratch_get(nw_scratch_slot_t slot, nw_buf_t *own)
 {
     if ((unsigned)slot >= NW_SCRATCH__COUNT)
-        return NULL;
+        return own;
     if (!scratch) {
         pthread_once(&scratch_once, scratch_key_init);
         nw_buf_t *slots = scratch_keyed ? calloc(NW_SCRATCH__COUNT, sizeof(*slots)) : NULL;
         if (!slots || pthread_setspecific(scratch_key, slots) != 0) {
             free(slots);
-            return NULL;
+            return own;
         }
         scratch = slots;
     }
@@ -44,8 +44,8 @@ nw_buf_t *nw_scratch_get(nw_scratch_slot_t slot)
     return b;
 }
 
-void nw_scratch_put(nw_buf_t *b)
+void nw_scratch_put(nw_buf_t *b, nw_buf_t *own)
 {
-    if (b && b->cap > NW_SCRATCH_KEEP)
+    if (b == own || b->cap > NW_SCRATCH_KEEP)
         nw_buf_free(b);
 }

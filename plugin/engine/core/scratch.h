@@ -21,11 +21,12 @@ typedef enum nw_scratch_slot {
     NW_SCRATCH__COUNT
 } nw_scratch_slot_t;
 
-/* This thread's buffer for `slot`, empty; NULL if it cannot be had (the
- * caller then uses a buffer of its own). */
-nw_buf_t *nw_scratch_get(nw_scratch_slot_t slot);
-/* Done with the buffer: one that grew past 1 MB is freed, so one huge
- * message does not pin its size for the life of the thread. */
-void nw_scratch_put(nw_buf_t *b);
+/* This thread's buffer for `slot`, empty; `own` (an empty buffer of the
+ * caller's) when it cannot be had. Never NULL. */
+nw_buf_t *nw_scratch_get(nw_scratch_slot_t slot, nw_buf_t *own);
+/* Done with b from nw_scratch_get(): `own` is freed, and a thread's buffer
+ * that grew past 1 MB too, so one huge message does not pin its size for
+ * the life of the thread. */
+void nw_scratch_put(nw_buf_t *b, nw_buf_t *own);
 
 #endif

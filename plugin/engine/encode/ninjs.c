@@ -472,14 +472,9 @@ char *nw_ninjs_dump(const json_t *record, bool pretty)
 {
     if (pretty || !record)
         return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
-    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP);
-    if (!b)
-        b = &own;
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
     dump_value(b, record);
     char *out = nw_buf_ok(b) ? nw_memdup_str(nw_buf_str(b), b->len) : NULL;
-    if (b == &own)
-        nw_buf_free(b);
-    else
-        nw_scratch_put(b);
+    nw_scratch_put(b, &own);
     return out;
 }

@@ -311,9 +311,7 @@ static const char *hash_part(const void *ctx, size_t i)
  * parts only ends a word, as one inside a part does. */
 static void content_hash_of(const nw_article_t *a, uint8_t out[32])
 {
-    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH);
-    if (!b)
-        b = &own;
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
     for (size_t i = 0; i < a->n_paragraphs + 2; i++) {
         const char *s = hash_part(a, i);
         size_t mark = b->len;
@@ -328,10 +326,7 @@ static void content_hash_of(const nw_article_t *a, uint8_t out[32])
         }
     }
     nw_sha256(nw_buf_str(b), b->len, out);
-    if (b == &own)
-        nw_buf_free(b);
-    else
-        nw_scratch_put(b);
+    nw_scratch_put(b, &own);
 }
 
 void nw_article_content_hash(const nw_article_t *a, uint8_t out[32])

@@ -439,8 +439,7 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     r.bad = bad;
     r.bad_scratch = &scratch;
     nw_buf_t own = NW_BUF_INIT;
-    if (!(r.text = nw_scratch_get(NW_SCRATCH_TEXT)))
-        r.text = &own;
+    r.text = nw_scratch_get(NW_SCRATCH_TEXT, &own);
     int rc = 0;
     size_t i = 0;
     /* Skip a byte-order mark. */
@@ -480,10 +479,7 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     if (rc == 0)
         rc = assign_roles(&r, a, err);
     reader_free(&r);
-    if (r.text == &own)
-        nw_buf_free(&own);
-    else
-        nw_scratch_put(r.text);
+    nw_scratch_put(r.text, &own);
     return rc;
 }
 
