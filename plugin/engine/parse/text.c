@@ -13,6 +13,7 @@
  * (byline, credit, advertisement) and more text follows; the rest is body.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,15 +178,16 @@ static bool is_capitalised_name(const char *s, size_t len)
     return words >= 1 && words <= 6 && s[len - 1] != '.';
 }
 
+static const char *const byline_labels[] = {
+    "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
+
 /* A byline: "Reported by: NAME", "Written by NAME", "By NAME". */
 static bool is_byline(const char *s, size_t len, const char **name, size_t *name_len)
 {
-    static const char *const labels[] = {
-        "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-        if (!ieq_prefix(s, len, labels[i]))
+    for (size_t i = 0; i < sizeof(byline_labels) / sizeof(byline_labels[0]); i++) {
+        if (!ieq_prefix(s, len, byline_labels[i]))
             continue;
-        size_t n = strlen(labels[i]);
+        size_t n = strlen(byline_labels[i]);
         const char *v = s + n;
         size_t vl = len - n;
         trim(&v, &vl);
@@ -199,6 +201,34 @@ static bool is_byline(const char *s, size_t len, const char **name, size_t *name
         return true;
     }
     return false;
+}
+
+/* marker_first[c]: some advertisement, credit or byline line can start
+ * with byte c (a label's first letter in either case, or the bracket of
+ * "(Image: AP)"). Most content lines start with none of them and skip the
+ * three tests, which tried every label in turn. Built from the label lists
+ * once, so that it cannot miss a label added to them. */
+static bool marker_first[256];
+static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
+
+static void mark_first(const char *const *labels, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)labels[i][0];
+        marker_first[c] = true;
+        if (c >= 'a' && c <= 'z')
+            marker_first[c - 32] = true;
+        if (c >= 'A' && c <= 'Z')
+            marker_first[c + 32] = true;
+    }
+}
+
+static void marker_first_init(void)
+{
+    mark_first(advert_lines, sizeof(advert_lines) / sizeof(advert_lines[0]));
+    mark_first(credit_labels, sizeof(credit_labels) / sizeof(credit_labels[0]));
+    mark_first(byline_labels, sizeof(byline_labels) / sizeof(byline_labels[0]));
+    marker_first['('] = true;
 }
 
 static void end_block(reader_t *r)
@@ -335,6 +365,10 @@ static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table
         end_block(r);
         return 0;
     }
+    if (!marker_first[(unsigned char)s[0]]) {
+        add_content(r, s, len);
+        return 0;
+    }
     if (is_advert(s, len)) {
         r->marker_seen = true;
         end_block(r);
@@ -438,6 +472,7 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     memset(&scratch, 0, sizeof(scratch));
     r.bad = bad;
     r.bad_scratch = &scratch;
+    pthread_once(&marker_once, marker_first_init);
     nw_buf_t own = NW_BUF_INIT;
     r.text = nw_scratch_get(NW_SCRATCH_TEXT, &own);
     int rc = 0;
