@@ -213,8 +213,9 @@ static void test_space_every_code_point(void **state)
 static void test_random_text(void **state)
 {
     (void)state;
-    /* Letters of other scripts (two bytes, and a quotation mark whose lead
-     * byte also starts wide spaces) in runs, for the byte-wise steps. */
+    /* Letters of other scripts (two and three bytes, and a quotation mark
+     * whose lead byte also starts wide spaces) in runs, for the byte-wise
+     * steps of collapse and measure. */
     static const char *const parts[] = {"a",
                                         "bc",
                                         "word",
@@ -231,7 +232,10 @@ static void test_random_text(void **state)
                                         "\xd0\x96",
                                         "\xe2\x80\x9c",
                                         "\xe2\x80\x83",
-                                        "\xc2\xab"};
+                                        "\xc2\xab",
+                                        "\xe4\xb8\xad\xe6\x96\x87",
+                                        "\xe1\x80\x80",
+                                        "\xed\x9f\xbf"};
     unsigned seed = 15;
     for (int round = 0; round < 3000; round++) {
         char text[256];
