@@ -151,6 +151,32 @@ size_t nw_utf8_printable_run(const char *s, size_t len)
     return i;
 }
 
+/* easy_len[c]: the length of the character lead byte c starts, for the
+ * characters the scanners take without decoding: printable ASCII but DEL,
+ * and the two- and three-byte sequences whose lead byte admits no invalid
+ * or overlong form once its continuation bytes are there and starts no
+ * wide space (0xC3..0xDF; 0xE1, 0xE4..0xEC, 0xEE); 0 for the others. */
+#define NW_ML1(c)                                                                                  \
+    (unsigned char)(((c) >= 0x20 && (c) < 0x7F)                                  ? 1               \
+                    : ((c) >= 0xC3 && (c) <= 0xDF)                               ? 2               \
+                    : (c) == 0xE1 || ((c) >= 0xE4 && (c) <= 0xEC) || (c) == 0xEE ? 3               \
+                                                                                 : 0)
+#define NW_ML4(c)  NW_ML1(c), NW_ML1((c) + 1), NW_ML1((c) + 2), NW_ML1((c) + 3)
+#define NW_ML16(c) NW_ML4(c), NW_ML4((c) + 4), NW_ML4((c) + 8), NW_ML4((c) + 12)
+#define NW_ML64(c) NW_ML16(c), NW_ML16((c) + 16), NW_ML16((c) + 32), NW_ML16((c) + 48)
+static const unsigned char easy_len[256] = {NW_ML64(0), NW_ML64(64), NW_ML64(128), NW_ML64(192)};
+
+/* The length of the character at p (len bytes left) when easy_len[] takes
+ * it and its continuation bytes are there, else 0. Letters of other
+ * scripts fail every 8-byte test; this keeps them off the decoder. */
+static inline size_t easy_char_len(const unsigned char *p, size_t len)
+{
+    size_t k = easy_len[p[0]];
+    if (k == 0 || k > len || (k > 1 && (p[1] & 0xC0) != 0x80) || (k > 2 && (p[2] & 0xC0) != 0x80))
+        return 0;
+    return k;
+}
+
 bool nw_utf8_is_clean(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -163,6 +189,15 @@ bool nw_utf8_is_clean(const char *s, size_t len)
             if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
                 return false;
             i++;
+            continue;
+        }
+        size_t k = easy_char_len(p + i, len - i);
+        if (k) {
+            /* A run of them; the run of printable ASCII is taken up again
+             * after it. */
+            do
+                i += k;
+            while (i < len && (k = easy_char_len(p + i, len - i)) > 0);
             continue;
         }
         uint32_t cp;
@@ -368,19 +403,6 @@ size_t nw_utf8_count_words(const char *s)
     return words;
 }
 
-/* measure_len[c]: the length of the character lead byte c starts, for
- * the characters nw_utf8_measure() takes without decoding (see there); 0
- * for the others. */
-#define NW_ML1(c)                                                                                  \
-    (unsigned char)(((c) >= 0x20 && (c) < 0x7F)                                  ? 1               \
-                    : ((c) >= 0xC3 && (c) <= 0xDF)                               ? 2               \
-                    : (c) == 0xE1 || ((c) >= 0xE4 && (c) <= 0xEC) || (c) == 0xEE ? 3               \
-                                                                                 : 0)
-#define NW_ML4(c)  NW_ML1(c), NW_ML1((c) + 1), NW_ML1((c) + 2), NW_ML1((c) + 3)
-#define NW_ML16(c) NW_ML4(c), NW_ML4((c) + 4), NW_ML4((c) + 8), NW_ML4((c) + 12)
-#define NW_ML64(c) NW_ML16(c), NW_ML16((c) + 16), NW_ML16((c) + 32), NW_ML16((c) + 48)
-static const unsigned char measure_len[256] = {NW_ML64(0), NW_ML64(64), NW_ML64(128), NW_ML64(192)};
-
 bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -402,20 +424,15 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
                 i += 8;
                 continue;
             }
-            /* Otherwise (letters of another script, most often) byte by
-             * byte for at least these 8 bytes through the characters that
-             * need no decoding: printable ASCII, and the two- and
-             * three-byte sequences whose lead byte admits no invalid or
-             * overlong form once its continuation bytes are there, and
-             * starts no wide space (0xC3..0xDF; 0xE1, 0xE4..0xEC, 0xEE). */
+            /* Otherwise (letters of another script, most often) character
+             * by character for at least these 8 bytes, without decoding
+             * those that need none. */
             size_t until = i + 8;
             while (i < until) {
-                unsigned char c = p[i];
-                size_t k = measure_len[c];
-                if (k == 0 || i + k > len || (k > 1 && (p[i + 1] & 0xC0) != 0x80) ||
-                    (k > 2 && (p[i + 2] & 0xC0) != 0x80))
+                size_t k = easy_char_len(p + i, len - i);
+                if (!k)
                     break;
-                bool space = c == ' ';
+                bool space = p[i] == ' ';
                 w += !space && !in_word;
                 in_word = !space;
                 n++;
