@@ -193,11 +193,11 @@ bool nw_utf8_is_clean(const char *s, size_t len)
         }
         size_t k = easy_char_len(p + i, len - i);
         if (k) {
-            /* A run of them; the run of printable ASCII is taken up again
-             * after it. */
+            /* A run of them beyond ASCII; printable ASCII is left to the
+             * 8-byte steps of the run above. */
             do
                 i += k;
-            while (i < len && (k = easy_char_len(p + i, len - i)) > 0);
+            while (i < len && p[i] >= 0x80 && (k = easy_char_len(p + i, len - i)) > 0);
             continue;
         }
         uint32_t cp;
@@ -429,10 +429,12 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
              * those that need none. */
             size_t until = i + 8;
             while (i < until) {
-                size_t k = easy_char_len(p + i, len - i);
-                if (!k)
+                unsigned char c = p[i];
+                size_t k = easy_len[c];
+                if (k == 0 || i + k > len || (k > 1 && (p[i + 1] & 0xC0) != 0x80) ||
+                    (k > 2 && (p[i + 2] & 0xC0) != 0x80))
                     break;
-                bool space = p[i] == ' ';
+                bool space = c == ' ';
                 w += !space && !in_word;
                 in_word = !space;
                 n++;
