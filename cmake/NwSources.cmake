@@ -17,6 +17,7 @@ set(NW_CORE_SOURCES
   plugin/engine/core/error.c
   plugin/engine/core/hash.c
   plugin/engine/core/log.c
+  plugin/engine/core/scratch.c
   plugin/engine/core/sink.c
   plugin/engine/core/utf8.c
   # config

@@ -151,7 +151,7 @@ void nw_article_content_hash(const nw_article_t *a, uint8_t out[32]);
 /* 64-bit simhash over word 3-shingles of the same text, for near-duplicates. */
 uint64_t nw_article_simhash(const nw_article_t *a);
 
-/* Both of the above from one assembly of the text they share. */
+/* Both of the above, each in one pass over the parts, which are not joined. */
 void nw_article_hashes(const nw_article_t *a, uint8_t content[32], uint64_t *simhash);
 
 /* "jsonld", "opengraph", "envelope" ...: the names the record uses. */

@@ -12,6 +12,9 @@
 
 #include <cmocka.h>
 
+#include "core/buf.h"
+#include "core/hash.h"
+#include "core/utf8.h"
 #include "encode/ninjs.h"
 #include "newswire/article.h"
 #include "parse/timestamp.h"
@@ -172,6 +175,45 @@ static void test_simhash_near(void **state)
     nw_article_clear(&a);
 }
 
+/* Both hashes read the parts as if joined by spaces, without joining them:
+ * against the joined text, with parts that are empty, missing, all
+ * whitespace (wide spaces too) or padded. */
+static void test_hashes_of_parts(void **state)
+{
+    (void)state;
+    static const char *const texts[][5] = {
+        {"Head", NULL, "one", "two", "three"},
+        {"", "", "", "  ", "x"},
+        {"  Head  line ", " \xc2\xa0 ", "p\xe2\x80\x83one", "\t\n", " last  "},
+        {NULL, "Stand", "", "a b", "caf\xc3\xa9 c"},
+        {" ", " ", " ", " ", " "},
+    };
+    for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+        nw_paragraph_t paras[3] = {{0}};
+        nw_article_t a = {0};
+        a.headline = (char *)texts[t][0];
+        a.standfirst = (char *)texts[t][1];
+        for (size_t i = 0; i < 3; i++)
+            paras[i].text = (char *)texts[t][2 + i];
+        a.paragraphs = paras;
+        a.n_paragraphs = 3;
+        nw_buf_t joined = NW_BUF_INIT, norm = NW_BUF_INIT;
+        for (size_t i = 0; i < 5; i++) {
+            if (i)
+                nw_buf_putc(&joined, ' ');
+            nw_buf_puts(&joined, texts[t][i] ? texts[t][i] : "");
+        }
+        nw_utf8_collapse(nw_buf_str(&joined), joined.len, &norm);
+        uint8_t want[32], got[32];
+        nw_sha256(nw_buf_str(&norm), norm.len, want);
+        nw_article_content_hash(&a, got);
+        assert_memory_equal(want, got, 32);
+        assert_true(nw_article_simhash(&a) == nw_simhash(nw_buf_str(&joined), joined.len));
+        nw_buf_free(&joined);
+        nw_buf_free(&norm);
+    }
+}
+
 typedef struct bad_case {
     const char *file;
     nw_reject_t reject;
@@ -306,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_seed_html),
         cmocka_unit_test(test_same_content_hash),
         cmocka_unit_test(test_simhash_near),
+        cmocka_unit_test(test_hashes_of_parts),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_invalid_utf8_replaced),

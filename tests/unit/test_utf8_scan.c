@@ -167,7 +167,9 @@ static void test_is_clean_agrees(void **state)
                                         "\xc3",
                                         "\xff",
                                         "\xed\xa0\x80",
-                                        "caf\xc3\xa9 long enough text"};
+                                        "caf\xc3\xa9 long enough text",
+                                        "\xce\xb1\xce\xb2 \xe4\xb8\xad\xe6\x96\x87",
+                                        "\xce\xb1\xce"};
     unsigned seed = 7;
     for (int round = 0; round < 3000; round++) {
         char text[512];
@@ -176,7 +178,7 @@ static void test_is_clean_agrees(void **state)
         for (int k = 0; k < n; k++) {
             /* Mostly clean parts, so that clean texts come up often. */
             int pick = rand_r(&seed) % 40;
-            const char *p = parts[pick < 13 ? pick : pick % 5 == 0 ? 1 : 12];
+            const char *p = parts[pick < 15 ? pick : pick % 5 == 0 ? 1 : pick % 2 ? 12 : 13];
             memcpy(text + len, p, strlen(p));
             len += strlen(p);
         }
@@ -213,9 +215,29 @@ static void test_space_every_code_point(void **state)
 static void test_random_text(void **state)
 {
     (void)state;
-    static const char *const parts[] = {"a",        "bc",       "word",         " ",
-                                        " ",        "  ",       "\t",           "\n",
-                                        "\xc2\xa0", "\xc3\xa9", "\xe3\x80\x80", "xyz."};
+    /* Letters of other scripts (two and three bytes, and a quotation mark
+     * whose lead byte also starts wide spaces) in runs, for the byte-wise
+     * steps of collapse and measure. */
+    static const char *const parts[] = {"a",
+                                        "bc",
+                                        "word",
+                                        " ",
+                                        " ",
+                                        "  ",
+                                        "\t",
+                                        "\n",
+                                        "\xc2\xa0",
+                                        "\xc3\xa9",
+                                        "\xe3\x80\x80",
+                                        "xyz.",
+                                        "\xce\xb1\xce\xb2",
+                                        "\xd0\x96",
+                                        "\xe2\x80\x9c",
+                                        "\xe2\x80\x83",
+                                        "\xc2\xab",
+                                        "\xe4\xb8\xad\xe6\x96\x87",
+                                        "\xe1\x80\x80",
+                                        "\xed\x9f\xbf"};
     unsigned seed = 15;
     for (int round = 0; round < 3000; round++) {
         char text[256];

@@ -43,6 +43,11 @@ int nw_unhex(const char *hex, size_t n2, uint8_t *out);
  * fewer than three words hash their words singly. Returns 0 for no words.
  */
 uint64_t nw_simhash(const char *text, size_t len);
+/* nw_simhash() of the NUL-terminated strings part(ctx, 0) .. part(ctx,
+ * n - 1) joined by spaces, without joining them (words never span two of
+ * them); a NULL part counts as an empty string. */
+uint64_t nw_simhash_parts(size_t n, const char *(*part)(const void *ctx, size_t i),
+                          const void *ctx);
 
 static inline int nw_hamming64(uint64_t a, uint64_t b)
 {

@@ -151,6 +151,32 @@ size_t nw_utf8_printable_run(const char *s, size_t len)
     return i;
 }
 
+/* easy_len[c]: the length of the character lead byte c starts, for the
+ * characters the scanners take without decoding: printable ASCII but DEL,
+ * and the two- and three-byte sequences whose lead byte admits no invalid
+ * or overlong form once its continuation bytes are there and starts no
+ * wide space (0xC3..0xDF; 0xE1, 0xE4..0xEC, 0xEE); 0 for the others. */
+#define NW_ML1(c)                                                                                  \
+    (unsigned char)(((c) >= 0x20 && (c) < 0x7F)                                  ? 1               \
+                    : ((c) >= 0xC3 && (c) <= 0xDF)                               ? 2               \
+                    : (c) == 0xE1 || ((c) >= 0xE4 && (c) <= 0xEC) || (c) == 0xEE ? 3               \
+                                                                                 : 0)
+#define NW_ML4(c)  NW_ML1(c), NW_ML1((c) + 1), NW_ML1((c) + 2), NW_ML1((c) + 3)
+#define NW_ML16(c) NW_ML4(c), NW_ML4((c) + 4), NW_ML4((c) + 8), NW_ML4((c) + 12)
+#define NW_ML64(c) NW_ML16(c), NW_ML16((c) + 16), NW_ML16((c) + 32), NW_ML16((c) + 48)
+static const unsigned char easy_len[256] = {NW_ML64(0), NW_ML64(64), NW_ML64(128), NW_ML64(192)};
+
+/* The length of the character at p (len bytes left) when easy_len[] takes
+ * it and its continuation bytes are there, else 0. Letters of other
+ * scripts fail every 8-byte test; this keeps them off the decoder. */
+static inline size_t easy_char_len(const unsigned char *p, size_t len)
+{
+    size_t k = easy_len[p[0]];
+    if (k == 0 || k > len || (k > 1 && (p[1] & 0xC0) != 0x80) || (k > 2 && (p[2] & 0xC0) != 0x80))
+        return 0;
+    return k;
+}
+
 bool nw_utf8_is_clean(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -163,6 +189,15 @@ bool nw_utf8_is_clean(const char *s, size_t len)
             if (p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
                 return false;
             i++;
+            continue;
+        }
+        size_t k = easy_char_len(p + i, len - i);
+        if (k) {
+            /* A run of them beyond ASCII; printable ASCII is left to the
+             * 8-byte steps of the run above. */
+            do
+                i += k;
+            while (i < len && p[i] >= 0x80 && (k = easy_char_len(p + i, len - i)) > 0);
             continue;
         }
         uint32_t cp;
@@ -245,6 +280,23 @@ size_t nw_utf8_space(const char *s, size_t len)
     return wide_space_len(p, len);
 }
 
+/* collapse_class[c]: how nw_utf8_collapse() treats byte c inside a word.
+ * NW_CC_WORD bytes are copied as they are: they neither are whitespace nor
+ * start a wide space (that is, all but ASCII whitespace and the lead bytes
+ * 0xC2, 0xE2, 0xE3 and 0xEF that wide_space_len() reads further). */
+enum { NW_CC_WORD = 0, NW_CC_SPACE = 1, NW_CC_OTHER = 2 };
+#define NW_CC1(c)                                                                                  \
+    (unsigned char)((c) == ' ' ? NW_CC_SPACE                                                       \
+                    : ((c) >= '\t' && (c) <= '\r') || (c) == 0xC2 || (c) == 0xE2 || (c) == 0xE3 || \
+                            (c) == 0xEF                                                            \
+                        ? NW_CC_OTHER                                                              \
+                        : NW_CC_WORD)
+#define NW_CC4(c)  NW_CC1(c), NW_CC1((c) + 1), NW_CC1((c) + 2), NW_CC1((c) + 3)
+#define NW_CC16(c) NW_CC4(c), NW_CC4((c) + 4), NW_CC4((c) + 8), NW_CC4((c) + 12)
+#define NW_CC64(c) NW_CC16(c), NW_CC16((c) + 16), NW_CC16((c) + 32), NW_CC16((c) + 48)
+static const unsigned char collapse_class[256] = {NW_CC64(0), NW_CC64(64), NW_CC64(128),
+                                                  NW_CC64(192)};
+
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
 {
     /* The result is never longer than the input (a single space stands for
@@ -269,9 +321,7 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
         if (any)
             *d++ = ' ';
         any = true;
-        /* Copy the following run of non-space characters; a byte >= 0x80
-         * that starts no whitespace character is copied alone, its
-         * continuation bytes never start one either. */
+        /* Copy the following run of non-space characters. */
         while (i < len) {
             /* Inside a word, 8 printable ASCII bytes with no two spaces in a
              * row come out as they are, if the last is no space or the byte
@@ -280,19 +330,53 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
             if (i + 8 <= len) {
                 uint64_t x = load8(p + i);
                 uint64_t sp = space_bytes8(x);
-                if (all_printable8(x) && !(sp & (sp << 8)) &&
+                /* 0x80 in the bytes outside 0x20..0x7F; a borrow can flag
+                 * bytes after the first such one, never before it. */
+                uint64_t odd = (x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS;
+                if (!odd && !(sp & (sp << 8)) &&
                     (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
                     d += 8;
                     i += 8;
                     continue;
                 }
+                /* Not all printable ASCII (a letter beyond ASCII, most
+                 * often): byte by byte through the word bytes and single
+                 * spaces between words, for at least these 8 bytes, since
+                 * text in other scripts would fail every 8-byte test. */
+                size_t until = i + 8;
+                while (i < until) {
+                    unsigned char t = collapse_class[p[i]];
+                    if (t == NW_CC_WORD) {
+                        *d++ = (char)p[i++];
+                    } else if (t == NW_CC_SPACE && i + 1 < len &&
+                               collapse_class[p[i + 1]] == NW_CC_WORD) {
+                        *d++ = ' ';
+                        *d++ = (char)p[i + 1];
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                if (i >= until)
+                    continue;
             }
             unsigned char c = p[i];
-            if (c < 0x80 ? ascii_space(c) : wide_space_len(p + i, len - i) > 0)
+            if (c < 0x80) {
+                if (ascii_space(c))
+                    break;
+                *d++ = (char)c;
+                i++;
+                continue;
+            }
+            if (wide_space_len(p + i, len - i) > 0)
                 break;
+            /* A byte >= 0x80 that starts no whitespace character, and its
+             * continuation bytes, which never start one either. */
             *d++ = (char)c;
             i++;
+            while (i < len && (p[i] & 0xC0) == 0x80)
+                *d++ = (char)p[i++];
         }
     }
     out->len = (size_t)(d - out->data);
@@ -340,6 +424,24 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
                 i += 8;
                 continue;
             }
+            /* Otherwise (letters of another script, most often) character
+             * by character for at least these 8 bytes, without decoding
+             * those that need none. */
+            size_t until = i + 8;
+            while (i < until) {
+                unsigned char c = p[i];
+                size_t k = easy_len[c];
+                if (k == 0 || i + k > len || (k > 1 && (p[i + 1] & 0xC0) != 0x80) ||
+                    (k > 2 && (p[i + 2] & 0xC0) != 0x80))
+                    break;
+                bool space = c == ' ';
+                w += !space && !in_word;
+                in_word = !space;
+                n++;
+                i += k;
+            }
+            if (i >= until)
+                continue;
         }
         unsigned char c = p[i];
         bool space;

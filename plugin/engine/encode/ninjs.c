@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
+#include "core/scratch.h"
 #include "core/utf8.h"
 #include "encode/ninjs.h"
 #include "parse/timestamp.h"
@@ -465,59 +466,15 @@ static void dump_value(nw_buf_t *b, const json_t *v)
     }
 }
 
-/*
- * Records are written into one buffer per thread, kept from record to record,
- * and copied out at their exact size. A fresh buffer per record grew by
- * doubling from 4 KB, and freeing it let glibc trim the heap and merge its
- * small free chunks, only for the next record to take the pages back (the
- * kernel clearing them) and to sort the chunks again. A buffer that grew
- * past NW_DUMP_KEEP is not kept, so one huge record does not pin its size.
- */
-#define NW_DUMP_KEEP ((size_t)1 << 20)
-
-static __thread nw_buf_t *dump_scratch; /* this thread's; freed at its exit */
-static pthread_key_t dump_key;
-static pthread_once_t dump_once = PTHREAD_ONCE_INIT;
-static bool dump_keyed;
-
-static void dump_scratch_free(void *p)
-{
-    nw_buf_free(p);
-    free(p);
-}
-
-static void dump_key_init(void)
-{
-    dump_keyed = pthread_key_create(&dump_key, dump_scratch_free) == 0;
-}
-
-/* This thread's buffer, empty; NULL if it cannot be had. */
-static nw_buf_t *dump_buffer(void)
-{
-    if (!dump_scratch) {
-        pthread_once(&dump_once, dump_key_init);
-        nw_buf_t *b = dump_keyed ? calloc(1, sizeof(*b)) : NULL;
-        if (!b || pthread_setspecific(dump_key, b) != 0) {
-            free(b);
-            return NULL;
-        }
-        dump_scratch = b;
-    }
-    nw_buf_reset(dump_scratch);
-    dump_scratch->oom = false;
-    return dump_scratch;
-}
-
+/* Records are written into this thread's scratch buffer, kept from record
+ * to record, and copied out at their exact size (core/scratch.h). */
 char *nw_ninjs_dump(const json_t *record, bool pretty)
 {
     if (pretty || !record)
         return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
-    nw_buf_t own = NW_BUF_INIT, *b = dump_buffer();
-    if (!b)
-        b = &own;
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
     dump_value(b, record);
     char *out = nw_buf_ok(b) ? nw_memdup_str(nw_buf_str(b), b->len) : NULL;
-    if (b == &own || b->cap > NW_DUMP_KEEP)
-        nw_buf_free(b);
+    nw_scratch_put(b, &own);
     return out;
 }

@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
+#include "core/scratch.h"
 #include "core/utf8.h"
 #include "parse/charset.h"
 #include "parse/html.h"
@@ -289,57 +290,59 @@ int64_t nw_article_version_time(const nw_article_t *a)
     return a->has_updated ? a->updated : a->published;
 }
 
-/* Headline, standfirst and paragraphs joined by single spaces: the text both
- * hashes start from. The content hash collapses its whitespace so layout
- * never changes it; the simhash reads words and skips the rest itself. */
-static void hash_text(const nw_article_t *a, nw_buf_t *b)
+/*
+ * Both hashes read the headline, standfirst and paragraphs as if joined by
+ * single spaces: part i of hash_part(). The content hash collapses their
+ * whitespace so layout never changes it; the simhash reads words and skips
+ * the rest itself. Neither joins the parts into a copy first.
+ */
+static const char *hash_part(const void *ctx, size_t i)
 {
-    const char *h = a->headline ? a->headline : "", *s = a->standfirst ? a->standfirst : "";
-    size_t hl = strlen(h), sl = strlen(s), total = hl + sl + 1;
-    for (size_t i = 0; i < a->n_paragraphs; i++)
-        total += strlen(a->paragraphs[i].text) + 1;
-    nw_buf_reserve(b, total);
-    nw_buf_append(b, h, hl);
-    nw_buf_putc(b, ' ');
-    nw_buf_append(b, s, sl);
-    for (size_t i = 0; i < a->n_paragraphs; i++) {
-        nw_buf_putc(b, ' ');
-        nw_buf_puts(b, a->paragraphs[i].text);
-    }
+    const nw_article_t *a = ctx;
+    if (i == 0)
+        return a->headline;
+    if (i == 1)
+        return a->standfirst;
+    return a->paragraphs[i - 2].text;
 }
 
-static void content_hash_of(const nw_buf_t *raw, uint8_t out[32])
+/* The collapsed text of the parts joined by spaces is the collapse of each
+ * part, the non-empty ones joined by single spaces: a space between two
+ * parts only ends a word, as one inside a part does. */
+static void content_hash_of(const nw_article_t *a, uint8_t out[32])
 {
-    nw_buf_t norm = NW_BUF_INIT;
-    nw_utf8_collapse(nw_buf_str(raw), raw->len, &norm);
-    nw_sha256(nw_buf_str(&norm), norm.len, out);
-    nw_buf_free(&norm);
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
+    for (size_t i = 0; i < a->n_paragraphs + 2; i++) {
+        const char *s = hash_part(a, i);
+        size_t mark = b->len;
+        if (!s || !*s)
+            continue;
+        if (mark)
+            nw_buf_putc(b, ' ');
+        nw_utf8_collapse(s, strlen(s), b);
+        if (mark && b->len == mark + 1 && b->data) { /* all whitespace: no space */
+            b->len = mark;
+            b->data[mark] = '\0';
+        }
+    }
+    nw_sha256(nw_buf_str(b), b->len, out);
+    nw_scratch_put(b, &own);
 }
 
 void nw_article_content_hash(const nw_article_t *a, uint8_t out[32])
 {
-    nw_buf_t raw = NW_BUF_INIT;
-    hash_text(a, &raw);
-    content_hash_of(&raw, out);
-    nw_buf_free(&raw);
+    content_hash_of(a, out);
 }
 
 uint64_t nw_article_simhash(const nw_article_t *a)
 {
-    nw_buf_t raw = NW_BUF_INIT;
-    hash_text(a, &raw);
-    uint64_t h = nw_simhash(nw_buf_str(&raw), raw.len);
-    nw_buf_free(&raw);
-    return h;
+    return nw_simhash_parts(a->n_paragraphs + 2, hash_part, a);
 }
 
 void nw_article_hashes(const nw_article_t *a, uint8_t content[32], uint64_t *simhash)
 {
-    nw_buf_t raw = NW_BUF_INIT;
-    hash_text(a, &raw);
-    content_hash_of(&raw, content);
-    *simhash = nw_simhash(nw_buf_str(&raw), raw.len);
-    nw_buf_free(&raw);
+    content_hash_of(a, content);
+    *simhash = nw_article_simhash(a);
 }
 
 const char *nw_field_source_name(nw_field_source_t s)

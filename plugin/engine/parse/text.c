@@ -13,10 +13,12 @@
  * (byline, credit, advertisement) and more text follows; the rest is body.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/scratch.h"
 #include "core/utf8.h"
 #include "parse/parse.h"
 
@@ -30,11 +32,21 @@ typedef enum line_kind {
 } line_kind_t;
 
 typedef struct block {
-    nw_buf_t text;
+    size_t off, len;   /* its text in the reader's text buffer */
     bool after_marker; /* a byline, credit or advertisement came before it */
 } block_t;
 
+/*
+ * Every line is collapsed straight onto the end of one text buffer, the
+ * per-thread scratch one, where the blocks' text is kept: a content line
+ * stays there (after a joining space when it continues the open block),
+ * any other line is cut off again. Each paragraph was a buffer of its own
+ * growing from 64 bytes, and each line was collapsed into another buffer
+ * and then copied; a paragraph is now one allocation of its exact size.
+ */
 typedef struct reader {
+    nw_buf_t *text;
+    bool kept; /* the line just read is content and stays in text */
     block_t *blocks;
     size_t n_blocks, cap_blocks;
     bool in_block;
@@ -166,15 +178,16 @@ static bool is_capitalised_name(const char *s, size_t len)
     return words >= 1 && words <= 6 && s[len - 1] != '.';
 }
 
+static const char *const byline_labels[] = {
+    "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
+
 /* A byline: "Reported by: NAME", "Written by NAME", "By NAME". */
 static bool is_byline(const char *s, size_t len, const char **name, size_t *name_len)
 {
-    static const char *const labels[] = {
-        "reported by:", "reported by ", "written by:", "written by ", "by:", "by "};
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-        if (!ieq_prefix(s, len, labels[i]))
+    for (size_t i = 0; i < sizeof(byline_labels) / sizeof(byline_labels[0]); i++) {
+        if (!ieq_prefix(s, len, byline_labels[i]))
             continue;
-        size_t n = strlen(labels[i]);
+        size_t n = strlen(byline_labels[i]);
         const char *v = s + n;
         size_t vl = len - n;
         trim(&v, &vl);
@@ -190,13 +203,44 @@ static bool is_byline(const char *s, size_t len, const char **name, size_t *name
     return false;
 }
 
+/* marker_first[c]: some advertisement, credit or byline line can start
+ * with byte c (a label's first letter in either case, or the bracket of
+ * "(Image: AP)"). Most content lines start with none of them and skip the
+ * three tests, which tried every label in turn. Built from the label lists
+ * once, so that it cannot miss a label added to them. */
+static bool marker_first[256];
+static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
+
+static void mark_first(const char *const *labels, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)labels[i][0];
+        marker_first[c] = true;
+        if (c >= 'a' && c <= 'z')
+            marker_first[c - 32] = true;
+        if (c >= 'A' && c <= 'Z')
+            marker_first[c + 32] = true;
+    }
+}
+
+static void marker_first_init(void)
+{
+    mark_first(advert_lines, sizeof(advert_lines) / sizeof(advert_lines[0]));
+    mark_first(credit_labels, sizeof(credit_labels) / sizeof(credit_labels[0]));
+    mark_first(byline_labels, sizeof(byline_labels) / sizeof(byline_labels[0]));
+    marker_first['('] = true;
+}
+
 static void end_block(reader_t *r)
 {
     r->in_block = false;
 }
 
+/* s is the line at the end of r->text, after the joining space when a
+ * block is open: only the blocks' extents change. */
 static void add_content(reader_t *r, const char *s, size_t len)
 {
+    r->kept = true;
     if (!r->in_block) {
         if (r->n_blocks == r->cap_blocks) {
             size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 16;
@@ -209,13 +253,13 @@ static void add_content(reader_t *r, const char *s, size_t len)
             r->cap_blocks = cap;
         }
         block_t *b = &r->blocks[r->n_blocks++];
-        memset(b, 0, sizeof(*b));
+        b->off = (size_t)(s - r->text->data);
+        b->len = len;
         b->after_marker = r->marker_seen;
         r->in_block = true;
     } else {
-        nw_buf_putc(&r->blocks[r->n_blocks - 1].text, ' ');
+        r->blocks[r->n_blocks - 1].len += 1 + len;
     }
-    nw_buf_append(&r->blocks[r->n_blocks - 1].text, s, len);
 }
 
 static void add_credit(reader_t *r, const char *s, size_t len)
@@ -321,6 +365,10 @@ static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table
         end_block(r);
         return 0;
     }
+    if (!marker_first[(unsigned char)s[0]]) {
+        add_content(r, s, len);
+        return 0;
+    }
     if (is_advert(s, len)) {
         r->marker_seen = true;
         end_block(r);
@@ -373,15 +421,13 @@ static bool looks_like_subheading(const char *s, size_t len)
     return strchr(".!?:;,", s[end - 1]) == NULL;
 }
 
-static char *steal_block(block_t *b)
+static char *block_text(const reader_t *r, const block_t *b)
 {
-    return nw_buf_steal(&b->text);
+    return nw_memdup_str(r->text->data + b->off, b->len);
 }
 
 static void reader_free(reader_t *r)
 {
-    for (size_t i = 0; i < r->n_blocks; i++)
-        nw_buf_free(&r->blocks[i].text);
     free(r->blocks);
     free(r->byline);
     for (size_t i = 0; i < r->n_credits; i++)
@@ -394,18 +440,19 @@ static int assign_roles(reader_t *r, nw_article_t *a, nw_error_t *err)
     size_t first_body = 1;
     if (r->n_blocks >= 3 && !r->blocks[1].after_marker && r->marker_seen)
         first_body = 2;
-    a->headline = steal_block(&r->blocks[0]);
+    a->headline = block_text(r, &r->blocks[0]);
     if (first_body == 2)
-        a->standfirst = steal_block(&r->blocks[1]);
+        a->standfirst = block_text(r, &r->blocks[1]);
     a->n_paragraphs = r->n_blocks - first_body;
     a->paragraphs = calloc(a->n_paragraphs, sizeof(*a->paragraphs));
     if (!a->headline || (first_body == 2 && !a->standfirst) || !a->paragraphs)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < a->n_paragraphs; i++) {
         nw_paragraph_t *p = &a->paragraphs[i];
-        if (!(p->text = steal_block(&r->blocks[first_body + i])))
+        const block_t *b = &r->blocks[first_body + i];
+        if (!(p->text = block_text(r, b)))
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        p->subheading = looks_like_subheading(p->text, strlen(p->text));
+        p->subheading = looks_like_subheading(p->text, b->len);
     }
     a->byline = r->byline;
     r->byline = NULL;
@@ -425,7 +472,9 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     memset(&scratch, 0, sizeof(scratch));
     r.bad = bad;
     r.bad_scratch = &scratch;
-    nw_buf_t line = NW_BUF_INIT;
+    pthread_once(&marker_once, marker_first_init);
+    nw_buf_t own = NW_BUF_INIT;
+    r.text = nw_scratch_get(NW_SCRATCH_TEXT, &own);
     int rc = 0;
     size_t i = 0;
     /* Skip a byte-order mark. */
@@ -434,16 +483,23 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     while (i < len && rc == 0) {
         const char *nl = memchr(text + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - text) : len;
-        nw_buf_reset(&line);
-        nw_utf8_collapse(text + i, end - i, &line);
-        if (!nw_buf_ok(&line) || r.oom) {
+        size_t mark = r.text->len;
+        if (r.in_block)
+            nw_buf_putc(r.text, ' ');
+        size_t at = r.text->len;
+        nw_utf8_collapse(text + i, end - i, r.text);
+        if (!nw_buf_ok(r.text) || r.oom) {
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
             break;
         }
-        rc = take_line(&r, nw_buf_str(&line), line.len, zones, a, err);
+        r.kept = false;
+        rc = take_line(&r, r.text->data + at, r.text->len - at, zones, a, err);
+        if (!r.kept) {
+            r.text->len = mark;
+            r.text->data[mark] = '\0';
+        }
         i = end + 1;
     }
-    nw_buf_free(&line);
     if (rc == 0 && r.oom)
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     if (rc == 0 && r.n_blocks == 0)
@@ -458,6 +514,7 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     if (rc == 0)
         rc = assign_roles(&r, a, err);
     reader_free(&r);
+    nw_scratch_put(r.text, &own);
     return rc;
 }
 
