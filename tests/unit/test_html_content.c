@@ -190,6 +190,33 @@ static void test_structures(void **state)
     free(out);
 }
 
+/* General rules found on real pages; each page here is written for the
+ * test, after a pattern whose origin is noted. */
+static void test_page_rules(void **state)
+{
+    (void)state;
+    /* The <body>'s classes name the kind of page ("inline-gallery" on an
+     * article page of Mozilla readability's test page bug-1255978), not a
+     * part of it: its article is no caption. */
+    char *out = to_text("<body class=\"article inline-gallery sidebar-layout\"><h1>Head</h1>"
+                        "<div itemprop=articleBody>" PARAGRAPHS "</div></body>");
+    expect_in_order(out, story, N_OF(story));
+    free(out);
+
+    /* No <h1> and too little text to tell the article apart: the <title>
+     * comes first, so the first paragraph is not taken for the headline
+     * (readability's test page invalid-attributes); text that already
+     * begins with it does not get it twice. */
+    out = to_text("<title>Lorem Ipsum</title><main><div><p>Lorem ipsum dolor sit amet.</p>"
+                  "</div></main>");
+    assert_string_equal(out, "Lorem Ipsum\n\nLorem ipsum dolor sit amet.\n");
+    free(out);
+    out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
+                  "</div><p>Body text.</p>");
+    assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");
+    free(out);
+}
+
 /* Converts s with nw_charset_to_utf8(); returns a new NUL-terminated string. */
 static char *charset(const char *s, size_t len, nw_format_t fmt, const char *declared)
 {
@@ -433,7 +460,7 @@ int main(void)
         cmocka_unit_test(test_main_content), cmocka_unit_test(test_headline_and_byline),
         cmocka_unit_test(test_structures),   cmocka_unit_test(test_charsets),
         cmocka_unit_test(test_size),         cmocka_unit_test(test_real_page),
-        cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_linear),       cmocka_unit_test(test_page_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

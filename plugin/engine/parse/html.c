@@ -468,8 +468,10 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
     }
     if (el == EL_MAIN)
         close_dropped(st);
+    /* The page's own classes ("article-page inline-gallery") describe the
+     * kind of page, not a part of it: readability skips them too. */
     nw_html_hint_t h = {0, 0, 0};
-    if (t->n_attrs)
+    if (t->n_attrs && el != EL_BODY && el != EL_HTML)
         h = nw_html_hint(st->s, t);
     if (h.flags & NW_HINT_BYLINE)
         st->byline_pending = true;
@@ -663,10 +665,10 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
         size_t h1_end = st->h1_done ? st->h1_end : SIZE_MAX;
         if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
             nw_buf_reset(&res);
-            nw_html_whole_assemble(&doc, h1_end, &res);
+            nw_html_whole_assemble(&doc, h1_end, true, &res);
         }
         if (whole)
-            nw_html_whole_assemble(&doc, h1_end, &all);
+            nw_html_whole_assemble(&doc, h1_end, false, &all);
     }
     /* The length is taken before stealing: passed-through NUL bytes make
      * strlen() unreliable. */

@@ -353,8 +353,9 @@ static void put_block(nw_buf_t *res, const char *label, const char *s, size_t n)
     nw_buf_append(res, s, n);
 }
 
-/* The page's <title> without a site name after the last " | " or " - ". */
-static void put_title(nw_buf_t *res, const nw_buf_t *title)
+/* The length of the page's <title> without a site name after the last
+ * " | " or " - ". */
+static size_t title_len(const nw_buf_t *title)
 {
     const char *s = title->data;
     size_t n = title->len;
@@ -369,7 +370,12 @@ static void put_title(nw_buf_t *res, const nw_buf_t *title)
                 break;
             }
     }
-    put_block(res, "", s, cut);
+    return cut;
+}
+
+static void put_title(nw_buf_t *res, const nw_buf_t *title)
+{
+    put_block(res, "", title->data, title_len(title));
 }
 
 /* A visible date line near the headline ("Updated 5 March 2024 10:00").
@@ -501,10 +507,19 @@ static bool has_byline(const char *s, size_t len)
     return false;
 }
 
-void nw_html_whole_assemble(const nw_html_doc_t *d, size_t h1_end, nw_buf_t *res)
+void nw_html_whole_assemble(const nw_html_doc_t *d, size_t h1_end, bool title_first, nw_buf_t *res)
 {
     const char *body = d->text;
     size_t len = d->text_len, split = len;
+    /* A page with no <h1> would otherwise give its first line of text, often
+     * the article's first paragraph, to the headline. */
+    if (title_first && h1_end == SIZE_MAX && d->title->len) {
+        size_t n = title_len(d->title);
+        const char *blank = memmem(body, len, "\n\n", 2);
+        size_t first = blank ? (size_t)(blank - body) : len;
+        if (first != n || memcmp(body, d->title->data, n) != 0)
+            put_title(res, d->title);
+    }
     bool byline = d->author->len > 0 && !has_byline(body, len);
     if (byline) {
         if (h1_end != SIZE_MAX) {

@@ -265,7 +265,10 @@ bool nw_html_content_assemble(nw_html_doc_t *doc, nw_buf_t *res);
 
 /* The fallback: the whole visible text, with the meta lines as before the
  * extraction existed (the meta author after the first <h1>, which ends at
- * h1_end in doc->text, or SIZE_MAX when the page has none). */
-void nw_html_whole_assemble(const nw_html_doc_t *doc, size_t h1_end, nw_buf_t *res);
+ * h1_end in doc->text, or SIZE_MAX when the page has none). With
+ * title_first, a page without an <h1> gets its <title> (site name removed)
+ * as the first line, unless its text already begins with it. */
+void nw_html_whole_assemble(const nw_html_doc_t *doc, size_t h1_end, bool title_first,
+                            nw_buf_t *res);
 
 #endif
