@@ -41,6 +41,16 @@ static const char *const story[] = {
     "which the council published alongside the engineers' report.",
 };
 
+#define PART1                                                                                      \
+    "The council voted on Tuesday to close the old bridge to cars, after engineers found "         \
+    "cracks in two of its supports, a decision that will reroute thousands of commuters."
+#define PART2                                                                                      \
+    "Mayor Ana Ruiz said the closure would last at least six months, and that buses, bicycles "    \
+    "and pedestrians could still use a temporary lane on the eastern side."
+#define PART3                                                                                      \
+    "Repairs will cost an estimated 4.2 million euros, according to the city's own figures, "      \
+    "which the council published alongside the engineers' report."
+
 #define PARAGRAPHS                                                                                 \
     "<p>The council voted on Tuesday to close the old bridge to cars, after engineers found "      \
     "cracks in two of its supports, a decision that will reroute thousands of commuters.</p>"      \
@@ -211,6 +221,36 @@ static void test_page_rules(void **state)
                   "</div></main>");
     assert_string_equal(out, "Lorem Ipsum\n\nLorem ipsum dolor sit amet.\n");
     free(out);
+    /* A list of teasers, each a box with a heading linking to another page
+     * and a summary (the "Recommended for You" list of readability's test
+     * page yahoo-3): not the article. */
+    out = to_text(
+        "<article><h1>Head</h1>" PARAGRAPHS "<h2>More</h2>"
+        "<div class=item><h3><a href=/a>Tram line opens</a></h3><p>The new tram line opened on "
+        "Monday, after years of delays and rising costs, and a long wait.</p></div>"
+        "<div class=item><h3><a href=/b>Budget explained</a></h3><p>The council's budget, "
+        "explained for residents in plain words, line by line, with charts.</p></div>"
+        "<div class=item><h3><a href=/c>Park reopens</a></h3><p>The park reopened, with new "
+        "benches, new paths, a playground, and a cafe that opens in June.</p></div></article>");
+    expect_in_order(out, story, N_OF(story));
+    static const char *const teasers[] = {"tram line opened", "line by line", "benches"};
+    expect_absent(out, teasers, N_OF(teasers));
+    free(out);
+    /* Sections that open with a heading linking back to the page's table of
+     * contents (Sphinx pages, readability's test page mercurial) are the
+     * article, and so is a review list whose linked headings share one
+     * container (readability's yahoo-1). */
+    out = to_text("<h1>Guide</h1><div class=body>" PARAGRAPHS "<div class=section><h3><a "
+                  "href=#toc>Next steps</a></h3><p>Work begins in May, weather permitting, and "
+                  "the council will publish, each month, how far it has got.</p></div></div>");
+    assert_non_null(strstr(out, "Work begins in May"));
+    free(out);
+    out = to_text("<h1>Games</h1><div class=body><h3><a href=/g1>Rez</a></h3><p>" PART1
+                  "</p><h3><a href=/g2>Thumper</a></h3><p>" PART2 "</p><h3><a href=/g3>Rigs"
+                  "</a></h3><p>" PART3 "</p></div>");
+    expect_in_order(out, story, N_OF(story));
+    free(out);
+
     out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
                   "</div><p>Body text.</p>");
     assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");

@@ -52,6 +52,19 @@ typedef struct extract {
     uint32_t top;
 } extract_t;
 
+/* A teaser of another page ("Recommended for you" lists): a container of
+ * its own that opens with a subheading linking elsewhere and holds a
+ * paragraph or two of summary. An article's sections that open with a
+ * linked heading hold more, or share one container. */
+static bool teaser(const nw_html_doc_t *d, uint32_t node)
+{
+    const nw_html_node_t *n = &d->nodes[node];
+    if (n->own_blocks < 2 || n->own_blocks > 3 || n->first_block == NW_HTML_NONE)
+        return false;
+    const nw_html_block_t *h = &d->blocks[n->first_block];
+    return h->el >= EL_H2 && h->el <= EL_H6 && h->len > 0 && (uint64_t)h->links * 2 > h->len;
+}
+
 static bool block_counts(const extract_t *x, const nw_html_block_t *b)
 {
     if (!x->strict)
@@ -132,7 +145,8 @@ static uint32_t score_nodes(extract_t *x)
             continue;
         nodes[b->node].text += b->len;
         nodes[b->node].links += b->links;
-        if (!votes(b->el) || b->len < NW_SCORE_MIN_LEN || b->links * 2 > b->len)
+        if (!votes(b->el) || b->len < NW_SCORE_MIN_LEN || b->links * 2 > b->len ||
+            teaser(d, b->node))
             continue;
         float len100 = (float)b->len / 100.0f;
         float s = 1.0f + (float)commas(d->text + b->off, b->len) + (len100 < 3 ? len100 : 3);
@@ -298,7 +312,7 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
     /* Captions describe pictures; the article's text does not include them. */
     if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE) || (b->flags & BLOCK_CAPTION))
         return false;
-    if (widget_text(x->d, b))
+    if (widget_text(x->d, b) || teaser(x->d, b->node))
         return false;
     if (n->flags & NODE_SELECTED)
         return !(n->flags & NODE_CUT);

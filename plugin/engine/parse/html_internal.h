@@ -225,7 +225,9 @@ typedef struct nw_html_node {
     uint32_t cls; /* nw_html_hint_t.cls: blocks of one article often share a class */
     uint8_t el;
     uint8_t flags;
-    int16_t weight; /* nw_html_hint_t.weight */
+    int16_t weight;       /* nw_html_hint_t.weight */
+    uint8_t own_blocks;   /* blocks whose innermost container it is, up to 255 */
+    uint32_t first_block; /* the first of them, NW_HTML_NONE before any */
 } nw_html_node_t;
 
 enum nw_html_block_flag {
