@@ -51,6 +51,11 @@ static const char *const story[] = {
     "Repairs will cost an estimated 4.2 million euros, according to the city's own figures, "      \
     "which the council published alongside the engineers' report."
 
+#define TEASER                                                                                     \
+    "<article><p>Other story, with, many, commas, to, score, well, above, the, article, "          \
+    "itself, and, then, some, more, words, so, it, is, long, enough, to, count, here.</p>"         \
+    "</article>"
+
 #define PARAGRAPHS                                                                                 \
     "<p>The council voted on Tuesday to close the old bridge to cars, after engineers found "      \
     "cracks in two of its supports, a decision that will reroute thousands of commuters.</p>"      \
@@ -249,6 +254,16 @@ static void test_page_rules(void **state)
                   "</p><h3><a href=/g2>Thumper</a></h3><p>" PART2 "</p><h3><a href=/g3>Rigs"
                   "</a></h3><p>" PART3 "</p></div>");
     expect_in_order(out, story, N_OF(story));
+    free(out);
+
+    /* The headline's <article>, not the list of other <article>s beside it
+     * whose summaries score higher (a pattern of the article extraction
+     * benchmark's page b3c19dd5...). */
+    out = to_text("<div><article><h1>Head</h1><p>" PART1 "</p><p>" PART2 "</p></article>"
+                  "<article><h3>You may also like</h3>" TEASER TEASER TEASER TEASER "</article>"
+                  "</div>");
+    expect_in_order(out, story, 2);
+    assert_null(strstr(out, "Other story"));
     free(out);
 
     out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"

@@ -223,6 +223,36 @@ static uint32_t promote(extract_t *x, uint32_t top)
     return top;
 }
 
+/* The <article> element that holds the page's first <h1>, or NW_HTML_NONE.
+ * Pages that list other stories as <article>s too ("you may also like")
+ * still put the headline in their own. */
+static uint32_t headline_article(const nw_html_doc_t *d)
+{
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        if (d->blocks[i].el != EL_H1)
+            continue;
+        for (uint32_t a = d->blocks[i].node; a != NW_HTML_NONE && a != 0; a = d->nodes[a].parent)
+            if (d->nodes[a].el == EL_ARTICLE)
+                return a;
+        return NW_HTML_NONE;
+    }
+    return NW_HTML_NONE;
+}
+
+/* A best container outside the headline's <article> is another story's
+ * (a list of teasers whose summaries outscore the article); the headline's
+ * <article> is the content when it holds enough text of its own. */
+static uint32_t prefer_headline_article(const extract_t *x, uint32_t top)
+{
+    const nw_html_node_t *nodes = x->d->nodes;
+    uint32_t a = headline_article(x->d);
+    if (a == NW_HTML_NONE || within(nodes, a, top) || within(nodes, top, a))
+        return top;
+    if (x->strict && (nodes[a].flags & NODE_UNLIKELY))
+        return top;
+    return nodes[a].text - nodes[a].links >= NW_CONTENT_MIN ? a : top;
+}
+
 static void mark_subtree(nw_html_node_t *nodes, uint32_t root)
 {
     for (uint32_t i = root; i <= nodes[root].last; i++)
@@ -252,16 +282,21 @@ static void select_content(extract_t *x, uint32_t top, bool *direct_ok)
         float threshold = nodes[top].score * 0.2f;
         if (threshold < 10)
             threshold = 10;
+        /* Beside the article's <article> element, another is another
+         * story ("you may also like"), however well it scores. */
+        bool story = nodes[top].el == EL_ARTICLE;
         for (uint32_t i = parent + 1; i <= nodes[parent].last; i = nodes[i].last + 1)
-            if (i != top && (nodes[i].flags & NODE_SCORED) && nodes[i].score >= threshold &&
+            if (i != top && !(story && nodes[i].el == EL_ARTICLE) &&
+                (nodes[i].flags & NODE_SCORED) && nodes[i].score >= threshold &&
                 !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
                 !(x->strict && (nodes[i].flags & NODE_UNLIKELY)))
                 mark_subtree(nodes, i);
         *direct_ok = true;
         /* Blocks of one article often share the top's class and element
          * ("post__content" sections split by figures): good ones anywhere
-         * join it. Index order visits an outer one before its inner ones. */
-        for (size_t i = 0; nodes[top].cls && i < d->n_nodes; i++)
+         * join it (other <article>s are other stories). Index order visits
+         * an outer one before its inner ones. */
+        for (size_t i = 0; !story && nodes[top].cls && i < d->n_nodes; i++)
             if (nodes[i].cls == nodes[top].cls && nodes[i].el == nodes[top].el &&
                 !(nodes[i].flags & NODE_SELECTED) && (nodes[i].flags & NODE_SCORED) &&
                 nodes[i].score >= threshold && !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
@@ -427,7 +462,7 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
         x.top = score_nodes(&x);
         if (x.top == NW_HTML_NONE)
             continue;
-        x.top = promote(&x, x.top);
+        x.top = prefer_headline_article(&x, promote(&x, x.top));
         select_content(&x, x.top, &direct_ok);
         first = SIZE_MAX;
         kept = 0;
