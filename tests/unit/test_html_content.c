@@ -266,6 +266,18 @@ static void test_page_rules(void **state)
     assert_null(strstr(out, "Other story"));
     free(out);
 
+    /* A byline box whose class reads as content outscores the story, which
+     * carries many links: the best container with text enough for an
+     * article is taken (a pattern of the article extraction benchmark's
+     * page 6ebac05f...), not the whole page. */
+    out = to_text("<h1>Head</h1><div class=top><div class=entry><p>By Jo Ma, Tuesday, March 5, "
+                  "in Springfield, for the City Times.</p></div></div><div "
+                  "class=promo><p>Subscribe now, today, for "
+                  "less, and more, with us.</p></div><div>" PARAGRAPHS "</div>");
+    expect_in_order(out, story, N_OF(story));
+    assert_null(strstr(out, "Subscribe"));
+    free(out);
+
     out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
                   "</div><p>Body text.</p>");
     assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");

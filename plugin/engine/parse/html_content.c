@@ -72,6 +72,13 @@ static bool block_counts(const extract_t *x, const nw_html_block_t *b)
     return !(b->flags & BLOCK_UNLIKELY) && !(x->d->nodes[b->node].flags & NODE_UNLIKELY);
 }
 
+/* Bytes of a node's text outside links. The link count may run past the
+ * text by the separators written inside a link. */
+static uint32_t own_text(const nw_html_node_t *n)
+{
+    return n->text > n->links ? n->text - n->links : 0;
+}
+
 static bool within(const nw_html_node_t *nodes, uint32_t anc, uint32_t n)
 {
     return n >= anc && n <= nodes[anc].last;
@@ -159,7 +166,9 @@ static uint32_t score_nodes(extract_t *x)
         nodes[nodes[i].parent].text += nodes[i].text;
         nodes[nodes[i].parent].links += nodes[i].links;
     }
-    uint32_t best = NW_HTML_NONE;
+    /* The best container with text enough to be an article, else the best:
+     * a byline box named "article-meta" can outscore the story it heads. */
+    uint32_t best = NW_HTML_NONE, best_any = NW_HTML_NONE;
     for (size_t i = 0; i < d->n_nodes; i++) {
         nw_html_node_t *n = &nodes[i];
         if (!(n->flags & NODE_SCORED))
@@ -168,10 +177,12 @@ static uint32_t score_nodes(extract_t *x)
             continue;
         if (n->text)
             n->score *= 1.0f - (float)n->links / (float)n->text;
-        if (best == NW_HTML_NONE || n->score > nodes[best].score)
+        if (best_any == NW_HTML_NONE || n->score > nodes[best_any].score)
+            best_any = (uint32_t)i;
+        if (own_text(n) >= NW_CONTENT_MIN && (best == NW_HTML_NONE || n->score > nodes[best].score))
             best = (uint32_t)i;
     }
-    return best;
+    return best != NW_HTML_NONE ? best : best_any;
 }
 
 /* Readability's two moves up the tree: to an ancestor shared by several
@@ -250,7 +261,7 @@ static uint32_t prefer_headline_article(const extract_t *x, uint32_t top)
         return top;
     if (x->strict && (nodes[a].flags & NODE_UNLIKELY))
         return top;
-    return nodes[a].text - nodes[a].links >= NW_CONTENT_MIN ? a : top;
+    return own_text(&nodes[a]) >= NW_CONTENT_MIN ? a : top;
 }
 
 static void mark_subtree(nw_html_node_t *nodes, uint32_t root)
