@@ -278,6 +278,19 @@ static void test_page_rules(void **state)
     assert_null(strstr(out, "Subscribe"));
     free(out);
 
+    /* A caption between the headline and the story is kept, unless it is a
+     * link to another story (a rail of picture teasers, as on readability's
+     * test page tmz-1). */
+    out = to_text(
+        "<h1>Head</h1><div class=rail><figure><img src=a><figcaption><a href=/x>Drone "
+        "show lights up the harbour</a></figcaption></figure></div><figure><img src=b>"
+        "<figcaption>The bridge at dawn.</figcaption></figure><div class=story-body>" PARAGRAPHS
+        "</div>");
+    expect_in_order(out, story, N_OF(story));
+    assert_null(strstr(out, "Drone show"));
+    assert_non_null(strstr(out, "The bridge at dawn."));
+    free(out);
+
     out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
                   "</div><p>Body text.</p>");
     assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");

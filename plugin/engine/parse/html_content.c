@@ -529,7 +529,9 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
             bool lead = !lead_para && i > head && head != SIZE_MAX && b->el == EL_P &&
                         b->len >= 60 && b->links * 4 < b->len && !(b->flags & BLOCK_UNLIKELY) &&
                         !(d->nodes[b->node].flags & NODE_FIGURE) && !(b->flags & BLOCK_CAPTION);
-            if (date || lead || b->el == EL_FIGCAPTION)
+            /* The lead picture's caption stays; a caption that is a link
+             * belongs to another story's teaser. */
+            if (date || lead || (b->el == EL_FIGCAPTION && b->links * 2 <= b->len))
                 put_block(res, "", s, b->len);
             lead_para |= lead;
             continue;
