@@ -291,6 +291,19 @@ static void test_page_rules(void **state)
     assert_non_null(strstr(out, "The bridge at dawn."));
     free(out);
 
+    /* A post embedded in the story is quoted by it; an embedded comment
+     * thread is not (the article extraction benchmark's page 3f65af7b...
+     * and 358cc4a0...). */
+    out = to_text("<article><h1>Head</h1><div class=story-body>" PARAGRAPHS
+                  "<div class=\"social-media-embed\"><blockquote class=\"twitter-tweet\"><p>"
+                  "Yes, the bridge is really closing, and yes, for six months.</p>&mdash; Ana "
+                  "(@ana)</blockquote></div><section class=\"comments embed\"><p>12 Comments, "
+                  "join the discussion, sign in.</p></section></div></article>");
+    expect_in_order(out, story, N_OF(story));
+    assert_non_null(strstr(out, "Yes, the bridge is really closing"));
+    assert_null(strstr(out, "Comments"));
+    free(out);
+
     out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
                   "</div><p>Body text.</p>");
     assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");
