@@ -41,6 +41,21 @@ static const char *const story[] = {
     "which the council published alongside the engineers' report.",
 };
 
+#define PART1                                                                                      \
+    "The council voted on Tuesday to close the old bridge to cars, after engineers found "         \
+    "cracks in two of its supports, a decision that will reroute thousands of commuters."
+#define PART2                                                                                      \
+    "Mayor Ana Ruiz said the closure would last at least six months, and that buses, bicycles "    \
+    "and pedestrians could still use a temporary lane on the eastern side."
+#define PART3                                                                                      \
+    "Repairs will cost an estimated 4.2 million euros, according to the city's own figures, "      \
+    "which the council published alongside the engineers' report."
+
+#define TEASER                                                                                     \
+    "<article><p>Other story, with, many, commas, to, score, well, above, the, article, "          \
+    "itself, and, then, some, more, words, so, it, is, long, enough, to, count, here.</p>"         \
+    "</article>"
+
 #define PARAGRAPHS                                                                                 \
     "<p>The council voted on Tuesday to close the old bridge to cars, after engineers found "      \
     "cracks in two of its supports, a decision that will reroute thousands of commuters.</p>"      \
@@ -187,6 +202,111 @@ static void test_structures(void **state)
     static const char *const gone3[] = {"Council budget", "Tram line"};
     expect_absent(out, gone3, N_OF(gone3));
     assert_non_null(strstr(out, "Work begins in May"));
+    free(out);
+}
+
+/* General rules found on real pages; each page here is written for the
+ * test, after a pattern whose origin is noted. */
+static void test_page_rules(void **state)
+{
+    (void)state;
+    /* The <body>'s classes name the kind of page ("inline-gallery" on an
+     * article page of Mozilla readability's test page bug-1255978), not a
+     * part of it: its article is no caption. */
+    char *out = to_text("<body class=\"article inline-gallery sidebar-layout\"><h1>Head</h1>"
+                        "<div itemprop=articleBody>" PARAGRAPHS "</div></body>");
+    expect_in_order(out, story, N_OF(story));
+    free(out);
+
+    /* No <h1> and too little text to tell the article apart: the <title>
+     * comes first, so the first paragraph is not taken for the headline
+     * (readability's test page invalid-attributes); text that already
+     * begins with it does not get it twice. */
+    out = to_text("<title>Lorem Ipsum</title><main><div><p>Lorem ipsum dolor sit amet.</p>"
+                  "</div></main>");
+    assert_string_equal(out, "Lorem Ipsum\n\nLorem ipsum dolor sit amet.\n");
+    free(out);
+    /* A list of teasers, each a box with a heading linking to another page
+     * and a summary (the "Recommended for You" list of readability's test
+     * page yahoo-3): not the article. */
+    out = to_text(
+        "<article><h1>Head</h1>" PARAGRAPHS "<h2>More</h2>"
+        "<div class=item><h3><a href=/a>Tram line opens</a></h3><p>The new tram line opened on "
+        "Monday, after years of delays and rising costs, and a long wait.</p></div>"
+        "<div class=item><h3><a href=/b>Budget explained</a></h3><p>The council's budget, "
+        "explained for residents in plain words, line by line, with charts.</p></div>"
+        "<div class=item><h3><a href=/c>Park reopens</a></h3><p>The park reopened, with new "
+        "benches, new paths, a playground, and a cafe that opens in June.</p></div></article>");
+    expect_in_order(out, story, N_OF(story));
+    static const char *const teasers[] = {"tram line opened", "line by line", "benches"};
+    expect_absent(out, teasers, N_OF(teasers));
+    free(out);
+    /* Sections that open with a heading linking back to the page's table of
+     * contents (Sphinx pages, readability's test page mercurial) are the
+     * article, and so is a review list whose linked headings share one
+     * container (readability's yahoo-1). */
+    out = to_text("<h1>Guide</h1><div class=body>" PARAGRAPHS "<div class=section><h3><a "
+                  "href=#toc>Next steps</a></h3><p>Work begins in May, weather permitting, and "
+                  "the council will publish, each month, how far it has got.</p></div></div>");
+    assert_non_null(strstr(out, "Work begins in May"));
+    free(out);
+    out = to_text("<h1>Games</h1><div class=body><h3><a href=/g1>Rez</a></h3><p>" PART1
+                  "</p><h3><a href=/g2>Thumper</a></h3><p>" PART2 "</p><h3><a href=/g3>Rigs"
+                  "</a></h3><p>" PART3 "</p></div>");
+    expect_in_order(out, story, N_OF(story));
+    free(out);
+
+    /* The headline's <article>, not the list of other <article>s beside it
+     * whose summaries score higher (a pattern of the article extraction
+     * benchmark's page b3c19dd5...). */
+    out = to_text("<div><article><h1>Head</h1><p>" PART1 "</p><p>" PART2 "</p></article>"
+                  "<article><h3>You may also like</h3>" TEASER TEASER TEASER TEASER "</article>"
+                  "</div>");
+    expect_in_order(out, story, 2);
+    assert_null(strstr(out, "Other story"));
+    free(out);
+
+    /* A byline box whose class reads as content outscores the story, which
+     * carries many links: the best container with text enough for an
+     * article is taken (a pattern of the article extraction benchmark's
+     * page 6ebac05f...), not the whole page. */
+    out = to_text("<h1>Head</h1><div class=top><div class=entry><p>By Jo Ma, Tuesday, March 5, "
+                  "in Springfield, for the City Times.</p></div></div><div "
+                  "class=promo><p>Subscribe now, today, for "
+                  "less, and more, with us.</p></div><div>" PARAGRAPHS "</div>");
+    expect_in_order(out, story, N_OF(story));
+    assert_null(strstr(out, "Subscribe"));
+    free(out);
+
+    /* A caption between the headline and the story is kept, unless it is a
+     * link to another story (a rail of picture teasers, as on readability's
+     * test page tmz-1). */
+    out = to_text(
+        "<h1>Head</h1><div class=rail><figure><img src=a><figcaption><a href=/x>Drone "
+        "show lights up the harbour</a></figcaption></figure></div><figure><img src=b>"
+        "<figcaption>The bridge at dawn.</figcaption></figure><div class=story-body>" PARAGRAPHS
+        "</div>");
+    expect_in_order(out, story, N_OF(story));
+    assert_null(strstr(out, "Drone show"));
+    assert_non_null(strstr(out, "The bridge at dawn."));
+    free(out);
+
+    /* A post embedded in the story is quoted by it; an embedded comment
+     * thread is not (the article extraction benchmark's page 3f65af7b...
+     * and 358cc4a0...). */
+    out = to_text("<article><h1>Head</h1><div class=story-body>" PARAGRAPHS
+                  "<div class=\"social-media-embed\"><blockquote class=\"twitter-tweet\"><p>"
+                  "Yes, the bridge is really closing, and yes, for six months.</p>&mdash; Ana "
+                  "(@ana)</blockquote></div><section class=\"comments embed\"><p>12 Comments, "
+                  "join the discussion, sign in.</p></section></div></article>");
+    expect_in_order(out, story, N_OF(story));
+    assert_non_null(strstr(out, "Yes, the bridge is really closing"));
+    assert_null(strstr(out, "Comments"));
+    free(out);
+
+    out = to_text("<title>Bridge closes to cars - City Times</title><div>Bridge closes to cars"
+                  "</div><p>Body text.</p>");
+    assert_string_equal(out, "Bridge closes to cars\n\nBody text.\n");
     free(out);
 }
 
@@ -433,7 +553,7 @@ int main(void)
         cmocka_unit_test(test_main_content), cmocka_unit_test(test_headline_and_byline),
         cmocka_unit_test(test_structures),   cmocka_unit_test(test_charsets),
         cmocka_unit_test(test_size),         cmocka_unit_test(test_real_page),
-        cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_linear),       cmocka_unit_test(test_page_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

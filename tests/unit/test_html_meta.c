@@ -273,6 +273,49 @@ static void trust_order(void **state)
     nw_article_clear(&a);
 }
 
+static void unclosed_h1(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    /* A heading inside an <h1> ends it, as browsers parse it: the byline in
+     * the <h4> before a late </h1> is not the headline (a pattern of a
+     * WordPress theme in htmldate's evaluation pages). */
+    ok("<html><head><meta property=\"article:published_time\" "
+       "content=\"2026-12-02T09:00:00Z\"></head><body><article><h1 class=entry-title>Storm "
+       "closes schools <h4 class=author>Posted by Jo Ma on 2 December 2026</h4></h1>" BODY
+       "</article></body></html>",
+       &a);
+    assert_string_equal(a.headline, "Storm closes schools");
+    assert_int_equal(a.field_source[NW_FIELD_HEADLINE], NW_SRC_H1);
+    nw_article_clear(&a);
+}
+
+static void headline_choice(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    /* A JSON-LD headline cut short with an ellipsis loses to the og:title
+     * that gives it whole (a pattern of htmldate's evaluation page of
+     * repubblica.it). */
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+       "\"headline\":\"Storm closes schools across the north, and...\",\"datePublished\":"
+       "\"2026-12-02T09:00:00Z\"}</script><meta property=\"og:title\" content=\"Storm closes "
+       "schools across the north, and the ferries stop\"></head><body>" BODY "</body></html>",
+       &a);
+    assert_string_equal(a.headline, "Storm closes schools across the north, and the ferries stop");
+    nw_article_clear(&a);
+    /* A markup headline that differs from the <h1> only in punctuation is
+     * the <h1> (a kicker in its own span: vosgesmatin.fr in the same set). */
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+       "\"headline\":\"Springfield | Storm closes schools\",\"datePublished\":"
+       "\"2026-12-02T09:00:00Z\"}</script></head><body><article><h1><span "
+       "class=kicker>Springfield</span> Storm closes schools</h1>" BODY "</article></body></html>",
+       &a);
+    assert_string_equal(a.headline, "Springfield Storm closes schools");
+    assert_int_equal(a.field_source[NW_FIELD_HEADLINE], NW_SRC_JSONLD);
+    nw_article_clear(&a);
+}
+
 static void date_only_is_day_precision(void **state)
 {
     (void)state;
@@ -655,6 +698,8 @@ int main(void)
         cmocka_unit_test(jsonld_graph),
         cmocka_unit_test(bad_teaser_line_with_good_meta),
         cmocka_unit_test(trust_order),
+        cmocka_unit_test(unclosed_h1),
+        cmocka_unit_test(headline_choice),
         cmocka_unit_test(date_only_is_day_precision),
         cmocka_unit_test(unzoned_policy),
         cmocka_unit_test(no_date_fallbacks),

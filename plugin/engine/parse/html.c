@@ -221,6 +221,7 @@ static uint32_t add_node(scanner_t *st, nw_html_el_t el, nw_html_hint_t h)
     nw_html_node_t *n = &st->nodes[st->n_nodes];
     memset(n, 0, sizeof(*n));
     n->parent = parent;
+    n->first_block = NW_HTML_NONE;
     n->el = (uint8_t)el;
     n->weight = (int16_t)h.weight;
     n->cls = h.cls;
@@ -387,6 +388,11 @@ static void note_text(scanner_t *st, size_t before, bool fresh)
                 b->node = st->node_stack[i];
         if (b->node == NW_HTML_NONE)
             b->node = 0;
+        nw_html_node_t *n = &st->nodes[b->node];
+        if (n->first_block == NW_HTML_NONE)
+            n->first_block = (uint32_t)(st->n_blocks - 1);
+        if (n->own_blocks < UINT8_MAX)
+            n->own_blocks++;
     }
     nw_html_block_t *b = &st->blocks[st->n_blocks - 1];
     if (st->byline_pending) {
@@ -440,6 +446,17 @@ static void text(scanner_t *st, size_t from, size_t to, bool decode)
     }
 }
 
+/* <a href="#section">: a link within the page (a heading's permalink, a
+ * table of contents) leads to no other page and is text like any other. */
+static bool fragment_link(const char *s, const nw_html_tag_t *t)
+{
+    for (size_t i = 0; i < t->n_attrs; i++)
+        if (attr_is(s, t->attrs[i].name, "href"))
+            return t->attrs[i].value.len > 0 && s[t->attrs[i].value.off] == '#' &&
+                   t->attrs[i].value.len > 1;
+    return false;
+}
+
 static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
 {
     nw_html_el_t el = t->el;
@@ -468,12 +485,14 @@ static size_t start_tag(scanner_t *st, const nw_html_tag_t *t)
     }
     if (el == EL_MAIN)
         close_dropped(st);
+    /* The page's own classes ("article-page inline-gallery") describe the
+     * kind of page, not a part of it: readability skips them too. */
     nw_html_hint_t h = {0, 0, 0};
-    if (t->n_attrs)
+    if (t->n_attrs && el != EL_BODY && el != EL_HTML)
         h = nw_html_hint(st->s, t);
     if (h.flags & NW_HINT_BYLINE)
         st->byline_pending = true;
-    if (el == EL_A && !t->self_closing)
+    if (el == EL_A && !t->self_closing && !fragment_link(st->s, t))
         st->in_a = true;
     if (st->dropped == 0 && (f & F_BLOCK) && !(f & F_TRACK)) {
         st->block_el = (uint8_t)el;
@@ -663,10 +682,10 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
         size_t h1_end = st->h1_done ? st->h1_end : SIZE_MAX;
         if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
             nw_buf_reset(&res);
-            nw_html_whole_assemble(&doc, h1_end, &res);
+            nw_html_whole_assemble(&doc, h1_end, true, &res);
         }
         if (whole)
-            nw_html_whole_assemble(&doc, h1_end, &all);
+            nw_html_whole_assemble(&doc, h1_end, false, &all);
     }
     /* The length is taken before stealing: passed-through NUL bytes make
      * strlen() unreliable. */

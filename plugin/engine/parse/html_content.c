@@ -52,11 +52,31 @@ typedef struct extract {
     uint32_t top;
 } extract_t;
 
+/* A teaser of another page ("Recommended for you" lists): a container of
+ * its own that opens with a subheading linking elsewhere and holds a
+ * paragraph or two of summary. An article's sections that open with a
+ * linked heading hold more, or share one container. */
+static bool teaser(const nw_html_doc_t *d, uint32_t node)
+{
+    const nw_html_node_t *n = &d->nodes[node];
+    if (n->own_blocks < 2 || n->own_blocks > 3 || n->first_block == NW_HTML_NONE)
+        return false;
+    const nw_html_block_t *h = &d->blocks[n->first_block];
+    return h->el >= EL_H2 && h->el <= EL_H6 && h->len > 0 && (uint64_t)h->links * 2 > h->len;
+}
+
 static bool block_counts(const extract_t *x, const nw_html_block_t *b)
 {
     if (!x->strict)
         return true;
     return !(b->flags & BLOCK_UNLIKELY) && !(x->d->nodes[b->node].flags & NODE_UNLIKELY);
+}
+
+/* Bytes of a node's text outside links. The link count may run past the
+ * text by the separators written inside a link. */
+static uint32_t own_text(const nw_html_node_t *n)
+{
+    return n->text > n->links ? n->text - n->links : 0;
 }
 
 static bool within(const nw_html_node_t *nodes, uint32_t anc, uint32_t n)
@@ -132,7 +152,8 @@ static uint32_t score_nodes(extract_t *x)
             continue;
         nodes[b->node].text += b->len;
         nodes[b->node].links += b->links;
-        if (!votes(b->el) || b->len < NW_SCORE_MIN_LEN || b->links * 2 > b->len)
+        if (!votes(b->el) || b->len < NW_SCORE_MIN_LEN || b->links * 2 > b->len ||
+            teaser(d, b->node))
             continue;
         float len100 = (float)b->len / 100.0f;
         float s = 1.0f + (float)commas(d->text + b->off, b->len) + (len100 < 3 ? len100 : 3);
@@ -145,7 +166,9 @@ static uint32_t score_nodes(extract_t *x)
         nodes[nodes[i].parent].text += nodes[i].text;
         nodes[nodes[i].parent].links += nodes[i].links;
     }
-    uint32_t best = NW_HTML_NONE;
+    /* The best container with text enough to be an article, else the best:
+     * a byline box named "article-meta" can outscore the story it heads. */
+    uint32_t best = NW_HTML_NONE, best_any = NW_HTML_NONE;
     for (size_t i = 0; i < d->n_nodes; i++) {
         nw_html_node_t *n = &nodes[i];
         if (!(n->flags & NODE_SCORED))
@@ -154,10 +177,12 @@ static uint32_t score_nodes(extract_t *x)
             continue;
         if (n->text)
             n->score *= 1.0f - (float)n->links / (float)n->text;
-        if (best == NW_HTML_NONE || n->score > nodes[best].score)
+        if (best_any == NW_HTML_NONE || n->score > nodes[best_any].score)
+            best_any = (uint32_t)i;
+        if (own_text(n) >= NW_CONTENT_MIN && (best == NW_HTML_NONE || n->score > nodes[best].score))
             best = (uint32_t)i;
     }
-    return best;
+    return best != NW_HTML_NONE ? best : best_any;
 }
 
 /* Readability's two moves up the tree: to an ancestor shared by several
@@ -209,6 +234,36 @@ static uint32_t promote(extract_t *x, uint32_t top)
     return top;
 }
 
+/* The <article> element that holds the page's first <h1>, or NW_HTML_NONE.
+ * Pages that list other stories as <article>s too ("you may also like")
+ * still put the headline in their own. */
+static uint32_t headline_article(const nw_html_doc_t *d)
+{
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        if (d->blocks[i].el != EL_H1)
+            continue;
+        for (uint32_t a = d->blocks[i].node; a != NW_HTML_NONE && a != 0; a = d->nodes[a].parent)
+            if (d->nodes[a].el == EL_ARTICLE)
+                return a;
+        return NW_HTML_NONE;
+    }
+    return NW_HTML_NONE;
+}
+
+/* A best container outside the headline's <article> is another story's
+ * (a list of teasers whose summaries outscore the article); the headline's
+ * <article> is the content when it holds enough text of its own. */
+static uint32_t prefer_headline_article(const extract_t *x, uint32_t top)
+{
+    const nw_html_node_t *nodes = x->d->nodes;
+    uint32_t a = headline_article(x->d);
+    if (a == NW_HTML_NONE || within(nodes, a, top) || within(nodes, top, a))
+        return top;
+    if (x->strict && (nodes[a].flags & NODE_UNLIKELY))
+        return top;
+    return own_text(&nodes[a]) >= NW_CONTENT_MIN ? a : top;
+}
+
 static void mark_subtree(nw_html_node_t *nodes, uint32_t root)
 {
     for (uint32_t i = root; i <= nodes[root].last; i++)
@@ -238,16 +293,21 @@ static void select_content(extract_t *x, uint32_t top, bool *direct_ok)
         float threshold = nodes[top].score * 0.2f;
         if (threshold < 10)
             threshold = 10;
+        /* Beside the article's <article> element, another is another
+         * story ("you may also like"), however well it scores. */
+        bool story = nodes[top].el == EL_ARTICLE;
         for (uint32_t i = parent + 1; i <= nodes[parent].last; i = nodes[i].last + 1)
-            if (i != top && (nodes[i].flags & NODE_SCORED) && nodes[i].score >= threshold &&
+            if (i != top && !(story && nodes[i].el == EL_ARTICLE) &&
+                (nodes[i].flags & NODE_SCORED) && nodes[i].score >= threshold &&
                 !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
                 !(x->strict && (nodes[i].flags & NODE_UNLIKELY)))
                 mark_subtree(nodes, i);
         *direct_ok = true;
         /* Blocks of one article often share the top's class and element
          * ("post__content" sections split by figures): good ones anywhere
-         * join it. Index order visits an outer one before its inner ones. */
-        for (size_t i = 0; nodes[top].cls && i < d->n_nodes; i++)
+         * join it (other <article>s are other stories). Index order visits
+         * an outer one before its inner ones. */
+        for (size_t i = 0; !story && nodes[top].cls && i < d->n_nodes; i++)
             if (nodes[i].cls == nodes[top].cls && nodes[i].el == nodes[top].el &&
                 !(nodes[i].flags & NODE_SELECTED) && (nodes[i].flags & NODE_SCORED) &&
                 nodes[i].score >= threshold && !(nodes[i].flags & NODE_UNLIKELY_SELF) &&
@@ -298,7 +358,7 @@ static bool in_content(const extract_t *x, const nw_html_block_t *b, bool direct
     /* Captions describe pictures; the article's text does not include them. */
     if (b->el == EL_FIGCAPTION || (n->flags & NODE_FIGURE) || (b->flags & BLOCK_CAPTION))
         return false;
-    if (widget_text(x->d, b))
+    if (widget_text(x->d, b) || teaser(x->d, b->node))
         return false;
     if (n->flags & NODE_SELECTED)
         return !(n->flags & NODE_CUT);
@@ -353,8 +413,9 @@ static void put_block(nw_buf_t *res, const char *label, const char *s, size_t n)
     nw_buf_append(res, s, n);
 }
 
-/* The page's <title> without a site name after the last " | " or " - ". */
-static void put_title(nw_buf_t *res, const nw_buf_t *title)
+/* The length of the page's <title> without a site name after the last
+ * " | " or " - ". */
+static size_t title_len(const nw_buf_t *title)
 {
     const char *s = title->data;
     size_t n = title->len;
@@ -369,7 +430,12 @@ static void put_title(nw_buf_t *res, const nw_buf_t *title)
                 break;
             }
     }
-    put_block(res, "", s, cut);
+    return cut;
+}
+
+static void put_title(nw_buf_t *res, const nw_buf_t *title)
+{
+    put_block(res, "", title->data, title_len(title));
 }
 
 /* A visible date line near the headline ("Updated 5 March 2024 10:00").
@@ -407,7 +473,7 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
         x.top = score_nodes(&x);
         if (x.top == NW_HTML_NONE)
             continue;
-        x.top = promote(&x, x.top);
+        x.top = prefer_headline_article(&x, promote(&x, x.top));
         select_content(&x, x.top, &direct_ok);
         first = SIZE_MAX;
         kept = 0;
@@ -463,7 +529,9 @@ bool nw_html_content_assemble(nw_html_doc_t *d, nw_buf_t *res)
             bool lead = !lead_para && i > head && head != SIZE_MAX && b->el == EL_P &&
                         b->len >= 60 && b->links * 4 < b->len && !(b->flags & BLOCK_UNLIKELY) &&
                         !(d->nodes[b->node].flags & NODE_FIGURE) && !(b->flags & BLOCK_CAPTION);
-            if (date || lead || b->el == EL_FIGCAPTION)
+            /* The lead picture's caption stays; a caption that is a link
+             * belongs to another story's teaser. */
+            if (date || lead || (b->el == EL_FIGCAPTION && b->links * 2 <= b->len))
                 put_block(res, "", s, b->len);
             lead_para |= lead;
             continue;
@@ -501,10 +569,19 @@ static bool has_byline(const char *s, size_t len)
     return false;
 }
 
-void nw_html_whole_assemble(const nw_html_doc_t *d, size_t h1_end, nw_buf_t *res)
+void nw_html_whole_assemble(const nw_html_doc_t *d, size_t h1_end, bool title_first, nw_buf_t *res)
 {
     const char *body = d->text;
     size_t len = d->text_len, split = len;
+    /* A page with no <h1> would otherwise give its first line of text, often
+     * the article's first paragraph, to the headline. */
+    if (title_first && h1_end == SIZE_MAX && d->title->len) {
+        size_t n = title_len(d->title);
+        const char *blank = memmem(body, len, "\n\n", 2);
+        size_t first = blank ? (size_t)(blank - body) : len;
+        if (first != n || memcmp(body, d->title->data, n) != 0)
+            put_title(res, d->title);
+    }
     bool byline = d->author->len > 0 && !has_byline(body, len);
     if (byline) {
         if (h1_end != SIZE_MAX) {

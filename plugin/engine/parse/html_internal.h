@@ -225,7 +225,9 @@ typedef struct nw_html_node {
     uint32_t cls; /* nw_html_hint_t.cls: blocks of one article often share a class */
     uint8_t el;
     uint8_t flags;
-    int16_t weight; /* nw_html_hint_t.weight */
+    int16_t weight;       /* nw_html_hint_t.weight */
+    uint8_t own_blocks;   /* blocks whose innermost container it is, up to 255 */
+    uint32_t first_block; /* the first of them, NW_HTML_NONE before any */
 } nw_html_node_t;
 
 enum nw_html_block_flag {
@@ -265,7 +267,10 @@ bool nw_html_content_assemble(nw_html_doc_t *doc, nw_buf_t *res);
 
 /* The fallback: the whole visible text, with the meta lines as before the
  * extraction existed (the meta author after the first <h1>, which ends at
- * h1_end in doc->text, or SIZE_MAX when the page has none). */
-void nw_html_whole_assemble(const nw_html_doc_t *doc, size_t h1_end, nw_buf_t *res);
+ * h1_end in doc->text, or SIZE_MAX when the page has none). With
+ * title_first, a page without an <h1> gets its <title> (site name removed)
+ * as the first line, unless its text already begins with it. */
+void nw_html_whole_assemble(const nw_html_doc_t *doc, size_t h1_end, bool title_first,
+                            nw_buf_t *res);
 
 #endif

@@ -320,6 +320,21 @@ static void cap_text(ms_t *st, const char *p, size_t n)
     }
 }
 
+/* A start tag that ends an unclosed <h1>: another heading (as browsers
+ * parse it) or a block that never sits inside a headline, the same rule as
+ * the text's (F_H1STOP in html_internal.h). A byline in an <h4> after a
+ * headline whose </h1> comes later is not part of it. */
+static bool ends_h1(span_t name)
+{
+    static const char *const stops[] = {
+        "h2", "h3",    "h4",      "h5",      "h6",     "p",    "li",     "ul",        "ol",
+        "dl", "table", "article", "section", "header", "main", "figure", "blockquote"};
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+        if (ieq(name, stops[i]))
+            return true;
+    return false;
+}
+
 static void cap_tag(ms_t *st, span_t name, bool close)
 {
     capture_t *cs[2] = {&st->head, &st->date};
@@ -327,6 +342,10 @@ static void cap_tag(ms_t *st, span_t name, bool close)
         capture_t *c = cs[k];
         if (!c->on)
             continue;
+        if (!close && c->field == NW_META_H1 && ends_h1(name)) {
+            cap_end(st, c);
+            continue;
+        }
         if (name.n == c->tag_len && strncasecmp(name.p, c->tag, name.n) == 0) {
             if (!close) {
                 c->depth++;

@@ -85,7 +85,7 @@ static bool names_byline(const char *s, size_t n)
 nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
 {
     nw_html_hint_t h = {0, 0, 0};
-    bool pos = false, unlikely = false;
+    bool pos = false, unlikely = false, embed = false;
     for (size_t i = 0; i < t->n_attrs; i++) {
         const nw_html_attr_t *a = &t->attrs[i];
         const char *name = s + a->name.off;
@@ -113,6 +113,10 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
                 h.weight -= 25;
                 unlikely = true;
             }
+            /* A post quoted in the article ("social-media-embed" around a
+             * tweet) is part of it; an embedded comment thread is not. */
+            if (contains(v, vl, "embed") && !contains(v, vl, "comment"))
+                embed = true;
             if (names_byline(v, vl))
                 h.flags |= NW_HINT_BYLINE;
             if (contains(v, vl, "caption") || contains(v, vl, "gallery") ||
@@ -148,7 +152,7 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
     }
     /* A container that may hold the article ("article-sidebar-wrapper") is
      * kept, as readability keeps it: only its score drops. */
-    if (unlikely && !pos)
+    if (unlikely && !pos && !embed)
         h.flags |= NW_HINT_UNLIKELY;
     if (h.flags & (NW_HINT_HIDDEN))
         h.flags |= NW_HINT_UNLIKELY;

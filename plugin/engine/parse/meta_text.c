@@ -4,6 +4,7 @@
  * from the most trusted tier that yields a usable value, the headline
  * preferring a markup title that matches the page's <h1>.
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,9 +40,45 @@ static const nw_meta_cand_t *first(const nw_html_meta_t *m, nw_meta_field_t f)
     return best;
 }
 
+/* Equal but for case, spacing and ASCII punctuation ("Town | Fire at
+ * home" and the <h1> "Town Fire at home"); other bytes must match. */
 static bool same_text(const char *a, const char *b)
 {
-    return strcasecmp(a, b) == 0;
+    for (;;) {
+        while (*a && (unsigned char)*a < 0x80 && !isalnum((unsigned char)*a))
+            a++;
+        while (*b && (unsigned char)*b < 0x80 && !isalnum((unsigned char)*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+        a++;
+        b++;
+    }
+}
+
+/* A headline cut short with an ellipsis ("Gaza: raid on the camp, at
+ * le...") that another candidate gives whole. */
+static bool cut_short(const nw_html_meta_t *m, const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= 3 && strcmp(v + n - 3, "...") == 0)
+        n -= 3;
+    else if (n >= 3 && strcmp(v + n - 3, "\xE2\x80\xA6") == 0)
+        n -= 3;
+    else
+        return false;
+    while (n > 0 && v[n - 1] == ' ')
+        n--;
+    if (n < 10)
+        return false;
+    for (size_t i = 0; i < m->n[NW_META_HEADLINE]; i++) {
+        const char *o = m->cand[NW_META_HEADLINE][i].value;
+        if (o != v && strlen(o) > n + 3 && strncasecmp(o, v, n) == 0)
+            return true;
+    }
+    return false;
 }
 
 static const char *const separators[] = {" | ",        " - ",  " \xE2\x80\x94 ", " \xE2\x80\x93 ",
@@ -205,7 +242,7 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
     for (int t = 0; t < NW_TIER__COUNT && rc == 0; t++) {
         for (size_t i = 0; i < m->n[NW_META_HEADLINE]; i++) {
             const nw_meta_cand_t *k = &m->cand[NW_META_HEADLINE][i];
-            if (k->tier != t)
+            if (k->tier != t || cut_short(m, k->value))
                 continue;
             char *s = nw_meta_strip_site(k->value, sname, url);
             if (!s)
