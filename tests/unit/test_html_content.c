@@ -19,7 +19,6 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
-#include "core/clock.h"
 #include "parse/charset.h"
 #include "parse/html.h"
 
@@ -504,6 +503,13 @@ static void test_real_page(void **state)
     free(html);
 }
 
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static double seconds_to_convert(const char *pattern, size_t size)
 {
     size_t plen = strlen(pattern);
@@ -511,15 +517,23 @@ static double seconds_to_convert(const char *pattern, size_t size)
     assert_non_null(buf);
     for (size_t k = 0; k < size; k++)
         buf[k] = pattern[k % plen];
-    char *out = NULL;
-    size_t n;
-    nw_error_t err = {0};
-    double t0 = nw_now_s();
-    assert_int_equal(nw_html_to_text(buf, size, &out, &n, &err), 0);
-    double secs = nw_now_s() - t0;
-    free(out);
+    /* This thread's CPU time, the least of three runs: a busy machine
+     * preempts the test or slows one run, neither of which is the
+     * algorithm's growth. */
+    double best = -1;
+    for (int run = 0; run < 3; run++) {
+        char *out = NULL;
+        size_t n;
+        nw_error_t err = {0};
+        double t0 = thread_cpu_s();
+        assert_int_equal(nw_html_to_text(buf, size, &out, &n, &err), 0);
+        double secs = thread_cpu_s() - t0;
+        free(out);
+        if (best < 0 || secs < best)
+            best = secs;
+    }
     free(buf);
-    return secs;
+    return best;
 }
 
 /* The extraction's own work (scores, hints, the tree) stays linear on
