@@ -26,6 +26,8 @@
 
 static int map_resize(nw_strmap_t *m, size_t cap)
 {
+    if (cap - 1 > UINT32_MAX) /* the index comes from the slot's 32 bits of hash */
+        return -1;
     nw_strmap_slot_t *slots = calloc(cap, sizeof(*slots));
     if (!slots)
         return -1;
@@ -82,7 +84,7 @@ static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, 
         return NULL;
     for (size_t j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
         nw_strmap_slot_t *s = &m->slots[j];
-        if (s->hash == h && s->len == len && same_bytes(slot_key(m, s), key, len))
+        if (s->hash == (uint32_t)h && s->len == len && same_bytes(slot_key(m, s), key, len))
             return s;
     }
     return NULL;
@@ -127,8 +129,8 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key)
         j = (j + 1) & (m->cap - 1);
-    m->slots[j] =
-        (nw_strmap_slot_t){.hash = h, .key = (uint32_t)at + 1, .len = (uint32_t)len, .val = val};
+    m->slots[j] = (nw_strmap_slot_t){
+        .hash = (uint32_t)h, .key = (uint32_t)at + 1, .len = (uint32_t)len, .val = val};
     m->n++;
     *added = true;
     return &m->slots[j];
@@ -153,18 +155,12 @@ const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t 
     return s ? &s->val : NULL;
 }
 
-const uint32_t *nw_strmap_get_hn(const nw_strmap_t *m, const char *key, size_t len, uint64_t hash)
-{
-    const nw_strmap_slot_t *s = map_find(m, key, len, hash);
-    return s ? &s->val : NULL;
-}
-
 bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
 {
     if (!m->cap)
         return false;
     for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
-        if (m->slots[j].hash == hash)
+        if (m->slots[j].hash == (uint32_t)hash)
             return true;
     return false;
 }
@@ -738,6 +734,17 @@ void nw_gaz_free(nw_gazetteer_t *g)
         free(g->orgs[i]);
     free(g->orgs);
     memset(g, 0, sizeof(*g));
+}
+
+void nw_gaz_resolve(const nw_gazetteer_t *g, nw_ent_toks_t *t)
+{
+    /* The lookup inline, the table's fields read once: this runs for
+     * every word of every article. */
+    for (size_t i = 0; i < t->n; i++) {
+        const nw_strmap_slot_t *s =
+            map_find(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_len, t->v[i].fold_hash);
+        t->v[i].gaz = s ? s->val + 1 : 0;
+    }
 }
 
 const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key)
