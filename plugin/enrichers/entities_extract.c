@@ -29,13 +29,9 @@
  * strlen() or hash here. */
 static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
-    nw_ent_toks_t *t = &w->toks;
-    for (size_t i = 0; i < t->n; i++) {
-        const uint32_t *v = nw_strmap_get_hn(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_len,
-                                             t->v[i].fold_hash);
-        t->v[i].gaz = v ? *v + 1 : 0;
+    nw_gaz_resolve(g, &w->toks);
+    for (size_t i = 0; i < w->toks.n; i++)
         w->label[i] = -1;
-    }
 }
 
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */

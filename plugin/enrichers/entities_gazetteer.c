@@ -24,9 +24,10 @@
 
 /* ---- A string-keyed open-addressing hash map -------------------------- */
 
-static int map_grow(nw_strmap_t *m)
+static int map_resize(nw_strmap_t *m, size_t cap)
 {
-    size_t cap = m->cap ? m->cap * 2 : 64;
+    if (cap - 1 > UINT32_MAX) /* the index comes from the slot's 32 bits of hash */
+        return -1;
     nw_strmap_slot_t *slots = calloc(cap, sizeof(*slots));
     if (!slots)
         return -1;
@@ -44,15 +45,47 @@ static int map_grow(nw_strmap_t *m)
     return 0;
 }
 
-static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, uint64_t h)
+static inline const char *slot_key(const nw_strmap_t *m, const nw_strmap_slot_t *s)
+{
+    return m->keys.data + s->key - 1;
+}
+
+/* Are the len bytes at a and b equal? The hash and the length already
+ * matched, so this nearly always says yes: a word or two, compared a few
+ * bytes at a time without a call. */
+static inline bool same_bytes(const char *a, const char *b, size_t len)
+{
+    size_t k = 0;
+    for (; k + 8 <= len; k += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + k, 8);
+        memcpy(&y, b + k, 8);
+        if (x != y)
+            return false;
+    }
+    if (len - k >= 4) {
+        uint32_t x, y;
+        memcpy(&x, a + k, 4);
+        memcpy(&y, b + k, 4);
+        if (x != y)
+            return false;
+        k += 4;
+    }
+    for (; k < len; k++)
+        if (a[k] != b[k])
+            return false;
+    return true;
+}
+
+static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, size_t len,
+                                         uint64_t h)
 {
     if (!m->cap)
         return NULL;
-    size_t j = h & (m->cap - 1);
-    while (m->slots[j].key) {
-        if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
-            return &m->slots[j];
-        j = (j + 1) & (m->cap - 1);
+    for (size_t j = h & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
+        nw_strmap_slot_t *s = &m->slots[j];
+        if (s->hash == (uint32_t)h && s->len == len && same_bytes(slot_key(m, s), key, len))
+            return s;
     }
     return NULL;
 }
@@ -77,26 +110,38 @@ uint64_t nw_strmap_hash(const char *key)
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added)
 {
     uint64_t h = nw_strmap_hash(key);
-    nw_strmap_slot_t *s = map_find(m, key, h);
+    size_t len = strlen(key);
+    nw_strmap_slot_t *s = map_find(m, key, len, h);
     *added = false;
     if (s)
         return s;
-    if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) != 0)
+    if ((m->n + 1) * 4 > m->cap * 3 && map_resize(m, m->cap ? m->cap * 2 : 64) != 0)
         return NULL;
-    size_t len = strlen(key);
-    char *k = len < UINT32_MAX ? nw_memdup_str(key, len) : NULL;
-    if (!k)
+    size_t at = m->keys.len;
+    if (len >= UINT32_MAX - at - 1)
         return NULL;
+    if (!nw_buf_reserve(&m->keys, len + 1)) {
+        m->keys.oom = false; /* nothing was added: the keys before are intact */
+        return NULL;
+    }
+    memcpy(m->keys.data + at, key, len + 1);
+    m->keys.len = at + len + 1;
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key)
         j = (j + 1) & (m->cap - 1);
-    m->slots[j].key = k;
-    m->slots[j].hash = h;
-    m->slots[j].val = val;
-    m->slots[j].len = (uint32_t)len;
+    m->slots[j] = (nw_strmap_slot_t){
+        .hash = (uint32_t)h, .key = (uint32_t)at + 1, .len = (uint32_t)len, .val = val};
     m->n++;
     *added = true;
     return &m->slots[j];
+}
+
+int nw_strmap_spread(nw_strmap_t *m)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (m->n * 4 > cap)
+        cap *= 2;
+    return cap == m->cap ? 0 : map_resize(m, cap);
 }
 
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
@@ -106,25 +151,8 @@ const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
 
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash)
 {
-    const nw_strmap_slot_t *s = map_find(m, key, hash);
+    const nw_strmap_slot_t *s = map_find(m, key, strlen(key), hash);
     return s ? &s->val : NULL;
-}
-
-const uint32_t *nw_strmap_get_hn(const nw_strmap_t *m, const char *key, size_t len, uint64_t hash)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
-        const nw_strmap_slot_t *s = &m->slots[j];
-        if (s->hash != hash || s->len != len)
-            continue;
-        size_t k = 0;
-        while (k < len && s->key[k] == key[k])
-            k++;
-        if (k == len)
-            return &s->val;
-    }
-    return NULL;
 }
 
 bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
@@ -132,7 +160,7 @@ bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
     if (!m->cap)
         return false;
     for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
-        if (m->slots[j].hash == hash)
+        if (m->slots[j].hash == (uint32_t)hash)
             return true;
     return false;
 }
@@ -141,23 +169,25 @@ void nw_strmap_clear(nw_strmap_t *m)
 {
     if (m->n == 0)
         return;
-    for (size_t i = 0; i < m->cap; i++) {
-        free(m->slots[i].key);
-        m->slots[i].key = NULL;
-    }
     m->n = 0;
     /* A table grown for one huge article would tax every later clear. */
     if (m->cap > 4096) {
         free(m->slots);
         m->slots = NULL;
         m->cap = 0;
+    } else {
+        memset(m->slots, 0, m->cap * sizeof(*m->slots));
     }
+    if (m->keys.cap > 65536)
+        nw_buf_free(&m->keys);
+    else
+        nw_buf_reset(&m->keys);
 }
 
 void nw_strmap_free(nw_strmap_t *m)
 {
-    nw_strmap_clear(m);
     free(m->slots);
+    nw_buf_free(&m->keys);
     memset(m, 0, sizeof(*m));
 }
 
@@ -681,6 +711,12 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         snprintf(errbuf, errlen, "gazetteer: out of memory");
     nw_ent_toks_free(&L.toks);
     nw_buf_free(&L.key);
+    /* Articles look up every word, and most words are in neither table:
+     * at a quarter full, a miss ends after a probe or two. */
+    if (rc == 0 && (nw_strmap_spread(&g->folded) != 0 || nw_strmap_spread(&g->exact) != 0)) {
+        snprintf(errbuf, errlen, "gazetteer: out of memory");
+        rc = -1;
+    }
     return rc ? -1 : 0;
 }
 
@@ -698,6 +734,17 @@ void nw_gaz_free(nw_gazetteer_t *g)
         free(g->orgs[i]);
     free(g->orgs);
     memset(g, 0, sizeof(*g));
+}
+
+void nw_gaz_resolve(const nw_gazetteer_t *g, nw_ent_toks_t *t)
+{
+    /* The lookup inline, the table's fields read once: this runs for
+     * every word of every article. */
+    for (size_t i = 0; i < t->n; i++) {
+        const nw_strmap_slot_t *s =
+            map_find(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_len, t->v[i].fold_hash);
+        t->v[i].gaz = s ? s->val + 1 : 0;
+    }
 }
 
 const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key)

@@ -134,15 +134,21 @@ typedef struct nw_gaz_place {
 } nw_gaz_place_t;
 
 typedef struct nw_strmap_slot {
-    char *key; /* owned; NULL when empty */
-    uint64_t hash;
+    uint32_t hash; /* the low half of the key's hash: the table's index is taken from it, and
+                    * a slot of another hash is passed over without reading its key */
+    uint32_t key;  /* 1 + the key's offset in the map's keys; 0 when the slot is empty */
+    uint32_t len;  /* strlen() of the key */
     uint32_t val;
-    uint32_t len; /* strlen(key) */
 } nw_strmap_slot_t;
 
+/* An open-addressing map from strings to numbers. The keys live one after
+ * another in one buffer the map owns, not in an allocation each: the maps
+ * of an article are filled and cleared for every article, and a clear is
+ * then a reset, not a free() per key. */
 typedef struct nw_strmap {
     nw_strmap_slot_t *slots;
     size_t cap, n; /* cap is a power of two */
+    nw_buf_t keys; /* the keys, each NUL-terminated */
 } nw_strmap_t;
 
 /* nw_fnv1a64(), one byte at a time, for a fold or a key read byte by byte. */
@@ -161,18 +167,19 @@ static inline uint64_t nw_ent_hash_more(uint64_t h, uint64_t word)
 uint64_t nw_strmap_hash(const char *key);
 
 /* The slot for key, inserted with val when absent (*added tells which);
- * NULL when out of memory. The map copies the key. */
+ * NULL when out of memory. The map copies the key; the slot stays valid
+ * until the next insertion. */
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
 /* The same with the key's nw_strmap_hash() already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
-/* The same with its length known too: a key of the same hash is compared
- * by length, then byte by byte without a call (most lookups are hits of a
- * word or two, where strcmp()'s call was most of the cost). */
-const uint32_t *nw_strmap_get_hn(const nw_strmap_t *m, const char *key, size_t len, uint64_t hash);
-/* Could a key of this hash be in the map? False is certain, true is not:
- * a key that costs a copy to build is built only when this says true. */
+/* Could a key of this hash be in the map? False is certain, true is not
+ * (only the hash's low half is kept): a key that costs a copy to build is
+ * built only when this says true. */
 bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash);
+/* Grows the table to at most a quarter full, for a map that is filled
+ * once and then read many times; 0 or -1 (out of memory, map unchanged). */
+int nw_strmap_spread(nw_strmap_t *m);
 void nw_strmap_clear(nw_strmap_t *m); /* empties it, keeping the table */
 void nw_strmap_free(nw_strmap_t *m);
 
@@ -197,6 +204,8 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
 void nw_gaz_free(nw_gazetteer_t *g); /* accepts a zeroed gazetteer */
 
 const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key);
+/* Sets the gaz of every token of t: its fold's entry in the folded table. */
+void nw_gaz_resolve(const nw_gazetteer_t *g, nw_ent_toks_t *t);
 const nw_gaz_entry_t *nw_gaz_exact(const nw_gazetteer_t *g, const char *key);
 
 /* ---- Extraction ------------------------------------------------------ */

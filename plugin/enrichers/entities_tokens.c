@@ -236,15 +236,19 @@ static bool is_compound_tail(const char *s, size_t n)
 /* What push_ascii() needs of a byte, packed so that a word's counts are
  * sums: upper-case letters (bits 0-7), lower-case letters (8-15), digits
  * (16-23), bytes that are NUL or not ASCII (24-31), and the folded byte
- * in the top eight bits, whose carries fall off the end. A word has at
+ * in the top eight bits, whose carries fall off the end. Bit 32 marks the
+ * bytes after which push_plain() must look twice at a word's end (no
+ * count reads bits 32-39, where a word's sum of them lands). A word has at
  * most NW_ENT_SHORT_WORD (64) bytes, so no count overflows its field. */
 #define NW_A_UP(c)    ((c) >= 'A' && (c) <= 'Z')
 #define NW_A_LOW(c)   ((c) >= 'a' && (c) <= 'z')
 #define NW_A_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define NW_A_BAD(c)   ((c) == 0 || (c) >= 0x80)
+#define NW_A_JOINS(c) ((c) >= 0x80 || (c) == '\'' || (c) == '-' || (c) == ',' || (c) == '.')
 #define NW_A_PROPS(c)                                                                              \
     ((uint64_t)NW_A_UP(c) | (uint64_t)NW_A_LOW(c) << 8 | (uint64_t)NW_A_DIGIT(c) << 16 |           \
-     (uint64_t)NW_A_BAD(c) << 24 | (uint64_t)((c) + (NW_A_UP(c) ? 32 : 0)) << 56)
+     (uint64_t)NW_A_BAD(c) << 24 | (uint64_t)NW_A_JOINS(c) << 32 |                                 \
+     (uint64_t)((c) + (NW_A_UP(c) ? 32 : 0)) << 56)
 #define NW_A_PROPS4(c)  NW_A_PROPS(c), NW_A_PROPS(c + 1), NW_A_PROPS(c + 2), NW_A_PROPS(c + 3)
 #define NW_A_PROPS16(c) NW_A_PROPS4(c), NW_A_PROPS4(c + 4), NW_A_PROPS4(c + 8), NW_A_PROPS4(c + 12)
 #define NW_A_PROPS64(c)                                                                            \
@@ -252,6 +256,7 @@ static bool is_compound_tail(const char *s, size_t n)
 static const uint64_t ascii_props[256] = {NW_A_PROPS64(0), NW_A_PROPS64(64), NW_A_PROPS64(128),
                                           NW_A_PROPS64(192)};
 #define NW_A_ALNUM 0xffffffu /* the letter and digit counts */
+#define NW_A_JOIN  (1ULL << 32)
 
 static inline unsigned a_count(uint64_t sum, int field)
 {
@@ -626,7 +631,8 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
             push(t, s, i, end, brk, flags);
         return end;
     }
-    if (e < len) {
+    /* Most words end at a space: one test says so. */
+    if (e < len && (ascii_props[w[e]] & NW_A_JOIN)) {
         unsigned char stop = w[e];
         bool digit_group = (stop == ',' || stop == '.') && NW_A_DIGIT(w[e - 1]) && e + 1 < len &&
                            NW_A_DIGIT(w[e + 1]);
