@@ -55,12 +55,14 @@ typedef struct tok {
 typedef struct toks {
     const char *text; /* the whole text: the tokens before stop at its start */
     tok_t v[TOK_AHEAD];
-    size_t n;       /* tokens lexed from index 0 on */
-    bool end;       /* the text has no token after v[n - 1] */
-    tok_t back[2];  /* index -1 and -2 */
-    size_t nback;   /* how many of back[] are lexed */
-    bool back_none; /* the text has no token before back[nback - 1] (or v[0]) */
+    size_t n;         /* tokens lexed from index 0 on */
+    const char *from; /* where the token after v[n - 1] is lexed from */
+    bool end;         /* the text has no token after v[n - 1] */
+    tok_t back[2];    /* index -1 and -2 */
+    size_t nback;     /* how many of back[] are lexed */
+    bool back_none;   /* the text has no token before back[nback - 1] (or v[0]) */
 } toks_t;
+
 typedef struct days {
     int64_t *v;
     size_t n, cap;
@@ -71,8 +73,8 @@ typedef struct dates {
     bool weekdays, relative;
 } dates_t;
 
-/* ASCII letters, by table: the tokeniser asks this of every letter of the
- * text. */
+/* ASCII letters, by table: the lexer asks this of every letter of a token
+ * and of the t/y words next_start() measures. */
 #define NW_ALPHA1(c)  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define NW_ALPHA4(c)  NW_ALPHA1(c), NW_ALPHA1((c) + 1), NW_ALPHA1((c) + 2), NW_ALPHA1((c) + 3)
 #define NW_ALPHA16(c) NW_ALPHA4(c), NW_ALPHA4((c) + 4), NW_ALPHA4((c) + 8), NW_ALPHA4((c) + 12)
@@ -182,9 +184,8 @@ static bool lex_back(const char *text, const char *at, tok_t *k)
     return lex(text, r, k);
 }
 
-/* Token i of t (negative: before index 0), lexed on first use; NULL when
- * the text has none there. */
-static const tok_t *tok(toks_t *t, ptrdiff_t i)
+/* tok() past the tokens lexed so far, or before index 0. */
+static const tok_t *tok_more(toks_t *t, ptrdiff_t i)
 {
     if (i < 0) {
         size_t b = (size_t)(-i - 1);
@@ -198,13 +199,21 @@ static const tok_t *tok(toks_t *t, ptrdiff_t i)
         return b < t->nback ? &t->back[b] : NULL;
     }
     while ((size_t)i >= t->n && !t->end) {
-        const tok_t *last = &t->v[t->n - 1];
-        if (t->n < TOK_AHEAD && lex(t->text, last->s + last->len, &t->v[t->n]))
+        if (t->n < TOK_AHEAD && lex(t->text, t->from, &t->v[t->n])) {
+            t->from = t->v[t->n].s + t->v[t->n].len;
             t->n++;
-        else
+        } else {
             t->end = true;
+        }
     }
     return (size_t)i < t->n ? &t->v[i] : NULL;
+}
+
+/* Token i of t (negative: before index 0), lexed on first use; NULL when
+ * the text has none there. */
+static inline const tok_t *tok(toks_t *t, ptrdiff_t i)
+{
+    return i >= 0 && (size_t)i < t->n ? &t->v[i] : tok_more(t, i);
 }
 
 /* Whether k is the word w (lower-case ASCII, n letters), in any case. The
@@ -549,8 +558,8 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
     for (const char *p = text; p && (p = next_start(p));) {
         t.n = t.nback = 0;
         t.end = t.back_none = false;
-        lex(text, p, &t.v[0]);
-        t.n = 1;
+        t.from = p;
+        tok(&t, 0); /* p starts a token */
         const tok_t *last = tok(&t, scan_at(cfg, &t, ref, ds) - 1);
         p = last->s + last->len;
     }
