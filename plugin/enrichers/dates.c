@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "enrichers/builtins.h"
 #include "parse/timestamp.h"
@@ -455,7 +458,7 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
 }
 
 /* What a byte at a token's start says about the token (see
- * may_start_date()): the text's end, a byte of whitespace or punctuation, a
+ * next_start()): the text's end, a byte of whitespace or punctuation, a
  * word no date starts at, a number, a capitalised word that may name a
  * month or weekday, a word beginning with t or y (told by its length). */
 enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
@@ -472,16 +475,83 @@ enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
 #define NW_DC64(c) NW_DC16(c), NW_DC16((c) + 16), NW_DC16((c) + 32), NW_DC16((c) + 48)
 static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
 
-/* The start of the next token from p on (p is where a token or whitespace
- * starts) that a date may start at: a number (an ISO date or a day first),
- * a capitalised month or weekday name, or yesterday / today / tomorrow in
- * any case; NULL at the text's end. Other words are passed over whole,
- * punctuation byte by byte (a multi-byte mark's bytes start nothing either).
- * The words that begin with t or y ("the", "to", "The") are told by their
- * length: yesterday (9), today (5), tomorrow (8), and Tuesday (7) and
- * Thursday (8) with a capital. */
-static const char *next_start(const char *p)
+/* Whether the word or number starting at q may start a date: see
+ * next_start(). */
+static inline bool date_may_start(const char *q)
 {
+    switch (date_class[(unsigned char)*q]) {
+    case DC_NUM:
+    case DC_CAP:
+        return true;
+    case DC_TY: {
+        size_t n = 1;
+        while (is_alpha(q[n]))
+            n++;
+        return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
+    }
+    default:
+        return false;
+    }
+}
+
+#ifdef __SSE2__
+/* next_start() sixteen bytes at a time: the token starts are letters after
+ * a byte that is neither letter nor digit (letters right after digits
+ * belong to the number) and digits after a non-digit, and only they are
+ * looked at. end is the text's NUL; bytes past it read as NUL. */
+static const char *next_start_sse2(const char *text, const char *p, const char *end)
+{
+    const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
+    const __m128i alpha_lo = _mm_set1_epi8('a' - 1), alpha_hi = _mm_set1_epi8('z' + 1);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    /* Whether the byte before p is a letter or digit, a digit. */
+    unsigned prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
+    unsigned prev_digit = p > text && is_digit(p[-1]);
+    for (; p < end; p += 16) {
+        __m128i x;
+        if (end - p >= 16) {
+            x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        } else {
+            char last[16] = {0};
+            memcpy(last, p, (size_t)(end - p));
+            x = _mm_loadu_si128((const __m128i *)(const void *)last);
+        }
+        /* Signed compares: bytes >= 0x80 are below every bound. */
+        __m128i lower = _mm_or_si128(x, case_bit);
+        unsigned digit = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(x, digit_lo), _mm_cmplt_epi8(x, digit_hi)));
+        unsigned letter = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(lower, alpha_lo), _mm_cmplt_epi8(lower, alpha_hi)));
+        unsigned alnum = letter | digit;
+        unsigned starts =
+            (letter & ~(alnum << 1 | prev_alnum)) | (digit & ~(digit << 1 | prev_digit));
+        for (; starts; starts &= starts - 1) {
+            const char *q = p + __builtin_ctz(starts);
+            if (date_may_start(q))
+                return q;
+        }
+        prev_alnum = alnum >> 15 & 1;
+        prev_digit = digit >> 15 & 1;
+    }
+    return NULL;
+}
+#endif
+
+/* The start of the next token from p on (p is where a token or whitespace
+ * starts; end is the text's NUL) that a date may start at: a number (an ISO
+ * date or a day first), a capitalised month or weekday name, or yesterday /
+ * today / tomorrow in any case; NULL at the text's end. Other words are
+ * passed over whole, punctuation byte by byte (a multi-byte mark's bytes
+ * start nothing either). The words that begin with t or y ("the", "to",
+ * "The") are told by their length: yesterday (9), today (5), tomorrow (8),
+ * and Tuesday (7) and Thursday (8) with a capital. */
+static const char *next_start(const char *text, const char *p, const char *end)
+{
+#ifdef __SSE2__
+    return next_start_sse2(text, p, end);
+#else
+    (void)text;
+    (void)end;
     for (;;) {
         switch (date_class[(unsigned char)*p]) {
         case DC_END:
@@ -494,19 +564,15 @@ static const char *next_start(const char *p)
             while (is_alpha(*p))
                 p++;
             break;
-        case DC_TY: {
-            size_t n = 1;
-            while (is_alpha(p[n]))
-                n++;
-            if (n == 5 || n == 8 || n == 9 || (*p == 'T' && n == 7))
+        default: /* DC_NUM, DC_CAP, DC_TY */
+            if (date_may_start(p))
                 return p;
-            p += n;
+            while (is_alpha(*p)) /* a t/y word of another length */
+                p++;
             break;
         }
-        default: /* DC_NUM, DC_CAP */
-            return p;
-        }
     }
+#endif
 }
 
 static const struct {
@@ -554,8 +620,11 @@ static ptrdiff_t scan_at(const dates_t *cfg, toks_t *t, int64_t ref, days_t *ds)
 
 static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
 {
+    if (!text)
+        return;
     toks_t t = {.text = text};
-    for (const char *p = text; p && (p = next_start(p));) {
+    const char *end = text + strlen(text);
+    for (const char *p = text; (p = next_start(text, p, end));) {
         t.n = t.nback = 0;
         t.end = t.back_none = false;
         t.from = p;
