@@ -203,6 +203,14 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
                 h = (h ^ (unsigned char)c) * NW_FNV_PRIME;
                 c = ascii_word[p[++i]];
             } while (c);
+            /* Mostly an ASCII separator (or the NUL) ends the run, and the
+             * word with it: taken here, not on another turn of the loop. */
+            if (p[i] < 0x80) {
+                out[k++] = '\0';
+                hashes[n - 1] = h;
+                in_word = false;
+                i++;
+            }
             continue;
         }
         size_t m = nw_utf8_decode(p + i, len - i, &cp);
