@@ -463,13 +463,12 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
  * month or weekday, a word beginning with t or y (told by its length). */
 enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
 #define NW_DC1(c)                                                                                  \
-    ((c) == 0                                          ? DC_END                                    \
-     : (c) >= '0' && (c) <= '9'                        ? DC_NUM                                    \
-     : ((c) | 0x20) == 't' || ((c) | 0x20) == 'y'      ? DC_TY                                     \
-     : (c) >= 'A' && (c) <= 'Z'                        ? ((MONTH_WEEKDAY_1 & LETTER_BIT(c)) ? DC_CAP \
-                                                                                            : DC_WORD) \
-     : (c) >= 'a' && (c) <= 'z'                        ? DC_WORD                                   \
-                                                       : DC_SKIP)
+    ((c) == 0                                     ? DC_END                                         \
+     : (c) >= '0' && (c) <= '9'                   ? DC_NUM                                         \
+     : ((c) | 0x20) == 't' || ((c) | 0x20) == 'y' ? DC_TY                                          \
+     : (c) >= 'A' && (c) <= 'Z' ? ((MONTH_WEEKDAY_1 & LETTER_BIT(c)) ? DC_CAP : DC_WORD)           \
+     : (c) >= 'a' && (c) <= 'z' ? DC_WORD                                                          \
+                                : DC_SKIP)
 #define NW_DC4(c)  NW_DC1(c), NW_DC1((c) + 1), NW_DC1((c) + 2), NW_DC1((c) + 3)
 #define NW_DC16(c) NW_DC4(c), NW_DC4((c) + 4), NW_DC4((c) + 8), NW_DC4((c) + 12)
 #define NW_DC64(c) NW_DC16(c), NW_DC16((c) + 16), NW_DC16((c) + 32), NW_DC16((c) + 48)
@@ -578,7 +577,7 @@ static const char *next_start(const char *text, const char *p, const char *end)
 static const struct {
     const char *s;
     size_t len;
-} weekdays[7] = {{"sunday", 6},   {"monday", 6}, {"tuesday", 7},  {"wednesday", 9},
+} weekdays[7] = {{"sunday", 6},   {"monday", 6}, {"tuesday", 7}, {"wednesday", 9},
                  {"thursday", 8}, {"friday", 6}, {"saturday", 8}};
 
 /* The dates that start at t's token 0, added to ds; returns the index of
