@@ -59,7 +59,7 @@ typedef struct nw_words {
     char *text;       /* the words, each NUL-terminated, back to back */
     size_t text_len;  /* bytes used in text */
     size_t text_cap;  /* bytes allocated in text */
-    size_t *offsets;  /* start of word i in text */
+    size_t *offsets;  /* start of word i in text; one block with hashes */
     uint64_t *hashes; /* nw_fnv1a64() of word i, made while it is copied */
     size_t n;         /* number of words (boundaries included) */
     size_t cap;       /* entries allocated in offsets and hashes */

@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "enrichers/builtins.h"
 #include "parse/timestamp.h"
@@ -44,9 +47,23 @@ typedef struct tok {
     bool suffix;       /* TOK_NUM: letters right after the digits */
 } tok_t;
 
+/* The tokens a date may start at and those around it, lexed when a rule
+ * first asks for them: most of a text is words that start no date, which
+ * the scan passes over without making tokens of them. Index 0 is the token
+ * a date may start at; the rules look at most nine tokens past it ("Thursday,
+ * Jan. 12, 2022" and the check that 2022 is not the start of "2022-1") and
+ * two before it (a number glued to the one before, "last Thursday"). */
+#define TOK_AHEAD 16
+
 typedef struct toks {
-    tok_t *v;
-    size_t n, cap;
+    const char *text; /* the whole text: the tokens before stop at its start */
+    tok_t v[TOK_AHEAD];
+    size_t n;         /* tokens lexed from index 0 on */
+    const char *from; /* where the token after v[n - 1] is lexed from */
+    bool end;         /* the text has no token after v[n - 1] */
+    tok_t back[2];    /* index -1 and -2 */
+    size_t nback;     /* how many of back[] are lexed */
+    bool back_none;   /* the text has no token before back[nback - 1] (or v[0]) */
 } toks_t;
 
 typedef struct days {
@@ -59,14 +76,8 @@ typedef struct dates {
     bool weekdays, relative;
 } dates_t;
 
-static const char *const months[12] = {"january",   "february", "march",    "april",
-                                       "may",       "june",     "july",     "august",
-                                       "september", "october",  "november", "december"};
-static const char *const weekdays[7] = {"sunday",   "monday", "tuesday", "wednesday",
-                                        "thursday", "friday", "saturday"};
-
-/* ASCII letters, by table: the tokeniser asks this of every letter of the
- * text. */
+/* ASCII letters, by table: the lexer asks this of every letter of a token
+ * and of the t/y words next_start() measures. */
 #define NW_ALPHA1(c)  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define NW_ALPHA4(c)  NW_ALPHA1(c), NW_ALPHA1((c) + 1), NW_ALPHA1((c) + 2), NW_ALPHA1((c) + 3)
 #define NW_ALPHA16(c) NW_ALPHA4(c), NW_ALPHA4((c) + 4), NW_ALPHA4((c) + 8), NW_ALPHA4((c) + 12)
@@ -100,87 +111,126 @@ static const char *ordinal_suffix(int n)
     return "th";
 }
 
-static bool push_tok(toks_t *t, const tok_t *k)
+static inline bool is_space(char c)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 128;
-        tok_t *v = realloc(t->v, cap * sizeof(*v));
-        if (!v)
-            return false;
-        t->v = v;
-        t->cap = cap;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Lexes the token at or after p (past whitespace) into k: a word (ASCII
+ * letters), a number with the letters right after it, or a single
+ * punctuation mark, a multi-byte character being one. Returns false at the
+ * text's end. The whitespace before a token is what the byte before it
+ * tells, as tokens are back to back. */
+static bool lex(const char *text, const char *p, tok_t *k)
+{
+    while (is_space(*p))
+        p++;
+    if (!*p)
+        return false;
+    unsigned char c = (unsigned char)*p;
+    *k = (tok_t){.s = p, .space_before = p == text || is_space(p[-1])};
+    if (is_alpha(*p)) {
+        k->type = TOK_WORD;
+        while (is_alpha(p[k->len]))
+            k->len++;
+    } else if (is_digit(*p)) {
+        k->type = TOK_NUM;
+        while (is_digit(p[k->len])) {
+            if (k->num < 100000)
+                k->num = k->num * 10 + (p[k->len] - '0');
+            k->len++;
+        }
+        k->digits = (int)k->len;
+        size_t s = 0;
+        while (is_alpha(p[k->len + s]))
+            s++;
+        if (s) {
+            k->suffix = true;
+            k->ordinal = s == 2 && strncasecmp(p + k->len, ordinal_suffix(k->num), 2) == 0;
+            k->len += s;
+        }
+    } else {
+        k->type = TOK_PUNCT;
+        k->len = 1;
+        if (c >= 0xC0)
+            while ((p[k->len] & 0xC0) == 0x80)
+                k->len++;
     }
-    t->v[t->n++] = *k;
     return true;
 }
 
-/* Splits text into words (ASCII letters), numbers and single punctuation
- * marks; a multi-byte character is one punctuation token. */
-static bool tokenize(const char *text, toks_t *t)
+/* Lexes the token that ends last before at (a token's start) into k, as
+ * lex() from the text's start would have made it: letters right after
+ * digits belong to the number, and continuation bytes to the lead byte
+ * before them. Returns false when no token comes before at. */
+static bool lex_back(const char *text, const char *at, tok_t *k)
 {
-    const char *p = text;
-    bool space = true;
-    /* Room for a token per 5 bytes at once (a word and its space take 5 or
-     * 6): grown by doubling from 128, the array was copied up to ten times
-     * for a long body. */
-    size_t guess = strlen(text) / 5 + 16;
-    if (t->cap < guess) {
-        tok_t *v = realloc(t->v, guess * sizeof(*v));
-        if (!v)
-            return false;
-        t->v = v;
-        t->cap = guess;
+    const char *q = at;
+    while (q > text && is_space(q[-1]))
+        q--;
+    if (q == text)
+        return false;
+    const char *r = q;
+    if (is_alpha(q[-1]) || is_digit(q[-1])) {
+        while (r > text && is_alpha(r[-1]))
+            r--;
+        if (r == q || (r > text && is_digit(r[-1])))
+            while (r > text && is_digit(r[-1]))
+                r--;
+    } else if ((q[-1] & 0xC0) == 0x80) {
+        while (r > text && (r[-1] & 0xC0) == 0x80)
+            r--;
+        r = r > text && (unsigned char)r[-1] >= 0xC0 ? r - 1 : q - 1;
+    } else {
+        r = q - 1;
     }
-    while (*p) {
-        unsigned char c = (unsigned char)*p;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = true;
-            p++;
-            continue;
+    return lex(text, r, k);
+}
+
+/* tok() past the tokens lexed so far, or before index 0. */
+static const tok_t *tok_more(toks_t *t, ptrdiff_t i)
+{
+    if (i < 0) {
+        size_t b = (size_t)(-i - 1);
+        while (t->nback <= b && !t->back_none) {
+            const char *at = t->nback ? t->back[t->nback - 1].s : t->v[0].s;
+            if (lex_back(t->text, at, &t->back[t->nback]))
+                t->nback++;
+            else
+                t->back_none = true;
         }
-        tok_t k = {.s = p, .space_before = space};
-        space = false;
-        if (is_alpha(*p)) {
-            k.type = TOK_WORD;
-            while (is_alpha(p[k.len]))
-                k.len++;
-        } else if (is_digit(*p)) {
-            k.type = TOK_NUM;
-            while (is_digit(p[k.len])) {
-                if (k.num < 100000)
-                    k.num = k.num * 10 + (p[k.len] - '0');
-                k.len++;
-            }
-            k.digits = (int)k.len;
-            size_t s = 0;
-            while (is_alpha(p[k.len + s]))
-                s++;
-            if (s) {
-                k.suffix = true;
-                k.ordinal = s == 2 && strncasecmp(p + k.len, ordinal_suffix(k.num), 2) == 0;
-                k.len += s;
-            }
+        return b < t->nback ? &t->back[b] : NULL;
+    }
+    while ((size_t)i >= t->n && !t->end) {
+        if (t->n < TOK_AHEAD && lex(t->text, t->from, &t->v[t->n])) {
+            t->from = t->v[t->n].s + t->v[t->n].len;
+            t->n++;
         } else {
-            k.type = TOK_PUNCT;
-            k.len = 1;
-            if (c >= 0xC0)
-                while ((p[k.len] & 0xC0) == 0x80)
-                    k.len++;
+            t->end = true;
         }
-        if (!push_tok(t, &k))
-            return false;
-        p += k.len;
     }
-    return true;
+    return (size_t)i < t->n ? &t->v[i] : NULL;
 }
 
-/* w is a lower-case ASCII word. Most words differ from it in the first
- * letter, which is compared before anything else. */
-static inline bool word_is(const tok_t *k, const char *w)
+/* Token i of t (negative: before index 0), lexed on first use; NULL when
+ * the text has none there. */
+static inline const tok_t *tok(toks_t *t, ptrdiff_t i)
 {
-    return k->type == TOK_WORD && (k->s[0] | 0x20) == w[0] && k->len == strlen(w) &&
-           strncasecmp(k->s, w, k->len) == 0;
+    return i >= 0 && (size_t)i < t->n ? &t->v[i] : tok_more(t, i);
 }
+
+/* Whether k is the word w (lower-case ASCII, n letters), in any case. The
+ * first letter is compared first: most words differ there. */
+static inline bool word_is_n(const tok_t *k, const char *w, size_t n)
+{
+    if (k->type != TOK_WORD || k->len != n || (k->s[0] | 0x20) != w[0])
+        return false;
+    for (size_t j = 1; j < n; j++) /* letters only: | 0x20 is their lower case */
+        if ((k->s[j] | 0x20) != w[j])
+            return false;
+    return true;
+}
+#define word_is(k, w) word_is_n((k), (w), sizeof(w) - 1)
 
 static bool punct_is(const tok_t *k, char c)
 {
@@ -204,51 +254,90 @@ static inline bool capitalised_in(const tok_t *k, uint32_t set)
     return k->type == TOK_WORD && k->s[0] >= 'A' && k->s[0] <= 'Z' && (set & LETTER_BIT(k->s[0]));
 }
 
+/* Month names and abbreviations by first letter ("may" once, as a name:
+ * its period, if any, ends the sentence). */
+typedef struct month_name {
+    const char *s;
+    uint8_t len, month;
+    bool abbr;
+} month_name_t;
+
+static const month_name_t month_names[] = {
+    {"april", 5, 4, false},     {"august", 6, 8, false},    {"apr", 3, 4, true},
+    {"aug", 3, 8, true},        {"december", 8, 12, false}, {"dec", 3, 12, true},
+    {"february", 8, 2, false},  {"feb", 3, 2, true},        {"january", 7, 1, false},
+    {"june", 4, 6, false},      {"july", 4, 7, false},      {"jan", 3, 1, true},
+    {"jun", 3, 6, true},        {"jul", 3, 7, true},        {"march", 5, 3, false},
+    {"may", 3, 5, false},       {"mar", 3, 3, true},        {"november", 8, 11, false},
+    {"nov", 3, 11, true},       {"october", 7, 10, false},  {"oct", 3, 10, true},
+    {"september", 9, 9, false}, {"sep", 3, 9, true},        {"sept", 4, 9, true},
+};
+
 /* Month 1..12 of a capitalised month name or abbreviation at t[i], with the
  * abbreviation's period consumed; 0 when none. *next is the token after. */
-static int month_at(const toks_t *t, size_t i, size_t *next)
+static int month_at(toks_t *t, ptrdiff_t i, ptrdiff_t *next)
 {
-    static const char *const abbr[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
-                                       "aug", "sep", "oct", "nov", "dec", "sept"};
-    if (i >= t->n || !capitalised_in(&t->v[i], MONTH_1))
+    const tok_t *k = tok(t, i);
+    if (!k || !capitalised_in(k, MONTH_1))
         return 0;
-    for (int m = 0; m < 12; m++) {
-        if (word_is(&t->v[i], months[m])) {
-            *next = i + 1;
-            return m + 1;
-        }
+    size_t lo, hi; /* the names that begin with k's letter */
+    switch (k->s[0]) {
+    case 'A':
+        lo = 0, hi = 4;
+        break;
+    case 'D':
+        lo = 4, hi = 6;
+        break;
+    case 'F':
+        lo = 6, hi = 8;
+        break;
+    case 'J':
+        lo = 8, hi = 14;
+        break;
+    case 'M':
+        lo = 14, hi = 17;
+        break;
+    case 'N':
+        lo = 17, hi = 19;
+        break;
+    case 'O':
+        lo = 19, hi = 21;
+        break;
+    default: /* 'S' */
+        lo = 21, hi = 24;
+        break;
     }
-    for (int a = 0; a < 13; a++) {
-        if (word_is(&t->v[i], abbr[a])) {
-            *next = i + 1;
-            if (i + 1 < t->n && punct_is(&t->v[i + 1], '.') && !t->v[i + 1].space_before)
-                *next = i + 2;
-            return a == 12 ? 9 : a + 1;
-        }
+    for (size_t e = lo; e < hi; e++) {
+        const month_name_t *mn = &month_names[e];
+        if (!word_is_n(k, mn->s, mn->len))
+            continue;
+        *next = i + 1;
+        const tok_t *dot;
+        if (mn->abbr && (dot = tok(t, i + 1)) && punct_is(dot, '.') && !dot->space_before)
+            *next = i + 2;
+        return mn->month;
     }
     return 0;
 }
 
 /* True when the number at t[i] sits in a numeric construct ("12/01",
  * "12:30", "1.5", "3-4") rather than standing alone. */
-static bool glued(const toks_t *t, size_t i)
+static bool glued(toks_t *t, ptrdiff_t i)
 {
-    if (!t->v[i].space_before && i > 0 && t->v[i - 1].type == TOK_PUNCT &&
-        strchr("/:.-,", t->v[i - 1].s[0]) && i > 1 && t->v[i - 2].type == TOK_NUM)
+    const tok_t *a, *b;
+    if (!tok(t, i)->space_before && (a = tok(t, i - 1)) && a->type == TOK_PUNCT &&
+        strchr("/:.-,", a->s[0]) && (b = tok(t, i - 2)) && b->type == TOK_NUM)
         return true;
-    if (i + 2 < t->n && !t->v[i + 1].space_before && t->v[i + 1].type == TOK_PUNCT &&
-        strchr("/:.-,", t->v[i + 1].s[0]) && !t->v[i + 2].space_before &&
-        t->v[i + 2].type == TOK_NUM)
+    if ((a = tok(t, i + 1)) && (b = tok(t, i + 2)) && !a->space_before && a->type == TOK_PUNCT &&
+        strchr("/:.-,", a->s[0]) && !b->space_before && b->type == TOK_NUM)
         return true;
     return false;
 }
 
-static bool day_at(const toks_t *t, size_t i, int *day)
+static bool day_at(toks_t *t, ptrdiff_t i, int *day)
 {
-    if (i >= t->n)
-        return false;
-    const tok_t *k = &t->v[i];
-    if (k->type != TOK_NUM || k->digits > 2 || k->num < 1 || k->num > 31 ||
+    const tok_t *k = tok(t, i);
+    if (!k || k->type != TOK_NUM || k->digits > 2 || k->num < 1 || k->num > 31 ||
         (k->suffix && !k->ordinal) || glued(t, i))
         return false;
     *day = k->num;
@@ -256,24 +345,26 @@ static bool day_at(const toks_t *t, size_t i, int *day)
 }
 
 /* An optional ", 2022" or " 2022" after a date at t[i]; advances *i past it. */
-static int year_after(const toks_t *t, size_t *i)
+static int year_after(toks_t *t, ptrdiff_t *i)
 {
-    size_t j = *i;
-    if (j < t->n && punct_is(&t->v[j], ','))
-        j++;
-    if (j < t->n && t->v[j].type == TOK_NUM && t->v[j].digits == 4 && !t->v[j].suffix &&
-        t->v[j].num >= 1900 && t->v[j].num <= 2199 && !glued(t, j)) {
+    ptrdiff_t j = *i;
+    const tok_t *k = tok(t, j);
+    if (k && punct_is(k, ','))
+        k = tok(t, ++j);
+    if (k && k->type == TOK_NUM && k->digits == 4 && !k->suffix && k->num >= 1900 &&
+        k->num <= 2199 && !glued(t, j)) {
         *i = j + 1;
-        return t->v[j].num;
+        return k->num;
     }
     return 0;
 }
 
 /* "January 12[, 2022]" or "12[th] [of] January[ 2022]" at t[i]: fills the
  * fields (year 0 when absent) and returns the index after it, or 0. */
-static size_t explicit_date_at(const toks_t *t, size_t i, int *y, int *m, int *d)
+static ptrdiff_t explicit_date_at(toks_t *t, ptrdiff_t i, int *y, int *m, int *d)
 {
-    size_t j;
+    ptrdiff_t j;
+    const tok_t *k;
     if ((*m = month_at(t, i, &j)) && day_at(t, j, d)) {
         j++;
         *y = year_after(t, &j);
@@ -281,7 +372,7 @@ static size_t explicit_date_at(const toks_t *t, size_t i, int *y, int *m, int *d
     }
     if (day_at(t, i, d)) {
         j = i + 1;
-        if (j < t->n && word_is(&t->v[j], "of"))
+        if ((k = tok(t, j)) && word_is(k, "of"))
             j++;
         if ((*m = month_at(t, j, &j))) {
             *y = year_after(t, &j);
@@ -292,21 +383,20 @@ static size_t explicit_date_at(const toks_t *t, size_t i, int *y, int *m, int *d
 }
 
 /* "2022-01-12" at t[i]: returns the index after it, or 0. */
-static size_t iso_date_at(const toks_t *t, size_t i, int *y, int *m, int *d)
+static ptrdiff_t iso_date_at(toks_t *t, ptrdiff_t i, int *y, int *m, int *d)
 {
-    if (i + 4 >= t->n)
+    const tok_t *k = tok(t, i), *n[4];
+    if (k->type != TOK_NUM || k->digits != 4 || k->suffix)
         return 0;
-    const tok_t *k = &t->v[i];
-    for (size_t j = 1; j <= 4; j++)
-        if (t->v[i + j].space_before)
+    for (ptrdiff_t j = 0; j < 4; j++)
+        if (!(n[j] = tok(t, i + 1 + j)) || n[j]->space_before)
             return 0;
-    if (k->type != TOK_NUM || k->digits != 4 || k->suffix || !punct_is(&t->v[i + 1], '-') ||
-        t->v[i + 2].type != TOK_NUM || t->v[i + 2].digits != 2 || t->v[i + 2].suffix ||
-        !punct_is(&t->v[i + 3], '-') || t->v[i + 4].type != TOK_NUM || t->v[i + 4].digits != 2)
+    if (!punct_is(n[0], '-') || n[1]->type != TOK_NUM || n[1]->digits != 2 || n[1]->suffix ||
+        !punct_is(n[2], '-') || n[3]->type != TOK_NUM || n[3]->digits != 2)
         return 0;
     *y = k->num;
-    *m = t->v[i + 2].num;
-    *d = t->v[i + 4].num;
+    *m = n[1]->num;
+    *d = n[3]->num;
     return i + 5;
 }
 
@@ -367,72 +457,180 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
     return ref + (ahead <= 3 ? ahead : ahead - 7);
 }
 
-/* Whether anything below can start at k: a number (an ISO date or a day
- * first), a capitalised month or weekday name, or yesterday / today /
- * tomorrow in any case. Most tokens are none of these and are passed over
- * without the checks each rule makes; the words that begin with t or y
- * ("the", "to", "The") are told by their length: yesterday (9), today (5),
- * tomorrow (8), and Tuesday (7) and Thursday (8) with a capital. */
-static inline bool may_start_date(const tok_t *k)
+/* What a byte at a token's start says about the token (see
+ * next_start()): the text's end, a byte of whitespace or punctuation, a
+ * word no date starts at, a number, a capitalised word that may name a
+ * month or weekday, a word beginning with t or y (told by its length). */
+enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
+#define NW_DC1(c)                                                                                  \
+    ((c) == 0                                     ? DC_END                                         \
+     : (c) >= '0' && (c) <= '9'                   ? DC_NUM                                         \
+     : ((c) | 0x20) == 't' || ((c) | 0x20) == 'y' ? DC_TY                                          \
+     : (c) >= 'A' && (c) <= 'Z' ? ((MONTH_WEEKDAY_1 & LETTER_BIT(c)) ? DC_CAP : DC_WORD)           \
+     : (c) >= 'a' && (c) <= 'z' ? DC_WORD                                                          \
+                                : DC_SKIP)
+#define NW_DC4(c)  NW_DC1(c), NW_DC1((c) + 1), NW_DC1((c) + 2), NW_DC1((c) + 3)
+#define NW_DC16(c) NW_DC4(c), NW_DC4((c) + 4), NW_DC4((c) + 8), NW_DC4((c) + 12)
+#define NW_DC64(c) NW_DC16(c), NW_DC16((c) + 16), NW_DC16((c) + 32), NW_DC16((c) + 48)
+static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
+
+/* Whether the word or number starting at q may start a date: see
+ * next_start(). */
+static inline bool date_may_start(const char *q)
 {
-    if (k->type == TOK_NUM)
+    switch (date_class[(unsigned char)*q]) {
+    case DC_NUM:
+    case DC_CAP:
         return true;
-    if (k->type != TOK_WORD)
+    case DC_TY: {
+        size_t n = 1;
+        while (is_alpha(q[n]))
+            n++;
+        return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
+    }
+    default:
         return false;
-    char c = k->s[0];
-    if ((c | 0x20) == 'y' || (c | 0x20) == 't')
-        return k->len == 5 || k->len == 8 || k->len == 9 || (c == 'T' && k->len == 7);
-    return c >= 'A' && c <= 'Z' && (MONTH_WEEKDAY_1 & LETTER_BIT(c));
+    }
+}
+
+#ifdef __SSE2__
+/* next_start() sixteen bytes at a time: the token starts are letters after
+ * a byte that is neither letter nor digit (letters right after digits
+ * belong to the number) and digits after a non-digit, and only they are
+ * looked at. end is the text's NUL; bytes past it read as NUL. */
+static const char *next_start_sse2(const char *text, const char *p, const char *end)
+{
+    const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
+    const __m128i alpha_lo = _mm_set1_epi8('a' - 1), alpha_hi = _mm_set1_epi8('z' + 1);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    /* Whether the byte before p is a letter or digit, a digit. */
+    unsigned prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
+    unsigned prev_digit = p > text && is_digit(p[-1]);
+    for (; p < end; p += 16) {
+        __m128i x;
+        if (end - p >= 16) {
+            x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        } else {
+            char last[16] = {0};
+            memcpy(last, p, (size_t)(end - p));
+            x = _mm_loadu_si128((const __m128i *)(const void *)last);
+        }
+        /* Signed compares: bytes >= 0x80 are below every bound. */
+        __m128i lower = _mm_or_si128(x, case_bit);
+        unsigned digit = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(x, digit_lo), _mm_cmplt_epi8(x, digit_hi)));
+        unsigned letter = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpgt_epi8(lower, alpha_lo), _mm_cmplt_epi8(lower, alpha_hi)));
+        unsigned alnum = letter | digit;
+        unsigned starts =
+            (letter & ~(alnum << 1 | prev_alnum)) | (digit & ~(digit << 1 | prev_digit));
+        for (; starts; starts &= starts - 1) {
+            const char *q = p + __builtin_ctz(starts);
+            if (date_may_start(q))
+                return q;
+        }
+        prev_alnum = alnum >> 15 & 1;
+        prev_digit = digit >> 15 & 1;
+    }
+    return NULL;
+}
+#endif
+
+/* The start of the next token from p on (p is where a token or whitespace
+ * starts; end is the text's NUL) that a date may start at: a number (an ISO
+ * date or a day first), a capitalised month or weekday name, or yesterday /
+ * today / tomorrow in any case; NULL at the text's end. Other words are
+ * passed over whole, punctuation byte by byte (a multi-byte mark's bytes
+ * start nothing either). The words that begin with t or y ("the", "to",
+ * "The") are told by their length: yesterday (9), today (5), tomorrow (8),
+ * and Tuesday (7) and Thursday (8) with a capital. */
+static const char *next_start(const char *text, const char *p, const char *end)
+{
+#ifdef __SSE2__
+    return next_start_sse2(text, p, end);
+#else
+    (void)text;
+    (void)end;
+    for (;;) {
+        switch (date_class[(unsigned char)*p]) {
+        case DC_END:
+            return NULL;
+        case DC_SKIP:
+            p++;
+            break;
+        case DC_WORD:
+            p++;
+            while (is_alpha(*p))
+                p++;
+            break;
+        default: /* DC_NUM, DC_CAP, DC_TY */
+            if (date_may_start(p))
+                return p;
+            while (is_alpha(*p)) /* a t/y word of another length */
+                p++;
+            break;
+        }
+    }
+#endif
+}
+
+static const struct {
+    const char *s;
+    size_t len;
+} weekdays[7] = {{"sunday", 6},   {"monday", 6}, {"tuesday", 7}, {"wednesday", 9},
+                 {"thursday", 8}, {"friday", 6}, {"saturday", 8}};
+
+/* The dates that start at t's token 0, added to ds; returns the index of
+ * the token after those the date took (1 when none). */
+static ptrdiff_t scan_at(const dates_t *cfg, toks_t *t, int64_t ref, days_t *ds)
+{
+    int y, m, d;
+    ptrdiff_t next;
+    if ((next = iso_date_at(t, 0, &y, &m, &d)) || (next = explicit_date_at(t, 0, &y, &m, &d))) {
+        if (y && valid_date(y, m, d))
+            add_day(ds, nw_days_from_civil(y, (unsigned)m, (unsigned)d));
+        else if (!y)
+            add_month_day(ds, ref, m, d);
+        return next;
+    }
+    const tok_t *k = tok(t, 0), *o;
+    if (cfg->relative &&
+        (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
+        add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
+    } else if (cfg->weekdays && capitalised_in(k, WEEKDAY_1)) {
+        for (int wd = 0; wd < 7; wd++) {
+            if (!word_is_n(k, weekdays[wd].s, weekdays[wd].len))
+                continue;
+            /* "Thursday, January 12": the date says which Thursday. */
+            ptrdiff_t j = (o = tok(t, 1)) && punct_is(o, ',') ? 2 : 1;
+            if (explicit_date_at(t, j, &y, &m, &d))
+                break;
+            int mode = 0;
+            if ((o = tok(t, -1)) && word_is(o, "last"))
+                mode = -1;
+            else if (o && word_is(o, "next"))
+                mode = 1;
+            add_day(ds, resolve_weekday(ref, wd, mode));
+            break;
+        }
+    }
+    return 1;
 }
 
 static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
 {
-    toks_t t = {0};
-    if (!text || !tokenize(text, &t)) {
-        ds->oom |= text != NULL;
-        free(t.v);
+    if (!text)
         return;
+    toks_t t = {.text = text};
+    const char *end = text + strlen(text);
+    for (const char *p = text; (p = next_start(text, p, end));) {
+        t.n = t.nback = 0;
+        t.end = t.back_none = false;
+        t.from = p;
+        tok(&t, 0); /* p starts a token */
+        const tok_t *last = tok(&t, scan_at(cfg, &t, ref, ds) - 1);
+        p = last->s + last->len;
     }
-    for (size_t i = 0; i < t.n;) {
-        int y, m, d;
-        size_t next;
-        if (!may_start_date(&t.v[i])) {
-            i++;
-            continue;
-        }
-        if ((next = iso_date_at(&t, i, &y, &m, &d)) ||
-            (next = explicit_date_at(&t, i, &y, &m, &d))) {
-            if (y && valid_date(y, m, d))
-                add_day(ds, nw_days_from_civil(y, (unsigned)m, (unsigned)d));
-            else if (!y)
-                add_month_day(ds, ref, m, d);
-            i = next;
-            continue;
-        }
-        const tok_t *k = &t.v[i];
-        if (cfg->relative &&
-            (word_is(k, "yesterday") || word_is(k, "today") || word_is(k, "tomorrow"))) {
-            add_day(ds, ref + (word_is(k, "yesterday") ? -1 : word_is(k, "today") ? 0 : 1));
-        } else if (cfg->weekdays && capitalised_in(k, WEEKDAY_1)) {
-            for (int wd = 0; wd < 7; wd++) {
-                if (!word_is(k, weekdays[wd]))
-                    continue;
-                /* "Thursday, January 12": the date says which Thursday. */
-                size_t j = i + 1 < t.n && punct_is(&t.v[i + 1], ',') ? i + 2 : i + 1;
-                if (explicit_date_at(&t, j, &y, &m, &d))
-                    break;
-                int mode = 0;
-                if (i > 0 && word_is(&t.v[i - 1], "last"))
-                    mode = -1;
-                else if (i > 0 && word_is(&t.v[i - 1], "next"))
-                    mode = 1;
-                add_day(ds, resolve_weekday(ref, wd, mode));
-                break;
-            }
-        }
-        i++;
-    }
-    free(t.v);
 }
 
 static int cmp_day(const void *a, const void *b)

@@ -28,6 +28,16 @@
 
 #define SUBJECTS_BUCKETS 2048 /* a power of two */
 #define SUBJECT_URI      "newswire:subject:"
+#define PREFIX3_BITS     65536 /* a power of two */
+
+/* The bit of a word's first three bytes (w[1] and w[2] may be its NUL) in
+ * subjects_t.prefix3: a multiplicative hash of the three. */
+static inline unsigned prefix3_bit(const char *w)
+{
+    uint32_t k = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8 |
+                 (uint32_t)(unsigned char)w[2] << 16;
+    return (unsigned)((k * 2654435761u) >> 16) & (PREFIX3_BITS - 1);
+}
 
 typedef struct term {
     nw_words_t words; /* the term's words, folded like the text */
@@ -59,6 +69,10 @@ typedef struct subjects {
     size_t nterms;
     bucket_entry_t *exact[SUBJECTS_BUCKETS];
     bucket_entry_t *prefix[SUBJECTS_BUCKETS];
+    /* Bit prefix3_bit(): some one-word prefix term may begin with these
+     * three bytes. Most words begin otherwise and skip the prefix lookup,
+     * hash included. */
+    uint64_t prefix3[PREFIX3_BITS / 64];
     long long min_hits, max;
 } subjects_t;
 
@@ -81,6 +95,10 @@ static int index_term(subjects_t *s, size_t t)
     memcpy(e->key, first, n);
     e->hash = nw_fnv1a64(first, n);
     e->term = t;
+    if (by_prefix) {
+        unsigned b = prefix3_bit(first);
+        s->prefix3[b / 64] |= 1ull << (b % 64);
+    }
     size_t bucket = e->hash & (SUBJECTS_BUCKETS - 1);
     bucket_entry_t **b = by_prefix ? &s->prefix[bucket] : &s->exact[bucket];
     e->next = *b;
@@ -314,7 +332,7 @@ static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *k
         if (e->hash != hash)
             continue;
         const term_t *t = &s->terms[e->term];
-        if (memcmp(e->key, key, klen) != 0 || e->key[klen] != '\0' || seen_at[t->subject] == i + 1)
+        if (seen_at[t->subject] == i + 1 || memcmp(e->key, key, klen) != 0 || e->key[klen] != '\0')
             continue;
         if (term_matches(t, w, i)) {
             hits[t->subject]++;
@@ -392,6 +410,9 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         if (e)
             count_at(s, e, word, n, h, w, i, hits, seen_at);
         if (n < 3)
+            continue;
+        unsigned b = prefix3_bit(word);
+        if (!(s->prefix3[b / 64] >> (b % 64) & 1))
             continue;
         /* nw_fnv1a64() of the first three bytes, inline. */
         uint64_t h3 = NW_FNV_BASIS;

@@ -117,7 +117,8 @@ static bool grow_text(nw_words_t *w, size_t more)
     return true;
 }
 
-/* Room for more words in offsets and hashes. */
+/* Room for more words in offsets and hashes, which share one block:
+ * hashes start right after cap offsets. */
 static bool grow_words(nw_words_t *w, size_t more)
 {
     if (w->n + more <= w->cap)
@@ -125,25 +126,21 @@ static bool grow_words(nw_words_t *w, size_t more)
     size_t cap = w->cap ? w->cap : 64;
     while (cap < w->n + more)
         cap *= 2;
-    size_t *o = realloc(w->offsets, cap * sizeof(*o));
-    if (o)
-        w->offsets = o;
-    uint64_t *h = o ? realloc(w->hashes, cap * sizeof(*h)) : NULL;
-    if (!h) {
+    size_t *o = malloc(cap * (sizeof(*o) + sizeof(*w->hashes)));
+    if (!o) {
         w->oom = true;
         return false;
     }
+    uint64_t *h = (uint64_t *)(o + cap);
+    if (w->n) {
+        memcpy(o, w->offsets, w->n * sizeof(*o));
+        memcpy(h, w->hashes, w->n * sizeof(*h));
+    }
+    free(w->offsets);
+    w->offsets = o;
     w->hashes = h;
     w->cap = cap;
     return true;
-}
-
-/* Starts a word at off; grow_words() made room for it. The hash is the
- * empty word's until the word's end says otherwise. */
-static inline void push_offset(nw_words_t *w, size_t off)
-{
-    w->hashes[w->n] = NW_FNV_BASIS;
-    w->offsets[w->n++] = off;
 }
 
 /* ascii_word[c]: the ASCII byte as a word holds it (letters lower-cased,
@@ -158,42 +155,44 @@ static inline void push_offset(nw_words_t *w, size_t off)
 #define NW_WORD64(c) NW_WORD16(c), NW_WORD16((c) + 16), NW_WORD16((c) + 32), NW_WORD16((c) + 48)
 static const char ascii_word[256] = {NW_WORD64(0), NW_WORD64(64)};
 
-void nw_words_add(nw_words_t *w, const char *text)
+/* Folding keeps each letter's length (the decoder takes no overlong forms)
+ * and a word's NUL takes the place of the byte that ends it, so the words
+ * of len bytes of text take at most len + 1 bytes; a word and the byte
+ * that ends it take two, so there are at most len / 2 + 1 words. */
+#define TEXT_ROOM(len)  ((len) + 1)
+#define WORDS_ROOM(len) ((len) / 2 + 1)
+
+/* Appends the words of the len bytes at text (text[len] is its NUL); room
+ * for them is reserved. */
+static void add_words(nw_words_t *w, const char *text, size_t len)
 {
-    if (!text || w->oom)
-        return;
-    size_t len = strlen(text), i = 0;
-    bool in_word = false;
-    /* Folding keeps each letter's length and each word adds one NUL, so the
-     * words never take more than twice the text, and a word and the byte
-     * that ends it take two, so there are at most len / 2 + 1 words; one
-     * reservation per text keeps the loop free of checks. */
-    if (!grow_text(w, 2 * len + 2) || !grow_words(w, len / 2 + 1))
-        return;
-    /* The output position lives in a local: kept in w, it was reloaded
-     * after every byte stored through the char pointer (which may alias). */
+    /* The output position, the word count and the arrays live in locals:
+     * kept in w, they were reloaded after every byte stored through the
+     * char pointer (which may alias). */
     const unsigned char *p = (const unsigned char *)text;
     char *out = w->text;
-    size_t k = w->text_len;
+    size_t k = w->text_len, n = w->n, i = 0;
+    size_t *offsets = w->offsets;
+    uint64_t *hashes = w->hashes;
+    bool in_word = false;
     /* The hash of the word being copied, FNV-1a as nw_fnv1a64() makes it,
      * kept in hashes[] when the word ends. */
     uint64_t h = NW_FNV_BASIS;
     while (i < len) {
         uint32_t cp = p[i];
-        size_t n = 1;
         if (cp < 0x80) { /* most of the text: what the general path does, inline */
             char c = ascii_word[cp];
             if (!c) {
                 if (in_word) {
                     out[k++] = '\0';
-                    w->hashes[w->n - 1] = h;
+                    hashes[n - 1] = h;
                 }
                 in_word = false;
                 i++;
                 continue;
             }
             if (!in_word) {
-                push_offset(w, k);
+                offsets[n++] = k;
                 h = NW_FNV_BASIS;
             }
             in_word = true;
@@ -204,53 +203,90 @@ void nw_words_add(nw_words_t *w, const char *text)
                 h = (h ^ (unsigned char)c) * NW_FNV_PRIME;
                 c = ascii_word[p[++i]];
             } while (c);
+            /* Mostly an ASCII separator (or the NUL) ends the run, and the
+             * word with it: taken here, not on another turn of the loop. */
+            if (p[i] < 0x80) {
+                out[k++] = '\0';
+                hashes[n - 1] = h;
+                in_word = false;
+                i++;
+            }
             continue;
         }
-        n = nw_utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
-            n = 1;
+        size_t m = nw_utf8_decode(p + i, len - i, &cp);
+        if (m == 0) {
+            m = 1;
             cp = 0xFFFD;
         }
-        i += n;
+        i += m;
         if (!is_letter_cp(cp)) {
             if (in_word) {
                 out[k++] = '\0';
-                w->hashes[w->n - 1] = h;
+                hashes[n - 1] = h;
             }
             in_word = false;
             continue;
         }
         if (!in_word) {
-            push_offset(w, k);
+            offsets[n++] = k;
             h = NW_FNV_BASIS;
         }
         in_word = true;
-        size_t m = nw_utf8_put(out + k, fold_cp(cp));
+        m = nw_utf8_put(out + k, fold_cp(cp));
         h = nw_fnv1a64_more(h, out + k, m);
         k += m;
     }
     if (in_word) {
         out[k++] = '\0';
-        w->hashes[w->n - 1] = h;
+        hashes[n - 1] = h;
     }
     w->text_len = k;
+    w->n = n;
+}
+
+void nw_words_add(nw_words_t *w, const char *text)
+{
+    if (!text || w->oom)
+        return;
+    size_t len = strlen(text);
+    if (grow_text(w, TEXT_ROOM(len)) && grow_words(w, WORDS_ROOM(len)))
+        add_words(w, text, len);
+}
+
+/* Appends an empty word; room for it is reserved. */
+static void add_break(nw_words_t *w)
+{
+    w->hashes[w->n] = NW_FNV_BASIS;
+    w->offsets[w->n++] = w->text_len;
+    w->text[w->text_len++] = '\0';
 }
 
 void nw_words_break(nw_words_t *w)
 {
-    if (w->oom || !grow_text(w, 1) || !grow_words(w, 1))
-        return;
-    push_offset(w, w->text_len);
-    w->text[w->text_len++] = '\0';
+    if (!w->oom && grow_text(w, 1) && grow_words(w, 1))
+        add_break(w);
 }
 
 void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
 {
-    nw_words_add(w, in->headline);
-    nw_words_break(w);
-    nw_words_add(w, in->standfirst);
-    nw_words_break(w);
-    nw_words_add(w, in->body);
+    if (w->oom)
+        return;
+    /* Room for all three texts and the two breaks at once: grown text by
+     * text, the arrays were copied several times per article. */
+    size_t lh = in->headline ? strlen(in->headline) : 0;
+    size_t ls = in->standfirst ? strlen(in->standfirst) : 0;
+    size_t lb = in->body ? strlen(in->body) : 0;
+    if (!grow_text(w, TEXT_ROOM(lh) + TEXT_ROOM(ls) + TEXT_ROOM(lb) + 2) ||
+        !grow_words(w, WORDS_ROOM(lh) + WORDS_ROOM(ls) + WORDS_ROOM(lb) + 2))
+        return;
+    if (in->headline)
+        add_words(w, in->headline, lh);
+    add_break(w);
+    if (in->standfirst)
+        add_words(w, in->standfirst, ls);
+    add_break(w);
+    if (in->body)
+        add_words(w, in->body, lb);
 }
 
 /* The words of the records of the batch being enriched, made at most once
@@ -316,7 +352,6 @@ void nw_words_free(nw_words_t *w)
     if (!w)
         return;
     free(w->text);
-    free(w->offsets);
-    free(w->hashes);
+    free(w->offsets); /* the hashes' block too */
     memset(w, 0, sizeof(*w));
 }
