@@ -317,9 +317,8 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     if (p->plain_ninjs)
         json_object_del(w->record, "newswire");
-    if (!(it->out.record = nw_ninjs_dump(w->record, false)))
+    if (!(it->out.record = nw_ninjs_dump_compact(w->record, &it->out.record_len)))
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
-    it->out.record_len = strlen(it->out.record);
     /* Checked before the store takes the version: a record that cannot be
      * written is dead-lettered, and its version never counts as seen. */
     size_t key_len = strlen(it->out.article_id);
