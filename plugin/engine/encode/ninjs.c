@@ -468,13 +468,24 @@ static void dump_value(nw_buf_t *b, const json_t *v)
 
 /* Records are written into this thread's scratch buffer, kept from record
  * to record, and copied out at their exact size (core/scratch.h). */
-char *nw_ninjs_dump(const json_t *record, bool pretty)
+char *nw_ninjs_dump_compact(const json_t *record, size_t *len)
 {
-    if (pretty || !record)
-        return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
+    *len = 0;
+    if (!record)
+        return NULL;
     nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
     dump_value(b, record);
     char *out = nw_buf_ok(b) ? nw_memdup_str(nw_buf_str(b), b->len) : NULL;
+    if (out)
+        *len = b->len;
     nw_scratch_put(b, &own);
     return out;
+}
+
+char *nw_ninjs_dump(const json_t *record, bool pretty)
+{
+    size_t len;
+    if (pretty)
+        return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
+    return nw_ninjs_dump_compact(record, &len);
 }

@@ -45,5 +45,8 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *meta);
 
 /* Serialises compactly (or indented for a terminal). New allocation. */
 char *nw_ninjs_dump(const json_t *record, bool pretty);
+/* nw_ninjs_dump(record, false), its length in *len: the writer knows it, so
+ * the caller need not measure a record of many kilobytes again. */
+char *nw_ninjs_dump_compact(const json_t *record, size_t *len);
 
 #endif
