@@ -5,8 +5,8 @@ The pages are not in this repository: put them under a data directory (default
 /work/data/html) as <set>/cases.json lists of
   {"file": "<set>/pages/x.html", "url": "https://..." | null,
    "date": "YYYY-MM-DD" | null, "title": "..." (optional), "split": "dev" | "heldout"}
-(the layout bench/README.md describes for the htmldate evaluation set and the
-readability test pages). Each page is wrapped in a JSON envelope with its URL
+(bench/build_html_sets.py writes them from the mirrors of htmldate's,
+readability's and fundus's repositories). Each page is wrapped in a JSON envelope with its URL
 and run through `newswire parse`, two processes at a time.
 
 Printed per split: published-day accuracy on pages with a known date (the day
@@ -121,10 +121,15 @@ def main():
     ap.add_argument("--max-bytes", default="",
                     help="parse.max.message.bytes for newswire (the raw page size limit)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--sets", default="",
+                    help="comma-separated set names under DATA (default: every set)")
     a = ap.parse_args()
 
     cases = []
+    wanted = set(a.sets.split(",")) if a.sets else None
     for s in sorted(os.listdir(a.data)):
+        if wanted is not None and s not in wanted:
+            continue
         f = os.path.join(a.data, s, "cases.json")
         if os.path.exists(f):
             for c in json.load(open(f)):
@@ -172,7 +177,7 @@ def main():
                 misses.append((case, "headline %r, want %r" % (got[:80], want[0][:80])))
 
     pct = lambda x, n: "%.1f%%" % (100.0 * x / n) if n else "n/a"
-    print("split=%s pages=%d with-date=%d" % (a.split, len(cases), dated))
+    print("sets=%s split=%s pages=%d with-date=%d" % (a.sets or "all", a.split, len(cases), dated))
     print("published day right: %s (%d/%d) [strict UTC day %s]" % (pct(right, dated), right, dated, pct(strict_right, dated)))
     print("precision (right/(right+wrong)): %s  wrong=%d (of which the update day: %d) rejected=%d" %
           (pct(right, right + wrong), wrong, upd_day, rejected))

@@ -129,6 +129,18 @@ static void url_day_overrules(void **state)
     published(full, "2017-07-12T00:00:00Z", NW_SRC_URL);
 }
 
+/* A line whose first date is an update's is tried after the other visible
+ * dates; a label line above a date line belongs to it, so a member's
+ * joining day is not taken. */
+static void update_line_last_and_label_above(void **state)
+{
+    (void)state;
+    published(HEAD BODY "<p>Letzte \xc3\x84nderung: 31.10.2026</p><p>Erschienen am: 01.11.2026</p>"
+                        "</body></html>",
+              "2026-11-01T00:00:00Z", NW_SRC_VISIBLE);
+    no_date(HEAD BODY "<dl><dt>Joined</dt><dd>May 11, 2017</dd></dl></body></html>");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +148,7 @@ int main(void)
         cmocka_unit_test(other_articles_list_gives_no_date),
         cmocka_unit_test(header_today_is_not_the_date),
         cmocka_unit_test(url_day_overrules),
+        cmocka_unit_test(update_line_last_and_label_above),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -587,6 +587,8 @@ bool nw_mdate_url(const char *url, size_t n, nw_mdate_t *out)
     return false;
 }
 
+#define LABEL_MAX 32 /* bytes of a label line (label_line()) */
+
 /* Words in a line, where a run of letters or digits is a word. */
 static size_t line_words(const char *s, size_t n)
 {
@@ -616,9 +618,22 @@ static bool update_line(const char *s, size_t n)
     return false;
 }
 
+/* A line that is only a label for the next one: a few words and no digit
+ * ("Joined" above "May 11, 2017" in a <dt>/<dd> pair, "Zuletzt geändert
+ * am:" above "15.10.2021"). */
+static bool label_line(const char *s, size_t n)
+{
+    if (n == 0 || n > LABEL_MAX || line_words(s, n) > 3)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return false;
+    return true;
+}
+
 int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
 {
-    size_t i = 0, found = 0, lines = 0;
+    size_t i = 0, found = 0, lines = 0, prev = 0, prev_n = 0;
     while (i < len && found < 3 && lines < 400) {
         const char *nl = memchr(text + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - text) : len, n = e - i;
@@ -627,12 +642,35 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
         /* A date line is short: a label, a weekday, the date and a time. */
         if (n >= 8 && n <= 90 && line_words(text + i, n) <= 10 &&
             nw_mdate_visible(text + i, n, "xx", NULL, &d)) {
-            int rc = nw_html_meta_add(
-                meta, update_line(text + i, n) ? NW_META_UPDATED : NW_META_PUBLISHED,
-                NW_TIER_VISIBLE, text + i, n);
+            /* A label on the line above is the date's own: it says whose
+             * date it is (a member's joining day, an update), which the
+             * merge reads from the value. */
+            char joined[LABEL_MAX + 1 + 90];
+            const char *v = text + i;
+            size_t vn = n;
+            if (label_line(text + prev, prev_n)) {
+                nw_mdate_t jd;
+                memcpy(joined, text + prev, prev_n);
+                joined[prev_n] = ' ';
+                memcpy(joined + prev_n + 1, text + i, n);
+                /* Only a label: words that read as part of the date (a
+                 * month's name) leave the line alone. */
+                if (nw_mdate_visible(joined, prev_n + 1 + n, "xx", NULL, &jd) &&
+                    jd.year == d.year && jd.month == d.month && jd.day == d.day) {
+                    v = joined;
+                    vn = prev_n + 1 + n;
+                }
+            }
+            int rc =
+                nw_html_meta_add(meta, update_line(v, vn) ? NW_META_UPDATED : NW_META_PUBLISHED,
+                                 NW_TIER_VISIBLE, v, vn);
             if (rc < 0)
                 return rc;
             found++;
+        }
+        if (line_words(text + i, n) > 0) {
+            prev = i;
+            prev_n = n;
         }
         i = e + 1;
     }

@@ -268,7 +268,8 @@ static bool update_label(const char *v)
 {
     static const char *const labels[] = {"updat",     "aktualisiert", "mis à jour", "actualizad",
                                          "aggiornat", "atualizad",    "bijgewerkt", "geändert",
-                                         "modified",  "last edited"};
+                                         "änderung",  "Änderung",     "modified",   "last edited",
+                                         "güncelle"};
     char low[160];
     size_t n = 0;
     for (; v[n] && n + 1 < sizeof(low); n++)
@@ -278,6 +279,20 @@ static bool update_label(const char *v)
         if (strstr(low, labels[i]))
             return true;
     return false;
+}
+
+/* A line whose first date is an update's: an update label before its first
+ * digit ("Letzte Änderung: 31.10.2023", not "Written: 2023-11-07 /
+ * Updated: 2023-11-08"). */
+static bool update_first(const char *v)
+{
+    char head[160];
+    size_t n = strcspn(v, "0123456789");
+    if (n >= sizeof(head))
+        n = sizeof(head) - 1;
+    memcpy(head, v, n);
+    head[n] = '\0';
+    return update_label(head);
 }
 
 /* The day every visible date in the article's own context (no teaser, no
@@ -339,19 +354,27 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
             *src = NW_SRC_TEXT;
             return true;
         }
-        /* Visible dates: those in the article's own context first. */
-        int passes = t == NW_TIER_VISIBLE ? 4 : 1;
+        /* Visible dates: those in the article's own context first; a
+         * published line that says it dates an update ("Letzte Änderung:
+         * 31.10.2023" above "Erschienen am: 01.11.2023") after every other
+         * one, in a last pass of its own. */
+        int passes = t == NW_TIER_VISIBLE ? 5 : 1;
         for (int pass = 0; pass < passes; pass++) {
-            if (pass >= 2 && teaser_list(c, f, pass))
+            if (pass >= 2 && pass < 4 && teaser_list(c, f, pass))
                 continue;
             for (size_t i = 0; i < c->m->n[f]; i++) {
                 const nw_meta_cand_t *k = &c->m->cand[f][i];
                 nw_mdate_t d;
+                bool deferred = passes > 1 && f == NW_META_PUBLISHED &&
+                                k->tier == NW_TIER_VISIBLE && update_first(k->value);
                 /* Text above the headline in the page's chrome is its
                  * header's "today", not the article's date; a machine
                  * <time> there still dates something. */
-                if (rank_tier(k) != t || (passes > 1 && ctx_pass(k->ctx) != pass) ||
-                    (pass == 3 && k->tier == NW_TIER_VISIBLE) || !read_cand(c, k, &d) ||
+                if (rank_tier(k) != t || (deferred != (pass == 4)) ||
+                    (passes > 1 && pass < 4 && ctx_pass(k->ctx) != pass) ||
+                    (pass >= 3 && k->tier == NW_TIER_VISIBLE && ctx_pass(k->ctx) == 3) ||
+                    (pass == 4 && ctx_pass(k->ctx) == 2 && teaser_list(c, f, 2)) ||
+                    !read_cand(c, k, &d) ||
                     (confirmed != INT64_MIN && t < NW_TIER_ENVELOPE && day_of(&d) != confirmed))
                     continue;
                 /* A markup date that the article's own dateline contradicts

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Builds the page collections that bench/eval_html_meta.py reads.
+
+The pages belong to their publishers and are not kept in this repository;
+this script rebuilds them from local git mirrors of the public repositories
+that collected them (bare mirrors without a work tree are fine: files are read
+with `git show HEAD:path`). It writes, under DATA (default /work/data/html),
+<set>/cases.json and <set>/pages/*.html for each set whose mirror is given:
+
+  htmldate     github:adbar/htmldate, tests/eval_default.json and
+               tests/eval_mediacloud_2020.json with the pages they name
+               (tests/test_set, tests/cache, tests/eval); Apache-2.0 code.
+  readability  github:mozilla/readability, test/test-pages/*/source.html with
+               expected-metadata.json (publishedTime, title); Apache-2.0 code.
+  fundus       github:flairNLP/fundus, tests/resources/parser/test_data/<cc>/
+               <Publisher>_<y>_<m>_<d>.html.gz with meta.info (url) and
+               <Publisher>.json (publishing_date, title per parser version);
+               MIT code. Each publisher's versions are matched to its pages
+               by the title, which must occur in the page.
+
+A case's split is fixed by its URL (or, without one, its page name):
+zlib.crc32 % 100 < 30 is held out, the rest is dev.
+
+  python3 bench/build_html_sets.py --htmldate /work/.mirror/adbar+htmldate/repo \\
+      --readability /work/.mirror/mozilla+readability/repo \\
+      --fundus /work/.mirror/flairNLP+fundus/repo
+"""
+import argparse
+import gzip
+import html as htmllib
+import json
+import os
+import re
+import subprocess
+import sys
+import zlib
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "--git-dir", repo] + list(args), check=True, capture_output=True).stdout
+
+
+def show(repo, path):
+    return git(repo, "show", "HEAD:" + path)
+
+
+def ls(repo, path):
+    """Paths under path at HEAD (recursively)."""
+    out = git(repo, "ls-tree", "-r", "--name-only", "-z", "HEAD", "--", path)
+    return [p.decode() for p in out.split(b"\0") if p]
+
+
+def split_of(key):
+    return "heldout" if zlib.crc32(key.encode("utf-8")) % 100 < 30 else "dev"
+
+
+def write_set(data, name, cases, pages):
+    """pages: {file name: bytes}; cases carry "file" as that name."""
+    d = os.path.join(data, name, "pages")
+    os.makedirs(d, exist_ok=True)
+    for fname, raw in pages.items():
+        with open(os.path.join(d, fname), "wb") as f:
+            f.write(raw)
+    for c in cases:
+        c["file"] = name + "/pages/" + c["file"]
+    with open(os.path.join(data, name, "cases.json"), "w") as f:
+        json.dump(cases, f, indent=1, ensure_ascii=False)
+    dev = sum(1 for c in cases if c["split"] == "dev")
+    dated = sum(1 for c in cases if c.get("date"))
+    print("%s: %d pages (%d dev, %d held out), %d with a date" % (name, len(cases), dev, len(cases) - dev, dated))
+
+
+def build_htmldate(repo, data):
+    where = {}
+    for d in ("tests/test_set", "tests/cache", "tests/eval"):
+        for p in ls(repo, d):
+            where.setdefault(os.path.basename(p), p)
+    cases, pages, missing = [], {}, 0
+    for ev in ("tests/eval_mediacloud_2020.json", "tests/eval_default.json"):
+        for url, v in json.loads(show(repo, ev)).items():
+            path = where.get(v["file"])
+            if path is None:
+                missing += 1
+                continue
+            pages[v["file"]] = show(repo, path)
+            date = v.get("date") if isinstance(v.get("date"), str) else None
+            cases.append({"file": v["file"], "url": url, "date": date, "split": split_of(url)})
+    if missing:
+        print("htmldate: %d pages named but absent" % missing, file=sys.stderr)
+    write_set(data, "htmldate", cases, pages)
+
+
+def build_readability(repo, data):
+    base = "test/test-pages/"
+    names = sorted({p[len(base):].split("/")[0] for p in ls(repo, base)})
+    cases, pages = [], {}
+    for n in names:
+        try:
+            raw = show(repo, base + n + "/source.html")
+            meta = json.loads(show(repo, base + n + "/expected-metadata.json"))
+        except subprocess.CalledProcessError:
+            continue
+        pages[n + ".html"] = raw
+        pt = meta.get("publishedTime")
+        date = pt[:10] if isinstance(pt, str) and re.match(r"\d{4}-\d\d-\d\d", pt) else None
+        # readability's title is its own guess (often with the site name), not the
+        # page's headline: the evaluation falls back to og:title / <h1>.
+        cases.append({"file": n + ".html", "url": None, "date": date, "split": split_of(n)})
+    write_set(data, "readability", cases, pages)
+
+
+def fundus_title_in(title, text):
+    t = re.sub(r"\s+", " ", title).strip()
+    page = re.sub(r"\s+", " ", htmllib.unescape(text))
+    return t and t in page
+
+
+def build_fundus(repo, data):
+    base = "tests/resources/parser/test_data/"
+    paths = ls(repo, base)
+    groups = sorted({p[len(base):].split("/")[0] for p in paths if p.count("/") > len(base.split("/")) - 1})
+    cases, pages, unmatched = [], {}, 0
+    for g in groups:
+        gp = [p for p in paths if p.startswith(base + g + "/")]
+        if base + g + "/meta.info" not in gp:
+            continue
+        info = json.loads(show(repo, base + g + "/meta.info"))
+        by_pub = {}
+        for p in gp:
+            m = re.match(r".*/([^/_]+)_\d{4}_\d\d_\d\d\.html\.gz$", p)
+            if m:
+                by_pub.setdefault(m.group(1), []).append(p)
+        for pub, files in sorted(by_pub.items()):
+            try:
+                expected = json.loads(show(repo, base + g + "/" + pub + ".json"))
+            except subprocess.CalledProcessError:
+                continue
+            texts = {}
+            for p in files:
+                raw = gzip.decompress(show(repo, p))
+                texts[p] = (raw, raw.decode("utf-8", errors="replace"))
+            for ver, attrs in sorted(expected.items()):
+                title = attrs.get("title")
+                hits = [p for p in files if isinstance(title, str) and fundus_title_in(title, texts[p][1])]
+                if len(hits) != 1:
+                    unmatched += 1
+                    continue
+                p = hits[0]
+                fname = os.path.basename(p)[: -len(".gz")]
+                url = info.get(os.path.basename(p), {}).get("url")
+                pd = attrs.get("publishing_date")
+                date = pd[:10] if isinstance(pd, str) and re.match(r"\d{4}-\d\d-\d\d", pd) else None
+                pages[fname] = texts[p][0]
+                cases.append({"file": fname, "url": url, "date": date, "title": title,
+                              "publisher": g + "/" + pub, "split": split_of(url or fname)})
+    if unmatched:
+        print("fundus: %d parser versions not matched to exactly one page" % unmatched, file=sys.stderr)
+    write_set(data, "fundus", cases, pages)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="/work/data/html")
+    ap.add_argument("--htmldate", help="git directory of a mirror of adbar/htmldate")
+    ap.add_argument("--readability", help="git directory of a mirror of mozilla/readability")
+    ap.add_argument("--fundus", help="git directory of a mirror of flairNLP/fundus")
+    a = ap.parse_args()
+    if not (a.htmldate or a.readability or a.fundus):
+        sys.exit("give at least one mirror")
+    if a.htmldate:
+        build_htmldate(a.htmldate, a.data)
+    if a.readability:
+        build_readability(a.readability, a.data)
+    if a.fundus:
+        build_fundus(a.fundus, a.data)
+
+
+if __name__ == "__main__":
+    main()
