@@ -1,10 +1,15 @@
 /*
  * Unit tests of nw_simhash() (core/hash.c) against a plain reference: the
  * same words, shingles and final mix, but each feature's 64 bits counted
- * one by one. The fast version scans words without length checks before
- * the last separator and counts features eight at a time with carry-save
- * adders and byte lanes flushed every 255 groups, so texts of every length
- * up to many thousands of words are compared, ending in a word or not.
+ * one by one. The fast version hashes words in two lanes over blocks of
+ * 2048 bytes, handing a word cut by a block's end on to the next, and
+ * counts features eight at a time with carry-save adders and byte lanes
+ * flushed every 255 groups, so texts of every length up to many thousands
+ * of words are compared, ending in a word or not, and words far longer
+ * than a block.
+ * nw_simhash_parts() must give the simhash of its parts joined by spaces,
+ * so the same texts are cut into parts at random, and the real articles
+ * of tests/data at their line ends.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +20,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
 
 #include "core/hash.h"
 
@@ -78,6 +85,37 @@ static uint64_t ref_simhash(const char *text, size_t len)
     return h;
 }
 
+/* The parts of a text cut at the given bytes, which the cut removes: each
+ * cut byte must be a separator for the join by spaces to be the text. */
+typedef struct parts {
+    const char *part[64];
+} parts_t;
+
+static const char *get_part(const void *ctx, size_t i)
+{
+    return ((const parts_t *)ctx)->part[i];
+}
+
+/* nw_simhash_parts() of buf[0, n) cut at up to 63 of its separators picked
+ * with seed; buf[n] is writable. */
+static uint64_t parts_simhash(char *buf, size_t n, unsigned *seed)
+{
+    parts_t parts;
+    size_t np = 0;
+    buf[n] = '\0';
+    parts.part[np++] = buf;
+    for (size_t i = 0; i < n && np < 63; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (!ref_word_byte(c) && c != '\0' && rand_r(seed) % 4 == 0) {
+            buf[i] = '\0';
+            parts.part[np++] = rand_r(seed) % 8 == 0 ? NULL : buf + i + 1;
+            if (!parts.part[np - 1])
+                parts.part[np++] = buf + i + 1;
+        }
+    }
+    return nw_simhash_parts(np, get_part, &parts);
+}
+
 static void test_edges(void **state)
 {
     (void)state;
@@ -94,6 +132,8 @@ static void test_edges(void **state)
         assert_true(nw_simhash(texts[i], strlen(texts[i])) ==
                     ref_simhash(texts[i], strlen(texts[i])));
     assert_true(nw_simhash("", 0) == 0);
+    parts_t none = {{NULL, "", " "}};
+    assert_true(nw_simhash_parts(3, get_part, &none) == 0);
 }
 
 static void test_random_texts(void **state)
@@ -101,16 +141,92 @@ static void test_random_texts(void **state)
     (void)state;
     static const char alphabet[] = "ab Z9 \xc3\xa9-.\nqrs";
     enum { MAX = 40000 };
-    char *buf = malloc(MAX);
+    char *buf = malloc(MAX + 1), *copy = malloc(MAX + 1);
     assert_non_null(buf);
+    assert_non_null(copy);
     unsigned seed = 15;
     for (int round = 0; round < 400; round++) {
         size_t n = (size_t)rand_r(&seed) % (round % 4 == 0 ? MAX : 400);
         for (size_t i = 0; i < n; i++)
             buf[i] = alphabet[rand_r(&seed) % (int)(sizeof(alphabet) - 1)];
-        assert_true(nw_simhash(buf, n) == ref_simhash(buf, n));
+        uint64_t want = ref_simhash(buf, n);
+        assert_true(nw_simhash(buf, n) == want);
+        memcpy(copy, buf, n);
+        assert_true(parts_simhash(copy, n, &seed) == want);
     }
     free(buf);
+    free(copy);
+}
+
+/* Words far longer than any run the fast scan sees in prose, in ASCII and
+ * UTF-8, alone and among short ones, in a text and in parts. */
+static void test_long_words(void **state)
+{
+    (void)state;
+    enum { MAX = 100000 };
+    char *buf = malloc(MAX + 16), *copy = malloc(MAX + 16);
+    assert_non_null(buf);
+    assert_non_null(copy);
+    unsigned seed = 9;
+    static const size_t lengths[] = {1, 7, 8, 9, 63, 64, 65, 255, 256, 4095, 4096, MAX};
+    for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        size_t n = lengths[i];
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (char)(k % 3 == 0 ? 'W' : k % 3 == 1 ? '\xc3' : '\xa9');
+        assert_true(nw_simhash(buf, n) == ref_simhash(buf, n));
+        memcpy(buf + n, " a b", 4);
+        assert_true(nw_simhash(buf, n + 4) == ref_simhash(buf, n + 4));
+        memcpy(copy, buf, n + 4);
+        assert_true(parts_simhash(copy, n + 4, &seed) == ref_simhash(buf, n + 4));
+    }
+    free(buf);
+    free(copy);
+}
+
+/* Reads a whole file into a new buffer with one spare byte; NULL if it
+ * cannot be read. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+            *len = fread(buf, 1, (size_t)n, f);
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Every article of tests/data: whole, and cut into parts at its lines. */
+static void test_real_texts(void **state)
+{
+    (void)state;
+    const char *dir = NW_TEST_DATA "/articles";
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int files = 0;
+    unsigned seed = 3;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        size_t n = 0;
+        char *text = read_file(path, &n);
+        if (!text)
+            continue;
+        uint64_t want = ref_simhash(text, n);
+        assert_true(nw_simhash(text, n) == want);
+        assert_true(parts_simhash(text, n, &seed) == want);
+        free(text);
+        files++;
+    }
+    closedir(d);
+    assert_true(files > 10);
 }
 
 int main(void)
@@ -118,6 +234,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_random_texts),
+        cmocka_unit_test(test_long_words),
+        cmocka_unit_test(test_real_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
