@@ -49,14 +49,16 @@ def page_titles(text):
     """The page's own title candidates: og:title and the first <h1>, site name removed."""
     out = []
     site = None
-    # A value runs to its own closing quote: "Police cars 'pelted with bricks'" is one title.
-    m = re.search(r'<meta[^>]+property=["\']og:site_name["\'][^>]*content=(["\'])(.*?)\1', text, re.I)
+    # A value runs to its own closing quote: "Police cars 'pelted with bricks'" is one title;
+    # it stays inside its tag (a content= before the property= is another tag's value).
+    val = r'(?:"([^"]*)"|\'([^\']*)\')'
+    m = re.search(r'<meta[^>]+property=["\']og:site_name["\'][^>]*content=' + val, text, re.I)
     if m:
-        site = norm(m.group(2))
-    m = re.search(r'<meta[^>]+property=["\']og:title["\'][^>]*content=(["\'])(.*?)\1', text, re.I) or \
-        re.search(r'<meta[^>]+content=(["\'])(.*?)\1[^>]*property=["\']og:title', text, re.I)
+        site = norm(m.group(1) if m.group(1) is not None else m.group(2))
+    m = re.search(r'<meta[^>]+property=["\']og:title["\'][^>]*content=' + val, text, re.I) or \
+        re.search(r'<meta[^>]+content=' + val + r'[^>]*property=["\']og:title', text, re.I)
     if m:
-        t = norm(m.group(2))
+        t = norm(m.group(1) if m.group(1) is not None else m.group(2))
         if site:
             for sep in (" | ", " - ", " \u2014 ", " \u2013 "):
                 if t.endswith(sep + site):
