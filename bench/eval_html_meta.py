@@ -41,6 +41,8 @@ def decode(raw):
 
 def norm(s):
     s = unicodedata.normalize("NFKC", htmllib.unescape(s or ""))
+    # Invisible characters (zero-width space, soft hyphen, BOM) are not part of the title.
+    s = re.sub("[\u200b\u200c\u200d\u00ad\ufeff]", "", s)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", s).strip().casefold()
 

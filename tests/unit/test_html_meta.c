@@ -341,10 +341,12 @@ static void headline_kickers(void **state)
     assert_string_equal(a.headline, "Winter weather: Storm closes schools in the north");
     nw_article_clear(&a);
     /* A kicker in its own span loses its colon in the <h1>'s text (or keeps
-     * it after a space); the markup title gives it as written. */
+     * it after a space, or even the space); the markup title gives it as
+     * written. */
     const char *h1s[] = {"<span>Winter weather</span> <span>Storm closes schools</span>",
-                         "<span>Winter weather </span><span>: </span>Storm closes schools"};
-    for (size_t i = 0; i < 2; i++) {
+                         "<span>Winter weather </span><span>: </span>Storm closes schools",
+                         "<span>Winter weather</span>Storm closes schools"};
+    for (size_t i = 0; i < 3; i++) {
         char page[1024];
         snprintf(page, sizeof(page),
                  "<html><head><meta property=\"og:title\" content=\"Winter weather: Storm "

@@ -58,12 +58,15 @@ static bool same_text(const char *a, const char *b)
     }
 }
 
-/* The markup title writes a kicker's colon that the <h1> lost by setting
- * the kicker in its own element ("Flood inquiry: Two resign" and the <h1>
- * "Flood inquiry Two resign" or "Flood inquiry : Two resign"); all else is
- * the same bytes. The markup's text is then the page's title as written. */
-static bool h1_lost_colon(const char *s, const char *h1)
+/* The markup title writes a break between kicker and headline that the
+ * <h1> lost by setting the kicker in its own element: a colon ("Flood
+ * inquiry: Two resign" and the <h1> "Flood inquiry Two resign" or "Flood
+ * inquiry : Two resign") or the whole break, the words glued ("Flood
+ * inquiry / Two resign" and "Flood inquiryTwo resign"); all else is the
+ * same bytes. The markup's text is then the page's title as written. */
+static bool h1_lost_break(const char *s, const char *h1)
 {
+    const char *s0 = s;
     bool lost = false;
     while (*s || *h1) {
         if (*s == *h1) {
@@ -72,6 +75,12 @@ static bool h1_lost_colon(const char *s, const char *h1)
         } else if (s[0] == ':' && s[1] == ' ' && h1[0] == ' ') {
             s += 2;
             h1 += 1 + (h1[1] == ':' && h1[2] == ' ') * 2;
+            lost = true;
+        } else if (s > s0 && s[-1] != ' ' && *h1 && *h1 != ' ' && strchr(" /|:", *s)) {
+            size_t run = strspn(s, " /|:");
+            if (!memchr(s, ' ', run))
+                return false;
+            s += run;
             lost = true;
         } else {
             return false;
@@ -299,7 +308,7 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
                                 extends_h1(k->value, h1->value));
             if (match) {
                 free(best_text);
-                if (h1_lost_colon(s, h1->value)) {
+                if (h1_lost_break(s, h1->value)) {
                     best_text = s;
                 } else {
                     free(s);
