@@ -534,10 +534,13 @@ static void visible_dates_in_languages(void **state)
     visible("04/05/2026", "en-US", 2026, 4, 5, -1);
     visible("04/05/2026", "de", 2026, 5, 4, -1);
     visible("25/12/2026", NULL, 2026, 12, 25, -1);
+    visible("Do 25.04.26 | 14:07 Uhr", "de", 2026, 4, 25, 14); /* a two-digit year */
     nw_mdate_t d;
     assert_false(nw_mdate_visible("04/05/2026", 10, "en", NULL, &d)); /* ambiguous */
     assert_false(nw_mdate_visible("30. Februar 2026", 16, "de", NULL, &d));
     assert_false(nw_mdate_visible("in 2026 the council", 19, "en", NULL, &d));
+    assert_false(nw_mdate_visible("Version 1.2.3.4", 15, "en", NULL, &d));
+    assert_false(nw_mdate_visible("04/05/26", 8, "de", NULL, &d)); /* only dotted */
 
     /* A German page with only a visible date line. */
     nw_article_t a;
