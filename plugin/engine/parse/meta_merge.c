@@ -287,8 +287,7 @@ static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
             /* A <time>'s own text on the day of the page's update (a live
              * ticker's last entry) dates the update, not the article. */
             if (k->tier == NW_TIER_VISIBLE && !echoes_markup(c, k) && read_cand(c, k, &d) &&
-                day_of(&d) == days[j] &&
-                !(echoes_time(c, f, days[j]) && update_day(c, days[j])))
+                day_of(&d) == days[j] && !(echoes_time(c, f, days[j]) && update_day(c, days[j])))
                 return days[j];
         }
     return INT64_MIN;
