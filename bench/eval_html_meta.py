@@ -6,8 +6,8 @@ The pages are not in this repository: put them under a data directory (default
   {"file": "<set>/pages/x.html", "url": "https://..." | null,
    "date": "YYYY-MM-DD" | null, "title": "..." (optional), "split": "dev" | "heldout"}
 (bench/build_html_sets.py writes them from the mirrors of htmldate's,
-readability's and fundus's repositories). Each page is wrapped in a JSON envelope with its URL
-and run through `newswire parse`, two processes at a time.
+readability's, fundus's, newspaper4k's and goose3's repositories). Each page
+is wrapped in a JSON envelope with its URL and run through `newswire parse`, two processes at a time.
 
 Printed per split: published-day accuracy on pages with a known date (the day
 must match the expected local day under some real UTC offset, -12:00..+14:00,
