@@ -17,13 +17,23 @@ with `git show HEAD:path`). It writes, under DATA (default /work/data/html),
                <Publisher>.json (publishing_date, title per parser version);
                MIT code. Each publisher's versions are matched to its pages
                by the title, which must occur in the page.
+  newspaper4k  github:AndyTheFactory/newspaper4k, tests/data/html/<name>.html
+               with tests/data/metadata/<name>.json (url, title, publish_date);
+               MIT code.
+  goose3       github:goose3/goose3, tests/data/{content,title}/test_*.html
+               of real sites (a json "url" off example.com and a page of at
+               least 5 kB); goose3's expected title is its own guess, so the
+               headline is checked against og:title / <h1>; no dates.
+               Apache-2.0 code.
 
 A case's split is fixed by its URL (or, without one, its page name):
 zlib.crc32 % 100 < 30 is held out, the rest is dev.
 
   python3 bench/build_html_sets.py --htmldate /work/.mirror/adbar+htmldate/repo \\
       --readability /work/.mirror/mozilla+readability/repo \\
-      --fundus /work/.mirror/flairNLP+fundus/repo
+      --fundus /work/.mirror/flairNLP+fundus/repo \\
+      --newspaper4k /work/.mirror/AndyTheFactory+newspaper4k/repo \\
+      --goose3 /work/.mirror/goose3+goose3/repo
 """
 import argparse
 import gzip
@@ -158,14 +168,52 @@ def build_fundus(repo, data):
     write_set(data, "fundus", cases, pages)
 
 
+def build_newspaper4k(repo, data):
+    cases, pages = [], {}
+    for p in ls(repo, "tests/data/metadata/"):
+        n = os.path.basename(p)[: -len(".json")]
+        try:
+            raw = show(repo, "tests/data/html/" + n + ".html")
+        except subprocess.CalledProcessError:
+            continue
+        meta = json.loads(show(repo, p))
+        pd = meta.get("publish_date")
+        date = pd[:10] if isinstance(pd, str) and re.match(r"\d{4}-\d\d-\d\d", pd) else None
+        pages[n + ".html"] = raw
+        cases.append({"file": n + ".html", "url": meta.get("url"), "date": date,
+                      "title": meta.get("title"), "split": split_of(meta.get("url") or n)})
+    write_set(data, "newspaper4k", cases, pages)
+
+
+def build_goose3(repo, data):
+    cases, pages = [], {}
+    for p in ls(repo, "tests/data/content/") + ls(repo, "tests/data/title/"):
+        if not p.endswith(".json"):
+            continue
+        try:
+            raw = show(repo, p[: -len(".json")] + ".html")
+        except subprocess.CalledProcessError:
+            continue
+        url = json.loads(show(repo, p)).get("url") or ""
+        # The others are made-up snippets for goose3's own unit tests.
+        if not url or re.search(r"//(www\.)?ex[ae]mple\.com|//go\.com", url) or len(raw) < 5000:
+            continue
+        n = os.path.basename(p)[: -len(".json")]
+        pages[n + ".html"] = raw
+        cases.append({"file": n + ".html", "url": url, "date": None, "split": split_of(url)})
+    write_set(data, "goose3", cases, pages)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="/work/data/html")
     ap.add_argument("--htmldate", help="git directory of a mirror of adbar/htmldate")
     ap.add_argument("--readability", help="git directory of a mirror of mozilla/readability")
     ap.add_argument("--fundus", help="git directory of a mirror of flairNLP/fundus")
+    ap.add_argument("--newspaper4k", help="git directory of a mirror of AndyTheFactory/newspaper4k")
+    ap.add_argument("--goose3", help="git directory of a mirror of goose3/goose3")
     a = ap.parse_args()
-    if not (a.htmldate or a.readability or a.fundus):
+    if not (a.htmldate or a.readability or a.fundus or a.newspaper4k or a.goose3):
         sys.exit("give at least one mirror")
     if a.htmldate:
         build_htmldate(a.htmldate, a.data)
@@ -173,6 +221,10 @@ def main():
         build_readability(a.readability, a.data)
     if a.fundus:
         build_fundus(a.fundus, a.data)
+    if a.newspaper4k:
+        build_newspaper4k(a.newspaper4k, a.data)
+    if a.goose3:
+        build_goose3(a.goose3, a.data)
 
 
 if __name__ == "__main__":

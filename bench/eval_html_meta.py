@@ -6,8 +6,8 @@ The pages are not in this repository: put them under a data directory (default
   {"file": "<set>/pages/x.html", "url": "https://..." | null,
    "date": "YYYY-MM-DD" | null, "title": "..." (optional), "split": "dev" | "heldout"}
 (bench/build_html_sets.py writes them from the mirrors of htmldate's,
-readability's and fundus's repositories). Each page is wrapped in a JSON envelope with its URL
-and run through `newswire parse`, two processes at a time.
+readability's, fundus's, newspaper4k's and goose3's repositories). Each page
+is wrapped in a JSON envelope with its URL and run through `newswire parse`, two processes at a time.
 
 Printed per split: published-day accuracy on pages with a known date (the day
 must match the expected local day under some real UTC offset, -12:00..+14:00,
@@ -41,6 +41,8 @@ def decode(raw):
 
 def norm(s):
     s = unicodedata.normalize("NFKC", htmllib.unescape(s or ""))
+    # Invisible characters (zero-width space, soft hyphen, BOM) are not part of the title.
+    s = re.sub("[\u200b\u200c\u200d\u00ad\ufeff]", "", s)
     s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", s).strip().casefold()
 
@@ -49,14 +51,16 @@ def page_titles(text):
     """The page's own title candidates: og:title and the first <h1>, site name removed."""
     out = []
     site = None
-    # A value runs to its own closing quote: "Police cars 'pelted with bricks'" is one title.
-    m = re.search(r'<meta[^>]+property=["\']og:site_name["\'][^>]*content=(["\'])(.*?)\1', text, re.I)
+    # A value runs to its own closing quote: "Police cars 'pelted with bricks'" is one title;
+    # it stays inside its tag (a content= before the property= is another tag's value).
+    val = r'(?:"([^"]*)"|\'([^\']*)\')'
+    m = re.search(r'<meta[^>]+property=["\']og:site_name["\'][^>]*content=' + val, text, re.I)
     if m:
-        site = norm(m.group(2))
-    m = re.search(r'<meta[^>]+property=["\']og:title["\'][^>]*content=(["\'])(.*?)\1', text, re.I) or \
-        re.search(r'<meta[^>]+content=(["\'])(.*?)\1[^>]*property=["\']og:title', text, re.I)
+        site = norm(m.group(1) if m.group(1) is not None else m.group(2))
+    m = re.search(r'<meta[^>]+property=["\']og:title["\'][^>]*content=' + val, text, re.I) or \
+        re.search(r'<meta[^>]+content=' + val + r'[^>]*property=["\']og:title', text, re.I)
     if m:
-        t = norm(m.group(2))
+        t = norm(m.group(1) if m.group(1) is not None else m.group(2))
         if site:
             for sep in (" | ", " - ", " \u2014 ", " \u2013 "):
                 if t.endswith(sep + site):

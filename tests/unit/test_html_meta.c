@@ -316,6 +316,50 @@ static void headline_choice(void **state)
     nw_article_clear(&a);
 }
 
+static void headline_kickers(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    /* The og:title is the headline without the kicker that the JSON-LD
+     * headline and the <h1> carry: the og:title is the headline proper. */
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+       "\"headline\":\"Winter weather: Storm closes schools in the north\",\"datePublished\":"
+       "\"2026-12-02T09:00:00Z\"}</script><meta property=\"og:title\" content=\"Storm closes "
+       "schools in the north\"></head><body><article><h1>Winter weather: Storm closes schools in "
+       "the north</h1>" BODY "</article></body></html>",
+       &a);
+    assert_string_equal(a.headline, "Storm closes schools in the north");
+    nw_article_clear(&a);
+    /* A JSON-LD headline without the kicker that og:title and <h1> both
+     * carry does not cut it: that one is shortened. */
+    ok("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+       "\"headline\":\"Storm closes schools in the north\",\"datePublished\":"
+       "\"2026-12-02T09:00:00Z\"}</script><meta property=\"og:title\" content=\"Winter weather: "
+       "Storm closes schools in the north\"></head><body><article><h1>Winter weather: Storm "
+       "closes schools in the north</h1>" BODY "</article></body></html>",
+       &a);
+    assert_string_equal(a.headline, "Winter weather: Storm closes schools in the north");
+    nw_article_clear(&a);
+    /* A kicker in its own span loses its colon in the <h1>'s text (or keeps
+     * it after a space, or even the space); the markup title gives it as
+     * written. */
+    const char *h1s[] = {"<span>Winter weather</span> <span>Storm closes schools</span>",
+                         "<span>Winter weather </span><span>: </span>Storm closes schools",
+                         "<span>Winter weather</span>Storm closes schools"};
+    for (size_t i = 0; i < 3; i++) {
+        char page[1024];
+        snprintf(page, sizeof(page),
+                 "<html><head><meta property=\"og:title\" content=\"Winter weather: Storm "
+                 "closes schools\"><meta property=\"article:published_time\" "
+                 "content=\"2026-12-02T09:00:00Z\"></head><body><article><h1>%s</h1>" BODY
+                 "</article></body></html>",
+                 h1s[i]);
+        ok(page, &a);
+        assert_string_equal(a.headline, "Winter weather: Storm closes schools");
+        nw_article_clear(&a);
+    }
+}
+
 static void date_only_is_day_precision(void **state)
 {
     (void)state;
@@ -490,10 +534,13 @@ static void visible_dates_in_languages(void **state)
     visible("04/05/2026", "en-US", 2026, 4, 5, -1);
     visible("04/05/2026", "de", 2026, 5, 4, -1);
     visible("25/12/2026", NULL, 2026, 12, 25, -1);
+    visible("Do 25.04.26 | 14:07 Uhr", "de", 2026, 4, 25, 14); /* a two-digit year */
     nw_mdate_t d;
     assert_false(nw_mdate_visible("04/05/2026", 10, "en", NULL, &d)); /* ambiguous */
     assert_false(nw_mdate_visible("30. Februar 2026", 16, "de", NULL, &d));
     assert_false(nw_mdate_visible("in 2026 the council", 19, "en", NULL, &d));
+    assert_false(nw_mdate_visible("Version 1.2.3.4", 15, "en", NULL, &d));
+    assert_false(nw_mdate_visible("04/05/26", 8, "de", NULL, &d)); /* only dotted */
 
     /* A German page with only a visible date line. */
     nw_article_t a;
@@ -714,6 +761,7 @@ int main(void)
         cmocka_unit_test(visible_teasers_rank_last),
         cmocka_unit_test(visible_confirms_machine_date),
         cmocka_unit_test(other_dates_skipped),
+        cmocka_unit_test(headline_kickers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,32 @@ static void update_line_last_and_label_above(void **state)
     no_date(HEAD BODY "<dl><dt>Joined</dt><dd>May 11, 2017</dd></dl></body></html>");
 }
 
+/* The text of a <time datetime> is the markup again, not a dateline of
+ * its own: a comment's "23.09.26 | 18:19" neither takes back what the
+ * article's dateline says against a stale markup time, nor, on the day of
+ * the page's dateModified (a live ticker's last entry), confirms that day
+ * against the markup's datePublished. */
+static void time_text_is_no_dateline(void **state)
+{
+    (void)state;
+    published(HEAD "<p class=\"byline\">von Anna am 20.09.2026</p>" BODY
+                   "<div class=\"comment\"><time datetime=\"2026-09-23T18:19:06+02:00\">23.09.26 | "
+                   "18:19</time> Sehr gut.</div></body></html>",
+              "2026-09-20T00:00:00Z", NW_SRC_VISIBLE);
+    published("<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+              "\"datePublished\":\"2026-03-01T09:00:00+01:00\",\"dateModified\":"
+              "\"2026-12-04T11:08:00+01:00\"}</script></head><body><h1>Storm closes schools</h1>"
+              "<span class=\"date\"><time datetime=\"2026-12-04T10:08:00Z\">04.12.2026, 11.08 "
+              "Uhr</time></span>" BODY "</body></html>",
+              "2026-03-01T08:00:00Z", NW_SRC_JSONLD);
+    /* Without a later dateModified the shown day still confirms the
+     * <time> against an older og:published_time. */
+    published("<html><head><meta property=\"article:published_time\" content=\"2026-01-15\">"
+              "</head><body><h1>Storm closes schools</h1><span class=\"date\"><time "
+              "datetime=\"2026-01-25\">25.01.2026</time></span>" BODY "</body></html>",
+              "2026-01-25T00:00:00Z", NW_SRC_TIME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +175,7 @@ int main(void)
         cmocka_unit_test(header_today_is_not_the_date),
         cmocka_unit_test(url_day_overrules),
         cmocka_unit_test(update_line_last_and_label_above),
+        cmocka_unit_test(time_text_is_no_dateline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

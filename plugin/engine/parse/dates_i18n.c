@@ -518,6 +518,13 @@ bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_t
                 } else if (df >= 0) {
                     d.day = df ? x : y, d.month = df ? y : x, ok = true;
                 }
+            } else if (adj && s1 == '.' && la <= 2 && lb <= 2 && lc == 2 &&
+                       !(at(s, n, c->e) == '.' && digit(at(s, n, c->e + 1)))) {
+                /* "Do 25.04.24 | 14:07 Uhr": the dotted day-first date with
+                 * a two-digit year of this century (not a version number
+                 * "1.2.3.4"). */
+                d.day = a->v, d.month = b->v, d.year = 2000 + c->v, end = c->e;
+                ok = true;
             }
         }
         if (!ok)

@@ -229,6 +229,35 @@ static bool echoes_markup(const mctx_t *c, const nw_meta_cand_t *v)
     return false;
 }
 
+/* A visible date on the day of one of the page's <time datetime>
+ * elements is most often that element's own text ("23.09.20 | 18:19" of a
+ * comment's <time>): it is the markup again, not a dateline. */
+static bool echoes_time(const mctx_t *c, nw_meta_field_t f, int64_t day)
+{
+    for (size_t i = 0; i < c->m->n[f]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[f][i];
+        nw_mdate_t d;
+        if ((k->tier == NW_TIER_TIME || k->tier == NW_TIER_TIME_OUT) && read_cand(c, k, &d) &&
+            day_of(&d) == day)
+            return true;
+    }
+    return false;
+}
+
+/* The day is (within a zone's day) that of one of the page's machine-
+ * readable update times. */
+static bool update_day(const mctx_t *c, int64_t day)
+{
+    for (size_t i = 0; i < c->m->n[NW_META_UPDATED]; i++) {
+        const nw_meta_cand_t *k = &c->m->cand[NW_META_UPDATED][i];
+        nw_mdate_t d;
+        if (k->tier < NW_TIER_ENVELOPE && read_cand(c, k, &d) && day_of(&d) >= day - 1 &&
+            day_of(&d) <= day + 1)
+            return true;
+    }
+    return false;
+}
+
 /* When the page's machine-readable dates of field f disagree on the day, the
  * day that a visible date on the page confirms (one of another article's
  * lists repeats one, a stale template field the other): its civil day number,
@@ -255,8 +284,10 @@ static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
         for (size_t i = 0; i < c->m->n[f]; i++) {
             const nw_meta_cand_t *k = &c->m->cand[f][i];
             nw_mdate_t d;
+            /* A <time>'s own text on the day of the page's update (a live
+             * ticker's last entry) dates the update, not the article. */
             if (k->tier == NW_TIER_VISIBLE && !echoes_markup(c, k) && read_cand(c, k, &d) &&
-                day_of(&d) == days[j])
+                day_of(&d) == days[j] && !(echoes_time(c, f, days[j]) && update_day(c, days[j])))
                 return days[j];
         }
     return INT64_MIN;
@@ -311,7 +342,7 @@ static int64_t contradicting_day(const mctx_t *c, nw_meta_field_t f, int64_t day
         /* Years before the markup's date: a date the article quotes (a
          * speech, a law), not a dateline; a stale template value is older
          * than the article, not newer. */
-        if (v < day - QUOTED_DAYS)
+        if (v < day - QUOTED_DAYS || echoes_time(c, f, v))
             continue;
         /* A day apart is the zone's doing (UTC markup, local dateline). */
         if ((v >= day - 1 && v <= day + 1) || (seen != INT64_MIN && v != seen))

@@ -58,6 +58,37 @@ static bool same_text(const char *a, const char *b)
     }
 }
 
+/* The markup title writes a break between kicker and headline that the
+ * <h1> lost by setting the kicker in its own element: a colon ("Flood
+ * inquiry: Two resign" and the <h1> "Flood inquiry Two resign" or "Flood
+ * inquiry : Two resign") or the whole break, the words glued ("Flood
+ * inquiry / Two resign" and "Flood inquiryTwo resign"); all else is the
+ * same bytes. The markup's text is then the page's title as written. */
+static bool h1_lost_break(const char *s, const char *h1)
+{
+    const char *s0 = s;
+    bool lost = false;
+    while (*s || *h1) {
+        if (*s == *h1) {
+            s++;
+            h1++;
+        } else if (s[0] == ':' && s[1] == ' ' && h1[0] == ' ') {
+            s += 2;
+            h1 += 1 + (h1[1] == ':' && h1[2] == ' ') * 2;
+            lost = true;
+        } else if (s > s0 && s[-1] != ' ' && *h1 && *h1 != ' ' && strchr(" /|:", *s)) {
+            size_t run = strspn(s, " /|:");
+            if (!memchr(s, ' ', run))
+                return false;
+            s += run;
+            lost = true;
+        } else {
+            return false;
+        }
+    }
+    return lost;
+}
+
 /* A headline cut short with an ellipsis ("Gaza: raid on the camp, at
  * le...") that another candidate gives whole. */
 static bool cut_short(const nw_html_meta_t *m, const char *v)
@@ -228,6 +259,32 @@ static int set_str(char **dst, const char *v)
     return 0;
 }
 
+/* The headline without a kicker ("Olympic Games: Ferry crews strike" ->
+ * "Ferry crews strike") when the page's og:title gives it so: the kicker
+ * is the section's or story's label, set above the headline, and the
+ * title the page shares is its headline proper. Only the og:title counts:
+ * a JSON-LD headline without the kicker that the og:title and <h1> both
+ * carry is a shortened one. New allocation, or NULL when there is none. */
+static char *without_kicker(const nw_html_meta_t *m, const char *title, const char *sname,
+                            const char *url)
+{
+    const char *colon = strstr(title, ": ");
+    if (!colon || count_words(title, (size_t)(colon - title)) > 6)
+        return NULL;
+    const char *rest = colon + 2;
+    if (count_words(rest, strlen(rest)) < 3)
+        return NULL;
+    for (size_t i = 0; i < m->n[NW_META_HEADLINE]; i++) {
+        if (m->cand[NW_META_HEADLINE][i].tier != NW_TIER_OG)
+            continue;
+        char *s = nw_meta_strip_site(m->cand[NW_META_HEADLINE][i].value, sname, url);
+        if (s && strcmp(s, rest) == 0)
+            return s;
+        free(s);
+    }
+    return NULL;
+}
+
 static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
 {
     const nw_meta_cand_t *canon = first(m, NW_META_URL);
@@ -250,9 +307,13 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
             bool match = h1 && (same_text(s, h1->value) || same_text(k->value, h1->value) ||
                                 extends_h1(k->value, h1->value));
             if (match) {
-                free(s);
                 free(best_text);
-                best_text = strdup(h1->value);
+                if (h1_lost_break(s, h1->value)) {
+                    best_text = s;
+                } else {
+                    free(s);
+                    best_text = strdup(h1->value);
+                }
                 best = k;
                 goto done;
             }
@@ -266,6 +327,11 @@ static int merge_headline(const nw_html_meta_t *m, nw_article_t *a)
     }
 done:
     if (best && best_text) {
+        char *bare = without_kicker(m, best_text, sname, url);
+        if (bare) {
+            free(best_text);
+            best_text = bare;
+        }
         free(a->headline);
         a->headline = best_text;
         a->field_source[NW_FIELD_HEADLINE] = (uint8_t)tier_source[best->tier];
