@@ -599,6 +599,16 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
+/* One byte of a plain word, p its ascii_props[]: counted into *sum, its
+ * fold written at *fold; returns the hash carried on over it. */
+static inline uint64_t plain_byte(uint64_t p, uint64_t *sum, char *fold, uint64_t h)
+{
+    unsigned char f = (unsigned char)(p >> 56);
+    *sum += p;
+    *fold = (char)f;
+    return (h ^ f) * NW_FNV_PRIME;
+}
+
 /* The plain word at i (what ascii_word() takes, or such a word ended by a
  * period that is not its own), pushed with the key, fold and hash push()
  * and push_ascii() would give it, in one pass that finds its end while it
@@ -626,15 +636,24 @@ static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, 
     const unsigned char *src = w + i;
     uint64_t sum = 0, h = NW_FNV_BASIS;
     size_t n = 0;
-    for (; n < max; n++) {
-        uint64_t p = ascii_props[src[n]];
-        if (!(p & NW_A_ALNUM))
-            break;
-        unsigned char f = (unsigned char)(p >> 56);
-        sum += p;
-        fold[n] = (char)f;
-        h = (h ^ f) * NW_FNV_PRIME;
+    /* Two bytes a round: half the loop's tests, for words of five bytes
+     * on average. */
+    for (; n + 2 <= max; n += 2) {
+        uint64_t p0 = ascii_props[src[n]], p1 = ascii_props[src[n + 1]];
+        if (!(p0 & NW_A_ALNUM))
+            goto ended;
+        h = plain_byte(p0, &sum, fold + n, h);
+        if (!(p1 & NW_A_ALNUM)) {
+            n++;
+            goto ended;
+        }
+        h = plain_byte(p1, &sum, fold + n + 1, h);
     }
+    if (n < max && (ascii_props[src[n]] & NW_A_ALNUM)) {
+        h = plain_byte(ascii_props[src[n]], &sum, fold + n, h);
+        n++;
+    }
+ended:;
     size_t e = i + n;
     if (n == max && e < len && is_ascii_alnum(w[e])) {
         /* Longer than a short word: push() takes it the general way. */
