@@ -398,6 +398,30 @@ static void add_byline(people_t *P, const char *byline)
     nw_ent_toks_free(&t);
 }
 
+/* Sorts n elements of size bytes (at most 64) by cmp, keeping the order of
+ * equal ones, as glibc's qsort() (a merge sort) does: an article's lists
+ * are a few dozen long, where the library's setup costs more than the
+ * sorting. Long lists go to qsort(). */
+static inline void sort_short(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *))
+{
+    if (n > 32 || size > 64) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    char *v = base, tmp[64];
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && cmp(v + (j - 1) * size, v + i * size) > 0)
+            j--;
+        if (j == i)
+            continue;
+        memcpy(tmp, v + i * size, size);
+        memmove(v + (j + 1) * size, v + j * size, (i - j) * size);
+        memcpy(v + j * size, tmp, size);
+    }
+}
+
 static int by_length_then_position(const void *a, const void *b)
 {
     const nw_ent_cand_t *x = a, *y = b;
@@ -448,7 +472,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
     /* Names in full first, longest first; then everything else in text
      * order, joining them or standing alone when accepted. */
     if (w->n_cands > 1)
-        qsort(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
+        sort_short(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
     for (int pass = 0; pass < 2 && !P.oom; pass++) {
         for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
             nw_ent_cand_t *c = &w->cands[i];
@@ -504,7 +528,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                     w->cands[k++] = w->cands[i];
             w->n_cands = k;
             if (k > 1)
-                qsort(w->cands, k, sizeof(*w->cands), by_position);
+                sort_short(w->cands, k, sizeof(*w->cands), by_position);
         }
     }
     nw_strmap_free(&places);
@@ -738,6 +762,6 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (w->out[k].n > 1) /* an empty list may have no array at all */
-            qsort(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
+            sort_short(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
     return 0;
 }
