@@ -116,27 +116,17 @@ static int forms_merge(char **forms, const char *src)
     return 0;
 }
 
-int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                    uint32_t first, const char *form)
+/* nw_ent_list_add(), also telling where the entity is in l->v (*pos, or
+ * SIZE_MAX when the list was full and it is not there). */
+static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const char *code,
+                       uint32_t first, const char *form, size_t *pos)
 {
+    *pos = SIZE_MAX;
     char kb[INDEX_KEY_MAX];
     char *key = index_key(name, len, code, kb);
     if (!key)
         return -1;
-    const uint32_t *at = nw_strmap_get(&l->index, key);
-    if (at) {
-        nw_ent_t *e = &l->v[*at];
-        e->mentions++;
-        if (first < e->first)
-            e->first = first;
-        index_key_free(key, kb);
-        return forms_add_str(&e->forms, form);
-    }
-    if (l->n >= NW_ENT_LIST_MAX) {
-        index_key_free(key, kb);
-        return 0;
-    }
-    if (l->n == l->cap) {
+    if (l->n == l->cap && l->n < NW_ENT_LIST_MAX) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
         if (!v) {
@@ -146,17 +136,46 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
         l->v = v;
         l->cap = cap;
     }
-    bool added;
-    char *copy = strndup(name, len);
-    if (!copy || !nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added)) {
-        free(copy);
-        index_key_free(key, kb);
-        return -1;
+    /* One lookup that inserts when there is room: the key is hashed once
+     * whether the entity is new or not. */
+    bool added = false;
+    const uint32_t *at;
+    if (l->n < NW_ENT_LIST_MAX) {
+        nw_strmap_slot_t *slot = nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added);
+        if (!slot) {
+            index_key_free(key, kb);
+            return -1;
+        }
+        at = &slot->val;
+    } else {
+        at = nw_strmap_get(&l->index, key);
     }
     index_key_free(key, kb);
+    if (!at)
+        return 0;
+    *pos = *at;
+    if (!added) {
+        nw_ent_t *e = &l->v[*at];
+        e->mentions++;
+        if (first < e->first)
+            e->first = first;
+        return forms_add_str(&e->forms, form);
+    }
+    /* The index already names position n: on failure the article fails,
+     * and the next one clears the index. */
+    char *copy = strndup(name, len);
+    if (!copy)
+        return -1;
     nw_ent_t *e = &l->v[l->n++];
     *e = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
     return forms_add_str(&e->forms, form);
+}
+
+int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
+                    uint32_t first, const char *form)
+{
+    size_t pos;
+    return list_add_at(l, name, len, code, first, form, &pos);
 }
 
 void nw_ent_list_clear(nw_ent_list_t *l)
@@ -169,21 +188,40 @@ void nw_ent_list_clear(nw_ent_list_t *l)
     nw_strmap_clear(&l->index);
 }
 
+/* The bytes of token i in a join of tokens s..s+n-1: its fold, or the word
+ * as written with, inside a name, its possessive ("Women's Tennis
+ * Association"). */
+static size_t join_part(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, size_t i,
+                        bool folded, const char **p)
+{
+    if (folded) {
+        *p = nw_ent_tok_fold(t, i);
+        return t->v[i].fold_len;
+    }
+    *p = text + t->v[i].off;
+    return t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
+}
+
 /* Joins tokens s..s+n-1 of t, folded or as written in text, into a new
- * string. */
+ * string, allocated once at its size. */
 static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, bool folded)
 {
-    nw_buf_t b = NW_BUF_INIT;
+    const char *p;
+    size_t len = n ? n - 1 : 0;
+    for (size_t i = s; i < s + n; i++)
+        len += join_part(t, text, s, n, i, folded, &p);
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t at = 0;
     for (size_t i = s; i < s + n; i++) {
         if (i > s)
-            nw_buf_putc(&b, ' ');
-        if (folded)
-            nw_buf_append(&b, nw_ent_tok_fold(t, i), t->v[i].fold_len);
-        else /* inside a name a possessive stays: "Women's Tennis Association" */
-            nw_buf_append(&b, text + t->v[i].off, t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0));
+            out[at++] = ' ';
+        size_t l = join_part(t, text, s, n, i, folded, &p);
+        memcpy(out + at, p, l);
+        at += l;
     }
-    char *out = nw_buf_steal(&b);
-    nw_buf_free(&b);
+    out[at] = '\0';
     return out;
 }
 
@@ -360,6 +398,30 @@ static void add_byline(people_t *P, const char *byline)
     nw_ent_toks_free(&t);
 }
 
+/* Sorts n elements of size bytes (at most 64) by cmp, keeping the order of
+ * equal ones, as glibc's qsort() (a merge sort) does: an article's lists
+ * are a few dozen long, where the library's setup costs more than the
+ * sorting. Long lists go to qsort(). */
+static inline void sort_short(void *base, size_t n, size_t size,
+                              int (*cmp)(const void *, const void *))
+{
+    if (n > 32 || size > 64) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    char *v = base, tmp[64];
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && cmp(v + (j - 1) * size, v + i * size) > 0)
+            j--;
+        if (j == i)
+            continue;
+        memcpy(tmp, v + i * size, size);
+        memmove(v + (j + 1) * size, v + j * size, (i - j) * size);
+        memcpy(v + j * size, tmp, size);
+    }
+}
+
 static int by_length_then_position(const void *a, const void *b)
 {
     const nw_ent_cand_t *x = a, *y = b;
@@ -410,7 +472,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
     /* Names in full first, longest first; then everything else in text
      * order, joining them or standing alone when accepted. */
     if (w->n_cands > 1)
-        qsort(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
+        sort_short(w->cands, w->n_cands, sizeof(*w->cands), by_length_then_position);
     for (int pass = 0; pass < 2 && !P.oom; pass++) {
         for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
             nw_ent_cand_t *c = &w->cands[i];
@@ -466,7 +528,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                     w->cands[k++] = w->cands[i];
             w->n_cands = k;
             if (k > 1)
-                qsort(w->cands, k, sizeof(*w->cands), by_position);
+                sort_short(w->cands, k, sizeof(*w->cands), by_position);
         }
     }
     nw_strmap_free(&places);
@@ -476,18 +538,12 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
         const person_t *p = &P.v[i];
         if (p->blocked)
             continue;
-        size_t before = out->n;
-        rc = nw_ent_list_add(out, p->display, strlen(p->display), NULL, p->first, NULL);
+        size_t before = out->n, at;
+        rc = list_add_at(out, p->display, strlen(p->display), NULL, p->first, NULL, &at);
         if (rc == 0 && out->n > before)
             out->v[out->n - 1].mentions = p->mentions;
-        if (rc == 0 && out->n > 0) {
-            const uint32_t *at = NULL;
-            char kb[INDEX_KEY_MAX];
-            char *key = index_key(p->display, strlen(p->display), NULL, kb);
-            at = key ? nw_strmap_get(&out->index, key) : NULL;
-            index_key_free(key, kb);
-            rc = at ? forms_merge(&out->v[*at].forms, p->forms) : -1;
-        }
+        if (rc == 0 && out->n > 0)
+            rc = at != SIZE_MAX ? forms_merge(&out->v[at].forms, p->forms) : -1;
     }
     people_free(&P);
     return rc;
@@ -706,6 +762,6 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (w->out[k].n > 1) /* an empty list may have no array at all */
-            qsort(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
+            sort_short(w->out[k].v, w->out[k].n, sizeof(nw_ent_t), by_first);
     return 0;
 }
