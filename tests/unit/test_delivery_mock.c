@@ -11,12 +11,14 @@
  *    the cause, instead of aborting and retrying forever.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -35,13 +37,14 @@ typedef struct result {
 } result_t;
 
 /* Runs the samples (11 messages) with batch_size messages per transaction
- * and `refusals` produce requests refused. */
-static void run(const char *guarantee, const char *batch_size, int refusals, result_t *res)
+ * and `refusals` produce requests refused, logging at log_level. */
+static void run_logged(const char *guarantee, const char *batch_size, int refusals,
+                       const char *log_level, result_t *res)
 {
     nw_mock_t *mock = NULL;
     nw_error_t err = {0};
     memset(res, 0, sizeof(*res));
-    nw_log_setup("error", NULL);
+    nw_log_setup(log_level, "logfmt");
     assert_int_equal(nw_mock_start(1, &mock, &err), 0);
     nw_config_t *cfg = nw_config_new();
     assert_non_null(cfg);
@@ -67,6 +70,35 @@ static void run(const char *guarantee, const char *batch_size, int refusals, res
     res->rc = nw_runner_run(cfg, &opts, &res->c, &res->err);
     nw_config_free(cfg);
     nw_mock_stop(mock);
+}
+
+static void run(const char *guarantee, const char *batch_size, int refusals, result_t *res)
+{
+    run_logged(guarantee, batch_size, refusals, "error", res);
+}
+
+/* run_logged() with the log (stderr) captured; returns it, malloc'd. */
+static char *run_captured(const char *guarantee, const char *batch_size, int refusals,
+                          result_t *res)
+{
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(log), STDERR_FILENO) >= 0);
+    run_logged(guarantee, batch_size, refusals, "warn", res);
+    fflush(stderr);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    long n = ftell(log);
+    assert_true(n >= 0);
+    char *text = calloc((size_t)n + 1, 1);
+    assert_non_null(text);
+    rewind(log);
+    assert_int_equal(fread(text, 1, (size_t)n, log), (size_t)n);
+    fclose(log);
+    return text;
 }
 
 static void test_refused_message_is_dead_lettered(void **state)
@@ -103,23 +135,37 @@ static void test_endless_refusal_ends(void **state)
 
 /* at_least_once: the refused record's message is read again and
  * dead-lettered; what followed it is read again too (at_least_once may
- * repeat), and every message is counted once. */
+ * repeat), and every message is counted once. Which produce request the
+ * mock refuses depends on how the producer batched its topics: an output
+ * record's refusal dead-letters its message as record-too-large; a dead
+ * letter's refusal sends that dead letter again, so the counts are those of
+ * a run without refusals. Either way the refusal is logged and nothing is
+ * lost. */
 static void test_alo_refused_message_is_dead_lettered(void **state)
 {
     result_t res;
     (void)state;
-    run("at_least_once", "1000", 1, &res);
+    char *log = run_captured("at_least_once", "1000", 1, &res);
     print_message("in=%llu emitted=%llu duplicate=%llu stale=%llu rejected=%llu "
                   "(record-too-large %llu)\n",
                   (unsigned long long)res.c.in, (unsigned long long)res.c.emitted,
                   (unsigned long long)res.c.duplicate, (unsigned long long)res.c.stale,
                   (unsigned long long)res.c.rejected,
                   (unsigned long long)res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE]);
+    bool noticed = strstr(log, "event=record_refused") != NULL;
+    free(log);
     if (res.rc != 0)
         fail_msg("run failed: %s", res.err.msg);
+    assert_true(noticed);
     assert_int_equal(res.c.in, 11);
-    assert_in_range(res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE], 1, 11);
     assert_int_equal(res.c.emitted + res.c.duplicate + res.c.stale + res.c.rejected, 11);
+    if (res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE] == 0) {
+        /* A dead letter or a state record was refused and sent again. */
+        assert_int_equal(res.c.rejected, 3);
+        assert_int_equal(res.c.emitted, 4);
+    } else {
+        assert_in_range(res.c.by_reject[NW_REJECT_RECORD_TOO_LARGE], 1, 11);
+    }
 }
 
 int main(void)
