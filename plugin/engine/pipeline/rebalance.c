@@ -58,6 +58,52 @@ void nw_restore_stop_all(nw_runner_t *r)
     }
 }
 
+/* The logical offset auto.offset.reset names (earliest or latest), else
+ * RD_KAFKA_OFFSET_INVALID (error, or unknown). */
+static int64_t reset_offset(rd_kafka_t *rk)
+{
+    char v[32];
+    size_t n = sizeof(v);
+    if (rd_kafka_conf_get(rd_kafka_conf(rk), "auto.offset.reset", v, &n) != RD_KAFKA_CONF_OK)
+        return RD_KAFKA_OFFSET_INVALID;
+    if (!strcmp(v, "smallest") || !strcmp(v, "earliest") || !strcmp(v, "beginning"))
+        return RD_KAFKA_OFFSET_BEGINNING;
+    if (!strcmp(v, "largest") || !strcmp(v, "latest") || !strcmp(v, "end"))
+        return RD_KAFKA_OFFSET_END;
+    return RD_KAFKA_OFFSET_INVALID;
+}
+
+/* A partition that nothing was ever committed for starts where
+ * auto.offset.reset says, looked up here (one request for the assignment)
+ * and given to the assignment as an offset. Left to librdkafka, the missing
+ * commit counts as an error and the lookup waits a 100 ms back-off, and a
+ * logical offset (BEGINNING) is looked up only after the pause that follows
+ * the assignment, which outdates the answer and waits 500 ms more: every
+ * new group paid one or the other before its first message. Whatever is
+ * not found here is left to librdkafka as before. */
+static void start_fresh(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
+                        const rd_kafka_topic_partition_list_t *committed)
+{
+    int64_t reset = reset_offset(rk);
+    if (reset == RD_KAFKA_OFFSET_INVALID)
+        return;
+    rd_kafka_topic_partition_list_t *ask = rd_kafka_topic_partition_list_new(parts->cnt);
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].offset == RD_KAFKA_OFFSET_INVALID && !committed->elems[i].err &&
+            committed->elems[i].offset == RD_KAFKA_OFFSET_INVALID)
+            /* ListOffsets takes BEGINNING (-2) and END (-1) as times. */
+            rd_kafka_topic_partition_list_add(ask, parts->elems[i].topic, parts->elems[i].partition)
+                ->offset = reset;
+    if (ask->cnt > 0 && rd_kafka_offsets_for_times(rk, ask, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        for (int i = 0; i < ask->cnt; i++) {
+            rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(
+                parts, ask->elems[i].topic, ask->elems[i].partition);
+            if (tp && !ask->elems[i].err && ask->elems[i].offset >= 0)
+                tp->offset = ask->elems[i].offset;
+        }
+    rd_kafka_topic_partition_list_destroy(ask);
+}
+
 /* run --from: a partition the group has never committed starts at the
  * given offset, or at the first message at or after the given time. */
 static void start_positions(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
@@ -159,6 +205,8 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
     bool known = rd_kafka_committed(rk, committed, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (r->opts.n_from > 0 && known)
         start_positions(r, rk, parts, committed);
+    if (known)
+        start_fresh(rk, parts, committed);
     rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
     if (e) {
         nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
