@@ -15,6 +15,8 @@
  * partition's messages in another order (what splitting it across threads
  * would do) changes the outcomes. test_per_store_order checks that within a
  * store, versions of an article are handed out in batch order.
+ * test_batch_vs_one_at_a_time checks the batch's predictions against the
+ * store's own decisions, one message at a time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -331,6 +333,42 @@ static void test_per_store_order(void **state)
     free_messages(msgs, n);
 }
 
+/* A batch predicts the outcome of each of its messages from the versions
+ * its earlier messages make (they are not in the store yet): with one
+ * thread and with four, every outcome must be what the same messages give
+ * one at a time, where each decision is the store's alone. The batch is the
+ * whole input, so each article meets many of its versions in it. */
+static void test_batch_vs_one_at_a_time(void **state)
+{
+    (void)state;
+    size_t n;
+    msg_t *msgs = make_messages(&n);
+    size_t *idx = identity(n);
+    const char *threads[] = {"1", "4"};
+    for (size_t t = 0; t < 2; t++) {
+        nw_processor_t *p = processor(threads[t]), *q = processor("1");
+        nw_outcome_t *a = run(p, msgs, idx, n, n);
+        nw_outcome_t *b = run(q, msgs, idx, n, 1);
+        size_t emitted = 0;
+        char why[8192];
+        for (size_t i = 0; i < n; i++) {
+            if (!same_outcome(&b[i], &a[i], why, sizeof(why)))
+                fail_msg("message %zu (%s/%d/%lld): alone vs in a batch, %s threads: %s", i,
+                         msgs[i].topic, (int)msgs[i].partition, (long long)msgs[i].offset,
+                         threads[t], why);
+            emitted += a[i].kind == NW_OUTCOME_EMITTED && a[i].version > 1;
+        }
+        /* Later versions were predicted from earlier ones in the batch. */
+        assert_true(emitted > 10);
+        free_outcomes(a, n);
+        free_outcomes(b, n);
+        nw_processor_free(p);
+        nw_processor_free(q);
+    }
+    free(idx);
+    free_messages(msgs, n);
+}
+
 typedef struct tally {
     atomic_int runs[1000];
 } tally_t;
@@ -376,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_one_vs_four_threads),
         cmocka_unit_test(test_order_matters),
         cmocka_unit_test(test_per_store_order),
+        cmocka_unit_test(test_batch_vs_one_at_a_time),
         cmocka_unit_test(test_pool_runs_each_task_once),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -192,25 +192,85 @@ static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     return 0;
 }
 
+/*
+ * The batch's predicted new versions, the latest of each article (and
+ * store), found by a hash of both: predicting an item is one look-up here
+ * rather than a scan back over the batch's earlier items, which compared
+ * article ids a few hundred times per item on the loop's own thread.
+ */
+typedef struct recent {
+    uint32_t *slot; /* item index + 1; 0 when empty */
+    uint64_t *hash;
+    size_t mask;
+} recent_t;
+
+static int recent_init(recent_t *x, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    x->slot = calloc(cap, sizeof(*x->slot));
+    x->hash = malloc(cap * sizeof(*x->hash));
+    x->mask = cap - 1;
+    return x->slot && x->hash ? 0 : NW_ERR_NOMEM;
+}
+
+static void recent_free(recent_t *x)
+{
+    free(x->slot);
+    free(x->hash);
+}
+
+static uint64_t recent_hash(const nw_item_t *it)
+{
+    const char *id = it->out.article_id;
+    return nw_fnv1a64_more(nw_fnv1a64(&it->store, sizeof(it->store)), id, strlen(id));
+}
+
+/* The slot of item i's article: the one holding it, or the empty one where
+ * it goes. */
+static size_t recent_find(const recent_t *x, nw_item_t *const *items, size_t i, uint64_t h)
+{
+    const nw_item_t *it = items[i];
+    size_t s = (size_t)h & x->mask;
+    for (; x->slot[s]; s = (s + 1) & x->mask) {
+        const nw_item_t *o = items[x->slot[s] - 1];
+        if (x->hash[s] == h && o->store == it->store &&
+            strcmp(o->out.article_id, it->out.article_id) == 0)
+            break;
+    }
+    return s;
+}
+
 /* The dedupe rule against the store and the predicted new versions of the
- * batch's earlier items (which are not in the store yet). */
-static nw_dedupe_t predict(nw_item_t *const *items, size_t i, uint32_t *next)
+ * batch's earlier items (which are not in the store yet). A new version is
+ * remembered in x as its article's latest. */
+static nw_dedupe_t predict(recent_t *x, nw_item_t *const *items, size_t i, uint32_t *next)
 {
     nw_item_t *it = items[i];
     const char *id = it->out.article_id;
-    for (size_t j = i; j-- > 0;) {
-        nw_work_t *w = items[j]->work;
-        if (!w->predicted_new || items[j]->store != it->store ||
-            strcmp(items[j]->out.article_id, id) != 0)
-            continue;
+    uint64_t h = recent_hash(it);
+    size_t s = recent_find(x, items, i, h);
+    nw_dedupe_t d;
+    if (x->slot[s]) {
+        const nw_work_t *w = items[x->slot[s] - 1]->work;
         *next = w->predicted_version;
         if (it->work->vtime > w->vtime) {
             *next = w->predicted_version + 1;
-            return NW_DEDUPE_NEW;
+            d = NW_DEDUPE_NEW;
+        } else {
+            d = it->work->vtime == w->vtime ? NW_DEDUPE_DUPLICATE : NW_DEDUPE_STALE;
         }
-        return it->work->vtime == w->vtime ? NW_DEDUPE_DUPLICATE : NW_DEDUPE_STALE;
+    } else {
+        d = nw_vstore_decide(it->store, id, strlen(id), it->work->vtime, next);
     }
-    return nw_vstore_decide(it->store, id, strlen(id), it->work->vtime, next);
+    if (d == NW_DEDUPE_NEW) {
+        it->work->predicted_new = true;
+        it->work->predicted_version = *next;
+        x->slot[s] = (uint32_t)i + 1;
+        x->hash[s] = h;
+    }
+    return d;
 }
 
 static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
@@ -415,9 +475,10 @@ static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n
         return process_each(p, items, n, err);
     int rc = 0;
     size_t n_new = 0;
+    recent_t recent = {0};
     nw_work_t **to_enrich = calloc(n ? n : 1, sizeof(*to_enrich));
     bool *final = calloc(n ? n : 1, sizeof(*final));
-    if (!to_enrich || !final) {
+    if (recent_init(&recent, n) < 0 || !to_enrich || !final) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -427,14 +488,10 @@ static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n
             rc = rc == 1 ? 0 : rc;
             continue;
         }
-        nw_work_t *w = items[i]->work;
         uint32_t next = 0;
-        if (predict(items, i, &next) == NW_DEDUPE_NEW) {
-            w->predicted_new = true;
-            w->predicted_version = next;
-            if ((rc = build_record(p, items[i], next, err)) == 0)
-                to_enrich[n_new++] = w;
-        }
+        if (predict(&recent, items, i, &next) == NW_DEDUPE_NEW &&
+            (rc = build_record(p, items[i], next, err)) == 0)
+            to_enrich[n_new++] = items[i]->work;
     }
     /* Out of memory here, decide() enriches each new version on its own. */
     if (rc == 0 && n_new > 0)
@@ -443,6 +500,7 @@ static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n
         if (!final[i])
             rc = decide(p, items[i], err);
 out:
+    recent_free(&recent);
     free(to_enrich);
     free(final);
     return rc;
@@ -708,15 +766,18 @@ static void stages_to_prepare(batch_job_t *job)
     nw_item_t *items = job->items;
     nw_workers_run(p->workers, job->n, identify_task, job);
     size_t n_fresh = 0;
+    recent_t recent = {0};
+    if (job->rc == 0 && recent_init(&recent, job->n) < 0) {
+        nw_error_t err = {0};
+        job_fail(job, 0, nw_error_set(&err, NW_ERR_NOMEM, "out of memory"), &err);
+    }
     for (size_t i = 0; i < job->n && job->rc == 0; i++) {
         job->order[i] = &items[i];
         uint32_t next = 0;
-        if (!job->final[i] && predict(job->order, i, &next) == NW_DEDUPE_NEW) {
-            items[i].work->predicted_new = true;
-            items[i].work->predicted_version = next;
+        if (!job->final[i] && predict(&recent, job->order, i, &next) == NW_DEDUPE_NEW)
             job->fresh[n_fresh++] = &items[i];
-        }
     }
+    recent_free(&recent);
     if (job->rc == 0)
         nw_workers_run(p->workers, n_fresh, prepare_task, job);
 }

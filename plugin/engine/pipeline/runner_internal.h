@@ -93,6 +93,7 @@ typedef struct nw_runner {
     size_t n_repart_end;
     nw_poison_t poison[NW_POISON_MAX];
     size_t n_poison;
+    struct nw_batch *batch; /* the batch's items, reused (runner.c) */
 
     int fatal; /* a negative nw_err_t once the run cannot go on */
     nw_error_t err;
