@@ -31,7 +31,9 @@ with `git show HEAD:path`). It writes, under DATA (default /work/data/html),
                (LICENSE-MIT; LICENSE-APACHE as well). Mercury's date is a UTC
                instant (or its UTC day), not the page's local day, so a case
                carries "instant": [from, to] (UTC, to exclusive) and the day
-               is judged against the local days of that range.
+               is judged against the local days of that range. Most fixtures
+               were saved after Mercury's clean-up (no scripts, so no JSON-LD;
+               <meta value=>): the meta content is put back.
 
 A case's split is fixed by its URL (or, without one, its page name):
 zlib.crc32 % 100 < 30 is held out, the rest is dev.
@@ -280,6 +282,19 @@ def postlight_case(block):
     return fixture[len("./fixtures/"):], js_string(url.group(1)), title, date, instant
 
 
+def mercury_unnormalize(raw):
+    """Mercury saved most fixtures after its own clean-up: scripts (JSON-LD too) are
+    gone and every <meta>'s content= became value= (property= became name=, which
+    newswire reads as well). The value= is turned back into content=; the scripts
+    cannot be brought back."""
+    def one(m):
+        tag = m.group(0)
+        if re.search(rb"\scontent\s*=", tag, re.I):
+            return tag
+        return re.sub(rb"(\s)value(\s*=)", rb"\1content\2", tag, count=1, flags=re.I)
+    return re.sub(rb"<meta\b[^>]*>", one, raw, flags=re.I)
+
+
 def build_postlight(repo, data):
     tests = [p for p in ls(repo, "src/extractors/custom/") if p.endswith("/index.test.js")]
     fixtures = set(ls(repo, "fixtures/"))
@@ -307,7 +322,7 @@ def build_postlight(repo, data):
             if title is None:
                 skipped["title"] += 1
             seen.add(fixture)
-            pages[fixture] = show(repo, "fixtures/" + fixture)
+            pages[fixture] = mercury_unnormalize(show(repo, "fixtures/" + fixture))
             c = {"file": fixture, "url": url, "date": date, "split": split_of(url)}
             if instant:
                 c["instant"] = instant
