@@ -64,7 +64,8 @@ def page_titles(text):
     if m:
         t = norm(m.group(1) if m.group(1) is not None else m.group(2))
         if site:
-            for sep in (" | ", " - ", " \u2014 ", " \u2013 "):
+            # NFKC made the fullwidth bar and colon of CJK titles "|" and ":".
+            for sep in (" | ", " - ", " \u2014 ", " \u2013 ", "|", ":"):
                 if t.endswith(sep + site):
                     t = t[: -len(sep + site)]
         out.append(t)
