@@ -201,6 +201,23 @@ static void cjk_update_and_header_lines(void **state)
 #undef YMD
 }
 
+/* Dates in a box of other articles' teasers (a class or id such as
+ * "popular-articles", "related-posts", "teaser-box") are theirs: the
+ * article's own date above its headline wins over them. A box that holds
+ * the page's <h1> wraps the article itself and dates nothing else. */
+static void teaser_box_dates_rank_last(void **state)
+{
+    (void)state;
+    published("<html><body><div class=\"date\">30.10.23</div><h1>Storm closes schools</h1>" BODY
+              "<div class=\"teaser-box popular-articles\"><div class=\"img\"></div><div "
+              "class=\"date\">13.10.23</div><div class=\"title\">Fog</div></div><section "
+              "id=\"related\"><div><div class=\"date\">28.9.23</div></div></section></body></html>",
+              "2023-10-30T00:00:00Z", NW_SRC_VISIBLE);
+    published("<html><body><div class=\"date\">30.10.23</div><div class=\"teaser-wrap\"><h1>Storm "
+              "closes schools</h1><div class=\"date\">31.10.23</div>" BODY "</div></body></html>",
+              "2023-10-31T00:00:00Z", NW_SRC_VISIBLE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +228,7 @@ int main(void)
         cmocka_unit_test(update_line_last_and_label_above),
         cmocka_unit_test(time_text_is_no_dateline),
         cmocka_unit_test(cjk_update_and_header_lines),
+        cmocka_unit_test(teaser_box_dates_rank_last),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
