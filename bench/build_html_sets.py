@@ -25,6 +25,15 @@ with `git show HEAD:path`). It writes, under DATA (default /work/data/html),
                least 5 kB); goose3's expected title is its own guess, so the
                headline is checked against og:title / <h1>; no dates.
                Apache-2.0 code.
+  postlight    github:postlight/parser (Mercury), fixtures/*.html with the
+               per-site tests src/extractors/custom/<domain>/index.test.js
+               that load them (url, title, date_published); MIT code
+               (LICENSE-MIT; LICENSE-APACHE as well). Mercury's date is a UTC
+               instant (or its UTC day), not the page's local day, so a case
+               carries "instant": [from, to] (UTC, to exclusive) and the day
+               is judged against the local days of that range. Most fixtures
+               were saved after Mercury's clean-up (no scripts, so no JSON-LD;
+               <meta value=>): the meta content is put back.
 
 A case's split is fixed by its URL (or, without one, its page name):
 zlib.crc32 % 100 < 30 is held out, the rest is dev.
@@ -33,9 +42,11 @@ zlib.crc32 % 100 < 30 is held out, the rest is dev.
       --readability /work/.mirror/mozilla+readability/repo \\
       --fundus /work/.mirror/flairNLP+fundus/repo \\
       --newspaper4k /work/.mirror/AndyTheFactory+newspaper4k/repo \\
-      --goose3 /work/.mirror/goose3+goose3/repo
+      --goose3 /work/.mirror/goose3+goose3/repo \\
+      --postlight /work/.mirror/postlight+parser/repo
 """
 import argparse
+import datetime
 import gzip
 import html as htmllib
 import json
@@ -204,6 +215,124 @@ def build_goose3(repo, data):
     write_set(data, "goose3", cases, pages)
 
 
+JS_STR = r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\$]|\\.)*`"""
+
+
+def js_string(lit):
+    """The value of one JavaScript string literal (no template substitutions)."""
+    body = lit[1:-1]
+    return re.sub(r"\\(u\{?[0-9a-fA-F]{4,5}\}?|.)", lambda m: js_escape(m.group(1)), body, flags=re.S)
+
+
+def js_escape(e):
+    if e[0] == "u":
+        return chr(int(e[1:].strip("{}"), 16))
+    return {"n": "\n", "t": "\t", "\n": ""}.get(e, e)
+
+
+def js_uncomment(src):
+    """Drops block comments and whole-line // comments (a // inside a URL stays)."""
+    src = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
+    return "\n".join(l for l in src.split("\n") if not l.lstrip().startswith("//"))
+
+
+def postlight_it(block, name):
+    """The body of it('returns the <name>', ...) in one test block, or None."""
+    m = re.search(r"\bit\(\s*'returns the " + name + r"'", block)
+    if not m:
+        return None
+    nxt = re.search(r"\bit\(", block[m.end():])
+    return block[m.end(): m.end() + nxt.start() if nxt else len(block)]
+
+
+def postlight_case(block):
+    """(fixture, url, title, date, instant) of one test block; a part that cannot be read
+    is None ("skip" for the date when it is asserted in a form not understood)."""
+    fx = re.search(r"readFileSync\(\s*(" + JS_STR + r")\s*\)", block)
+    url = re.search(r"\burl\s*=\s*(" + JS_STR + r")\s*;", block)
+    if not fx or not url:
+        return None
+    fixture = js_string(fx.group(1))
+    if not fixture.startswith("./fixtures/"):
+        return None
+    title = None
+    body = postlight_it(block, "title")
+    m = body and re.search(r"assert\.equal\(\s*title\s*,\s*(" + JS_STR + r")\s*\)", body)
+    if m:
+        title = js_string(m.group(1))
+    date, instant = None, None
+    body = postlight_it(block, "date_published")
+    if body is not None:
+        lits = [js_string(x) for x in re.findall(r"assert\.equal\([^;]*?,\s*(" + JS_STR + r")\s*\)", body)]
+        full = [x for x in lits if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", x)]
+        day = [x for x in lits if re.fullmatch(r"\d{4}-\d\d-\d\d", x)]
+        relative = re.search(r"\.(subtract|add)\(|startsWith", body)
+        if len(full) == 1 and len(lits) == 1:
+            t = full[0][:19] + "Z"
+            date, instant = t[:10], [t, t]
+        elif len(day) == 1 and len(lits) == 1 and not relative:
+            # moment(...).format() on the test machine: taken as the UTC day.
+            date = day[0]
+            d = datetime.date.fromisoformat(date)
+            instant = [date + "T00:00:00Z", (d + datetime.timedelta(days=1)).isoformat() + "T00:00:00Z"]
+        elif re.search(r"assert\.equal\(\s*date_published\s*,\s*null\s*\)", body):
+            pass
+        else:
+            date = "skip"
+    return fixture[len("./fixtures/"):], js_string(url.group(1)), title, date, instant
+
+
+def mercury_unnormalize(raw):
+    """Mercury saved most fixtures after its own clean-up: scripts (JSON-LD too) are
+    gone and every <meta>'s content= became value= (property= became name=, which
+    newswire reads as well). The value= is turned back into content=; the scripts
+    cannot be brought back."""
+    def one(m):
+        tag = m.group(0)
+        if re.search(rb"\scontent\s*=", tag, re.I):
+            return tag
+        return re.sub(rb"(\s)value(\s*=)", rb"\1content\2", tag, count=1, flags=re.I)
+    return re.sub(rb"<meta\b[^>]*>", one, raw, flags=re.I)
+
+
+def build_postlight(repo, data):
+    tests = [p for p in ls(repo, "src/extractors/custom/") if p.endswith("/index.test.js")]
+    fixtures = set(ls(repo, "fixtures/"))
+    cases, pages, seen = [], {}, set()
+    skipped = {"block": 0, "date": 0, "title": 0, "fixture": 0, "repeat": 0}
+    for t in sorted(tests):
+        src = js_uncomment(show(repo, t).decode("utf-8"))
+        # One block per beforeAll (a file may test several fixtures).
+        starts = [m.start() for m in re.finditer(r"\bbeforeAll\(", src)]
+        for i, s in enumerate(starts):
+            got = postlight_case(src[s: starts[i + 1] if i + 1 < len(starts) else len(src)])
+            if got is None:
+                skipped["block"] += 1
+                continue
+            fixture, url, title, date, instant = got
+            if "fixtures/" + fixture not in fixtures:
+                skipped["fixture"] += 1
+                continue
+            if fixture in seen:
+                skipped["repeat"] += 1
+                continue
+            if date == "skip":
+                skipped["date"] += 1
+                date, instant = None, None
+            if title is None:
+                skipped["title"] += 1
+            seen.add(fixture)
+            pages[fixture] = mercury_unnormalize(show(repo, "fixtures/" + fixture))
+            c = {"file": fixture, "url": url, "date": date, "split": split_of(url)}
+            if instant:
+                c["instant"] = instant
+            if title:
+                c["title"] = title
+            cases.append(c)
+    print("postlight: skipped %s" % ", ".join("%d %s" % (v, k) for k, v in skipped.items()), file=sys.stderr)
+    write_set(data, "postlight", cases, pages)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="/work/data/html")
@@ -212,8 +341,9 @@ def main():
     ap.add_argument("--fundus", help="git directory of a mirror of flairNLP/fundus")
     ap.add_argument("--newspaper4k", help="git directory of a mirror of AndyTheFactory/newspaper4k")
     ap.add_argument("--goose3", help="git directory of a mirror of goose3/goose3")
+    ap.add_argument("--postlight", help="git directory of a mirror of postlight/parser")
     a = ap.parse_args()
-    if not (a.htmldate or a.readability or a.fundus or a.newspaper4k or a.goose3):
+    if not (a.htmldate or a.readability or a.fundus or a.newspaper4k or a.goose3 or a.postlight):
         sys.exit("give at least one mirror")
     if a.htmldate:
         build_htmldate(a.htmldate, a.data)
@@ -225,6 +355,8 @@ def main():
         build_newspaper4k(a.newspaper4k, a.data)
     if a.goose3:
         build_goose3(a.goose3, a.data)
+    if a.postlight:
+        build_postlight(a.postlight, a.data)
 
 
 if __name__ == "__main__":

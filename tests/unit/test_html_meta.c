@@ -314,6 +314,13 @@ static void headline_choice(void **state)
     assert_string_equal(a.headline, "Springfield Storm closes schools");
     assert_int_equal(a.field_source[NW_FIELD_HEADLINE], NW_SRC_JSONLD);
     nw_article_clear(&a);
+    /* An og:title that is the <h1> and " : Section" is the <h1>. */
+    ok("<html><head><meta property=\"og:title\" content=\"Storm closes schools : Sports\">"
+       "<meta property=\"article:published_time\" content=\"2026-12-02T09:00:00Z\"></head>"
+       "<body><h1>Storm closes schools</h1>" BODY "</body></html>",
+       &a);
+    assert_string_equal(a.headline, "Storm closes schools");
+    nw_article_clear(&a);
 }
 
 static void headline_kickers(void **state)
@@ -535,12 +542,34 @@ static void visible_dates_in_languages(void **state)
     visible("04/05/2026", "de", 2026, 5, 4, -1);
     visible("25/12/2026", NULL, 2026, 12, 25, -1);
     visible("Do 25.04.26 | 14:07 Uhr", "de", 2026, 4, 25, 14); /* a two-digit year */
+    /* Chinese and Japanese dates with their units, a clock written the same
+     * way after a weekday in brackets, or an ordinary one; the Korean. */
+    visible("2026\xE5\xB9\xB4"
+            "12\xE6\x9C\x88"
+            "4\xE6\x97\xA5",
+            NULL, 2026, 12, 4, -1);
+    visible("2026\xE5\xB9\xB4"
+            "04\xE6\x9C\x88"
+            "21\xE6\x97\xA5 (\xE9\x87\x91) "
+            "12\xE6\x99\x82"
+            "05\xE5\x88\x86",
+            NULL, 2026, 4, 21, 12);
+    visible("TOPICS\xE3\x80\x80"
+            "2026\xE5\xB9\xB4"
+            "3\xE6\x9C\x88"
+            "15\xE6\x97\xA5 09:43",
+            NULL, 2026, 3, 15, 9);
+    visible("2026\xEB\x85\x84 4\xEC\x9B\x94 21\xEC\x9D\xBC", NULL, 2026, 4, 21, -1);
     nw_mdate_t d;
     assert_false(nw_mdate_visible("04/05/2026", 10, "en", NULL, &d)); /* ambiguous */
     assert_false(nw_mdate_visible("30. Februar 2026", 16, "de", NULL, &d));
     assert_false(nw_mdate_visible("in 2026 the council", 19, "en", NULL, &d));
     assert_false(nw_mdate_visible("Version 1.2.3.4", 15, "en", NULL, &d));
     assert_false(nw_mdate_visible("04/05/26", 8, "de", NULL, &d)); /* only dotted */
+    /* A year and a month without a day is no date. */
+    assert_false(nw_mdate_visible("2026\xE5\xB9\xB4"
+                                  "12\xE6\x9C\x88",
+                                  10, NULL, NULL, &d));
 
     /* A German page with only a visible date line. */
     nw_article_t a;
@@ -628,6 +657,12 @@ static void strip_site(void **state)
          "Storm closes schools \xE2\x80\x93 what now?"},
         {"Jean-Luc speaks - and the council listens to him", NULL, NULL,
          "Jean-Luc speaks - and the council listens to him"},
+        /* The fullwidth bar and colon of CJK pages, spaced or not. */
+        {"Storm closes schools \xEF\xBD\x9C Gazette News", "Gazette News", NULL,
+         "Storm closes schools"},
+        {"Storm closes schools\xEF\xBC\x9AGazette", "Gazette", NULL, "Storm closes schools"},
+        {"Storm\xEF\xBC\x9A closes schools", NULL, "https://x.example/",
+         "Storm\xEF\xBC\x9A closes schools"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *s = nw_meta_strip_site(cases[i][0], cases[i][1], cases[i][2]);

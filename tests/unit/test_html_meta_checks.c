@@ -167,6 +167,57 @@ static void time_text_is_no_dateline(void **state)
               "2026-01-25T00:00:00Z", NW_SRC_TIME);
 }
 
+/* A Japanese "更新" line dates an update: the published time comes from the
+ * line that says "公開" (published) even when the update line is first, and a
+ * page with only an update line still has its date. A header's "today"
+ * repeated as a text line of its own ranks as the header's. */
+static void cjk_update_and_header_lines(void **state)
+{
+    (void)state;
+#define UPD          "\xE6\x9B\xB4\xE6\x96\xB0"
+#define KOUKAI       "\xE5\x85\xAC\xE9\x96\x8B"
+#define YMD(y, m, d) y "\xE5\xB9\xB4" m "\xE6\x9C\x88" d "\xE6\x97\xA5"
+    published("<html><head><meta property=\"article:modified_time\" "
+              "content=\"2026-02-22T14:37:03+09:00\"></head><body><h1>Storm closes schools</h1>"
+              "<p class=\"date\">" YMD("2026", "02", "22") " 14:30 " KOUKAI "</p>" BODY "<div>" YMD(
+                  "2026", "08", "11") " " UPD "</div></body></html>",
+              "2026-02-22T05:30:00Z", NW_SRC_VISIBLE);
+    nw_article_t a;
+    nw_error_t err;
+    if (parse(HEAD "<p>" YMD("2026", "04", "21") UPD "</p>" BODY "</body></html>", &a, &err) != 0)
+        fail_msg("rejected: %s", err.msg);
+    char buf[21];
+    nw_timestamp_format(a.updated, buf);
+    assert_string_equal(buf, "2026-04-21T00:00:00Z");
+    nw_article_clear(&a);
+    published("<html><body><div class=\"header\"><div class=\"today-date\">" YMD(
+                  "2026", "6",
+                  "20") "</div></div><h1>Storm closes schools</h1><p>" YMD("2026", "6",
+                                                                           "19") "</p>" BODY
+                                                                                 "</body></html>",
+              "2026-06-19T00:00:00Z", NW_SRC_VISIBLE);
+#undef UPD
+#undef KOUKAI
+#undef YMD
+}
+
+/* Dates in a box of other articles' teasers (a class or id such as
+ * "popular-articles", "related-posts", "teaser-box") are theirs: the
+ * article's own date above its headline wins over them. A box that holds
+ * the page's <h1> wraps the article itself and dates nothing else. */
+static void teaser_box_dates_rank_last(void **state)
+{
+    (void)state;
+    published("<html><body><div class=\"date\">30.10.23</div><h1>Storm closes schools</h1>" BODY
+              "<div class=\"teaser-box popular-articles\"><div class=\"img\"></div><div "
+              "class=\"date\">13.10.23</div><div class=\"title\">Fog</div></div><section "
+              "id=\"related\"><div><div class=\"date\">28.9.23</div></div></section></body></html>",
+              "2023-10-30T00:00:00Z", NW_SRC_VISIBLE);
+    published("<html><body><div class=\"date\">30.10.23</div><div class=\"teaser-wrap\"><h1>Storm "
+              "closes schools</h1><div class=\"date\">31.10.23</div>" BODY "</div></body></html>",
+              "2023-10-31T00:00:00Z", NW_SRC_VISIBLE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +227,8 @@ int main(void)
         cmocka_unit_test(url_day_overrules),
         cmocka_unit_test(update_line_last_and_label_above),
         cmocka_unit_test(time_text_is_no_dateline),
+        cmocka_unit_test(cjk_update_and_header_lines),
+        cmocka_unit_test(teaser_box_dates_rank_last),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

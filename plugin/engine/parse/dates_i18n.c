@@ -430,6 +430,74 @@ static void time_after(const char *s, size_t n, size_t i, const nw_zone_table_t 
     *d = t;
 }
 
+/* Past spaces, ASCII or the ideographic U+3000. */
+static size_t skip_blank(const char *s, size_t n, size_t k)
+{
+    for (;;) {
+        if (at(s, n, k) == ' ')
+            k++;
+        else if (at(s, n, k) == 0xE3 && at(s, n, k + 1) == 0x80 && at(s, n, k + 2) == 0x80)
+            k += 3;
+        else
+            return k;
+    }
+}
+
+/* A number of 1..2 digits and then its unit (one of two spellings), blanks
+ * allowed before either; *i moves past the unit. */
+static bool part_at(const char *s, size_t n, size_t *i, const char *const units[2], unsigned *v)
+{
+    size_t k = skip_blank(s, n, *i);
+    if (v && !num(s, n, &k, 1, 2, v))
+        return false;
+    k = skip_blank(s, n, k);
+    for (int u = 0; u < 2; u++) {
+        size_t l = strlen(units[u]);
+        if (k + l <= n && memcmp(s + k, units[u], l) == 0) {
+            *i = k + l;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The Chinese and Japanese "2019年4月21日" and the Korean "2019년 4월 21일",
+ * read after the year's digits end at i; a clock written the same way
+ * ("12時00分", "12시 00분") may follow, after a weekday in brackets
+ * ("（金）"). *end is where the date, or its clock, ends. */
+static bool cjk_date(const char *s, size_t n, size_t i, unsigned year, nw_mdate_t *d, size_t *end)
+{
+    static const char *const y[2] = {"\xE5\xB9\xB4", "\xEB\x85\x84"};
+    static const char *const m[2] = {"\xE6\x9C\x88", "\xEC\x9B\x94"};
+    static const char *const dd[2] = {"\xE6\x97\xA5", "\xEC\x9D\xBC"};
+    static const char *const hr[2] = {"\xE6\x99\x82", "\xEC\x8B\x9C"};
+    static const char *const mi[2] = {"\xE5\x88\x86", "\xEB\xB6\x84"};
+    static const char *const open[2] = {"(", "\xEF\xBC\x88"};
+    static const char *const close[2] = {")", "\xEF\xBC\x89"};
+    size_t k = i;
+    unsigned mo, da, h, mn;
+    if (!part_at(s, n, &k, y, NULL) || !part_at(s, n, &k, m, &mo) || !part_at(s, n, &k, dd, &da))
+        return false;
+    d->year = year;
+    d->month = mo;
+    d->day = da;
+    *end = k;
+    size_t c = k;
+    if (part_at(s, n, &c, open, NULL)) {
+        size_t w = c;
+        while (w < c + 12 && !part_at(s, n, &w, close, NULL) && w < n)
+            w++;
+        c = w;
+    }
+    if (part_at(s, n, &c, hr, &h) && part_at(s, n, &c, mi, &mn) && h < 24 && mn < 60) {
+        d->hour = h;
+        d->min = mn;
+        d->has_time = true;
+        *end = c;
+    }
+    return true;
+}
+
 bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_table_t *zones,
                       nw_mdate_t *out)
 {
@@ -527,6 +595,8 @@ bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_t
                 ok = true;
             }
         }
+        if (!ok && a->number && a->e - a->b == 4)
+            ok = cjk_date(s, n, a->e, a->v, &d, &end);
         if (!ok)
             continue;
         /* A date glued to more digits ("4.12.20261") is not one. */
@@ -610,12 +680,21 @@ static size_t line_words(const char *s, size_t n)
 }
 
 /* A line that gives an update time ("Updated ...", "Aktualisiert am ...",
- * "Mis à jour le ...", "Actualizado ...", "Aggiornato ...", "Bijgewerkt ..."). */
+ * "Mis à jour le ...", "Actualizado ...", "Aggiornato ...", "Bijgewerkt ...",
+ * the Chinese and Japanese "2019年12月17日更新"). */
 static bool update_line(const char *s, size_t n)
 {
-    static const char *const words[] = {"updated",     "modified",    "aktualisiert", "mis à jour",
-                                        "mise à jour", "actualizado", "aggiornato",   "atualizado",
-                                        "bijgewerkt",  "geändert"};
+    static const char *const words[] = {"updated",
+                                        "modified",
+                                        "aktualisiert",
+                                        "mis à jour",
+                                        "mise à jour",
+                                        "actualizado",
+                                        "aggiornato",
+                                        "atualizado",
+                                        "bijgewerkt",
+                                        "geändert",
+                                        "\xE6\x9B\xB4\xE6\x96\xB0"};
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
         size_t l = strlen(words[k]);
         for (size_t i = 0; i + l <= n; i++)
@@ -636,6 +715,21 @@ static bool label_line(const char *s, size_t n)
         if (s[i] >= '0' && s[i] <= '9')
             return false;
     return true;
+}
+
+/* The context of the markup's visible date that this line repeats (the
+ * page-to-text step writes the header's "today" or a teaser's date as a
+ * line of its own), or 0: the markup scan knew where it sat. */
+static uint8_t markup_ctx(const nw_html_meta_t *meta, const char *s, size_t n)
+{
+    for (int f = NW_META_PUBLISHED; f <= NW_META_UPDATED; f++)
+        for (size_t i = 0; i < meta->n[f]; i++) {
+            const nw_meta_cand_t *k = &meta->cand[f][i];
+            size_t kn = strlen(k->value);
+            if (k->tier == NW_TIER_VISIBLE && k->ctx && kn == n && memcmp(k->value, s, n) == 0)
+                return k->ctx;
+        }
+    return 0;
 }
 
 int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
@@ -668,11 +762,14 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
                     vn = prev_n + 1 + n;
                 }
             }
-            int rc =
-                nw_html_meta_add(meta, update_line(v, vn) ? NW_META_UPDATED : NW_META_PUBLISHED,
-                                 NW_TIER_VISIBLE, v, vn);
+            nw_meta_field_t f = update_line(v, vn) ? NW_META_UPDATED : NW_META_PUBLISHED;
+            uint8_t ctx = markup_ctx(meta, text + i, n);
+            size_t before = meta->n[f];
+            int rc = nw_html_meta_add(meta, f, NW_TIER_VISIBLE, v, vn);
             if (rc < 0)
                 return rc;
+            if (meta->n[f] > before)
+                meta->cand[f][before].ctx = ctx;
             found++;
         }
         if (line_words(text + i, n) > 0) {

@@ -56,6 +56,15 @@ typedef struct ms {
     bool quote_blind;
     int article_depth;
     int link_depth, list_depth, aside_depth; /* for nw_meta_cand_t.ctx */
+    /* The outermost open box of other articles (teaser_box()): its tag and
+     * how many elements of that tag opened inside it, so that its own end
+     * tag is known without a tree. */
+    struct {
+        bool on;
+        char tag[12];
+        size_t tag_len;
+        int nest;
+    } box;
     bool h1_seen, title_seen;
     size_t date_hints;
     capture_t head, date;
@@ -136,7 +145,7 @@ static uint8_t ctx_now(const ms_t *st)
 {
     return (uint8_t)((st->link_depth > 0 ? NW_CTX_LINK : 0) |
                      (st->list_depth > 0 ? NW_CTX_LIST : 0) |
-                     (st->aside_depth > 0 ? NW_CTX_ASIDE : 0) |
+                     (st->aside_depth > 0 || st->box.on ? NW_CTX_ASIDE : 0) |
                      (!st->h1_seen && st->article_depth == 0 ? NW_CTX_BEFORE_H1 : 0));
 }
 
@@ -481,12 +490,58 @@ static int *ctx_depth(ms_t *st, span_t name)
     return NULL;
 }
 
+/* A class or id name of a box of other articles' teasers ("related-posts",
+ * "most-read", "top-news"): dates in it are theirs, as in an <aside>. */
+static bool teaser_name(span_t v)
+{
+    static const char *const names[] = {"related",   "popular",   "most-read",    "mostread",
+                                        "most_read", "most-view", "mostview",     "meistgelesen",
+                                        "top-news",  "trending",  "more-stories", "more-news",
+                                        "recommend", "teaser"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (icontains(v, names[i]))
+            return true;
+    return false;
+}
+
+/* Tracks the box of other articles a date may sit in. Only block
+ * containers that pages close open a box; one that turns out to hold the
+ * page's <h1> wraps the article instead and is dropped. */
+static void box_open(ms_t *st, span_t name, const attr_t *a, size_t na)
+{
+    const span_t *v;
+    if (st->box.on) {
+        if (ieq(name, "h1"))
+            st->box.on = false;
+        else if (name.n == st->box.tag_len && strncasecmp(name.p, st->box.tag, name.n) == 0)
+            st->box.nest++;
+        return;
+    }
+    if (!(ieq(name, "div") || ieq(name, "section") || ieq(name, "ul") || ieq(name, "ol")))
+        return;
+    if (((v = attr_get(a, na, "class")) && teaser_name(*v)) ||
+        ((v = attr_get(a, na, "id")) && teaser_name(*v))) {
+        st->box.on = true;
+        memcpy(st->box.tag, name.p, name.n);
+        st->box.tag_len = name.n;
+        st->box.nest = 0;
+    }
+}
+
+static void box_close(ms_t *st, span_t name)
+{
+    if (st->box.on && name.n == st->box.tag_len && strncasecmp(name.p, st->box.tag, name.n) == 0 &&
+        st->box.nest-- == 0)
+        st->box.on = false;
+}
+
 static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
 {
     const span_t *v;
     int *depth = ctx_depth(st, name);
     if (depth)
         ++*depth;
+    box_open(st, name, a, na);
     const span_t *content = attr_get(a, na, "content");
     const span_t *itemprop = attr_get(a, na, "itemprop");
     const span_t *property = attr_get(a, na, "property");
@@ -588,6 +643,7 @@ static void close_tag(ms_t *st, span_t name)
     int *depth = ctx_depth(st, name);
     if (depth && *depth > 0)
         --*depth;
+    box_close(st, name);
     if ((ieq(name, "article") || ieq(name, "main")) && st->article_depth > 0)
         st->article_depth--;
 }

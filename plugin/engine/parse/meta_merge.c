@@ -294,13 +294,16 @@ static int64_t confirmed_day(const mctx_t *c, nw_meta_field_t f)
 }
 
 /* A line that dates an update ("Updated May 6, 2019", "Aktualisiert am
- * ..."): it says nothing against the publication date. */
+ * ...", "2019年12月17日更新"): it says nothing against the publication date. */
 static bool update_label(const char *v)
 {
-    static const char *const labels[] = {"updat",     "aktualisiert", "mis à jour", "actualizad",
-                                         "aggiornat", "atualizad",    "bijgewerkt", "geändert",
-                                         "änderung",  "Änderung",     "modified",   "last edited",
-                                         "güncelle"};
+    static const char *const labels[] = {"updat",      "aktualisiert",
+                                         "mis à jour", "actualizad",
+                                         "aggiornat",  "atualizad",
+                                         "bijgewerkt", "geändert",
+                                         "änderung",   "Änderung",
+                                         "modified",   "last edited",
+                                         "güncelle",   "\xE6\x9B\xB4\xE6\x96\xB0" /* 更新 */};
     char low[160];
     size_t n = 0;
     for (; v[n] && n + 1 < sizeof(low); n++)

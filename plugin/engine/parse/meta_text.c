@@ -112,8 +112,12 @@ static bool cut_short(const nw_html_meta_t *m, const char *v)
     return false;
 }
 
-static const char *const separators[] = {" | ",        " - ",  " \xE2\x80\x94 ", " \xE2\x80\x93 ",
-                                         " \xC2\xB7 ", " :: ", " \xC2\xBB ",     " // "};
+/* The fullwidth bar and colon are the CJK pages' own ("...CUTPEN ｜ Site",
+ * "...受賞：朝日新聞デジタル"), spaced or not; without spaces they only cut
+ * at a known site name or one that names the host. */
+static const char *const separators[] = {
+    " | ",        " - ",  " \xE2\x80\x94 ", " \xE2\x80\x93 ", " \xC2\xB7 ",  " :: ",
+    " \xC2\xBB ", " // ", " \xEF\xBD\x9C ", "\xEF\xBD\x9C",   "\xEF\xBC\x9A"};
 
 static size_t count_words(const char *s, size_t n)
 {
@@ -152,12 +156,16 @@ static bool names_host(const char *part, size_t n, const char *host)
            (strncmp(sq, "the", 3) == 0 && strlen(sq) >= 6 && strstr(host, sq + 3) != NULL);
 }
 
-/* title is h1 followed by a separator and more ("Title - Site"). */
+/* title is h1 followed by a separator and more ("Title - Site"). A
+ * spaced colon counts here too ("Title : Section : Site"): after the whole
+ * <h1> it cannot be a kicker's. */
 static bool extends_h1(const char *title, const char *h1)
 {
     size_t hn = strlen(h1);
-    if (strncasecmp(title, h1, hn) != 0)
+    if (hn == 0 || strncasecmp(title, h1, hn) != 0)
         return false;
+    if (strncmp(title + hn, " : ", 3) == 0)
+        return true;
     for (size_t k = 0; k < sizeof(separators) / sizeof(separators[0]); k++)
         if (strncmp(title + hn, separators[k], strlen(separators[k])) == 0)
             return true;
