@@ -11,36 +11,10 @@ static inline bool ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Eight bytes at once, for the ASCII runs that make up most text. */
-static inline uint64_t load8(const unsigned char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
-#define NW_ONES  0x0101010101010101ULL
-#define NW_HIGHS 0x8080808080808080ULL
-
-/* True when all 8 bytes are printable ASCII or DEL (0x20..0x7F). */
-static inline bool all_printable8(uint64_t x)
-{
-    return ((x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS) == 0;
-}
-
-/* 0x80 in each byte of x that is a space (0x20), 0 elsewhere; exact per
- * byte (no borrow between bytes), unlike the "any byte" tests above. */
-static inline uint64_t space_bytes8(uint64_t x)
-{
-    uint64_t y = x ^ (0x20 * NW_ONES);
-    uint64_t t = (y & (0x7F * NW_ONES)) + 0x7F * NW_ONES;
-    return ~(t | y | 0x7F * NW_ONES);
-}
-
 /* True when none of the 8 bytes is NUL or >= 0x80. */
 static inline bool all_ascii_nonzero8(uint64_t x)
 {
-    return ((x | ((x - NW_ONES) & ~x)) & NW_HIGHS) == 0;
+    return ((x | ((x - NW_UTF8_ONES) & ~x)) & NW_UTF8_HIGHS) == 0;
 }
 
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -113,7 +87,7 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     size_t replaced = 0, i = 0, run = 0;
     while (i < len) {
         uint32_t cp;
-        if (i + 8 <= len && all_printable8(load8(p + i))) {
+        if (i + 8 <= len && nw_utf8_printable8(nw_utf8_load8(p + i))) {
             i += 8;
             continue;
         }
@@ -144,7 +118,7 @@ size_t nw_utf8_printable_run(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    while (i + 8 <= len && all_printable8(load8(p + i)))
+    while (i + 8 <= len && nw_utf8_printable8(nw_utf8_load8(p + i)))
         i += 8;
     while (i < len && p[i] >= 0x20 && p[i] < 0x80)
         i++;
@@ -215,7 +189,7 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     size_t invalid = 0, i = 0;
     while (i < len) {
         uint32_t cp;
-        if (i + 8 <= len && all_ascii_nonzero8(load8(p + i))) {
+        if (i + 8 <= len && all_ascii_nonzero8(nw_utf8_load8(p + i))) {
             i += 8;
             continue;
         }
@@ -328,11 +302,11 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
              * after them is printable ASCII and no space (a word follows:
              * the space is neither doubled nor trailing). */
             if (i + 8 <= len) {
-                uint64_t x = load8(p + i);
-                uint64_t sp = space_bytes8(x);
+                uint64_t x = nw_utf8_load8(p + i);
+                uint64_t sp = nw_utf8_space_bytes8(x);
                 /* 0x80 in the bytes outside 0x20..0x7F; a borrow can flag
                  * bytes after the first such one, never before it. */
-                uint64_t odd = (x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS;
+                uint64_t odd = (x | ((x - 0x20 * NW_UTF8_ONES) & ~x)) & NW_UTF8_HIGHS;
                 if (!odd && !(sp & (sp << 8)) &&
                     (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
@@ -412,14 +386,9 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
         /* 8 printable ASCII bytes: a word starts at each non-space byte
          * that follows a space (or the word state before the chunk). */
         if (i + 8 <= len) {
-            uint64_t x = load8(p + i);
-            if (all_printable8(x)) {
-                uint64_t sp = space_bytes8(x);
-                uint64_t before = (sp << 8) | (in_word ? 0 : 0x80);
-                /* Count the 0x80 flags: move them to bit 0 of each byte and
-                 * sum the bytes with one multiplication (no popcnt needed). */
-                w += (size_t)((((~sp & before & NW_HIGHS) >> 7) * NW_ONES) >> 56);
-                in_word = !(sp >> 63);
+            uint64_t x = nw_utf8_load8(p + i);
+            if (nw_utf8_printable8(x)) {
+                w += nw_utf8_words8(x, &in_word);
                 n += 8;
                 i += 8;
                 continue;
