@@ -269,6 +269,31 @@ static void test_write_real_articles(void **state)
     assert_true(files > 10);
 }
 
+/* Body text with a byte the 8- and 16-byte steps stop at, at every offset
+ * of them: the counts and escapes against the tree's. */
+static void test_write_body_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const stops[] = {"\"",       "\\",           "\t",       "  ",   " ",
+                                        "\xc3\xa9", "\xe2\x80\x83", "\xc2\xa0", "\x7f", "\x1f"};
+    const char base[] = "one two three four five six seven eight nine ten eleven twelve";
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        for (size_t off = 0; off + 1 < sizeof(base); off++) {
+            char t[160];
+            size_t sl = strlen(stops[k]);
+            memcpy(t, base, off);
+            memcpy(t + off, stops[k], sl);
+            memcpy(t + off + sl, base + off, sizeof(base) - off);
+            nw_paragraph_t ps[2] = {{.text = t}, {.text = t + off}};
+            nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
+            assert_int_equal(check_write_variant(&a, m), 0);
+            a.n_paragraphs = 1;
+            assert_int_equal(check_write_variant(&a, m), 0);
+        }
+    }
+}
+
 static void test_write_made_up(void **state)
 {
     (void)state;
@@ -348,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_replaced_key_keeps_order),
         cmocka_unit_test(test_random_trees),
         cmocka_unit_test(test_write_real_articles),
+        cmocka_unit_test(test_write_body_at_every_offset),
         cmocka_unit_test(test_write_made_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

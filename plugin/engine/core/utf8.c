@@ -2,6 +2,9 @@
 #include "core/utf8.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The ASCII whitespace nw_utf8_space() accepts: space and \t \n \v \f \r
  * (9..13). The scanners below test ASCII bytes inline and call the full
@@ -114,10 +117,28 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     return replaced;
 }
 
+#ifdef __SSE2__
+/* Bit k set when byte k of the 16 at p is printable ASCII or DEL: as signed
+ * bytes, 0x20..0x7F are the ones above 0x1F. */
+static inline unsigned printable16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+}
+#endif
+
 size_t nw_utf8_printable_run(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+#ifdef __SSE2__
+    /* 16 bytes a step; the run's end is the first clear bit. */
+    for (; i + 16 <= len; i += 16) {
+        unsigned m = ~printable16(p + i) & 0xFFFF;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
     while (i + 8 <= len && nw_utf8_printable8(nw_utf8_load8(p + i)))
         i += 8;
     while (i < len && p[i] >= 0x20 && p[i] < 0x80)
@@ -301,6 +322,21 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
              * row come out as they are, if the last is no space or the byte
              * after them is printable ASCII and no space (a word follows:
              * the space is neither doubled nor trailing). */
+#ifdef __SSE2__
+            /* The same test on 16 bytes at once (see the 8-byte one below). */
+            if (i + 16 <= len) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                unsigned pr = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+                unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+                if (pr == 0xFFFF && !(sp & (sp >> 1)) &&
+                    (!(sp & 0x8000) || (i + 16 < len && p[i + 16] > 0x20 && p[i + 16] < 0x80))) {
+                    _mm_storeu_si128((__m128i *)(void *)d, x);
+                    d += 16;
+                    i += 16;
+                    continue;
+                }
+            }
+#endif
             if (i + 8 <= len) {
                 uint64_t x = nw_utf8_load8(p + i);
                 uint64_t sp = nw_utf8_space_bytes8(x);

@@ -9,6 +9,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/buf.h"
 #include "core/hash.h"
@@ -544,6 +547,18 @@ typedef struct body_count {
     bool in_word;
 } body_count_t;
 
+#ifdef __SSE2__
+/* The set bits of a 16-bit mask, inline (without -mpopcnt,
+ * __builtin_popcount() is a call into libgcc). */
+static inline size_t popcount16(unsigned v)
+{
+    v = v - ((v >> 1) & 0x5555);
+    v = (v & 0x3333) + ((v >> 2) & 0x3333);
+    v = (v + (v >> 4)) & 0x0F0F;
+    return (v + (v >> 8)) & 0x1F;
+}
+#endif
+
 /*
  * Appends the inside of the JSON string of s (escaped as dump_string()
  * escapes) and counts its words and characters as nw_utf8_measure() would,
@@ -560,6 +575,27 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
     size_t i = 0, words = c->words, chars = c->chars;
     bool in_word = c->in_word, ok = true;
     for (;;) {
+#ifdef __SSE2__
+        /* 16 printable ASCII bytes without '"' or '\\' at once: a word
+         * starts at each non-space byte after a space (bit k of sp). */
+        while (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i esc = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            unsigned pr = (unsigned)_mm_movemask_epi8(
+                _mm_andnot_si128(esc, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F))));
+            if (pr != 0xFFFF)
+                break;
+            unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+            unsigned starts = ~sp & ((sp << 1) | !in_word) & 0xFFFF;
+            words += popcount16(starts);
+            in_word = !(sp & 0x8000);
+            chars += 16;
+            _mm_storeu_si128((__m128i *)(void *)d, x);
+            d += 16;
+            i += 16;
+        }
+#endif
         while (i + 8 <= len) {
             uint64_t x = nw_utf8_load8(p + i);
             if (!nw_utf8_printable8(x) || needs_escape8(x))
