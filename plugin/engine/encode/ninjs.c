@@ -224,17 +224,12 @@ static json_t *time_precision(const nw_article_t *a, int *rc)
     return o;
 }
 
-/* The content hash (digest, and "sha256:<hex>") and the simhash's hex; sim
- * may be NULL when only the content hash is wanted. */
-static void hash_texts(const nw_article_t *a, uint8_t digest[32],
+/* The record's texts of the content hash ("sha256:<hex>") and of the
+ * simhash (16 hex digits; sim may be NULL). */
+static void hash_texts(const uint8_t digest[32], uint64_t s,
                        char content_hash[NW_HASH_TEXT_LEN + 1], char sim[17])
 {
     uint8_t be[8];
-    uint64_t s = 0;
-    if (sim)
-        nw_article_hashes(a, digest, &s);
-    else
-        nw_article_content_hash(a, digest);
     memcpy(content_hash, "sha256:", 7);
     nw_hex(digest, 32, content_hash + 7);
     if (!sim)
@@ -253,7 +248,9 @@ static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
     int rc = 0;
     if (!ext || !credits)
         goto fail;
-    hash_texts(a, digest, content_hash, sim);
+    uint64_t s;
+    nw_article_hashes(a, digest, &s);
+    hash_texts(digest, s, content_hash, sim);
     for (size_t i = 0; i < a->n_image_credits; i++)
         rc |= json_array_append_new(credits, text_string(a->image_credits[i]));
     rc |= set_new(ext, "article_id", text_string(m->article_id));
@@ -563,9 +560,11 @@ static inline size_t popcount16(unsigned v)
  * Appends the inside of the JSON string of s (escaped as dump_string()
  * escapes) and counts its words and characters as nw_utf8_measure() would,
  * in one pass: the measure, the body's join and the dump each walked the
- * body before. False when s is not valid UTF-8.
+ * body before. *collapsed tells whether s is its own nw_utf8_collapse() (no
+ * whitespace but single spaces between words), which the content hash then
+ * need not collapse again. False when s is not valid UTF-8.
  */
-static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c)
+static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c, bool *collapsed)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (!nw_buf_reserve(b, len))
@@ -574,6 +573,9 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
     char *d = b->data + b->len;
     size_t i = 0, words = c->words, chars = c->chars;
     bool in_word = c->in_word, ok = true;
+    /* Not collapsed: two spaces in a row (the text counts as having one
+     * before and after it, for a space at its ends), or other whitespace. */
+    uint64_t twice = 0, last_sp = 1;
     for (;;) {
 #ifdef __SSE2__
         /* 16 printable ASCII bytes without '"' or '\\' at once: a word
@@ -587,6 +589,8 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
             if (pr != 0xFFFF)
                 break;
             unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+            twice |= (sp & (sp >> 1)) | (sp & last_sp);
+            last_sp = sp >> 15;
             unsigned starts = ~sp & ((sp << 1) | !in_word) & 0xFFFF;
             words += popcount16(starts);
             in_word = !(sp & 0x8000);
@@ -600,6 +604,9 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
             uint64_t x = nw_utf8_load8(p + i);
             if (!nw_utf8_printable8(x) || needs_escape8(x))
                 break;
+            uint64_t sp = nw_utf8_space_bytes8(x);
+            twice |= (sp & (sp << 8)) | (sp & (last_sp << 7));
+            last_sp = sp >> 63;
             words += nw_utf8_words8(x, &in_word);
             chars += 8;
             memcpy(d, &x, 8);
@@ -613,6 +620,8 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
         if (ch < 0x80) {
             char e = escape_of[ch];
             space = ch == ' ' || (ch >= '\t' && ch <= '\r');
+            twice |= ch == ' ' ? last_sp : space;
+            last_sp = ch == ' ';
             i++;
             if (!e) {
                 *d++ = (char)ch;
@@ -639,6 +648,8 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
                 break;
             }
             space = nw_utf8_space(s + i, k) > 0;
+            twice |= space;
+            last_sp = 0;
             memcpy(d, p + i, k);
             d += k;
             i += k;
@@ -652,12 +663,14 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
     c->words = words;
     c->chars = chars;
     c->in_word = in_word;
+    *collapsed = !twice && !last_sp;
     return ok;
 }
 
 /* "value":"<body>","contenttype":...,"charcount":N: the paragraphs joined
  * by blank lines, measured as they are written. */
-static bool put_body(nw_buf_t *b, const nw_article_t *a)
+/* spans[2 + i] receives paragraph i, for the hashes. */
+static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans)
 {
     body_count_t c = {0, 0, false};
     bool ok = true;
@@ -668,8 +681,10 @@ static bool put_body(nw_buf_t *b, const nw_article_t *a)
             c.chars += 2;
             c.in_word = false;
         }
-        const char *t = a->paragraphs[i].text;
-        ok = put_measured(b, t, strlen(t), &c);
+        nw_text_span_t *sp = &spans[2 + i];
+        sp->s = a->paragraphs[i].text;
+        sp->len = strlen(sp->s);
+        ok = put_measured(b, sp->s, sp->len, &c, &sp->collapsed);
     }
     PUT_LIT(b, "\",\"contenttype\":\"text/plain\",\"wordcount\":");
     dump_integer(b, (json_int_t)c.words);
@@ -782,11 +797,19 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
                    uint8_t content_hash[32])
 {
     char first[21], version_time[21], hash_text[NW_HASH_TEXT_LEN + 1], sim[17];
+    /* The parts the hashes read: headline, standfirst, paragraphs, whose
+     * lengths the body's pass finds and whether they are collapsed. */
+    nw_text_span_t stack_spans[64], *spans = stack_spans;
+    size_t n_spans = a->n_paragraphs + 2;
     *out = NULL;
     *len = 0;
     if (!a->headline)
         return 1;
-    hash_texts(a, content_hash, hash_text, m->plain_ninjs ? NULL : sim);
+    if (n_spans > sizeof(stack_spans) / sizeof(stack_spans[0]) &&
+        !(spans = malloc(n_spans * sizeof(*spans))))
+        return NW_ERR_NOMEM;
+    spans[0] = (nw_text_span_t){a->headline, strlen(a->headline), false};
+    spans[1] = (nw_text_span_t){a->standfirst, a->standfirst ? strlen(a->standfirst) : 0, false};
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
     nw_timestamp_format(nw_article_version_time(a), version_time);
     nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
@@ -809,8 +832,14 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
         PUT_LIT(b, "}]");
     }
     PUT_LIT(b, ",\"bodies\":[{\"role\":\"text\",");
-    ok &= put_body(b, a);
+    ok &= put_body(b, a, spans);
     PUT_LIT(b, "}]");
+    if (ok) {
+        /* After the body, whose pass made the spans. */
+        uint64_t simhash = m->plain_ninjs ? 0 : nw_simhash_spans(spans, n_spans);
+        nw_content_hash_spans(spans, n_spans, content_hash);
+        hash_texts(content_hash, simhash, hash_text, m->plain_ninjs ? NULL : sim);
+    }
     if (a->byline) {
         PUT_LIT(b, ",\"by\":");
         ok &= put_text(b, a->byline);
@@ -819,7 +848,7 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
         PUT_LIT(b, ",\"language\":");
         ok &= put_text(b, a->language);
     }
-    if (!m->plain_ninjs)
+    if (ok && !m->plain_ninjs)
         ok &= put_extension(b, a, m, hash_text, sim);
     nw_buf_putc(b, '}');
     int rc = 1;
@@ -828,5 +857,7 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
         *len = rc == 0 ? b->len : 0;
     }
     nw_scratch_put(b, &own);
+    if (spans != stack_spans)
+        free(spans);
     return rc;
 }

@@ -306,24 +306,13 @@ static const char *hash_part(const void *ctx, size_t i)
     return a->paragraphs[i - 2].text;
 }
 
-/* The collapsed text of the parts joined by spaces is the collapse of each
- * part, the non-empty ones joined by single spaces: a space between two
- * parts only ends a word, as one inside a part does. */
 static void content_hash_of(const nw_article_t *a, uint8_t out[32])
 {
     nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
     for (size_t i = 0; i < a->n_paragraphs + 2; i++) {
         const char *s = hash_part(a, i);
-        size_t mark = b->len;
-        if (!s || !*s)
-            continue;
-        if (mark)
-            nw_buf_putc(b, ' ');
-        nw_utf8_collapse(s, strlen(s), b);
-        if (mark && b->len == mark + 1 && b->data) { /* all whitespace: no space */
-            b->len = mark;
-            b->data[mark] = '\0';
-        }
+        if (s)
+            nw_content_text_add(b, s, strlen(s), false);
     }
     nw_sha256(nw_buf_str(b), b->len, out);
     nw_scratch_put(b, &own);
