@@ -190,6 +190,23 @@ static void test_is_clean_agrees(void **state)
         nw_buf_free(&out);
     }
     assert_false(nw_utf8_is_clean("a\0b", 3));
+
+    /* Line ends and tabs inside 16-byte steps, and a byte that makes the
+     * text unclean (or a letter that does not) at every offset. */
+    static const char *const stops[] = {"\x01", "\x0b", "\x0c", "\xc3", "\xff", "\x7f", "\xc3\xa9"};
+    const char base[] = "line one\nline\ttwo\r\nthree and four\nfive six seven\teight";
+    assert_true(nw_utf8_is_clean(base, sizeof(base) - 1));
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        bool clean = k >= 5;
+        for (size_t off = 0; off < sizeof(base); off++) {
+            char t[96];
+            size_t sl = strlen(stops[k]);
+            memcpy(t, base, off);
+            memcpy(t + off, stops[k], sl);
+            memcpy(t + off + sl, base + off, sizeof(base) - 1 - off);
+            assert_int_equal(nw_utf8_is_clean(t, sizeof(base) - 1 + sl), clean);
+        }
+    }
 }
 
 /* nw_utf8_space() reads wide spaces from their bytes: it must agree with

@@ -177,6 +177,25 @@ bool nw_utf8_is_clean(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+#ifdef __SSE2__
+        /* 16 bytes of printable ASCII, tab, LF and CR at once: wrapped text
+         * has a line end every few dozen bytes, which would stop the
+         * printable run. Stops at the first other byte. */
+        while (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i ok =
+                _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                                          _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+                                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')))));
+            unsigned m = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
         i += nw_utf8_printable_run(s + i, len - i);
         if (i == len)
             break;
