@@ -230,6 +230,28 @@ static void test_space_every_code_point(void **state)
     assert_int_equal(nw_utf8_space("\xc2\x20", 2), 0);
 }
 
+/* nw_utf8_collapse() of s[0, len) is collapse_ref()'s, and so is
+ * nw_utf8_collapse_line() of each line. */
+static void assert_collapse_agrees(const char *s, size_t len)
+{
+    nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
+    nw_utf8_collapse(s, len, &got);
+    collapse_ref(s, len, &want);
+    assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+    for (size_t i = 0; i <= len;) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - s) : len;
+        nw_buf_reset(&got);
+        nw_buf_reset(&want);
+        assert_int_equal(i + nw_utf8_collapse_line(s + i, len - i, &got), end);
+        collapse_ref(s + i, end - i, &want);
+        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+        i = end + 1;
+    }
+    nw_buf_free(&got);
+    nw_buf_free(&want);
+}
+
 /* Words and single spaces, with one thing the fast steps must stop at put
  * at every offset: two spaces, a trailing space, other whitespace, a
  * letter beyond ASCII. */
@@ -252,12 +274,7 @@ static void test_collapse_at_every_offset(void **state)
                     len += sizeof(base) - 1 - off;
                 }
                 t[len] = '\0';
-                nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
-                nw_utf8_collapse(t, len, &got);
-                collapse_ref(t, len, &want);
-                assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
-                nw_buf_free(&got);
-                nw_buf_free(&want);
+                assert_collapse_agrees(t, len);
             }
         }
     }
@@ -300,12 +317,7 @@ static void test_random_text(void **state)
             len += strlen(p);
         }
         text[len] = '\0';
-        nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
-        nw_utf8_collapse(text, len, &got);
-        collapse_ref(text, len, &want);
-        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
-        nw_buf_free(&got);
-        nw_buf_free(&want);
+        assert_collapse_agrees(text, len);
         size_t words = 0, chars = 0;
         assert_true(nw_utf8_measure(text, len, &words, &chars));
         assert_int_equal(words, nw_utf8_count_words(text));

@@ -250,14 +250,7 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     return invalid * 10 > len;
 }
 
-/* The non-ASCII code points nw_utf8_space() counts as whitespace. */
-static inline bool wide_space(uint32_t cp)
-{
-    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
-           cp == 0x3000 || cp == 0xFEFF;
-}
-
-/* The length of the wide_space() character at p[0..len) (p[0] >= 0x80),
+/* The length of the nw_utf8_wide_space() character at p[0..len) (p[0] >= 0x80),
  * or 0, read from its bytes: U+00A0 is C2 A0, U+2000..U+200B E2 80 80..8B,
  * U+202F E2 80 AF, U+205F E2 81 9F, U+3000 E3 80 80, U+FEFF EF BB BF. Most
  * non-ASCII bytes start none of them and are turned away by the first byte
@@ -311,13 +304,17 @@ enum { NW_CC_WORD = 0, NW_CC_SPACE = 1, NW_CC_OTHER = 2 };
 static const unsigned char collapse_class[256] = {NW_CC64(0), NW_CC64(64), NW_CC64(128),
                                                   NW_CC64(192)};
 
-void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
+/* nw_utf8_collapse(), or with `line` nw_utf8_collapse_line(): the same
+ * loop, which in a line stops at the whitespace run holding its LF (every
+ * fast step below stops at a LF, as at any byte below 0x20). Returns where
+ * it stopped. */
+static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool line)
 {
     /* The result is never longer than the input (a single space stands for
      * a run of at least one whitespace byte), so it is written in place
      * after one reservation. */
     if (!nw_buf_reserve(out, len))
-        return;
+        return len;
     const unsigned char *p = (const unsigned char *)s;
     char *d = out->data + out->len;
     size_t i = 0;
@@ -325,6 +322,8 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
     while (i < len) {
         /* Skip a whitespace run. */
         while (i < len) {
+            if (line && p[i] == '\n')
+                goto done;
             size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
             if (!n)
                 break;
@@ -408,8 +407,20 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
                 *d++ = (char)p[i++];
         }
     }
+done:
     out->len = (size_t)(d - out->data);
     out->data[out->len] = '\0';
+    return i;
+}
+
+void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
+{
+    (void)collapse(s, len, out, false);
+}
+
+size_t nw_utf8_collapse_line(const char *s, size_t len, nw_buf_t *out)
+{
+    return collapse(s, len, out, true);
 }
 
 size_t nw_utf8_count_words(const char *s)
@@ -477,7 +488,7 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
             size_t k = nw_utf8_decode(p + i, len - i, &cp);
             if (!k)
                 return false;
-            space = wide_space(cp);
+            space = nw_utf8_wide_space(cp);
             i += k;
         }
         n++;

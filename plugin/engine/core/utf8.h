@@ -100,9 +100,22 @@ bool nw_utf8_looks_binary(const char *s, size_t len);
  * U+FEFF. Returns the sequence length at s, or 0. */
 size_t nw_utf8_space(const char *s, size_t len);
 
+/* The code points >= 0x80 of the above, for a scanner that has decoded
+ * one already. */
+static inline bool nw_utf8_wide_space(uint32_t cp)
+{
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000 || cp == 0xFEFF;
+}
+
 /* Appends s with whitespace runs collapsed to one ASCII space and the ends
  * trimmed (s must already be valid UTF-8). */
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);
+
+/* nw_utf8_collapse() of the line s starts with: the bytes up to its first
+ * LF (or all of them). Returns the LF's offset, or len: the text reader
+ * splits and collapses lines in one pass instead of a search and a pass. */
+size_t nw_utf8_collapse_line(const char *s, size_t len, nw_buf_t *out);
 
 /* Words of s (NUL-terminated): runs between whitespace as above. 0 for NULL. */
 size_t nw_utf8_count_words(const char *s);

@@ -647,7 +647,7 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
                 ok = false;
                 break;
             }
-            space = nw_utf8_space(s + i, k) > 0;
+            space = nw_utf8_wide_space(cp);
             twice |= space;
             last_sp = 0;
             memcpy(d, p + i, k);
