@@ -425,6 +425,8 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     case NW_DEDUPE_NEW:
         break;
     }
+    /* With no enricher on, once the chain's statuses are known (from the
+     * first record, which takes the tree), the record skips the tree. */
     if (w->direct && p->status_tail && (rc = emit_direct(p, it, next, err)) != 1)
         return rc;
     if (!w->enriched) {
