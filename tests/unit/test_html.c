@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "parse/html.h"
 #include "parse/html_internal.h"
 
@@ -236,6 +238,44 @@ static void test_entities(void **state)
             fail_msg("&%s; not found", names[i]);
     assert_int_equal(nw_html_entity_lookup("ampx", 4), 0);
     assert_int_equal(nw_html_entity_lookup("am", 2), 0);
+}
+
+/* A run of words with something that ends write_text()'s plain run put at
+ * every offset of its 16-byte steps: the text is the words with it read
+ * and the whitespace collapsed. */
+static void test_text_runs_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const stops[][2] = {{"  ", " "},
+                                           {"\t", " "},
+                                           {"\n", " "},
+                                           {" \r\n ", " "},
+                                           {"&amp;", "&"},
+                                           {"\xC2\xA0", " "},
+                                           {"\xC3\xA9", "\xC3\xA9"},
+                                           {"&nbsp;", " "},
+                                           {"\xC2\xAB", "\xC2\xAB"},
+                                           {" x ", " x "}};
+    const char base[] = "one two three four five six seven eight nine ten eleven twelve";
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        for (size_t off = 0; off < sizeof(base); off++) {
+            nw_buf_t html = NW_BUF_INIT, text = NW_BUF_INIT, want = NW_BUF_INIT;
+            nw_buf_puts(&html, "<p>");
+            nw_buf_append(&html, base, off);
+            nw_buf_puts(&html, stops[k][0]);
+            nw_buf_puts(&html, base + off);
+            nw_buf_puts(&html, "</p>");
+            nw_buf_append(&text, base, off);
+            nw_buf_puts(&text, stops[k][1]);
+            nw_buf_puts(&text, base + off);
+            nw_utf8_collapse(nw_buf_str(&text), text.len, &want);
+            nw_buf_putc(&want, '\n');
+            expect(nw_buf_str(&html), nw_buf_str(&want));
+            nw_buf_free(&html);
+            nw_buf_free(&text);
+            nw_buf_free(&want);
+        }
+    }
 }
 
 static void test_blocks(void **state)
@@ -494,11 +534,17 @@ static void test_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_page),   cmocka_unit_test(test_entities),
-        cmocka_unit_test(test_blocks),      cmocka_unit_test(test_dropped),
-        cmocka_unit_test(test_metadata),    cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_samples),     cmocka_unit_test(test_prefixes),
-        cmocka_unit_test(test_adversarial), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_seed_page),
+        cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_text_runs_at_every_offset),
+        cmocka_unit_test(test_blocks),
+        cmocka_unit_test(test_dropped),
+        cmocka_unit_test(test_metadata),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_adversarial),
+        cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

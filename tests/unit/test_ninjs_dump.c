@@ -6,7 +6,15 @@
  * slashes, DEL, multi-byte UTF-8, embedded NUL), on integers at the limits,
  * on reals, literals, empty and nested containers, replaced keys (which
  * keep their place), and on random trees.
+ *
+ * Then nw_ninjs_write(), the record written without the tree: the same
+ * bytes as nw_ninjs_build() and the dump (with a replay marker and the
+ * extension's tail put in the tree as the pipeline puts them) for every
+ * article of tests/data and for made-up articles with escapes, other
+ * scripts, wide spaces and every optional member; the tree's decision for
+ * text that is not clean UTF-8.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,6 +26,7 @@
 #include <cmocka.h>
 
 #include "encode/ninjs.h"
+#include "newswire/article.h"
 
 /* nw_ninjs_dump() and json_dumps(JSON_COMPACT) give the same text. */
 static void assert_same_dump(const json_t *v)
@@ -139,6 +148,236 @@ static void test_random_trees(void **state)
     }
 }
 
+/* What the pipeline does to the tree for a replay marker: "replay" right
+ * after "source". */
+static void tree_add_replay(json_t *ext, const char *state)
+{
+    json_t *copy = json_object(), *v;
+    const char *k;
+    json_object_foreach(ext, k, v)
+    {
+        json_object_set(copy, k, v);
+        if (strcmp(k, "source") == 0)
+            json_object_set_new(copy, "replay", json_pack("{s:s}", "state", state));
+    }
+    json_object_clear(ext);
+    json_object_update(ext, copy);
+    json_decref(copy);
+}
+
+/* nw_ninjs_write() against the tree for a, with and without the optional
+ * members the caller adds; 0, or 1 when the writer left the record to the
+ * tree. */
+static int check_write_variant(const nw_article_t *a, nw_record_meta_t m)
+{
+    static const char tail[] = ",\"enrichment\":{\"lang\":{\"status\":\"off\"}}";
+    if (m.ext_tail) {
+        m.ext_tail = tail;
+        m.ext_tail_len = sizeof(tail) - 1;
+    }
+    char *got = NULL;
+    size_t got_len = 0;
+    uint8_t hash[32], want_hash[32];
+    int rc = nw_ninjs_write(a, &m, &got, &got_len, hash);
+    if (rc == 1) {
+        assert_null(got);
+        return 1;
+    }
+    assert_int_equal(rc, 0);
+    nw_record_meta_t tm = m;
+    tm.plain_ninjs = false; /* the pipeline builds the extension, then drops it */
+    json_t *r = nw_ninjs_build(a, &tm);
+    assert_non_null(r);
+    json_t *ext = json_object_get(r, "newswire");
+    if (m.replay_state)
+        tree_add_replay(ext, m.replay_state);
+    if (m.ext_tail)
+        json_object_set_new(ext, "enrichment", json_pack("{s:{s:s}}", "lang", "status", "off"));
+    if (m.plain_ninjs)
+        json_object_del(r, "newswire");
+    size_t want_len;
+    char *want = nw_ninjs_dump_compact(r, &want_len);
+    assert_non_null(want);
+    assert_int_equal(got_len, want_len);
+    assert_string_equal(got, want);
+    nw_article_content_hash(a, want_hash);
+    assert_memory_equal(hash, want_hash, 32);
+    free(want);
+    free(got);
+    json_decref(r);
+    return 0;
+}
+
+/* Every variant of the caller's members; returns what the first said. */
+static int check_write(const nw_article_t *a, const nw_record_meta_t *m)
+{
+    nw_record_meta_t v = *m;
+    int rc = check_write_variant(a, v);
+    v.replay_state = "rebuild";
+    assert_int_equal(check_write_variant(a, v), rc);
+    v.ext_tail = "";
+    assert_int_equal(check_write_variant(a, v), rc);
+    v.plain_ninjs = true;
+    assert_int_equal(check_write_variant(a, v), rc);
+    return rc;
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 22);
+    *len = buf ? fread(buf, 1, (1 << 22) - 1, f) : 0;
+    fclose(f);
+    return buf;
+}
+
+/* Every message of dir that parses: the writer against the tree with a
+ * Kafka source and a file source. Returns how many were compared; *tree
+ * counts those the writer left to the tree. */
+static int write_dir(const char *dir, int *tree)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int files = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.' || strstr(e->d_name, ".expected"))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        size_t n = 0;
+        char *raw = read_all(path, &n);
+        nw_article_t a;
+        nw_error_t err = {0};
+        if (raw && nw_article_parse(raw, n, NULL, &a, &err) == 0) {
+            nw_record_meta_t m = {.article_id = "id-1",
+                                  .version = 3,
+                                  .source = {.topic = "news.raw",
+                                             .partition = 2,
+                                             .offset = 12345,
+                                             .key = "k\xff",
+                                             .key_len = 2}};
+            int rc = check_write(&a, &m);
+            m.source = (nw_record_source_t){.file = e->d_name};
+            assert_int_equal(check_write(&a, &m), rc);
+            *tree += rc;
+            nw_article_clear(&a);
+            files++;
+        }
+        free(raw);
+    }
+    closedir(d);
+    return files;
+}
+
+/* The articles of tests/data, all clean text, and the fuzzers' seeds. */
+static void test_write_real_articles(void **state)
+{
+    (void)state;
+    int tree = 0;
+    assert_true(write_dir(NW_TEST_DATA "/articles", &tree) > 10);
+    assert_int_equal(tree, 0);
+    write_dir(NW_SOURCE_DIR "/tests/fuzz/corpus/parse", &tree);
+    write_dir(NW_SOURCE_DIR "/tests/fuzz/corpus/html", &tree);
+}
+
+/* Body text with a byte the 8- and 16-byte steps stop at, at every offset
+ * of them: the counts and escapes against the tree's. */
+static void test_write_body_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const stops[] = {"\"",       "\\",           "\t",       "  ",   " ",
+                                        "\xc3\xa9", "\xe2\x80\x83", "\xc2\xa0", "\x7f", "\x1f"};
+    const char base[] = "one two three four five six seven eight nine ten eleven twelve";
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        for (size_t off = 0; off + 1 < sizeof(base); off++) {
+            char t[160];
+            size_t sl = strlen(stops[k]);
+            memcpy(t, base, off);
+            memcpy(t + off, stops[k], sl);
+            memcpy(t + off + sl, base + off, sizeof(base) - off);
+            nw_paragraph_t ps[2] = {{.text = t}, {.text = t + off}};
+            nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
+            assert_int_equal(check_write_variant(&a, m), 0);
+            a.n_paragraphs = 1;
+            assert_int_equal(check_write_variant(&a, m), 0);
+        }
+    }
+}
+
+static void test_write_made_up(void **state)
+{
+    (void)state;
+    char *paras[] = {
+        "Plain words, \"quoted\" and back\\slashed, a\ttab and a\rreturn",
+        "",
+        "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 "
+        "\xe6\x9d\xb1\xe4\xba\xac "
+        "\xf0\x9f\x93\xb0 news",
+        "wide\xc2\xa0space\xe2\x80\x83"
+        "and\xe3\x80\x80more\xef\xbb\xbfhere  two  spaces \x7f del",
+        "  leading and trailing  ",
+        "x",
+        "exactly8",
+        "0123456789abcdef0123456789abcdef\"",
+    };
+    nw_paragraph_t ps[sizeof(paras) / sizeof(paras[0])];
+    for (size_t i = 0; i < sizeof(paras) / sizeof(paras[0]); i++)
+        ps[i] = (nw_paragraph_t){.text = paras[i]};
+    char *credits[] = {"AFP", "Getty \"Images\""};
+    nw_article_t a = {.headline = "A \"headline\" \xe2\x80\x94 with a dash",
+                      .standfirst = "Stand\tfirst",
+                      .byline = "By \xc3\x89mile",
+                      .image_credits = credits,
+                      .n_image_credits = 2,
+                      .paragraphs = ps,
+                      .n_paragraphs = sizeof(paras) / sizeof(paras[0]),
+                      .published = 1700000000,
+                      .updated = 1700003600,
+                      .has_published = true,
+                      .has_updated = true,
+                      .format = NW_FORMAT_JSON,
+                      .inner_format = NW_FORMAT_HTML,
+                      .url = "https://example.com/a?b=\"c\"",
+                      .source = "Example \xc3\x9cnion",
+                      .fetched_at = "2024-01-01T00:00:00Z",
+                      .provenance_json = "{\"scraper\":\"x\",\"n\":1.5,\"list\":[true,null]}",
+                      .language = "de-AT",
+                      .updated_precision = NW_PRECISION_DAY};
+    a.field_source[NW_FIELD_HEADLINE] = NW_SRC_JSONLD;
+    a.field_source[NW_FIELD_LANGUAGE] = NW_SRC_HTML_LANG;
+    nw_record_meta_t m = {.article_id = "id \"with\" spaces/\xc3\xa9",
+                          .version = 12,
+                          .source = {.topic = "news.raw", .partition = -1, .offset = -5}};
+    assert_int_equal(check_write(&a, &m), 0);
+    m.source.key = "plain-key";
+    m.source.key_len = 9;
+    assert_int_equal(check_write(&a, &m), 0);
+    a.standfirst = NULL;
+    a.byline = NULL;
+    a.language = NULL;
+    a.n_image_credits = 0;
+    a.provenance_json = NULL;
+    a.format = NW_FORMAT_TEXT;
+    a.n_paragraphs = 0;
+    assert_int_equal(check_write(&a, &m), 0);
+
+    /* Text that is not clean UTF-8 is left to the tree. */
+    a.headline = "control \x01 character";
+    assert_int_equal(check_write(&a, &m), 1);
+    a.headline = "fine";
+    char bad[] = "invalid \xc3 byte";
+    ps[0].text = bad;
+    a.n_paragraphs = 1;
+    assert_int_equal(check_write(&a, &m), 1);
+    ps[0].text = "a body with a \x01 control character";
+    assert_int_equal(check_write(&a, &m), 0);
+    a.byline = "\xed\xa0\x80 surrogate";
+    assert_int_equal(check_write(&a, &m), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +385,9 @@ int main(void)
         cmocka_unit_test(test_numbers_and_literals),
         cmocka_unit_test(test_replaced_key_keeps_order),
         cmocka_unit_test(test_random_trees),
+        cmocka_unit_test(test_write_real_articles),
+        cmocka_unit_test(test_write_body_at_every_offset),
+        cmocka_unit_test(test_write_made_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

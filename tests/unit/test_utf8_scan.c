@@ -5,7 +5,8 @@
  * nw_utf8_printable_run(), nw_utf8_is_clean(), and nw_utf8_measure(),
  * which must count what nw_utf8_count_words() and a count of
  * non-continuation bytes count. Inputs put every kind of byte at every
- * offset of an 8-byte step, so a mistake at a chunk edge shows.
+ * offset of an 8-byte step (and of a 16-byte one, where SSE2 takes 16 at
+ * once), so a mistake at a chunk edge shows.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -132,15 +133,15 @@ static void test_printable_run_at_every_offset(void **state)
 {
     (void)state;
     static const char stops[] = {'\0', '\t', '\n', '\x1f', '\x80', '\xc3', '\xff'};
-    char in[40];
+    char in[72];
     memset(in, 'a', sizeof(in));
     in[3] = '\x7f';
     in[11] = ' ';
     assert_int_equal(nw_utf8_printable_run(in, sizeof(in)), sizeof(in));
     assert_int_equal(nw_utf8_printable_run(in, 0), 0);
     for (size_t k = 0; k < sizeof(stops); k++) {
-        for (size_t off = 0; off < 20; off++) {
-            char t[40];
+        for (size_t off = 0; off < 40; off++) {
+            char t[72];
             memcpy(t, in, sizeof(t));
             t[off] = stops[k];
             t[off + 9] = stops[k];
@@ -189,6 +190,23 @@ static void test_is_clean_agrees(void **state)
         nw_buf_free(&out);
     }
     assert_false(nw_utf8_is_clean("a\0b", 3));
+
+    /* Line ends and tabs inside 16-byte steps, and a byte that makes the
+     * text unclean (or a letter that does not) at every offset. */
+    static const char *const stops[] = {"\x01", "\x0b", "\x0c", "\xc3", "\xff", "\x7f", "\xc3\xa9"};
+    const char base[] = "line one\nline\ttwo\r\nthree and four\nfive six seven\teight";
+    assert_true(nw_utf8_is_clean(base, sizeof(base) - 1));
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        bool clean = k >= 5;
+        for (size_t off = 0; off < sizeof(base); off++) {
+            char t[96];
+            size_t sl = strlen(stops[k]);
+            memcpy(t, base, off);
+            memcpy(t + off, stops[k], sl);
+            memcpy(t + off + sl, base + off, sizeof(base) - 1 - off);
+            assert_int_equal(nw_utf8_is_clean(t, sizeof(base) - 1 + sl), clean);
+        }
+    }
 }
 
 /* nw_utf8_space() reads wide spaces from their bytes: it must agree with
@@ -210,6 +228,56 @@ static void test_space_every_code_point(void **state)
     }
     assert_int_equal(nw_utf8_space("\xe2\x80\x41", 3), 0);
     assert_int_equal(nw_utf8_space("\xc2\x20", 2), 0);
+}
+
+/* nw_utf8_collapse() of s[0, len) is collapse_ref()'s, and so is
+ * nw_utf8_collapse_line() of each line. */
+static void assert_collapse_agrees(const char *s, size_t len)
+{
+    nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
+    nw_utf8_collapse(s, len, &got);
+    collapse_ref(s, len, &want);
+    assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+    for (size_t i = 0; i <= len;) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - s) : len;
+        nw_buf_reset(&got);
+        nw_buf_reset(&want);
+        assert_int_equal(i + nw_utf8_collapse_line(s + i, len - i, &got), end);
+        collapse_ref(s + i, end - i, &want);
+        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
+        i = end + 1;
+    }
+    nw_buf_free(&got);
+    nw_buf_free(&want);
+}
+
+/* Words and single spaces, with one thing the fast steps must stop at put
+ * at every offset: two spaces, a trailing space, other whitespace, a
+ * letter beyond ASCII. */
+static void test_collapse_at_every_offset(void **state)
+{
+    (void)state;
+    static const char *const stops[] = {
+        "  ", " ", "\t", "\n", " \xc2\xa0", "\xc3\xa9", "\xe2\x80\x83", "\x7f", "\x01"};
+    const char base[] = "one two three four five six seven eight nine ten eleven twelve";
+    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+        for (size_t off = 0; off + 1 < sizeof(base); off++) {
+            for (size_t cut = 0; cut < 2; cut++) {
+                char t[160];
+                size_t sl = strlen(stops[k]);
+                memcpy(t, base, off);
+                memcpy(t + off, stops[k], sl);
+                size_t len = off + sl;
+                if (!cut) { /* the rest of the text after the stop */
+                    memcpy(t + len, base + off, sizeof(base) - 1 - off);
+                    len += sizeof(base) - 1 - off;
+                }
+                t[len] = '\0';
+                assert_collapse_agrees(t, len);
+            }
+        }
+    }
 }
 
 static void test_random_text(void **state)
@@ -249,12 +317,7 @@ static void test_random_text(void **state)
             len += strlen(p);
         }
         text[len] = '\0';
-        nw_buf_t got = NW_BUF_INIT, want = NW_BUF_INIT;
-        nw_utf8_collapse(text, len, &got);
-        collapse_ref(text, len, &want);
-        assert_string_equal(nw_buf_str(&got), nw_buf_str(&want));
-        nw_buf_free(&got);
-        nw_buf_free(&want);
+        assert_collapse_agrees(text, len);
         size_t words = 0, chars = 0;
         assert_true(nw_utf8_measure(text, len, &words, &chars));
         assert_int_equal(words, nw_utf8_count_words(text));
@@ -271,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_is_clean_agrees),
         cmocka_unit_test(test_space_every_code_point),
+        cmocka_unit_test(test_collapse_at_every_offset),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

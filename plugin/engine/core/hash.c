@@ -1,5 +1,7 @@
 /* SHA-256, FNV-1a and simhash (see hash.h). */
 #include "core/hash.h"
+#include "core/scratch.h"
+#include "core/utf8.h"
 
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -376,6 +378,15 @@ static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, wor
     }
 }
 
+/* The words of part s[0, len), after a space: one at the start is only
+ * skipped. */
+static void parts_add(simhash_state_t *st, unsigned char *buf, size_t *used, word_carry_t *carry,
+                      const char *s, size_t len)
+{
+    parts_put(st, buf, used, carry, " ", 1);
+    parts_put(st, buf, used, carry, s, len);
+}
+
 /*
  * The parts are copied, joined by spaces, into a block-sized buffer and
  * hashed a full block at a time: hashed one by one, a paragraph of a few
@@ -391,12 +402,53 @@ uint64_t nw_simhash_parts(size_t n, const char *(*part)(const void *ctx, size_t 
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < n; i++) {
         const char *s = part(ctx, i);
-        if (!s)
-            continue;
-        /* A space before every part: one at the start is only skipped. */
-        parts_put(&st, buf, &used, &carry, " ", 1);
-        parts_put(&st, buf, &used, &carry, s, strlen(s));
+        if (s)
+            parts_add(&st, buf, &used, &carry, s, strlen(s));
     }
     hash_block(&st, buf, used, &carry, 1);
     return simhash_finish(&st);
+}
+
+uint64_t nw_simhash_spans(const nw_text_span_t *spans, size_t n)
+{
+    simhash_state_t st;
+    unsigned char buf[SIMHASH_BLOCK];
+    size_t used = 0;
+    word_carry_t carry = {NW_FNV_BASIS, 0};
+    memset(&st, 0, sizeof(st));
+    for (size_t i = 0; i < n; i++)
+        if (spans[i].s)
+            parts_add(&st, buf, &used, &carry, spans[i].s, spans[i].len);
+    hash_block(&st, buf, used, &carry, 1);
+    return simhash_finish(&st);
+}
+
+/* The collapsed text of the parts joined by spaces is the collapse of each
+ * part, the non-empty ones joined by single spaces: a space between two
+ * parts only ends a word, as one inside a part does. */
+void nw_content_text_add(nw_buf_t *b, const char *s, size_t len, bool collapsed)
+{
+    size_t mark = b->len;
+    if (!s || !len)
+        return;
+    if (mark)
+        nw_buf_putc(b, ' ');
+    if (collapsed)
+        nw_buf_append(b, s, len);
+    else
+        nw_utf8_collapse(s, len, b);
+    if (mark && b->len == mark + 1 && b->data) { /* all whitespace: no space */
+        b->len = mark;
+        b->data[mark] = '\0';
+    }
+}
+
+/* The text is made in this thread's scratch buffer. */
+void nw_content_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32])
+{
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
+    for (size_t i = 0; i < n; i++)
+        nw_content_text_add(b, spans[i].s, spans[i].len, spans[i].collapsed);
+    nw_sha256(nw_buf_str(b), b->len, out);
+    nw_scratch_put(b, &own);
 }

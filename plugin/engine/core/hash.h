@@ -6,8 +6,11 @@
 #ifndef NW_HASH_H
 #define NW_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/buf.h"
 
 void nw_sha256(const void *data, size_t len, uint8_t out[32]);
 /* FNV-1a, 64 bits: h starts at NW_FNV_BASIS and each byte c makes it
@@ -48,6 +51,26 @@ uint64_t nw_simhash(const char *text, size_t len);
  * them); a NULL part counts as an empty string. */
 uint64_t nw_simhash_parts(size_t n, const char *(*part)(const void *ctx, size_t i),
                           const void *ctx);
+
+/* One part of a text the hashes read, with its length; s NULL for an
+ * absent part. collapsed: s is known to be its own nw_utf8_collapse() (no
+ * whitespace but single spaces between words), so the content hash takes
+ * it as it is. */
+typedef struct nw_text_span {
+    const char *s;
+    size_t len;
+    bool collapsed;
+} nw_text_span_t;
+
+/* nw_simhash_parts() of parts whose lengths are known. */
+uint64_t nw_simhash_spans(const nw_text_span_t *spans, size_t n);
+/* SHA-256 of the parts' collapsed texts, the non-empty ones joined by
+ * single spaces: the content hash (see nw_article_content_hash()). */
+void nw_content_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32]);
+/* Appends one part to the content hash's text in b: collapsed (copied when
+ * it is known to be), after a space when b holds text already; nothing
+ * for an absent, empty or all-white part. */
+void nw_content_text_add(nw_buf_t *b, const char *s, size_t len, bool collapsed);
 
 static inline int nw_hamming64(uint64_t a, uint64_t b)
 {

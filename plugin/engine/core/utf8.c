@@ -2,6 +2,9 @@
 #include "core/utf8.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The ASCII whitespace nw_utf8_space() accepts: space and \t \n \v \f \r
  * (9..13). The scanners below test ASCII bytes inline and call the full
@@ -11,36 +14,10 @@ static inline bool ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Eight bytes at once, for the ASCII runs that make up most text. */
-static inline uint64_t load8(const unsigned char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
-#define NW_ONES  0x0101010101010101ULL
-#define NW_HIGHS 0x8080808080808080ULL
-
-/* True when all 8 bytes are printable ASCII or DEL (0x20..0x7F). */
-static inline bool all_printable8(uint64_t x)
-{
-    return ((x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS) == 0;
-}
-
-/* 0x80 in each byte of x that is a space (0x20), 0 elsewhere; exact per
- * byte (no borrow between bytes), unlike the "any byte" tests above. */
-static inline uint64_t space_bytes8(uint64_t x)
-{
-    uint64_t y = x ^ (0x20 * NW_ONES);
-    uint64_t t = (y & (0x7F * NW_ONES)) + 0x7F * NW_ONES;
-    return ~(t | y | 0x7F * NW_ONES);
-}
-
 /* True when none of the 8 bytes is NUL or >= 0x80. */
 static inline bool all_ascii_nonzero8(uint64_t x)
 {
-    return ((x | ((x - NW_ONES) & ~x)) & NW_HIGHS) == 0;
+    return ((x | ((x - NW_UTF8_ONES) & ~x)) & NW_UTF8_HIGHS) == 0;
 }
 
 size_t nw_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -113,7 +90,7 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     size_t replaced = 0, i = 0, run = 0;
     while (i < len) {
         uint32_t cp;
-        if (i + 8 <= len && all_printable8(load8(p + i))) {
+        if (i + 8 <= len && nw_utf8_printable8(nw_utf8_load8(p + i))) {
             i += 8;
             continue;
         }
@@ -140,11 +117,29 @@ size_t nw_utf8_sanitize(const char *s, size_t len, nw_buf_t *out)
     return replaced;
 }
 
+#ifdef __SSE2__
+/* Bit k set when byte k of the 16 at p is printable ASCII or DEL: as signed
+ * bytes, 0x20..0x7F are the ones above 0x1F. */
+static inline unsigned printable16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+}
+#endif
+
 size_t nw_utf8_printable_run(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    while (i + 8 <= len && all_printable8(load8(p + i)))
+#ifdef __SSE2__
+    /* 16 bytes a step; the run's end is the first clear bit. */
+    for (; i + 16 <= len; i += 16) {
+        unsigned m = ~printable16(p + i) & 0xFFFF;
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i + 8 <= len && nw_utf8_printable8(nw_utf8_load8(p + i)))
         i += 8;
     while (i < len && p[i] >= 0x20 && p[i] < 0x80)
         i++;
@@ -182,6 +177,25 @@ bool nw_utf8_is_clean(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+#ifdef __SSE2__
+        /* 16 bytes of printable ASCII, tab, LF and CR at once: wrapped text
+         * has a line end every few dozen bytes, which would stop the
+         * printable run. Stops at the first other byte. */
+        while (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i ok =
+                _mm_or_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                                          _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')),
+                                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')))));
+            unsigned m = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
+            if (m) {
+                i += (size_t)__builtin_ctz(m);
+                break;
+            }
+            i += 16;
+        }
+#endif
         i += nw_utf8_printable_run(s + i, len - i);
         if (i == len)
             break;
@@ -215,7 +229,7 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     size_t invalid = 0, i = 0;
     while (i < len) {
         uint32_t cp;
-        if (i + 8 <= len && all_ascii_nonzero8(load8(p + i))) {
+        if (i + 8 <= len && all_ascii_nonzero8(nw_utf8_load8(p + i))) {
             i += 8;
             continue;
         }
@@ -236,14 +250,7 @@ bool nw_utf8_looks_binary(const char *s, size_t len)
     return invalid * 10 > len;
 }
 
-/* The non-ASCII code points nw_utf8_space() counts as whitespace. */
-static inline bool wide_space(uint32_t cp)
-{
-    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
-           cp == 0x3000 || cp == 0xFEFF;
-}
-
-/* The length of the wide_space() character at p[0..len) (p[0] >= 0x80),
+/* The length of the nw_utf8_wide_space() character at p[0..len) (p[0] >= 0x80),
  * or 0, read from its bytes: U+00A0 is C2 A0, U+2000..U+200B E2 80 80..8B,
  * U+202F E2 80 AF, U+205F E2 81 9F, U+3000 E3 80 80, U+FEFF EF BB BF. Most
  * non-ASCII bytes start none of them and are turned away by the first byte
@@ -297,13 +304,17 @@ enum { NW_CC_WORD = 0, NW_CC_SPACE = 1, NW_CC_OTHER = 2 };
 static const unsigned char collapse_class[256] = {NW_CC64(0), NW_CC64(64), NW_CC64(128),
                                                   NW_CC64(192)};
 
-void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
+/* nw_utf8_collapse(), or with `line` nw_utf8_collapse_line(): the same
+ * loop, which in a line stops at the whitespace run holding its LF (every
+ * fast step below stops at a LF, as at any byte below 0x20). Returns where
+ * it stopped. */
+static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool line)
 {
     /* The result is never longer than the input (a single space stands for
      * a run of at least one whitespace byte), so it is written in place
      * after one reservation. */
     if (!nw_buf_reserve(out, len))
-        return;
+        return len;
     const unsigned char *p = (const unsigned char *)s;
     char *d = out->data + out->len;
     size_t i = 0;
@@ -311,6 +322,8 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
     while (i < len) {
         /* Skip a whitespace run. */
         while (i < len) {
+            if (line && p[i] == '\n')
+                goto done;
             size_t n = p[i] < 0x80 ? (size_t)ascii_space(p[i]) : wide_space_len(p + i, len - i);
             if (!n)
                 break;
@@ -327,12 +340,27 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
              * row come out as they are, if the last is no space or the byte
              * after them is printable ASCII and no space (a word follows:
              * the space is neither doubled nor trailing). */
+#ifdef __SSE2__
+            /* The same test on 16 bytes at once (see the 8-byte one below). */
+            if (i + 16 <= len) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                unsigned pr = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+                unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+                if (pr == 0xFFFF && !(sp & (sp >> 1)) &&
+                    (!(sp & 0x8000) || (i + 16 < len && p[i + 16] > 0x20 && p[i + 16] < 0x80))) {
+                    _mm_storeu_si128((__m128i *)(void *)d, x);
+                    d += 16;
+                    i += 16;
+                    continue;
+                }
+            }
+#endif
             if (i + 8 <= len) {
-                uint64_t x = load8(p + i);
-                uint64_t sp = space_bytes8(x);
+                uint64_t x = nw_utf8_load8(p + i);
+                uint64_t sp = nw_utf8_space_bytes8(x);
                 /* 0x80 in the bytes outside 0x20..0x7F; a borrow can flag
                  * bytes after the first such one, never before it. */
-                uint64_t odd = (x | ((x - 0x20 * NW_ONES) & ~x)) & NW_HIGHS;
+                uint64_t odd = (x | ((x - 0x20 * NW_UTF8_ONES) & ~x)) & NW_UTF8_HIGHS;
                 if (!odd && !(sp & (sp << 8)) &&
                     (!(sp >> 63) || (i + 8 < len && p[i + 8] > 0x20 && p[i + 8] < 0x80))) {
                     memcpy(d, p + i, 8);
@@ -379,8 +407,20 @@ void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
                 *d++ = (char)p[i++];
         }
     }
+done:
     out->len = (size_t)(d - out->data);
     out->data[out->len] = '\0';
+    return i;
+}
+
+void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out)
+{
+    (void)collapse(s, len, out, false);
+}
+
+size_t nw_utf8_collapse_line(const char *s, size_t len, nw_buf_t *out)
+{
+    return collapse(s, len, out, true);
 }
 
 size_t nw_utf8_count_words(const char *s)
@@ -412,14 +452,9 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
         /* 8 printable ASCII bytes: a word starts at each non-space byte
          * that follows a space (or the word state before the chunk). */
         if (i + 8 <= len) {
-            uint64_t x = load8(p + i);
-            if (all_printable8(x)) {
-                uint64_t sp = space_bytes8(x);
-                uint64_t before = (sp << 8) | (in_word ? 0 : 0x80);
-                /* Count the 0x80 flags: move them to bit 0 of each byte and
-                 * sum the bytes with one multiplication (no popcnt needed). */
-                w += (size_t)((((~sp & before & NW_HIGHS) >> 7) * NW_ONES) >> 56);
-                in_word = !(sp >> 63);
+            uint64_t x = nw_utf8_load8(p + i);
+            if (nw_utf8_printable8(x)) {
+                w += nw_utf8_words8(x, &in_word);
                 n += 8;
                 i += 8;
                 continue;
@@ -453,7 +488,7 @@ bool nw_utf8_measure(const char *s, size_t len, size_t *words, size_t *chars)
             size_t k = nw_utf8_decode(p + i, len - i, &cp);
             if (!k)
                 return false;
-            space = wide_space(cp);
+            space = nw_utf8_wide_space(cp);
             i += k;
         }
         n++;

@@ -12,7 +12,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "core/buf.h"
+
+/* Eight bytes at once, for the ASCII runs that make up most text; the
+ * scanners here and those that fuse their own pass over text (the record
+ * writer) share these word tests. */
+static inline uint64_t nw_utf8_load8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+#define NW_UTF8_ONES  0x0101010101010101ULL
+#define NW_UTF8_HIGHS 0x8080808080808080ULL
+
+/* True when all 8 bytes are printable ASCII or DEL (0x20..0x7F). */
+static inline bool nw_utf8_printable8(uint64_t x)
+{
+    return ((x | ((x - 0x20 * NW_UTF8_ONES) & ~x)) & NW_UTF8_HIGHS) == 0;
+}
+
+/* 0x80 in each byte of x that is a space (0x20), 0 elsewhere; exact per
+ * byte (no borrow between bytes), unlike the "any byte" tests above. */
+static inline uint64_t nw_utf8_space_bytes8(uint64_t x)
+{
+    uint64_t y = x ^ (0x20 * NW_UTF8_ONES);
+    uint64_t t = (y & (0x7F * NW_UTF8_ONES)) + 0x7F * NW_UTF8_ONES;
+    return ~(t | y | 0x7F * NW_UTF8_ONES);
+}
+
+/* The number of words that start in 8 printable ASCII bytes x (a word
+ * starts at each non-space byte after a space, or at the first byte when
+ * the text before x ended outside a word); *in_word says whether x ends
+ * inside one. */
+static inline size_t nw_utf8_words8(uint64_t x, bool *in_word)
+{
+    uint64_t sp = nw_utf8_space_bytes8(x);
+    uint64_t before = (sp << 8) | (*in_word ? 0 : 0x80);
+    *in_word = !(sp >> 63);
+    /* Count the 0x80 flags: move them to bit 0 of each byte and sum the
+     * bytes with one multiplication (no popcnt needed). */
+    return (size_t)((((~sp & before & NW_UTF8_HIGHS) >> 7) * NW_UTF8_ONES) >> 56);
+}
 
 /* Length of the valid UTF-8 sequence at s[0..len), or 0 if invalid. On
  * success *cp receives the code point. */
@@ -56,9 +100,22 @@ bool nw_utf8_looks_binary(const char *s, size_t len);
  * U+FEFF. Returns the sequence length at s, or 0. */
 size_t nw_utf8_space(const char *s, size_t len);
 
+/* The code points >= 0x80 of the above, for a scanner that has decoded
+ * one already. */
+static inline bool nw_utf8_wide_space(uint32_t cp)
+{
+    return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000 || cp == 0xFEFF;
+}
+
 /* Appends s with whitespace runs collapsed to one ASCII space and the ends
  * trimmed (s must already be valid UTF-8). */
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);
+
+/* nw_utf8_collapse() of the line s starts with: the bytes up to its first
+ * LF (or all of them). Returns the LF's offset, or len: the text reader
+ * splits and collapses lines in one pass instead of a search and a pass. */
+size_t nw_utf8_collapse_line(const char *s, size_t len, nw_buf_t *out);
 
 /* Words of s (NUL-terminated): runs between whitespace as above. 0 for NULL. */
 size_t nw_utf8_count_words(const char *s);

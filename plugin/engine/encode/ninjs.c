@@ -9,6 +9,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/buf.h"
 #include "core/hash.h"
@@ -27,18 +30,23 @@ static size_t count_chars(const char *s)
 
 /* The id inside a URN: unreserved and sub-delimiter characters as they are,
  * everything else percent-encoded, so any key yields a valid uri. */
-static char *article_urn(const char *id)
+static void urn_append(nw_buf_t *b, const char *id)
 {
     static const char ok[] = "-._~:/@!$&'()*+,;=";
-    nw_buf_t b = NW_BUF_INIT;
-    nw_buf_puts(&b, "urn:newswire:article:");
+    nw_buf_puts(b, "urn:newswire:article:");
     for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
             strchr(ok, *p))
-            nw_buf_putc(&b, (char)*p);
+            nw_buf_putc(b, (char)*p);
         else
-            nw_buf_printf(&b, "%%%02X", *p);
+            nw_buf_printf(b, "%%%02X", *p);
     }
+}
+
+static char *article_urn(const char *id)
+{
+    nw_buf_t b = NW_BUF_INIT;
+    urn_append(&b, id);
     return nw_buf_steal(&b);
 }
 
@@ -124,23 +132,25 @@ static json_t *one_item_array(json_t *item)
     return NULL;
 }
 
-/* Key text for JSON: the bytes when they are UTF-8, else their hex. */
+/* Key text for JSON into out (empty): the bytes when they are UTF-8 that
+ * nw_utf8_sanitize() leaves alone, else their hex. */
+static void key_text(const char *key, size_t len, nw_buf_t *out)
+{
+    size_t bad = nw_utf8_sanitize(key, len, out);
+    if (bad || out->len != len) {
+        nw_buf_reset(out);
+        if (nw_buf_reserve(out, 2 * len)) {
+            nw_hex((const uint8_t *)key, len, out->data);
+            out->len = 2 * len;
+        }
+    }
+}
+
 static json_t *key_value(const char *key, size_t len)
 {
     nw_buf_t b = NW_BUF_INIT;
-    size_t bad = nw_utf8_sanitize(key, len, &b);
-    json_t *v;
-    if (bad || b.len != len) {
-        char *hex = malloc(2 * len + 1);
-        v = NULL;
-        if (hex) {
-            nw_hex((const uint8_t *)key, len, hex);
-            v = ascii_string(hex);
-            free(hex);
-        }
-    } else {
-        v = json_stringn(nw_buf_str(&b), b.len);
-    }
+    key_text(key, len, &b);
+    json_t *v = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
     nw_buf_free(&b);
     return v;
 }
@@ -214,21 +224,33 @@ static json_t *time_precision(const nw_article_t *a, int *rc)
     return o;
 }
 
+/* The record's texts of the content hash ("sha256:<hex>") and of the
+ * simhash (16 hex digits; sim may be NULL). */
+static void hash_texts(const uint8_t digest[32], uint64_t s,
+                       char content_hash[NW_HASH_TEXT_LEN + 1], char sim[17])
+{
+    uint8_t be[8];
+    memcpy(content_hash, "sha256:", 7);
+    nw_hex(digest, 32, content_hash + 7);
+    if (!sim)
+        return;
+    for (int i = 0; i < 8; i++)
+        be[i] = (uint8_t)(s >> (56 - 8 * i));
+    nw_hex(be, 8, sim);
+}
+
 static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
 {
     json_t *ext = json_object();
     json_t *credits = json_array();
     uint8_t digest[32];
-    char content_hash[7 + 65] = "sha256:", sim[17];
+    char content_hash[NW_HASH_TEXT_LEN + 1], sim[17];
     int rc = 0;
     if (!ext || !credits)
         goto fail;
     uint64_t s;
     nw_article_hashes(a, digest, &s);
-    nw_hex(digest, 32, content_hash + 7);
-    for (int i = 0; i < 8; i++)
-        digest[i] = (uint8_t)(s >> (56 - 8 * i));
-    nw_hex(digest, 8, sim);
+    hash_texts(digest, s, content_hash, sim);
     for (size_t i = 0; i < a->n_image_credits; i++)
         rc |= json_array_append_new(credits, text_string(a->image_credits[i]));
     rc |= set_new(ext, "article_id", text_string(m->article_id));
@@ -488,4 +510,354 @@ char *nw_ninjs_dump(const json_t *record, bool pretty)
     if (pretty)
         return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
     return nw_ninjs_dump_compact(record, &len);
+}
+
+/*
+ * The direct writer (nw_ninjs_write()): the bytes nw_ninjs_build() and the
+ * compact dump give, written as the record is read, without the jansson
+ * tree. Every string goes through dump_string() as in the dump; text from
+ * the input must be clean UTF-8 (nw_utf8_is_clean()), for which the tree
+ * would skip jansson's check too. Text that is not clean takes the tree,
+ * whose verdict (jansson's check) then stands.
+ */
+#define PUT_LIT(b, lit) nw_buf_append((b), (lit), sizeof(lit) - 1)
+
+static void put_ascii(nw_buf_t *b, const char *s)
+{
+    dump_string(b, s, strlen(s));
+}
+
+/* Input text; false (nothing written) when it is not clean UTF-8. */
+static bool put_text(nw_buf_t *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (!nw_utf8_is_clean(s, n))
+        return false;
+    dump_string(b, s, n);
+    return true;
+}
+
+/* What nw_utf8_measure() finds in the body, carried from paragraph to
+ * paragraph. */
+typedef struct body_count {
+    size_t words, chars;
+    bool in_word;
+} body_count_t;
+
+#ifdef __SSE2__
+/* The set bits of a 16-bit mask, inline (without -mpopcnt,
+ * __builtin_popcount() is a call into libgcc). */
+static inline size_t popcount16(unsigned v)
+{
+    v = v - ((v >> 1) & 0x5555);
+    v = (v & 0x3333) + ((v >> 2) & 0x3333);
+    v = (v + (v >> 4)) & 0x0F0F;
+    return (v + (v >> 8)) & 0x1F;
+}
+#endif
+
+/*
+ * Appends the inside of the JSON string of s (escaped as dump_string()
+ * escapes) and counts its words and characters as nw_utf8_measure() would,
+ * in one pass: the measure, the body's join and the dump each walked the
+ * body before. *collapsed tells whether s is its own nw_utf8_collapse() (no
+ * whitespace but single spaces between words), which the content hash then
+ * need not collapse again. False when s is not valid UTF-8.
+ */
+static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c, bool *collapsed)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (!nw_buf_reserve(b, len))
+        return true; /* b->oom says it */
+    const unsigned char *p = (const unsigned char *)s;
+    char *d = b->data + b->len;
+    size_t i = 0, words = c->words, chars = c->chars;
+    bool in_word = c->in_word, ok = true;
+    /* Not collapsed: two spaces in a row (the text counts as having one
+     * before and after it, for a space at its ends), or other whitespace. */
+    uint64_t twice = 0, last_sp = 1;
+    for (;;) {
+#ifdef __SSE2__
+        /* 16 printable ASCII bytes without '"' or '\\' at once: a word
+         * starts at each non-space byte after a space (bit k of sp). */
+        while (i + 16 <= len) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i esc = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                       _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+            unsigned pr = (unsigned)_mm_movemask_epi8(
+                _mm_andnot_si128(esc, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F))));
+            if (pr != 0xFFFF)
+                break;
+            unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+            twice |= (sp & (sp >> 1)) | (sp & last_sp);
+            last_sp = sp >> 15;
+            unsigned starts = ~sp & ((sp << 1) | !in_word) & 0xFFFF;
+            words += popcount16(starts);
+            in_word = !(sp & 0x8000);
+            chars += 16;
+            _mm_storeu_si128((__m128i *)(void *)d, x);
+            d += 16;
+            i += 16;
+        }
+#endif
+        while (i + 8 <= len) {
+            uint64_t x = nw_utf8_load8(p + i);
+            if (!nw_utf8_printable8(x) || needs_escape8(x))
+                break;
+            uint64_t sp = nw_utf8_space_bytes8(x);
+            twice |= (sp & (sp << 8)) | (sp & (last_sp << 7));
+            last_sp = sp >> 63;
+            words += nw_utf8_words8(x, &in_word);
+            chars += 8;
+            memcpy(d, &x, 8);
+            d += 8;
+            i += 8;
+        }
+        if (i == len)
+            break;
+        bool space;
+        unsigned char ch = p[i];
+        if (ch < 0x80) {
+            char e = escape_of[ch];
+            space = ch == ' ' || (ch >= '\t' && ch <= '\r');
+            twice |= ch == ' ' ? last_sp : space;
+            last_sp = ch == ' ';
+            i++;
+            if (!e) {
+                *d++ = (char)ch;
+            } else {
+                /* Room for the escape's other bytes on top of the rest. */
+                b->len = (size_t)(d - b->data);
+                if (!nw_buf_reserve(b, (len - i) + 6))
+                    break;
+                d = b->data + b->len;
+                *d++ = '\\';
+                *d++ = e;
+                if (e == 'u') {
+                    *d++ = '0';
+                    *d++ = '0';
+                    *d++ = hex[ch >> 4];
+                    *d++ = hex[ch & 15];
+                }
+            }
+        } else {
+            uint32_t cp;
+            size_t k = nw_utf8_decode(p + i, len - i, &cp);
+            if (!k) {
+                ok = false;
+                break;
+            }
+            space = nw_utf8_wide_space(cp);
+            twice |= space;
+            last_sp = 0;
+            memcpy(d, p + i, k);
+            d += k;
+            i += k;
+        }
+        chars++;
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    b->len = (size_t)(d - b->data);
+    b->data[b->len] = '\0';
+    c->words = words;
+    c->chars = chars;
+    c->in_word = in_word;
+    *collapsed = !twice && !last_sp;
+    return ok;
+}
+
+/* "value":"<body>","contenttype":...,"charcount":N: the paragraphs joined
+ * by blank lines, measured as they are written. */
+/* spans[2 + i] receives paragraph i, for the hashes. */
+static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans)
+{
+    body_count_t c = {0, 0, false};
+    bool ok = true;
+    PUT_LIT(b, "\"value\":\"");
+    for (size_t i = 0; i < a->n_paragraphs && ok; i++) {
+        if (i) {
+            PUT_LIT(b, "\\n\\n");
+            c.chars += 2;
+            c.in_word = false;
+        }
+        nw_text_span_t *sp = &spans[2 + i];
+        sp->s = a->paragraphs[i].text;
+        sp->len = strlen(sp->s);
+        ok = put_measured(b, sp->s, sp->len, &c, &sp->collapsed);
+    }
+    PUT_LIT(b, "\",\"contenttype\":\"text/plain\",\"wordcount\":");
+    dump_integer(b, (json_int_t)c.words);
+    PUT_LIT(b, ",\"charcount\":");
+    dump_integer(b, (json_int_t)c.chars);
+    return ok;
+}
+
+static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_source_t *s)
+{
+    bool ok = true;
+    if (s->topic) {
+        PUT_LIT(b, "{\"topic\":");
+        ok &= put_text(b, s->topic);
+        PUT_LIT(b, ",\"partition\":");
+        dump_integer(b, s->partition);
+        PUT_LIT(b, ",\"offset\":");
+        dump_integer(b, s->offset);
+        if (s->key) {
+            nw_buf_t k = NW_BUF_INIT;
+            key_text(s->key, s->key_len, &k);
+            PUT_LIT(b, ",\"key\":");
+            dump_string(b, nw_buf_str(&k), k.len);
+            b->oom |= k.oom;
+            nw_buf_free(&k);
+        }
+    } else {
+        PUT_LIT(b, "{\"file\":");
+        ok &= put_text(b, s->file ? s->file : "-");
+    }
+    PUT_LIT(b, ",\"format\":");
+    put_ascii(b, nw_format_name(a->format));
+    if (a->format == NW_FORMAT_JSON) {
+        PUT_LIT(b, ",\"content_format\":");
+        put_ascii(b, nw_format_name(a->inner_format));
+    }
+    static const char *const keys[] = {",\"name\":", ",\"url\":", ",\"fetched_at\":"};
+    const char *vals[] = {a->source, a->url, a->fetched_at};
+    for (size_t i = 0; i < 3; i++) {
+        if (vals[i]) {
+            nw_buf_puts(b, keys[i]);
+            ok &= put_text(b, vals[i]);
+        }
+    }
+    if (a->provenance_json) {
+        json_t *v = json_loads(a->provenance_json, 0, NULL);
+        ok &= v != NULL;
+        if (v) {
+            PUT_LIT(b, ",\"provenance\":");
+            dump_value(b, v);
+        }
+        json_decref(v);
+    }
+    nw_buf_putc(b, '}');
+    return ok;
+}
+
+static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_meta_t *m,
+                          const char *content_hash, const char *sim)
+{
+    bool ok;
+    PUT_LIT(b, ",\"newswire\":{\"article_id\":");
+    ok = put_text(b, m->article_id);
+    PUT_LIT(b, ",\"source\":");
+    ok &= put_source(b, a, &m->source);
+    if (m->replay_state) {
+        PUT_LIT(b, ",\"replay\":{\"state\":");
+        ok &= put_text(b, m->replay_state);
+        nw_buf_putc(b, '}');
+    }
+    PUT_LIT(b, ",\"content_hash\":");
+    dump_string(b, content_hash, NW_HASH_TEXT_LEN);
+    PUT_LIT(b, ",\"simhash\":");
+    dump_string(b, sim, 16);
+    PUT_LIT(b, ",\"image_credits\":[");
+    for (size_t i = 0; i < a->n_image_credits; i++) {
+        if (i)
+            nw_buf_putc(b, ',');
+        ok &= put_text(b, a->image_credits[i]);
+    }
+    nw_buf_putc(b, ']');
+    bool any = false;
+    for (int f = 0; f < NW_FIELD__COUNT; f++) {
+        if (a->field_source[f] == NW_SRC_UNSET)
+            continue;
+        nw_buf_puts(b, any ? "," : ",\"field_sources\":{");
+        any = true;
+        put_ascii(b, nw_field_name((nw_field_t)f));
+        nw_buf_putc(b, ':');
+        put_ascii(b, nw_field_source_name((nw_field_source_t)a->field_source[f]));
+    }
+    if (any)
+        nw_buf_putc(b, '}');
+    uint8_t first = a->has_published ? a->published_precision : a->updated_precision;
+    uint8_t version = a->has_updated ? a->updated_precision : a->published_precision;
+    if (first != NW_PRECISION_SECOND || version != NW_PRECISION_SECOND) {
+        PUT_LIT(b, ",\"time_precision\":{\"firstcreated\":");
+        put_ascii(b, first == NW_PRECISION_DAY ? "day" : "second");
+        PUT_LIT(b, ",\"versioncreated\":");
+        put_ascii(b, version == NW_PRECISION_DAY ? "day" : "second");
+        nw_buf_putc(b, '}');
+    }
+    if (m->ext_tail)
+        nw_buf_append(b, m->ext_tail, m->ext_tail_len);
+    nw_buf_putc(b, '}');
+    return ok;
+}
+
+int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out, size_t *len,
+                   uint8_t content_hash[32])
+{
+    char first[21], version_time[21], hash_text[NW_HASH_TEXT_LEN + 1], sim[17];
+    /* The parts the hashes read: headline, standfirst, paragraphs, whose
+     * lengths the body's pass finds and whether they are collapsed. */
+    nw_text_span_t stack_spans[64], *spans = stack_spans;
+    size_t n_spans = a->n_paragraphs + 2;
+    *out = NULL;
+    *len = 0;
+    if (!a->headline)
+        return 1;
+    if (n_spans > sizeof(stack_spans) / sizeof(stack_spans[0]) &&
+        !(spans = malloc(n_spans * sizeof(*spans))))
+        return NW_ERR_NOMEM;
+    spans[0] = (nw_text_span_t){a->headline, strlen(a->headline), false};
+    spans[1] = (nw_text_span_t){a->standfirst, a->standfirst ? strlen(a->standfirst) : 0, false};
+    nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
+    nw_timestamp_format(nw_article_version_time(a), version_time);
+    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
+    /* The urn is ASCII without '"' or '\\' (those are percent-encoded), so
+     * its JSON string is the urn between quotes. */
+    PUT_LIT(b, "{\"uri\":\"");
+    urn_append(b, m->article_id);
+    PUT_LIT(b, "\",\"type\":\"text\",\"representationtype\":\"full\",\"version\":\"");
+    dump_integer(b, (json_int_t)m->version);
+    PUT_LIT(b, "\",\"firstcreated\":");
+    put_ascii(b, first);
+    PUT_LIT(b, ",\"versioncreated\":");
+    put_ascii(b, version_time);
+    PUT_LIT(b, ",\"headlines\":[{\"role\":\"main\",\"value\":");
+    bool ok = put_text(b, a->headline);
+    PUT_LIT(b, "}]");
+    if (a->standfirst) {
+        PUT_LIT(b, ",\"descriptions\":[{\"role\":\"summary\",\"value\":");
+        ok &= put_text(b, a->standfirst);
+        PUT_LIT(b, "}]");
+    }
+    PUT_LIT(b, ",\"bodies\":[{\"role\":\"text\",");
+    ok &= put_body(b, a, spans);
+    PUT_LIT(b, "}]");
+    if (ok) {
+        /* After the body, whose pass made the spans. */
+        uint64_t simhash = m->plain_ninjs ? 0 : nw_simhash_spans(spans, n_spans);
+        nw_content_hash_spans(spans, n_spans, content_hash);
+        hash_texts(content_hash, simhash, hash_text, m->plain_ninjs ? NULL : sim);
+    }
+    if (a->byline) {
+        PUT_LIT(b, ",\"by\":");
+        ok &= put_text(b, a->byline);
+    }
+    if (a->language) {
+        PUT_LIT(b, ",\"language\":");
+        ok &= put_text(b, a->language);
+    }
+    if (ok && !m->plain_ninjs)
+        ok &= put_extension(b, a, m, hash_text, sim);
+    nw_buf_putc(b, '}');
+    int rc = 1;
+    if (ok) {
+        rc = nw_buf_ok(b) && (*out = nw_memdup_str(nw_buf_str(b), b->len)) ? 0 : NW_ERR_NOMEM;
+        *len = rc == 0 ? b->len : 0;
+    }
+    nw_scratch_put(b, &own);
+    if (spans != stack_spans)
+        free(spans);
+    return rc;
 }

@@ -130,8 +130,13 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
     bool clean_text = nw_utf8_is_clean(data, len);
     if (!clean_text && (rc = nw_charset_to_utf8(&data, &len, fmt, NULL, &conv, err)) < 0)
         goto out;
+    /* The text reader reads its len bytes and no terminator, so clean text
+     * goes to it as it is; the HTML readers get a terminated copy. */
+    const char *text = data;
+    size_t text_len = len;
     if (clean_text) {
-        nw_buf_append(&clean, data, len);
+        if (fmt == NW_FORMAT_HTML)
+            nw_buf_append(&clean, data, len);
     } else if (nw_utf8_looks_binary(data, len)) {
         rc = nw_error_reject(err, NW_REJECT_BINARY,
                              "binary data, not text (NUL bytes or mostly invalid UTF-8)");
@@ -143,9 +148,13 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
+    if (!clean_text || fmt == NW_FORMAT_HTML) {
+        text = nw_buf_str(&clean);
+        text_len = clean.len;
+    }
     if (fmt == NW_FORMAT_HTML) {
         size_t n;
-        if (nw_html_meta_extract(nw_buf_str(&clean), clean.len, meta) < 0) {
+        if (nw_html_meta_extract(text, text_len, meta) < 0) {
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
             goto out;
         }
@@ -153,8 +162,8 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
         /* The date lines are looked for in the whole page's text: a page's
          * dateline often sits in its header or byline area, outside the
          * main content the text reader gets. */
-        if ((rc = nw_html_to_texts(nw_buf_str(&clean), clean.len, &html_text, &n, &whole_text,
-                                   &whole_len, err)) < 0)
+        if ((rc = nw_html_to_texts(text, text_len, &html_text, &n, &whole_text, &whole_len, err)) <
+            0)
             goto out;
         if (nw_meta_scan_lines(whole_text, whole_len, meta) < 0) {
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
@@ -164,9 +173,9 @@ static int parse_body(const char *data, size_t len, nw_format_t fmt, const nw_zo
         if (rc == NW_ERR_REJECTED && err && err->reject == NW_REJECT_NOT_AN_ARTICLE)
             rc = parse_article_body(meta, zones, a, &bad, err);
     } else if (!meta_empty(meta)) {
-        rc = nw_text_parse_lenient(nw_buf_str(&clean), clean.len, zones, a, &bad, err);
+        rc = nw_text_parse_lenient(text, text_len, zones, a, &bad, err);
     } else {
-        rc = nw_text_parse(nw_buf_str(&clean), clean.len, zones, a, err);
+        rc = nw_text_parse(text, text_len, zones, a, err);
         goto out;
     }
     if (rc == 0 && add_url_dates(meta, a) < 0)
@@ -306,24 +315,13 @@ static const char *hash_part(const void *ctx, size_t i)
     return a->paragraphs[i - 2].text;
 }
 
-/* The collapsed text of the parts joined by spaces is the collapse of each
- * part, the non-empty ones joined by single spaces: a space between two
- * parts only ends a word, as one inside a part does. */
 static void content_hash_of(const nw_article_t *a, uint8_t out[32])
 {
     nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
     for (size_t i = 0; i < a->n_paragraphs + 2; i++) {
         const char *s = hash_part(a, i);
-        size_t mark = b->len;
-        if (!s || !*s)
-            continue;
-        if (mark)
-            nw_buf_putc(b, ' ');
-        nw_utf8_collapse(s, strlen(s), b);
-        if (mark && b->len == mark + 1 && b->data) { /* all whitespace: no space */
-            b->len = mark;
-            b->data[mark] = '\0';
-        }
+        if (s)
+            nw_content_text_add(b, s, strlen(s), false);
     }
     nw_sha256(nw_buf_str(b), b->len, out);
     nw_scratch_put(b, &own);

@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 #include "core/buf.h"
@@ -109,6 +112,33 @@ static inline bool plain_text_byte(unsigned char c)
     return !nw_html_is_space(c) && c != '&' && c != 0xC2;
 }
 
+#ifdef __SSE2__
+/* Where a run of plain bytes and single spaces that continues at s[j]
+ * (after a plain byte) stops being one that 16-byte steps can take: each
+ * step has only plain bytes and spaces, no two spaces in a row, and a
+ * space at its end only before a plain byte, so write_text()'s byte loop
+ * would take all of it too. */
+static size_t plain_run16(const char *s, size_t n, size_t j)
+{
+    while (j + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        /* \t \n \v \f \r: x - 9 below 5, unsigned (compared with the sign
+         * bit flipped, as SSE2 compares signed bytes). */
+        __m128i ws = _mm_cmplt_epi8(
+            _mm_xor_si128(_mm_sub_epi8(x, _mm_set1_epi8(9)), _mm_set1_epi8((char)0x80)),
+            _mm_set1_epi8((char)(0x80 + 5)));
+        __m128i bad = _mm_or_si128(ws, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
+                                                    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2))));
+        unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+        if (_mm_movemask_epi8(bad) || (sp & (sp >> 1)) ||
+            ((sp & 0x8000) && (j + 16 >= n || !plain_text_byte((unsigned char)s[j + 16]))))
+            break;
+        j += 16;
+    }
+    return j;
+}
+#endif
+
 /* Writes s[0..n) as text; `decode` resolves character references (not in
  * CDATA). A raw U+00A0 counts as whitespace, as &nbsp; does. */
 static void write_text(writer_t *w, const char *s, size_t n, bool decode)
@@ -138,6 +168,9 @@ static void write_text(writer_t *w, const char *s, size_t n, bool decode)
              * so the run goes out in one append, not one per word. */
             size_t j = i + 1;
             for (;;) {
+#ifdef __SSE2__
+                j = plain_run16(s, n, j);
+#endif
                 while (j < n && plain_text_byte((unsigned char)s[j]))
                     j++;
                 if (j + 1 < n && s[j] == ' ' && plain_text_byte((unsigned char)s[j + 1])) {

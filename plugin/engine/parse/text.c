@@ -481,13 +481,11 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && rc == 0) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len;
         size_t mark = r.text->len;
         if (r.in_block)
             nw_buf_putc(r.text, ' ');
         size_t at = r.text->len;
-        nw_utf8_collapse(text + i, end - i, r.text);
+        size_t end = i + nw_utf8_collapse_line(text + i, len - i, r.text);
         if (!nw_buf_ok(r.text) || r.oom) {
             rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
             break;

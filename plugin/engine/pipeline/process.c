@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/hash.h"
 #include "encode/ninjs.h"
 #include "enrich/enrich.h"
@@ -41,7 +42,12 @@ struct nw_processor {
     nw_zoneset_t *zones;
     nw_enrichers_t *enrichers;
     bool plain_ninjs;
-    bool no_enrichers;    /* the chain is empty: see process_each() */
+    bool no_enrichers; /* the chain is empty: see process_each() */
+    /* With no enricher on: the first record's newswire.enrichment member,
+     * as ",\"enrichment\":{...}", which every later record's direct write
+     * ends its extension with (see emit_direct()); NULL until then. */
+    char *status_tail;
+    size_t status_tail_len;
     bool source_is_topic; /* parse.source empty: the topic names the source */
     /* newswire replay: the state its records' marker names, or NULL. */
     const char *replay_state;
@@ -74,6 +80,7 @@ typedef struct nw_work {
     json_t *statuses;
     bool enriched, enrich_failed;
     char reason[NW_ERROR_MSG_MAX];
+    bool direct; /* process_each(): the record may be written without the tree */
 } nw_work_t;
 
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err)
@@ -124,6 +131,7 @@ void nw_processor_free(nw_processor_t *p)
     nw_workers_free(p->workers); /* before what its threads use */
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
+    free(p->status_tail);
     free(p->source);
     free(p);
 }
@@ -273,12 +281,12 @@ static nw_dedupe_t predict(recent_t *x, nw_item_t *const *items, size_t i, uint3
     return d;
 }
 
-static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+/* What the record says of the item besides its article. */
+static nw_record_meta_t record_meta(const nw_item_t *it, uint32_t version)
 {
-    nw_work_t *w = it->work;
     const nw_input_t *in = &it->in;
     bool re = in->origin_topic != NULL;
-    nw_record_meta_t meta = {
+    return (nw_record_meta_t){
         .article_id = it->out.article_id,
         .version = version,
         .source = {.topic = origin_topic(in),
@@ -289,6 +297,14 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
                    .key_len = re ? 0 : in->key_len,
                    .file = in->file},
     };
+}
+
+static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
+    const nw_input_t *in = &it->in;
+    bool re = in->origin_topic != NULL;
+    nw_record_meta_t meta = record_meta(it, version);
     /* Always with the extension: enrichers write into it; output.format=ninjs
      * drops it after they ran. The body text is for enrichers only. */
     if (!(w->record = nw_ninjs_build(&w->article, &meta)) ||
@@ -367,18 +383,12 @@ static int reject_record(nw_item_t *it, const char *fmt, ...)
     return 0;
 }
 
-/* Pass 3 for a new version: store it and serialise the record. */
-static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+/* The end of pass 3 for a new version whose record is in it->out: store
+ * the version with its content hash. */
+static int store_emitted(nw_item_t *it, uint32_t version, const uint8_t content_hash[32],
+                         nw_error_t *err)
 {
     nw_work_t *w = it->work;
-    char v[16];
-    snprintf(v, sizeof(v), "%" PRIu32, version);
-    if (json_object_set_new(w->record, "version", json_string(v)) < 0)
-        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-    if (p->plain_ninjs)
-        json_object_del(w->record, "newswire");
-    if (!(it->out.record = nw_ninjs_dump_compact(w->record, &it->out.record_len)))
-        return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     /* Checked before the store takes the version: a record that cannot be
      * written is dead-lettered, and its version never counts as seen. */
     size_t key_len = strlen(it->out.article_id);
@@ -388,9 +398,7 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
                              "output topic and the producer accept",
                              it->out.record_len + key_len, it->max_record);
     nw_version_t nv = {.versioncreated = w->vtime, .version = version};
-    /* The hash the record was built with: no second pass over the text. */
-    if (!w->has_hash || nw_unhex(w->hash_text + 7, 64, nv.content_hash) < 0)
-        nw_article_content_hash(&w->article, nv.content_hash);
+    memcpy(nv.content_hash, content_hash, sizeof(nv.content_hash));
     int rc = nw_vstore_put(it->store, it->out.article_id, strlen(it->out.article_id), &nv);
     if (rc < 0)
         return nw_error_set(err, rc, "version store: %s", nw_err_name(rc));
@@ -398,6 +406,61 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
     it->out.kind = NW_OUTCOME_EMITTED;
     it->out.version = version;
     return 0;
+}
+
+/* Pass 3 for a new version: serialise the record and store the version. */
+static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
+    char v[16];
+    uint8_t hash[32];
+    snprintf(v, sizeof(v), "%" PRIu32, version);
+    if (json_object_set_new(w->record, "version", json_string(v)) < 0)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    if (p->plain_ninjs)
+        json_object_del(w->record, "newswire");
+    if (!(it->out.record = nw_ninjs_dump_compact(w->record, &it->out.record_len)))
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
+    /* The hash the record was built with: no second pass over the text. */
+    if (!w->has_hash || nw_unhex(w->hash_text + 7, 64, hash) < 0)
+        nw_article_content_hash(&w->article, hash);
+    return store_emitted(it, version, hash, err);
+}
+
+/* Pass 3 for a new version with no enricher on: the record written
+ * straight from the article (nw_ninjs_write()), without the jansson tree
+ * the enrichers need. Returns 1 when the record needs the tree after all. */
+static int emit_direct(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+{
+    uint8_t hash[32];
+    nw_record_meta_t meta = record_meta(it, version);
+    meta.plain_ninjs = p->plain_ninjs;
+    meta.replay_state = p->replay_state;
+    meta.ext_tail = p->status_tail;
+    meta.ext_tail_len = p->status_tail_len;
+    int rc = nw_ninjs_write(&it->work->article, &meta, &it->out.record, &it->out.record_len, hash);
+    if (rc < 0)
+        return nw_error_set(err, rc, "out of memory encoding a record");
+    return rc == 1 ? 1 : store_emitted(it, version, hash, err);
+}
+
+/* Keeps the statuses a chain with no enricher on gave w's record, for
+ * emit_direct(): each enricher that is off says only so, the same for every
+ * record. Without memory the records keep taking the tree. */
+static void keep_statuses(nw_processor_t *p, const nw_work_t *w)
+{
+    json_t *st = json_object_get(json_object_get(w->record, "newswire"), "enrichment");
+    size_t n;
+    char *dump = st ? nw_ninjs_dump_compact(st, &n) : NULL;
+    nw_buf_t b = NW_BUF_INIT;
+    if (dump) {
+        nw_buf_puts(&b, ",\"enrichment\":");
+        nw_buf_append(&b, dump, n);
+        p->status_tail_len = b.len;
+        p->status_tail = nw_buf_ok(&b) ? nw_buf_steal(&b) : NULL;
+    }
+    nw_buf_free(&b);
+    free(dump);
 }
 
 static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
@@ -422,11 +485,17 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     case NW_DEDUPE_NEW:
         break;
     }
+    /* With no enricher on, once the chain's statuses are known (from the
+     * first record, which takes the tree), the record skips the tree. */
+    if (w->direct && p->status_tail && (rc = emit_direct(p, it, next, err)) != 1)
+        return rc;
     if (!w->enriched) {
         if (!w->record && (rc = build_record(p, it, next, err)) < 0)
             return rc;
         if (enrich(p, &w, 1, 0) < 0)
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
+        if (w->direct && !p->status_tail && !w->enrich_failed)
+            keep_statuses(p, w);
     }
     if (w->enrich_failed) {
         nw_error_reject(&it->out.error, NW_REJECT_ENRICHMENT, "%s", w->reason);
@@ -457,6 +526,7 @@ static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
+        items[i]->work->direct = true;
         if ((rc = identify(p, items[i], err)) == 0)
             rc = decide(p, items[i], err);
         rc = rc == 1 ? 0 : rc;
