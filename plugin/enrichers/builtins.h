@@ -48,6 +48,19 @@ int nw_builtin_bool(const nw_enricher_api_t *api, void *host, const char *name, 
  * the record is not an object or memory ran out. */
 json_t *nw_builtin_extension(json_t *record);
 
+/* s (n bytes) as a new JSON string. Clean UTF-8 (nw_utf8_is_clean(), which
+ * is stricter than jansson) skips jansson's byte-by-byte check; anything
+ * else keeps json_stringn()'s verdict (NULL for invalid UTF-8). */
+json_t *nw_builtin_string(const char *s, size_t n);
+
+/* A new reference to the JSON integer n. Counts up to NW_BUILTIN_COUNTS are
+ * made once per process and shared by every record, like the record's
+ * constant strings (encode/ninjs.c): nothing changes a record's numbers in
+ * place, so a record holds a reference instead of an allocation of its own.
+ * NULL when out of memory. */
+#define NW_BUILTIN_COUNTS 256
+json_t *nw_builtin_count(long long n);
+
 /*
  * Words of a text, lower-cased, for matching against word lists. A word is a
  * run of letters and digits; letters are ASCII ones and every code point from

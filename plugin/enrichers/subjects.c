@@ -48,6 +48,10 @@ typedef struct term {
 typedef struct subject {
     char *name;
     long long min; /* 0: the default */
+    /* The record's "name" and "uri" of this subject, made at init and
+     * shared by every record that gets it (owned; NULL when they could not
+     * be made, and then made per record). */
+    json_t *name_json, *uri_json;
 } subject_t;
 
 /* Terms indexed by their first word, or by the first three bytes of a
@@ -118,6 +122,7 @@ static size_t subject_index(subjects_t *s, const char *name, size_t len, long lo
     if (!v)
         return (size_t)-1;
     s->subjects = v;
+    v[s->nsubjects].name_json = v[s->nsubjects].uri_json = NULL;
     if (!(v[s->nsubjects].name = strndup(name, len)))
         return (size_t)-1;
     v[s->nsubjects].min = min;
@@ -242,8 +247,11 @@ static void subjects_destroy(void *state)
     }
     for (size_t i = 0; i < s->nterms; i++)
         nw_words_free(&s->terms[i].words);
-    for (size_t i = 0; i < s->nsubjects; i++)
+    for (size_t i = 0; i < s->nsubjects; i++) {
         free(s->subjects[i].name);
+        json_decref(s->subjects[i].name_json);
+        json_decref(s->subjects[i].uri_json);
+    }
     free(s->terms);
     free(s->subjects);
     free(s);
@@ -289,6 +297,30 @@ static int load_rules(subjects_t *s, const nw_enricher_api_t *api, void *host, c
     return rc;
 }
 
+/* The subject's uri, joined in place (json_sprintf() went through
+ * vsnprintf() twice for each). */
+static json_t *subject_uri(const char *name)
+{
+    char uri[128];
+    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
+    if (pre + n >= sizeof(uri))
+        return json_sprintf(SUBJECT_URI "%s", name);
+    memcpy(uri, SUBJECT_URI, pre);
+    memcpy(uri + pre, name, n);
+    return json_stringn(uri, pre + n);
+}
+
+/* Each subject's name and uri as JSON strings, made once: a record's entry
+ * takes references to them instead of making and freeing its own. */
+static void subjects_share(subjects_t *s)
+{
+    for (size_t i = 0; i < s->nsubjects; i++) {
+        subject_t *sub = &s->subjects[i];
+        sub->name_json = json_string(sub->name);
+        sub->uri_json = subject_uri(sub->name);
+    }
+}
+
 static int subjects_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
                          size_t errlen)
 {
@@ -304,6 +336,7 @@ static int subjects_init(const nw_enricher_api_t *api, void *host, void **state,
         subjects_destroy(s);
         return -1;
     }
+    subjects_share(s);
     *state = s;
     return 0;
 }
@@ -350,23 +383,18 @@ static int cmp_hit(const void *a, const void *b, void *names)
     return strcmp(s[x->subject].name, s[y->subject].name);
 }
 
-/* The subject's entry; its uri is joined in place (json_sprintf() went
- * through vsnprintf() twice for each). */
-static json_t *subject_item(const char *name, long long relevance)
+/* The subject's entry; {"name", "uri", "relevance"}, in that order. */
+static json_t *subject_item(const subject_t *sub, long long relevance)
 {
-    char uri[128];
-    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
-    json_t *o = json_object(), *u;
-    if (pre + n < sizeof(uri)) {
-        memcpy(uri, SUBJECT_URI, pre);
-        memcpy(uri + pre, name, n);
-        u = json_stringn(uri, pre + n);
-    } else {
-        u = json_sprintf(SUBJECT_URI "%s", name);
-    }
-    if (!o || json_object_set_new(o, "name", json_string(name)) < 0 ||
-        json_object_set_new(o, "uri", u) < 0 ||
-        json_object_set_new(o, "relevance", json_integer(relevance)) < 0) {
+    json_t *o = json_object();
+    json_t *name = sub->name_json ? json_incref(sub->name_json) : json_string(sub->name);
+    json_t *uri = sub->uri_json ? json_incref(sub->uri_json) : subject_uri(sub->name);
+    /* The keys are literals of this file; each call takes its value's
+     * reference, also when it fails (o NULL included). */
+    int rc = json_object_set_new_nocheck(o, "name", name);
+    rc |= json_object_set_new_nocheck(o, "uri", uri);
+    rc |= json_object_set_new_nocheck(o, "relevance", nw_builtin_count(relevance));
+    if (rc != 0) {
         json_decref(o);
         return NULL;
     }
@@ -390,13 +418,14 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
 {
     const subjects_t *s = state;
     nw_words_t own = NW_WORDS_INIT;
-    long long *hits = calloc(s->nsubjects, sizeof(*hits));
-    size_t *seen_at = calloc(s->nsubjects, sizeof(*seen_at));
-    hit_t *found = calloc(s->nsubjects, sizeof(*found));
+    /* The three per-subject arrays in one block (all of 8-byte members). */
+    hit_t *found = calloc(s->nsubjects, sizeof(*found) + sizeof(long long) + sizeof(size_t));
+    long long *hits = found ? (long long *)(found + s->nsubjects) : NULL;
+    size_t *seen_at = found ? (size_t *)(hits + s->nsubjects) : NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
     nw_buf_t note = NW_BUF_INIT;
     const nw_words_t *w = nw_words_of(in, &own);
-    if (!hits || !seen_at || !found || w->oom)
+    if (!found || w->oom)
         goto oom;
     for (size_t i = 0; i < w->n; i++) {
         const char *word = nw_words_at(w, i);
@@ -442,9 +471,10 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
             goto oom;
     }
     for (size_t i = 0; i < nfound; i++) {
-        const char *name = s->subjects[found[i].subject].name;
+        const subject_t *sub = &s->subjects[found[i].subject];
+        const char *name = sub->name;
         long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
-        if (json_array_append_new(list, subject_item(name, rel)) < 0)
+        if (json_array_append_new(list, subject_item(sub, rel)) < 0)
             goto oom;
         nw_buf_puts(&note, i ? ", " : "");
         nw_buf_puts(&note, name);
@@ -459,9 +489,7 @@ oom:
 out:
     nw_buf_free(&note);
     nw_words_free(&own);
-    free(hits);
-    free(seen_at);
-    free(found);
+    free(found); /* hits and seen_at too */
     return st;
 }
 

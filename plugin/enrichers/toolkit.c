@@ -8,6 +8,7 @@
  * never disagree about what a word is.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,29 @@ json_t *nw_builtin_extension(json_t *record)
     if (!ext || json_object_set_new(record, "newswire", ext) < 0)
         return NULL;
     return ext;
+}
+
+json_t *nw_builtin_string(const char *s, size_t n)
+{
+    return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
+static json_t *counts[NW_BUILTIN_COUNTS];
+static pthread_once_t counts_once = PTHREAD_ONCE_INIT;
+
+static void counts_make(void)
+{
+    for (int i = 0; i < NW_BUILTIN_COUNTS; i++)
+        counts[i] = json_integer(i);
+}
+
+json_t *nw_builtin_count(long long n)
+{
+    if (n < 0 || n >= NW_BUILTIN_COUNTS)
+        return json_integer((json_int_t)n);
+    pthread_once(&counts_once, counts_make);
+    /* A count that could not be made at first is made now, unshared. */
+    return counts[n] ? json_incref(counts[n]) : json_integer((json_int_t)n);
 }
 
 /* Punctuation and symbols among the code points above ASCII: everything else

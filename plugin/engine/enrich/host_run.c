@@ -12,6 +12,7 @@
  * the end, in chain order, so the object's key order never depends on which
  * enricher finished first, and an enricher cannot overwrite another's status.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,38 +28,71 @@
 /* Room for one enricher's detail note about one record. */
 #define NW_DETAIL_MAX 256
 
-static const char *status_name(nw_enrich_status_t s)
+/* The status names, and each as a JSON string made once: every record's
+ * status object holds a reference to the same string (as the record's own
+ * constant strings do, encode/ninjs.c), which saves an allocation and a free
+ * per record and enricher. Nothing changes a status in place once it is
+ * recorded; the strings live as long as the process. */
+enum { NW_ST_OK, NW_ST_SKIPPED, NW_ST_DEGRADED, NW_ST_FAILED, NW_ST_OFF, NW_ST__COUNT };
+static const char *const status_names[NW_ST__COUNT] = {"ok", "skipped", "degraded", "failed",
+                                                       "off"};
+static json_t *status_strings[NW_ST__COUNT];
+static pthread_once_t status_strings_once = PTHREAD_ONCE_INIT;
+
+static void status_strings_make(void)
+{
+    /* The names are this file's ASCII literals: no UTF-8 check. */
+    for (int i = 0; i < NW_ST__COUNT; i++)
+        status_strings[i] = json_stringn_nocheck(status_names[i], strlen(status_names[i]));
+}
+
+/* A new reference to status k's string; NULL when it could not be made. */
+static json_t *status_string(int k)
+{
+    pthread_once(&status_strings_once, status_strings_make);
+    return json_incref(status_strings[k]);
+}
+
+/* The NW_ST_* of an enricher's status; -1 for one outside the ABI. */
+static int status_index(nw_enrich_status_t s)
 {
     switch (s) {
     case NW_ENRICH_OK:
-        return "ok";
+        return NW_ST_OK;
     case NW_ENRICH_SKIPPED:
-        return "skipped";
+        return NW_ST_SKIPPED;
     case NW_ENRICH_DEGRADED:
-        return "degraded";
+        return NW_ST_DEGRADED;
     case NW_ENRICH_FAILED:
-        return "failed";
+        return NW_ST_FAILED;
     }
-    return NULL;
+    return -1;
 }
 
-/* {"status": s, "detail": d}; the detail only when there is one, made valid
- * UTF-8 whatever the enricher wrote. */
-static json_t *status_object(const char *status, const char *detail)
+/* The detail note as a JSON string, made valid UTF-8 whatever the enricher
+ * wrote. Most notes are clean ASCII the enricher wrote itself: those are
+ * taken as they are (nw_utf8_is_clean() passes only what the sanitizer
+ * would copy unchanged), without a copy through a buffer. */
+static json_t *detail_string(const char *detail)
+{
+    size_t n = strlen(detail);
+    if (nw_utf8_is_clean(detail, n))
+        return json_stringn_nocheck(detail, n);
+    nw_buf_t b = NW_BUF_INIT;
+    nw_utf8_sanitize(detail, n, &b);
+    json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
+    nw_buf_free(&b);
+    return d;
+}
+
+/* {"status": status k, "detail": d}; the detail only when there is one. */
+static json_t *status_object(int k, const char *detail)
 {
     json_t *o = json_object();
-    /* The status is one of this file's literals. */
-    if (!o ||
-        json_object_set_new_nocheck(o, "status", json_stringn_nocheck(status, strlen(status))) < 0)
+    if (!o || json_object_set_new_nocheck(o, "status", status_string(k)) < 0)
         goto fail;
-    if (detail && *detail) {
-        nw_buf_t b = NW_BUF_INIT;
-        nw_utf8_sanitize(detail, strlen(detail), &b);
-        json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
-        nw_buf_free(&b);
-        if (json_object_set_new_nocheck(o, "detail", d) < 0)
-            goto fail;
-    }
+    if (detail && *detail && json_object_set_new_nocheck(o, "detail", detail_string(detail)) < 0)
+        goto fail;
     return o;
 fail:
     json_decref(o);
@@ -109,15 +143,15 @@ static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t
 {
     char note[NW_DETAIL_MAX + 64];
     detail[NW_DETAIL_MAX - 1] = '\0';
-    const char *name = status_name(st);
-    if (!name) {
+    int k = status_index(st);
+    if (k < 0) {
         /* A status outside the ABI: the record goes out without this
          * enricher's work, as if it had failed open. */
         snprintf(note, sizeof(note), "returned unknown status %d", (int)st);
-        name = status_name(NW_ENRICH_DEGRADED);
+        k = NW_ST_DEGRADED;
         detail = note;
     }
-    json_t *o = status_object(name, detail);
+    json_t *o = status_object(k, detail);
     if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
         fail_record(b, i, h->name, "out of memory recording the status");
         return;
@@ -242,7 +276,7 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         const nw_host_t *h = chain[c];
         if (h->off) {
             if (!off)
-                off = status_object("off", NULL);
+                off = status_object(NW_ST_OFF, NULL);
             for (size_t i = 0; i < n; i++) {
                 json_t *o = b->failed[i] ? NULL : json_incref(off);
                 if (o && json_object_set_new(b->statuses[i], h->name, o) < 0)
