@@ -6,8 +6,8 @@
  * descriptor or a missing entry point are refused with clear messages), data
  * file lookup, determinism, declared settings (a misspelt or mistyped key of
  * a built-in, an HTTP instance, a plugin or an enricher not loaded is refused
- * with the closest key suggested) and a plugin built against ABI 1.0, the
- * previous minor, still loading.
+ * with the closest key suggested), a plugin built against ABI 1.0, the
+ * previous minor, still loading, and status objects shared between records.
  *
  * The plugin modules are built by plugin/enrichers/examples/CMakeLists.txt, which
  * writes their paths into nw_test_plugins.h.
@@ -457,6 +457,53 @@ static void test_previous_minor(void **state)
     nw_config_free(cfg);
 }
 
+/* Records of a batch with the same status and note share one status
+ * object; any other record has its own, and each stays as it was when the
+ * others are freed. */
+static void test_statuses_shared(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.disabled", "entities,subjects,neardup", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    static const char *const bodies[] = {
+        "The storm reached the coast on 3 March 2021 and moved inland.",
+        "Nothing of the kind was seen anywhere at all that week.",
+        "The storm reached the coast on 3 March 2021 and moved inland.",
+    };
+    fx_t f[3];
+    json_t *recs[3];
+    const nw_enrich_input_t *in[3];
+    bool failed[3];
+    char reasons[3][NW_ERROR_MSG_MAX];
+    for (int i = 0; i < 3; i++) {
+        fx_text(&f[i], "2021-03-04T09:32:00Z", i == 2 ? "Storm again" : "Storm", bodies[i], "k",
+                NULL, -1);
+        recs[i] = f[i].rec;
+        in[i] = &f[i].in;
+    }
+    nw_enrichers_run(e, recs, in, 3, failed, reasons);
+    for (int i = 0; i < 3; i++)
+        assert_false(failed[i]);
+    assert_string_equal(fx_detail(&f[0], "dates"), "1 date");
+    assert_string_equal(fx_status_str(&f[1], "dates"), "skipped");
+    assert_string_equal(fx_detail(&f[1], "dates"), "no dates");
+    assert_ptr_equal(fx_status(&f[0], "dates"), fx_status(&f[2], "dates"));
+    assert_ptr_not_equal(fx_status(&f[0], "dates"), fx_status(&f[1], "dates"));
+    /* Disabled enrichers: one "off" for every record. */
+    assert_ptr_equal(fx_status(&f[0], "subjects"), fx_status(&f[1], "subjects"));
+    assert_string_equal(fx_status_str(&f[0], "subjects"), "off");
+    char *before = json_dumps(fx_ext(&f[2], "enrichment"), JSON_SORT_KEYS);
+    fx_clear(&f[0]);
+    fx_clear(&f[1]);
+    char *after = json_dumps(fx_ext(&f[2], "enrichment"), JSON_SORT_KEYS);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    fx_clear(&f[2]);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,7 +512,7 @@ int main(void)
         cmocka_unit_test(test_plugin_settings), cmocka_unit_test(test_http_instances),
         cmocka_unit_test(test_data_dir),        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_record_shapes),   cmocka_unit_test(test_declared_settings),
-        cmocka_unit_test(test_previous_minor),
+        cmocka_unit_test(test_previous_minor),  cmocka_unit_test(test_statuses_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
  * breaks between headline, standfirst and body, lengths from the offsets),
  * and the per-run sharing, where every enricher asking for one record's
  * words gets the same list, made once, while an input outside the run gets
- * its own.
+ * its own; and the toolkit's JSON helpers (shared counts, checked strings).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,11 +80,45 @@ static void test_shared_within_a_run(void **state)
     nw_words_free(&after);
 }
 
+/* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
+ * each, others are made anew; strings keep jansson's verdict on their
+ * bytes whichever way they are checked. */
+static void test_json_values(void **state)
+{
+    (void)state;
+    json_t *a = nw_builtin_count(3), *b = nw_builtin_count(3);
+    assert_ptr_equal(a, b);
+    assert_int_equal(json_integer_value(a), 3);
+    json_decref(a);
+    json_decref(b);
+    static const long long values[] = {0, NW_BUILTIN_COUNTS - 1, NW_BUILTIN_COUNTS, -1, 1LL << 40};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        json_t *v = nw_builtin_count(values[i]);
+        assert_true(json_is_integer(v));
+        assert_true(json_integer_value(v) == values[i]);
+        json_decref(v);
+    }
+    static const char *const texts[] = {"Gdańsk", "plain", "", "tab\there", "bell\x07"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        json_t *v = nw_builtin_string(texts[i], strlen(texts[i]));
+        assert_non_null(v);
+        assert_string_equal(json_string_value(v), texts[i]);
+        json_decref(v);
+    }
+    /* Invalid UTF-8 is refused, as json_stringn() refuses it. */
+    assert_null(nw_builtin_string("bad \xC3(", 6));
+    /* Length-bounded: the bytes after n are not part of it. */
+    json_t *v = nw_builtin_string("abcdef", 3);
+    assert_string_equal(json_string_value(v), "abc");
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_lengths),
         cmocka_unit_test(test_shared_within_a_run),
+        cmocka_unit_test(test_json_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

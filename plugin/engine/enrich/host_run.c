@@ -20,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/sink.h"
 #include "core/utf8.h"
 #include "enrichers/builtins.h"
@@ -99,6 +100,58 @@ fail:
     return NULL;
 }
 
+/*
+ * The status objects one enricher gave in one run, shared between its
+ * records: most records of a batch get one of a few notes from lang ("en
+ * (score 0.87)"), dates ("2 dates") and neardup ("none within 3 bits"), and
+ * a record only reads its statuses (as with "off" below), so records with
+ * the same status and note hold one object instead of five allocations
+ * each. Direct-mapped by the hash of the note; a slot keeps the note it was
+ * made for, and a note that does not fit a slot is never shared.
+ */
+#define NW_STATUS_SLOTS 64
+typedef struct status_slot {
+    json_t *obj; /* NULL: empty */
+    uint64_t hash;
+    int k;
+    char detail[NW_DETAIL_MAX];
+} status_slot_t;
+
+typedef struct status_cache {
+    status_slot_t slot[NW_STATUS_SLOTS];
+} status_cache_t;
+
+/* Empties the cache (c may be NULL) before the next enricher's pass. */
+static void status_cache_clear(status_cache_t *c)
+{
+    for (size_t i = 0; c && i < NW_STATUS_SLOTS; i++) {
+        json_decref(c->slot[i].obj);
+        c->slot[i].obj = NULL;
+    }
+}
+
+/* status_object(k, detail), or a new reference to the one made before for
+ * the same status and note. c may be NULL (no sharing). */
+static json_t *status_shared(status_cache_t *c, int k, const char *detail)
+{
+    size_t n = detail ? strlen(detail) : 0;
+    if (!c || n >= NW_DETAIL_MAX)
+        return status_object(k, detail);
+    uint64_t hash = nw_fnv1a64(detail, n) ^ (uint64_t)k;
+    status_slot_t *s = &c->slot[(hash ^ hash >> 32) % NW_STATUS_SLOTS];
+    if (s->obj && s->hash == hash && s->k == k && memcmp(s->detail, detail, n + 1) == 0)
+        return json_incref(s->obj);
+    json_t *o = status_object(k, detail);
+    if (o) {
+        json_decref(s->obj);
+        s->obj = json_incref(o);
+        s->hash = hash;
+        s->k = k;
+        memcpy(s->detail, detail, n + 1);
+    }
+    return o;
+}
+
 int nw_enrich_batch_init(nw_enrich_batch_t *b, size_t n)
 {
     /* At least one of each: calloc(0) may return NULL. */
@@ -137,9 +190,10 @@ static void fail_record(const nw_enrich_batch_t *b, size_t i, const char *name, 
              detail && *detail ? detail : "failed");
 }
 
-/* Records what enricher h reported for record i. */
+/* Records what enricher h reported for record i; the object may be shared
+ * through cache (NULL: not shared). */
 static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t i,
-                          nw_enrich_status_t st, char *detail)
+                          nw_enrich_status_t st, char *detail, status_cache_t *cache)
 {
     char note[NW_DETAIL_MAX + 64];
     detail[NW_DETAIL_MAX - 1] = '\0';
@@ -151,7 +205,7 @@ static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t
         k = NW_ST_DEGRADED;
         detail = note;
     }
-    json_t *o = status_object(k, detail);
+    json_t *o = status_shared(cache, k, detail);
     if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
         fail_record(b, i, h->name, "out of memory recording the status");
         return;
@@ -188,7 +242,7 @@ static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 }
 
 static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *details,
-                    const nw_sink_t *m)
+                    const nw_sink_t *m, status_cache_t *cache)
 {
     for (size_t i = 0; i < b->n; i++) {
         if (b->failed[i])
@@ -202,12 +256,13 @@ static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *detail
         host_unlock(h);
         if (m)
             nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
-        record_status(b, h, i, st, d);
+        record_status(b, h, i, st, d, cache);
     }
 }
 
 /* enrich_batch over the records not failed so far. */
-static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *details)
+static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *details,
+                     status_cache_t *cache)
 {
     size_t n = b->n;
     size_t *idx = malloc(n * sizeof(*idx));
@@ -236,7 +291,7 @@ static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *detai
         host_unlock(h);
     }
     for (size_t j = 0; j < k; j++)
-        record_status(b, h, idx[j], sts[j], dps[j]);
+        record_status(b, h, idx[j], sts[j], dps[j], cache);
     rc = 0;
 out:
     free(idx);
@@ -269,6 +324,8 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     nw_words_share_begin(b->inputs, n);
     char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
     oom = from < to && !details;
+    /* Without it (out of memory) every record gets objects of its own. */
+    status_cache_t *cache = from < to ? calloc(1, sizeof(*cache)) : NULL;
     /* Every record shares one {"status": "off"}: nothing changes a status
      * once it is recorded, and the records only read it. */
     json_t *off = NULL;
@@ -284,15 +341,17 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
             }
         } else if (h->desc->enrich_batch) {
             double t0 = nw_now_s();
-            oom = run_batch(b, h, details) < 0;
+            oom = run_batch(b, h, details, cache) < 0;
             /* One observation per batch: its records wait on it together. */
             nw_sink_enrich_latency(nw_host_metrics(e), h->name, nw_now_s() - t0);
         } else {
-            run_one(b, h, details, nw_host_metrics(e));
+            run_one(b, h, details, nw_host_metrics(e), cache);
         }
+        status_cache_clear(cache);
         observe_breaker(nw_host_metrics(e), h);
     }
     json_decref(off);
+    free(cache);
     free(details);
     nw_words_share_end();
     for (size_t i = 0; oom && i < n; i++)
