@@ -88,6 +88,10 @@ typedef struct nw_words {
 void nw_words_add(nw_words_t *w, const char *text);
 /* Appends an empty word, so that phrases never match across two fields. */
 void nw_words_break(nw_words_t *w);
+/* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so the
+ * first NW_WORDS_SLACK bytes at any word's start can be read in whole
+ * words (their bytes past the word's NUL are unspecified). */
+#define NW_WORDS_SLACK 16
 static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
     return w->text + w->offsets[i];

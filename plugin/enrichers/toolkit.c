@@ -124,12 +124,15 @@ static uint32_t fold_cp(uint32_t cp)
     return cp;
 }
 
+/* Room for more bytes of words, and NW_WORDS_SLACK bytes after them (see
+ * builtins.h). */
 static bool grow_text(nw_words_t *w, size_t more)
 {
-    if (w->text_len + more <= w->text_cap)
+    size_t need = w->text_len + more + NW_WORDS_SLACK;
+    if (need <= w->text_cap)
         return true;
     size_t cap = w->text_cap ? w->text_cap : 256;
-    while (cap < w->text_len + more)
+    while (cap < need)
         cap *= 2;
     char *t = realloc(w->text, cap);
     if (!t) {

@@ -43,6 +43,11 @@ static void test_words_and_lengths(void **state)
         assert_int_equal(nw_words_len(&w, i), strlen(want[i]));
         assert_true(nw_words_hash(&w, i) == nw_fnv1a64(want[i], strlen(want[i])));
     }
+    /* Every word can be read NW_WORDS_SLACK bytes wide (lang compares
+     * words so), also after more words are appended. */
+    nw_words_add(&w, "and one more");
+    for (size_t i = 0; i < w.n; i++)
+        assert_true(w.offsets[i] + NW_WORDS_SLACK <= w.text_cap);
     nw_words_free(&w);
 }
 
