@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "newswire/enricher.h"
 
@@ -96,6 +97,24 @@ static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
     return w->text + w->offsets[i];
 }
+/* Whether the first n <= NW_WORDS_SLACK bytes at a and b agree, where both
+ * can be read NW_WORDS_SLACK bytes wide (words of an nw_words_t, or keys of
+ * that many bytes): two 8-byte compares under a mask of n bytes, where a
+ * byte loop takes some 30 instructions for a short word and memcmp() its
+ * call. */
+static inline bool nw_words_same(const char *a, const char *b, size_t n)
+{
+    /* Bytes 16 - n .. 31 - n: n bytes of ones, then zeros. */
+    static const unsigned char ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint64_t x[2], y[2], m[2];
+    memcpy(x, a, 16);
+    memcpy(y, b, 16);
+    memcpy(m, ones + 16 - n, 16);
+    return (((x[0] ^ y[0]) & m[0]) | ((x[1] ^ y[1]) & m[1])) == 0;
+}
+_Static_assert(NW_WORDS_SLACK == 16, "nw_words_same() reads 16 bytes");
+
 /* strlen(nw_words_at(w, i)), from the offsets: the words are back to back. */
 static inline size_t nw_words_len(const nw_words_t *w, size_t i)
 {

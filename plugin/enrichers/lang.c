@@ -314,22 +314,9 @@ static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
         score[hits[k]] += LANG_FEATURE;
 }
 
-/* Whether the n <= LANG_MEMO_KEY bytes at key (a memo entry's) and w (a
- * word of an nw_words_t, which can be read NW_WORDS_SLACK bytes wide)
- * agree: two 8-byte compares under a mask of n bytes, where a byte loop
- * took some 30 instructions a word and memcmp() its call. */
-_Static_assert(LANG_MEMO_KEY + 1 <= 16 && NW_WORDS_SLACK >= 16, "keys are compared 16 bytes wide");
-static inline bool same_key(const char *key, const char *w, size_t n)
-{
-    /* Bytes 16 - n .. 31 - n: n bytes of ones, then zeros. */
-    static const unsigned char ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    uint64_t k[2], v[2], m[2];
-    memcpy(k, key, 16);
-    memcpy(v, w, 16);
-    memcpy(m, ones + 16 - n, 16);
-    return (((k[0] ^ v[0]) & m[0]) | ((k[1] ^ v[1]) & m[1])) == 0;
-}
+/* A memo key (LANG_MEMO_KEY + 1 bytes) is compared with a word of the
+ * text NW_WORDS_SLACK bytes wide. */
+_Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 bytes wide");
 
 /* Scores word w (n > 0 bytes, nw_fnv1a64() h) from this thread's memo,
  * keeping it there when it is new and fits. */
@@ -346,7 +333,7 @@ static void word_score(const lang_t *l, const char *w, size_t n, uint64_t h, dou
             e = &memo.e[j];
             if (!e->len)
                 break;
-            if (e->hash == h && e->len == n && same_key(e->key, w, n)) {
+            if (e->hash == h && e->len == n && nw_words_same(e->key, w, n)) {
                 word_add(e->fw, e->nfw, e->hits, e->nhits, score);
                 return;
             }

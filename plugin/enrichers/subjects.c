@@ -60,7 +60,7 @@ typedef struct subject {
  * other keys, and most entries are told apart by it without a string
  * compare. */
 typedef struct bucket_entry {
-    char key[64];
+    char key[64]; /* zero-padded: read NW_WORDS_SLACK bytes wide */
     uint64_t hash;
     size_t term;
     struct bucket_entry *next;
@@ -341,6 +341,13 @@ static int subjects_init(const nw_enricher_api_t *api, void *host, void **state,
     return 0;
 }
 
+/* Whether the n bytes at a and b agree; both are words of an nw_words_t or
+ * bucket keys, which can be read NW_WORDS_SLACK bytes wide. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    return n <= NW_WORDS_SLACK ? nw_words_same(a, b, n) : memcmp(a, b, n) == 0;
+}
+
 /* True when term t matches the words starting at i. Both lists know their
  * words' lengths, so a word is compared only when its length can match. */
 static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
@@ -351,7 +358,7 @@ static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
         size_t tn = nw_words_len(&t->words, k), an = nw_words_len(w, i + k);
         bool last_prefix = t->prefix && k + 1 == t->words.n;
         if ((last_prefix ? an < tn : an != tn) ||
-            memcmp(nw_words_at(w, i + k), nw_words_at(&t->words, k), tn) != 0)
+            !same_bytes(nw_words_at(w, i + k), nw_words_at(&t->words, k), tn))
             return false;
     }
     return true;
@@ -365,7 +372,7 @@ static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *k
         if (e->hash != hash)
             continue;
         const term_t *t = &s->terms[e->term];
-        if (seen_at[t->subject] == i + 1 || memcmp(e->key, key, klen) != 0 || e->key[klen] != '\0')
+        if (seen_at[t->subject] == i + 1 || !same_bytes(e->key, key, klen) || e->key[klen] != '\0')
             continue;
         if (term_matches(t, w, i)) {
             hits[t->subject]++;

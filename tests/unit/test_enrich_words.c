@@ -118,12 +118,29 @@ static void test_json_values(void **state)
     json_decref(v);
 }
 
+/* nw_words_same() against memcmp(): every length up to NW_WORDS_SLACK,
+ * with a difference before, at and after the compared bytes. */
+static void test_words_same(void **state)
+{
+    (void)state;
+    char a[NW_WORDS_SLACK + 1], b[NW_WORDS_SLACK + 1];
+    for (size_t n = 0; n <= NW_WORDS_SLACK; n++) {
+        for (size_t d = 0; d <= NW_WORDS_SLACK; d++) {
+            memset(a, 'x', sizeof(a));
+            memset(b, 'x', sizeof(b));
+            b[d] = 'y';
+            assert_int_equal(nw_words_same(a, b, n), memcmp(a, b, n) == 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_lengths),
         cmocka_unit_test(test_shared_within_a_run),
         cmocka_unit_test(test_json_values),
+        cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
