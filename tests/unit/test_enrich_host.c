@@ -98,6 +98,21 @@ static void test_order_and_off(void **state)
     nw_config_free(cfg);
 }
 
+/* Enriches n <= 8 records made from heads[i] and bodies[i] as one batch. */
+static void run_texts(nw_enrichers_t *e, fx_t *f, size_t n, const char *const *heads,
+                      const char *const *bodies, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+{
+    json_t *recs[8];
+    const nw_enrich_input_t *in[8];
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        fx_text(&f[i], "2021-12-30T09:32:00Z", heads[i], bodies[i], "k", NULL, -1);
+        recs[i] = f[i].rec;
+        in[i] = &f[i].in;
+    }
+    nw_enrichers_run(e, recs, in, n, failed, reasons);
+}
+
 /* Records through the statuses plugin, which picks each record's status
  * from its headline; the keywords plugin runs after it. */
 static void test_statuses_and_failures(void **state)
@@ -109,18 +124,13 @@ static void test_statuses_and_failures(void **state)
     nw_enrichers_t *e = host_new_ok(cfg);
     static const char *const heads[] = {"Plain ok story", "FAILME story", "DEGRADEME story",
                                         "SKIPME story"};
+    static const char *const storm =
+        "Storm storm storm warnings were issued as the storm moved inland.";
+    static const char *const bodies[] = {storm, storm, storm, storm};
     fx_t f[4];
-    json_t *recs[4];
-    const nw_enrich_input_t *in[4];
     bool failed[4];
     char reasons[4][NW_ERROR_MSG_MAX];
-    for (int i = 0; i < 4; i++) {
-        fx_text(&f[i], "2021-12-30T09:32:00Z", heads[i],
-                "Storm storm storm warnings were issued as the storm moved inland.", "k", NULL, -1);
-        recs[i] = f[i].rec;
-        in[i] = &f[i].in;
-    }
-    nw_enrichers_run(e, recs, in, 4, failed, reasons);
+    run_texts(e, f, 4, heads, bodies, failed, reasons);
     assert_false(failed[0]);
     assert_true(failed[1]);
     assert_false(failed[2]);
@@ -470,18 +480,11 @@ static void test_statuses_shared(void **state)
         "Nothing of the kind was seen anywhere at all that week.",
         "The storm reached the coast on 3 March 2021 and moved inland.",
     };
+    static const char *const heads[] = {"Storm", "Storm", "Storm again"};
     fx_t f[3];
-    json_t *recs[3];
-    const nw_enrich_input_t *in[3];
     bool failed[3];
     char reasons[3][NW_ERROR_MSG_MAX];
-    for (int i = 0; i < 3; i++) {
-        fx_text(&f[i], "2021-03-04T09:32:00Z", i == 2 ? "Storm again" : "Storm", bodies[i], "k",
-                NULL, -1);
-        recs[i] = f[i].rec;
-        in[i] = &f[i].in;
-    }
-    nw_enrichers_run(e, recs, in, 3, failed, reasons);
+    run_texts(e, f, 3, heads, bodies, failed, reasons);
     for (int i = 0; i < 3; i++)
         assert_false(failed[i]);
     assert_string_equal(fx_detail(&f[0], "dates"), "1 date");
