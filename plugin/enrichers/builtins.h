@@ -54,7 +54,7 @@ json_t *nw_builtin_extension(json_t *record);
  * else keeps json_stringn()'s verdict (NULL for invalid UTF-8). */
 json_t *nw_builtin_string(const char *s, size_t n);
 
-/* A new reference to the JSON integer n. Counts up to NW_BUILTIN_COUNTS are
+/* A new reference to the JSON integer n. Counts below NW_BUILTIN_COUNTS are
  * made once per process and shared by every record, like the record's
  * constant strings (encode/ninjs.c): nothing changes a record's numbers in
  * place, so a record holds a reference instead of an allocation of its own.
@@ -89,9 +89,9 @@ typedef struct nw_words {
 void nw_words_add(nw_words_t *w, const char *text);
 /* Appends an empty word, so that phrases never match across two fields. */
 void nw_words_break(nw_words_t *w);
-/* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so the
- * first NW_WORDS_SLACK bytes at any word's start can be read in whole
- * words (their bytes past the word's NUL are unspecified). */
+/* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so
+ * NW_WORDS_SLACK bytes can be read at any word's start (those past the
+ * word's NUL are unspecified). */
 #define NW_WORDS_SLACK 16
 static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {

@@ -47,11 +47,13 @@ static void status_strings_make(void)
         status_strings[i] = json_stringn_nocheck(status_names[i], strlen(status_names[i]));
 }
 
-/* A new reference to status k's string; NULL when it could not be made. */
+/* A new reference to status k's string (one of its own if the shared one
+ * could not be made); NULL when out of memory. */
 static json_t *status_string(int k)
 {
     pthread_once(&status_strings_once, status_strings_make);
-    return json_incref(status_strings[k]);
+    return status_strings[k] ? json_incref(status_strings[k])
+                             : json_stringn_nocheck(status_names[k], strlen(status_names[k]));
 }
 
 /* The NW_ST_* of an enricher's status; -1 for one outside the ABI. */
