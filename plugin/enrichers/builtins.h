@@ -78,11 +78,13 @@ typedef struct nw_words {
     size_t n;         /* number of words (boundaries included) */
     size_t cap;       /* entries allocated in offsets and hashes */
     bool oom;         /* an allocation failed; the list is incomplete */
+    bool borrowed;    /* text and arrays belong to a run's shared store (see
+                       * nw_words_share_begin()): never grown or freed here */
 } nw_words_t;
 
 #define NW_WORDS_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, NULL, NULL, 0, 0, false                                                        \
+        NULL, 0, 0, NULL, NULL, 0, 0, false, false                                                 \
     }
 
 /* Appends the words of text (may be NULL). */

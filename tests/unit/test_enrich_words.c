@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -75,8 +76,33 @@ static void test_shared_within_a_run(void **state)
     const nw_words_t *wo = nw_words_of(&outside, &own);
     assert_ptr_equal(wo, &own);
     assert_string_equal(nw_words_at(wo, 0), "other");
+    /* Shared lists are carved from the run's chunks and keep the slack. */
+    assert_true(wa->borrowed && wb->borrowed);
+    for (size_t i = 0; i < wb->n; i++)
+        assert_true(wb->offsets[i] + NW_WORDS_SLACK <= wb->text_cap);
     nw_words_free(&own);
     nw_words_share_end();
+
+    /* An article larger than a chunk gets one of its own. */
+    size_t big_len = 3u << 19; /* 1.5 MB of "ab " */
+    char *big = malloc(big_len + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = "ab "[i % 3];
+    big[big_len] = '\0';
+    nw_enrich_input_t large = input("Large", NULL, big);
+    const nw_enrich_input_t *batch2[] = {&a, &large, &b};
+    nw_words_share_begin(batch2, 3);
+    const nw_words_t *wl = nw_words_of(&large, &own);
+    assert_ptr_not_equal(wl, &own);
+    assert_false(wl->oom);
+    assert_int_equal(wl->n, 3 + big_len / 3); /* "large", two breaks, the body's words */
+    assert_string_equal(nw_words_at(wl, wl->n - 1), "ab");
+    assert_string_equal(nw_words_at(nw_words_of(&b, &own), 0), "markets");
+    assert_string_equal(nw_words_at(nw_words_of(&a, &own), 0), "storm");
+    assert_int_equal(own.n, 0);
+    nw_words_share_end();
+    free(big);
 
     /* After the run nothing is shared. */
     nw_words_t after = NW_WORDS_INIT;
