@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "newswire/enricher.h"
 
@@ -48,6 +49,19 @@ int nw_builtin_bool(const nw_enricher_api_t *api, void *host, const char *name, 
  * the record is not an object or memory ran out. */
 json_t *nw_builtin_extension(json_t *record);
 
+/* s (n bytes) as a new JSON string. Clean UTF-8 (nw_utf8_is_clean(), which
+ * is stricter than jansson) skips jansson's byte-by-byte check; anything
+ * else keeps json_stringn()'s verdict (NULL for invalid UTF-8). */
+json_t *nw_builtin_string(const char *s, size_t n);
+
+/* A new reference to the JSON integer n. Counts below NW_BUILTIN_COUNTS are
+ * made once per process and shared by every record, like the record's
+ * constant strings (encode/ninjs.c): nothing changes a record's numbers in
+ * place, so a record holds a reference instead of an allocation of its own.
+ * NULL when out of memory. */
+#define NW_BUILTIN_COUNTS 256
+json_t *nw_builtin_count(long long n);
+
 /*
  * Words of a text, lower-cased, for matching against word lists. A word is a
  * run of letters and digits; letters are ASCII ones and every code point from
@@ -64,21 +78,45 @@ typedef struct nw_words {
     size_t n;         /* number of words (boundaries included) */
     size_t cap;       /* entries allocated in offsets and hashes */
     bool oom;         /* an allocation failed; the list is incomplete */
+    bool borrowed;    /* text and arrays belong to a run's shared store (see
+                       * nw_words_share_begin()): never grown or freed here */
 } nw_words_t;
 
 #define NW_WORDS_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, NULL, NULL, 0, 0, false                                                        \
+        NULL, 0, 0, NULL, NULL, 0, 0, false, false                                                 \
     }
 
 /* Appends the words of text (may be NULL). */
 void nw_words_add(nw_words_t *w, const char *text);
 /* Appends an empty word, so that phrases never match across two fields. */
 void nw_words_break(nw_words_t *w);
+/* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so
+ * NW_WORDS_SLACK bytes can be read at any word's start (those past the
+ * word's NUL are unspecified). */
+#define NW_WORDS_SLACK 16
 static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
     return w->text + w->offsets[i];
 }
+/* Whether the first n <= NW_WORDS_SLACK bytes at a and b agree, where both
+ * can be read NW_WORDS_SLACK bytes wide (words of an nw_words_t, or keys of
+ * that many bytes): two 8-byte compares under a mask of n bytes, where a
+ * byte loop takes some 30 instructions for a short word and memcmp() its
+ * call. */
+static inline bool nw_words_same(const char *a, const char *b, size_t n)
+{
+    /* Bytes 16 - n .. 31 - n: n bytes of ones, then zeros. */
+    static const unsigned char ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                           0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint64_t x[2], y[2], m[2];
+    memcpy(x, a, 16);
+    memcpy(y, b, 16);
+    memcpy(m, ones + 16 - n, 16);
+    return (((x[0] ^ y[0]) & m[0]) | ((x[1] ^ y[1]) & m[1])) == 0;
+}
+_Static_assert(NW_WORDS_SLACK == 16, "nw_words_same() reads 16 bytes");
+
 /* strlen(nw_words_at(w, i)), from the offsets: the words are back to back. */
 static inline size_t nw_words_len(const nw_words_t *w, size_t i)
 {

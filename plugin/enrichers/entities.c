@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrichers/builtins.h"
 #include "enrichers/entities.h"
 #include "enrichers/entities_internal.h"
 
@@ -175,8 +176,8 @@ static int strings_make(ent_strings_t *S, const nw_ent_list_t *l, size_t max)
     S->code = S->name + n;
     for (; S->n < n; S->n++) {
         const nw_ent_t *e = &l->v[S->n];
-        S->name[S->n] = json_string(e->name);
-        S->code[S->n] = e->code ? json_string(e->code) : NULL;
+        S->name[S->n] = nw_builtin_string(e->name, strlen(e->name));
+        S->code[S->n] = e->code ? nw_builtin_string(e->code, strlen(e->code)) : NULL;
         if (!S->name[S->n] || (e->code && !S->code[S->n])) {
             S->n++;
             strings_free(S);
@@ -253,7 +254,7 @@ static json_t *forms_array(const nw_ent_t *e)
     for (const char *p = e->forms; arr && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (json_array_append_new(arr, json_stringn(p, n)) != 0) {
+        if (json_array_append_new(arr, nw_builtin_string(p, n)) != 0) {
             json_decref(arr);
             return NULL;
         }
@@ -268,7 +269,7 @@ static json_t *counts(const nw_ent_list_t *l, const ent_strings_t *S)
     for (size_t i = 0; arr && i < S->n; i++) {
         const nw_ent_t *e = &l->v[i];
         json_t *o = entity_object("name", json_incref(S->name[i]), "code", json_incref(S->code[i]),
-                                  "mentions", json_integer((json_int_t)e->mentions));
+                                  "mentions", nw_builtin_count(e->mentions));
         json_t *forms = o ? forms_array(e) : NULL;
         if (forms && json_object_set_new(o, "forms", forms) != 0) {
             json_decref(o);
@@ -305,13 +306,23 @@ static int put_extension(json_t *record, const nw_ent_list_t *out, const ent_str
     return ents ? json_object_set_new(nw, "entities", ents) : -1;
 }
 
+/* The "rel" of every ninjs entry, made once and shared by every record:
+ * nothing changes a record's strings in place (see nw_builtin_count()). */
+static json_t *mentioned_value;
+static pthread_once_t mentioned_once = PTHREAD_ONCE_INIT;
+
+static void mentioned_make(void)
+{
+    mentioned_value = json_stringn_nocheck("mentioned", strlen("mentioned"));
+}
+
 /* Writes the entities of out into the record: the ninjs arrays, then the
  * extension. 0 or -1 (out of memory). */
 static int put_entities(json_t *record, const nw_ent_list_t *out, size_t max)
 {
     ent_strings_t S[NW_ENT__TYPES] = {{0}};
-    /* Every ninjs entry of this record shares one "mentioned" string. */
-    json_t *mentioned = json_string("mentioned");
+    pthread_once(&mentioned_once, mentioned_make);
+    json_t *mentioned = mentioned_value ? json_incref(mentioned_value) : json_string("mentioned");
     int rc = mentioned ? 0 : -1;
     for (int k = 0; k < NW_ENT__TYPES && rc == 0; k++)
         rc = strings_make(&S[k], &out[k], max);

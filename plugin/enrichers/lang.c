@@ -314,15 +314,9 @@ static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
         score[hits[k]] += LANG_FEATURE;
 }
 
-/* Whether the n bytes at a and b agree: a key is a few bytes, which a loop
- * compares in less than the call to memcmp() takes. */
-static inline bool same_key(const char *a, const char *b, size_t n)
-{
-    size_t j = 0;
-    while (j < n && a[j] == b[j])
-        j++;
-    return j == n;
-}
+/* A memo key (LANG_MEMO_KEY + 1 bytes) is compared with a word of the
+ * text NW_WORDS_SLACK bytes wide. */
+_Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 bytes wide");
 
 /* Scores word w (n > 0 bytes, nw_fnv1a64() h) from this thread's memo,
  * keeping it there when it is new and fits. */
@@ -339,7 +333,7 @@ static void word_score(const lang_t *l, const char *w, size_t n, uint64_t h, dou
             e = &memo.e[j];
             if (!e->len)
                 break;
-            if (e->hash == h && e->len == n && same_key(e->key, w, n)) {
+            if (e->hash == h && e->len == n && nw_words_same(e->key, w, n)) {
                 word_add(e->fw, e->nfw, e->hits, e->nhits, score);
                 return;
             }

@@ -50,7 +50,7 @@ static nw_enrich_status_t stats_enrich(void *state, json_t *record, const nw_enr
     unsigned long long secs = ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
                               (unsigned long long)s->wpm;
     json_t *ext = nw_builtin_extension(record);
-    if (!ext || json_object_set_new(ext, "reading_time_s", json_integer((json_int_t)secs)) < 0) {
+    if (!ext || json_object_set_new(ext, "reading_time_s", nw_builtin_count((long long)secs)) < 0) {
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }

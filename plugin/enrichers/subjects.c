@@ -48,6 +48,10 @@ typedef struct term {
 typedef struct subject {
     char *name;
     long long min; /* 0: the default */
+    /* The record's "name" and "uri" of this subject, made at init and
+     * shared by every record that gets it (owned; NULL when they could not
+     * be made, and then made per record). */
+    json_t *name_json, *uri_json;
 } subject_t;
 
 /* Terms indexed by their first word, or by the first three bytes of a
@@ -56,7 +60,7 @@ typedef struct subject {
  * other keys, and most entries are told apart by it without a string
  * compare. */
 typedef struct bucket_entry {
-    char key[64];
+    char key[64]; /* zero-padded: read NW_WORDS_SLACK bytes wide */
     uint64_t hash;
     size_t term;
     struct bucket_entry *next;
@@ -118,6 +122,7 @@ static size_t subject_index(subjects_t *s, const char *name, size_t len, long lo
     if (!v)
         return (size_t)-1;
     s->subjects = v;
+    v[s->nsubjects].name_json = v[s->nsubjects].uri_json = NULL;
     if (!(v[s->nsubjects].name = strndup(name, len)))
         return (size_t)-1;
     v[s->nsubjects].min = min;
@@ -242,8 +247,11 @@ static void subjects_destroy(void *state)
     }
     for (size_t i = 0; i < s->nterms; i++)
         nw_words_free(&s->terms[i].words);
-    for (size_t i = 0; i < s->nsubjects; i++)
+    for (size_t i = 0; i < s->nsubjects; i++) {
         free(s->subjects[i].name);
+        json_decref(s->subjects[i].name_json);
+        json_decref(s->subjects[i].uri_json);
+    }
     free(s->terms);
     free(s->subjects);
     free(s);
@@ -289,6 +297,30 @@ static int load_rules(subjects_t *s, const nw_enricher_api_t *api, void *host, c
     return rc;
 }
 
+/* The subject's uri, joined in place (json_sprintf() went through
+ * vsnprintf() twice for each). */
+static json_t *subject_uri(const char *name)
+{
+    char uri[128];
+    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
+    if (pre + n >= sizeof(uri))
+        return json_sprintf(SUBJECT_URI "%s", name);
+    memcpy(uri, SUBJECT_URI, pre);
+    memcpy(uri + pre, name, n);
+    return json_stringn(uri, pre + n);
+}
+
+/* Each subject's name and uri as JSON strings, made once: a record's entry
+ * takes references to them instead of making and freeing its own. */
+static void subjects_share(subjects_t *s)
+{
+    for (size_t i = 0; i < s->nsubjects; i++) {
+        subject_t *sub = &s->subjects[i];
+        sub->name_json = json_string(sub->name);
+        sub->uri_json = subject_uri(sub->name);
+    }
+}
+
 static int subjects_init(const nw_enricher_api_t *api, void *host, void **state, char *errbuf,
                          size_t errlen)
 {
@@ -304,8 +336,16 @@ static int subjects_init(const nw_enricher_api_t *api, void *host, void **state,
         subjects_destroy(s);
         return -1;
     }
+    subjects_share(s);
     *state = s;
     return 0;
+}
+
+/* Whether the n bytes at a and b agree; both are words of an nw_words_t or
+ * bucket keys, which can be read NW_WORDS_SLACK bytes wide. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    return n <= NW_WORDS_SLACK ? nw_words_same(a, b, n) : memcmp(a, b, n) == 0;
 }
 
 /* True when term t matches the words starting at i. Both lists know their
@@ -318,7 +358,7 @@ static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
         size_t tn = nw_words_len(&t->words, k), an = nw_words_len(w, i + k);
         bool last_prefix = t->prefix && k + 1 == t->words.n;
         if ((last_prefix ? an < tn : an != tn) ||
-            memcmp(nw_words_at(w, i + k), nw_words_at(&t->words, k), tn) != 0)
+            !same_bytes(nw_words_at(w, i + k), nw_words_at(&t->words, k), tn))
             return false;
     }
     return true;
@@ -332,7 +372,7 @@ static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *k
         if (e->hash != hash)
             continue;
         const term_t *t = &s->terms[e->term];
-        if (seen_at[t->subject] == i + 1 || memcmp(e->key, key, klen) != 0 || e->key[klen] != '\0')
+        if (seen_at[t->subject] == i + 1 || !same_bytes(e->key, key, klen) || e->key[klen] != '\0')
             continue;
         if (term_matches(t, w, i)) {
             hits[t->subject]++;
@@ -350,23 +390,18 @@ static int cmp_hit(const void *a, const void *b, void *names)
     return strcmp(s[x->subject].name, s[y->subject].name);
 }
 
-/* The subject's entry; its uri is joined in place (json_sprintf() went
- * through vsnprintf() twice for each). */
-static json_t *subject_item(const char *name, long long relevance)
+/* The subject's entry; {"name", "uri", "relevance"}, in that order. */
+static json_t *subject_item(const subject_t *sub, long long relevance)
 {
-    char uri[128];
-    size_t n = strlen(name), pre = sizeof(SUBJECT_URI) - 1;
-    json_t *o = json_object(), *u;
-    if (pre + n < sizeof(uri)) {
-        memcpy(uri, SUBJECT_URI, pre);
-        memcpy(uri + pre, name, n);
-        u = json_stringn(uri, pre + n);
-    } else {
-        u = json_sprintf(SUBJECT_URI "%s", name);
-    }
-    if (!o || json_object_set_new(o, "name", json_string(name)) < 0 ||
-        json_object_set_new(o, "uri", u) < 0 ||
-        json_object_set_new(o, "relevance", json_integer(relevance)) < 0) {
+    json_t *o = json_object();
+    json_t *name = sub->name_json ? json_incref(sub->name_json) : json_string(sub->name);
+    json_t *uri = sub->uri_json ? json_incref(sub->uri_json) : subject_uri(sub->name);
+    /* The keys are literals of this file; each call takes its value's
+     * reference, also when it fails (o NULL included). */
+    int rc = json_object_set_new_nocheck(o, "name", name);
+    rc |= json_object_set_new_nocheck(o, "uri", uri);
+    rc |= json_object_set_new_nocheck(o, "relevance", nw_builtin_count(relevance));
+    if (rc != 0) {
         json_decref(o);
         return NULL;
     }
@@ -390,13 +425,14 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
 {
     const subjects_t *s = state;
     nw_words_t own = NW_WORDS_INIT;
-    long long *hits = calloc(s->nsubjects, sizeof(*hits));
-    size_t *seen_at = calloc(s->nsubjects, sizeof(*seen_at));
-    hit_t *found = calloc(s->nsubjects, sizeof(*found));
+    /* The three per-subject arrays in one block (all of 8-byte members). */
+    hit_t *found = calloc(s->nsubjects, sizeof(*found) + sizeof(long long) + sizeof(size_t));
+    long long *hits = found ? (long long *)(found + s->nsubjects) : NULL;
+    size_t *seen_at = found ? (size_t *)(hits + s->nsubjects) : NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
     nw_buf_t note = NW_BUF_INIT;
     const nw_words_t *w = nw_words_of(in, &own);
-    if (!hits || !seen_at || !found || w->oom)
+    if (!found || w->oom)
         goto oom;
     for (size_t i = 0; i < w->n; i++) {
         const char *word = nw_words_at(w, i);
@@ -442,9 +478,10 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
             goto oom;
     }
     for (size_t i = 0; i < nfound; i++) {
-        const char *name = s->subjects[found[i].subject].name;
+        const subject_t *sub = &s->subjects[found[i].subject];
+        const char *name = sub->name;
         long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
-        if (json_array_append_new(list, subject_item(name, rel)) < 0)
+        if (json_array_append_new(list, subject_item(sub, rel)) < 0)
             goto oom;
         nw_buf_puts(&note, i ? ", " : "");
         nw_buf_puts(&note, name);
@@ -459,9 +496,7 @@ oom:
 out:
     nw_buf_free(&note);
     nw_words_free(&own);
-    free(hits);
-    free(seen_at);
-    free(found);
+    free(found); /* hits and seen_at too */
     return st;
 }
 

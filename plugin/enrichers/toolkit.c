@@ -8,6 +8,7 @@
  * never disagree about what a word is.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,29 @@ json_t *nw_builtin_extension(json_t *record)
     return ext;
 }
 
+json_t *nw_builtin_string(const char *s, size_t n)
+{
+    return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
+static json_t *counts[NW_BUILTIN_COUNTS];
+static pthread_once_t counts_once = PTHREAD_ONCE_INIT;
+
+static void counts_make(void)
+{
+    for (int i = 0; i < NW_BUILTIN_COUNTS; i++)
+        counts[i] = json_integer(i);
+}
+
+json_t *nw_builtin_count(long long n)
+{
+    if (n < 0 || n >= NW_BUILTIN_COUNTS)
+        return json_integer((json_int_t)n);
+    pthread_once(&counts_once, counts_make);
+    /* A count that could not be made at first is made now, unshared. */
+    return counts[n] ? json_incref(counts[n]) : json_integer((json_int_t)n);
+}
+
 /* Punctuation and symbols among the code points above ASCII: everything else
  * there counts as a letter (accented Latin, Greek, Cyrillic, CJK ...). */
 static bool is_letter_cp(uint32_t cp)
@@ -100,12 +124,19 @@ static uint32_t fold_cp(uint32_t cp)
     return cp;
 }
 
+/* Room for more bytes of words, and NW_WORDS_SLACK bytes after them (see
+ * builtins.h). */
 static bool grow_text(nw_words_t *w, size_t more)
 {
-    if (w->text_len + more <= w->text_cap)
+    size_t need = w->text_len + more + NW_WORDS_SLACK;
+    if (need <= w->text_cap)
         return true;
+    if (w->borrowed) { /* sized once by its lender: a list that outgrows it is given up */
+        w->oom = true;
+        return false;
+    }
     size_t cap = w->text_cap ? w->text_cap : 256;
-    while (cap < w->text_len + more)
+    while (cap < need)
         cap *= 2;
     char *t = realloc(w->text, cap);
     if (!t) {
@@ -123,6 +154,10 @@ static bool grow_words(nw_words_t *w, size_t more)
 {
     if (w->n + more <= w->cap)
         return true;
+    if (w->borrowed) {
+        w->oom = true;
+        return false;
+    }
     size_t cap = w->cap ? w->cap : 64;
     while (cap < w->n + more)
         cap *= 2;
@@ -267,17 +302,29 @@ void nw_words_break(nw_words_t *w)
         add_break(w);
 }
 
-void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
+/* The lengths of an article's three texts, and the room its words take
+ * at most: all three texts and the two breaks at once (grown text by
+ * text, the arrays were copied several times per article). */
+typedef struct article_room {
+    size_t lh, ls, lb;
+    size_t text, words;
+} article_room_t;
+
+static article_room_t article_room(const nw_enrich_input_t *in)
 {
-    if (w->oom)
-        return;
-    /* Room for all three texts and the two breaks at once: grown text by
-     * text, the arrays were copied several times per article. */
-    size_t lh = in->headline ? strlen(in->headline) : 0;
-    size_t ls = in->standfirst ? strlen(in->standfirst) : 0;
-    size_t lb = in->body ? strlen(in->body) : 0;
-    if (!grow_text(w, TEXT_ROOM(lh) + TEXT_ROOM(ls) + TEXT_ROOM(lb) + 2) ||
-        !grow_words(w, WORDS_ROOM(lh) + WORDS_ROOM(ls) + WORDS_ROOM(lb) + 2))
+    article_room_t r = {.lh = in->headline ? strlen(in->headline) : 0,
+                        .ls = in->standfirst ? strlen(in->standfirst) : 0,
+                        .lb = in->body ? strlen(in->body) : 0};
+    r.text = TEXT_ROOM(r.lh) + TEXT_ROOM(r.ls) + TEXT_ROOM(r.lb) + 2;
+    r.words = WORDS_ROOM(r.lh) + WORDS_ROOM(r.ls) + WORDS_ROOM(r.lb) + 2;
+    return r;
+}
+
+/* nw_words_article() with the room r of in worked out. */
+static void words_article(nw_words_t *w, const nw_enrich_input_t *in, const article_room_t *r)
+{
+    size_t lh = r->lh, ls = r->ls, lb = r->lb;
+    if (w->oom || !grow_text(w, r->text) || !grow_words(w, r->words))
         return;
     if (in->headline)
         add_words(w, in->headline, lh);
@@ -289,18 +336,37 @@ void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
         add_words(w, in->body, lb);
 }
 
+void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
+{
+    if (w->oom)
+        return;
+    article_room_t r = article_room(in);
+    words_article(w, in, &r);
+}
+
 /* The words of the records of the batch being enriched, made at most once
  * per record: lang and subjects read the same words of the same text. Set
  * by nw_enrichers_run for the length of one run, on its own thread, so two
  * processors on two threads never share it; keyed by the input pointer and
  * its three texts, so an enricher called outside a run (a unit test, a
  * plugin's own call) makes its own list as before. */
+/* The lists' text and arrays are carved from large chunks that live as
+ * long as the run (two allocations of some 40 KB a record, and their
+ * frees, were the enrichers' costliest); carved at the room an article's
+ * words take at most, so a list is never grown. */
+#define NW_WORDS_CHUNK ((size_t)1 << 20)
+typedef struct words_chunk {
+    struct words_chunk *next;
+    size_t used, cap; /* bytes of the chunk after this header */
+} words_chunk_t;
+
 typedef struct words_share {
     const nw_enrich_input_t *const *in;
     nw_words_t *words;
     bool *made;
     size_t n;
-    size_t next; /* where the next lookup starts: enrichers go in order */
+    size_t next;           /* where the next lookup starts: enrichers go in order */
+    words_chunk_t *chunks; /* the newest first; freed at the run's end */
 } words_share_t;
 
 static _Thread_local words_share_t share;
@@ -324,7 +390,48 @@ void nw_words_share_end(void)
         nw_words_free(&share.words[i]);
     free(share.words);
     free(share.made);
+    for (words_chunk_t *c = share.chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
     memset(&share, 0, sizeof(share));
+}
+
+/* bytes (a multiple of 8) from the run's chunks; NULL when out of memory.
+ * The header keeps what follows it 8-byte aligned. */
+_Static_assert(sizeof(words_chunk_t) % 8 == 0, "carved arrays stay aligned");
+static void *share_carve(size_t bytes)
+{
+    words_chunk_t *c = share.chunks;
+    if (!c || c->cap - c->used < bytes) {
+        size_t cap = bytes > NW_WORDS_CHUNK ? bytes : NW_WORDS_CHUNK;
+        if (!(c = malloc(sizeof(*c) + cap)))
+            return NULL;
+        *c = (words_chunk_t){.next = share.chunks, .used = 0, .cap = cap};
+        share.chunks = c;
+    }
+    void *p = (char *)(c + 1) + c->used;
+    c->used += bytes;
+    return p;
+}
+
+/* The words of in, made into w with room carved from the run's chunks (or
+ * of its own when they cannot give it). */
+static void share_article(nw_words_t *w, const nw_enrich_input_t *in)
+{
+    article_room_t r = article_room(in);
+    size_t arrays = r.words * (sizeof(*w->offsets) + sizeof(*w->hashes));
+    size_t text = (r.text + NW_WORDS_SLACK + 7) & ~(size_t)7;
+    char *p = share_carve(arrays + text);
+    if (p) {
+        *w = (nw_words_t){.offsets = (size_t *)(void *)p,
+                          .hashes = (uint64_t *)(void *)(p + r.words * sizeof(*w->offsets)),
+                          .cap = r.words,
+                          .text = p + arrays,
+                          .text_cap = text,
+                          .borrowed = true};
+    }
+    words_article(w, in, &r);
 }
 
 const nw_words_t *nw_words_of(const nw_enrich_input_t *in, nw_words_t *own)
@@ -336,7 +443,7 @@ const nw_words_t *nw_words_of(const nw_enrich_input_t *in, nw_words_t *own)
             continue;
         share.next = i + 1;
         if (!share.made[i]) {
-            nw_words_article(&share.words[i], in);
+            share_article(&share.words[i], in);
             share.made[i] = true;
         }
         if (!share.words[i].oom)
@@ -351,7 +458,9 @@ void nw_words_free(nw_words_t *w)
 {
     if (!w)
         return;
-    free(w->text);
-    free(w->offsets); /* the hashes' block too */
+    if (!w->borrowed) {
+        free(w->text);
+        free(w->offsets); /* the hashes' block too */
+    }
     memset(w, 0, sizeof(*w));
 }

@@ -6,8 +6,8 @@
  * descriptor or a missing entry point are refused with clear messages), data
  * file lookup, determinism, declared settings (a misspelt or mistyped key of
  * a built-in, an HTTP instance, a plugin or an enricher not loaded is refused
- * with the closest key suggested) and a plugin built against ABI 1.0, the
- * previous minor, still loading.
+ * with the closest key suggested), a plugin built against ABI 1.0, the
+ * previous minor, still loading, and status objects shared between records.
  *
  * The plugin modules are built by plugin/enrichers/examples/CMakeLists.txt, which
  * writes their paths into nw_test_plugins.h.
@@ -98,6 +98,21 @@ static void test_order_and_off(void **state)
     nw_config_free(cfg);
 }
 
+/* Enriches n <= 8 records made from heads[i] and bodies[i] as one batch. */
+static void run_texts(nw_enrichers_t *e, fx_t *f, size_t n, const char *const *heads,
+                      const char *const *bodies, bool *failed, char (*reasons)[NW_ERROR_MSG_MAX])
+{
+    json_t *recs[8];
+    const nw_enrich_input_t *in[8];
+    assert_true(n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        fx_text(&f[i], "2021-12-30T09:32:00Z", heads[i], bodies[i], "k", NULL, -1);
+        recs[i] = f[i].rec;
+        in[i] = &f[i].in;
+    }
+    nw_enrichers_run(e, recs, in, n, failed, reasons);
+}
+
 /* Records through the statuses plugin, which picks each record's status
  * from its headline; the keywords plugin runs after it. */
 static void test_statuses_and_failures(void **state)
@@ -109,18 +124,13 @@ static void test_statuses_and_failures(void **state)
     nw_enrichers_t *e = host_new_ok(cfg);
     static const char *const heads[] = {"Plain ok story", "FAILME story", "DEGRADEME story",
                                         "SKIPME story"};
+    static const char *const storm =
+        "Storm storm storm warnings were issued as the storm moved inland.";
+    static const char *const bodies[] = {storm, storm, storm, storm};
     fx_t f[4];
-    json_t *recs[4];
-    const nw_enrich_input_t *in[4];
     bool failed[4];
     char reasons[4][NW_ERROR_MSG_MAX];
-    for (int i = 0; i < 4; i++) {
-        fx_text(&f[i], "2021-12-30T09:32:00Z", heads[i],
-                "Storm storm storm warnings were issued as the storm moved inland.", "k", NULL, -1);
-        recs[i] = f[i].rec;
-        in[i] = &f[i].in;
-    }
-    nw_enrichers_run(e, recs, in, 4, failed, reasons);
+    run_texts(e, f, 4, heads, bodies, failed, reasons);
     assert_false(failed[0]);
     assert_true(failed[1]);
     assert_false(failed[2]);
@@ -457,6 +467,46 @@ static void test_previous_minor(void **state)
     nw_config_free(cfg);
 }
 
+/* Records of a batch with the same status and note share one status
+ * object; any other record has its own, and each stays as it was when the
+ * others are freed. */
+static void test_statuses_shared(void **state)
+{
+    (void)state;
+    nw_config_t *cfg = cfg_pairs("enrichers.disabled", "entities,subjects,neardup", NULL);
+    nw_enrichers_t *e = host_new_ok(cfg);
+    static const char *const bodies[] = {
+        "The storm reached the coast on 3 March 2021 and moved inland.",
+        "Nothing of the kind was seen anywhere at all that week.",
+        "The storm reached the coast on 3 March 2021 and moved inland.",
+    };
+    static const char *const heads[] = {"Storm", "Storm", "Storm again"};
+    fx_t f[3];
+    bool failed[3];
+    char reasons[3][NW_ERROR_MSG_MAX];
+    run_texts(e, f, 3, heads, bodies, failed, reasons);
+    for (int i = 0; i < 3; i++)
+        assert_false(failed[i]);
+    assert_string_equal(fx_detail(&f[0], "dates"), "1 date");
+    assert_string_equal(fx_status_str(&f[1], "dates"), "skipped");
+    assert_string_equal(fx_detail(&f[1], "dates"), "no dates");
+    assert_ptr_equal(fx_status(&f[0], "dates"), fx_status(&f[2], "dates"));
+    assert_ptr_not_equal(fx_status(&f[0], "dates"), fx_status(&f[1], "dates"));
+    /* Disabled enrichers: one "off" for every record. */
+    assert_ptr_equal(fx_status(&f[0], "subjects"), fx_status(&f[1], "subjects"));
+    assert_string_equal(fx_status_str(&f[0], "subjects"), "off");
+    char *before = json_dumps(fx_ext(&f[2], "enrichment"), JSON_SORT_KEYS);
+    fx_clear(&f[0]);
+    fx_clear(&f[1]);
+    char *after = json_dumps(fx_ext(&f[2], "enrichment"), JSON_SORT_KEYS);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    fx_clear(&f[2]);
+    nw_enrichers_free(e);
+    nw_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,7 +515,7 @@ int main(void)
         cmocka_unit_test(test_plugin_settings), cmocka_unit_test(test_http_instances),
         cmocka_unit_test(test_data_dir),        cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_record_shapes),   cmocka_unit_test(test_declared_settings),
-        cmocka_unit_test(test_previous_minor),
+        cmocka_unit_test(test_previous_minor),  cmocka_unit_test(test_statuses_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,12 +4,13 @@
  * breaks between headline, standfirst and body, lengths from the offsets),
  * and the per-run sharing, where every enricher asking for one record's
  * words gets the same list, made once, while an input outside the run gets
- * its own.
+ * its own; and the toolkit's JSON helpers (shared counts, checked strings).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -43,6 +44,11 @@ static void test_words_and_lengths(void **state)
         assert_int_equal(nw_words_len(&w, i), strlen(want[i]));
         assert_true(nw_words_hash(&w, i) == nw_fnv1a64(want[i], strlen(want[i])));
     }
+    /* Every word can be read NW_WORDS_SLACK bytes wide (lang compares
+     * words so), also after more words are appended. */
+    nw_words_add(&w, "and one more");
+    for (size_t i = 0; i < w.n; i++)
+        assert_true(w.offsets[i] + NW_WORDS_SLACK <= w.text_cap);
     nw_words_free(&w);
 }
 
@@ -70,8 +76,33 @@ static void test_shared_within_a_run(void **state)
     const nw_words_t *wo = nw_words_of(&outside, &own);
     assert_ptr_equal(wo, &own);
     assert_string_equal(nw_words_at(wo, 0), "other");
+    /* Shared lists are carved from the run's chunks and keep the slack. */
+    assert_true(wa->borrowed && wb->borrowed);
+    for (size_t i = 0; i < wb->n; i++)
+        assert_true(wb->offsets[i] + NW_WORDS_SLACK <= wb->text_cap);
     nw_words_free(&own);
     nw_words_share_end();
+
+    /* An article larger than a chunk gets one of its own. */
+    size_t big_len = 3u << 19; /* 1.5 MB of "ab " */
+    char *big = malloc(big_len + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = "ab "[i % 3];
+    big[big_len] = '\0';
+    nw_enrich_input_t large = input("Large", NULL, big);
+    const nw_enrich_input_t *batch2[] = {&a, &large, &b};
+    nw_words_share_begin(batch2, 3);
+    const nw_words_t *wl = nw_words_of(&large, &own);
+    assert_ptr_not_equal(wl, &own);
+    assert_false(wl->oom);
+    assert_int_equal(wl->n, 3 + big_len / 3); /* "large", two breaks, the body's words */
+    assert_string_equal(nw_words_at(wl, wl->n - 1), "ab");
+    assert_string_equal(nw_words_at(nw_words_of(&b, &own), 0), "markets");
+    assert_string_equal(nw_words_at(nw_words_of(&a, &own), 0), "storm");
+    assert_int_equal(own.n, 0);
+    nw_words_share_end();
+    free(big);
 
     /* After the run nothing is shared. */
     nw_words_t after = NW_WORDS_INIT;
@@ -80,11 +111,62 @@ static void test_shared_within_a_run(void **state)
     nw_words_free(&after);
 }
 
+/* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
+ * each, others are made anew; strings keep jansson's verdict on their
+ * bytes whichever way they are checked. */
+static void test_json_values(void **state)
+{
+    (void)state;
+    json_t *a = nw_builtin_count(3), *b = nw_builtin_count(3);
+    assert_ptr_equal(a, b);
+    assert_int_equal(json_integer_value(a), 3);
+    json_decref(a);
+    json_decref(b);
+    static const long long values[] = {0, NW_BUILTIN_COUNTS - 1, NW_BUILTIN_COUNTS, -1, 1LL << 40};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        json_t *v = nw_builtin_count(values[i]);
+        assert_true(json_is_integer(v));
+        assert_true(json_integer_value(v) == values[i]);
+        json_decref(v);
+    }
+    static const char *const texts[] = {"Gdańsk", "plain", "", "tab\there", "bell\x07"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        json_t *v = nw_builtin_string(texts[i], strlen(texts[i]));
+        assert_non_null(v);
+        assert_string_equal(json_string_value(v), texts[i]);
+        json_decref(v);
+    }
+    /* Invalid UTF-8 is refused, as json_stringn() refuses it. */
+    assert_null(nw_builtin_string("bad \xC3(", 6));
+    /* Length-bounded: the bytes after n are not part of it. */
+    json_t *v = nw_builtin_string("abcdef", 3);
+    assert_string_equal(json_string_value(v), "abc");
+    json_decref(v);
+}
+
+/* nw_words_same() against memcmp(): every length up to NW_WORDS_SLACK,
+ * with a difference before, at and after the compared bytes. */
+static void test_words_same(void **state)
+{
+    (void)state;
+    char a[NW_WORDS_SLACK + 1], b[NW_WORDS_SLACK + 1];
+    for (size_t n = 0; n <= NW_WORDS_SLACK; n++) {
+        for (size_t d = 0; d <= NW_WORDS_SLACK; d++) {
+            memset(a, 'x', sizeof(a));
+            memset(b, 'x', sizeof(b));
+            b[d] = 'y';
+            assert_int_equal(nw_words_same(a, b, n), memcmp(a, b, n) == 0);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_lengths),
         cmocka_unit_test(test_shared_within_a_run),
+        cmocka_unit_test(test_json_values),
+        cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
  * the end, in chain order, so the object's key order never depends on which
  * enricher finished first, and an enricher cannot overwrite another's status.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/sink.h"
 #include "core/utf8.h"
 #include "enrichers/builtins.h"
@@ -27,42 +29,129 @@
 /* Room for one enricher's detail note about one record. */
 #define NW_DETAIL_MAX 256
 
-static const char *status_name(nw_enrich_status_t s)
+/* The status names, and each as a JSON string made once: every record's
+ * status object holds a reference to the same string (as the record's own
+ * constant strings do, encode/ninjs.c), which saves an allocation and a free
+ * per record and enricher. Nothing changes a status in place once it is
+ * recorded; the strings live as long as the process. */
+enum { NW_ST_OK, NW_ST_SKIPPED, NW_ST_DEGRADED, NW_ST_FAILED, NW_ST_OFF, NW_ST__COUNT };
+static const char *const status_names[NW_ST__COUNT] = {"ok", "skipped", "degraded", "failed",
+                                                       "off"};
+static json_t *status_strings[NW_ST__COUNT];
+static pthread_once_t status_strings_once = PTHREAD_ONCE_INIT;
+
+static void status_strings_make(void)
+{
+    /* The names are this file's ASCII literals: no UTF-8 check. */
+    for (int i = 0; i < NW_ST__COUNT; i++)
+        status_strings[i] = json_stringn_nocheck(status_names[i], strlen(status_names[i]));
+}
+
+/* A new reference to status k's string (one of its own if the shared one
+ * could not be made); NULL when out of memory. */
+static json_t *status_string(int k)
+{
+    pthread_once(&status_strings_once, status_strings_make);
+    return status_strings[k] ? json_incref(status_strings[k])
+                             : json_stringn_nocheck(status_names[k], strlen(status_names[k]));
+}
+
+/* The NW_ST_* of an enricher's status; -1 for one outside the ABI. */
+static int status_index(nw_enrich_status_t s)
 {
     switch (s) {
     case NW_ENRICH_OK:
-        return "ok";
+        return NW_ST_OK;
     case NW_ENRICH_SKIPPED:
-        return "skipped";
+        return NW_ST_SKIPPED;
     case NW_ENRICH_DEGRADED:
-        return "degraded";
+        return NW_ST_DEGRADED;
     case NW_ENRICH_FAILED:
-        return "failed";
+        return NW_ST_FAILED;
     }
-    return NULL;
+    return -1;
 }
 
-/* {"status": s, "detail": d}; the detail only when there is one, made valid
- * UTF-8 whatever the enricher wrote. */
-static json_t *status_object(const char *status, const char *detail)
+/* The detail note as a JSON string, made valid UTF-8 whatever the enricher
+ * wrote. Most notes are clean ASCII the enricher wrote itself: those are
+ * taken as they are (nw_utf8_is_clean() passes only what the sanitizer
+ * would copy unchanged), without a copy through a buffer. */
+static json_t *detail_string(const char *detail)
+{
+    size_t n = strlen(detail);
+    if (nw_utf8_is_clean(detail, n))
+        return json_stringn_nocheck(detail, n);
+    nw_buf_t b = NW_BUF_INIT;
+    nw_utf8_sanitize(detail, n, &b);
+    json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
+    nw_buf_free(&b);
+    return d;
+}
+
+/* {"status": status k, "detail": d}; the detail only when there is one. */
+static json_t *status_object(int k, const char *detail)
 {
     json_t *o = json_object();
-    /* The status is one of this file's literals. */
-    if (!o ||
-        json_object_set_new_nocheck(o, "status", json_stringn_nocheck(status, strlen(status))) < 0)
+    if (!o || json_object_set_new_nocheck(o, "status", status_string(k)) < 0)
         goto fail;
-    if (detail && *detail) {
-        nw_buf_t b = NW_BUF_INIT;
-        nw_utf8_sanitize(detail, strlen(detail), &b);
-        json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
-        nw_buf_free(&b);
-        if (json_object_set_new_nocheck(o, "detail", d) < 0)
-            goto fail;
-    }
+    if (detail && *detail && json_object_set_new_nocheck(o, "detail", detail_string(detail)) < 0)
+        goto fail;
     return o;
 fail:
     json_decref(o);
     return NULL;
+}
+
+/*
+ * The status objects one enricher gave in one run, shared between its
+ * records: most records of a batch get one of a few notes from lang ("en
+ * (score 0.87)"), dates ("2 dates") and neardup ("none within 3 bits"), and
+ * a record only reads its statuses (as with "off" below), so records with
+ * the same status and note hold one object instead of five allocations
+ * each. Direct-mapped by the hash of the note; a slot keeps the note it was
+ * made for, and a note that does not fit a slot is never shared.
+ */
+#define NW_STATUS_SLOTS 64
+typedef struct status_slot {
+    json_t *obj; /* NULL: empty */
+    uint64_t hash;
+    int k;
+    char detail[NW_DETAIL_MAX];
+} status_slot_t;
+
+typedef struct status_cache {
+    status_slot_t slot[NW_STATUS_SLOTS];
+} status_cache_t;
+
+/* Empties the cache (c may be NULL) before the next enricher's pass. */
+static void status_cache_clear(status_cache_t *c)
+{
+    for (size_t i = 0; c && i < NW_STATUS_SLOTS; i++) {
+        json_decref(c->slot[i].obj);
+        c->slot[i].obj = NULL;
+    }
+}
+
+/* status_object(k, detail), or a new reference to the one made before for
+ * the same status and note. c may be NULL (no sharing). */
+static json_t *status_shared(status_cache_t *c, int k, const char *detail)
+{
+    size_t n = detail ? strlen(detail) : 0;
+    if (!c || n >= NW_DETAIL_MAX)
+        return status_object(k, detail);
+    uint64_t hash = nw_fnv1a64(detail, n) ^ (uint64_t)k;
+    status_slot_t *s = &c->slot[(hash ^ hash >> 32) % NW_STATUS_SLOTS];
+    if (s->obj && s->hash == hash && s->k == k && memcmp(s->detail, detail, n + 1) == 0)
+        return json_incref(s->obj);
+    json_t *o = status_object(k, detail);
+    if (o) {
+        json_decref(s->obj);
+        s->obj = json_incref(o);
+        s->hash = hash;
+        s->k = k;
+        memcpy(s->detail, detail, n + 1);
+    }
+    return o;
 }
 
 int nw_enrich_batch_init(nw_enrich_batch_t *b, size_t n)
@@ -103,21 +192,22 @@ static void fail_record(const nw_enrich_batch_t *b, size_t i, const char *name, 
              detail && *detail ? detail : "failed");
 }
 
-/* Records what enricher h reported for record i. */
+/* Records what enricher h reported for record i; the object may be shared
+ * through cache (NULL: not shared). */
 static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t i,
-                          nw_enrich_status_t st, char *detail)
+                          nw_enrich_status_t st, char *detail, status_cache_t *cache)
 {
     char note[NW_DETAIL_MAX + 64];
     detail[NW_DETAIL_MAX - 1] = '\0';
-    const char *name = status_name(st);
-    if (!name) {
+    int k = status_index(st);
+    if (k < 0) {
         /* A status outside the ABI: the record goes out without this
          * enricher's work, as if it had failed open. */
         snprintf(note, sizeof(note), "returned unknown status %d", (int)st);
-        name = status_name(NW_ENRICH_DEGRADED);
+        k = NW_ST_DEGRADED;
         detail = note;
     }
-    json_t *o = status_object(name, detail);
+    json_t *o = status_shared(cache, k, detail);
     if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
         fail_record(b, i, h->name, "out of memory recording the status");
         return;
@@ -154,7 +244,7 @@ static void observe_breaker(const nw_sink_t *m, const nw_host_t *h)
 }
 
 static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *details,
-                    const nw_sink_t *m)
+                    const nw_sink_t *m, status_cache_t *cache)
 {
     for (size_t i = 0; i < b->n; i++) {
         if (b->failed[i])
@@ -168,12 +258,13 @@ static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *detail
         host_unlock(h);
         if (m)
             nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
-        record_status(b, h, i, st, d);
+        record_status(b, h, i, st, d, cache);
     }
 }
 
 /* enrich_batch over the records not failed so far. */
-static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *details)
+static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *details,
+                     status_cache_t *cache)
 {
     size_t n = b->n;
     size_t *idx = malloc(n * sizeof(*idx));
@@ -202,7 +293,7 @@ static int run_batch(const nw_enrich_batch_t *b, const nw_host_t *h, char *detai
         host_unlock(h);
     }
     for (size_t j = 0; j < k; j++)
-        record_status(b, h, idx[j], sts[j], dps[j]);
+        record_status(b, h, idx[j], sts[j], dps[j], cache);
     rc = 0;
 out:
     free(idx);
@@ -235,6 +326,8 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     nw_words_share_begin(b->inputs, n);
     char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
     oom = from < to && !details;
+    /* Without it (out of memory) every record gets objects of its own. */
+    status_cache_t *cache = from < to ? calloc(1, sizeof(*cache)) : NULL;
     /* Every record shares one {"status": "off"}: nothing changes a status
      * once it is recorded, and the records only read it. */
     json_t *off = NULL;
@@ -242,7 +335,7 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         const nw_host_t *h = chain[c];
         if (h->off) {
             if (!off)
-                off = status_object("off", NULL);
+                off = status_object(NW_ST_OFF, NULL);
             for (size_t i = 0; i < n; i++) {
                 json_t *o = b->failed[i] ? NULL : json_incref(off);
                 if (o && json_object_set_new(b->statuses[i], h->name, o) < 0)
@@ -250,15 +343,17 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
             }
         } else if (h->desc->enrich_batch) {
             double t0 = nw_now_s();
-            oom = run_batch(b, h, details) < 0;
+            oom = run_batch(b, h, details, cache) < 0;
             /* One observation per batch: its records wait on it together. */
             nw_sink_enrich_latency(nw_host_metrics(e), h->name, nw_now_s() - t0);
         } else {
-            run_one(b, h, details, nw_host_metrics(e));
+            run_one(b, h, details, nw_host_metrics(e), cache);
         }
+        status_cache_clear(cache);
         observe_breaker(nw_host_metrics(e), h);
     }
     json_decref(off);
+    free(cache);
     free(details);
     nw_words_share_end();
     for (size_t i = 0; oom && i < n; i++)
