@@ -85,6 +85,8 @@ PARSE = {
     "envelope-html.json": envelope(
         url="https://news.example.com/a/2", source="example-news", html=HTML
     ),
+    # A url that is only a fragment: the id falls back to the story's hash.
+    "envelope-fragment-url.json": envelope(url="#top", source="example-news", text=TEXT),
     "page.html": HTML,
     "bad-truncated.json": '{"url": "https://x.example/a", "text": "Updated Dec',
     "bad-envelope-type.json": '{"url": 7, "text": ["x"]}',

@@ -132,6 +132,26 @@ static void test_seed_json(void **state)
     nw_article_clear(&a);
 }
 
+/* An envelope url that is only a fragment canonicalises to nothing: the id
+ * is then the story's hash, never empty (found by fuzz_parse). */
+static void test_fragment_url_id(void **state)
+{
+    nw_article_t a = {0};
+    a.url = "#https://example.org/news/storm";
+    a.headline = "Storm closes schools";
+    a.has_published = true;
+    a.published = 1796378400;
+    char *id = nw_article_id(&a, NULL, 0);
+    assert_non_null(id);
+    assert_int_equal(strncmp(id, "h-", 2), 0);
+    assert_int_equal(strlen(id), 34);
+    free(id);
+    a.url = "HTTPS://Example.ORG/news/storm#top";
+    id = nw_article_id(&a, NULL, 0);
+    assert_string_equal(id, "https://example.org/news/storm");
+    free(id);
+}
+
 static void test_seed_html(void **state)
 {
     nw_article_t a = {0};
@@ -346,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_seed_text),
         cmocka_unit_test(test_seed_json),
         cmocka_unit_test(test_seed_html),
+        cmocka_unit_test(test_fragment_url_id),
         cmocka_unit_test(test_same_content_hash),
         cmocka_unit_test(test_simhash_near),
         cmocka_unit_test(test_hashes_of_parts),

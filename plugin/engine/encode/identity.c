@@ -90,8 +90,14 @@ char *nw_article_id(const nw_article_t *a, const char *key, size_t key_len)
         }
         return hex;
     }
-    if (a->url && a->url[0])
-        return canonical_url(a->url);
+    if (a->url && a->url[0]) {
+        char *id = canonical_url(a->url);
+        /* A url that is only a fragment ("#top") names no page: the story's
+         * own hash below, not an empty id. */
+        if (!id || id[0])
+            return id;
+        free(id);
+    }
     nw_buf_t b = NW_BUF_INIT, lower = NW_BUF_INIT;
     char when[21], hex[65];
     uint8_t digest[32];
