@@ -103,10 +103,11 @@ fail:
 }
 
 /*
- * The status objects one enricher gave in one run, shared between its
+ * The status objects the enrichers gave in one run, shared between its
  * records: most records of a batch get one of a few notes from lang ("en
- * (score 0.87)"), dates ("2 dates") and neardup ("none within 3 bits"), and
- * a record only reads its statuses (as with "off" below), so records with
+ * (score 0.87)"), dates ("2 dates") and neardup ("none within 3 bits"), an
+ * enricher that is off says only so, and a record only reads its statuses
+ * (an object names no enricher: the record's key does), so records with
  * the same status and note hold one object instead of five allocations
  * each. Direct-mapped by the hash of the note; a slot keeps the note it was
  * made for, and a note that does not fit a slot is never shared.
@@ -123,7 +124,7 @@ typedef struct status_cache {
     status_slot_t slot[NW_STATUS_SLOTS];
 } status_cache_t;
 
-/* Empties the cache (c may be NULL) before the next enricher's pass. */
+/* Empties the cache (c may be NULL) at the run's end. */
 static void status_cache_clear(status_cache_t *c)
 {
     for (size_t i = 0; c && i < NW_STATUS_SLOTS; i++) {
@@ -136,7 +137,9 @@ static void status_cache_clear(status_cache_t *c)
  * the same status and note. c may be NULL (no sharing). */
 static json_t *status_shared(status_cache_t *c, int k, const char *detail)
 {
-    size_t n = detail ? strlen(detail) : 0;
+    if (!detail)
+        detail = ""; /* no note: status_object() writes none for "" either */
+    size_t n = strlen(detail);
     if (!c || n >= NW_DETAIL_MAX)
         return status_object(k, detail);
     uint64_t hash = nw_fnv1a64(detail, n) ^ (uint64_t)k;
@@ -328,17 +331,16 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     oom = from < to && !details;
     /* Without it (out of memory) every record gets objects of its own. */
     status_cache_t *cache = from < to ? calloc(1, sizeof(*cache)) : NULL;
-    /* Every record shares one {"status": "off"}: nothing changes a status
-     * once it is recorded, and the records only read it. */
-    json_t *off = NULL;
     for (size_t c = from; !oom && c < to; c++) {
         const nw_host_t *h = chain[c];
         if (h->off) {
-            if (!off)
-                off = status_object(NW_ST_OFF, NULL);
+            /* {"status": "off"}, one object for every record, through the
+             * cache as any other status. */
             for (size_t i = 0; i < n; i++) {
-                json_t *o = b->failed[i] ? NULL : json_incref(off);
-                if (o && json_object_set_new(b->statuses[i], h->name, o) < 0)
+                if (b->failed[i])
+                    continue;
+                json_t *o = status_shared(cache, NW_ST_OFF, NULL);
+                if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0)
                     fail_record(b, i, h->name, "out of memory recording the status");
             }
         } else if (h->desc->enrich_batch) {
@@ -349,10 +351,9 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         } else {
             run_one(b, h, details, nw_host_metrics(e), cache);
         }
-        status_cache_clear(cache);
         observe_breaker(nw_host_metrics(e), h);
     }
-    json_decref(off);
+    status_cache_clear(cache);
     free(cache);
     free(details);
     nw_words_share_end();

@@ -478,7 +478,9 @@ struct nw_batch {
 };
 typedef struct nw_batch batch_t;
 
-/* Forgets the batch's outcomes; its arrays stay for the next one. */
+/* Forgets the batch's outcomes; its arrays stay for the next one. Each
+ * batch is cleared once its outcomes are produced, so collect() finds the
+ * runner's batch empty. */
 static void batch_clear(batch_t *b)
 {
     for (size_t i = 0; b->items && i < b->k; i++)
@@ -528,7 +530,6 @@ static batch_t *collect(nw_runner_t *r, rd_kafka_message_t **msgs, size_t n)
         nw_runner_fail(r, NW_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    batch_clear(b);
     size_t k = 0;
     nw_item_t *items = b->items;
     nw_part_t **parts = b->parts;
