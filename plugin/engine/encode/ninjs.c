@@ -670,7 +670,7 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
 /* "value":"<body>","contenttype":...,"charcount":N: the paragraphs joined
  * by blank lines, measured as they are written. */
 /* spans[2 + i] receives paragraph i, for the hashes. */
-static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans)
+static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans, size_t *words)
 {
     body_count_t c = {0, 0, false};
     bool ok = true;
@@ -690,6 +690,7 @@ static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans)
     dump_integer(b, (json_int_t)c.words);
     PUT_LIT(b, ",\"charcount\":");
     dump_integer(b, (json_int_t)c.chars);
+    *words = c.words;
     return ok;
 }
 
@@ -793,10 +794,17 @@ static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_me
     return ok;
 }
 
-int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out, size_t *len,
-                   uint8_t content_hash[32])
+/* nw_ninjs_write() telling f what it found. For the splice (`spliced`):
+ * the simhash is made even when the record leaves the extension out, and
+ * *out has room for what the enrichers add, of which a record holds some
+ * 2 KB and a quarter of its size at most on the test corpora, so that the
+ * splice seldom moves the record; *cap is its size. */
+static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool spliced, char **out,
+                        size_t *len, size_t *cap, nw_record_facts_t *f)
 {
-    char first[21], version_time[21], hash_text[NW_HASH_TEXT_LEN + 1], sim[17];
+    char first[21], version_time[21], sim[17];
+    char *hash_text = f->hash_text;
+    uint8_t *content_hash = f->content_hash;
     /* The parts the hashes read: headline, standfirst, paragraphs, whose
      * lengths the body's pass finds and whether they are collapsed. */
     nw_text_span_t stack_spans[64], *spans = stack_spans;
@@ -832,13 +840,14 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
         PUT_LIT(b, "}]");
     }
     PUT_LIT(b, ",\"bodies\":[{\"role\":\"text\",");
-    ok &= put_body(b, a, spans);
+    ok &= put_body(b, a, spans, &f->words);
     PUT_LIT(b, "}]");
     if (ok) {
         /* After the body, whose pass made the spans. */
-        uint64_t simhash = m->plain_ninjs ? 0 : nw_simhash_spans(spans, n_spans);
+        bool want_sim = spliced || !m->plain_ninjs;
+        f->simhash = want_sim ? nw_simhash_spans(spans, n_spans) : 0;
         nw_content_hash_spans(spans, n_spans, content_hash);
-        hash_texts(content_hash, simhash, hash_text, m->plain_ninjs ? NULL : sim);
+        hash_texts(content_hash, f->simhash, hash_text, want_sim ? sim : NULL);
     }
     if (a->byline) {
         PUT_LIT(b, ",\"by\":");
@@ -853,11 +862,97 @@ int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out,
     nw_buf_putc(b, '}');
     int rc = 1;
     if (ok) {
-        rc = nw_buf_ok(b) && (*out = nw_memdup_str(nw_buf_str(b), b->len)) ? 0 : NW_ERR_NOMEM;
-        *len = rc == 0 ? b->len : 0;
+        size_t size = b->len + 1 + (spliced ? b->len / 4 + 2048 : 0);
+        rc = nw_buf_ok(b) && (*out = malloc(size)) ? 0 : NW_ERR_NOMEM;
+        if (rc == 0) {
+            memcpy(*out, b->data, b->len + 1);
+            *len = b->len;
+            *cap = size;
+        }
     }
     nw_scratch_put(b, &own);
     if (spans != stack_spans)
         free(spans);
     return rc;
+}
+
+int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *m, char **out, size_t *len,
+                   uint8_t content_hash[32])
+{
+    nw_record_facts_t f;
+    size_t cap;
+    int rc = write_record(a, m, false, out, len, &cap, &f);
+    if (rc == 0)
+        memcpy(content_hash, f.content_hash, sizeof(f.content_hash));
+    return rc;
+}
+
+int nw_ninjs_write_facts(const nw_article_t *a, const nw_record_meta_t *m, nw_buf_t *out,
+                         nw_record_facts_t *facts)
+{
+    char *rec = NULL;
+    size_t len = 0, cap = 0;
+    int rc = write_record(a, m, true, &rec, &len, &cap, facts);
+    if (rc == 0)
+        *out = (nw_buf_t){.data = rec, .len = len, .cap = cap};
+    return rc;
+}
+
+json_t *nw_ninjs_stub(const nw_article_t *a, size_t words, size_t *n_members)
+{
+    json_t *r = json_object();
+    json_t *body = json_object();
+    int rc = 0;
+    *n_members = 0;
+    if (!r || !body) {
+        json_decref(body);
+        json_decref(r);
+        return NULL;
+    }
+    /* The language as the tree has it (lang reads it): clean text, which is
+     * what nw_ninjs_write() required of it. */
+    if (a->language)
+        rc |= set_new(r, "language", json_stringn_nocheck(a->language, strlen(a->language)));
+    rc |= set_new(body, "wordcount", json_integer((json_int_t)words));
+    rc |= set_new(r, "bodies", one_item_array(body));
+    rc |= set_new(r, "newswire", json_object());
+    if (rc) {
+        json_decref(r);
+        return NULL;
+    }
+    *n_members = json_object_size(r);
+    return r;
+}
+
+/* ",\"k\":v" for each member of obj from its `from`-th on, in their order. */
+static void dump_members(nw_buf_t *b, const json_t *obj, size_t from)
+{
+    size_t i = 0;
+    for (void *it = json_object_iter((json_t *)obj); it;
+         it = json_object_iter_next((json_t *)obj, it), i++) {
+        if (i < from)
+            continue;
+        nw_buf_putc(b, ',');
+        dump_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
+        nw_buf_putc(b, ':');
+        dump_value(b, json_object_iter_value(it));
+    }
+}
+
+int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members)
+{
+    const json_t *ext = json_object_get(stub, "newswire");
+    /* The record ends in "}}" (the extension's end, then its own) or, with
+     * the extension left out, in "}". */
+    size_t keep = plain_ninjs ? 1 : 2;
+    if (rec->len < keep || !json_is_object(ext))
+        return NW_ERR_INVALID;
+    rec->len -= keep;
+    if (!plain_ninjs) {
+        dump_members(rec, ext, 0);
+        nw_buf_putc(rec, '}');
+    }
+    dump_members(rec, stub, n_members);
+    nw_buf_putc(rec, '}');
+    return nw_buf_ok(rec) ? 0 : NW_ERR_NOMEM;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "newswire/article.h"
 
 /* Where the input came from: a Kafka message or a file (parse). */
@@ -67,6 +68,42 @@ json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *meta);
  */
 int nw_ninjs_write(const nw_article_t *a, const nw_record_meta_t *meta, char **out, size_t *len,
                    uint8_t content_hash[32]);
+
+/*
+ * The enriched record without the tree, for a chain of enrichers that read
+ * only the members nw_ninjs_stub() holds and only add members (see
+ * nw_enrichers_adds_only()): nw_ninjs_write_facts() writes the record and
+ * tells what the enrichers' input needs, the enrichers add to the stub, and
+ * nw_ninjs_splice() puts what they added where the tree's dump would have
+ * it (the extension's new members at its end, the record's at its end).
+ */
+typedef struct nw_record_facts {
+    uint8_t content_hash[32];
+    char hash_text[NW_HASH_TEXT_LEN + 1]; /* "sha256:<hex>" */
+    uint64_t simhash;                     /* made also with meta->plain_ninjs */
+    size_t words;                         /* the body's wordcount */
+} nw_record_facts_t;
+
+/* nw_ninjs_write() into *out (the caller's, which it replaces: free it
+ * with nw_buf_free()), with room after the record for what the splice
+ * adds, and what it found in *facts; the same results. */
+int nw_ninjs_write_facts(const nw_article_t *a, const nw_record_meta_t *meta, nw_buf_t *out,
+                         nw_record_facts_t *facts);
+
+/* The members of a's record the built-in enrichers read, as a new object:
+ * "language" when a has one, "bodies" with the body's wordcount (words),
+ * and an empty "newswire". *n_members counts them: the stub's members from
+ * that index on are the enrichers'. Only for a record nw_ninjs_write()
+ * wrote (its text is clean). NULL on allocation failure. */
+json_t *nw_ninjs_stub(const nw_article_t *a, size_t words, size_t *n_members);
+
+/* Adds to rec (from nw_ninjs_write_facts(), plain_ninjs as its meta said)
+ * what the enrichers added to stub, in place: the members of the stub's
+ * "newswire" at the end of the extension (unless plain_ninjs), then the
+ * stub's own members from n_members on at the end of the record. rec then
+ * holds the bytes the tree with the same additions dumps. Returns 0,
+ * NW_ERR_NOMEM, or NW_ERR_INVALID for a stub without its "newswire". */
+int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members);
 
 /* Serialises compactly (or indented for a terminal). New allocation. */
 char *nw_ninjs_dump(const json_t *record, bool pretty);

@@ -88,6 +88,12 @@ struct nw_sink;
  * circuit-breaker state to the metrics sink m (borrowed; NULL stops it). */
 void nw_enrichers_set_metrics(nw_enrichers_t *e, const struct nw_sink *m);
 
+/* Whether every enricher on (disabled ones aside) reads of a record only
+ * what nw_ninjs_stub() (encode/ninjs.h) holds and only adds members to it:
+ * then the chain may run over stubs and nw_ninjs_splice() give the record.
+ * True for a chain with none on. */
+bool nw_enrichers_adds_only(const nw_enrichers_t *e);
+
 /* Number of enrichers in the chain (disabled ones excluded). */
 size_t nw_enrichers_count(const nw_enrichers_t *e);
 

@@ -39,6 +39,11 @@ typedef struct nw_host {
      * it may enrich records in any order: built-ins without state across
      * records say so. */
     bool stateless;
+    /* Whether it reads of a record only the members nw_ninjs_stub() holds
+     * and only adds members to it, never changing or removing one: then
+     * it may enrich that stub instead of the whole record. Built-ins that
+     * are so say so; a plugin or the HTTP enricher may read anything. */
+    bool adds_only;
     pthread_mutex_t lock;
     /* A built-in with a circuit breaker (the HTTP enricher): its state
      * (nw_breaker_state_t) from the enricher's state, or -1 when unknown;

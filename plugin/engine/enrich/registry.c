@@ -68,6 +68,12 @@ typedef struct builtin {
     /* Its circuit breaker's state for /metrics (see nw_host_t); NULL when
      * it has none. */
     int (*breaker)(void *state);
+    /* It reads of the record only what nw_ninjs_stub() holds and only adds
+     * members (see nw_host_t): lang reads "language" and adds it when it is
+     * not there; stats reads bodies[0].wordcount and adds
+     * newswire.reading_time_s; dates, neardup and entities add to the
+     * extension, entities and subjects arrays of their own to the record. */
+    bool adds_only;
 } builtin_t;
 
 #ifdef NW_WITH_HTTP
@@ -81,20 +87,20 @@ static int http_breaker(void *state)
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
     /* Read-only state once initialised. */
-    {"lang", nw_builtin_lang, NULL, NULL, true, true, NULL},
-    {"dates", nw_builtin_dates, NULL, NULL, true, true, NULL},
+    {"lang", nw_builtin_lang, NULL, NULL, true, true, NULL, true},
+    {"dates", nw_builtin_dates, NULL, NULL, true, true, NULL, true},
 #ifdef NW_WITH_ENTITIES
     /* Working memory per call, from a guarded pool. */
-    {"entities", nw_builtin_entities, NULL, NULL, true, true, NULL},
+    {"entities", nw_builtin_entities, NULL, NULL, true, true, NULL, true},
 #endif
-    {"subjects", nw_builtin_subjects, NULL, NULL, true, true, NULL},
-    {"stats", nw_builtin_stats, NULL, NULL, true, true, NULL},
+    {"subjects", nw_builtin_subjects, NULL, NULL, true, true, NULL, true},
+    {"stats", nw_builtin_stats, NULL, NULL, true, true, NULL, true},
     /* One index per origin partition, which one thread at a time works on
      * (nw_process_batch groups by it); the list of indexes is guarded. What
      * it reports depends on the records before. */
-    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, false, NULL},
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, false, NULL, true},
 #ifdef NW_WITH_HTTP
-    {"http", nw_builtin_http, NULL, "http.", false, false, http_breaker},
+    {"http", nw_builtin_http, NULL, "http.", false, false, http_breaker, false},
 #endif
 };
 
@@ -380,6 +386,7 @@ static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin
     h->concurrent = b->concurrent;
     h->stateless = b->stateless;
     h->breaker = b->breaker;
+    h->adds_only = b->adds_only;
     return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
 }
 
@@ -663,6 +670,14 @@ size_t nw_enrichers_stateless(const nw_enrichers_t *e)
     while (e && n < e->n && (e->v[n]->off || e->v[n]->stateless))
         n++;
     return n;
+}
+
+bool nw_enrichers_adds_only(const nw_enrichers_t *e)
+{
+    for (size_t i = 0; e && i < e->n; i++)
+        if (!e->v[i]->off && !e->v[i]->adds_only)
+            return false;
+    return true;
 }
 
 size_t nw_host_chain(const nw_enrichers_t *e, nw_host_t *const **out)

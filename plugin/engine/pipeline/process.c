@@ -43,6 +43,10 @@ struct nw_processor {
     nw_enrichers_t *enrichers;
     bool plain_ninjs;
     bool no_enrichers; /* the chain is empty: see process_each() */
+    /* Every enricher on only adds members to what nw_ninjs_stub() holds:
+     * records are written at once and the enrichers' members spliced in
+     * (see write_stub()). */
+    bool stub_records;
     /* With no enricher on: the first record's newswire.enrichment member,
      * as ",\"enrichment\":{...}", which every later record's direct write
      * ends its extension with (see emit_direct()); NULL until then. */
@@ -68,7 +72,14 @@ typedef struct nw_work {
     int64_t vtime;
     bool predicted_new;
     uint32_t predicted_version;
-    json_t *record; /* built for a (predicted) new version */
+    /* Built for a (predicted) new version: the record's tree, or with
+     * stub_records its stub, which the enrichers add to. */
+    json_t *record;
+    /* With the stub: the record as written (its version's; owned), and how
+     * many members the stub had before the enrichers'. */
+    nw_buf_t written;
+    uint32_t written_version;
+    size_t stub_members;
     char *body;
     /* A copy of the record's "sha256:<hex>": enrichers get a pointer to it
      * that stays valid whatever they do to the record. */
@@ -109,6 +120,7 @@ int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *e
         (rc = nw_enrichers_new(cfg, &p->enrichers, err)) < 0)
         goto fail;
     p->no_enrichers = nw_enrichers_count(p->enrichers) == 0;
+    p->stub_records = !p->no_enrichers && nw_enrichers_adds_only(p->enrichers);
     p->opts.zones = nw_zoneset_for;
     p->opts.zones_opaque = p->zones;
     *out = p;
@@ -299,24 +311,67 @@ static nw_record_meta_t record_meta(const nw_item_t *it, uint32_t version)
     };
 }
 
+/* The meta of a record nw_ninjs_write() writes whole. */
+static nw_record_meta_t written_meta(const nw_processor_t *p, const nw_item_t *it, uint32_t version)
+{
+    nw_record_meta_t meta = record_meta(it, version);
+    meta.plain_ninjs = p->plain_ninjs;
+    meta.replay_state = p->replay_state;
+    return meta;
+}
+
+/* The record with stub_records: written at once (a tree of the whole record
+ * would be built, dumped and freed for the few members the enrichers add),
+ * and the stub the enrichers add to. *simhash for their input. Returns 1
+ * when the record needs the tree after all (see nw_ninjs_write()). */
+static int write_stub(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64_t *simhash)
+{
+    nw_work_t *w = it->work;
+    nw_record_facts_t f;
+    nw_record_meta_t meta = written_meta(p, it, version);
+    int rc = nw_ninjs_write_facts(&w->article, &meta, &w->written, &f);
+    if (rc != 0)
+        return rc;
+    w->written_version = version;
+    if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members)))
+        return NW_ERR_NOMEM;
+    memcpy(w->hash_text, f.hash_text, sizeof(w->hash_text));
+    w->has_hash = true;
+    *simhash = f.simhash;
+    return 0;
+}
+
+/* The record's tree, with the extension whatever the output format:
+ * enrichers write into it; output.format=ninjs drops it after they ran. */
+static int build_tree(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64_t *simhash)
+{
+    nw_work_t *w = it->work;
+    nw_record_meta_t meta = record_meta(it, version);
+    if (!(w->record = nw_ninjs_build(&w->article, &meta)))
+        return NW_ERR_NOMEM;
+    json_t *ext = json_object_get(w->record, "newswire");
+    if (p->replay_state && add_replay_marker(ext, p->replay_state) < 0)
+        return NW_ERR_NOMEM;
+    const char *sim = json_string_value(json_object_get(ext, "simhash"));
+    const char *hash = json_string_value(json_object_get(ext, "content_hash"));
+    w->has_hash = hash && strlen(hash) == sizeof(w->hash_text) - 1;
+    snprintf(w->hash_text, sizeof(w->hash_text), "%s", w->has_hash ? hash : "");
+    *simhash = sim ? strtoull(sim, NULL, 16) : 0;
+    return 0;
+}
+
 static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
     nw_work_t *w = it->work;
     const nw_input_t *in = &it->in;
     bool re = in->origin_topic != NULL;
-    nw_record_meta_t meta = record_meta(it, version);
-    /* Always with the extension: enrichers write into it; output.format=ninjs
-     * drops it after they ran. The body text is for enrichers only. */
-    if (!(w->record = nw_ninjs_build(&w->article, &meta)) ||
-        (!p->no_enrichers && !(w->body = nw_article_body(&w->article))))
+    uint64_t simhash = 0;
+    int rc = p->stub_records ? write_stub(p, it, version, &simhash) : 1;
+    if (rc == 1)
+        rc = build_tree(p, it, version, &simhash);
+    /* The body text is for enrichers only. */
+    if (rc < 0 || (!p->no_enrichers && !(w->body = nw_article_body(&w->article))))
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
-    json_t *ext = json_object_get(w->record, "newswire");
-    if (p->replay_state && add_replay_marker(ext, p->replay_state) < 0)
-        return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
-    const char *sim = json_string_value(json_object_get(ext, "simhash"));
-    const char *hash = json_string_value(json_object_get(ext, "content_hash"));
-    w->has_hash = hash && strlen(hash) == sizeof(w->hash_text) - 1;
-    snprintf(w->hash_text, sizeof(w->hash_text), "%s", w->has_hash ? hash : "");
     w->ein = (nw_enrich_input_t){
         .size = sizeof(nw_enrich_input_t),
         .article_id = it->out.article_id,
@@ -329,7 +384,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         .source_topic = in->topic ? origin_topic(in) : NULL,
         .partition = in->topic ? (re ? in->origin_partition : in->partition) : -1,
         .content_hash = w->has_hash ? w->hash_text : NULL,
-        .simhash = sim ? strtoull(sim, NULL, 16) : 0,
+        .simhash = simhash,
         .offset = in->topic ? (re ? in->origin_offset : in->offset) : -1,
     };
     return 0;
@@ -408,12 +463,39 @@ static int store_emitted(nw_item_t *it, uint32_t version, const uint8_t content_
     return 0;
 }
 
+/* Pass 3 for a new version written with its stub: the enrichers' members
+ * spliced into the record. */
+static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+{
+    nw_work_t *w = it->work;
+    uint8_t hash[32];
+    nw_record_facts_t f;
+    if (version != w->written_version) {
+        /* The prediction counted an earlier version that a fail-closed
+         * enricher then rejected: written again with the version it is. */
+        nw_record_meta_t meta = written_meta(p, it, version);
+        nw_buf_free(&w->written);
+        if (nw_ninjs_write_facts(&w->article, &meta, &w->written, &f) != 0)
+            return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
+        w->written_version = version;
+    }
+    /* The record is written in place: emitted as it is, it goes. */
+    if (nw_ninjs_splice(&w->written, p->plain_ninjs, w->record, w->stub_members) < 0 ||
+        nw_unhex(w->hash_text + 7, 64, hash) < 0)
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
+    it->out.record_len = w->written.len;
+    it->out.record = nw_buf_steal(&w->written);
+    return store_emitted(it, version, hash, err);
+}
+
 /* Pass 3 for a new version: serialise the record and store the version. */
 static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
     nw_work_t *w = it->work;
     char v[16];
     uint8_t hash[32];
+    if (w->written.data)
+        return emit_spliced(p, it, version, err);
     snprintf(v, sizeof(v), "%" PRIu32, version);
     if (json_object_set_new(w->record, "version", json_string(v)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
@@ -433,9 +515,7 @@ static int emit(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *
 static int emit_direct(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
     uint8_t hash[32];
-    nw_record_meta_t meta = record_meta(it, version);
-    meta.plain_ninjs = p->plain_ninjs;
-    meta.replay_state = p->replay_state;
+    nw_record_meta_t meta = written_meta(p, it, version);
     meta.ext_tail = p->status_tail;
     meta.ext_tail_len = p->status_tail_len;
     int rc = nw_ninjs_write(&it->work->article, &meta, &it->out.record, &it->out.record_len, hash);
@@ -512,6 +592,7 @@ static void work_free(nw_work_t *w)
     nw_article_clear(&w->article);
     json_decref(w->statuses);
     json_decref(w->record);
+    nw_buf_free(&w->written);
     free(w->body);
     free(w);
 }
