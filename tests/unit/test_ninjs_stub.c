@@ -7,7 +7,8 @@
  * For every article of tests/data and the fuzzers' seeds, the built-in
  * enrichers run over the stub and their members spliced into the written
  * record must give the bytes of the tree's way: nw_ninjs_build(), the chain
- * over the whole record, the compact dump. With a Kafka and a file source,
+ * over the whole record, the compact dump; and the writer's hashes, body
+ * text and wordcount must be the tree's. With a Kafka and a file source,
  * with and without a replay marker, and with output.format=ninjs. Each way
  * has its own chain of the same configuration and both see the same records
  * in the same order, so neardup, which remembers what it saw, agrees too
@@ -117,6 +118,7 @@ static int check_variant(ways_t *w, const nw_article_t *a, const nw_record_meta_
     assert_int_equal(f.words, json_integer_value(wc));
     char *body = nw_article_body(a);
     assert_non_null(body);
+    assert_string_equal(f.body, body);
     nw_enrich_input_t in = {
         .size = sizeof(nw_enrich_input_t),
         .article_id = m->article_id,
@@ -143,6 +145,7 @@ static int check_variant(ways_t *w, const nw_article_t *a, const nw_record_meta_
     size_t n_members;
     json_t *stub = nw_ninjs_stub(a, f.words, &n_members);
     assert_non_null(stub);
+    in.body = f.body;
     run_chain(w->stub, stub, &in);
     assert_int_equal(nw_ninjs_splice(&rec, m->plain_ninjs, stub, n_members), 0);
     assert_int_equal(rec.len, want_len);
@@ -155,6 +158,7 @@ static int check_variant(ways_t *w, const nw_article_t *a, const nw_record_meta_
     json_decref(tree);
     free(want);
     free(body);
+    free(f.body);
     nw_buf_free(&rec);
     return 0;
 }

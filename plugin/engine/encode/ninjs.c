@@ -794,6 +794,28 @@ static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_me
     return ok;
 }
 
+/* The paragraphs joined by blank lines, as nw_article_body() joins them,
+ * from the lengths the body's pass found. New allocation; NULL when out of
+ * memory. */
+static char *join_body(const nw_text_span_t *paras, size_t n)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        total += paras[i].len + 2;
+    char *out = malloc(total), *d = out;
+    for (size_t i = 0; out && i < n; i++) {
+        if (i) {
+            memcpy(d, "\n\n", 2);
+            d += 2;
+        }
+        memcpy(d, paras[i].s, paras[i].len);
+        d += paras[i].len;
+    }
+    if (out)
+        *d = '\0';
+    return out;
+}
+
 /* nw_ninjs_write() telling f what it found. For the splice (`spliced`):
  * the simhash is made even when the record leaves the extension out, and
  * *out has room for what the enrichers add, of which a record holds some
@@ -869,6 +891,11 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
             *len = b->len;
             *cap = size;
         }
+        if (rc == 0 && spliced && !(f->body = join_body(spans + 2, a->n_paragraphs))) {
+            free(*out);
+            *out = NULL;
+            rc = NW_ERR_NOMEM;
+        }
     }
     nw_scratch_put(b, &own);
     if (spans != stack_spans)
@@ -892,6 +919,7 @@ int nw_ninjs_write_facts(const nw_article_t *a, const nw_record_meta_t *m, nw_bu
 {
     char *rec = NULL;
     size_t len = 0, cap = 0;
+    facts->body = NULL;
     int rc = write_record(a, m, true, &rec, &len, &cap, facts);
     if (rc == 0)
         *out = (nw_buf_t){.data = rec, .len = len, .cap = cap};

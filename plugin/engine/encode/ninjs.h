@@ -82,11 +82,13 @@ typedef struct nw_record_facts {
     char hash_text[NW_HASH_TEXT_LEN + 1]; /* "sha256:<hex>" */
     uint64_t simhash;                     /* made also with meta->plain_ninjs */
     size_t words;                         /* the body's wordcount */
+    char *body; /* the body text as nw_article_body() gives it (owned by the caller) */
 } nw_record_facts_t;
 
 /* nw_ninjs_write() into *out (the caller's, which it replaces: free it
  * with nw_buf_free()), with room after the record for what the splice
- * adds, and what it found in *facts; the same results. */
+ * adds, and what it found in *facts (on success only, when facts->body is
+ * the caller's to free); the same results. */
 int nw_ninjs_write_facts(const nw_article_t *a, const nw_record_meta_t *meta, nw_buf_t *out,
                          nw_record_facts_t *facts);
 

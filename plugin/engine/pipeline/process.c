@@ -333,6 +333,7 @@ static int write_stub(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
     if (rc != 0)
         return rc;
     w->written_version = version;
+    w->body = f.body; /* the enrichers' body text, from the writer's pass */
     if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members)))
         return NW_ERR_NOMEM;
     memcpy(w->hash_text, f.hash_text, sizeof(w->hash_text));
@@ -370,7 +371,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
     if (rc == 1)
         rc = build_tree(p, it, version, &simhash);
     /* The body text is for enrichers only. */
-    if (rc < 0 || (!p->no_enrichers && !(w->body = nw_article_body(&w->article))))
+    if (rc < 0 || (!p->no_enrichers && !w->body && !(w->body = nw_article_body(&w->article))))
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory building a record");
     w->ein = (nw_enrich_input_t){
         .size = sizeof(nw_enrich_input_t),
@@ -477,6 +478,7 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         nw_buf_free(&w->written);
         if (nw_ninjs_write_facts(&w->article, &meta, &w->written, &f) != 0)
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
+        free(f.body); /* the enrichers have had theirs */
         w->written_version = version;
     }
     /* The record is written in place: emitted as it is, it goes. */
