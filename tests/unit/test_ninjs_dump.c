@@ -77,6 +77,35 @@ static void test_numbers_and_literals(void **state)
     json_decref(a);
 }
 
+/* Strings of every length up to 24 (the 8-byte steps, then the last 4 to
+ * 7 bytes at once) with an escape, or two, at every offset, as keys and as
+ * values, one after another in one buffer. */
+static void test_short_strings_every_offset(void **state)
+{
+    (void)state;
+    static const char stops[] = {'"', '\\', '\n', '\x01', '\x1f', 'x'};
+    json_t *o = json_object();
+    char t[32], key[40];
+    int k = 0;
+    for (size_t len = 0; len <= 24; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t c = 0; c < sizeof(stops); c++) {
+                for (size_t i = 0; i < len; i++)
+                    t[i] = (char)('a' + (i % 26));
+                if (at < len)
+                    t[at] = stops[c];
+                if (len > 0 && c % 2)
+                    t[len - 1] = stops[(c + 1) % sizeof(stops)];
+                memcpy(key, t, len);
+                snprintf(key + len, sizeof(key) - len, "%d", k++);
+                json_object_set_new(o, key, json_stringn(t, len));
+            }
+        }
+    }
+    assert_same_dump(o);
+    json_decref(o);
+}
+
 /* A replaced key keeps its place (emit() sets "version" again). */
 static void test_replaced_key_keeps_order(void **state)
 {
@@ -384,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_string_escapes),
         cmocka_unit_test(test_numbers_and_literals),
         cmocka_unit_test(test_replaced_key_keeps_order),
+        cmocka_unit_test(test_short_strings_every_offset),
         cmocka_unit_test(test_random_trees),
         cmocka_unit_test(test_write_real_articles),
         cmocka_unit_test(test_write_body_at_every_offset),

@@ -371,11 +371,13 @@ static const char escape_of[256] = {NW_ESC64(0), NW_ESC64(64), NW_ESC64(128), NW
 /* Writes s as a JSON string. Room for the quoted string without escapes is
  * made once and the bytes are copied while they are checked, 8 at a time;
  * only an escape (rare in text: a newline between paragraphs) makes room
- * for what it adds. */
+ * for what it adds. Most strings of an enriched record are short keys and
+ * names: their last bytes are taken at once too, not one by one. */
 static void dump_string(nw_buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (!nw_buf_reserve(b, len + 2))
+    /* The call only when the room is not there already. */
+    if (b->cap - b->len < len + 3 && !nw_buf_reserve(b, len + 2))
         return;
     char *d = b->data + b->len;
     *d++ = '"';
@@ -389,6 +391,28 @@ static void dump_string(nw_buf_t *b, const char *s, size_t len)
             memcpy(d, &x, 8);
             d += 8;
             i += 8;
+        }
+        size_t rest = len - i;
+        if (rest >= 4 && rest < 8 && len >= 8) {
+            /* The 8 bytes that end s, over some already copied as they
+             * are (none of them is escaped if none of the 8 needs it). */
+            memcpy(&x, s + len - 8, 8);
+            if (!needs_escape8(x)) {
+                memcpy(d - (8 - rest), &x, 8);
+                d += rest;
+                break;
+            }
+        } else if (rest >= 4 && rest < 8) {
+            /* 4 to 7 bytes: the first 4 and the last 4. */
+            uint32_t lo, hi;
+            memcpy(&lo, s + i, 4);
+            memcpy(&hi, s + len - 4, 4);
+            if (!needs_escape8((uint64_t)lo | (uint64_t)hi << 32)) {
+                memcpy(d, &lo, 4);
+                memcpy(d + rest - 4, &hi, 4);
+                d += rest;
+                break;
+            }
         }
         char e = 0;
         while (i < len && !(e = escape_of[(unsigned char)s[i]]))
