@@ -487,6 +487,12 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     it->out.record_len = w->written.len;
     it->out.record = nw_buf_steal(&w->written);
+    /* The stub with the enrichers' members and their body text go now,
+     * while the splice has them in the cache, not with the batch's end. */
+    json_decref(w->record);
+    w->record = NULL;
+    free(w->body);
+    w->body = NULL;
     return store_emitted(it, version, hash, err);
 }
 
