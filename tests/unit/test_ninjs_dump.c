@@ -14,7 +14,6 @@
  * scripts, wide spaces and every optional member; the tree's decision for
  * text that is not clean UTF-8.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -27,6 +26,7 @@
 
 #include "encode/ninjs.h"
 #include "newswire/article.h"
+#include "test_ninjs_util.h"
 
 /* nw_ninjs_dump() and json_dumps(JSON_COMPACT) give the same text. */
 static void assert_same_dump(const json_t *v)
@@ -177,23 +177,6 @@ static void test_random_trees(void **state)
     }
 }
 
-/* What the pipeline does to the tree for a replay marker: "replay" right
- * after "source". */
-static void tree_add_replay(json_t *ext, const char *state)
-{
-    json_t *copy = json_object(), *v;
-    const char *k;
-    json_object_foreach(ext, k, v)
-    {
-        json_object_set(copy, k, v);
-        if (strcmp(k, "source") == 0)
-            json_object_set_new(copy, "replay", json_pack("{s:s}", "state", state));
-    }
-    json_object_clear(ext);
-    json_object_update(ext, copy);
-    json_decref(copy);
-}
-
 /* nw_ninjs_write() against the tree for a, with and without the optional
  * members the caller adds; 0, or 1 when the writer left the record to the
  * tree. */
@@ -251,53 +234,27 @@ static int check_write(const nw_article_t *a, const nw_record_meta_t *m)
     return rc;
 }
 
-static char *read_all(const char *path, size_t *len)
+/* The writer against the tree for a with a Kafka source and a file
+ * source; 1 when it left the record to the tree. */
+static int write_article(void *opaque, const nw_article_t *a, const char *name)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 22);
-    *len = buf ? fread(buf, 1, (1 << 22) - 1, f) : 0;
-    fclose(f);
-    return buf;
+    (void)opaque;
+    nw_record_meta_t m = {
+        .article_id = "id-1",
+        .version = 3,
+        .source = {
+            .topic = "news.raw", .partition = 2, .offset = 12345, .key = "k\xff", .key_len = 2}};
+    int rc = check_write(a, &m);
+    m.source = (nw_record_source_t){.file = name};
+    assert_int_equal(check_write(a, &m), rc);
+    return rc;
 }
 
-/* Every message of dir that parses: the writer against the tree with a
- * Kafka source and a file source. Returns how many were compared; *tree
- * counts those the writer left to the tree. */
+/* Every message of dir that parses. Returns how many were compared;
+ * *tree counts those the writer left to the tree. */
 static int write_dir(const char *dir, int *tree)
 {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int files = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.' || strstr(e->d_name, ".expected"))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        size_t n = 0;
-        char *raw = read_all(path, &n);
-        nw_article_t a;
-        nw_error_t err = {0};
-        if (raw && nw_article_parse(raw, n, NULL, &a, &err) == 0) {
-            nw_record_meta_t m = {.article_id = "id-1",
-                                  .version = 3,
-                                  .source = {.topic = "news.raw",
-                                             .partition = 2,
-                                             .offset = 12345,
-                                             .key = "k\xff",
-                                             .key_len = 2}};
-            int rc = check_write(&a, &m);
-            m.source = (nw_record_source_t){.file = e->d_name};
-            assert_int_equal(check_write(&a, &m), rc);
-            *tree += rc;
-            nw_article_clear(&a);
-            files++;
-        }
-        free(raw);
-    }
-    closedir(d);
-    return files;
+    return each_article(dir, write_article, NULL, tree);
 }
 
 /* The articles of tests/data, all clean text, and the fuzzers' seeds. */

@@ -14,7 +14,6 @@
  * in the same order, so neardup, which remembers what it saw, agrees too
  * (and each article's repeats under other ids are its near-duplicates).
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +28,7 @@
 #include "encode/ninjs.h"
 #include "enrich/enrich.h"
 #include "newswire/article.h"
+#include "test_ninjs_util.h"
 
 typedef struct ways {
     nw_enrichers_t *tree, *stub;
@@ -69,23 +69,6 @@ static void run_chain(nw_enrichers_t *e, json_t *record, const nw_enrich_input_t
     char reasons[1][NW_ERROR_MSG_MAX];
     nw_enrichers_run(e, &record, &in, 1, &failed, reasons);
     assert_false(failed);
-}
-
-/* What the pipeline does to the tree for a replay marker: "replay" right
- * after "source". */
-static void tree_add_replay(json_t *ext, const char *state)
-{
-    json_t *copy = json_object(), *v;
-    const char *k;
-    json_object_foreach(ext, k, v)
-    {
-        json_object_set(copy, k, v);
-        if (strcmp(k, "source") == 0)
-            json_object_set_new(copy, "replay", json_pack("{s:s}", "state", state));
-    }
-    json_object_clear(ext);
-    json_object_update(ext, copy);
-    json_decref(copy);
 }
 
 /* Both ways for a with meta m; 0, or 1 when the writer left the record to
@@ -165,8 +148,9 @@ static int check_variant(ways_t *w, const nw_article_t *a, const nw_record_meta_
 
 /* Every variant of a's record: the output formats, a replay marker, a
  * Kafka source (which neardup keeps an index for) and a file. */
-static int check_article(ways_t *w, const nw_article_t *a, const char *name)
+static int check_article(void *ways, const nw_article_t *a, const char *name)
 {
+    ways_t *w = ways;
     char id[300];
     int rc = -1;
     for (int v = 0; v < 8; v++) {
@@ -190,42 +174,11 @@ static int check_article(ways_t *w, const nw_article_t *a, const char *name)
     return rc;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 22);
-    *len = buf ? fread(buf, 1, (1 << 22) - 1, f) : 0;
-    fclose(f);
-    return buf;
-}
-
 /* Every message of dir that parses. Returns how many; *tree counts those
  * the writer left to the tree. */
 static int check_dir(ways_t *w, const char *dir, int *tree)
 {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int files = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.' || strstr(e->d_name, ".expected"))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        size_t n = 0;
-        char *raw = read_all(path, &n);
-        nw_article_t a;
-        nw_error_t err = {0};
-        if (raw && nw_article_parse(raw, n, NULL, &a, &err) == 0) {
-            *tree += check_article(w, &a, e->d_name);
-            nw_article_clear(&a);
-            files++;
-        }
-        free(raw);
-    }
-    closedir(d);
-    return files;
+    return each_article(dir, check_article, w, tree);
 }
 
 static void test_stub_like_tree(void **state)
