@@ -74,6 +74,11 @@ typedef struct days {
 
 typedef struct dates {
     bool weekdays, relative;
+    /* Bit n of name_lengths[c - 'A']: some month name, abbreviation or
+     * weekday name of n letters begins with c. A capitalised word of
+     * another length starts no date, and the scan passes it without
+     * making tokens (most capitalised words are names, and were). */
+    uint16_t name_lengths[26];
 } dates_t;
 
 /* ASCII letters, by table: the lexer asks this of every letter of a token
@@ -475,19 +480,43 @@ enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
 static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
 
 /* Whether the word or number starting at q may start a date: see
- * next_start(). */
-static inline bool date_may_start(const char *q)
+ * next_start(). What is ruled out here scan_at() would pass over anyway,
+ * token 0 taken and nothing added. */
+static inline bool date_may_start(const dates_t *cfg, const char *q)
 {
+    size_t n = 1;
     switch (date_class[(unsigned char)*q]) {
-    case DC_NUM:
+    case DC_NUM: /* an ISO date's year (glued to its '-') or a day 1..31 */
+        while (is_digit(q[n]))
+            n++;
+        if (n == 4)
+            return q[4] == '-';
+        if (!(n == 1 ? *q != '0'
+                     : n == 2 && (*q == '1' || *q == '2' || (*q == '3' && q[1] <= '1') ||
+                                  (*q == '0' && q[1] != '0'))))
+            return false;
+        /* A day comes before its month: the next token, past the
+         * number's letters and whitespace, is "of" or a capitalised word
+         * (a mark or a lower-case word there ends the date). */
+        while (is_alpha(q[n]))
+            n++;
+        if (!is_space(q[n]))
+            return false;
+        while (is_space(q[n]))
+            n++;
+        return (q[n] >= 'A' && q[n] <= 'Z') || q[n] == 'o';
     case DC_CAP:
-        return true;
-    case DC_TY: {
-        size_t n = 1;
+        while (is_alpha(q[n]))
+            n++;
+        return n < 16 && (cfg->name_lengths[*q - 'A'] >> n & 1);
+    case DC_TY: /* yesterday, today, tomorrow, Tuesday, Thursday ("the", "to" ...) */
+        if ((*q | 0x20) == 'y' ? (q[1] | 0x20) != 'e'
+                               : (q[1] | 0x20) != 'o' &&
+                                     !(*q == 'T' && ((q[1] | 0x20) == 'u' || (q[1] | 0x20) == 'h')))
+            return false;
         while (is_alpha(q[n]))
             n++;
         return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
-    }
     default:
         return false;
     }
@@ -496,13 +525,21 @@ static inline bool date_may_start(const char *q)
 #ifdef __SSE2__
 /* next_start() sixteen bytes at a time: the token starts are letters after
  * a byte that is neither letter nor digit (letters right after digits
- * belong to the number) and digits after a non-digit, and only they are
- * looked at. end is the text's NUL; bytes past it read as NUL. */
-static const char *next_start_sse2(const char *text, const char *p, const char *end)
+ * belong to the number) and digits after a non-digit, and of them only
+ * digits, capitals and t or y in any case are looked at (a lower-case word
+ * that begins otherwise, most of the words, starts no date). end is the
+ * text's NUL; bytes past it read as NUL. */
+static const char *next_start_sse2(const dates_t *cfg, const char *text, const char *p,
+                                   const char *end)
 {
-    const __m128i digit_lo = _mm_set1_epi8('0' - 1), digit_hi = _mm_set1_epi8('9' + 1);
-    const __m128i alpha_lo = _mm_set1_epi8('a' - 1), alpha_hi = _mm_set1_epi8('z' + 1);
+    /* Byte classes by one signed compare each: c + 0x80 - lo is below
+     * -128 + span exactly when lo <= c < lo + span. */
+    const __m128i digit_bias = _mm_set1_epi8((char)(0x80 - '0'));
+    const __m128i alpha_bias = _mm_set1_epi8((char)(0x80 - 'a'));
+    const __m128i upper_bias = _mm_set1_epi8((char)(0x80 - 'A'));
+    const __m128i below10 = _mm_set1_epi8(-128 + 10), below26 = _mm_set1_epi8(-128 + 26);
     const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y');
     /* Whether the byte before p is a letter or digit, a digit. */
     unsigned prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
     unsigned prev_digit = p > text && is_digit(p[-1]);
@@ -515,18 +552,21 @@ static const char *next_start_sse2(const char *text, const char *p, const char *
             memcpy(last, p, (size_t)(end - p));
             x = _mm_loadu_si128((const __m128i *)(const void *)last);
         }
-        /* Signed compares: bytes >= 0x80 are below every bound. */
         __m128i lower = _mm_or_si128(x, case_bit);
-        unsigned digit = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(x, digit_lo), _mm_cmplt_epi8(x, digit_hi)));
-        unsigned letter = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpgt_epi8(lower, alpha_lo), _mm_cmplt_epi8(lower, alpha_hi)));
+        __m128i digit_v = _mm_cmplt_epi8(_mm_add_epi8(x, digit_bias), below10);
+        __m128i upper_v = _mm_cmplt_epi8(_mm_add_epi8(x, upper_bias), below26);
+        __m128i ty_v = _mm_or_si128(_mm_cmpeq_epi8(lower, t), _mm_cmpeq_epi8(lower, y));
+        unsigned digit = (unsigned)_mm_movemask_epi8(digit_v);
+        unsigned letter =
+            (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(lower, alpha_bias), below26));
+        unsigned maybe =
+            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit_v, upper_v), ty_v));
         unsigned alnum = letter | digit;
         unsigned starts =
             (letter & ~(alnum << 1 | prev_alnum)) | (digit & ~(digit << 1 | prev_digit));
-        for (; starts; starts &= starts - 1) {
+        for (starts &= maybe; starts; starts &= starts - 1) {
             const char *q = p + __builtin_ctz(starts);
-            if (date_may_start(q))
+            if (date_may_start(cfg, q))
                 return q;
         }
         prev_alnum = alnum >> 15 & 1;
@@ -544,10 +584,10 @@ static const char *next_start_sse2(const char *text, const char *p, const char *
  * start nothing either). The words that begin with t or y ("the", "to",
  * "The") are told by their length: yesterday (9), today (5), tomorrow (8),
  * and Tuesday (7) and Thursday (8) with a capital. */
-static const char *next_start(const char *text, const char *p, const char *end)
+static const char *next_start(const dates_t *cfg, const char *text, const char *p, const char *end)
 {
 #ifdef __SSE2__
-    return next_start_sse2(text, p, end);
+    return next_start_sse2(cfg, text, p, end);
 #else
     (void)text;
     (void)end;
@@ -564,9 +604,11 @@ static const char *next_start(const char *text, const char *p, const char *end)
                 p++;
             break;
         default: /* DC_NUM, DC_CAP, DC_TY */
-            if (date_may_start(p))
+            if (date_may_start(cfg, p))
                 return p;
-            while (is_alpha(*p)) /* a t/y word of another length */
+            while (is_digit(*p)) /* a number or word ruled out, whole */
+                p++;
+            while (is_alpha(*p))
                 p++;
             break;
         }
@@ -623,7 +665,7 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
         return;
     toks_t t = {.text = text};
     const char *end = text + strlen(text);
-    for (const char *p = text; (p = next_start(text, p, end));) {
+    for (const char *p = text; (p = next_start(cfg, text, p, end));) {
         t.n = t.nback = 0;
         t.end = t.back_none = false;
         t.from = p;
@@ -731,6 +773,10 @@ static int dates_init(const nw_enricher_api_t *api, void *host, void **state, ch
         free(d);
         return -1;
     }
+    for (size_t i = 0; i < sizeof(month_names) / sizeof(month_names[0]); i++)
+        d->name_lengths[month_names[i].s[0] - 'a'] |= (uint16_t)(1u << month_names[i].len);
+    for (size_t i = 0; i < 7; i++)
+        d->name_lengths[weekdays[i].s[0] - 'a'] |= (uint16_t)(1u << weekdays[i].len);
     *state = d;
     return 0;
 }

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
 #include "enrichers/builtins.h"
 
 #define LANG_MAX      8
@@ -132,7 +131,7 @@ typedef struct word_score {
 #define LANG_MEMO_HITS  4    /* most letter sequences a kept word may have */
 
 typedef struct memo_entry {
-    uint64_t hash;               /* the word's nw_fnv1a64() */
+    uint64_t hash;               /* the word's nw_words_hash_key() */
     char key[LANG_MEMO_KEY + 1]; /* the word */
     uint8_t len;                 /* strlen(key); 0: empty slot */
     uint8_t fw, nfw, nhits;      /* as in word_score_t */
@@ -148,7 +147,7 @@ typedef struct memo {
 static _Thread_local memo_t memo;
 static atomic_uint_fast64_t last_id;
 
-/* The slot of word w, n bytes, whose nw_fnv1a64() is h. */
+/* The slot of word w, n bytes, whose nw_words_hash_key() is h. */
 static slot_t *slot_find(lang_t *l, const char *w, size_t n, uint64_t h)
 {
     size_t i = h & (LANG_SLOTS - 1);
@@ -165,7 +164,7 @@ static int add_words(lang_t *l, size_t li)
     const char *p = langs[li].words;
     while (*p) {
         size_t n = strcspn(p, " ");
-        slot_t *s = slot_find(l, p, n, nw_fnv1a64(p, n));
+        slot_t *s = slot_find(l, p, n, nw_words_hash_key(p, n));
         if (!s)
             return -1;
         if (!s->word && !(s->word = strndup(p, n)))
@@ -269,7 +268,7 @@ fail:
     return -1;
 }
 
-/* What word w (n bytes, nw_fnv1a64() h) adds: its function-word languages,
+/* What word w (n bytes, nw_words_hash_key() h) adds: its function-word languages,
  * and each letter sequence found in it (once per word). */
 static void word_eval(const lang_t *l, const char *w, size_t n, uint64_t h, word_score_t *ws)
 {
@@ -299,14 +298,19 @@ static void word_eval(const lang_t *l, const char *w, size_t n, uint64_t h, word
     }
 }
 
+/* 1.0 / n for n languages sharing a word: the same doubles as the
+ * division makes (both are correctly rounded), without a division a word. */
+static const double share_of[LANG_MAX + 1] = {0,       1.0 / 1, 1.0 / 2, 1.0 / 3, 1.0 / 4,
+                                              1.0 / 5, 1.0 / 6, 1.0 / 7, 1.0 / 8};
+
 /* Adds what a word adds, in lang_enrich()'s order. */
-static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
-                     double score[LANG_MAX])
+static inline void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
+                            double score[LANG_MAX])
 {
     /* Each language's score gets one addition a word, so taking the
      * languages by their bits rather than in index order sums the same. */
     if (fw) {
-        double share = 1.0 / nfw;
+        double share = share_of[nfw];
         for (unsigned m = fw; m; m &= m - 1)
             score[__builtin_ctz(m)] += share;
     }
@@ -318,19 +322,44 @@ static void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t nhits,
  * text NW_WORDS_SLACK bytes wide. */
 _Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 bytes wide");
 
-/* Scores word w (n > 0 bytes, nw_fnv1a64() h) from this thread's memo,
- * keeping it there when it is new and fits. */
-static void word_score(const lang_t *l, const char *w, size_t n, uint64_t h, double score[LANG_MAX])
+/* word_score() of a word not in the memo: scored afresh, and kept in the
+ * empty slot e (NULL: none) when it fits. */
+static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e, const char *w, size_t n,
+                            uint64_t h, double score[LANG_MAX])
 {
-    if (memo.owner != l->id) {
-        memset(memo.e, 0, sizeof(memo.e));
-        memo.used = 0;
-        memo.owner = l->id;
+    word_score_t ws;
+    word_eval(l, w, n, h, &ws);
+    word_add(ws.fw, ws.nfw, ws.hits, ws.nhits, score);
+    if (e && ws.nhits <= LANG_MEMO_HITS && m->used < LANG_MEMO_SLOTS / 4 * 3) {
+        *e = (memo_entry_t){
+            .hash = h, .len = (uint8_t)n, .fw = ws.fw, .nfw = ws.nfw, .nhits = ws.nhits};
+        memcpy(e->key, w, n);
+        memcpy(e->hits, ws.hits, ws.nhits);
+        m->used++;
     }
+}
+
+/* This thread's memo, emptied when it was another instance's. */
+static memo_t *memo_for(const lang_t *l)
+{
+    memo_t *m = &memo;
+    if (m->owner != l->id) {
+        memset(m->e, 0, sizeof(m->e));
+        m->used = 0;
+        m->owner = l->id;
+    }
+    return m;
+}
+
+/* Scores word w (n > 0 bytes, nw_words_hash_key() h) from the memo m,
+ * keeping it there when it is new and fits. */
+static inline void word_score(const lang_t *l, memo_t *m, const char *w, size_t n, uint64_t h,
+                              double score[LANG_MAX])
+{
     memo_entry_t *e = NULL;
     if (n <= LANG_MEMO_KEY) {
         for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
-            e = &memo.e[j];
+            e = &m->e[j];
             if (!e->len)
                 break;
             if (e->hash == h && e->len == n && nw_words_same(e->key, w, n)) {
@@ -339,16 +368,7 @@ static void word_score(const lang_t *l, const char *w, size_t n, uint64_t h, dou
             }
         }
     }
-    word_score_t ws;
-    word_eval(l, w, n, h, &ws);
-    word_add(ws.fw, ws.nfw, ws.hits, ws.nhits, score);
-    if (e && ws.nhits <= LANG_MEMO_HITS && memo.used < LANG_MEMO_SLOTS / 4 * 3) {
-        *e = (memo_entry_t){
-            .hash = h, .len = (uint8_t)n, .fw = ws.fw, .nfw = ws.nfw, .nhits = ws.nhits};
-        memcpy(e->key, w, n);
-        memcpy(e->hits, ws.hits, ws.nhits);
-        memo.used++;
-    }
+    word_score_miss(l, m, e, w, n, h, score);
 }
 
 static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
@@ -371,13 +391,14 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
+    memo_t *m = memo_for(l);
     for (size_t i = 0; i < w->n && words < LANG_MAXWORDS; i++) {
         const char *word = nw_words_at(w, i);
         size_t n = nw_words_len(w, i);
         if (n == 0)
             continue;
         words++;
-        word_score(l, word, n, nw_words_hash(w, i), score);
+        word_score(l, m, word, n, nw_words_hash(w, i), score);
     }
     nw_words_free(&own);
     if ((long long)words < l->min_words) {

@@ -23,20 +23,19 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/hash.h"
 #include "enrichers/builtins.h"
 
-#define SUBJECTS_BUCKETS 2048 /* a power of two */
-#define SUBJECT_URI      "newswire:subject:"
-#define PREFIX3_BITS     65536 /* a power of two */
+#define SUBJECT_URI  "newswire:subject:"
+#define PREFIX3_BITS 65536 /* a power of two */
 
 /* The bit of a word's first three bytes (w[1] and w[2] may be its NUL) in
- * subjects_t.prefix3: a multiplicative hash of the three. */
+ * subjects_t.prefix3: a multiplicative hash of the three, taken in one
+ * load (a word can be read NW_WORDS_SLACK bytes wide). */
 static inline unsigned prefix3_bit(const char *w)
 {
-    uint32_t k = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8 |
-                 (uint32_t)(unsigned char)w[2] << 16;
-    return (unsigned)((k * 2654435761u) >> 16) & (PREFIX3_BITS - 1);
+    uint32_t k;
+    memcpy(&k, w, 4);
+    return (unsigned)(((k & 0xFFFFFFu) * 2654435761u) >> 16) & (PREFIX3_BITS - 1);
 }
 
 typedef struct term {
@@ -54,25 +53,41 @@ typedef struct subject {
     json_t *name_json, *uri_json;
 } subject_t;
 
-/* Terms indexed by their first word, or by the first three bytes of a
- * one-word prefix term; chains of term indices. hash is nw_fnv1a64() of
- * key, which the text's words come with: a chain shares a bucket with
- * other keys, and most entries are told apart by it without a string
- * compare. */
-typedef struct bucket_entry {
-    char key[64]; /* zero-padded: read NW_WORDS_SLACK bytes wide */
-    uint64_t hash;
-    size_t term;
-    struct bucket_entry *next;
-} bucket_entry_t;
+/*
+ * Terms indexed by their first word, or by the first three bytes of a
+ * one-word prefix term. Each index is a table of slots, one a key, in open
+ * addressing on the key's hash: a word's hash comes with the word list, so
+ * a word no term begins with (nearly all) costs a load and a compare of an
+ * empty or foreign slot, with no chain to walk and no bytes to compare.
+ * The entries of one key lie together.
+ */
+typedef struct rule_entry {
+    char key[64]; /* the first word, or the whole prefix; zero-padded, read
+                   * NW_WORDS_SLACK bytes wide */
+    size_t len;   /* strlen(key) */
+    size_t term, subject;
+    bool whole; /* the term is this one word (no prefix): the key is all */
+} rule_entry_t;
+
+typedef struct rule_slot {
+    uint64_t hash;  /* of the key: the first word, or a prefix's first three bytes */
+    uint32_t first; /* its entries: entries[first .. first + n) */
+    uint32_t n;     /* 0: an empty slot */
+} rule_slot_t;
+
+typedef struct rule_index {
+    rule_entry_t *entries;
+    size_t nentries;
+    rule_slot_t *slots;
+    size_t mask; /* slots - 1, slots a power of two */
+} rule_index_t;
 
 typedef struct subjects {
     subject_t *subjects;
     size_t nsubjects;
     term_t *terms;
     size_t nterms;
-    bucket_entry_t *exact[SUBJECTS_BUCKETS];
-    bucket_entry_t *prefix[SUBJECTS_BUCKETS];
+    rule_index_t exact, prefix;
     /* Bit prefix3_bit(): some one-word prefix term may begin with these
      * three bytes. Most words begin otherwise and skip the prefix lookup,
      * hash included. */
@@ -85,28 +100,75 @@ typedef struct hit {
     long long hits;
 } hit_t;
 
+/* Adds term t's entry to its index (sorted into slots by index_build()). */
 static int index_term(subjects_t *s, size_t t)
 {
     const term_t *term = &s->terms[t];
     const char *first = nw_words_at(&term->words, 0);
     bool by_prefix = term->prefix && term->words.n == 1;
-    size_t n = by_prefix ? 3 : strlen(first);
-    bucket_entry_t *e = calloc(1, sizeof(*e));
-    if (!e || n >= sizeof(e->key)) {
-        free(e);
+    rule_index_t *x = by_prefix ? &s->prefix : &s->exact;
+    size_t n = strlen(first);
+    rule_entry_t *v = realloc(x->entries, (x->nentries + 1) * sizeof(*v));
+    if (!v)
         return -1;
-    }
+    x->entries = v;
+    if (n >= sizeof(v->key))
+        return -1;
+    rule_entry_t *e = &v[x->nentries++];
+    *e = (rule_entry_t){.len = n,
+                        .term = t,
+                        .subject = term->subject,
+                        .whole = !term->prefix && term->words.n == 1};
     memcpy(e->key, first, n);
-    e->hash = nw_fnv1a64(first, n);
-    e->term = t;
     if (by_prefix) {
         unsigned b = prefix3_bit(first);
         s->prefix3[b / 64] |= 1ull << (b % 64);
     }
-    size_t bucket = e->hash & (SUBJECTS_BUCKETS - 1);
-    bucket_entry_t **b = by_prefix ? &s->prefix[bucket] : &s->exact[bucket];
-    e->next = *b;
-    *b = e;
+    return 0;
+}
+
+/* Entries in key order, so that those of one key lie together: the whole
+ * key (exact), or its first three bytes (prefix). */
+static int cmp_exact(const void *a, const void *b)
+{
+    const rule_entry_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->term > y->term) - (x->term < y->term);
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+    const rule_entry_t *x = a, *y = b;
+    int c = memcmp(x->key, y->key, 3);
+    return c ? c : (x->term > y->term) - (x->term < y->term);
+}
+
+/* Sorts x's entries and gives each key a slot; klen 0: the whole key, else
+ * its first klen bytes. The slots are at most a quarter full. */
+static int index_build(rule_index_t *x, size_t klen)
+{
+    if (x->nentries)
+        qsort(x->entries, x->nentries, sizeof(*x->entries), klen ? cmp_prefix : cmp_exact);
+    size_t slots = 16;
+    while (slots < x->nentries * 4)
+        slots *= 2;
+    if (!(x->slots = calloc(slots, sizeof(*x->slots))))
+        return -1;
+    x->mask = slots - 1;
+    for (size_t i = 0, j; i < x->nentries; i = j) {
+        const rule_entry_t *e = &x->entries[i];
+        size_t n = klen ? klen : e->len;
+        for (j = i + 1;
+             j < x->nentries && x->entries[j].len >= n && (klen || x->entries[j].len == n) &&
+             memcmp(x->entries[j].key, e->key, n) == 0;
+             j++)
+            ;
+        uint64_t h = nw_words_hash_key(e->key, n);
+        size_t k = h & x->mask;
+        while (x->slots[k].n)
+            k = (k + 1) & x->mask;
+        x->slots[k] = (rule_slot_t){.hash = h, .first = (uint32_t)i, .n = (uint32_t)(j - i)};
+    }
     return 0;
 }
 
@@ -235,16 +297,10 @@ static void subjects_destroy(void *state)
     subjects_t *s = state;
     if (!s)
         return;
-    for (size_t i = 0; i < SUBJECTS_BUCKETS; i++) {
-        for (bucket_entry_t *e = s->exact[i], *n; e; e = n) {
-            n = e->next;
-            free(e);
-        }
-        for (bucket_entry_t *e = s->prefix[i], *n; e; e = n) {
-            n = e->next;
-            free(e);
-        }
-    }
+    free(s->exact.entries);
+    free(s->exact.slots);
+    free(s->prefix.entries);
+    free(s->prefix.slots);
     for (size_t i = 0; i < s->nterms; i++)
         nw_words_free(&s->terms[i].words);
     for (size_t i = 0; i < s->nsubjects; i++) {
@@ -336,13 +392,18 @@ static int subjects_init(const nw_enricher_api_t *api, void *host, void **state,
         subjects_destroy(s);
         return -1;
     }
+    if (index_build(&s->exact, 0) < 0 || index_build(&s->prefix, 3) < 0) {
+        snprintf(errbuf, errlen, "out of memory");
+        subjects_destroy(s);
+        return -1;
+    }
     subjects_share(s);
     *state = s;
     return 0;
 }
 
 /* Whether the n bytes at a and b agree; both are words of an nw_words_t or
- * bucket keys, which can be read NW_WORDS_SLACK bytes wide. */
+ * rule keys, which can be read NW_WORDS_SLACK bytes wide. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
     return n <= NW_WORDS_SLACK ? nw_words_same(a, b, n) : memcmp(a, b, n) == 0;
@@ -364,21 +425,54 @@ static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
     return true;
 }
 
-/* Counts at most one hit per subject per word position. */
-static void count_at(const subjects_t *s, const bucket_entry_t *e, const char *key, size_t klen,
-                     uint64_t hash, const nw_words_t *w, size_t i, long long *hits, size_t *seen_at)
+/* Counts a hit of subject at word position i, at most one a position. */
+static inline void hit(size_t subject, size_t i, long long *hits, size_t *seen_at)
 {
-    for (; e; e = e->next) {
-        if (e->hash != hash)
-            continue;
-        const term_t *t = &s->terms[e->term];
-        if (seen_at[t->subject] == i + 1 || !same_bytes(e->key, key, klen) || e->key[klen] != '\0')
-            continue;
-        if (term_matches(t, w, i)) {
-            hits[t->subject]++;
-            seen_at[t->subject] = i + 1;
-        }
+    if (seen_at[subject] != i + 1) {
+        hits[subject]++;
+        seen_at[subject] = i + 1;
     }
+}
+
+/* The slot of x whose key is the klen bytes at word (hash h), or NULL;
+ * whole: the key is all of an entry's key (else its first klen bytes). A
+ * slot with the hash and another key (a collision) is passed over. */
+static inline const rule_slot_t *slot_of(const rule_index_t *x, const char *word, size_t klen,
+                                         uint64_t h, bool whole)
+{
+    for (size_t k = h & x->mask;; k = (k + 1) & x->mask) {
+        const rule_slot_t *sl = &x->slots[k];
+        if (!sl->n)
+            return NULL;
+        const rule_entry_t *e = &x->entries[sl->first];
+        if (sl->hash == h && (whole ? e->len == klen : e->len >= klen) &&
+            same_bytes(e->key, word, klen))
+            return sl;
+    }
+}
+
+/* The terms whose first word is word i (n bytes, hash h). */
+static void count_exact(const subjects_t *s, const nw_words_t *w, size_t i, size_t n, uint64_t h,
+                        long long *hits, size_t *seen_at)
+{
+    const rule_slot_t *sl = slot_of(&s->exact, nw_words_at(w, i), n, h, true);
+    if (!sl)
+        return;
+    for (const rule_entry_t *e = &s->exact.entries[sl->first], *end = e + sl->n; e < end; e++)
+        if (seen_at[e->subject] != i + 1 && (e->whole || term_matches(&s->terms[e->term], w, i)))
+            hit(e->subject, i, hits, seen_at);
+}
+
+/* The one-word prefix terms that word i (n >= 3 bytes) begins with. */
+static void count_prefix(const subjects_t *s, const char *word, size_t n, size_t i, long long *hits,
+                         size_t *seen_at)
+{
+    const rule_slot_t *sl = slot_of(&s->prefix, word, 3, nw_words_hash_wide(word, 3), false);
+    if (!sl)
+        return;
+    for (const rule_entry_t *e = &s->prefix.entries[sl->first], *end = e + sl->n; e < end; e++)
+        if (n >= e->len && same_bytes(word, e->key, e->len))
+            hit(e->subject, i, hits, seen_at);
 }
 
 static int cmp_hit(const void *a, const void *b, void *names)
@@ -437,25 +531,16 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
     for (size_t i = 0; i < w->n; i++) {
         const char *word = nw_words_at(w, i);
         size_t n = nw_words_len(w, i);
-        if (n == 0)
-            continue;
-        /* The word's hash comes with the list; most words fall in empty
-         * buckets. */
+        /* The word's hash comes with the list; most words find an empty
+         * slot. A break between fields (an empty word) finds no key. */
         uint64_t h = nw_words_hash(w, i);
-        const bucket_entry_t *e = s->exact[h & (SUBJECTS_BUCKETS - 1)];
-        if (e)
-            count_at(s, e, word, n, h, w, i, hits, seen_at);
+        if (s->exact.slots[h & s->exact.mask].n)
+            count_exact(s, w, i, n, h, hits, seen_at);
         if (n < 3)
             continue;
         unsigned b = prefix3_bit(word);
-        if (!(s->prefix3[b / 64] >> (b % 64) & 1))
-            continue;
-        /* nw_fnv1a64() of the first three bytes, inline. */
-        uint64_t h3 = NW_FNV_BASIS;
-        for (size_t k = 0; k < 3; k++)
-            h3 = (h3 ^ (unsigned char)word[k]) * NW_FNV_PRIME;
-        if ((e = s->prefix[h3 & (SUBJECTS_BUCKETS - 1)]))
-            count_at(s, e, word, 3, h3, w, i, hits, seen_at);
+        if (s->prefix3[b / 64] >> (b % 64) & 1)
+            count_prefix(s, word, n, i, hits, seen_at);
     }
     size_t nfound = 0;
     for (size_t i = 0; i < s->nsubjects; i++) {

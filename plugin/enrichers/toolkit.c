@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-#include "core/hash.h"
 #include "core/utf8.h"
 #include "enrichers/builtins.h"
 
@@ -190,93 +192,185 @@ static bool grow_words(nw_words_t *w, size_t more)
 #define NW_WORD64(c) NW_WORD16(c), NW_WORD16((c) + 16), NW_WORD16((c) + 32), NW_WORD16((c) + 48)
 static const char ascii_word[256] = {NW_WORD64(0), NW_WORD64(64)};
 
+/* The state of a word list being appended to, in locals of add_words()
+ * and the functions it inlines: kept in w, the output position and the
+ * count were reloaded after every byte stored through the char pointer
+ * (which may alias). */
+typedef struct words_out {
+    char *out;
+    size_t k, n; /* bytes and words so far */
+    size_t *offsets;
+    uint64_t *hashes;
+    bool in_word;
+} words_out_t;
+
+static inline void word_start(words_out_t *o)
+{
+    o->offsets[o->n++] = o->k;
+    o->in_word = true;
+}
+
+/* Ends the word being copied: its NUL, and its hash from the copy (the
+ * text is readable 16 bytes past any word's start, see NW_WORDS_SLACK). */
+static inline void word_end(words_out_t *o)
+{
+    size_t at = o->offsets[o->n - 1];
+    o->hashes[o->n - 1] = nw_words_hash_wide(o->out + at, o->k - at);
+    o->out[o->k++] = '\0';
+    o->in_word = false;
+}
+
+/* One character of the text at p[i] (i < len) by the general path: a byte
+ * below 0x80 by ascii_word[], anything else decoded and folded. Returns
+ * the index after it. */
+static size_t add_char(words_out_t *o, const unsigned char *p, size_t i, size_t len)
+{
+    uint32_t cp = p[i];
+    size_t m = 1;
+    if (cp < 0x80) {
+        char c = ascii_word[cp];
+        if (!c) {
+            if (o->in_word)
+                word_end(o);
+            return i + 1;
+        }
+        if (!o->in_word)
+            word_start(o);
+        o->out[o->k++] = c;
+        return i + 1;
+    }
+    if ((m = nw_utf8_decode(p + i, len - i, &cp)) == 0) {
+        m = 1;
+        cp = 0xFFFD;
+    }
+    if (!is_letter_cp(cp)) {
+        if (o->in_word)
+            word_end(o);
+        return i + m;
+    }
+    if (!o->in_word)
+        word_start(o);
+    o->k += nw_utf8_put(o->out + o->k, fold_cp(cp));
+    return i + m;
+}
+
+#ifdef __SSE2__
+/* The words of 16 bytes of ASCII text, bit j of alnum set where byte j is
+ * a letter or digit, low the bytes with letters lower-cased. Each run of
+ * the bits is a word, or a part of one that goes on before or after the
+ * block; a run is copied with one 16-byte store (the text has the room,
+ * see add_words()), its length taken from the bits, and a word that ends
+ * in the block hashed from that copy, where the store forwards to both
+ * 8-byte loads. */
+static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
+{
+    char b[32];
+    _mm_storeu_si128((__m128i *)(void *)b, low);
+    if (o->in_word) {
+        unsigned e = (unsigned)__builtin_ctz(~alnum); /* 16 at most: bit 16 of ~alnum is set */
+        memcpy(o->out + o->k, b, 16);
+        o->k += e;
+        if (e == 16)
+            return; /* the word may go on in the next block */
+        word_end(o);
+        alnum &= ~0u << e;
+    }
+    char *out = o->out;
+    size_t k = o->k, n = o->n;
+    while (alnum) {
+        /* Adding the run's lowest bit clears the run and sets the bit
+         * after it. */
+        unsigned s = (unsigned)__builtin_ctz(alnum), u = alnum + (alnum & -alnum);
+        unsigned e = (unsigned)__builtin_ctz(u);
+        alnum &= u;
+        o->offsets[n] = k;
+        memcpy(out + k, b + s, 16);
+        if (e == 16) { /* goes on in the next block: ended by word_end() */
+            o->n = n + 1;
+            o->k = k + 16 - s;
+            o->in_word = true;
+            return;
+        }
+        o->hashes[n++] = nw_words_hash16(out + k, e - s);
+        k += e - s;
+        out[k++] = '\0';
+    }
+    o->k = k;
+    o->n = n;
+}
+#endif
+
 /* Folding keeps each letter's length (the decoder takes no overlong forms)
  * and a word's NUL takes the place of the byte that ends it, so the words
  * of len bytes of text take at most len + 1 bytes; a word and the byte
- * that ends it take two, so there are at most len / 2 + 1 words. */
+ * that ends it take two, so there are at most len / 2 + 1 words. A copy
+ * by add_block() writes up to 15 bytes past the words so far, which is
+ * within NW_WORDS_SLACK of the room. */
 #define TEXT_ROOM(len)  ((len) + 1)
 #define WORDS_ROOM(len) ((len) / 2 + 1)
 
 /* Appends the words of the len bytes at text (text[len] is its NUL); room
- * for them is reserved. */
+ * for them is reserved. Runs of 16 bytes of ASCII, most of the text, are
+ * split by their byte classes and copied a word at a time; a run with a
+ * byte >= 0x80 goes through the general path character by character. */
 static void add_words(nw_words_t *w, const char *text, size_t len)
 {
-    /* The output position, the word count and the arrays live in locals:
-     * kept in w, they were reloaded after every byte stored through the
-     * char pointer (which may alias). */
     const unsigned char *p = (const unsigned char *)text;
-    char *out = w->text;
-    size_t k = w->text_len, n = w->n, i = 0;
-    size_t *offsets = w->offsets;
-    uint64_t *hashes = w->hashes;
-    bool in_word = false;
-    /* The hash of the word being copied, FNV-1a as nw_fnv1a64() makes it,
-     * kept in hashes[] when the word ends. */
-    uint64_t h = NW_FNV_BASIS;
+    words_out_t o = {
+        .out = w->text, .k = w->text_len, .n = w->n, .offsets = w->offsets, .hashes = w->hashes};
+    size_t i = 0;
+#ifdef __SSE2__
+    /* Byte classes by one signed compare each: c + 0x80 - lo is below
+     * -128 + span exactly when lo <= c < lo + span. */
+    const __m128i upper_bias = _mm_set1_epi8((char)(0x80 - 'A'));
+    const __m128i lower_bias = _mm_set1_epi8((char)(0x80 - 'a'));
+    const __m128i digit_bias = _mm_set1_epi8((char)(0x80 - '0'));
+    const __m128i below26 = _mm_set1_epi8(-128 + 26), below10 = _mm_set1_epi8(-128 + 10);
+    const __m128i case_bit = _mm_set1_epi8(0x20);
     while (i < len) {
-        uint32_t cp = p[i];
-        if (cp < 0x80) { /* most of the text: what the general path does, inline */
-            char c = ascii_word[cp];
-            if (!c) {
-                if (in_word) {
-                    out[k++] = '\0';
-                    hashes[n - 1] = h;
-                }
-                in_word = false;
-                i++;
-                continue;
-            }
-            if (!in_word) {
-                offsets[n++] = k;
-                h = NW_FNV_BASIS;
-            }
-            in_word = true;
-            /* The rest of the word's ASCII run at once, without a length
-             * check: the text's NUL and any byte >= 0x80 end it too. */
-            do {
-                out[k++] = c;
-                h = (h ^ (unsigned char)c) * NW_FNV_PRIME;
-                c = ascii_word[p[++i]];
-            } while (c);
-            /* Mostly an ASCII separator (or the NUL) ends the run, and the
-             * word with it: taken here, not on another turn of the loop. */
-            if (p[i] < 0x80) {
-                out[k++] = '\0';
-                hashes[n - 1] = h;
-                in_word = false;
-                i++;
-            }
+        __m128i x;
+        if (len - i >= 16) {
+            x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        } else { /* the tail, NUL-padded: NUL separates like the text's end */
+            char last[16] = {0};
+            memcpy(last, p + i, len - i);
+            x = _mm_loadu_si128((const __m128i *)(const void *)last);
+        }
+        if (_mm_movemask_epi8(x)) { /* a byte >= 0x80: the general path */
+            size_t stop = len - i >= 16 ? i + 16 : len;
+            while (i < stop)
+                i = add_char(&o, p, i, len);
             continue;
         }
-        size_t m = nw_utf8_decode(p + i, len - i, &cp);
-        if (m == 0) {
-            m = 1;
-            cp = 0xFFFD;
-        }
-        i += m;
-        if (!is_letter_cp(cp)) {
-            if (in_word) {
-                out[k++] = '\0';
-                hashes[n - 1] = h;
-            }
-            in_word = false;
-            continue;
-        }
-        if (!in_word) {
-            offsets[n++] = k;
-            h = NW_FNV_BASIS;
-        }
-        in_word = true;
-        m = nw_utf8_put(out + k, fold_cp(cp));
-        h = nw_fnv1a64_more(h, out + k, m);
-        k += m;
+        __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, upper_bias), below26);
+        __m128i low = _mm_or_si128(x, _mm_and_si128(upper, case_bit));
+        __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(low, lower_bias), below26);
+        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, digit_bias), below10);
+        add_block(&o, low, (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+        i += 16;
     }
-    if (in_word) {
-        out[k++] = '\0';
-        hashes[n - 1] = h;
+#else
+    while (i < len)
+        i = add_char(&o, p, i, len);
+#endif
+    if (o.in_word)
+        word_end(&o);
+    w->text_len = o.k;
+    w->n = o.n;
+}
+
+uint64_t nw_words_hash_key(const char *s, size_t n)
+{
+    uint64_t h = n;
+    for (;; s += 16, n -= 16) {
+        char b[16] = {0};
+        uint64_t x[2];
+        memcpy(b, s, n < 16 ? n : 16);
+        memcpy(x, b, 16);
+        h = nw_words_mix(h, x[0], x[1]);
+        if (n <= 16)
+            return h;
     }
-    w->text_len = k;
-    w->n = n;
 }
 
 void nw_words_add(nw_words_t *w, const char *text)
@@ -291,7 +385,7 @@ void nw_words_add(nw_words_t *w, const char *text)
 /* Appends an empty word; room for it is reserved. */
 static void add_break(nw_words_t *w)
 {
-    w->hashes[w->n] = NW_FNV_BASIS;
+    w->hashes[w->n] = nw_words_hash_key("", 0);
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
 }

@@ -137,6 +137,34 @@ static void test_not_dates(void **state)
     EXPECT_DATES(thu, "February 30 is not a day.", "");
 }
 
+/* The scan passes over words and numbers that cannot start a date without
+ * lexing them: what it still takes, at the edges of those filters (case,
+ * a day's digits, what follows a day, a year's hyphen, words of a name's
+ * length, text across the 16-byte steps of the scan). */
+static void test_scan_filters(void **state)
+{
+    (void)state;
+    const char *thu = "2021-12-30T09:32:00Z";
+    EXPECT_DATES(thu, "TODAY and TOMORROW, not TOMORROWS or todays.", "2021-12-30 2021-12-31");
+    EXPECT_DATES(thu, "They meet THURSDAY; they met Tuesday; Thursdays are quiet.",
+                 "2021-12-28 2021-12-30");
+    EXPECT_DATES(thu, "The YESTERDAY group, yet Yesterday's", "2021-12-29");
+    EXPECT_DATES(thu, "Talks on 09 January, 00 January, 9th January and 31 January.",
+                 "2022-01-09 2022-01-31");
+    EXPECT_DATES(thu, "Talks on 01 of January and 3rd   of\tJanuary.", "2022-01-01 2022-01-03");
+    EXPECT_DATES(thu, "On 12 (January) and 12 january and 12th, January.", "");
+    EXPECT_DATES(thu, "2022-01-12, 2022 -01-12, 20221-01-12 and 202-01-12.", "2022-01-12");
+    EXPECT_DATES(thu, "JANUARY 12 and Janu 12 and Januaryy 12 and JAN. 14",
+                 "2022-01-12 2022-01-14");
+    EXPECT_DATES(thu, "Mayday on May 1; Decemberists on DEC 2; Wednesdays on Wed",
+                 "2021-12-02 2022-05-01");
+    EXPECT_DATES(thu,
+                 "A long run of words before the date: xxxxxxxxxxxxxxxxxxxxxxx "
+                 "yyyyyyyyyyyyyyyyy January 12 and aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa15 "
+                 "January and a final Friday",
+                 "2021-12-31 2022-01-12 2022-01-15");
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -165,7 +193,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed),      cmocka_unit_test(test_explicit),
         cmocka_unit_test(test_weekdays),  cmocka_unit_test(test_relative),
-        cmocka_unit_test(test_not_dates), cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_not_dates), cmocka_unit_test(test_scan_filters),
+        cmocka_unit_test(test_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
  * shape of each item, whole-word matching, and rule files of our own (the
  * format's features and its errors, reported with the line number).
  */
+#include <unistd.h>
+
 #include "test_enrich_util.h"
 
 /* The subjects' names in record order, space-separated, into buf. */
@@ -166,6 +168,37 @@ static void test_custom_rules(void **state)
     nw_enrichers_free(e);
 }
 
+/* The rule index: terms that share a first word, prefix terms that share
+ * their first three bytes (and a prefix that is a whole word too), phrases
+ * whose last word is a prefix, words longer than 16 bytes, and at most one
+ * hit a subject a word position. */
+static void test_shared_keys(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nw-subjects-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    fputs("alpha min=1: polic*, politic*, police state, pol, counterintelligence\n"
+          "beta min=1: police, police*, state of play, police sta*, counterintelligence*\n"
+          "gamma min=1: pole*, poles apart, counterintelligenceagency\n",
+          fp);
+    fclose(fp);
+    nw_config_t *cfg = cfg_pairs("enrichers.subjects.rules", path, NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "subjects");
+    nw_config_free(cfg);
+    fx_t f;
+    run_text(e, &f, "Police state",
+             "The policeman and the politicians discussed the police state; pol. Poles apart, "
+             "the police stayed. Counterintelligence and counterintelligenceagency, "
+             "the state of play.");
+    assert_string_equal(fx_detail(&f, "subjects"), "alpha 7, beta 7, gamma 2");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    unlink(path);
+}
+
 static void expect_rules_error(const char *file, const char *needle)
 {
     char path[512];
@@ -199,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_crafted),
         cmocka_unit_test(test_whole_words_and_minimum),
         cmocka_unit_test(test_custom_rules),
+        cmocka_unit_test(test_shared_keys),
         cmocka_unit_test(test_rule_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

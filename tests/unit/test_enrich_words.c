@@ -26,9 +26,22 @@ static nw_enrich_input_t input(const char *headline, const char *standfirst, con
                                .body = body};
 }
 
+/* w holds exactly the n words of want, each with its length and its
+ * nw_words_hash_key(). */
+static void expect_words(const nw_words_t *w, const char *const *want, size_t n)
+{
+    assert_false(w->oom);
+    assert_int_equal(w->n, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(nw_words_at(w, i), want[i]);
+        assert_int_equal(nw_words_len(w, i), strlen(want[i]));
+        assert_true(nw_words_hash(w, i) == nw_words_hash_key(want[i], strlen(want[i])));
+    }
+}
+
 /* Folded words, a break ("") between fields, lengths that agree with
- * strlen() and hashes with nw_fnv1a64() for every word: ASCII and non-ASCII
- * letters alike. */
+ * strlen() and hashes with nw_words_hash_key() for every word: ASCII and
+ * non-ASCII letters alike. */
 static void test_words_and_lengths(void **state)
 {
     (void)state;
@@ -37,19 +50,49 @@ static void test_words_and_lengths(void **state)
     nw_words_article(&w, &in);
     static const char *const want[] = {"eu", "leaders", "meet", "",     "",  "größe",
                                        "o",  "brien",   "2024", "ünal", "s", "café"};
-    assert_false(w.oom);
-    assert_int_equal(w.n, sizeof(want) / sizeof(want[0]));
-    for (size_t i = 0; i < w.n; i++) {
-        assert_string_equal(nw_words_at(&w, i), want[i]);
-        assert_int_equal(nw_words_len(&w, i), strlen(want[i]));
-        assert_true(nw_words_hash(&w, i) == nw_fnv1a64(want[i], strlen(want[i])));
-    }
+    expect_words(&w, want, sizeof(want) / sizeof(want[0]));
     /* Every word can be read NW_WORDS_SLACK bytes wide (lang compares
      * words so), also after more words are appended. */
     nw_words_add(&w, "and one more");
     for (size_t i = 0; i < w.n; i++)
         assert_true(w.offsets[i] + NW_WORDS_SLACK <= w.text_cap);
     nw_words_free(&w);
+}
+
+/* Texts cut into words 16 bytes at a time, where the general path takes
+ * the steps with a byte >= 0x80: words across the steps, longer than a
+ * step, next to multi-byte letters and marks, at the text's end; and each
+ * word's hash is nw_words_hash_key() of it, however it was made. */
+static void test_words_across_steps(void **state)
+{
+    (void)state;
+    static const char text[] = "Abcdefghijklmnopqrstuvwxyz0123456789 x yz "
+                               "ÉCOLE\u2014Straße  naïve,wörds;ok "
+                               "0123456789abcdef 0123456789abcde !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!! "
+                               "tail\u00a0end\u2019s Z";
+    static const char *const want[] = {"abcdefghijklmnopqrstuvwxyz0123456789",
+                                       "x",
+                                       "yz",
+                                       "école",
+                                       "straße",
+                                       "naïve",
+                                       "wörds",
+                                       "ok",
+                                       "0123456789abcdef",
+                                       "0123456789abcde",
+                                       "tail",
+                                       "end",
+                                       "s",
+                                       "z"};
+    for (size_t shift = 0; shift < 17; shift++) { /* every alignment to the steps */
+        char buf[sizeof(text) + 17];
+        memset(buf, ' ', shift);
+        memcpy(buf + shift, text, sizeof(text));
+        nw_words_t w = NW_WORDS_INIT;
+        nw_words_add(&w, buf);
+        expect_words(&w, want, sizeof(want) / sizeof(want[0]));
+        nw_words_free(&w);
+    }
 }
 
 static void test_shared_within_a_run(void **state)
@@ -163,9 +206,8 @@ static void test_words_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_words_and_lengths),
-        cmocka_unit_test(test_shared_within_a_run),
-        cmocka_unit_test(test_json_values),
+        cmocka_unit_test(test_words_and_lengths),   cmocka_unit_test(test_words_across_steps),
+        cmocka_unit_test(test_shared_within_a_run), cmocka_unit_test(test_json_values),
         cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
