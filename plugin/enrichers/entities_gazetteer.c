@@ -101,19 +101,17 @@ static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, 
 
 uint64_t nw_strmap_hash(const char *key)
 {
-    /* nw_fnv1a64() of each word, in one pass over the key. */
-    uint64_t h = 0, w = NW_FNV_BASIS;
-    bool first = true;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        if (*p != ' ') {
-            w = (w ^ *p) * NW_FNV_PRIME;
-            continue;
-        }
-        h = first ? w : nw_ent_hash_more(h, w);
-        first = false;
-        w = NW_FNV_BASIS;
+    /* nw_ent_word_hash() of each word, carried on from word to word. */
+    uint64_t h = 0;
+    for (const char *p = key;; p++) {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+        uint64_t w = nw_ent_word_hash(p, n);
+        h = p == key ? w : nw_ent_hash_more(h, w);
+        if (!sp)
+            return h;
+        p = sp;
     }
-    return first ? w : nw_ent_hash_more(h, w);
 }
 
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added)
