@@ -312,7 +312,10 @@ typedef struct nw_ent_work {
     nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
     nw_ent_toks_t toks;
     int32_t *label; /* per token: span index or -1 */
-    size_t label_cap;
+    uint32_t *caps; /* the tokens with NW_TOK_CAP, NW_TOK_UPPER or NW_TOK_INITIAL, in order:
+                     * the stages that only start at such words visit these */
+    size_t n_caps;
+    size_t label_cap; /* of label and of caps */
     nw_ent_span_t *spans;
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;

@@ -206,10 +206,12 @@ static bool upper_neighbour(const nw_ent_toks_t *t, size_t j)
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
-    for (size_t j = 0; j < t->n; j++) {
-        /* Both kinds below start at a word in capitals or a capitalised
-         * one: most words are neither. */
-        if (!(t->v[j].flags & (NW_TOK_UPPER | NW_TOK_CAP)) ||
+    /* Both kinds below start at a word in capitals or a capitalised one:
+     * most words are neither, so only w->caps is visited, from next on. */
+    size_t next = 0;
+    for (size_t c = 0; c < w->n_caps; c++) {
+        size_t j = w->caps[c];
+        if (j < next || !(t->v[j].flags & (NW_TOK_UPPER | NW_TOK_CAP)) ||
             w->para_style[t->v[j].para] != NW_PARA_NORMAL)
             continue;
         /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
@@ -237,7 +239,7 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                     s = start;
                 if ((s < start || e > j + 1) && add_found_org(w, s, e) != 0)
                     return -1;
-                j = e - 1;
+                next = e;
                 continue;
             }
             if ((sp->role != NW_LEX_OTHER && sp->role != NW_LEX_TITLE) || sp->ntok > 1)
@@ -247,7 +249,7 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
         size_t e = org_right(w, g, j + 1);
         if (e - s >= 2 && add_found_org(w, s, e) != 0)
             return -1;
-        j = e - 1;
+        next = e;
     }
     return find_national_bodies(w, g);
 }
