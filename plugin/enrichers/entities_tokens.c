@@ -617,6 +617,22 @@ static inline uint64_t piece_mask(size_t k)
     return ~0ULL >> (64 - 8 * k);
 }
 
+/* Fills r for a run of n bytes, digits of them digits, caps capitals
+ * (counted up to 2 or a little more), with or without small letters,
+ * NW_TOK_CAP or NW_TOK_LOWER by its first byte, and its hash h before
+ * nw_ent_hash_end(); true, for the scanners to return. */
+static inline bool run_end(plain_run_t *r, size_t n, unsigned digits, unsigned caps, bool small,
+                           unsigned first, uint64_t h)
+{
+    *r = (plain_run_t){.n = n,
+                       .letters = (unsigned)n - digits,
+                       .caps = caps,
+                       .small = small,
+                       .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
+                       .hash = nw_ent_hash_end(h)};
+    return true;
+}
+
 #ifdef NW_ENT_SSE2
 /* The bytes that lie in lo..lo+count-1, all ones: the add moves lo to
  * -128, so the bytes of the range are those below -128 + count. */
@@ -688,13 +704,7 @@ static bool scan_plain_any(const unsigned char *src, size_t avail, char *fold, p
         if (b.k < 16 || n >= NW_ENT_SHORT_WORD)
             break;
     }
-    *r = (plain_run_t){.n = n,
-                       .letters = (unsigned)n - digits,
-                       .caps = caps,
-                       .small = small != 0,
-                       .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
-                       .hash = nw_ent_hash_end(h)};
-    return true;
+    return run_end(r, n, digits, caps, small != 0, first, h);
 }
 
 /* scan_plain_any() for a run of fewer than sixteen bytes that are not
@@ -712,16 +722,9 @@ static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold
     unsigned keep = (1u << b.k) - 1, mu = b.mu & keep, md = b.md & keep;
     unsigned digits = md ? (unsigned)__builtin_popcount(md) : 0;
     _mm_storeu_si128((__m128i *)fold, b.fold);
-    *r = (plain_run_t){.n = b.k,
-                       .letters = b.k - digits,
-                       .caps = (mu != 0) + ((mu & (mu - 1)) != 0),
-                       .small = (b.ml & keep) != 0,
-                       .flags = (uint16_t)(((b.mu & 1)   ? NW_TOK_CAP
-                                            : (b.ml & 1) ? NW_TOK_LOWER
-                                                         : 0) |
-                                           (digits ? NW_TOK_DIGIT : 0)),
-                       .hash = nw_ent_hash_end(sse_hash(NW_ENT_HASH_SEED, b.fold, b.k))};
-    return true;
+    unsigned first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
+    return run_end(r, b.k, digits, (mu != 0) + ((mu & (mu - 1)) != 0), (b.ml & keep) != 0, first,
+                   sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
 }
 #else
 #define NW_ONES  0x0101010101010101ULL
@@ -790,13 +793,7 @@ static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold
         if (n >= NW_ENT_SHORT_WORD)
             break;
     }
-    *r = (plain_run_t){.n = n,
-                       .letters = (unsigned)n - digits,
-                       .caps = caps,
-                       .small = small != 0,
-                       .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
-                       .hash = nw_ent_hash_end(h)};
-    return true;
+    return run_end(r, n, digits, caps, small != 0, first, h);
 }
 #endif
 
