@@ -278,7 +278,8 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 }
 
 /* Marks paragraphs whose words are nearly all capitalised (Title Case
- * headlines) or in capitals. */
+ * headlines) or in capitals, and lists the capitalised words (w->caps) on
+ * the way. */
 static int style_paragraphs(nw_ent_work_t *w)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -295,12 +296,14 @@ static int style_paragraphs(nw_ent_work_t *w)
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
-    size_t i = 0;
+    size_t i = 0, n_caps = 0;
     while (i < t->n) {
         uint32_t para = t->v[i].para;
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
         for (; i < t->n && t->v[i].para == para; i++) {
             const nw_ent_tok_t *k = &t->v[i];
+            w->caps[n_caps] = (uint32_t)i;
+            n_caps += (k->flags & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0;
             digits += (k->flags & NW_TOK_DIGIT) != 0;
             lower += (k->flags & NW_TOK_LOWER) != 0;
             if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
@@ -319,6 +322,7 @@ static int style_paragraphs(nw_ent_work_t *w)
         else if (long_words >= 3 && long_caps * 10 >= long_words * 8)
             w->para_style[para] = NW_PARA_TITLECASE;
     }
+    w->n_caps = n_caps;
     return 0;
 }
 
@@ -346,6 +350,10 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         if (!v)
             return -1;
         w->label = v;
+        uint32_t *c = realloc(w->caps, w->toks.n * sizeof(*c));
+        if (!c)
+            return -1;
+        w->caps = c;
         w->label_cap = w->toks.n;
     }
     resolve_tokens(w, g);
@@ -365,6 +373,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
     nw_buf_free(&w->text);
     nw_ent_toks_free(&w->toks);
     free(w->label);
+    free(w->caps);
     free(w->spans);
     free(w->cands);
     free(w->para_style);

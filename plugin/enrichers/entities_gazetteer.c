@@ -99,27 +99,32 @@ static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, 
     return NULL;
 }
 
+/* nw_strmap_hash() of key, and its length, in one pass over it. */
+static uint64_t hash_key(const char *key, size_t *len)
+{
+    uint64_t h = 0;
+    for (const char *p = key, *e = key;; p = ++e) {
+        while (*e && *e != ' ')
+            e++;
+        uint64_t w = nw_ent_word_hash(p, (size_t)(e - p));
+        h = p == key ? w : nw_ent_hash_more(h, w);
+        if (!*e) {
+            *len = (size_t)(e - key);
+            return h;
+        }
+    }
+}
+
 uint64_t nw_strmap_hash(const char *key)
 {
-    /* nw_fnv1a64() of each word, in one pass over the key. */
-    uint64_t h = 0, w = NW_FNV_BASIS;
-    bool first = true;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        if (*p != ' ') {
-            w = (w ^ *p) * NW_FNV_PRIME;
-            continue;
-        }
-        h = first ? w : nw_ent_hash_more(h, w);
-        first = false;
-        w = NW_FNV_BASIS;
-    }
-    return first ? w : nw_ent_hash_more(h, w);
+    size_t len;
+    return hash_key(key, &len);
 }
 
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added)
 {
-    uint64_t h = nw_strmap_hash(key);
-    size_t len = strlen(key);
+    size_t len;
+    uint64_t h = hash_key(key, &len);
     nw_strmap_slot_t *s = map_find(m, key, len, h);
     *added = false;
     if (s)
@@ -155,7 +160,10 @@ int nw_strmap_spread(nw_strmap_t *m)
 
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key)
 {
-    return nw_strmap_get_h(m, key, nw_strmap_hash(key));
+    size_t len;
+    uint64_t h = hash_key(key, &len);
+    const nw_strmap_slot_t *s = map_find(m, key, len, h);
+    return s ? &s->val : NULL;
 }
 
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash)

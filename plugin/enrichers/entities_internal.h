@@ -59,7 +59,7 @@ typedef struct nw_ent_tok {
     uint32_t off, len;       /* the word as written, in the tokenised text */
     uint32_t key, key_len;   /* in keys: apostrophes normalised to ' */
     uint32_t fold, fold_len; /* in keys: also lower-cased */
-    uint64_t fold_hash;      /* nw_fnv1a64() of the fold: gazetteer lookups reuse it */
+    uint64_t fold_hash;      /* nw_ent_word_hash() of the fold: gazetteer lookups reuse it */
     uint32_t para;           /* paragraph number (0 based) */
     uint32_t gaz;            /* 1 + the index of its fold's gazetteer entry, 0 for none; set
                               * by nw_ent_extract() (0 until then) */
@@ -151,13 +151,59 @@ typedef struct nw_strmap {
     nw_buf_t keys; /* the keys, each NUL-terminated */
 } nw_strmap_t;
 
-/* nw_fnv1a64(), one byte at a time, for a fold or a key read byte by byte. */
-#define NW_FNV_BASIS 0xcbf29ce484222325ULL
-#define NW_FNV_PRIME 0x100000001b3ULL
+/* A word's hash, eight bytes a step: the word is read as little-endian
+ * 64-bit pieces, the last one padded with zero bytes, and each piece is
+ * mixed in with a multiply. The tokeniser makes it from the pieces it
+ * already holds while it classifies and folds a word, so a word costs a
+ * step per eight bytes rather than one per byte; nw_ent_word_hash() makes
+ * the same from a string. The low 32 bits index the maps: the last step
+ * brings the high bits down into them. */
+#define NW_ENT_HASH_SEED 0x2545f4914f6cdd1dULL
 
-/* A key's hash is nw_fnv1a64() of its first space-separated word, carried
- * on through nw_ent_hash_more() with that of each further word: a run of
- * tokens is hashed from the hashes its tokens already have, without
+static inline uint64_t nw_ent_load64(const void *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* The n < 8 bytes at p as a piece, zero bytes after them. */
+static inline uint64_t nw_ent_load_tail(const void *p, size_t n)
+{
+    unsigned char b[8] = {0};
+    memcpy(b, p, n);
+    return nw_ent_load64(b);
+}
+
+static inline uint64_t nw_ent_hash_piece(uint64_t h, uint64_t piece)
+{
+    h = (h ^ piece) * 0x9e3779b97f4a7c15ULL;
+    return h ^ h >> 32;
+}
+
+static inline uint64_t nw_ent_hash_end(uint64_t h)
+{
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ h >> 29;
+}
+
+static inline uint64_t nw_ent_word_hash(const char *w, size_t n)
+{
+    uint64_t h = NW_ENT_HASH_SEED;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        h = nw_ent_hash_piece(h, nw_ent_load64(w + k));
+    if (k < n)
+        h = nw_ent_hash_piece(h, nw_ent_load_tail(w + k, n - k));
+    return nw_ent_hash_end(h);
+}
+
+/* A key's hash is nw_ent_word_hash() of its first space-separated word,
+ * carried on through nw_ent_hash_more() with that of each further word: a
+ * run of tokens is hashed from the hashes its tokens already have, without
  * reading their bytes again, and a one-word key's hash is its token's. */
 static inline uint64_t nw_ent_hash_more(uint64_t h, uint64_t word)
 {
@@ -266,7 +312,10 @@ typedef struct nw_ent_work {
     nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
     nw_ent_toks_t toks;
     int32_t *label; /* per token: span index or -1 */
-    size_t label_cap;
+    uint32_t *caps; /* the tokens with NW_TOK_CAP, NW_TOK_UPPER or NW_TOK_INITIAL, in order:
+                     * the stages that only start at such words visit these */
+    size_t n_caps;
+    size_t label_cap; /* of label and of caps */
     nw_ent_span_t *spans;
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;

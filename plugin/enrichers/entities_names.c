@@ -213,12 +213,13 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
-    size_t i = 0;
-    while (i < t->n) {
-        if (!name_tok(w, i)) {
-            i++;
+    /* A run starts at an initial or a capitalised word: only those of
+     * w->caps after the last run are looked at. */
+    size_t next = 0;
+    for (size_t c = 0; c < w->n_caps; c++) {
+        size_t i = w->caps[c];
+        if (i < next || !name_tok(w, i))
             continue;
-        }
         size_t e = i + 1;
         while (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS)) {
             if (name_tok(w, e)) {
@@ -243,7 +244,7 @@ int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
         /* No name runs to a dozen words; such a run is a title or a list. */
         if (e - i <= NW_ENT_NAME_MAX_WORDS && judge_run(w, g, i, e) != 0)
             return -1;
-        i = e;
+        next = e;
     }
     return 0;
 }

@@ -167,13 +167,19 @@ static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
         "boxing",    "rowing",    "sailing", "triathlon",  "gymnastics", "volleyball",
         "badminton", "skiing",    "skating", "equestrian", "archery",    "judo"};
     const nw_ent_toks_t *t = &w->toks;
-    for (size_t i = 1; i < t->n; i++) {
-        int32_t l = w->label[i];
-        size_t ref = l >= 0 ? (size_t)w->spans[l].ref : 0;
-        if (l < 0 || w->spans[l].role != NW_LEX_PLACE || w->spans[l].ntok != 1 ||
-            w->spans[l].ref < 0 || (ref >= g->n_countries && ref < g->regions_from) ||
-            t->v[i].brk != NW_BRK_NONE || (t->v[i - 1].flags & NW_TOK_POSS) ||
-            w->para_style[t->v[i].para] != NW_PARA_NORMAL)
+    /* The words this can start at are one-word places, each labelled by a
+     * span of its own: the gazetteer's spans, made in the order of the
+     * text, are visited rather than every word (later spans are
+     * organisations). */
+    for (size_t k = 0, n = w->n_spans; k < n; k++) {
+        size_t i = w->spans[k].start;
+        int32_t l = (int32_t)k;
+        if (i == 0 || w->spans[k].ntok != 1 || w->label[i] != l)
+            continue;
+        size_t ref = (size_t)w->spans[l].ref;
+        if (w->spans[l].role != NW_LEX_PLACE || w->spans[l].ref < 0 ||
+            (ref >= g->n_countries && ref < g->regions_from) || t->v[i].brk != NW_BRK_NONE ||
+            (t->v[i - 1].flags & NW_TOK_POSS) || w->para_style[t->v[i].para] != NW_PARA_NORMAL)
             continue;
         int32_t pl = w->label[i - 1];
         bool body = (pl >= 0 && w->spans[pl].role == NW_LEX_ORG && w->spans[pl].ntok == 1) ||
@@ -200,10 +206,12 @@ static bool upper_neighbour(const nw_ent_toks_t *t, size_t j)
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
-    for (size_t j = 0; j < t->n; j++) {
-        /* Both kinds below start at a word in capitals or a capitalised
-         * one: most words are neither. */
-        if (!(t->v[j].flags & (NW_TOK_UPPER | NW_TOK_CAP)) ||
+    /* Both kinds below start at a word in capitals or a capitalised one:
+     * most words are neither, so only w->caps is visited, from next on. */
+    size_t next = 0;
+    for (size_t c = 0; c < w->n_caps; c++) {
+        size_t j = w->caps[c];
+        if (j < next || !(t->v[j].flags & (NW_TOK_UPPER | NW_TOK_CAP)) ||
             w->para_style[t->v[j].para] != NW_PARA_NORMAL)
             continue;
         /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
@@ -231,7 +239,7 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                     s = start;
                 if ((s < start || e > j + 1) && add_found_org(w, s, e) != 0)
                     return -1;
-                j = e - 1;
+                next = e;
                 continue;
             }
             if ((sp->role != NW_LEX_OTHER && sp->role != NW_LEX_TITLE) || sp->ntok > 1)
@@ -241,7 +249,7 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
         size_t e = org_right(w, g, j + 1);
         if (e - s >= 2 && add_found_org(w, s, e) != 0)
             return -1;
-        j = e - 1;
+        next = e;
     }
     return find_national_bodies(w, g);
 }

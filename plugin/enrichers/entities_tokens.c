@@ -17,6 +17,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(NW_ENT_NO_SIMD)
+#include <emmintrin.h>
+#define NW_ENT_SSE2 1
+#endif
 
 #include "core/hash.h"
 #include "core/utf8.h"
@@ -250,7 +254,7 @@ static bool is_compound_tail(const char *s, size_t n)
  * sums: upper-case letters (bits 0-7), lower-case letters (8-15), digits
  * (16-23), bytes that are NUL or not ASCII (24-31), and the folded byte
  * in the top eight bits, whose carries fall off the end. Bit 32 marks the
- * bytes after which push_plain() must look twice at a word's end (no
+ * bytes after which push_plains() must look twice at a word's end (no
  * count reads bits 32-39, where a word's sum of them lands). A word has at
  * most NW_ENT_SHORT_WORD (64) bytes, so no count overflows its field. */
 #define NW_A_UP(c)    ((c) >= 'A' && (c) <= 'Z')
@@ -294,14 +298,12 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     }
     const unsigned char *w = (const unsigned char *)s + a;
     char *key = keys->data + keys->len, *fold = key + n + 1;
-    uint64_t sum = 0, h = NW_FNV_BASIS;
+    uint64_t sum = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t p = ascii_props[w[i]];
-        unsigned char f = (unsigned char)(p >> 56);
         sum += p;
         key[i] = (char)w[i];
-        fold[i] = (char)f;
-        h = (h ^ f) * NW_FNV_PRIME;
+        fold[i] = (char)(p >> 56);
     }
     if (a_count(sum, 3)) {
         key[0] = '\0'; /* nothing committed: the buffer ends where it did */
@@ -313,7 +315,7 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     k->key_len = (uint32_t)n;
     k->fold = (uint32_t)(keys->len + n + 1);
     k->fold_len = (uint32_t)n;
-    k->fold_hash = h;
+    k->fold_hash = nw_ent_word_hash(fold, n);
     keys->len += 2 * n + 2;
     keys->data[keys->len] = '\0';
     uint64_t first = n ? ascii_props[w[0]] : 0;
@@ -423,7 +425,7 @@ static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t br
         nw_buf_putc(&t->keys, '\0');
     }
     if (nw_buf_ok(&t->keys))
-        k->fold_hash = nw_fnv1a64(t->keys.data + k->fold, k->fold_len);
+        k->fold_hash = nw_ent_word_hash(t->keys.data + k->fold, k->fold_len);
     if (upper >= 2 && lower == 0)
         k->flags |= NW_TOK_UPPER;
     if (k->flags & NW_TOK_NAMECAP)
@@ -599,123 +601,301 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
     return e;
 }
 
-/* One byte of a plain word, p its ascii_props[]: counted into *sum, its
- * fold written at *fold; returns the hash carried on over it. */
-static inline uint64_t plain_byte(uint64_t p, uint64_t *sum, char *fold, uint64_t h)
+/* What scan_plain() finds of a run of ASCII letters and digits. */
+typedef struct plain_run {
+    size_t n;         /* its length, at most NW_ENT_SHORT_WORD */
+    unsigned letters; /* its letters */
+    unsigned caps;    /* its capitals, counted up to 2 (or a little more) */
+    bool small;       /* has a small letter */
+    uint16_t flags;   /* NW_TOK_CAP or NW_TOK_LOWER by its first byte, NW_TOK_DIGIT */
+    uint64_t hash;    /* nw_ent_word_hash() of its fold */
+} plain_run_t;
+
+/* The bytes of a piece before the k-th (1 <= k <= 8). */
+static inline uint64_t piece_mask(size_t k)
 {
-    unsigned char f = (unsigned char)(p >> 56);
-    *sum += p;
-    *fold = (char)f;
-    return (h ^ f) * NW_FNV_PRIME;
+    return ~0ULL >> (64 - 8 * k);
 }
 
-/* The plain word at i (what ascii_word() takes, or such a word ended by a
- * period that is not its own), pushed with the key, fold and hash push()
- * and push_ascii() would give it, in one pass that finds its end while it
- * folds and hashes it: most of an article's words come this way. A word
- * without capitals has one string for its key and fold. Returns the word's
- * end (anything past i when out of memory, with t->oom set), or 0 with
- * nothing pushed when the word is not plain. */
-static size_t push_plain(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
-                         uint16_t flags)
+/* Fills r for a run of n bytes, digits of them digits, caps capitals
+ * (counted up to 2 or a little more), with or without small letters,
+ * NW_TOK_CAP or NW_TOK_LOWER by its first byte, and its hash h before
+ * nw_ent_hash_end(); true, for the scanners to return. */
+static inline bool run_end(plain_run_t *r, size_t n, unsigned digits, unsigned caps, bool small,
+                           unsigned first, uint64_t h)
+{
+    *r = (plain_run_t){.n = n,
+                       .letters = (unsigned)n - digits,
+                       .caps = caps,
+                       .small = small,
+                       .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
+                       .hash = nw_ent_hash_end(h)};
+    return true;
+}
+
+#ifdef NW_ENT_SSE2
+/* The bytes that lie in lo..lo+count-1, all ones: the add moves lo to
+ * -128, so the bytes of the range are those below -128 + count. */
+static inline __m128i sse_in(__m128i x, int lo, int count)
+{
+    __m128i t = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+    return _mm_cmplt_epi8(t, _mm_set1_epi8((char)(-128 + count)));
+}
+
+/* One block of sixteen bytes: its capitals, small letters and digits as
+ * bit masks, its fold, and the run's bytes in it (those before the first
+ * byte of none of the three). */
+typedef struct sse_block {
+    unsigned mu, ml, md, k;
+    __m128i fold;
+} sse_block_t;
+
+static inline void sse_classify(__m128i x, sse_block_t *b)
+{
+    __m128i up = sse_in(x, 'A', 26);
+    b->mu = (unsigned)_mm_movemask_epi8(up);
+    b->ml = (unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26));
+    b->md = (unsigned)_mm_movemask_epi8(sse_in(x, '0', 10));
+    b->k = (unsigned)__builtin_ctz(~(b->mu | b->ml | b->md));
+    b->fold = _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+}
+
+/* The hash carried on over the first k (at most 16) bytes of a folded
+ * block, in 8-byte pieces as nw_ent_word_hash() takes them. */
+static inline uint64_t sse_hash(uint64_t h, __m128i f, unsigned k)
+{
+    uint64_t p0 = (uint64_t)_mm_cvtsi128_si64(f);
+    if (k > 8) {
+        uint64_t p1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(f, f));
+        return nw_ent_hash_piece(nw_ent_hash_piece(h, p0), p1 & piece_mask(k - 8));
+    }
+    return k ? nw_ent_hash_piece(h, p0 & piece_mask(k)) : h;
+}
+
+/* Reads the run of ASCII letters and digits at src (avail > 0 bytes)
+ * sixteen bytes a step, stopping after NW_ENT_SHORT_WORD bytes; writes its
+ * fold at fold (whole blocks: up to NW_ENT_SHORT_WORD bytes) and hashes it
+ * as nw_ent_word_hash() does. False when src does not start with a letter
+ * or digit. For any run; scan_plain() takes the common one faster. */
+static bool scan_plain_any(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+{
+    size_t n = 0;
+    unsigned caps = 0, small = 0, digits = 0, first = 0;
+    uint64_t h = NW_ENT_HASH_SEED;
+    for (;;) {
+        size_t left = avail - n;
+        unsigned char pad[16] = {0}; /* the text's end: zeros stop the run */
+        if (left < 16)
+            memcpy(pad, src + n, left);
+        sse_block_t b;
+        sse_classify(_mm_loadu_si128((const __m128i *)(left < 16 ? pad : src + n)), &b);
+        unsigned keep = (1u << b.k) - 1, mu = b.mu & keep;
+        if (n == 0) {
+            if (b.k == 0)
+                return false;
+            first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
+        }
+        caps += (mu != 0) + ((mu & (mu - 1)) != 0);
+        small |= b.ml & keep;
+        digits += (unsigned)__builtin_popcount(b.md & keep);
+        _mm_storeu_si128((__m128i *)(fold + n), b.fold);
+        h = sse_hash(h, b.fold, b.k);
+        n += b.k;
+        if (b.k < 16 || n >= NW_ENT_SHORT_WORD)
+            break;
+    }
+    return run_end(r, n, digits, caps, small != 0, first, h);
+}
+
+/* scan_plain_any() for a run of fewer than sixteen bytes that are not
+ * the text's last: one block, no loop. */
+static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+{
+    if (avail < 16)
+        return scan_plain_any(src, avail, fold, r);
+    sse_block_t b;
+    sse_classify(_mm_loadu_si128((const __m128i *)src), &b);
+    if (b.k == 0)
+        return false;
+    if (b.k == 16)
+        return scan_plain_any(src, avail, fold, r);
+    unsigned keep = (1u << b.k) - 1, mu = b.mu & keep, md = b.md & keep;
+    unsigned digits = md ? (unsigned)__builtin_popcount(md) : 0;
+    _mm_storeu_si128((__m128i *)fold, b.fold);
+    unsigned first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
+    return run_end(r, b.k, digits, (mu != 0) + ((mu & (mu - 1)) != 0), (b.ml & keep) != 0, first,
+                   sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
+}
+#else
+#define NW_ONES  0x0101010101010101ULL
+#define NW_HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of y (bytes below 0x80) that lies in lo..hi:
+ * y + (0x80 - lo) reaches 0x80 exactly when the byte is lo or more, and
+ * y + (0x7f - hi) when it is above hi; no byte carries into the next. */
+static inline uint64_t bytes_in(uint64_t y, unsigned lo, unsigned hi)
+{
+    return (y + NW_ONES * (0x80 - lo)) & ~(y + NW_ONES * (0x7f - hi)) & NW_HIGHS;
+}
+
+/* The number of bytes whose high bit m sets. */
+static inline unsigned bytes_set(uint64_t m)
+{
+    return (unsigned)(((m >> 7) * NW_ONES) >> 56);
+}
+
+static inline void store64(char *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    memcpy(p, &x, 8);
+}
+
+/* Reads the run of ASCII letters and digits at src (avail > 0 bytes)
+ * eight bytes a step in a 64-bit word, stopping after NW_ENT_SHORT_WORD
+ * bytes; writes its fold at fold (whole pieces: up to NW_ENT_SHORT_WORD
+ * bytes) and hashes it as nw_ent_word_hash() does. False when src does not
+ * start with a letter or digit. */
+static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+{
+    size_t n = 0;
+    unsigned caps = 0, digits = 0, first = 0;
+    uint64_t small = 0, h = NW_ENT_HASH_SEED;
+    for (;;) {
+        size_t left = avail - n;
+        uint64_t x = left >= 8 ? nw_ent_load64(src + n) : nw_ent_load_tail(src + n, left);
+        uint64_t y = x & ~NW_HIGHS, ascii = ~x & NW_HIGHS;
+        uint64_t up = bytes_in(y, 'A', 'Z') & ascii, lo = bytes_in(y, 'a', 'z') & ascii;
+        uint64_t dg = bytes_in(y, '0', '9') & ascii;
+        uint64_t stop = ~(up | lo | dg) & NW_HIGHS;
+        /* The bytes before the first that stops the run. */
+        uint64_t keep = stop ? (stop ^ (stop - 1)) >> 8 : ~0ULL;
+        if (n == 0) {
+            if (!keep)
+                return false;
+            first = (up & 0x80) ? NW_TOK_CAP : (lo & 0x80) ? NW_TOK_LOWER : 0;
+        }
+        up &= keep;
+        uint64_t f = x | up >> 2; /* 'A'..'Z' | 0x20 is 'a'..'z' */
+        store64(fold + n, f);
+        if (keep)
+            h = nw_ent_hash_piece(h, f & keep);
+        unsigned nu = bytes_set(up);
+        caps += nu < 2 ? nu : 2;
+        small |= lo & keep;
+        digits += bytes_set(dg & keep);
+        if (stop) {
+            n += (size_t)__builtin_ctzll(stop) >> 3;
+            break;
+        }
+        n += 8;
+        if (n >= NW_ENT_SHORT_WORD)
+            break;
+    }
+    return run_end(r, n, digits, caps, small != 0, first, h);
+}
+#endif
+
+/* Pushes the plain words from i on (what ascii_word() takes, or such a
+ * word ended by a period that is not its own), each with the key, fold and
+ * hash push() and push_ascii() would give it, read once: most of an
+ * article's words come this way, one after another with a space between
+ * them, and this goes on to the next while the next is plain too. The
+ * first gets brk and flags, the others NW_BRK_NONE and none. A word
+ * without capitals has one string for its key and fold. Returns where it
+ * stopped (after the last word and a space after it), i when the word at
+ * i is not plain, or anything past i when out of memory (t->oom set). */
+static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
+                          uint16_t flags)
 {
     const unsigned char *w = (const unsigned char *)s;
-    if (!is_ascii_alnum(w[i]))
-        return 0;
     nw_buf_t *keys = &t->keys;
-    if (!toks_room(t) || ((keys->len + 2 * NW_ENT_SHORT_WORD + 2 >= keys->cap || keys->oom) &&
-                          !nw_buf_reserve(keys, 2 * NW_ENT_SHORT_WORD + 2))) {
-        t->oom = true;
-        return i + 1;
-    }
-    /* The fold first, written as the word is read; the key after it only
-     * when the word has a capital, else the key is the fold itself (an
-     * ASCII word's key is the word as written). */
-    char *fold = keys->data + keys->len;
-    size_t max = len - i < NW_ENT_SHORT_WORD ? len - i : NW_ENT_SHORT_WORD;
-    const unsigned char *src = w + i;
-    uint64_t sum = 0, h = NW_FNV_BASIS;
-    size_t n = 0;
-    /* Two bytes a round: half the loop's tests, for words of five bytes
-     * on average. */
-    for (; n + 2 <= max; n += 2) {
-        uint64_t p0 = ascii_props[src[n]], p1 = ascii_props[src[n + 1]];
-        if (!(p0 & NW_A_ALNUM))
-            goto ended;
-        h = plain_byte(p0, &sum, fold + n, h);
-        if (!(p1 & NW_A_ALNUM)) {
-            n++;
-            goto ended;
+    uint32_t para = t->n_paras ? t->n_paras - 1 : 0;
+    enum { MOST = 2 * NW_ENT_SHORT_WORD + 2 }; /* a word's key and fold, at most */
+    size_t room = 0;                           /* words that fit before the next check */
+    while (i < len) {
+        if (room == 0) {
+            if (!toks_room(t) ||
+                ((keys->len + MOST >= keys->cap || keys->oom) && !nw_buf_reserve(keys, MOST))) {
+                t->oom = true;
+                return i + 1;
+            }
+            size_t fit = (keys->cap - keys->len - 1) / MOST;
+            room = t->cap - t->n < fit ? t->cap - t->n : fit;
         }
-        h = plain_byte(p1, &sum, fold + n + 1, h);
-    }
-    if (n < max && (ascii_props[src[n]] & NW_A_ALNUM)) {
-        h = plain_byte(ascii_props[src[n]], &sum, fold + n, h);
-        n++;
-    }
-ended:;
-    size_t e = i + n;
-    if (n == max && e < len && is_ascii_alnum(w[e])) {
-        /* Longer than a short word: push() takes it the general way. */
-        keys->data[keys->len] = '\0';
-        size_t end = ascii_word(s, len, i);
-        if (end)
+        /* The fold first, written as the word is read; the key after it
+         * only when the word has a capital, else the key is the fold
+         * itself (an ASCII word's key is the word as written). */
+        char *fold = keys->data + keys->len;
+        const unsigned char *src = w + i;
+        plain_run_t run;
+        if (!scan_plain(src, len - i, fold, &run))
+            return i;
+        size_t n = run.n, e = i + n;
+        if (n == NW_ENT_SHORT_WORD && e < len && is_ascii_alnum(w[e])) {
+            /* Longer than a short word: push() takes it the general way. */
+            keys->data[keys->len] = '\0';
+            size_t end = ascii_word(s, len, i);
+            if (!end)
+                return i;
             push(t, s, i, end, brk, flags);
-        return end;
-    }
-    /* Most words end at a space: one test says so. */
-    if (e < len && (ascii_props[w[e]] & NW_A_JOIN)) {
-        unsigned char stop = w[e];
-        bool digit_group = (stop == ',' || stop == '.') && NW_A_DIGIT(w[e - 1]) && e + 1 < len &&
-                           NW_A_DIGIT(w[e + 1]);
-        /* A period ends a word of two or more letters and digits, as
-         * scan_word() sees it, unless the word is an abbreviation. */
-        bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
-        if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period) {
-            keys->data[keys->len] = '\0'; /* nothing committed */
-            return 0;
+            return end;
         }
+        /* Most words end at a space: one test says so. */
+        unsigned char stop = e < len ? w[e] : 0;
+        if (stop != ' ' && (ascii_props[stop] & NW_A_JOIN)) {
+            bool digit_group = (stop == ',' || stop == '.') && NW_A_DIGIT(w[e - 1]) &&
+                               e + 1 < len && NW_A_DIGIT(w[e + 1]);
+            /* A period ends a word of two or more letters and digits, as
+             * scan_word() sees it, unless the word is an abbreviation. */
+            bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
+            if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period) {
+                keys->data[keys->len] = '\0'; /* nothing committed */
+                return i;
+            }
+        }
+        fold[n] = '\0';
+        size_t fold_at = keys->len, key_at = fold_at, used = n + 1;
+        if (run.caps) {
+            char *key = fold + n + 1;
+            /* In 8-byte pieces when the text has them: the reserve above
+             * leaves room for the last piece's overshoot. */
+            size_t whole = (n + 7) & ~(size_t)7;
+            if (len - i >= whole)
+                for (size_t j = 0; j < n; j += 8)
+                    memcpy(key + j, src + j, 8);
+            else
+                memcpy(key, src, n);
+            key[n] = '\0';
+            key_at = fold_at + n + 1;
+            used += n + 1;
+        }
+        uint16_t f = (uint16_t)(flags | run.flags);
+        if (run.caps >= 2 && !run.small)
+            f |= NW_TOK_UPPER;
+        t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                      .len = (uint32_t)n,
+                                      .key = (uint32_t)key_at,
+                                      .key_len = (uint32_t)n,
+                                      .fold = (uint32_t)fold_at,
+                                      .fold_len = (uint32_t)n,
+                                      .fold_hash = run.hash,
+                                      .para = para,
+                                      .flags = f,
+                                      .brk = brk,
+                                      .letters = (uint8_t)run.letters};
+        keys->len += used;
+        keys->data[keys->len] = '\0';
+        room--;
+        /* The space after a word, as the tokeniser's loop would skip it. */
+        if (stop != ' ')
+            return e;
+        i = e + 1;
+        brk = NW_BRK_NONE;
+        flags = 0;
     }
-    fold[n] = '\0';
-    size_t fold_at = keys->len, key_at = fold_at, used = n + 1;
-    if (a_count(sum, 0)) {
-        char *key = fold + n + 1;
-        /* In 8-byte pieces when the text has them: the reserve above
-         * leaves room for the last piece's overshoot. */
-        size_t whole = (n + 7) & ~(size_t)7;
-        if (len - i >= whole)
-            for (size_t j = 0; j < n; j += 8)
-                memcpy(key + j, src + j, 8);
-        else
-            memcpy(key, src, n);
-        key[n] = '\0';
-        key_at = fold_at + n + 1;
-        used += n + 1;
-    }
-    unsigned upper = a_count(sum, 0), lower = a_count(sum, 1);
-    uint64_t first = ascii_props[w[i]];
-    if (a_count(first, 0))
-        flags |= NW_TOK_CAP;
-    else if (a_count(first, 1))
-        flags |= NW_TOK_LOWER;
-    if (a_count(sum, 2))
-        flags |= NW_TOK_DIGIT;
-    if (upper >= 2 && lower == 0)
-        flags |= NW_TOK_UPPER;
-    t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
-                                  .len = (uint32_t)n,
-                                  .key = (uint32_t)key_at,
-                                  .key_len = (uint32_t)n,
-                                  .fold = (uint32_t)fold_at,
-                                  .fold_len = (uint32_t)n,
-                                  .fold_hash = h,
-                                  .para = t->n_paras ? t->n_paras - 1 : 0,
-                                  .flags = flags,
-                                  .brk = brk,
-                                  .letters = (uint8_t)(upper + lower)};
-    keys->len += used;
-    keys->data[keys->len] = '\0';
-    return e;
+    return i;
 }
 
 int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
@@ -731,12 +911,11 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t plain = push_plain(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
-        if (plain) {
+        size_t plain = push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
+        if (plain != i) {
             brk = NW_BRK_NONE;
             sent = false;
-            /* The space after a word, as the loop's head would skip it. */
-            i = plain < len && s[plain] == ' ' ? plain + 1 : plain;
+            i = plain;
             continue;
         }
         uint32_t cp;
