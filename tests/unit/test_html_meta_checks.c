@@ -218,6 +218,28 @@ static void teaser_box_dates_rank_last(void **state)
               "2023-10-31T00:00:00Z", NW_SRC_VISIBLE);
 }
 
+/* A title whose last part is a numeric date gives the page's day, ahead of
+ * dates in other articles' headings further down; a title that only names a
+ * period, or ends in a number, gives none. */
+static void title_date_part(void **state)
+{
+    (void)state;
+    published("<html><head><title>Storm closes schools | Europa | Gazette | 28.04.2023</title>"
+              "</head><body><h1>Storm closes schools</h1>" BODY
+              "<h2>Floods in the valley <span class=\"date\">24.04.2023</span></h2>"
+              "<p>More on the floods after the storm.</p></body></html>",
+              "2023-04-28T00:00:00Z", NW_SRC_VISIBLE);
+    published("<html><head><title>Storm closes schools \xE2\x80\x93 Gazette \xE2\x80\x93 "
+              "2023-04-28</title></head><body><h1>Storm closes schools</h1>" BODY "</body></html>",
+              "2023-04-28T00:00:00Z", NW_SRC_VISIBLE);
+    no_date("<html><head><title>Weekly report 14. - 20.01</title></head><body><h1>Weekly "
+            "report</h1>" BODY "</body></html>");
+    no_date("<html><head><title>Storm closes schools | 2023</title></head><body><h1>Storm "
+            "closes schools</h1>" BODY "</body></html>");
+    no_date("<html><head><title>Storm closes schools 28.04.2023</title></head><body><h1>Storm "
+            "closes schools</h1>" BODY "</body></html>");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +251,7 @@ int main(void)
         cmocka_unit_test(time_text_is_no_dateline),
         cmocka_unit_test(cjk_update_and_header_lines),
         cmocka_unit_test(teaser_box_dates_rank_last),
+        cmocka_unit_test(title_date_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
