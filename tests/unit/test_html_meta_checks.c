@@ -240,6 +240,17 @@ static void title_date_part(void **state)
             "closes schools</h1>" BODY "</body></html>");
 }
 
+/* The news templates of a common CMS date an item in "news-single-timedata"
+ * (no "date" in the name): that dateline contradicts a later markup date. */
+static void cms_timedata_line(void **state)
+{
+    (void)state;
+    published("<html><head><meta name=\"date\" content=\"2020-02-12\"></head><body><h1>Storm "
+              "closes schools</h1><div class=\"news-single-timedata\">05.02.2020 <span>- "
+              "Redaktion: Ann Lee</span></div>" BODY "</body></html>",
+              "2020-02-05T00:00:00Z", NW_SRC_VISIBLE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +263,7 @@ int main(void)
         cmocka_unit_test(cjk_update_and_header_lines),
         cmocka_unit_test(teaser_box_dates_rank_last),
         cmocka_unit_test(title_date_part),
+        cmocka_unit_test(cms_timedata_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

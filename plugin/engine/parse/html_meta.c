@@ -466,7 +466,7 @@ static bool date_hint(span_t v)
     static const char *const hints[] = {"date",         "publish",   "posted",      "datum",
                                         "fecha",        "dateline",  "byline-time", "timestamp",
                                         "entry-meta",   "post-meta", "postmeta",    "asset-meta",
-                                        "article-meta", "time-info", "time-ago"};
+                                        "article-meta", "time-info", "time-ago",    "timedata"};
     for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
         if (icontains(v, hints[i]))
             return true;
