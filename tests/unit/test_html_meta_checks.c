@@ -251,6 +251,24 @@ static void cms_timedata_line(void **state)
               "2020-02-05T00:00:00Z", NW_SRC_VISIBLE);
 }
 
+/* <meta http-equiv="Last-Modified"> is the server's time for the page, not
+ * an update of the article: the article keeps its published time alone. */
+static void http_last_modified_is_no_update(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    nw_error_t err;
+    assert_int_equal(parse("<html><head><meta http-equiv=\"Last-Modified\" content=\"25 May,2016 "
+                           "0407hrs IST\"><meta property=\"article:published_time\" "
+                           "content=\"2016-01-12T17:04:00+05:30\"></head><body><h1>Storm closes "
+                           "schools</h1>" BODY "</body></html>",
+                           &a, &err),
+                     0);
+    assert_false(a.has_updated);
+    assert_int_equal(nw_article_version_time(&a), a.published);
+    nw_article_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +282,7 @@ int main(void)
         cmocka_unit_test(teaser_box_dates_rank_last),
         cmocka_unit_test(title_date_part),
         cmocka_unit_test(cms_timedata_line),
+        cmocka_unit_test(http_last_modified_is_no_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -555,7 +555,9 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
             take_meta_kv(st, *property, *content, false);
         if (itemprop)
             take_meta_kv(st, *itemprop, *content, true);
-        if ((key = attr_get(a, na, "http-equiv")))
+        /* http-equiv Last-Modified copies the HTTP header: when the server
+         * made the page (its render or cache time), not the article's update. */
+        if ((key = attr_get(a, na, "http-equiv")) && !ieq(*key, "last-modified"))
             take_meta_kv(st, *key, *content, false);
         return;
     }
