@@ -34,6 +34,15 @@ with `git show HEAD:path`). It writes, under DATA (default /work/data/html),
                is judged against the local days of that range. Most fixtures
                were saved after Mercury's clean-up (no scripts, so no JSON-LD;
                <meta value=>): the meta content is put back.
+  metascraper  github:microlinkhq/metascraper, packages/metascraper/test/
+               integration/<site>/ (index.js: the url and the page each test
+               reads; snapshots/index.js.md: the reviewed output, date, title,
+               url, lang); MIT code (LICENSE.md). Its date is an ISO instant
+               (UTC), judged as postlight's ("instant"), and it is the page's
+               last-modified time when the page gives one (JSON-LD
+               dateModified, modified_time, itemprop dateModified), else its
+               published time: newswire's versioncreated, so a case carries
+               "answer": "versioncreated".
 
 A case's split is fixed by its URL (or, without one, its page name):
 zlib.crc32 % 100 < 30 is held out, the rest is dev.
@@ -43,7 +52,8 @@ zlib.crc32 % 100 < 30 is held out, the rest is dev.
       --fundus /work/.mirror/flairNLP+fundus/repo \\
       --newspaper4k /work/.mirror/AndyTheFactory+newspaper4k/repo \\
       --goose3 /work/.mirror/goose3+goose3/repo \\
-      --postlight /work/.mirror/postlight+parser/repo
+      --postlight /work/.mirror/postlight+parser/repo \\
+      --metascraper /work/.mirror/microlinkhq+metascraper/repo
 """
 import argparse
 import datetime
@@ -333,6 +343,78 @@ def build_postlight(repo, data):
     write_set(data, "postlight", cases, pages)
 
 
+MS_DIR = "packages/metascraper/test/integration/"
+MS_TEST = r"(?:\btest(?:\.\w+)?|\(process\.env\.CI \? test\.skip : test\))\(\s*(" + JS_STR + r")"
+
+
+def ms_snapshots(md):
+    """{test name: {field: value}} from an AVA snapshot report: the first snapshot of
+    each test, its top-level single-line string or null members."""
+    out, name, obj = {}, None, None
+    for line in md.split("\n"):
+        if line.startswith("## "):
+            name, obj = line[3:].strip(), None
+        elif name is not None and name not in out and line.strip() == "{":
+            obj = out[name] = {}
+        elif obj is not None and line.strip() == "}":
+            obj = None
+        elif obj is not None:
+            m = re.fullmatch(r" {6}(\w+): (null|" + JS_STR + r"),", line)
+            if m:
+                obj[m.group(1)] = None if m.group(2) == "null" else js_string(m.group(2))
+    return out
+
+
+def build_metascraper(repo, data):
+    paths = set(ls(repo, MS_DIR))
+    cases, pages = [], {}
+    skipped = {"test": 0, "page": 0, "snapshot": 0, "date": 0, "title": 0}
+    sites = sorted({p[len(MS_DIR):].split("/")[0] for p in paths})
+    for site in sites:
+        base = MS_DIR + site + "/"
+        if base + "index.js" not in paths or base + "snapshots/index.js.md" not in paths:
+            skipped["test"] += 1
+            continue
+        src = js_uncomment(show(repo, base + "index.js").decode("utf-8"))
+        snaps = ms_snapshots(show(repo, base + "snapshots/index.js.md").decode("utf-8"))
+        top = re.search(r"\burl\s*=\s*(" + JS_STR + r")", src)
+        tests = list(re.finditer(MS_TEST, src))
+        if not tests:
+            skipped["test"] += 1
+        for i, m in enumerate(tests):
+            block = src[m.end(): tests[i + 1].start() if i + 1 < len(tests) else len(src)]
+            name = js_string(m.group(1))
+            fx = re.search(r"readFile\(\s*resolve\(\s*__dirname\s*,\s*(" + JS_STR + r")\s*\)", block)
+            url = re.search(r"\burl\s*=\s*(" + JS_STR + r")", block) or top
+            page = fx and base + js_string(fx.group(1))
+            if not page or page not in paths or not url:
+                skipped["page"] += 1
+                continue
+            snap = snaps.get(name)
+            if snap is None:
+                skipped["snapshot"] += 1
+                continue
+            url = js_string(url.group(1))
+            fname = site + ("" if len(tests) == 1 else "-" + re.sub(r"\W+", "-", name).strip("-")) + ".html"
+            c = {"file": fname, "url": url, "date": None, "split": split_of(url), "answer": "versioncreated"}
+            d = snap.get("date")
+            if d and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", d):
+                t = d[:19] + "Z"
+                c["date"], c["instant"] = t[:10], [t, t]
+            elif d:
+                skipped["date"] += 1
+            if snap.get("title"):
+                c["title"] = snap["title"]
+            else:
+                skipped["title"] += 1
+            if snap.get("lang"):
+                c["lang"] = snap["lang"]
+            pages[fname] = show(repo, page)
+            cases.append(c)
+    print("metascraper: skipped %s" % ", ".join("%d %s" % (v, k) for k, v in skipped.items()), file=sys.stderr)
+    write_set(data, "metascraper", cases, pages)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default="/work/data/html")
@@ -342,8 +424,10 @@ def main():
     ap.add_argument("--newspaper4k", help="git directory of a mirror of AndyTheFactory/newspaper4k")
     ap.add_argument("--goose3", help="git directory of a mirror of goose3/goose3")
     ap.add_argument("--postlight", help="git directory of a mirror of postlight/parser")
+    ap.add_argument("--metascraper", help="git directory of a mirror of microlinkhq/metascraper")
     a = ap.parse_args()
-    if not (a.htmldate or a.readability or a.fundus or a.newspaper4k or a.goose3 or a.postlight):
+    if not (a.htmldate or a.readability or a.fundus or a.newspaper4k or a.goose3 or a.postlight
+            or a.metascraper):
         sys.exit("give at least one mirror")
     if a.htmldate:
         build_htmldate(a.htmldate, a.data)
@@ -357,6 +441,8 @@ def main():
         build_goose3(a.goose3, a.data)
     if a.postlight:
         build_postlight(a.postlight, a.data)
+    if a.metascraper:
+        build_metascraper(a.metascraper, a.data)
 
 
 if __name__ == "__main__":

@@ -388,6 +388,125 @@ static void date_only_is_day_precision(void **state)
     nw_article_clear(&a);
 }
 
+/* A page for country_zone(): a JSON-LD time without a zone, the page's
+ * language tag (NULL for none) and its URL. */
+static int zoneless_page(const char *lang, const char *url, const char *when,
+                         const nw_zone_table_t *t, nw_article_t *a, nw_error_t *err)
+{
+    char html[1024], env[2048];
+    snprintf(html, sizeof(html),
+             "<html%s%s%s><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+             "\"headline\":\"Storm closes schools\",\"datePublished\":\"%s\"}</script></head>"
+             "<body><h1>Storm closes schools</h1>" BODY "</body></html>",
+             lang ? " lang='" : "", lang ? lang : "", lang ? "'" : "", when);
+    json_t *o = json_pack("{s:s,s:s}", "url", url, "html", html);
+    char *j = json_dumps(o, 0);
+    snprintf(env, sizeof(env), "%s", j);
+    free(j);
+    json_decref(o);
+    policy_table = t;
+    nw_parse_opts_t opts = {.zones = zones_for};
+    int rc = parse_opts(env, &opts, a, err);
+    policy_table = NULL;
+    return rc;
+}
+
+static void expect_zone(const char *lang, const char *url, const char *when, const char *want,
+                        nw_zone_origin_t origin)
+{
+    nw_article_t a;
+    nw_error_t err;
+    if (zoneless_page(lang, url, when, NULL, &a, &err) != 0)
+        fail_msg("rejected: %s", err.msg);
+    expect_time(a.published, want);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED] & NW_FIELD_SOURCE_MASK, NW_SRC_JSONLD);
+    assert_int_equal(nw_zone_origin_of(a.field_source[NW_FIELD_FIRSTCREATED]), origin);
+    nw_article_clear(&a);
+}
+
+/* A time without a zone takes the zone of the page's country when the
+ * country keeps one: from the language tag's region, else the domain. */
+static void country_zone(void **state)
+{
+    (void)state;
+    /* de-DE: CET in winter, CEST in summer. */
+    expect_zone("de-DE", "https://news.example.com/a", "2026-12-04T10:00:00",
+                "2026-12-04T09:00:00Z", NW_ZONE_FROM_COUNTRY);
+    expect_zone("de_AT", "https://news.example.com/a", "2026-07-04T10:00:00",
+                "2026-07-04T08:00:00Z", NW_ZONE_FROM_COUNTRY);
+    /* No region in the tag: the country-code domain (.fi: EET/EEST; .pt:
+     * WET/WEST; .co.uk: GMT/BST; .jp: +09:00). */
+    expect_zone("fi", "https://www.example.fi/uutiset/1", "2026-12-04T10:00:00",
+                "2026-12-04T08:00:00Z", NW_ZONE_FROM_COUNTRY);
+    expect_zone("fi", "https://www.example.fi/uutiset/1", "2026-07-04T10:00:00",
+                "2026-07-04T07:00:00Z", NW_ZONE_FROM_COUNTRY);
+    expect_zone(NULL, "https://www.example.pt/n/1", "2026-07-04T10:00:00", "2026-07-04T09:00:00Z",
+                NW_ZONE_FROM_COUNTRY);
+    expect_zone(NULL, "https://www.example.co.uk/n/1", "2026-12-04T23:30:00",
+                "2026-12-04T23:30:00Z", NW_ZONE_FROM_COUNTRY);
+    expect_zone("ja", "https://www.example.jp:8080/n/1", "2026-12-04T08:00:00",
+                "2026-12-03T23:00:00Z", NW_ZONE_FROM_COUNTRY);
+    /* The page's own offset comes first. */
+    expect_zone("de-DE", "https://news.example.de/a", "2026-12-04T10:00:00+03:00",
+                "2026-12-04T07:00:00Z", NW_ZONE_FROM_VALUE);
+
+    /* Countries of several zones, generic and generic-sold domains give
+     * none: the default policy refuses the time. */
+    static const struct {
+        const char *lang, *url;
+    } none[] = {
+        {"en-US", "https://www.example.de/a"}, /* the tag's country decides */
+        {"en", "https://www.example.com/a"},    {"pt-BR", "https://www.example.pt/a"},
+        {"en", "https://www.example.com.au/a"}, {NULL, "https://www.example.co/a"},
+        {NULL, "https://example.me/a"},         {"es-419", "https://www.example.org/a"},
+    };
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        nw_article_t a;
+        nw_error_t err;
+        assert_int_equal(
+            zoneless_page(none[i].lang, none[i].url, "2026-12-04T10:00:00", NULL, &a, &err),
+            NW_ERR_REJECTED);
+        assert_non_null(strstr(err.msg, "page's country"));
+    }
+
+    /* country_zone=off refuses it; a source's timezone comes before it. */
+    nw_article_t a;
+    nw_error_t err;
+    nw_zone_table_t *t = nw_zone_table_new();
+    assert_non_null(t);
+    assert_int_equal(nw_zone_table_set_policy(t, "country_zone", "off", &err), 0);
+    assert_int_equal(zoneless_page("de-DE", "https://x.de/a", "2026-12-04T10:00:00", t, &a, &err),
+                     NW_ERR_REJECTED);
+    assert_int_equal(nw_zone_table_set_policy(t, "country_zone", "on", &err), 0);
+    assert_int_equal(nw_zone_table_set_policy(t, "timezone", "eu-eastern", &err), 0);
+    assert_int_equal(zoneless_page("de-DE", "https://x.de/a", "2026-12-04T10:00:00", t, &a, &err),
+                     0);
+    expect_time(a.published, "2026-12-04T08:00:00Z");
+    assert_int_equal(nw_zone_origin_of(a.field_source[NW_FIELD_FIRSTCREATED]), NW_ZONE_FROM_SOURCE);
+    nw_article_clear(&a);
+    assert_int_equal(nw_zone_table_set_policy(t, "country_zone", "maybe", &err), NW_ERR_INVALID);
+    nw_zone_table_free(t);
+
+    /* The record names the zone's origin, in both writers. */
+    assert_int_equal(
+        zoneless_page("de-DE", "https://x.example/a", "2026-12-04T10:00:00", NULL, &a, &err), 0);
+    nw_record_meta_t m = {.article_id = "x", .version = 1, .source = {.file = "-"}};
+    json_t *r = nw_ninjs_build(&a, &m);
+    assert_non_null(r);
+    json_t *fs = json_object_get(json_object_get(r, "newswire"), "field_sources");
+    assert_string_equal(json_string_value(json_object_get(fs, "zone")), "country");
+    assert_string_equal(json_string_value(json_object_get(fs, "firstcreated")), "jsonld");
+    json_decref(r);
+    char *out = NULL;
+    size_t len = 0;
+    uint8_t hash[32];
+    assert_int_equal(nw_ninjs_write(&a, &m, &out, &len, hash), 0);
+    assert_non_null(strstr(out, "\"firstcreated\":\"jsonld\",\"versioncreated\":\"jsonld\""));
+    assert_non_null(strstr(out, "\"zone\":\"country\"}"));
+    free(out);
+    nw_article_clear(&a);
+}
+
 static void unzoned_policy(void **state)
 {
     (void)state;
@@ -784,6 +903,7 @@ int main(void)
         cmocka_unit_test(headline_choice),
         cmocka_unit_test(date_only_is_day_precision),
         cmocka_unit_test(unzoned_policy),
+        cmocka_unit_test(country_zone),
         cmocka_unit_test(no_date_fallbacks),
         cmocka_unit_test(url_date),
         cmocka_unit_test(visible_dates_in_languages),

@@ -41,7 +41,7 @@ static void published(const char *page, const char *want, nw_field_source_t src)
         fail_msg("rejected: %s", err.msg);
     nw_timestamp_format(a.published, buf);
     assert_string_equal(buf, want);
-    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], src);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED] & NW_FIELD_SOURCE_MASK, src);
     nw_article_clear(&a);
 }
 
@@ -218,6 +218,57 @@ static void teaser_box_dates_rank_last(void **state)
               "2023-10-31T00:00:00Z", NW_SRC_VISIBLE);
 }
 
+/* A title whose last part is a numeric date gives the page's day, ahead of
+ * dates in other articles' headings further down; a title that only names a
+ * period, or ends in a number, gives none. */
+static void title_date_part(void **state)
+{
+    (void)state;
+    published("<html><head><title>Storm closes schools | Europa | Gazette | 28.04.2023</title>"
+              "</head><body><h1>Storm closes schools</h1>" BODY
+              "<h2>Floods in the valley <span class=\"date\">24.04.2023</span></h2>"
+              "<p>More on the floods after the storm.</p></body></html>",
+              "2023-04-28T00:00:00Z", NW_SRC_VISIBLE);
+    published("<html><head><title>Storm closes schools \xE2\x80\x93 Gazette \xE2\x80\x93 "
+              "2023-04-28</title></head><body><h1>Storm closes schools</h1>" BODY "</body></html>",
+              "2023-04-28T00:00:00Z", NW_SRC_VISIBLE);
+    no_date("<html><head><title>Weekly report 14. - 20.01</title></head><body><h1>Weekly "
+            "report</h1>" BODY "</body></html>");
+    no_date("<html><head><title>Storm closes schools | 2023</title></head><body><h1>Storm "
+            "closes schools</h1>" BODY "</body></html>");
+    no_date("<html><head><title>Storm closes schools 28.04.2023</title></head><body><h1>Storm "
+            "closes schools</h1>" BODY "</body></html>");
+}
+
+/* The news templates of a common CMS date an item in "news-single-timedata"
+ * (no "date" in the name): that dateline contradicts a later markup date. */
+static void cms_timedata_line(void **state)
+{
+    (void)state;
+    published("<html><head><meta name=\"date\" content=\"2020-02-12\"></head><body><h1>Storm "
+              "closes schools</h1><div class=\"news-single-timedata\">05.02.2020 <span>- "
+              "Redaktion: Ann Lee</span></div>" BODY "</body></html>",
+              "2020-02-05T00:00:00Z", NW_SRC_VISIBLE);
+}
+
+/* <meta http-equiv="Last-Modified"> is the server's time for the page, not
+ * an update of the article: the article keeps its published time alone. */
+static void http_last_modified_is_no_update(void **state)
+{
+    (void)state;
+    nw_article_t a;
+    nw_error_t err;
+    assert_int_equal(parse("<html><head><meta http-equiv=\"Last-Modified\" content=\"25 May,2016 "
+                           "0407hrs IST\"><meta property=\"article:published_time\" "
+                           "content=\"2016-01-12T17:04:00+05:30\"></head><body><h1>Storm closes "
+                           "schools</h1>" BODY "</body></html>",
+                           &a, &err),
+                     0);
+    assert_false(a.has_updated);
+    assert_int_equal(nw_article_version_time(&a), a.published);
+    nw_article_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +280,9 @@ int main(void)
         cmocka_unit_test(time_text_is_no_dateline),
         cmocka_unit_test(cjk_update_and_header_lines),
         cmocka_unit_test(teaser_box_dates_rank_last),
+        cmocka_unit_test(title_date_part),
+        cmocka_unit_test(cms_timedata_line),
+        cmocka_unit_test(http_last_modified_is_no_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

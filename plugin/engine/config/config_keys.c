@@ -118,7 +118,7 @@ static bool match_source_zone(const char *key)
 static bool is_date_setting(const char *s)
 {
     return !strcmp(s, "locale") || !strcmp(s, "timezone") || !strcmp(s, "unzoned") ||
-           !strcmp(s, "fallback");
+           !strcmp(s, "country_zone") || !strcmp(s, "fallback");
 }
 
 static bool match_date_policy(const char *key)
@@ -158,7 +158,8 @@ static const nw_config_family_t families[] = {
      false, true, true},
     {"timestamp.<S>, source.<NAME>.<S>",
      "Dates from page markup, all sources or one: S = locale (de, en-US), timezone (zone of "
-     "times written without one), unzoned (reject|utc|day), fallback (none|fetched_at|received)",
+     "times written without one), country_zone (on|off: else the zone of the page's one-zone "
+     "country), unzoned (reject|utc|day), fallback (none|fetched_at|received)",
      match_date_policy, false, false, true},
     {"http.<name>.<setting>", "Settings of the HTTP enricher <name>", match_http, true, false,
      false},

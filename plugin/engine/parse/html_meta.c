@@ -466,7 +466,7 @@ static bool date_hint(span_t v)
     static const char *const hints[] = {"date",         "publish",   "posted",      "datum",
                                         "fecha",        "dateline",  "byline-time", "timestamp",
                                         "entry-meta",   "post-meta", "postmeta",    "asset-meta",
-                                        "article-meta", "time-info", "time-ago"};
+                                        "article-meta", "time-info", "time-ago",    "timedata"};
     for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
         if (icontains(v, hints[i]))
             return true;
@@ -555,7 +555,9 @@ static void open_tag(ms_t *st, span_t name, const attr_t *a, size_t na)
             take_meta_kv(st, *property, *content, false);
         if (itemprop)
             take_meta_kv(st, *itemprop, *content, true);
-        if ((key = attr_get(a, na, "http-equiv")))
+        /* http-equiv Last-Modified copies the HTTP header: when the server
+         * made the page (its render or cache time), not the article's update. */
+        if ((key = attr_get(a, na, "http-equiv")) && !ieq(*key, "last-modified"))
             take_meta_kv(st, *key, *content, false);
         return;
     }
@@ -648,6 +650,33 @@ static void close_tag(ms_t *st, span_t name)
         st->article_depth--;
 }
 
+/* A title whose last part, after a separator, is a numeric date ("Headline |
+ * Europa | DW | 28.04.2023", "... – 2021-11-02"): the page's own date, as a
+ * visible date of the article's context. Only numeric dates that cannot be
+ * read two ways (dotted day first, or ISO). */
+static void title_date(ms_t *st, span_t t)
+{
+    size_t n = t.n;
+    while (n > 0 && (t.p[n - 1] == ' ' || t.p[n - 1] == '\t' || t.p[n - 1] == '\n'))
+        n--;
+    size_t i = n;
+    while (i > 0 &&
+           ((t.p[i - 1] >= '0' && t.p[i - 1] <= '9') || t.p[i - 1] == '.' || t.p[i - 1] == '-'))
+        i--;
+    span_t d = {t.p + i, n - i};
+    bool dotted = d.n >= 8 && d.n <= 10 && d.p[d.n - 5] == '.' && d.p[0] != '.';
+    bool iso = d.n == 10 && d.p[4] == '-' && d.p[7] == '-' && d.p[0] != '-';
+    while (i > 0 && t.p[i - 1] == ' ')
+        i--;
+    /* "|", "-", or the dashes U+2013 and U+2014 (E2 80 93 / 94). */
+    bool sep = i > 0 &&
+               (t.p[i - 1] == '|' || t.p[i - 1] == '-' ||
+                (i >= 3 && (unsigned char)t.p[i - 3] == 0xE2 && (unsigned char)t.p[i - 2] == 0x80 &&
+                 ((unsigned char)t.p[i - 1] == 0x93 || (unsigned char)t.p[i - 1] == 0x94)));
+    if (sep && (dotted || iso) && st->m->n[NW_META_PUBLISHED] < NW_META_CANDIDATES_MAX)
+        add_ctx(st, NW_META_PUBLISHED, NW_TIER_VISIBLE, d.p, d.n, 0);
+}
+
 /* A raw-text element's content: JSON-LD scripts and the <title>. */
 static void raw_content(ms_t *st, span_t name, const attr_t *a, size_t na, span_t body)
 {
@@ -658,6 +687,7 @@ static void raw_content(ms_t *st, span_t name, const attr_t *a, size_t na, span_
     } else if (ieq(name, "title") && !st->title_seen) {
         st->title_seen = true;
         add_decoded(st, NW_META_TITLE, NW_TIER_DC, body);
+        title_date(st, body);
     }
 }
 

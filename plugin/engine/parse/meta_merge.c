@@ -23,10 +23,12 @@
  *
  * Times: a full time with a zone is taken as is. A time without a zone takes
  * the page's own offset (the first zoned time in the page's markup), else the
- * source's configured timezone, else the policy's "unzoned" choice (by
- * default refused, with the reason kept for the rejection; or UTC; or the
- * date alone at day precision, the part the page states for certain). A
- * date alone is midnight UTC at day precision.
+ * source's configured timezone, else the zone of the page's country when that
+ * country keeps one (country_zone=on, the default), else the policy's
+ * "unzoned" choice (by default refused, with the reason kept for the
+ * rejection; or UTC; or the date alone at day precision, the part the page
+ * states for certain). A date alone is midnight UTC at day precision. The
+ * record names where a zone not in the value came from (nw_zone_origin_t).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +46,10 @@ typedef struct mctx {
     const char *lang; /* for visible dates: the policy's locale, else the page's */
     bool has_page_offset;
     int32_t page_offset;
+    const char *url; /* the envelope's URL, for the country's domain */
+    int country;     /* 0 not looked for yet, 1 found (country_zone), -1 none */
+    nw_zone_t country_zone;
+    uint8_t origin;        /* nw_zone_origin_t of the last time place() accepted */
     char unzoned_why[200]; /* the first value refused for want of a zone */
     int64_t capture_day;   /* a web archive's capture day (civil days), or INT64_MIN */
     int64_t latest_day;    /* no date after this day is believed (civil days) */
@@ -130,14 +136,80 @@ static void find_page_offset(mctx_t *c)
             }
 }
 
+/* The region of a language tag ("de-AT", "de_DE", "zh-Hant-TW"): its
+ * two-letter subtag after the language, or NULL. */
+static const char *tag_region(const char *tag, size_t *n)
+{
+    for (const char *p = strpbrk(tag, "-_"); p; p = strpbrk(p + 1, "-_")) {
+        size_t len = strcspn(p + 1, "-_");
+        if (len == 2 && nw_ts_is_alpha((unsigned char)p[1]) &&
+            nw_ts_is_alpha((unsigned char)p[2])) {
+            *n = 2;
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The country-code top-level domain of a URL's host ("www.spiegel.de" ->
+ * "de", "bbc.co.uk" -> "uk"), or NULL. ".co" and ".me" are sold as generic
+ * names far more than they name Colombia and Montenegro. */
+static const char *host_cc(const char *url, size_t *n)
+{
+    const char *h = url ? strstr(url, "://") : NULL;
+    if (!h)
+        return NULL;
+    h += 3;
+    size_t len = strcspn(h, "/?#:");
+    const char *dot = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (h[i] == '.')
+            dot = h + i;
+    if (!dot || h + len - dot != 3 || strncasecmp(dot + 1, "co", 2) == 0 ||
+        strncasecmp(dot + 1, "me", 2) == 0)
+        return NULL;
+    *n = 2;
+    return dot + 1;
+}
+
+/* The page's country, from the first language tag of the markup (in tier
+ * order) with a region, else from its URL's domain (the envelope's, else a
+ * canonical or og:url): the zone when the country keeps one. A country of
+ * several zones gives none, whatever the domain says. */
+static bool find_country_zone(mctx_t *c)
+{
+    if (c->country == 0) {
+        const char *cc = NULL;
+        size_t n = 0;
+        for (int t = 0; t < NW_TIER_ENVELOPE && !cc; t++)
+            for (size_t i = 0; i < c->m->n[NW_META_LANGUAGE] && !cc; i++)
+                if (c->m->cand[NW_META_LANGUAGE][i].tier == t)
+                    cc = tag_region(c->m->cand[NW_META_LANGUAGE][i].value, &n);
+        for (size_t i = 0; i <= c->m->n[NW_META_URL] && !cc; i++)
+            cc = host_cc(i == 0 ? c->url : c->m->cand[NW_META_URL][i - 1].value, &n);
+        c->country = cc && nw_zone_of_country(cc, n, &c->country_zone) ? 1 : -1;
+    }
+    return c->country > 0;
+}
+
+/* Local seconds in zone z (a rule's gap hour takes its standard offset). */
+static int64_t in_zone(const nw_zone_t *z, int64_t local)
+{
+    int32_t off;
+    if (nw_zone_offset(z, local, &off) != 0)
+        off = z->offset;
+    return local - off;
+}
+
 /* UTC seconds of a date under the policy; false when it has a time but no
- * zone can be found for it (the reason goes to c->unzoned_why). */
+ * zone can be found for it (the reason goes to c->unzoned_why). c->origin
+ * says where an accepted time's zone came from. */
 static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc, uint8_t *prec)
 {
     int64_t days = nw_days_from_civil(d->year, d->month, d->day);
     int64_t local = days * 86400 + d->hour * 3600 + d->min * 60 + d->sec;
-    int32_t off = 0;
     *prec = NW_PRECISION_SECOND;
+    c->origin = NW_ZONE_FROM_VALUE;
     if (!d->has_time) {
         *utc = days * 86400;
         *prec = NW_PRECISION_DAY;
@@ -149,6 +221,7 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
     }
     if (c->has_page_offset) {
         *utc = local - c->page_offset;
+        c->origin = NW_ZONE_FROM_PAGE;
         return true;
     }
     if (c->policy->has_zone) {
@@ -156,14 +229,19 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
         memset(&z, 0, sizeof(z));
         z.rule = (nw_zone_rule_t)c->policy->zone_rule;
         z.offset = c->policy->zone_offset;
-        if (nw_zone_offset(&z, local, &off) != 0)
-            off = z.offset;
-        *utc = local - off;
+        *utc = in_zone(&z, local);
+        c->origin = NW_ZONE_FROM_SOURCE;
+        return true;
+    }
+    if (!c->policy->country_zone_off && find_country_zone(c)) {
+        *utc = in_zone(&c->country_zone, local);
+        c->origin = NW_ZONE_FROM_COUNTRY;
         return true;
     }
     switch (c->policy->unzoned) {
     case NW_UNZONED_UTC:
         *utc = local;
+        c->origin = NW_ZONE_FROM_UTC;
         return true;
     case NW_UNZONED_DAY:
         *utc = days * 86400;
@@ -181,7 +259,8 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
         memcpy(q, text, n);
         q[n] = '\0';
         snprintf(c->unzoned_why, sizeof(c->unzoned_why),
-                 "time '%s' has no zone and neither the page nor the source's timezone gives one",
+                 "time '%s' has no zone and neither the page, the source's timezone nor the "
+                 "page's country gives one",
                  q);
     }
     return false;
@@ -381,6 +460,7 @@ static bool best_time(mctx_t *c, nw_meta_field_t f, bool text_has, int64_t text_
                       uint8_t *prec, uint8_t *src)
 {
     int64_t confirmed = confirmed_day(c, f);
+    c->origin = NW_ZONE_FROM_VALUE;
     for (int t = 0; t < NW_TIER__COUNT; t++) {
         if (t == NW_TIER_VISIBLE && text_has) {
             *utc = text_utc;
@@ -475,6 +555,7 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     c.m = meta;
     c.zones = zones;
     c.policy = nw_zone_table_policy(zones);
+    c.url = a->url;
     if ((rc = nw_meta_merge_text(meta, a)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
@@ -491,7 +572,9 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     uint8_t pprec = 0, uprec = 0, psrc = 0, usrc = 0;
     bool has_pub =
         best_time(&c, NW_META_PUBLISHED, a->has_published, a->published, &pub, &pprec, &psrc);
+    uint8_t porigin = has_pub ? c.origin : NW_ZONE_FROM_VALUE;
     bool has_upd = best_time(&c, NW_META_UPDATED, a->has_updated, a->updated, &upd, &uprec, &usrc);
+    uint8_t uorigin = has_upd ? c.origin : NW_ZONE_FROM_VALUE;
     /* The URL's day is set when the article is first published and stays;
      * markup and visible dates are rewritten when a page is re-saved or
      * moved to a new template. A published time more than a day (a zone)
@@ -501,12 +584,15 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     if (uday != INT64_MIN &&
         (has_pub ? pub < (uday - 1) * 86400 || pub >= (uday + 2) * 86400 : !c.unzoned_why[0])) {
         has_pub = true;
+        porigin = NW_ZONE_FROM_VALUE;
         pub = uday * 86400;
         pprec = NW_PRECISION_DAY;
         psrc = NW_SRC_URL;
     }
     if (has_pub && has_upd && upd < pub)
         has_upd = false; /* an "updated" before the publication is someone else's date */
+    if (!has_upd)
+        uorigin = NW_ZONE_FROM_VALUE;
     if (!has_pub && !has_upd) {
         if (fallback_time(&c, opts, a, &pub, &psrc)) {
             has_pub = true;
@@ -529,5 +615,9 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     a->updated_precision = has_upd ? uprec : 0;
     a->field_source[NW_FIELD_FIRSTCREATED] = has_pub ? psrc : usrc;
     a->field_source[NW_FIELD_VERSIONCREATED] = has_upd ? usrc : psrc;
+    /* The two times' zones come from the same place when neither states its
+     * own: the page's, then the source's and the country's. */
+    a->field_source[NW_FIELD_FIRSTCREATED] |=
+        (uint8_t)((porigin ? porigin : uorigin) << NW_ZONE_ORIGIN_SHIFT);
     return 0;
 }

@@ -69,7 +69,8 @@ void nw_zone_table_free(nw_zone_table_t *t); /* accepts NULL */
 /*
  * Sets or replaces one abbreviation. spec is a fixed offset ("+05:30", "-0800",
  * "+1", "UTC") or the name of a built-in daylight-saving rule ("us-eastern",
- * "us-central", "us-mountain", "us-pacific", "eu-central", "uk"). Returns 0 or
+ * "us-central", "us-mountain", "us-pacific", "eu-central", "eu-eastern",
+ * "eu-western", "uk"). Returns 0 or
  * NW_ERR_INVALID with a message naming the bad spec.
  */
 int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw_error_t *err);
@@ -82,6 +83,10 @@ int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw
  *   not say, and what decides 04/05/2026; "" when not configured.
  * - timezone: the zone of times written without one, when the page gives no
  *   offset of its own (has_zone; rule and offset as in zones.h).
+ * - country_zone_off: when false (the default), a time without a zone on a
+ *   page with no offset of its own and no configured timezone takes the
+ *   zone of the page's country (its language tag's region, else its URL's
+ *   country-code domain) when that country keeps a single zone.
  * - unzoned: what a time without any zone becomes then: refused with a
  *   reason (the default: a guessed zone can move the time to another day),
  *   read as UTC, or kept as its date at day precision (the day is what the
@@ -102,9 +107,37 @@ typedef struct nw_date_policy {
     bool has_zone;
     int zone_rule; /* nw_zone_rule_t */
     int32_t zone_offset;
+    bool country_zone_off; /* "country_zone=off" */
     nw_unzoned_t unzoned;
     nw_date_fallback_t fallback;
 } nw_date_policy_t;
+
+/*
+ * Where the zone of a time written without one came from, named in the
+ * record's newswire.field_sources as "zone" (nothing when the time carried
+ * its zone, or had no time of day). nw_article_t has no member of its own
+ * for it: the metadata layer keeps it in the top bits of
+ * field_source[NW_FIELD_FIRSTCREATED], whose low bits stay the
+ * nw_field_source_t; readers of field_source mask with NW_FIELD_SOURCE_MASK.
+ */
+typedef enum nw_zone_origin {
+    NW_ZONE_FROM_VALUE = 0, /* the value's own zone, or no time of day */
+    NW_ZONE_FROM_PAGE,      /* the page's own offset (its first zoned time) */
+    NW_ZONE_FROM_SOURCE,    /* the source's configured timezone */
+    NW_ZONE_FROM_COUNTRY,   /* the page's country's zone */
+    NW_ZONE_FROM_UTC,       /* the policy's unzoned=utc */
+} nw_zone_origin_t;
+
+#define NW_FIELD_SOURCE_MASK 0x1Fu
+#define NW_ZONE_ORIGIN_SHIFT 5
+
+/* The zone origin kept in a field_source byte, and its record name ("page",
+ * "source", "country", "utc"; NULL for NW_ZONE_FROM_VALUE). */
+static inline nw_zone_origin_t nw_zone_origin_of(uint8_t field_source)
+{
+    return (nw_zone_origin_t)(field_source >> NW_ZONE_ORIGIN_SHIFT);
+}
+const char *nw_zone_origin_name(nw_zone_origin_t o);
 
 /* The table's policy (all defaults for a new table; clones copy it). */
 const nw_date_policy_t *nw_zone_table_policy(const nw_zone_table_t *t);
@@ -112,7 +145,8 @@ const nw_date_policy_t *nw_zone_table_policy(const nw_zone_table_t *t);
 /*
  * Sets one policy setting: "locale" (a language tag), "timezone" (a zone
  * spec as nw_zone_table_set() takes it, or an abbreviation the table knows),
- * "unzoned" (reject, utc, day), "fallback" (none, fetched_at, received).
+ * "country_zone" (on, off), "unzoned" (reject, utc, day), "fallback" (none,
+ * fetched_at, received).
  * Returns 0 or NW_ERR_INVALID naming the bad value.
  */
 int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char *value,

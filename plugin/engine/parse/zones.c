@@ -99,6 +99,8 @@ static const struct {
     [NW_ZONE_US_PACIFIC] = {"us-pacific", H(-8), H(-7), true},
     [NW_ZONE_EU_CENTRAL] = {"eu-central", H(1), H(2), false},
     [NW_ZONE_UK] = {"uk", 0, H(1), false},
+    [NW_ZONE_EU_EASTERN] = {"eu-eastern", H(2), H(3), false},
+    [NW_ZONE_EU_WESTERN] = {"eu-western", 0, H(1), false},
 };
 #define RULE_COUNT (sizeof(rules) / sizeof(rules[0]))
 
@@ -187,6 +189,61 @@ int nw_zone_offset(const nw_zone_t *z, int64_t local, int32_t *offset)
         return 0;
     }
     return NW_ERR_RANGE;
+}
+
+/* Countries that keep one zone, by ISO 3166 code (the ccTLD but for uk).
+ * Left out: countries of several zones (us, ca, au, br, ru, mx, id, kz, cl,
+ * ...), those whose daylight-saving rule is not one of the rules above
+ * (il, eg, ir, py, ...) and mainland-only ones not worth the risk (nz). Spain
+ * and Portugal are their mainland's (the Canaries and Azores are an hour
+ * behind); Turkey is +03:00 since 2016 (EET/EEST before, an hour off in
+ * winter for older pages, never a day at the hours news is published). */
+static const struct {
+    const char *codes; /* two letters each, one space apart */
+    nw_zone_rule_t rule;
+    int32_t offset;
+} countries[] = {
+    {"ad al at ba be ch cz de dk es fr hr hu it li lu mc me mk mt nl no pl rs se si sk sm va",
+     NW_ZONE_EU_CENTRAL, 0},
+    {"bg cy ee fi gr lt lv ro ua", NW_ZONE_EU_EASTERN, 0},
+    {"gb ie uk", NW_ZONE_UK, 0},
+    {"pt", NW_ZONE_EU_WESTERN, 0},
+    {"gh is", NW_ZONE_FIXED, 0},
+    {"ng", NW_ZONE_FIXED, H(1)},
+    {"za", NW_ZONE_FIXED, H(2)},
+    {"by ke qa sa tr", NW_ZONE_FIXED, H(3)},
+    {"ae", NW_ZONE_FIXED, H(4)},
+    {"pk", NW_ZONE_FIXED, H(5)},
+    {"in lk", NW_ZONE_FIXED, HM(5, 30)},
+    {"np", NW_ZONE_FIXED, HM(5, 45)},
+    {"bd", NW_ZONE_FIXED, H(6)},
+    {"th vn", NW_ZONE_FIXED, H(7)},
+    {"cn hk my ph sg tw", NW_ZONE_FIXED, H(8)},
+    {"jp kr", NW_ZONE_FIXED, H(9)},
+    {"ar", NW_ZONE_FIXED, H(-3)},
+    {"co pe", NW_ZONE_FIXED, H(-5)},
+};
+
+bool nw_zone_of_country(const char *cc, size_t n, nw_zone_t *out)
+{
+    if (n != 2)
+        return false;
+    for (size_t i = 0; i < sizeof(countries) / sizeof(countries[0]); i++)
+        for (const char *c = countries[i].codes; c[0]; c += c[2] ? 3 : 2)
+            if (same_word(c, cc, 2)) {
+                memset(out, 0, sizeof(*out));
+                memcpy(out->abbr, cc, 2);
+                out->rule = countries[i].rule;
+                out->offset = countries[i].offset;
+                return true;
+            }
+    return false;
+}
+
+const char *nw_zone_origin_name(nw_zone_origin_t o)
+{
+    static const char *const names[] = {NULL, "page", "source", "country", "utc"};
+    return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : NULL;
 }
 
 const char *nw_zone_rule_name(nw_zone_rule_t rule)
@@ -367,11 +424,12 @@ int nw_zone_table_set(nw_zone_table_t *t, const char *abbr, const char *spec, nw
         return nw_error_set(err, NW_ERR_INVALID,
                             "zone abbreviation '%s' is a month, weekday or other date word", abbr);
     if (parse_spec(spec, &rule, &offset) != 0)
-        return nw_error_set(err, NW_ERR_INVALID,
-                            "zone '%s': bad spec '%.60s' (expected an offset from -14:00 to "
-                            "+14:00 such as +05:30 or -0800, UTC, or one of us-eastern, "
-                            "us-central, us-mountain, us-pacific, eu-central, uk)",
-                            abbr, spec);
+        return nw_error_set(
+            err, NW_ERR_INVALID,
+            "zone '%s': bad spec '%.60s' (expected an offset from -14:00 to "
+            "+14:00 such as +05:30 or -0800, UTC, or one of us-eastern, "
+            "us-central, us-mountain, us-pacific, eu-central, eu-eastern, eu-western, uk)",
+            abbr, spec);
     if (zone_put(t, abbr, rule, offset) != 0)
         return nw_error_set(err, NW_ERR_NOMEM, "zone table: out of memory adding '%s'", abbr);
     return 0;
@@ -432,6 +490,13 @@ int nw_zone_table_set_policy(nw_zone_table_t *t, const char *setting, const char
         p->has_zone = true;
         p->zone_rule = (int)rule;
         p->zone_offset = offset;
+        return 0;
+    }
+    if (strcmp(setting, "country_zone") == 0) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+            return nw_error_set(err, NW_ERR_INVALID, "country_zone '%.40s': expected on or off",
+                                value);
+        p->country_zone_off = value[1] == 'f';
         return 0;
     }
     if (strcmp(setting, "unzoned") == 0) {

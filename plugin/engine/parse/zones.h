@@ -28,6 +28,8 @@ typedef enum nw_zone_rule {
     NW_ZONE_US_PACIFIC,
     NW_ZONE_EU_CENTRAL,
     NW_ZONE_UK,
+    NW_ZONE_EU_EASTERN, /* EET/EEST: +02:00, +03:00 on the EU's dates */
+    NW_ZONE_EU_WESTERN, /* WET/WEST: the uk rule under its continental name */
 } nw_zone_rule_t;
 
 typedef struct nw_zone {
@@ -48,6 +50,14 @@ const nw_zone_t *nw_zone_find(const nw_zone_table_t *t, const char *abbr, size_t
  * which is still daylight time.
  */
 int nw_zone_offset(const nw_zone_t *z, int64_t local, int32_t *offset);
+
+/*
+ * The zone of a country that keeps one (with its daylight-saving rule), by
+ * its ISO 3166 code or ccTLD (cc, n bytes, any case; "uk" and "gb" alike).
+ * False for countries of several zones (us, ca, au, br, ru, mx, ...) and
+ * codes not in the list.
+ */
+bool nw_zone_of_country(const char *cc, size_t n, nw_zone_t *out);
 
 /* Name of a rule as nw_zone_table_set() accepts it ("us-eastern"). */
 const char *nw_zone_rule_name(nw_zone_rule_t rule);

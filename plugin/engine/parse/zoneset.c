@@ -29,7 +29,8 @@ static int blame(nw_zoneset_t *zs, const char *key)
  * source.<NAME>.<S>. */
 static const char *policy_setting(const char *s)
 {
-    static const char *const names[] = {"locale", "timezone", "unzoned", "fallback"};
+    static const char *const names[] = {"locale", "timezone", "country_zone", "unzoned",
+                                        "fallback"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(s, names[i]) == 0)
             return names[i];
