@@ -102,6 +102,10 @@ typedef struct nw_article {
     uint8_t published_precision; /* nw_precision_t */
     uint8_t updated_precision;
     uint8_t field_source[NW_FIELD__COUNT]; /* nw_field_source_t per nw_field_t */
+    /* Where the zone of a time written without one came from (an
+     * nw_zone_origin_t of parse/timestamp.h; 0 when the time carried its
+     * zone or had no time of day): the record's field_sources "zone". */
+    uint8_t zone_origin;
 } nw_article_t;
 
 struct nw_zone_table;

@@ -419,8 +419,8 @@ static void expect_zone(const char *lang, const char *url, const char *when, con
     if (zoneless_page(lang, url, when, NULL, &a, &err) != 0)
         fail_msg("rejected: %s", err.msg);
     expect_time(a.published, want);
-    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED] & NW_FIELD_SOURCE_MASK, NW_SRC_JSONLD);
-    assert_int_equal(nw_zone_origin_of(a.field_source[NW_FIELD_FIRSTCREATED]), origin);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_JSONLD);
+    assert_int_equal(a.zone_origin, origin);
     nw_article_clear(&a);
 }
 
@@ -482,7 +482,7 @@ static void country_zone(void **state)
     assert_int_equal(zoneless_page("de-DE", "https://x.de/a", "2026-12-04T10:00:00", t, &a, &err),
                      0);
     expect_time(a.published, "2026-12-04T08:00:00Z");
-    assert_int_equal(nw_zone_origin_of(a.field_source[NW_FIELD_FIRSTCREATED]), NW_ZONE_FROM_SOURCE);
+    assert_int_equal(a.zone_origin, NW_ZONE_FROM_SOURCE);
     nw_article_clear(&a);
     assert_int_equal(nw_zone_table_set_policy(t, "country_zone", "maybe", &err), NW_ERR_INVALID);
     nw_zone_table_free(t);

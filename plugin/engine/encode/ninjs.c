@@ -201,11 +201,9 @@ static json_t *field_sources(const nw_article_t *a, int *rc)
             return NULL;
         }
         *rc |= set_new(o, nw_field_name((nw_field_t)f),
-                       ascii_string(nw_field_source_name(
-                           (nw_field_source_t)(a->field_source[f] & NW_FIELD_SOURCE_MASK))));
+                       ascii_string(nw_field_source_name((nw_field_source_t)a->field_source[f])));
     }
-    const char *zone =
-        nw_zone_origin_name(nw_zone_origin_of(a->field_source[NW_FIELD_FIRSTCREATED]));
+    const char *zone = nw_zone_origin_name((nw_zone_origin_t)a->zone_origin);
     if (o && zone)
         *rc |= set_new(o, "zone", ascii_string(zone));
     return o;
@@ -804,11 +802,9 @@ static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_me
         any = true;
         put_ascii(b, nw_field_name((nw_field_t)f));
         nw_buf_putc(b, ':');
-        put_ascii(b, nw_field_source_name(
-                         (nw_field_source_t)(a->field_source[f] & NW_FIELD_SOURCE_MASK)));
+        put_ascii(b, nw_field_source_name((nw_field_source_t)a->field_source[f]));
     }
-    const char *zone =
-        nw_zone_origin_name(nw_zone_origin_of(a->field_source[NW_FIELD_FIRSTCREATED]));
+    const char *zone = nw_zone_origin_name((nw_zone_origin_t)a->zone_origin);
     if (any && zone) {
         PUT_LIT(b, ",\"zone\":");
         put_ascii(b, zone);

@@ -617,7 +617,6 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     a->field_source[NW_FIELD_VERSIONCREATED] = has_upd ? usrc : psrc;
     /* The two times' zones come from the same place when neither states its
      * own: the page's, then the source's and the country's. */
-    a->field_source[NW_FIELD_FIRSTCREATED] |=
-        (uint8_t)((porigin ? porigin : uorigin) << NW_ZONE_ORIGIN_SHIFT);
+    a->zone_origin = (uint8_t)(porigin ? porigin : uorigin);
     return 0;
 }

@@ -113,12 +113,9 @@ typedef struct nw_date_policy {
 } nw_date_policy_t;
 
 /*
- * Where the zone of a time written without one came from, named in the
- * record's newswire.field_sources as "zone" (nothing when the time carried
- * its zone, or had no time of day). nw_article_t has no member of its own
- * for it: the metadata layer keeps it in the top bits of
- * field_source[NW_FIELD_FIRSTCREATED], whose low bits stay the
- * nw_field_source_t; readers of field_source mask with NW_FIELD_SOURCE_MASK.
+ * Where the zone of a time written without one came from, kept in the
+ * article's zone_origin and named in the record's newswire.field_sources as
+ * "zone" (nothing when the time carried its zone, or had no time of day).
  */
 typedef enum nw_zone_origin {
     NW_ZONE_FROM_VALUE = 0, /* the value's own zone, or no time of day */
@@ -128,15 +125,8 @@ typedef enum nw_zone_origin {
     NW_ZONE_FROM_UTC,       /* the policy's unzoned=utc */
 } nw_zone_origin_t;
 
-#define NW_FIELD_SOURCE_MASK 0x1Fu
-#define NW_ZONE_ORIGIN_SHIFT 5
-
-/* The zone origin kept in a field_source byte, and its record name ("page",
- * "source", "country", "utc"; NULL for NW_ZONE_FROM_VALUE). */
-static inline nw_zone_origin_t nw_zone_origin_of(uint8_t field_source)
-{
-    return (nw_zone_origin_t)(field_source >> NW_ZONE_ORIGIN_SHIFT);
-}
+/* The record name of a zone origin ("page", "source", "country", "utc";
+ * NULL for NW_ZONE_FROM_VALUE). */
 const char *nw_zone_origin_name(nw_zone_origin_t o);
 
 /* The table's policy (all defaults for a new table; clones copy it). */
