@@ -446,6 +446,12 @@ static void country_zone(void **state)
                 "2026-12-04T23:30:00Z", NW_ZONE_FROM_COUNTRY);
     expect_zone("ja", "https://www.example.jp:8080/n/1", "2026-12-04T08:00:00",
                 "2026-12-03T23:00:00Z", NW_ZONE_FROM_COUNTRY);
+    /* Neither region nor country domain: the language, when every country
+     * writing it keeps one zone (German: CET; Korean: +09:00). */
+    expect_zone("de", "https://news.example.com/a", "2026-12-04T10:00:00", "2026-12-04T09:00:00Z",
+                NW_ZONE_FROM_COUNTRY);
+    expect_zone("ko", "https://news.example.com/a", "2026-12-04T10:00:00", "2026-12-04T01:00:00Z",
+                NW_ZONE_FROM_COUNTRY);
     /* The page's own offset comes first. */
     expect_zone("de-DE", "https://news.example.de/a", "2026-12-04T10:00:00+03:00",
                 "2026-12-04T07:00:00Z", NW_ZONE_FROM_VALUE);
@@ -459,6 +465,7 @@ static void country_zone(void **state)
         {"en", "https://www.example.com/a"},    {"pt-BR", "https://www.example.pt/a"},
         {"en", "https://www.example.com.au/a"}, {NULL, "https://www.example.co/a"},
         {NULL, "https://example.me/a"},         {"es-419", "https://www.example.org/a"},
+        {"fr", "https://www.example.com/a"},    {"sv", "https://www.example.com/a"},
     };
     for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
         nw_article_t a;
@@ -592,6 +599,34 @@ static void no_date_fallbacks(void **state)
     nw_zone_table_free(t);
 }
 
+/* With no language named, the headline's script gives the country: a
+ * Hangul headline is Korea's +09:00, a Han one without kana China's +08:00. */
+static void script_zone(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *h1, *want;
+    } cases[] = {
+        {"\xEC\x84\x9C\xEC\x9A\xB8 \xED\x8F\xAD\xEC\x84\xA4", "2026-12-03T23:00:00Z"},
+        {"\xE5\x8C\x97\xE4\xBA\xAC\xE5\xA4\xA7\xE9\x9B\xAA", "2026-12-04T00:00:00Z"},
+        {"\xE5\xA4\xA7\xE9\x9B\xAA\xE3\x81\xA7\xE4\xBC\x91\xE6\xA0\xA1", "2026-12-03T23:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char page[1024];
+        snprintf(page, sizeof(page),
+                 "{\"url\":\"https://news.example.com/a\",\"html\":\"<script "
+                 "type='application/ld+json'>{\\\"@type\\\":\\\"NewsArticle\\\","
+                 "\\\"datePublished\\\":\\\"2026-12-04T08:00:00\\\"}</script><h1>%s</h1>"
+                 "<p>The council voted to widen the path.</p><p>Work starts.</p>\"}",
+                 cases[i].h1);
+        nw_article_t a;
+        ok(page, &a);
+        expect_time(a.published, cases[i].want);
+        assert_int_equal(a.zone_origin, NW_ZONE_FROM_COUNTRY);
+        nw_article_clear(&a);
+    }
+}
+
 static void url_date(void **state)
 {
     (void)state;
@@ -617,7 +652,25 @@ static void url_date(void **state)
         {"https://x.org/2023/10/3/questions", 10, 3},
         {"https://x.org/2023/10/3-questions", 0, 0},
         {"https://web.archive.org/web/20120216182711/http://x.org/", 0, 0},
+        {"https://x.org/local/2020-02/19/c_1125597921.htm", 2, 19},
+        {"https://x.org/local/2020-02/190/c_1.htm", 0, 0},
+        {"https://x.org/local/2020-2/19/c_1.htm", 0, 0},
     };
+    /* A time refused for want of a zone on the URL's day confirms that
+     * day: the record takes the day alone, from the URL; on another day the
+     * refusal stands. */
+    nw_error_t err;
+    assert_int_equal(zoneless_page("en", "https://example.com/2026/12/04/storm",
+                                   "2026-12-04T23:30:00", NULL, &a, &err),
+                     0);
+    expect_time(a.published, "2026-12-04T00:00:00Z");
+    assert_int_equal(a.published_precision, NW_PRECISION_DAY);
+    assert_int_equal(a.field_source[NW_FIELD_FIRSTCREATED], NW_SRC_URL);
+    nw_article_clear(&a);
+    assert_int_equal(zoneless_page("en", "https://example.com/2026/12/03/storm",
+                                   "2026-12-04T23:30:00", NULL, &a, &err),
+                     NW_ERR_REJECTED);
+    assert_non_null(strstr(err.msg, "no zone"));
     for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
         nw_mdate_t d;
         bool got = nw_mdate_url(urls[i].url, strlen(urls[i].url), &d);
@@ -904,6 +957,7 @@ int main(void)
         cmocka_unit_test(date_only_is_day_precision),
         cmocka_unit_test(unzoned_policy),
         cmocka_unit_test(country_zone),
+        cmocka_unit_test(script_zone),
         cmocka_unit_test(no_date_fallbacks),
         cmocka_unit_test(url_date),
         cmocka_unit_test(visible_dates_in_languages),

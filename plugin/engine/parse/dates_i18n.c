@@ -641,10 +641,15 @@ bool nw_mdate_url(const char *url, size_t n, nw_mdate_t *out)
                 continue;
             k++;
             size_t mk = k;
-            if (!num(url, n, &k, 1, 2, &m) || at(url, n, k) != sep)
+            if (!num(url, n, &k, 1, 2, &m))
+                continue;
+            /* "/2020-02/19/": a month folder of year and month, then the
+             * day's, as news agencies' sites lay out their paths. */
+            bool month_dir = sep == '-' && at(url, n, k) == '/' && k - mk == 2;
+            if (at(url, n, k) != sep && !month_dir)
                 continue;
             size_t dk = ++k;
-            if (!num(url, n, &k, 1, 2, &da))
+            if (!num(url, n, &k, 1, 2, &da) || (month_dir && (k - dk != 2 || at(url, n, k) != '/')))
                 continue;
             /* "/2017/7/12/", "/2023/10/3/": a one-digit month or day only
              * as whole path segments, so that "/2019/5/10-ways" and

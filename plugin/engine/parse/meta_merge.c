@@ -46,11 +46,13 @@ typedef struct mctx {
     const char *lang; /* for visible dates: the policy's locale, else the page's */
     bool has_page_offset;
     int32_t page_offset;
-    const char *url; /* the envelope's URL, for the country's domain */
-    int country;     /* 0 not looked for yet, 1 found (country_zone), -1 none */
+    const char *url;      /* the envelope's URL, for the country's domain */
+    const char *headline; /* the article's, for its script */
+    int country;          /* 0 not looked for yet, 1 found (country_zone), -1 none */
     nw_zone_t country_zone;
     uint8_t origin;        /* nw_zone_origin_t of the last time place() accepted */
     char unzoned_why[200]; /* the first value refused for want of a zone */
+    int64_t unzoned_day;   /* its local day (civil days) */
     int64_t capture_day;   /* a web archive's capture day (civil days), or INT64_MIN */
     int64_t latest_day;    /* no date after this day is believed (civil days) */
 } mctx_t;
@@ -172,21 +174,88 @@ static const char *host_cc(const char *url, size_t *n)
     return dot + 1;
 }
 
+/* A country whose zone stands for every country that writes in language
+ * `tag` ("de": Germany, Austria, Switzerland and Luxembourg keep one zone),
+ * or NULL. Left out: languages of countries in several zones or on several
+ * continents (en, fr, es, pt, ar, ru, ms), and Swedish (Finland's Swedish
+ * press is an hour ahead of Sweden). */
+static const char *language_cc(const char *tag)
+{
+    static const char *const map[] = {"bg bg", "bs ba", "cs cz", "da dk", "de de", "el gr", "et ee",
+                                      "fi fi", "hi in", "hr hr", "hu hu", "is is", "it it", "ja jp",
+                                      "ko kr", "lt lt", "lv lv", "mk mk", "nb no", "nl nl", "nn no",
+                                      "no no", "pl pl", "ro ro", "sk sk", "sl si", "sq al", "sr rs",
+                                      "th th", "tr tr", "uk ua", "vi vn", "zh cn"};
+    size_t len = strcspn(tag, "-_");
+    if (len != 2)
+        return NULL;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strncasecmp(map[i], tag, 2) == 0)
+            return map[i] + 3;
+    return NULL;
+}
+
+/* A country for the script of a headline that names no language: Hangul,
+ * kana, Han without kana (every place that writes Chinese keeps +08:00),
+ * Thai, Devanagari (India; Nepal's +05:45 is a quarter hour off). The
+ * first letter outside ASCII and punctuation decides. */
+static const char *script_cc(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p < 0xC0)
+            continue;
+        uint32_t cp = 0;
+        if ((*p & 0xF0) == 0xE0 && p[1] && p[2])
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        else if ((*p & 0xE0) != 0xC0)
+            return NULL;
+        else if (p[1] >= 0x80)
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+        if (cp < 0x0370 || (cp >= 0x2000 && cp < 0x3040) || (cp >= 0xFF00 && cp < 0xFF20))
+            continue; /* Latin letters, punctuation, CJK brackets and fullwidth marks */
+        if (cp >= 0xAC00 && cp < 0xD7B0)
+            return "kr";
+        if (cp >= 0x3040 && cp < 0x3100)
+            return "jp";
+        if (cp >= 0x4E00 && cp < 0xA000) {
+            /* Han: Japanese unless no kana follows. */
+            for (const unsigned char *q = p; *q; q++)
+                if (q[0] == 0xE3 && (q[1] == 0x81 || q[1] == 0x82 || q[1] == 0x83))
+                    return "jp";
+            return "cn";
+        }
+        if (cp >= 0x0E00 && cp < 0x0E80)
+            return "th";
+        if (cp >= 0x0900 && cp < 0x0980)
+            return "in";
+        return NULL;
+    }
+    return NULL;
+}
+
 /* The page's country, from the first language tag of the markup (in tier
  * order) with a region, else from its URL's domain (the envelope's, else a
- * canonical or og:url): the zone when the country keeps one. A country of
- * several zones gives none, whatever the domain says. */
+ * canonical or og:url), else from the language the markup names or the
+ * headline's script where that language's countries keep one zone: the
+ * zone when the country keeps one. A country of several zones gives none,
+ * whatever the domain says. */
 static bool find_country_zone(mctx_t *c)
 {
     if (c->country == 0) {
         const char *cc = NULL;
         size_t n = 0;
-        for (int t = 0; t < NW_TIER_ENVELOPE && !cc; t++)
+        const nw_meta_cand_t *lang = NULL;
+        for (int t = 0; t <= NW_TIER_ENVELOPE && !cc; t++)
             for (size_t i = 0; i < c->m->n[NW_META_LANGUAGE] && !cc; i++)
-                if (c->m->cand[NW_META_LANGUAGE][i].tier == t)
-                    cc = tag_region(c->m->cand[NW_META_LANGUAGE][i].value, &n);
+                if (c->m->cand[NW_META_LANGUAGE][i].tier == t) {
+                    lang = lang ? lang : &c->m->cand[NW_META_LANGUAGE][i];
+                    if (t < NW_TIER_ENVELOPE)
+                        cc = tag_region(c->m->cand[NW_META_LANGUAGE][i].value, &n);
+                }
         for (size_t i = 0; i <= c->m->n[NW_META_URL] && !cc; i++)
             cc = host_cc(i == 0 ? c->url : c->m->cand[NW_META_URL][i - 1].value, &n);
+        if (!cc && (cc = lang ? language_cc(lang->value) : script_cc(c->headline)))
+            n = 2;
         c->country = cc && nw_zone_of_country(cc, n, &c->country_zone) ? 1 : -1;
     }
     return c->country > 0;
@@ -251,6 +320,7 @@ static bool place(mctx_t *c, const nw_mdate_t *d, const char *text, int64_t *utc
         break;
     }
     if (!c->unzoned_why[0]) {
+        c->unzoned_day = days;
         char q[64];
         size_t n = strlen(text) < 40 ? strlen(text) : 40;
         /* Cut at a character boundary: the reason becomes a Kafka header. */
@@ -558,6 +628,7 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
     c.url = a->url;
     if ((rc = nw_meta_merge_text(meta, a)) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    c.headline = a->headline;
     c.lang = c.policy->locale[0] ? c.policy->locale : a->language;
     c.capture_day = capture_day(a->url);
     c.latest_day = INT64_MAX;
@@ -579,10 +650,12 @@ int nw_meta_merge(const nw_html_meta_t *meta, const nw_zone_table_t *zones,
      * markup and visible dates are rewritten when a page is re-saved or
      * moved to a new template. A published time more than a day (a zone)
      * from it yields to it; without one, it is the date, unless a time was
-     * refused for want of a zone (that reason stands, see place()). */
+     * refused for want of a zone (see place()) on another day. A refused
+     * time on the URL's day confirms that day: the record then says the
+     * day alone, from the URL, and no zone is guessed for the time. */
     int64_t uday = url_day(&c, a->url);
-    if (uday != INT64_MIN &&
-        (has_pub ? pub < (uday - 1) * 86400 || pub >= (uday + 2) * 86400 : !c.unzoned_why[0])) {
+    if (uday != INT64_MIN && (has_pub ? pub < (uday - 1) * 86400 || pub >= (uday + 2) * 86400
+                                      : !c.unzoned_why[0] || c.unzoned_day == uday)) {
         has_pub = true;
         porigin = NW_ZONE_FROM_VALUE;
         pub = uday * 86400;
