@@ -10,6 +10,8 @@
  * container's score; a container named only by negative words, or hidden, is
  * "unlikely": its text is left out unless nothing else holds the article.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,6 +41,120 @@ static const char *const negative_words[] = {
     "shopping", "byline",  "author", "header", "date",  "time", "nav",
 };
 
+/* Other words a class or id is read for (names_byline(), embeds, captions). */
+static const char *const other_words[] = {
+    "embed",  "bio",    "avatar",  "image",   "photo",     "img",      "by-line",
+    "byline", "author", "caption", "gallery", "slideshow", "carousel", "comment",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * A class or id value is searched for every word above: one strstr() a
+ * word was some ninety passes over each value, the largest part of reading
+ * a tag. So the words are indexed by their first two bytes, and one pass
+ * over the value tries, at each position, only the words that start with
+ * the two bytes there. What is found is a set of word numbers: the lists'
+ * words numbered in the order unlikely, positive, negative, other.
+ */
+#define N_WORDS                                                                                    \
+    (COUNT(unlikely_words) + COUNT(positive_words) + COUNT(negative_words) + COUNT(other_words))
+#define WORD_BUCKETS 1024
+
+typedef struct words_found {
+    uint64_t bit[(N_WORDS + 63) / 64];
+} words_found_t;
+
+static struct {
+    const char *word[N_WORDS];
+    uint8_t len[N_WORDS];
+    uint8_t order[N_WORDS];          /* word numbers by bucket */
+    uint8_t start[WORD_BUCKETS + 1]; /* bucket b: order[start[b], start[b + 1]) */
+    words_found_t unlikely, positive, negative;
+} words;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static unsigned bucket_of(unsigned char a, unsigned char b)
+{
+    return (unsigned)((a & 31) << 5 | (b & 31));
+}
+
+static void mark(words_found_t *f, size_t k)
+{
+    f->bit[k / 64] |= 1ULL << (k % 64);
+}
+
+static bool has(const words_found_t *f, size_t k)
+{
+    return f->bit[k / 64] >> (k % 64) & 1;
+}
+
+static bool any_of(const words_found_t *f, const words_found_t *set)
+{
+    for (size_t i = 0; i < COUNT(f->bit); i++)
+        if (f->bit[i] & set->bit[i])
+            return true;
+    return false;
+}
+
+static void words_init(void)
+{
+    static const struct {
+        const char *const *list;
+        size_t n;
+        words_found_t *set;
+    } lists[] = {
+        {unlikely_words, COUNT(unlikely_words), &words.unlikely},
+        {positive_words, COUNT(positive_words), &words.positive},
+        {negative_words, COUNT(negative_words), &words.negative},
+        {other_words, COUNT(other_words), NULL},
+    };
+    size_t k = 0, count[WORD_BUCKETS + 1] = {0};
+    for (size_t l = 0; l < COUNT(lists); l++)
+        for (size_t i = 0; i < lists[l].n; i++, k++) {
+            words.word[k] = lists[l].list[i];
+            words.len[k] = (uint8_t)strlen(lists[l].list[i]);
+            if (lists[l].set)
+                mark(lists[l].set, k);
+            count[bucket_of((unsigned char)words.word[k][0], (unsigned char)words.word[k][1]) +
+                  1]++;
+        }
+    for (size_t b = 0; b < WORD_BUCKETS; b++)
+        count[b + 1] += count[b];
+    for (size_t b = 0; b <= WORD_BUCKETS; b++)
+        words.start[b] = (uint8_t)count[b];
+    for (k = 0; k < N_WORDS; k++)
+        words.order[count[bucket_of((unsigned char)words.word[k][0],
+                                    (unsigned char)words.word[k][1])]++] = (uint8_t)k;
+}
+
+/* The words that occur in v[0, n), lower case and NUL-terminated (see
+ * lower()); a NUL inside it ends it, as it ended strstr()'s search. */
+static words_found_t find_words(const char *v, size_t n)
+{
+    words_found_t f;
+    memset(&f, 0, sizeof(f));
+    n = strnlen(v, n);
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned b = bucket_of((unsigned char)v[i], (unsigned char)v[i + 1]);
+        for (unsigned j = words.start[b]; j < words.start[b + 1]; j++) {
+            size_t k = words.order[j];
+            if (words.len[k] <= n - i && memcmp(v + i, words.word[k], words.len[k]) == 0)
+                mark(&f, k);
+        }
+    }
+    return f;
+}
+
+/* The number of `word` among the words of find_words(). */
+static size_t word_no(const char *word)
+{
+    for (size_t k = 0; k < N_WORDS; k++)
+        if (strcmp(words.word[k], word) == 0)
+            return k;
+    return N_WORDS; /* not a listed word: a programming error, found by the tests */
+}
+
 /* s[0..n) is already lower case and NUL-terminated (see lower()). */
 static bool contains(const char *s, size_t n, const char *word)
 {
@@ -62,24 +178,31 @@ static size_t lower(const char *s, size_t n, char *dst)
     return n;
 }
 
-static bool any(const char *s, size_t n, const char *const *words, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (contains(s, n, words[i]))
-            return true;
-    return false;
-}
+/* The numbers of the other words, looked up once. */
+static struct {
+    size_t embed, comment, bio, avatar, image, photo, img, byline, by_line, author, caption,
+        gallery, slideshow, carousel;
+} w_no;
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+static void numbers_init(void)
+{
+    words_init();
+    w_no.embed = word_no("embed"), w_no.comment = word_no("comment"), w_no.bio = word_no("bio");
+    w_no.avatar = word_no("avatar"), w_no.image = word_no("image"), w_no.photo = word_no("photo");
+    w_no.img = word_no("img"), w_no.byline = word_no("byline"), w_no.by_line = word_no("by-line");
+    w_no.author = word_no("author"), w_no.caption = word_no("caption");
+    w_no.gallery = word_no("gallery"), w_no.slideshow = word_no("slideshow");
+    w_no.carousel = word_no("carousel");
+}
 
 /* A class or id names an author's byline ("byline", "author-name", "by-line")
  * and not a box about the author or a list of them. */
-static bool names_byline(const char *s, size_t n)
+static bool names_byline(const words_found_t *f)
 {
-    if (contains(s, n, "bio") || contains(s, n, "avatar") || contains(s, n, "image") ||
-        contains(s, n, "photo") || contains(s, n, "img"))
+    if (has(f, w_no.bio) || has(f, w_no.avatar) || has(f, w_no.image) || has(f, w_no.photo) ||
+        has(f, w_no.img))
         return false;
-    return contains(s, n, "byline") || contains(s, n, "by-line") || contains(s, n, "author");
+    return has(f, w_no.byline) || has(f, w_no.by_line) || has(f, w_no.author);
 }
 
 nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
@@ -103,24 +226,26 @@ nw_html_hint_t nw_html_hint(const char *s, const nw_html_tag_t *t)
         }
         if ((nl == 5 && strncasecmp(name, "class", 5) == 0) ||
             (nl == 2 && strncasecmp(name, "id", 2) == 0)) {
-            if (any(v, vl, positive_words, COUNT(positive_words))) {
+            pthread_once(&words_once, numbers_init);
+            words_found_t f = find_words(v, vl);
+            if (any_of(&f, &words.positive)) {
                 h.weight += 25;
                 pos = true;
             }
-            if (any(v, vl, negative_words, COUNT(negative_words)))
+            if (any_of(&f, &words.negative))
                 h.weight -= 25;
-            if (any(v, vl, unlikely_words, COUNT(unlikely_words))) {
+            if (any_of(&f, &words.unlikely)) {
                 h.weight -= 25;
                 unlikely = true;
             }
             /* A post quoted in the article ("social-media-embed" around a
              * tweet) is part of it; an embedded comment thread is not. */
-            if (contains(v, vl, "embed") && !contains(v, vl, "comment"))
+            if (has(&f, w_no.embed) && !has(&f, w_no.comment))
                 embed = true;
-            if (names_byline(v, vl))
+            if (names_byline(&f))
                 h.flags |= NW_HINT_BYLINE;
-            if (contains(v, vl, "caption") || contains(v, vl, "gallery") ||
-                contains(v, vl, "slideshow") || contains(v, vl, "carousel"))
+            if (has(&f, w_no.caption) || has(&f, w_no.gallery) || has(&f, w_no.slideshow) ||
+                has(&f, w_no.carousel))
                 h.flags |= NW_HINT_CAPTION;
         } else if (nl == 8 && strncasecmp(name, "itemprop", 8) == 0) {
             /* Whole values only: "commentText" is no article. */
