@@ -794,7 +794,7 @@ nw_enrich_status_t nw_builtin_dates_bytes(void *state, nw_enrich_bytes_t *rec,
     days_t ds = {0};
     nw_enrich_status_t st = dates_find(state, in, &ds, detail, detail_len);
     if (st == NW_ENRICH_OK) {
-        nw_buf_puts(&rec->ext, ",\"dates_mentioned\":[");
+        nw_buf_lit(&rec->ext, ",\"dates_mentioned\":[");
         for (size_t i = 0; i < ds.n; i++) {
             char iso[32];
             size_t n = dates_day(&ds, i, iso);

@@ -373,13 +373,14 @@ static void put_ninjs_bytes(nw_buf_t *b, const char *member, const nw_ent_list_t
     nw_buf_puts(b, member);
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
-        nw_buf_puts(b, i ? ",{\"name\":" : "[{\"name\":");
+        nw_buf_putc(b, i ? ',' : '[');
+        nw_buf_lit(b, "{\"name\":");
         put_str(b, e->name);
         if (e->code) {
-            nw_buf_puts(b, ",\"literal\":");
+            nw_buf_lit(b, ",\"literal\":");
             put_str(b, e->code);
         }
-        nw_buf_puts(b, ",\"rel\":\"mentioned\"}");
+        nw_buf_lit(b, ",\"rel\":\"mentioned\"}");
     }
     nw_buf_putc(b, ']');
 }
@@ -397,7 +398,7 @@ static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
             return;
         p = nl ? nl + 1 : p + n;
     }
-    nw_buf_puts(b, ",\"forms\":[");
+    nw_buf_lit(b, ",\"forms\":[");
     for (const char *p = e->forms; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -415,13 +416,15 @@ static void put_counts_bytes(nw_buf_t *b, const nw_ent_list_t *l, size_t max)
     nw_buf_putc(b, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
-        nw_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        if (i)
+            nw_buf_putc(b, ',');
+        nw_buf_lit(b, "{\"name\":");
         put_str(b, e->name);
         if (e->code) {
-            nw_buf_puts(b, ",\"code\":");
+            nw_buf_lit(b, ",\"code\":");
             put_str(b, e->code);
         }
-        nw_buf_puts(b, ",\"mentions\":");
+        nw_buf_lit(b, ",\"mentions\":");
         nw_json_put_int(b, (long long)e->mentions);
         put_forms_bytes(b, e);
         nw_buf_putc(b, '}');
@@ -441,13 +444,13 @@ static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, 
     put_ninjs_bytes(&rec->top, ",\"organisations\":", &out[NW_ENT_ORG], max);
     put_ninjs_bytes(&rec->top, ",\"places\":", &out[NW_ENT_PLACE], max);
     /* In put_extension()'s key order. */
-    nw_buf_puts(&rec->ext, ",\"entities\":{\"people\":");
+    nw_buf_lit(&rec->ext, ",\"entities\":{\"people\":");
     put_counts_bytes(&rec->ext, &out[NW_ENT_PERSON], max);
-    nw_buf_puts(&rec->ext, ",\"organisations\":");
+    nw_buf_lit(&rec->ext, ",\"organisations\":");
     put_counts_bytes(&rec->ext, &out[NW_ENT_ORG], max);
-    nw_buf_puts(&rec->ext, ",\"places\":");
+    nw_buf_lit(&rec->ext, ",\"places\":");
     put_counts_bytes(&rec->ext, &out[NW_ENT_PLACE], max);
-    nw_buf_puts(&rec->ext, ",\"nationalities\":");
+    nw_buf_lit(&rec->ext, ",\"nationalities\":");
     put_counts_bytes(&rec->ext, &out[NW_ENT_NATIONALITY], max);
     nw_buf_putc(&rec->ext, '}');
     return 0;

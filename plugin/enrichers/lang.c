@@ -453,7 +453,7 @@ nw_enrich_status_t nw_builtin_lang_bytes(void *state, nw_enrich_bytes_t *rec,
     if (code) {
         /* The codes are this file's ASCII literals. */
         rec->language = code;
-        nw_buf_puts(&rec->top, ",\"language\":");
+        nw_buf_lit(&rec->top, ",\"language\":");
         nw_json_put_string(&rec->top, code, strlen(code));
     }
     return st;

@@ -565,7 +565,7 @@ static int list_bytes(nw_enrich_bytes_t *rec, const char **ids, size_t n)
 {
     nw_buf_t *b = &rec->ext;
     size_t mark = b->len;
-    nw_buf_puts(b, ",\"near_duplicate_of\":[");
+    nw_buf_lit(b, ",\"near_duplicate_of\":[");
     for (size_t i = 0; i < n; i++) {
         if (i)
             nw_buf_putc(b, ',');

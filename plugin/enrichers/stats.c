@@ -76,7 +76,7 @@ nw_enrich_status_t nw_builtin_stats_bytes(void *state, nw_enrich_bytes_t *rec,
 {
     (void)in;
     unsigned long long secs = reading_time(state, rec->wordcount);
-    nw_buf_puts(&rec->ext, ",\"reading_time_s\":");
+    nw_buf_lit(&rec->ext, ",\"reading_time_s\":");
     nw_json_put_int(&rec->ext, (long long)secs);
     return stats_ok(rec->wordcount, secs, detail, detail_len);
 }

@@ -381,11 +381,11 @@ static int subject_head(nw_buf_t *b, const char *name)
     size_t n = strlen(name);
     if (!nw_builtin_valid_string(name, n))
         return -1;
-    nw_buf_puts(b, "{\"name\":");
+    nw_buf_lit(b, "{\"name\":");
     nw_json_put_string(b, name, n);
     /* The prefix is ASCII that needs no escape: the uri's escaped text is
      * the prefix, then the name's. */
-    nw_buf_puts(b, ",\"uri\":\"" SUBJECT_URI);
+    nw_buf_lit(b, ",\"uri\":\"" SUBJECT_URI);
     size_t at = b->len;
     nw_json_put_string(b, name, n);
     if (nw_buf_ok(b)) {
@@ -393,7 +393,7 @@ static int subject_head(nw_buf_t *b, const char *name)
         b->len--;
         b->data[b->len] = '\0';
     }
-    nw_buf_puts(b, ",\"relevance\":");
+    nw_buf_lit(b, ",\"relevance\":");
     return 0;
 }
 
@@ -674,7 +674,7 @@ nw_enrich_status_t nw_builtin_subjects_bytes(void *state, nw_enrich_bytes_t *rec
     nw_enrich_status_t st = subjects_find(s, in, &found, &nfound, detail, detail_len);
     if (st == NW_ENRICH_OK) {
         nw_buf_t *b = &rec->top;
-        nw_buf_puts(b, ",\"subjects\":[");
+        nw_buf_lit(b, ",\"subjects\":[");
         for (size_t i = 0; i < nfound && st == NW_ENRICH_OK; i++) {
             const subject_t *sub = &s->subjects[found[i].subject];
             if (i)

@@ -114,11 +114,11 @@ static void put_status(nw_enrich_bytes_t *rec, const char *name, int k, const ch
     if (b->len)
         nw_buf_putc(b, ',');
     nw_json_put_string(b, name, strlen(name));
-    nw_buf_puts(b, ":{\"status\":\"");
+    nw_buf_lit(b, ":{\"status\":\"");
     nw_buf_puts(b, status_names[k]);
     nw_buf_putc(b, '"');
     if (detail && *detail) {
-        nw_buf_puts(b, ",\"detail\":");
+        nw_buf_lit(b, ",\"detail\":");
         put_detail(b, detail);
     }
     nw_buf_putc(b, '}');
@@ -381,10 +381,12 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         to = nchain;
     bool oom = false;
     /* Records as bytes go one by one to the byte writers: there is no
-     * enrich_batch() of them. */
-    bool any_bytes = false;
-    for (size_t i = 0; i < n && !any_bytes; i++)
-        any_bytes = bytes_of(b, i) != NULL;
+     * enrich_batch() of them. Their statuses are bytes too: when all are
+     * so, no status object is shared and the cache is not made. */
+    size_t n_bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        n_bytes += bytes_of(b, i) != NULL;
+    bool any_bytes = n_bytes > 0;
     if (from == 0) {
         for (size_t i = 0; i < n; i++) {
             b->failed[i] = false;
@@ -402,8 +404,9 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     nw_words_share_begin(b->inputs, n);
     char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
     oom = from < to && !details;
-    /* Without it (out of memory) every record gets objects of its own. */
-    status_cache_t *cache = from < to ? calloc(1, sizeof(*cache)) : NULL;
+    /* Without it (out of memory, or no record of jansson) every record gets
+     * objects of its own. */
+    status_cache_t *cache = from < to && n_bytes < n ? calloc(1, sizeof(*cache)) : NULL;
     for (size_t c = from; !oom && c < to; c++) {
         const nw_host_t *h = chain[c];
         if (h->off) {
@@ -441,7 +444,7 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         nw_enrich_bytes_t *rec = bytes_of(b, i);
         if (rec) {
             /* newswire.enrichment last, as the jansson path adds it. */
-            nw_buf_puts(&rec->ext, ",\"enrichment\":{");
+            nw_buf_lit(&rec->ext, ",\"enrichment\":{");
             if (rec->status.len)
                 nw_buf_append(&rec->ext, rec->status.data, rec->status.len);
             nw_buf_putc(&rec->ext, '}');

@@ -345,6 +345,11 @@ static int write_stub(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
         /* What nw_ninjs_stub() would hold, without the object. */
         if (!(w->bytes = calloc(1, sizeof(*w->bytes))))
             return NW_ERR_NOMEM;
+        /* Room for what the built-ins add to most records, so that their
+         * buffers do not grow by steps. */
+        nw_buf_reserve(&w->bytes->ext, 2048);
+        nw_buf_reserve(&w->bytes->top, 1024);
+        nw_buf_reserve(&w->bytes->status, 512);
         w->bytes->language = w->article.language;
         w->bytes->wordcount = f.words;
     } else if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members))) {
