@@ -36,21 +36,11 @@ const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api);
  * descriptors: an in-process extra beside the ABI's enrich(), which each
  * built-in keeps for chains that take the jansson path. Each shares its
  * enrich()'s work and differs only in how the members are written. */
-nw_enrich_status_t nw_builtin_lang_bytes(void *state, nw_enrich_bytes_t *rec,
-                                         const nw_enrich_input_t *in, char *detail,
-                                         size_t detail_len);
-nw_enrich_status_t nw_builtin_dates_bytes(void *state, nw_enrich_bytes_t *rec,
-                                          const nw_enrich_input_t *in, char *detail,
-                                          size_t detail_len);
-nw_enrich_status_t nw_builtin_subjects_bytes(void *state, nw_enrich_bytes_t *rec,
-                                             const nw_enrich_input_t *in, char *detail,
-                                             size_t detail_len);
-nw_enrich_status_t nw_builtin_stats_bytes(void *state, nw_enrich_bytes_t *rec,
-                                          const nw_enrich_input_t *in, char *detail,
-                                          size_t detail_len);
-nw_enrich_status_t nw_builtin_neardup_bytes(void *state, nw_enrich_bytes_t *rec,
-                                            const nw_enrich_input_t *in, char *detail,
-                                            size_t detail_len);
+nw_enrich_bytes_writer_t nw_builtin_lang_bytes;
+nw_enrich_bytes_writer_t nw_builtin_dates_bytes;
+nw_enrich_bytes_writer_t nw_builtin_subjects_bytes;
+nw_enrich_bytes_writer_t nw_builtin_stats_bytes;
+nw_enrich_bytes_writer_t nw_builtin_neardup_bytes;
 
 /* Whether jansson would take the n bytes at s as a string (valid UTF-8):
  * what decides, on the jansson path, whether a member made of them is

@@ -44,9 +44,29 @@ void nw_enrich_bytes_free(nw_enrich_bytes_t *rec);
 
 /* A built-in's byte writer: enrich() with the record as bytes. Appends to
  * rec->top and rec->ext exactly what enrich() would add to the record, and
- * reports the same status and detail. */
-typedef nw_enrich_status_t (*nw_enrich_bytes_fn)(void *state, nw_enrich_bytes_t *rec,
-                                                 const nw_enrich_input_t *in, char *detail,
-                                                 size_t detail_len);
+ * reports the same status and detail. The function type declares the
+ * built-ins' writers; the pointer type is what the registry keeps. */
+typedef nw_enrich_status_t nw_enrich_bytes_writer_t(void *state, nw_enrich_bytes_t *rec,
+                                                    const nw_enrich_input_t *in, char *detail,
+                                                    size_t detail_len);
+typedef nw_enrich_bytes_writer_t *nw_enrich_bytes_fn;
+
+/*
+ * For a built-in whose work is one function run(state, record, rec, in,
+ * detail, detail_len) that adds its members to rec when it is not NULL and
+ * to record otherwise: defines its ABI enrich() (static, called enrich_fn)
+ * and its byte writer (called writer) over it.
+ */
+#define NW_ENRICH_BOTH_WAYS(enrich_fn, writer, run)                                                \
+    static nw_enrich_status_t enrich_fn(void *state, json_t *record, const nw_enrich_input_t *in,  \
+                                        char *detail, size_t detail_len)                           \
+    {                                                                                              \
+        return run(state, record, NULL, in, detail, detail_len);                                   \
+    }                                                                                              \
+    nw_enrich_status_t writer(void *state, nw_enrich_bytes_t *rec, const nw_enrich_input_t *in,    \
+                              char *detail, size_t detail_len)                                     \
+    {                                                                                              \
+        return run(state, NULL, rec, in, detail, detail_len);                                      \
+    }
 
 #endif

@@ -365,21 +365,30 @@ static void put_str(nw_buf_t *b, const char *s)
     nw_json_put_string(b, s, strlen(s));
 }
 
+/* The start of entry i (from 0) of an array of entities, e's: a comma but
+ * before the first, then {"name":<name>, and its code as the member
+ * code_key (",\"key\":") when it has one. */
+static void put_entity_start(nw_buf_t *b, size_t i, const nw_ent_t *e, const char *code_key)
+{
+    if (i)
+        nw_buf_putc(b, ',');
+    nw_buf_lit(b, "{\"name\":");
+    put_str(b, e->name);
+    if (e->code) {
+        nw_buf_puts(b, code_key);
+        put_str(b, e->code);
+    }
+}
+
 /* put_ninjs() into the record's bytes: the array is always new there. */
 static void put_ninjs_bytes(nw_buf_t *b, const char *member, const nw_ent_list_t *l, size_t max)
 {
     if (l->n == 0)
         return;
     nw_buf_puts(b, member);
+    nw_buf_putc(b, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
-        const nw_ent_t *e = &l->v[i];
-        nw_buf_putc(b, i ? ',' : '[');
-        nw_buf_lit(b, "{\"name\":");
-        put_str(b, e->name);
-        if (e->code) {
-            nw_buf_lit(b, ",\"literal\":");
-            put_str(b, e->code);
-        }
+        put_entity_start(b, i, &l->v[i], ",\"literal\":");
         nw_buf_lit(b, ",\"rel\":\"mentioned\"}");
     }
     nw_buf_putc(b, ']');
@@ -416,14 +425,7 @@ static void put_counts_bytes(nw_buf_t *b, const nw_ent_list_t *l, size_t max)
     nw_buf_putc(b, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
-        if (i)
-            nw_buf_putc(b, ',');
-        nw_buf_lit(b, "{\"name\":");
-        put_str(b, e->name);
-        if (e->code) {
-            nw_buf_lit(b, ",\"code\":");
-            put_str(b, e->code);
-        }
+        put_entity_start(b, i, e, ",\"code\":");
         nw_buf_lit(b, ",\"mentions\":");
         nw_json_put_int(b, (long long)e->mentions);
         put_forms_bytes(b, e);
@@ -490,18 +492,7 @@ static nw_enrich_status_t ent_run(entities_t *E, json_t *record, nw_enrich_bytes
     return NW_ENRICH_OK;
 }
 
-static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                     char *detail, size_t detail_len)
-{
-    return ent_run(state, record, NULL, in, detail, detail_len);
-}
-
-nw_enrich_status_t nw_builtin_entities_bytes(void *state, nw_enrich_bytes_t *rec,
-                                             const nw_enrich_input_t *in, char *detail,
-                                             size_t detail_len)
-{
-    return ent_run(state, NULL, rec, in, detail, detail_len);
-}
+NW_ENRICH_BOTH_WAYS(ent_enrich, nw_builtin_entities_bytes, ent_run)
 
 static const nw_enricher_t entities_descriptor = {
     .abi_version = NW_ENRICHER_ABI_VERSION,

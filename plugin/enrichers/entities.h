@@ -24,8 +24,6 @@
 /* The enricher's descriptor (static storage; never freed). */
 const nw_enricher_t *nw_builtin_entities(const nw_enricher_api_t *api);
 /* Its byte writer (enrichers/bytes.h), as builtins.h has the others'. */
-nw_enrich_status_t nw_builtin_entities_bytes(void *state, nw_enrich_bytes_t *rec,
-                                             const nw_enrich_input_t *in, char *detail,
-                                             size_t detail_len);
+nw_enrich_bytes_writer_t nw_builtin_entities_bytes;
 
 #endif

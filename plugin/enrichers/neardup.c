@@ -643,18 +643,7 @@ out:
     return st;
 }
 
-static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                         char *detail, size_t detail_len)
-{
-    return neardup_run(state, record, NULL, in, detail, detail_len);
-}
-
-nw_enrich_status_t nw_builtin_neardup_bytes(void *state, nw_enrich_bytes_t *rec,
-                                            const nw_enrich_input_t *in, char *detail,
-                                            size_t detail_len)
-{
-    return neardup_run(state, NULL, rec, in, detail, detail_len);
-}
+NW_ENRICH_BOTH_WAYS(neardup_enrich, nw_builtin_neardup_bytes, neardup_run)
 
 static void neardup_destroy(void *state)
 {
