@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "enrichers/bytes.h"
 #include "newswire/enricher.h"
 
 /* Entry functions of the built-ins; each returns a static descriptor. */
@@ -29,6 +31,24 @@ const nw_enricher_t *nw_builtin_dates(const nw_enricher_api_t *api);
 const nw_enricher_t *nw_builtin_subjects(const nw_enricher_api_t *api);
 const nw_enricher_t *nw_builtin_stats(const nw_enricher_api_t *api);
 const nw_enricher_t *nw_builtin_neardup(const nw_enricher_api_t *api);
+
+/* Their byte writers (enrichers/bytes.h), which registry.c pairs with the
+ * descriptors: an in-process extra beside the ABI's enrich(), which each
+ * built-in keeps for chains that take the jansson path. Each shares its
+ * enrich()'s work and differs only in how the members are written. */
+nw_enrich_bytes_writer_t nw_builtin_lang_bytes;
+nw_enrich_bytes_writer_t nw_builtin_dates_bytes;
+nw_enrich_bytes_writer_t nw_builtin_subjects_bytes;
+nw_enrich_bytes_writer_t nw_builtin_stats_bytes;
+nw_enrich_bytes_writer_t nw_builtin_neardup_bytes;
+
+/* Whether jansson would take the n bytes at s as a string (valid UTF-8):
+ * what decides, on the jansson path, whether a member made of them is
+ * added at all. */
+bool nw_builtin_valid_string(const char *s, size_t n);
+/* The JSON string of n bytes at s, appended to b as the dump writes it;
+ * -1 (nothing appended) when nw_builtin_valid_string() refuses them. */
+int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n);
 
 /* Simhash comparisons every neardup instance made so far: how tests see
  * that a lookup's cost is capped without timing it. */

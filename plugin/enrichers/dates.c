@@ -31,6 +31,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 #include "parse/timestamp.h"
 
@@ -686,13 +687,14 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-/* The JSON string "YYYY-MM-DD" of a day, as "%04lld-%02u-%02u" writes it;
- * years of four digits, all of them in practice, without snprintf(). */
-static json_t *iso_day(char *iso, size_t size, int64_t y, unsigned mo, unsigned da)
+/* The text "YYYY-MM-DD" of a day in iso (size bytes), as "%04lld-%02u-%02u"
+ * writes it; years of four digits, all of them in practice, without
+ * snprintf(). Returns its length. */
+static size_t iso_day(char *iso, size_t size, int64_t y, unsigned mo, unsigned da)
 {
     if (y < 0 || y > 9999) {
-        snprintf(iso, size, "%04lld-%02u-%02u", (long long)y, mo, da);
-        return json_string(iso);
+        int n = snprintf(iso, size, "%04lld-%02u-%02u", (long long)y, mo, da);
+        return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
     }
     const unsigned v[3] = {(unsigned)y, mo, da};
     char *p = iso;
@@ -704,43 +706,68 @@ static json_t *iso_day(char *iso, size_t size, int64_t y, unsigned mo, unsigned 
         *p++ = (char)('0' + v[k] / 10 % 10);
         *p++ = (char)('0' + v[k] % 10);
     }
-    return json_stringn_nocheck(iso, (size_t)(p - iso));
+    return (size_t)(p - iso);
+}
+
+/* The days the article mentions, sorted, each once, into *ds (the caller
+ * frees ds->v). NW_ENRICH_OK when there are some; otherwise the status and
+ * detail to report. */
+static nw_enrich_status_t dates_find(const dates_t *cfg, const nw_enrich_input_t *in, days_t *ds,
+                                     char *detail, size_t detail_len)
+{
+    int64_t when = in->published != INT64_MIN ? in->published : in->versioncreated;
+    int64_t ref = floor_div(when, 86400);
+    scan(cfg, in->headline, ref, ds);
+    scan(cfg, in->standfirst, ref, ds);
+    scan(cfg, in->body, ref, ds);
+    if (ds->oom) {
+        snprintf(detail, detail_len, "out of memory");
+        return NW_ENRICH_DEGRADED;
+    }
+    if (ds->n == 0) {
+        snprintf(detail, detail_len, "no dates");
+        return NW_ENRICH_SKIPPED;
+    }
+    if (ds->n > 1)
+        qsort(ds->v, ds->n, sizeof(*ds->v), cmp_day);
+    size_t u = 0;
+    for (size_t i = 0; i < ds->n; i++)
+        if (i == 0 || ds->v[i] != ds->v[u - 1])
+            ds->v[u++] = ds->v[i];
+    ds->n = u;
+    return NW_ENRICH_OK;
+}
+
+/* The text of day i of ds into iso (32 bytes); its length. */
+static size_t dates_day(const days_t *ds, size_t i, char iso[32])
+{
+    int64_t y;
+    unsigned mo, da;
+    nw_civil_from_days(ds->v[i], &y, &mo, &da);
+    return iso_day(iso, 32, y, mo, da);
+}
+
+static nw_enrich_status_t dates_found(const days_t *ds, char *detail, size_t detail_len)
+{
+    snprintf(detail, detail_len, "%zu date%s", ds->n, ds->n == 1 ? "" : "s");
+    return NW_ENRICH_OK;
 }
 
 static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
                                        char *detail, size_t detail_len)
 {
-    const dates_t *cfg = state;
     days_t ds = {0};
-    int64_t when = in->published != INT64_MIN ? in->published : in->versioncreated;
-    int64_t ref = floor_div(when, 86400);
-    scan(cfg, in->headline, ref, &ds);
-    scan(cfg, in->standfirst, ref, &ds);
-    scan(cfg, in->body, ref, &ds);
-    nw_enrich_status_t st = NW_ENRICH_OK;
+    nw_enrich_status_t st = dates_find(state, in, &ds, detail, detail_len);
     json_t *list = NULL;
-    if (ds.oom)
-        goto oom;
-    if (ds.n == 0) {
-        snprintf(detail, detail_len, "no dates");
-        st = NW_ENRICH_SKIPPED;
+    if (st != NW_ENRICH_OK)
         goto out;
-    }
-    if (ds.n > 1)
-        qsort(ds.v, ds.n, sizeof(*ds.v), cmp_day);
-    size_t u = 0;
-    for (size_t i = 0; i < ds.n; i++)
-        if (i == 0 || ds.v[i] != ds.v[u - 1])
-            ds.v[u++] = ds.v[i];
-    ds.n = u;
     if (!(list = json_array()))
         goto oom;
     for (size_t i = 0; i < ds.n; i++) {
-        int64_t y;
-        unsigned mo, da;
         char iso[32];
-        nw_civil_from_days(ds.v[i], &y, &mo, &da);
-        if (json_array_append_new(list, iso_day(iso, sizeof(iso), y, mo, da)) < 0)
+        /* The text is ASCII digits and dashes: no UTF-8 check. */
+        size_t n = dates_day(&ds, i, iso);
+        if (json_array_append_new(list, json_stringn_nocheck(iso, n)) < 0)
             goto oom;
     }
     json_t *ext = nw_builtin_extension(record);
@@ -749,13 +776,35 @@ static nw_enrich_status_t dates_enrich(void *state, json_t *record, const nw_enr
         goto oom;
     }
     list = NULL;
-    snprintf(detail, detail_len, "%zu date%s", ds.n, ds.n == 1 ? "" : "s");
+    st = dates_found(&ds, detail, detail_len);
     goto out;
 oom:
     snprintf(detail, detail_len, "out of memory");
     st = NW_ENRICH_DEGRADED;
 out:
     json_decref(list);
+    free(ds.v);
+    return st;
+}
+
+nw_enrich_status_t nw_builtin_dates_bytes(void *state, nw_enrich_bytes_t *rec,
+                                          const nw_enrich_input_t *in, char *detail,
+                                          size_t detail_len)
+{
+    days_t ds = {0};
+    nw_enrich_status_t st = dates_find(state, in, &ds, detail, detail_len);
+    if (st == NW_ENRICH_OK) {
+        nw_buf_lit(&rec->ext, ",\"dates_mentioned\":[");
+        for (size_t i = 0; i < ds.n; i++) {
+            char iso[32];
+            size_t n = dates_day(&ds, i, iso);
+            if (i)
+                nw_buf_putc(&rec->ext, ',');
+            nw_json_put_string(&rec->ext, iso, n);
+        }
+        nw_buf_putc(&rec->ext, ']');
+        st = dates_found(&ds, detail, detail_len);
+    }
     free(ds.v);
     return st;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 #include "enrichers/entities.h"
 #include "enrichers/entities_internal.h"
@@ -343,10 +344,125 @@ static size_t shown(size_t n, size_t max)
     return n < max ? n : max;
 }
 
-static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                     char *detail, size_t detail_len)
+/* ---- The byte path (enrichers/bytes.h): put_entities() written as bytes ---- */
+
+/* Whether strings_make() would make the strings of the first max entities
+ * of l: the byte path adds nothing when it would fail. */
+static bool strings_valid(const nw_ent_list_t *l, size_t max)
 {
-    entities_t *E = state;
+    for (size_t i = 0; i < shown(l->n, max); i++) {
+        const nw_ent_t *e = &l->v[i];
+        if (!nw_builtin_valid_string(e->name, strlen(e->name)) ||
+            (e->code && !nw_builtin_valid_string(e->code, strlen(e->code))))
+            return false;
+    }
+    return true;
+}
+
+/* The strings have passed strings_valid(). */
+static void put_str(nw_buf_t *b, const char *s)
+{
+    nw_json_put_string(b, s, strlen(s));
+}
+
+/* The start of entry i (from 0) of an array of entities, e's: a comma but
+ * before the first, then {"name":<name>, and its code as the member
+ * code_key (",\"key\":") when it has one. */
+static void put_entity_start(nw_buf_t *b, size_t i, const nw_ent_t *e, const char *code_key)
+{
+    if (i)
+        nw_buf_putc(b, ',');
+    nw_buf_lit(b, "{\"name\":");
+    put_str(b, e->name);
+    if (e->code) {
+        nw_buf_puts(b, code_key);
+        put_str(b, e->code);
+    }
+}
+
+/* put_ninjs() into the record's bytes: the array is always new there. */
+static void put_ninjs_bytes(nw_buf_t *b, const char *member, const nw_ent_list_t *l, size_t max)
+{
+    if (l->n == 0)
+        return;
+    nw_buf_puts(b, member);
+    nw_buf_putc(b, '[');
+    for (size_t i = 0; i < shown(l->n, max); i++) {
+        put_entity_start(b, i, &l->v[i], ",\"literal\":");
+        nw_buf_lit(b, ",\"rel\":\"mentioned\"}");
+    }
+    nw_buf_putc(b, ']');
+}
+
+/* forms_array() as bytes: none when it would give none, a form that is not
+ * UTF-8 included. */
+static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
+{
+    if (!e->forms || strcmp(e->forms, e->name) == 0)
+        return;
+    for (const char *p = e->forms; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (!nw_builtin_valid_string(p, n))
+            return;
+        p = nl ? nl + 1 : p + n;
+    }
+    nw_buf_lit(b, ",\"forms\":[");
+    for (const char *p = e->forms; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (p != e->forms)
+            nw_buf_putc(b, ',');
+        nw_json_put_string(b, p, n);
+        p = nl ? nl + 1 : p + n;
+    }
+    nw_buf_putc(b, ']');
+}
+
+/* counts() as bytes. */
+static void put_counts_bytes(nw_buf_t *b, const nw_ent_list_t *l, size_t max)
+{
+    nw_buf_putc(b, '[');
+    for (size_t i = 0; i < shown(l->n, max); i++) {
+        const nw_ent_t *e = &l->v[i];
+        put_entity_start(b, i, e, ",\"code\":");
+        nw_buf_lit(b, ",\"mentions\":");
+        nw_json_put_int(b, (long long)e->mentions);
+        put_forms_bytes(b, e);
+        nw_buf_putc(b, '}');
+    }
+    nw_buf_putc(b, ']');
+}
+
+/* put_entities() into the record's bytes: the ninjs arrays to its members,
+ * newswire.entities to its extension's; -1 (nothing added) where
+ * put_entities() would fail on a string. */
+static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, size_t max)
+{
+    for (int k = 0; k < NW_ENT__TYPES; k++)
+        if (!strings_valid(&out[k], max))
+            return -1;
+    put_ninjs_bytes(&rec->top, ",\"people\":", &out[NW_ENT_PERSON], max);
+    put_ninjs_bytes(&rec->top, ",\"organisations\":", &out[NW_ENT_ORG], max);
+    put_ninjs_bytes(&rec->top, ",\"places\":", &out[NW_ENT_PLACE], max);
+    /* In put_extension()'s key order. */
+    nw_buf_lit(&rec->ext, ",\"entities\":{\"people\":");
+    put_counts_bytes(&rec->ext, &out[NW_ENT_PERSON], max);
+    nw_buf_lit(&rec->ext, ",\"organisations\":");
+    put_counts_bytes(&rec->ext, &out[NW_ENT_ORG], max);
+    nw_buf_lit(&rec->ext, ",\"places\":");
+    put_counts_bytes(&rec->ext, &out[NW_ENT_PLACE], max);
+    nw_buf_lit(&rec->ext, ",\"nationalities\":");
+    put_counts_bytes(&rec->ext, &out[NW_ENT_NATIONALITY], max);
+    nw_buf_putc(&rec->ext, '}');
+    return 0;
+}
+
+/* The entities of a record, put into record or, on the byte path, rec (the
+ * other NULL). */
+static nw_enrich_status_t ent_run(entities_t *E, json_t *record, nw_enrich_bytes_t *rec,
+                                  const nw_enrich_input_t *in, char *detail, size_t detail_len)
+{
     const char *segments[3] = {in->headline, in->standfirst, in->body};
     bool any = false;
     for (size_t i = 0; i < 3; i++)
@@ -360,7 +476,8 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
     nw_ent_work_t *w = work_take(E);
     const nw_ent_list_t *out = w ? w->out : NULL;
     if (!w || nw_ent_extract(w, &E->gaz, segments, 3, byline) != 0 ||
-        put_entities(record, out, E->max_per_type) != 0) {
+        (rec ? put_entities_bytes(rec, out, E->max_per_type)
+             : put_entities(record, out, E->max_per_type)) != 0) {
         if (w)
             work_give(E, w);
         snprintf(detail, detail_len, "out of memory");
@@ -374,6 +491,8 @@ static nw_enrich_status_t ent_enrich(void *state, json_t *record, const nw_enric
              no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
     return NW_ENRICH_OK;
 }
+
+NW_ENRICH_BOTH_WAYS(ent_enrich, nw_builtin_entities_bytes, ent_run)
 
 static const nw_enricher_t entities_descriptor = {
     .abi_version = NW_ENRICHER_ABI_VERSION,

@@ -18,9 +18,12 @@
 #ifndef NW_ENRICH_ENTITIES_H
 #define NW_ENRICH_ENTITIES_H
 
+#include "enrichers/bytes.h"
 #include "newswire/enricher.h"
 
 /* The enricher's descriptor (static storage; never freed). */
 const nw_enricher_t *nw_builtin_entities(const nw_enricher_api_t *api);
+/* Its byte writer (enrichers/bytes.h), as builtins.h has the others'. */
+nw_enrich_bytes_writer_t nw_builtin_entities_bytes;
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
 #define LANG_MAX      8
@@ -371,18 +372,20 @@ static inline void word_score(const lang_t *l, memo_t *m, const char *w, size_t 
     word_score_miss(l, m, e, w, n, h, score);
 }
 
-static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                      char *detail, size_t detail_len)
+/* lang's verdict on a record that declares the language `declared` (NULL:
+ * none): its status and detail, and in *code the language to add to the
+ * record (a static string; NULL: none). */
+static nw_enrich_status_t lang_decide(lang_t *l, const char *declared, const nw_enrich_input_t *in,
+                                      char *detail, size_t detail_len, const char **code_out)
 {
-    lang_t *l = state;
     nw_words_t own = NW_WORDS_INIT;
     double score[LANG_MAX] = {0};
     size_t words = 0;
+    *code_out = NULL;
     /* The page or envelope declared its language (newswire.field_sources
      * names where): a declaration beats a guess from function words. */
-    json_t *declared = json_object_get(record, "language");
-    if (json_is_string(declared)) {
-        snprintf(detail, detail_len, "%s (declared)", json_string_value(declared));
+    if (declared) {
+        snprintf(detail, detail_len, "%s (declared)", declared);
         return NW_ENRICH_OK;
     }
     const nw_words_t *w = nw_words_of(in, &own);
@@ -422,11 +425,38 @@ static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enri
         snprintf(detail, detail_len, "%s (score %.2f)", code, share);
     if (total < 2.0 || share * 100 < (double)l->min_score)
         code = "und";
-    if (json_object_set_new(record, "language", json_string(code)) < 0) {
+    *code_out = code;
+    return NW_ENRICH_OK;
+}
+
+static nw_enrich_status_t lang_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
+                                      char *detail, size_t detail_len)
+{
+    json_t *declared = json_object_get(record, "language");
+    const char *code;
+    nw_enrich_status_t st =
+        lang_decide(state, json_is_string(declared) ? json_string_value(declared) : NULL, in,
+                    detail, detail_len, &code);
+    if (code && json_object_set_new(record, "language", json_string(code)) < 0) {
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    return NW_ENRICH_OK;
+    return st;
+}
+
+nw_enrich_status_t nw_builtin_lang_bytes(void *state, nw_enrich_bytes_t *rec,
+                                         const nw_enrich_input_t *in, char *detail,
+                                         size_t detail_len)
+{
+    const char *code;
+    nw_enrich_status_t st = lang_decide(state, rec->language, in, detail, detail_len, &code);
+    if (code) {
+        /* The codes are this file's ASCII literals. */
+        rec->language = code;
+        nw_buf_lit(&rec->top, ",\"language\":");
+        nw_json_put_string(&rec->top, code, strlen(code));
+    }
+    return st;
 }
 
 static const nw_enricher_t lang_enricher = {

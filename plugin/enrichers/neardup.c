@@ -51,6 +51,7 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
 #define BANDS     4
@@ -543,10 +544,48 @@ static size_t pick(const index_t *x, lookup_t *l, long long scan, size_t max, co
     return n;
 }
 
-static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                         char *detail, size_t detail_len)
+/* newswire.near_duplicate_of: ids[0..n) added to the record's extension;
+ * -1 when out of memory or an id is not UTF-8, the record then as it was. */
+static int list_json(json_t *record, const char **ids, size_t n)
 {
-    neardup_t *nd = state;
+    json_t *ext = nw_builtin_extension(record);
+    json_t *list = ext ? json_array() : NULL;
+    if (!list)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(list, json_string(ids[i])) < 0) {
+            json_decref(list);
+            return -1;
+        }
+    return json_object_set_new(ext, "near_duplicate_of", list);
+}
+
+/* list_json() for the byte path. */
+static int list_bytes(nw_enrich_bytes_t *rec, const char **ids, size_t n)
+{
+    nw_buf_t *b = &rec->ext;
+    size_t mark = b->len;
+    nw_buf_lit(b, ",\"near_duplicate_of\":[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            nw_buf_putc(b, ',');
+        if (nw_builtin_put_string(b, ids[i], strlen(ids[i])) < 0) {
+            if (nw_buf_ok(b)) {
+                b->len = mark;
+                b->data[mark] = '\0';
+            }
+            return -1;
+        }
+    }
+    nw_buf_putc(b, ']');
+    return 0;
+}
+
+/* neardup's work on a record, its members added to record or, on the byte
+ * path, to rec (the other NULL). */
+static nw_enrich_status_t neardup_run(neardup_t *nd, json_t *record, nw_enrich_bytes_t *rec,
+                                      const nw_enrich_input_t *in, char *detail, size_t detail_len)
+{
     if (in->simhash == 0 || !in->article_id) {
         snprintf(detail, detail_len, "no text to compare");
         return NW_ENRICH_SKIPPED;
@@ -554,7 +593,6 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
     index_t *x = index_for(nd, in->source_topic, in->partition);
     lookup_t l = {0};
     const char **ids = NULL;
-    json_t *list = NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
     /* Inputs from hosts older than the offset member count as -1. */
     int64_t offset =
@@ -575,15 +613,7 @@ static nw_enrich_status_t neardup_enrich(void *state, json_t *record, const nw_e
             goto oom;
         size_t listed = pick(x, &l, nd->scan, max, ids);
         int closest = l.v[0].distance;
-        json_t *ext = nw_builtin_extension(record);
-        if (!ext || !(list = json_array()))
-            goto oom;
-        for (size_t i = 0; i < listed; i++)
-            if (json_array_append_new(list, json_string(ids[i])) < 0)
-                goto oom;
-        int rc = json_object_set_new(ext, "near_duplicate_of", list);
-        list = NULL;
-        if (rc < 0)
+        if ((rec ? list_bytes(rec, ids, listed) : list_json(record, ids, listed)) < 0)
             goto oom;
         size_t n = l.articles;
         int len = snprintf(detail, detail_len, "%zu near-duplicate%s (closest %d bit%s)", n,
@@ -608,11 +638,12 @@ oom:
     snprintf(detail, detail_len, "out of memory");
     st = NW_ENRICH_DEGRADED;
 out:
-    json_decref(list);
     free(ids);
     free(l.v);
     return st;
 }
+
+NW_ENRICH_BOTH_WAYS(neardup_enrich, nw_builtin_neardup_bytes, neardup_run)
 
 static void neardup_destroy(void *state)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
 #define STATS_DEFAULT_WPM 230
@@ -37,25 +38,47 @@ static int stats_init(const nw_enricher_api_t *api, void *host, void **state, ch
     return 0;
 }
 
+/* The reading time of words, in seconds, rounded up. */
+static unsigned long long reading_time(const stats_t *s, size_t words)
+{
+    return ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
+           (unsigned long long)s->wpm;
+}
+
+static nw_enrich_status_t stats_ok(size_t words, unsigned long long secs, char *detail,
+                                   size_t detail_len)
+{
+    snprintf(detail, detail_len, "%zu words, %llu s", words, secs);
+    return NW_ENRICH_OK;
+}
+
 static nw_enrich_status_t stats_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
                                        char *detail, size_t detail_len)
 {
-    const stats_t *s = state;
     /* The body's ninjs wordcount is this very count: reuse it when the
      * record has it rather than walk the text again. */
     json_t *wc = json_object_get(json_array_get(json_object_get(record, "bodies"), 0), "wordcount");
     size_t words = json_is_integer(wc) && json_integer_value(wc) >= 0
                        ? (size_t)json_integer_value(wc)
                        : nw_utf8_count_words(in->body);
-    unsigned long long secs = ((unsigned long long)words * 60 + (unsigned long long)s->wpm - 1) /
-                              (unsigned long long)s->wpm;
+    unsigned long long secs = reading_time(state, words);
     json_t *ext = nw_builtin_extension(record);
     if (!ext || json_object_set_new(ext, "reading_time_s", nw_builtin_count((long long)secs)) < 0) {
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    snprintf(detail, detail_len, "%zu words, %llu s", words, secs);
-    return NW_ENRICH_OK;
+    return stats_ok(words, secs, detail, detail_len);
+}
+
+nw_enrich_status_t nw_builtin_stats_bytes(void *state, nw_enrich_bytes_t *rec,
+                                          const nw_enrich_input_t *in, char *detail,
+                                          size_t detail_len)
+{
+    (void)in;
+    unsigned long long secs = reading_time(state, rec->wordcount);
+    nw_buf_lit(&rec->ext, ",\"reading_time_s\":");
+    nw_json_put_int(&rec->ext, (long long)secs);
+    return stats_ok(rec->wordcount, secs, detail, detail_len);
 }
 
 static void stats_destroy(void *state)

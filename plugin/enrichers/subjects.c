@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
 #define SUBJECT_URI  "newswire:subject:"
@@ -51,6 +52,11 @@ typedef struct subject {
      * shared by every record that gets it (owned; NULL when they could not
      * be made, and then made per record). */
     json_t *name_json, *uri_json;
+    /* The byte path's start of its entry, as subject_head() writes it,
+     * made at init (owned; NULL when it could not be made, and then made
+     * per record). */
+    char *head;
+    size_t head_len;
 } subject_t;
 
 /*
@@ -184,7 +190,7 @@ static size_t subject_index(subjects_t *s, const char *name, size_t len, long lo
     if (!v)
         return (size_t)-1;
     s->subjects = v;
-    v[s->nsubjects].name_json = v[s->nsubjects].uri_json = NULL;
+    v[s->nsubjects] = (subject_t){0};
     if (!(v[s->nsubjects].name = strndup(name, len)))
         return (size_t)-1;
     v[s->nsubjects].min = min;
@@ -307,6 +313,7 @@ static void subjects_destroy(void *state)
         free(s->subjects[i].name);
         json_decref(s->subjects[i].name_json);
         json_decref(s->subjects[i].uri_json);
+        free(s->subjects[i].head);
     }
     free(s->terms);
     free(s->subjects);
@@ -366,14 +373,45 @@ static json_t *subject_uri(const char *name)
     return json_stringn(uri, pre + n);
 }
 
-/* Each subject's name and uri as JSON strings, made once: a record's entry
- * takes references to them instead of making and freeing its own. */
+/* The start of a subject's entry as the dump writes it,
+ * {"name":<name>,"uri":<uri>,"relevance": appended to b; -1 (nothing
+ * appended) when jansson would refuse the name, and with it the entry. */
+static int subject_head(nw_buf_t *b, const char *name)
+{
+    size_t n = strlen(name);
+    if (!nw_builtin_valid_string(name, n))
+        return -1;
+    nw_buf_lit(b, "{\"name\":");
+    nw_json_put_string(b, name, n);
+    /* The prefix is ASCII that needs no escape: the uri's escaped text is
+     * the prefix, then the name's. */
+    nw_buf_lit(b, ",\"uri\":\"" SUBJECT_URI);
+    size_t at = b->len;
+    nw_json_put_string(b, name, n);
+    if (nw_buf_ok(b)) {
+        memmove(b->data + at, b->data + at + 1, b->len - at - 1);
+        b->len--;
+        b->data[b->len] = '\0';
+    }
+    nw_buf_lit(b, ",\"relevance\":");
+    return 0;
+}
+
+/* Each subject's name and uri as JSON strings, and the bytes that start its
+ * entry, made once: a record's entry takes references to them (or copies
+ * the bytes) instead of making and freeing its own. */
 static void subjects_share(subjects_t *s)
 {
     for (size_t i = 0; i < s->nsubjects; i++) {
         subject_t *sub = &s->subjects[i];
         sub->name_json = json_string(sub->name);
         sub->uri_json = subject_uri(sub->name);
+        nw_buf_t head = NW_BUF_INIT;
+        if (subject_head(&head, sub->name) == 0 && nw_buf_ok(&head)) {
+            sub->head_len = head.len;
+            sub->head = nw_buf_steal(&head);
+        }
+        nw_buf_free(&head);
     }
 }
 
@@ -514,20 +552,27 @@ static void put_count(nw_buf_t *b, long long n)
     nw_buf_append(b, d + k, sizeof(d) - k);
 }
 
-static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
-                                          char *detail, size_t detail_len)
+/* The subjects the article reaches, best first, at most max: *found (the
+ * caller frees it) and *nfound. NW_ENRICH_OK when there are some; else the
+ * status and detail to report. */
+static nw_enrich_status_t subjects_find(const subjects_t *s, const nw_enrich_input_t *in,
+                                        hit_t **found_out, size_t *nfound_out, char *detail,
+                                        size_t detail_len)
 {
-    const subjects_t *s = state;
     nw_words_t own = NW_WORDS_INIT;
     /* The three per-subject arrays in one block (all of 8-byte members). */
     hit_t *found = calloc(s->nsubjects, sizeof(*found) + sizeof(long long) + sizeof(size_t));
     long long *hits = found ? (long long *)(found + s->nsubjects) : NULL;
     size_t *seen_at = found ? (size_t *)(hits + s->nsubjects) : NULL;
     nw_enrich_status_t st = NW_ENRICH_OK;
-    nw_buf_t note = NW_BUF_INIT;
+    size_t nfound = 0;
     const nw_words_t *w = nw_words_of(in, &own);
-    if (!found || w->oom)
-        goto oom;
+    *found_out = found;
+    if (!found || w->oom) {
+        snprintf(detail, detail_len, "out of memory");
+        st = NW_ENRICH_DEGRADED;
+        goto out;
+    }
     for (size_t i = 0; i < w->n; i++) {
         const char *word = nw_words_at(w, i);
         size_t n = nw_words_len(w, i);
@@ -542,7 +587,6 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
         if (s->prefix3[b / 64] >> (b % 64) & 1)
             count_prefix(s, word, n, i, hits, seen_at);
     }
-    size_t nfound = 0;
     for (size_t i = 0; i < s->nsubjects; i++) {
         long long min = s->subjects[i].min ? s->subjects[i].min : s->min_hits;
         if (hits[i] >= min)
@@ -556,31 +600,101 @@ static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_
     qsort_r(found, nfound, sizeof(*found), cmp_hit, s->subjects);
     if (nfound > (size_t)s->max)
         nfound = (size_t)s->max;
-    json_t *list = json_object_get(record, "subjects");
-    if (!json_is_array(list)) {
-        list = json_array();
-        if (!list || json_object_set_new(record, "subjects", list) < 0)
-            goto oom;
-    }
+out:
+    *nfound_out = nfound;
+    nw_words_free(&own);
+    return st;
+}
+
+/* Entry i's relevance: its hits against the best's, in percent, rounded. */
+static long long relevance(const hit_t *found, size_t i)
+{
+    return (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
+}
+
+/* The detail: each subject found and its hits. */
+static nw_enrich_status_t subjects_note(const subjects_t *s, const hit_t *found, size_t nfound,
+                                        char *detail, size_t detail_len)
+{
+    nw_buf_t note = NW_BUF_INIT;
     for (size_t i = 0; i < nfound; i++) {
-        const subject_t *sub = &s->subjects[found[i].subject];
-        const char *name = sub->name;
-        long long rel = (found[i].hits * 100 + found[0].hits / 2) / found[0].hits;
-        if (json_array_append_new(list, subject_item(sub, rel)) < 0)
-            goto oom;
         nw_buf_puts(&note, i ? ", " : "");
-        nw_buf_puts(&note, name);
+        nw_buf_puts(&note, s->subjects[found[i].subject].name);
         nw_buf_putc(&note, ' ');
         put_count(&note, found[i].hits);
     }
     snprintf(detail, detail_len, "%s", nw_buf_str(&note));
-    goto out;
-oom:
-    snprintf(detail, detail_len, "out of memory");
-    st = NW_ENRICH_DEGRADED;
-out:
     nw_buf_free(&note);
-    nw_words_free(&own);
+    return NW_ENRICH_OK;
+}
+
+static nw_enrich_status_t subjects_oom(char *detail, size_t detail_len)
+{
+    snprintf(detail, detail_len, "out of memory");
+    return NW_ENRICH_DEGRADED;
+}
+
+static nw_enrich_status_t subjects_enrich(void *state, json_t *record, const nw_enrich_input_t *in,
+                                          char *detail, size_t detail_len)
+{
+    const subjects_t *s = state;
+    hit_t *found;
+    size_t nfound;
+    nw_enrich_status_t st = subjects_find(s, in, &found, &nfound, detail, detail_len);
+    if (st != NW_ENRICH_OK)
+        goto out;
+    json_t *list = json_object_get(record, "subjects");
+    if (!json_is_array(list)) {
+        list = json_array();
+        if (!list || json_object_set_new(record, "subjects", list) < 0) {
+            st = subjects_oom(detail, detail_len);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < nfound; i++) {
+        const subject_t *sub = &s->subjects[found[i].subject];
+        if (json_array_append_new(list, subject_item(sub, relevance(found, i))) < 0) {
+            st = subjects_oom(detail, detail_len);
+            goto out;
+        }
+    }
+    st = subjects_note(s, found, nfound, detail, detail_len);
+out:
+    free(found); /* hits and seen_at too */
+    return st;
+}
+
+nw_enrich_status_t nw_builtin_subjects_bytes(void *state, nw_enrich_bytes_t *rec,
+                                             const nw_enrich_input_t *in, char *detail,
+                                             size_t detail_len)
+{
+    const subjects_t *s = state;
+    hit_t *found;
+    size_t nfound;
+    nw_enrich_status_t st = subjects_find(s, in, &found, &nfound, detail, detail_len);
+    if (st == NW_ENRICH_OK) {
+        nw_buf_t *b = &rec->top;
+        nw_buf_lit(b, ",\"subjects\":[");
+        for (size_t i = 0; i < nfound && st == NW_ENRICH_OK; i++) {
+            const subject_t *sub = &s->subjects[found[i].subject];
+            if (i)
+                nw_buf_putc(b, ',');
+            if (sub->head)
+                nw_buf_append(b, sub->head, sub->head_len);
+            else if (subject_head(b, sub->name) < 0) {
+                /* As the jansson path leaves it: the entries before. */
+                if (i && nw_buf_ok(b))
+                    b->data[--b->len] = '\0';
+                st = subjects_oom(detail, detail_len);
+                break;
+            }
+            nw_json_put_int(b, relevance(found, i));
+            nw_buf_putc(b, '}');
+        }
+        nw_buf_putc(b, ']');
+        if (st == NW_ENRICH_OK)
+            st = subjects_note(s, found, nfound, detail, detail_len);
+    }
     free(found); /* hits and seen_at too */
     return st;
 }

@@ -18,6 +18,7 @@
 #endif
 
 #include "core/utf8.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
 int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
@@ -75,6 +76,25 @@ json_t *nw_builtin_extension(json_t *record)
 json_t *nw_builtin_string(const char *s, size_t n)
 {
     return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
+bool nw_builtin_valid_string(const char *s, size_t n)
+{
+    if (nw_utf8_is_clean(s, n))
+        return true;
+    /* Rare: jansson's own verdict, which is the one to agree with. */
+    json_t *j = json_stringn(s, n);
+    bool ok = j != NULL;
+    json_decref(j);
+    return ok;
+}
+
+int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n)
+{
+    if (!nw_builtin_valid_string(s, n))
+        return -1;
+    nw_json_put_string(b, s, n);
+    return 0;
 }
 
 static json_t *counts[NW_BUILTIN_COUNTS];

@@ -13,6 +13,11 @@
  * has its own chain of the same configuration and both see the same records
  * in the same order, so neardup, which remembers what it saw, agrees too
  * (and each article's repeats under other ids are its near-duplicates).
+ *
+ * The built-ins' byte path (enrichers/bytes.h: each built-in writes its
+ * members as bytes, nw_ninjs_splice_bytes() puts them in) is a third way
+ * that must give the same bytes: with the whole chain, and with each
+ * built-in alone, the others off.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,7 +36,7 @@
 #include "test_ninjs_util.h"
 
 typedef struct ways {
-    nw_enrichers_t *tree, *stub;
+    nw_enrichers_t *tree, *stub, *bytes;
     int64_t offset; /* the next message's, rising like a partition's */
     int compared, with_entities, with_neardup;
 } ways_t;
@@ -45,15 +50,21 @@ static nw_enrichers_t *chain_new(nw_config_t *cfg)
     return e;
 }
 
-/* The built-ins with their defaults, twice. */
-static void ways_init(ways_t *w)
+/* The built-ins with their defaults but those of `disabled` (NULL: none),
+ * three times. */
+static void ways_init(ways_t *w, const char *disabled)
 {
     nw_config_t *cfg = nw_config_new();
+    nw_error_t err = {0};
     assert_non_null(cfg);
+    if (disabled)
+        assert_int_equal(nw_config_set(cfg, "enrichers.disabled", disabled, "test", &err), 0);
     memset(w, 0, sizeof(*w));
     w->tree = chain_new(cfg);
     w->stub = chain_new(cfg);
+    w->bytes = chain_new(cfg);
     assert_true(nw_enrichers_adds_only(w->stub));
+    assert_true(nw_enrichers_bytes(w->bytes));
     nw_config_free(cfg);
 }
 
@@ -61,6 +72,7 @@ static void ways_free(ways_t *w)
 {
     nw_enrichers_free(w->tree);
     nw_enrichers_free(w->stub);
+    nw_enrichers_free(w->bytes);
 }
 
 static void run_chain(nw_enrichers_t *e, json_t *record, const nw_enrich_input_t *in)
@@ -69,6 +81,42 @@ static void run_chain(nw_enrichers_t *e, json_t *record, const nw_enrich_input_t
     char reasons[1][NW_ERROR_MSG_MAX];
     nw_enrichers_run(e, &record, &in, 1, &failed, reasons);
     assert_false(failed);
+}
+
+/* The chain over a record as bytes, as the pipeline runs it. */
+static void run_chain_bytes(nw_enrichers_t *e, nw_enrich_bytes_t *rec, const nw_enrich_input_t *in)
+{
+    json_t *record = NULL;
+    json_t *status = NULL;
+    bool failed = false;
+    char reasons[1][NW_ERROR_MSG_MAX];
+    nw_enrich_batch_t b = {.records = &record,
+                           .inputs = &in,
+                           .statuses = &status,
+                           .failed = &failed,
+                           .reasons = reasons,
+                           .bytes = &rec,
+                           .n = 1};
+    nw_enrichers_run_part(e, 0, SIZE_MAX, &b);
+    assert_false(failed);
+    assert_null(status);
+}
+
+/* The byte path's record for a with meta m: want's bytes (want_len). */
+static void check_bytes(ways_t *w, const nw_article_t *a, const nw_record_meta_t *m,
+                        const nw_enrich_input_t *in, const char *want, size_t want_len)
+{
+    nw_buf_t rec = NW_BUF_INIT;
+    nw_record_facts_t f;
+    assert_int_equal(nw_ninjs_write_facts(a, m, &rec, &f), 0);
+    nw_enrich_bytes_t eb = {.language = a->language, .wordcount = f.words};
+    run_chain_bytes(w->bytes, &eb, in);
+    assert_int_equal(nw_ninjs_splice_bytes(&rec, m->plain_ninjs, &eb.ext, &eb.top), 0);
+    assert_string_equal(rec.data, want);
+    assert_int_equal(rec.len, want_len);
+    nw_enrich_bytes_free(&eb);
+    free(f.body);
+    nw_buf_free(&rec);
 }
 
 /* Both ways for a with meta m; 0, or 1 when the writer left the record to
@@ -133,6 +181,7 @@ static int check_variant(ways_t *w, const nw_article_t *a, const nw_record_meta_
     assert_int_equal(nw_ninjs_splice(&rec, m->plain_ninjs, stub, n_members), 0);
     assert_int_equal(rec.len, want_len);
     assert_string_equal(rec.data, want);
+    check_bytes(w, a, m, &in, want, want_len);
 
     w->compared++;
     w->with_entities += strstr(want, "\"entities\":{") != NULL;
@@ -186,7 +235,7 @@ static void test_stub_like_tree(void **state)
     (void)state;
     ways_t w;
     int tree = 0;
-    ways_init(&w);
+    ways_init(&w, NULL);
     assert_true(check_dir(&w, NW_TEST_DATA "/articles", &tree) > 10);
     assert_int_equal(tree, 0);
     check_dir(&w, NW_SOURCE_DIR "/tests/fuzz/corpus/parse", &tree);
@@ -198,6 +247,28 @@ static void test_stub_like_tree(void **state)
     assert_true(w.with_entities > 0);
 #endif
     ways_free(&w);
+}
+
+/* Each built-in alone on the byte path (the others off, whose statuses the
+ * bytes carry too). */
+static void test_bytes_each_builtin(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"lang",     "dates", "entities",
+                                        "subjects", "stats", "neardup"};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        char disabled[128] = "";
+        for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+            if (j != k)
+                snprintf(disabled + strlen(disabled), sizeof(disabled) - strlen(disabled), "%s%s",
+                         disabled[0] ? "," : "", names[j]);
+        ways_t w;
+        int tree = 0;
+        ways_init(&w, disabled);
+        assert_true(check_dir(&w, NW_TEST_DATA "/articles", &tree) > 10);
+        assert_int_equal(tree, 0);
+        ways_free(&w);
+    }
 }
 
 /* Only a chain of such built-ins takes the stub: a plugin or the HTTP
@@ -213,16 +284,20 @@ static void test_which_chains(void **state)
                      0);
     nw_enrichers_t *e = chain_new(cfg);
     assert_true(nw_enrichers_adds_only(e));
+    assert_true(nw_enrichers_bytes(e));
     nw_enrichers_free(e);
 #ifdef NW_WITH_HTTP
+    /* The HTTP enricher has no byte writer either. */
     assert_int_equal(nw_config_set(cfg, "http.svc.url", "http://127.0.0.1:9/", "test", &err), 0);
     e = chain_new(cfg);
     assert_false(nw_enrichers_adds_only(e));
+    assert_false(nw_enrichers_bytes(e));
     nw_enrichers_free(e);
     /* Off, it reads nothing. */
     assert_int_equal(nw_config_set(cfg, "enrichers.disabled", "http.svc", "test", &err), 0);
     e = chain_new(cfg);
     assert_true(nw_enrichers_adds_only(e));
+    assert_true(nw_enrichers_bytes(e));
     nw_enrichers_free(e);
 #endif
     nw_config_free(cfg);
@@ -232,6 +307,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stub_like_tree),
+        cmocka_unit_test(test_bytes_each_builtin),
         cmocka_unit_test(test_which_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,10 @@ static inline void nw_buf_append(nw_buf_t *b, const char *s, size_t n)
     nw_buf_append_grow(b, s, n);
 }
 
+/* Appends a string literal, whose length the compiler knows: no strlen()
+ * and no call, where nw_buf_puts() has both. */
+#define nw_buf_lit(b, lit) nw_buf_append((b), "" lit, sizeof(lit) - 1)
+
 static inline void nw_buf_putc(nw_buf_t *b, char c)
 {
     if (b->len + 1 < b->cap && !b->oom) {

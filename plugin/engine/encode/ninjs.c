@@ -999,15 +999,24 @@ static void dump_members(nw_buf_t *b, const json_t *obj, size_t from)
     }
 }
 
-int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members)
+/* Opens rec for the splice: drops the closing braces of the record (and of
+ * its extension unless plain_ninjs); false when rec is too short for them. */
+static bool splice_open(nw_buf_t *rec, bool plain_ninjs)
 {
-    const json_t *ext = json_object_get(stub, "newswire");
     /* The record ends in "}}" (the extension's end, then its own) or, with
      * the extension left out, in "}". */
     size_t keep = plain_ninjs ? 1 : 2;
-    if (rec->len < keep || !json_is_object(ext))
-        return NW_ERR_INVALID;
+    if (rec->len < keep)
+        return false;
     rec->len -= keep;
+    return true;
+}
+
+int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members)
+{
+    const json_t *ext = json_object_get(stub, "newswire");
+    if (!json_is_object(ext) || !splice_open(rec, plain_ninjs))
+        return NW_ERR_INVALID;
     if (!plain_ninjs) {
         dump_members(rec, ext, 0);
         nw_buf_putc(rec, '}');
@@ -1015,4 +1024,37 @@ int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t 
     dump_members(rec, stub, n_members);
     nw_buf_putc(rec, '}');
     return nw_buf_ok(rec) ? 0 : NW_ERR_NOMEM;
+}
+
+int nw_ninjs_splice_bytes(nw_buf_t *rec, bool plain_ninjs, const nw_buf_t *ext, const nw_buf_t *top)
+{
+    if (!nw_buf_ok(ext) || !nw_buf_ok(top))
+        return NW_ERR_NOMEM;
+    if (!splice_open(rec, plain_ninjs))
+        return NW_ERR_INVALID;
+    /* An empty buffer may have no data to copy from. */
+    if (!plain_ninjs) {
+        if (ext->len)
+            nw_buf_append(rec, ext->data, ext->len);
+        nw_buf_putc(rec, '}');
+    }
+    if (top->len)
+        nw_buf_append(rec, top->data, top->len);
+    nw_buf_putc(rec, '}');
+    return nw_buf_ok(rec) ? 0 : NW_ERR_NOMEM;
+}
+
+void nw_json_put_string(nw_buf_t *b, const char *s, size_t len)
+{
+    dump_string(b, s, len);
+}
+
+void nw_json_put_int(nw_buf_t *b, long long v)
+{
+    dump_integer(b, (json_int_t)v);
+}
+
+void nw_json_put_value(nw_buf_t *b, const json_t *v)
+{
+    dump_value(b, v);
 }

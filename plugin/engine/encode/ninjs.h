@@ -107,6 +107,22 @@ json_t *nw_ninjs_stub(const nw_article_t *a, size_t words, size_t *n_members);
  * NW_ERR_NOMEM, or NW_ERR_INVALID for a stub without its "newswire". */
 int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members);
 
+/* nw_ninjs_splice() for members already serialised (the built-ins' byte
+ * path, enrichers/bytes.h): ext's bytes at the end of the extension (unless
+ * plain_ninjs), then top's at the end of the record, each a run of
+ * ",\"k\":v" members. Returns 0, NW_ERR_NOMEM (also when ext or top ran
+ * out of memory), or NW_ERR_INVALID for a record too short to be one. */
+int nw_ninjs_splice_bytes(nw_buf_t *rec, bool plain_ninjs, const nw_buf_t *ext,
+                          const nw_buf_t *top);
+
+/* The record writer's serialisers, for bytes that must be what the dump of
+ * the same jansson value gives: a string of len bytes (valid UTF-8, which
+ * is not checked: jansson would have refused anything else), an integer,
+ * any value. Appended to b (nw_buf_ok() tells of a failed allocation). */
+void nw_json_put_string(nw_buf_t *b, const char *s, size_t len);
+void nw_json_put_int(nw_buf_t *b, long long v);
+void nw_json_put_value(nw_buf_t *b, const json_t *v);
+
 /* Serialises compactly (or indented for a terminal). New allocation. */
 char *nw_ninjs_dump(const json_t *record, bool pretty);
 /* nw_ninjs_dump(record, false), its length in *len: the writer knows it, so

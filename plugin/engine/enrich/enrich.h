@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "enrichers/bytes.h"
 #include "newswire/enricher.h"
 #include "newswire/error.h"
 
@@ -47,7 +48,12 @@ void nw_enrichers_run(nw_enrichers_t *e, json_t **records, const nw_enrich_input
  *    chain's first part and its last (see nw_enrichers_run_part); whoever
  *    holds the batch owns it meanwhile;
  *  - failed[i], reasons[i]: whether and why a fail-closed enricher gave up
- *    on it (see nw_enrichers_run).
+ *    on it (see nw_enrichers_run);
+ *  - bytes (NULL: none) and bytes[i] (borrowed): record i as bytes for the
+ *    built-ins' writers (enrichers/bytes.h), when records[i] is NULL. Its
+ *    statuses are then kept in bytes[i]->status, not statuses[i], and the
+ *    last part writes them into bytes[i]->ext. Only for a chain that
+ *    nw_enrichers_bytes() accepts.
  * The arrays are nw_enrich_batch_init()'s, or the caller's own (a single
  * record's fields, say), which nw_enrich_batch_free() must then not see.
  */
@@ -57,6 +63,7 @@ typedef struct nw_enrich_batch {
     json_t **statuses;
     bool *failed;
     char (*reasons)[NW_ERROR_MSG_MAX];
+    nw_enrich_bytes_t **bytes;
     size_t n;
 } nw_enrich_batch_t;
 
@@ -93,6 +100,12 @@ void nw_enrichers_set_metrics(nw_enrichers_t *e, const struct nw_sink *m);
  * then the chain may run over stubs and nw_ninjs_splice() give the record.
  * True for a chain with none on. */
 bool nw_enrichers_adds_only(const nw_enrichers_t *e);
+
+/* Whether every enricher on is a built-in with a byte writer (and
+ * nw_enrichers_adds_only() holds): then the chain may take records as
+ * bytes (nw_enrich_batch_t.bytes), and no jansson object is made for them.
+ * True for a chain with none on. */
+bool nw_enrichers_bytes(const nw_enrichers_t *e);
 
 /* Number of enrichers in the chain (disabled ones excluded). */
 size_t nw_enrichers_count(const nw_enrichers_t *e);

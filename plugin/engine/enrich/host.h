@@ -44,6 +44,9 @@ typedef struct nw_host {
      * it may enrich that stub instead of the whole record. Built-ins that
      * are so say so; a plugin or the HTTP enricher may read anything. */
     bool adds_only;
+    /* A built-in's byte writer (enrichers/bytes.h), used for the records the
+     * chain gets as bytes; NULL for the others. */
+    nw_enrich_bytes_fn bytes;
     pthread_mutex_t lock;
     /* A built-in with a circuit breaker (the HTTP enricher): its state
      * (nw_breaker_state_t) from the enricher's state, or -1 when unknown;

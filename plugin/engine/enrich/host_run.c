@@ -23,6 +23,7 @@
 #include "core/hash.h"
 #include "core/sink.h"
 #include "core/utf8.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 #include "enrich/host.h"
 
@@ -86,6 +87,56 @@ static json_t *detail_string(const char *detail)
     json_t *d = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
     nw_buf_free(&b);
     return d;
+}
+
+/* detail_string() on the byte path: the same string, appended to b. */
+static void put_detail(nw_buf_t *b, const char *detail)
+{
+    size_t n = strlen(detail);
+    if (nw_utf8_is_clean(detail, n)) {
+        nw_json_put_string(b, detail, n);
+        return;
+    }
+    nw_buf_t clean = NW_BUF_INIT;
+    nw_utf8_sanitize(detail, n, &clean);
+    if (nw_buf_ok(&clean))
+        nw_json_put_string(b, nw_buf_str(&clean), clean.len);
+    else
+        b->oom = true;
+    nw_buf_free(&clean);
+}
+
+/* status_object() of enricher `name` on the byte path: "name":{...} added
+ * to the record's statuses so far. */
+static void put_status(nw_enrich_bytes_t *rec, const char *name, int k, const char *detail)
+{
+    nw_buf_t *b = &rec->status;
+    if (b->len)
+        nw_buf_putc(b, ',');
+    nw_json_put_string(b, name, strlen(name));
+    nw_buf_lit(b, ":{\"status\":\"");
+    nw_buf_puts(b, status_names[k]);
+    nw_buf_putc(b, '"');
+    if (detail && *detail) {
+        nw_buf_lit(b, ",\"detail\":");
+        put_detail(b, detail);
+    }
+    nw_buf_putc(b, '}');
+}
+
+void nw_enrich_bytes_free(nw_enrich_bytes_t *rec)
+{
+    if (!rec)
+        return;
+    nw_buf_free(&rec->ext);
+    nw_buf_free(&rec->top);
+    nw_buf_free(&rec->status);
+}
+
+/* Record i as bytes, or NULL when it is a jansson object. */
+static nw_enrich_bytes_t *bytes_of(const nw_enrich_batch_t *b, size_t i)
+{
+    return b->bytes ? b->bytes[i] : NULL;
 }
 
 /* {"status": status k, "detail": d}; the detail only when there is one. */
@@ -166,8 +217,9 @@ int nw_enrich_batch_init(nw_enrich_batch_t *b, size_t n)
                              .statuses = calloc(room, sizeof(*b->statuses)),
                              .failed = calloc(room, sizeof(*b->failed)),
                              .reasons = calloc(room, sizeof(*b->reasons)),
+                             .bytes = calloc(room, sizeof(*b->bytes)),
                              .n = n};
-    if (!b->records || !b->inputs || !b->statuses || !b->failed || !b->reasons) {
+    if (!b->records || !b->inputs || !b->statuses || !b->failed || !b->reasons || !b->bytes) {
         nw_enrich_batch_free(b);
         return NW_ERR_NOMEM;
     }
@@ -183,6 +235,7 @@ void nw_enrich_batch_free(nw_enrich_batch_t *b)
     free(b->statuses);
     free(b->failed);
     free(b->reasons);
+    free(b->bytes);
     memset(b, 0, sizeof(*b));
 }
 
@@ -210,8 +263,11 @@ static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t
         k = NW_ST_DEGRADED;
         detail = note;
     }
-    json_t *o = status_shared(cache, k, detail);
-    if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
+    nw_enrich_bytes_t *rec = bytes_of(b, i);
+    json_t *o = rec ? NULL : status_shared(cache, k, detail);
+    if (rec) {
+        put_status(rec, h->name, k, detail);
+    } else if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
         fail_record(b, i, h->name, "out of memory recording the status");
         return;
     }
@@ -254,10 +310,17 @@ static void run_one(const nw_enrich_batch_t *b, const nw_host_t *h, char *detail
             continue;
         char *d = details;
         d[0] = '\0';
+        nw_enrich_bytes_t *rec = bytes_of(b, i);
+        if (rec ? !h->bytes : !h->desc->enrich) {
+            /* Not for a chain nw_enrichers_bytes() accepts. */
+            fail_record(b, i, h->name, "cannot enrich a record of this form");
+            continue;
+        }
         double t0 = m ? nw_now_s() : 0;
         host_lock(h);
         nw_enrich_status_t st =
-            h->desc->enrich(h->state, b->records[i], b->inputs[i], d, NW_DETAIL_MAX);
+            rec ? h->bytes(h->state, rec, b->inputs[i], d, NW_DETAIL_MAX)
+                : h->desc->enrich(h->state, b->records[i], b->inputs[i], d, NW_DETAIL_MAX);
         host_unlock(h);
         if (m)
             nw_sink_enrich_latency(m, h->name, nw_now_s() - t0);
@@ -317,10 +380,22 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     if (to > nchain)
         to = nchain;
     bool oom = false;
+    /* Records as bytes go one by one to the byte writers: there is no
+     * enrich_batch() of them. Their statuses are bytes too: when all are
+     * so, no status object is shared and the cache is not made. */
+    size_t n_bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        n_bytes += bytes_of(b, i) != NULL;
+    bool any_bytes = n_bytes > 0;
     if (from == 0) {
         for (size_t i = 0; i < n; i++) {
             b->failed[i] = false;
             b->reasons[i][0] = '\0';
+            nw_enrich_bytes_t *rec = bytes_of(b, i);
+            if (rec) {
+                rec->status.len = 0; /* the statuses start afresh */
+                continue;
+            }
             /* Enrichers may count on the extension object being there. */
             if (!(b->statuses[i] = json_object()) || !nw_builtin_extension(b->records[i]))
                 fail_record(b, i, "enrichment", "the record is not a JSON object");
@@ -329,8 +404,9 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     nw_words_share_begin(b->inputs, n);
     char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
     oom = from < to && !details;
-    /* Without it (out of memory) every record gets objects of its own. */
-    status_cache_t *cache = from < to ? calloc(1, sizeof(*cache)) : NULL;
+    /* Without it (out of memory, or no record of jansson) every record gets
+     * objects of its own. */
+    status_cache_t *cache = from < to && n_bytes < n ? calloc(1, sizeof(*cache)) : NULL;
     for (size_t c = from; !oom && c < to; c++) {
         const nw_host_t *h = chain[c];
         if (h->off) {
@@ -339,11 +415,14 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
             for (size_t i = 0; i < n; i++) {
                 if (b->failed[i])
                     continue;
-                json_t *o = status_shared(cache, NW_ST_OFF, NULL);
-                if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0)
+                nw_enrich_bytes_t *rec = bytes_of(b, i);
+                json_t *o = rec ? NULL : status_shared(cache, NW_ST_OFF, NULL);
+                if (rec)
+                    put_status(rec, h->name, NW_ST_OFF, NULL);
+                else if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0)
                     fail_record(b, i, h->name, "out of memory recording the status");
             }
-        } else if (h->desc->enrich_batch) {
+        } else if (h->desc->enrich_batch && !any_bytes) {
             double t0 = nw_now_s();
             oom = run_batch(b, h, details, cache) < 0;
             /* One observation per batch: its records wait on it together. */
@@ -362,6 +441,18 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     if (to < nchain)
         return;
     for (size_t i = 0; i < n; i++) {
+        nw_enrich_bytes_t *rec = bytes_of(b, i);
+        if (rec) {
+            /* newswire.enrichment last, as the jansson path adds it. */
+            nw_buf_lit(&rec->ext, ",\"enrichment\":{");
+            if (rec->status.len)
+                nw_buf_append(&rec->ext, rec->status.data, rec->status.len);
+            nw_buf_putc(&rec->ext, '}');
+            rec->status.len = 0;
+            if (!nw_buf_ok(&rec->ext) || !nw_buf_ok(&rec->top) || !nw_buf_ok(&rec->status))
+                fail_record(b, i, "enrichment", "out of memory");
+            continue;
+        }
         json_t *status = b->statuses[i];
         json_t *ext = status ? nw_builtin_extension(b->records[i]) : NULL;
         if (!status) {

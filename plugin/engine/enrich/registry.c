@@ -74,6 +74,8 @@ typedef struct builtin {
      * newswire.reading_time_s; dates, neardup and entities add to the
      * extension, entities and subjects arrays of their own to the record. */
     bool adds_only;
+    /* Its byte writer (enrichers/bytes.h); NULL: the jansson path only. */
+    nw_enrich_bytes_fn bytes;
 } builtin_t;
 
 #ifdef NW_WITH_HTTP
@@ -87,20 +89,23 @@ static int http_breaker(void *state)
 /* The built-ins, in chain order. */
 static const builtin_t builtins[] = {
     /* Read-only state once initialised. */
-    {"lang", nw_builtin_lang, NULL, NULL, true, true, NULL, true},
-    {"dates", nw_builtin_dates, NULL, NULL, true, true, NULL, true},
+    {"lang", nw_builtin_lang, NULL, NULL, true, true, NULL, true, nw_builtin_lang_bytes},
+    {"dates", nw_builtin_dates, NULL, NULL, true, true, NULL, true, nw_builtin_dates_bytes},
 #ifdef NW_WITH_ENTITIES
     /* Working memory per call, from a guarded pool. */
-    {"entities", nw_builtin_entities, NULL, NULL, true, true, NULL, true},
+    {"entities", nw_builtin_entities, NULL, NULL, true, true, NULL, true,
+     nw_builtin_entities_bytes},
 #endif
-    {"subjects", nw_builtin_subjects, NULL, NULL, true, true, NULL, true},
-    {"stats", nw_builtin_stats, NULL, NULL, true, true, NULL, true},
+    {"subjects", nw_builtin_subjects, NULL, NULL, true, true, NULL, true,
+     nw_builtin_subjects_bytes},
+    {"stats", nw_builtin_stats, NULL, NULL, true, true, NULL, true, nw_builtin_stats_bytes},
     /* One index per origin partition, which one thread at a time works on
      * (nw_process_batch groups by it); the list of indexes is guarded. What
      * it reports depends on the records before. */
-    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, false, NULL, true},
+    {"neardup", nw_builtin_neardup, neardup_aliases, NULL, true, false, NULL, true,
+     nw_builtin_neardup_bytes},
 #ifdef NW_WITH_HTTP
-    {"http", nw_builtin_http, NULL, "http.", false, false, http_breaker, false},
+    {"http", nw_builtin_http, NULL, "http.", false, false, http_breaker, false, NULL},
 #endif
 };
 
@@ -387,6 +392,7 @@ static int add_instance(nw_enrichers_t *e, const nw_config_t *cfg, const builtin
     h->stateless = b->stateless;
     h->breaker = b->breaker;
     h->adds_only = b->adds_only;
+    h->bytes = b->bytes;
     return nw_host_adopt(h, b->entry(&host_api), nw_host_builtin_settings(b->name), err);
 }
 
@@ -676,6 +682,14 @@ bool nw_enrichers_adds_only(const nw_enrichers_t *e)
 {
     for (size_t i = 0; e && i < e->n; i++)
         if (!e->v[i]->off && !e->v[i]->adds_only)
+            return false;
+    return true;
+}
+
+bool nw_enrichers_bytes(const nw_enrichers_t *e)
+{
+    for (size_t i = 0; e && i < e->n; i++)
+        if (!e->v[i]->off && !(e->v[i]->adds_only && e->v[i]->bytes))
             return false;
     return true;
 }

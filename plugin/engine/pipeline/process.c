@@ -47,6 +47,9 @@ struct nw_processor {
      * records are written at once and the enrichers' members spliced in
      * (see write_stub()). */
     bool stub_records;
+    /* And each of them has a byte writer (nw_enrichers_bytes()): the stub
+     * is bytes, not a jansson object (see write_stub()). */
+    bool byte_records;
     /* With no enricher on: the first record's newswire.enrichment member,
      * as ",\"enrichment\":{...}", which every later record's direct write
      * ends its extension with (see emit_direct()); NULL until then. */
@@ -80,6 +83,9 @@ typedef struct nw_work {
     nw_buf_t written;
     uint32_t written_version;
     size_t stub_members;
+    /* With byte_records the stub is this instead of record (owned): the
+     * enrichers' members as bytes. */
+    nw_enrich_bytes_t *bytes;
     char *body;
     /* A copy of the record's "sha256:<hex>": enrichers get a pointer to it
      * that stays valid whatever they do to the record. */
@@ -121,6 +127,7 @@ int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *e
         goto fail;
     p->no_enrichers = nw_enrichers_count(p->enrichers) == 0;
     p->stub_records = !p->no_enrichers && nw_enrichers_adds_only(p->enrichers);
+    p->byte_records = p->stub_records && nw_enrichers_bytes(p->enrichers);
     p->opts.zones = nw_zoneset_for;
     p->opts.zones_opaque = p->zones;
     *out = p;
@@ -334,8 +341,20 @@ static int write_stub(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
         return rc;
     w->written_version = version;
     w->body = f.body; /* the enrichers' body text, from the writer's pass */
-    if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members)))
+    if (p->byte_records) {
+        /* What nw_ninjs_stub() would hold, without the object. */
+        if (!(w->bytes = calloc(1, sizeof(*w->bytes))))
+            return NW_ERR_NOMEM;
+        /* Room for what the built-ins add to most records, so that their
+         * buffers do not grow by steps. */
+        nw_buf_reserve(&w->bytes->ext, 2048);
+        nw_buf_reserve(&w->bytes->top, 1024);
+        nw_buf_reserve(&w->bytes->status, 512);
+        w->bytes->language = w->article.language;
+        w->bytes->wordcount = f.words;
+    } else if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members))) {
         return NW_ERR_NOMEM;
+    }
     memcpy(w->hash_text, f.hash_text, sizeof(w->hash_text));
     w->has_hash = true;
     *simhash = f.simhash;
@@ -359,6 +378,12 @@ static int build_tree(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
     snprintf(w->hash_text, sizeof(w->hash_text), "%s", w->has_hash ? hash : "");
     *simhash = sim ? strtoull(sim, NULL, 16) : 0;
     return 0;
+}
+
+/* Whether w's record was built: its tree or stub, for the enrichers. */
+static bool built(const nw_work_t *w)
+{
+    return w->record || w->bytes;
 }
 
 static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
@@ -405,6 +430,7 @@ static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
         /* From 0 the chain starts the status afresh: there is none yet. */
         assert(from > 0 || !w->statuses);
         b.records[i] = w->record;
+        b.bytes[i] = w->bytes;
         b.inputs[i] = &w->ein;
         b.statuses[i] = w->statuses;
         w->statuses = NULL; /* the batch holds it now */
@@ -482,8 +508,10 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         w->written_version = version;
     }
     /* The record is written in place: emitted as it is, it goes. */
-    if (nw_ninjs_splice(&w->written, p->plain_ninjs, w->record, w->stub_members) < 0 ||
-        nw_unhex(w->hash_text + 7, 64, hash) < 0)
+    int rc = w->bytes ? nw_ninjs_splice_bytes(&w->written, p->plain_ninjs, &w->bytes->ext,
+                                              &w->bytes->top)
+                      : nw_ninjs_splice(&w->written, p->plain_ninjs, w->record, w->stub_members);
+    if (rc < 0 || nw_unhex(w->hash_text + 7, 64, hash) < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     it->out.record_len = w->written.len;
     it->out.record = nw_buf_steal(&w->written);
@@ -491,6 +519,9 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
      * while the splice has them in the cache, not with the batch's end. */
     json_decref(w->record);
     w->record = NULL;
+    nw_enrich_bytes_free(w->bytes);
+    free(w->bytes);
+    w->bytes = NULL;
     free(w->body);
     w->body = NULL;
     return store_emitted(it, version, hash, err);
@@ -578,7 +609,7 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     if (w->direct && p->status_tail && (rc = emit_direct(p, it, next, err)) != 1)
         return rc;
     if (!w->enriched) {
-        if (!w->record && (rc = build_record(p, it, next, err)) < 0)
+        if (!built(w) && (rc = build_record(p, it, next, err)) < 0)
             return rc;
         if (enrich(p, &w, 1, 0) < 0)
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
@@ -600,6 +631,8 @@ static void work_free(nw_work_t *w)
     nw_article_clear(&w->article);
     json_decref(w->statuses);
     json_decref(w->record);
+    nw_enrich_bytes_free(w->bytes);
+    free(w->bytes);
     nw_buf_free(&w->written);
     free(w->body);
     free(w);
@@ -746,6 +779,7 @@ static void prepare_task(void *arg, size_t i)
      * finish_group() to take on. */
     const nw_enrich_input_t *in = &w->ein;
     nw_enrich_batch_t one = {.records = &w->record,
+                             .bytes = w->bytes ? &w->bytes : NULL,
                              .inputs = &in,
                              .statuses = &w->statuses,
                              .failed = &w->enrich_failed,
@@ -768,7 +802,7 @@ static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_
     }
     for (size_t i = 0; i < n; i++) {
         nw_work_t *w = items[i]->work;
-        if (w->predicted_new && w->record)
+        if (w->predicted_new && built(w))
             works[k++] = w;
     }
     if (k > 0 && enrich(p, works, k, job->stateless) < 0) {
