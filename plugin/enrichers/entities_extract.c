@@ -30,8 +30,8 @@
 static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     nw_gaz_resolve(g, &w->toks);
-    for (size_t i = 0; i < w->toks.n; i++)
-        w->label[i] = -1;
+    if (w->toks.n) /* every byte 0xff: each label -1 */
+        memset(w->label, 0xff, w->toks.n * sizeof(*w->label));
 }
 
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
@@ -236,13 +236,23 @@ static bool after_name_head(const nw_ent_toks_t *t, size_t i)
            nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
 }
 
+/* Could match_at() find anything at a word without a capital whose entry
+ * is e0? Only an office title or a case-exact entry: most words of a text
+ * ("the", "said") are in the gazetteer as neither, and are passed over
+ * without joining a key. */
+static bool opens_nocap(const nw_gaz_entry_t *e0)
+{
+    return e0->has_exact || (e0->roles & NW_LEX_TITLE) || e0->max_ntok_nocap > 1;
+}
+
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t i = 0;
     while (i < t->n) {
         const nw_gaz_entry_t *e0 = nw_ent_tok_entry(g, t, i);
-        if (!e0 || !e0->max_ntok || (t->v[i].flags & NW_TOK_CONNECT)) {
+        if (!e0 || !e0->max_ntok || (t->v[i].flags & NW_TOK_CONNECT) ||
+            (!nw_ent_is_cap(&t->v[i]) && !opens_nocap(e0))) {
             i++;
             continue;
         }
@@ -277,6 +287,39 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+/* What one token adds to its paragraph's counts, by its flags' five low
+ * bits (NW_TOK_CAP, UPPER, LOWER, DIGIT, INITIAL) and its letters (fewer
+ * than two, two or three, four or more): ten bits a count, so that a run
+ * of up to PARA_CHUNK tokens is counted with one add a token and no
+ * branch. Bit 60: the token goes on w->caps. */
+enum {
+    PC_DIGITS = 0,    /* has a digit */
+    PC_LOWER = 10,    /* opens with a small letter */
+    PC_WORDS = 20,    /* a word: a cased first letter and two or more letters */
+    PC_UPPER = 30,    /* a word in capitals */
+    PC_LONG = 40,     /* a word of four or more letters */
+    PC_LONG_CAP = 50, /* such a word, capitalised */
+    PC_CAPS = 60,
+};
+#define PARA_CHUNK 1023 /* the most a ten-bit count holds */
+#define PC_WORD(f, c) (((f) & (NW_TOK_CAP | NW_TOK_LOWER)) != 0 && (c) >= 1)
+#define PC(f, c)                                                                                   \
+    ((uint64_t)(((f) & NW_TOK_DIGIT) != 0) << PC_DIGITS |                                         \
+     (uint64_t)(((f) & NW_TOK_LOWER) != 0) << PC_LOWER | (uint64_t)PC_WORD(f, c) << PC_WORDS |    \
+     (uint64_t)(PC_WORD(f, c) && ((f) & NW_TOK_UPPER)) << PC_UPPER |                              \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2) << PC_LONG |                                           \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2 && ((f) & NW_TOK_CAP)) << PC_LONG_CAP |                 \
+     (uint64_t)(((f) & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0) << PC_CAPS)
+#define PC4(f, c)  PC(f, c), PC((f) + 1, c), PC((f) + 2, c), PC((f) + 3, c)
+#define PC16(f, c) PC4(f, c), PC4((f) + 4, c), PC4((f) + 8, c), PC4((f) + 12, c)
+#define PC32(c)    PC16(0, c), PC16(16, c)
+static const uint64_t para_counts[3 * 32] = {PC32(0), PC32(1), PC32(2)};
+
+static inline size_t pc_field(uint64_t sum, int at)
+{
+    return (size_t)(sum >> at) & 0x3ff;
+}
+
 /* Marks paragraphs whose words are nearly all capitalised (Title Case
  * headlines) or in capitals, and lists the capitalised words (w->caps) on
  * the way. */
@@ -300,21 +343,24 @@ static int style_paragraphs(nw_ent_work_t *w)
     while (i < t->n) {
         uint32_t para = t->v[i].para;
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
-        for (; i < t->n && t->v[i].para == para; i++) {
-            const nw_ent_tok_t *k = &t->v[i];
-            w->caps[n_caps] = (uint32_t)i;
-            n_caps += (k->flags & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0;
-            digits += (k->flags & NW_TOK_DIGIT) != 0;
-            lower += (k->flags & NW_TOK_LOWER) != 0;
-            if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
-                continue;
-            words++;
-            upper += (k->flags & NW_TOK_UPPER) != 0;
-            if (k->letters >= 4) {
-                long_words++;
-                long_caps += (k->flags & NW_TOK_CAP) != 0;
+        do {
+            size_t lim = t->n - i > PARA_CHUNK ? i + PARA_CHUNK : t->n;
+            uint64_t sum = 0;
+            for (; i < lim && t->v[i].para == para; i++) {
+                const nw_ent_tok_t *k = &t->v[i];
+                size_t c = (size_t)(k->letters >= 2) + (k->letters >= 4);
+                uint64_t add = para_counts[(k->flags & 0x1f) | c << 5];
+                w->caps[n_caps] = (uint32_t)i;
+                n_caps += (size_t)(add >> PC_CAPS);
+                sum += add;
             }
-        }
+            digits += pc_field(sum, PC_DIGITS);
+            lower += pc_field(sum, PC_LOWER);
+            words += pc_field(sum, PC_WORDS);
+            upper += pc_field(sum, PC_UPPER);
+            long_words += pc_field(sum, PC_LONG);
+            long_caps += pc_field(sum, PC_LONG_CAP);
+        } while (i < t->n && t->v[i].para == para);
         w->paras[para] = (nw_ent_para_t){
             .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)
