@@ -24,16 +24,6 @@
 
 #define KEY_MAX 512
 
-/* Notes each token's gazetteer entry, which the stages ask for again and
- * again, and clears its label. The token's hash was made with its fold: no
- * strlen() or hash here. */
-static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
-{
-    nw_gaz_resolve(g, &w->toks);
-    if (w->toks.n) /* every byte 0xff: each label -1 */
-        memset(w->label, 0xff, w->toks.n * sizeof(*w->label));
-}
-
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
 static bool join_key(const nw_ent_toks_t *t, size_t i, size_t k, bool folded, char *out)
 {
@@ -236,33 +226,29 @@ static bool after_name_head(const nw_ent_toks_t *t, size_t i)
            nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
 }
 
-/* Could match_at() find anything at a word without a capital whose entry
- * is e0? Only an office title or a case-exact entry: most words of a text
- * ("the", "said") are in the gazetteer as neither, and are passed over
- * without joining a key. */
-static bool opens_nocap(const nw_gaz_entry_t *e0)
-{
-    return e0->has_exact || (e0->roles & NW_LEX_TITLE) || e0->max_ntok_nocap > 1;
-}
-
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t i = 0;
     while (i < t->n) {
+        /* After a word without a capital (most words), only office titles
+         * and case-exact entries that open so: the bits say whether to look. */
+        bool cap = nw_ent_is_cap(&t->v[i]);
+        if ((t->v[i].flags & NW_TOK_CONNECT) ||
+            (!cap && !nw_gaz_may_open_nocap(g, t->v[i].fold_hash))) {
+            i++;
+            continue;
+        }
         const nw_gaz_entry_t *e0 = nw_ent_tok_entry(g, t, i);
-        if (!e0 || !e0->max_ntok || (t->v[i].flags & NW_TOK_CONNECT) ||
-            (!nw_ent_is_cap(&t->v[i]) && !opens_nocap(e0))) {
+        if (!e0 || !e0->max_ntok || (!cap && !nw_gaz_opens_nocap(e0))) {
             i++;
             continue;
         }
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        /* Longer entries that match_at() could take from here: after a
-         * word without a capital (most words), only office titles and
-         * case-exact entries that open so. */
-        size_t longest = nw_ent_is_cap(&t->v[i]) ? e0->max_ntok : e0->max_ntok_nocap;
+        /* Longer entries that match_at() could take from here. */
+        size_t longest = cap ? e0->max_ntok : e0->max_ntok_nocap;
         while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
             hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
             kmax++;
@@ -301,19 +287,25 @@ enum {
     PC_LONG_CAP = 50, /* such a word, capitalised */
     PC_CAPS = 60,
 };
-#define PARA_CHUNK 1023 /* the most a ten-bit count holds */
+#define PARA_CHUNK    1023 /* the most a ten-bit count holds */
 #define PC_WORD(f, c) (((f) & (NW_TOK_CAP | NW_TOK_LOWER)) != 0 && (c) >= 1)
 #define PC(f, c)                                                                                   \
-    ((uint64_t)(((f) & NW_TOK_DIGIT) != 0) << PC_DIGITS |                                         \
-     (uint64_t)(((f) & NW_TOK_LOWER) != 0) << PC_LOWER | (uint64_t)PC_WORD(f, c) << PC_WORDS |    \
-     (uint64_t)(PC_WORD(f, c) && ((f) & NW_TOK_UPPER)) << PC_UPPER |                              \
-     (uint64_t)(PC_WORD(f, c) && (c) == 2) << PC_LONG |                                           \
-     (uint64_t)(PC_WORD(f, c) && (c) == 2 && ((f) & NW_TOK_CAP)) << PC_LONG_CAP |                 \
+    ((uint64_t)(((f)&NW_TOK_DIGIT) != 0) << PC_DIGITS |                                            \
+     (uint64_t)(((f)&NW_TOK_LOWER) != 0) << PC_LOWER | (uint64_t)PC_WORD(f, c) << PC_WORDS |       \
+     (uint64_t)(PC_WORD(f, c) && ((f)&NW_TOK_UPPER)) << PC_UPPER |                                 \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2) << PC_LONG |                                            \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2 && ((f)&NW_TOK_CAP)) << PC_LONG_CAP |                    \
      (uint64_t)(((f) & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0) << PC_CAPS)
 #define PC4(f, c)  PC(f, c), PC((f) + 1, c), PC((f) + 2, c), PC((f) + 3, c)
 #define PC16(f, c) PC4(f, c), PC4((f) + 4, c), PC4((f) + 8, c), PC4((f) + 12, c)
 #define PC32(c)    PC16(0, c), PC16(16, c)
 static const uint64_t para_counts[3 * 32] = {PC32(0), PC32(1), PC32(2)};
+/* A token's letters as the row of para_counts: 0, 1: 0; 2, 3: 32; more: 64. */
+#define LC4  64, 64, 64, 64
+#define LC16 LC4, LC4, LC4, LC4
+#define LC64 LC16, LC16, LC16, LC16
+static const uint8_t letter_row[256] = {0,    0,    32,   32,   LC4,  LC4, LC4,
+                                        LC16, LC16, LC16, LC64, LC64, LC64};
 
 static inline size_t pc_field(uint64_t sum, int at)
 {
@@ -348,8 +340,7 @@ static int style_paragraphs(nw_ent_work_t *w)
             uint64_t sum = 0;
             for (; i < lim && t->v[i].para == para; i++) {
                 const nw_ent_tok_t *k = &t->v[i];
-                size_t c = (size_t)(k->letters >= 2) + (k->letters >= 4);
-                uint64_t add = para_counts[(k->flags & 0x1f) | c << 5];
+                uint64_t add = para_counts[(k->flags & 0x1f) | letter_row[k->letters]];
                 w->caps[n_caps] = (uint32_t)i;
                 n_caps += (size_t)(add >> PC_CAPS);
                 sum += add;
@@ -402,7 +393,8 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         w->caps = c;
         w->label_cap = w->toks.n;
     }
-    resolve_tokens(w, g);
+    if (w->toks.n) /* every byte 0xff: each label -1 */
+        memset(w->label, 0xff, w->toks.n * sizeof(*w->label));
     if (style_paragraphs(w) != 0)
         return -1;
     nw_ent_detect_sports(w, g);
