@@ -226,24 +226,22 @@ static bool after_name_head(const nw_ent_toks_t *t, size_t i)
            nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
 }
 
+/* Takes at each word the longest entry that starts there, left to right.
+ * Only the words of w->starts can start one: the others are passed over as
+ * a word that starts none is. */
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t i = 0;
-    while (i < t->n) {
-        /* After a word without a capital (most words), only office titles
-         * and case-exact entries that open so: the bits say whether to look. */
+    for (size_t c = 0; c < w->n_starts; c++) {
+        if (w->starts[c] < i)
+            continue; /* inside the entry taken before */
+        i = w->starts[c];
         bool cap = nw_ent_is_cap(&t->v[i]);
-        if ((t->v[i].flags & NW_TOK_CONNECT) ||
-            (!cap && !nw_gaz_may_open_nocap(g, t->v[i].fold_hash))) {
-            i++;
+        const nw_gaz_entry_t *e0 =
+            (t->v[i].flags & NW_TOK_CONNECT) ? NULL : nw_ent_tok_entry(g, t, i);
+        if (!e0 || !e0->max_ntok || (!cap && !nw_gaz_opens_nocap(e0)))
             continue;
-        }
-        const nw_gaz_entry_t *e0 = nw_ent_tok_entry(g, t, i);
-        if (!e0 || !e0->max_ntok || (!cap && !nw_gaz_opens_nocap(e0))) {
-            i++;
-            continue;
-        }
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
@@ -313,9 +311,9 @@ static inline size_t pc_field(uint64_t sum, int at)
 }
 
 /* Marks paragraphs whose words are nearly all capitalised (Title Case
- * headlines) or in capitals, and lists the capitalised words (w->caps) on
- * the way. */
-static int style_paragraphs(nw_ent_work_t *w)
+ * headlines) or in capitals, and lists the capitalised words (w->caps) and
+ * those a gazetteer match may start at (w->starts) on the way. */
+static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t np = t->n_paras ? t->n_paras : 1;
@@ -331,7 +329,7 @@ static int style_paragraphs(nw_ent_work_t *w)
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
-    size_t i = 0, n_caps = 0;
+    size_t i = 0, n_caps = 0, n_starts = 0;
     while (i < t->n) {
         uint32_t para = t->v[i].para;
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
@@ -343,6 +341,11 @@ static int style_paragraphs(nw_ent_work_t *w)
                 uint64_t add = para_counts[(k->flags & 0x1f) | letter_row[k->letters]];
                 w->caps[n_caps] = (uint32_t)i;
                 n_caps += (size_t)(add >> PC_CAPS);
+                /* After a word without a capital (most words), only office
+                 * titles and case-exact entries that open so: the bits say
+                 * whether to look. */
+                w->starts[n_starts] = (uint32_t)i;
+                n_starts += nw_ent_is_cap(k) || nw_gaz_may_open_nocap(g, k->fold_hash);
                 sum += add;
             }
             digits += pc_field(sum, PC_DIGITS);
@@ -360,6 +363,7 @@ static int style_paragraphs(nw_ent_work_t *w)
             w->para_style[para] = NW_PARA_TITLECASE;
     }
     w->n_caps = n_caps;
+    w->n_starts = n_starts;
     return 0;
 }
 
@@ -391,11 +395,15 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         if (!c)
             return -1;
         w->caps = c;
+        uint32_t *st = realloc(w->starts, w->toks.n * sizeof(*st));
+        if (!st)
+            return -1;
+        w->starts = st;
         w->label_cap = w->toks.n;
     }
     if (w->toks.n) /* every byte 0xff: each label -1 */
         memset(w->label, 0xff, w->toks.n * sizeof(*w->label));
-    if (style_paragraphs(w) != 0)
+    if (style_paragraphs(w, g) != 0)
         return -1;
     nw_ent_detect_sports(w, g);
     if (label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 || nw_ent_find_teams(w, g) != 0 ||
@@ -412,6 +420,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
     nw_ent_toks_free(&w->toks);
     free(w->label);
     free(w->caps);
+    free(w->starts);
     free(w->spans);
     free(w->cands);
     free(w->para_style);

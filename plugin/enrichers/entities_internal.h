@@ -339,7 +339,10 @@ typedef struct nw_ent_work {
     uint32_t *caps; /* the tokens with NW_TOK_CAP, NW_TOK_UPPER or NW_TOK_INITIAL, in order:
                      * the stages that only start at such words visit these */
     size_t n_caps;
-    size_t label_cap; /* of label and of caps */
+    uint32_t *starts; /* the tokens a gazetteer match may start at, in order: those with
+                       * NW_TOK_CAP, and those nw_gaz_may_open_nocap() lets through */
+    size_t n_starts;
+    size_t label_cap; /* of label, caps and starts */
     nw_ent_span_t *spans;
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;
