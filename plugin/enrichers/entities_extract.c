@@ -285,7 +285,9 @@ enum {
     PC_LONG_CAP = 50, /* such a word, capitalised */
     PC_CAPS = 60,
 };
-#define PARA_CHUNK    1023 /* the most a ten-bit count holds */
+#define PARA_CHUNK 1023 /* the most a ten-bit count holds */
+#define PC_FLAGS   (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_LOWER | NW_TOK_DIGIT | NW_TOK_INITIAL)
+_Static_assert(PC_FLAGS == 0x1f, "the table's columns are the flags' five low bits");
 #define PC_WORD(f, c) (((f) & (NW_TOK_CAP | NW_TOK_LOWER)) != 0 && (c) >= 1)
 #define PC(f, c)                                                                                   \
     ((uint64_t)(((f)&NW_TOK_DIGIT) != 0) << PC_DIGITS |                                            \
@@ -338,7 +340,7 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             uint64_t sum = 0;
             for (; i < lim && t->v[i].para == para; i++) {
                 const nw_ent_tok_t *k = &t->v[i];
-                uint64_t add = para_counts[(k->flags & 0x1f) | letter_row[k->letters]];
+                uint64_t add = para_counts[(k->flags & PC_FLAGS) | letter_row[k->letters]];
                 w->caps[n_caps] = (uint32_t)i;
                 n_caps += (size_t)(add >> PC_CAPS);
                 /* After a word without a capital (most words), only office
