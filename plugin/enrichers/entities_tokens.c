@@ -912,7 +912,12 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t plain = push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
+        /* Punctuation and bytes past ASCII go the general way at once: no
+         * plain word starts there, and push_plains() would check for room
+         * and classify a block to find so. */
+        size_t plain = is_ascii_alnum((unsigned char)s[i])
+                           ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0)
+                           : i;
         if (plain != i) {
             brk = NW_BRK_NONE;
             sent = false;
