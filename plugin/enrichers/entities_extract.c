@@ -24,16 +24,6 @@
 
 #define KEY_MAX 512
 
-/* Notes each token's gazetteer entry, which the stages ask for again and
- * again, and clears its label. The token's hash was made with its fold: no
- * strlen() or hash here. */
-static void resolve_tokens(nw_ent_work_t *w, const nw_gazetteer_t *g)
-{
-    nw_gaz_resolve(g, &w->toks);
-    for (size_t i = 0; i < w->toks.n; i++)
-        w->label[i] = -1;
-}
-
 /* Joins tokens i..i+k-1 (folded or as written) into out; false if too long. */
 static bool join_key(const nw_ent_toks_t *t, size_t i, size_t k, bool folded, char *out)
 {
@@ -236,23 +226,27 @@ static bool after_name_head(const nw_ent_toks_t *t, size_t i)
            nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
 }
 
+/* Takes at each word the longest entry that starts there, left to right.
+ * Only the words of w->starts can start one: the others are passed over as
+ * a word that starts none is. */
 static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t i = 0;
-    while (i < t->n) {
-        const nw_gaz_entry_t *e0 = nw_ent_tok_entry(g, t, i);
-        if (!e0 || !e0->max_ntok || (t->v[i].flags & NW_TOK_CONNECT)) {
-            i++;
+    for (size_t c = 0; c < w->n_starts; c++) {
+        if (w->starts[c] < i)
+            continue; /* inside the entry taken before */
+        i = w->starts[c];
+        bool cap = nw_ent_is_cap(&t->v[i]);
+        const nw_gaz_entry_t *e0 =
+            (t->v[i].flags & NW_TOK_CONNECT) ? NULL : nw_ent_tok_entry(g, t, i);
+        if (!e0 || !e0->max_ntok || (!cap && !nw_gaz_opens_nocap(e0)))
             continue;
-        }
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        /* Longer entries that match_at() could take from here: after a
-         * word without a capital (most words), only office titles and
-         * case-exact entries that open so. */
-        size_t longest = nw_ent_is_cap(&t->v[i]) ? e0->max_ntok : e0->max_ntok_nocap;
+        /* Longer entries that match_at() could take from here. */
+        size_t longest = cap ? e0->max_ntok : e0->max_ntok_nocap;
         while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
             hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
             kmax++;
@@ -277,10 +271,51 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+/* What one token adds to its paragraph's counts, by its flags' five low
+ * bits (NW_TOK_CAP, UPPER, LOWER, DIGIT, INITIAL) and its letters (fewer
+ * than two, two or three, four or more): ten bits a count, so that a run
+ * of up to PARA_CHUNK tokens is counted with one add a token and no
+ * branch. Bit 60: the token goes on w->caps. */
+enum {
+    PC_DIGITS = 0,    /* has a digit */
+    PC_LOWER = 10,    /* opens with a small letter */
+    PC_WORDS = 20,    /* a word: a cased first letter and two or more letters */
+    PC_UPPER = 30,    /* a word in capitals */
+    PC_LONG = 40,     /* a word of four or more letters */
+    PC_LONG_CAP = 50, /* such a word, capitalised */
+    PC_CAPS = 60,
+};
+#define PARA_CHUNK 1023 /* the most a ten-bit count holds */
+#define PC_FLAGS   (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_LOWER | NW_TOK_DIGIT | NW_TOK_INITIAL)
+_Static_assert(PC_FLAGS == 0x1f, "the table's columns are the flags' five low bits");
+#define PC_WORD(f, c) (((f) & (NW_TOK_CAP | NW_TOK_LOWER)) != 0 && (c) >= 1)
+#define PC(f, c)                                                                                   \
+    ((uint64_t)(((f)&NW_TOK_DIGIT) != 0) << PC_DIGITS |                                            \
+     (uint64_t)(((f)&NW_TOK_LOWER) != 0) << PC_LOWER | (uint64_t)PC_WORD(f, c) << PC_WORDS |       \
+     (uint64_t)(PC_WORD(f, c) && ((f)&NW_TOK_UPPER)) << PC_UPPER |                                 \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2) << PC_LONG |                                            \
+     (uint64_t)(PC_WORD(f, c) && (c) == 2 && ((f)&NW_TOK_CAP)) << PC_LONG_CAP |                    \
+     (uint64_t)(((f) & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0) << PC_CAPS)
+#define PC4(f, c)  PC(f, c), PC((f) + 1, c), PC((f) + 2, c), PC((f) + 3, c)
+#define PC16(f, c) PC4(f, c), PC4((f) + 4, c), PC4((f) + 8, c), PC4((f) + 12, c)
+#define PC32(c)    PC16(0, c), PC16(16, c)
+static const uint64_t para_counts[3 * 32] = {PC32(0), PC32(1), PC32(2)};
+/* A token's letters as the row of para_counts: 0, 1: 0; 2, 3: 32; more: 64. */
+#define LC4  64, 64, 64, 64
+#define LC16 LC4, LC4, LC4, LC4
+#define LC64 LC16, LC16, LC16, LC16
+static const uint8_t letter_row[256] = {0,    0,    32,   32,   LC4,  LC4, LC4,
+                                        LC16, LC16, LC16, LC64, LC64, LC64};
+
+static inline size_t pc_field(uint64_t sum, int at)
+{
+    return (size_t)(sum >> at) & 0x3ff;
+}
+
 /* Marks paragraphs whose words are nearly all capitalised (Title Case
- * headlines) or in capitals, and lists the capitalised words (w->caps) on
- * the way. */
-static int style_paragraphs(nw_ent_work_t *w)
+ * headlines) or in capitals, and lists the capitalised words (w->caps) and
+ * those a gazetteer match may start at (w->starts) on the way. */
+static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     size_t np = t->n_paras ? t->n_paras : 1;
@@ -296,25 +331,32 @@ static int style_paragraphs(nw_ent_work_t *w)
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
-    size_t i = 0, n_caps = 0;
+    size_t i = 0, n_caps = 0, n_starts = 0;
     while (i < t->n) {
         uint32_t para = t->v[i].para;
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
-        for (; i < t->n && t->v[i].para == para; i++) {
-            const nw_ent_tok_t *k = &t->v[i];
-            w->caps[n_caps] = (uint32_t)i;
-            n_caps += (k->flags & (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_INITIAL)) != 0;
-            digits += (k->flags & NW_TOK_DIGIT) != 0;
-            lower += (k->flags & NW_TOK_LOWER) != 0;
-            if (!(k->flags & (NW_TOK_CAP | NW_TOK_LOWER)) || k->letters < 2)
-                continue;
-            words++;
-            upper += (k->flags & NW_TOK_UPPER) != 0;
-            if (k->letters >= 4) {
-                long_words++;
-                long_caps += (k->flags & NW_TOK_CAP) != 0;
+        do {
+            size_t lim = t->n - i > PARA_CHUNK ? i + PARA_CHUNK : t->n;
+            uint64_t sum = 0;
+            for (; i < lim && t->v[i].para == para; i++) {
+                const nw_ent_tok_t *k = &t->v[i];
+                uint64_t add = para_counts[(k->flags & PC_FLAGS) | letter_row[k->letters]];
+                w->caps[n_caps] = (uint32_t)i;
+                n_caps += (size_t)(add >> PC_CAPS);
+                /* After a word without a capital (most words), only office
+                 * titles and case-exact entries that open so: the bits say
+                 * whether to look. */
+                w->starts[n_starts] = (uint32_t)i;
+                n_starts += nw_ent_is_cap(k) || nw_gaz_may_open_nocap(g, k->fold_hash);
+                sum += add;
             }
-        }
+            digits += pc_field(sum, PC_DIGITS);
+            lower += pc_field(sum, PC_LOWER);
+            words += pc_field(sum, PC_WORDS);
+            upper += pc_field(sum, PC_UPPER);
+            long_words += pc_field(sum, PC_LONG);
+            long_caps += pc_field(sum, PC_LONG_CAP);
+        } while (i < t->n && t->v[i].para == para);
         w->paras[para] = (nw_ent_para_t){
             .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)
@@ -323,6 +365,7 @@ static int style_paragraphs(nw_ent_work_t *w)
             w->para_style[para] = NW_PARA_TITLECASE;
     }
     w->n_caps = n_caps;
+    w->n_starts = n_starts;
     return 0;
 }
 
@@ -354,10 +397,15 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         if (!c)
             return -1;
         w->caps = c;
+        uint32_t *st = realloc(w->starts, w->toks.n * sizeof(*st));
+        if (!st)
+            return -1;
+        w->starts = st;
         w->label_cap = w->toks.n;
     }
-    resolve_tokens(w, g);
-    if (style_paragraphs(w) != 0)
+    if (w->toks.n) /* every byte 0xff: each label -1 */
+        memset(w->label, 0xff, w->toks.n * sizeof(*w->label));
+    if (style_paragraphs(w, g) != 0)
         return -1;
     nw_ent_detect_sports(w, g);
     if (label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 || nw_ent_find_teams(w, g) != 0 ||
@@ -374,6 +422,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
     nw_ent_toks_free(&w->toks);
     free(w->label);
     free(w->caps);
+    free(w->starts);
     free(w->spans);
     free(w->cands);
     free(w->para_style);

@@ -673,6 +673,19 @@ static int add_words(loader_t *L, const char *const *w, size_t n, uint32_t role)
 
 #define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for. */
+static void mark_nocap(nw_gazetteer_t *g)
+{
+    memset(g->nocap, 0, sizeof(g->nocap));
+    for (size_t j = 0; j < g->folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g->folded.slots[j];
+        if (s->key && nw_gaz_opens_nocap(&g->entries[s->val])) {
+            uint32_t b = s->hash >> (32 - NW_GAZ_NOCAP_BITS);
+            g->nocap[b / 64] |= 1ULL << (b % 64);
+        }
+    }
+}
+
 int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, const char *dir,
                 char *errbuf, size_t errlen)
 {
@@ -734,6 +747,8 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         snprintf(errbuf, errlen, "gazetteer: out of memory");
         rc = -1;
     }
+    if (rc == 0)
+        mark_nocap(g);
     return rc ? -1 : 0;
 }
 
@@ -753,15 +768,13 @@ void nw_gaz_free(nw_gazetteer_t *g)
     memset(g, 0, sizeof(*g));
 }
 
-void nw_gaz_resolve(const nw_gazetteer_t *g, nw_ent_toks_t *t)
+uint32_t nw_gaz_lookup(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
 {
-    /* The lookup inline, the table's fields read once: this runs for
-     * every word of every article. */
-    for (size_t i = 0; i < t->n; i++) {
-        const nw_strmap_slot_t *s =
-            map_find(&g->folded, nw_ent_tok_fold(t, i), t->v[i].fold_len, t->v[i].fold_hash);
-        t->v[i].gaz = s ? s->val + 1 : 0;
-    }
+    nw_ent_tok_t *k = &t->v[i];
+    const nw_strmap_slot_t *s =
+        map_find(&g->folded, t->keys.data + k->fold, k->fold_len, k->fold_hash);
+    k->gaz = s ? s->val + 2 : 1;
+    return k->gaz;
 }
 
 const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key)

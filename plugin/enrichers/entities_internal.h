@@ -61,8 +61,9 @@ typedef struct nw_ent_tok {
     uint32_t fold, fold_len; /* in keys: also lower-cased */
     uint64_t fold_hash;      /* nw_ent_word_hash() of the fold: gazetteer lookups reuse it */
     uint32_t para;           /* paragraph number (0 based) */
-    uint32_t gaz;            /* 1 + the index of its fold's gazetteer entry, 0 for none; set
-                              * by nw_ent_extract() (0 until then) */
+    uint32_t gaz;            /* 0 until its fold is looked up in the gazetteer, then 1 when
+                              * in none, else 2 + the index of its entry: looked up on first
+                              * use (nw_ent_tok_entry()), as most words never are */
     uint16_t flags;          /* NW_TOK_* */
     uint8_t brk;             /* nw_ent_brk_t before this token */
     uint8_t letters;         /* letters in the word, saturating at 255 */
@@ -229,6 +230,11 @@ int nw_strmap_spread(nw_strmap_t *m);
 void nw_strmap_clear(nw_strmap_t *m); /* empties it, keeping the table */
 void nw_strmap_free(nw_strmap_t *m);
 
+/* The folded keys whose entry a word without a capital can open a match
+ * with (nw_gaz_opens_nocap()), as bits by their hash: most words of a text
+ * have none, and a clear bit says so without a lookup. */
+#define NW_GAZ_NOCAP_BITS 14
+
 typedef struct nw_gazetteer {
     nw_strmap_t folded; /* lower-cased key -> entry */
     nw_strmap_t exact;  /* case-exact key (acronyms: "US", "WHO") -> entry */
@@ -241,6 +247,7 @@ typedef struct nw_gazetteer {
     char **orgs;
     size_t n_orgs, cap_orgs;
     size_t n_keys; /* for the log line */
+    uint64_t nocap[(1u << NW_GAZ_NOCAP_BITS) / 64];
 } nw_gazetteer_t;
 
 /* Loads the gazetteer files from dir (resolved through api->data_path).
@@ -250,9 +257,26 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
 void nw_gaz_free(nw_gazetteer_t *g); /* accepts a zeroed gazetteer */
 
 const nw_gaz_entry_t *nw_gaz_folded(const nw_gazetteer_t *g, const char *key);
-/* Sets the gaz of every token of t: its fold's entry in the folded table. */
-void nw_gaz_resolve(const nw_gazetteer_t *g, nw_ent_toks_t *t);
+/* Looks token i's fold up in the folded table and notes the answer in its
+ * gaz, which it returns (see nw_ent_tok_t). t is const for its callers, the
+ * stages; the token array is not, and gaz is a memo, not content. */
+uint32_t nw_gaz_lookup(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i);
 const nw_gaz_entry_t *nw_gaz_exact(const nw_gazetteer_t *g, const char *key);
+
+/* Could a match start at a word without a capital whose entry is e? Only
+ * with an office title or a case-exact entry (the extractor's match_at()):
+ * most words ("the", "said") are in the gazetteer as neither. */
+static inline bool nw_gaz_opens_nocap(const nw_gaz_entry_t *e)
+{
+    return e->max_ntok && (e->has_exact || (e->roles & NW_LEX_TITLE) || e->max_ntok_nocap > 1);
+}
+
+/* False when no key of this hash opens such a match; true is not certain. */
+static inline bool nw_gaz_may_open_nocap(const nw_gazetteer_t *g, uint64_t hash)
+{
+    uint32_t b = (uint32_t)hash >> (32 - NW_GAZ_NOCAP_BITS);
+    return (g->nocap[b / 64] >> (b % 64) & 1) != 0;
+}
 
 /* ---- Extraction ------------------------------------------------------ */
 
@@ -315,7 +339,10 @@ typedef struct nw_ent_work {
     uint32_t *caps; /* the tokens with NW_TOK_CAP, NW_TOK_UPPER or NW_TOK_INITIAL, in order:
                      * the stages that only start at such words visit these */
     size_t n_caps;
-    size_t label_cap; /* of label and of caps */
+    uint32_t *starts; /* the tokens a gazetteer match may start at, in order: those with
+                       * NW_TOK_CAP, and those nw_gaz_may_open_nocap() lets through */
+    size_t n_starts;
+    size_t label_cap; /* of label, caps and starts */
     nw_ent_span_t *spans;
     size_t n_spans, cap_spans;
     nw_ent_cand_t *cands;
@@ -388,13 +415,16 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
  * unless present or the set is full; 0 or -1 (out of memory). */
 int nw_ent_forms_add(char **forms, const char *form, size_t len);
 void nw_ent_list_clear(nw_ent_list_t *l);
-/* The entry for a token's folded text, or NULL: looked up once per token
- * by nw_ent_extract(), as every stage asks again. */
+/* The entry for a token's folded text, or NULL: looked up on the first
+ * call for the token and noted, as the stages ask again and again about
+ * the few words they look at. */
 static inline const nw_gaz_entry_t *nw_ent_tok_entry(const nw_gazetteer_t *g,
                                                      const nw_ent_toks_t *t, size_t i)
 {
     uint32_t e = t->v[i].gaz;
-    return e ? &g->entries[e - 1] : NULL;
+    if (e == 0)
+        e = nw_gaz_lookup(g, t, i);
+    return e > 1 ? &g->entries[e - 2] : NULL;
 }
 static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
 {

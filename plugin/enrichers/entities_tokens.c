@@ -617,20 +617,20 @@ static inline uint64_t piece_mask(size_t k)
     return ~0ULL >> (64 - 8 * k);
 }
 
-/* Fills r for a run of n bytes, digits of them digits, caps capitals
- * (counted up to 2 or a little more), with or without small letters,
- * NW_TOK_CAP or NW_TOK_LOWER by its first byte, and its hash h before
- * nw_ent_hash_end(); true, for the scanners to return. */
-static inline bool run_end(plain_run_t *r, size_t n, unsigned digits, unsigned caps, bool small,
-                           unsigned first, uint64_t h)
+/* The run of n bytes, digits of them digits, caps capitals (counted up
+ * to 2 or a little more), with or without small letters, NW_TOK_CAP or
+ * NW_TOK_LOWER by its first byte, and its hash h before nw_ent_hash_end().
+ * The scanners return runs by value, an n of 0 for none: a run whose
+ * address is never taken stays in registers in push_plains()' loop. */
+static inline plain_run_t run_end(size_t n, unsigned digits, unsigned caps, bool small,
+                                  unsigned first, uint64_t h)
 {
-    *r = (plain_run_t){.n = n,
-                       .letters = (unsigned)n - digits,
-                       .caps = caps,
-                       .small = small,
-                       .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
-                       .hash = nw_ent_hash_end(h)};
-    return true;
+    return (plain_run_t){.n = n,
+                         .letters = (unsigned)n - digits,
+                         .caps = caps,
+                         .small = small,
+                         .flags = (uint16_t)(first | (digits ? NW_TOK_DIGIT : 0)),
+                         .hash = nw_ent_hash_end(h)};
 }
 
 #ifdef NW_ENT_SSE2
@@ -675,9 +675,10 @@ static inline uint64_t sse_hash(uint64_t h, __m128i f, unsigned k)
 /* Reads the run of ASCII letters and digits at src (avail > 0 bytes)
  * sixteen bytes a step, stopping after NW_ENT_SHORT_WORD bytes; writes its
  * fold at fold (whole blocks: up to NW_ENT_SHORT_WORD bytes) and hashes it
- * as nw_ent_word_hash() does. False when src does not start with a letter
- * or digit. For any run; scan_plain() takes the common one faster. */
-static bool scan_plain_any(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+ * as nw_ent_word_hash() does. A run of no bytes when src does not start
+ * with a letter or digit. For any run; scan_plain() takes the common one
+ * faster. */
+static plain_run_t scan_plain_any(const unsigned char *src, size_t avail, char *fold)
 {
     size_t n = 0;
     unsigned caps = 0, small = 0, digits = 0, first = 0;
@@ -692,7 +693,7 @@ static bool scan_plain_any(const unsigned char *src, size_t avail, char *fold, p
         unsigned keep = (1u << b.k) - 1, mu = b.mu & keep;
         if (n == 0) {
             if (b.k == 0)
-                return false;
+                return (plain_run_t){0};
             first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
         }
         caps += (mu != 0) + ((mu & (mu - 1)) != 0);
@@ -704,26 +705,26 @@ static bool scan_plain_any(const unsigned char *src, size_t avail, char *fold, p
         if (b.k < 16 || n >= NW_ENT_SHORT_WORD)
             break;
     }
-    return run_end(r, n, digits, caps, small != 0, first, h);
+    return run_end(n, digits, caps, small != 0, first, h);
 }
 
 /* scan_plain_any() for a run of fewer than sixteen bytes that are not
  * the text's last: one block, no loop. */
-static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, char *fold)
 {
     if (avail < 16)
-        return scan_plain_any(src, avail, fold, r);
+        return scan_plain_any(src, avail, fold);
     sse_block_t b;
     sse_classify(_mm_loadu_si128((const __m128i *)src), &b);
     if (b.k == 0)
-        return false;
+        return (plain_run_t){0};
     if (b.k == 16)
-        return scan_plain_any(src, avail, fold, r);
+        return scan_plain_any(src, avail, fold);
     unsigned keep = (1u << b.k) - 1, mu = b.mu & keep, md = b.md & keep;
     unsigned digits = md ? (unsigned)__builtin_popcount(md) : 0;
     _mm_storeu_si128((__m128i *)fold, b.fold);
     unsigned first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
-    return run_end(r, b.k, digits, (mu != 0) + ((mu & (mu - 1)) != 0), (b.ml & keep) != 0, first,
+    return run_end(b.k, digits, (mu != 0) + ((mu & (mu - 1)) != 0), (b.ml & keep) != 0, first,
                    sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
 }
 #else
@@ -755,9 +756,9 @@ static inline void store64(char *p, uint64_t x)
 /* Reads the run of ASCII letters and digits at src (avail > 0 bytes)
  * eight bytes a step in a 64-bit word, stopping after NW_ENT_SHORT_WORD
  * bytes; writes its fold at fold (whole pieces: up to NW_ENT_SHORT_WORD
- * bytes) and hashes it as nw_ent_word_hash() does. False when src does not
- * start with a letter or digit. */
-static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold, plain_run_t *r)
+ * bytes) and hashes it as nw_ent_word_hash() does. A run of no bytes when
+ * src does not start with a letter or digit. */
+static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, char *fold)
 {
     size_t n = 0;
     unsigned caps = 0, digits = 0, first = 0;
@@ -773,7 +774,7 @@ static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold
         uint64_t keep = stop ? (stop ^ (stop - 1)) >> 8 : ~0ULL;
         if (n == 0) {
             if (!keep)
-                return false;
+                return (plain_run_t){0};
             first = (up & 0x80) ? NW_TOK_CAP : (lo & 0x80) ? NW_TOK_LOWER : 0;
         }
         up &= keep;
@@ -793,7 +794,7 @@ static inline bool scan_plain(const unsigned char *src, size_t avail, char *fold
         if (n >= NW_ENT_SHORT_WORD)
             break;
     }
-    return run_end(r, n, digits, caps, small != 0, first, h);
+    return run_end(n, digits, caps, small != 0, first, h);
 }
 #endif
 
@@ -829,8 +830,8 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
          * itself (an ASCII word's key is the word as written). */
         char *fold = keys->data + keys->len;
         const unsigned char *src = w + i;
-        plain_run_t run;
-        if (!scan_plain(src, len - i, fold, &run))
+        plain_run_t run = scan_plain(src, len - i, fold);
+        if (!run.n)
             return i;
         size_t n = run.n, e = i + n;
         if (n == NW_ENT_SHORT_WORD && e < len && is_ascii_alnum(w[e])) {
@@ -911,7 +912,12 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
             i++;
             continue;
         }
-        size_t plain = push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0);
+        /* Punctuation and bytes past ASCII go the general way at once: no
+         * plain word starts there, and push_plains() would check for room
+         * and classify a block to find so. */
+        size_t plain = is_ascii_alnum((unsigned char)s[i])
+                           ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0)
+                           : i;
         if (plain != i) {
             brk = NW_BRK_NONE;
             sent = false;

@@ -8,6 +8,8 @@
  */
 #include "test_entities_fixture.h"
 
+#include "enrichers/entities_internal.h"
+
 /* Sports copy: a city or county beside a score is the team, a city in the
  * dateline or after "in" stays a place, a country stays a place; in an
  * individual sport a city is a place; capitals alone make no acronym. */
@@ -165,6 +167,80 @@ static void test_nationality_inside_names(void **state)
     json_decref(r);
 }
 
+/* A word is looked up when first asked about, and a word without a
+ * capital is passed over when the bitmap of what such a word can open
+ * says so: no key that opens a match without a capital may be missing
+ * from it. */
+static void test_lookups_on_demand(void **state)
+{
+    (void)state;
+    nw_gazetteer_t g = {0};
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(&g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    for (size_t j = 0; j < g.folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g.folded.slots[j];
+        if (s->key && nw_gaz_opens_nocap(&g.entries[s->val]))
+            assert_true(nw_gaz_may_open_nocap(&g, s->hash));
+    }
+    nw_ent_toks_t t = {0};
+    const char *text = "spokesperson said zzqxv";
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    assert_int_equal(t.n, 3);
+    for (size_t i = 0; i < t.n; i++)
+        assert_int_equal(t.v[i].gaz, 0); /* not looked up yet */
+    const nw_gaz_entry_t *e = nw_ent_tok_entry(&g, &t, 0);
+    assert_non_null(e);
+    assert_true(e->roles & NW_LEX_TITLE);
+    assert_true(nw_gaz_opens_nocap(e));
+    assert_true(nw_gaz_may_open_nocap(&g, t.v[0].fold_hash));
+    assert_true(t.v[0].gaz > 1);
+    assert_true(nw_ent_tok_roles(&g, &t, 1) & NW_LEX_SPEECH);
+    assert_false(nw_gaz_opens_nocap(nw_ent_tok_entry(&g, &t, 1)));
+    assert_null(nw_ent_tok_entry(&g, &t, 2));
+    assert_int_equal(t.v[2].gaz, 1); /* looked up: in no table */
+    assert_null(nw_ent_tok_entry(&g, &t, 2));
+    nw_ent_toks_free(&t);
+    nw_gaz_free(&g);
+}
+
+/* Paragraphs are counted in chunks of at most 1023 tokens: a paragraph
+ * longer than that still counts every token, and one in Title Case or in
+ * capitals is marked so whatever its length. */
+static void test_long_paragraphs(void **state)
+{
+    (void)state;
+    nw_gazetteer_t g = {0};
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(&g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    nw_buf_t text = {0};
+    for (int i = 0; i < 2500; i++) /* paragraph 0: lower case, a number every fifth word */
+        nw_buf_puts(&text, i % 5 ? "plain words " : "4 ");
+    nw_buf_putc(&text, '\n');
+    for (int i = 0; i < 1500; i++)
+        nw_buf_puts(&text, "Quarterly Results ");
+    nw_buf_putc(&text, '\n');
+    for (int i = 0; i < 1100; i++)
+        nw_buf_puts(&text, "HEAVY RAIN ");
+    assert_true(nw_buf_ok(&text));
+    const char *segments[] = {nw_buf_str(&text)};
+    nw_ent_work_t w = {0};
+    assert_int_equal(nw_ent_extract(&w, &g, segments, 1, NULL), 0);
+    assert_int_equal(w.toks.n_paras, 4); /* the segment's line break opens an empty one */
+    assert_int_equal(w.paras[0].end, 2000 * 2 + 500);
+    assert_int_equal(w.paras[0].lower, 2000 * 2);
+    assert_int_equal(w.paras[0].digits, 500);
+    assert_int_equal(w.para_style[0], NW_PARA_NORMAL);
+    assert_int_equal(w.paras[1].end, 4500 + 3000);
+    assert_int_equal(w.paras[1].lower, 0);
+    assert_int_equal(w.para_style[1], NW_PARA_TITLECASE);
+    assert_int_equal(w.paras[2].end, 7500 + 2200);
+    assert_int_equal(w.para_style[2], NW_PARA_SHOUTING);
+    assert_int_equal(w.n_caps, 3000 + 2200);
+    nw_ent_work_free(&w);
+    nw_buf_free(&text);
+    nw_gaz_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +249,8 @@ int main(void)
         cmocka_unit_test(test_org_cues),
         cmocka_unit_test(test_ambiguous_entries),
         cmocka_unit_test(test_nationality_inside_names),
+        cmocka_unit_test(test_lookups_on_demand),
+        cmocka_unit_test(test_long_paragraphs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
