@@ -41,10 +41,11 @@ static const char *const negative_words[] = {
     "shopping", "byline",  "author", "header", "date",  "time", "nav",
 };
 
-/* Other words a class or id is read for (names_byline(), embeds, captions). */
+/* Other words a class or id is read for (names_byline(), embeds, captions);
+ * "comment", "byline", "author" and "caption" are in the lists above. */
 static const char *const other_words[] = {
-    "embed",  "bio",    "avatar",  "image",   "photo",     "img",      "by-line",
-    "byline", "author", "caption", "gallery", "slideshow", "carousel", "comment",
+    "embed", "bio",     "avatar",  "image",     "photo",
+    "img",   "by-line", "gallery", "slideshow", "carousel",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

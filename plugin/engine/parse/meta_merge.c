@@ -36,6 +36,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
 #include "parse/html_meta.h"
 #include "parse/zones.h"
 
@@ -201,28 +202,22 @@ static const char *language_cc(const char *tag)
  * first letter outside ASCII and punctuation decides. */
 static const char *script_cc(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p < 0xC0)
-            continue;
-        uint32_t cp = 0;
-        if ((*p & 0xF0) == 0xE0 && p[1] && p[2])
-            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        else if ((*p & 0xE0) != 0xC0)
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = s ? strlen(s) : 0;
+    bool han = false;
+    for (size_t i = 0, n; i < len; i += n) {
+        uint32_t cp;
+        if ((n = nw_utf8_decode(p + i, len - i, &cp)) == 0)
             return NULL;
-        else if (p[1] >= 0x80)
-            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
-        if (cp < 0x0370 || (cp >= 0x2000 && cp < 0x3040) || (cp >= 0xFF00 && cp < 0xFF20))
+        if (cp >= 0x3040 && cp < 0x3100)
+            return "jp"; /* kana, before or after Han */
+        if (han || cp < 0x0370 || (cp >= 0x2000 && cp < 0x3040) || (cp >= 0xFF00 && cp < 0xFF20))
             continue; /* Latin letters, punctuation, CJK brackets and fullwidth marks */
         if (cp >= 0xAC00 && cp < 0xD7B0)
             return "kr";
-        if (cp >= 0x3040 && cp < 0x3100)
-            return "jp";
         if (cp >= 0x4E00 && cp < 0xA000) {
-            /* Han: Japanese unless no kana follows. */
-            for (const unsigned char *q = p; *q; q++)
-                if (q[0] == 0xE3 && (q[1] == 0x81 || q[1] == 0x82 || q[1] == 0x83))
-                    return "jp";
-            return "cn";
+            han = true; /* Chinese unless kana follows */
+            continue;
         }
         if (cp >= 0x0E00 && cp < 0x0E80)
             return "th";
@@ -230,7 +225,7 @@ static const char *script_cc(const char *s)
             return "in";
         return NULL;
     }
-    return NULL;
+    return han ? "cn" : NULL;
 }
 
 /* The page's country, from the first language tag of the markup (in tier
