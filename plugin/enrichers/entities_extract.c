@@ -432,5 +432,9 @@ void nw_ent_work_free(nw_ent_work_t *w)
         nw_strmap_free(&w->out[k].index);
         free(w->out[k].v);
     }
+    nw_strmap_free(&w->people_full);
+    nw_strmap_free(&w->people_tails);
+    nw_strmap_free(&w->people_ends);
+    nw_strmap_free(&w->cand_places);
     memset(w, 0, sizeof(*w));
 }

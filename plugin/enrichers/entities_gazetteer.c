@@ -168,12 +168,11 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
     size_t at = m->keys.len;
     if (len >= UINT32_MAX - at - 1)
         return NULL;
-    if (!nw_buf_reserve(&m->keys, len + 1)) {
+    nw_buf_append(&m->keys, key, len + 1); /* inline, no call, when it fits */
+    if (!nw_buf_ok(&m->keys)) {
         m->keys.oom = false; /* nothing was added: the keys before are intact */
         return NULL;
     }
-    memcpy(m->keys.data + at, key, len + 1);
-    m->keys.len = at + len + 1;
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key)
         j = (j + 1) & (m->cap - 1);

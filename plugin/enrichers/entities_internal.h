@@ -351,6 +351,11 @@ typedef struct nw_ent_work {
     nw_ent_para_t *paras; /* per paragraph with tokens: counted once for every stage */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
+    /* entities_people.c's indexes of an article's people (by full name,
+     * by the tails of names, by first and last word) and of the names that
+     * read as places: kept from one article to the next, so that each
+     * article clears tables already grown rather than growing new ones. */
+    nw_strmap_t people_full, people_tails, people_ends, cand_places;
     bool sports; /* team sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;
