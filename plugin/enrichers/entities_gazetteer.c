@@ -365,6 +365,8 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
             first->max_ntok_nocap = (uint8_t)ntok;
         if (exact)
             first->has_exact = true;
+        if (exact && nocap)
+            first->has_exact_nocap = true;
     }
     return 0;
 }

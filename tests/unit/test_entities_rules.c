@@ -170,7 +170,8 @@ static void test_nationality_inside_names(void **state)
 /* A word is looked up when first asked about, and a word without a
  * capital is passed over when the bitmap of what such a word can open
  * says so: no key that opens a match without a capital may be missing
- * from it. */
+ * from it, and a key that only opens case-exact entries written with a
+ * capital is not in it. */
 static void test_lookups_on_demand(void **state)
 {
     (void)state;
@@ -199,6 +200,14 @@ static void test_lookups_on_demand(void **state)
     assert_null(nw_ent_tok_entry(&g, &t, 2));
     assert_int_equal(t.v[2].gaz, 1); /* looked up: in no table */
     assert_null(nw_ent_tok_entry(&g, &t, 2));
+    /* "US" is case-exact: "us" in text is no match for it, so the word
+     * opens nothing, and its bit is left clear unless another key's hash
+     * shares it. */
+    const nw_gaz_entry_t *us = nw_gaz_folded(&g, "us");
+    assert_non_null(us);
+    assert_true(us->has_exact);
+    assert_false(us->has_exact_nocap);
+    assert_false(nw_gaz_opens_nocap(us));
     nw_ent_toks_free(&t);
     nw_gaz_free(&g);
 }
