@@ -365,30 +365,37 @@ static void put_str(nw_buf_t *b, const char *s)
     nw_json_put_string(b, s, strlen(s));
 }
 
+/* A member's name and colon (",\"key\":") with its length, known to the
+ * compiler: written for every entity, where nw_buf_puts() would measure it
+ * each time. */
+#define MEMBER(lit) "" lit, sizeof(lit) - 1
+
 /* The start of entry i (from 0) of an array of entities, e's: a comma but
  * before the first, then {"name":<name>, and its code as the member
- * code_key (",\"key\":") when it has one. */
-static void put_entity_start(nw_buf_t *b, size_t i, const nw_ent_t *e, const char *code_key)
+ * code_key (MEMBER(",\"key\":")) when it has one. */
+static void put_entity_start(nw_buf_t *b, size_t i, const nw_ent_t *e, const char *code_key,
+                             size_t code_key_len)
 {
     if (i)
         nw_buf_putc(b, ',');
     nw_buf_lit(b, "{\"name\":");
     put_str(b, e->name);
     if (e->code) {
-        nw_buf_puts(b, code_key);
+        nw_buf_append(b, code_key, code_key_len);
         put_str(b, e->code);
     }
 }
 
 /* put_ninjs() into the record's bytes: the array is always new there. */
-static void put_ninjs_bytes(nw_buf_t *b, const char *member, const nw_ent_list_t *l, size_t max)
+static void put_ninjs_bytes(nw_buf_t *b, const char *member, size_t member_len,
+                            const nw_ent_list_t *l, size_t max)
 {
     if (l->n == 0)
         return;
-    nw_buf_puts(b, member);
+    nw_buf_append(b, member, member_len);
     nw_buf_putc(b, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
-        put_entity_start(b, i, &l->v[i], ",\"literal\":");
+        put_entity_start(b, i, &l->v[i], MEMBER(",\"literal\":"));
         nw_buf_lit(b, ",\"rel\":\"mentioned\"}");
     }
     nw_buf_putc(b, ']');
@@ -425,7 +432,7 @@ static void put_counts_bytes(nw_buf_t *b, const nw_ent_list_t *l, size_t max)
     nw_buf_putc(b, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
-        put_entity_start(b, i, e, ",\"code\":");
+        put_entity_start(b, i, e, MEMBER(",\"code\":"));
         nw_buf_lit(b, ",\"mentions\":");
         nw_json_put_int(b, (long long)e->mentions);
         put_forms_bytes(b, e);
@@ -442,9 +449,9 @@ static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, 
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (!strings_valid(&out[k], max))
             return -1;
-    put_ninjs_bytes(&rec->top, ",\"people\":", &out[NW_ENT_PERSON], max);
-    put_ninjs_bytes(&rec->top, ",\"organisations\":", &out[NW_ENT_ORG], max);
-    put_ninjs_bytes(&rec->top, ",\"places\":", &out[NW_ENT_PLACE], max);
+    put_ninjs_bytes(&rec->top, MEMBER(",\"people\":"), &out[NW_ENT_PERSON], max);
+    put_ninjs_bytes(&rec->top, MEMBER(",\"organisations\":"), &out[NW_ENT_ORG], max);
+    put_ninjs_bytes(&rec->top, MEMBER(",\"places\":"), &out[NW_ENT_PLACE], max);
     /* In put_extension()'s key order. */
     nw_buf_lit(&rec->ext, ",\"entities\":{\"people\":");
     put_counts_bytes(&rec->ext, &out[NW_ENT_PERSON], max);
@@ -456,6 +463,40 @@ static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, 
     put_counts_bytes(&rec->ext, &out[NW_ENT_NATIONALITY], max);
     nw_buf_putc(&rec->ext, '}');
     return 0;
+}
+
+/* The decimal digits of n at p; returns the end. */
+static char *put_decimal(char *p, size_t n)
+{
+    char tmp[24];
+    size_t k = 0;
+    do
+        tmp[k++] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    while (k)
+        *p++ = tmp[--k];
+    return p;
+}
+
+#define PUT_LIT(p, lit) (memcpy((p), "" lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+/* "2 people, 1 organisation, 0 places" into detail, cut as snprintf()
+ * would cut it: written for every article, where snprintf() cost more
+ * than writing the entities. */
+static void put_summary(char *detail, size_t detail_len, size_t np, size_t no, size_t nl)
+{
+    char buf[128]; /* three numbers of at most 20 digits, and the words */
+    char *p = put_decimal(buf, np);
+    p = np == 1 ? PUT_LIT(p, " person, ") : PUT_LIT(p, " people, ");
+    p = put_decimal(p, no);
+    p = no == 1 ? PUT_LIT(p, " organisation, ") : PUT_LIT(p, " organisations, ");
+    p = put_decimal(p, nl);
+    p = nl == 1 ? PUT_LIT(p, " place") : PUT_LIT(p, " places");
+    if (detail_len == 0)
+        return;
+    size_t n = (size_t)(p - buf) < detail_len - 1 ? (size_t)(p - buf) : detail_len - 1;
+    memcpy(detail, buf, n);
+    detail[n] = '\0';
 }
 
 /* The entities of a record, put into record or, on the byte path, rec (the
@@ -487,8 +528,7 @@ static nw_enrich_status_t ent_run(entities_t *E, json_t *record, nw_enrich_bytes
     size_t no = shown(out[NW_ENT_ORG].n, E->max_per_type);
     size_t nl = shown(out[NW_ENT_PLACE].n, E->max_per_type);
     work_give(E, w);
-    snprintf(detail, detail_len, "%zu %s, %zu %s, %zu %s", np, np == 1 ? "person" : "people", no,
-             no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
+    put_summary(detail, detail_len, np, no, nl);
     return NW_ENRICH_OK;
 }
 

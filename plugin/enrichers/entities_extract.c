@@ -331,22 +331,27 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
         w->para_cap = np;
     }
     memset(w->para_style, NW_PARA_NORMAL, np);
-    size_t i = 0, n_caps = 0, n_starts = 0;
-    while (i < t->n) {
-        uint32_t para = t->v[i].para;
+    /* The lists in locals: the stores to them could otherwise be to w
+     * itself, for all the compiler knows, and it would read w->caps and
+     * w->starts again for every token. */
+    uint32_t *caps = w->caps, *starts = w->starts;
+    const nw_ent_tok_t *v = t->v;
+    size_t i = 0, n = t->n, n_caps = 0, n_starts = 0;
+    while (i < n) {
+        uint32_t para = v[i].para;
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
         do {
-            size_t lim = t->n - i > PARA_CHUNK ? i + PARA_CHUNK : t->n;
+            size_t lim = n - i > PARA_CHUNK ? i + PARA_CHUNK : n;
             uint64_t sum = 0;
-            for (; i < lim && t->v[i].para == para; i++) {
-                const nw_ent_tok_t *k = &t->v[i];
+            for (; i < lim && v[i].para == para; i++) {
+                const nw_ent_tok_t *k = &v[i];
                 uint64_t add = para_counts[(k->flags & PC_FLAGS) | letter_row[k->letters]];
-                w->caps[n_caps] = (uint32_t)i;
+                caps[n_caps] = (uint32_t)i;
                 n_caps += (size_t)(add >> PC_CAPS);
                 /* After a word without a capital (most words), only office
                  * titles and case-exact entries that open so: the bits say
                  * whether to look. */
-                w->starts[n_starts] = (uint32_t)i;
+                starts[n_starts] = (uint32_t)i;
                 n_starts += nw_ent_is_cap(k) || nw_gaz_may_open_nocap(g, k->fold_hash);
                 sum += add;
             }
@@ -356,7 +361,7 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             upper += pc_field(sum, PC_UPPER);
             long_words += pc_field(sum, PC_LONG);
             long_caps += pc_field(sum, PC_LONG_CAP);
-        } while (i < t->n && t->v[i].para == para);
+        } while (i < n && v[i].para == para);
         w->paras[para] = (nw_ent_para_t){
             .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)
@@ -432,5 +437,9 @@ void nw_ent_work_free(nw_ent_work_t *w)
         nw_strmap_free(&w->out[k].index);
         free(w->out[k].v);
     }
+    nw_strmap_free(&w->people_full);
+    nw_strmap_free(&w->people_tails);
+    nw_strmap_free(&w->people_ends);
+    nw_strmap_free(&w->cand_places);
     memset(w, 0, sizeof(*w));
 }

@@ -99,20 +99,54 @@ static inline nw_strmap_slot_t *map_find(const nw_strmap_t *m, const char *key, 
     return NULL;
 }
 
-/* nw_strmap_hash() of key, and its length, in one pass over it. */
-static uint64_t hash_key(const char *key, size_t *len)
+#define NW_ONES   0x0101010101010101ULL
+#define NW_HIGHS  0x8080808080808080ULL
+#define NW_SPACES 0x2020202020202020ULL
+
+/* The bytes of a piece before the k-th (1 <= k <= 7). */
+static inline uint64_t piece_before(size_t k)
 {
-    uint64_t h = 0;
-    for (const char *p = key, *e = key;; p = ++e) {
-        while (*e && *e != ' ')
-            e++;
-        uint64_t w = nw_ent_word_hash(p, (size_t)(e - p));
-        h = p == key ? w : nw_ent_hash_more(h, w);
-        if (!*e) {
-            *len = (size_t)(e - key);
-            return h;
+    return ~0ULL >> (64 - 8 * k);
+}
+
+/* nw_ent_word_hash() of the word at key + p (ended by a space or by the
+ * key's end, n), with where it ends: the word is read in the pieces the
+ * hash takes, and each piece also says whether the word ends in it (a
+ * space among its bytes; the lowest flagged byte is always a true one). */
+static inline uint64_t word_hash_at(const char *key, size_t n, size_t p, size_t *end)
+{
+    uint64_t h = NW_ENT_HASH_SEED;
+    for (size_t k = p;; k += 8) {
+        size_t left = n - k;
+        uint64_t x = left >= 8 ? nw_ent_load64(key + k) : nw_ent_load_tail(key + k, left);
+        uint64_t y = x ^ NW_SPACES, sp = (y - NW_ONES) & ~y & NW_HIGHS;
+        if (sp) {
+            size_t b = (size_t)__builtin_ctzll(sp) >> 3;
+            if (b)
+                h = nw_ent_hash_piece(h, x & piece_before(b));
+            *end = k + b;
+            break;
+        }
+        if (left)
+            h = nw_ent_hash_piece(h, x); /* a short last piece is padded with zeros */
+        if (left <= 8) {
+            *end = n;
+            break;
         }
     }
+    return nw_ent_hash_end(h);
+}
+
+/* nw_strmap_hash() of key, and its length: a word at a time, eight bytes
+ * a step, as keys are looked up and inserted for every mention. */
+static uint64_t hash_key(const char *key, size_t *len)
+{
+    size_t n = strlen(key), e;
+    *len = n;
+    uint64_t h = word_hash_at(key, n, 0, &e);
+    while (e < n)
+        h = nw_ent_hash_more(h, word_hash_at(key, n, e + 1, &e));
+    return h;
 }
 
 uint64_t nw_strmap_hash(const char *key)
@@ -134,12 +168,11 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
     size_t at = m->keys.len;
     if (len >= UINT32_MAX - at - 1)
         return NULL;
-    if (!nw_buf_reserve(&m->keys, len + 1)) {
+    nw_buf_append(&m->keys, key, len + 1); /* inline, no call, when it fits */
+    if (!nw_buf_ok(&m->keys)) {
         m->keys.oom = false; /* nothing was added: the keys before are intact */
         return NULL;
     }
-    memcpy(m->keys.data + at, key, len + 1);
-    m->keys.len = at + len + 1;
     size_t j = h & (m->cap - 1);
     while (m->slots[j].key)
         j = (j + 1) & (m->cap - 1);
@@ -332,6 +365,8 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
             first->max_ntok_nocap = (uint8_t)ntok;
         if (exact)
             first->has_exact = true;
+        if (exact && nocap)
+            first->has_exact_nocap = true;
     }
     return 0;
 }

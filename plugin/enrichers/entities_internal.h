@@ -127,6 +127,7 @@ typedef struct nw_gaz_entry {
     uint8_t max_ntok_nocap; /* the same of those a first word that is not capitalised can
                              * match (office titles, case-exact entries opening so) */
     bool has_exact;         /* some case-exact entry starts with this token */
+    bool has_exact_nocap;   /* one of them with a first word that is not capitalised */
 } nw_gaz_entry_t;
 
 typedef struct nw_gaz_place {
@@ -264,11 +265,15 @@ uint32_t nw_gaz_lookup(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i
 const nw_gaz_entry_t *nw_gaz_exact(const nw_gazetteer_t *g, const char *key);
 
 /* Could a match start at a word without a capital whose entry is e? Only
- * with an office title or a case-exact entry (the extractor's match_at()):
- * most words ("the", "said") are in the gazetteer as neither. */
+ * with an office title or a case-exact entry that opens so (the
+ * extractor's match_at()): most words ("the", "said") are in the
+ * gazetteer as neither. A case-exact entry that opens with a capital
+ * ("US") is no match for a word that does not ("us"), so its first word
+ * does not count. */
 static inline bool nw_gaz_opens_nocap(const nw_gaz_entry_t *e)
 {
-    return e->max_ntok && (e->has_exact || (e->roles & NW_LEX_TITLE) || e->max_ntok_nocap > 1);
+    return e->max_ntok &&
+           (e->has_exact_nocap || (e->roles & NW_LEX_TITLE) || e->max_ntok_nocap > 1);
 }
 
 /* False when no key of this hash opens such a match; true is not certain. */
@@ -351,6 +356,11 @@ typedef struct nw_ent_work {
     nw_ent_para_t *paras; /* per paragraph with tokens: counted once for every stage */
     size_t para_cap;
     nw_ent_list_t out[NW_ENT__TYPES];
+    /* entities_people.c's indexes of an article's people (by full name,
+     * by the tails of names, by first and last word) and of the names that
+     * read as places: kept from one article to the next, so that each
+     * article clears tables already grown rather than growing new ones. */
+    nw_strmap_t people_full, people_tails, people_ends, cand_places;
     bool sports; /* team sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;

@@ -36,7 +36,8 @@ typedef struct link {
 typedef struct people {
     person_t *v;
     size_t n, cap;
-    nw_strmap_t full, tails, ends; /* key -> person (full) or first link */
+    nw_strmap_t *full, *tails, *ends; /* key -> person (full) or first link; borrowed from
+                                       * the work (nw_ent_work_t), empty on entry */
     link_t *links;
     size_t n_links, cap_links;
     bool oom;
@@ -300,13 +301,13 @@ static void add_person(people_t *P, char *fold, char *display, size_t ntok, uint
     }
     uint32_t id = (uint32_t)P->n;
     bool added;
-    if (!nw_strmap_upsert(&P->full, fold, id, &added))
+    if (!nw_strmap_upsert(P->full, fold, id, &added))
         goto fail;
     for (const char *sp = strchr(fold, ' '); sp; sp = strchr(sp + 1, ' '))
-        link_key(P, &P->tails, sp + 1, id);
+        link_key(P, P->tails, sp + 1, id);
     char key[512];
     if (ends_key(fold, key, sizeof(key)))
-        link_key(P, &P->ends, key, id);
+        link_key(P, P->ends, key, id);
     P->v[P->n++] = (person_t){.fold = fold,
                               .display = display,
                               .ntok = ntok,
@@ -348,17 +349,18 @@ static long nearest(const people_t *P, uint32_t link, uint32_t pos)
  * and last words ("Joseph R. Biden" and "Joseph Biden"). */
 static long find_person(const people_t *P, const char *fold, uint32_t pos)
 {
-    const uint32_t *v = nw_strmap_get(&P->full, fold);
+    const uint32_t *v = nw_strmap_get(P->full, fold);
     if (v)
         return (long)*v;
-    if ((v = nw_strmap_get(&P->tails, fold)))
+    if ((v = nw_strmap_get(P->tails, fold)))
         return nearest(P, *v, pos);
     char key[512];
-    if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(&P->ends, key)))
+    if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(P->ends, key)))
         return nearest(P, *v, pos);
     return -1;
 }
 
+/* Frees the people and empties the indexes, which the work keeps. */
 static void people_free(people_t *P)
 {
     for (size_t i = 0; i < P->n; i++) {
@@ -368,9 +370,9 @@ static void people_free(people_t *P)
     }
     free(P->v);
     free(P->links);
-    nw_strmap_free(&P->full);
-    nw_strmap_free(&P->tails);
-    nw_strmap_free(&P->ends);
+    nw_strmap_clear(P->full);
+    nw_strmap_clear(P->tails);
+    nw_strmap_clear(P->ends);
 }
 
 /* Enters the byline's authors ("Jane Doe and John Roe") as blocked people. */
@@ -447,7 +449,7 @@ static int by_first(const void *a, const void *b)
 static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
                           const char *dominant)
 {
-    people_t P = {0};
+    people_t P = {.full = &w->people_full, .tails = &w->people_tails, .ends = &w->people_ends};
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
     if (byline && byline[0])
@@ -455,7 +457,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
 
     /* A name the context shows to be a place somewhere ("in El Fasher") is
      * a place everywhere, unless a title or a given name vouches for it. */
-    nw_strmap_t places = {0};
+    nw_strmap_t *places = &w->cand_places;
     for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
         if (!w->cands[i].place)
             continue;
@@ -463,7 +465,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
         bool added;
         if (!fold ||
             !nw_strmap_upsert(
-                &places, fold,
+                places, fold,
                 w->cands[i].code_place < 0 ? UINT32_MAX : (uint32_t)w->cands[i].code_place, &added))
             P.oom = true;
         free(fold);
@@ -485,7 +487,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 break;
             }
             long p = find_person(&P, fold, c->start);
-            const uint32_t *as_place = c->cued ? NULL : nw_strmap_get(&places, fold);
+            const uint32_t *as_place = c->cued ? NULL : nw_strmap_get(places, fold);
             if ((p < 0 || pass == 0) && as_place) {
                 /* A place the gazetteer lacks, in the country the article is
                  * about unless the text says which ("Redmond, Washington"). */
@@ -531,7 +533,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 sort_short(w->cands, k, sizeof(*w->cands), by_position);
         }
     }
-    nw_strmap_free(&places);
+    nw_strmap_clear(places);
     int rc = P.oom ? -1 : 0;
     nw_ent_list_t *out = &w->out[NW_ENT_PERSON];
     for (size_t i = 0; i < P.n && rc == 0; i++) {

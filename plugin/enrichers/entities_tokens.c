@@ -815,28 +815,41 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
     uint32_t para = t->n_paras ? t->n_paras - 1 : 0;
     enum { MOST = 2 * NW_ENT_SHORT_WORD + 2 }; /* a word's key and fold, at most */
     size_t room = 0;                           /* words that fit before the next check */
+    /* The token count and the keys' length live in locals while words are
+     * pushed, and are written back on the way out: the keys are written
+     * through a char pointer, which may alias anything, so the compiler
+     * would read the fields again after every byte stored. */
+    nw_ent_tok_t *v = t->v;
+    char *data = keys->data;
+    size_t nt = t->n, klen = keys->len;
     while (i < len) {
         if (room == 0) {
+            t->n = nt;
+            keys->len = klen;
             if (!toks_room(t) ||
-                ((keys->len + MOST >= keys->cap || keys->oom) && !nw_buf_reserve(keys, MOST))) {
+                ((klen + MOST >= keys->cap || keys->oom) && !nw_buf_reserve(keys, MOST))) {
                 t->oom = true;
                 return i + 1;
             }
-            size_t fit = (keys->cap - keys->len - 1) / MOST;
-            room = t->cap - t->n < fit ? t->cap - t->n : fit;
+            v = t->v;
+            data = keys->data;
+            size_t fit = (keys->cap - klen - 1) / MOST;
+            room = t->cap - nt < fit ? t->cap - nt : fit;
         }
         /* The fold first, written as the word is read; the key after it
          * only when the word has a capital, else the key is the fold
          * itself (an ASCII word's key is the word as written). */
-        char *fold = keys->data + keys->len;
+        char *fold = data + klen;
         const unsigned char *src = w + i;
         plain_run_t run = scan_plain(src, len - i, fold);
         if (!run.n)
-            return i;
+            break;
         size_t n = run.n, e = i + n;
         if (n == NW_ENT_SHORT_WORD && e < len && is_ascii_alnum(w[e])) {
             /* Longer than a short word: push() takes it the general way. */
-            keys->data[keys->len] = '\0';
+            t->n = nt;
+            keys->len = klen;
+            data[klen] = '\0';
             size_t end = ascii_word(s, len, i);
             if (!end)
                 return i;
@@ -851,13 +864,11 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             /* A period ends a word of two or more letters and digits, as
              * scan_word() sees it, unless the word is an abbreviation. */
             bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
-            if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period) {
-                keys->data[keys->len] = '\0'; /* nothing committed */
-                return i;
-            }
+            if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period)
+                break; /* nothing committed */
         }
         fold[n] = '\0';
-        size_t fold_at = keys->len, key_at = fold_at, used = n + 1;
+        size_t fold_at = klen, key_at = fold_at, used = n + 1;
         if (run.caps) {
             char *key = fold + n + 1;
             /* In 8-byte pieces when the text has them: the reserve above
@@ -875,27 +886,32 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
         uint16_t f = (uint16_t)(flags | run.flags);
         if (run.caps >= 2 && !run.small)
             f |= NW_TOK_UPPER;
-        t->v[t->n++] = (nw_ent_tok_t){.off = (uint32_t)i,
-                                      .len = (uint32_t)n,
-                                      .key = (uint32_t)key_at,
-                                      .key_len = (uint32_t)n,
-                                      .fold = (uint32_t)fold_at,
-                                      .fold_len = (uint32_t)n,
-                                      .fold_hash = run.hash,
-                                      .para = para,
-                                      .flags = f,
-                                      .brk = brk,
-                                      .letters = (uint8_t)run.letters};
-        keys->len += used;
-        keys->data[keys->len] = '\0';
+        v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                 .len = (uint32_t)n,
+                                 .key = (uint32_t)key_at,
+                                 .key_len = (uint32_t)n,
+                                 .fold = (uint32_t)fold_at,
+                                 .fold_len = (uint32_t)n,
+                                 .fold_hash = run.hash,
+                                 .para = para,
+                                 .flags = f,
+                                 .brk = brk,
+                                 .letters = (uint8_t)run.letters};
+        klen += used;
         room--;
         /* The space after a word, as the tokeniser's loop would skip it. */
-        if (stop != ' ')
-            return e;
+        if (stop != ' ') {
+            i = e;
+            break;
+        }
         i = e + 1;
         brk = NW_BRK_NONE;
         flags = 0;
     }
+    t->n = nt;
+    keys->len = klen;
+    if (data)
+        data[klen] = '\0';
     return i;
 }
 

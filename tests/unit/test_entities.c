@@ -120,7 +120,17 @@ static void test_seed(void **state)
     /* The first person is the first named. */
     assert_string_equal(json_string_value(json_object_get(json_array_get(people, 0), "name")),
                         "Antony Blinken");
-    assert_non_null(strstr(detail, "people"));
+    /* The summary, whole, and cut as snprintf() would cut it. */
+    size_t np = json_array_size(people), no = json_array_size(json_object_get(r, "organisations")),
+           nl = json_array_size(json_object_get(r, "places"));
+    char want[128];
+    snprintf(want, sizeof(want), "%zu %s, %zu %s, %zu %s", np, np == 1 ? "person" : "people", no,
+             no == 1 ? "organisation" : "organisations", nl, nl == 1 ? "place" : "places");
+    assert_string_equal(detail, want);
+    char cut[8];
+    json_decref(enrich_file(f, NW_TEST_DATA "/seed.txt", cut, sizeof(cut)));
+    assert_int_equal(strlen(cut), sizeof(cut) - 1);
+    assert_memory_equal(cut, want, sizeof(cut) - 1);
     json_decref(r);
 }
 

@@ -170,7 +170,8 @@ static void test_nationality_inside_names(void **state)
 /* A word is looked up when first asked about, and a word without a
  * capital is passed over when the bitmap of what such a word can open
  * says so: no key that opens a match without a capital may be missing
- * from it. */
+ * from it, and a key that only opens case-exact entries written with a
+ * capital is not in it. */
 static void test_lookups_on_demand(void **state)
 {
     (void)state;
@@ -199,6 +200,14 @@ static void test_lookups_on_demand(void **state)
     assert_null(nw_ent_tok_entry(&g, &t, 2));
     assert_int_equal(t.v[2].gaz, 1); /* looked up: in no table */
     assert_null(nw_ent_tok_entry(&g, &t, 2));
+    /* "US" is case-exact: "us" in text is no match for it, so the word
+     * opens nothing, and its bit is left clear unless another key's hash
+     * shares it. */
+    const nw_gaz_entry_t *us = nw_gaz_folded(&g, "us");
+    assert_non_null(us);
+    assert_true(us->has_exact);
+    assert_false(us->has_exact_nocap);
+    assert_false(nw_gaz_opens_nocap(us));
     nw_ent_toks_free(&t);
     nw_gaz_free(&g);
 }
@@ -241,6 +250,52 @@ static void test_long_paragraphs(void **state)
     nw_gaz_free(&g);
 }
 
+/* A key's hash is its words' hashes carried on (nw_ent_hash_more()),
+ * whatever the words' lengths and however many spaces there are: the
+ * reference splits at each space and hashes the words one by one. Each
+ * key is an allocation of its own size, so a read past its end is an
+ * error in the sanitizer build. */
+static uint64_t reference_key_hash(const char *key)
+{
+    uint64_t h = 0;
+    for (const char *p = key;;) {
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        uint64_t w = nw_ent_word_hash(p, n);
+        h = p == key ? w : nw_ent_hash_more(h, w);
+        if (!e)
+            return h;
+        p = e + 1;
+    }
+}
+
+static void test_key_hash(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ab Z \xc3\xa9 9'-";
+    uint32_t seed = 12345;
+    nw_strmap_t m = {0};
+    for (int round = 0; round < 4000; round++) {
+        size_t n = (size_t)(round % 41);
+        char *key = malloc(n + 1);
+        assert_non_null(key);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            key[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        key[n] = '\0';
+        assert_true(nw_strmap_hash(key) == reference_key_hash(key));
+        bool added;
+        nw_strmap_slot_t *slot = nw_strmap_upsert(&m, key, (uint32_t)round, &added);
+        assert_non_null(slot);
+        const uint32_t *v = nw_strmap_get(&m, key);
+        assert_non_null(v);
+        assert_int_equal(*v, slot->val);
+        free(key);
+    }
+    nw_strmap_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_nationality_inside_names),
         cmocka_unit_test(test_lookups_on_demand),
         cmocka_unit_test(test_long_paragraphs),
+        cmocka_unit_test(test_key_hash),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
