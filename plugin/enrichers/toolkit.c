@@ -171,9 +171,11 @@ static bool grow_text(nw_words_t *w, size_t more)
 }
 
 /* Room for more words in offsets and hashes, which share one block:
- * hashes start right after cap offsets. */
+ * hashes start right after cap offsets. offsets[n] holds the end of the
+ * text (see nw_words_len()), so the offsets take one entry more. */
 static bool grow_words(nw_words_t *w, size_t more)
 {
+    more++;
     if (w->n + more <= w->cap)
         return true;
     if (w->borrowed) {
@@ -377,6 +379,7 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
         word_end(&o);
     w->text_len = o.k;
     w->n = o.n;
+    w->offsets[w->n] = w->text_len;
 }
 
 uint64_t nw_words_hash_key(const char *s, size_t n)
@@ -408,6 +411,7 @@ static void add_break(nw_words_t *w)
     w->hashes[w->n] = nw_words_hash_key("", 0);
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
+    w->offsets[w->n] = w->text_len;
 }
 
 void nw_words_break(nw_words_t *w)
@@ -534,13 +538,14 @@ static void *share_carve(size_t bytes)
 static void share_article(nw_words_t *w, const nw_enrich_input_t *in)
 {
     article_room_t r = article_room(in);
-    size_t arrays = r.words * (sizeof(*w->offsets) + sizeof(*w->hashes));
+    size_t cap = r.words + 1; /* and the end offset (see grow_words()) */
+    size_t arrays = cap * (sizeof(*w->offsets) + sizeof(*w->hashes));
     size_t text = (r.text + NW_WORDS_SLACK + 7) & ~(size_t)7;
     char *p = share_carve(arrays + text);
     if (p) {
         *w = (nw_words_t){.offsets = (size_t *)(void *)p,
-                          .hashes = (uint64_t *)(void *)(p + r.words * sizeof(*w->offsets)),
-                          .cap = r.words,
+                          .hashes = (uint64_t *)(void *)(p + cap * sizeof(*w->offsets)),
+                          .cap = cap,
                           .text = p + arrays,
                           .text_cap = text,
                           .borrowed = true};

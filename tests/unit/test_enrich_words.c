@@ -32,6 +32,8 @@ static void expect_words(const nw_words_t *w, const char *const *want, size_t n)
 {
     assert_false(w->oom);
     assert_int_equal(w->n, n);
+    /* The end offset, which gives the last word its length. */
+    assert_int_equal(w->offsets[n], w->text_len);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(nw_words_at(w, i), want[i]);
         assert_int_equal(nw_words_len(w, i), strlen(want[i]));
@@ -56,6 +58,10 @@ static void test_words_and_lengths(void **state)
     nw_words_add(&w, "and one more");
     for (size_t i = 0; i < w.n; i++)
         assert_true(w.offsets[i] + NW_WORDS_SLACK <= w.text_cap);
+    assert_int_equal(nw_words_len(&w, w.n - 1), 4);
+    nw_words_break(&w);
+    assert_int_equal(nw_words_len(&w, w.n - 1), 0);
+    assert_int_equal(w.offsets[w.n], w.text_len);
     nw_words_free(&w);
 }
 
@@ -123,6 +129,9 @@ static void test_shared_within_a_run(void **state)
     assert_true(wa->borrowed && wb->borrowed);
     for (size_t i = 0; i < wb->n; i++)
         assert_true(wb->offsets[i] + NW_WORDS_SLACK <= wb->text_cap);
+    assert_int_equal(wb->offsets[wb->n], wb->text_len);
+    assert_string_equal(nw_words_at(wb, wb->n - 1), "sharply");
+    assert_int_equal(nw_words_len(wb, wb->n - 1), 7);
     nw_words_free(&own);
     nw_words_share_end();
 
@@ -141,6 +150,7 @@ static void test_shared_within_a_run(void **state)
     assert_false(wl->oom);
     assert_int_equal(wl->n, 3 + big_len / 3); /* "large", two breaks, the body's words */
     assert_string_equal(nw_words_at(wl, wl->n - 1), "ab");
+    assert_int_equal(nw_words_len(wl, wl->n - 1), 2); /* from the end offset */
     assert_string_equal(nw_words_at(nw_words_of(&b, &own), 0), "markets");
     assert_string_equal(nw_words_at(nw_words_of(&a, &own), 0), "storm");
     assert_int_equal(own.n, 0);
