@@ -320,6 +320,28 @@ static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
     o->k = k;
     o->n = n;
 }
+
+/* Whether the bytes >= 0x80 of the 16 at x (bit j of high set where byte
+ * j is one) are all whole characters of U+0080..U+00BF (C2 xx) or
+ * U+2000..U+203F (E2 80 xx). Those are no letters (is_letter_cp()), and
+ * the block path takes a byte >= 0x80 for a separator (it is in none of
+ * its classes), so such a block needs no general path: the curly quotes,
+ * dashes and no-break spaces of English text. A block starts at a
+ * character's first byte, so the characters found here are the ones the
+ * decoder would find. */
+static inline bool only_separators(__m128i x, unsigned high)
+{
+    unsigned cont = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
+    unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
+    unsigned e2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)));
+    unsigned b80 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80)));
+    /* Past byte 15 the shifts bring in zeros: a character cut by the
+     * block's edge is not whole, and leaves its bytes uncovered. */
+    unsigned two = c2 & cont >> 1;
+    unsigned three = e2 & b80 >> 1 & cont >> 2;
+    return (two | two << 1 | three | three << 1 | three << 2) == high;
+}
 #endif
 
 /* Folding keeps each letter's length (the decoder takes no overlong forms)
@@ -358,7 +380,8 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
             memcpy(last, p + i, len - i);
             x = _mm_loadu_si128((const __m128i *)(const void *)last);
         }
-        if (_mm_movemask_epi8(x)) { /* a byte >= 0x80: the general path */
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        if (high && !only_separators(x, high)) { /* a letter >= 0x80: the general path */
             size_t stop = len - i >= 16 ? i + 16 : len;
             while (i < stop)
                 i = add_char(&o, p, i, len);

@@ -65,6 +65,23 @@ static void test_words_and_lengths(void **state)
     nw_words_free(&w);
 }
 
+/* The words of text (up to 200 bytes) are the n of want at every
+ * alignment of the text to the 16-byte steps: after 0 to 16 spaces. */
+static void expect_words_shifted(const char *text, const char *const *want, size_t n)
+{
+    char buf[256];
+    size_t len = strlen(text);
+    assert_true(len + 17 <= sizeof(buf));
+    for (size_t shift = 0; shift < 17; shift++) {
+        memset(buf, ' ', shift);
+        memcpy(buf + shift, text, len + 1);
+        nw_words_t w = NW_WORDS_INIT;
+        nw_words_add(&w, buf);
+        expect_words(&w, want, n);
+        nw_words_free(&w);
+    }
+}
+
 /* Texts cut into words 16 bytes at a time, where the general path takes
  * the steps with a byte >= 0x80: words across the steps, longer than a
  * step, next to multi-byte letters and marks, at the text's end; and each
@@ -90,14 +107,29 @@ static void test_words_across_steps(void **state)
                                        "end",
                                        "s",
                                        "z"};
-    for (size_t shift = 0; shift < 17; shift++) { /* every alignment to the steps */
-        char buf[sizeof(text) + 17];
-        memset(buf, ' ', shift);
-        memcpy(buf + shift, text, sizeof(text));
-        nw_words_t w = NW_WORDS_INIT;
-        nw_words_add(&w, buf);
-        expect_words(&w, want, sizeof(want) / sizeof(want[0]));
-        nw_words_free(&w);
+    expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
+}
+
+/* Blocks whose bytes >= 0x80 are all no-break spaces, Latin-1 signs or
+ * general punctuation (U+0080..U+00BF, U+2000..U+203F) are split like
+ * ASCII ones; the same characters cut by a block's edge, next to a letter
+ * >= 0x80 (U+2C30 shares U+2014's first byte), or broken (a lead byte
+ * without its continuation, a stray continuation byte), go the general
+ * path. Each gives the same words at every alignment. The broken ones: a
+ * lead and one continuation byte, a lead alone, a stray continuation, a
+ * character and a stray continuation, a no-break space and a stray one. */
+static void test_words_separators(void **state)
+{
+    (void)state;
+    static const char *const seps[] = {
+        "\u00a0", "\u00ad", "\u00bf",   "\xc2\x80", "\u2019", "\u201c",           "\u2014",
+        "\u2026", "\u203f", "\xe2\x80", "\xc2",     "\x80",   "\xe2\x80\x80\x80", "\xc2\xa0\xa0"};
+    static const char *const want[] = {"ab", "cd", "ef", "gh", "\u00e9t\u00e9", "12", "x\u2c30y"};
+    for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+        char text[128];
+        snprintf(text, sizeof(text), "Ab%sCD%s%sef gh%s\u00e9t\u00e9%s12 x\u2c30y", seps[k],
+                 seps[k], seps[k], seps[k], seps[k]);
+        expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
     }
 }
 
@@ -216,9 +248,9 @@ static void test_words_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_words_and_lengths),   cmocka_unit_test(test_words_across_steps),
-        cmocka_unit_test(test_shared_within_a_run), cmocka_unit_test(test_json_values),
-        cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_words_and_lengths), cmocka_unit_test(test_words_across_steps),
+        cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
+        cmocka_unit_test(test_json_values),       cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
