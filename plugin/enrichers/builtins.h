@@ -114,7 +114,8 @@ void nw_words_add(nw_words_t *w, const char *text);
 void nw_words_break(nw_words_t *w);
 /* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so
  * NW_WORDS_SLACK bytes can be read at any word's start (those past the
- * word's NUL are unspecified). */
+ * word's NUL are unspecified: later words, or zeros, never uninitialised
+ * memory, so a filter may read them unmasked). */
 #define NW_WORDS_SLACK 16
 static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {

@@ -514,43 +514,50 @@ static inline void hit(tally_t *t, size_t subject, size_t i)
     }
 }
 
-/* The terms whose first word is word i (n bytes, hash h). Out of line:
- * most words start no term (see count_words()). */
+/* The slot of x with the key key (a hash, or a key3()), searched from
+ * slot start; NULL when there is none. With a word (n bytes), the first
+ * entry's key must be that word too: a slot with the hash and another key
+ * (a collision) is passed over. */
+static inline const rule_slot_t *slot_of(const rule_index_t *x, size_t start, uint64_t key,
+                                         const char *word, size_t n)
+{
+    for (size_t k = start & x->mask;; k = (k + 1) & x->mask) {
+        const rule_slot_t *sl = &x->slots[k];
+        if (!sl->n)
+            return NULL;
+        const rule_entry_t *e = &x->entries[sl->first];
+        if (sl->hash == key && (!word || (e->len == n && same_bytes(e->key, word, n))))
+            return sl;
+    }
+}
+
+/* The terms whose first word is word i (hash h). Out of line: most
+ * words start no term (see count_words()). */
 __attribute__((noinline)) static void count_exact(const subjects_t *s, const nw_words_t *w,
-                                                  size_t i, size_t n, uint64_t h, tally_t *t)
+                                                  size_t i, uint64_t h, tally_t *t)
 {
     const rule_index_t *x = &s->exact;
-    const char *word = nw_words_at(w, i);
-    const rule_slot_t *sl;
-    for (size_t k = h & x->mask;; k = (k + 1) & x->mask) {
-        sl = &x->slots[k];
-        if (!sl->n)
-            return;
-        /* A slot with the hash and another key (a collision) is passed over. */
-        const rule_entry_t *e = &x->entries[sl->first];
-        if (sl->hash == h && e->len == n && same_bytes(e->key, word, n))
-            break;
-    }
+    const rule_slot_t *sl = slot_of(x, h, h, nw_words_at(w, i), nw_words_len(w, i));
+    if (!sl)
+        return;
     for (const rule_entry_t *e = &x->entries[sl->first], *end = e + sl->n; e < end; e++)
         if (t->seen_at[e->subject] != i + 1 && (e->whole || term_matches(&s->terms[e->term], w, i)))
             hit(t, e->subject, i);
 }
 
-/* The one-word prefix terms that word i (n >= 3 bytes, whose key3() is
- * k3) begins with. A slot's key is k3 itself, so finding it compares no
- * bytes and hashes nothing more. */
-__attribute__((noinline)) static void count_prefix(const subjects_t *s, const char *word, size_t n,
-                                                   uint32_t k3, size_t i, tally_t *t)
+/* The one-word prefix terms that word i (whose key3() is k3) begins
+ * with. A slot's key is k3 itself, so finding it compares no bytes and
+ * hashes nothing more. A word shorter than three bytes has unspecified
+ * bytes in k3 but is shorter than every prefix. */
+__attribute__((noinline)) static void count_prefix(const subjects_t *s, const nw_words_t *w,
+                                                   size_t i, uint32_t k3, tally_t *t)
 {
     const rule_index_t *x = &s->prefix;
-    const rule_slot_t *sl;
-    for (size_t k = prefix_bit(k3) & x->mask;; k = (k + 1) & x->mask) {
-        sl = &x->slots[k];
-        if (!sl->n)
-            return;
-        if (sl->hash == k3)
-            break;
-    }
+    const rule_slot_t *sl = slot_of(x, prefix_bit(k3), k3, NULL, 0);
+    if (!sl)
+        return;
+    const char *word = nw_words_at(w, i);
+    size_t n = nw_words_len(w, i);
     for (const rule_entry_t *e = &x->entries[sl->first], *end = e + sl->n; e < end; e++)
         if (n >= e->len && same_bytes(word, e->key, e->len))
             hit(t, e->subject, i);
@@ -569,20 +576,19 @@ __attribute__((noinline)) static void count_words(const subjects_t *s, const nw_
     const char *text = w->text;
     const uint64_t *exact = s->exact_bits, *prefix4 = s->prefix4;
     for (size_t i = 0, nw = w->n; i < nw; i++) {
-        size_t n = off[i + 1] - off[i] - 1; /* nw_words_len() */
         /* The word's hash comes with the list. A break between fields (an
          * empty word) finds no key. */
         uint64_t h = hash[i];
         unsigned b = exact_bit(h);
         if (exact[b / 64] >> (b % 64) & 1)
-            count_exact(s, w, i, n, h, t);
-        if (n < 3)
-            continue;
-        const char *word = text + off[i];
-        uint32_t k4 = key4(word);
+            count_exact(s, w, i, h, t);
+        /* A word of one or two letters is not kept from the prefix
+         * filter: the bytes after its NUL may pass it, and count_prefix()
+         * finds it shorter than every prefix. */
+        uint32_t k4 = key4(text + off[i]);
         b = prefix_bit(k4);
         if (prefix4[b / 64] >> (b % 64) & 1)
-            count_prefix(s, word, n, k4 & 0xFFFFFFu, i, t);
+            count_prefix(s, w, i, k4 & 0xFFFFFFu, t);
     }
 }
 

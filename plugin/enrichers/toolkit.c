@@ -403,6 +403,7 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
     w->text_len = o.k;
     w->n = o.n;
     w->offsets[w->n] = w->text_len;
+    memset(w->text + w->text_len, 0, NW_WORDS_SLACK);
 }
 
 uint64_t nw_words_hash_key(const char *s, size_t n)
@@ -435,6 +436,7 @@ static void add_break(nw_words_t *w)
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
     w->offsets[w->n] = w->text_len;
+    memset(w->text + w->text_len, 0, NW_WORDS_SLACK);
 }
 
 void nw_words_break(nw_words_t *w)
