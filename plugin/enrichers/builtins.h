@@ -93,7 +93,8 @@ typedef struct nw_words {
     char *text;       /* the words, each NUL-terminated, back to back */
     size_t text_len;  /* bytes used in text */
     size_t text_cap;  /* bytes allocated in text */
-    size_t *offsets;  /* start of word i in text; one block with hashes */
+    size_t *offsets;  /* start of word i in text, and offsets[n] == text_len
+                       * (when n > 0); one block with hashes */
     uint64_t *hashes; /* nw_words_hash_key() of word i, made when it ends */
     size_t n;         /* number of words (boundaries included) */
     size_t cap;       /* entries allocated in offsets and hashes */
@@ -113,7 +114,8 @@ void nw_words_add(nw_words_t *w, const char *text);
 void nw_words_break(nw_words_t *w);
 /* The text is allocated NW_WORDS_SLACK bytes beyond its last word, so
  * NW_WORDS_SLACK bytes can be read at any word's start (those past the
- * word's NUL are unspecified). */
+ * word's NUL are unspecified: later words, or zeros, never uninitialised
+ * memory, so a filter may read them unmasked). */
 #define NW_WORDS_SLACK 16
 static inline const char *nw_words_at(const nw_words_t *w, size_t i)
 {
@@ -131,11 +133,15 @@ static const unsigned char nw_words_ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0x
  * call. */
 static inline bool nw_words_same(const char *a, const char *b, size_t n)
 {
-    uint64_t x[2], y[2], m[2];
-    memcpy(x, a, 16);
-    memcpy(y, b, 16);
-    memcpy(m, nw_words_ones + 16 - n, 16);
-    return (((x[0] ^ y[0]) & m[0]) | ((x[1] ^ y[1]) & m[1])) == 0;
+    /* Eight bytes a copy: a 16-byte array went through the stack. */
+    uint64_t x0, x1, y0, y1, m0, m1;
+    memcpy(&x0, a, 8);
+    memcpy(&x1, a + 8, 8);
+    memcpy(&y0, b, 8);
+    memcpy(&y1, b + 8, 8);
+    memcpy(&m0, nw_words_ones + 16 - n, 8);
+    memcpy(&m1, nw_words_ones + 24 - n, 8);
+    return (((x0 ^ y0) & m0) | ((x1 ^ y1) & m1)) == 0;
 }
 _Static_assert(NW_WORDS_SLACK == 16, "nw_words_same() reads 16 bytes");
 
@@ -190,11 +196,11 @@ static inline uint64_t nw_words_hash_wide(const char *w, size_t n)
  * lists' keys, made once at init. */
 uint64_t nw_words_hash_key(const char *s, size_t n);
 
-/* strlen(nw_words_at(w, i)), from the offsets: the words are back to back. */
+/* strlen(nw_words_at(w, i)), from the offsets: the words are back to back,
+ * and the last one ends where offsets[n] says. */
 static inline size_t nw_words_len(const nw_words_t *w, size_t i)
 {
-    size_t end = i + 1 < w->n ? w->offsets[i + 1] : w->text_len;
-    return end - w->offsets[i] - 1;
+    return w->offsets[i + 1] - w->offsets[i] - 1;
 }
 /* nw_words_hash_key(nw_words_at(w, i), nw_words_len(w, i)), without
  * reading the word again: lang and subjects look every word up by it. */

@@ -325,8 +325,9 @@ _Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 b
 
 /* word_score() of a word not in the memo: scored afresh, and kept in the
  * empty slot e (NULL: none) when it fits. */
-static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e, const char *w, size_t n,
-                            uint64_t h, double score[LANG_MAX])
+__attribute__((noinline)) static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e,
+                                                      const char *w, size_t n, uint64_t h,
+                                                      double score[LANG_MAX])
 {
     word_score_t ws;
     word_eval(l, w, n, h, &ws);
@@ -340,8 +341,10 @@ static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e, const c
     }
 }
 
-/* This thread's memo, emptied when it was another instance's. */
-static memo_t *memo_for(const lang_t *l)
+/* This thread's memo, emptied when it was another instance's. Out of
+ * line, so that the caller holds the memo in a register and does not
+ * derive it from the thread pointer at each word. */
+__attribute__((noinline)) static memo_t *memo_for(const lang_t *l)
 {
     memo_t *m = &memo;
     if (m->owner != l->id) {
@@ -361,15 +364,43 @@ static inline void word_score(const lang_t *l, memo_t *m, const char *w, size_t 
     if (n <= LANG_MEMO_KEY) {
         for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
             e = &m->e[j];
-            if (!e->len)
-                break;
-            if (e->hash == h && e->len == n && nw_words_same(e->key, w, n)) {
+            /* The word's NUL against the key's zero padding: n + 1 equal
+             * bytes are the same word, no length compare needed. */
+            if (e->hash == h && nw_words_same(e->key, w, n + 1)) {
                 word_add(e->fw, e->nfw, e->hits, e->nhits, score);
                 return;
             }
+            if (!e->len)
+                break;
         }
     }
     word_score_miss(l, m, e, w, n, h, score);
+}
+
+/* Scores the words of w, up to LANG_MAXWORDS of them, and returns how
+ * many there were. The list's arrays are read through locals: through w
+ * they were reloaded after every store into score. */
+__attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_words_t *w,
+                                                    double score[LANG_MAX])
+{
+    memo_t *m = memo_for(l);
+    const size_t *off = w->offsets, *end = w->offsets + w->n;
+    const uint64_t *hash = w->hashes;
+    const char *text = w->text;
+    /* The words before stop are LANG_MAXWORDS at most: each empty one (a
+     * break) moves it on by one, and no word is counted in the loop. */
+    const size_t *stop = w->n > LANG_MAXWORDS ? off + LANG_MAXWORDS : end;
+    size_t empty = 0;
+    for (const size_t *o = off; o < stop; o++, hash++) {
+        size_t n = o[1] - o[0] - 1; /* nw_words_len() */
+        if (n == 0) {
+            empty++;
+            stop += stop < end;
+            continue;
+        }
+        word_score(l, m, text + o[0], n, *hash, score);
+    }
+    return (size_t)(stop - off) - empty;
 }
 
 /* lang's verdict on a record that declares the language `declared` (NULL:
@@ -394,15 +425,7 @@ static nw_enrich_status_t lang_decide(lang_t *l, const char *declared, const nw_
         snprintf(detail, detail_len, "out of memory");
         return NW_ENRICH_DEGRADED;
     }
-    memo_t *m = memo_for(l);
-    for (size_t i = 0; i < w->n && words < LANG_MAXWORDS; i++) {
-        const char *word = nw_words_at(w, i);
-        size_t n = nw_words_len(w, i);
-        if (n == 0)
-            continue;
-        words++;
-        word_score(l, m, word, n, nw_words_hash(w, i), score);
-    }
+    words = score_words(l, w, score);
     nw_words_free(&own);
     if ((long long)words < l->min_words) {
         snprintf(detail, detail_len, "too short to tell (%zu words)", words);

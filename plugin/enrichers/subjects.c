@@ -26,17 +26,37 @@
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
-#define SUBJECT_URI  "newswire:subject:"
-#define PREFIX3_BITS 65536 /* a power of two */
+#define SUBJECT_URI "newswire:subject:"
+#define PREFIX_BITS 65536 /* a power of two */
+#define EXACT_BITS  65536 /* a power of two */
 
-/* The bit of a word's first three bytes (w[1] and w[2] may be its NUL) in
- * subjects_t.prefix3: a multiplicative hash of the three, taken in one
- * load (a word can be read NW_WORDS_SLACK bytes wide). */
-static inline unsigned prefix3_bit(const char *w)
+/* A word's first four bytes as one number, taken in one load (a word can
+ * be read NW_WORDS_SLACK bytes wide); key3() is the first three of them,
+ * the key of a one-word prefix term in its index. */
+static inline uint32_t key4(const char *w)
 {
     uint32_t k;
     memcpy(&k, w, 4);
-    return (unsigned)(((k & 0xFFFFFFu) * 2654435761u) >> 16) & (PREFIX3_BITS - 1);
+    return k;
+}
+
+static inline uint32_t key3(const char *w)
+{
+    return key4(w) & 0xFFFFFFu;
+}
+
+/* Where the slot search for key3() k starts in the prefix index, and the
+ * bit of key4() k in subjects_t.prefix4: a multiplicative hash. */
+static inline unsigned prefix_bit(uint32_t k)
+{
+    return (unsigned)((k * 2654435761u) >> 16) & (PREFIX_BITS - 1);
+}
+
+/* The bit of a word's hash in subjects_t.exact_bits: the top bits, which
+ * the index's slot (the low bits) does not already use. */
+static inline unsigned exact_bit(uint64_t h)
+{
+    return (unsigned)(h >> 48) & (EXACT_BITS - 1);
 }
 
 typedef struct term {
@@ -76,7 +96,7 @@ typedef struct rule_entry {
 } rule_entry_t;
 
 typedef struct rule_slot {
-    uint64_t hash;  /* of the key: the first word, or a prefix's first three bytes */
+    uint64_t hash;  /* of the key: the first word's hash, or a prefix's key3() */
     uint32_t first; /* its entries: entries[first .. first + n) */
     uint32_t n;     /* 0: an empty slot */
 } rule_slot_t;
@@ -94,10 +114,16 @@ typedef struct subjects {
     term_t *terms;
     size_t nterms;
     rule_index_t exact, prefix;
-    /* Bit prefix3_bit(): some one-word prefix term may begin with these
-     * three bytes. Most words begin otherwise and skip the prefix lookup,
-     * hash included. */
-    uint64_t prefix3[PREFIX3_BITS / 64];
+    /* Bit prefix_bit() of a word's key4(): some one-word prefix term may
+     * begin the word's first four bytes (a three-byte word's NUL
+     * included). Most words begin otherwise and skip the prefix lookup;
+     * taken on three bytes, one word in six passed ("for" begins
+     * "forecast*"). */
+    uint64_t prefix4[PREFIX_BITS / 64];
+    /* Bit exact_bit(): some term's first word may have this hash. One in
+     * six words found an occupied slot of the exact index, a quarter
+     * full; one in thirty passes here (benchmark corpus). */
+    uint64_t exact_bits[EXACT_BITS / 64];
     long long min_hits, max;
 } subjects_t;
 
@@ -127,8 +153,16 @@ static int index_term(subjects_t *s, size_t t)
                         .whole = !term->prefix && term->words.n == 1};
     memcpy(e->key, first, n);
     if (by_prefix) {
-        unsigned b = prefix3_bit(first);
-        s->prefix3[b / 64] |= 1ull << (b % 64);
+        /* A prefix of three letters takes any fourth byte. */
+        for (unsigned c = 0; c < 256; c++) {
+            if (n > 3 && c > 0)
+                break;
+            unsigned b = prefix_bit(n > 3 ? key4(e->key) : key3(e->key) | c << 24);
+            s->prefix4[b / 64] |= 1ull << (b % 64);
+        }
+    } else {
+        unsigned b = exact_bit(nw_words_hash_key(e->key, n));
+        s->exact_bits[b / 64] |= 1ull << (b % 64);
     }
     return 0;
 }
@@ -149,8 +183,9 @@ static int cmp_prefix(const void *a, const void *b)
     return c ? c : (x->term > y->term) - (x->term < y->term);
 }
 
-/* Sorts x's entries and gives each key a slot; klen 0: the whole key, else
- * its first klen bytes. The slots are at most a quarter full. */
+/* Sorts x's entries and gives each key a slot; klen 0: the whole key, by
+ * its hash, else its first klen == 3 bytes, by key3(). The slots are at
+ * most a quarter full. */
 static int index_build(rule_index_t *x, size_t klen)
 {
     if (x->nentries)
@@ -169,8 +204,8 @@ static int index_build(rule_index_t *x, size_t klen)
              memcmp(x->entries[j].key, e->key, n) == 0;
              j++)
             ;
-        uint64_t h = nw_words_hash_key(e->key, n);
-        size_t k = h & x->mask;
+        uint64_t h = klen ? key3(e->key) : nw_words_hash_key(e->key, n);
+        size_t k = (klen ? prefix_bit((uint32_t)h) : h) & x->mask;
         while (x->slots[k].n)
             k = (k + 1) & x->mask;
         x->slots[k] = (rule_slot_t){.hash = h, .first = (uint32_t)i, .n = (uint32_t)(j - i)};
@@ -463,54 +498,98 @@ static bool term_matches(const term_t *t, const nw_words_t *w, size_t i)
     return true;
 }
 
+/* A record's counts: per subject its hits, and the word position + 1 of
+ * its last hit (a subject counts at most once a position). */
+typedef struct tally {
+    long long *hits;
+    size_t *seen_at;
+} tally_t;
+
 /* Counts a hit of subject at word position i, at most one a position. */
-static inline void hit(size_t subject, size_t i, long long *hits, size_t *seen_at)
+static inline void hit(tally_t *t, size_t subject, size_t i)
 {
-    if (seen_at[subject] != i + 1) {
-        hits[subject]++;
-        seen_at[subject] = i + 1;
+    if (t->seen_at[subject] != i + 1) {
+        t->hits[subject]++;
+        t->seen_at[subject] = i + 1;
     }
 }
 
-/* The slot of x whose key is the klen bytes at word (hash h), or NULL;
- * whole: the key is all of an entry's key (else its first klen bytes). A
- * slot with the hash and another key (a collision) is passed over. */
-static inline const rule_slot_t *slot_of(const rule_index_t *x, const char *word, size_t klen,
-                                         uint64_t h, bool whole)
+/* The slot of x with the key key (a hash, or a key3()), searched from
+ * slot start; NULL when there is none. With a word (n bytes), the first
+ * entry's key must be that word too: a slot with the hash and another key
+ * (a collision) is passed over. */
+static inline const rule_slot_t *slot_of(const rule_index_t *x, size_t start, uint64_t key,
+                                         const char *word, size_t n)
 {
-    for (size_t k = h & x->mask;; k = (k + 1) & x->mask) {
+    for (size_t k = start & x->mask;; k = (k + 1) & x->mask) {
         const rule_slot_t *sl = &x->slots[k];
         if (!sl->n)
             return NULL;
         const rule_entry_t *e = &x->entries[sl->first];
-        if (sl->hash == h && (whole ? e->len == klen : e->len >= klen) &&
-            same_bytes(e->key, word, klen))
+        if (sl->hash == key && (!word || (e->len == n && same_bytes(e->key, word, n))))
             return sl;
     }
 }
 
-/* The terms whose first word is word i (n bytes, hash h). */
-static void count_exact(const subjects_t *s, const nw_words_t *w, size_t i, size_t n, uint64_t h,
-                        long long *hits, size_t *seen_at)
+/* The terms whose first word is word i (hash h). Out of line: most
+ * words start no term (see count_words()). */
+__attribute__((noinline)) static void count_exact(const subjects_t *s, const nw_words_t *w,
+                                                  size_t i, uint64_t h, tally_t *t)
 {
-    const rule_slot_t *sl = slot_of(&s->exact, nw_words_at(w, i), n, h, true);
+    const rule_index_t *x = &s->exact;
+    const rule_slot_t *sl = slot_of(x, h, h, nw_words_at(w, i), nw_words_len(w, i));
     if (!sl)
         return;
-    for (const rule_entry_t *e = &s->exact.entries[sl->first], *end = e + sl->n; e < end; e++)
-        if (seen_at[e->subject] != i + 1 && (e->whole || term_matches(&s->terms[e->term], w, i)))
-            hit(e->subject, i, hits, seen_at);
+    for (const rule_entry_t *e = &x->entries[sl->first], *end = e + sl->n; e < end; e++)
+        if (t->seen_at[e->subject] != i + 1 && (e->whole || term_matches(&s->terms[e->term], w, i)))
+            hit(t, e->subject, i);
 }
 
-/* The one-word prefix terms that word i (n >= 3 bytes) begins with. */
-static void count_prefix(const subjects_t *s, const char *word, size_t n, size_t i, long long *hits,
-                         size_t *seen_at)
+/* The one-word prefix terms that word i (whose key3() is k3) begins
+ * with. A slot's key is k3 itself, so finding it compares no bytes and
+ * hashes nothing more. A word shorter than three bytes has unspecified
+ * bytes in k3 but is shorter than every prefix. */
+__attribute__((noinline)) static void count_prefix(const subjects_t *s, const nw_words_t *w,
+                                                   size_t i, uint32_t k3, tally_t *t)
 {
-    const rule_slot_t *sl = slot_of(&s->prefix, word, 3, nw_words_hash_wide(word, 3), false);
+    const rule_index_t *x = &s->prefix;
+    const rule_slot_t *sl = slot_of(x, prefix_bit(k3), k3, NULL, 0);
     if (!sl)
         return;
-    for (const rule_entry_t *e = &s->prefix.entries[sl->first], *end = e + sl->n; e < end; e++)
+    const char *word = nw_words_at(w, i);
+    size_t n = nw_words_len(w, i);
+    for (const rule_entry_t *e = &x->entries[sl->first], *end = e + sl->n; e < end; e++)
         if (n >= e->len && same_bytes(word, e->key, e->len))
-            hit(e->subject, i, hits, seen_at);
+            hit(t, e->subject, i);
+}
+
+/* Counts the hits of the words of w. Most words start no term and are
+ * passed over after a bit or two of the filters, in a loop that keeps the
+ * list's arrays and the filters in locals, with the lookups that can
+ * find a term out of line: read through w and s, they were reloaded after
+ * every store and call. */
+__attribute__((noinline)) static void count_words(const subjects_t *s, const nw_words_t *w,
+                                                  tally_t *t)
+{
+    const size_t *off = w->offsets;
+    const uint64_t *hash = w->hashes;
+    const char *text = w->text;
+    const uint64_t *exact = s->exact_bits, *prefix4 = s->prefix4;
+    for (size_t i = 0, nw = w->n; i < nw; i++) {
+        /* The word's hash comes with the list. A break between fields (an
+         * empty word) finds no key. */
+        uint64_t h = hash[i];
+        unsigned b = exact_bit(h);
+        if (exact[b / 64] >> (b % 64) & 1)
+            count_exact(s, w, i, h, t);
+        /* A word of one or two letters is not kept from the prefix
+         * filter: the bytes after its NUL may pass it, and count_prefix()
+         * finds it shorter than every prefix. */
+        uint32_t k4 = key4(text + off[i]);
+        b = prefix_bit(k4);
+        if (prefix4[b / 64] >> (b % 64) & 1)
+            count_prefix(s, w, i, k4 & 0xFFFFFFu, t);
+    }
 }
 
 static int cmp_hit(const void *a, const void *b, void *names)
@@ -573,20 +652,7 @@ static nw_enrich_status_t subjects_find(const subjects_t *s, const nw_enrich_inp
         st = NW_ENRICH_DEGRADED;
         goto out;
     }
-    for (size_t i = 0; i < w->n; i++) {
-        const char *word = nw_words_at(w, i);
-        size_t n = nw_words_len(w, i);
-        /* The word's hash comes with the list; most words find an empty
-         * slot. A break between fields (an empty word) finds no key. */
-        uint64_t h = nw_words_hash(w, i);
-        if (s->exact.slots[h & s->exact.mask].n)
-            count_exact(s, w, i, n, h, hits, seen_at);
-        if (n < 3)
-            continue;
-        unsigned b = prefix3_bit(word);
-        if (s->prefix3[b / 64] >> (b % 64) & 1)
-            count_prefix(s, word, n, i, hits, seen_at);
-    }
+    count_words(s, w, &(tally_t){hits, seen_at});
     for (size_t i = 0; i < s->nsubjects; i++) {
         long long min = s->subjects[i].min ? s->subjects[i].min : s->min_hits;
         if (hits[i] >= min)

@@ -171,9 +171,11 @@ static bool grow_text(nw_words_t *w, size_t more)
 }
 
 /* Room for more words in offsets and hashes, which share one block:
- * hashes start right after cap offsets. */
+ * hashes start right after cap offsets. offsets[n] holds the end of the
+ * text (see nw_words_len()), so the offsets take one entry more. */
 static bool grow_words(nw_words_t *w, size_t more)
 {
+    more++;
     if (w->n + more <= w->cap)
         return true;
     if (w->borrowed) {
@@ -318,6 +320,28 @@ static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
     o->k = k;
     o->n = n;
 }
+
+/* Whether the bytes >= 0x80 of the 16 at x (bit j of high set where byte
+ * j is one) are all whole characters of U+0080..U+00BF (C2 xx) or
+ * U+2000..U+203F (E2 80 xx). Those are no letters (is_letter_cp()), and
+ * the block path takes a byte >= 0x80 for a separator (it is in none of
+ * its classes), so such a block needs no general path: the curly quotes,
+ * dashes and no-break spaces of English text. A block starts at a
+ * character's first byte, so the characters found here are the ones the
+ * decoder would find. */
+static inline bool only_separators(__m128i x, unsigned high)
+{
+    unsigned cont = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
+    unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
+    unsigned e2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)));
+    unsigned b80 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80)));
+    /* Past byte 15 the shifts bring in zeros: a character cut by the
+     * block's edge is not whole, and leaves its bytes uncovered. */
+    unsigned two = c2 & cont >> 1;
+    unsigned three = e2 & b80 >> 1 & cont >> 2;
+    return (two | two << 1 | three | three << 1 | three << 2) == high;
+}
 #endif
 
 /* Folding keeps each letter's length (the decoder takes no overlong forms)
@@ -356,7 +380,8 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
             memcpy(last, p + i, len - i);
             x = _mm_loadu_si128((const __m128i *)(const void *)last);
         }
-        if (_mm_movemask_epi8(x)) { /* a byte >= 0x80: the general path */
+        unsigned high = (unsigned)_mm_movemask_epi8(x);
+        if (high && !only_separators(x, high)) { /* a letter >= 0x80: the general path */
             size_t stop = len - i >= 16 ? i + 16 : len;
             while (i < stop)
                 i = add_char(&o, p, i, len);
@@ -377,6 +402,8 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
         word_end(&o);
     w->text_len = o.k;
     w->n = o.n;
+    w->offsets[w->n] = w->text_len;
+    memset(w->text + w->text_len, 0, NW_WORDS_SLACK);
 }
 
 uint64_t nw_words_hash_key(const char *s, size_t n)
@@ -408,6 +435,8 @@ static void add_break(nw_words_t *w)
     w->hashes[w->n] = nw_words_hash_key("", 0);
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
+    w->offsets[w->n] = w->text_len;
+    memset(w->text + w->text_len, 0, NW_WORDS_SLACK);
 }
 
 void nw_words_break(nw_words_t *w)
@@ -534,13 +563,14 @@ static void *share_carve(size_t bytes)
 static void share_article(nw_words_t *w, const nw_enrich_input_t *in)
 {
     article_room_t r = article_room(in);
-    size_t arrays = r.words * (sizeof(*w->offsets) + sizeof(*w->hashes));
+    size_t cap = r.words + 1; /* and the end offset (see grow_words()) */
+    size_t arrays = cap * (sizeof(*w->offsets) + sizeof(*w->hashes));
     size_t text = (r.text + NW_WORDS_SLACK + 7) & ~(size_t)7;
     char *p = share_carve(arrays + text);
     if (p) {
         *w = (nw_words_t){.offsets = (size_t *)(void *)p,
-                          .hashes = (uint64_t *)(void *)(p + r.words * sizeof(*w->offsets)),
-                          .cap = r.words,
+                          .hashes = (uint64_t *)(void *)(p + cap * sizeof(*w->offsets)),
+                          .cap = cap,
                           .text = p + arrays,
                           .text_cap = text,
                           .borrowed = true};

@@ -141,6 +141,34 @@ static void test_deterministic(void **state)
     assert_non_null(strstr(first, "es (score 0."));
 }
 
+/* Only the first 5000 words count, and the breaks between the fields are
+ * none of them: "xq" tells no language, each "the" adds 1.25 to en, and a
+ * verdict needs 2. The headline's "xq" is word 1; in the body, the 5000th
+ * word is the first "the" (one counts: und) or the second (two: en). */
+static void test_word_cap(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("lang");
+    for (int late = 0; late < 2; late++) {
+        size_t nx = 4997 + (size_t)late, len = 0;
+        char *body = malloc(nx * 3 + 16);
+        assert_non_null(body);
+        for (size_t i = 0; i < nx; i++, len += 3)
+            memcpy(body + len, "xq ", 3);
+        memcpy(body + len, "the the the", sizeof("the the the"));
+        fx_t f;
+        fx_text(&f, "2021-12-30T09:32:00Z", "Xq", body, "k", NULL, -1);
+        assert_false(fx_run(e, &f, NULL));
+        assert_string_equal(json_string_value(json_object_get(f.rec, "language")),
+                            late ? "und" : "en");
+        assert_string_equal(fx_detail(&f, "lang"),
+                            late ? "und (too few function words)" : "en (score 1.00)");
+        fx_clear(&f);
+        free(body);
+    }
+    nw_enrichers_free(e);
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -179,7 +207,7 @@ int main(void)
         cmocka_unit_test(test_seed),          cmocka_unit_test(test_samples),
         cmocka_unit_test(test_data_files),    cmocka_unit_test(test_too_short_or_unknown),
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
-        cmocka_unit_test(test_declared),
+        cmocka_unit_test(test_declared),      cmocka_unit_test(test_word_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

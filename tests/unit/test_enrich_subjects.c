@@ -168,6 +168,22 @@ static void test_custom_rules(void **state)
     nw_enrichers_free(e);
 }
 
+/* A chain of subjects alone, with rules as its rule file: a new file
+ * named after the template path (mkstemp()), which the caller unlinks. */
+static nw_enrichers_t *host_rules_text(char *path, const char *rules)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    fputs(rules, fp);
+    fclose(fp);
+    nw_config_t *cfg = cfg_pairs("enrichers.subjects.rules", path, NULL);
+    nw_enrichers_t *e = host_only_cfg(cfg, "subjects");
+    nw_config_free(cfg);
+    return e;
+}
+
 /* The rule index: terms that share a first word, prefix terms that share
  * their first three bytes (and a prefix that is a whole word too), phrases
  * whose last word is a prefix, words longer than 16 bytes, and at most one
@@ -176,24 +192,38 @@ static void test_shared_keys(void **state)
 {
     (void)state;
     char path[] = "/tmp/nw-subjects-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *fp = fdopen(fd, "w");
-    assert_non_null(fp);
-    fputs("alpha min=1: polic*, politic*, police state, pol, counterintelligence\n"
-          "beta min=1: police, police*, state of play, police sta*, counterintelligence*\n"
-          "gamma min=1: pole*, poles apart, counterintelligenceagency\n",
-          fp);
-    fclose(fp);
-    nw_config_t *cfg = cfg_pairs("enrichers.subjects.rules", path, NULL);
-    nw_enrichers_t *e = host_only_cfg(cfg, "subjects");
-    nw_config_free(cfg);
+    nw_enrichers_t *e = host_rules_text(
+        path, "alpha min=1: polic*, politic*, police state, pol, counterintelligence\n"
+              "beta min=1: police, police*, state of play, police sta*, "
+              "counterintelligence*\n"
+              "gamma min=1: pole*, poles apart, counterintelligenceagency\n");
     fx_t f;
     run_text(e, &f, "Police state",
              "The policeman and the politicians discussed the police state; pol. Poles apart, "
              "the police stayed. Counterintelligence and counterintelligenceagency, "
              "the state of play.");
     assert_string_equal(fx_detail(&f, "subjects"), "alpha 7, beta 7, gamma 2");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    unlink(path);
+}
+
+/* The prefix filter takes a word's first four bytes: a prefix of three
+ * letters takes any fourth byte (a letter, a digit, the first byte of a
+ * multi-byte letter, or the NUL of a three-letter word), a longer one only
+ * its own ("for" and "fore" begin no "forecast"), multi-byte letters
+ * included; and words of one or two letters still meet their exact terms. */
+static void test_prefix_filter(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nw-subjects-XXXXXX";
+    nw_enrichers_t *e = host_rules_text(path, "delta min=1: abc*, forecast*, mp, x\n"
+                                              "epsilon min=1: été*, éco*\n");
+    fx_t f;
+    run_text(e, &f, "Abc",
+             "abcd, abcé and abc1; ab for fore forecasts forecast. MP x xy; étés, été, "
+             "éte, écologie, éc.");
+    assert_string_equal(fx_detail(&f, "subjects"), "delta 8, epsilon 3");
     fx_clear(&f);
     nw_enrichers_free(e);
     unlink(path);
@@ -233,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_whole_words_and_minimum),
         cmocka_unit_test(test_custom_rules),
         cmocka_unit_test(test_shared_keys),
+        cmocka_unit_test(test_prefix_filter),
         cmocka_unit_test(test_rule_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

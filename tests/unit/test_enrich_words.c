@@ -32,6 +32,8 @@ static void expect_words(const nw_words_t *w, const char *const *want, size_t n)
 {
     assert_false(w->oom);
     assert_int_equal(w->n, n);
+    /* The end offset, which gives the last word its length. */
+    assert_int_equal(w->offsets[n], w->text_len);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(nw_words_at(w, i), want[i]);
         assert_int_equal(nw_words_len(w, i), strlen(want[i]));
@@ -56,7 +58,28 @@ static void test_words_and_lengths(void **state)
     nw_words_add(&w, "and one more");
     for (size_t i = 0; i < w.n; i++)
         assert_true(w.offsets[i] + NW_WORDS_SLACK <= w.text_cap);
+    assert_int_equal(nw_words_len(&w, w.n - 1), 4);
+    nw_words_break(&w);
+    assert_int_equal(nw_words_len(&w, w.n - 1), 0);
+    assert_int_equal(w.offsets[w.n], w.text_len);
     nw_words_free(&w);
+}
+
+/* The words of text (up to 200 bytes) are the n of want at every
+ * alignment of the text to the 16-byte steps: after 0 to 16 spaces. */
+static void expect_words_shifted(const char *text, const char *const *want, size_t n)
+{
+    char buf[256];
+    size_t len = strlen(text);
+    assert_true(len + 17 <= sizeof(buf));
+    for (size_t shift = 0; shift < 17; shift++) {
+        memset(buf, ' ', shift);
+        memcpy(buf + shift, text, len + 1);
+        nw_words_t w = NW_WORDS_INIT;
+        nw_words_add(&w, buf);
+        expect_words(&w, want, n);
+        nw_words_free(&w);
+    }
 }
 
 /* Texts cut into words 16 bytes at a time, where the general path takes
@@ -84,14 +107,29 @@ static void test_words_across_steps(void **state)
                                        "end",
                                        "s",
                                        "z"};
-    for (size_t shift = 0; shift < 17; shift++) { /* every alignment to the steps */
-        char buf[sizeof(text) + 17];
-        memset(buf, ' ', shift);
-        memcpy(buf + shift, text, sizeof(text));
-        nw_words_t w = NW_WORDS_INIT;
-        nw_words_add(&w, buf);
-        expect_words(&w, want, sizeof(want) / sizeof(want[0]));
-        nw_words_free(&w);
+    expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
+}
+
+/* Blocks whose bytes >= 0x80 are all no-break spaces, Latin-1 signs or
+ * general punctuation (U+0080..U+00BF, U+2000..U+203F) are split like
+ * ASCII ones; the same characters cut by a block's edge, next to a letter
+ * >= 0x80 (U+2C30 shares U+2014's first byte), or broken (a lead byte
+ * without its continuation, a stray continuation byte), go the general
+ * path. Each gives the same words at every alignment. The broken ones: a
+ * lead and one continuation byte, a lead alone, a stray continuation, a
+ * character and a stray continuation, a no-break space and a stray one. */
+static void test_words_separators(void **state)
+{
+    (void)state;
+    static const char *const seps[] = {
+        "\u00a0", "\u00ad", "\u00bf",   "\xc2\x80", "\u2019", "\u201c",           "\u2014",
+        "\u2026", "\u203f", "\xe2\x80", "\xc2",     "\x80",   "\xe2\x80\x80\x80", "\xc2\xa0\xa0"};
+    static const char *const want[] = {"ab", "cd", "ef", "gh", "\u00e9t\u00e9", "12", "x\u2c30y"};
+    for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+        char text[128];
+        snprintf(text, sizeof(text), "Ab%sCD%s%sef gh%s\u00e9t\u00e9%s12 x\u2c30y", seps[k],
+                 seps[k], seps[k], seps[k], seps[k]);
+        expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
     }
 }
 
@@ -123,6 +161,9 @@ static void test_shared_within_a_run(void **state)
     assert_true(wa->borrowed && wb->borrowed);
     for (size_t i = 0; i < wb->n; i++)
         assert_true(wb->offsets[i] + NW_WORDS_SLACK <= wb->text_cap);
+    assert_int_equal(wb->offsets[wb->n], wb->text_len);
+    assert_string_equal(nw_words_at(wb, wb->n - 1), "sharply");
+    assert_int_equal(nw_words_len(wb, wb->n - 1), 7);
     nw_words_free(&own);
     nw_words_share_end();
 
@@ -141,6 +182,7 @@ static void test_shared_within_a_run(void **state)
     assert_false(wl->oom);
     assert_int_equal(wl->n, 3 + big_len / 3); /* "large", two breaks, the body's words */
     assert_string_equal(nw_words_at(wl, wl->n - 1), "ab");
+    assert_int_equal(nw_words_len(wl, wl->n - 1), 2); /* from the end offset */
     assert_string_equal(nw_words_at(nw_words_of(&b, &own), 0), "markets");
     assert_string_equal(nw_words_at(nw_words_of(&a, &own), 0), "storm");
     assert_int_equal(own.n, 0);
@@ -206,9 +248,9 @@ static void test_words_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_words_and_lengths),   cmocka_unit_test(test_words_across_steps),
-        cmocka_unit_test(test_shared_within_a_run), cmocka_unit_test(test_json_values),
-        cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_words_and_lengths), cmocka_unit_test(test_words_across_steps),
+        cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
+        cmocka_unit_test(test_json_values),       cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
