@@ -139,8 +139,21 @@ static bool org_cue_before(const nw_ent_work_t *w, size_t s)
         "miner",    "newspaper", "daily",   "weekly",     "broadcaster", "conglomerate",
         "group",    "party",     "agency",  "subsidiary", "unit",        "outfit"};
     const nw_ent_toks_t *t = &w->toks;
-    return s > 0 && t->v[s].brk == NW_BRK_NONE && (t->v[s - 1].flags & NW_TOK_LOWER) &&
-           w->label[s - 1] < 0 && nw_ent_is_fold(t, s - 1, cues, sizeof(cues) / sizeof(cues[0]));
+    if (s == 0 || t->v[s].brk != NW_BRK_NONE || !(t->v[s - 1].flags & NW_TOK_LOWER) ||
+        w->label[s - 1] >= 0)
+        return false;
+    if (nw_ent_is_fold(t, s - 1, cues, sizeof(cues) / sizeof(cues[0])))
+        return true;
+    /* "Lagos-based FBNQuest": what is based somewhere, named right after,
+     * is a company or a body (a person would be "Lagos-based economist
+     * Chidinma Okafor", with the noun between). */
+    if (t->v[s - 1].brk == NW_BRK_HYPHEN && nw_ent_is_word(t, s - 1, "based"))
+        return true;
+    /* "shares of Dangote Cement", "shares in Tesla": only companies have
+     * shares. */
+    return s >= 2 && t->v[s - 1].brk == NW_BRK_NONE &&
+           (nw_ent_is_word(t, s - 1, "of") || nw_ent_is_word(t, s - 1, "in")) &&
+           nw_ent_is_word(t, s - 2, "shares");
 }
 
 static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)

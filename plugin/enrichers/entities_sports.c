@@ -187,10 +187,16 @@ bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const
     if (s->ntok == 1 && nw_ent_is_fold(t, a, nations, COUNT(nations)))
         return false;
     /* A dateline: the first paragraphs open with the place, then a date or
-     * an opening bracket (a standings row, "ATLANTA 74 62", is no dateline). */
+     * an opening bracket (a standings row, "ATLANTA 74 62", is no dateline),
+     * or a comma and a month ("ISTANBUL, Dec 12 -"). */
+    static const char *const months[] = {
+        "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+        "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+        "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
     if (t->v[a].brk == NW_BRK_PARA && t->v[a].para <= 2 && e < t->n &&
         t->v[e].para == t->v[a].para &&
-        ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER))
+        ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER ||
+         (t->v[e].brk == NW_BRK_COMMA && nw_ent_is_fold(t, e, months, COUNT(months)))))
         return false;
     if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
         ((nw_ent_tok_roles(g, t, a - 1) & NW_LEX_LOCATIVE) ||

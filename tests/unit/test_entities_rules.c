@@ -60,6 +60,18 @@ static void test_sports_and_capitals(void **state)
     assert_null(find_named(orgs, "DIVISION"));
     assert_null(find_named(orgs, "PCT"));
     json_decref(r);
+
+    /* A dateline with a month after the comma names where the story was
+     * filed, not a team; the same city beside a score is the team. */
+    r = enrich_text(f, "BASKETBALL - LEADERS WIN AGAIN", NULL,
+                    "ISTANBUL, Dec 12 - The leaders won again on Thursday.\n"
+                    "Results:\nLeeds 84 Arbroath 81\n",
+                    NULL, &st);
+    assert_non_null(find_named(json_object_get(r, "places"), "Istanbul"));
+    orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Istanbul"));
+    assert_non_null(find_named(orgs, "Leeds"));
+    json_decref(r);
 }
 
 /* The generated gazetteers: former countries, AP style state abbreviations,
@@ -104,6 +116,21 @@ static void test_org_cues(void **state)
     assert_non_null(find_named(orgs, "Zentrovia"));
     assert_null(find_named(json_object_get(r, "people"), "Deportivo Coruna"));
     assert_non_null(find_named(json_object_get(r, "people"), "Florentino Perez"));
+    json_decref(r);
+
+    /* Only companies have shares, and what is based somewhere, named right
+     * after, is a body; a person based there has a noun between. */
+    r = enrich_text(f, "Markets", NULL,
+                    "Shares of Zentrovia Cement rose, said Chidinma Okafor of Lagos-based "
+                    "Quorvant. Lagos-based economist Tunde Bakare agreed.",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(orgs, "Zentrovia Cement"));
+    assert_null(find_named(people, "Zentrovia Cement"));
+    assert_non_null(find_named(orgs, "Quorvant"));
+    assert_non_null(find_named(people, "Tunde Bakare"));
+    assert_null(find_named(orgs, "Tunde Bakare"));
     json_decref(r);
 }
 
