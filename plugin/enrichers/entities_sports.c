@@ -136,10 +136,12 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
             if (!scored)
                 continue;
             /* "Inverness Thistle", "Bristol Rovers": a place and the rest of
-             * the club's name are one team. */
+             * the club's name are one team; so is a name a list knows as
+             * something else ("Anadolu Efes", not the news agency). */
             size_t s0 = j;
             int32_t pl = j > i ? w->label[j - 1] : -1;
-            if (pl >= 0 && t->v[j].brk == NW_BRK_NONE && w->spans[pl].role == NW_LEX_PLACE &&
+            if (pl >= 0 && t->v[j].brk == NW_BRK_NONE &&
+                (w->spans[pl].role == NW_LEX_PLACE || w->spans[pl].role == NW_LEX_ORG) &&
                 w->spans[pl].start + w->spans[pl].ntok == j) {
                 s0 = w->spans[pl].start;
                 w->spans[pl].role = 0; /* no longer a place; collect skips it */

@@ -65,12 +65,15 @@ static void test_sports_and_capitals(void **state)
      * filed, not a team; the same city beside a score is the team. */
     r = enrich_text(f, "BASKETBALL - LEADERS WIN AGAIN", NULL,
                     "ISTANBUL, Dec 12 - The leaders won again on Thursday.\n"
-                    "Results:\nLeeds 84 Arbroath 81\n",
+                    "Results:\nLeeds 84 Arbroath 81\nPanathinaikos 90 Anadolu Efes 77\n",
                     NULL, &st);
     assert_non_null(find_named(json_object_get(r, "places"), "Istanbul"));
     orgs = json_object_get(r, "organisations");
     assert_null(find_named(orgs, "Istanbul"));
     assert_non_null(find_named(orgs, "Leeds"));
+    /* A club whose first word a list knows as something else. */
+    assert_non_null(find_named(orgs, "Anadolu Efes"));
+    assert_null(find_named(orgs, "Anadolu Agency"));
     json_decref(r);
 }
 
