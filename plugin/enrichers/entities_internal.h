@@ -382,6 +382,11 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g);
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline);
 
+/* Does a lower-case noun for a kind of organisation, or "X-based" or
+ * "shares of", stand right before token s ("carmaker Hyundai", "Lagos-based
+ * FBNQuest")? Then what follows names an organisation (entities_names.c). */
+bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s);
+
 /* Is the text team sports copy: a headline that opens with a team sport
  * ("SOCCER -", "Cricket:"), or mostly results lines under no individual
  * sport? Sets w->sports (entities_sports.c). */

@@ -129,8 +129,7 @@ static bool place_context(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_
     return true;
 }
 
-/* A lower-case noun for a kind of organisation right before s. */
-static bool org_cue_before(const nw_ent_work_t *w, size_t s)
+bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s)
 {
     static const char *const cues[] = {
         "team",     "side",      "club",    "champions",  "rivals",      "hosts",
@@ -175,7 +174,7 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
         return 0;
     /* "team Deportivo Coruna", "carmaker Hyundai", "newspaper Le Monde": a
      * noun for a kind of organisation names what follows. */
-    if (org_cue_before(w, s) && !title_before(w, s))
+    if (nw_ent_org_cue_before(w, s) && !title_before(w, s))
         return nw_ent_add_span(w, s, e - s, NW_LEX_ORG, -1);
     /* "Victoria Island", "Borno State": a place the gazetteer lacks. */
     if (e - s >= 2 && (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_PLACESUFFIX) &&

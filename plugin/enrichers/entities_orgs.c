@@ -203,6 +203,21 @@ static bool upper_neighbour(const nw_ent_toks_t *t, size_t j)
            (j + 1 < t->n && t->v[j + 1].brk <= NW_BRK_OTHER && upper_word(t, j + 1));
 }
 
+/* The end of a run of up to three unlabelled words in capitals from token
+ * j (common words among them: "MIND ID"), not followed by more capitals (a
+ * headline or a table header); j itself when there is none. */
+static size_t upper_run_end(const nw_ent_work_t *w, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t e = j;
+    while (e < t->n && e < j + 3 && (e == j || t->v[e].brk == NW_BRK_NONE) && upper_word(t, e) &&
+           w->label[e] < 0 && !(t->v[e].flags & NW_TOK_DIGIT))
+        e++;
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && upper_word(t, e))
+        return j;
+    return e;
+}
+
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -222,6 +237,15 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             !upper_neighbour(t, j)) {
             if (nw_ent_add_span(w, j, 1, NW_LEX_ORG, -1) != 0)
                 return -1;
+            continue;
+        }
+        /* A short run of capitals is one name when a noun for a kind of
+         * organisation names it: "holding company MIND ID". */
+        size_t run = upper_run_end(w, j);
+        if (run > j + 1 && nw_ent_org_cue_before(w, j)) {
+            if (nw_ent_add_span(w, j, run - j, NW_LEX_ORG, -1) != 0)
+                return -1;
+            next = run;
             continue;
         }
         if (!nw_ent_is_cap(&t->v[j]) || !(nw_ent_tok_roles(g, t, j) & NW_LEX_ORGWORD))

@@ -135,6 +135,16 @@ static void test_org_cues(void **state)
     assert_non_null(find_named(people, "Tunde Bakare"));
     assert_null(find_named(orgs, "Tunde Bakare"));
     json_decref(r);
+
+    /* Such a noun names a short run of capitals too, as one name. */
+    r = enrich_text(f, "Deal", NULL,
+                    "The carmaker will buy nickel from state holding company MIND ID, "
+                    "officials said.",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "MIND ID"));
+    assert_null(find_named(orgs, "MIND"));
+    json_decref(r);
 }
 
 /* Short or ambiguous list entries need context: "ICE" in "ICE HOCKEY" is
