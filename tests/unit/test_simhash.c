@@ -1,7 +1,7 @@
 /*
  * Unit tests of nw_simhash() (core/hash.c) against a plain reference: the
  * same words, shingles and final mix, but each feature's 64 bits counted
- * one by one. The fast version hashes words in two lanes over blocks of
+ * one by one. The fast version hashes words in lanes over blocks of
  * 2048 bytes, handing a word cut by a block's end on to the next, and
  * counts features eight at a time with carry-save adders and byte lanes
  * flushed every 255 groups, so texts of every length up to many thousands

@@ -1,6 +1,7 @@
 /* SHA-256, FNV-1a and simhash (see hash.h). */
 #include "core/hash.h"
 #include "core/scratch.h"
+#include "core/simhash_words.h"
 #include "core/utf8.h"
 
 #include <openssl/evp.h>
@@ -89,20 +90,6 @@ static uint64_t mix64(uint64_t x)
     x ^= x >> 33;
     return x;
 }
-
-/* fold[c]: the byte as a word hashes it (ASCII letters lower-cased), 0 for
- * bytes that separate words. Word bytes are ASCII letters and digits and
- * every byte >= 0x80. A constant table, so the scan is one load a byte. */
-#define NW_FOLD1(c)                                                                                \
-    (unsigned char)(((c) >= 'A' && (c) <= 'Z') ? (c) + 32                                          \
-                    : (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)    \
-                        ? (c)                                                                      \
-                        : 0)
-#define NW_FOLD4(c)  NW_FOLD1(c), NW_FOLD1((c) + 1), NW_FOLD1((c) + 2), NW_FOLD1((c) + 3)
-#define NW_FOLD16(c) NW_FOLD4(c), NW_FOLD4((c) + 4), NW_FOLD4((c) + 8), NW_FOLD4((c) + 12)
-#define NW_FOLD64(c) NW_FOLD16(c), NW_FOLD16((c) + 16), NW_FOLD16((c) + 32), NW_FOLD16((c) + 48)
-static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(128),
-                                        NW_FOLD64(192)};
 
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
@@ -226,98 +213,18 @@ typedef struct simhash_state {
     shingles_t sh;
 } simhash_state_t;
 
-/*
- * Word hashes. FNV-1a is a chain of multiplies, each waiting for the one
- * before, and hashing word by word added a branch at every word's end that
- * the predictor missed about as often as word lengths changed. So a block
- * of text is cut at a separator into two lanes, stepped together one byte
- * each with no branch per byte: a byte moves its lane's chain on, or resets
- * it when it is a separator, and the chain's value before the byte is
- * stored, kept (the count moves on) only where a separator ends a word. The
- * two lanes' multiplies overlap; reading lane 0's words, then lane 1's,
- * gives them in the text's order.
- */
-/* Bytes hashed at a time: a lane of n bytes ends at most n / 2 + 1 words,
- * so the block's words fit a stack array. */
+/* Bytes hashed at a time: the block's word hashes fit a stack array. */
 #define SIMHASH_BLOCK 2048
 
-/* h = c ? next : basis. GCC made a branch of the conditional, and being a
- * word's end it went either way at random; cmov does not guess. */
-static inline uint64_t select_nonzero(uint64_t c, uint64_t next, uint64_t basis)
-{
-#if defined(__x86_64__)
-    __asm__("test %1, %1\n\tcmovz %2, %0" : "+r"(next) : "r"(c), "r"(basis) : "cc");
-    return next;
-#else
-    return c ? next : basis;
-#endif
-}
-
-/* One byte of a lane: h and inword (1 inside a word) are the lane's chain,
- * words[n] where its next word goes. A macro on plain locals: in an array
- * or struct, the lanes' state might be changed by the store of a hash as
- * far as the compiler knows, and went back to memory every byte. */
-#define LANE_STEP(byte, h, inword, words, n)                                                       \
-    do {                                                                                           \
-        uint64_t c_ = fold[byte];                                                                  \
-        uint64_t in_ = c_ != 0;                                                                    \
-        uint64_t next_ = ((h) ^ c_) * NW_FNV_PRIME;                                                \
-        (words)[n] = (h);                                                                          \
-        (n) += in_ < (inword);                                                                     \
-        (inword) = in_;                                                                            \
-        (h) = select_nonzero(c_, next_, basis);                                                    \
-    } while (0)
-
-/* A lane's chain between blocks: a word cut by the block's end goes on in
- * the next block. */
-typedef struct word_carry {
-    uint64_t h, inword;
-} word_carry_t;
-
-/* The words of text[0, len) into st's shingles, from the chain *carry; the
- * chain at text[len] is left in *carry, unless `last` says that text[len]
- * ends the text, which ends a word as a separator does. */
+/* The words of text[0, len) into st's shingles (see nw_simhash_words()). */
 static void hash_block(simhash_state_t *st, const unsigned char *text, size_t len,
-                       word_carry_t *carry, int last)
+                       nw_word_carry_t *carry, int last)
 {
-    uint64_t words[SIMHASH_BLOCK / 2 + 4];
-    const uint64_t basis = NW_FNV_BASIS;
-    /* Lane 1 starts at a separator, so only a carried word spans lanes. */
-    const unsigned char *end = text + len, *mid = text + len / 2;
-    while (mid < end && fold[*mid])
-        mid++;
-    const unsigned char *p0 = text, *p1 = mid;
-    size_t len0 = (size_t)(mid - text), len1 = (size_t)(end - mid);
-    uint64_t *w0 = words, *w1 = words + len0 / 2 + 2;
-    uint64_t h0 = carry->h, in0 = carry->inword, h1 = NW_FNV_BASIS, in1 = 0;
-    size_t n0 = 0, n1 = 0, i = 0, both = len0 < len1 ? len0 : len1;
-    for (; i < both; i++) {
-        LANE_STEP(p0[i], h0, in0, w0, n0);
-        LANE_STEP(p1[i], h1, in1, w1, n1);
-    }
-    for (size_t j = i; j < len0; j++)
-        LANE_STEP(p0[j], h0, in0, w0, n0);
-    for (size_t j = i; j < len1; j++)
-        LANE_STEP(p1[j], h1, in1, w1, n1);
-
-    /* Lane 0 stops before lane 1's separator, or at the block's end when
-     * lane 1 is empty; lane 1 at the block's end. */
-    if (mid < end || last) {
-        w0[n0] = h0;
-        n0 += in0;
-    } else
-        *carry = (word_carry_t){h0, in0};
-    if (last) {
-        w1[n1] = h1;
-        n1 += in1;
-    } else if (mid < end)
-        *carry = (word_carry_t){h1, in1};
-
+    uint64_t words[NW_SIMHASH_WORDS_MAX(SIMHASH_BLOCK)];
+    size_t n = nw_simhash_words(text, len, carry, last, words);
     shingles_t sh = st->sh;
-    for (size_t k = 0; k < n0; k++)
-        take_word(&sh, &st->acc, w0[k]);
-    for (size_t k = 0; k < n1; k++)
-        take_word(&sh, &st->acc, w1[k]);
+    for (size_t k = 0; k < n; k++)
+        take_word(&sh, &st->acc, words[k]);
     st->sh = sh;
 }
 
@@ -325,7 +232,7 @@ static void hash_block(simhash_state_t *st, const unsigned char *text, size_t le
 static void simhash_text(simhash_state_t *st, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     while (len) {
         size_t n = len < SIMHASH_BLOCK ? len : SIMHASH_BLOCK;
         hash_block(st, p, n, &carry, n == len);
@@ -362,7 +269,7 @@ uint64_t nw_simhash(const char *text, size_t len)
 
 /* Appends s[0, len) to buf (SIMHASH_BLOCK bytes, *used of them in use),
  * hashing the buffer as a block whenever it is full. */
-static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, word_carry_t *carry,
+static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, nw_word_carry_t *carry,
                       const char *s, size_t len)
 {
     while (len) {
@@ -380,7 +287,7 @@ static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, wor
 
 /* The words of part s[0, len), after a space: one at the start is only
  * skipped. */
-static void parts_add(simhash_state_t *st, unsigned char *buf, size_t *used, word_carry_t *carry,
+static void parts_add(simhash_state_t *st, unsigned char *buf, size_t *used, nw_word_carry_t *carry,
                       const char *s, size_t len)
 {
     parts_put(st, buf, used, carry, " ", 1);
@@ -398,7 +305,7 @@ uint64_t nw_simhash_parts(size_t n, const char *(*part)(const void *ctx, size_t 
     simhash_state_t st;
     unsigned char buf[SIMHASH_BLOCK];
     size_t used = 0;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < n; i++) {
         const char *s = part(ctx, i);
@@ -414,7 +321,7 @@ uint64_t nw_simhash_spans(const nw_text_span_t *spans, size_t n)
     simhash_state_t st;
     unsigned char buf[SIMHASH_BLOCK];
     size_t used = 0;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < n; i++)
         if (spans[i].s)
