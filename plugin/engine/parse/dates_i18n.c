@@ -684,6 +684,17 @@ static size_t line_words(const char *s, size_t n)
     return w;
 }
 
+/* True when a line has a word (line_words() > 0), found at its first
+ * byte that is no blank rather than by counting every word: every line of
+ * a page's text asks. */
+static bool line_has_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return true;
+    return false;
+}
+
 /* A line that gives an update time ("Updated ...", "Aktualisiert am ...",
  * "Mis à jour le ...", "Actualizado ...", "Aggiornato ...", "Bijgewerkt ...",
  * the Chinese and Japanese "2019年12月17日更新"). */
@@ -700,10 +711,13 @@ static bool update_line(const char *s, size_t n)
                                         "bijgewerkt",
                                         "geändert",
                                         "\xE6\x9B\xB4\xE6\x96\xB0"};
+    /* The words start with a lower-case letter or a byte >= 0x80, so a
+     * folded first byte turns away most places before strncasecmp(). */
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
         size_t l = strlen(words[k]);
+        int first = (unsigned char)words[k][0];
         for (size_t i = 0; i + l <= n; i++)
-            if (strncasecmp(s + i, words[k], l) == 0)
+            if (nw_ts_lower((unsigned char)s[i]) == first && strncasecmp(s + i, words[k], l) == 0)
                 return true;
     }
     return false;
@@ -777,7 +791,7 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
                 meta->cand[f][before].ctx = ctx;
             found++;
         }
-        if (line_words(text + i, n) > 0) {
+        if (line_has_word(text + i, n)) {
             prev = i;
             prev_n = n;
         }
