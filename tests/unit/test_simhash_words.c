@@ -1,12 +1,16 @@
 /*
- * Unit tests of the word hashes simhash shingles (core/simhash_words.c):
+ * Unit tests of simhash's AVX2 lanes. The word hashes simhash shingles
+ * (core/simhash_words.c):
  * the AVX2 version, which cuts a block into eight lanes stepped together,
  * must give the scalar version's hashes, count and carried chain on every
  * input. Compared on every length 0 .. 600 (the AVX2 version hands blocks
  * under 256 bytes to the scalar one) with text made of each kind of byte,
  * on random bytes and random prose, on lanes longer than it steps together
  * and on text with no separator at all, entering inside a word or not and
- * ending the text or not. Skipped where the CPU has no AVX2.
+ * ending the text or not. The feature counts (core/simhash_count.c) must
+ * be a plain count of each bit of each mixed shingle, for every number of
+ * shingles 0 .. 300 and for enough to fill its byte counters many times.
+ * Skipped where the CPU has no AVX2.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,6 +23,7 @@
 #include <cmocka.h>
 
 #include "core/hash.h"
+#include "core/simhash_count.h"
 #include "core/simhash_words.h"
 
 enum { MAX_LEN = 6000 };
@@ -103,12 +108,60 @@ static void test_random_prose(void **state)
     }
 }
 
+/* nw_simhash_count_add() of n shingles of ext against each feature's bits
+ * counted one by one. */
+static void compare_counts(const uint64_t *ext, size_t n)
+{
+    nw_simhash_count_t c;
+    memset(&c, 0, sizeof(c));
+    size_t m = nw_simhash_count_add(&c, ext, n);
+    assert_int_equal(m, n / 32 * 32);
+    uint32_t got[64] = {0}, want[64] = {0}, total = 0;
+    nw_simhash_count_finish(&c, got, &total);
+    assert_int_equal(total, m);
+    for (int b = 0; b < 64; b++)
+        for (int l = 0; l < 4; l++)
+            got[b] += 4 * (uint32_t)(c.fours[l] >> b & 1) + 2 * (uint32_t)(c.twos[l] >> b & 1) +
+                      (uint32_t)(c.ones[l] >> b & 1);
+    for (size_t k = 0; k < m; k++) {
+        uint64_t f = nw_simhash_mix(ext[k] * 31 * 31 + ext[k + 1] * 31 + ext[k + 2]);
+        for (int b = 0; b < 64; b++)
+            want[b] += (uint32_t)(f >> b & 1);
+    }
+    assert_memory_equal(got, want, sizeof(got));
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    enum { MANY = 40000 };
+    uint64_t *ext = malloc((MANY + 2) * sizeof(*ext));
+    assert_non_null(ext);
+    unsigned seed = 7;
+    if (!nw_simhash_count_have_avx2()) {
+        free(ext);
+        skip();
+    }
+    for (size_t i = 0; i < MANY + 2; i++)
+        ext[i] =
+            (uint64_t)rand_r(&seed) << 42 ^ (uint64_t)rand_r(&seed) << 21 ^ (uint64_t)rand_r(&seed);
+    for (size_t n = 0; n <= 300; n++)
+        compare_counts(ext, n);
+    compare_counts(ext, MANY);                    /* 1,250 groups: the byte counters flushed */
+    memset(ext, 0xFF, (MANY + 2) * sizeof(*ext)); /* one feature over and over */
+    compare_counts(ext, MANY);
+    memset(ext, 0, (MANY + 2) * sizeof(*ext));
+    compare_counts(ext, MANY);
+    free(ext);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_length),
         cmocka_unit_test(test_every_byte),
         cmocka_unit_test(test_random_prose),
+        cmocka_unit_test(test_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

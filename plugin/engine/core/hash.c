@@ -1,6 +1,7 @@
 /* SHA-256, FNV-1a and simhash (see hash.h). */
 #include "core/hash.h"
 #include "core/scratch.h"
+#include "core/simhash_count.h"
 #include "core/simhash_words.h"
 #include "core/utf8.h"
 
@@ -80,17 +81,6 @@ int nw_unhex(const char *hex, size_t n2, uint8_t *out)
     return 0;
 }
 
-/* A final mix so that similar FNV inputs spread over all 64 bits. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
  * that bit set. Features are counted eight at a time, bit-sliced: a tree of
@@ -144,6 +134,21 @@ static inline void csa(uint64_t *hi, uint64_t *lo, uint64_t a, uint64_t b, uint6
     *lo = u ^ c;
 }
 
+/* Adds a word of carries of weight 8 to the lanes. */
+static void add_eights(simhash_acc_t *a, uint64_t eights)
+{
+    a->lanes[0] += spread[eights & 0xFF];
+    a->lanes[1] += spread[(eights >> 8) & 0xFF];
+    a->lanes[2] += spread[(eights >> 16) & 0xFF];
+    a->lanes[3] += spread[(eights >> 24) & 0xFF];
+    a->lanes[4] += spread[(eights >> 32) & 0xFF];
+    a->lanes[5] += spread[(eights >> 40) & 0xFF];
+    a->lanes[6] += spread[(eights >> 48) & 0xFF];
+    a->lanes[7] += spread[eights >> 56];
+    if (++a->pending == 255)
+        flush_lanes(a);
+}
+
 /* Counts the eight features of a->group (unused ones zero). */
 static void add_group(simhash_acc_t *a)
 {
@@ -156,22 +161,25 @@ static void add_group(simhash_acc_t *a)
     csa(&twos_b, &a->ones, a->ones, f[6], f[7]);
     csa(&fours_b, &a->twos, a->twos, twos_a, twos_b);
     csa(&eights, &a->fours, a->fours, fours_a, fours_b);
-    a->lanes[0] += spread[eights & 0xFF];
-    a->lanes[1] += spread[(eights >> 8) & 0xFF];
-    a->lanes[2] += spread[(eights >> 16) & 0xFF];
-    a->lanes[3] += spread[(eights >> 24) & 0xFF];
-    a->lanes[4] += spread[(eights >> 32) & 0xFF];
-    a->lanes[5] += spread[(eights >> 40) & 0xFF];
-    a->lanes[6] += spread[(eights >> 48) & 0xFF];
-    a->lanes[7] += spread[eights >> 56];
     a->ngroup = 0;
-    if (++a->pending == 255)
-        flush_lanes(a);
+    add_eights(a, eights);
+}
+
+/* Adds counts held as words of weight 1, 2 and 4 (another counter's ones,
+ * twos and fours): a ripple of carry-save adders, the last carry of
+ * weight 8 going to the lanes. */
+static void add_weighted(simhash_acc_t *a, uint64_t ones, uint64_t twos, uint64_t fours)
+{
+    uint64_t carry2 = a->ones & ones, carry4, carry8;
+    a->ones ^= ones;
+    csa(&carry4, &a->twos, a->twos, twos, carry2);
+    csa(&carry8, &a->fours, a->fours, fours, carry4);
+    add_eights(a, carry8);
 }
 
 static inline void add_feature(simhash_acc_t *a, uint64_t f)
 {
-    a->group[a->ngroup++] = mix64(f);
+    a->group[a->ngroup++] = nw_simhash_mix(f);
     a->total++;
     if (a->ngroup == 8)
         add_group(a);
@@ -198,34 +206,59 @@ typedef struct shingles {
     size_t nwords;
 } shingles_t;
 
-static inline void take_word(shingles_t *s, simhash_acc_t *acc, uint64_t h)
+/* The shingle ending at w[2], made of w[0], w[1] and w[2]. */
+static inline uint64_t shingle(const uint64_t *w)
 {
-    s->w[0] = s->w[1];
-    s->w[1] = s->w[2];
-    s->w[2] = h;
-    if (++s->nwords >= 3)
-        add_feature(acc, s->w[0] * 31 * 31 + s->w[1] * 31 + s->w[2]);
+    return w[0] * 31 * 31 + w[1] * 31 + w[2];
 }
 
-/* A simhash being computed: the counts and the last words. */
+/* A simhash being computed: the counts (whole groups of 32 features in
+ * vec where the CPU has AVX2) and the last words. */
 typedef struct simhash_state {
     simhash_acc_t acc;
+    nw_simhash_count_t vec;
     shingles_t sh;
 } simhash_state_t;
 
 /* Bytes hashed at a time: the block's word hashes fit a stack array. */
 #define SIMHASH_BLOCK 2048
 
-/* The words of text[0, len) into st's shingles (see nw_simhash_words()). */
+/*
+ * The words of text[0, len) into st's shingles (see nw_simhash_words()).
+ * The block's words follow the two before them in one array, so that the
+ * shingle word k ends is ext[k, k + 3) and no window is shifted word by
+ * word; once a group is open, whole groups of eight features are mixed
+ * straight into it.
+ */
 static void hash_block(simhash_state_t *st, const unsigned char *text, size_t len,
                        nw_word_carry_t *carry, int last)
 {
-    uint64_t words[NW_SIMHASH_WORDS_MAX(SIMHASH_BLOCK)];
-    size_t n = nw_simhash_words(text, len, carry, last, words);
-    shingles_t sh = st->sh;
-    for (size_t k = 0; k < n; k++)
-        take_word(&sh, &st->acc, words[k]);
-    st->sh = sh;
+    uint64_t ext[2 + NW_SIMHASH_WORDS_MAX(SIMHASH_BLOCK)];
+    shingles_t *sh = &st->sh;
+    simhash_acc_t *acc = &st->acc;
+    ext[0] = sh->w[1];
+    ext[1] = sh->w[2];
+    size_t n = nw_simhash_words(text, len, carry, last, ext + 2);
+    if (n == 0)
+        return;
+    /* The text's first two words end no shingle. */
+    size_t k = sh->nwords >= 2 ? 0 : 2 - sh->nwords;
+    if (k < n)
+        k += nw_simhash_count_add(&st->vec, ext + k, n - k);
+    for (; k < n && acc->ngroup; k++)
+        add_feature(acc, shingle(ext + k));
+    for (; k + 8 <= n; k += 8) {
+        for (size_t j = 0; j < 8; j++)
+            acc->group[j] = nw_simhash_mix(shingle(ext + k + j));
+        acc->total += 8;
+        add_group(acc);
+    }
+    for (; k < n; k++)
+        add_feature(acc, shingle(ext + k));
+    sh->nwords += n;
+    sh->w[0] = ext[n - 1];
+    sh->w[1] = ext[n];
+    sh->w[2] = ext[n + 1];
 }
 
 /* The words of text[0, len), a whole text or one part: its end ends a word. */
@@ -250,6 +283,10 @@ static uint64_t simhash_finish(simhash_state_t *st)
         for (size_t k = 3 - st->sh.nwords; k < 3; k++)
             add_feature(acc, st->sh.w[k]);
     }
+    /* The AVX2 counter's lanes join the scalar counts before they end. */
+    for (int l = 0; l < 4; l++)
+        add_weighted(acc, st->vec.ones[l], st->vec.twos[l], st->vec.fours[l]);
+    nw_simhash_count_finish(&st->vec, acc->counts, &acc->total);
     finish_counts(acc);
     /* A bit is set when more features have it set than not. */
     uint64_t h = 0;
