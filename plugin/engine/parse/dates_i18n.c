@@ -498,6 +498,15 @@ static bool cjk_date(const char *s, size_t n, size_t i, unsigned year, nw_mdate_
     return true;
 }
 
+/* Whether s[0, n) holds an ASCII digit. */
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (digit((unsigned char)s[i]))
+            return true;
+    return false;
+}
+
 bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_table_t *zones,
                       nw_mdate_t *out)
 {
@@ -505,6 +514,11 @@ bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_t
     size_t nt = 0, i = 0;
     if (n > VISIBLE_MAX)
         n = VISIBLE_MAX;
+    /* Every date below has a number, its year at least: a text without a
+     * digit is none, told before it is cut into tokens and its words are
+     * looked up as month names. */
+    if (!has_digit(s, n))
+        return false;
     /* Tokens: numbers and words, with the byte after each kept for separators. */
     while (i < n && nt < sizeof(tk) / sizeof(tk[0])) {
         int c = at(s, n, i);
