@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/ascii.h"
 #include "parse/html_meta.h"
 #include "parse/zones.h"
 
@@ -725,13 +726,10 @@ static bool update_line(const char *s, size_t n)
                                         "bijgewerkt",
                                         "geändert",
                                         "\xE6\x9B\xB4\xE6\x96\xB0"};
-    /* The words start with a lower-case letter or a byte >= 0x80, so a
-     * folded first byte turns away most places before strncasecmp(). */
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
         size_t l = strlen(words[k]);
-        int first = (unsigned char)words[k][0];
         for (size_t i = 0; i + l <= n; i++)
-            if (nw_ts_lower((unsigned char)s[i]) == first && strncasecmp(s + i, words[k], l) == 0)
+            if (!nw_ascii_first_differs(s + i, l, words[k]) && strncasecmp(s + i, words[k], l) == 0)
                 return true;
     }
     return false;
