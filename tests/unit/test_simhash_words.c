@@ -4,7 +4,7 @@
  * the AVX2 version, which cuts a block into eight lanes stepped together,
  * must give the scalar version's hashes, count and carried chain on every
  * input. Compared on every length 0 .. 600 (the AVX2 version hands blocks
- * under 256 bytes to the scalar one) with text made of each kind of byte,
+ * under 384 bytes to the scalar one) with text made of each kind of byte,
  * on random bytes and random prose, on lanes longer than it steps together
  * and on text with no separator at all, entering inside a word or not and
  * ending the text or not. The feature counts (core/simhash_count.c) must
