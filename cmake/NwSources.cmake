@@ -18,6 +18,8 @@ set(NW_CORE_SOURCES
   plugin/engine/core/hash.c
   plugin/engine/core/log.c
   plugin/engine/core/scratch.c
+  plugin/engine/core/simhash_count.c
+  plugin/engine/core/simhash_words.c
   plugin/engine/core/sink.c
   plugin/engine/core/utf8.c
   # config

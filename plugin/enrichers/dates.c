@@ -524,54 +524,67 @@ static inline bool date_may_start(const dates_t *cfg, const char *q)
 }
 
 #ifdef __SSE2__
-/* next_start() sixteen bytes at a time: the token starts are letters after
- * a byte that is neither letter nor digit (letters right after digits
- * belong to the number) and digits after a non-digit, and of them only
- * digits, capitals and t or y in any case are looked at (a lower-case word
- * that begins otherwise, most of the words, starts no date). end is the
- * text's NUL; bytes past it read as NUL. */
+/* Byte classes of 16 bytes, by one signed compare each: c + 0x80 - lo is
+ * below -128 + span exactly when lo <= c < lo + span. Bit i of *digit,
+ * *letter and *maybe says whether byte i is a digit, a letter, and a digit,
+ * capital or t or y in any case. */
+static inline void classes16(__m128i x, unsigned *digit, unsigned *letter, unsigned *maybe)
+{
+    const __m128i below10 = _mm_set1_epi8(-128 + 10), below26 = _mm_set1_epi8(-128 + 26);
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i digit_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))), below10);
+    __m128i upper_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))), below26);
+    __m128i ty_v = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8('t')),
+                                _mm_cmpeq_epi8(lower, _mm_set1_epi8('y')));
+    *digit = (unsigned)_mm_movemask_epi8(digit_v);
+    *letter = (unsigned)_mm_movemask_epi8(
+        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))), below26));
+    *maybe = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit_v, upper_v), ty_v));
+}
+
+/* next_start() 64 bytes at a time (four vectors of 16, whose masks make
+ * one of 64 bits: the bookkeeping of a block, and the branch that leaves
+ * its loop of starts, come once per 64 bytes): the token starts are letters
+ * after a byte that is neither letter nor digit (letters right after
+ * digits belong to the number) and digits after a non-digit, and of them
+ * only digits, capitals and t or y in any case are looked at (a lower-case
+ * word that begins otherwise, most of the words, starts no date). end is
+ * the text's NUL; bytes past it read as NUL. */
 static const char *next_start_sse2(const dates_t *cfg, const char *text, const char *p,
                                    const char *end)
 {
-    /* Byte classes by one signed compare each: c + 0x80 - lo is below
-     * -128 + span exactly when lo <= c < lo + span. */
-    const __m128i digit_bias = _mm_set1_epi8((char)(0x80 - '0'));
-    const __m128i alpha_bias = _mm_set1_epi8((char)(0x80 - 'a'));
-    const __m128i upper_bias = _mm_set1_epi8((char)(0x80 - 'A'));
-    const __m128i below10 = _mm_set1_epi8(-128 + 10), below26 = _mm_set1_epi8(-128 + 26);
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i t = _mm_set1_epi8('t'), y = _mm_set1_epi8('y');
     /* Whether the byte before p is a letter or digit, a digit. */
-    unsigned prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
-    unsigned prev_digit = p > text && is_digit(p[-1]);
-    for (; p < end; p += 16) {
-        __m128i x;
-        if (end - p >= 16) {
-            x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    uint64_t prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
+    uint64_t prev_digit = p > text && is_digit(p[-1]);
+    for (; p < end; p += 64) {
+        __m128i x[4];
+        if (end - p >= 64) {
+            for (int i = 0; i < 4; i++)
+                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
         } else {
-            char last[16] = {0};
+            char last[64] = {0};
             memcpy(last, p, (size_t)(end - p));
-            x = _mm_loadu_si128((const __m128i *)(const void *)last);
+            for (int i = 0; i < 4; i++)
+                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(last + 16 * i));
         }
-        __m128i lower = _mm_or_si128(x, case_bit);
-        __m128i digit_v = _mm_cmplt_epi8(_mm_add_epi8(x, digit_bias), below10);
-        __m128i upper_v = _mm_cmplt_epi8(_mm_add_epi8(x, upper_bias), below26);
-        __m128i ty_v = _mm_or_si128(_mm_cmpeq_epi8(lower, t), _mm_cmpeq_epi8(lower, y));
-        unsigned digit = (unsigned)_mm_movemask_epi8(digit_v);
-        unsigned letter =
-            (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_add_epi8(lower, alpha_bias), below26));
-        unsigned maybe =
-            (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit_v, upper_v), ty_v));
-        unsigned alnum = letter | digit;
-        unsigned starts =
+        uint64_t digit = 0, letter = 0, maybe = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned d, l, m;
+            classes16(x[i], &d, &l, &m);
+            digit |= (uint64_t)d << (16 * i);
+            letter |= (uint64_t)l << (16 * i);
+            maybe |= (uint64_t)m << (16 * i);
+        }
+        uint64_t alnum = letter | digit;
+        uint64_t starts =
             (letter & ~(alnum << 1 | prev_alnum)) | (digit & ~(digit << 1 | prev_digit));
         for (starts &= maybe; starts; starts &= starts - 1) {
-            const char *q = p + __builtin_ctz(starts);
+            const char *q = p + __builtin_ctzll(starts);
             if (date_may_start(cfg, q))
                 return q;
         }
-        prev_alnum = alnum >> 15 & 1;
-        prev_digit = digit >> 15 & 1;
+        prev_alnum = alnum >> 63;
+        prev_digit = digit >> 63;
     }
     return NULL;
 }

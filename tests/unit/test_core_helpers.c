@@ -1,17 +1,22 @@
 /*
  * Unit tests of core's shared helpers, each the one copy the engine uses:
  * the hex decoder (digests, \uXXXX in properties files, &#x...; in HTML),
- * the UTF-8 encoder and its U+FFFD rule, and the monotonic clock.
+ * the UTF-8 encoder and its U+FFFD rule, the monotonic clock, and the
+ * comparisons with ASCII words (core/ascii.h), which must answer as
+ * strncasecmp() does for every byte.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cmocka.h>
 
+#include "core/ascii.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/utf8.h"
@@ -88,12 +93,40 @@ static void test_clock(void **state)
     assert_true(at >= b + 1500 * 1000000LL);
 }
 
+/* Every byte value against every word's first letter, in either case, and
+ * texts shorter, as long as and longer than the word. */
+static void test_ascii_words(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"meta", "Updated", "z", "@x", "\xE6\x9B\xB4"};
+    char text[16];
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        size_t wl = strlen(words[w]);
+        for (int c = 0; c < 256; c++)
+            for (size_t len = 0; len <= wl + 1; len++) {
+                memcpy(text, words[w], wl);
+                text[wl] = 'q';
+                text[0] = (char)c;
+                bool same = len == wl && strncasecmp(text, words[w], len) == 0;
+                bool prefix = len >= wl && strncasecmp(text, words[w], wl) == 0;
+                assert_int_equal(nw_ascii_ieq(text, len, words[w]), same);
+                assert_int_equal(nw_ascii_iprefix(text, len, words[w]), prefix);
+                if (len > 0 && nw_ascii_first_differs(text, len, words[w]))
+                    assert_false(same || prefix);
+            }
+    }
+    assert_true(nw_ascii_ieq("META", 4, "meta"));
+    assert_false(nw_ascii_ieq("metas", 5, "meta"));
+    assert_true(nw_ascii_iprefix("UPDATED: today", 14, "updated"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hex_digit),
         cmocka_unit_test(test_utf8_put),
         cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_ascii_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

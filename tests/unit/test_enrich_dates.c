@@ -165,6 +165,27 @@ static void test_scan_filters(void **state)
                  "2021-12-31 2022-01-12 2022-01-15");
 }
 
+/* A date after every number of bytes up to well past two of the scan's
+ * 64-byte blocks: its day's digits glued to letters before them and a
+ * year's ISO date, and a number split by a block's end, which goes on in
+ * the next block: "123 January" is no date, not "23 January". */
+static void test_scan_offsets(void **state)
+{
+    (void)state;
+    const char *thu = "2021-12-30T09:32:00Z";
+    char body[256];
+    for (size_t k = 0; k <= 140; k++) {
+        memset(body, 'a', k);
+        snprintf(body + k, sizeof(body) - k, "15 January");
+        EXPECT_DATES(thu, body, "2022-01-15");
+        memset(body, ' ', k);
+        snprintf(body + k, sizeof(body) - k, "2022-01-12 x");
+        EXPECT_DATES(thu, body, "2022-01-12");
+        snprintf(body + k, sizeof(body) - k, "123 January");
+        EXPECT_DATES(thu, body, "");
+    }
+}
+
 static void test_settings(void **state)
 {
     (void)state;
@@ -194,7 +215,7 @@ int main(void)
         cmocka_unit_test(test_seed),      cmocka_unit_test(test_explicit),
         cmocka_unit_test(test_weekdays),  cmocka_unit_test(test_relative),
         cmocka_unit_test(test_not_dates), cmocka_unit_test(test_scan_filters),
-        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_settings),  cmocka_unit_test(test_scan_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

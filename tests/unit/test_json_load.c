@@ -140,18 +140,19 @@ static void test_embedded_nul_and_limits(void **state)
     assert_true(same_as_jansson(deep + 100, 100));
 }
 
-/* Every kind of byte at every offset of the 8-byte step. */
+/* Every kind of byte at every offset of the 8- and 16-byte steps. */
 static void test_string_chunk_edges(void **state)
 {
     (void)state;
     static const char *const inserts[] = {"\\\"",     "\\\\", "\\n",           "\\u00e9",
                                           "\xc3\xa9", "\x7f", "\\ud83d\\ude00"};
+    static const char lower[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq";
+    static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ";
     for (size_t k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++) {
-        for (size_t off = 0; off < 17; off++) {
-            char doc[96];
-            int n = snprintf(doc, sizeof(doc), "{\"s\":\"%.*s%s%.*s\"}", (int)off,
-                             "abcdefghijklmnopqrstu", inserts[k], (int)(17 - off),
-                             "ABCDEFGHIJKLMNOPQRSTU");
+        for (size_t off = 0; off < 41; off++) {
+            char doc[160];
+            int n = snprintf(doc, sizeof(doc), "{\"s\":\"%.*s%s%.*s\"}", (int)off, lower,
+                             inserts[k], (int)(41 - off), upper);
             assert_true(n > 0 && (size_t)n < sizeof(doc));
             assert_true(same(doc));
             /* The same with a control character, which jansson rejects. */

@@ -1,12 +1,12 @@
 /*
  * Unit tests of nw_simhash() (core/hash.c) against a plain reference: the
- * same words, shingles and final mix, but each feature's 64 bits counted
- * one by one. The fast version hashes words in two lanes over blocks of
- * 2048 bytes, handing a word cut by a block's end on to the next, and
- * counts features eight at a time with carry-save adders and byte lanes
- * flushed every 255 groups, so texts of every length up to many thousands
- * of words are compared, ending in a word or not, and words far longer
- * than a block.
+ * same words, shingles and final mix (nw_simhash_mix(), shared), but each
+ * feature's 64 bits counted one by one. The fast version hashes words in
+ * lanes over blocks of 2048 bytes, handing a word cut by a block's end on
+ * to the next, and counts features eight or (with AVX2) 32 at a time with
+ * carry-save adders and byte counters flushed every 255 groups, so texts
+ * of every length up to many thousands of words are compared, ending in a
+ * word or not, and words far longer than a block.
  * nw_simhash_parts() must give the simhash of its parts joined by spaces,
  * so the same texts are cut into parts at random, and the real articles
  * of tests/data at their line ends.
@@ -24,16 +24,7 @@
 #include <stdio.h>
 
 #include "core/hash.h"
-
-static uint64_t ref_mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
+#include "core/simhash_count.h"
 
 static bool ref_word_byte(unsigned char c)
 {
@@ -42,7 +33,7 @@ static bool ref_word_byte(unsigned char c)
 
 static void ref_add(uint32_t counts[64], uint64_t f)
 {
-    f = ref_mix(f);
+    f = nw_simhash_mix(f);
     for (int b = 0; b < 64; b++)
         counts[b] += (uint32_t)(f >> b & 1);
 }

@@ -253,13 +253,14 @@ static void assert_collapse_agrees(const char *s, size_t len)
 }
 
 /* Words and single spaces, with one thing the fast steps must stop at put
- * at every offset: two spaces, a trailing space, other whitespace, a
- * letter beyond ASCII. */
+ * at every offset: two spaces, a trailing space, other whitespace, a line's
+ * end with and without a space before it, a letter beyond ASCII. */
 static void test_collapse_at_every_offset(void **state)
 {
     (void)state;
-    static const char *const stops[] = {
-        "  ", " ", "\t", "\n", " \xc2\xa0", "\xc3\xa9", "\xe2\x80\x83", "\x7f", "\x01"};
+    static const char *const stops[] = {"  ",           " ",    "\t",        "\n",
+                                        " \n",          "\r\n", " \xc2\xa0", "\xc3\xa9",
+                                        "\xe2\x80\x83", "\x7f", "\x01"};
     const char base[] = "one two three four five six seven eight nine ten eleven twelve";
     for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
         for (size_t off = 0; off + 1 < sizeof(base); off++) {

@@ -1,6 +1,8 @@
 /* SHA-256, FNV-1a and simhash (see hash.h). */
 #include "core/hash.h"
 #include "core/scratch.h"
+#include "core/simhash_count.h"
+#include "core/simhash_words.h"
 #include "core/utf8.h"
 
 #include <openssl/evp.h>
@@ -9,22 +11,50 @@
 
 /* SHA-256 fetched from OpenSSL's provider once: EVP_sha256() makes every
  * EVP_Digest() look the implementation up again (a property query under
- * a lock, 13,000 instructions a call). Kept for the life of the process. */
+ * a lock, 13,000 instructions a call). Kept for the life of the process.
+ * Each thread keeps a digest context too: EVP_Digest() allocated one and
+ * the provider's state each call, about 100 ns of the 1.8 us that an
+ * article's 3 KB of text takes (SHA-NI). */
 static EVP_MD *sha256_md;
+static pthread_key_t sha256_key;
+static bool sha256_keyed;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static __thread EVP_MD_CTX *sha256_ctx; /* this thread's; freed at its exit */
+
+static void sha256_ctx_free(void *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
 
 static void sha256_fetch(void)
 {
     sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    sha256_keyed = pthread_key_create(&sha256_key, sha256_ctx_free) == 0;
+}
+
+/* This thread's context, made on first use; NULL when it cannot be. */
+static EVP_MD_CTX *sha256_thread_ctx(void)
+{
+    if (!sha256_ctx && sha256_keyed && (sha256_ctx = EVP_MD_CTX_new()) != NULL &&
+        pthread_setspecific(sha256_key, sha256_ctx) != 0) {
+        EVP_MD_CTX_free(sha256_ctx);
+        sha256_ctx = NULL;
+    }
+    return sha256_ctx;
 }
 
 void nw_sha256(const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 32;
     pthread_once(&sha256_once, sha256_fetch);
-    /* EVP_Digest only fails on allocation failure inside OpenSSL; a zero hash
+    const EVP_MD *md = sha256_md ? sha256_md : EVP_sha256();
+    EVP_MD_CTX *ctx = sha256_thread_ctx();
+    /* These only fail on allocation failure inside OpenSSL; a zero hash
      * then is harmless for dedupe (the version time decides). */
-    if (!EVP_Digest(data, len, out, &n, sha256_md ? sha256_md : EVP_sha256(), NULL))
+    int ok = ctx ? EVP_DigestInit_ex2(ctx, md, NULL) && EVP_DigestUpdate(ctx, data, len) &&
+                       EVP_DigestFinal_ex(ctx, out, &n)
+                 : EVP_Digest(data, len, out, &n, md, NULL);
+    if (!ok)
         memset(out, 0, 32);
 }
 
@@ -79,31 +109,6 @@ int nw_unhex(const char *hex, size_t n2, uint8_t *out)
     return 0;
 }
 
-/* A final mix so that similar FNV inputs spread over all 64 bits. */
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
-/* fold[c]: the byte as a word hashes it (ASCII letters lower-cased), 0 for
- * bytes that separate words. Word bytes are ASCII letters and digits and
- * every byte >= 0x80. A constant table, so the scan is one load a byte. */
-#define NW_FOLD1(c)                                                                                \
-    (unsigned char)(((c) >= 'A' && (c) <= 'Z') ? (c) + 32                                          \
-                    : (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)    \
-                        ? (c)                                                                      \
-                        : 0)
-#define NW_FOLD4(c)  NW_FOLD1(c), NW_FOLD1((c) + 1), NW_FOLD1((c) + 2), NW_FOLD1((c) + 3)
-#define NW_FOLD16(c) NW_FOLD4(c), NW_FOLD4((c) + 4), NW_FOLD4((c) + 8), NW_FOLD4((c) + 12)
-#define NW_FOLD64(c) NW_FOLD16(c), NW_FOLD16((c) + 16), NW_FOLD16((c) + 32), NW_FOLD16((c) + 48)
-static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(128),
-                                        NW_FOLD64(192)};
-
 /*
  * Simhash needs, for each of the 64 bit positions, how many features have
  * that bit set. Features are counted eight at a time, bit-sliced: a tree of
@@ -157,6 +162,21 @@ static inline void csa(uint64_t *hi, uint64_t *lo, uint64_t a, uint64_t b, uint6
     *lo = u ^ c;
 }
 
+/* Adds a word of carries of weight 8 to the lanes. */
+static void add_eights(simhash_acc_t *a, uint64_t eights)
+{
+    a->lanes[0] += spread[eights & 0xFF];
+    a->lanes[1] += spread[(eights >> 8) & 0xFF];
+    a->lanes[2] += spread[(eights >> 16) & 0xFF];
+    a->lanes[3] += spread[(eights >> 24) & 0xFF];
+    a->lanes[4] += spread[(eights >> 32) & 0xFF];
+    a->lanes[5] += spread[(eights >> 40) & 0xFF];
+    a->lanes[6] += spread[(eights >> 48) & 0xFF];
+    a->lanes[7] += spread[eights >> 56];
+    if (++a->pending == 255)
+        flush_lanes(a);
+}
+
 /* Counts the eight features of a->group (unused ones zero). */
 static void add_group(simhash_acc_t *a)
 {
@@ -169,22 +189,25 @@ static void add_group(simhash_acc_t *a)
     csa(&twos_b, &a->ones, a->ones, f[6], f[7]);
     csa(&fours_b, &a->twos, a->twos, twos_a, twos_b);
     csa(&eights, &a->fours, a->fours, fours_a, fours_b);
-    a->lanes[0] += spread[eights & 0xFF];
-    a->lanes[1] += spread[(eights >> 8) & 0xFF];
-    a->lanes[2] += spread[(eights >> 16) & 0xFF];
-    a->lanes[3] += spread[(eights >> 24) & 0xFF];
-    a->lanes[4] += spread[(eights >> 32) & 0xFF];
-    a->lanes[5] += spread[(eights >> 40) & 0xFF];
-    a->lanes[6] += spread[(eights >> 48) & 0xFF];
-    a->lanes[7] += spread[eights >> 56];
     a->ngroup = 0;
-    if (++a->pending == 255)
-        flush_lanes(a);
+    add_eights(a, eights);
+}
+
+/* Adds counts held as words of weight 1, 2 and 4 (another counter's ones,
+ * twos and fours): a ripple of carry-save adders, the last carry of
+ * weight 8 going to the lanes. */
+static void add_weighted(simhash_acc_t *a, uint64_t ones, uint64_t twos, uint64_t fours)
+{
+    uint64_t carry2 = a->ones & ones, carry4, carry8;
+    a->ones ^= ones;
+    csa(&carry4, &a->twos, a->twos, twos, carry2);
+    csa(&carry8, &a->fours, a->fours, fours, carry4);
+    add_eights(a, carry8);
 }
 
 static inline void add_feature(simhash_acc_t *a, uint64_t f)
 {
-    a->group[a->ngroup++] = mix64(f);
+    a->group[a->ngroup++] = nw_simhash_mix(f);
     a->total++;
     if (a->ngroup == 8)
         add_group(a);
@@ -211,121 +234,66 @@ typedef struct shingles {
     size_t nwords;
 } shingles_t;
 
-static inline void take_word(shingles_t *s, simhash_acc_t *acc, uint64_t h)
+/* The shingle ending at w[2], made of w[0], w[1] and w[2]. */
+static inline uint64_t shingle(const uint64_t *w)
 {
-    s->w[0] = s->w[1];
-    s->w[1] = s->w[2];
-    s->w[2] = h;
-    if (++s->nwords >= 3)
-        add_feature(acc, s->w[0] * 31 * 31 + s->w[1] * 31 + s->w[2]);
+    return w[0] * 31 * 31 + w[1] * 31 + w[2];
 }
 
-/* A simhash being computed: the counts and the last words. */
+/* A simhash being computed: the counts (whole groups of 32 features in
+ * vec where the CPU has AVX2) and the last words. */
 typedef struct simhash_state {
     simhash_acc_t acc;
+    nw_simhash_count_t vec;
     shingles_t sh;
 } simhash_state_t;
 
-/*
- * Word hashes. FNV-1a is a chain of multiplies, each waiting for the one
- * before, and hashing word by word added a branch at every word's end that
- * the predictor missed about as often as word lengths changed. So a block
- * of text is cut at a separator into two lanes, stepped together one byte
- * each with no branch per byte: a byte moves its lane's chain on, or resets
- * it when it is a separator, and the chain's value before the byte is
- * stored, kept (the count moves on) only where a separator ends a word. The
- * two lanes' multiplies overlap; reading lane 0's words, then lane 1's,
- * gives them in the text's order.
- */
-/* Bytes hashed at a time: a lane of n bytes ends at most n / 2 + 1 words,
- * so the block's words fit a stack array. */
+/* Bytes hashed at a time: the block's word hashes fit a stack array. */
 #define SIMHASH_BLOCK 2048
 
-/* h = c ? next : basis. GCC made a branch of the conditional, and being a
- * word's end it went either way at random; cmov does not guess. */
-static inline uint64_t select_nonzero(uint64_t c, uint64_t next, uint64_t basis)
-{
-#if defined(__x86_64__)
-    __asm__("test %1, %1\n\tcmovz %2, %0" : "+r"(next) : "r"(c), "r"(basis) : "cc");
-    return next;
-#else
-    return c ? next : basis;
-#endif
-}
-
-/* One byte of a lane: h and inword (1 inside a word) are the lane's chain,
- * words[n] where its next word goes. A macro on plain locals: in an array
- * or struct, the lanes' state might be changed by the store of a hash as
- * far as the compiler knows, and went back to memory every byte. */
-#define LANE_STEP(byte, h, inword, words, n)                                                       \
-    do {                                                                                           \
-        uint64_t c_ = fold[byte];                                                                  \
-        uint64_t in_ = c_ != 0;                                                                    \
-        uint64_t next_ = ((h) ^ c_) * NW_FNV_PRIME;                                                \
-        (words)[n] = (h);                                                                          \
-        (n) += in_ < (inword);                                                                     \
-        (inword) = in_;                                                                            \
-        (h) = select_nonzero(c_, next_, basis);                                                    \
-    } while (0)
-
-/* A lane's chain between blocks: a word cut by the block's end goes on in
- * the next block. */
-typedef struct word_carry {
-    uint64_t h, inword;
-} word_carry_t;
-
-/* The words of text[0, len) into st's shingles, from the chain *carry; the
- * chain at text[len] is left in *carry, unless `last` says that text[len]
- * ends the text, which ends a word as a separator does. */
+/*
+ * The words of text[0, len) into st's shingles (see nw_simhash_words()).
+ * The block's words follow the two before them in one array, so that the
+ * shingle word k ends is ext[k, k + 3) and no window is shifted word by
+ * word; once a group is open, whole groups of eight features are mixed
+ * straight into it.
+ */
 static void hash_block(simhash_state_t *st, const unsigned char *text, size_t len,
-                       word_carry_t *carry, int last)
+                       nw_word_carry_t *carry, int last)
 {
-    uint64_t words[SIMHASH_BLOCK / 2 + 4];
-    const uint64_t basis = NW_FNV_BASIS;
-    /* Lane 1 starts at a separator, so only a carried word spans lanes. */
-    const unsigned char *end = text + len, *mid = text + len / 2;
-    while (mid < end && fold[*mid])
-        mid++;
-    const unsigned char *p0 = text, *p1 = mid;
-    size_t len0 = (size_t)(mid - text), len1 = (size_t)(end - mid);
-    uint64_t *w0 = words, *w1 = words + len0 / 2 + 2;
-    uint64_t h0 = carry->h, in0 = carry->inword, h1 = NW_FNV_BASIS, in1 = 0;
-    size_t n0 = 0, n1 = 0, i = 0, both = len0 < len1 ? len0 : len1;
-    for (; i < both; i++) {
-        LANE_STEP(p0[i], h0, in0, w0, n0);
-        LANE_STEP(p1[i], h1, in1, w1, n1);
+    uint64_t ext[2 + NW_SIMHASH_WORDS_MAX(SIMHASH_BLOCK)];
+    shingles_t *sh = &st->sh;
+    simhash_acc_t *acc = &st->acc;
+    ext[0] = sh->w[1];
+    ext[1] = sh->w[2];
+    size_t n = nw_simhash_words(text, len, carry, last, ext + 2);
+    if (n == 0)
+        return;
+    /* The text's first two words end no shingle. */
+    size_t k = sh->nwords >= 2 ? 0 : 2 - sh->nwords;
+    if (k < n)
+        k += nw_simhash_count_add(&st->vec, ext + k, n - k);
+    for (; k < n && acc->ngroup; k++)
+        add_feature(acc, shingle(ext + k));
+    for (; k + 8 <= n; k += 8) {
+        for (size_t j = 0; j < 8; j++)
+            acc->group[j] = nw_simhash_mix(shingle(ext + k + j));
+        acc->total += 8;
+        add_group(acc);
     }
-    for (size_t j = i; j < len0; j++)
-        LANE_STEP(p0[j], h0, in0, w0, n0);
-    for (size_t j = i; j < len1; j++)
-        LANE_STEP(p1[j], h1, in1, w1, n1);
-
-    /* Lane 0 stops before lane 1's separator, or at the block's end when
-     * lane 1 is empty; lane 1 at the block's end. */
-    if (mid < end || last) {
-        w0[n0] = h0;
-        n0 += in0;
-    } else
-        *carry = (word_carry_t){h0, in0};
-    if (last) {
-        w1[n1] = h1;
-        n1 += in1;
-    } else if (mid < end)
-        *carry = (word_carry_t){h1, in1};
-
-    shingles_t sh = st->sh;
-    for (size_t k = 0; k < n0; k++)
-        take_word(&sh, &st->acc, w0[k]);
-    for (size_t k = 0; k < n1; k++)
-        take_word(&sh, &st->acc, w1[k]);
-    st->sh = sh;
+    for (; k < n; k++)
+        add_feature(acc, shingle(ext + k));
+    sh->nwords += n;
+    sh->w[0] = ext[n - 1];
+    sh->w[1] = ext[n];
+    sh->w[2] = ext[n + 1];
 }
 
 /* The words of text[0, len), a whole text or one part: its end ends a word. */
 static void simhash_text(simhash_state_t *st, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     while (len) {
         size_t n = len < SIMHASH_BLOCK ? len : SIMHASH_BLOCK;
         hash_block(st, p, n, &carry, n == len);
@@ -343,6 +311,10 @@ static uint64_t simhash_finish(simhash_state_t *st)
         for (size_t k = 3 - st->sh.nwords; k < 3; k++)
             add_feature(acc, st->sh.w[k]);
     }
+    /* The AVX2 counter's lanes join the scalar counts before they end. */
+    for (int l = 0; l < 4; l++)
+        add_weighted(acc, st->vec.ones[l], st->vec.twos[l], st->vec.fours[l]);
+    nw_simhash_count_finish(&st->vec, acc->counts, &acc->total);
     finish_counts(acc);
     /* A bit is set when more features have it set than not. */
     uint64_t h = 0;
@@ -362,7 +334,7 @@ uint64_t nw_simhash(const char *text, size_t len)
 
 /* Appends s[0, len) to buf (SIMHASH_BLOCK bytes, *used of them in use),
  * hashing the buffer as a block whenever it is full. */
-static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, word_carry_t *carry,
+static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, nw_word_carry_t *carry,
                       const char *s, size_t len)
 {
     while (len) {
@@ -380,7 +352,7 @@ static void parts_put(simhash_state_t *st, unsigned char *buf, size_t *used, wor
 
 /* The words of part s[0, len), after a space: one at the start is only
  * skipped. */
-static void parts_add(simhash_state_t *st, unsigned char *buf, size_t *used, word_carry_t *carry,
+static void parts_add(simhash_state_t *st, unsigned char *buf, size_t *used, nw_word_carry_t *carry,
                       const char *s, size_t len)
 {
     parts_put(st, buf, used, carry, " ", 1);
@@ -398,7 +370,7 @@ uint64_t nw_simhash_parts(size_t n, const char *(*part)(const void *ctx, size_t 
     simhash_state_t st;
     unsigned char buf[SIMHASH_BLOCK];
     size_t used = 0;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < n; i++) {
         const char *s = part(ctx, i);
@@ -414,7 +386,7 @@ uint64_t nw_simhash_spans(const nw_text_span_t *spans, size_t n)
     simhash_state_t st;
     unsigned char buf[SIMHASH_BLOCK];
     size_t used = 0;
-    word_carry_t carry = {NW_FNV_BASIS, 0};
+    nw_word_carry_t carry = {NW_FNV_BASIS, 0};
     memset(&st, 0, sizeof(st));
     for (size_t i = 0; i < n; i++)
         if (spans[i].s)

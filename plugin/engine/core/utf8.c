@@ -353,6 +353,18 @@ static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool lin
                     i += 16;
                     continue;
                 }
+                /* The line ends in these 16 bytes and all before its LF
+                 * pass the test: they are copied at once, less a space
+                 * right before the LF (the start of the whitespace run
+                 * that holds the LF, where a line stops), instead of one
+                 * by one up to the LF. */
+                unsigned q = (unsigned)__builtin_ctz((~pr & 0xFFFF) | (sp & (sp >> 1)) | 0x10000);
+                if (line && q < 16 && p[i + q] == '\n') {
+                    _mm_storeu_si128((__m128i *)(void *)d, x);
+                    d += q - (q && (sp >> (q - 1) & 1));
+                    i += q;
+                    goto done;
+                }
             }
 #endif
             if (i + 8 <= len) {

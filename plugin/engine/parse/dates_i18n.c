@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/ascii.h"
 #include "parse/html_meta.h"
 #include "parse/zones.h"
 
@@ -498,6 +499,15 @@ static bool cjk_date(const char *s, size_t n, size_t i, unsigned year, nw_mdate_
     return true;
 }
 
+/* Whether s[0, n) holds an ASCII digit. */
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (digit((unsigned char)s[i]))
+            return true;
+    return false;
+}
+
 bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_table_t *zones,
                       nw_mdate_t *out)
 {
@@ -505,6 +515,11 @@ bool nw_mdate_visible(const char *s, size_t n, const char *lang, const nw_zone_t
     size_t nt = 0, i = 0;
     if (n > VISIBLE_MAX)
         n = VISIBLE_MAX;
+    /* Every date below has a number, its year at least: a text without a
+     * digit is none, told before it is cut into tokens and its words are
+     * looked up as month names. */
+    if (!has_digit(s, n))
+        return false;
     /* Tokens: numbers and words, with the byte after each kept for separators. */
     while (i < n && nt < sizeof(tk) / sizeof(tk[0])) {
         int c = at(s, n, i);
@@ -684,6 +699,17 @@ static size_t line_words(const char *s, size_t n)
     return w;
 }
 
+/* True when a line has a word (line_words() > 0), found at its first
+ * byte that is no blank rather than by counting every word: every line of
+ * a page's text asks. */
+static bool line_has_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return true;
+    return false;
+}
+
 /* A line that gives an update time ("Updated ...", "Aktualisiert am ...",
  * "Mis à jour le ...", "Actualizado ...", "Aggiornato ...", "Bijgewerkt ...",
  * the Chinese and Japanese "2019年12月17日更新"). */
@@ -703,7 +729,7 @@ static bool update_line(const char *s, size_t n)
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
         size_t l = strlen(words[k]);
         for (size_t i = 0; i + l <= n; i++)
-            if (strncasecmp(s + i, words[k], l) == 0)
+            if (!nw_ascii_first_differs(s + i, l, words[k]) && strncasecmp(s + i, words[k], l) == 0)
                 return true;
     }
     return false;
@@ -777,7 +803,7 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
                 meta->cand[f][before].ctx = ctx;
             found++;
         }
-        if (line_words(text + i, n) > 0) {
+        if (line_has_word(text + i, n)) {
             prev = i;
             prev_n = n;
         }

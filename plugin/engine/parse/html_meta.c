@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/ascii.h"
 #include "core/buf.h"
 #include "core/utf8.h"
 #include "parse/html_internal.h"
@@ -100,16 +101,19 @@ int nw_html_meta_add(nw_html_meta_t *meta, nw_meta_field_t f, nw_meta_tier_t tie
     return c->value ? 0 : NW_ERR_NOMEM;
 }
 
-static bool ieq(span_t a, const char *lit)
+/* Names and values against ASCII words: lengths first, then the folded
+ * first bytes inline (see core/ascii.h), and only then strncasecmp(). */
+static inline bool ieq(span_t a, const char *lit)
 {
-    return a.n == strlen(lit) && strncasecmp(a.p, lit, a.n) == 0;
+    return a.n == strlen(lit) && !nw_ascii_first_differs(a.p, a.n, lit) &&
+           strncasecmp(a.p, lit, a.n) == 0;
 }
 
 static bool icontains(span_t a, const char *lit)
 {
     size_t l = strlen(lit);
     for (size_t i = 0; i + l <= a.n; i++)
-        if (strncasecmp(a.p + i, lit, l) == 0)
+        if (!nw_ascii_first_differs(a.p + i, l, lit) && strncasecmp(a.p + i, lit, l) == 0)
             return true;
     return false;
 }

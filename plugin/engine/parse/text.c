@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/buf.h"
 #include "core/scratch.h"
 #include "core/utf8.h"
@@ -59,34 +60,8 @@ typedef struct reader {
     nw_error_t *bad_scratch;
 } reader_t;
 
-/* The labels and words compared below are ASCII and none is empty:
- * comparing first bytes, folded, turns away almost every line before
- * strlen() and strncasecmp() run (each line is tried against every label). */
-static inline bool first_byte_differs(const char *s, size_t len, const char *word)
-{
-    if (len == 0)
-        return false;
-    unsigned char a = (unsigned char)s[0], b = (unsigned char)word[0];
-    a = a >= 'A' && a <= 'Z' ? a + 32 : a;
-    b = b >= 'A' && b <= 'Z' ? b + 32 : b;
-    return a != b;
-}
-
-static inline bool ieq_prefix(const char *s, size_t len, const char *prefix)
-{
-    if (first_byte_differs(s, len, prefix))
-        return false;
-    size_t n = strlen(prefix);
-    return len >= n && strncasecmp(s, prefix, n) == 0;
-}
-
-static inline bool ieq(const char *s, size_t len, const char *word)
-{
-    if (first_byte_differs(s, len, word))
-        return false;
-    return strlen(word) == len && strncasecmp(s, word, len) == 0;
-}
-
+/* The labels and words compared below are ASCII and none is empty; each
+ * line is tried against every label (see core/ascii.h). */
 static const char *const advert_lines[] = {
     "advertisement",
     "advertisements",
@@ -103,7 +78,7 @@ static const char *const advert_lines[] = {
 static bool is_advert(const char *s, size_t len)
 {
     for (size_t i = 0; i < sizeof(advert_lines) / sizeof(advert_lines[0]); i++)
-        if (ieq(s, len, advert_lines[i]))
+        if (nw_ascii_ieq(s, len, advert_lines[i]))
             return true;
     return false;
 }
@@ -118,7 +93,7 @@ static const char *const credit_labels[] = {
 static size_t credit_label(const char *s, size_t len)
 {
     for (size_t i = 0; i < sizeof(credit_labels) / sizeof(credit_labels[0]); i++)
-        if (ieq_prefix(s, len, credit_labels[i]))
+        if (nw_ascii_iprefix(s, len, credit_labels[i]))
             return strlen(credit_labels[i]);
     return 0;
 }
@@ -169,9 +144,11 @@ static bool is_capitalised_name(const char *s, size_t len)
             break;
         words++;
         bool upper = isupper((unsigned char)s[start]) || (unsigned char)s[start] >= 0x80;
-        bool joiner = ieq(s + start, i - start, "and") || ieq(s + start, i - start, "de") ||
-                      ieq(s + start, i - start, "van") || ieq(s + start, i - start, "von") ||
-                      ieq(s + start, i - start, "le") || ieq(s + start, i - start, "la");
+        bool joiner =
+            nw_ascii_ieq(s + start, i - start, "and") || nw_ascii_ieq(s + start, i - start, "de") ||
+            nw_ascii_ieq(s + start, i - start, "van") ||
+            nw_ascii_ieq(s + start, i - start, "von") || nw_ascii_ieq(s + start, i - start, "le") ||
+            nw_ascii_ieq(s + start, i - start, "la");
         if (!upper && !joiner)
             return false;
     }
@@ -185,7 +162,7 @@ static const char *const byline_labels[] = {
 static bool is_byline(const char *s, size_t len, const char **name, size_t *name_len)
 {
     for (size_t i = 0; i < sizeof(byline_labels) / sizeof(byline_labels[0]); i++) {
-        if (!ieq_prefix(s, len, byline_labels[i]))
+        if (!nw_ascii_iprefix(s, len, byline_labels[i]))
             continue;
         size_t n = strlen(byline_labels[i]);
         const char *v = s + n;
@@ -303,7 +280,7 @@ static nw_ts_label_t garbled_timestamp(const char *s, size_t len, size_t *rest)
     if (len > 60 || s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?')
         return NW_TS_NONE;
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-        if (!ieq_prefix(s, len, labels[i].label))
+        if (!nw_ascii_iprefix(s, len, labels[i].label))
             continue;
         size_t n = strlen(labels[i].label);
         if (len == n || s[n] != ' ')

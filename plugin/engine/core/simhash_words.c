@@ -1,0 +1,289 @@
+/*
+ * Word hashes for simhash (see simhash_words.h). FNV-1a is a chain of
+ * multiplies, each waiting for the one before, and hashing word by word
+ * added a branch at every word's end that the predictor missed about as
+ * often as word lengths changed. So a block of text is cut at separators
+ * into lanes, stepped together one byte each with no branch per byte: a
+ * byte moves its lane's chain on, or resets it when it is a separator, and
+ * the chain's value before the byte is stored, kept only where a separator
+ * ends a word. The lanes' multiplies overlap; reading lane 0's words, then
+ * lane 1's and so on, gives them in the text's order. The scalar version
+ * steps two lanes; the AVX2 one eight, in two vectors of four.
+ */
+#include "core/simhash_words.h"
+#include "core/hash.h"
+
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NW_SIMHASH_AVX2 1
+#include <immintrin.h>
+#else
+#define NW_SIMHASH_AVX2 0
+#endif
+
+/* fold[c]: the byte as a word hashes it (ASCII letters lower-cased), 0 for
+ * bytes that separate words. Word bytes are ASCII letters and digits and
+ * every byte >= 0x80. A constant table, so the scan is one load a byte. */
+#define NW_FOLD1(c)                                                                                \
+    (unsigned char)(((c) >= 'A' && (c) <= 'Z') ? (c) + 32                                          \
+                    : (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || (c) >= 0x80)    \
+                        ? (c)                                                                      \
+                        : 0)
+#define NW_FOLD4(c)  NW_FOLD1(c), NW_FOLD1((c) + 1), NW_FOLD1((c) + 2), NW_FOLD1((c) + 3)
+#define NW_FOLD16(c) NW_FOLD4(c), NW_FOLD4((c) + 4), NW_FOLD4((c) + 8), NW_FOLD4((c) + 12)
+#define NW_FOLD64(c) NW_FOLD16(c), NW_FOLD16((c) + 16), NW_FOLD16((c) + 32), NW_FOLD16((c) + 48)
+static const unsigned char fold[256] = {NW_FOLD64(0), NW_FOLD64(64), NW_FOLD64(128),
+                                        NW_FOLD64(192)};
+
+/* h = c ? next : basis. GCC made a branch of the conditional, and being a
+ * word's end it went either way at random; cmov does not guess. */
+static inline uint64_t select_nonzero(uint64_t c, uint64_t next, uint64_t basis)
+{
+#if defined(__x86_64__)
+    __asm__("test %1, %1\n\tcmovz %2, %0" : "+r"(next) : "r"(c), "r"(basis) : "cc");
+    return next;
+#else
+    return c ? next : basis;
+#endif
+}
+
+/* One byte of a lane: h and inword (1 inside a word) are the lane's chain,
+ * words[n] where its next word goes. A macro on plain locals: in an array
+ * or struct, the lanes' state might be changed by the store of a hash as
+ * far as the compiler knows, and went back to memory every byte. */
+#define LANE_STEP(byte, h, inword, words, n)                                                       \
+    do {                                                                                           \
+        uint64_t c_ = fold[byte];                                                                  \
+        uint64_t in_ = c_ != 0;                                                                    \
+        uint64_t next_ = ((h) ^ c_) * NW_FNV_PRIME;                                                \
+        (words)[n] = (h);                                                                          \
+        (n) += in_ < (inword);                                                                     \
+        (inword) = in_;                                                                            \
+        (h) = select_nonzero(c_, next_, basis);                                                    \
+    } while (0)
+
+size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_carry_t *carry,
+                               int last, uint64_t *words)
+{
+    const uint64_t basis = NW_FNV_BASIS;
+    /* Lane 1 starts at a separator, so only a carried word spans lanes. */
+    const unsigned char *end = text + len, *mid = text + len / 2;
+    while (mid < end && fold[*mid])
+        mid++;
+    const unsigned char *p0 = text, *p1 = mid;
+    size_t len0 = (size_t)(mid - text), len1 = (size_t)(end - mid);
+    uint64_t *w0 = words, *w1 = words + len0 / 2 + 2;
+    uint64_t h0 = carry->h, in0 = carry->inword, h1 = NW_FNV_BASIS, in1 = 0;
+    size_t n0 = 0, n1 = 0, i = 0, both = len0 < len1 ? len0 : len1;
+    for (; i < both; i++) {
+        LANE_STEP(p0[i], h0, in0, w0, n0);
+        LANE_STEP(p1[i], h1, in1, w1, n1);
+    }
+    for (size_t j = i; j < len0; j++)
+        LANE_STEP(p0[j], h0, in0, w0, n0);
+    for (size_t j = i; j < len1; j++)
+        LANE_STEP(p1[j], h1, in1, w1, n1);
+
+    /* Lane 0 stops before lane 1's separator, or at the block's end when
+     * lane 1 is empty; lane 1 at the block's end. */
+    if (mid < end || last) {
+        w0[n0] = h0;
+        n0 += in0;
+    } else
+        *carry = (nw_word_carry_t){h0, in0};
+    if (last) {
+        w1[n1] = h1;
+        n1 += in1;
+    } else if (mid < end)
+        *carry = (nw_word_carry_t){h1, in1};
+    memmove(words + n0, w1, n1 * sizeof(*w1));
+    return n0 + n1;
+}
+
+#if NW_SIMHASH_AVX2
+#define AVX2 __attribute__((target("avx2")))
+
+/* Lanes stepped at once, and the shortest block worth cutting into them:
+ * on article text, lanes of 256-byte blocks cost more than they save, and
+ * of 384-byte ones about break even (2048-byte ones take 0.65 times the
+ * scalar version's time). */
+#define LANES    8
+#define AVX2_MIN 384
+/* Steps (bytes of each lane) taken together at most: a 2048-byte block
+ * (core/hash.c) cut in 8 has lanes of about 256 bytes; the rest of a
+ * longer lane is stepped alone. */
+#define STEPS_MAX 256
+
+int nw_simhash_words_have_avx2(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* fold[] of each of 32 bytes: letters (c | 0x20 in 'a'..'z') OR 0x20,
+ * digits and bytes >= 0x80 kept, the rest 0. */
+static inline AVX2 __m256i fold32(__m256i c)
+{
+    __m256i lower = _mm256_or_si256(c, _mm256_set1_epi8(0x20));
+    __m256i da = _mm256_sub_epi8(lower, _mm256_set1_epi8('a'));
+    __m256i alpha = _mm256_cmpeq_epi8(_mm256_min_epu8(da, _mm256_set1_epi8(25)), da);
+    __m256i dd = _mm256_sub_epi8(c, _mm256_set1_epi8('0'));
+    __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(dd, _mm256_set1_epi8(9)), dd);
+    __m256i high = _mm256_cmpgt_epi8(_mm256_setzero_si256(), c);
+    __m256i word = _mm256_or_si256(_mm256_or_si256(alpha, digit), high);
+    __m256i folded = _mm256_or_si256(c, _mm256_and_si256(alpha, _mm256_set1_epi8(0x20)));
+    return _mm256_and_si256(folded, word);
+}
+
+/* x * NW_FNV_PRIME in each lane. AVX2 multiplies only 32 by 32 bits, but
+ * the prime is 2^40 + 0x1b3: x * 0x1b3 from x's two halves, plus x << 40. */
+static inline AVX2 __m256i fnv_mul(__m256i x)
+{
+    const __m256i k = _mm256_set1_epi64x(0x1b3);
+    __m256i lo = _mm256_mul_epu32(x, k);
+    __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), k), 32);
+    return _mm256_add_epi64(_mm256_add_epi64(lo, hi), _mm256_slli_epi64(x, 40));
+}
+
+/* The 8 bytes at off of lanes start[0..3], folded, one lane a 64-bit word. */
+static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t off)
+{
+    return fold32(
+        _mm256_set_epi64x((long long)load64(start[3] + off), (long long)load64(start[2] + off),
+                          (long long)load64(start[1] + off), (long long)load64(start[0] + off)));
+}
+
+/* One byte of four lanes, LANE_STEP's work: the low byte of c is each
+ * lane's byte; sep is all ones in a lane whose last byte was a separator;
+ * the hash before the byte is stored at out, and the top bit of e (shifted
+ * down a bit a step) set where the byte ends a word. */
+#define VEC_STEP(c, h, sep, e, out)                                                                \
+    do {                                                                                           \
+        __m256i b_ = _mm256_and_si256(c, low);                                                     \
+        __m256i next_ = fnv_mul(_mm256_xor_si256(h, b_));                                          \
+        __m256i nsep_ = _mm256_cmpeq_epi64(b_, zero);                                              \
+        __m256i end_ = _mm256_andnot_si256(sep, nsep_);                                            \
+        _mm256_store_si256((__m256i *)(out), h);                                                   \
+        (c) = _mm256_srli_epi64(c, 8);                                                             \
+        (e) = _mm256_or_si256(_mm256_srli_epi64(e, 1), _mm256_and_si256(end_, top));               \
+        (h) = _mm256_blendv_epi8(next_, basisv, nsep_);                                            \
+        (sep) = nsep_;                                                                             \
+    } while (0)
+
+/*
+ * The lanes start at separators (but lane 0) and step together as far as
+ * the shortest goes, in whole 8-byte loads. The hashes before each step are
+ * kept (hashes[step][lane]), with a bit a step and lane for the steps that
+ * end a word (ends[step / 64][lane]); then each lane's words are read off
+ * by those bits, its remaining bytes are stepped alone, and its last word
+ * ends as in the scalar version.
+ */
+AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
+                                  int last, uint64_t *words)
+{
+    if (len < AVX2_MIN)
+        return nw_simhash_words_scalar(text, len, carry, last, words);
+    const uint64_t basis = NW_FNV_BASIS;
+    const unsigned char *end = text + len, *start[LANES + 1];
+    start[0] = text;
+    start[LANES] = end;
+    for (int k = 1; k < LANES; k++) {
+        const unsigned char *p = text + len * (size_t)k / LANES;
+        if (p < start[k - 1])
+            p = start[k - 1];
+        while (p < end && fold[*p])
+            p++;
+        start[k] = p;
+    }
+    size_t steps = STEPS_MAX;
+    for (int k = 0; k < LANES; k++)
+        if ((size_t)(start[k + 1] - start[k]) < steps)
+            steps = (size_t)(start[k + 1] - start[k]);
+    steps &= ~(size_t)7;
+
+    _Alignas(32) uint64_t hashes[STEPS_MAX * LANES];
+    uint64_t ends[STEPS_MAX / 64][LANES];
+    const __m256i low = _mm256_set1_epi64x(0xff), zero = _mm256_setzero_si256();
+    const __m256i top = _mm256_set1_epi64x(INT64_MIN),
+                  basisv = _mm256_set1_epi64x((long long)basis);
+    __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
+                                   (long long)carry->h);
+    __m256i h1 = basisv;
+    __m256i sep0 = _mm256_set_epi64x(-1, -1, -1, carry->inword ? 0 : -1);
+    __m256i sep1 = _mm256_set1_epi64x(-1);
+    __m256i e0 = zero, e1 = zero;
+    for (size_t s = 0; s < steps; s += 8) {
+        __m256i c0 = load_lanes(start, s), c1 = load_lanes(start + 4, s);
+        for (size_t k = s; k < s + 8; k++) {
+            VEC_STEP(c0, h0, sep0, e0, hashes + k * LANES);
+            VEC_STEP(c1, h1, sep1, e1, hashes + k * LANES + 4);
+        }
+        if ((s + 8) % 64 == 0 || s + 8 == steps) {
+            /* After m steps of a group, step j's bit is at 64 - m + j. */
+            int shift = (int)(64 - ((s + 8 - 1) % 64 + 1));
+            _mm256_storeu_si256((__m256i *)ends[s / 64], _mm256_srli_epi64(e0, shift));
+            _mm256_storeu_si256((__m256i *)(ends[s / 64] + 4), _mm256_srli_epi64(e1, shift));
+            e0 = e1 = zero;
+        }
+    }
+    uint64_t hl[LANES], sepl[LANES];
+    _mm256_storeu_si256((__m256i *)hl, h0);
+    _mm256_storeu_si256((__m256i *)(hl + 4), h1);
+    _mm256_storeu_si256((__m256i *)sepl, sep0);
+    _mm256_storeu_si256((__m256i *)(sepl + 4), sep1);
+
+    size_t n = 0;
+    int carried = 0;
+    for (int k = 0; k < LANES; k++) {
+        for (size_t g = 0; g * 64 < steps; g++)
+            for (uint64_t bits = ends[g][k]; bits; bits &= bits - 1)
+                words[n++] = hashes[(g * 64 + (size_t)__builtin_ctzll(bits)) * LANES + (size_t)k];
+        uint64_t h = hl[k], inword = !sepl[k];
+        for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
+            LANE_STEP(*p, h, inword, words, n);
+        /* A lane but the last ends before the next one's separator. The
+         * first to reach the block's end holds the carry; any after it are
+         * empty. */
+        if (start[k + 1] < end || last) {
+            words[n] = h;
+            n += inword;
+        } else if (!carried) {
+            *carry = (nw_word_carry_t){h, inword};
+            carried = 1;
+        }
+    }
+    return n;
+}
+
+size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                        uint64_t *words)
+{
+    if (__builtin_cpu_supports("avx2"))
+        return nw_simhash_words_avx2(text, len, carry, last, words);
+    return nw_simhash_words_scalar(text, len, carry, last, words);
+}
+#else
+int nw_simhash_words_have_avx2(void)
+{
+    return 0;
+}
+
+size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
+                             int last, uint64_t *words)
+{
+    return nw_simhash_words_scalar(text, len, carry, last, words);
+}
+
+size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                        uint64_t *words)
+{
+    return nw_simhash_words_scalar(text, len, carry, last, words);
+}
+#endif

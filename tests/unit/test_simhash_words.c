@@ -1,0 +1,167 @@
+/*
+ * Unit tests of simhash's AVX2 lanes. The word hashes simhash shingles
+ * (core/simhash_words.c):
+ * the AVX2 version, which cuts a block into eight lanes stepped together,
+ * must give the scalar version's hashes, count and carried chain on every
+ * input. Compared on every length 0 .. 600 (the AVX2 version hands blocks
+ * under 384 bytes to the scalar one) with text made of each kind of byte,
+ * on random bytes and random prose, on lanes longer than it steps together
+ * and on text with no separator at all, entering inside a word or not and
+ * ending the text or not. The feature counts (core/simhash_count.c) must
+ * be a plain count of each bit of each mixed shingle, for every number of
+ * shingles 0 .. 300 and for enough to fill its byte counters many times.
+ * Skipped where the CPU has no AVX2.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/hash.h"
+#include "core/simhash_count.h"
+#include "core/simhash_words.h"
+
+enum { MAX_LEN = 6000 };
+
+/* Both versions on text[0, len) from each carry and `last`. */
+static void compare(const unsigned char *text, size_t len)
+{
+    static uint64_t want[NW_SIMHASH_WORDS_MAX(MAX_LEN)], got[NW_SIMHASH_WORDS_MAX(MAX_LEN)];
+    static const nw_word_carry_t carries[] = {{NW_FNV_BASIS, 0}, {0x1234567887654321ULL, 1}};
+    for (size_t c = 0; c < sizeof(carries) / sizeof(carries[0]); c++)
+        for (int last = 0; last < 2; last++) {
+            nw_word_carry_t cw = carries[c], cg = carries[c];
+            size_t nw = nw_simhash_words_scalar(text, len, &cw, last, want);
+            size_t ng = nw_simhash_words_avx2(text, len, &cg, last, got);
+            assert_int_equal(ng, nw);
+            assert_memory_equal(got, want, nw * sizeof(want[0]));
+            assert_true(cg.h == cw.h && cg.inword == cw.inword);
+        }
+}
+
+/* Every byte value, as a word byte or a separator, in the folded vector
+ * test as in the table. */
+static const unsigned char every_kind[] = "aZz0 9@[`{\x7f\x80\xff\xc3\xa9\t\n.-\x01";
+
+static void test_every_length(void **state)
+{
+    (void)state;
+    static unsigned char buf[MAX_LEN];
+    unsigned seed = 16;
+    if (!nw_simhash_words_have_avx2())
+        skip();
+    for (size_t len = 0; len <= 600; len++) {
+        memset(buf, 'w', len); /* no separator: one word */
+        compare(buf, len);
+        memset(buf, ' ', len); /* no word */
+        compare(buf, len);
+        for (size_t i = 0; i < len; i++) /* one-letter words */
+            buf[i] = i % 2 ? ' ' : 'A';
+        compare(buf, len);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = every_kind[(size_t)rand_r(&seed) % (sizeof(every_kind) - 1)];
+        compare(buf, len);
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (unsigned char)rand_r(&seed);
+        compare(buf, len);
+    }
+}
+
+/* Every byte value in every position of an 8-byte load and of a lane. */
+static void test_every_byte(void **state)
+{
+    (void)state;
+    static unsigned char buf[512];
+    if (!nw_simhash_words_have_avx2())
+        skip();
+    for (int c = 0; c < 256; c++) {
+        for (size_t i = 0; i < sizeof(buf); i++)
+            buf[i] = i % 5 == 4 ? ' ' : (unsigned char)(c + (int)i);
+        compare(buf, sizeof(buf));
+    }
+}
+
+/* Prose-like text of every size up to several blocks, with long words
+ * that leave some lanes far longer than others. */
+static void test_random_prose(void **state)
+{
+    (void)state;
+    static unsigned char buf[MAX_LEN];
+    static const char alphabet[] = "ab Z9 \xc3\xa9-.\nqrs  ";
+    unsigned seed = 5;
+    if (!nw_simhash_words_have_avx2())
+        skip();
+    for (int round = 0; round < 3000; round++) {
+        size_t len = (size_t)rand_r(&seed) % MAX_LEN;
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (unsigned char)alphabet[rand_r(&seed) % (int)(sizeof(alphabet) - 1)];
+        if (round % 3 == 0 && len > 0) { /* a long word somewhere */
+            size_t at = (size_t)rand_r(&seed) % len, n = (size_t)rand_r(&seed) % 1500;
+            memset(buf + at, 'x', at + n <= len ? n : len - at);
+        }
+        compare(buf, len);
+    }
+}
+
+/* nw_simhash_count_add() of n shingles of ext against each feature's bits
+ * counted one by one. */
+static void compare_counts(const uint64_t *ext, size_t n)
+{
+    nw_simhash_count_t c;
+    memset(&c, 0, sizeof(c));
+    size_t m = nw_simhash_count_add(&c, ext, n);
+    assert_int_equal(m, n / 32 * 32);
+    uint32_t got[64] = {0}, want[64] = {0}, total = 0;
+    nw_simhash_count_finish(&c, got, &total);
+    assert_int_equal(total, m);
+    for (int b = 0; b < 64; b++)
+        for (int l = 0; l < 4; l++)
+            got[b] += 4 * (uint32_t)(c.fours[l] >> b & 1) + 2 * (uint32_t)(c.twos[l] >> b & 1) +
+                      (uint32_t)(c.ones[l] >> b & 1);
+    for (size_t k = 0; k < m; k++) {
+        uint64_t f = nw_simhash_mix(ext[k] * 31 * 31 + ext[k + 1] * 31 + ext[k + 2]);
+        for (int b = 0; b < 64; b++)
+            want[b] += (uint32_t)(f >> b & 1);
+    }
+    assert_memory_equal(got, want, sizeof(got));
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    enum { MANY = 40000 };
+    uint64_t *ext = malloc((MANY + 2) * sizeof(*ext));
+    assert_non_null(ext);
+    unsigned seed = 7;
+    if (!nw_simhash_count_have_avx2()) {
+        free(ext);
+        skip();
+    }
+    for (size_t i = 0; i < MANY + 2; i++)
+        ext[i] =
+            (uint64_t)rand_r(&seed) << 42 ^ (uint64_t)rand_r(&seed) << 21 ^ (uint64_t)rand_r(&seed);
+    for (size_t n = 0; n <= 300; n++)
+        compare_counts(ext, n);
+    compare_counts(ext, MANY);                    /* 1,250 groups: the byte counters flushed */
+    memset(ext, 0xFF, (MANY + 2) * sizeof(*ext)); /* one feature over and over */
+    compare_counts(ext, MANY);
+    memset(ext, 0, (MANY + 2) * sizeof(*ext));
+    compare_counts(ext, MANY);
+    free(ext);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_length),
+        cmocka_unit_test(test_every_byte),
+        cmocka_unit_test(test_random_prose),
+        cmocka_unit_test(test_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
