@@ -425,6 +425,7 @@ void nw_ent_work_free(nw_ent_work_t *w)
         return;
     nw_buf_free(&w->text);
     nw_ent_toks_free(&w->toks);
+    nw_ent_toks_free(&w->byline_toks);
     free(w->label);
     free(w->caps);
     free(w->starts);

@@ -159,6 +159,12 @@ nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val
 {
     size_t len;
     uint64_t h = hash_key(key, &len);
+    return nw_strmap_upsert_h(m, key, len, h, val, added);
+}
+
+nw_strmap_slot_t *nw_strmap_upsert_h(nw_strmap_t *m, const char *key, size_t len, uint64_t h,
+                                     uint32_t val, bool *added)
+{
     nw_strmap_slot_t *s = map_find(m, key, len, h);
     *added = false;
     if (s)

@@ -218,6 +218,9 @@ uint64_t nw_strmap_hash(const char *key);
  * NULL when out of memory. The map copies the key; the slot stays valid
  * until the next insertion. */
 nw_strmap_slot_t *nw_strmap_upsert(nw_strmap_t *m, const char *key, uint32_t val, bool *added);
+/* The same for a key of len bytes whose nw_strmap_hash() is already known. */
+nw_strmap_slot_t *nw_strmap_upsert_h(nw_strmap_t *m, const char *key, size_t len, uint64_t hash,
+                                     uint32_t val, bool *added);
 const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL when absent */
 /* The same with the key's nw_strmap_hash() already known. */
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
@@ -340,7 +343,8 @@ typedef struct nw_ent_para {
 typedef struct nw_ent_work {
     nw_buf_t text; /* headline, standfirst and body, one paragraph per line */
     nw_ent_toks_t toks;
-    int32_t *label; /* per token: span index or -1 */
+    nw_ent_toks_t byline_toks; /* the byline's, kept like toks from one article to the next */
+    int32_t *label;            /* per token: span index or -1 */
     uint32_t *caps; /* the tokens with NW_TOK_CAP, NW_TOK_UPPER or NW_TOK_INITIAL, in order:
                      * the stages that only start at such words visit these */
     size_t n_caps;

@@ -285,9 +285,10 @@ static bool ends_key(const char *fold, char *buf, size_t len)
     return true;
 }
 
-/* Takes fold and display (either may be NULL after a failed allocation). */
-static void add_person(people_t *P, char *fold, char *display, size_t ntok, uint32_t first,
-                       bool blocked)
+/* Takes fold and display (either may be NULL after a failed allocation);
+ * hash is nw_strmap_hash() of fold, which the caller has looked up with. */
+static void add_person(people_t *P, char *fold, uint64_t hash, char *display, size_t ntok,
+                       uint32_t first, bool blocked)
 {
     if (P->oom || !fold || !display || P->n >= NW_ENT_PEOPLE_MAX)
         goto fail;
@@ -301,7 +302,7 @@ static void add_person(people_t *P, char *fold, char *display, size_t ntok, uint
     }
     uint32_t id = (uint32_t)P->n;
     bool added;
-    if (!nw_strmap_upsert(P->full, fold, id, &added))
+    if (!nw_strmap_upsert_h(P->full, fold, strlen(fold), hash, id, &added))
         goto fail;
     for (const char *sp = strchr(fold, ' '); sp; sp = strchr(sp + 1, ' '))
         link_key(P, P->tails, sp + 1, id);
@@ -346,13 +347,14 @@ static long nearest(const people_t *P, uint32_t link, uint32_t pos)
 
 /* The person a mention (folded words, at token pos) refers to, or -1: the
  * same name, a person whose name ends with it, or one with the same first
- * and last words ("Joseph R. Biden" and "Joseph Biden"). */
-static long find_person(const people_t *P, const char *fold, uint32_t pos)
+ * and last words ("Joseph R. Biden" and "Joseph Biden"). hash: the fold's
+ * nw_strmap_hash(), made once for every map a mention is looked up in. */
+static long find_person(const people_t *P, const char *fold, uint64_t hash, uint32_t pos)
 {
-    const uint32_t *v = nw_strmap_get(P->full, fold);
+    const uint32_t *v = nw_strmap_get_h(P->full, fold, hash);
     if (v)
         return (long)*v;
-    if ((v = nw_strmap_get(P->tails, fold)))
+    if ((v = nw_strmap_get_h(P->tails, fold, hash)))
         return nearest(P, *v, pos);
     char key[512];
     if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(P->ends, key)))
@@ -375,29 +377,30 @@ static void people_free(people_t *P)
     nw_strmap_clear(P->ends);
 }
 
-/* Enters the byline's authors ("Jane Doe and John Roe") as blocked people. */
-static void add_byline(people_t *P, const char *byline)
+/* Enters the byline's authors ("Jane Doe and John Roe") as blocked people.
+ * toks: the work's byline tokens, reset here and kept for the next article. */
+static void add_byline(people_t *P, nw_ent_toks_t *toks, const char *byline)
 {
-    nw_ent_toks_t t = {0};
-    if (nw_ent_tokenize(&t, byline, strlen(byline)) != 0) {
-        nw_ent_toks_free(&t);
+    nw_ent_toks_reset(toks);
+    if (nw_ent_tokenize(toks, byline, strlen(byline)) != 0)
         return;
-    }
+    const nw_ent_toks_t *t = toks;
     size_t s = 0;
-    for (size_t i = 0; i <= t.n; i++) {
-        bool cut = i == t.n || (t.v[i].flags & NW_TOK_CONNECT) || t.v[i].brk >= NW_BRK_COMMA ||
-                   strcmp(nw_ent_tok_fold(&t, i), "and") == 0;
+    for (size_t i = 0; i <= t->n; i++) {
+        bool cut = i == t->n || (t->v[i].flags & NW_TOK_CONNECT) || t->v[i].brk >= NW_BRK_COMMA ||
+                   strcmp(nw_ent_tok_fold(t, i), "and") == 0;
         if (!cut)
             continue;
-        if (i > s)
-            add_person(P, join(&t, byline, s, i - s, true), join(&t, byline, s, i - s, false),
+        if (i > s) {
+            char *fold = join(t, byline, s, i - s, true);
+            add_person(P, fold, fold ? nw_strmap_hash(fold) : 0, join(t, byline, s, i - s, false),
                        i - s, 0, true);
-        s = (i < t.n && t.v[i].brk >= NW_BRK_COMMA && !(t.v[i].flags & NW_TOK_CONNECT) &&
-             strcmp(nw_ent_tok_fold(&t, i), "and") != 0)
+        }
+        s = (i < t->n && t->v[i].brk >= NW_BRK_COMMA && !(t->v[i].flags & NW_TOK_CONNECT) &&
+             strcmp(nw_ent_tok_fold(t, i), "and") != 0)
                 ? i
                 : i + 1;
     }
-    nw_ent_toks_free(&t);
 }
 
 /* Sorts n elements of size bytes (at most 64) by cmp, keeping the order of
@@ -453,7 +456,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
     if (byline && byline[0])
-        add_byline(&P, byline);
+        add_byline(&P, &w->byline_toks, byline);
 
     /* A name the context shows to be a place somewhere ("in El Fasher") is
      * a place everywhere, unless a title or a given name vouches for it. */
@@ -486,8 +489,9 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 P.oom = true;
                 break;
             }
-            long p = find_person(&P, fold, c->start);
-            const uint32_t *as_place = c->cued ? NULL : nw_strmap_get(places, fold);
+            uint64_t hash = nw_strmap_hash(fold);
+            long p = find_person(&P, fold, hash, c->start);
+            const uint32_t *as_place = c->cued ? NULL : nw_strmap_get_h(places, fold, hash);
             if ((p < 0 || pass == 0) && as_place) {
                 /* A place the gazetteer lacks, in the country the article is
                  * about unless the text says which ("Redmond, Washington"). */
@@ -516,8 +520,8 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                     forms_add_str(&x->forms, join_form(t, text, c->start, c->ntok, fb)) != 0)
                     P.oom = true;
             } else if (c->accepted) {
-                add_person(&P, fold, join(t, text, c->start, c->ntok, false), c->ntok, c->start,
-                           false);
+                add_person(&P, fold, hash, join(t, text, c->start, c->ntok, false), c->ntok,
+                           c->start, false);
             } else {
                 free(fold);
             }
