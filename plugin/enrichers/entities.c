@@ -347,59 +347,28 @@ static size_t shown(size_t n, size_t max)
 /* ---- The byte path (enrichers/bytes.h): put_entities() written as bytes ---- */
 
 /* Whether strings_make() would make the strings of the first max entities
- * of l: the byte path adds nothing when it would fail. */
+ * of l: the byte path adds nothing when it would fail. Codes need no check:
+ * the gazetteer took only two capitals or three digits (valid_code()). */
 static bool strings_valid(const nw_ent_list_t *l, size_t max)
 {
-    for (size_t i = 0; i < shown(l->n, max); i++) {
-        const nw_ent_t *e = &l->v[i];
-        if (!nw_builtin_valid_string(e->name, strlen(e->name)) ||
-            (e->code && !nw_builtin_valid_string(e->code, strlen(e->code))))
+    for (size_t i = 0; i < shown(l->n, max); i++)
+        if (!nw_builtin_valid_string(l->v[i].name, l->v[i].name_len))
             return false;
-    }
     return true;
 }
 
-/* The strings have passed strings_valid(). */
-static void put_str(nw_buf_t *b, const char *s)
+/* A place code as a JSON string: its characters need no escaping. */
+static void put_code(nw_buf_t *b, const char *code)
 {
-    nw_json_put_string(b, s, strlen(s));
+    nw_buf_putc(b, '"');
+    nw_buf_append(b, code, strlen(code));
+    nw_buf_putc(b, '"');
 }
 
 /* A member's name and colon (",\"key\":") with its length, known to the
  * compiler: written for every entity, where nw_buf_puts() would measure it
  * each time. */
 #define MEMBER(lit) "" lit, sizeof(lit) - 1
-
-/* The start of entry i (from 0) of an array of entities, e's: a comma but
- * before the first, then {"name":<name>, and its code as the member
- * code_key (MEMBER(",\"key\":")) when it has one. */
-static void put_entity_start(nw_buf_t *b, size_t i, const nw_ent_t *e, const char *code_key,
-                             size_t code_key_len)
-{
-    if (i)
-        nw_buf_putc(b, ',');
-    nw_buf_lit(b, "{\"name\":");
-    put_str(b, e->name);
-    if (e->code) {
-        nw_buf_append(b, code_key, code_key_len);
-        put_str(b, e->code);
-    }
-}
-
-/* put_ninjs() into the record's bytes: the array is always new there. */
-static void put_ninjs_bytes(nw_buf_t *b, const char *member, size_t member_len,
-                            const nw_ent_list_t *l, size_t max)
-{
-    if (l->n == 0)
-        return;
-    nw_buf_append(b, member, member_len);
-    nw_buf_putc(b, '[');
-    for (size_t i = 0; i < shown(l->n, max); i++) {
-        put_entity_start(b, i, &l->v[i], MEMBER(",\"literal\":"));
-        nw_buf_lit(b, ",\"rel\":\"mentioned\"}");
-    }
-    nw_buf_putc(b, ']');
-}
 
 /* forms_array() as bytes: none when it would give none, a form that is not
  * UTF-8 included. */
@@ -426,19 +395,54 @@ static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
     nw_buf_putc(b, ']');
 }
 
-/* counts() as bytes. */
-static void put_counts_bytes(nw_buf_t *b, const nw_ent_list_t *l, size_t max)
+/* One list as bytes: counts() to ext, and when member is not NULL,
+ * put_ninjs() to top under that member (",\"key\":", nothing for an empty
+ * list). The two arrays are written side by side, so that each name is
+ * escaped once, into ext, and its escaped bytes copied to top. */
+static void put_list_bytes(nw_enrich_bytes_t *rec, const char *member, size_t member_len,
+                           const nw_ent_list_t *l, size_t max)
 {
-    nw_buf_putc(b, '[');
+    nw_buf_t *top = &rec->top, *ext = &rec->ext;
+    bool ninjs = member && l->n;
+    if (ninjs) {
+        nw_buf_append(top, member, member_len);
+        nw_buf_putc(top, '[');
+    }
+    nw_buf_putc(ext, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
-        put_entity_start(b, i, e, MEMBER(",\"code\":"));
-        nw_buf_lit(b, ",\"mentions\":");
-        nw_json_put_int(b, (long long)e->mentions);
-        put_forms_bytes(b, e);
-        nw_buf_putc(b, '}');
+        if (i)
+            nw_buf_putc(ext, ',');
+        nw_buf_lit(ext, "{\"name\":");
+        size_t at = ext->len;
+        nw_json_put_string(ext, e->name, e->name_len);
+        size_t name_end = ext->len;
+        if (e->code) {
+            nw_buf_lit(ext, ",\"code\":");
+            put_code(ext, e->code);
+        }
+        nw_buf_lit(ext, ",\"mentions\":");
+        nw_json_put_int(ext, (long long)e->mentions);
+        put_forms_bytes(ext, e);
+        nw_buf_putc(ext, '}');
+        if (!ninjs)
+            continue;
+        if (i)
+            nw_buf_putc(top, ',');
+        nw_buf_lit(top, "{\"name\":");
+        if (nw_buf_ok(ext))
+            nw_buf_append(top, ext->data + at, name_end - at);
+        else
+            nw_json_put_string(top, e->name, e->name_len);
+        if (e->code) {
+            nw_buf_lit(top, ",\"literal\":");
+            put_code(top, e->code);
+        }
+        nw_buf_lit(top, ",\"rel\":\"mentioned\"}");
     }
-    nw_buf_putc(b, ']');
+    if (ninjs)
+        nw_buf_putc(top, ']');
+    nw_buf_putc(ext, ']');
 }
 
 /* put_entities() into the record's bytes: the ninjs arrays to its members,
@@ -449,18 +453,15 @@ static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, 
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (!strings_valid(&out[k], max))
             return -1;
-    put_ninjs_bytes(&rec->top, MEMBER(",\"people\":"), &out[NW_ENT_PERSON], max);
-    put_ninjs_bytes(&rec->top, MEMBER(",\"organisations\":"), &out[NW_ENT_ORG], max);
-    put_ninjs_bytes(&rec->top, MEMBER(",\"places\":"), &out[NW_ENT_PLACE], max);
-    /* In put_extension()'s key order. */
+    /* In put_extension()'s key order; the ninjs members in theirs. */
     nw_buf_lit(&rec->ext, ",\"entities\":{\"people\":");
-    put_counts_bytes(&rec->ext, &out[NW_ENT_PERSON], max);
+    put_list_bytes(rec, MEMBER(",\"people\":"), &out[NW_ENT_PERSON], max);
     nw_buf_lit(&rec->ext, ",\"organisations\":");
-    put_counts_bytes(&rec->ext, &out[NW_ENT_ORG], max);
+    put_list_bytes(rec, MEMBER(",\"organisations\":"), &out[NW_ENT_ORG], max);
     nw_buf_lit(&rec->ext, ",\"places\":");
-    put_counts_bytes(&rec->ext, &out[NW_ENT_PLACE], max);
+    put_list_bytes(rec, MEMBER(",\"places\":"), &out[NW_ENT_PLACE], max);
     nw_buf_lit(&rec->ext, ",\"nationalities\":");
-    put_counts_bytes(&rec->ext, &out[NW_ENT_NATIONALITY], max);
+    put_list_bytes(rec, NULL, 0, &out[NW_ENT_NATIONALITY], max);
     nw_buf_putc(&rec->ext, '}');
     return 0;
 }

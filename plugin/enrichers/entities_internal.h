@@ -299,6 +299,7 @@ typedef enum nw_ent_type {
 /* One entity found in an article. */
 typedef struct nw_ent {
     char *name;       /* owned */
+    size_t name_len;  /* strlen(name) */
     const char *code; /* places: ISO code (borrowed from the gazetteer), else NULL */
     uint32_t mentions;
     uint32_t first; /* token index of the first mention, for ordering */

@@ -168,7 +168,7 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
     if (!copy)
         return -1;
     nw_ent_t *e = &l->v[l->n++];
-    *e = (nw_ent_t){.name = copy, .code = code, .mentions = 1, .first = first};
+    *e = (nw_ent_t){.name = copy, .name_len = len, .code = code, .mentions = 1, .first = first};
     return forms_add_str(&e->forms, form);
 }
 
