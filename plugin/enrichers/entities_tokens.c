@@ -611,12 +611,6 @@ typedef struct plain_run {
     uint64_t hash;    /* nw_ent_word_hash() of its fold */
 } plain_run_t;
 
-/* The bytes of a piece before the k-th (1 <= k <= 8). */
-static inline uint64_t piece_mask(size_t k)
-{
-    return ~0ULL >> (64 - 8 * k);
-}
-
 /* The run of n bytes, digits of them digits, caps capitals (counted up
  * to 2 or a little more), with or without small letters, NW_TOK_CAP or
  * NW_TOK_LOWER by its first byte, and its hash h before nw_ent_hash_end().
@@ -643,12 +637,18 @@ static inline __m128i sse_in(__m128i x, int lo, int count)
 }
 
 /* One block of sixteen bytes: its capitals, small letters and digits as
- * bit masks, its fold, and the run's bytes in it (those before the first
- * byte of none of the three). */
+ * bit masks, the run's bytes in it (those before the first byte of none of
+ * the three), and their fold, the bytes after them zero. */
 typedef struct sse_block {
     unsigned mu, ml, md, k;
     __m128i fold;
 } sse_block_t;
+
+/* Sixteen bytes of ones, then sixteen of zeros: the sixteen from 16 - k
+ * keep the first k bytes of a block. */
+static const unsigned char sse_keep[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
 
 static inline void sse_classify(__m128i x, sse_block_t *b)
 {
@@ -657,19 +657,23 @@ static inline void sse_classify(__m128i x, sse_block_t *b)
     b->ml = (unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26));
     b->md = (unsigned)_mm_movemask_epi8(sse_in(x, '0', 10));
     b->k = (unsigned)__builtin_ctz(~(b->mu | b->ml | b->md));
-    b->fold = _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+    /* The bytes after the run cleared by one mask from a table, so that the
+     * hash takes the pieces as they are, with no mask made per piece. */
+    __m128i keep = _mm_loadu_si128((const __m128i *)(sse_keep + 16 - b->k));
+    b->fold = _mm_and_si128(_mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))), keep);
 }
 
 /* The hash carried on over the first k (at most 16) bytes of a folded
- * block, in 8-byte pieces as nw_ent_word_hash() takes them. */
+ * block (zeros after them), in 8-byte pieces as nw_ent_word_hash() takes
+ * them. */
 static inline uint64_t sse_hash(uint64_t h, __m128i f, unsigned k)
 {
     uint64_t p0 = (uint64_t)_mm_cvtsi128_si64(f);
     if (k > 8) {
         uint64_t p1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(f, f));
-        return nw_ent_hash_piece(nw_ent_hash_piece(h, p0), p1 & piece_mask(k - 8));
+        return nw_ent_hash_piece(nw_ent_hash_piece(h, p0), p1);
     }
-    return k ? nw_ent_hash_piece(h, p0 & piece_mask(k)) : h;
+    return k ? nw_ent_hash_piece(h, p0) : h;
 }
 
 /* Reads the run of ASCII letters and digits at src (avail > 0 bytes)
