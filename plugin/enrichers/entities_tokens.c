@@ -605,14 +605,14 @@ static size_t ascii_word(const char *s, size_t len, size_t i)
 typedef struct plain_run {
     size_t n;         /* its length, at most NW_ENT_SHORT_WORD */
     unsigned letters; /* its letters */
-    unsigned caps;    /* its capitals, counted up to 2 (or a little more) */
+    unsigned caps;    /* its capitals: no bit set for none, one for one, more for more */
     bool small;       /* has a small letter */
     uint16_t flags;   /* NW_TOK_CAP or NW_TOK_LOWER by its first byte, NW_TOK_DIGIT */
     uint64_t hash;    /* nw_ent_word_hash() of its fold */
 } plain_run_t;
 
-/* The run of n bytes, digits of them digits, caps capitals (counted up
- * to 2 or a little more), with or without small letters, NW_TOK_CAP or
+/* The run of n bytes, digits of them digits, caps capitals (as bits: see
+ * plain_run_t), with or without small letters, NW_TOK_CAP or
  * NW_TOK_LOWER by its first byte, and its hash h before nw_ent_hash_end().
  * The scanners return runs by value, an n of 0 for none: a run whose
  * address is never taken stays in registers in push_plains()' loop. */
@@ -709,7 +709,7 @@ static plain_run_t scan_plain_any(const unsigned char *src, size_t avail, char *
         if (b.k < 16 || n >= NW_ENT_SHORT_WORD)
             break;
     }
-    return run_end(n, digits, caps, small != 0, first, h);
+    return run_end(n, digits, caps < 2 ? caps : 3, small != 0, first, h);
 }
 
 /* scan_plain_any() for a run of fewer than sixteen bytes that are not
@@ -728,7 +728,7 @@ static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, cha
     unsigned digits = md ? (unsigned)__builtin_popcount(md) : 0;
     _mm_storeu_si128((__m128i *)fold, b.fold);
     unsigned first = (b.mu & 1) ? NW_TOK_CAP : (b.ml & 1) ? NW_TOK_LOWER : 0;
-    return run_end(b.k, digits, (mu != 0) + ((mu & (mu - 1)) != 0), (b.ml & keep) != 0, first,
+    return run_end(b.k, digits, mu, (b.ml & keep) != 0, first,
                    sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
 }
 #else
@@ -798,7 +798,7 @@ static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, cha
         if (n >= NW_ENT_SHORT_WORD)
             break;
     }
-    return run_end(n, digits, caps, small != 0, first, h);
+    return run_end(n, digits, caps < 2 ? caps : 3, small != 0, first, h);
 }
 #endif
 
@@ -888,7 +888,7 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             used += n + 1;
         }
         uint16_t f = (uint16_t)(flags | run.flags);
-        if (run.caps >= 2 && !run.small)
+        if (!run.small && (run.caps & (run.caps - 1)))
             f |= NW_TOK_UPPER;
         v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
                                  .len = (uint32_t)n,
