@@ -802,6 +802,16 @@ static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, cha
 }
 #endif
 
+/* Gives the first of the tokens first..nt-1 (if any) the break before the
+ * run of plain words and the flags of its opening. */
+static inline void open_run(nw_ent_tok_t *v, size_t first, size_t nt, uint8_t brk, uint16_t flags)
+{
+    if (nt > first) {
+        v[first].brk = brk;
+        v[first].flags |= flags;
+    }
+}
+
 /* Pushes the plain words from i on (what ascii_word() takes, or such a
  * word ended by a period that is not its own), each with the key, fold and
  * hash push() and push_ascii() would give it, read once: most of an
@@ -826,6 +836,10 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
     nw_ent_tok_t *v = t->v;
     char *data = keys->data;
     size_t nt = t->n, klen = keys->len;
+    /* Every word is pushed as a later one (no break, no flags) and the
+     * first is given brk and flags on the way out: the loop then carries
+     * neither. */
+    const size_t first = nt;
     while (i < len) {
         if (room == 0) {
             t->n = nt;
@@ -854,10 +868,11 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             t->n = nt;
             keys->len = klen;
             data[klen] = '\0';
+            open_run(v, first, nt, brk, flags);
             size_t end = ascii_word(s, len, i);
             if (!end)
                 return i;
-            push(t, s, i, end, brk, flags);
+            push(t, s, i, end, nt == first ? brk : NW_BRK_NONE, nt == first ? flags : 0);
             return end;
         }
         /* Most words end at a space: one test says so. */
@@ -887,7 +902,7 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             key_at = fold_at + n + 1;
             used += n + 1;
         }
-        uint16_t f = (uint16_t)(flags | run.flags);
+        uint16_t f = run.flags;
         if (!run.small && (run.caps & (run.caps - 1)))
             f |= NW_TOK_UPPER;
         v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
@@ -899,7 +914,6 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
                                  .fold_hash = run.hash,
                                  .para = para,
                                  .flags = f,
-                                 .brk = brk,
                                  .letters = (uint8_t)run.letters};
         klen += used;
         room--;
@@ -909,13 +923,12 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             break;
         }
         i = e + 1;
-        brk = NW_BRK_NONE;
-        flags = 0;
     }
     t->n = nt;
     keys->len = klen;
     if (data)
         data[klen] = '\0';
+    open_run(v, first, nt, brk, flags);
     return i;
 }
 
