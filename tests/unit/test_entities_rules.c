@@ -8,6 +8,7 @@
  */
 #include "test_entities_fixture.h"
 
+#include "enrichers/bytes.h"
 #include "enrichers/entities_internal.h"
 
 /* Sports copy: a city or county beside a score is the team, a city in the
@@ -336,6 +337,128 @@ static void test_key_hash(void **state)
     nw_strmap_free(&m);
 }
 
+/* Runs of plain words: each token's hash is that of its fold, "in
+ * capitals" means two capitals and no small letter, and the break and
+ * sentence start before a run go to its first word only, however the run
+ * ends (a period, a comma, a long word, the text's end). */
+static void test_plain_runs(void **state)
+{
+    (void)state;
+    const char *text =
+        "NATO and the UN met. A US Senate panel, WHO officials and I said so. "
+        "Then ABCDEFGHIJKLMNOPQRST abcdefghijklmnopqrstu AbCdEfGhIjKlMnOpQrStUv went "
+        "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 "
+        "home x9 X 2024\nNew paragraph: It ENDS";
+    nw_ent_toks_t t = {0};
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    assert_true(t.n > 20);
+    for (size_t i = 0; i < t.n; i++) {
+        const nw_ent_tok_t *k = &t.v[i];
+        const char *fold = nw_ent_tok_fold(&t, i), *key = nw_ent_tok_key(&t, i);
+        assert_int_equal(strlen(fold), k->fold_len);
+        assert_true(k->fold_hash == nw_ent_word_hash(fold, k->fold_len));
+        assert_int_equal(strncmp(key, text + k->off, k->len), 0);
+        size_t up = 0, low = 0;
+        for (size_t j = 0; j < k->len; j++) {
+            up += key[j] >= 'A' && key[j] <= 'Z';
+            low += key[j] >= 'a' && key[j] <= 'z';
+        }
+        assert_int_equal((k->flags & NW_TOK_UPPER) != 0, up >= 2 && low == 0);
+        assert_int_equal((k->flags & NW_TOK_CAP) != 0, key[0] >= 'A' && key[0] <= 'Z');
+        /* What comes before the word in the text says its break. */
+        char before = k->off ? text[k->off - 1] : '\n';
+        char two = k->off > 1 ? text[k->off - 2] : '\n';
+        uint8_t brk = before == '\n' ? NW_BRK_PARA
+                      : two == '.'   ? NW_BRK_END
+                      : two == ','   ? NW_BRK_COMMA
+                      : two == ':'   ? NW_BRK_COLON
+                                     : NW_BRK_NONE;
+        assert_int_equal(k->brk, brk);
+        assert_int_equal((k->flags & NW_TOK_SENT) != 0,
+                         brk == NW_BRK_PARA || brk == NW_BRK_END || brk == NW_BRK_COLON);
+    }
+    nw_ent_toks_free(&t);
+}
+
+/* The byline's authors are kept out of each article's people, and only
+ * that article's: the byline's tokens are kept from one article to the
+ * next. */
+static void test_byline_each_article(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    const char *body = "Jane Doe said Mr Smith had gone. John Smith later told reporters "
+                       "that Jane Doe was wrong.\n";
+    const char *bylines[] = {"Jane Doe", "John Smith and Ann Roe", NULL, "Jane Doe"};
+    for (size_t a = 0; a < sizeof(bylines) / sizeof(bylines[0]); a++) {
+        json_t *r = enrich_text(f, "Talks", NULL, body, bylines[a], &st);
+        assert_int_equal(st, NW_ENRICH_OK);
+        json_t *people = json_object_get(r, "people");
+        bool jane = bylines[a] && strstr(bylines[a], "Jane");
+        bool john = bylines[a] && strstr(bylines[a], "John");
+        assert_int_equal(find_named(people, "Jane Doe") == NULL, jane);
+        assert_int_equal(find_named(people, "John Smith") == NULL, john);
+        json_decref(r);
+    }
+}
+
+/* The byte path writes the ninjs arrays and the counts side by side, each
+ * name escaped once: both parse to what the jansson path puts in the
+ * record, also with names past ASCII, codes, a list that is empty and the
+ * nationalities, which only the counts have. */
+static void test_bytes_side_by_side(void **state)
+{
+    fixture_t *f = *state;
+    const char *body = "Officials in S\xc3\xa3o Paulo and Z\xc3\xbcrich met German and French "
+                       "envoys. Angela Merkel of the European Union spoke to "
+                       "Fran\xc3\xa7ois Hollande in Brazil.\n";
+    const char *bodies[] = {body, "nothing to see here.\n"};
+    for (size_t b = 0; b < 2; b++) {
+        nw_enrich_input_t in = {.size = sizeof(in),
+                                .article_id = "t",
+                                .headline = "Talks",
+                                .body = bodies[b],
+                                .published = INT64_MIN,
+                                .partition = -1};
+        json_t *record = json_pack("{s:{}}", "newswire");
+        char detail[128], bdetail[128];
+        assert_int_equal(f->d->enrich(f->state, record, &in, detail, sizeof(detail)), NW_ENRICH_OK);
+        nw_enrich_bytes_t rec = {0};
+        assert_int_equal(nw_builtin_entities_bytes(f->state, &rec, &in, bdetail, sizeof(bdetail)),
+                         NW_ENRICH_OK);
+        assert_string_equal(detail, bdetail);
+        /* ",\"key\":value..." as an object: "{" and the bytes after the comma. */
+        char *top = malloc(rec.top.len + 3), *ext = malloc(rec.ext.len + 3);
+        assert_non_null(top);
+        assert_non_null(ext);
+        snprintf(top, rec.top.len + 3, "{%s}", rec.top.len ? nw_buf_str(&rec.top) + 1 : "");
+        snprintf(ext, rec.ext.len + 3, "{%s}", nw_buf_str(&rec.ext) + 1);
+        json_t *t = json_loads(top, 0, NULL), *e = json_loads(ext, 0, NULL);
+        assert_non_null(t);
+        assert_non_null(e);
+        json_t *want = json_deep_copy(record);
+        json_t *nw = json_object_get(want, "newswire");
+        assert_true(json_equal(json_object_get(nw, "entities"), json_object_get(e, "entities")));
+        json_object_del(want, "newswire");
+        assert_true(json_equal(want, t));
+        if (b == 0) {
+            json_t *places = json_object_get(t, "places");
+            assert_non_null(find_named(places, "S\xc3\xa3o Paulo"));
+            assert_true(json_array_size(
+                            json_object_get(json_object_get(e, "entities"), "nationalities")) > 0);
+        } else {
+            assert_int_equal(rec.top.len, 0);
+        }
+        json_decref(t);
+        json_decref(e);
+        json_decref(want);
+        json_decref(record);
+        free(top);
+        free(ext);
+        nw_enrich_bytes_free(&rec);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +470,9 @@ int main(void)
         cmocka_unit_test(test_lookups_on_demand),
         cmocka_unit_test(test_long_paragraphs),
         cmocka_unit_test(test_key_hash),
+        cmocka_unit_test(test_plain_runs),
+        cmocka_unit_test(test_byline_each_article),
+        cmocka_unit_test(test_bytes_side_by_side),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
