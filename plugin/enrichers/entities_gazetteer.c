@@ -109,6 +109,18 @@ static inline uint64_t piece_before(size_t k)
     return ~0ULL >> (64 - 8 * k);
 }
 
+/* The n - k < 8 bytes of key from k on as a piece, zeros after them: a
+ * key of eight bytes or more has them as the top of its last eight, read
+ * in one load, where a copy of the bytes would cost a call. */
+static inline uint64_t tail_piece(const char *key, size_t n, size_t k)
+{
+    if (n < 8)
+        return nw_ent_load_tail(key + k, n - k);
+    if (k == n)
+        return 0;
+    return nw_ent_load64(key + n - 8) >> (8 * (8 - (n - k)));
+}
+
 /* nw_ent_word_hash() of the word at key + p (ended by a space or by the
  * key's end, n), with where it ends: the word is read in the pieces the
  * hash takes, and each piece also says whether the word ends in it (a
@@ -118,7 +130,7 @@ static inline uint64_t word_hash_at(const char *key, size_t n, size_t p, size_t 
     uint64_t h = NW_ENT_HASH_SEED;
     for (size_t k = p;; k += 8) {
         size_t left = n - k;
-        uint64_t x = left >= 8 ? nw_ent_load64(key + k) : nw_ent_load_tail(key + k, left);
+        uint64_t x = left >= 8 ? nw_ent_load64(key + k) : tail_piece(key, n, k);
         uint64_t y = x ^ NW_SPACES, sp = (y - NW_ONES) & ~y & NW_HIGHS;
         if (sp) {
             size_t b = (size_t)__builtin_ctzll(sp) >> 3;
