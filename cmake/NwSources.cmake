@@ -59,6 +59,7 @@ set(NW_CORE_SOURCES
   # enrichers (the built-in enrichers)
   plugin/enrichers/dates.c
   plugin/enrichers/entities.c
+  plugin/enrichers/entities_arena.c
   plugin/enrichers/entities_extract.c
   plugin/enrichers/entities_gazetteer.c
   plugin/enrichers/entities_names.c

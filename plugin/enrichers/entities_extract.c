@@ -433,11 +433,8 @@ void nw_ent_work_free(nw_ent_work_t *w)
     free(w->cands);
     free(w->para_style);
     free(w->paras);
-    for (int k = 0; k < NW_ENT__TYPES; k++) {
-        nw_ent_list_clear(&w->out[k]);
-        nw_strmap_free(&w->out[k].index);
-        free(w->out[k].v);
-    }
+    for (int k = 0; k < NW_ENT__TYPES; k++)
+        nw_ent_list_free(&w->out[k]);
     nw_strmap_free(&w->people_full);
     nw_strmap_free(&w->people_tails);
     nw_strmap_free(&w->people_ends);

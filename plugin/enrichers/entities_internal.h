@@ -296,9 +296,22 @@ typedef enum nw_ent_type {
     NW_ENT__TYPES
 } nw_ent_type_t;
 
+/* Copies of an article's entity names (entities_arena.c), cut from blocks
+ * that never move and are emptied all at once. A zeroed arena is empty. */
+typedef struct nw_ent_block nw_ent_block_t;
+typedef struct nw_ent_arena {
+    nw_ent_block_t *head; /* the block being filled, the older ones after it */
+} nw_ent_arena_t;
+
+/* A NUL-terminated copy of the n bytes at s, valid until the next reset;
+ * NULL when out of memory. */
+char *nw_ent_arena_dup(nw_ent_arena_t *a, const char *s, size_t n);
+void nw_ent_arena_reset(nw_ent_arena_t *a); /* drops every copy, keeps a block */
+void nw_ent_arena_free(nw_ent_arena_t *a);  /* accepts a zeroed arena */
+
 /* One entity found in an article. */
 typedef struct nw_ent {
-    char *name;       /* owned */
+    char *name;       /* in its list's arena (nw_ent_list_t.names) */
     size_t name_len;  /* strlen(name) */
     const char *code; /* places: ISO code (borrowed from the gazetteer), else NULL */
     uint32_t mentions;
@@ -310,7 +323,8 @@ typedef struct nw_ent {
 typedef struct nw_ent_list {
     nw_ent_t *v;
     size_t n, cap;
-    nw_strmap_t index; /* lower-cased name and code -> position in v */
+    nw_strmap_t index;    /* lower-cased name and code -> position in v */
+    nw_ent_arena_t names; /* the entities' names */
 } nw_ent_list_t;
 
 /* At most this many distinct entities of a type are tracked per article. */
@@ -434,7 +448,8 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
 /* Adds form to a newline-separated set of forms (*forms owned, may be NULL)
  * unless present or the set is full; 0 or -1 (out of memory). */
 int nw_ent_forms_add(char **forms, const char *form, size_t len);
-void nw_ent_list_clear(nw_ent_list_t *l);
+void nw_ent_list_clear(nw_ent_list_t *l); /* keeps the allocations */
+void nw_ent_list_free(nw_ent_list_t *l);
 /* The entry for a token's folded text, or NULL: looked up on the first
  * call for the token and noted, as the stages ask again and again about
  * the few words they look at. */

@@ -164,7 +164,7 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
     }
     /* The index already names position n: on failure the article fails,
      * and the next one clears the index. */
-    char *copy = strndup(name, len);
+    char *copy = nw_ent_arena_dup(&l->names, name, len);
     if (!copy)
         return -1;
     nw_ent_t *e = &l->v[l->n++];
@@ -181,12 +181,20 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
 
 void nw_ent_list_clear(nw_ent_list_t *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].name);
+    for (size_t i = 0; i < l->n; i++)
         free(l->v[i].forms);
-    }
     l->n = 0;
     nw_strmap_clear(&l->index);
+    nw_ent_arena_reset(&l->names);
+}
+
+void nw_ent_list_free(nw_ent_list_t *l)
+{
+    nw_ent_list_clear(l);
+    nw_strmap_free(&l->index);
+    nw_ent_arena_free(&l->names);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
 }
 
 /* The bytes of token i in a join of tokens s..s+n-1: its fold, or the word
@@ -633,7 +641,6 @@ static void fold_into(nw_ent_t *full, nw_ent_t *a, const char *forms)
     if (a->first < full->first)
         full->first = a->first;
     (void)forms_merge(&full->forms, forms);
-    free(a->name);
     free(a->forms);
     a->name = NULL;
     a->forms = NULL;

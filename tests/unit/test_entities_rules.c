@@ -459,6 +459,34 @@ static void test_bytes_side_by_side(void **state)
     }
 }
 
+/* The name arena: copies stay where they are and intact while more are
+ * added (past its first block, and one larger than any block), and a reset
+ * makes room again. */
+static void test_name_arena(void **state)
+{
+    (void)state;
+    nw_ent_arena_t a = {0};
+    for (int round = 0; round < 3; round++) {
+        char *copies[400];
+        char text[5000];
+        for (size_t i = 0; i < sizeof(text); i++)
+            text[i] = (char)('a' + (i * 7 + (size_t)round) % 26);
+        for (size_t i = 0; i < 400; i++) {
+            size_t n = i == 200 ? 4500 : i % 37;
+            copies[i] = nw_ent_arena_dup(&a, text + i, n);
+            assert_non_null(copies[i]);
+        }
+        for (size_t i = 0; i < 400; i++) {
+            size_t n = i == 200 ? 4500 : i % 37;
+            assert_int_equal(strlen(copies[i]), n);
+            assert_memory_equal(copies[i], text + i, n);
+        }
+        nw_ent_arena_reset(&a);
+    }
+    nw_ent_arena_free(&a);
+    nw_ent_arena_free(&a); /* a freed arena is a zeroed one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_plain_runs),
         cmocka_unit_test(test_byline_each_article),
         cmocka_unit_test(test_bytes_side_by_side),
+        cmocka_unit_test(test_name_arena),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
