@@ -1,16 +1,18 @@
 /*
  * Unit tests of simhash's AVX2 lanes. The word hashes simhash shingles
- * (core/simhash_words.c):
- * the AVX2 version, which cuts a block into eight lanes stepped together,
- * and the same lanes multiplying by AVX-512's vpmullq (where the CPU has
- * AVX512DQ and VL, whatever its vendor) must give the scalar version's
- * hashes, count and carried chain on every input. Compared on every length 0 .. 600 (the AVX2
- * version hands blocks under 384 bytes to the scalar one) with text made of each kind of byte, on
- * random bytes and random prose, on lanes longer than it steps together and on text with no
- * separator at all, entering inside a word or not and ending the text or not. The feature counts
- * (core/simhash_count.c) must be a plain count of each bit of each mixed shingle, for every number
- * of shingles 0 .. 300 and for enough to fill its byte counters many times. Skipped where the CPU
- * has no AVX2.
+ * (core/simhash_words.c): the AVX2 version, which cuts a block into eight
+ * lanes stepped together, and the same lanes multiplying by AVX-512's
+ * vpmullq (where the CPU has AVX512DQ and VL, whatever its vendor) must
+ * give the scalar version's hashes, count and carried chain on every
+ * input. Compared on every length 0 .. 600 (the AVX2 version hands blocks
+ * under 384 bytes to the scalar one) with text made of each kind of byte,
+ * on random bytes and random prose, on every length to 700 at every
+ * alignment, on lanes longer than it steps together and on text with no
+ * separator at all, entering inside a word or not and ending the text or
+ * not. The feature counts (core/simhash_count.c), by the AVX2 multiplies
+ * and by vpmullq, must be a plain count of each bit of each mixed
+ * shingle, for every number of shingles 0 .. 300 and for enough to fill
+ * its byte counters many times. Skipped where the CPU has no AVX2.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -131,13 +133,15 @@ static void test_random_prose(void **state)
     }
 }
 
-/* nw_simhash_count_add() of n shingles of ext against each feature's bits
- * counted one by one. */
-static void compare_counts(const uint64_t *ext, size_t n)
+typedef size_t (*count_fn)(nw_simhash_count_t *, const uint64_t *, size_t);
+
+/* add()'s counts of n shingles of ext against each feature's bits counted
+ * one by one. */
+static void compare_counts_by(count_fn add, const uint64_t *ext, size_t n)
 {
     nw_simhash_count_t c;
     memset(&c, 0, sizeof(c));
-    size_t m = nw_simhash_count_add(&c, ext, n);
+    size_t m = add(&c, ext, n);
     assert_int_equal(m, n / 32 * 32);
     uint32_t got[64] = {0}, want[64] = {0}, total = 0;
     nw_simhash_count_finish(&c, got, &total);
@@ -152,6 +156,16 @@ static void compare_counts(const uint64_t *ext, size_t n)
             want[b] += (uint32_t)(f >> b & 1);
     }
     assert_memory_equal(got, want, sizeof(got));
+}
+
+/* The counter's versions this CPU can run: the one it picks, the AVX2
+ * multiplies and vpmullq (whatever the vendor). */
+static void compare_counts(const uint64_t *ext, size_t n)
+{
+    compare_counts_by(nw_simhash_count_add, ext, n);
+    compare_counts_by(nw_simhash_count_add_avx2, ext, n);
+    if (nw_simhash_words_have_dq())
+        compare_counts_by(nw_simhash_count_add_dq, ext, n);
 }
 
 static void test_counts(void **state)

@@ -10,7 +10,8 @@
  * lane 1's and so on, gives them in the text's order. The scalar version
  * steps two lanes; the AVX2 one eight, in two vectors of four. On AMD CPUs
  * with AVX-512 the same loop multiplies with one instruction instead of
- * five (see fnv_mul_dq()).
+ * five (core/mul64_dq.h): the multiply is the chain each lane waits on
+ * from byte to byte, and the word loop runs 1.3 times as fast on Zen 4.
  */
 #include "core/simhash_words.h"
 #include "core/hash.h"
@@ -20,7 +21,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NW_SIMHASH_AVX2 1
-#include <immintrin.h>
+#include "core/mul64_dq.h"
 #else
 #define NW_SIMHASH_AVX2 0
 #endif
@@ -155,29 +156,11 @@ static inline AVX2 __m256i fnv_mul_avx2(__m256i x)
     return _mm256_add_epi64(_mm256_add_epi64(lo, hi), _mm256_slli_epi64(x, 40));
 }
 
-/*
- * The same product by AVX-512's 64-bit multiply on 256-bit vectors
- * (AVX512DQ and VL). The multiply is the chain each lane waits on from
- * byte to byte: on Zen 4 it takes 3 cycles where the five steps above take
- * about 7, and the word loop runs 1.3 times as fast. Intel's vpmullq is
- * three micro-ops with a latency of 15, slower than the five steps, so it
- * is used on AMD CPUs only (nw_simhash_words()). Written as asm so that
- * both versions share one loop compiled for AVX2: the assembler encodes
- * it whatever the compiler's target, and the CPU check keeps it from CPUs
- * without it.
- */
-static inline AVX2 __m256i fnv_mul_dq(__m256i x)
-{
-    __m256i prime = _mm256_set1_epi64x((long long)NW_FNV_PRIME), r;
-    __asm__("vpmullq %2, %1, %0" : "=x"(r) : "x"(x), "x"(prime));
-    return r;
-}
-
 /* x * NW_FNV_PRIME by the version asked for; `dq` is a constant in each
  * caller of words_lanes(), so no branch is left. */
 static inline AVX2 __m256i fnv_mul(__m256i x, bool dq)
 {
-    return dq ? fnv_mul_dq(x) : fnv_mul_avx2(x);
+    return dq ? nw_mul64_dq(x, _mm256_set1_epi64x((long long)NW_FNV_PRIME)) : fnv_mul_avx2(x);
 }
 
 /* The 8 bytes at off of lanes start[0..3], folded, one lane a 64-bit word. */
@@ -211,7 +194,7 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
  * kept (hashes[step][lane]), with a bit a step and lane for the steps that
  * end a word (ends[step / 64][lane]); then each lane's words are read off
  * by those bits, its remaining bytes are stepped alone, and its last word
- * ends as in the scalar version. `dq`: multiply by fnv_mul_dq(). Inlined
+ * ends as in the scalar version. `dq`: multiply by nw_mul64_dq(). Inlined
  * into each caller, where dq is a constant.
  */
 static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsigned char *text,
@@ -302,15 +285,11 @@ AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word
 
 int nw_simhash_words_have_dq(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vl");
+    return nw_mul64_dq_have();
 }
 
-/* Compiled for AVX-512 too: with its 32 vector registers the lanes' state
- * stays in registers, where AVX2's 16 left some of it on the stack. */
-__attribute__((target("avx2,avx512f,avx512dq,avx512vl"))) size_t
-nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
-                    uint64_t *words)
+NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
+                                        nw_word_carry_t *carry, int last, uint64_t *words)
 {
     return words_lanes(text, len, carry, last, words, true);
 }
@@ -318,9 +297,7 @@ nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carr
 size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
                         uint64_t *words)
 {
-    /* vpmullq pays on AMD only (see fnv_mul_dq()). */
-    if (__builtin_cpu_is("amd") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
+    if (nw_mul64_dq_pays())
         return nw_simhash_words_dq(text, len, carry, last, words);
     if (__builtin_cpu_supports("avx2"))
         return nw_simhash_words_avx2(text, len, carry, last, words);
