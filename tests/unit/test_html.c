@@ -207,6 +207,34 @@ static void test_seed_page(void **state)
     free(html);
 }
 
+/* Every element is found by its name in any case, and what is not one of
+ * them (other tags, a name's prefix or extension, a name too long) is
+ * EL_UNKNOWN: the lookup hashes names into a table. */
+static void test_element_lookup(void **state)
+{
+    (void)state;
+    for (size_t i = 1; i < EL__COUNT; i++) {
+        const char *name = nw_html_elements[i].name;
+        size_t n = nw_html_elements[i].len;
+        char upper[32], longer[32];
+        for (size_t k = 0; k < n; k++)
+            upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ? name[k] - 32 : name[k]);
+        assert_int_equal(nw_html_element_lookup(name, n), i);
+        assert_int_equal(nw_html_element_lookup(upper, n), i);
+        if (n > 1)
+            assert_int_equal(nw_html_element_lookup(name, n - 1) == (nw_html_el_t)i, 0);
+        memcpy(longer, name, n);
+        longer[n] = 'x';
+        assert_int_equal(nw_html_element_lookup(longer, n + 1) == (nw_html_el_t)i, 0);
+    }
+    static const char *const others[] = {"span",    "em",     "time",        "strong",          "x",
+                                         "h7",      "tablex", "blockquotes", "abbreviations-x", "",
+                                         "\xc3\xa9"};
+    for (size_t k = 0; k < sizeof(others) / sizeof(others[0]); k++)
+        assert_int_equal(nw_html_element_lookup(others[k], strlen(others[k])), EL_UNKNOWN);
+    assert_int_equal(nw_html_element_lookup("blockquote-and-more-x", 21), EL_UNKNOWN);
+}
+
 static void test_entities(void **state)
 {
     (void)state;
@@ -534,17 +562,12 @@ static void test_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_page),
-        cmocka_unit_test(test_entities),
-        cmocka_unit_test(test_text_runs_at_every_offset),
-        cmocka_unit_test(test_blocks),
-        cmocka_unit_test(test_dropped),
-        cmocka_unit_test(test_metadata),
-        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_samples),
-        cmocka_unit_test(test_prefixes),
-        cmocka_unit_test(test_adversarial),
-        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_seed_page),   cmocka_unit_test(test_element_lookup),
+        cmocka_unit_test(test_entities),    cmocka_unit_test(test_text_runs_at_every_offset),
+        cmocka_unit_test(test_blocks),      cmocka_unit_test(test_dropped),
+        cmocka_unit_test(test_metadata),    cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_samples),     cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_adversarial), cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

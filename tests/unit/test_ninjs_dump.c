@@ -293,6 +293,32 @@ static void test_write_body_at_every_offset(void **state)
     }
 }
 
+/* Bodies of every length 0 .. 300 at every alignment, of words, single
+ * and double spaces and now and then a byte the 32-, 16- and 8-byte steps
+ * stop at: the counts, the escapes and the content hash (which takes a
+ * collapsed body as it is) against the tree's. */
+static void test_write_body_every_length(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "abcdefgh  xyz   Q";
+    static const char stops[] = "\"\\\t\x7f\x1f";
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
+    char t[300 + 32 + 1];
+    unsigned seed = 300;
+    for (size_t len = 0; len <= 300; len++)
+        for (size_t at = 0; at < 32; at++) {
+            char *b = t + at;
+            for (size_t i = 0; i < len; i++)
+                b[i] = rand_r(&seed) % 97 == 0
+                           ? stops[(size_t)rand_r(&seed) % (sizeof(stops) - 1)]
+                           : alphabet[(size_t)rand_r(&seed) % (sizeof(alphabet) - 1)];
+            b[len] = '\0';
+            nw_paragraph_t ps[1] = {{.text = b}};
+            nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 1};
+            assert_int_equal(check_write_variant(&a, m), 0);
+        }
+}
+
 static void test_write_made_up(void **state)
 {
     (void)state;
@@ -374,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_random_trees),
         cmocka_unit_test(test_write_real_articles),
         cmocka_unit_test(test_write_body_at_every_offset),
+        cmocka_unit_test(test_write_body_every_length),
         cmocka_unit_test(test_write_made_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,6 +152,22 @@ static void test_fragment_url_id(void **state)
     free(id);
 }
 
+/* Without a key or url the id is the hash of the source, the headline
+ * lower-cased (ASCII letters only) and the time, joined by 0x1F: pinned,
+ * since every hashed id keys dedupe state. */
+static void test_hashed_id(void **state)
+{
+    (void)state;
+    nw_article_t a = {0};
+    a.source = "Wire";
+    a.headline = "Storm Closes SCHOOLS";
+    a.has_published = true;
+    a.published = 1796378400; /* 2026-12-04T10:00:00Z */
+    char *id = nw_article_id(&a, NULL, 0);
+    assert_string_equal(id, "h-ba71881d76da10fe96c2a947ee93f0d4");
+    free(id);
+}
+
 static void test_seed_html(void **state)
 {
     nw_article_t a = {0};
@@ -367,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_seed_json),
         cmocka_unit_test(test_seed_html),
         cmocka_unit_test(test_fragment_url_id),
+        cmocka_unit_test(test_hashed_id),
         cmocka_unit_test(test_same_content_hash),
         cmocka_unit_test(test_simhash_near),
         cmocka_unit_test(test_hashes_of_parts),

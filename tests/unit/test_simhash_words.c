@@ -1,16 +1,18 @@
 /*
  * Unit tests of simhash's AVX2 lanes. The word hashes simhash shingles
- * (core/simhash_words.c):
- * the AVX2 version, which cuts a block into eight lanes stepped together,
- * must give the scalar version's hashes, count and carried chain on every
+ * (core/simhash_words.c): the AVX2 version, which cuts a block into eight
+ * lanes stepped together, and the same lanes multiplying by AVX-512's
+ * vpmullq (where the CPU has AVX512DQ and VL, whatever its vendor) must
+ * give the scalar version's hashes, count and carried chain on every
  * input. Compared on every length 0 .. 600 (the AVX2 version hands blocks
  * under 384 bytes to the scalar one) with text made of each kind of byte,
- * on random bytes and random prose, on lanes longer than it steps together
- * and on text with no separator at all, entering inside a word or not and
- * ending the text or not. The feature counts (core/simhash_count.c) must
- * be a plain count of each bit of each mixed shingle, for every number of
- * shingles 0 .. 300 and for enough to fill its byte counters many times.
- * Skipped where the CPU has no AVX2.
+ * on random bytes and random prose, on every length to 700 at every
+ * alignment, on lanes longer than it steps together and on text with no
+ * separator at all, entering inside a word or not and ending the text or
+ * not. The feature counts (core/simhash_count.c), by the AVX2 multiplies
+ * and by vpmullq, must be a plain count of each bit of each mixed
+ * shingle, for every number of shingles 0 .. 300 and for enough to fill
+ * its byte counters many times. Skipped where the CPU has no AVX2.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -28,20 +30,26 @@
 
 enum { MAX_LEN = 6000 };
 
-/* Both versions on text[0, len) from each carry and `last`. */
+typedef size_t (*words_fn)(const unsigned char *, size_t, nw_word_carry_t *, int, uint64_t *);
+
+/* The lane versions this CPU can run against the scalar one on text[0,
+ * len), from each carry and `last`. */
 static void compare(const unsigned char *text, size_t len)
 {
     static uint64_t want[NW_SIMHASH_WORDS_MAX(MAX_LEN)], got[NW_SIMHASH_WORDS_MAX(MAX_LEN)];
     static const nw_word_carry_t carries[] = {{NW_FNV_BASIS, 0}, {0x1234567887654321ULL, 1}};
-    for (size_t c = 0; c < sizeof(carries) / sizeof(carries[0]); c++)
-        for (int last = 0; last < 2; last++) {
-            nw_word_carry_t cw = carries[c], cg = carries[c];
-            size_t nw = nw_simhash_words_scalar(text, len, &cw, last, want);
-            size_t ng = nw_simhash_words_avx2(text, len, &cg, last, got);
-            assert_int_equal(ng, nw);
-            assert_memory_equal(got, want, nw * sizeof(want[0]));
-            assert_true(cg.h == cw.h && cg.inword == cw.inword);
-        }
+    const words_fn lanes[] = {nw_simhash_words_avx2,
+                              nw_simhash_words_have_dq() ? nw_simhash_words_dq : NULL};
+    for (size_t v = 0; v < sizeof(lanes) / sizeof(lanes[0]) && lanes[v]; v++)
+        for (size_t c = 0; c < sizeof(carries) / sizeof(carries[0]); c++)
+            for (int last = 0; last < 2; last++) {
+                nw_word_carry_t cw = carries[c], cg = carries[c];
+                size_t nw = nw_simhash_words_scalar(text, len, &cw, last, want);
+                size_t ng = lanes[v](text, len, &cg, last, got);
+                assert_int_equal(ng, nw);
+                assert_memory_equal(got, want, nw * sizeof(want[0]));
+                assert_true(cg.h == cw.h && cg.inword == cw.inword);
+            }
 }
 
 /* Every byte value, as a word byte or a separator, in the folded vector
@@ -70,6 +78,23 @@ static void test_every_length(void **state)
             buf[i] = (unsigned char)rand_r(&seed);
         compare(buf, len);
     }
+}
+
+/* Every length at every alignment of the text (the lanes load 8 bytes
+ * anywhere), through the lengths the lanes take (from 384 bytes). */
+static void test_every_alignment(void **state)
+{
+    (void)state;
+    static unsigned char buf[MAX_LEN + 32];
+    unsigned seed = 32;
+    if (!nw_simhash_words_have_avx2())
+        skip();
+    for (size_t len = 0; len <= 700; len++)
+        for (size_t at = 0; at < 32; at++) {
+            for (size_t i = 0; i < len; i++)
+                buf[at + i] = every_kind[(size_t)rand_r(&seed) % (sizeof(every_kind) - 1)];
+            compare(buf + at, len);
+        }
 }
 
 /* Every byte value in every position of an 8-byte load and of a lane. */
@@ -108,13 +133,15 @@ static void test_random_prose(void **state)
     }
 }
 
-/* nw_simhash_count_add() of n shingles of ext against each feature's bits
- * counted one by one. */
-static void compare_counts(const uint64_t *ext, size_t n)
+typedef size_t (*count_fn)(nw_simhash_count_t *, const uint64_t *, size_t);
+
+/* add()'s counts of n shingles of ext against each feature's bits counted
+ * one by one. */
+static void compare_counts_by(count_fn add, const uint64_t *ext, size_t n)
 {
     nw_simhash_count_t c;
     memset(&c, 0, sizeof(c));
-    size_t m = nw_simhash_count_add(&c, ext, n);
+    size_t m = add(&c, ext, n);
     assert_int_equal(m, n / 32 * 32);
     uint32_t got[64] = {0}, want[64] = {0}, total = 0;
     nw_simhash_count_finish(&c, got, &total);
@@ -129,6 +156,16 @@ static void compare_counts(const uint64_t *ext, size_t n)
             want[b] += (uint32_t)(f >> b & 1);
     }
     assert_memory_equal(got, want, sizeof(got));
+}
+
+/* The counter's versions this CPU can run: the one it picks, the AVX2
+ * multiplies and vpmullq (whatever the vendor). */
+static void compare_counts(const uint64_t *ext, size_t n)
+{
+    compare_counts_by(nw_simhash_count_add, ext, n);
+    compare_counts_by(nw_simhash_count_add_avx2, ext, n);
+    if (nw_simhash_words_have_dq())
+        compare_counts_by(nw_simhash_count_add_dq, ext, n);
 }
 
 static void test_counts(void **state)
@@ -158,9 +195,8 @@ static void test_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_length),
-        cmocka_unit_test(test_every_byte),
-        cmocka_unit_test(test_random_prose),
+        cmocka_unit_test(test_every_length), cmocka_unit_test(test_every_alignment),
+        cmocka_unit_test(test_every_byte),   cmocka_unit_test(test_random_prose),
         cmocka_unit_test(test_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,6 +209,37 @@ static void test_is_clean_agrees(void **state)
     }
 }
 
+/* nw_utf8_is_clean() against its definition (as above) on every length
+ * 0 .. 300 at every alignment of its 64-byte step: mostly clean text, so
+ * that whole blocks pass, with now and then a byte that stops a block. */
+static void test_is_clean_every_length(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "clean text\n\tand\r more ";
+    static const char *const stops[] = {"\x01", "\x7f", "\xc3\xa9", "\xff", "\xc3", "\x0b"};
+    char buf[300 + 64 + 4];
+    unsigned seed = 64;
+    for (size_t len = 0; len <= 300; len++)
+        for (size_t at = 0; at < 64; at++) {
+            char *t = buf + at;
+            size_t n = 0;
+            while (n < len) {
+                const char *stop = stops[(size_t)rand_r(&seed) % 6];
+                if (rand_r(&seed) % 150 == 0 && n + strlen(stop) <= len) {
+                    memcpy(t + n, stop, strlen(stop));
+                    n += strlen(stop);
+                } else {
+                    t[n++] = alphabet[(size_t)rand_r(&seed) % (sizeof(alphabet) - 1)];
+                }
+            }
+            nw_buf_t out = NW_BUF_INIT;
+            nw_utf8_sanitize(t, len, &out);
+            bool same = out.len == len && (len == 0 || memcmp(out.data, t, len) == 0);
+            assert_int_equal(nw_utf8_is_clean(t, len), same && !nw_utf8_looks_binary(t, len));
+            nw_buf_free(&out);
+        }
+}
+
 /* nw_utf8_space() reads wide spaces from their bytes: it must agree with
  * decoding for every code point, and refuse their truncated forms. */
 static void test_space_every_code_point(void **state)
@@ -334,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_measure_agrees),
         cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_is_clean_agrees),
+        cmocka_unit_test(test_is_clean_every_length),
         cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_collapse_at_every_offset),
         cmocka_unit_test(test_random_text),

@@ -1,6 +1,7 @@
 /* Simhash's feature counts in AVX2 lanes (see simhash_count.h). */
 #include "core/simhash_count.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Moves the byte counters into counts before they can overflow: the four
@@ -25,7 +26,7 @@ static void flush(nw_simhash_count_t *c)
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#include "core/mul64_dq.h"
 #define AVX2 __attribute__((target("avx2")))
 
 int nw_simhash_count_have_avx2(void)
@@ -53,17 +54,24 @@ static inline AVX2 __m256i times31(__m256i x)
     return _mm256_sub_epi64(_mm256_slli_epi64(x, 5), x);
 }
 
+/* x * (k_hi << 32 | k_lo) in each lane, by vpmullq when `dq` (a constant
+ * in each caller of count_lanes(), so no branch is left). */
+static inline AVX2 __m256i mul64_by(__m256i x, uint32_t k_lo, uint32_t k_hi, bool dq)
+{
+    if (dq)
+        return nw_mul64_dq(x, _mm256_set1_epi64x((long long)((uint64_t)k_hi << 32 | k_lo)));
+    return mul64(x, _mm256_set1_epi64x((long long)k_lo), _mm256_set1_epi64x((long long)k_hi));
+}
+
 /* nw_simhash_mix() of the shingles ending at w[2] .. w[5]. */
-static inline AVX2 __m256i features4(const uint64_t *w)
+static inline AVX2 __m256i features4(const uint64_t *w, bool dq)
 {
     __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)w);
     __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(w + 1));
     __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(w + 2));
     __m256i x = _mm256_add_epi64(times31(_mm256_add_epi64(times31(a), b)), c);
-    x = mul64(xorshift33(x), _mm256_set1_epi64x((long long)0xed558ccdULL),
-              _mm256_set1_epi64x((long long)0xff51afd7ULL));
-    x = mul64(xorshift33(x), _mm256_set1_epi64x((long long)0x1a85ec53ULL),
-              _mm256_set1_epi64x((long long)0xc4ceb9feULL));
+    x = mul64_by(xorshift33(x), 0xed558ccdU, 0xff51afd7U, dq);
+    x = mul64_by(xorshift33(x), 0x1a85ec53U, 0xc4ceb9feU, dq);
     return xorshift33(x);
 }
 
@@ -82,7 +90,9 @@ static inline AVX2 __m256i features4(const uint64_t *w)
  * bit i, and a compare with that bit makes -1 of it where it is set, taken
  * from the byte counters of eights[j].
  */
-static AVX2 size_t count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
+static inline __attribute__((always_inline)) AVX2 size_t count_lanes(nw_simhash_count_t *c,
+                                                                     const uint64_t *ext, size_t n,
+                                                                     bool dq)
 {
     size_t k = 0;
     __m256i ones = _mm256_loadu_si256((const __m256i *)(const void *)c->ones);
@@ -92,7 +102,7 @@ static AVX2 size_t count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, si
     for (; k + 32 <= n; k += 32) {
         __m256i f[8], twos_a, twos_b, fours_a, fours_b, eights;
         for (int i = 0; i < 8; i++)
-            f[i] = features4(ext + k + 4 * i);
+            f[i] = features4(ext + k + 4 * i, dq);
         CSA(twos_a, ones, ones, f[0], f[1]);
         CSA(twos_b, ones, ones, f[2], f[3]);
         CSA(fours_a, twos, twos, twos_a, twos_b);
@@ -124,11 +134,24 @@ static AVX2 size_t count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, si
     return k;
 }
 
+AVX2 size_t nw_simhash_count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
+{
+    return count_lanes(c, ext, n, false);
+}
+
+NW_DQ_TARGET size_t nw_simhash_count_add_dq(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
+{
+    return count_lanes(c, ext, n, true);
+}
+
 size_t nw_simhash_count_add(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
 {
     if (n < 32 || !__builtin_cpu_supports("avx2"))
         return 0;
-    return count_add_avx2(c, ext, n);
+    /* vpmullq pays on AMD only (core/mul64_dq.h). */
+    if (nw_mul64_dq_pays())
+        return nw_simhash_count_add_dq(c, ext, n);
+    return nw_simhash_count_add_avx2(c, ext, n);
 }
 #else
 int nw_simhash_count_have_avx2(void)
@@ -142,6 +165,16 @@ size_t nw_simhash_count_add(nw_simhash_count_t *c, const uint64_t *ext, size_t n
     (void)ext;
     (void)n;
     return 0;
+}
+
+size_t nw_simhash_count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
+{
+    return nw_simhash_count_add(c, ext, n);
+}
+
+size_t nw_simhash_count_add_dq(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
+{
+    return nw_simhash_count_add(c, ext, n);
 }
 #endif
 

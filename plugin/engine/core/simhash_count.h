@@ -45,6 +45,12 @@ int nw_simhash_count_have_avx2(void);
  * AVX2 on the CPU), and returns m: the caller counts the rest. ext holds n + 2 word
  * hashes. */
 size_t nw_simhash_count_add(nw_simhash_count_t *c, const uint64_t *ext, size_t n);
+/* nw_simhash_count_add() by the AVX2 multiplies and by vpmullq (only where
+ * nw_mul64_dq_have(), core/mul64_dq.h): it picks one by the CPU; both are
+ * here for the tests that compare them. Without AVX2 on the CPU, n >= 32
+ * must not be passed to them. */
+size_t nw_simhash_count_add_avx2(nw_simhash_count_t *c, const uint64_t *ext, size_t n);
+size_t nw_simhash_count_add_dq(nw_simhash_count_t *c, const uint64_t *ext, size_t n);
 
 /* Adds the counts c holds in its byte counters to counts[] and its
  * features to *total; the caller adds its words of weight 1, 2 and 4

@@ -8,16 +8,20 @@
  * the chain's value before the byte is stored, kept only where a separator
  * ends a word. The lanes' multiplies overlap; reading lane 0's words, then
  * lane 1's and so on, gives them in the text's order. The scalar version
- * steps two lanes; the AVX2 one eight, in two vectors of four.
+ * steps two lanes; the AVX2 one eight, in two vectors of four. On AMD CPUs
+ * with AVX-512 the same loop multiplies with one instruction instead of
+ * five (core/mul64_dq.h): the multiply is the chain each lane waits on
+ * from byte to byte, and the word loop runs 1.3 times as fast on Zen 4.
  */
 #include "core/simhash_words.h"
 #include "core/hash.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NW_SIMHASH_AVX2 1
-#include <immintrin.h>
+#include "core/mul64_dq.h"
 #else
 #define NW_SIMHASH_AVX2 0
 #endif
@@ -144,12 +148,19 @@ static inline AVX2 __m256i fold32(__m256i c)
 
 /* x * NW_FNV_PRIME in each lane. AVX2 multiplies only 32 by 32 bits, but
  * the prime is 2^40 + 0x1b3: x * 0x1b3 from x's two halves, plus x << 40. */
-static inline AVX2 __m256i fnv_mul(__m256i x)
+static inline AVX2 __m256i fnv_mul_avx2(__m256i x)
 {
     const __m256i k = _mm256_set1_epi64x(0x1b3);
     __m256i lo = _mm256_mul_epu32(x, k);
     __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), k), 32);
     return _mm256_add_epi64(_mm256_add_epi64(lo, hi), _mm256_slli_epi64(x, 40));
+}
+
+/* x * NW_FNV_PRIME by the version asked for; `dq` is a constant in each
+ * caller of words_lanes(), so no branch is left. */
+static inline AVX2 __m256i fnv_mul(__m256i x, bool dq)
+{
+    return dq ? nw_mul64_dq(x, _mm256_set1_epi64x((long long)NW_FNV_PRIME)) : fnv_mul_avx2(x);
 }
 
 /* The 8 bytes at off of lanes start[0..3], folded, one lane a 64-bit word. */
@@ -167,7 +178,7 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
 #define VEC_STEP(c, h, sep, e, out)                                                                \
     do {                                                                                           \
         __m256i b_ = _mm256_and_si256(c, low);                                                     \
-        __m256i next_ = fnv_mul(_mm256_xor_si256(h, b_));                                          \
+        __m256i next_ = fnv_mul(_mm256_xor_si256(h, b_), dq);                                      \
         __m256i nsep_ = _mm256_cmpeq_epi64(b_, zero);                                              \
         __m256i end_ = _mm256_andnot_si256(sep, nsep_);                                            \
         _mm256_store_si256((__m256i *)(out), h);                                                   \
@@ -183,10 +194,14 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
  * kept (hashes[step][lane]), with a bit a step and lane for the steps that
  * end a word (ends[step / 64][lane]); then each lane's words are read off
  * by those bits, its remaining bytes are stepped alone, and its last word
- * ends as in the scalar version.
+ * ends as in the scalar version. `dq`: multiply by nw_mul64_dq(). Inlined
+ * into each caller, where dq is a constant.
  */
-AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
-                                  int last, uint64_t *words)
+static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsigned char *text,
+                                                                     size_t len,
+                                                                     nw_word_carry_t *carry,
+                                                                     int last, uint64_t *words,
+                                                                     bool dq)
 {
     if (len < AVX2_MIN)
         return nw_simhash_words_scalar(text, len, carry, last, words);
@@ -262,9 +277,28 @@ AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word
     return n;
 }
 
+AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
+                                  int last, uint64_t *words)
+{
+    return words_lanes(text, len, carry, last, words, false);
+}
+
+int nw_simhash_words_have_dq(void)
+{
+    return nw_mul64_dq_have();
+}
+
+NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
+                                        nw_word_carry_t *carry, int last, uint64_t *words)
+{
+    return words_lanes(text, len, carry, last, words, true);
+}
+
 size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
                         uint64_t *words)
 {
+    if (nw_mul64_dq_pays())
+        return nw_simhash_words_dq(text, len, carry, last, words);
     if (__builtin_cpu_supports("avx2"))
         return nw_simhash_words_avx2(text, len, carry, last, words);
     return nw_simhash_words_scalar(text, len, carry, last, words);
@@ -277,6 +311,17 @@ int nw_simhash_words_have_avx2(void)
 
 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
                              int last, uint64_t *words)
+{
+    return nw_simhash_words_scalar(text, len, carry, last, words);
+}
+
+int nw_simhash_words_have_dq(void)
+{
+    return 0;
+}
+
+size_t nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                           uint64_t *words)
 {
     return nw_simhash_words_scalar(text, len, carry, last, words);
 }

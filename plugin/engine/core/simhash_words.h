@@ -3,8 +3,9 @@
  * text hashed with FNV-1a over its bytes, ASCII letters lower-cased, words
  * being runs of ASCII letters and digits and bytes >= 0x80. Two versions
  * give the same hashes: a scalar one and, on x86-64 CPUs with AVX2, one
- * that steps eight parts of the block at once. nw_simhash_words() picks
- * one by the CPU it runs on; both are here for the tests that compare them.
+ * that steps eight parts of the block at once, whose multiplies are
+ * AVX-512 ones on AMD CPUs that have them. nw_simhash_words() picks one by
+ * the CPU it runs on; all are here for the tests that compare them.
  */
 #ifndef NW_SIMHASH_WORDS_H
 #define NW_SIMHASH_WORDS_H
@@ -37,5 +38,11 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 int nw_simhash_words_have_avx2(void);
 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word_carry_t *carry,
                              int last, uint64_t *words);
+/* 1 when this CPU can run nw_simhash_words_dq() (AVX2, AVX512DQ and
+ * AVX512VL), the AVX2 lanes multiplying by vpmullq; its result is the
+ * scalar one's in every case. */
+int nw_simhash_words_have_dq(void);
+size_t nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                           uint64_t *words);
 
 #endif

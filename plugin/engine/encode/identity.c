@@ -98,16 +98,27 @@ char *nw_article_id(const nw_article_t *a, const char *key, size_t key_len)
             return id;
         free(id);
     }
-    nw_buf_t b = NW_BUF_INIT, lower = NW_BUF_INIT;
+    nw_buf_t b = NW_BUF_INIT;
     char when[21], hex[65];
     uint8_t digest[32];
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), when);
-    for (const char *p = a->headline ? a->headline : ""; *p; p++)
-        nw_buf_putc(&lower, (char)tolower((unsigned char)*p));
-    nw_buf_printf(&b, "%s\x1f%s\x1f%s", a->source ? a->source : "", nw_buf_str(&lower), when);
+    /* source, 0x1F, the headline lower-cased, 0x1F, the time: appended
+     * into one buffer sized once, where a buffer of its own for the
+     * headline grew a byte at a time and nw_buf_printf() formatted all of
+     * it twice (once to measure). */
+    const char *source = a->source ? a->source : "", *h = a->headline ? a->headline : "";
+    size_t source_len = strlen(source), h_len = strlen(h);
+    if (nw_buf_reserve(&b, source_len + h_len + 2 + strlen(when))) {
+        nw_buf_append(&b, source, source_len);
+        nw_buf_putc(&b, '\x1f');
+        for (size_t i = 0; i < h_len; i++)
+            b.data[b.len + i] = (char)tolower((unsigned char)h[i]);
+        b.len += h_len;
+        nw_buf_putc(&b, '\x1f');
+        nw_buf_puts(&b, when);
+    }
     nw_sha256(nw_buf_str(&b), b.len, digest);
     nw_buf_free(&b);
-    nw_buf_free(&lower);
     nw_hex(digest, 16, hex);
     char *id = malloc(2 + 32 + 1);
     if (id) {

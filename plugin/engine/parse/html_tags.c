@@ -7,6 +7,8 @@
  * broken: markup with no '>' after it is text, an unterminated quote ends at
  * the next '>'. Failed searches are remembered in nw_html_marks_t.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -25,6 +27,35 @@ void nw_html_marks_init(nw_html_marks_t *m)
         m->no_close_from[i] = NW_HTML_NO_MATCH;
 }
 
+/*
+ * The elements by a hash of a lower-cased name's length and first, second
+ * and last bytes, probed linearly: every tag of a page is looked up, and
+ * going through the table compared the length of all ~75 entries, and the
+ * bytes of those as long, before it found one or (for span, em, time, ...)
+ * none. Made once; a slot holds its element, EL_UNKNOWN (0) when empty.
+ */
+#define LOOKUP_SLOTS 256
+_Static_assert(EL__COUNT <= LOOKUP_SLOTS / 2, "the element hash needs empty slots");
+static uint8_t lookup_slots[LOOKUP_SLOTS];
+static pthread_once_t lookup_once = PTHREAD_ONCE_INIT;
+
+static size_t lookup_hash(const char *name, size_t n)
+{
+    return (n * 131 + (unsigned char)name[0] * 31 + (unsigned char)name[n > 1] * 7 +
+            (unsigned char)name[n - 1]) %
+           LOOKUP_SLOTS;
+}
+
+static void lookup_make(void)
+{
+    for (size_t i = 1; i < EL__COUNT; i++) {
+        size_t h = lookup_hash(nw_html_elements[i].name, nw_html_elements[i].len);
+        while (lookup_slots[h])
+            h = (h + 1) % LOOKUP_SLOTS;
+        lookup_slots[h] = (uint8_t)i;
+    }
+}
+
 nw_html_el_t nw_html_element_lookup(const char *s, size_t n)
 {
     char name[NW_HTML_NAME_MAX];
@@ -32,10 +63,12 @@ nw_html_el_t nw_html_element_lookup(const char *s, size_t n)
         return EL_UNKNOWN;
     for (size_t i = 0; i < n; i++)
         name[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
-    for (size_t i = 1; i < EL__COUNT; i++)
-        if (nw_html_elements[i].len == n && memcmp(nw_html_elements[i].name, name, n) == 0)
+    pthread_once(&lookup_once, lookup_make);
+    for (size_t h = lookup_hash(name, n);; h = (h + 1) % LOOKUP_SLOTS) {
+        size_t i = lookup_slots[h];
+        if (!i || (nw_html_elements[i].len == n && memcmp(nw_html_elements[i].name, name, n) == 0))
             return (nw_html_el_t)i;
-    return EL_UNKNOWN;
+    }
 }
 
 static size_t skip_ws(const char *s, size_t i, size_t len)
