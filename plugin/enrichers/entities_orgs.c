@@ -158,7 +158,8 @@ static bool has_name_words(const nw_ent_work_t *w, size_t s, size_t e)
 }
 
 /* "Athletics Kenya", "NHS England": a sport or a known organisation, then
- * a country or a region (not a city), names a national body. */
+ * a country or a region (not a city), names a national body; so does the
+ * country, then a sport ("Sri Lanka Cricket", "USA Swimming"). */
 static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     static const char *const sports[] = {
@@ -174,12 +175,24 @@ static int find_national_bodies(nw_ent_work_t *w, const nw_gazetteer_t *g)
     for (size_t k = 0, n = w->n_spans; k < n; k++) {
         size_t i = w->spans[k].start;
         int32_t l = (int32_t)k;
-        if (i == 0 || w->spans[k].ntok != 1 || w->label[i] != l)
+        if (w->label[i] != l)
             continue;
         size_t ref = (size_t)w->spans[l].ref;
         if (w->spans[l].role != NW_LEX_PLACE || w->spans[l].ref < 0 ||
-            (ref >= g->n_countries && ref < g->regions_from) || t->v[i].brk != NW_BRK_NONE ||
-            (t->v[i - 1].flags & NW_TOK_POSS) || w->para_style[t->v[i].para] != NW_PARA_NORMAL)
+            (ref >= g->n_countries && ref < g->regions_from) ||
+            w->para_style[t->v[i].para] != NW_PARA_NORMAL)
+            continue;
+        size_t e = i + w->spans[l].ntok;
+        if (e < t->n && t->v[e].brk == NW_BRK_NONE && w->label[e] < 0 &&
+            !(t->v[e - 1].flags & NW_TOK_POSS) && nw_ent_is_cap(&t->v[e]) &&
+            !(t->v[e].flags & NW_TOK_UPPER) &&
+            nw_ent_is_fold(t, e, sports, sizeof(sports) / sizeof(sports[0]))) {
+            if (add_found_org(w, i, e + 1) != 0)
+                return -1;
+            continue;
+        }
+        if (i == 0 || w->spans[k].ntok != 1 || t->v[i].brk != NW_BRK_NONE ||
+            (t->v[i - 1].flags & NW_TOK_POSS))
             continue;
         int32_t pl = w->label[i - 1];
         bool body = (pl >= 0 && w->spans[pl].role == NW_LEX_ORG && w->spans[pl].ntok == 1) ||

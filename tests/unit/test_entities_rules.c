@@ -137,6 +137,18 @@ static void test_org_cues(void **state)
     assert_null(find_named(orgs, "Tunde Bakare"));
     json_decref(r);
 
+    /* A sport and a country, either way round, name a national body; the
+     * country alone is still a place elsewhere. */
+    r = enrich_text(f, "Cricket", NULL,
+                    "Sri Lanka Cricket said the ground would be covered, and Athletics Kenya "
+                    "named its team. Rain is forecast in Sri Lanka.",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Sri Lanka Cricket"));
+    assert_non_null(find_named(orgs, "Athletics Kenya"));
+    assert_non_null(find_named(json_object_get(r, "places"), "Sri Lanka"));
+    json_decref(r);
+
     /* Such a noun names a short run of capitals too, as one name. */
     r = enrich_text(f, "Deal", NULL,
                     "The carmaker will buy nickel from state holding company MIND ID, "
