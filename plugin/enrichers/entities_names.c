@@ -137,11 +137,22 @@ bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s)
         "bank",     "lender",    "insurer", "retailer",   "brokerage",   "chipmaker",
         "miner",    "newspaper", "daily",   "weekly",     "broadcaster", "conglomerate",
         "group",    "party",     "agency",  "subsidiary", "unit",        "outfit"};
+    static const char *const bodies[] = {
+        "parliament", "legislature", "house", "chamber", "regulator", "watchdog",
+        "court",      "ministry",    "union", "council", "assembly",  "authority",
+        "committee",  "commission",  "body",  "senate",  "cabinet",   "government"};
     const nw_ent_toks_t *t = &w->toks;
     if (s == 0 || t->v[s].brk != NW_BRK_NONE || !(t->v[s - 1].flags & NW_TOK_LOWER) ||
         w->label[s - 1] >= 0)
         return false;
     if (nw_ent_is_fold(t, s - 1, cues, sizeof(cues) / sizeof(cues[0])))
+        return true;
+    /* "the lower house of parliament, the Sejm": a name set beside such a
+     * noun, after a comma, is that body's. */
+    if (s >= 2 && t->v[s - 1].brk == NW_BRK_COMMA && nw_ent_is_word(t, s - 1, "the") &&
+        (t->v[s - 2].flags & NW_TOK_LOWER) && w->label[s - 2] < 0 &&
+        (nw_ent_is_fold(t, s - 2, cues, sizeof(cues) / sizeof(cues[0])) ||
+         nw_ent_is_fold(t, s - 2, bodies, sizeof(bodies) / sizeof(bodies[0]))))
         return true;
     /* "Lagos-based FBNQuest": what is based somewhere, named right after,
      * is a company or a body (a person would be "Lagos-based economist

@@ -149,6 +149,12 @@ static void test_org_cues(void **state)
     assert_non_null(find_named(json_object_get(r, "places"), "Sri Lanka"));
     json_decref(r);
 
+    /* A name set beside a body's noun after a comma is that body's. */
+    r = enrich_text(f, "Vote", NULL,
+                    "The lower house of parliament, the Zorvath, voted on Thursday.", NULL, &st);
+    assert_non_null(find_named(json_object_get(r, "organisations"), "Zorvath"));
+    json_decref(r);
+
     /* Such a noun names a short run of capitals too, as one name. */
     r = enrich_text(f, "Deal", NULL,
                     "The carmaker will buy nickel from state holding company MIND ID, "
