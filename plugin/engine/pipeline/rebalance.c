@@ -16,7 +16,9 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/sink.h"
 #include "kafka/kfail.h"
@@ -102,6 +104,75 @@ static void start_fresh(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
                 tp->offset = ask->elems[i].offset;
         }
     rd_kafka_topic_partition_list_destroy(ask);
+}
+
+/* True when a lookup of committed offsets met a commit that is still part
+ * of an open transaction (UNSTABLE_OFFSET_COMMIT), for the request or for
+ * a partition. */
+static bool any_unstable(rd_kafka_resp_err_t e, const rd_kafka_topic_partition_list_t *committed)
+{
+    if (e == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT)
+        return true;
+    for (int i = 0; !e && i < committed->cnt; i++)
+        if (committed->elems[i].err == RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT)
+            return true;
+    return false;
+}
+
+/*
+ * The group's committed offsets of the assignment, once they are stable:
+ * true when committed holds them (each partition's offset, INVALID when
+ * the group never committed one), false when they could not be had.
+ *
+ * A partition's last commit can still be inside an open transaction: its
+ * previous owner was committing when the partition moved, or died between
+ * sending its offsets and ending the transaction, which the broker then
+ * aborts only at the transaction's timeout. Until then the broker answers
+ * UNSTABLE_OFFSET_COMMIT. librdkafka retries that answer a few times and
+ * then, for an assignment, starts the partition as if nothing had ever
+ * been committed, at auto.offset.reset: everything before the previous
+ * owner's last commit would be processed again (its dead letters written
+ * twice). So the answer is waited for here, and the assignment is given the
+ * offsets explicitly; the partitions' state restores wait on the same
+ * transaction anyway.
+ */
+static bool committed_stable(nw_runner_t *r, rd_kafka_t *rk,
+                             rd_kafka_topic_partition_list_t *committed)
+{
+    int64_t start = nw_now_ms(), told = start;
+    for (;;) {
+        rd_kafka_resp_err_t e = rd_kafka_committed(rk, committed, 10000);
+        if (!any_unstable(e, committed))
+            return e == RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (*r->opts.stop || r->fatal)
+            return false;
+        int64_t now = nw_now_ms();
+        if (now - told >= 10000) {
+            nw_log(NW_LOG_WARN, "offsets_unstable",
+                   "waiting %" PRId64 " s for committed offsets still in an open transaction "
+                   "(a previous owner's, aborted by the broker at its transaction timeout)",
+                   (now - start) / 1000);
+            told = now;
+        }
+        for (int i = 0; i < committed->cnt; i++) {
+            committed->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+            committed->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        }
+        struct timespec pause = {0, 200 * 1000 * 1000}; /* the broker's answer changes only
+                                                         * when the transaction ends */
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* Gives each partition with a committed offset that offset, so that the
+ * assignment starts there without looking it up again. */
+static void start_committed(rd_kafka_topic_partition_list_t *parts,
+                            const rd_kafka_topic_partition_list_t *committed)
+{
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].offset == RD_KAFKA_OFFSET_INVALID && !committed->elems[i].err &&
+            committed->elems[i].offset >= 0)
+            parts->elems[i].offset = committed->elems[i].offset;
 }
 
 /* run --from: a partition the group has never committed starts at the
@@ -202,11 +273,13 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
      * request for the whole assignment. Unknown, -e waits for a processed
      * message instead. */
     rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
-    bool known = rd_kafka_committed(rk, committed, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    bool known = committed_stable(r, rk, committed);
     if (r->opts.n_from > 0 && known)
         start_positions(r, rk, parts, committed);
-    if (known)
+    if (known) {
         start_fresh(rk, parts, committed);
+        start_committed(parts, committed);
+    }
     rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
     if (e) {
         nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
