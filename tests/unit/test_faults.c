@@ -111,28 +111,43 @@ static void inject(rd_kafka_mock_cluster_t *mc, const fault_t *f)
 
 static volatile sig_atomic_t never_stop;
 
+/* A one-broker mock cluster holding the 11 demo samples in news.raw, and a
+ * configuration for it with settings (name, value pairs; a NULL name is
+ * skipped). The caller frees both. */
+static nw_config_t *mock_with_samples(nw_mock_t **mock, const char *const *settings, size_t n)
+{
+    nw_error_t err = {0};
+    nw_log_setup("error", NULL);
+    assert_int_equal(nw_mock_start(1, mock, &err), 0);
+    nw_config_t *cfg = nw_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(
+        nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(*mock), "test", &err), 0);
+    for (size_t i = 0; i < n; i++)
+        if (settings[2 * i])
+            assert_int_equal(nw_config_set(cfg, settings[2 * i], settings[2 * i + 1], "test", &err),
+                             0);
+    nw_mock_create_topics(*mock, cfg, 1);
+    int produced = 0;
+    assert_int_equal(nw_mock_produce_manifest(*mock, NW_SOURCE_DIR "/config/samples", "news.raw",
+                                              &produced, &err),
+                     0);
+    assert_int_equal(produced, 11);
+    return cfg;
+}
+
 static void run_with(const char *guarantee, const fault_t *fault, const char *batch_size,
                      run_result_t *res)
 {
     nw_mock_t *mock = NULL;
-    nw_error_t err = {0};
     memset(res, 0, sizeof(*res));
-    nw_log_setup("error", NULL);
-    assert_int_equal(nw_mock_start(1, &mock, &err), 0);
-    nw_config_t *cfg = nw_config_new();
-    assert_non_null(cfg);
-    assert_int_equal(
-        nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(mock), "test", &err), 0);
-    assert_int_equal(nw_config_set(cfg, "processing.guarantee", guarantee, "test", &err), 0);
-    assert_int_equal(nw_config_set(cfg, "group.id", "faults", "test", &err), 0);
-    if (batch_size)
-        assert_int_equal(nw_config_set(cfg, "pipeline.batch.size", batch_size, "test", &err), 0);
-    nw_mock_create_topics(mock, cfg, 1);
-    int produced = 0;
-    assert_int_equal(nw_mock_produce_manifest(mock, NW_SOURCE_DIR "/config/samples", "news.raw",
-                                              &produced, &err),
-                     0);
-    assert_int_equal(produced, 11);
+    const char *const settings[] = {"processing.guarantee",
+                                    guarantee,
+                                    "group.id",
+                                    "faults",
+                                    batch_size ? "pipeline.batch.size" : NULL,
+                                    batch_size};
+    nw_config_t *cfg = mock_with_samples(&mock, settings, 3);
     if (fault)
         inject(nw_mock_cluster(mock), fault);
 #ifdef NW_MOCK_REQUEST_LOG
@@ -323,25 +338,14 @@ static void test_unstable_offsets_wait(void **state)
     (void)state;
     nw_mock_t *mock = NULL;
     nw_error_t err = {0};
-    nw_log_setup("error", NULL);
-    assert_int_equal(nw_mock_start(1, &mock, &err), 0);
-    nw_config_t *cfg = nw_config_new();
-    assert_non_null(cfg);
-    assert_int_equal(
-        nw_config_set(cfg, "kafka.bootstrap.servers", nw_mock_bootstraps(mock), "test", &err), 0);
-    assert_int_equal(nw_config_set(cfg, "group.id", "unstable", "test", &err), 0);
     /* The mock keeps offsets committed outside a transaction only; the
-     * lookup that meets the open transaction is the same either way. */
-    assert_int_equal(nw_config_set(cfg, "processing.guarantee", "at_least_once", "test", &err), 0);
-    /* A static member that stopped holds its partitions until its session
+     * lookup that meets the open transaction is the same either way. A
+     * static member that stopped holds its partitions until its session
      * times out: the second run's assignment waits that long. */
-    assert_int_equal(nw_config_set(cfg, "kafka.session.timeout.ms", "6000", "test", &err), 0);
-    nw_mock_create_topics(mock, cfg, 1);
-    int produced = 0;
-    assert_int_equal(nw_mock_produce_manifest(mock, NW_SOURCE_DIR "/config/samples", "news.raw",
-                                              &produced, &err),
-                     0);
-    assert_int_equal(produced, 11);
+    const char *const settings[] = {
+        "group.id", "unstable", "processing.guarantee", "at_least_once", "kafka.session.timeout.ms",
+        "6000"};
+    nw_config_t *cfg = mock_with_samples(&mock, settings, 3);
     nw_runner_opts_t opts = {.exit_at_end = true, .stop = &never_stop};
     nw_counters_t c = {0};
     assert_int_equal(nw_runner_run(cfg, &opts, &c, &err), 0);
