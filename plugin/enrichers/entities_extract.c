@@ -226,6 +226,22 @@ static bool after_name_head(const nw_ent_toks_t *t, size_t i)
            nw_ent_is_fold(t, i - 1, heads, sizeof(heads) / sizeof(heads[0]));
 }
 
+/* "Van der Linden", "Van Gaal": a one-word place that is also a Dutch or
+ * German surname's particle, right before the rest of a name (a capitalised
+ * word, or another particle), opens a surname. The Romance articles ("La",
+ * "Le", "De") are left out: they open the names of papers, firms and places
+ * as often ("La Stampa", "Le Mans"). */
+static bool name_particle(const nw_ent_toks_t *t, size_t i)
+{
+    static const char *const particles[] = {"van", "von", "der", "den", "ter", "ten"};
+    static const char *const seconds[] = {"de", "der", "den", "ter", "ten", "van", "von"};
+    return i + 1 < t->n && t->v[i + 1].brk == NW_BRK_NONE &&
+           nw_ent_is_fold(t, i, particles, sizeof(particles) / sizeof(particles[0])) &&
+           (nw_ent_is_cap(&t->v[i + 1]) ||
+            ((t->v[i + 1].flags & NW_TOK_LOWER) &&
+             nw_ent_is_fold(t, i + 1, seconds, sizeof(seconds) / sizeof(seconds[0]))));
+}
+
 /* Takes at each word the longest entry that starts there, left to right.
  * Only the words of w->starts can start one: the others are passed over as
  * a word that starts none is. */
@@ -257,7 +273,7 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
             uint32_t role = match_at(w, g, i, k, hash[k], e0, &ref, &alt);
             if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
                 break;
-            if (role == NW_LEX_PLACE && after_name_head(t, i))
+            if (role == NW_LEX_PLACE && (after_name_head(t, i) || (k == 1 && name_particle(t, i))))
                 break;
             if (role) {
                 if (nw_ent_add_span(w, i, k, role, ref) != 0)

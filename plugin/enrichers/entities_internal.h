@@ -416,6 +416,12 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g);
 /* In sports copy, does the place span s name a team ("Surrey beat Kent",
  * "NEW YORK 74 62") rather than the place ("in Colombo", a dateline)? */
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s);
+/* Does a dateline go on at token e after the town that opens one of the
+ * first paragraphs at token a: a comma and a date, a month or a place
+ * ("ISTANBUL, Dec 12 -", "HERNING, Denmark, Jan 30 -", "МОСКВА, 18
+ * апреля"), or unless comma_only, a date, a bracket or a dash right after
+ * it ("MILAN (Reuters) -", "LONDON 1996-08-30")? */
+bool nw_ent_dateline_from(const nw_ent_work_t *w, size_t a, size_t e, bool comma_only);
 
 /* Labels tokens start..start+ntok-1 with a new span; 0 or -1. */
 int nw_ent_add_span(nw_ent_work_t *w, size_t start, size_t ntok, uint32_t role, int32_t ref);

@@ -244,10 +244,13 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             continue;
         /* An acronym no list knows ("HYBE", "INDEC") is an organisation;
          * a word in capitals is not ("PCT", "DIVISION"), nor is a run of
-         * capitals (a table header, "CRUDE OIL"). */
+         * capitals (a table header, "CRUDE OIL"), nor the town of a
+         * dateline ("HERNING, Denmark, Jan 30 -"). */
         if ((t->v[j].flags & NW_TOK_UPPER) && w->label[j] < 0 && t->v[j].letters >= 3 &&
             t->v[j].letters <= 8 && !(t->v[j].flags & NW_TOK_DIGIT) && !nw_ent_tok_roles(g, t, j) &&
             !upper_neighbour(t, j)) {
+            if (nw_ent_dateline_from(w, j, j + 1, true))
+                continue;
             if (nw_ent_add_span(w, j, 1, NW_LEX_ORG, -1) != 0)
                 return -1;
             continue;

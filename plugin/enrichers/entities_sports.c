@@ -104,8 +104,60 @@ static bool player_before(const nw_ent_toks_t *t, size_t j)
                       nw_ent_is_fold(t, j - 1, dismissal, COUNT(dismissal))));
 }
 
+/* Does the text between token e - 1 and token e hold the character c? */
+static bool gap_has(const nw_ent_work_t *w, size_t e, char c);
+
+/* "2. Matteo Calabrese (Italy) Lidl-Trek same time", "1. Joris van der
+ * Linden (Netherlands) Visma-Lease a Bike 4:41:06": in a short ranked line
+ * the capitalised words after a competitor's bracketed country, up to a
+ * number or a lower-case word, are the team they ride or drive for, in any
+ * sport. A name a list knows inside it ("UAE Team Emirates") is part of the
+ * team's name. */
+static int find_ranked_teams(nw_ent_work_t *w)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t i = 0, end; i < t->n; i = end) {
+        end = w->paras[t->v[i].para].end;
+        if (t->v[i].para == 0 || !is_number(t, i) || end - i > 20)
+            continue;
+        for (size_t j = i + 1; j < end; j++) {
+            int32_t l = w->label[j];
+            if (l < 0 || w->spans[l].role != NW_LEX_PLACE || w->spans[l].start != j ||
+                !gap_has(w, j, '('))
+                continue;
+            size_t a = j + w->spans[l].ntok, e = a;
+            if (a >= end || !gap_has(w, a, ')'))
+                break;
+            /* Capitalised words, joined by spaces, hyphens or a short
+             * lower-case word between two of them ("Visma-Lease a Bike"). */
+            while (e < end && (e == a || t->v[e].brk <= NW_BRK_HYPHEN) &&
+                   !(t->v[e].flags & NW_TOK_DIGIT) &&
+                   (nw_ent_is_cap(&t->v[e]) ||
+                    (e > a && t->v[e].letters <= 3 && (t->v[e].flags & NW_TOK_LOWER) &&
+                     e + 1 < end && t->v[e + 1].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[e + 1]))))
+                e++;
+            if (e == a)
+                break;
+            /* Spans cut by the team's edges are left as they are. */
+            if ((w->label[a] >= 0 && w->spans[w->label[a]].start < a) ||
+                (w->label[e - 1] >= 0 &&
+                 w->spans[w->label[e - 1]].start + w->spans[w->label[e - 1]].ntok > e))
+                break;
+            for (size_t k = a; k < e; k++)
+                if (w->label[k] >= 0)
+                    w->spans[w->label[k]].role = 0; /* part of the team's name; collect skips it */
+            if (nw_ent_add_span(w, a, e - a, NW_LEX_ORG, -1) != 0)
+                return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
 int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
+    if (find_ranked_teams(w) != 0)
+        return -1;
     static const char *const ordinals[] = {"first", "second",  "third",  "fourth", "fifth",
                                            "sixth", "seventh", "eighth", "ninth",  "tenth"};
     const nw_ent_toks_t *t = &w->toks;
@@ -177,6 +229,23 @@ static bool venue_before(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t
     return false;
 }
 
+bool nw_ent_dateline_from(const nw_ent_work_t *w, size_t a, size_t e, bool comma_only)
+{
+    static const char *const months[] = {
+        "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
+        "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
+        "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
+    const nw_ent_toks_t *t = &w->toks;
+    if (t->v[a].brk != NW_BRK_PARA || t->v[a].para > 2 || e >= t->n || t->v[e].para != t->v[a].para)
+        return false;
+    if (!comma_only && ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER))
+        return true;
+    return t->v[e].brk == NW_BRK_COMMA &&
+           ((comma_only && (t->v[e].flags & NW_TOK_DIGIT)) ||
+            nw_ent_is_fold(t, e, months, COUNT(months)) ||
+            (w->label[e] >= 0 && w->spans[w->label[e]].role == NW_LEX_PLACE));
+}
+
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s)
 {
     static const char *const before[] = {"at", "from", "to", "of", "into", "for"};
@@ -188,17 +257,8 @@ bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const
     static const char *const nations[] = {"england", "scotland", "wales"};
     if (s->ntok == 1 && nw_ent_is_fold(t, a, nations, COUNT(nations)))
         return false;
-    /* A dateline: the first paragraphs open with the place, then a date or
-     * an opening bracket (a standings row, "ATLANTA 74 62", is no dateline),
-     * or a comma and a month ("ISTANBUL, Dec 12 -"). */
-    static const char *const months[] = {
-        "jan",  "january",   "feb",  "february", "mar",  "march",    "apr",    "april",
-        "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
-        "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
-    if (t->v[a].brk == NW_BRK_PARA && t->v[a].para <= 2 && e < t->n &&
-        t->v[e].para == t->v[a].para &&
-        ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER ||
-         (t->v[e].brk == NW_BRK_COMMA && nw_ent_is_fold(t, e, months, COUNT(months)))))
+    /* A dateline (a standings row, "ATLANTA 74 62", is none). */
+    if (nw_ent_dateline_from(w, a, e, false))
         return false;
     if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
         ((nw_ent_tok_roles(g, t, a - 1) & NW_LEX_LOCATIVE) ||

@@ -11,6 +11,49 @@
 #include "enrichers/bytes.h"
 #include "enrichers/entities_internal.h"
 
+/* A town in capitals opening a dateline before its country is no acronym;
+ * "Van" before the rest of a surname is no place; in a ranked results line
+ * the words after the rider's country are the team, in any sport. */
+static void test_datelines_particles_ranked_teams(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r =
+        enrich_text(f, "Hosts reach the final", NULL,
+                    "HERNING, Denmark, Jan 30 - Denmark will meet Germany in the final on "
+                    "Sunday after beating Hungary.\nThe hosts pulled away after the break.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    assert_null(find_named(json_object_get(r, "organisations"), "HERNING"));
+    assert_non_null(find_named(json_object_get(r, "places"), "Denmark"));
+    json_decref(r);
+
+    r = enrich_text(f, "Sprint win", NULL,
+                    "Dutch rider Joris van der Linden won the stage. \"We waited,\" Van der Linden "
+                    "said, before flying to Van in eastern Turkey.\n",
+                    NULL, &st);
+    json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
+    json_t *van = find_named(json_object_get(ext, "places"), "Van");
+    assert_non_null(van); /* "to Van in eastern Turkey" */
+    assert_int_equal(json_integer_value(json_object_get(van, "mentions")), 1);
+    json_decref(r);
+
+    r = enrich_text(f, "CYCLING - STAGE FIVE", NULL,
+                    "Stage 5 results:\n"
+                    "1. Joris van der Linden (Netherlands) Visma-Lease a Bike 4:41:06\n"
+                    "2. Matteo Calabrese (Italy) Lidl-Trek same time\n"
+                    "3. Ziga Kranjc (Slovenia) UAE Team Emirates +0:12\n",
+                    NULL, &st);
+    json_t *orgs = json_object_get(r, "organisations");
+    static const char *const teams[] = {"Visma-Lease a Bike", "Lidl-Trek", "UAE Team Emirates"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
+        assert_non_null(find_named(orgs, teams[i]));
+    assert_null(find_named(json_object_get(r, "places"), "United Arab Emirates"));
+    assert_null(find_named(json_object_get(r, "people"), "Lidl-Trek"));
+    assert_non_null(find_named(json_object_get(r, "places"), "Slovenia"));
+    json_decref(r);
+}
+
 /* Sports copy: a city or county beside a score is the team, a city in the
  * dateline or after "in" stays a place, a country stays a place; in an
  * individual sport a city is a place; capitals alone make no acronym. */
@@ -509,6 +552,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sports_and_capitals),
+        cmocka_unit_test(test_datelines_particles_ranked_teams),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
         cmocka_unit_test(test_ambiguous_entries),

@@ -82,6 +82,28 @@ static const struct {
     {"EAT", NW_ZONE_FIXED, H(3)},
     {"SAST", NW_ZONE_FIXED, H(2)},
     {"WAT", NW_ZONE_FIXED, H(1)},
+    {"CAT", NW_ZONE_FIXED, H(2)},
+    {"TRT", NW_ZONE_FIXED, H(3)},
+    {"IRST", NW_ZONE_FIXED, HM(3, 30)},
+    {"AFT", NW_ZONE_FIXED, HM(4, 30)},
+    {"MYT", NW_ZONE_FIXED, H(8)},
+    {"WITA", NW_ZONE_FIXED, H(8)},
+    {"WIT", NW_ZONE_FIXED, H(9)},
+    /* The Americas south of the US, and Newfoundland. Brazil and Chile's
+     * summer abbreviations are kept for archived pages (Brazil dropped
+     * daylight saving in 2019). AST stays out: Atlantic or Arabia. */
+    {"BRT", NW_ZONE_FIXED, H(-3)},
+    {"BRST", NW_ZONE_FIXED, H(-2)},
+    {"ART", NW_ZONE_FIXED, H(-3)},
+    {"UYT", NW_ZONE_FIXED, H(-3)},
+    {"CLT", NW_ZONE_FIXED, H(-4)},
+    {"CLST", NW_ZONE_FIXED, H(-3)},
+    {"BOT", NW_ZONE_FIXED, H(-4)},
+    {"VET", NW_ZONE_FIXED, H(-4)},
+    {"COT", NW_ZONE_FIXED, H(-5)},
+    {"PET", NW_ZONE_FIXED, H(-5)},
+    {"NST", NW_ZONE_FIXED, HM(-3, -30)},
+    {"NDT", NW_ZONE_FIXED, HM(-2, -30)},
 };
 
 /* Standard and daylight offsets of each rule; which dates it switches on is
