@@ -223,6 +223,11 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
         accepted = true;
     else if (all_common)
         accepted = false;
+    else if (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_COMMON)
+        /* "High Speed Rail", "Norwegian Offshore Wind": a name ending in a
+         * common noun, with no given name or title, is a thing's, unless
+         * it speaks. */
+        accepted = speech_after(w, g, e);
     else
         accepted = !sent || !any_common || speech_after(w, g, e);
     if (add_cand(w, s, n, accepted) != 0)

@@ -54,6 +54,31 @@ static void test_datelines_particles_ranked_teams(void **state)
     json_decref(r);
 }
 
+/* A run ending in a common noun, with no given name or title, names a
+ * thing, not a person, unless it speaks; a run ending in a sector's word
+ * is a company. */
+static void test_common_heads(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Rail order", NULL,
+                            "The cars will run on the line of operator Speed Rail from 2028. The "
+                            "group Norwegian Offshore Wind welcomed the decision, and analysts at "
+                            "DNB Markets said the rail cars were cheap. China's Tianqi Lithium "
+                            "owns a fifth of the venture. Later Xolvani Wind said she would bid.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people = json_object_get(r, "people");
+    assert_null(find_named(people, "Speed Rail"));
+    assert_null(find_named(people, "Offshore Wind"));
+    assert_null(find_named(people, "Tianqi Lithium"));
+    assert_non_null(find_named(people, "Xolvani Wind")); /* she speaks */
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "DNB Markets"));
+    assert_non_null(find_named(orgs, "Tianqi Lithium"));
+    json_decref(r);
+}
+
 /* Sports copy: a city or county beside a score is the team, a city in the
  * dateline or after "in" stays a place, a country stays a place; in an
  * individual sport a city is a place; capitals alone make no acronym. */
@@ -553,6 +578,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_datelines_particles_ranked_teams),
+        cmocka_unit_test(test_common_heads),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
         cmocka_unit_test(test_ambiguous_entries),
