@@ -696,6 +696,10 @@ static const char *const noname_words[] = {
     "Explorer",   "Field",       "Dome",      "Collider",   "Telescope",    "Reactor",
     "Pipeline",   "Course",      "Circuit",   "Racecourse", "Velodrome",
 };
+/* Competitions in other languages ("Campeonato Gaucho", "Coppa Italia") and
+ * a compass word after a name ("Utsira Nord") name no person either. */
+static const char *const noname_foreign[] = {"Campeonato", "Copa",  "Coupe", "Coppa", "Torneo",
+                                             "Trofeo",     "Pokal", "Nord",  "Norte"};
 /* Facilities: a place or organisation named before one of these is part of
  * the facility's name ("Emirates Stadium", "Victoria Station"). */
 static const char *const facility_words[] = {
@@ -794,6 +798,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         rc = add_words(&L, particles, NW_COUNT(particles), NW_LEX_PARTICLE) ||
              add_words(&L, org_words, NW_COUNT(org_words), NW_LEX_ORGWORD) ||
              add_words(&L, noname_words, NW_COUNT(noname_words), NW_LEX_NONAME) ||
+             add_words(&L, noname_foreign, NW_COUNT(noname_foreign), NW_LEX_NONAME) ||
              add_words(&L, speech_words, NW_COUNT(speech_words), NW_LEX_SPEECH) ||
              add_words(&L, suffixes, NW_COUNT(suffixes), NW_LEX_SUFFIX) ||
              add_words(&L, facility_words, NW_COUNT(facility_words), NW_LEX_FACILITY) ||

@@ -231,6 +231,35 @@ static size_t upper_run_end(const nw_ent_work_t *w, size_t j)
     return e;
 }
 
+/* "the Nikkei average", "the benchmark KOSPI index", "the FTSE 100 index",
+ * "the Dow Jones industrial average": a name right before such a word is a
+ * market index, which no newsroom files as the organisation behind it. */
+static bool names_an_index(const nw_ent_toks_t *t, size_t e)
+{
+    static const char *const index[] = {"index", "indices", "indexes", "average"};
+    static const char *const kinds[] = {"share", "stock", "industrial", "composite", "benchmark"};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && (t->v[e].flags & NW_TOK_DIGIT))
+        e++; /* "FTSE 100", "Nikkei 225" */
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && (t->v[e].flags & NW_TOK_LOWER) &&
+        nw_ent_is_fold(t, e, kinds, N(kinds)))
+        e++;
+    return e < t->n && t->v[e].brk == NW_BRK_NONE && (t->v[e].flags & NW_TOK_LOWER) &&
+           nw_ent_is_fold(t, e, index, N(index));
+#undef N
+}
+
+static void drop_indexes(nw_ent_work_t *w)
+{
+    for (size_t i = 0; i < w->n_spans; i++) {
+        nw_ent_span_t *sp = &w->spans[i];
+        /* An exchange stays one: "the American Stock Exchange index". */
+        if (sp->role == NW_LEX_ORG && names_an_index(&w->toks, sp->start + sp->ntok) &&
+            !nw_ent_is_word(&w->toks, sp->start + sp->ntok - 1, "exchange"))
+            sp->role = 0; /* collect skips it; its words stay no one's name */
+    }
+}
+
 int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -291,5 +320,8 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             return -1;
         next = e;
     }
-    return find_national_bodies(w, g);
+    if (find_national_bodies(w, g) != 0)
+        return -1;
+    drop_indexes(w);
+    return 0;
 }

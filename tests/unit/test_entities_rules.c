@@ -79,6 +79,28 @@ static void test_common_heads(void **state)
     json_decref(r);
 }
 
+/* A market index is no organisation, an exchange still is; a competition
+ * in another language is no person. */
+static void test_indexes_competitions(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Markets", NULL,
+                            "Shares rose 4% in Tokyo, beating a 0.6% gain in the Nikkei average, "
+                            "while the benchmark KOSPI index slipped and the American Stock "
+                            "Exchange index was flat. Loans came from banks including "
+                            "Standard Chartered and Rabobank. The forward joins after the "
+                            "Campeonato Gaucho ends in April.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Nikkei"));
+    assert_null(find_named(orgs, "KOSPI"));
+    assert_non_null(find_named(orgs, "American Stock Exchange"));
+    assert_null(find_named(json_object_get(r, "people"), "Campeonato Gaucho"));
+    json_decref(r);
+}
+
 /* Sports copy: a city or county beside a score is the team, a city in the
  * dateline or after "in" stays a place, a country stays a place; in an
  * individual sport a city is a place; capitals alone make no acronym. */
@@ -579,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_datelines_particles_ranked_teams),
         cmocka_unit_test(test_common_heads),
+        cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
         cmocka_unit_test(test_ambiguous_entries),
