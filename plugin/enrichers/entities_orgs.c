@@ -123,9 +123,18 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
         e++;
     if (company_suffix(t, e - 1))
         return e;
-    while (e + 1 < t->n && !(t->v[e - 1].flags & NW_TOK_POSS) && is_connector(t, e, true) &&
-           t->v[e].brk == NW_BRK_NONE && t->v[e + 1].brk == NW_BRK_NONE && org_tail(w, e + 1)) {
+    /* After "of" or "for", "and" joins more of the name when an unknown
+     * word follows ("Ministry of Trade and Industry", "Organisation for
+     * Security and Cooperation"), not another name ("Bank of England and
+     * Barclays"). */
+    bool tail = false;
+    while (
+        e + 1 < t->n && !(t->v[e - 1].flags & NW_TOK_POSS) &&
+        (is_connector(t, e, true) || (tail && nw_ent_is_word(t, e, "and") && w->label[e + 1] < 0 &&
+                                      !(t->v[e + 1].flags & NW_TOK_UPPER))) &&
+        t->v[e].brk == NW_BRK_NONE && t->v[e + 1].brk == NW_BRK_NONE && org_tail(w, e + 1)) {
         e += 2;
+        tail = true;
         while (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS) &&
                org_tail(w, e))
             e++;

@@ -99,6 +99,20 @@ static void test_indexes_competitions(void **state)
     assert_non_null(find_named(orgs, "American Stock Exchange"));
     assert_null(find_named(json_object_get(r, "people"), "Campeonato Gaucho"));
     json_decref(r);
+
+    /* After "of" or "for", "and" and an unknown word go on with the name. */
+    r = enrich_text(f, "Talks", NULL,
+                    "Experts at the Organisation for Economic Cooperation and Development said "
+                    "on Monday that the growth forecast was cut, and the country's Ministry of "
+                    "Trade and Industry said it would meet officials of the Bank of England and "
+                    "of Barclays in the coming weeks to discuss the outlook.\n",
+                    NULL, &st);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Organisation for Economic Cooperation and Development"));
+    assert_non_null(find_named(orgs, "Ministry of Trade and Industry"));
+    assert_non_null(find_named(orgs, "Bank of England"));
+    assert_non_null(find_named(orgs, "Barclays"));
+    json_decref(r);
 }
 
 /* Sports copy: a city or county beside a score is the team, a city in the
