@@ -335,14 +335,21 @@ int main(int argc, char **argv)
 {
     /* --enriched, --plain, --full: only the enriched step, the step without
      * enrichers, or parse + id + record + dump, once per pass, for an
-     * instruction count (callgrind) of that work alone. */
-    const char *only = NULL;
+     * instruction count (callgrind) of that work alone. --with NAME: the
+     * step with that one built-in enricher on, to price each one (the
+     * difference from --plain is its cost). */
+    const char *only = NULL, *with = NULL;
     nw_bench_spread_t sp = {"1", 1};
     bool bad = false;
     while (argc > 1 && strncmp(argv[1], "--", 2) == 0 && !bad) {
         if (strcmp(argv[1], "--enriched") == 0 || strcmp(argv[1], "--plain") == 0 ||
             strcmp(argv[1], "--full") == 0) {
             only = argv[1] + 2;
+        } else if (strcmp(argv[1], "--with") == 0 && argc > 2) {
+            only = "with";
+            with = argv[2];
+            argv++;
+            argc--;
         } else if ((strcmp(argv[1], "--threads") == 0 || strcmp(argv[1], "--partitions") == 0) &&
                    argc > 2) {
             char *end;
@@ -364,8 +371,8 @@ int main(int argc, char **argv)
     if (bad || argc < 2 || argc > 3 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "--help") == 0) {
         fprintf(stderr,
-                "Usage: bench_parse [--enriched|--plain|--full] [--threads N] [--partitions P] "
-                "DIR [PASSES]\n"
+                "Usage: bench_parse [--enriched|--plain|--full|--with ENRICHER] [--threads N] "
+                "[--partitions P] DIR [PASSES]\n"
                 "Times parse + id + ninjs build + dump over every file of DIR\n"
                 "(or DIR/msg/), best of PASSES (default 3); the processing step on N threads\n"
                 "(0..256, default 1) over P partitions (1..1024, default 1). See "
@@ -406,18 +413,39 @@ int main(int argc, char **argv)
     }
     nw_bench_spread(&c, argv[1], sp.partitions);
 
+    static const char *const builtins[] = {"lang",     "dates", "entities",
+                                           "subjects", "stats", "neardup"};
     const char *off = "lang,dates,entities,subjects,stats,neardup";
+    char others[128] = "";
+    if (with) {
+        /* Every built-in but the one named is disabled. */
+        bool known = false;
+        for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+            if (strcmp(builtins[i], with) == 0) {
+                known = true;
+                continue;
+            }
+            size_t len = strlen(others);
+            snprintf(others + len, sizeof(others) - len, "%s%s", len ? "," : "", builtins[i]);
+        }
+        if (!known) {
+            fprintf(stderr, "bench_parse: --with: no built-in enricher '%s' (%s)\n", with, off);
+            nw_bench_free(&c);
+            return 64;
+        }
+    }
     if (only) {
         nw_bench_result_t best, r;
+        const char *disabled = strcmp(only, "plain") == 0 ? off : with ? others : NULL;
         for (unsigned p = 0; p < passes; p++) {
             if (strcmp(only, "full") == 0)
                 nw_bench_pass(&c, true, &r);
-            else if (nw_bench_pipeline(&c, strcmp(only, "plain") == 0 ? off : NULL, &sp, &r) < 0)
+            else if (nw_bench_pipeline(&c, disabled, &sp, &r) < 0)
                 return 70;
             nw_bench_keep(&best, &r, p == 0);
         }
-        char label[16];
-        snprintf(label, sizeof(label), "%s:", only);
+        char label[32];
+        snprintf(label, sizeof(label), "%s%s:", with ? "with " : only, with ? with : "");
         printf("corpus:     %s (%zu messages)\n", dir, c.n);
         if (strcmp(only, "full") != 0)
             printf("threads:    %s, partitions %d\n", sp.threads, (int)sp.partitions);
