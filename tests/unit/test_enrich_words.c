@@ -4,8 +4,10 @@
  * breaks between headline, standfirst and body, lengths from the offsets),
  * and the per-run sharing, where every enricher asking for one record's
  * words gets the same list, made once, while an input outside the run gets
- * its own; and the toolkit's JSON helpers (shared counts, checked strings).
+ * its own, in memory the thread keeps from one run for the next; and the
+ * toolkit's JSON helpers (shared counts, checked strings).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -196,6 +198,60 @@ static void test_shared_within_a_run(void **state)
     nw_words_free(&after);
 }
 
+/* One run over the one record in, whose first word is first: the address
+ * of its list's room (which lives until the run's end, so only the
+ * address is compared after it). */
+static const void *one_run(const nw_enrich_input_t *in, const char *first)
+{
+    const nw_enrich_input_t *batch[] = {in};
+    nw_words_t own = NW_WORDS_INIT;
+    nw_words_share_begin(batch, 1);
+    const nw_words_t *w = nw_words_of(in, &own);
+    assert_ptr_not_equal(w, &own);
+    assert_string_equal(nw_words_at(w, 0), first);
+    const void *at = w->offsets; /* the start of its room */
+    nw_words_share_end();
+    nw_words_free(&own);
+    return at;
+}
+
+/* A run's lists go into the memory of the run before on the thread, which
+ * is already mapped, rather than chunks allocated and freed each run. */
+static void test_runs_reuse_memory(void **state)
+{
+    (void)state;
+    nw_enrich_input_t a = input("Storm hits coast", NULL, "The storm hit the coast.");
+    nw_enrich_input_t b = input("Markets fall", "Stocks fell.", "Shares fell sharply.");
+    const void *first = one_run(&a, "storm");
+    /* Were the run's memory freed, this would most likely take it. */
+    void *taker = malloc(((size_t)1 << 20) + 24);
+    assert_non_null(taker);
+    assert_ptr_equal(one_run(&b, "markets"), first);
+    free(taker);
+    assert_ptr_equal(one_run(&a, "storm"), first);
+}
+
+/* What a thread keeps is freed when it exits: under the leak checker
+ * (NW_SANITIZE builds) this test fails if it is not. */
+static void *runs_on_a_thread(void *arg)
+{
+    (void)arg;
+    nw_enrich_input_t a = input("Storm hits coast", NULL, "The storm hit the coast.");
+    one_run(&a, "storm");
+    one_run(&a, "storm");
+    return NULL;
+}
+
+static void test_thread_exit_frees(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, runs_on_a_thread, NULL), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+    }
+}
+
 /* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
  * each, others are made anew; strings keep jansson's verdict on their
  * bytes whichever way they are checked. */
@@ -250,6 +306,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_lengths), cmocka_unit_test(test_words_across_steps),
         cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
+        cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
         cmocka_unit_test(test_json_values),       cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
