@@ -50,6 +50,11 @@ bool nw_builtin_valid_string(const char *s, size_t n);
  * -1 (nothing appended) when nw_builtin_valid_string() refuses them. */
 int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n);
 
+/* For tests: the dates scan takes its SSE2 path even where the CPU has
+ * AVX2 (true), or the AVX2 path where it can (false, the default), so that
+ * both are checked on one machine. Not for use while a scan runs. */
+void nw_dates_avx2_off(bool off);
+
 /* Simhash comparisons every neardup instance made so far: how tests see
  * that a lookup's cost is capped without timing it. */
 uint64_t nw_neardup_compared(void);

@@ -5,6 +5,8 @@
  */
 #include "test_enrich_util.h"
 
+#include "enrichers/builtins.h"
+
 /* Runs dates over body text in an article published at `published`; returns
  * the dates joined by spaces ("" when none) in buf. */
 static const char *dates_of(const char *published, const char *body, char *buf, size_t n)
@@ -141,9 +143,8 @@ static void test_not_dates(void **state)
  * lexing them: what it still takes, at the edges of those filters (case,
  * a day's digits, what follows a day, a year's hyphen, words of a name's
  * length, text across the 16-byte steps of the scan). */
-static void test_scan_filters(void **state)
+static void scan_filters(void)
 {
-    (void)state;
     const char *thu = "2021-12-30T09:32:00Z";
     EXPECT_DATES(thu, "TODAY and TOMORROW, not TOMORROWS or todays.", "2021-12-30 2021-12-31");
     EXPECT_DATES(thu, "They meet THURSDAY; they met Tuesday; Thursdays are quiet.",
@@ -169,9 +170,8 @@ static void test_scan_filters(void **state)
  * 64-byte blocks: its day's digits glued to letters before them and a
  * year's ISO date, and a number split by a block's end, which goes on in
  * the next block: "123 January" is no date, not "23 January". */
-static void test_scan_offsets(void **state)
+static void scan_offsets(void)
 {
-    (void)state;
     const char *thu = "2021-12-30T09:32:00Z";
     char body[256];
     for (size_t k = 0; k <= 140; k++) {
@@ -184,6 +184,28 @@ static void test_scan_offsets(void **state)
         snprintf(body + k, sizeof(body) - k, "123 January");
         EXPECT_DATES(thu, body, "");
     }
+}
+
+/* Both scans, where the CPU has AVX2 (two vectors of 32 a block) and
+ * without (four of 16), find the same dates. */
+static void test_scan_filters(void **state)
+{
+    (void)state;
+    for (int off = 0; off < 2; off++) {
+        nw_dates_avx2_off(off);
+        scan_filters();
+    }
+    nw_dates_avx2_off(false);
+}
+
+static void test_scan_offsets(void **state)
+{
+    (void)state;
+    for (int off = 0; off < 2; off++) {
+        nw_dates_avx2_off(off);
+        scan_offsets();
+    }
+    nw_dates_avx2_off(false);
 }
 
 static void test_settings(void **state)
