@@ -621,8 +621,12 @@ static const char *next_start_sse2(const dates_t *cfg, const char *text, const c
 /* Set by tests only (nw_dates_avx2_off()), before any scan. */
 static bool avx2_off;
 
-/* classes16() of 32 bytes. */
-static inline NW_AVX2 void classes32(__m256i x, uint32_t *digit, uint32_t *letter, uint32_t *maybe)
+/* classes16() of the 32 bytes x, whose next bytes are next (x shifted by
+ * one byte), and where a lower-case t followed by h ("the", "that",
+ * "they", a tenth of all words) is no maybe: no date starts so
+ * (date_may_start() asks a t for an o after it). */
+static inline NW_AVX2 void classes32(__m256i x, __m256i next, uint32_t *digit, uint32_t *letter,
+                                     uint32_t *maybe)
 {
     const __m256i below10 = _mm256_set1_epi8(-128 + 10), below26 = _mm256_set1_epi8(-128 + 26);
     __m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
@@ -635,8 +639,11 @@ static inline NW_AVX2 void classes32(__m256i x, uint32_t *digit, uint32_t *lette
     *digit = (uint32_t)_mm256_movemask_epi8(digit_v);
     *letter = (uint32_t)_mm256_movemask_epi8(
         _mm256_cmpgt_epi8(below26, _mm256_add_epi8(lower, _mm256_set1_epi8((char)(0x80 - 'a')))));
-    *maybe =
-        (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(digit_v, upper_v), ty_v));
+    __m256i th_v = _mm256_and_si256(
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('t')),
+        _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('h')));
+    *maybe = (uint32_t)_mm256_movemask_epi8(
+        _mm256_andnot_si256(th_v, _mm256_or_si256(_mm256_or_si256(digit_v, upper_v), ty_v)));
 }
 
 /* next_start_sse2() in two vectors of 32 a block, where the CPU has AVX2:
@@ -646,19 +653,21 @@ static NW_AVX2 const char *next_start_avx2(const dates_t *cfg, const char *text,
 {
     uint64_t prev_alnum = alnum_before(text, p), prev_digit = digit_before(text, p);
     for (; p < end; p += 64) {
-        __m256i x0, x1;
-        if (end - p >= 64) {
-            x0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
-            x1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
-        } else {
-            char last[64] = {0};
+        /* The 64 bytes and the 64 after their first: p[64] is there, the
+         * text's NUL at the latest. */
+        const char *at = p;
+        char last[72] = {0};
+        if (end - p < 64) {
             memcpy(last, p, (size_t)(end - p));
-            x0 = _mm256_loadu_si256((const __m256i *)(const void *)last);
-            x1 = _mm256_loadu_si256((const __m256i *)(const void *)(last + 32));
+            at = last;
         }
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 32));
+        __m256i n0 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 1));
+        __m256i n1 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 33));
         uint32_t d0, l0, m0, d1, l1, m1;
-        classes32(x0, &d0, &l0, &m0);
-        classes32(x1, &d1, &l1, &m1);
+        classes32(x0, n0, &d0, &l0, &m0);
+        classes32(x1, n1, &d1, &l1, &m1);
         const char *q = starts_in(cfg, p, d0 | (uint64_t)d1 << 32, l0 | (uint64_t)l1 << 32,
                                   m0 | (uint64_t)m1 << 32, &prev_alnum, &prev_digit);
         if (q)

@@ -169,7 +169,8 @@ static void scan_filters(void)
 /* A date after every number of bytes up to well past two of the scan's
  * 64-byte blocks: its day's digits glued to letters before them and a
  * year's ISO date, and a number split by a block's end, which goes on in
- * the next block: "123 January" is no date, not "23 January". */
+ * the next block: "123 January" is no date, not "23 January"; "today"
+ * after words of t and h. */
 static void scan_offsets(void)
 {
     const char *thu = "2021-12-30T09:32:00Z";
@@ -183,6 +184,10 @@ static void scan_offsets(void)
         EXPECT_DATES(thu, body, "2022-01-12");
         snprintf(body + k, sizeof(body) - k, "123 January");
         EXPECT_DATES(thu, body, "");
+        /* A t before an h starts no date; one before an o may, also
+         * where the h or the o begins the next block. */
+        snprintf(body + k, sizeof(body) - k, "th tthe today");
+        EXPECT_DATES(thu, body, "2021-12-30");
     }
 }
 
