@@ -854,7 +854,10 @@ static size_t dates_day(const days_t *ds, size_t i, char iso[32])
 
 static nw_enrich_status_t dates_found(const days_t *ds, char *detail, size_t detail_len)
 {
-    snprintf(detail, detail_len, "%zu date%s", ds->n, ds->n == 1 ? "" : "s");
+    /* "%zu date%s" */
+    char note[32], *p = nw_builtin_udec(note, ds->n);
+    memcpy(p, " dates", 6);
+    nw_builtin_note(detail, detail_len, note, (size_t)(p + (ds->n == 1 ? 5 : 6) - note));
     return NW_ENRICH_OK;
 }
 

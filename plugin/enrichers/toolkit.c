@@ -97,6 +97,27 @@ int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n)
     return 0;
 }
 
+char *nw_builtin_udec(char *p, unsigned long long v)
+{
+    char d[20];
+    size_t k = sizeof(d);
+    do
+        d[--k] = (char)('0' + v % 10);
+    while (v /= 10);
+    memcpy(p, d + k, sizeof(d) - k);
+    return p + (sizeof(d) - k);
+}
+
+void nw_builtin_note(char *detail, size_t len, const char *s, size_t n)
+{
+    if (!len)
+        return;
+    if (n > len - 1)
+        n = len - 1;
+    memcpy(detail, s, n);
+    detail[n] = '\0';
+}
+
 static json_t *counts[NW_BUILTIN_COUNTS];
 static pthread_once_t counts_once = PTHREAD_ONCE_INIT;
 

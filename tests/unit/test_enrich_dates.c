@@ -53,6 +53,11 @@ static void test_seed(void **state)
      * Thursday" that day, January 12 and 10 next year; "in 2014" is no day. */
     assert_string_equal(got, "[\"2021-12-29\",\"2021-12-30\",\"2022-01-10\",\"2022-01-12\"]");
     assert_string_equal(fx_detail(&f, "dates"), "4 dates");
+    fx_clear(&f);
+    /* One date: "1 date". */
+    fx_text(&f, "2021-12-30T09:32:00Z", "Talks", "They met on 3 January.", "k", NULL, -1);
+    assert_false(fx_run(e, &f, NULL));
+    assert_string_equal(fx_detail(&f, "dates"), "1 date");
     free(got);
     fx_clear(&f);
     nw_enrichers_free(e);

@@ -7,11 +7,13 @@
  * its own, in memory the thread keeps from one run for the next; and the
  * toolkit's JSON helpers (shared counts, checked strings).
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,6 +254,29 @@ static void test_thread_exit_frees(void **state)
     }
 }
 
+/* The notes' helpers write what snprintf() would: "%llu", and a note cut
+ * to the detail's room. */
+static void test_note_helpers(void **state)
+{
+    (void)state;
+    static const unsigned long long values[] = {0, 7, 10, 99, 100, 1234567, ULLONG_MAX};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        char got[32], want[32];
+        *nw_builtin_udec(got, values[i]) = '\0';
+        snprintf(want, sizeof(want), "%llu", values[i]);
+        assert_string_equal(got, want);
+    }
+    for (size_t len = 1; len < 8; len++) {
+        char got[8] = "xxxxxxx", want[8] = "xxxxxxx";
+        nw_builtin_note(got, len, "abcde", 5);
+        snprintf(want, len, "%s", "abcde");
+        assert_memory_equal(got, want, sizeof(got));
+    }
+    char untouched[2] = "x";
+    nw_builtin_note(untouched, 0, "abc", 3);
+    assert_string_equal(untouched, "x");
+}
+
 /* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
  * each, others are made anew; strings keep jansson's verdict on their
  * bytes whichever way they are checked. */
@@ -307,7 +332,8 @@ int main(void)
         cmocka_unit_test(test_words_and_lengths), cmocka_unit_test(test_words_across_steps),
         cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
         cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
-        cmocka_unit_test(test_json_values),       cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_note_helpers),      cmocka_unit_test(test_json_values),
+        cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
