@@ -58,6 +58,7 @@ set(NW_CORE_SOURCES
   plugin/engine/enrich/registry.c
   # enrichers (the built-in enrichers)
   plugin/enrichers/dates.c
+  plugin/enrichers/dates_scan.c
   plugin/enrichers/entities.c
   plugin/enrichers/entities_arena.c
   plugin/enrichers/entities_extract.c
