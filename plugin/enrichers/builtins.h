@@ -62,6 +62,9 @@ void nw_dates_avx2_off(bool off);
  * to the n bytes at s, cut to len - 1 and NUL-terminated as snprintf()
  * cuts. */
 char *nw_builtin_udec(char *p, unsigned long long v);
+/* "%.2f" of v written at p (4 bytes), the end returned; NULL, nothing
+ * written, for v outside 0 and 2^-9 .. 1 (left to snprintf()). */
+char *nw_builtin_fixed2(char *p, double v);
 void nw_builtin_note(char *detail, size_t len, const char *s, size_t n);
 
 /* Simhash comparisons every neardup instance made so far: how tests see

@@ -108,6 +108,30 @@ char *nw_builtin_udec(char *p, unsigned long long v)
     return p + (sizeof(d) - k);
 }
 
+char *nw_builtin_fixed2(char *p, double v)
+{
+    /* v is mant / 2^sh exactly; sh from 52 (v = 1) to 61 (v = 2^-9), so
+     * that 100 * mant (below 2^60) and the remainder fit in 64 bits. */
+    uint64_t bits, r = 0;
+    memcpy(&bits, &v, sizeof(bits));
+    unsigned ex = (unsigned)(bits >> 52) & 0x7FF;
+    if (v != 0) {
+        if (!(v > 0 && v <= 1) || ex < 1014)
+            return NULL;
+        uint64_t mant = (bits & ((1ull << 52) - 1)) | 1ull << 52;
+        unsigned sh = 1075 - ex;
+        uint64_t x = mant * 100, half = 1ull << (sh - 1), rem = x & ((1ull << sh) - 1);
+        r = x >> sh;
+        /* To nearest, a tie to even, as printf() rounds the exact value. */
+        r += rem > half || (rem == half && (r & 1));
+    }
+    *p++ = (char)('0' + r / 100);
+    *p++ = '.';
+    *p++ = (char)('0' + r / 10 % 10);
+    *p++ = (char)('0' + r % 10);
+    return p;
+}
+
 void nw_builtin_note(char *detail, size_t len, const char *s, size_t n)
 {
     if (!len)

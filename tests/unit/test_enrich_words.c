@@ -254,8 +254,8 @@ static void test_thread_exit_frees(void **state)
     }
 }
 
-/* The notes' helpers write what snprintf() would: "%llu", and a note cut
- * to the detail's room. */
+/* The notes' helpers write what snprintf() would: "%llu", "%.2f", and a
+ * note cut to the detail's room. */
 static void test_note_helpers(void **state)
 {
     (void)state;
@@ -275,6 +275,26 @@ static void test_note_helpers(void **state)
     char untouched[2] = "x";
     nw_builtin_note(untouched, 0, "abc", 3);
     assert_string_equal(untouched, "x");
+    /* "%.2f" of lang's shares: ties to even as printf() has them (0.125,
+     * 0.375), the ends, and a sweep of values between; none outside. */
+    static const double shares[] = {0,          1,          0.125, 0.375, 0.625,
+                                    0.875,      0.005,      0.015, 0.995, 1.0 / 7,
+                                    0.5,        0.255,      0.745, 0.4,   0.39999999999999997,
+                                    0.00390625, 0.25390625, 0x1p-9};
+    for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]) + 200000; i++) {
+        size_t k = sizeof(shares) / sizeof(shares[0]);
+        double v = i < k ? shares[i] : (double)(i - k + 400) / 200400; /* 0.002 .. 1 */
+        char got[8], want[16];
+        char *end = nw_builtin_fixed2(got, v);
+        assert_non_null(end);
+        *end = '\0';
+        snprintf(want, sizeof(want), "%.2f", v);
+        assert_string_equal(got, want);
+    }
+    char none[8];
+    assert_null(nw_builtin_fixed2(none, 1.0000000000000002));
+    assert_null(nw_builtin_fixed2(none, -0.5));
+    assert_null(nw_builtin_fixed2(none, 0x1p-10));
 }
 
 /* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
