@@ -35,9 +35,11 @@ enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
 static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
 
 /* Whether the word or number starting at q may start a date: see
- * nw_dates_next_start(). What is ruled out here scan_at() would pass over anyway,
- * token 0 taken and nothing added. */
-static inline bool date_may_start(const dates_t *cfg, const char *q)
+ * nw_dates_next_start(). What is ruled out here scan_at() would pass over
+ * anyway, token 0 taken and nothing added. letters is the number of ASCII
+ * letters from q on when the caller knows it (the block's letter mask),
+ * else 0: a word is then measured here. */
+static inline bool date_may_start(const dates_t *cfg, const char *q, size_t letters)
 {
     size_t n = 1;
     switch (date_class[(unsigned char)*q]) {
@@ -61,16 +63,22 @@ static inline bool date_may_start(const dates_t *cfg, const char *q)
             n++;
         return (q[n] >= 'A' && q[n] <= 'Z') || q[n] == 'o';
     case DC_CAP:
-        while (is_alpha(q[n]))
-            n++;
+        if (letters)
+            n = letters;
+        else
+            while (is_alpha(q[n]))
+                n++;
         return n < 16 && (cfg->name_lengths[*q - 'A'] >> n & 1);
     case DC_TY: /* yesterday, today, tomorrow, Tuesday, Thursday ("the", "to" ...) */
         if ((*q | 0x20) == 'y' ? (q[1] | 0x20) != 'e'
                                : (q[1] | 0x20) != 'o' &&
                                      !(*q == 'T' && ((q[1] | 0x20) == 'u' || (q[1] | 0x20) == 'h')))
             return false;
-        while (is_alpha(q[n]))
-            n++;
+        if (letters)
+            n = letters;
+        else
+            while (is_alpha(q[n]))
+                n++;
         return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
     default:
         return false;
@@ -108,9 +116,13 @@ static inline const char *starts_in(const dates_t *cfg, const char *p, uint64_t 
     uint64_t starts =
         (letter & ~(alnum << 1 | *prev_alnum)) | (digit & ~(digit << 1 | *prev_digit));
     for (starts &= maybe; starts; starts &= starts - 1) {
-        const char *q = p + __builtin_ctzll(starts);
-        if (date_may_start(cfg, q))
-            return q;
+        unsigned at = (unsigned)__builtin_ctzll(starts);
+        /* The word's letters, from the mask, unless they run to the
+         * block's end (and maybe on). */
+        uint64_t rest = ~(letter >> at); /* 0: a block of 64 letters */
+        unsigned letters = rest ? (unsigned)__builtin_ctzll(rest) : 64;
+        if (date_may_start(cfg, p + at, at + letters < 64 ? letters : 0))
+            return p + at;
     }
     *prev_alnum = alnum >> 63;
     *prev_digit = digit >> 63;
@@ -263,7 +275,7 @@ const char *nw_dates_next_start(const dates_t *cfg, const char *text, const char
                 p++;
             break;
         default: /* DC_NUM, DC_CAP, DC_TY */
-            if (date_may_start(cfg, p))
+            if (date_may_start(cfg, p, 0))
                 return p;
             while (is_digit(*p)) /* a number or word ruled out, whole */
                 p++;

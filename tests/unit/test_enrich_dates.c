@@ -175,7 +175,7 @@ static void scan_filters(void)
  * 64-byte blocks: its day's digits glued to letters before them and a
  * year's ISO date, and a number split by a block's end, which goes on in
  * the next block: "123 January" is no date, not "23 January"; "today"
- * after words of t and h. */
+ * after words of t and h; a capitalised word longer than a block. */
 static void scan_offsets(void)
 {
     const char *thu = "2021-12-30T09:32:00Z";
@@ -193,6 +193,11 @@ static void scan_offsets(void)
          * may, also where the o begins the next block. */
         snprintf(body + k, sizeof(body) - k, "th tthe tax today");
         EXPECT_DATES(thu, body, "2021-12-30");
+        /* A capitalised word longer than a block, from a block's start
+         * on: its letters are measured past the block's mask. */
+        snprintf(body + k, sizeof(body) - k, "%s 15 January",
+                 "Maaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaay");
+        EXPECT_DATES(thu, body, "2022-01-15");
     }
 }
 
