@@ -201,26 +201,27 @@ static void scan_offsets(void)
     }
 }
 
-/* Both scans, where the CPU has AVX2 (two vectors of 32 a block) and
- * without (four of 16), find the same dates. */
+/* Runs check through both scans, where the CPU has AVX2 (two vectors of
+ * 32 a block) and without (four of 16): they find the same dates. */
+static void both_scans(void (*check)(void))
+{
+    for (int off = 0; off < 2; off++) {
+        nw_dates_avx2_off(off);
+        check();
+    }
+    nw_dates_avx2_off(false);
+}
+
 static void test_scan_filters(void **state)
 {
     (void)state;
-    for (int off = 0; off < 2; off++) {
-        nw_dates_avx2_off(off);
-        scan_filters();
-    }
-    nw_dates_avx2_off(false);
+    both_scans(scan_filters);
 }
 
 static void test_scan_offsets(void **state)
 {
     (void)state;
-    for (int off = 0; off < 2; off++) {
-        nw_dates_avx2_off(off);
-        scan_offsets();
-    }
-    nw_dates_avx2_off(false);
+    both_scans(scan_offsets);
 }
 
 static void test_settings(void **state)
