@@ -78,6 +78,7 @@ set(NW_CORE_SOURCES
   plugin/enrichers/stats.c
   plugin/enrichers/subjects.c
   plugin/enrichers/toolkit.c
+  plugin/enrichers/words_share.c
   # kafka
   plugin/engine/kafka/kcheck.c
   plugin/engine/kafka/kconf.c
