@@ -58,6 +58,7 @@ set(NW_CORE_SOURCES
   plugin/engine/enrich/registry.c
   # enrichers (the built-in enrichers)
   plugin/enrichers/dates.c
+  plugin/enrichers/dates_scan.c
   plugin/enrichers/entities.c
   plugin/enrichers/entities_arena.c
   plugin/enrichers/entities_extract.c
@@ -77,6 +78,7 @@ set(NW_CORE_SOURCES
   plugin/enrichers/stats.c
   plugin/enrichers/subjects.c
   plugin/enrichers/toolkit.c
+  plugin/enrichers/words_share.c
   # kafka
   plugin/engine/kafka/kcheck.c
   plugin/engine/kafka/kconf.c

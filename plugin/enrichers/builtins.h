@@ -50,6 +50,23 @@ bool nw_builtin_valid_string(const char *s, size_t n);
  * -1 (nothing appended) when nw_builtin_valid_string() refuses them. */
 int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n);
 
+/* For tests: the dates scan takes its SSE2 path even where the CPU has
+ * AVX2 (true), or the AVX2 path where it can (false, the default), so that
+ * both are checked on one machine. Not for use while a scan runs. */
+void nw_dates_avx2_off(bool off);
+
+/* The detail notes of a status, written without snprintf() (which took
+ * some 900 instructions a note, more than some enrichers' own work):
+ * nw_builtin_udec() writes v in decimal at p, which has room for 20
+ * digits, and returns the end; nw_builtin_note() sets detail (len bytes)
+ * to the n bytes at s, cut to len - 1 and NUL-terminated as snprintf()
+ * cuts. */
+char *nw_builtin_udec(char *p, unsigned long long v);
+/* "%.2f" of v written at p (4 bytes), the end returned; NULL, nothing
+ * written, for v outside 0 and 2^-9 .. 1 (left to snprintf()). */
+char *nw_builtin_fixed2(char *p, double v);
+void nw_builtin_note(char *detail, size_t len, const char *s, size_t n);
+
 /* Simhash comparisons every neardup instance made so far: how tests see
  * that a lookup's cost is capped without timing it. */
 uint64_t nw_neardup_compared(void);
@@ -125,6 +142,19 @@ static inline const char *nw_words_at(const nw_words_t *w, size_t i)
  * of the first n <= 16 bytes of a 16-byte load. */
 static const unsigned char nw_words_ones[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                                 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+/* The same masks as two 8-byte halves, row n for n <= 16 bytes: one
+ * index for both loads, where the offsets into nw_words_ones took two
+ * subtractions in the word list's loop (nw_words_hash16()). */
+#define NW_WORDS_M(n) ((n) >= 8 ? ~0ull : (1ull << 8 * (n)) - 1)
+#define NW_WORDS_MASK(n)                                                                           \
+    {                                                                                              \
+        NW_WORDS_M(n), (n) <= 8 ? 0 : NW_WORDS_M((n)-8)                                            \
+    }
+static const uint64_t nw_words_mask[17][2] = {
+    NW_WORDS_MASK(0),  NW_WORDS_MASK(1),  NW_WORDS_MASK(2),  NW_WORDS_MASK(3),  NW_WORDS_MASK(4),
+    NW_WORDS_MASK(5),  NW_WORDS_MASK(6),  NW_WORDS_MASK(7),  NW_WORDS_MASK(8),  NW_WORDS_MASK(9),
+    NW_WORDS_MASK(10), NW_WORDS_MASK(11), NW_WORDS_MASK(12), NW_WORDS_MASK(13), NW_WORDS_MASK(14),
+    NW_WORDS_MASK(15), NW_WORDS_MASK(16)};
 
 /* Whether the first n <= NW_WORDS_SLACK bytes at a and b agree, where both
  * can be read NW_WORDS_SLACK bytes wide (words of an nw_words_t, or keys of
@@ -167,12 +197,10 @@ static inline uint64_t nw_words_mix(uint64_t h, uint64_t a, uint64_t b)
  * stack). */
 static inline uint64_t nw_words_hash16(const char *w, size_t n)
 {
-    uint64_t x0, x1, m0, m1;
+    uint64_t x0, x1;
     memcpy(&x0, w, 8);
     memcpy(&x1, w + 8, 8);
-    memcpy(&m0, nw_words_ones + 16 - n, 8);
-    memcpy(&m1, nw_words_ones + 24 - n, 8);
-    return nw_words_mix(n, x0 & m0, x1 & m1);
+    return nw_words_mix(n, x0 & nw_words_mask[n][0], x1 & nw_words_mask[n][1]);
 }
 
 /* The hash of the n bytes at w, which can be read 16 bytes wide from each

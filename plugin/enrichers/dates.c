@@ -27,12 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
+#include "enrichers/dates_internal.h"
 #include "parse/timestamp.h"
 
 typedef enum { TOK_WORD, TOK_NUM, TOK_PUNCT } tok_type_t;
@@ -73,34 +70,6 @@ typedef struct days {
     bool oom;
 } days_t;
 
-typedef struct dates {
-    bool weekdays, relative;
-    /* Bit n of name_lengths[c - 'A']: some month name, abbreviation or
-     * weekday name of n letters begins with c. A capitalised word of
-     * another length starts no date, and the scan passes it without
-     * making tokens (most capitalised words are names, and were). */
-    uint16_t name_lengths[26];
-} dates_t;
-
-/* ASCII letters, by table: the lexer asks this of every letter of a token
- * and of the t/y words next_start() measures. */
-#define NW_ALPHA1(c)  (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
-#define NW_ALPHA4(c)  NW_ALPHA1(c), NW_ALPHA1((c) + 1), NW_ALPHA1((c) + 2), NW_ALPHA1((c) + 3)
-#define NW_ALPHA16(c) NW_ALPHA4(c), NW_ALPHA4((c) + 4), NW_ALPHA4((c) + 8), NW_ALPHA4((c) + 12)
-#define NW_ALPHA64(c)                                                                              \
-    NW_ALPHA16(c), NW_ALPHA16((c) + 16), NW_ALPHA16((c) + 32), NW_ALPHA16((c) + 48)
-static const bool alpha[256] = {NW_ALPHA64(0), NW_ALPHA64(64), NW_ALPHA64(128), NW_ALPHA64(192)};
-
-static inline bool is_alpha(char c)
-{
-    return alpha[(unsigned char)c];
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* "1st", "2nd", "3rd", "11th" ...: the suffix English gives n. */
 static const char *ordinal_suffix(int n)
 {
@@ -115,11 +84,6 @@ static const char *ordinal_suffix(int n)
         return "rd";
     }
     return "th";
-}
-
-static inline bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* Lexes the token at or after p (past whitespace) into k: a word (ASCII
@@ -242,17 +206,6 @@ static bool punct_is(const tok_t *k, char c)
 {
     return k->type == TOK_PUNCT && k->s[0] == c;
 }
-
-/* Sets of capital letters, bit c - 'A': those month names and their
- * abbreviations begin with, those weekday names begin with, and those of
- * both but Tuesday's and Thursday's T (see may_start_date()). */
-#define LETTER_BIT(c) (1u << ((c) - 'A'))
-#define MONTH_1                                                                                    \
-    (LETTER_BIT('J') | LETTER_BIT('F') | LETTER_BIT('M') | LETTER_BIT('A') | LETTER_BIT('S') |     \
-     LETTER_BIT('O') | LETTER_BIT('N') | LETTER_BIT('D'))
-#define WEEKDAY_1                                                                                  \
-    (LETTER_BIT('S') | LETTER_BIT('M') | LETTER_BIT('T') | LETTER_BIT('W') | LETTER_BIT('F'))
-#define MONTH_WEEKDAY_1 (MONTH_1 | LETTER_BIT('W'))
 
 /* Whether k is a capitalised word whose first letter is in set. */
 static inline bool capitalised_in(const tok_t *k, uint32_t set)
@@ -463,173 +416,6 @@ static int64_t resolve_weekday(int64_t ref, int wd, int mode)
     return ref + (ahead <= 3 ? ahead : ahead - 7);
 }
 
-/* What a byte at a token's start says about the token (see
- * next_start()): the text's end, a byte of whitespace or punctuation, a
- * word no date starts at, a number, a capitalised word that may name a
- * month or weekday, a word beginning with t or y (told by its length). */
-enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
-#define NW_DC1(c)                                                                                  \
-    ((c) == 0                                     ? DC_END                                         \
-     : (c) >= '0' && (c) <= '9'                   ? DC_NUM                                         \
-     : ((c) | 0x20) == 't' || ((c) | 0x20) == 'y' ? DC_TY                                          \
-     : (c) >= 'A' && (c) <= 'Z' ? ((MONTH_WEEKDAY_1 & LETTER_BIT(c)) ? DC_CAP : DC_WORD)           \
-     : (c) >= 'a' && (c) <= 'z' ? DC_WORD                                                          \
-                                : DC_SKIP)
-#define NW_DC4(c)  NW_DC1(c), NW_DC1((c) + 1), NW_DC1((c) + 2), NW_DC1((c) + 3)
-#define NW_DC16(c) NW_DC4(c), NW_DC4((c) + 4), NW_DC4((c) + 8), NW_DC4((c) + 12)
-#define NW_DC64(c) NW_DC16(c), NW_DC16((c) + 16), NW_DC16((c) + 32), NW_DC16((c) + 48)
-static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
-
-/* Whether the word or number starting at q may start a date: see
- * next_start(). What is ruled out here scan_at() would pass over anyway,
- * token 0 taken and nothing added. */
-static inline bool date_may_start(const dates_t *cfg, const char *q)
-{
-    size_t n = 1;
-    switch (date_class[(unsigned char)*q]) {
-    case DC_NUM: /* an ISO date's year (glued to its '-') or a day 1..31 */
-        while (is_digit(q[n]))
-            n++;
-        if (n == 4)
-            return q[4] == '-';
-        if (!(n == 1 ? *q != '0'
-                     : n == 2 && (*q == '1' || *q == '2' || (*q == '3' && q[1] <= '1') ||
-                                  (*q == '0' && q[1] != '0'))))
-            return false;
-        /* A day comes before its month: the next token, past the
-         * number's letters and whitespace, is "of" or a capitalised word
-         * (a mark or a lower-case word there ends the date). */
-        while (is_alpha(q[n]))
-            n++;
-        if (!is_space(q[n]))
-            return false;
-        while (is_space(q[n]))
-            n++;
-        return (q[n] >= 'A' && q[n] <= 'Z') || q[n] == 'o';
-    case DC_CAP:
-        while (is_alpha(q[n]))
-            n++;
-        return n < 16 && (cfg->name_lengths[*q - 'A'] >> n & 1);
-    case DC_TY: /* yesterday, today, tomorrow, Tuesday, Thursday ("the", "to" ...) */
-        if ((*q | 0x20) == 'y' ? (q[1] | 0x20) != 'e'
-                               : (q[1] | 0x20) != 'o' &&
-                                     !(*q == 'T' && ((q[1] | 0x20) == 'u' || (q[1] | 0x20) == 'h')))
-            return false;
-        while (is_alpha(q[n]))
-            n++;
-        return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
-    default:
-        return false;
-    }
-}
-
-#ifdef __SSE2__
-/* Byte classes of 16 bytes, by one signed compare each: c + 0x80 - lo is
- * below -128 + span exactly when lo <= c < lo + span. Bit i of *digit,
- * *letter and *maybe says whether byte i is a digit, a letter, and a digit,
- * capital or t or y in any case. */
-static inline void classes16(__m128i x, unsigned *digit, unsigned *letter, unsigned *maybe)
-{
-    const __m128i below10 = _mm_set1_epi8(-128 + 10), below26 = _mm_set1_epi8(-128 + 26);
-    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-    __m128i digit_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))), below10);
-    __m128i upper_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))), below26);
-    __m128i ty_v = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8('t')),
-                                _mm_cmpeq_epi8(lower, _mm_set1_epi8('y')));
-    *digit = (unsigned)_mm_movemask_epi8(digit_v);
-    *letter = (unsigned)_mm_movemask_epi8(
-        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))), below26));
-    *maybe = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit_v, upper_v), ty_v));
-}
-
-/* next_start() 64 bytes at a time (four vectors of 16, whose masks make
- * one of 64 bits: the bookkeeping of a block, and the branch that leaves
- * its loop of starts, come once per 64 bytes): the token starts are letters
- * after a byte that is neither letter nor digit (letters right after
- * digits belong to the number) and digits after a non-digit, and of them
- * only digits, capitals and t or y in any case are looked at (a lower-case
- * word that begins otherwise, most of the words, starts no date). end is
- * the text's NUL; bytes past it read as NUL. */
-static const char *next_start_sse2(const dates_t *cfg, const char *text, const char *p,
-                                   const char *end)
-{
-    /* Whether the byte before p is a letter or digit, a digit. */
-    uint64_t prev_alnum = p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
-    uint64_t prev_digit = p > text && is_digit(p[-1]);
-    for (; p < end; p += 64) {
-        __m128i x[4];
-        if (end - p >= 64) {
-            for (int i = 0; i < 4; i++)
-                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-        } else {
-            char last[64] = {0};
-            memcpy(last, p, (size_t)(end - p));
-            for (int i = 0; i < 4; i++)
-                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(last + 16 * i));
-        }
-        uint64_t digit = 0, letter = 0, maybe = 0;
-        for (int i = 0; i < 4; i++) {
-            unsigned d, l, m;
-            classes16(x[i], &d, &l, &m);
-            digit |= (uint64_t)d << (16 * i);
-            letter |= (uint64_t)l << (16 * i);
-            maybe |= (uint64_t)m << (16 * i);
-        }
-        uint64_t alnum = letter | digit;
-        uint64_t starts =
-            (letter & ~(alnum << 1 | prev_alnum)) | (digit & ~(digit << 1 | prev_digit));
-        for (starts &= maybe; starts; starts &= starts - 1) {
-            const char *q = p + __builtin_ctzll(starts);
-            if (date_may_start(cfg, q))
-                return q;
-        }
-        prev_alnum = alnum >> 63;
-        prev_digit = digit >> 63;
-    }
-    return NULL;
-}
-#endif
-
-/* The start of the next token from p on (p is where a token or whitespace
- * starts; end is the text's NUL) that a date may start at: a number (an ISO
- * date or a day first), a capitalised month or weekday name, or yesterday /
- * today / tomorrow in any case; NULL at the text's end. Other words are
- * passed over whole, punctuation byte by byte (a multi-byte mark's bytes
- * start nothing either). The words that begin with t or y ("the", "to",
- * "The") are told by their length: yesterday (9), today (5), tomorrow (8),
- * and Tuesday (7) and Thursday (8) with a capital. */
-static const char *next_start(const dates_t *cfg, const char *text, const char *p, const char *end)
-{
-#ifdef __SSE2__
-    return next_start_sse2(cfg, text, p, end);
-#else
-    (void)text;
-    (void)end;
-    for (;;) {
-        switch (date_class[(unsigned char)*p]) {
-        case DC_END:
-            return NULL;
-        case DC_SKIP:
-            p++;
-            break;
-        case DC_WORD:
-            p++;
-            while (is_alpha(*p))
-                p++;
-            break;
-        default: /* DC_NUM, DC_CAP, DC_TY */
-            if (date_may_start(cfg, p))
-                return p;
-            while (is_digit(*p)) /* a number or word ruled out, whole */
-                p++;
-            while (is_alpha(*p))
-                p++;
-            break;
-        }
-    }
-#endif
-}
-
 static const struct {
     const char *s;
     size_t len;
@@ -679,7 +465,7 @@ static void scan(const dates_t *cfg, const char *text, int64_t ref, days_t *ds)
         return;
     toks_t t = {.text = text};
     const char *end = text + strlen(text);
-    for (const char *p = text; (p = next_start(cfg, text, p, end));) {
+    for (const char *p = text; (p = nw_dates_next_start(cfg, text, p, end));) {
         t.n = t.nback = 0;
         t.end = t.back_none = false;
         t.from = p;
@@ -762,7 +548,10 @@ static size_t dates_day(const days_t *ds, size_t i, char iso[32])
 
 static nw_enrich_status_t dates_found(const days_t *ds, char *detail, size_t detail_len)
 {
-    snprintf(detail, detail_len, "%zu date%s", ds->n, ds->n == 1 ? "" : "s");
+    /* "%zu date%s" */
+    char note[32], *p = nw_builtin_udec(note, ds->n);
+    memcpy(p, " dates", 6);
+    nw_builtin_note(detail, detail_len, note, (size_t)(p + (ds->n == 1 ? 5 : 6) - note));
     return NW_ENRICH_OK;
 }
 

@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
@@ -120,28 +123,43 @@ typedef struct word_score {
  * Words repeat: a body of 900 words has some 400 distinct ones, and most of
  * them were seen in earlier articles. What a word adds depends only on the
  * word and the instance's settings, so it is kept per thread (two threads
- * may run one instance) for the instance that last ran there, and replayed
- * addition by addition: the scores are the same doubles, summed in the same
- * order, as when each word is scored afresh. Only short words with few
- * letter sequences are kept, and only until the table is three quarters
- * full; others are scored afresh. The table is a fixed size in thread
- * storage, so it needs no freeing.
+ * may run one instance) for the instance that last ran there. Only short
+ * words are kept, and only until the table is three quarters full; others
+ * are scored afresh. The table is a fixed size in thread storage, so it
+ * needs no freeing.
+ *
+ * A kept word's additions are replayed as passes: pass p adds, to every
+ * language at once, that language's p-th addition of the word (its share
+ * as a function word first, then LANG_FEATURE for each of its letter
+ * sequences), and 0.0 to a language with fewer. Each language's score
+ * takes the same doubles in the same order as when the word is scored
+ * afresh, and a score (never below +0.0) plus 0.0 is itself, so the scores
+ * are the same to the bit; a pass is four vector additions where each
+ * addition went through memory, one language bit at a time. The passes
+ * are few distinct vectors ("the" adds 1.0 to English, "de" 0.25 to four
+ * languages), kept once per thread in a small table the entries index.
  */
-#define LANG_MEMO_SLOTS 2048 /* a power of two */
-#define LANG_MEMO_KEY   15   /* longest word kept */
-#define LANG_MEMO_HITS  4    /* most letter sequences a kept word may have */
+#define LANG_MEMO_SLOTS  2048 /* a power of two */
+#define LANG_MEMO_KEY    15   /* longest word kept */
+#define LANG_MEMO_PASSES 3    /* most passes a kept word may take */
+#define LANG_MEMO_ADDS   256  /* distinct pass vectors kept (uint8_t indexes) */
+
+typedef struct memo_add {
+    _Alignas(16) double v[LANG_MAX]; /* by language index */
+} memo_add_t;
 
 typedef struct memo_entry {
-    uint64_t hash;               /* the word's nw_words_hash_key() */
-    char key[LANG_MEMO_KEY + 1]; /* the word */
-    uint8_t len;                 /* strlen(key); 0: empty slot */
-    uint8_t fw, nfw, nhits;      /* as in word_score_t */
-    uint8_t hits[LANG_MEMO_HITS];
+    uint64_t hash;                  /* the word's nw_words_hash_key() */
+    char key[LANG_MEMO_KEY + 1];    /* the word */
+    uint8_t len;                    /* strlen(key); 0: empty slot */
+    uint8_t npass;                  /* passes the word takes (0: it adds nothing) */
+    uint8_t pass[LANG_MEMO_PASSES]; /* each one's vector in memo_t.adds */
 } memo_entry_t;
 
 typedef struct memo {
     uint64_t owner; /* lang_t.id of the instance the entries are for; 0: none */
-    size_t used;
+    size_t used, nadds;
+    memo_add_t adds[LANG_MEMO_ADDS];
     memo_entry_t e[LANG_MEMO_SLOTS];
 } memo_t;
 
@@ -323,7 +341,55 @@ static inline void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t
  * text NW_WORDS_SLACK bytes wide. */
 _Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 bytes wide");
 
-/* word_score() of a word not in the memo: scored afresh, and kept in the
+/* The index in m->adds of the vector v, added when new; -1 when the table
+ * is full. A linear search: it runs only when a word is first kept. */
+static int memo_add_index(memo_t *m, const memo_add_t *v)
+{
+    for (size_t i = 0; i < m->nadds; i++)
+        if (memcmp(&m->adds[i], v, sizeof(*v)) == 0)
+            return (int)i;
+    if (m->nadds == LANG_MEMO_ADDS)
+        return -1;
+    m->adds[m->nadds] = *v;
+    return (int)m->nadds++;
+}
+
+/* Keeps what ws says word w (n bytes, hash h) adds in the empty slot e as
+ * passes (see memo_t); nothing when they do not fit. */
+static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, uint64_t h,
+                      const word_score_t *ws)
+{
+    uint8_t count[LANG_MAX] = {0}; /* additions per language so far */
+    memo_add_t pass[LANG_MEMO_PASSES];
+    size_t npass = 0;
+    memset(pass, 0, sizeof(pass));
+    for (unsigned b = ws->fw; b; b &= b - 1) {
+        unsigned li = (unsigned)__builtin_ctz(b);
+        pass[0].v[li] = share_of[ws->nfw];
+        count[li] = 1;
+        npass = 1;
+    }
+    for (size_t k = 0; k < ws->nhits; k++) {
+        unsigned li = ws->hits[k];
+        if (count[li] == LANG_MEMO_PASSES)
+            return;
+        pass[count[li]++].v[li] = LANG_FEATURE;
+        if (count[li] > npass)
+            npass = count[li];
+    }
+    memo_entry_t kept = {.hash = h, .len = (uint8_t)n, .npass = (uint8_t)npass};
+    for (size_t p = 0; p < npass; p++) {
+        int i = memo_add_index(m, &pass[p]);
+        if (i < 0)
+            return;
+        kept.pass[p] = (uint8_t)i;
+    }
+    memcpy(kept.key, w, n);
+    *e = kept;
+    m->used++;
+}
+
+/* A word not in the memo: scored afresh, into score, and kept in the
  * empty slot e (NULL: none) when it fits. */
 __attribute__((noinline)) static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e,
                                                       const char *w, size_t n, uint64_t h,
@@ -332,13 +398,8 @@ __attribute__((noinline)) static void word_score_miss(const lang_t *l, memo_t *m
     word_score_t ws;
     word_eval(l, w, n, h, &ws);
     word_add(ws.fw, ws.nfw, ws.hits, ws.nhits, score);
-    if (e && ws.nhits <= LANG_MEMO_HITS && m->used < LANG_MEMO_SLOTS / 4 * 3) {
-        *e = (memo_entry_t){
-            .hash = h, .len = (uint8_t)n, .fw = ws.fw, .nfw = ws.nfw, .nhits = ws.nhits};
-        memcpy(e->key, w, n);
-        memcpy(e->hits, ws.hits, ws.nhits);
-        m->used++;
-    }
+    if (e && m->used < LANG_MEMO_SLOTS / 4 * 3)
+        memo_keep(m, e, w, n, h, &ws);
 }
 
 /* This thread's memo, emptied when it was another instance's. Out of
@@ -349,37 +410,64 @@ __attribute__((noinline)) static memo_t *memo_for(const lang_t *l)
     memo_t *m = &memo;
     if (m->owner != l->id) {
         memset(m->e, 0, sizeof(m->e));
-        m->used = 0;
+        m->used = m->nadds = 0;
         m->owner = l->id;
     }
     return m;
 }
 
-/* Scores word w (n > 0 bytes, nw_words_hash_key() h) from the memo m,
- * keeping it there when it is new and fits. */
-static inline void word_score(const lang_t *l, memo_t *m, const char *w, size_t n, uint64_t h,
-                              double score[LANG_MAX])
+/* The memo's entry for word w (n > 0 bytes, nw_words_hash_key() h); else
+ * NULL, with *empty the empty slot it would take (NULL: none, too long). */
+static inline const memo_entry_t *memo_find(memo_t *m, const char *w, size_t n, uint64_t h,
+                                            memo_entry_t **empty)
 {
-    memo_entry_t *e = NULL;
-    if (n <= LANG_MEMO_KEY) {
-        for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
-            e = &m->e[j];
-            /* The word's NUL against the key's zero padding: n + 1 equal
-             * bytes are the same word, no length compare needed. */
-            if (e->hash == h && nw_words_same(e->key, w, n + 1)) {
-                word_add(e->fw, e->nfw, e->hits, e->nhits, score);
-                return;
-            }
-            if (!e->len)
-                break;
+    *empty = NULL;
+    if (n > LANG_MEMO_KEY)
+        return NULL;
+    for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
+        memo_entry_t *e = &m->e[j];
+        /* The word's NUL against the key's zero padding: n + 1 equal
+         * bytes are the same word, no length compare needed. */
+        if (e->hash == h && nw_words_same(e->key, w, n + 1))
+            return e;
+        if (!e->len) {
+            *empty = e;
+            return NULL;
         }
     }
-    word_score_miss(l, m, e, w, n, h, score);
 }
 
-/* Scores the words of w, up to LANG_MAXWORDS of them, and returns how
- * many there were. The list's arrays are read through locals: through w
- * they were reloaded after every store into score. */
+/* The scores, LANG_MAX doubles, held through the words' loop in four
+ * vector registers (score_words()): SCORES_LOAD() and SCORES_STORE() move
+ * them from and to score, SCORES_ADD() adds a pass. Four locals, as a
+ * struct or an array of vectors they were kept on the stack. Plain
+ * doubles without SSE2. */
+#ifdef __SSE2__
+#define SCORES_DECLARE __m128d s0, s1, s2, s3
+#define SCORES_LOAD(score)                                                                         \
+    (s0 = _mm_loadu_pd((score)), s1 = _mm_loadu_pd((score) + 2), s2 = _mm_loadu_pd((score) + 4),   \
+     s3 = _mm_loadu_pd((score) + 6))
+#define SCORES_STORE(score)                                                                        \
+    (_mm_storeu_pd((score), s0), _mm_storeu_pd((score) + 2, s1), _mm_storeu_pd((score) + 4, s2),   \
+     _mm_storeu_pd((score) + 6, s3))
+#define SCORES_ADD(a)                                                                              \
+    (s0 = _mm_add_pd(s0, _mm_load_pd((a)->v)), s1 = _mm_add_pd(s1, _mm_load_pd((a)->v + 2)),       \
+     s2 = _mm_add_pd(s2, _mm_load_pd((a)->v + 4)), s3 = _mm_add_pd(s3, _mm_load_pd((a)->v + 6)))
+#else
+#define SCORES_DECLARE      double *sp
+#define SCORES_LOAD(score)  (sp = (score))
+#define SCORES_STORE(score) ((void)(score))
+#define SCORES_ADD(a)                                                                              \
+    do {                                                                                           \
+        for (size_t i_ = 0; i_ < LANG_MAX; i_++)                                                   \
+            sp[i_] += (a)->v[i_];                                                                  \
+    } while (0)
+#endif
+_Static_assert(LANG_MAX == 8, "the scores are four pairs of doubles");
+
+/* Scores the words of w, up to LANG_MAXWORDS of them, into score (zeros),
+ * and returns how many there were. The list's arrays are read through
+ * locals: through w they were reloaded after every store into score. */
 __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_words_t *w,
                                                     double score[LANG_MAX])
 {
@@ -391,6 +479,8 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
      * break) moves it on by one, and no word is counted in the loop. */
     const size_t *stop = w->n > LANG_MAXWORDS ? off + LANG_MAXWORDS : end;
     size_t empty = 0;
+    SCORES_DECLARE;
+    SCORES_LOAD(score);
     for (const size_t *o = off; o < stop; o++, hash++) {
         size_t n = o[1] - o[0] - 1; /* nw_words_len() */
         if (n == 0) {
@@ -398,9 +488,45 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
             stop += stop < end;
             continue;
         }
-        word_score(l, m, text + o[0], n, *hash, score);
+        memo_entry_t *slot;
+        const memo_entry_t *e = memo_find(m, text + o[0], n, *hash, &slot);
+        if (e) {
+            for (size_t p = 0; p < e->npass; p++)
+                SCORES_ADD(&m->adds[e->pass[p]]);
+            continue;
+        }
+        /* Rare: the scores go through memory for the scalar path. */
+        SCORES_STORE(score);
+        word_score_miss(l, m, slot, text + o[0], n, *hash, score);
+        SCORES_LOAD(score);
     }
+    SCORES_STORE(score);
     return (size_t)(stop - off) - empty;
+}
+
+/* The detail of a verdict: "<code> (score <share>)", or with no clear
+ * winner "und (no clear winner: <code> at <share>)", the share as "%.2f"
+ * writes it (nw_builtin_fixed2(); snprintf() took some 1,800
+ * instructions a record). */
+static void lang_note(char *detail, size_t detail_len, bool unclear, const char *code, double share)
+{
+    char note[64], *p = note;
+    size_t n = strlen(code); /* a code of langs[] */
+    if (unclear) {
+        memcpy(p, "und (no clear winner: ", 22);
+        p += 22;
+    }
+    memcpy(p, code, n);
+    p += n;
+    memcpy(p, unclear ? " at " : " (score ", unclear ? 4 : 8);
+    p += unclear ? 4 : 8;
+    if (!(p = nw_builtin_fixed2(p, share))) { /* outside 0.002 .. 1: never for a winner */
+        snprintf(detail, detail_len,
+                 unclear ? "und (no clear winner: %s at %.2f)" : "%s (score %.2f)", code, share);
+        return;
+    }
+    *p++ = ')';
+    nw_builtin_note(detail, detail_len, note, (size_t)(p - note));
 }
 
 /* lang's verdict on a record that declares the language `declared` (NULL:
@@ -416,7 +542,15 @@ static nw_enrich_status_t lang_decide(lang_t *l, const char *declared, const nw_
     /* The page or envelope declared its language (newswire.field_sources
      * names where): a declaration beats a guess from function words. */
     if (declared) {
-        snprintf(detail, detail_len, "%s (declared)", declared);
+        char note[64];
+        size_t n = strlen(declared);
+        if (n + 11 > sizeof(note)) {
+            snprintf(detail, detail_len, "%s (declared)", declared);
+        } else {
+            memcpy(note, declared, n);
+            memcpy(note + n, " (declared)", 11);
+            nw_builtin_note(detail, detail_len, note, n + 11);
+        }
         return NW_ENRICH_OK;
     }
     const nw_words_t *w = nw_words_of(in, &own);
@@ -442,10 +576,8 @@ static nw_enrich_status_t lang_decide(lang_t *l, const char *declared, const nw_
     const char *code = langs[best].code;
     if (total < 2.0)
         snprintf(detail, detail_len, "und (too few function words)");
-    else if (share * 100 < (double)l->min_score)
-        snprintf(detail, detail_len, "und (no clear winner: %s at %.2f)", code, share);
     else
-        snprintf(detail, detail_len, "%s (score %.2f)", code, share);
+        lang_note(detail, detail_len, share * 100 < (double)l->min_score, code, share);
     if (total < 2.0 || share * 100 < (double)l->min_score)
         code = "und";
     *code_out = code;

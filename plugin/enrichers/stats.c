@@ -48,7 +48,12 @@ static unsigned long long reading_time(const stats_t *s, size_t words)
 static nw_enrich_status_t stats_ok(size_t words, unsigned long long secs, char *detail,
                                    size_t detail_len)
 {
-    snprintf(detail, detail_len, "%zu words, %llu s", words, secs);
+    /* "%zu words, %llu s" */
+    char note[64], *p = nw_builtin_udec(note, words);
+    memcpy(p, " words, ", 8);
+    p = nw_builtin_udec(p + 8, secs);
+    memcpy(p, " s", 2);
+    nw_builtin_note(detail, detail_len, note, (size_t)(p + 2 - note));
     return NW_ENRICH_OK;
 }
 

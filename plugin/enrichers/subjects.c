@@ -622,13 +622,8 @@ static json_t *subject_item(const subject_t *sub, long long relevance)
 /* Appends n >= 0 in decimal, as "%lld" writes it. */
 static void put_count(nw_buf_t *b, long long n)
 {
-    char d[24];
-    size_t k = sizeof(d);
-    unsigned long long v = (unsigned long long)n;
-    do
-        d[--k] = (char)('0' + v % 10);
-    while (v /= 10);
-    nw_buf_append(b, d + k, sizeof(d) - k);
+    char d[20];
+    nw_buf_append(b, d, (size_t)(nw_builtin_udec(d, (unsigned long long)n) - d));
 }
 
 /* The subjects the article reaches, best first, at most max: *found (the
@@ -689,7 +684,8 @@ static nw_enrich_status_t subjects_note(const subjects_t *s, const hit_t *found,
         nw_buf_putc(&note, ' ');
         put_count(&note, found[i].hits);
     }
-    snprintf(detail, detail_len, "%s", nw_buf_str(&note));
+    const char *text = nw_buf_str(&note); /* "" when out of memory */
+    nw_builtin_note(detail, detail_len, text, strlen(text));
     nw_buf_free(&note);
     return NW_ENRICH_OK;
 }

@@ -5,7 +5,8 @@
  *
  * Words are split and folded here once, the same way for every built-in, so
  * that a stopword list, a subject rule and the text they are matched against
- * never disagree about what a word is.
+ * never disagree about what a word is; words_share.c shares an article's
+ * words among the built-ins of one run.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include "core/utf8.h"
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
+#include "enrichers/words_internal.h"
 
 int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
                    long long def, long long lo, long long hi, long long *out, char *errbuf,
@@ -95,6 +97,51 @@ int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n)
         return -1;
     nw_json_put_string(b, s, n);
     return 0;
+}
+
+char *nw_builtin_udec(char *p, unsigned long long v)
+{
+    char d[20];
+    size_t k = sizeof(d);
+    do
+        d[--k] = (char)('0' + v % 10);
+    while (v /= 10);
+    memcpy(p, d + k, sizeof(d) - k);
+    return p + (sizeof(d) - k);
+}
+
+char *nw_builtin_fixed2(char *p, double v)
+{
+    /* v is mant / 2^sh exactly; sh from 52 (v = 1) to 61 (v = 2^-9), so
+     * that 100 * mant (below 2^60) and the remainder fit in 64 bits. */
+    uint64_t bits, r = 0;
+    memcpy(&bits, &v, sizeof(bits));
+    unsigned ex = (unsigned)(bits >> 52) & 0x7FF;
+    if (v != 0) {
+        if (!(v > 0 && v <= 1) || ex < 1014)
+            return NULL;
+        uint64_t mant = (bits & ((1ull << 52) - 1)) | 1ull << 52;
+        unsigned sh = 1075 - ex;
+        uint64_t x = mant * 100, half = 1ull << (sh - 1), rem = x & ((1ull << sh) - 1);
+        r = x >> sh;
+        /* To nearest, a tie to even, as printf() rounds the exact value. */
+        r += rem > half || (rem == half && (r & 1));
+    }
+    *p++ = (char)('0' + r / 100);
+    *p++ = '.';
+    *p++ = (char)('0' + r / 10 % 10);
+    *p++ = (char)('0' + r % 10);
+    return p;
+}
+
+void nw_builtin_note(char *detail, size_t len, const char *s, size_t n)
+{
+    if (!len)
+        return;
+    if (n > len - 1)
+        n = len - 1;
+    memcpy(detail, s, n);
+    detail[n] = '\0';
 }
 
 static json_t *counts[NW_BUILTIN_COUNTS];
@@ -445,26 +492,17 @@ void nw_words_break(nw_words_t *w)
         add_break(w);
 }
 
-/* The lengths of an article's three texts, and the room its words take
- * at most: all three texts and the two breaks at once (grown text by
- * text, the arrays were copied several times per article). */
-typedef struct article_room {
-    size_t lh, ls, lb;
-    size_t text, words;
-} article_room_t;
-
-static article_room_t article_room(const nw_enrich_input_t *in)
+nw_words_room_t nw_words_room(const nw_enrich_input_t *in)
 {
-    article_room_t r = {.lh = in->headline ? strlen(in->headline) : 0,
-                        .ls = in->standfirst ? strlen(in->standfirst) : 0,
-                        .lb = in->body ? strlen(in->body) : 0};
+    nw_words_room_t r = {.lh = in->headline ? strlen(in->headline) : 0,
+                         .ls = in->standfirst ? strlen(in->standfirst) : 0,
+                         .lb = in->body ? strlen(in->body) : 0};
     r.text = TEXT_ROOM(r.lh) + TEXT_ROOM(r.ls) + TEXT_ROOM(r.lb) + 2;
     r.words = WORDS_ROOM(r.lh) + WORDS_ROOM(r.ls) + WORDS_ROOM(r.lb) + 2;
     return r;
 }
 
-/* nw_words_article() with the room r of in worked out. */
-static void words_article(nw_words_t *w, const nw_enrich_input_t *in, const article_room_t *r)
+void nw_words_article_room(nw_words_t *w, const nw_enrich_input_t *in, const nw_words_room_t *r)
 {
     size_t lh = r->lh, ls = r->ls, lb = r->lb;
     if (w->oom || !grow_text(w, r->text) || !grow_words(w, r->words))
@@ -483,119 +521,8 @@ void nw_words_article(nw_words_t *w, const nw_enrich_input_t *in)
 {
     if (w->oom)
         return;
-    article_room_t r = article_room(in);
-    words_article(w, in, &r);
-}
-
-/* The words of the records of the batch being enriched, made at most once
- * per record: lang and subjects read the same words of the same text. Set
- * by nw_enrichers_run for the length of one run, on its own thread, so two
- * processors on two threads never share it; keyed by the input pointer and
- * its three texts, so an enricher called outside a run (a unit test, a
- * plugin's own call) makes its own list as before. */
-/* The lists' text and arrays are carved from large chunks that live as
- * long as the run (two allocations of some 40 KB a record, and their
- * frees, were the enrichers' costliest); carved at the room an article's
- * words take at most, so a list is never grown. */
-#define NW_WORDS_CHUNK ((size_t)1 << 20)
-typedef struct words_chunk {
-    struct words_chunk *next;
-    size_t used, cap; /* bytes of the chunk after this header */
-} words_chunk_t;
-
-typedef struct words_share {
-    const nw_enrich_input_t *const *in;
-    nw_words_t *words;
-    bool *made;
-    size_t n;
-    size_t next;           /* where the next lookup starts: enrichers go in order */
-    words_chunk_t *chunks; /* the newest first; freed at the run's end */
-} words_share_t;
-
-static _Thread_local words_share_t share;
-
-void nw_words_share_begin(const nw_enrich_input_t *const *in, size_t n)
-{
-    nw_words_share_end();
-    share.words = calloc(n, sizeof(*share.words));
-    share.made = calloc(n, sizeof(*share.made));
-    if (!share.words || !share.made) { /* no sharing: each enricher makes its own */
-        nw_words_share_end();
-        return;
-    }
-    share.in = in;
-    share.n = n;
-}
-
-void nw_words_share_end(void)
-{
-    for (size_t i = 0; share.words && i < share.n; i++)
-        nw_words_free(&share.words[i]);
-    free(share.words);
-    free(share.made);
-    for (words_chunk_t *c = share.chunks, *next; c; c = next) {
-        next = c->next;
-        free(c);
-    }
-    memset(&share, 0, sizeof(share));
-}
-
-/* bytes (a multiple of 8) from the run's chunks; NULL when out of memory.
- * The header keeps what follows it 8-byte aligned. */
-_Static_assert(sizeof(words_chunk_t) % 8 == 0, "carved arrays stay aligned");
-static void *share_carve(size_t bytes)
-{
-    words_chunk_t *c = share.chunks;
-    if (!c || c->cap - c->used < bytes) {
-        size_t cap = bytes > NW_WORDS_CHUNK ? bytes : NW_WORDS_CHUNK;
-        if (!(c = malloc(sizeof(*c) + cap)))
-            return NULL;
-        *c = (words_chunk_t){.next = share.chunks, .used = 0, .cap = cap};
-        share.chunks = c;
-    }
-    void *p = (char *)(c + 1) + c->used;
-    c->used += bytes;
-    return p;
-}
-
-/* The words of in, made into w with room carved from the run's chunks (or
- * of its own when they cannot give it). */
-static void share_article(nw_words_t *w, const nw_enrich_input_t *in)
-{
-    article_room_t r = article_room(in);
-    size_t cap = r.words + 1; /* and the end offset (see grow_words()) */
-    size_t arrays = cap * (sizeof(*w->offsets) + sizeof(*w->hashes));
-    size_t text = (r.text + NW_WORDS_SLACK + 7) & ~(size_t)7;
-    char *p = share_carve(arrays + text);
-    if (p) {
-        *w = (nw_words_t){.offsets = (size_t *)(void *)p,
-                          .hashes = (uint64_t *)(void *)(p + cap * sizeof(*w->offsets)),
-                          .cap = cap,
-                          .text = p + arrays,
-                          .text_cap = text,
-                          .borrowed = true};
-    }
-    words_article(w, in, &r);
-}
-
-const nw_words_t *nw_words_of(const nw_enrich_input_t *in, nw_words_t *own)
-{
-    for (size_t k = 0; k < share.n; k++) {
-        size_t i = (share.next + k) % share.n;
-        const nw_enrich_input_t *s = share.in[i];
-        if (s != in)
-            continue;
-        share.next = i + 1;
-        if (!share.made[i]) {
-            share_article(&share.words[i], in);
-            share.made[i] = true;
-        }
-        if (!share.words[i].oom)
-            return &share.words[i];
-        break;
-    }
-    nw_words_article(own, in);
-    return own;
+    nw_words_room_t r = nw_words_room(in);
+    nw_words_article_room(w, in, &r);
 }
 
 void nw_words_free(nw_words_t *w)

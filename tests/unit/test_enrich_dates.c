@@ -5,6 +5,8 @@
  */
 #include "test_enrich_util.h"
 
+#include "enrichers/builtins.h"
+
 /* Runs dates over body text in an article published at `published`; returns
  * the dates joined by spaces ("" when none) in buf. */
 static const char *dates_of(const char *published, const char *body, char *buf, size_t n)
@@ -51,6 +53,11 @@ static void test_seed(void **state)
      * Thursday" that day, January 12 and 10 next year; "in 2014" is no day. */
     assert_string_equal(got, "[\"2021-12-29\",\"2021-12-30\",\"2022-01-10\",\"2022-01-12\"]");
     assert_string_equal(fx_detail(&f, "dates"), "4 dates");
+    fx_clear(&f);
+    /* One date: "1 date". */
+    fx_text(&f, "2021-12-30T09:32:00Z", "Talks", "They met on 3 January.", "k", NULL, -1);
+    assert_false(fx_run(e, &f, NULL));
+    assert_string_equal(fx_detail(&f, "dates"), "1 date");
     free(got);
     fx_clear(&f);
     nw_enrichers_free(e);
@@ -141,9 +148,8 @@ static void test_not_dates(void **state)
  * lexing them: what it still takes, at the edges of those filters (case,
  * a day's digits, what follows a day, a year's hyphen, words of a name's
  * length, text across the 16-byte steps of the scan). */
-static void test_scan_filters(void **state)
+static void scan_filters(void)
 {
-    (void)state;
     const char *thu = "2021-12-30T09:32:00Z";
     EXPECT_DATES(thu, "TODAY and TOMORROW, not TOMORROWS or todays.", "2021-12-30 2021-12-31");
     EXPECT_DATES(thu, "They meet THURSDAY; they met Tuesday; Thursdays are quiet.",
@@ -168,10 +174,10 @@ static void test_scan_filters(void **state)
 /* A date after every number of bytes up to well past two of the scan's
  * 64-byte blocks: its day's digits glued to letters before them and a
  * year's ISO date, and a number split by a block's end, which goes on in
- * the next block: "123 January" is no date, not "23 January". */
-static void test_scan_offsets(void **state)
+ * the next block: "123 January" is no date, not "23 January"; "today"
+ * after words of t and h; a capitalised word longer than a block. */
+static void scan_offsets(void)
 {
-    (void)state;
     const char *thu = "2021-12-30T09:32:00Z";
     char body[256];
     for (size_t k = 0; k <= 140; k++) {
@@ -183,7 +189,39 @@ static void test_scan_offsets(void **state)
         EXPECT_DATES(thu, body, "2022-01-12");
         snprintf(body + k, sizeof(body) - k, "123 January");
         EXPECT_DATES(thu, body, "");
+        /* A t before anything but an o starts no date; one before an o
+         * may, also where the o begins the next block. */
+        snprintf(body + k, sizeof(body) - k, "th tthe tax today");
+        EXPECT_DATES(thu, body, "2021-12-30");
+        /* A capitalised word longer than a block, from a block's start
+         * on: its letters are measured past the block's mask. */
+        snprintf(body + k, sizeof(body) - k, "%s 15 January",
+                 "Maaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaay");
+        EXPECT_DATES(thu, body, "2022-01-15");
     }
+}
+
+/* Runs check through both scans, where the CPU has AVX2 (two vectors of
+ * 32 a block) and without (four of 16): they find the same dates. */
+static void both_scans(void (*check)(void))
+{
+    for (int off = 0; off < 2; off++) {
+        nw_dates_avx2_off(off);
+        check();
+    }
+    nw_dates_avx2_off(false);
+}
+
+static void test_scan_filters(void **state)
+{
+    (void)state;
+    both_scans(scan_filters);
+}
+
+static void test_scan_offsets(void **state)
+{
+    (void)state;
+    both_scans(scan_offsets);
 }
 
 static void test_settings(void **state)

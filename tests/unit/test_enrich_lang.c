@@ -141,6 +141,38 @@ static void test_deterministic(void **state)
     assert_non_null(strstr(first, "es (score 0."));
 }
 
+/* A word seen before is replayed from the thread's memo as passes, one
+ * addition per language each (lang.c): the same verdict and share as when
+ * it was scored afresh. The texts' words add to several languages at once
+ * ("de", "sch"), take up to three passes in one language ("schätzt": sch,
+ * ä, tz) or four, which are never kept ("schächtzt"), and the shares are
+ * close enough that a lost or misplaced addition shows. */
+static void test_memo_replay(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "Die Schätzung der Schächtzt ist schätzt, de het van die sch ij oe aa uu zz tz cht ß.",
+        "Het plan van de ministers: schätzt en de schächtzt zijn dat, die sch tz het de van.",
+        "La décision de la commission et les élèves, de het schätzt die der das und the of.",
+    };
+    for (size_t t = 0; t < sizeof(bodies) / sizeof(bodies[0]); t++) {
+        nw_enrichers_t *e = host_only("lang");
+        char first[256] = "";
+        for (int round = 0; round < 3; round++) {
+            fx_t f;
+            fx_text(&f, "2021-12-30T09:32:00Z", "Schätzt de sch", bodies[t], "k", NULL, -1);
+            assert_false(fx_run(e, &f, NULL));
+            if (round == 0)
+                snprintf(first, sizeof(first), "%s", fx_detail(&f, "lang"));
+            else
+                assert_string_equal(fx_detail(&f, "lang"), first);
+            print_message("lang: %s\n", first);
+            fx_clear(&f);
+        }
+        nw_enrichers_free(e);
+    }
+}
+
 /* Only the first 5000 words count, and the breaks between the fields are
  * none of them: "xq" tells no language, each "the" adds 1.25 to en, and a
  * verdict needs 2. The headline's "xq" is word 1; in the body, the 5000th
@@ -208,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_data_files),    cmocka_unit_test(test_too_short_or_unknown),
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
         cmocka_unit_test(test_declared),      cmocka_unit_test(test_word_cap),
+        cmocka_unit_test(test_memo_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

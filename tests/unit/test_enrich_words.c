@@ -4,12 +4,16 @@
  * breaks between headline, standfirst and body, lengths from the offsets),
  * and the per-run sharing, where every enricher asking for one record's
  * words gets the same list, made once, while an input outside the run gets
- * its own; and the toolkit's JSON helpers (shared counts, checked strings).
+ * its own, in memory the thread keeps from one run for the next; and the
+ * toolkit's JSON helpers (shared counts, checked strings).
  */
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +200,103 @@ static void test_shared_within_a_run(void **state)
     nw_words_free(&after);
 }
 
+/* One run over the one record in, whose first word is first: the address
+ * of its list's room (which lives until the run's end, so only the
+ * address is compared after it). */
+static const void *one_run(const nw_enrich_input_t *in, const char *first)
+{
+    const nw_enrich_input_t *batch[] = {in};
+    nw_words_t own = NW_WORDS_INIT;
+    nw_words_share_begin(batch, 1);
+    const nw_words_t *w = nw_words_of(in, &own);
+    assert_ptr_not_equal(w, &own);
+    assert_string_equal(nw_words_at(w, 0), first);
+    const void *at = w->offsets; /* the start of its room */
+    nw_words_share_end();
+    nw_words_free(&own);
+    return at;
+}
+
+/* A run's lists go into the memory of the run before on the thread, which
+ * is already mapped, rather than chunks allocated and freed each run. */
+static void test_runs_reuse_memory(void **state)
+{
+    (void)state;
+    nw_enrich_input_t a = input("Storm hits coast", NULL, "The storm hit the coast.");
+    nw_enrich_input_t b = input("Markets fall", "Stocks fell.", "Shares fell sharply.");
+    const void *first = one_run(&a, "storm");
+    /* Were the run's memory freed, this would most likely take it. */
+    void *taker = malloc(((size_t)1 << 20) + 24);
+    assert_non_null(taker);
+    assert_ptr_equal(one_run(&b, "markets"), first);
+    free(taker);
+    assert_ptr_equal(one_run(&a, "storm"), first);
+}
+
+/* What a thread keeps is freed when it exits: under the leak checker
+ * (NW_SANITIZE builds) this test fails if it is not. */
+static void *runs_on_a_thread(void *arg)
+{
+    (void)arg;
+    nw_enrich_input_t a = input("Storm hits coast", NULL, "The storm hit the coast.");
+    one_run(&a, "storm");
+    one_run(&a, "storm");
+    return NULL;
+}
+
+static void test_thread_exit_frees(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, runs_on_a_thread, NULL), 0);
+        assert_int_equal(pthread_join(t, NULL), 0);
+    }
+}
+
+/* The notes' helpers write what snprintf() would: "%llu", "%.2f", and a
+ * note cut to the detail's room. */
+static void test_note_helpers(void **state)
+{
+    (void)state;
+    static const unsigned long long values[] = {0, 7, 10, 99, 100, 1234567, ULLONG_MAX};
+    for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+        char got[32], want[32];
+        *nw_builtin_udec(got, values[i]) = '\0';
+        snprintf(want, sizeof(want), "%llu", values[i]);
+        assert_string_equal(got, want);
+    }
+    for (size_t len = 1; len < 8; len++) {
+        char got[8] = "xxxxxxx", want[8] = "xxxxxxx";
+        nw_builtin_note(got, len, "abcde", 5);
+        snprintf(want, len, "%s", "abcde");
+        assert_memory_equal(got, want, sizeof(got));
+    }
+    char untouched[2] = "x";
+    nw_builtin_note(untouched, 0, "abc", 3);
+    assert_string_equal(untouched, "x");
+    /* "%.2f" of lang's shares: ties to even as printf() has them (0.125,
+     * 0.375), the ends, and a sweep of values between; none outside. */
+    static const double shares[] = {0,          1,          0.125, 0.375, 0.625,
+                                    0.875,      0.005,      0.015, 0.995, 1.0 / 7,
+                                    0.5,        0.255,      0.745, 0.4,   0.39999999999999997,
+                                    0.00390625, 0.25390625, 0x1p-9};
+    for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]) + 200000; i++) {
+        size_t k = sizeof(shares) / sizeof(shares[0]);
+        double v = i < k ? shares[i] : (double)(i - k + 400) / 200400; /* 0.002 .. 1 */
+        char got[8], want[16];
+        char *end = nw_builtin_fixed2(got, v);
+        assert_non_null(end);
+        *end = '\0';
+        snprintf(want, sizeof(want), "%.2f", v);
+        assert_string_equal(got, want);
+    }
+    char none[8];
+    assert_null(nw_builtin_fixed2(none, 1.0000000000000002));
+    assert_null(nw_builtin_fixed2(none, -0.5));
+    assert_null(nw_builtin_fixed2(none, 0x1p-10));
+}
+
 /* The JSON helpers: counts below NW_BUILTIN_COUNTS are one shared value
  * each, others are made anew; strings keep jansson's verdict on their
  * bytes whichever way they are checked. */
@@ -250,7 +351,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_lengths), cmocka_unit_test(test_words_across_steps),
         cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
-        cmocka_unit_test(test_json_values),       cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
+        cmocka_unit_test(test_note_helpers),      cmocka_unit_test(test_json_values),
+        cmocka_unit_test(test_words_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

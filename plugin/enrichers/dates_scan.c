@@ -1,0 +1,297 @@
+/*
+ * The dates enricher's scan for the places a date may start at (see
+ * dates.c): a number, a capitalised month or weekday name, or yesterday /
+ * today / tomorrow. Most of a text is words that start no date, which the
+ * scan passes over by their byte classes, 64 bytes at a time, without
+ * making tokens of them; what it rules out, the rules would have taken as
+ * token 0 and passed over with nothing added.
+ */
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
+
+#include "enrichers/builtins.h"
+#include "enrichers/dates_internal.h"
+
+/* What a byte at a token's start says about the token (see
+ * nw_dates_next_start()): the text's end, a byte of whitespace or punctuation, a
+ * word no date starts at, a number, a capitalised word that may name a
+ * month or weekday, a word beginning with t or y (told by its length). */
+enum { DC_END, DC_SKIP, DC_WORD, DC_NUM, DC_CAP, DC_TY };
+#define NW_DC1(c)                                                                                  \
+    ((c) == 0                                     ? DC_END                                         \
+     : (c) >= '0' && (c) <= '9'                   ? DC_NUM                                         \
+     : ((c) | 0x20) == 't' || ((c) | 0x20) == 'y' ? DC_TY                                          \
+     : (c) >= 'A' && (c) <= 'Z' ? ((MONTH_WEEKDAY_1 & LETTER_BIT(c)) ? DC_CAP : DC_WORD)           \
+     : (c) >= 'a' && (c) <= 'z' ? DC_WORD                                                          \
+                                : DC_SKIP)
+#define NW_DC4(c)  NW_DC1(c), NW_DC1((c) + 1), NW_DC1((c) + 2), NW_DC1((c) + 3)
+#define NW_DC16(c) NW_DC4(c), NW_DC4((c) + 4), NW_DC4((c) + 8), NW_DC4((c) + 12)
+#define NW_DC64(c) NW_DC16(c), NW_DC16((c) + 16), NW_DC16((c) + 32), NW_DC16((c) + 48)
+static const unsigned char date_class[256] = {NW_DC64(0), NW_DC64(64), NW_DC64(128), NW_DC64(192)};
+
+/* Whether the word or number starting at q may start a date: see
+ * nw_dates_next_start(). What is ruled out here scan_at() would pass over
+ * anyway, token 0 taken and nothing added. letters is the number of ASCII
+ * letters from q on when the caller knows it (the block's letter mask),
+ * else 0: a word is then measured here. */
+static inline bool date_may_start(const dates_t *cfg, const char *q, size_t letters)
+{
+    size_t n = 1;
+    switch (date_class[(unsigned char)*q]) {
+    case DC_NUM: /* an ISO date's year (glued to its '-') or a day 1..31 */
+        while (is_digit(q[n]))
+            n++;
+        if (n == 4)
+            return q[4] == '-';
+        if (!(n == 1 ? *q != '0'
+                     : n == 2 && (*q == '1' || *q == '2' || (*q == '3' && q[1] <= '1') ||
+                                  (*q == '0' && q[1] != '0'))))
+            return false;
+        /* A day comes before its month: the next token, past the
+         * number's letters and whitespace, is "of" or a capitalised word
+         * (a mark or a lower-case word there ends the date). */
+        while (is_alpha(q[n]))
+            n++;
+        if (!is_space(q[n]))
+            return false;
+        while (is_space(q[n]))
+            n++;
+        return (q[n] >= 'A' && q[n] <= 'Z') || q[n] == 'o';
+    case DC_CAP:
+        if (letters)
+            n = letters;
+        else
+            while (is_alpha(q[n]))
+                n++;
+        return n < 16 && (cfg->name_lengths[*q - 'A'] >> n & 1);
+    case DC_TY: /* yesterday, today, tomorrow, Tuesday, Thursday ("the", "to" ...) */
+        if ((*q | 0x20) == 'y' ? (q[1] | 0x20) != 'e'
+                               : (q[1] | 0x20) != 'o' &&
+                                     !(*q == 'T' && ((q[1] | 0x20) == 'u' || (q[1] | 0x20) == 'h')))
+            return false;
+        if (letters)
+            n = letters;
+        else
+            while (is_alpha(q[n]))
+                n++;
+        return n == 5 || n == 8 || n == 9 || (*q == 'T' && n == 7);
+    default:
+        return false;
+    }
+}
+
+#ifdef __SSE2__
+/* Byte classes of 16 bytes, by one signed compare each: c + 0x80 - lo is
+ * below -128 + span exactly when lo <= c < lo + span. Bit i of *digit,
+ * *letter and *maybe says whether byte i is a digit, a letter, and a digit,
+ * capital or t or y in any case. */
+static inline void classes16(__m128i x, unsigned *digit, unsigned *letter, unsigned *maybe)
+{
+    const __m128i below10 = _mm_set1_epi8(-128 + 10), below26 = _mm_set1_epi8(-128 + 26);
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i digit_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))), below10);
+    __m128i upper_v = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))), below26);
+    __m128i ty_v = _mm_or_si128(_mm_cmpeq_epi8(lower, _mm_set1_epi8('t')),
+                                _mm_cmpeq_epi8(lower, _mm_set1_epi8('y')));
+    *digit = (unsigned)_mm_movemask_epi8(digit_v);
+    *letter = (unsigned)_mm_movemask_epi8(
+        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))), below26));
+    *maybe = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digit_v, upper_v), ty_v));
+}
+
+/* The first token start in the 64 bytes at p that a date may start at,
+ * from their digit, letter and maybe masks (bit i for byte i, see
+ * classes16()); NULL when none, with *prev_alnum and *prev_digit then
+ * saying what the last byte was, for the next 64. */
+static inline const char *starts_in(const dates_t *cfg, const char *p, uint64_t digit,
+                                    uint64_t letter, uint64_t maybe, uint64_t *prev_alnum,
+                                    uint64_t *prev_digit)
+{
+    uint64_t alnum = letter | digit;
+    uint64_t starts =
+        (letter & ~(alnum << 1 | *prev_alnum)) | (digit & ~(digit << 1 | *prev_digit));
+    for (starts &= maybe; starts; starts &= starts - 1) {
+        unsigned at = (unsigned)__builtin_ctzll(starts);
+        /* The word's letters, from the mask, unless they run to the
+         * block's end (and maybe on). */
+        uint64_t rest = ~(letter >> at); /* 0: a block of 64 letters */
+        unsigned letters = rest ? (unsigned)__builtin_ctzll(rest) : 64;
+        if (date_may_start(cfg, p + at, at + letters < 64 ? letters : 0))
+            return p + at;
+    }
+    *prev_alnum = alnum >> 63;
+    *prev_digit = digit >> 63;
+    return NULL;
+}
+
+/* Whether the byte before p (p > text) is a letter or digit, a digit. */
+static inline uint64_t alnum_before(const char *text, const char *p)
+{
+    return p > text && (is_alpha(p[-1]) || is_digit(p[-1]));
+}
+
+static inline uint64_t digit_before(const char *text, const char *p)
+{
+    return p > text && is_digit(p[-1]);
+}
+
+/* nw_dates_next_start() 64 bytes at a time (four vectors of 16, whose masks make
+ * one of 64 bits: the bookkeeping of a block, and the branch that leaves
+ * its loop of starts, come once per 64 bytes): the token starts are letters
+ * after a byte that is neither letter nor digit (letters right after
+ * digits belong to the number) and digits after a non-digit, and of them
+ * only digits, capitals and t or y in any case are looked at (a lower-case
+ * word that begins otherwise, most of the words, starts no date). end is
+ * the text's NUL; bytes past it read as NUL. */
+static const char *next_start_sse2(const dates_t *cfg, const char *text, const char *p,
+                                   const char *end)
+{
+    uint64_t prev_alnum = alnum_before(text, p), prev_digit = digit_before(text, p);
+    for (; p < end; p += 64) {
+        __m128i x[4];
+        if (end - p >= 64) {
+            for (int i = 0; i < 4; i++)
+                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        } else {
+            char last[64] = {0};
+            memcpy(last, p, (size_t)(end - p));
+            for (int i = 0; i < 4; i++)
+                x[i] = _mm_loadu_si128((const __m128i *)(const void *)(last + 16 * i));
+        }
+        uint64_t digit = 0, letter = 0, maybe = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned d, l, m;
+            classes16(x[i], &d, &l, &m);
+            digit |= (uint64_t)d << (16 * i);
+            letter |= (uint64_t)l << (16 * i);
+            maybe |= (uint64_t)m << (16 * i);
+        }
+        const char *q = starts_in(cfg, p, digit, letter, maybe, &prev_alnum, &prev_digit);
+        if (q)
+            return q;
+    }
+    return NULL;
+}
+
+#ifdef __x86_64__
+#define NW_AVX2 __attribute__((target("avx2")))
+
+/* Set by tests only (nw_dates_avx2_off()), before any scan. */
+static bool avx2_off;
+
+/* classes16() of the 32 bytes x, whose next bytes are next (x shifted by
+ * one byte), and where a lower-case t not followed by o or O ("the",
+ * "that", "they", "take", "time": an eighth of all words) is no maybe:
+ * no date starts so (date_may_start() asks a t for an o after it). */
+static inline NW_AVX2 void classes32(__m256i x, __m256i next, uint32_t *digit, uint32_t *letter,
+                                     uint32_t *maybe)
+{
+    const __m256i below10 = _mm256_set1_epi8(-128 + 10), below26 = _mm256_set1_epi8(-128 + 26);
+    __m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+    __m256i digit_v =
+        _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - '0'))));
+    __m256i upper_v =
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 'A'))));
+    __m256i ty_v = _mm256_or_si256(_mm256_cmpeq_epi8(lower, _mm256_set1_epi8('t')),
+                                   _mm256_cmpeq_epi8(lower, _mm256_set1_epi8('y')));
+    *digit = (uint32_t)_mm256_movemask_epi8(digit_v);
+    *letter = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(lower, _mm256_set1_epi8((char)(0x80 - 'a')))));
+    __m256i t_v = _mm256_andnot_si256(
+        _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('o')),
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('t')));
+    *maybe = (uint32_t)_mm256_movemask_epi8(
+        _mm256_andnot_si256(t_v, _mm256_or_si256(_mm256_or_si256(digit_v, upper_v), ty_v)));
+}
+
+/* next_start_sse2() in two vectors of 32 a block, where the CPU has AVX2:
+ * half the vector operations, and two masks to join instead of four. */
+static NW_AVX2 const char *next_start_avx2(const dates_t *cfg, const char *text, const char *p,
+                                           const char *end)
+{
+    uint64_t prev_alnum = alnum_before(text, p), prev_digit = digit_before(text, p);
+    for (; p < end; p += 64) {
+        /* The 64 bytes and the 64 after their first: p[64] is there, the
+         * text's NUL at the latest. */
+        const char *at = p;
+        char last[72];
+        if (end - p < 64) { /* the tail, NUL-padded */
+            memset(last, 0, sizeof(last));
+            memcpy(last, p, (size_t)(end - p));
+            at = last;
+        }
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 32));
+        __m256i n0 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 1));
+        __m256i n1 = _mm256_loadu_si256((const __m256i *)(const void *)(at + 33));
+        uint32_t d0, l0, m0, d1, l1, m1;
+        classes32(x0, n0, &d0, &l0, &m0);
+        classes32(x1, n1, &d1, &l1, &m1);
+        const char *q = starts_in(cfg, p, d0 | (uint64_t)d1 << 32, l0 | (uint64_t)l1 << 32,
+                                  m0 | (uint64_t)m1 << 32, &prev_alnum, &prev_digit);
+        if (q)
+            return q;
+    }
+    return NULL;
+}
+#endif
+#endif
+
+/* The start of the next token from p on (p is where a token or whitespace
+ * starts; end is the text's NUL) that a date may start at: a number (an ISO
+ * date or a day first), a capitalised month or weekday name, or yesterday /
+ * today / tomorrow in any case; NULL at the text's end. Other words are
+ * passed over whole, punctuation byte by byte (a multi-byte mark's bytes
+ * start nothing either). The words that begin with t or y ("the", "to",
+ * "The") are told by their length: yesterday (9), today (5), tomorrow (8),
+ * and Tuesday (7) and Thursday (8) with a capital. */
+const char *nw_dates_next_start(const dates_t *cfg, const char *text, const char *p,
+                                const char *end)
+{
+#ifdef __SSE2__
+#ifdef __x86_64__
+    if (!avx2_off && __builtin_cpu_supports("avx2"))
+        return next_start_avx2(cfg, text, p, end);
+#endif
+    return next_start_sse2(cfg, text, p, end);
+#else
+    (void)text;
+    (void)end;
+    for (;;) {
+        switch (date_class[(unsigned char)*p]) {
+        case DC_END:
+            return NULL;
+        case DC_SKIP:
+            p++;
+            break;
+        case DC_WORD:
+            p++;
+            while (is_alpha(*p))
+                p++;
+            break;
+        default: /* DC_NUM, DC_CAP, DC_TY */
+            if (date_may_start(cfg, p, 0))
+                return p;
+            while (is_digit(*p)) /* a number or word ruled out, whole */
+                p++;
+            while (is_alpha(*p))
+                p++;
+            break;
+        }
+    }
+#endif
+}
+
+void nw_dates_avx2_off(bool off)
+{
+#if defined(__SSE2__) && defined(__x86_64__)
+    avx2_off = off;
+#else
+    (void)off;
+#endif
+}
