@@ -731,6 +731,69 @@ static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, cha
     return run_end(b.k, digits, mu, (b.ml & keep) != 0, first,
                    sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
 }
+
+/* Pushes the words from *at on while each is the commonest kind: fewer than
+ * sixteen ASCII letters and digits with a space after them, inside a block
+ * of sixteen bytes that lies in the text. Each gets what push_plains() would
+ * give it (no break, no flags of an opening), in one pass over the block and
+ * with every counter in a register: this is most of an article's words.
+ * Writes at most room tokens at v and their keys at data + *klen (room
+ * reserved for each as push_plains() reserves it); moves *at past the last
+ * word's space and *klen past its keys; returns the words pushed. */
+static size_t push_short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
+                               char *data, size_t *at, size_t *klen, uint32_t para)
+{
+    size_t i = *at, kl = *klen, nt = 0;
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    while (nt < room && len - i >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(w + i));
+        __m128i up = sse_in(x, 'A', 26);
+        unsigned mu = (unsigned)_mm_movemask_epi8(up);
+        unsigned ml = (unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26));
+        unsigned md = (unsigned)_mm_movemask_epi8(sse_in(x, '0', 10));
+        unsigned k = (unsigned)__builtin_ctz(~(mu | ml | md));
+        if (k - 1 >= 15 || w[i + k] != ' ')
+            break; /* none, sixteen or more, or not ended by a space */
+        unsigned keep = (1u << k) - 1;
+        __m128i fold = _mm_and_si128(_mm_or_si128(x, _mm_and_si128(up, case_bit)),
+                                     _mm_loadu_si128((const __m128i *)(sse_keep + 16 - k)));
+        char *f = data + kl;
+        _mm_storeu_si128((__m128i *)f, fold);
+        f[k] = '\0';
+        uint16_t flags = (mu & 1) ? NW_TOK_CAP : (ml & 1) ? NW_TOK_LOWER : 0;
+        unsigned letters = k;
+        if (md & keep) {
+            flags |= NW_TOK_DIGIT;
+            letters -= (unsigned)__builtin_popcount(md & keep);
+        }
+        size_t key_at = kl, used = k + 1;
+        mu &= keep;
+        if (mu) { /* the key is the word as written, after its fold */
+            _mm_storeu_si128((__m128i *)(f + k + 1), x);
+            f[2 * k + 1] = '\0';
+            key_at += k + 1;
+            used += k + 1;
+            if ((mu & (mu - 1)) && !(ml & keep))
+                flags |= NW_TOK_UPPER;
+        }
+        v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                 .len = k,
+                                 .key = (uint32_t)key_at,
+                                 .key_len = k,
+                                 .fold = (uint32_t)kl,
+                                 .fold_len = k,
+                                 .fold_hash = nw_ent_hash_end(sse_hash(NW_ENT_HASH_SEED, fold, k)),
+                                 .para = para,
+                                 .flags = flags,
+                                 .letters = (uint8_t)letters};
+        kl += used;
+        i += k + 1;
+    }
+    *at = i;
+    *klen = kl;
+    return nt;
+}
+
 #else
 #define NW_ONES  0x0101010101010101ULL
 #define NW_HIGHS 0x8080808080808080ULL
@@ -854,6 +917,15 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             size_t fit = (keys->cap - klen - 1) / MOST;
             room = t->cap - nt < fit ? t->cap - nt : fit;
         }
+#ifdef NW_ENT_SSE2
+        {
+            size_t done = push_short_words(v + nt, room, w, len, data, &i, &klen, para);
+            nt += done;
+            room -= done;
+            if (room == 0 || i >= len)
+                continue;
+        }
+#endif
         /* The fold first, written as the word is read; the key after it
          * only when the word has a capital, else the key is the fold
          * itself (an ASCII word's key is the word as written). */
