@@ -398,6 +398,60 @@ static void test_plain_runs(void **state)
     nw_ent_toks_free(&t);
 }
 
+/* A word in a long run of words is the token it is alone: the run takes
+ * the short-word loop, a text shorter than a block the general way. Words
+ * of every shape the loop takes (small letters, a capital, capitals,
+ * digits, fifteen bytes) and some it leaves (sixteen bytes, ended by a
+ * comma or a period, the text's last bytes). */
+static void test_short_words(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"the",
+                                        "minister",
+                                        "said",
+                                        "Kyiv",
+                                        "NATO",
+                                        "x9",
+                                        "2024",
+                                        "iPhone",
+                                        "ABCDEFGHIJKLMNO",
+                                        "abcdefghijklmno",
+                                        "abcdefghijklmnop",
+                                        "a",
+                                        "Mr",
+                                        "I",
+                                        "at",
+                                        "U2"};
+    char text[2048] = "";
+    for (int rep = 0; rep < 6; rep++)
+        for (size_t j = 0; j < sizeof(words) / sizeof(words[0]); j++) {
+            strcat(text, words[j]);
+            strcat(text, rep == 3 && j == 5 ? ", " : rep == 4 && j == 7 ? ". " : " ");
+        }
+    nw_ent_toks_t t = {0}, one = {0};
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    assert_int_equal(t.n, 6 * sizeof(words) / sizeof(words[0]));
+    for (size_t i = 0; i < t.n; i++) {
+        const nw_ent_tok_t *k = &t.v[i];
+        nw_ent_toks_reset(&one);
+        assert_int_equal(nw_ent_tokenize(&one, text + k->off, k->len), 0);
+        assert_int_equal(one.n, 1);
+        const nw_ent_tok_t *o = &one.v[0];
+        assert_int_equal(k->len, o->len);
+        assert_int_equal(k->key_len, o->key_len);
+        assert_int_equal(k->fold_len, o->fold_len);
+        assert_string_equal(nw_ent_tok_key(&t, i), nw_ent_tok_key(&one, 0));
+        assert_string_equal(nw_ent_tok_fold(&t, i), nw_ent_tok_fold(&one, 0));
+        assert_true(k->fold_hash == o->fold_hash);
+        assert_int_equal(k->flags & ~NW_TOK_SENT, o->flags & ~NW_TOK_SENT);
+        assert_int_equal(k->letters, o->letters);
+        assert_int_equal(k->gaz, 0);
+        assert_int_equal(k->tail, 0);
+    }
+    nw_ent_toks_free(&t);
+    nw_ent_toks_free(&one);
+}
+
 /* The byline's authors are kept out of each article's people, and only
  * that article's: the byline's tokens are kept from one article to the
  * next. */
@@ -517,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_long_paragraphs),
         cmocka_unit_test(test_key_hash),
         cmocka_unit_test(test_plain_runs),
+        cmocka_unit_test(test_short_words),
         cmocka_unit_test(test_byline_each_article),
         cmocka_unit_test(test_bytes_side_by_side),
         cmocka_unit_test(test_name_arena),
