@@ -401,8 +401,10 @@ static void test_plain_runs(void **state)
 /* A word in a long run of words is the token it is alone: the run takes
  * the short-word loop, a text shorter than a block the general way. Words
  * of every shape the loop takes (small letters, a capital, capitals,
- * digits, fifteen bytes) and some it leaves (sixteen bytes, ended by a
- * comma or a period, the text's last bytes). */
+ * digits, fifteen bytes) and some it leaves (sixteen bytes, abbreviations,
+ * the text's last bytes), after every punctuation the loop takes for the
+ * next word, whose break and sentence start are what the bytes before it
+ * say. */
 static void test_short_words(void **state)
 {
     (void)state;
@@ -414,11 +416,12 @@ static void test_short_words(void **state)
          w = strtok_r(NULL, " ", &save))
         words[n_words++] = w;
     assert_int_equal(n_words, 16);
+    static const char *const seps[] = {" ", ", ", ". ", " ", ": ", "; ", "! ", "? ", " "};
     char text[2048] = "";
-    for (int rep = 0; rep < 6; rep++)
+    for (size_t rep = 0; rep < 6; rep++)
         for (size_t j = 0; j < n_words; j++) {
             strcat(text, words[j]);
-            strcat(text, rep == 3 && j == 5 ? ", " : rep == 4 && j == 7 ? ". " : " ");
+            strcat(text, seps[(rep * n_words + j) % (sizeof(seps) / sizeof(seps[0]))]);
         }
     nw_ent_toks_t t = {0}, one = {0};
     assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
@@ -439,6 +442,23 @@ static void test_short_words(void **state)
         assert_int_equal(k->letters, o->letters);
         assert_int_equal(k->gaz, 0);
         assert_int_equal(k->tail, 0);
+        /* The bytes between the word before and this one. */
+        uint8_t brk = NW_BRK_PARA;
+        bool sent = true;
+        if (i > 0) {
+            brk = NW_BRK_NONE;
+            sent = false;
+            for (size_t j = t.v[i - 1].off + t.v[i - 1].len; j < k->off; j++) {
+                uint8_t b = strchr(",;", text[j])    ? NW_BRK_COMMA
+                            : strchr(".!?", text[j]) ? NW_BRK_END
+                            : text[j] == ':'         ? NW_BRK_COLON
+                                                     : NW_BRK_NONE;
+                sent |= b == NW_BRK_END || b == NW_BRK_COLON;
+                brk = b > brk ? b : brk;
+            }
+        }
+        assert_int_equal(k->brk, brk);
+        assert_int_equal((k->flags & NW_TOK_SENT) != 0, sent);
     }
     nw_ent_toks_free(&t);
     nw_ent_toks_free(&one);
