@@ -731,6 +731,131 @@ static inline plain_run_t scan_plain(const unsigned char *src, size_t avail, cha
     return run_end(b.k, digits, mu, (b.ml & keep) != 0, first,
                    sse_hash(NW_ENT_HASH_SEED, b.fold, b.k));
 }
+
+/* What the tokeniser's loop makes of a byte of punctuation after a word,
+ * for the word after it: the break, and NW_TOK_SENT in the high byte where
+ * a sentence starts; 0 for the bytes the short-word loop leaves to it. */
+#define NW_PN(brk, sent) ((unsigned)(brk) | (sent ? (unsigned)NW_TOK_SENT << 8 : 0u))
+static const unsigned punct_next[256] = {
+    [','] = NW_PN(NW_BRK_COMMA, 0), [';'] = NW_PN(NW_BRK_COMMA, 0), ['.'] = NW_PN(NW_BRK_END, 1),
+    ['!'] = NW_PN(NW_BRK_END, 1),   ['?'] = NW_PN(NW_BRK_END, 1),   [':'] = NW_PN(NW_BRK_COLON, 1),
+};
+
+/* Pushes the words from *at on while each is the commonest kind: fewer than
+ * sixteen ASCII letters and digits with a space after them, or a comma,
+ * period (not the word's own), colon and the like and a space and another
+ * word, inside a block of sixteen bytes that lies in the text. Each gets
+ * what push_plains() would give it, with the break and sentence start that
+ * the punctuation before it gives (*pending: see punct_next), in one pass
+ * over the block and with every counter in a register: this is most of an
+ * article's words, and the punctuation between them no longer ends the run.
+ * Writes at most room tokens at v and their keys at data + *klen (room
+ * reserved for each as push_plains() reserves it); moves *at past the last
+ * word and what followed it that was taken, *klen past its keys, and leaves
+ * in *pending what the next word is to get; returns the words pushed. Built
+ * twice, as push_short_words() chooses (see there). */
+static inline __attribute__((always_inline)) size_t
+short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len, char *data,
+            size_t *at, size_t *klen, uint32_t para, unsigned *pending)
+{
+    size_t i = *at, kl = *klen, nt = 0;
+    unsigned pend = *pending;
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    while (nt < room && len - i >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(w + i));
+        __m128i up = sse_in(x, 'A', 26);
+        unsigned mu = (unsigned)_mm_movemask_epi8(up);
+        unsigned ml = (unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26));
+        unsigned md = (unsigned)_mm_movemask_epi8(sse_in(x, '0', 10));
+        unsigned k = (unsigned)__builtin_ctz(~(mu | ml | md));
+        if (k - 1 >= 15)
+            break; /* none, or sixteen or more */
+        /* Most words end at a space. A comma, period, colon and the like
+         * with a space and another word after them are taken here too,
+         * as the tokeniser's loop would take them, for the next word. */
+        size_t next = i + k + 1;
+        unsigned after = 0;
+        if (w[i + k] != ' ') {
+            after = punct_next[w[i + k]];
+            if (!after || i + k + 2 >= len || w[i + k + 1] != ' ' ||
+                !is_ascii_alnum(w[i + k + 2]) ||
+                (w[i + k] == '.' && (k < 2 || is_abbreviation((const char *)w + i, k))))
+                break; /* the general way */
+            next++;
+        }
+        unsigned keep = (1u << k) - 1;
+        __m128i fold = _mm_and_si128(_mm_or_si128(x, _mm_and_si128(up, case_bit)),
+                                     _mm_loadu_si128((const __m128i *)(sse_keep + 16 - k)));
+        char *f = data + kl;
+        _mm_storeu_si128((__m128i *)f, fold);
+        f[k] = '\0';
+        uint16_t flags = (mu & 1) ? NW_TOK_CAP : (ml & 1) ? NW_TOK_LOWER : 0;
+        unsigned letters = k;
+        if (md & keep) {
+            flags |= NW_TOK_DIGIT;
+            letters -= (unsigned)__builtin_popcount(md & keep);
+        }
+        size_t key_at = kl, used = k + 1;
+        mu &= keep;
+        if (mu) { /* the key is the word as written, after its fold */
+            _mm_storeu_si128((__m128i *)(f + k + 1), x);
+            f[2 * k + 1] = '\0';
+            key_at += k + 1;
+            used += k + 1;
+            if ((mu & (mu - 1)) && !(ml & keep))
+                flags |= NW_TOK_UPPER;
+        }
+        v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
+                                 .len = k,
+                                 .key = (uint32_t)key_at,
+                                 .key_len = k,
+                                 .fold = (uint32_t)kl,
+                                 .fold_len = k,
+                                 .fold_hash = nw_ent_hash_end(sse_hash(NW_ENT_HASH_SEED, fold, k)),
+                                 .para = para,
+                                 .flags = (uint16_t)(flags | pend >> 8),
+                                 .brk = (uint8_t)pend,
+                                 .letters = (uint8_t)letters};
+        kl += used;
+        i = next;
+        pend = after;
+    }
+    *at = i;
+    *klen = kl;
+    *pending = pend;
+    return nt;
+}
+
+static size_t short_words_sse2(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
+                               char *data, size_t *at, size_t *klen, uint32_t para,
+                               unsigned *pending)
+{
+    return short_words(v, room, w, len, data, at, klen, para, pending);
+}
+
+static __attribute__((target("avx2,popcnt"))) size_t
+short_words_avx2(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len, char *data,
+                 size_t *at, size_t *klen, uint32_t para, unsigned *pending)
+{
+    return short_words(v, room, w, len, data, at, klen, para, pending);
+}
+
+/* short_words(), built for AVX2 where the CPU has it: the same code, whose
+ * three-operand instructions spare the copies of the classifying constants
+ * that SSE2's two-operand forms make for every word, and whose popcnt is an
+ * instruction, not a call. */
+/* Set by tests only (nw_ent_avx2_off()), before any tokenising: the SSE2
+ * build then runs on a CPU with AVX2 too. */
+static bool avx2_off;
+
+static size_t push_short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
+                               char *data, size_t *at, size_t *klen, uint32_t para,
+                               unsigned *pending)
+{
+    if (!avx2_off && __builtin_cpu_supports("avx2"))
+        return short_words_avx2(v, room, w, len, data, at, klen, para, pending);
+    return short_words_sse2(v, room, w, len, data, at, klen, para, pending);
+}
 #else
 #define NW_ONES  0x0101010101010101ULL
 #define NW_HIGHS 0x8080808080808080ULL
@@ -815,15 +940,19 @@ static inline void open_run(nw_ent_tok_t *v, size_t first, size_t nt, uint8_t br
 /* Pushes the plain words from i on (what ascii_word() takes, or such a
  * word ended by a period that is not its own), each with the key, fold and
  * hash push() and push_ascii() would give it, read once: most of an
- * article's words come this way, one after another with a space between
- * them, and this goes on to the next while the next is plain too. The
- * first gets brk and flags, the others NW_BRK_NONE and none. A word
- * without capitals has one string for its key and fold. Returns where it
- * stopped (after the last word and a space after it), i when the word at
- * i is not plain, or anything past i when out of memory (t->oom set). */
+ * article's words come this way, one after another with a space (or the
+ * punctuation push_short_words() takes) between them, and this goes on to
+ * the next while the next is plain too. The first gets brk and flags, the
+ * others what the bytes before them give. A word without capitals has one
+ * string for its key and fold. Returns where it stopped (after the last
+ * word and a space after it), i when the word at i is not plain, or
+ * anything past i when out of memory (t->oom set); *pending: the break in
+ * its low byte and NW_TOK_SENT in its second for the tokeniser's loop to
+ * go on with (0 but after punctuation taken without the word after it). */
 static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
-                          uint16_t flags)
+                          uint16_t flags, unsigned *pending)
 {
+    unsigned pend = 0; /* for the next word: see punct_next */
     const unsigned char *w = (const unsigned char *)s;
     nw_buf_t *keys = &t->keys;
     uint32_t para = t->n_paras ? t->n_paras - 1 : 0;
@@ -854,6 +983,15 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             size_t fit = (keys->cap - klen - 1) / MOST;
             room = t->cap - nt < fit ? t->cap - nt : fit;
         }
+#ifdef NW_ENT_SSE2
+        {
+            size_t done = push_short_words(v + nt, room, w, len, data, &i, &klen, para, &pend);
+            nt += done;
+            room -= done;
+            if (room == 0 || i >= len)
+                continue;
+        }
+#endif
         /* The fold first, written as the word is read; the key after it
          * only when the word has a capital, else the key is the fold
          * itself (an ASCII word's key is the word as written). */
@@ -870,9 +1008,12 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
             data[klen] = '\0';
             open_run(v, first, nt, brk, flags);
             size_t end = ascii_word(s, len, i);
+            *pending = pend;
             if (!end)
                 return i;
-            push(t, s, i, end, nt == first ? brk : NW_BRK_NONE, nt == first ? flags : 0);
+            *pending = 0;
+            push(t, s, i, end, (uint8_t)(nt == first ? brk : pend),
+                 (uint16_t)(nt == first ? flags : pend >> 8));
             return end;
         }
         /* Most words end at a space: one test says so. */
@@ -913,8 +1054,10 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
                                  .fold_len = (uint32_t)n,
                                  .fold_hash = run.hash,
                                  .para = para,
-                                 .flags = f,
+                                 .flags = (uint16_t)(f | pend >> 8),
+                                 .brk = (uint8_t)pend,
                                  .letters = (uint8_t)run.letters};
+        pend = 0;
         klen += used;
         room--;
         /* The space after a word, as the tokeniser's loop would skip it. */
@@ -929,6 +1072,7 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
     if (data)
         data[klen] = '\0';
     open_run(v, first, nt, brk, flags);
+    *pending = pend;
     return i;
 }
 
@@ -948,12 +1092,13 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         /* Punctuation and bytes past ASCII go the general way at once: no
          * plain word starts there, and push_plains() would check for room
          * and classify a block to find so. */
+        unsigned pend = 0;
         size_t plain = is_ascii_alnum((unsigned char)s[i])
-                           ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0)
+                           ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0, &pend)
                            : i;
         if (plain != i) {
-            brk = NW_BRK_NONE;
-            sent = false;
+            brk = (uint8_t)pend;
+            sent = (pend >> 8) != 0;
             i = plain;
             continue;
         }
@@ -1045,4 +1190,13 @@ void nw_ent_toks_free(nw_ent_toks_t *t)
     free(t->v);
     nw_buf_free(&t->keys);
     memset(t, 0, sizeof(*t));
+}
+
+void nw_ent_avx2_off(bool off)
+{
+#ifdef NW_ENT_SSE2
+    avx2_off = off;
+#else
+    (void)off;
+#endif
 }

@@ -502,6 +502,84 @@ static void test_plain_runs(void **state)
     nw_ent_toks_free(&t);
 }
 
+/* A word in a long run of words is the token it is alone: the run takes
+ * the short-word loop, a text shorter than a block the general way. Words
+ * of every shape the loop takes (small letters, a capital, capitals,
+ * digits, fifteen bytes) and some it leaves (sixteen bytes, abbreviations,
+ * the text's last bytes), after every punctuation the loop takes for the
+ * next word, whose break and sentence start are what the bytes before it
+ * say. */
+static void short_words_check(void);
+
+/* Both builds of the loop (AVX2 and SSE2) where the CPU has AVX2. */
+static void test_short_words(void **state)
+{
+    (void)state;
+    for (int off = 0; off < 2; off++) {
+        nw_ent_avx2_off(off);
+        short_words_check();
+    }
+    nw_ent_avx2_off(false);
+}
+
+static void short_words_check(void)
+{
+    char list[] = "the minister said Kyiv NATO x9 2024 iPhone ABCDEFGHIJKLMNO abcdefghijklmno "
+                  "abcdefghijklmnop a Mr I at U2";
+    const char *words[16];
+    size_t n_words = 0;
+    for (char *save, *w = strtok_r(list, " ", &save); w && n_words < 16;
+         w = strtok_r(NULL, " ", &save))
+        words[n_words++] = w;
+    assert_int_equal(n_words, 16);
+    static const char *const seps[] = {" ", ", ", ". ", " ", ": ", "; ", "! ", "? ", " "};
+    char text[2048] = "";
+    for (size_t rep = 0; rep < 6; rep++)
+        for (size_t j = 0; j < n_words; j++) {
+            strcat(text, words[j]);
+            strcat(text, seps[(rep * n_words + j) % (sizeof(seps) / sizeof(seps[0]))]);
+        }
+    nw_ent_toks_t t = {0}, one = {0};
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    assert_int_equal(t.n, 6 * n_words);
+    for (size_t i = 0; i < t.n; i++) {
+        const nw_ent_tok_t *k = &t.v[i];
+        nw_ent_toks_reset(&one);
+        assert_int_equal(nw_ent_tokenize(&one, text + k->off, k->len), 0);
+        assert_int_equal(one.n, 1);
+        const nw_ent_tok_t *o = &one.v[0];
+        assert_int_equal(k->len, o->len);
+        assert_int_equal(k->key_len, o->key_len);
+        assert_int_equal(k->fold_len, o->fold_len);
+        assert_string_equal(nw_ent_tok_key(&t, i), nw_ent_tok_key(&one, 0));
+        assert_string_equal(nw_ent_tok_fold(&t, i), nw_ent_tok_fold(&one, 0));
+        assert_true(k->fold_hash == o->fold_hash);
+        assert_int_equal(k->flags & ~NW_TOK_SENT, o->flags & ~NW_TOK_SENT);
+        assert_int_equal(k->letters, o->letters);
+        assert_int_equal(k->gaz, 0);
+        assert_int_equal(k->tail, 0);
+        /* The bytes between the word before and this one. */
+        uint8_t brk = NW_BRK_PARA;
+        bool sent = true;
+        if (i > 0) {
+            brk = NW_BRK_NONE;
+            sent = false;
+            for (size_t j = t.v[i - 1].off + t.v[i - 1].len; j < k->off; j++) {
+                uint8_t b = strchr(",;", text[j])    ? NW_BRK_COMMA
+                            : strchr(".!?", text[j]) ? NW_BRK_END
+                            : text[j] == ':'         ? NW_BRK_COLON
+                                                     : NW_BRK_NONE;
+                sent |= b == NW_BRK_END || b == NW_BRK_COLON;
+                brk = b > brk ? b : brk;
+            }
+        }
+        assert_int_equal(k->brk, brk);
+        assert_int_equal((k->flags & NW_TOK_SENT) != 0, sent);
+    }
+    nw_ent_toks_free(&t);
+    nw_ent_toks_free(&one);
+}
+
 /* The byline's authors are kept out of each article's people, and only
  * that article's: the byline's tokens are kept from one article to the
  * next. */
@@ -624,6 +702,7 @@ int main(void)
         cmocka_unit_test(test_long_paragraphs),
         cmocka_unit_test(test_key_hash),
         cmocka_unit_test(test_plain_runs),
+        cmocka_unit_test(test_short_words),
         cmocka_unit_test(test_byline_each_article),
         cmocka_unit_test(test_bytes_side_by_side),
         cmocka_unit_test(test_name_arena),
