@@ -629,8 +629,25 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
                 sp |= sp1 << 16;
                 top = 0x80000000u;
             }
-            if (pr != top * 2 - 1)
+            if (pr != top * 2 - 1) {
+                /* The plain bytes before the first other one go as the
+                 * whole step would (the byte steps below take that one);
+                 * they went a byte at a time, each retrying these tests. */
+                unsigned q = (unsigned)__builtin_ctz(~pr);
+                if (q) {
+                    uint32_t m = (1u << q) - 1, spm = sp & m;
+                    twice |= (spm & (spm >> 1)) | (spm & last_sp);
+                    last_sp = spm >> (q - 1);
+                    words += popcount32(~sp & ((sp << 1) | !in_word) & m);
+                    in_word = !last_sp;
+                    chars += q;
+                    _mm_storeu_si128((__m128i *)(void *)d, x0);
+                    _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x1);
+                    d += q;
+                    i += q;
+                }
                 break;
+            }
             twice |= (sp & (sp >> 1)) | (sp & last_sp);
             last_sp = (sp & top) != 0;
             words += popcount32(~sp & ((sp << 1) | !in_word) & (top * 2 - 1));
