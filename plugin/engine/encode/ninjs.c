@@ -931,8 +931,8 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
     if (ok) {
         /* After the body, whose pass made the spans. */
         bool want_sim = spliced || !m->plain_ninjs;
-        f->simhash = want_sim ? nw_simhash_spans(spans, n_spans) : 0;
-        nw_content_hash_spans(spans, n_spans, content_hash);
+        f->simhash = 0;
+        nw_hash_spans(spans, n_spans, content_hash, want_sim ? &f->simhash : NULL);
         hash_texts(content_hash, f->simhash, hash_text, want_sim ? sim : NULL);
     }
     if (a->byline) {
