@@ -216,6 +216,28 @@ static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t car
     return before;
 }
 
+/* Word hashes read off a lane at once, whatever their number: 64 steps of
+ * text hold about ten words, and a loop that stopped at the last of them
+ * missed its end about once a lane and 64 steps. */
+#define READ_AT_ONCE 12
+
+/* Writes the hashes of one lane and 64 steps (h[step * LANES]) at the
+ * steps set in `ends` to out, in order, and returns how many. Writes
+ * READ_AT_ONCE values at least, those past the count being of no use
+ * (NW_SIMHASH_WORDS_MAX() leaves room for them). */
+static inline size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
+{
+    size_t n = (size_t)__builtin_popcountll(ends);
+    for (size_t j = 0; j < READ_AT_ONCE; j++) {
+        /* No bit left: step 63's hash, which a later word overwrites. */
+        out[j] = h[(size_t)__builtin_ctzll(ends | 1ULL << 63) * LANES];
+        ends &= ends - 1;
+    }
+    for (size_t j = READ_AT_ONCE; ends; ends &= ends - 1, j++)
+        out[j] = h[(size_t)__builtin_ctzll(ends) * LANES];
+    return n;
+}
+
 /*
  * The lanes start at separators (but lane 0) and step together as far as
  * the shortest goes, in whole 8-byte loads. The hashes before each step are
@@ -281,8 +303,7 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
         uint64_t ends[STEPS_MAX / 64];
         uint64_t h = hl[k], inword = lane_ends(seps[k], steps, k == 0 && carry->inword, ends);
         for (size_t g = 0; g * 64 < steps; g++)
-            for (uint64_t bits = ends[g]; bits; bits &= bits - 1)
-                words[n++] = hashes[(g * 64 + (size_t)__builtin_ctzll(bits)) * LANES + (size_t)k];
+            n += read_ends(hashes + g * 64 * LANES + (size_t)k, ends[g], words + n);
         for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
             LANE_STEP(*p, h, inword, words, n);
         /* A lane but the last ends before the next one's separator. The
