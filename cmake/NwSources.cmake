@@ -47,6 +47,7 @@ set(NW_CORE_SOURCES
   plugin/engine/parse/zones.c
   plugin/engine/parse/zoneset.c
   # encode
+  plugin/engine/encode/body_run.c
   plugin/engine/encode/identity.c
   plugin/engine/encode/ninjs.c
   # dedupe

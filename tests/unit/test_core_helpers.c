@@ -93,27 +93,28 @@ static void test_clock(void **state)
     assert_true(at >= b + 1500 * 1000000LL);
 }
 
-/* Every byte value against every word's first letter, in either case, and
- * texts shorter, as long as and longer than the word. */
+/* Every byte value against every word's first and second letters, in
+ * either case, and texts shorter, as long as and longer than the word. */
 static void test_ascii_words(void **state)
 {
     (void)state;
-    static const char *const words[] = {"meta", "Updated", "z", "@x", "\xE6\x9B\xB4"};
+    static const char *const words[] = {"meta", "Updated", "z", "@x", "\xE6\x9B\xB4", "aD"};
     char text[16];
     for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
         size_t wl = strlen(words[w]);
-        for (int c = 0; c < 256; c++)
-            for (size_t len = 0; len <= wl + 1; len++) {
-                memcpy(text, words[w], wl);
-                text[wl] = 'q';
-                text[0] = (char)c;
-                bool same = len == wl && strncasecmp(text, words[w], len) == 0;
-                bool prefix = len >= wl && strncasecmp(text, words[w], wl) == 0;
-                assert_int_equal(nw_ascii_ieq(text, len, words[w]), same);
-                assert_int_equal(nw_ascii_iprefix(text, len, words[w]), prefix);
-                if (len > 0 && nw_ascii_first_differs(text, len, words[w]))
-                    assert_false(same || prefix);
-            }
+        for (size_t at = 0; at < 2; at++)
+            for (int c = 0; c < 256; c++)
+                for (size_t len = 0; len <= wl + 1; len++) {
+                    memcpy(text, words[w], wl);
+                    text[wl] = 'q';
+                    text[at] = (char)c;
+                    bool same = len == wl && strncasecmp(text, words[w], len) == 0;
+                    bool prefix = len >= wl && strncasecmp(text, words[w], wl) == 0;
+                    assert_int_equal(nw_ascii_ieq(text, len, words[w]), same);
+                    assert_int_equal(nw_ascii_iprefix(text, len, words[w]), prefix);
+                    if (len > 0 && nw_ascii_head_differs(text, len, words[w]))
+                        assert_false(same || prefix);
+                }
     }
     assert_true(nw_ascii_ieq("META", 4, "meta"));
     assert_false(nw_ascii_ieq("metas", 5, "meta"));

@@ -283,7 +283,9 @@ static void test_text_runs_at_every_offset(void **state)
                                            {"\xC3\xA9", "\xC3\xA9"},
                                            {"&nbsp;", " "},
                                            {"\xC2\xAB", "\xC2\xAB"},
-                                           {" x ", " x "}};
+                                           {" x ", " x "},
+                                           {" &amp;", " &"},
+                                           {" \xC2\xA0x", " x"}};
     const char base[] = "one two three four five six seven eight nine ten eleven twelve";
     for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
         for (size_t off = 0; off < sizeof(base); off++) {

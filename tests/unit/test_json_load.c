@@ -141,22 +141,38 @@ static void test_embedded_nul_and_limits(void **state)
 }
 
 /* Every kind of byte at every offset of the 8- and 16-byte steps. */
+static const char lower[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq";
+static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ";
+
+/* {"s":"<off letters><insert><41 - off letters>"} in doc (160 bytes). */
+static void chunk_doc(char *doc, size_t off, const char *insert)
+{
+    int n = snprintf(doc, 160, "{\"s\":\"%.*s%s%.*s\"}", (int)off, lower, insert, (int)(41 - off),
+                     upper);
+    assert_true(n > 0 && n < 160);
+}
+
 static void test_string_chunk_edges(void **state)
 {
     (void)state;
-    static const char *const inserts[] = {"\\\"",     "\\\\", "\\n",           "\\u00e9",
-                                          "\xc3\xa9", "\x7f", "\\ud83d\\ude00"};
-    static const char lower[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq";
-    static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ";
+    static const char *const inserts[] = {
+        "\\\"", "\\\\", "\\n", "\\u00e9", "\xc3\xa9", "\x7f", "\\ud83d\\ude00", "\\/\\b\\f\\r\\t"};
+    /* Escapes JSON has not, which jansson rejects. */
+    static const char *const bad_escapes[] = {"\\a", "\\x", "\\N", "\\'", "\\U00e9"};
     for (size_t k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++) {
         for (size_t off = 0; off < 41; off++) {
             char doc[160];
-            int n = snprintf(doc, sizeof(doc), "{\"s\":\"%.*s%s%.*s\"}", (int)off, lower,
-                             inserts[k], (int)(41 - off), upper);
-            assert_true(n > 0 && (size_t)n < sizeof(doc));
+            chunk_doc(doc, off, inserts[k]);
             assert_true(same(doc));
             /* The same with a control character, which jansson rejects. */
             doc[6 + off] = '\x01';
+            assert_false(same(doc));
+        }
+    }
+    for (size_t k = 0; k < sizeof(bad_escapes) / sizeof(bad_escapes[0]); k++) {
+        for (size_t off = 0; off < 41; off++) {
+            char doc[160];
+            chunk_doc(doc, off, bad_escapes[k]);
             assert_false(same(doc));
         }
     }

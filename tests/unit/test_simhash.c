@@ -9,7 +9,9 @@
  * word or not, and words far longer than a block.
  * nw_simhash_parts() must give the simhash of its parts joined by spaces,
  * so the same texts are cut into parts at random, and the real articles
- * of tests/data at their line ends.
+ * of tests/data at their line ends. nw_hash_spans() reads the words from
+ * the content hash's text when collapse kept them: parts with tabs, runs
+ * of spaces and wide spaces must give nw_simhash_spans() all the same.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,6 +27,7 @@
 
 #include "core/hash.h"
 #include "core/simhash_count.h"
+#include "core/utf8.h"
 
 static bool ref_word_byte(unsigned char c)
 {
@@ -220,13 +223,75 @@ static void test_real_texts(void **state)
     assert_true(files > 10);
 }
 
+/* The content hash's text made here: each part collapsed, the non-empty
+ * ones joined by single spaces. */
+static void ref_content_hash(const nw_text_span_t *spans, size_t n, uint8_t out[32])
+{
+    nw_buf_t text = NW_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        nw_buf_t one = NW_BUF_INIT;
+        if (spans[i].s)
+            nw_utf8_collapse(spans[i].s, spans[i].len, &one);
+        if (one.len) {
+            if (text.len)
+                nw_buf_putc(&text, ' ');
+            nw_buf_append(&text, one.data, one.len);
+        }
+        nw_buf_free(&one);
+    }
+    nw_sha256(nw_buf_str(&text), text.len, out);
+    nw_buf_free(&text);
+}
+
+static void test_hash_spans(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"word",         "Ab9",         "x",  " ",
+                                         "  ",           "\t",          "\n", "\xc2\xa0",
+                                         "\xe2\x80\x83", "caf\xc3\xa9", ".",  "-"};
+    enum { MAX_SPANS = 12, MAX_TEXT = 600 };
+    char text[MAX_SPANS][MAX_TEXT];
+    nw_text_span_t spans[MAX_SPANS];
+    unsigned seed = 21;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 1 + (size_t)rand_r(&seed) % MAX_SPANS;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = 0, pieces_n = (size_t)rand_r(&seed) % (round % 3 ? 8 : 120);
+            for (size_t k = 0; k < pieces_n; k++) {
+                const char *pc = pieces[rand_r(&seed) % (int)(sizeof(pieces) / sizeof(pieces[0]))];
+                size_t pl = strlen(pc);
+                if (len + pl >= MAX_TEXT)
+                    break;
+                memcpy(text[i] + len, pc, pl);
+                len += pl;
+            }
+            text[i][len] = '\0';
+            nw_buf_t c = NW_BUF_INIT;
+            nw_utf8_collapse(text[i], len, &c);
+            bool collapsed = c.len == len && (len == 0 || memcmp(c.data, text[i], len) == 0);
+            nw_buf_free(&c);
+            spans[i] = (nw_text_span_t){rand_r(&seed) % 10 == 0 ? NULL : text[i], len,
+                                        collapsed && rand_r(&seed) % 2};
+            if (!spans[i].s)
+                spans[i].len = 0;
+        }
+        uint8_t got[32], want[32];
+        uint64_t sim = 1;
+        nw_hash_spans(spans, n, got, &sim);
+        ref_content_hash(spans, n, want);
+        assert_memory_equal(got, want, 32);
+        assert_true(sim == nw_simhash_spans(spans, n));
+        nw_hash_spans(spans, n, got, NULL);
+        assert_memory_equal(got, want, 32);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_edges),
-        cmocka_unit_test(test_random_texts),
-        cmocka_unit_test(test_long_words),
-        cmocka_unit_test(test_real_texts),
+        cmocka_unit_test(test_edges),      cmocka_unit_test(test_random_texts),
+        cmocka_unit_test(test_long_words), cmocka_unit_test(test_real_texts),
+        cmocka_unit_test(test_hash_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

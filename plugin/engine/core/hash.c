@@ -415,12 +415,29 @@ void nw_content_text_add(nw_buf_t *b, const char *s, size_t len, bool collapsed)
     }
 }
 
-/* The text is made in this thread's scratch buffer. */
-void nw_content_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32])
+/*
+ * The text is made in this thread's scratch buffer. The simhash reads it
+ * there, without copying the parts once more, when it holds the parts'
+ * words: when collapse left each non-empty part as long as it was, it
+ * changed at most single ASCII whitespace bytes into spaces, which end
+ * words as they did. A part that collapse shortened may have held a wide
+ * space (U+00A0 and its kin), a space to collapse and letters to the
+ * simhash; those are hashed from the parts.
+ */
+void nw_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32], uint64_t *sim)
 {
     nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
-    for (size_t i = 0; i < n; i++)
+    bool same_words = true;
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = b->len;
         nw_content_text_add(b, spans[i].s, spans[i].len, spans[i].collapsed);
+        size_t added = b->len - mark;
+        added -= mark && added; /* the joining space */
+        same_words &= !spans[i].s || added == spans[i].len;
+    }
     nw_sha256(nw_buf_str(b), b->len, out);
+    if (sim)
+        *sim =
+            same_words && nw_buf_ok(b) ? nw_simhash(b->data, b->len) : nw_simhash_spans(spans, n);
     nw_scratch_put(b, &own);
 }

@@ -65,8 +65,9 @@ typedef struct nw_text_span {
 /* nw_simhash_parts() of parts whose lengths are known. */
 uint64_t nw_simhash_spans(const nw_text_span_t *spans, size_t n);
 /* SHA-256 of the parts' collapsed texts, the non-empty ones joined by
- * single spaces: the content hash (see nw_article_content_hash()). */
-void nw_content_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32]);
+ * single spaces: the content hash (see nw_article_content_hash()); and,
+ * when sim is not NULL, nw_simhash_spans() of the parts in *sim. */
+void nw_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32], uint64_t *sim);
 /* Appends one part to the content hash's text in b: collapsed (copied when
  * it is known to be), after a space when b holds text already; nothing
  * for an absent, empty or all-white part. */

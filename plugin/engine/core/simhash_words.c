@@ -156,11 +156,15 @@ static inline AVX2 __m256i fnv_mul_avx2(__m256i x)
     return _mm256_add_epi64(_mm256_add_epi64(lo, hi), _mm256_slli_epi64(x, 40));
 }
 
-/* x * NW_FNV_PRIME by the version asked for; `dq` is a constant in each
- * caller of words_lanes(), so no branch is left. */
-static inline AVX2 __m256i fnv_mul(__m256i x, bool dq)
+/* The chain after byte b in each lane, from x = h ^ b: x * NW_FNV_PRIME,
+ * or NW_FNV_BASIS where b is a separator (0), by the version asked for;
+ * `dq` is a constant in each caller of words_lanes(), so no branch is
+ * left. */
+static inline AVX2 __m256i fnv_next(__m256i x, __m256i b, __m256i basisv, bool dq)
 {
-    return dq ? nw_mul64_dq(x, _mm256_set1_epi64x((long long)NW_FNV_PRIME)) : fnv_mul_avx2(x);
+    __m256i next =
+        dq ? nw_mul64_dq(x, _mm256_set1_epi64x((long long)NW_FNV_PRIME)) : fnv_mul_avx2(x);
+    return _mm256_blendv_epi8(next, basisv, _mm256_cmpeq_epi64(b, _mm256_setzero_si256()));
 }
 
 /* The 8 bytes at off of lanes start[0..3], folded, one lane a 64-bit word. */
@@ -172,30 +176,77 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
 }
 
 /* One byte of four lanes, LANE_STEP's work: the low byte of c is each
- * lane's byte; sep is all ones in a lane whose last byte was a separator;
- * the hash before the byte is stored at out, and the top bit of e (shifted
- * down a bit a step) set where the byte ends a word. */
-#define VEC_STEP(c, h, sep, e, out)                                                                \
+ * lane's byte; the hash before the byte is stored at out. Which steps end
+ * a word is read from the bytes afterwards (lane_ends()), not followed
+ * here step by step: that took four of the step's instructions. */
+#define VEC_STEP(c, h, out)                                                                        \
     do {                                                                                           \
         __m256i b_ = _mm256_and_si256(c, low);                                                     \
-        __m256i next_ = fnv_mul(_mm256_xor_si256(h, b_), dq);                                      \
-        __m256i nsep_ = _mm256_cmpeq_epi64(b_, zero);                                              \
-        __m256i end_ = _mm256_andnot_si256(sep, nsep_);                                            \
         _mm256_store_si256((__m256i *)(out), h);                                                   \
+        (h) = fnv_next(_mm256_xor_si256(h, b_), b_, basisv, dq);                                   \
         (c) = _mm256_srli_epi64(c, 8);                                                             \
-        (e) = _mm256_or_si256(_mm256_srli_epi64(e, 1), _mm256_and_si256(end_, top));               \
-        (h) = _mm256_blendv_epi8(next_, basisv, nsep_);                                            \
-        (sep) = nsep_;                                                                             \
     } while (0)
+
+/* Bit k of the result: byte k of the four lanes' 8 bytes in c (folded, one
+ * lane a 64-bit word), lane by lane, is a separator. */
+static inline AVX2 uint32_t sep_bits(__m256i c)
+{
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
+}
+
+/* The steps of a lane that end a word, a bit a step in words of 64 (as the
+ * separators were, seps[step / 8] one byte each): a separator after a
+ * word's byte, or after the word carried in at the first step. Returns
+ * whether the lane is inside a word after its last step. */
+static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t carried_in,
+                                 uint64_t *ends)
+{
+    uint64_t before = carried_in; /* bit 0: inside a word before the step */
+    for (size_t g = 0; g * 64 < steps; g++) {
+        uint64_t sep;
+        memcpy(&sep, seps + g * 8, 8);
+        ends[g] = sep & ((~sep << 1) | before);
+        size_t n = steps - g * 64;
+        if (n < 64) { /* bytes past the last step: no ends */
+            ends[g] &= (1ULL << n) - 1;
+            return !(sep >> (n - 1) & 1);
+        }
+        before = !(sep >> 63);
+    }
+    return before;
+}
+
+/* Word hashes read off a lane at once, whatever their number: 64 steps of
+ * text hold about ten words, and a loop that stopped at the last of them
+ * missed its end about once a lane and 64 steps. */
+#define READ_AT_ONCE 12
+
+/* Writes the hashes of one lane and 64 steps (h[step * LANES]) at the
+ * steps set in `ends` to out, in order, and returns how many. Writes
+ * READ_AT_ONCE values at least, those past the count being of no use
+ * (NW_SIMHASH_WORDS_MAX() leaves room for them). */
+static inline size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
+{
+    size_t n = (size_t)__builtin_popcountll(ends);
+    for (size_t j = 0; j < READ_AT_ONCE; j++) {
+        /* No bit left: step 63's hash, which a later word overwrites. */
+        out[j] = h[(size_t)__builtin_ctzll(ends | 1ULL << 63) * LANES];
+        ends &= ends - 1;
+    }
+    for (size_t j = READ_AT_ONCE; ends; ends &= ends - 1, j++)
+        out[j] = h[(size_t)__builtin_ctzll(ends) * LANES];
+    return n;
+}
 
 /*
  * The lanes start at separators (but lane 0) and step together as far as
  * the shortest goes, in whole 8-byte loads. The hashes before each step are
- * kept (hashes[step][lane]), with a bit a step and lane for the steps that
- * end a word (ends[step / 64][lane]); then each lane's words are read off
- * by those bits, its remaining bytes are stepped alone, and its last word
- * ends as in the scalar version. `dq`: multiply by nw_mul64_dq(). Inlined
- * into each caller, where dq is a constant.
+ * kept (hashes[step][lane]) and a bit a step for its separators (seps[lane]
+ * one byte for 8 steps), from which the steps that end a word are found;
+ * then each lane's words are read off by those bits, its remaining bytes
+ * are stepped alone, and its last word ends as in the scalar version.
+ * `dq`: multiply by nw_mul64_dq(). Inlined into each caller, where dq is a
+ * constant.
  */
 static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsigned char *text,
                                                                      size_t len,
@@ -224,43 +275,35 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
     steps &= ~(size_t)7;
 
     _Alignas(32) uint64_t hashes[STEPS_MAX * LANES];
-    uint64_t ends[STEPS_MAX / 64][LANES];
-    const __m256i low = _mm256_set1_epi64x(0xff), zero = _mm256_setzero_si256();
-    const __m256i top = _mm256_set1_epi64x(INT64_MIN),
-                  basisv = _mm256_set1_epi64x((long long)basis);
+    uint8_t seps[LANES][STEPS_MAX / 8];
+    const __m256i low = _mm256_set1_epi64x(0xff);
+    const __m256i basisv = _mm256_set1_epi64x((long long)basis);
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
                                    (long long)carry->h);
     __m256i h1 = basisv;
-    __m256i sep0 = _mm256_set_epi64x(-1, -1, -1, carry->inword ? 0 : -1);
-    __m256i sep1 = _mm256_set1_epi64x(-1);
-    __m256i e0 = zero, e1 = zero;
     for (size_t s = 0; s < steps; s += 8) {
         __m256i c0 = load_lanes(start, s), c1 = load_lanes(start + 4, s);
-        for (size_t k = s; k < s + 8; k++) {
-            VEC_STEP(c0, h0, sep0, e0, hashes + k * LANES);
-            VEC_STEP(c1, h1, sep1, e1, hashes + k * LANES + 4);
+        uint32_t m0 = sep_bits(c0), m1 = sep_bits(c1);
+        for (int k = 0; k < 4; k++) {
+            seps[k][s / 8] = (uint8_t)(m0 >> (8 * k));
+            seps[k + 4][s / 8] = (uint8_t)(m1 >> (8 * k));
         }
-        if ((s + 8) % 64 == 0 || s + 8 == steps) {
-            /* After m steps of a group, step j's bit is at 64 - m + j. */
-            int shift = (int)(64 - ((s + 8 - 1) % 64 + 1));
-            _mm256_storeu_si256((__m256i *)ends[s / 64], _mm256_srli_epi64(e0, shift));
-            _mm256_storeu_si256((__m256i *)(ends[s / 64] + 4), _mm256_srli_epi64(e1, shift));
-            e0 = e1 = zero;
+        for (size_t k = s; k < s + 8; k++) {
+            VEC_STEP(c0, h0, hashes + k * LANES);
+            VEC_STEP(c1, h1, hashes + k * LANES + 4);
         }
     }
-    uint64_t hl[LANES], sepl[LANES];
+    uint64_t hl[LANES];
     _mm256_storeu_si256((__m256i *)hl, h0);
     _mm256_storeu_si256((__m256i *)(hl + 4), h1);
-    _mm256_storeu_si256((__m256i *)sepl, sep0);
-    _mm256_storeu_si256((__m256i *)(sepl + 4), sep1);
 
     size_t n = 0;
     int carried = 0;
     for (int k = 0; k < LANES; k++) {
+        uint64_t ends[STEPS_MAX / 64];
+        uint64_t h = hl[k], inword = lane_ends(seps[k], steps, k == 0 && carry->inword, ends);
         for (size_t g = 0; g * 64 < steps; g++)
-            for (uint64_t bits = ends[g][k]; bits; bits &= bits - 1)
-                words[n++] = hashes[(g * 64 + (size_t)__builtin_ctzll(bits)) * LANES + (size_t)k];
-        uint64_t h = hl[k], inword = !sepl[k];
+            n += read_ends(hashes + g * 64 * LANES + (size_t)k, ends[g], words + n);
         for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
             LANE_STEP(*p, h, inword, words, n);
         /* A lane but the last ends before the next one's separator. The

@@ -20,9 +20,10 @@ typedef struct nw_word_carry {
 } nw_word_carry_t;
 
 /* The room words[] needs for a block of len bytes: a part of n bytes ends
- * at most (n + 1) / 2 + 1 words, a block is cut into at most 8 parts, and
- * one more hash is stored past the last word. */
-#define NW_SIMHASH_WORDS_MAX(len) ((len) / 2 + 16)
+ * at most (n + 1) / 2 + 1 words, a block is cut into at most 8 parts, one
+ * more hash is stored past the last word, and the lanes' readout writes up
+ * to 12 past the words it has kept. */
+#define NW_SIMHASH_WORDS_MAX(len) ((len) / 2 + 32)
 
 /* Writes the hashes of the words of text[0, len), in the text's order, to
  * words (NW_SIMHASH_WORDS_MAX(len) of room) and returns how many. The

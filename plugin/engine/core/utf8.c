@@ -386,8 +386,21 @@ static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool lin
                 __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
                 unsigned pr = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
                 unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-                if (pr == 0xFFFF && !(sp & (sp >> 1)) &&
-                    (!(sp & 0x8000) || (i + 16 < len && p[i + 16] > 0x20 && p[i + 16] < 0x80))) {
+                /* Bit k of `bad`: byte k is not printable, or is a space
+                 * not followed by printable ASCII other than a space (read
+                 * from the same bytes one further on, so that the test of
+                 * the 16th byte's successor is no branch of its own). */
+                unsigned bad;
+                if (i + 17 <= len) {
+                    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+                    unsigned word_next =
+                        (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x20)));
+                    bad = (~pr | (sp & ~word_next)) & 0xFFFF;
+                } else {
+                    unsigned word_next = ((pr & ~sp) >> 1) & 0x7FFF;
+                    bad = (~pr & 0xFFFF) | (sp & ~word_next);
+                }
+                if (!bad) {
                     _mm_storeu_si128((__m128i *)(void *)d, x);
                     d += 16;
                     i += 16;
@@ -405,6 +418,14 @@ static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool lin
                     i += q;
                     goto done;
                 }
+                /* The bytes before the first bad one come out as they are
+                 * (a space among them is followed by a word's byte); the
+                 * steps below start at that one, which took them byte by
+                 * byte before. */
+                unsigned k = (unsigned)__builtin_ctz(bad);
+                _mm_storeu_si128((__m128i *)(void *)d, x);
+                d += k;
+                i += k;
             }
 #endif
             if (i + 8 <= len) {

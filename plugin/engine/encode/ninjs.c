@@ -17,6 +17,7 @@
 #include "core/hash.h"
 #include "core/scratch.h"
 #include "core/utf8.h"
+#include "encode/body_run.h"
 #include "encode/ninjs.h"
 #include "parse/timestamp.h"
 
@@ -591,6 +592,38 @@ static inline uint32_t plain16(__m128i x, uint32_t *sp)
     return (uint32_t)_mm_movemask_epi8(
         _mm_andnot_si128(esc, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F))));
 }
+
+/* The SSE2 steps of put_measured(): 32 plain bytes at once (or 16 near the
+ * end), two halves' masks joined so that the count of word starts is paid
+ * once for the 32 bytes; of the step where it stops, the plain bytes
+ * before the first other one (which went a byte at a time, each retrying
+ * these tests). Copies to d, which has room for len bytes, and returns how
+ * many bytes it took. */
+static size_t plain_run_sse2(const unsigned char *p, size_t len, char *d, nw_body_scan_t *c)
+{
+    size_t i = 0;
+    while (i + 16 <= len) {
+        unsigned n = i + 32 <= len ? 32 : 16;
+        __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i)), x1 = x0;
+        uint32_t sp, sp1 = 0, pr = plain16(x0, &sp);
+        if (n == 32) {
+            x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
+            pr |= plain16(x1, &sp1) << 16;
+            sp |= sp1 << 16;
+        } else {
+            pr |= 0xFFFF0000u;
+        }
+        unsigned q = pr == ~0u ? n : (unsigned)__builtin_ctz(~pr);
+        _mm_storeu_si128((__m128i *)(void *)(d + i), x0);
+        _mm_storeu_si128((__m128i *)(void *)(d + i + n - 16), x1);
+        if (q)
+            c->words += popcount32(nw_body_count(c, sp, q));
+        i += q;
+        if (q < n)
+            break;
+    }
+    return i;
+}
 #endif
 
 /*
@@ -601,56 +634,39 @@ static inline uint32_t plain16(__m128i x, uint32_t *sp)
  * whitespace but single spaces between words), which the content hash then
  * need not collapse again. False when s is not valid UTF-8.
  */
-static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c, bool *collapsed)
+static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *bc, bool *collapsed)
 {
     static const char hex[] = "0123456789ABCDEF";
     if (!nw_buf_reserve(b, len))
         return true; /* b->oom says it */
     const unsigned char *p = (const unsigned char *)s;
     char *d = b->data + b->len;
-    size_t i = 0, words = c->words, chars = c->chars;
-    bool in_word = c->in_word, ok = true;
+    size_t i = 0;
+    bool ok = true;
     /* Not collapsed: two spaces in a row (the text counts as having one
      * before and after it, for a space at its ends), or other whitespace. */
-    uint64_t twice = 0, last_sp = 1;
+    nw_body_scan_t c = {bc->words, bc->chars, 0, 1, bc->in_word};
+    bool avx2 = nw_body_run_have_avx2();
     for (;;) {
-#ifdef __SSE2__
-        /* 32 printable ASCII bytes without '"' or '\\' at once (or 16
-         * near the end): a word starts at each non-space byte after a
-         * space (bit k of sp). Two halves' masks are joined so that the
-         * count of word starts is paid once for the 32 bytes. */
-        while (i + 16 <= len) {
-            size_t n = i + 32 <= len ? 32 : 16;
-            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)(p + i)), x1 = x0;
-            uint32_t sp, sp1 = 0, pr = plain16(x0, &sp), top = 0x8000;
-            if (n == 32) {
-                x1 = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16));
-                pr |= plain16(x1, &sp1) << 16;
-                sp |= sp1 << 16;
-                top = 0x80000000u;
-            }
-            if (pr != top * 2 - 1)
-                break;
-            twice |= (sp & (sp >> 1)) | (sp & last_sp);
-            last_sp = (sp & top) != 0;
-            words += popcount32(~sp & ((sp << 1) | !in_word) & (top * 2 - 1));
-            in_word = !(sp & top);
-            chars += n;
-            _mm_storeu_si128((__m128i *)(void *)d, x0);
-            _mm_storeu_si128((__m128i *)(void *)(d + n - 16), x1);
-            d += n;
-            i += n;
+        size_t k;
+        if (avx2 && (k = nw_body_run_avx2(p + i, len - i, d, &c)) > 0) {
+            d += k;
+            i += k;
         }
+#ifdef __SSE2__
+        k = plain_run_sse2(p + i, len - i, d, &c);
+        d += k;
+        i += k;
 #endif
         while (i + 8 <= len) {
             uint64_t x = nw_utf8_load8(p + i);
             if (!nw_utf8_printable8(x) || needs_escape8(x))
                 break;
             uint64_t sp = nw_utf8_space_bytes8(x);
-            twice |= (sp & (sp << 8)) | (sp & (last_sp << 7));
-            last_sp = sp >> 63;
-            words += nw_utf8_words8(x, &in_word);
-            chars += 8;
+            c.twice |= (sp & (sp << 8)) | (sp & (c.last_sp << 7));
+            c.last_sp = sp >> 63;
+            c.words += nw_utf8_words8(x, &c.in_word);
+            c.chars += 8;
             memcpy(d, &x, 8);
             d += 8;
             i += 8;
@@ -662,8 +678,8 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
         if (ch < 0x80) {
             char e = escape_of[ch];
             space = ch == ' ' || (ch >= '\t' && ch <= '\r');
-            twice |= ch == ' ' ? last_sp : space;
-            last_sp = ch == ' ';
+            c.twice |= ch == ' ' ? c.last_sp : space;
+            c.last_sp = ch == ' ';
             i++;
             if (!e) {
                 *d++ = (char)ch;
@@ -684,28 +700,28 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *c
             }
         } else {
             uint32_t cp;
-            size_t k = nw_utf8_decode(p + i, len - i, &cp);
+            k = nw_utf8_decode(p + i, len - i, &cp);
             if (!k) {
                 ok = false;
                 break;
             }
             space = nw_utf8_wide_space(cp);
-            twice |= space;
-            last_sp = 0;
+            c.twice |= space;
+            c.last_sp = 0;
             memcpy(d, p + i, k);
             d += k;
             i += k;
         }
-        chars++;
-        words += !space && !in_word;
-        in_word = !space;
+        c.chars++;
+        c.words += !space && !c.in_word;
+        c.in_word = !space;
     }
     b->len = (size_t)(d - b->data);
     b->data[b->len] = '\0';
-    c->words = words;
-    c->chars = chars;
-    c->in_word = in_word;
-    *collapsed = !twice && !last_sp;
+    bc->words = c.words;
+    bc->chars = c.chars;
+    bc->in_word = c.in_word;
+    *collapsed = !c.twice && !c.last_sp;
     return ok;
 }
 
@@ -914,8 +930,8 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
     if (ok) {
         /* After the body, whose pass made the spans. */
         bool want_sim = spliced || !m->plain_ninjs;
-        f->simhash = want_sim ? nw_simhash_spans(spans, n_spans) : 0;
-        nw_content_hash_spans(spans, n_spans, content_hash);
+        f->simhash = 0;
+        nw_hash_spans(spans, n_spans, content_hash, want_sim ? &f->simhash : NULL);
         hash_texts(content_hash, f->simhash, hash_text, want_sim ? sim : NULL);
     }
     if (a->byline) {

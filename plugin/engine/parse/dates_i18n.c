@@ -729,7 +729,7 @@ static bool update_line(const char *s, size_t n)
     for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
         size_t l = strlen(words[k]);
         for (size_t i = 0; i + l <= n; i++)
-            if (!nw_ascii_first_differs(s + i, l, words[k]) && strncasecmp(s + i, words[k], l) == 0)
+            if (!nw_ascii_head_differs(s + i, l, words[k]) && strncasecmp(s + i, words[k], l) == 0)
                 return true;
     }
     return false;

@@ -130,9 +130,15 @@ static size_t plain_run16(const char *s, size_t n, size_t j)
         __m128i bad = _mm_or_si128(ws, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('&')),
                                                     _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2))));
         unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-        if (_mm_movemask_epi8(bad) || (sp & (sp >> 1)) ||
-            ((sp & 0x8000) && (j + 16 >= n || !plain_text_byte((unsigned char)s[j + 16]))))
-            break;
+        unsigned badm = (unsigned)_mm_movemask_epi8(bad);
+        if (badm || (sp & (sp >> 1)) ||
+            ((sp & 0x8000) && (j + 16 >= n || !plain_text_byte((unsigned char)s[j + 16])))) {
+            /* The step's bytes before the first that stops it (one not
+             * plain, or a space not followed by a plain byte) are taken
+             * too, rather than by the byte loop one at a time. */
+            unsigned stop = badm | (sp & ((badm | sp) >> 1)) | (sp & 0x8000);
+            return j + (size_t)__builtin_ctz(stop);
+        }
         j += 16;
     }
     return j;

@@ -105,7 +105,7 @@ int nw_html_meta_add(nw_html_meta_t *meta, nw_meta_field_t f, nw_meta_tier_t tie
  * first bytes inline (see core/ascii.h), and only then strncasecmp(). */
 static inline bool ieq(span_t a, const char *lit)
 {
-    return a.n == strlen(lit) && !nw_ascii_first_differs(a.p, a.n, lit) &&
+    return a.n == strlen(lit) && !nw_ascii_head_differs(a.p, a.n, lit) &&
            strncasecmp(a.p, lit, a.n) == 0;
 }
 
@@ -113,7 +113,7 @@ static bool icontains(span_t a, const char *lit)
 {
     size_t l = strlen(lit);
     for (size_t i = 0; i + l <= a.n; i++)
-        if (!nw_ascii_first_differs(a.p + i, l, lit) && strncasecmp(a.p + i, lit, l) == 0)
+        if (!nw_ascii_head_differs(a.p + i, l, lit) && strncasecmp(a.p + i, lit, l) == 0)
             return true;
     return false;
 }

@@ -96,8 +96,16 @@ static ptrdiff_t scan_string(json_scan_t *s)
             __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
             __m128i plain = _mm_andnot_si128(stop, _mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
-            if (_mm_movemask_epi8(plain) != 0xFFFF)
+            unsigned m = (unsigned)_mm_movemask_epi8(plain);
+            if (m != 0xFFFF) {
+                /* The plain bytes before the stop go at once; each went
+                 * through the 8-byte and byte steps, retrying this test. */
+                unsigned q = (unsigned)__builtin_ctz(~m);
+                _mm_storeu_si128((__m128i *)(void *)out, x);
+                out += q;
+                s->p += q;
                 break;
+            }
             _mm_storeu_si128((__m128i *)(void *)out, x);
             out += 16;
             s->p += 16;
@@ -136,10 +144,12 @@ static ptrdiff_t scan_string(json_scan_t *s)
             return -1;
         c = s->p[1];
         s->p += 2;
-        static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
-        const char *e = c ? strchr(simple, c) : NULL;
-        if (e && (e - simple) % 2 == 0) {
-            *out++ = e[1];
+        /* The byte each one-letter escape stands for, 0 for other letters:
+         * a line end in a text is one of these every line. */
+        static const char simple[256] = {['"'] = '"',  ['\\'] = '\\', ['/'] = '/',  ['b'] = '\b',
+                                         ['f'] = '\f', ['n'] = '\n',  ['r'] = '\r', ['t'] = '\t'};
+        if (simple[c]) {
+            *out++ = simple[c];
             continue;
         }
         if (c != 'u')
