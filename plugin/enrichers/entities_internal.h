@@ -434,10 +434,16 @@ static inline bool nw_ent_is_cap(const nw_ent_tok_t *k)
     return (k->flags & NW_TOK_CAP) != 0;
 }
 
-/* Is token i (folded) the word given, or one of the n words? */
+/* Is token i (folded) the word given, or one of the n words? The first
+ * bytes are compared before strcmp() is called: the stages ask this of a
+ * word against lists ("cyclone", "hurricane", ...) that it is mostly
+ * not in, and a call each costs more than the answer. */
 static inline bool nw_ent_is_word(const nw_ent_toks_t *t, size_t i, const char *word)
 {
-    return i < t->n && strcmp(nw_ent_tok_fold(t, i), word) == 0;
+    if (i >= t->n)
+        return false;
+    const char *f = nw_ent_tok_fold(t, i);
+    return f[0] == word[0] && strcmp(f, word) == 0;
 }
 
 static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *const *words,
