@@ -229,8 +229,18 @@ const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL wh
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
 /* Could a key of this hash be in the map? False is certain, true is not
  * (only the hash's low half is kept): a key that costs a copy to build is
- * built only when this says true. */
-bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash);
+ * built only when this says true. Inline: label_gazetteer() asks it for
+ * every longer run of words after a start, and mostly hears no at the
+ * first slot. */
+static inline bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
+{
+    if (!m->cap)
+        return false;
+    for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
+        if (m->slots[j].hash == (uint32_t)hash)
+            return true;
+    return false;
+}
 /* Grows the table to at most a quarter full, for a map that is filled
  * once and then read many times; 0 or -1 (out of memory, map unchanged). */
 int nw_strmap_spread(nw_strmap_t *m);
