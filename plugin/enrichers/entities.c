@@ -245,14 +245,21 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l,
     return 0;
 }
 
+/* Is there no form, or only the name itself? */
+static bool forms_are_name(const nw_ent_t *e)
+{
+    return !e->forms.s ||
+           (e->forms.len == e->name_len && memcmp(e->forms.s, e->name, e->name_len) == 0);
+}
+
 /* The forms an entity is written in, as a JSON array; NULL when the only
  * form is its name (the common case, kept out of the record) or on OOM. */
 static json_t *forms_array(const nw_ent_t *e)
 {
-    if (!e->forms || strcmp(e->forms, e->name) == 0)
+    if (forms_are_name(e))
         return NULL;
     json_t *arr = json_array();
-    for (const char *p = e->forms; arr && *p;) {
+    for (const char *p = e->forms.s; arr && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (json_array_append_new(arr, nw_builtin_string(p, n)) != 0) {
@@ -374,9 +381,9 @@ static void put_code(nw_buf_t *b, const char *code)
  * UTF-8 included. */
 static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
 {
-    if (!e->forms || strcmp(e->forms, e->name) == 0)
+    if (forms_are_name(e))
         return;
-    for (const char *p = e->forms; *p;) {
+    for (const char *p = e->forms.s; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (!nw_builtin_valid_string(p, n))
@@ -384,10 +391,10 @@ static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
         p = nl ? nl + 1 : p + n;
     }
     nw_buf_lit(b, ",\"forms\":[");
-    for (const char *p = e->forms; *p;) {
+    for (const char *p = e->forms.s; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (p != e->forms)
+        if (p != e->forms.s)
             nw_buf_putc(b, ',');
         nw_json_put_string(b, p, n);
         p = nl ? nl + 1 : p + n;
