@@ -47,12 +47,13 @@ typedef struct people {
 /* At most this many people are tracked per article. */
 #define NW_ENT_PEOPLE_MAX 2000
 
-/* The index key of a name: ASCII lower-cased, then the code. Written into
- * buf when it fits in INDEX_KEY_MAX bytes (nearly every name), else into a
- * new allocation the caller frees (index_key_free()); NULL when out of
- * memory. */
+/* The index key of a name: ASCII lower-cased, then the code; its length
+ * in *klen. Written into buf when it fits in INDEX_KEY_MAX bytes (nearly
+ * every name), else into a new allocation the caller frees
+ * (index_key_free()); NULL when out of memory. */
 #define INDEX_KEY_MAX 128
-static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX])
+static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX],
+                       size_t *klen)
 {
     size_t cl = code ? strlen(code) : 0;
     char *k = len + cl + 2 <= INDEX_KEY_MAX ? buf : malloc(len + cl + 2);
@@ -62,6 +63,7 @@ static char *index_key(const char *name, size_t len, const char *code, char buf[
         k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
     k[len] = '\t';
     memcpy(k + len + 1, code ? code : "", cl + 1);
+    *klen = len + cl + 1;
     return k;
 }
 
@@ -140,9 +142,13 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
 {
     *pos = SIZE_MAX;
     char kb[INDEX_KEY_MAX];
-    char *key = index_key(name, len, code, kb);
+    size_t klen;
+    char *key = index_key(name, len, code, kb, &klen);
     if (!key)
         return -1;
+    /* The index is only ever asked here: its keys are hashed whole, eight
+     * bytes a step, not word by word as nw_strmap_hash() does. */
+    uint64_t h = nw_ent_word_hash(key, klen);
     if (l->n == l->cap && l->n < NW_ENT_LIST_MAX) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
@@ -158,14 +164,15 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
     bool added = false;
     const uint32_t *at;
     if (l->n < NW_ENT_LIST_MAX) {
-        nw_strmap_slot_t *slot = nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added);
+        nw_strmap_slot_t *slot =
+            nw_strmap_upsert_h(&l->index, key, klen, h, (uint32_t)l->n, &added);
         if (!slot) {
             index_key_free(key, kb);
             return -1;
         }
         at = &slot->val;
     } else {
-        at = nw_strmap_get(&l->index, key);
+        at = nw_strmap_get_h(&l->index, key, h);
     }
     index_key_free(key, kb);
     if (!at)
