@@ -276,10 +276,12 @@ static const char *join_form(const nw_ent_toks_t *t, const char *text, size_t s,
     return buf;
 }
 
-static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t person)
+/* Links person under key, whose nw_strmap_hash() is hash, in m. */
+static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint64_t hash, uint32_t person)
 {
     bool added;
-    nw_strmap_slot_t *slot = nw_strmap_upsert(m, key, (uint32_t)P->n_links, &added);
+    nw_strmap_slot_t *slot =
+        nw_strmap_upsert_h(m, key, strlen(key), hash, (uint32_t)P->n_links, &added);
     if (!slot) {
         P->oom = true;
         return;
@@ -298,21 +300,30 @@ static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t pers
     slot->val = (uint32_t)P->n_links++;
 }
 
-/* "first\x1flast" of a name of two or more words, into buf (copied by
- * hand: this runs for every person and mention). */
-static bool ends_key(const char *fold, char *buf, size_t len)
+/* "first last" of a name of two or more words (the first and last words
+ * of its fold, whose nw_strmap_hash() is fold_hash), with its hash in
+ * *hash; NULL for one word, or when longer than len - 1 bytes. A name of
+ * two words is its own key, with the hash its caller has: this runs for
+ * every person and mention, and most names have two words. Otherwise the
+ * key is copied into buf by hand. */
+static const char *ends_key(const char *fold, uint64_t fold_hash, char *buf, size_t len,
+                            uint64_t *hash)
 {
     const char *sp = strchr(fold, ' ');
     if (!sp)
-        return false;
+        return NULL;
     const char *last = strrchr(fold, ' ') + 1;
     size_t first_len = (size_t)(sp - fold), last_len = strlen(last);
     if (first_len + last_len + 2 > len)
-        return false;
-    memcpy(buf, fold, first_len);
-    buf[first_len] = '\x1f';
+        return NULL;
+    if (last == sp + 1) {
+        *hash = fold_hash;
+        return fold;
+    }
+    memcpy(buf, fold, first_len + 1); /* and its space */
     memcpy(buf + first_len + 1, last, last_len + 1);
-    return true;
+    *hash = nw_strmap_hash(buf);
+    return buf;
 }
 
 /* fold and display are in P->scratch (either may be NULL after a failed
@@ -336,10 +347,12 @@ static void add_person(people_t *P, char *fold, uint64_t hash, char *display, si
     if (!nw_strmap_upsert_h(P->full, fold, strlen(fold), hash, id, &added))
         goto fail;
     for (const char *sp = strchr(fold, ' '); sp; sp = strchr(sp + 1, ' '))
-        link_key(P, P->tails, sp + 1, id);
-    char key[512];
-    if (ends_key(fold, key, sizeof(key)))
-        link_key(P, P->ends, key, id);
+        link_key(P, P->tails, sp + 1, nw_strmap_hash(sp + 1), id);
+    char buf[512];
+    uint64_t h;
+    const char *key = ends_key(fold, hash, buf, sizeof(buf), &h);
+    if (key)
+        link_key(P, P->ends, key, h, id);
     P->v[P->n++] = (person_t){.fold = fold,
                               .display = display,
                               .ntok = ntok,
@@ -385,8 +398,10 @@ static long find_person(const people_t *P, const char *fold, uint64_t hash, uint
         return (long)*v;
     if ((v = nw_strmap_get_h(P->tails, fold, hash)))
         return nearest(P, *v, pos);
-    char key[512];
-    if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(P->ends, key)))
+    char buf[512];
+    uint64_t h;
+    const char *key = ends_key(fold, hash, buf, sizeof(buf), &h);
+    if (key && (v = nw_strmap_get_h(P->ends, key, h)))
         return nearest(P, *v, pos);
     return -1;
 }
