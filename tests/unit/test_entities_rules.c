@@ -687,6 +687,31 @@ static void test_name_arena(void **state)
     nw_ent_arena_free(&a); /* a freed arena is a zeroed one */
 }
 
+/* A mention with a person's first and last words is that person, whether
+ * the name has two words or more ("Joseph Biden" after "Joseph Robinette
+ * Biden"); the first and last words of another name are not. */
+static void test_first_and_last_words(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Talks in Washington", NULL,
+                            "WASHINGTON - Joseph Robinette Biden met Mary Smith on Monday.\n"
+                            "Joseph Biden said the talks went well, and Mary Smith agreed.\n"
+                            "Joseph Smith did not attend.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people =
+        json_object_get(json_object_get(json_object_get(r, "newswire"), "entities"), "people");
+    json_t *biden = find_named(people, "Joseph Robinette Biden");
+    assert_non_null(biden);
+    assert_int_equal(json_integer_value(json_object_get(biden, "mentions")), 2);
+    assert_null(find_named(people, "Joseph Biden"));
+    json_t *smith = find_named(people, "Mary Smith");
+    assert_non_null(smith);
+    assert_int_equal(json_integer_value(json_object_get(smith, "mentions")), 2);
+    json_decref(r);
+}
+
 /* A set of forms in an arena: each form once, in the order first added,
  * those before intact while the set grows into new room, at most sixteen;
  * a form with a line break, or none, is not one. */
@@ -736,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_bytes_side_by_side),
         cmocka_unit_test(test_name_arena),
         cmocka_unit_test(test_forms_in_arena),
+        cmocka_unit_test(test_first_and_last_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
