@@ -256,6 +256,17 @@ static char *join(nw_ent_arena_t *a, const nw_ent_toks_t *t, const char *text, s
     return out;
 }
 
+/* nw_strmap_hash() of the folds of tokens s..s+n-1 joined by spaces
+ * (n >= 1), from the hashes the tokeniser gave each word, as the
+ * extractor hashes a run of words for the gazetteer. */
+static uint64_t fold_hash(const nw_ent_toks_t *t, size_t s, size_t n)
+{
+    uint64_t h = t->v[s].fold_hash;
+    for (size_t i = s + 1; i < s + n; i++)
+        h = nw_ent_hash_more(h, t->v[i].fold_hash);
+    return h;
+}
+
 /* Tokens s..s+n-1 as written, joined into buf without allocating; NULL
  * when they do not fit (the form is then not recorded). */
 #define FORM_MAX 256
@@ -530,7 +541,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 P.oom = true;
                 break;
             }
-            uint64_t hash = nw_strmap_hash(fold);
+            uint64_t hash = fold_hash(t, c->start, c->ntok);
             long p = find_person(&P, fold, hash, c->start);
             const uint32_t *as_place = c->cued ? NULL : nw_strmap_get_h(places, fold, hash);
             if ((p < 0 || pass == 0) && as_place) {
