@@ -245,14 +245,21 @@ static int put_ninjs(json_t *record, const char *key, const nw_ent_list_t *l,
     return 0;
 }
 
+/* Is there no form, or only the name itself? */
+static bool forms_are_name(const nw_ent_t *e)
+{
+    return !e->forms.s ||
+           (e->forms.len == e->name_len && memcmp(e->forms.s, e->name, e->name_len) == 0);
+}
+
 /* The forms an entity is written in, as a JSON array; NULL when the only
  * form is its name (the common case, kept out of the record) or on OOM. */
 static json_t *forms_array(const nw_ent_t *e)
 {
-    if (!e->forms || strcmp(e->forms, e->name) == 0)
+    if (forms_are_name(e))
         return NULL;
     json_t *arr = json_array();
-    for (const char *p = e->forms; arr && *p;) {
+    for (const char *p = e->forms.s; arr && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (json_array_append_new(arr, nw_builtin_string(p, n)) != 0) {
@@ -357,12 +364,56 @@ static bool strings_valid(const nw_ent_list_t *l, size_t max)
     return true;
 }
 
-/* A place code as a JSON string: its characters need no escaping. */
-static void put_code(nw_buf_t *b, const char *code)
+/* The bytes around an entity's escaped name are written straight into
+ * room reserved once, rather than by a dozen appends that each check the
+ * buffer: an article has some twenty entities, each written twice. */
+
+/* The most those bytes take: a separator, the members' names, a code of
+ * at most three characters, a count of at most ten digits. */
+#define ENT_FIXED_MAX 64
+
+/* The decimal digits of n at p; returns the end. */
+static char *put_decimal(char *p, size_t n)
 {
-    nw_buf_putc(b, '"');
-    nw_buf_append(b, code, strlen(code));
-    nw_buf_putc(b, '"');
+    char tmp[24];
+    size_t k = 0;
+    do
+        tmp[k++] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    while (k)
+        *p++ = tmp[--k];
+    return p;
+}
+
+#define PUT_LIT(p, lit) (memcpy((p), "" lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
+static inline char *raw(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* A place code as a JSON string: its characters need no escaping. */
+static char *raw_code(char *p, const char *code)
+{
+    *p++ = '"';
+    for (size_t i = 0; i < 3 && code[i]; i++)
+        *p++ = code[i];
+    *p++ = '"';
+    return p;
+}
+
+/* Room for extra more bytes at the end of b, or NULL (b then out of memory,
+ * and nothing more is written to it). */
+static char *raw_begin(nw_buf_t *b, size_t extra)
+{
+    return nw_buf_ok(b) && nw_buf_reserve(b, extra) ? b->data + b->len : NULL;
+}
+
+static void raw_end(nw_buf_t *b, char *p)
+{
+    b->len = (size_t)(p - b->data);
+    *p = '\0';
 }
 
 /* A member's name and colon (",\"key\":") with its length, known to the
@@ -374,9 +425,9 @@ static void put_code(nw_buf_t *b, const char *code)
  * UTF-8 included. */
 static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
 {
-    if (!e->forms || strcmp(e->forms, e->name) == 0)
+    if (forms_are_name(e))
         return;
-    for (const char *p = e->forms; *p;) {
+    for (const char *p = e->forms.s; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (!nw_builtin_valid_string(p, n))
@@ -384,10 +435,10 @@ static void put_forms_bytes(nw_buf_t *b, const nw_ent_t *e)
         p = nl ? nl + 1 : p + n;
     }
     nw_buf_lit(b, ",\"forms\":[");
-    for (const char *p = e->forms; *p;) {
+    for (const char *p = e->forms.s; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (p != e->forms)
+        if (p != e->forms.s)
             nw_buf_putc(b, ',');
         nw_json_put_string(b, p, n);
         p = nl ? nl + 1 : p + n;
@@ -411,34 +462,32 @@ static void put_list_bytes(nw_enrich_bytes_t *rec, const char *member, size_t me
     nw_buf_putc(ext, '[');
     for (size_t i = 0; i < shown(l->n, max); i++) {
         const nw_ent_t *e = &l->v[i];
+        char *p = raw_begin(ext, ENT_FIXED_MAX);
+        if (!p)
+            return;
         if (i)
-            nw_buf_putc(ext, ',');
-        nw_buf_lit(ext, "{\"name\":");
+            *p++ = ',';
+        raw_end(ext, PUT_LIT(p, "{\"name\":"));
         size_t at = ext->len;
         nw_json_put_string(ext, e->name, e->name_len);
         size_t name_end = ext->len;
-        if (e->code) {
-            nw_buf_lit(ext, ",\"code\":");
-            put_code(ext, e->code);
-        }
-        nw_buf_lit(ext, ",\"mentions\":");
-        nw_json_put_int(ext, (long long)e->mentions);
+        if (!(p = raw_begin(ext, ENT_FIXED_MAX)))
+            return;
+        if (e->code)
+            p = raw_code(PUT_LIT(p, ",\"code\":"), e->code);
+        raw_end(ext, put_decimal(PUT_LIT(p, ",\"mentions\":"), e->mentions));
         put_forms_bytes(ext, e);
         nw_buf_putc(ext, '}');
         if (!ninjs)
             continue;
+        if (!nw_buf_ok(ext) || !(p = raw_begin(top, name_end - at + ENT_FIXED_MAX)))
+            return;
         if (i)
-            nw_buf_putc(top, ',');
-        nw_buf_lit(top, "{\"name\":");
-        if (nw_buf_ok(ext))
-            nw_buf_append(top, ext->data + at, name_end - at);
-        else
-            nw_json_put_string(top, e->name, e->name_len);
-        if (e->code) {
-            nw_buf_lit(top, ",\"literal\":");
-            put_code(top, e->code);
-        }
-        nw_buf_lit(top, ",\"rel\":\"mentioned\"}");
+            *p++ = ',';
+        p = raw(PUT_LIT(p, "{\"name\":"), ext->data + at, name_end - at);
+        if (e->code)
+            p = raw_code(PUT_LIT(p, ",\"literal\":"), e->code);
+        raw_end(top, PUT_LIT(p, ",\"rel\":\"mentioned\"}"));
     }
     if (ninjs)
         nw_buf_putc(top, ']');
@@ -465,21 +514,6 @@ static int put_entities_bytes(nw_enrich_bytes_t *rec, const nw_ent_list_t *out, 
     nw_buf_putc(&rec->ext, '}');
     return 0;
 }
-
-/* The decimal digits of n at p; returns the end. */
-static char *put_decimal(char *p, size_t n)
-{
-    char tmp[24];
-    size_t k = 0;
-    do
-        tmp[k++] = (char)('0' + n % 10);
-    while ((n /= 10) != 0);
-    while (k)
-        *p++ = tmp[--k];
-    return p;
-}
-
-#define PUT_LIT(p, lit) (memcpy((p), "" lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 
 /* "2 people, 1 organisation, 0 places" into detail, cut as snprintf()
  * would cut it: written for every article, where snprintf() cost more

@@ -1,11 +1,12 @@
 /*
- * The entities enricher's name arena: where an article's entity names are
- * copied. A name is copied for every entity an article has (some twenty)
- * and all are dropped together when the next article starts, so they are
- * cut from blocks filled one after another rather than given an
- * allocation each and freed one by one. Blocks never move, so a name stays
- * where it is while more are added; a reset keeps the newest block (the
- * largest) for the next article and frees the others.
+ * The entities enricher's name arena: where an article's entity names
+ * (and the forms they are written in, and the names joined from its
+ * tokens) are copied. A name is copied for every entity an article has
+ * (some twenty) and all are dropped together when the next article
+ * starts, so they are cut from blocks filled one after another rather
+ * than given an allocation each and freed one by one. Blocks never move,
+ * so a name stays where it is while more are added; a reset keeps the
+ * newest block (the largest) for the next article and frees the others.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,13 @@ struct nw_ent_block {
 /* The first block's size: an article's names, nearly always. */
 #define NW_ENT_ARENA_FIRST 2048
 
-char *nw_ent_arena_dup(nw_ent_arena_t *a, const char *s, size_t n)
+char *nw_ent_arena_alloc(nw_ent_arena_t *a, size_t n)
 {
     nw_ent_block_t *b = a->head;
-    if (!b || b->cap - b->used < n + 1) {
+    if (!b || b->cap - b->used < n) {
         size_t cap = b ? 2 * b->cap : NW_ENT_ARENA_FIRST;
-        if (cap < n + 1)
-            cap = n + 1;
+        if (cap < n)
+            cap = n;
         nw_ent_block_t *nb = malloc(sizeof(*nb) + cap);
         if (!nb)
             return NULL;
@@ -35,9 +36,17 @@ char *nw_ent_arena_dup(nw_ent_arena_t *a, const char *s, size_t n)
         a->head = b = nb;
     }
     char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+char *nw_ent_arena_dup(nw_ent_arena_t *a, const char *s, size_t n)
+{
+    char *p = nw_ent_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
     memcpy(p, s, n);
     p[n] = '\0';
-    b->used += n + 1;
     return p;
 }
 

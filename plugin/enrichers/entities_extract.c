@@ -455,5 +455,6 @@ void nw_ent_work_free(nw_ent_work_t *w)
     nw_strmap_free(&w->people_tails);
     nw_strmap_free(&w->people_ends);
     nw_strmap_free(&w->cand_places);
+    nw_ent_arena_free(&w->scratch);
     memset(w, 0, sizeof(*w));
 }

@@ -223,16 +223,6 @@ const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t 
     return s ? &s->val : NULL;
 }
 
-bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
-{
-    if (!m->cap)
-        return false;
-    for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
-        if (m->slots[j].hash == (uint32_t)hash)
-            return true;
-    return false;
-}
-
 void nw_strmap_clear(nw_strmap_t *m)
 {
     if (m->n == 0)

@@ -229,8 +229,18 @@ const uint32_t *nw_strmap_get(const nw_strmap_t *m, const char *key); /* NULL wh
 const uint32_t *nw_strmap_get_h(const nw_strmap_t *m, const char *key, uint64_t hash);
 /* Could a key of this hash be in the map? False is certain, true is not
  * (only the hash's low half is kept): a key that costs a copy to build is
- * built only when this says true. */
-bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash);
+ * built only when this says true. Inline: label_gazetteer() asks it for
+ * every longer run of words after a start, and mostly hears no at the
+ * first slot. */
+static inline bool nw_strmap_has_hash(const nw_strmap_t *m, uint64_t hash)
+{
+    if (!m->cap)
+        return false;
+    for (size_t j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1))
+        if (m->slots[j].hash == (uint32_t)hash)
+            return true;
+    return false;
+}
 /* Grows the table to at most a quarter full, for a map that is filled
  * once and then read many times; 0 or -1 (out of memory, map unchanged). */
 int nw_strmap_spread(nw_strmap_t *m);
@@ -309,8 +319,22 @@ typedef struct nw_ent_arena {
 /* A NUL-terminated copy of the n bytes at s, valid until the next reset;
  * NULL when out of memory. */
 char *nw_ent_arena_dup(nw_ent_arena_t *a, const char *s, size_t n);
+/* n bytes of room (not aligned, not cleared), valid until the next reset;
+ * NULL when out of memory. */
+char *nw_ent_arena_alloc(nw_ent_arena_t *a, size_t n);
 void nw_ent_arena_reset(nw_ent_arena_t *a); /* drops every copy, keeps a block */
 void nw_ent_arena_free(nw_ent_arena_t *a);  /* accepts a zeroed arena */
+
+/* The distinct ways the text writes an entity ("U.S.\nUnited States"),
+ * one per line, in an arena: added to as mentions are found, and dropped
+ * with the arena, so that a form costs neither a realloc() nor a free().
+ * A zeroed set is empty. */
+typedef struct nw_ent_forms {
+    char *s;      /* NUL-terminated, in the arena; NULL when none was recorded */
+    uint32_t len; /* strlen(s) */
+    uint32_t cap; /* bytes at s */
+    uint32_t n;   /* forms in s */
+} nw_ent_forms_t;
 
 /* One entity found in an article. */
 typedef struct nw_ent {
@@ -318,16 +342,15 @@ typedef struct nw_ent {
     size_t name_len;  /* strlen(name) */
     const char *code; /* places: ISO code (borrowed from the gazetteer), else NULL */
     uint32_t mentions;
-    uint32_t first; /* token index of the first mention, for ordering */
-    char *forms;    /* owned: the distinct ways the text writes it ("U.S.\nUnited
-                     * States"), one per line; NULL when none was recorded */
+    uint32_t first;       /* token index of the first mention, for ordering */
+    nw_ent_forms_t forms; /* in its list's arena (names) */
 } nw_ent_t;
 
 typedef struct nw_ent_list {
     nw_ent_t *v;
     size_t n, cap;
     nw_strmap_t index;    /* lower-cased name and code -> position in v */
-    nw_ent_arena_t names; /* the entities' names */
+    nw_ent_arena_t names; /* the entities' names and forms */
 } nw_ent_list_t;
 
 /* At most this many distinct entities of a type are tracked per article. */
@@ -383,6 +406,9 @@ typedef struct nw_ent_work {
      * read as places: kept from one article to the next, so that each
      * article clears tables already grown rather than growing new ones. */
     nw_strmap_t people_full, people_tails, people_ends, cand_places;
+    /* entities_people.c's names joined from tokens and its people's forms,
+     * dropped when the next article's are made. */
+    nw_ent_arena_t scratch;
     bool sports; /* team sports copy: a city or county may stand for its team */
     bool oom;
 } nw_ent_work_t;
@@ -434,10 +460,16 @@ static inline bool nw_ent_is_cap(const nw_ent_tok_t *k)
     return (k->flags & NW_TOK_CAP) != 0;
 }
 
-/* Is token i (folded) the word given, or one of the n words? */
+/* Is token i (folded) the word given, or one of the n words? The first
+ * bytes are compared before strcmp() is called: the stages ask this of a
+ * word against lists ("cyclone", "hurricane", ...) that it is mostly
+ * not in, and a call each costs more than the answer. */
 static inline bool nw_ent_is_word(const nw_ent_toks_t *t, size_t i, const char *word)
 {
-    return i < t->n && strcmp(nw_ent_tok_fold(t, i), word) == 0;
+    if (i >= t->n)
+        return false;
+    const char *f = nw_ent_tok_fold(t, i);
+    return f[0] == word[0] && strcmp(f, word) == 0;
 }
 
 static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *const *words,
@@ -454,9 +486,10 @@ static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *
  * forms. */
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
                     uint32_t first, const char *form);
-/* Adds form to a newline-separated set of forms (*forms owned, may be NULL)
- * unless present or the set is full; 0 or -1 (out of memory). */
-int nw_ent_forms_add(char **forms, const char *form, size_t len);
+/* Adds form to a set of forms, growing it in arena a (the one its earlier
+ * forms are in), unless present or the set is full; 0 or -1 (out of
+ * memory). */
+int nw_ent_forms_add(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form, size_t len);
 void nw_ent_list_clear(nw_ent_list_t *l); /* keeps the allocations */
 void nw_ent_list_free(nw_ent_list_t *l);
 /* The entry for a token's folded text, or NULL: looked up on the first

@@ -18,9 +18,9 @@
 #include "enrichers/entities_internal.h"
 
 typedef struct person {
-    char *fold;    /* folded words joined by single spaces */
-    char *display; /* as first written in full */
-    char *forms;   /* every way the text writes the name, see nw_ent_t */
+    char *fold;           /* folded words joined by single spaces */
+    char *display;        /* as first written in full */
+    nw_ent_forms_t forms; /* every way the text writes the name */
     size_t ntok;
     uint32_t first, mentions;
     bool blocked; /* a byline author */
@@ -40,18 +40,20 @@ typedef struct people {
                                        * the work (nw_ent_work_t), empty on entry */
     link_t *links;
     size_t n_links, cap_links;
+    nw_ent_arena_t *scratch; /* the work's: the people's names and forms */
     bool oom;
 } people_t;
 
 /* At most this many people are tracked per article. */
 #define NW_ENT_PEOPLE_MAX 2000
 
-/* The index key of a name: ASCII lower-cased, then the code. Written into
- * buf when it fits in INDEX_KEY_MAX bytes (nearly every name), else into a
- * new allocation the caller frees (index_key_free()); NULL when out of
- * memory. */
+/* The index key of a name: ASCII lower-cased, then the code; its length
+ * in *klen. Written into buf when it fits in INDEX_KEY_MAX bytes (nearly
+ * every name), else into a new allocation the caller frees
+ * (index_key_free()); NULL when out of memory. */
 #define INDEX_KEY_MAX 128
-static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX])
+static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX],
+                       size_t *klen)
 {
     size_t cl = code ? strlen(code) : 0;
     char *k = len + cl + 2 <= INDEX_KEY_MAX ? buf : malloc(len + cl + 2);
@@ -61,6 +63,7 @@ static char *index_key(const char *name, size_t len, const char *code, char buf[
         k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
     k[len] = '\t';
     memcpy(k + len + 1, code ? code : "", cl + 1);
+    *klen = len + cl + 1;
     return k;
 }
 
@@ -74,43 +77,58 @@ static void index_key_free(char *key, const char buf[INDEX_KEY_MAX])
 #define NW_ENT_FORMS_MAX       16
 #define NW_ENT_FORMS_BYTES_MAX 1024
 
-int nw_ent_forms_add(char **forms, const char *form, size_t len)
+int nw_ent_forms_add(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form, size_t len)
 {
     if (!form || len == 0 || memchr(form, '\n', len))
         return 0;
-    size_t have = *forms ? strlen(*forms) : 0, n = 0;
-    for (const char *p = *forms; p && *p; n++) {
-        const char *nl = strchr(p, '\n');
-        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+    const char *p = forms->s, *end = p ? p + forms->len : NULL; /* none yet: NULL */
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t fl = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (fl == len && memcmp(p, form, len) == 0)
             return 0;
-        p = nl ? nl + 1 : p + fl;
+        p += fl + 1;
     }
-    if (n >= NW_ENT_FORMS_MAX || have + len + 1 > NW_ENT_FORMS_BYTES_MAX)
+    size_t have = forms->len;
+    if (forms->n >= NW_ENT_FORMS_MAX || have + len + 1 > NW_ENT_FORMS_BYTES_MAX)
         return 0;
-    char *v = realloc(*forms, have + len + 2);
-    if (!v)
-        return -1;
+    size_t need = have + len + 2; /* a newline before it, a NUL after */
+    if (need > forms->cap) {
+        /* Doubled, so that an entity of many forms is copied a few times;
+         * the room left behind goes with the arena. */
+        size_t cap = forms->cap ? 2 * (size_t)forms->cap : 32;
+        if (cap < need)
+            cap = need;
+        char *v = nw_ent_arena_alloc(a, cap);
+        if (!v)
+            return -1;
+        if (have)
+            memcpy(v, forms->s, have);
+        forms->s = v;
+        forms->cap = (uint32_t)cap;
+    }
+    char *v = forms->s;
     if (have)
         v[have++] = '\n';
     memcpy(v + have, form, len);
     v[have + len] = '\0';
-    *forms = v;
+    forms->len = (uint32_t)(have + len);
+    forms->n++;
     return 0;
 }
 
-static int forms_add_str(char **forms, const char *form)
+static int forms_add_str(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form)
 {
-    return form ? nw_ent_forms_add(forms, form, strlen(form)) : 0;
+    return form ? nw_ent_forms_add(a, forms, form, strlen(form)) : 0;
 }
 
-/* Adds every form of src to *forms. */
-static int forms_merge(char **forms, const char *src)
+/* Adds every form of src (NULL or forms one per line) to *forms. */
+static int forms_merge(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *src)
 {
     for (const char *p = src; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t fl = nl ? (size_t)(nl - p) : strlen(p);
-        if (nw_ent_forms_add(forms, p, fl) != 0)
+        if (nw_ent_forms_add(a, forms, p, fl) != 0)
             return -1;
         p = nl ? nl + 1 : p + fl;
     }
@@ -124,9 +142,13 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
 {
     *pos = SIZE_MAX;
     char kb[INDEX_KEY_MAX];
-    char *key = index_key(name, len, code, kb);
+    size_t klen;
+    char *key = index_key(name, len, code, kb, &klen);
     if (!key)
         return -1;
+    /* The index is only ever asked here: its keys are hashed whole, eight
+     * bytes a step, not word by word as nw_strmap_hash() does. */
+    uint64_t h = nw_ent_word_hash(key, klen);
     if (l->n == l->cap && l->n < NW_ENT_LIST_MAX) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
@@ -142,14 +164,15 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
     bool added = false;
     const uint32_t *at;
     if (l->n < NW_ENT_LIST_MAX) {
-        nw_strmap_slot_t *slot = nw_strmap_upsert(&l->index, key, (uint32_t)l->n, &added);
+        nw_strmap_slot_t *slot =
+            nw_strmap_upsert_h(&l->index, key, klen, h, (uint32_t)l->n, &added);
         if (!slot) {
             index_key_free(key, kb);
             return -1;
         }
         at = &slot->val;
     } else {
-        at = nw_strmap_get(&l->index, key);
+        at = nw_strmap_get_h(&l->index, key, h);
     }
     index_key_free(key, kb);
     if (!at)
@@ -160,7 +183,7 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
         e->mentions++;
         if (first < e->first)
             e->first = first;
-        return forms_add_str(&e->forms, form);
+        return forms_add_str(&l->names, &e->forms, form);
     }
     /* The index already names position n: on failure the article fails,
      * and the next one clears the index. */
@@ -169,7 +192,7 @@ static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const cha
         return -1;
     nw_ent_t *e = &l->v[l->n++];
     *e = (nw_ent_t){.name = copy, .name_len = len, .code = code, .mentions = 1, .first = first};
-    return forms_add_str(&e->forms, form);
+    return forms_add_str(&l->names, &e->forms, form);
 }
 
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
@@ -181,8 +204,6 @@ int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *
 
 void nw_ent_list_clear(nw_ent_list_t *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].forms);
     l->n = 0;
     nw_strmap_clear(&l->index);
     nw_ent_arena_reset(&l->names);
@@ -211,15 +232,16 @@ static size_t join_part(const nw_ent_toks_t *t, const char *text, size_t s, size
     return t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
 }
 
-/* Joins tokens s..s+n-1 of t, folded or as written in text, into a new
- * string, allocated once at its size. */
-static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, bool folded)
+/* Joins tokens s..s+n-1 of t, folded or as written in text, into a
+ * string in arena a, cut once at its size; NULL when out of memory. */
+static char *join(nw_ent_arena_t *a, const nw_ent_toks_t *t, const char *text, size_t s, size_t n,
+                  bool folded)
 {
     const char *p;
     size_t len = n ? n - 1 : 0;
     for (size_t i = s; i < s + n; i++)
         len += join_part(t, text, s, n, i, folded, &p);
-    char *out = malloc(len + 1);
+    char *out = nw_ent_arena_alloc(a, len + 1);
     if (!out)
         return NULL;
     size_t at = 0;
@@ -232,6 +254,17 @@ static char *join(const nw_ent_toks_t *t, const char *text, size_t s, size_t n, 
     }
     out[at] = '\0';
     return out;
+}
+
+/* nw_strmap_hash() of the folds of tokens s..s+n-1 joined by spaces
+ * (n >= 1), from the hashes the tokeniser gave each word, as the
+ * extractor hashes a run of words for the gazetteer. */
+static uint64_t fold_hash(const nw_ent_toks_t *t, size_t s, size_t n)
+{
+    uint64_t h = t->v[s].fold_hash;
+    for (size_t i = s + 1; i < s + n; i++)
+        h = nw_ent_hash_more(h, t->v[i].fold_hash);
+    return h;
 }
 
 /* Tokens s..s+n-1 as written, joined into buf without allocating; NULL
@@ -254,10 +287,12 @@ static const char *join_form(const nw_ent_toks_t *t, const char *text, size_t s,
     return buf;
 }
 
-static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t person)
+/* Links person under key, whose nw_strmap_hash() is hash, in m. */
+static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint64_t hash, uint32_t person)
 {
     bool added;
-    nw_strmap_slot_t *slot = nw_strmap_upsert(m, key, (uint32_t)P->n_links, &added);
+    nw_strmap_slot_t *slot =
+        nw_strmap_upsert_h(m, key, strlen(key), hash, (uint32_t)P->n_links, &added);
     if (!slot) {
         P->oom = true;
         return;
@@ -276,25 +311,35 @@ static void link_key(people_t *P, nw_strmap_t *m, const char *key, uint32_t pers
     slot->val = (uint32_t)P->n_links++;
 }
 
-/* "first\x1flast" of a name of two or more words, into buf (copied by
- * hand: this runs for every person and mention). */
-static bool ends_key(const char *fold, char *buf, size_t len)
+/* "first last" of a name of two or more words (the first and last words
+ * of its fold, whose nw_strmap_hash() is fold_hash), with its hash in
+ * *hash; NULL for one word, or when longer than len - 1 bytes. A name of
+ * two words is its own key, with the hash its caller has: this runs for
+ * every person and mention, and most names have two words. Otherwise the
+ * key is copied into buf by hand. */
+static const char *ends_key(const char *fold, uint64_t fold_hash, char *buf, size_t len,
+                            uint64_t *hash)
 {
     const char *sp = strchr(fold, ' ');
     if (!sp)
-        return false;
+        return NULL;
     const char *last = strrchr(fold, ' ') + 1;
     size_t first_len = (size_t)(sp - fold), last_len = strlen(last);
     if (first_len + last_len + 2 > len)
-        return false;
-    memcpy(buf, fold, first_len);
-    buf[first_len] = '\x1f';
+        return NULL;
+    if (last == sp + 1) {
+        *hash = fold_hash;
+        return fold;
+    }
+    memcpy(buf, fold, first_len + 1); /* and its space */
     memcpy(buf + first_len + 1, last, last_len + 1);
-    return true;
+    *hash = nw_strmap_hash(buf);
+    return buf;
 }
 
-/* Takes fold and display (either may be NULL after a failed allocation);
- * hash is nw_strmap_hash() of fold, which the caller has looked up with. */
+/* fold and display are in P->scratch (either may be NULL after a failed
+ * allocation); hash is nw_strmap_hash() of fold, which the caller has
+ * looked up with. */
 static void add_person(people_t *P, char *fold, uint64_t hash, char *display, size_t ntok,
                        uint32_t first, bool blocked)
 {
@@ -313,24 +358,24 @@ static void add_person(people_t *P, char *fold, uint64_t hash, char *display, si
     if (!nw_strmap_upsert_h(P->full, fold, strlen(fold), hash, id, &added))
         goto fail;
     for (const char *sp = strchr(fold, ' '); sp; sp = strchr(sp + 1, ' '))
-        link_key(P, P->tails, sp + 1, id);
-    char key[512];
-    if (ends_key(fold, key, sizeof(key)))
-        link_key(P, P->ends, key, id);
+        link_key(P, P->tails, sp + 1, nw_strmap_hash(sp + 1), id);
+    char buf[512];
+    uint64_t h;
+    const char *key = ends_key(fold, hash, buf, sizeof(buf), &h);
+    if (key)
+        link_key(P, P->ends, key, h, id);
     P->v[P->n++] = (person_t){.fold = fold,
                               .display = display,
                               .ntok = ntok,
                               .first = first,
                               .mentions = blocked ? 0 : 1,
                               .blocked = blocked};
-    if (!blocked && forms_add_str(&P->v[P->n - 1].forms, display) != 0)
+    if (!blocked && forms_add_str(P->scratch, &P->v[P->n - 1].forms, display) != 0)
         P->oom = true;
     return;
 fail:
     if (P->n < NW_ENT_PEOPLE_MAX)
         P->oom = true;
-    free(fold);
-    free(display);
 }
 
 /* Of the people on a chain of links, the one a mention at pos most likely
@@ -364,8 +409,10 @@ static long find_person(const people_t *P, const char *fold, uint64_t hash, uint
         return (long)*v;
     if ((v = nw_strmap_get_h(P->tails, fold, hash)))
         return nearest(P, *v, pos);
-    char key[512];
-    if (ends_key(fold, key, sizeof(key)) && (v = nw_strmap_get(P->ends, key)))
+    char buf[512];
+    uint64_t h;
+    const char *key = ends_key(fold, hash, buf, sizeof(buf), &h);
+    if (key && (v = nw_strmap_get_h(P->ends, key, h)))
         return nearest(P, *v, pos);
     return -1;
 }
@@ -373,11 +420,6 @@ static long find_person(const people_t *P, const char *fold, uint64_t hash, uint
 /* Frees the people and empties the indexes, which the work keeps. */
 static void people_free(people_t *P)
 {
-    for (size_t i = 0; i < P->n; i++) {
-        free(P->v[i].fold);
-        free(P->v[i].display);
-        free(P->v[i].forms);
-    }
     free(P->v);
     free(P->links);
     nw_strmap_clear(P->full);
@@ -400,9 +442,9 @@ static void add_byline(people_t *P, nw_ent_toks_t *toks, const char *byline)
         if (!cut)
             continue;
         if (i > s) {
-            char *fold = join(t, byline, s, i - s, true);
-            add_person(P, fold, fold ? nw_strmap_hash(fold) : 0, join(t, byline, s, i - s, false),
-                       i - s, 0, true);
+            char *fold = join(P->scratch, t, byline, s, i - s, true);
+            add_person(P, fold, fold ? nw_strmap_hash(fold) : 0,
+                       join(P->scratch, t, byline, s, i - s, false), i - s, 0, true);
         }
         s = (i < t->n && t->v[i].brk >= NW_BRK_COMMA && !(t->v[i].flags & NW_TOK_CONNECT) &&
              strcmp(nw_ent_tok_fold(t, i), "and") != 0)
@@ -460,7 +502,10 @@ static int by_first(const void *a, const void *b)
 static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
                           const char *dominant)
 {
-    people_t P = {.full = &w->people_full, .tails = &w->people_tails, .ends = &w->people_ends};
+    people_t P = {.full = &w->people_full,
+                  .tails = &w->people_tails,
+                  .ends = &w->people_ends,
+                  .scratch = &w->scratch};
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
     if (byline && byline[0])
@@ -472,14 +517,13 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
     for (size_t i = 0; i < w->n_cands && !P.oom; i++) {
         if (!w->cands[i].place)
             continue;
-        char *fold = join(t, text, w->cands[i].start, w->cands[i].ntok, true);
+        char *fold = join(P.scratch, t, text, w->cands[i].start, w->cands[i].ntok, true);
         bool added;
         if (!fold ||
             !nw_strmap_upsert(
                 places, fold,
                 w->cands[i].code_place < 0 ? UINT32_MAX : (uint32_t)w->cands[i].code_place, &added))
             P.oom = true;
-        free(fold);
     }
 
     /* Names in full first, longest first; then everything else in text
@@ -492,12 +536,12 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
             bool full = c->accepted && c->ntok >= 2;
             if ((pass == 0) != full)
                 continue;
-            char *fold = join(t, text, c->start, c->ntok, true);
+            char *fold = join(P.scratch, t, text, c->start, c->ntok, true);
             if (!fold) {
                 P.oom = true;
                 break;
             }
-            uint64_t hash = nw_strmap_hash(fold);
+            uint64_t hash = fold_hash(t, c->start, c->ntok);
             long p = find_person(&P, fold, hash, c->start);
             const uint32_t *as_place = c->cued ? NULL : nw_strmap_get_h(places, fold, hash);
             if ((p < 0 || pass == 0) && as_place) {
@@ -507,12 +551,10 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                               : *as_place != UINT32_MAX ? (int32_t)*as_place
                                                         : -1;
                 const char *code = ref >= 0 ? g->places[ref].code : dominant;
-                char *name = join(t, text, c->start, c->ntok, false);
+                char *name = join(P.scratch, t, text, c->start, c->ntok, false);
                 int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
                                                         code, c->start, name)
                                       : 0;
-                free(name);
-                free(fold);
                 if (rc != 0)
                     P.oom = true;
                 continue;
@@ -522,16 +564,13 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 x->mentions += !x->blocked;
                 if (c->start < x->first && !x->blocked)
                     x->first = c->start;
-                free(fold);
                 char fb[FORM_MAX];
-                if (!x->blocked &&
-                    forms_add_str(&x->forms, join_form(t, text, c->start, c->ntok, fb)) != 0)
+                if (!x->blocked && forms_add_str(P.scratch, &x->forms,
+                                                 join_form(t, text, c->start, c->ntok, fb)) != 0)
                     P.oom = true;
             } else if (c->accepted) {
-                add_person(&P, fold, hash, join(t, text, c->start, c->ntok, false), c->ntok,
-                           c->start, false);
-            } else {
-                free(fold);
+                add_person(&P, fold, hash, join(P.scratch, t, text, c->start, c->ntok, false),
+                           c->ntok, c->start, false);
             }
         }
         if (pass == 0) {
@@ -557,7 +596,7 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
         if (rc == 0 && out->n > before)
             out->v[out->n - 1].mentions = p->mentions;
         if (rc == 0 && out->n > 0)
-            rc = at != SIZE_MAX ? forms_merge(&out->v[at].forms, p->forms) : -1;
+            rc = at != SIZE_MAX ? forms_merge(&out->names, &out->v[at].forms, p->forms.s) : -1;
     }
     people_free(&P);
     return rc;
@@ -635,15 +674,14 @@ static bool is_acronym(const char *s)
 /* Folds organisation a into full, another name for the same one: its
  * mentions, first position and the written forms given (a form lost to OOM
  * is harmless); a is left nameless for drop_folded(). */
-static void fold_into(nw_ent_t *full, nw_ent_t *a, const char *forms)
+static void fold_into(nw_ent_list_t *orgs, nw_ent_t *full, nw_ent_t *a, const char *forms)
 {
     full->mentions += a->mentions;
     if (a->first < full->first)
         full->first = a->first;
-    (void)forms_merge(&full->forms, forms);
-    free(a->forms);
+    (void)forms_merge(&orgs->names, &full->forms, forms);
     a->name = NULL;
-    a->forms = NULL;
+    a->forms = (nw_ent_forms_t){0};
 }
 
 /* Closes the gaps fold_into() left, keeping the list's order. */
@@ -671,7 +709,7 @@ static void merge_acronyms(nw_ent_list_t *orgs)
             if (j != i && orgs->v[j].name && initials_of(a->name, orgs->v[j].name))
                 full = &orgs->v[j];
         if (full)
-            fold_into(full, a, a->forms);
+            fold_into(orgs, full, a, a->forms.s);
     }
     drop_folded(orgs);
 }
@@ -680,7 +718,7 @@ static void merge_acronyms(nw_ent_list_t *orgs)
 static bool form_ends_with(const nw_ent_t *e, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *p = e->forms; p && *p;) {
+    for (const char *p = e->forms.s; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t fl = nl ? (size_t)(nl - p) : strlen(p);
         if (fl > n + 1 && p[fl - n - 1] == ' ' && strncasecmp(p + fl - n, name, n) == 0)
@@ -701,13 +739,13 @@ static void merge_tails(nw_ent_list_t *orgs)
         nw_ent_t *a = &orgs->v[i];
         if (strchr(a->name, ' '))
             continue;
-        const char *word = a->forms && !strchr(a->forms, '\n') ? a->forms : a->name;
+        const char *word = a->forms.n == 1 ? a->forms.s : a->name;
         nw_ent_t *full = NULL;
         for (size_t j = 0; j < orgs->n && !full; j++)
             if (j != i && orgs->v[j].name && form_ends_with(&orgs->v[j], word))
                 full = &orgs->v[j];
         if (full)
-            fold_into(full, a, a->forms ? a->forms : a->name);
+            fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
     }
     drop_folded(orgs);
 }
@@ -716,6 +754,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
 {
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
+    nw_ent_arena_reset(&w->scratch); /* the last article's names and forms */
     /* Places whose name is unambiguous first; then "Georgia" or "Perth"
      * means the one in the country the article is mostly about. */
     for (int pass = 0; pass < 2; pass++) {
@@ -760,11 +799,10 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
                                  join_form(t, text, s->start, s->ntok, fb));
         } else if (s->role == NW_LEX_ORG) {
-            char *name = join(t, text, s->start, s->ntok, false);
+            char *name = join(&w->scratch, t, text, s->start, s->ntok, false);
             rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
                                         name)
                       : -1;
-            free(name);
         }
         if (rc != 0)
             return -1;

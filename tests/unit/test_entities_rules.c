@@ -687,6 +687,63 @@ static void test_name_arena(void **state)
     nw_ent_arena_free(&a); /* a freed arena is a zeroed one */
 }
 
+/* The mentions of the entity of list named name; -1 when none is. */
+static json_int_t mentions_of(json_t *list, const char *name)
+{
+    json_t *e = find_named(list, name);
+    return e ? json_integer_value(json_object_get(e, "mentions")) : -1;
+}
+
+/* A mention with a person's first and last words is that person, whether
+ * the name has two words or more ("Joseph Biden" after "Joseph Robinette
+ * Biden"); the first and last words of another name are not. */
+static void test_first_and_last_words(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Talks in Washington", NULL,
+                            "WASHINGTON - Joseph Robinette Biden met Mary Smith on Monday.\n"
+                            "Joseph Biden said the talks went well, and Mary Smith agreed.\n"
+                            "Joseph Smith did not attend.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people =
+        json_object_get(json_object_get(json_object_get(r, "newswire"), "entities"), "people");
+    assert_int_equal(mentions_of(people, "Joseph Robinette Biden"), 2);
+    assert_int_equal(mentions_of(people, "Joseph Biden"), -1);
+    assert_int_equal(mentions_of(people, "Mary Smith"), 2);
+    json_decref(r);
+}
+
+/* A set of forms in an arena: each form once, in the order first added,
+ * those before intact while the set grows into new room, at most sixteen;
+ * a form with a line break, or none, is not one. */
+static void test_forms_in_arena(void **state)
+{
+    (void)state;
+    nw_ent_arena_t a = {0};
+    nw_ent_forms_t f = {0}, g = {0};
+    char want[1024] = "", form[64];
+    size_t len = 0;
+    for (int i = 0; i < 40; i++) {
+        /* Another set grows in the same arena between two of f's. */
+        assert_int_equal(nw_ent_forms_add(&a, &g, "other", 5), 0);
+        int n = snprintf(form, sizeof(form), "Form number %d of the set", i % 20);
+        assert_int_equal(nw_ent_forms_add(&a, &f, form, (size_t)n), 0);
+        if (i < 16) {
+            len += (size_t)snprintf(want + len, sizeof(want) - len, "%s%s", i ? "\n" : "", form);
+        }
+    }
+    assert_int_equal(nw_ent_forms_add(&a, &f, "a\nb", 3), 0);
+    assert_int_equal(nw_ent_forms_add(&a, &f, NULL, 0), 0);
+    assert_int_equal(f.n, 16);
+    assert_int_equal(f.len, strlen(want));
+    assert_string_equal(f.s, want);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.s, "other");
+    nw_ent_arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +763,8 @@ int main(void)
         cmocka_unit_test(test_byline_each_article),
         cmocka_unit_test(test_bytes_side_by_side),
         cmocka_unit_test(test_name_arena),
+        cmocka_unit_test(test_forms_in_arena),
+        cmocka_unit_test(test_first_and_last_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
