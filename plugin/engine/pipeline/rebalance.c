@@ -15,6 +15,7 @@
  * partitions: at_least_once commits nothing, exactly_once aborts.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -280,14 +281,36 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         start_fresh(rk, parts, committed);
         start_committed(parts, committed);
     }
+    /* Only the partitions with state to restore are paused. One whose state
+     * partition is empty (a fresh group's) starts at once: paused and then
+     * resumed, its first fetch waited until the consumer's broker thread
+     * woke of its own accord, up to a second later, as a resume does not
+     * wake it. */
+    bool *fresh = calloc((size_t)parts->cnt + 1, sizeof(*fresh));
+    rd_kafka_topic_partition_list_t *hold = rd_kafka_topic_partition_list_new(parts->cnt);
+    for (int i = 0; fresh && i < parts->cnt; i++) {
+        int32_t idx = parts->elems[i].partition;
+        int same = 0; /* an earlier partition of the same state partition */
+        while (same < i && parts->elems[same].partition != idx)
+            same++;
+        fresh[i] = !restoring_index(r, idx, NULL) && (same < i ? fresh[same] : state_empty(r, idx));
+        if (!fresh[i])
+            rd_kafka_topic_partition_list_add(hold, parts->elems[i].topic, idx);
+    }
     rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
-    if (e) {
-        nw_runner_fail(r, NW_ERR_KAFKA, "assign: %s", rd_kafka_error_string(e));
-        rd_kafka_error_destroy(e);
+    if (e || !fresh) {
+        nw_runner_fail(r, e ? NW_ERR_KAFKA : NW_ERR_NOMEM, "assign: %s",
+                       e ? rd_kafka_error_string(e) : "out of memory");
+        if (e)
+            rd_kafka_error_destroy(e);
+        rd_kafka_topic_partition_list_destroy(hold);
         rd_kafka_topic_partition_list_destroy(committed);
+        free(fresh);
         return;
     }
-    rd_kafka_pause_partitions(rk, parts);
+    if (hold->cnt > 0)
+        rd_kafka_pause_partitions(rk, hold);
+    rd_kafka_topic_partition_list_destroy(hold);
     for (int i = 0; i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
         bool restore_running = restoring_index(r, tp->partition, NULL);
@@ -303,12 +326,13 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
         nw_log(NW_LOG_INFO, "assigned", "%s [%" PRId32 "]: restoring state from %s", tp->topic,
                tp->partition, r->state_topic);
         if (!restore_running) {
-            if (state_empty(r, tp->partition))
+            if (fresh[i])
                 finish_restore(r, tp->partition, false);
             else
                 restore_assign(r, tp->partition, true);
         }
     }
+    free(fresh);
     rd_kafka_topic_partition_list_destroy(committed);
 }
 
