@@ -34,7 +34,7 @@ nw_part_t *nw_parts_add(nw_parts_t *ps, const char *topic, int32_t partition)
     }
     p->partition = partition;
     p->restoring = true;
-    p->next_offset = p->committed = p->txn_start = p->eof_offset = -1;
+    p->next_offset = p->committed = p->txn_start = p->eof_offset = p->start_offset = -1;
     ps->items[ps->n++] = p;
     return p;
 }

@@ -44,9 +44,10 @@ typedef struct nw_part {
     uint64_t restored;  /* changelog records applied */
     bool restore_sized; /* the store was pre-sized from the state partition's watermarks */
     int64_t restore_started_ms;
-    int64_t next_offset; /* last processed offset + 1, or -1 */
-    int64_t committed;   /* last committed offset, or -1 */
-    int64_t txn_start;   /* exactly_once: first offset of the open transaction, or -1 */
+    int64_t start_offset; /* where the assignment starts it, or -1 when librdkafka finds it */
+    int64_t next_offset;  /* last processed offset + 1, or -1 */
+    int64_t committed;    /* last committed offset, or -1 */
+    int64_t txn_start;    /* exactly_once: first offset of the open transaction, or -1 */
     /* Where the last partition-EOF event found the end: past any
      * transaction markers, which no message offset ever reaches. */
     int64_t eof_offset;

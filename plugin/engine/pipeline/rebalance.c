@@ -241,8 +241,28 @@ static void finish_restore(nw_runner_t *r, int32_t partition, bool fetching)
     }
     if (fetching)
         restore_assign(r, partition, false);
-    if (resume->cnt > 0)
+    if (resume->cnt > 0) {
         rd_kafka_resume_partitions(r->consumer, resume);
+        /* A resume does not wake the consumer's broker thread: the first
+         * fetch after a restore would wait for it to wake of its own
+         * accord, up to a second. A seek to where the partition starts
+         * (nothing of it was consumed while it was paused) wakes it.
+         * Asynchronous; a partition whose start librdkafka finds itself is
+         * left to its resume, and one that was never paused (no state to
+         * restore) is fetching already. */
+        rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new(resume->cnt);
+        for (int i = 0; fetching && i < resume->cnt; i++) {
+            const nw_part_t *p =
+                nw_parts_find(&r->parts, resume->elems[i].topic, resume->elems[i].partition);
+            if (p && p->start_offset >= 0)
+                rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset =
+                    p->start_offset;
+        }
+        rd_kafka_error_t *e = seek->cnt > 0 ? rd_kafka_seek_partitions(r->consumer, seek, 0) : NULL;
+        if (e)
+            rd_kafka_error_destroy(e);
+        rd_kafka_topic_partition_list_destroy(seek);
+    }
     rd_kafka_topic_partition_list_destroy(resume);
 }
 
@@ -320,6 +340,7 @@ static void on_assign(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_partition_l
             break;
         }
         p->restore_started_ms = nw_now_ms();
+        p->start_offset = tp->offset >= 0 ? tp->offset : -1;
         nw_part_open_queue(r, p);
         if (known && committed->elems[i].offset >= 0)
             p->committed = committed->elems[i].offset;
