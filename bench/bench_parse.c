@@ -415,19 +415,20 @@ int main(int argc, char **argv)
 
     static const char *const builtins[] = {"lang",     "dates", "entities",
                                            "subjects", "stats", "neardup"};
-    const char *off = "lang,dates,entities,subjects,stats,neardup";
-    char others[128] = "";
-    if (with) {
-        /* Every built-in but the one named is disabled. */
-        bool known = false;
-        for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-            if (strcmp(builtins[i], with) == 0) {
-                known = true;
-                continue;
-            }
-            size_t len = strlen(others);
-            snprintf(others + len, sizeof(others) - len, "%s%s", len ? "," : "", builtins[i]);
+    /* off: every built-in disabled; others: every one but --with's. */
+    char off[128] = "", others[128] = "";
+    bool known = false;
+    for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+        size_t len = strlen(off);
+        snprintf(off + len, sizeof(off) - len, "%s%s", len ? "," : "", builtins[i]);
+        if (with && strcmp(builtins[i], with) == 0) {
+            known = true;
+            continue;
         }
+        len = strlen(others);
+        snprintf(others + len, sizeof(others) - len, "%s%s", len ? "," : "", builtins[i]);
+    }
+    if (with) {
         if (!known) {
             fprintf(stderr, "bench_parse: --with: no built-in enricher '%s' (%s)\n", with, off);
             nw_bench_free(&c);

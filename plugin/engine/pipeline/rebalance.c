@@ -226,7 +226,14 @@ static void start_positions(nw_runner_t *r, rd_kafka_t *rk, rd_kafka_topic_parti
  * being read. */
 static void finish_restore(nw_runner_t *r, int32_t partition, bool fetching)
 {
+    /* A resume does not wake the consumer's broker thread: the first fetch
+     * after a restore would wait for it to wake of its own accord, up to a
+     * second. A seek to where the partition starts (nothing of it was
+     * consumed while it was paused) wakes it. Asynchronous; a partition
+     * whose start librdkafka finds itself is left to its resume, and one
+     * that was never paused (no state to restore) is fetching already. */
     rd_kafka_topic_partition_list_t *resume = rd_kafka_topic_partition_list_new(2);
+    rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new(2);
     for (size_t i = 0; i < r->parts.n; i++) {
         nw_part_t *p = r->parts.items[i];
         if (!p->restoring || p->partition != partition)
@@ -234,6 +241,9 @@ static void finish_restore(nw_runner_t *r, int32_t partition, bool fetching)
         p->restoring = false;
         nw_vstore_commit(p->store);
         rd_kafka_topic_partition_list_add(resume, p->topic, p->partition);
+        if (fetching && p->start_offset >= 0)
+            rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset =
+                p->start_offset;
         nw_log(NW_LOG_INFO, "restored",
                "%s [%" PRId32 "]: %" PRIu64 " changelog records, %zu articles, %" PRId64 " ms",
                p->topic, p->partition, p->restored, nw_vstore_count(p->store),
@@ -241,28 +251,12 @@ static void finish_restore(nw_runner_t *r, int32_t partition, bool fetching)
     }
     if (fetching)
         restore_assign(r, partition, false);
-    if (resume->cnt > 0) {
+    if (resume->cnt > 0)
         rd_kafka_resume_partitions(r->consumer, resume);
-        /* A resume does not wake the consumer's broker thread: the first
-         * fetch after a restore would wait for it to wake of its own
-         * accord, up to a second. A seek to where the partition starts
-         * (nothing of it was consumed while it was paused) wakes it.
-         * Asynchronous; a partition whose start librdkafka finds itself is
-         * left to its resume, and one that was never paused (no state to
-         * restore) is fetching already. */
-        rd_kafka_topic_partition_list_t *seek = rd_kafka_topic_partition_list_new(resume->cnt);
-        for (int i = 0; fetching && i < resume->cnt; i++) {
-            const nw_part_t *p =
-                nw_parts_find(&r->parts, resume->elems[i].topic, resume->elems[i].partition);
-            if (p && p->start_offset >= 0)
-                rd_kafka_topic_partition_list_add(seek, p->topic, p->partition)->offset =
-                    p->start_offset;
-        }
-        rd_kafka_error_t *e = seek->cnt > 0 ? rd_kafka_seek_partitions(r->consumer, seek, 0) : NULL;
-        if (e)
-            rd_kafka_error_destroy(e);
-        rd_kafka_topic_partition_list_destroy(seek);
-    }
+    rd_kafka_error_t *e = seek->cnt > 0 ? rd_kafka_seek_partitions(r->consumer, seek, 0) : NULL;
+    if (e)
+        rd_kafka_error_destroy(e);
+    rd_kafka_topic_partition_list_destroy(seek);
     rd_kafka_topic_partition_list_destroy(resume);
 }
 
