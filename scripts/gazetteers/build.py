@@ -22,7 +22,11 @@ hand-kept ones (on a clash of names the hand-kept entry wins):
   given_names_world.txt given names common in at least one of 55 countries
                         (Joerg Michael's nam_dict.txt, GNU FDL 1.2, shipped in
                         the gender-guesser package); only written with
-                        --given-names FILE
+                        --given-names FILE. Names rarer than
+                        --common-frequency are kept only where no word list
+                        given with --words (lower-case entries: English,
+                        French, ...) or --nouns (every entry: German, which
+                        capitalises its nouns) holds them
   organisations_clubs.tsv  football clubs with their aliases (openfootball's
                         clubs lists, CC0 1.0); only written with
                         --openfootball DIR, a checkout of openfootball/clubs
@@ -30,7 +34,13 @@ hand-kept ones (on a clash of names the hand-kept entry wins):
 usage: scripts/gazetteers/build.py [--iso-dir /usr/share/iso-codes/json]
                                    [--geonames] [--min-population 250000]
                                    [--openfootball DIR] [--given-names nam_dict.txt]
-                                   [--min-frequency 4] [OUTDIR]
+                                   [--min-frequency 4] [--common-frequency 4]
+                                   [--words FILE]... [--nouns FILE]... [OUTDIR]
+
+The committed given_names_world.txt was made with --min-frequency 2 and
+--words /usr/share/dict/{american-english,french,spanish,italian,portuguese,dutch}
+--nouns /usr/share/dict/ngerman (Debian's wamerican, wfrench, wspanish,
+witalian, wportuguese, wdutch and wngerman).
 """
 import argparse
 import json
@@ -209,9 +219,27 @@ def geonames_cities(min_pop, skip):
     return rows
 
 
-def world_given_names(path, min_freq, skip):
+def dict_words(paths, lower_only):
+    """The entries of word lists such as /usr/share/dict/*, lower-cased;
+    with lower_only, only those the list writes in lower case (English and
+    French lists also hold proper names, capitalised)."""
+    out = set()
+    for path in paths or ():
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                w = line.strip()
+                if w and (not lower_only or w[0].islower()):
+                    out.add(w.lower())
+    return out
+
+
+def world_given_names(path, min_freq, skip, common_freq=0, rare_skip=frozenset()):
     """Single-word given names whose frequency code (1 rare .. 13 very
-    common) reaches min_freq in at least one country of nam_dict.txt."""
+    common) reaches min_freq in at least one country of nam_dict.txt. A
+    name below common_freq everywhere is left out when it is in rare_skip:
+    rare names are the ones most often a word of some language ("Eine",
+    "Carry", "Foto"), and a word capitalised at a sentence's start would
+    become a person."""
     out = []
     seen = set()
     with open(path, encoding="utf-8") as f:
@@ -223,6 +251,8 @@ def world_given_names(path, min_freq, skip):
             best = max((int(c, 16) for c in freqs if c in "123456789ABCD"), default=0)
             low = name.lower()
             if best < min_freq or "+" in name or len(name) < 3 or low in skip or low in seen:
+                continue
+            if best < common_freq and low in rare_skip:
                 continue
             if not name[0].isupper() or any(c.isdigit() or c in "<>." for c in name):
                 continue
@@ -321,6 +351,11 @@ def main():
     ap.add_argument("--openfootball", metavar="DIR", help="a checkout of openfootball/clubs")
     ap.add_argument("--given-names", metavar="FILE", help="nam_dict.txt of gender-guesser")
     ap.add_argument("--min-frequency", type=int, default=4)
+    ap.add_argument("--common-frequency", type=int, default=4)
+    ap.add_argument("--words", metavar="FILE", action="append",
+                    help="a word list (one word a line); its lower-case entries are words")
+    ap.add_argument("--nouns", metavar="FILE", action="append",
+                    help="a word list whose every entry is a word (German)")
     a = ap.parse_args()
     out = a.outdir
     # A generated name that is also a common word, a given name or a stop
@@ -360,13 +395,16 @@ def main():
         names = world_given_names(a.given_names, a.min_frequency,
                                   skip | places | orgs_names(out) |
                                   words(os.path.join(out, "titles.txt")) |
-                                  words(os.path.join(out, "other.txt")))
+                                  words(os.path.join(out, "other.txt")),
+                                  a.common_frequency,
+                                  dict_words(a.words, True) | dict_words(a.nouns, False))
         with open(os.path.join(out, "given_names_world.txt"), "w", encoding="utf-8") as f:
             f.write(HEADER + "# Given names of many countries: nam_dict.txt by Joerg Michael\n"
                     "# (GNU Free Documentation License 1.2 or later), as shipped in the\n"
-                    "# gender-guesser package; names common (frequency code %d or more)\n"
-                    "# in at least one country. This list is released under the same licence.\n"
-                    % a.min_frequency)
+                    "# gender-guesser package; names of frequency code %d or more in at\n"
+                    "# least one country (below %d, only those no word list holds).\n"
+                    "# This list is released under the same licence.\n"
+                    % (a.min_frequency, a.common_frequency))
             for n in names:
                 f.write(n + "\n")
         print("given_names_world.txt: %d names" % len(names))
