@@ -448,6 +448,33 @@ static void test_subheadings(void **state)
     }
 }
 
+/* Blank lines end a block whether they are LF, CRLF or only whitespace,
+ * and a first line that is blank or a file's last, unterminated line
+ * change nothing: the reader skips LF and CRLF lines without collapsing
+ * them. */
+static void test_blank_lines(void **state)
+{
+    static const char *const texts[] = {
+        "Storm hits coast\n\nA storm hit\nthe coast.\n\n\nRepairs began.\n\n"
+        "Published 06:46 IST, September 25th 2024\n",
+        "Storm hits coast\r\n\r\nA storm hit\r\nthe coast.\r\n\r\n\r\nRepairs began.\r\n"
+        "\r\nPublished 06:46 IST, September 25th 2024\r\n",
+        "\n\r\nStorm hits coast\n \t\nA storm hit\r\nthe coast.\n\xC2\xA0\n\r\nRepairs "
+        "began.\n\nPublished 06:46 IST, September 25th 2024",
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        nw_article_t a = {0};
+        nw_error_t err = {0};
+        assert_int_equal(nw_article_parse(texts[i], strlen(texts[i]), NULL, &a, &err), 0);
+        assert_string_equal(a.headline, "Storm hits coast");
+        assert_int_equal(a.n_paragraphs, 2);
+        assert_string_equal(a.paragraphs[0].text, "A storm hit the coast.");
+        assert_string_equal(a.paragraphs[1].text, "Repairs began.");
+        nw_article_clear(&a);
+    }
+}
+
 static void test_record_deterministic(void **state)
 {
     nw_article_t a = {0};
@@ -490,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_record_deterministic),
         cmocka_unit_test(test_marker_lines),
         cmocka_unit_test(test_subheadings),
+        cmocka_unit_test(test_blank_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

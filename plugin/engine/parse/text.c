@@ -486,6 +486,16 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && rc == 0) {
+        /* A blank line (about every other line of an article) only ends
+         * the open block: what collapsing it and taking it would do. */
+        size_t blank = text[i] == '\n'                                         ? 1
+                       : text[i] == '\r' && i + 1 < len && text[i + 1] == '\n' ? 2
+                                                                               : 0;
+        if (blank) {
+            end_block(&r);
+            i += blank;
+            continue;
+        }
         size_t mark = r.text->len;
         if (r.in_block)
             nw_buf_putc(r.text, ' ');
