@@ -475,6 +475,36 @@ static void test_blank_lines(void **state)
     }
 }
 
+/* The text reader's paragraphs are one allocation, in order, each text
+ * with its NUL; nw_article_clear() frees it once (the sanitizer build
+ * would report a double free or a leak), and an article made by hand with
+ * texts of their own is cleared as before. */
+static void test_paragraph_texts(void **state)
+{
+    const char text[] = "Storm hits coast\n\nA storm hit the coast.\n\nRepairs began.\n\n"
+                        "Roads reopened.\n\nPublished 06:46 IST, September 25th 2024\n";
+    nw_article_t a = {0};
+    nw_error_t err = {0};
+    (void)state;
+    assert_int_equal(nw_article_parse(text, sizeof(text) - 1, NULL, &a, &err), 0);
+    assert_int_equal(a.n_paragraphs, 3);
+    assert_non_null(a.paragraph_texts);
+    assert_ptr_equal(a.paragraphs[0].text, a.paragraph_texts);
+    for (size_t i = 1; i < a.n_paragraphs; i++)
+        assert_ptr_equal(a.paragraphs[i].text,
+                         a.paragraphs[i - 1].text + strlen(a.paragraphs[i - 1].text) + 1);
+    assert_string_equal(a.paragraphs[2].text, "Roads reopened.");
+    nw_article_clear(&a);
+    assert_null(a.paragraph_texts);
+
+    nw_paragraph_t *ps = calloc(2, sizeof(*ps));
+    assert_non_null(ps);
+    ps[0].text = strdup("one");
+    ps[1].text = strdup("two");
+    nw_article_t b = {.headline = strdup("h"), .paragraphs = ps, .n_paragraphs = 2};
+    nw_article_clear(&b);
+}
+
 static void test_record_deterministic(void **state)
 {
     nw_article_t a = {0};
@@ -518,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_marker_lines),
         cmocka_unit_test(test_subheadings),
         cmocka_unit_test(test_blank_lines),
+        cmocka_unit_test(test_paragraph_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
