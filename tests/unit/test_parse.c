@@ -354,6 +354,20 @@ static void test_missing_updated_uses_published(void **state)
     nw_article_clear(&a);
 }
 
+/* Parses a short article with `line` between its body's two paragraphs. */
+static void parse_around(const char *line, nw_article_t *a)
+{
+    char text[512];
+    nw_error_t err = {0};
+    int n = snprintf(text, sizeof(text),
+                     "Storm hits coast\n\nA storm hit the coast on Monday.\n\n%s\n\n"
+                     "Repairs began on Tuesday.\n\nPublished 06:46 IST, September 25th 2024\n",
+                     line);
+    assert_true(n > 0 && (size_t)n < sizeof(text));
+    if (nw_article_parse(text, (size_t)n, NULL, a, &err) != 0)
+        fail_msg("'%s': %s", line, err.msg);
+}
+
 /* Each kind of boilerplate line between the body's paragraphs, in the
  * case sites print it, and prose that starts like one: the lines are told
  * by their first two letters before the labels are tried. */
@@ -385,14 +399,8 @@ static void test_marker_lines(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char text[512];
         nw_article_t a = {0};
-        nw_error_t err = {0};
-        int n = snprintf(text, sizeof(text),
-                         "Storm hits coast\n\nA storm hit the coast on Monday.\n\n%s\n\n"
-                         "Repairs began on Tuesday.\n\nPublished 06:46 IST, September 25th 2024\n",
-                         cases[i].line);
-        assert_int_equal(nw_article_parse(text, (size_t)n, NULL, &a, &err), 0);
+        parse_around(cases[i].line, &a);
         bool in_body = false;
         for (size_t k = 0; k < a.n_paragraphs; k++)
             in_body = in_body || strcmp(a.paragraphs[k].text, cases[i].line) == 0;
@@ -430,14 +438,8 @@ static void test_subheadings(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char text[512];
         nw_article_t a = {0};
-        nw_error_t err = {0};
-        int n = snprintf(text, sizeof(text),
-                         "Storm hits coast\n\nA storm hit the coast on Monday.\n\n%s\n\n"
-                         "Repairs began on Tuesday.\n\nPublished 06:46 IST, September 25th 2024\n",
-                         cases[i].line);
-        assert_int_equal(nw_article_parse(text, (size_t)n, NULL, &a, &err), 0);
+        parse_around(cases[i].line, &a);
         size_t k = 0;
         while (k < a.n_paragraphs && strcmp(a.paragraphs[k].text, cases[i].line) != 0)
             k++;
