@@ -243,7 +243,8 @@ static void add_content(reader_t *r, const char *s, size_t len)
     r->kept = true;
     if (!r->in_block) {
         if (r->n_blocks == r->cap_blocks) {
-            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 16;
+            /* Room for 64 at first: most articles have fewer blocks. */
+            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 64;
             block_t *b = realloc(r->blocks, cap * sizeof(*b));
             if (!b) {
                 r->oom = true;
