@@ -106,6 +106,10 @@ typedef struct nw_article {
      * nw_zone_origin_t of parse/timestamp.h; 0 when the time carried its
      * zone or had no time of day): the record's field_sources "zone". */
     uint8_t zone_origin;
+    /* When not NULL, one allocation holding every paragraph's text (the
+     * text reader makes them so): nw_article_clear() frees it rather than
+     * each paragraph's text. NULL where each text is its own allocation. */
+    char *paragraph_texts;
 } nw_article_t;
 
 struct nw_zone_table;

@@ -8,17 +8,21 @@
  * with the IANA time-zone database (America/New_York, Europe/Berlin, ...),
  * not by this module, so the daylight-saving rules are checked against it.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
 #include "parse/timestamp.h"
+#include "parse/zones.h"
 
 typedef struct good_case {
     const char *line;
@@ -376,6 +380,104 @@ static void test_label(void **state)
     assert_int_equal(nw_timestamp_label("Updated Dec 30 2021", 7, NULL), NW_TS_NONE);
 }
 
+/* The month and weekday lookups as they were before they went by the
+ * word's first letter: every name tried in turn. */
+static unsigned ref_month(const char *w, size_t n)
+{
+    static const size_t full[13] = {0, 7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+    for (unsigned m = 1; m <= 12; m++)
+        if ((n == full[m] || n == 3 || (m == 9 && n == 4)) && n <= full[m] &&
+            strncasecmp(w, nw_ts_month_names[m], n) == 0)
+            return m;
+    return 0;
+}
+
+static int ref_weekday(const char *w, size_t n)
+{
+    for (int d = 0; d < 7; d++) {
+        size_t full = strlen(nw_ts_weekday_names[d]);
+        bool len_ok = n == full || n == 3 || (d == 2 && n == 4) || (d == 4 && (n == 4 || n == 5));
+        if (len_ok && n <= full && strncasecmp(w, nw_ts_weekday_names[d], n) == 0)
+            return d;
+    }
+    return -1;
+}
+
+/* Every prefix of every month and weekday name, in three cases, with each
+ * letter in turn changed and with a letter added: the lookups agree with
+ * the reference on all of them, and on a few words that are neither. */
+static void test_word_lookup(void **state)
+{
+    const char *others[] = {"IST",  "am",    "PM",   "at",       "on",    "hrs",  "GMT",
+                            "j",    "",      "Juny", "Sepr",     "Thurx", "tues", "TUE",
+                            "Sept", "sept.", "1st",  "\xC2\xA0", "ma"};
+    char w[16];
+    size_t checked = 0;
+    (void)state;
+    for (int k = 0; k < 19; k++) {
+        const char *name = k < 12 ? nw_ts_month_names[k + 1] : nw_ts_weekday_names[k - 12];
+        size_t full = strlen(name);
+        for (size_t n = 0; n <= full + 1 && n < sizeof(w); n++) {
+            for (int variant = 0; variant < 3; variant++) {
+                for (size_t i = 0; i < n; i++) {
+                    char c = i < full ? name[i] : 's';
+                    w[i] = variant == 0   ? c
+                           : variant == 1 ? (char)toupper((unsigned char)c)
+                                          : (char)tolower((unsigned char)c);
+                }
+                for (size_t change = 0; change <= n; change++) {
+                    char saved = change < n ? w[change] : 0;
+                    if (change < n)
+                        w[change] = 'x';
+                    assert_int_equal(nw_ts_month(w, n), ref_month(w, n));
+                    assert_int_equal(nw_ts_weekday(w, n), ref_weekday(w, n));
+                    if (change < n)
+                        w[change] = saved;
+                    checked++;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        size_t n = strlen(others[i]);
+        assert_int_equal(nw_ts_month(others[i], n), ref_month(others[i], n));
+        assert_int_equal(nw_ts_weekday(others[i], n), ref_weekday(others[i], n));
+    }
+    assert_int_equal(nw_ts_month("Sept", 4), 9);
+    assert_int_equal(nw_ts_month("jul", 3), 7);
+    assert_int_equal(nw_ts_weekday("Thurs", 5), 4);
+    assert_true(checked > 1000);
+}
+
+/* Each label, in either case, before the same date: the label tables by
+ * first letter must hold every label of the list. */
+static void test_every_label(void **state)
+{
+    static const struct {
+        const char *label;
+        nw_ts_label_t kind;
+    } labels[] = {
+        {"Last updated", NW_TS_UPDATED},      {"Last modified", NW_TS_UPDATED},
+        {"First published", NW_TS_PUBLISHED}, {"Originally published", NW_TS_PUBLISHED},
+        {"First posted", NW_TS_PUBLISHED},    {"Updated", NW_TS_UPDATED},
+        {"Modified", NW_TS_UPDATED},          {"Published", NW_TS_PUBLISHED},
+        {"Posted", NW_TS_PUBLISHED},
+    };
+    char line[96];
+    (void)state;
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        for (int upper = 0; upper < 2; upper++) {
+            size_t rest = 0, n = strlen(labels[i].label);
+            for (size_t k = 0; k < n; k++)
+                line[k] =
+                    upper ? (char)toupper((unsigned char)labels[i].label[k]) : labels[i].label[k];
+            strcpy(line + n, ": Dec 30, 2021 15:02 IST");
+            assert_int_equal(label_exact(line, strlen(line), &rest), labels[i].kind);
+            assert_string_equal(line + rest, "Dec 30, 2021 15:02 IST");
+        }
+    }
+}
+
 static void expect_utc(const nw_zone_table_t *z, const char *line, const char *want)
 {
     nw_error_t err = {0};
@@ -570,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_message_shape),  cmocka_unit_test(test_label),
         cmocka_unit_test(test_zone_overrides), cmocka_unit_test(test_format),
         cmocka_unit_test(test_civil),          cmocka_unit_test(test_robustness),
+        cmocka_unit_test(test_word_lookup),    cmocka_unit_test(test_every_label),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

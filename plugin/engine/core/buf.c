@@ -30,7 +30,7 @@ static bool reserve(nw_buf_t *b, size_t extra)
     return true;
 }
 
-bool nw_buf_reserve(nw_buf_t *b, size_t extra)
+bool nw_buf_reserve_grow(nw_buf_t *b, size_t extra)
 {
     return reserve(b, extra);
 }

@@ -26,9 +26,18 @@ typedef struct nw_buf {
 
 /* The growing path of nw_buf_append(); call nw_buf_append() instead. */
 void nw_buf_append_grow(nw_buf_t *b, const char *s, size_t n);
+/* The growing path of nw_buf_reserve(); call nw_buf_reserve() instead. */
+bool nw_buf_reserve_grow(nw_buf_t *b, size_t extra);
 /* Makes room for `extra` more bytes (and the NUL) so that writers that know a
- * bound can fill b->data directly; false (and oom set) on allocation failure. */
-bool nw_buf_reserve(nw_buf_t *b, size_t extra);
+ * bound can fill b->data directly; false (and oom set) on allocation failure.
+ * Inline for the same reason as nw_buf_append() below: the text reader
+ * reserves for each line, and the room is almost always there. */
+static inline bool nw_buf_reserve(nw_buf_t *b, size_t extra)
+{
+    if (!b->oom && b->len + extra + 1 <= b->cap)
+        return true;
+    return nw_buf_reserve_grow(b, extra);
+}
 void nw_buf_puts(nw_buf_t *b, const char *s);
 void nw_buf_printf(nw_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nw_buf_reset(nw_buf_t *b);

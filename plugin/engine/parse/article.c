@@ -256,8 +256,11 @@ void nw_article_clear(nw_article_t *a)
     for (size_t i = 0; i < a->n_image_credits; i++)
         free(a->image_credits[i]);
     free(a->image_credits);
-    for (size_t i = 0; i < a->n_paragraphs; i++)
-        free(a->paragraphs[i].text);
+    if (a->paragraph_texts)
+        free(a->paragraph_texts);
+    else
+        for (size_t i = 0; i < a->n_paragraphs; i++)
+            free(a->paragraphs[i].text);
     free(a->paragraphs);
     free(a->url);
     free(a->source);

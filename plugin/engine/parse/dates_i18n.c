@@ -771,8 +771,10 @@ int nw_meta_scan_lines(const char *text, size_t len, nw_html_meta_t *meta)
         size_t e = nl ? (size_t)(nl - text) : len, n = e - i;
         nw_mdate_t d;
         lines++;
-        /* A date line is short: a label, a weekday, the date and a time. */
-        if (n >= 8 && n <= 90 && line_words(text + i, n) <= 10 &&
+        /* A date line is short: a label, a weekday, the date and a time.
+         * nw_mdate_visible() turns away a line without a digit, as most
+         * are; told first, its words need no counting. */
+        if (n >= 8 && n <= 90 && has_digit(text + i, n) && line_words(text + i, n) <= 10 &&
             nw_mdate_visible(text + i, n, "xx", NULL, &d)) {
             /* A label on the line above is the date's own: it says whose
              * date it is (a member's joining day, an update), which the

@@ -20,6 +20,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -46,9 +47,9 @@ typedef struct scanner {
     size_t len;
     nw_buf_t out;
     writer_t w;
-    /* Open container elements; `dropped` counts the F_DROP ones among them,
+    /* Open container elements (stack[], last in the struct, holds the
+     * first `depth` of them); `dropped` counts the F_DROP ones among them,
      * the lowest of which (when dropped > 0) is at stack[first_drop]. */
-    uint8_t stack[NW_HTML_STACK_MAX];
     size_t depth, overflow, dropped, first_drop;
     size_t open[EL__COUNT];
     /* Known failures of the tokeniser's searches and of "-->" and "]]>". */
@@ -72,6 +73,8 @@ typedef struct scanner {
     size_t n_blocks, cap_blocks;
     bool in_a, byline_pending, block_unlikely, block_caption, tree_oom;
     uint8_t block_el;
+    /* Last, so that it is not cleared: nothing reads it at or past depth. */
+    uint8_t stack[NW_HTML_STACK_MAX];
 } scanner_t;
 
 static bool is_alpha(unsigned char c)
@@ -675,13 +678,20 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
         *whole = NULL;
         *whole_len = 0;
     }
-    scanner_t *st = calloc(1, sizeof(*st));
+    /* All but the element stack cleared: calloc() zeroed its 4 KB too,
+     * for a page that seldom opens more than 30 elements at once. */
+    scanner_t *st = malloc(sizeof(*st));
     if (!st)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
+    memset(st, 0, offsetof(scanner_t, stack));
     st->s = html;
     st->len = len;
     st->w.buf = &st->out;
     nw_html_marks_init(&st->marks);
+    /* The text is a fraction of the page: room for a quarter of it at
+     * once, rather than a doubling series from 64 bytes with a copy at
+     * each step. */
+    nw_buf_reserve(&st->out, len / 4);
     st->no_comment_end_from = st->no_cdata_end_from = NW_HTML_NO_MATCH;
     nw_html_hint_t none = {0, 0, 0};
     add_node(st, EL_BODY, none); /* node 0: the document */
@@ -719,12 +729,15 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
             .author = &st->author,
         };
         size_t h1_end = st->h1_done ? st->h1_end : SIZE_MAX;
+        nw_buf_reserve(&res, st->out.len); /* the article is a part of the text */
         if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
             nw_buf_reset(&res);
             nw_html_whole_assemble(&doc, h1_end, true, &res);
         }
-        if (whole)
+        if (whole) {
+            nw_buf_reserve(&all, st->out.len); /* about the text's size */
             nw_html_whole_assemble(&doc, h1_end, false, &all);
+        }
     }
     /* The length is taken before stealing: passed-through NUL bytes make
      * strlen() unreliable. */

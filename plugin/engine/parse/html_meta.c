@@ -13,6 +13,7 @@
  * makes every later tag end at its first '>', so no byte is searched for the
  * same thing twice. Character references are decoded by html_entities.c.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -115,6 +116,32 @@ static bool icontains(span_t a, const char *lit)
     for (size_t i = 0; i + l <= a.n; i++)
         if (!nw_ascii_head_differs(a.p + i, l, lit) && strncasecmp(a.p + i, lit, l) == 0)
             return true;
+    return false;
+}
+
+/* Bit c - 'a' for each ASCII letter c that a holds, either case. */
+static uint32_t letters_of(span_t a)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        unsigned c = ((unsigned char)a.p[i] | 0x20) - 'a';
+        m |= c < 26 ? 1u << c : 0;
+    }
+    return m;
+}
+
+/* Whether a holds one of the words (lower-case, each starting with two
+ * letters), case aside. A class or id is tried against a dozen words or
+ * more; those whose first two letters it does not hold are not looked
+ * for, which is most of them. */
+static bool icontains_any(span_t a, const char *const *words, size_t n)
+{
+    uint32_t have = letters_of(a);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t need = 1u << (words[i][0] - 'a') | 1u << (words[i][1] - 'a');
+        if ((have & need) == need && icontains(a, words[i]))
+            return true;
+    }
     return false;
 }
 
@@ -471,10 +498,7 @@ static bool date_hint(span_t v)
                                         "fecha",        "dateline",  "byline-time", "timestamp",
                                         "entry-meta",   "post-meta", "postmeta",    "asset-meta",
                                         "article-meta", "time-info", "time-ago",    "timedata"};
-    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
-        if (icontains(v, hints[i]))
-            return true;
-    return false;
+    return icontains_any(v, hints, sizeof(hints) / sizeof(hints[0]));
 }
 
 static bool update_hint(span_t v)
@@ -502,10 +526,7 @@ static bool teaser_name(span_t v)
                                         "most_read", "most-view", "mostview",     "meistgelesen",
                                         "top-news",  "trending",  "more-stories", "more-news",
                                         "recommend", "teaser"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (icontains(v, names[i]))
-            return true;
-    return false;
+    return icontains_any(v, names, sizeof(names) / sizeof(names[0]));
 }
 
 /* Tracks the box of other articles a date may sit in. Only block

@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,32 +181,54 @@ static bool is_byline(const char *s, size_t len, const char **name, size_t *name
     return false;
 }
 
-/* marker_first[c]: some advertisement, credit or byline line can start
- * with byte c (a label's first letter in either case, or the bracket of
- * "(Image: AP)"). Most content lines start with none of them and skip the
- * three tests, which tried every label in turn. Built from the label lists
- * once, so that it cannot miss a label added to them. */
-static bool marker_first[256];
+/* marker_second[c0]: bit k is set when some advertisement, credit or
+ * byline line can start with byte c0, folded, then the letter 'a' + k in
+ * either case; "(Image: AP)" starts with the bracket and a credit label's
+ * first letter. Every label has letters for its first two bytes. Most
+ * content lines start with no such pair (a common first letter is not
+ * enough: "Asked ...", "Police ...") and skip the three tests, which try
+ * every label in turn. Built from the label lists once, so that it cannot
+ * miss a label added to them. */
+static uint32_t marker_second[256];
 static pthread_once_t marker_once = PTHREAD_ONCE_INIT;
 
-static void mark_first(const char *const *labels, size_t n)
+static void mark_pair(unsigned char c0, unsigned char c1)
+{
+    c0 = nw_ascii_lower(c0);
+    c1 = nw_ascii_lower(c1);
+    if (c1 >= 'a' && c1 <= 'z')
+        marker_second[c0] |= 1u << (c1 - 'a');
+}
+
+static void mark_labels(const char *const *labels, size_t n, bool bracket)
 {
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)labels[i][0];
-        marker_first[c] = true;
-        if (c >= 'a' && c <= 'z')
-            marker_first[c - 32] = true;
-        if (c >= 'A' && c <= 'Z')
-            marker_first[c + 32] = true;
+        const unsigned char *l = (const unsigned char *)labels[i];
+        if (bracket)
+            mark_pair('(', l[0]);
+        else
+            mark_pair(l[0], l[1]);
     }
 }
 
-static void marker_first_init(void)
+static void marker_init(void)
 {
-    mark_first(advert_lines, sizeof(advert_lines) / sizeof(advert_lines[0]));
-    mark_first(credit_labels, sizeof(credit_labels) / sizeof(credit_labels[0]));
-    mark_first(byline_labels, sizeof(byline_labels) / sizeof(byline_labels[0]));
-    marker_first['('] = true;
+    size_t n_credit = sizeof(credit_labels) / sizeof(credit_labels[0]);
+    mark_labels(advert_lines, sizeof(advert_lines) / sizeof(advert_lines[0]), false);
+    mark_labels(credit_labels, n_credit, false);
+    mark_labels(credit_labels, n_credit, true);
+    mark_labels(byline_labels, sizeof(byline_labels) / sizeof(byline_labels[0]), false);
+}
+
+/* Whether s[0, len) can be an advertisement, credit or byline line: none
+ * is shorter than two bytes. */
+static bool maybe_marker(const char *s, size_t len)
+{
+    if (len < 2)
+        return false;
+    unsigned char c1 = nw_ascii_lower((unsigned char)s[1]);
+    uint32_t bits = marker_second[nw_ascii_lower((unsigned char)s[0])];
+    return c1 >= 'a' && c1 <= 'z' && (bits >> (c1 - 'a') & 1);
 }
 
 static void end_block(reader_t *r)
@@ -220,7 +243,8 @@ static void add_content(reader_t *r, const char *s, size_t len)
     r->kept = true;
     if (!r->in_block) {
         if (r->n_blocks == r->cap_blocks) {
-            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 16;
+            /* Room for 64 at first: most articles have fewer blocks. */
+            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 64;
             block_t *b = realloc(r->blocks, cap * sizeof(*b));
             if (!b) {
                 r->oom = true;
@@ -278,6 +302,10 @@ static nw_ts_label_t garbled_timestamp(const char *s, size_t len, size_t *rest)
         {"published:", NW_TS_PUBLISHED},  {"published", NW_TS_PUBLISHED},
     };
     if (len > 60 || s[len - 1] == '.' || s[len - 1] == '!' || s[len - 1] == '?')
+        return NW_TS_NONE;
+    /* The labels' first letters: most short lines start with none of them. */
+    unsigned char c0 = nw_ascii_lower((unsigned char)s[0]);
+    if (c0 != 'l' && c0 != 'u' && c0 != 'p')
         return NW_TS_NONE;
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
         if (!nw_ascii_iprefix(s, len, labels[i].label))
@@ -342,7 +370,7 @@ static int take_line(reader_t *r, const char *s, size_t len, const nw_zone_table
         end_block(r);
         return 0;
     }
-    if (!marker_first[(unsigned char)s[0]]) {
+    if (!maybe_marker(s, len)) {
         add_content(r, s, len);
         return 0;
     }
@@ -373,13 +401,9 @@ static bool looks_like_subheading(const char *s, size_t len)
 {
     if (len == 0 || len > 120)
         return false;
-    size_t words = 1;
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == ' ')
-            words++;
-    if (words > 12)
-        return false;
-    /* Step back over closing quotes to the last real character. */
+    /* The closing punctuation first (most paragraphs end a sentence, and
+     * then their words need no counting): step back over closing quotes to
+     * the last real character. */
     size_t end = len;
     for (;;) {
         if (end >= 3 && (memcmp(s + end - 3, "\xE2\x80\x9D", 3) == 0 ||
@@ -395,7 +419,12 @@ static bool looks_like_subheading(const char *s, size_t len)
         return false;
     if (end >= 3 && memcmp(s + end - 3, "\xE2\x80\xA6", 3) == 0) /* ellipsis */
         return false;
-    return strchr(".!?:;,", s[end - 1]) == NULL;
+    if (strchr(".!?:;,", s[end - 1]) != NULL)
+        return false;
+    size_t words = 1;
+    for (size_t i = 0; i < len && words <= 12; i++)
+        words += s[i] == ' ';
+    return words <= 12;
 }
 
 static char *block_text(const reader_t *r, const block_t *b)
@@ -421,14 +450,25 @@ static int assign_roles(reader_t *r, nw_article_t *a, nw_error_t *err)
     if (first_body == 2)
         a->standfirst = block_text(r, &r->blocks[1]);
     a->n_paragraphs = r->n_blocks - first_body;
+    /* The paragraphs' texts, each with its NUL, in one allocation that
+     * the article owns (paragraph_texts): an article has a dozen or more
+     * paragraphs, and each was an allocation and a free of its own. */
+    size_t total = 0;
+    for (size_t i = first_body; i < r->n_blocks; i++)
+        total += r->blocks[i].len + 1;
     a->paragraphs = calloc(a->n_paragraphs, sizeof(*a->paragraphs));
-    if (!a->headline || (first_body == 2 && !a->standfirst) || !a->paragraphs)
+    a->paragraph_texts = malloc(total);
+    if (!a->headline || (first_body == 2 && !a->standfirst) || !a->paragraphs ||
+        !a->paragraph_texts)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    char *d = a->paragraph_texts;
     for (size_t i = 0; i < a->n_paragraphs; i++) {
         nw_paragraph_t *p = &a->paragraphs[i];
         const block_t *b = &r->blocks[first_body + i];
-        if (!(p->text = block_text(r, b)))
-            return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        memcpy(d, r->text->data + b->off, b->len);
+        d[b->len] = '\0';
+        p->text = d;
+        d += b->len + 1;
         p->subheading = looks_like_subheading(p->text, b->len);
     }
     a->byline = r->byline;
@@ -449,7 +489,7 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     memset(&scratch, 0, sizeof(scratch));
     r.bad = bad;
     r.bad_scratch = &scratch;
-    pthread_once(&marker_once, marker_first_init);
+    pthread_once(&marker_once, marker_init);
     nw_buf_t own = NW_BUF_INIT;
     r.text = nw_scratch_get(NW_SCRATCH_TEXT, &own);
     int rc = 0;
@@ -458,6 +498,16 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
     while (i < len && rc == 0) {
+        /* A blank line (about every other line of an article) only ends
+         * the open block: what collapsing it and taking it would do. */
+        size_t blank = text[i] == '\n'                                         ? 1
+                       : text[i] == '\r' && i + 1 < len && text[i + 1] == '\n' ? 2
+                                                                               : 0;
+        if (blank) {
+            end_block(&r);
+            i += blank;
+            continue;
+        }
         size_t mark = r.text->len;
         if (r.in_block)
             nw_buf_putc(r.text, ' ');

@@ -33,18 +33,6 @@ bool nw_ts_word_is(const char *w, size_t n, const char *lit)
     return lit[k] == '\0';
 }
 
-/* Sites put these between date parts: no-break space, thin space and narrow
- * no-break space (CLDR formats put the last one before "PM"), en and em dash. */
-size_t nw_ts_blank(const char *s, size_t len, size_t j)
-{
-    int c0 = nw_ts_at(s, len, j), c1 = nw_ts_at(s, len, j + 1), c2 = nw_ts_at(s, len, j + 2);
-    if (c0 == 0xC2 && c1 == 0xA0)
-        return 2;
-    if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x89 || c2 == 0xAF || c2 == 0x93 || c2 == 0x94))
-        return 3;
-    return 0;
-}
-
 size_t nw_ts_skip_blanks(const char *s, size_t len, size_t j)
 {
     for (;;) {
@@ -76,12 +64,35 @@ static bool abbreviates(const char *w, size_t n, const char *full, size_t full_l
     return true;
 }
 
+/* The months and weekdays a word's first letter, folded, can begin, in
+ * the order the lists below would try them, three at most: every word of a
+ * timestamp is looked up ("IST", "AM" too), and trying all twelve months
+ * and seven days cost some 400 instructions a word. Every allowed length
+ * is at least three, so a shorter word is none of them. */
+static const unsigned char month_by_first[26][3] = {
+    ['a' - 'a'] = {4, 8}, ['d' - 'a'] = {12}, ['f' - 'a'] = {2},  ['j' - 'a'] = {1, 6, 7},
+    ['m' - 'a'] = {3, 5}, ['n' - 'a'] = {11}, ['o' - 'a'] = {10}, ['s' - 'a'] = {9},
+};
+/* Weekday + 1, so that 0 is none. */
+static const unsigned char weekday_by_first[26][3] = {
+    ['f' - 'a'] = {6},    ['m' - 'a'] = {2}, ['s' - 'a'] = {1, 7},
+    ['t' - 'a'] = {3, 5}, ['w' - 'a'] = {4},
+};
+
+/* The row of a by_first table for w's first letter, or NULL. */
+static const unsigned char *by_first(const unsigned char (*table)[3], const char *w, size_t n)
+{
+    int c = n >= 3 ? nw_ts_lower((unsigned char)w[0]) : 0;
+    return c >= 'a' && c <= 'z' ? table[c - 'a'] : NULL;
+}
+
 unsigned nw_ts_month(const char *w, size_t n)
 {
-    for (unsigned m = 1; m <= 12; m++) {
-        const char *full = nw_ts_month_names[m];
+    const unsigned char *row = by_first(month_by_first, w, n);
+    for (int i = 0; row && i < 3 && row[i]; i++) {
+        unsigned m = row[i];
         if ((n == month_len[m] || n == 3 || (m == 9 && n == 4)) &&
-            abbreviates(w, n, full, month_len[m]))
+            abbreviates(w, n, nw_ts_month_names[m], month_len[m]))
             return m;
     }
     return 0;
@@ -89,11 +100,12 @@ unsigned nw_ts_month(const char *w, size_t n)
 
 int nw_ts_weekday(const char *w, size_t n)
 {
-    for (int d = 0; d < 7; d++) {
-        const char *full = nw_ts_weekday_names[d];
+    const unsigned char *row = by_first(weekday_by_first, w, n);
+    for (int i = 0; row && i < 3 && row[i]; i++) {
+        int d = row[i] - 1;
         bool len_ok = n == weekday_len[d] || n == 3 || (d == 2 && n == 4) /* Tues */ ||
                       (d == 4 && (n == 4 || n == 5)) /* Thur, Thurs */;
-        if (len_ok && abbreviates(w, n, full, weekday_len[d]))
+        if (len_ok && abbreviates(w, n, nw_ts_weekday_names[d], weekday_len[d]))
             return d;
     }
     return -1;
@@ -162,6 +174,12 @@ static const struct {
     {"posted", NW_TS_PUBLISHED},
 };
 
+/* The labels (index + 1) that start with each letter, in the order above. */
+static const unsigned char labels_by_first[26][2] = {
+    ['f' - 'a'] = {3, 5}, ['l' - 'a'] = {1, 2}, ['m' - 'a'] = {7},
+    ['o' - 'a'] = {4},    ['p' - 'a'] = {8, 9}, ['u' - 'a'] = {6},
+};
+
 /* The end of label lit at j, or 0 when the line does not start with it as a
  * whole word. */
 static size_t match_label(const char *s, size_t len, size_t j, const char *lit)
@@ -209,20 +227,20 @@ nw_ts_label_t nw_timestamp_label(const char *line, size_t len, size_t *rest)
         return NW_TS_NONE;
     if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) /* a BOM on a file's first line */
         j = 3;
-    j = nw_ts_skip_blanks(line, len, j);
-    /* Every label starts with one of these letters, most lines with none. */
-    switch (nw_ts_lower(nw_ts_at(line, len, j))) {
-    case 'f':
-    case 'l':
-    case 'm':
-    case 'o':
-    case 'p':
-    case 'u':
-        break;
-    default:
+    if (!nw_ts_is_alpha(nw_ts_at(line, len, j))) /* most lines start with a letter */
+        j = nw_ts_skip_blanks(line, len, j);
+    /* Only the labels of the line's first two letters are tried: most
+     * lines start with no label's, and a match goes through the blank
+     * test at every byte. */
+    int first = nw_ts_lower(nw_ts_at(line, len, j)),
+        second = nw_ts_lower(nw_ts_at(line, len, j + 1));
+    if (first < 'a' || first > 'z')
         return NW_TS_NONE;
-    }
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]) && !end; i++) {
+    const unsigned char *row = labels_by_first[first - 'a'];
+    for (size_t r = 0; r < 2 && row[r] && !end; r++) {
+        size_t i = row[r] - 1u;
+        if (labels[i].text[1] != second)
+            continue;
         end = match_label(line, len, j, labels[i].text);
         kind = labels[i].kind;
     }

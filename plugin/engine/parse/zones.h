@@ -101,8 +101,23 @@ extern const char *const nw_ts_weekday_names[7]; /* [0] = "Sunday" */
 
 /* w (n bytes) equals the lower-case literal lit, ignoring case. */
 bool nw_ts_word_is(const char *w, size_t n, const char *lit);
-/* Length of a multi-byte blank (no-break space, thin spaces, dashes) at j, or 0. */
-size_t nw_ts_blank(const char *s, size_t len, size_t j);
+/* Length of a multi-byte blank at j, or 0. Sites put these between date
+ * parts: no-break space, thin space and narrow no-break space (CLDR
+ * formats put the last one before "PM"), en and em dash. Inline, with the
+ * lead byte tested first: the scanners ask at almost every byte of a
+ * timestamp, and almost every byte is ASCII. */
+static inline size_t nw_ts_blank(const char *s, size_t len, size_t j)
+{
+    int c0 = nw_ts_at(s, len, j);
+    if (c0 != 0xC2 && c0 != 0xE2)
+        return 0;
+    int c1 = nw_ts_at(s, len, j + 1), c2 = nw_ts_at(s, len, j + 2);
+    if (c0 == 0xC2 && c1 == 0xA0)
+        return 2;
+    if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x89 || c2 == 0xAF || c2 == 0x93 || c2 == 0x94))
+        return 3;
+    return 0;
+}
 /* The first byte at or after j that is not whitespace or a multi-byte blank. */
 size_t nw_ts_skip_blanks(const char *s, size_t len, size_t j);
 /* 1..12 for "December", "Dec", "Sept" (any case), else 0. */
