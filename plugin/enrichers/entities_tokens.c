@@ -360,6 +360,26 @@ static bool toks_room(nw_ent_toks_t *t)
     return true;
 }
 
+/* Ends the paragraph being read, if any, and opens the next; false (t->oom
+ * set) when out of memory. */
+static bool para_open(nw_ent_toks_t *t)
+{
+    if (t->n_paras)
+        t->para_end[t->n_paras - 1] = (uint32_t)t->n;
+    if (t->n_paras == t->para_cap) {
+        size_t cap = t->para_cap ? t->para_cap * 2 : 64;
+        uint32_t *e = realloc(t->para_end, cap * sizeof(*e));
+        if (!e) {
+            t->oom = true;
+            return false;
+        }
+        t->para_end = e;
+        t->para_cap = cap;
+    }
+    t->para_end[t->n_paras++] = (uint32_t)t->n;
+    return true;
+}
+
 /* Appends a token for s[a..b), with its key and folded key. */
 static void push(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8_t brk, uint16_t extra)
 {
@@ -1090,7 +1110,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
     bool sent = true;
-    t->n_paras++;
+    if (!para_open(t))
+        return -1;
     size_t i = 0;
     while (i < len && !t->oom) {
         /* Most bytes are spaces between plain words: for those, the general
@@ -1117,7 +1138,7 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         int c = cp_class(cp);
         if (cp == '\n' || cp == '\r') {
             if (brk != NW_BRK_PARA && cp == '\n') {
-                t->n_paras++;
+                para_open(t);
                 brk = NW_BRK_PARA;
             }
             sent = true;
@@ -1182,7 +1203,10 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         sent = false;
         i = next;
     }
-    return t->oom ? -1 : 0;
+    if (t->oom)
+        return -1;
+    t->para_end[t->n_paras - 1] = (uint32_t)t->n;
+    return 0;
 }
 
 void nw_ent_toks_reset(nw_ent_toks_t *t)
@@ -1198,6 +1222,7 @@ void nw_ent_toks_free(nw_ent_toks_t *t)
     if (!t)
         return;
     free(t->v);
+    free(t->para_end);
     nw_buf_free(&t->keys);
     memset(t, 0, sizeof(*t));
 }

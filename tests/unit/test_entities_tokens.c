@@ -2,8 +2,9 @@
  * The entities tokeniser's own facts, checked against plain references:
  * which words take their period as an abbreviation, on each of the three
  * paths a word before a period can take (the short-word loop, the plain
- * scanner near the text's end, the general scanner). The rules built on
- * the tokens are tested in test_entities.c and test_entities_rules.c.
+ * scanner near the text's end, the general scanner), and where each
+ * paragraph's tokens end. The rules built on the tokens are tested in
+ * test_entities.c and test_entities_rules.c.
  */
 #include <ctype.h>
 #include <setjmp.h>
@@ -134,10 +135,38 @@ static void test_abbreviations(void **state)
     nw_ent_avx2_off(false);
 }
 
+/* Each paragraph's tokens end where the next paragraph's start, whatever
+ * lies between: blank lines and a line of punctuation alone (no paragraph
+ * of their own), a line of one word, and the text's last line break (it
+ * opens a paragraph without tokens). */
+static void test_paragraph_ends(void **state)
+{
+    (void)state;
+    const char *text = "Headline In Capitals\nfirst paragraph, with words. And more\n\n---\n"
+                       "x\n\n\nlast one: 1, 2 and 3.\n";
+    nw_ent_toks_t t = {0};
+    for (int pass = 0; pass < 2; pass++) { /* the second after a reset */
+        nw_ent_toks_reset(&t);
+        assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+        assert_int_equal(t.n_paras, 5);
+        size_t from = 0;
+        for (uint32_t p = 0; p < t.n_paras; p++) {
+            for (size_t i = from; i < t.para_end[p]; i++)
+                assert_int_equal(t.v[i].para, p);
+            from = t.para_end[p];
+        }
+        assert_int_equal(from, t.n);
+        assert_int_equal(t.para_end[2] - t.para_end[1], 1); /* "x" */
+        assert_int_equal(t.para_end[4], t.para_end[3]);     /* after the last line break */
+    }
+    nw_ent_toks_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_abbreviations),
+        cmocka_unit_test(test_paragraph_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
