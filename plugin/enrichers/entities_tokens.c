@@ -344,20 +344,30 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     return true;
 }
 
+/* The array v of *cap entries of size bytes moved to twice the room (first
+ * entries when it has none), *cap updated; NULL (t->oom set, v intact)
+ * when out of memory. */
+static void *grown(nw_ent_toks_t *t, void *v, size_t *cap, size_t size, size_t first)
+{
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = realloc(v, c * size);
+    if (!p) {
+        t->oom = true;
+        return NULL;
+    }
+    *cap = c;
+    return p;
+}
+
 /* Room for one more token; false (t->oom set) when out of memory. */
 static bool toks_room(nw_ent_toks_t *t)
 {
     if (t->n < t->cap)
         return true;
-    size_t cap = t->cap ? t->cap * 2 : 256;
-    nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
-    if (!v) {
-        t->oom = true;
-        return false;
-    }
-    t->v = v;
-    t->cap = cap;
-    return true;
+    nw_ent_tok_t *v = grown(t, t->v, &t->cap, sizeof(*v), 256);
+    if (v)
+        t->v = v;
+    return v != NULL;
 }
 
 /* Ends the paragraph being read, if any, and opens the next; false (t->oom
@@ -367,14 +377,10 @@ static bool para_open(nw_ent_toks_t *t)
     if (t->n_paras)
         t->para_end[t->n_paras - 1] = (uint32_t)t->n;
     if (t->n_paras == t->para_cap) {
-        size_t cap = t->para_cap ? t->para_cap * 2 : 64;
-        uint32_t *e = realloc(t->para_end, cap * sizeof(*e));
-        if (!e) {
-            t->oom = true;
+        uint32_t *e = grown(t, t->para_end, &t->para_cap, sizeof(*e), 64);
+        if (!e)
             return false;
-        }
         t->para_end = e;
-        t->para_cap = cap;
     }
     t->para_end[t->n_paras++] = (uint32_t)t->n;
     return true;

@@ -48,23 +48,28 @@ static bool takes_period(const char *w)
     return in_list(w);
 }
 
-/* Tokenises text and checks the token of word (at off in it): its period
- * taken or not as the reference says. */
+/* Tokenises text with each build of the short-word loop (AVX2, where the
+ * CPU has it, then SSE2) and checks the token of word (at off in it): its
+ * period taken or not as the reference says. */
 static void check_word_at(const char *text, size_t off, const char *word)
 {
-    nw_ent_toks_t t = {0};
-    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
-    size_t i = 0;
-    while (i < t.n && t.v[i].off != off)
-        i++;
-    assert_true(i < t.n);
     bool abbr = takes_period(word);
     size_t n = strlen(word);
-    if (((t.v[i].flags & NW_TOK_ABBR) != 0) != abbr)
-        fail_msg("\"%s\" in \"%s\": abbreviation %d, expected %d", word, text,
-                 (t.v[i].flags & NW_TOK_ABBR) != 0, abbr);
-    assert_int_equal(t.v[i].len, abbr ? n + 1 : n);
-    nw_ent_toks_free(&t);
+    for (int sse2 = 0; sse2 < 2; sse2++) {
+        nw_ent_avx2_off(sse2);
+        nw_ent_toks_t t = {0};
+        assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+        size_t i = 0;
+        while (i < t.n && t.v[i].off != off)
+            i++;
+        assert_true(i < t.n);
+        if (((t.v[i].flags & NW_TOK_ABBR) != 0) != abbr)
+            fail_msg("\"%s\" in \"%s\" (SSE2 %d): abbreviation %d, expected %d", word, text, sse2,
+                     (t.v[i].flags & NW_TOK_ABBR) != 0, abbr);
+        assert_int_equal(t.v[i].len, abbr ? n + 1 : n);
+        nw_ent_toks_free(&t);
+    }
+    nw_ent_avx2_off(false);
 }
 
 /* Each word inside a long run of words, where the short-word loop asks
@@ -90,8 +95,9 @@ static void check_word(const char *word)
  * letter or a digit at any place, or are one letter longer or shorter,
  * and some with bytes past ASCII or an apostrophe: the lookup reads the
  * word as one 64-bit piece, so each byte and the length must count. */
-static void abbreviations_check(void)
+static void test_abbreviations(void **state)
 {
+    (void)state;
     for (size_t a = 0; a < N_ABBR; a++) {
         char w[16];
         size_t n = strlen(abbreviations[a]);
@@ -121,18 +127,6 @@ static void abbreviations_check(void)
                                          "messrsx", "O'Neil", "ab", "zzzzzz", "AAAAAA", "wyoz"};
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
         check_word(others[i]);
-}
-
-/* Both builds of the short-word loop (AVX2 and SSE2) where the CPU has
- * AVX2. */
-static void test_abbreviations(void **state)
-{
-    (void)state;
-    for (int off = 0; off < 2; off++) {
-        nw_ent_avx2_off(off);
-        abbreviations_check();
-    }
-    nw_ent_avx2_off(false);
 }
 
 /* Each paragraph's tokens end where the next paragraph's start, whatever
