@@ -352,14 +352,16 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
      * w->starts again for every token. */
     uint32_t *caps = w->caps, *starts = w->starts;
     const nw_ent_tok_t *v = t->v;
-    size_t i = 0, n = t->n, n_caps = 0, n_starts = 0;
-    while (i < n) {
-        uint32_t para = v[i].para;
+    size_t i = 0, n_caps = 0, n_starts = 0;
+    for (uint32_t para = 0; para < t->n_paras; para++) {
+        size_t end = t->para_end[para];
+        if (i == end)
+            continue; /* no tokens: no counts, no style */
         size_t long_words = 0, long_caps = 0, words = 0, upper = 0, digits = 0, lower = 0;
         do {
-            size_t lim = n - i > PARA_CHUNK ? i + PARA_CHUNK : n;
+            size_t lim = end - i > PARA_CHUNK ? i + PARA_CHUNK : end;
             uint64_t sum = 0;
-            for (; i < lim && v[i].para == para; i++) {
+            for (; i < lim; i++) {
                 const nw_ent_tok_t *k = &v[i];
                 uint64_t add = para_counts[(k->flags & PC_FLAGS) | letter_row[k->letters]];
                 caps[n_caps] = (uint32_t)i;
@@ -377,7 +379,7 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
             upper += pc_field(sum, PC_UPPER);
             long_words += pc_field(sum, PC_LONG);
             long_caps += pc_field(sum, PC_LONG_CAP);
-        } while (i < n && v[i].para == para);
+        } while (i < end);
         w->paras[para] = (nw_ent_para_t){
             .end = (uint32_t)i, .digits = (uint32_t)digits, .lower = (uint32_t)lower};
         if (words >= 3 && upper * 10 >= words * 8)

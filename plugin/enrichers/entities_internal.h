@@ -75,6 +75,11 @@ typedef struct nw_ent_toks {
     size_t n, cap;
     nw_buf_t keys; /* NUL-separated key and fold strings (one string when they are equal) */
     uint32_t n_paras;
+    /* Per paragraph, the index after its last token (its first's when it
+     * has none): noted as each ends, so that a pass over the tokens by
+     * paragraph need not compare every token's para. */
+    uint32_t *para_end;
+    size_t para_cap;
     bool oom;
 } nw_ent_toks_t;
 

@@ -197,30 +197,39 @@ static const uint64_t abbreviations[] = {
     NW_ABBR("vs"),     NW_ABBR("wis"),  NW_ABBR("wyo"),
 };
 
-static bool is_abbreviation(const char *s, size_t n)
+#define NW_ABBR_N (sizeof(abbreviations) / sizeof(abbreviations[0]))
+
+/* Is the word s[0..n) (1 to 6 bytes; avail >= n readable at s) one of the
+ * abbreviations, in any case? It runs for every short word before a
+ * period: the word is read as one 64-bit piece, tested and folded a byte a
+ * lane, and looked up by a binary search whose steps choose without a
+ * branch, as the predictor cannot guess them. */
+static __attribute__((noinline)) bool abbreviation_of(const char *s, size_t n, size_t avail)
 {
-    if (n == 0 || n > 6)
+    uint64_t x = avail >= 8 ? nw_ent_load64(s) : nw_ent_load_tail(s, avail < 8 ? avail : 8);
+    uint64_t lanes = (1ULL << (8 * n)) - 1, highs = 0x8080808080808080ULL & lanes;
+    if (x & highs)
+        return false; /* a byte past ASCII */
+    /* 'A'..'Z' | 0x20 is 'a'..'z', and no other ASCII byte lands there. */
+    uint64_t f = (x | 0x2020202020202020ULL) & lanes;
+    uint64_t ones = 0x0101010101010101ULL;
+    uint64_t letters = (f + ones * (0x80 - 'a')) & ~(f + ones * (0x7f - 'z')) & highs;
+    if (letters != highs)
         return false;
-    uint64_t key = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        else if (c < 'a' || c > 'z')
-            return false;
-        key |= (uint64_t)c << (56 - 8 * i);
-    }
-    size_t lo = 0, hi = sizeof(abbreviations) / sizeof(abbreviations[0]);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (abbreviations[mid] == key)
-            return true;
-        if (abbreviations[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    /* The first byte highest, as NW_ABBR() builds the list's numbers (the
+     * load put it lowest on any CPU). */
+    uint64_t key = __builtin_bswap64(f);
+    const uint64_t *b = abbreviations;
+    for (size_t len = NW_ABBR_N; len > 1; len -= len / 2)
+        b = b[len / 2] <= key ? b + len / 2 : b;
+    return *b == key;
+}
+
+/* Most words before a period are longer than any abbreviation: the length
+ * is tested where the word is, without a call. */
+static inline bool is_abbreviation(const char *s, size_t n, size_t avail)
+{
+    return n - 1 < 6 && abbreviation_of(s, n, avail);
 }
 
 /* First parts that keep a hyphenated name whole: "al-Assad", "bin-Salman". */
@@ -335,19 +344,45 @@ static bool push_ascii(nw_ent_toks_t *t, nw_ent_tok_t *k, const char *s, size_t 
     return true;
 }
 
+/* The array v of *cap entries of size bytes moved to twice the room (first
+ * entries when it has none), *cap updated; NULL (t->oom set, v intact)
+ * when out of memory. */
+static void *grown(nw_ent_toks_t *t, void *v, size_t *cap, size_t size, size_t first)
+{
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = realloc(v, c * size);
+    if (!p) {
+        t->oom = true;
+        return NULL;
+    }
+    *cap = c;
+    return p;
+}
+
 /* Room for one more token; false (t->oom set) when out of memory. */
 static bool toks_room(nw_ent_toks_t *t)
 {
     if (t->n < t->cap)
         return true;
-    size_t cap = t->cap ? t->cap * 2 : 256;
-    nw_ent_tok_t *v = realloc(t->v, cap * sizeof(*v));
-    if (!v) {
-        t->oom = true;
-        return false;
+    nw_ent_tok_t *v = grown(t, t->v, &t->cap, sizeof(*v), 256);
+    if (v)
+        t->v = v;
+    return v != NULL;
+}
+
+/* Ends the paragraph being read, if any, and opens the next; false (t->oom
+ * set) when out of memory. */
+static bool para_open(nw_ent_toks_t *t)
+{
+    if (t->n_paras)
+        t->para_end[t->n_paras - 1] = (uint32_t)t->n;
+    if (t->n_paras == t->para_cap) {
+        uint32_t *e = grown(t, t->para_end, &t->para_cap, sizeof(*e), 64);
+        if (!e)
+            return false;
+        t->para_end = e;
     }
-    t->v = v;
-    t->cap = cap;
+    t->para_end[t->n_paras++] = (uint32_t)t->n;
     return true;
 }
 
@@ -494,7 +529,7 @@ static size_t scan_word(const char *s, size_t len, size_t i, bool *abbr, bool *i
                 *abbr = *initial = true;
                 return i + 1;
             }
-            if (is_abbreviation(s + start, i - start)) {
+            if (is_abbreviation(s + start, i - start, len - start)) {
                 *abbr = true;
                 return i + 1;
             }
@@ -779,7 +814,7 @@ short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len, ch
             after = punct_next[w[i + k]];
             if (!after || i + k + 2 >= len || w[i + k + 1] != ' ' ||
                 !is_ascii_alnum(w[i + k + 2]) ||
-                (w[i + k] == '.' && (k < 2 || is_abbreviation((const char *)w + i, k))))
+                (w[i + k] == '.' && (k < 2 || is_abbreviation((const char *)w + i, k, 16))))
                 break; /* the general way */
             next++;
         }
@@ -1023,7 +1058,8 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
                                e + 1 < len && NW_A_DIGIT(w[e + 1]);
             /* A period ends a word of two or more letters and digits, as
              * scan_word() sees it, unless the word is an abbreviation. */
-            bool takes_period = stop == '.' && (n < 2 || is_abbreviation((const char *)src, n));
+            bool takes_period =
+                stop == '.' && (n < 2 || is_abbreviation((const char *)src, n, len - i));
             if (stop >= 0x80 || stop == '\'' || stop == '-' || digit_group || takes_period)
                 break; /* nothing committed */
         }
@@ -1080,7 +1116,8 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
     bool sent = true;
-    t->n_paras++;
+    if (!para_open(t))
+        return -1;
     size_t i = 0;
     while (i < len && !t->oom) {
         /* Most bytes are spaces between plain words: for those, the general
@@ -1107,7 +1144,7 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         int c = cp_class(cp);
         if (cp == '\n' || cp == '\r') {
             if (brk != NW_BRK_PARA && cp == '\n') {
-                t->n_paras++;
+                para_open(t);
                 brk = NW_BRK_PARA;
             }
             sent = true;
@@ -1172,7 +1209,10 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
         sent = false;
         i = next;
     }
-    return t->oom ? -1 : 0;
+    if (t->oom)
+        return -1;
+    t->para_end[t->n_paras - 1] = (uint32_t)t->n;
+    return 0;
 }
 
 void nw_ent_toks_reset(nw_ent_toks_t *t)
@@ -1188,6 +1228,7 @@ void nw_ent_toks_free(nw_ent_toks_t *t)
     if (!t)
         return;
     free(t->v);
+    free(t->para_end);
     nw_buf_free(&t->keys);
     memset(t, 0, sizeof(*t));
 }
