@@ -142,6 +142,39 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
     return e;
 }
 
+/* The last word for a kind of body in the capitalised run from token j,
+ * itself one: "Natural Resources Defense Council" and "Internet Engineering
+ * Task Force" end at their last such word, not their first. Five words on
+ * at most, none of them labelled. */
+static size_t last_orgword(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t last = j;
+    for (size_t k = j + 1; k < t->n && k <= j + 5; k++) {
+        if (t->v[k].brk != NW_BRK_NONE || (t->v[k - 1].flags & NW_TOK_POSS) ||
+            !nw_ent_is_cap(&t->v[k]) || (t->v[k].flags & NW_TOK_UPPER) || w->label[k] >= 0)
+            break;
+        if (nw_ent_tok_roles(g, t, k) & NW_LEX_ORGWORD)
+            last = k;
+    }
+    return last;
+}
+
+/* Is s..e, found by its shape, no body's name but a trade or a field in
+ * common words ("Social Media", "Systems Engineering": a common word, then
+ * a word for a trade, as a heading or a department writes it)? */
+static bool names_no_body(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
+{
+    static const char *const trades[] = {"resources",  "engineering", "construction", "publishing",
+                                         "utilities",  "systems",     "solutions",    "software",
+                                         "media",      "logistics",   "markets",      "electronics",
+                                         "automotive", "minerals",    "textiles",     "chemicals",
+                                         "energy",     "mining",      "shipping",     "insurance"};
+    const nw_ent_toks_t *t = &w->toks;
+    return e - s == 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_COMMON) &&
+           nw_ent_is_fold(t, e - 1, trades, sizeof(trades) / sizeof(trades[0]));
+}
+
 /* Names of places inside an organisation's name are not mentions of the
  * place; demonyms still count ("the Russian Defence Ministry"). */
 static int add_found_org(nw_ent_work_t *w, size_t s, size_t e)
@@ -324,8 +357,13 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                 continue;
         }
         size_t s = org_left(w, g, j);
-        size_t e = org_right(w, g, j + 1);
-        if (e - s >= 2 && add_found_org(w, s, e) != 0)
+        /* "Leader of Burnley Council", "Head of Engineering": a role is
+         * not part of the body's name. */
+        if (j - s >= 2 && w->label[s] >= 0 && w->spans[w->label[s]].role == NW_LEX_TITLE &&
+            w->spans[w->label[s]].ntok == 1 && is_connector(t, s + 1, true))
+            s += 2;
+        size_t e = org_right(w, g, last_orgword(w, g, j) + 1);
+        if (e - s >= 2 && !names_no_body(w, g, s, e) && add_found_org(w, s, e) != 0)
             return -1;
         next = e;
     }

@@ -79,6 +79,36 @@ static void test_common_heads(void **state)
     json_decref(r);
 }
 
+/* A name ends at its last word for a kind of body; a role before "of" is
+ * not part of it; a common word and a trade name a field, not a body. */
+static void test_org_shapes(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Mining", NULL,
+                            "Lawyers at the Natural Resources Defense Council met with the "
+                            "engineers of the Internet Engineering Task Force on the rules.\n"
+                            "The firms Harita Nickel and Megha Engineering will bid for the "
+                            "contract, said Ravi Menon, who is the Leader of Burnley Council.\n"
+                            "Our Head of Engineering posts about the work on Social Media.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Natural Resources Defense Council"));
+    assert_null(find_named(orgs, "Natural Resources"));
+    assert_non_null(find_named(orgs, "Internet Engineering Task Force"));
+    assert_non_null(find_named(orgs, "Harita Nickel"));
+    assert_non_null(find_named(orgs, "Megha Engineering"));
+    assert_non_null(find_named(orgs, "Burnley Council"));
+    assert_null(find_named(orgs, "Leader of Burnley Council"));
+    assert_null(find_named(orgs, "Head of Engineering"));
+    assert_null(find_named(orgs, "Social Media"));
+    json_t *people = json_object_get(r, "people");
+    assert_null(find_named(people, "Harita Nickel"));
+    assert_null(find_named(people, "Megha Engineering"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -750,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_datelines_particles_ranked_teams),
         cmocka_unit_test(test_common_heads),
+        cmocka_unit_test(test_org_shapes),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
