@@ -109,6 +109,31 @@ static void test_org_shapes(void **state)
     json_decref(r);
 }
 
+/* A short name in brackets after an organisation's is that organisation,
+ * whatever its letters stand for; a listed one of the same last word keeps
+ * the list's name. */
+static void test_bracketed_short_names(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Ankara", NULL,
+                            "The leader of the Republican People's Party (CHP) spoke to the "
+                            "crowd, and the CHP said it would appeal.\n"
+                            "Doctors of the American Academy of Pediatrics (AAP) wrote that the "
+                            "guidance stands, the AAP said on its website.\n"
+                            "Die Minister der Europäischen Union (EU) trafen sich in Brüssel.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Republican People's Party"));
+    assert_null(find_named(orgs, "CHP"));
+    assert_non_null(find_named(orgs, "American Academy of Pediatrics"));
+    assert_null(find_named(orgs, "Australian Associated Press"));
+    assert_non_null(find_named(orgs, "European Union"));
+    assert_null(find_named(orgs, "Europäischen Union"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -781,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_datelines_particles_ranked_teams),
         cmocka_unit_test(test_common_heads),
         cmocka_unit_test(test_org_shapes),
+        cmocka_unit_test(test_bracketed_short_names),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
