@@ -372,3 +372,64 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
     drop_indexes(w);
     return 0;
 }
+
+/* Does the run at token a match the n tokens at token b, word for word
+ * without regard to case, joined by spaces only? */
+static bool same_run(const nw_ent_toks_t *t, size_t a, size_t b, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (t->v[a + k].fold_hash != t->v[b + k].fold_hash ||
+            strcmp(nw_ent_tok_fold(t, a + k), nw_ent_tok_fold(t, b + k)) != 0 ||
+            (k && t->v[a + k].brk != NW_BRK_NONE) ||
+            !(t->v[a + k].flags & (NW_TOK_CAP | NW_TOK_UPPER)))
+            return false;
+    }
+    return true;
+}
+
+/* Is a..a+n free of spans that reach out of it? */
+static bool spans_inside(const nw_ent_work_t *w, size_t a, size_t n)
+{
+    for (size_t k = a; k < a + n; k++) {
+        int32_t l = w->label[k];
+        if (l >= 0 && (w->spans[l].start < a || w->spans[l].start + w->spans[l].ntok > a + n))
+            return false;
+    }
+    return true;
+}
+
+int nw_ent_find_repeats(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t found = w->n_spans, tried = 0;
+    for (size_t i = 0; i < found; i++) {
+        nw_ent_span_t sp = w->spans[i];
+        /* Bounded: each name tried walks the text's capitals. */
+        if (sp.role != NW_LEX_ORG || sp.ref >= 0 || sp.ntok < 2 || ++tried > 64)
+            continue;
+        /* A name opening with a given name is more likely a player's in a
+         * line-up taken for a team ("Zinedine Zidane 1"): not spread. */
+        if (nw_ent_tok_roles(g, t, sp.start) & NW_LEX_GIVEN)
+            continue;
+        for (size_t c = 0; c < w->n_caps; c++) {
+            size_t a = w->caps[c];
+            if (a == sp.start || a + sp.ntok > t->n ||
+                (w->label[a] >= 0 && w->label[a] == (int32_t)i) ||
+                !same_run(t, a, sp.start, sp.ntok) || !spans_inside(w, a, sp.ntok))
+                continue;
+            size_t e = a + sp.ntok;
+            /* "Red Bulls Academy" is another name. */
+            if (e < t->n && t->v[e].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[e]))
+                continue;
+            if (a > 0 && t->v[a].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[a - 1]) &&
+                !(t->v[a - 1].flags & NW_TOK_SENT))
+                continue;
+            for (size_t k = a; k < e; k++)
+                if (w->label[k] >= 0)
+                    w->spans[w->label[k]].role = 0;
+            if (nw_ent_add_span(w, a, sp.ntok, NW_LEX_ORG, -1) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}

@@ -134,6 +134,32 @@ static void test_bracketed_short_names(void **state)
     json_decref(r);
 }
 
+/* In a results line a place and a listed team's one word are another
+ * team, common words open a team's name, and a team found there is the
+ * same team where the prose names it again. */
+static void test_results_teams(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "RUGBY UNION - SARACENS WIN", NULL,
+                            "Northampton Saints thrashed Newcastle Red Bulls 52-10 on Saturday, "
+                            "and the others drew.\n"
+                            "Premiership results:\n"
+                            "Northampton Saints 52 Newcastle Red Bulls 10\n"
+                            "Sale Sharks 19 Leicester Tigers 19\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    static const char *const teams[] = {"Northampton Saints", "Newcastle Red Bulls", "Sale Sharks",
+                                        "Leicester Tigers"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
+        assert_non_null(find_named(orgs, teams[i]));
+    assert_null(find_named(orgs, "Detroit Tigers"));
+    assert_null(find_named(orgs, "Newcastle"));
+    assert_null(find_named(json_object_get(r, "people"), "Red Bulls"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -807,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_common_heads),
         cmocka_unit_test(test_org_shapes),
         cmocka_unit_test(test_bracketed_short_names),
+        cmocka_unit_test(test_results_teams),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
