@@ -83,6 +83,16 @@ static bool company_suffix(const nw_ent_toks_t *t, size_t i)
     return nw_ent_is_fold(t, i, sfx, sizeof(sfx) / sizeof(sfx[0]));
 }
 
+/* Is token i a bare number in a results line ("Ulsan HD 2 Jeonbuk Hyundai
+ * Motors 1"): a score between two teams, not part of a name as in
+ * "Channel 4 News"? */
+static bool score_in_results(const nw_ent_work_t *w, size_t i)
+{
+    const nw_ent_tok_t *k = &w->toks.v[i];
+    const nw_ent_para_t *p = &w->paras[k->para];
+    return (k->flags & NW_TOK_DIGIT) && k->letters == 0 && p->digits >= 2 && p->lower <= 2;
+}
+
 /* The start of an organisation's name that ends at token j: capitalised
  * words to the left, with connectors between them. */
 static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
@@ -92,6 +102,8 @@ static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j
     bool company = company_suffix(t, j);
     /* Twelve words at most: longer capitalised runs are headlines or lists. */
     while (s > 0 && j - s < 12 && t->v[s].brk == NW_BRK_NONE && !(t->v[s].flags & NW_TOK_SENT)) {
+        if (score_in_results(w, s - 1))
+            break;
         if (org_part(w, s - 1) && org_possessive(w, g, s - 1))
             s--;
         else if (s >= 2 && is_connector(t, s - 1, false) && t->v[s - 1].brk == NW_BRK_NONE &&

@@ -158,6 +158,23 @@ static void test_results_teams(void **state)
     assert_null(find_named(orgs, "Newcastle"));
     assert_null(find_named(json_object_get(r, "people"), "Red Bulls"));
     json_decref(r);
+
+    /* A score ends a team's name; a six-letter syllable of the "-eong"
+     * kind is part of a given name. */
+    r = enrich_text(f, "SOCCER - ULSAN WIN", NULL,
+                    "Lee Dong-gyeong scored the winner for the leaders on Saturday, as he did "
+                    "last week.\n"
+                    "Results on Saturday:\n"
+                    "Ulsan HD 2 Jeonbuk Hyundai Motors 1\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Ulsan HD 2 Jeonbuk Hyundai Motors"));
+    assert_non_null(find_named(orgs, "Ulsan HD"));
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(people, "Lee Dong-gyeong"));
+    assert_null(find_named(people, "Lee Dong"));
+    json_decref(r);
 }
 
 /* A market index is no organisation, an exchange still is; a competition
