@@ -93,12 +93,45 @@ static bool score_in_results(const nw_ent_work_t *w, size_t i)
     return (k->flags & NW_TOK_DIGIT) && k->letters == 0 && p->digits >= 2 && p->lower <= 2;
 }
 
+/* The last word for a kind of body in the capitalised run from token j,
+ * itself one: "Natural Resources Defense Council" and "Internet Engineering
+ * Task Force" end at their last such word, not their first. Five words on
+ * at most, none of them labelled. */
+static size_t last_orgword(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t last = j;
+    for (size_t k = j + 1; k < t->n && k <= j + 5; k++) {
+        if (t->v[k].brk != NW_BRK_NONE || (t->v[k - 1].flags & NW_TOK_POSS) ||
+            !nw_ent_is_cap(&t->v[k]) || (t->v[k].flags & NW_TOK_UPPER) || w->label[k] >= 0)
+            break;
+        if (nw_ent_tok_roles(g, t, k) & NW_LEX_ORGWORD)
+            last = k;
+    }
+    return last;
+}
+
+/* Is s..e, found by its shape, no body's name but a trade or a field in
+ * common words ("Social Media", "Systems Engineering": a common word, then
+ * a word for a trade, as a heading or a department writes it)? */
+static bool names_no_body(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
+{
+    static const char *const trades[] = {"resources",  "engineering", "construction", "publishing",
+                                         "utilities",  "systems",     "solutions",    "software",
+                                         "media",      "logistics",   "markets",      "electronics",
+                                         "automotive", "minerals",    "textiles",     "chemicals",
+                                         "energy",     "mining",      "shipping",     "insurance"};
+    const nw_ent_toks_t *t = &w->toks;
+    return e - s == 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_COMMON) &&
+           nw_ent_is_fold(t, e - 1, trades, sizeof(trades) / sizeof(trades[0]));
+}
+
 /* The start of an organisation's name that ends at token j: capitalised
  * words to the left, with connectors between them. */
 static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
 {
     const nw_ent_toks_t *t = &w->toks;
-    size_t s = j;
+    size_t s = j, last = last_orgword(w, g, j);
     bool company = company_suffix(t, j);
     /* Twelve words at most: longer capitalised runs are headlines or lists. */
     while (s > 0 && j - s < 12 && t->v[s].brk == NW_BRK_NONE && !(t->v[s].flags & NW_TOK_SENT)) {
@@ -109,6 +142,17 @@ static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j
         else if (s >= 2 && is_connector(t, s - 1, false) && t->v[s - 1].brk == NW_BRK_NONE &&
                  org_part(w, s - 2) && !(t->v[s - 2].flags & NW_TOK_POSS) &&
                  !(company && !(t->v[s - 1].flags & NW_TOK_CONNECT)))
+            s -= 2;
+        /* "Economic and Financial Crimes Commission", "State Law and
+         * Order Restoration Council": a common word before "and" goes on
+         * with the name of two words or more after it; a name does not
+         * ("Samsung and LG Electronics" are two), nor does a listed body
+         * ("the House and Senate"). */
+        else if (!company && s >= 2 && last - s >= 1 && w->label[s] < 0 &&
+                 nw_ent_is_word(t, s - 1, "and") && t->v[s - 1].brk == NW_BRK_NONE &&
+                 w->label[s - 2] < 0 && nw_ent_is_cap(&t->v[s - 2]) &&
+                 !(t->v[s - 2].flags & (NW_TOK_POSS | NW_TOK_UPPER)) &&
+                 (nw_ent_tok_roles(g, t, s - 2) & NW_LEX_COMMON))
             s -= 2;
         else
             break;
@@ -152,39 +196,6 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
             e++;
     }
     return e;
-}
-
-/* The last word for a kind of body in the capitalised run from token j,
- * itself one: "Natural Resources Defense Council" and "Internet Engineering
- * Task Force" end at their last such word, not their first. Five words on
- * at most, none of them labelled. */
-static size_t last_orgword(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
-{
-    const nw_ent_toks_t *t = &w->toks;
-    size_t last = j;
-    for (size_t k = j + 1; k < t->n && k <= j + 5; k++) {
-        if (t->v[k].brk != NW_BRK_NONE || (t->v[k - 1].flags & NW_TOK_POSS) ||
-            !nw_ent_is_cap(&t->v[k]) || (t->v[k].flags & NW_TOK_UPPER) || w->label[k] >= 0)
-            break;
-        if (nw_ent_tok_roles(g, t, k) & NW_LEX_ORGWORD)
-            last = k;
-    }
-    return last;
-}
-
-/* Is s..e, found by its shape, no body's name but a trade or a field in
- * common words ("Social Media", "Systems Engineering": a common word, then
- * a word for a trade, as a heading or a department writes it)? */
-static bool names_no_body(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
-{
-    static const char *const trades[] = {"resources",  "engineering", "construction", "publishing",
-                                         "utilities",  "systems",     "solutions",    "software",
-                                         "media",      "logistics",   "markets",      "electronics",
-                                         "automotive", "minerals",    "textiles",     "chemicals",
-                                         "energy",     "mining",      "shipping",     "insurance"};
-    const nw_ent_toks_t *t = &w->toks;
-    return e - s == 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_COMMON) &&
-           nw_ent_is_fold(t, e - 1, trades, sizeof(trades) / sizeof(trades[0]));
 }
 
 /* Names of places inside an organisation's name are not mentions of the

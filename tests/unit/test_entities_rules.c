@@ -103,6 +103,22 @@ static void test_org_shapes(void **state)
     assert_null(find_named(orgs, "Leader of Burnley Council"));
     assert_null(find_named(orgs, "Head of Engineering"));
     assert_null(find_named(orgs, "Social Media"));
+    json_decref(r);
+
+    /* A common word before "and" goes on with the name; a name or a listed
+     * body does not. */
+    r = enrich_text(f, "Fraud", NULL,
+                    "The Economic and Financial Crimes Commission arrested four people in the "
+                    "city on Monday.\n"
+                    "The bill passed both the House and Senate before the recess began.\n"
+                    "Shares of Samsung and LG Electronics fell in early trade on the day.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Economic and Financial Crimes Commission"));
+    assert_null(find_named(orgs, "Financial Crimes Commission"));
+    assert_null(find_named(orgs, "House and Senate"));
+    assert_null(find_named(orgs, "Samsung and LG Electronics"));
     json_t *people = json_object_get(r, "people");
     assert_null(find_named(people, "Harita Nickel"));
     assert_null(find_named(people, "Megha Engineering"));
