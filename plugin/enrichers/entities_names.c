@@ -129,7 +129,54 @@ static bool place_context(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_
     return true;
 }
 
+static bool org_cue_at(const nw_ent_work_t *w, size_t s);
+
+static bool is_and_or(const nw_ent_toks_t *t, size_t i)
+{
+    return i < t->n && t->v[i].brk == NW_BRK_NONE &&
+           (nw_ent_is_word(t, i, "and") || nw_ent_is_word(t, i, "or"));
+}
+
+/* "rival firms Moniepoint and OPay", "U.S. companies OkCupid and CREDO
+ * Mobile": a plural noun for a kind of organisation before two names
+ * joined by "and" or "or" names both. Only a plural: "the company's
+ * Roberts Hill and Mt Berghaus tenements" are one company's two things.
+ * Is the name at s one of such a pair? */
+static bool org_cue_pair(const nw_ent_work_t *w, size_t s)
+{
+    static const char *const plural[] = {
+        "firms",      "companies", "banks",    "lenders",      "insurers",      "retailers",
+        "carmakers",  "airlines",  "miners",   "newspapers",   "broadcasters",  "clubs",
+        "brokerages", "parties",   "agencies", "subsidiaries", "conglomerates", "chipmakers"};
+    const nw_ent_toks_t *t = &w->toks;
+    size_t first = s;
+    if (s >= 2 && t->v[s].brk == NW_BRK_NONE && is_and_or(t, s - 1)) {
+        /* The second: back over the first name to its start. */
+        first = s - 1;
+        while (first > 0 && s - first < 5 && nw_ent_is_cap(&t->v[first - 1]) &&
+               (first == s - 1 || t->v[first].brk == NW_BRK_NONE))
+            first--;
+        if (first == s - 1)
+            return false;
+    } else {
+        /* The first: a capitalised run, then "and" or "or" and a capital. */
+        size_t e = s + 1;
+        while (e < t->n && e - s < 4 && t->v[e].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[e]))
+            e++;
+        if (!is_and_or(t, e) || e + 1 >= t->n || t->v[e + 1].brk != NW_BRK_NONE ||
+            !nw_ent_is_cap(&t->v[e + 1]))
+            return false;
+    }
+    return first > 0 && t->v[first].brk == NW_BRK_NONE && w->label[first - 1] < 0 &&
+           nw_ent_is_fold(t, first - 1, plural, sizeof(plural) / sizeof(plural[0]));
+}
+
 bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s)
+{
+    return org_cue_at(w, s) || org_cue_pair(w, s);
+}
+
+static bool org_cue_at(const nw_ent_work_t *w, size_t s)
 {
     static const char *const cues[] = {
         "team",     "side",      "club",    "champions",  "rivals",      "hosts",

@@ -119,6 +119,21 @@ static void test_org_shapes(void **state)
     assert_null(find_named(orgs, "Financial Crimes Commission"));
     assert_null(find_named(orgs, "House and Senate"));
     assert_null(find_named(orgs, "Samsung and LG Electronics"));
+    json_decref(r);
+
+    /* A plural noun for a kind of body names both of a pair; a singular
+     * one's possessive does not. */
+    r = enrich_text(f, "Payments", NULL,
+                    "Rival firms Moniepoint and OPay stand to gain customers, analysts said on "
+                    "Monday.\n"
+                    "The company's Roberts Hill and Mt Berghaus tenements lie to the east of the "
+                    "town.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Moniepoint"));
+    assert_non_null(find_named(orgs, "OPay"));
+    assert_null(find_named(orgs, "Mt Berghaus"));
     json_t *people = json_object_get(r, "people");
     assert_null(find_named(people, "Harita Nickel"));
     assert_null(find_named(people, "Megha Engineering"));
