@@ -285,9 +285,30 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
     return 0;
 }
 
+/* "I. Austin", "T. Moody": after an initial a one-word place or
+ * organisation is a surname, whatever the lists say; a country is not
+ * ("S. Korea"). */
+static void free_surnames(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0; k < w->n_spans; k++) {
+        nw_ent_span_t *sp = &w->spans[k];
+        size_t i = sp->start;
+        if (sp->ntok != 1 || i == 0 || !(sp->role & NW_LEX_SPAN) || w->label[i] != (int32_t)k ||
+            t->v[i].brk != NW_BRK_NONE || !(t->v[i - 1].flags & NW_TOK_INITIAL) ||
+            w->label[i - 1] >= 0 ||
+            ((sp->role & (NW_LEX_PLACE | NW_LEX_DEMONYM)) && sp->ref >= 0 &&
+             (size_t)sp->ref < g->n_countries))
+            continue;
+        sp->role = 0;
+        w->label[i] = -1;
+    }
+}
+
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
+    free_surnames(w, g);
     /* A run starts at an initial or a capitalised word: only those of
      * w->caps after the last run are looked at. */
     size_t next = 0;

@@ -51,14 +51,16 @@ static int headline_sport(const nw_ent_toks_t *t)
 }
 
 /* A results line: several numbers, or one that opens it ("62 Nolan Henke",
- * a score or a place), and few lower-case words. */
+ * a score or a place), and few lower-case words, or at most half as many
+ * as numbers (a scorecard's "and", "not out" and "le" of "Chester-le-Street
+ * : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 ...)"). */
 static bool results_para(const nw_ent_work_t *w, size_t i, size_t *end)
 {
     /* i opens its paragraph: the counts are the paragraph's. */
     const nw_ent_para_t *p = &w->paras[w->toks.v[i].para];
     bool opens = (w->toks.v[i].flags & NW_TOK_DIGIT) != 0;
     *end = p->end;
-    return (p->digits >= 2 || opens) && p->lower <= 2;
+    return (p->digits >= 2 || opens) && (p->lower <= 2 || p->lower * 2 <= p->digits);
 }
 
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)

@@ -208,6 +208,33 @@ static void test_results_teams(void **state)
     json_decref(r);
 }
 
+/* A scorecard line with a venue, "and" and "not out" is still a results
+ * line; after an initial a listed word is a surname, a country is not. */
+static void test_scorecards(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "CRICKET - COUNTY SCORES", NULL,
+                            "Chester-le-Street : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 "
+                            "; D. Blenkiron 4-43 ) , Durham 114 ( S. Watkin 4-28 ) and 81-3 .\n"
+                            "Hove : Sussex 363 ( W. Athey 111 not out ; I. Austin 4-37 ) , "
+                            "Lancashire 197-8 ( T. Moody 54 )\n"
+                            "Talks between N. Korea and S. Korea resumed on Friday in the "
+                            "capital.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people = json_object_get(r, "people");
+    static const char *const names[] = {"A. Dale",   "H. Morris", "D. Blenkiron",
+                                        "S. Watkin", "I. Austin", "T. Moody"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        assert_non_null(find_named(people, names[i]));
+    assert_null(find_named(people, "N. Korea"));
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Austin"));
+    assert_null(find_named(orgs, "Moody's"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -882,6 +909,7 @@ int main(void)
         cmocka_unit_test(test_org_shapes),
         cmocka_unit_test(test_bracketed_short_names),
         cmocka_unit_test(test_results_teams),
+        cmocka_unit_test(test_scorecards),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
