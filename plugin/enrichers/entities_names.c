@@ -305,10 +305,43 @@ static void free_surnames(nw_ent_work_t *w, const nw_gazetteer_t *g)
     }
 }
 
+/* "PARAMARIBO , Surinam 1996-08-30", "ESCHEN 1996-08-31": a town in
+ * capitals that no list knows, opening one of the first paragraphs after
+ * the headline as a dateline, is a place, in the country named after it
+ * (else the one the article is mostly about). 0 or -1. */
+static int find_datelines(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t a = 0; a < t->n && t->v[a].para <= 2; a++) {
+        if (t->v[a].brk != NW_BRK_PARA || t->v[a].para == 0 || w->label[a] >= 0 ||
+            !(t->v[a].flags & NW_TOK_UPPER) || t->v[a].letters < 3 ||
+            (nw_ent_tok_roles(g, t, a) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)))
+            continue;
+        size_t e = a + 1;
+        while (e < t->n && e - a < 3 && t->v[e].brk <= NW_BRK_HYPHEN && w->label[e] < 0 &&
+               (t->v[e].flags & NW_TOK_UPPER))
+            e++;
+        bool dated = e < t->n && t->v[e].brk == NW_BRK_NONE && t->v[e].para == t->v[a].para &&
+                     (t->v[e].flags & NW_TOK_DIGIT) && t->v[e].len >= 8;
+        if (!dated && !nw_ent_dateline_from(w, a, e, true))
+            continue;
+        if (add_cand(w, a, e - a, false) != 0)
+            return -1;
+        nw_ent_cand_t *c = &w->cands[w->n_cands - 1];
+        c->place = true;
+        if (t->v[e].brk == NW_BRK_COMMA && w->label[e] >= 0 &&
+            w->spans[w->label[e]].role == NW_LEX_PLACE)
+            c->code_place = w->spans[w->label[e]].ref;
+    }
+    return 0;
+}
+
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     free_surnames(w, g);
+    if (find_datelines(w, g) != 0)
+        return -1;
     /* A run starts at an initial or a capitalised word: only those of
      * w->caps after the last run are looked at. */
     size_t next = 0;

@@ -499,6 +499,31 @@ static int by_first(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* A copy of a name in capitals ("THOUSAND OAKS", "MÜNCHEN") in the case
+ * a list would write it ("Thousand Oaks", "München"): each word's first
+ * letter kept, the rest lowered (ASCII and Latin-1's letters); NULL when
+ * out of memory. */
+static char *title_case(nw_ent_arena_t *a, const char *name)
+{
+    char *s = nw_ent_arena_dup(a, name, strlen(name));
+    if (!s)
+        return NULL;
+    bool first = true;
+    for (unsigned char *p = (unsigned char *)s; *p; p++) {
+        if (*p == ' ' || *p == '-') {
+            first = true;
+            continue;
+        }
+        if (!first && *p >= 'A' && *p <= 'Z')
+            *p = (unsigned char)(*p + 32);
+        else if (!first && p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97)
+            p[1] = (unsigned char)(p[1] + 0x20);
+        if (*p < 0x80 || *p >= 0xC0)
+            first = false;
+    }
+    return s;
+}
+
 static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
                           const char *dominant)
 {
@@ -551,9 +576,11 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                               : *as_place != UINT32_MAX ? (int32_t)*as_place
                                                         : -1;
                 const char *code = ref >= 0 ? g->places[ref].code : dominant;
-                char *name = join(P.scratch, t, text, c->start, c->ntok, false);
+                char *form = join(P.scratch, t, text, c->start, c->ntok, false), *name = form;
+                if (form && (t->v[c->start].flags & NW_TOK_UPPER))
+                    name = title_case(P.scratch, form);
                 int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
-                                                        code, c->start, name)
+                                                        code, c->start, form)
                                       : 0;
                 if (rc != 0)
                     P.oom = true;

@@ -235,6 +235,25 @@ static void test_scorecards(void **state)
     json_decref(r);
 }
 
+/* A town in capitals that no list knows, opening a dateline, is a place
+ * in the country named after it, named as a list would write it. */
+static void test_unknown_datelines(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Assault charges dropped against ex-rebel", NULL,
+                            "PARAMARIBO, Surinam 1996-08-30\n"
+                            "A court dropped the charges on Friday, his lawyer said.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *places = json_object_get(r, "places");
+    json_t *p = find_named(places, "Paramaribo");
+    assert_non_null(p);
+    assert_string_equal(json_string_value(json_object_get(p, "literal")), "SR");
+    assert_null(find_named(json_object_get(r, "organisations"), "PARAMARIBO"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -910,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_bracketed_short_names),
         cmocka_unit_test(test_results_teams),
         cmocka_unit_test(test_scorecards),
+        cmocka_unit_test(test_unknown_datelines),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
