@@ -651,6 +651,8 @@ static const char *const org_words[] = {
     "Publishing",
     "Utilities",
     "Petrochemicals",
+    "Dal",
+    "Morcha",
     "Systems",
     "Solutions",
     "Software",

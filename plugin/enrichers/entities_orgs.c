@@ -177,6 +177,16 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
            (w->label[e] < 0 ||
             (w->spans[w->label[e]].role == NW_LEX_ORG && w->spans[w->label[e]].ntok == 1)))
         e++;
+    /* "Thyssenkrupp Steel Europe", "Nissan Motor Asia": a continent or a
+     * world region right after a company's name is its arm there. */
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS) &&
+        w->label[e] >= 0) {
+        const nw_ent_span_t *sp = &w->spans[w->label[e]];
+        if (sp->role == NW_LEX_PLACE && sp->start == e && sp->ref >= 0 &&
+            g->places[sp->ref].code[0] >= '0' && g->places[sp->ref].code[0] <= '9' &&
+            !(t->v[e].flags & NW_TOK_UPPER))
+            return e + sp->ntok;
+    }
     if (company_suffix(t, e - 1))
         return e;
     /* After "of" or "for", "and" joins more of the name when an unknown

@@ -138,6 +138,20 @@ static void test_org_shapes(void **state)
     assert_null(find_named(people, "Harita Nickel"));
     assert_null(find_named(people, "Megha Engineering"));
     json_decref(r);
+
+    /* A continent after a company's name is its arm there; "Dal" ends a
+     * party's name. */
+    r = enrich_text(f, "Steel", NULL,
+                    "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
+                    "Lawmakers of the Janata Dal walked out of the house in protest.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Thyssenkrupp Steel Europe"));
+    assert_null(find_named(json_object_get(r, "places"), "Europe"));
+    assert_non_null(find_named(orgs, "Janata Dal"));
+    assert_null(find_named(json_object_get(r, "people"), "Janata Dal"));
+    json_decref(r);
 }
 
 /* A short name in brackets after an organisation's is that organisation,
