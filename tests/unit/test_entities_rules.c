@@ -143,7 +143,8 @@ static void test_org_shapes(void **state)
      * party's name. */
     r = enrich_text(f, "Steel", NULL,
                     "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
-                    "Lawmakers of the Janata Dal walked out of the house in protest.\n",
+                    "Lawmakers of the Janata Dal walked out of the house in protest.\n"
+                    "The story was first reported by the Miami Herald on Sunday.\n",
                     NULL, &st);
     assert_int_equal(st, NW_ENRICH_OK);
     orgs = json_object_get(r, "organisations");
@@ -151,6 +152,8 @@ static void test_org_shapes(void **state)
     assert_null(find_named(json_object_get(r, "places"), "Europe"));
     assert_non_null(find_named(orgs, "Janata Dal"));
     assert_null(find_named(json_object_get(r, "people"), "Janata Dal"));
+    assert_non_null(find_named(orgs, "Miami Herald"));
+    assert_null(find_named(json_object_get(r, "places"), "Miami"));
     json_decref(r);
 }
 
