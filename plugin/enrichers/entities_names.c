@@ -312,7 +312,9 @@ static void free_surnames(nw_ent_work_t *w, const nw_gazetteer_t *g)
 static int find_datelines(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
-    for (size_t a = 0; a < t->n && t->v[a].para <= 2; a++) {
+    /* A word in capitals is among w->caps: only those are visited. */
+    for (size_t k = 0; k < w->n_caps && t->v[w->caps[k]].para <= 2; k++) {
+        size_t a = w->caps[k];
         if (t->v[a].brk != NW_BRK_PARA || t->v[a].para == 0 || w->label[a] >= 0 ||
             !(t->v[a].flags & NW_TOK_UPPER) || t->v[a].letters < 3 ||
             (nw_ent_tok_roles(g, t, a) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)))

@@ -379,7 +379,10 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                  * name around it. */
                 size_t start = sp->start;
                 size_t s = org_left(w, g, start), e = org_right(w, g, j + 1);
-                if (!has_name_words(w, s, start))
+                /* "Russian Defence Ministry" is a nationality and a
+                 * ministry; "Kurdistan Democratic Party" and "Scottish
+                 * Labour Party" are parties of those names. */
+                if (!has_name_words(w, s, start) && !nw_ent_is_word(t, j, "party"))
                     s = start;
                 if ((s < start || e > j + 1) && add_found_org(w, s, e) != 0)
                     return -1;

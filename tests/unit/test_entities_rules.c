@@ -144,7 +144,9 @@ static void test_org_shapes(void **state)
     r = enrich_text(f, "Steel", NULL,
                     "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
                     "Lawmakers of the Janata Dal walked out of the house in protest.\n"
-                    "The story was first reported by the Miami Herald on Sunday.\n",
+                    "The story was first reported by the Miami Herald on Sunday.\n"
+                    "Fighters of the Kurdistan Democratic Party held the town, and the "
+                    "Scottish Labour Party met in the hall.\n",
                     NULL, &st);
     assert_int_equal(st, NW_ENRICH_OK);
     orgs = json_object_get(r, "organisations");
@@ -154,6 +156,9 @@ static void test_org_shapes(void **state)
     assert_null(find_named(json_object_get(r, "people"), "Janata Dal"));
     assert_non_null(find_named(orgs, "Miami Herald"));
     assert_null(find_named(json_object_get(r, "places"), "Miami"));
+    assert_non_null(find_named(orgs, "Kurdistan Democratic Party"));
+    assert_non_null(find_named(orgs, "Scottish Labour Party"));
+    assert_null(find_named(orgs, "Democratic Party"));
     json_decref(r);
 }
 
