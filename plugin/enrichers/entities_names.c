@@ -338,10 +338,47 @@ static int find_datelines(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+/* "Southeast Sulawesi", "West Java", "North London": a capitalised compass
+ * word right before a region or a city the lists know names a part of it,
+ * a place in the same country, named as the text writes it (a country's
+ * parts the lists name themselves: "North Korea", "South Africa"). 0 or
+ * -1. */
+static int join_compass_places(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    static const char *const compass[] = {"north",     "south",     "east",      "west",
+                                          "northeast", "northwest", "southeast", "southwest",
+                                          "northern",  "southern",  "eastern",   "western",
+                                          "central",   "upper",     "lower"};
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0, n = w->n_spans; k < n; k++) {
+        nw_ent_span_t *sp = &w->spans[k];
+        size_t i = sp->start;
+        if (sp->role != NW_LEX_PLACE || sp->ref < 0 || (size_t)sp->ref < g->n_countries || i == 0 ||
+            w->label[i] != (int32_t)k || t->v[i].brk != NW_BRK_NONE || w->label[i - 1] >= 0 ||
+            !nw_ent_is_cap(&t->v[i - 1]) || (t->v[i - 1].flags & NW_TOK_UPPER) ||
+            !nw_ent_is_fold(t, i - 1, compass, sizeof(compass) / sizeof(compass[0])))
+            continue;
+        if (add_cand(w, i - 1, sp->ntok + 1, false) != 0)
+            return -1;
+        w->cands[w->n_cands - 1].place = true;
+        w->cands[w->n_cands - 1].code_place = sp->ref;
+        for (size_t j = i; j < i + sp->ntok; j++)
+            w->label[j] = -1;
+        sp->role = 0;
+        /* Its words are this candidate's: no run may take them again. */
+        w->label[i - 1] = (int32_t)k;
+        for (size_t j = i; j < i + sp->ntok; j++)
+            w->label[j] = (int32_t)k;
+    }
+    return 0;
+}
+
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
     free_surnames(w, g);
+    if (join_compass_places(w, g) != 0)
+        return -1;
     if (find_datelines(w, g) != 0)
         return -1;
     /* A run starts at an initial or a capitalised word: only those of

@@ -274,6 +274,20 @@ static void test_unknown_datelines(void **state)
     assert_string_equal(json_string_value(json_object_get(p, "literal")), "SR");
     assert_null(find_named(json_object_get(r, "organisations"), "PARAMARIBO"));
     json_decref(r);
+
+    /* A compass word before a region names a part of it, in its country. */
+    r = enrich_text(f, "Nickel", NULL,
+                    "The plant in Southeast Sulawesi will start in 2028, and another in "
+                    "Northern California next year.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    places = json_object_get(r, "places");
+    p = find_named(places, "Southeast Sulawesi");
+    assert_non_null(p);
+    assert_string_equal(json_string_value(json_object_get(p, "literal")), "ID");
+    assert_non_null(find_named(places, "Northern California"));
+    assert_null(find_named(places, "Southeast"));
+    json_decref(r);
 }
 
 /* A market index is no organisation, an exchange still is; a competition
