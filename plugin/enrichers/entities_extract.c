@@ -432,7 +432,7 @@ int nw_ent_extract(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *const 
         return -1;
     nw_ent_detect_sports(w, g);
     if (label_gazetteer(w, g) != 0 || nw_ent_find_orgs(w, g) != 0 || nw_ent_find_teams(w, g) != 0 ||
-        nw_ent_find_names(w, g) != 0)
+        nw_ent_find_repeats(w, g) != 0 || nw_ent_find_names(w, g) != 0)
         return -1;
     return nw_ent_collect(w, g, byline);
 }

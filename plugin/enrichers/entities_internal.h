@@ -440,6 +440,12 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
  * FBNQuest")? Then what follows names an organisation (entities_names.c). */
 bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s);
 
+/* An organisation found by its shape or its place in a results line
+ * ("Newcastle Red Bulls 10") is the same organisation wherever the text
+ * names it again word for word ("thrashed Newcastle Red Bulls 52-10"),
+ * whatever the words alone would be; 0 or -1. */
+int nw_ent_find_repeats(nw_ent_work_t *w, const nw_gazetteer_t *g);
+
 /* Is the text team sports copy: a headline that opens with a team sport
  * ("SOCCER -", "Cricket:"), or mostly results lines under no individual
  * sport? Sets w->sports (entities_sports.c). */

@@ -129,7 +129,54 @@ static bool place_context(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_
     return true;
 }
 
+static bool org_cue_at(const nw_ent_work_t *w, size_t s);
+
+static bool is_and_or(const nw_ent_toks_t *t, size_t i)
+{
+    return i < t->n && t->v[i].brk == NW_BRK_NONE &&
+           (nw_ent_is_word(t, i, "and") || nw_ent_is_word(t, i, "or"));
+}
+
+/* "rival firms Moniepoint and OPay", "U.S. companies OkCupid and CREDO
+ * Mobile": a plural noun for a kind of organisation before two names
+ * joined by "and" or "or" names both. Only a plural: "the company's
+ * Roberts Hill and Mt Berghaus tenements" are one company's two things.
+ * Is the name at s one of such a pair? */
+static bool org_cue_pair(const nw_ent_work_t *w, size_t s)
+{
+    static const char *const plural[] = {
+        "firms",      "companies", "banks",    "lenders",      "insurers",      "retailers",
+        "carmakers",  "airlines",  "miners",   "newspapers",   "broadcasters",  "clubs",
+        "brokerages", "parties",   "agencies", "subsidiaries", "conglomerates", "chipmakers"};
+    const nw_ent_toks_t *t = &w->toks;
+    size_t first = s;
+    if (s >= 2 && t->v[s].brk == NW_BRK_NONE && is_and_or(t, s - 1)) {
+        /* The second: back over the first name to its start. */
+        first = s - 1;
+        while (first > 0 && s - first < 5 && nw_ent_is_cap(&t->v[first - 1]) &&
+               (first == s - 1 || t->v[first].brk == NW_BRK_NONE))
+            first--;
+        if (first == s - 1)
+            return false;
+    } else {
+        /* The first: a capitalised run, then "and" or "or" and a capital. */
+        size_t e = s + 1;
+        while (e < t->n && e - s < 4 && t->v[e].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[e]))
+            e++;
+        if (!is_and_or(t, e) || e + 1 >= t->n || t->v[e + 1].brk != NW_BRK_NONE ||
+            !nw_ent_is_cap(&t->v[e + 1]))
+            return false;
+    }
+    return first > 0 && t->v[first].brk == NW_BRK_NONE && w->label[first - 1] < 0 &&
+           nw_ent_is_fold(t, first - 1, plural, sizeof(plural) / sizeof(plural[0]));
+}
+
 bool nw_ent_org_cue_before(const nw_ent_work_t *w, size_t s)
+{
+    return org_cue_at(w, s) || org_cue_pair(w, s);
+}
+
+static bool org_cue_at(const nw_ent_work_t *w, size_t s)
 {
     static const char *const cues[] = {
         "team",     "side",      "club",    "champions",  "rivals",      "hosts",
@@ -238,9 +285,102 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
     return 0;
 }
 
+/* "I. Austin", "T. Moody": after an initial a one-word place or
+ * organisation is a surname, whatever the lists say; a country is not
+ * ("S. Korea"). */
+static void free_surnames(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0; k < w->n_spans; k++) {
+        nw_ent_span_t *sp = &w->spans[k];
+        size_t i = sp->start;
+        if (sp->ntok != 1 || i == 0 || !(sp->role & NW_LEX_SPAN) || w->label[i] != (int32_t)k ||
+            t->v[i].brk != NW_BRK_NONE || !(t->v[i - 1].flags & NW_TOK_INITIAL) ||
+            w->label[i - 1] >= 0 ||
+            ((sp->role & (NW_LEX_PLACE | NW_LEX_DEMONYM)) && sp->ref >= 0 &&
+             (size_t)sp->ref < g->n_countries))
+            continue;
+        sp->role = 0;
+        w->label[i] = -1;
+    }
+}
+
+/* "PARAMARIBO , Surinam 1996-08-30", "ESCHEN 1996-08-31": a town in
+ * capitals that no list knows, opening one of the first paragraphs after
+ * the headline as a dateline, is a place, in the country named after it
+ * (else the one the article is mostly about). 0 or -1. */
+static int find_datelines(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    /* A word in capitals is among w->caps: only those are visited. */
+    for (size_t k = 0; k < w->n_caps && t->v[w->caps[k]].para <= 2; k++) {
+        size_t a = w->caps[k];
+        if (t->v[a].brk != NW_BRK_PARA || t->v[a].para == 0 || w->label[a] >= 0 ||
+            !(t->v[a].flags & NW_TOK_UPPER) || t->v[a].letters < 3 ||
+            (nw_ent_tok_roles(g, t, a) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)))
+            continue;
+        size_t e = a + 1;
+        while (e < t->n && e - a < 3 && t->v[e].brk <= NW_BRK_HYPHEN && w->label[e] < 0 &&
+               (t->v[e].flags & NW_TOK_UPPER))
+            e++;
+        bool dated = e < t->n && t->v[e].brk == NW_BRK_NONE && t->v[e].para == t->v[a].para &&
+                     (t->v[e].flags & NW_TOK_DIGIT) && t->v[e].len >= 8;
+        if (!dated && !nw_ent_dateline_from(w, a, e, true))
+            continue;
+        if (add_cand(w, a, e - a, false) != 0)
+            return -1;
+        nw_ent_cand_t *c = &w->cands[w->n_cands - 1];
+        c->place = true;
+        if (t->v[e].brk == NW_BRK_COMMA && w->label[e] >= 0 &&
+            w->spans[w->label[e]].role == NW_LEX_PLACE)
+            c->code_place = w->spans[w->label[e]].ref;
+    }
+    return 0;
+}
+
+/* "Southeast Sulawesi", "West Java", "North London": a capitalised compass
+ * word right before a region or a city the lists know names a part of it,
+ * a place in the same country, named as the text writes it (a country's
+ * parts the lists name themselves: "North Korea", "South Africa"). 0 or
+ * -1. */
+static int join_compass_places(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    static const char *const compass[] = {"north",     "south",     "east",      "west",
+                                          "northeast", "northwest", "southeast", "southwest",
+                                          "northern",  "southern",  "eastern",   "western",
+                                          "central",   "upper",     "lower"};
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t k = 0, n = w->n_spans; k < n; k++) {
+        nw_ent_span_t *sp = &w->spans[k];
+        size_t i = sp->start;
+        if (sp->role != NW_LEX_PLACE || sp->ref < 0 || (size_t)sp->ref < g->n_countries || i == 0 ||
+            w->label[i] != (int32_t)k || t->v[i].brk != NW_BRK_NONE || w->label[i - 1] >= 0 ||
+            !nw_ent_is_cap(&t->v[i - 1]) || (t->v[i - 1].flags & NW_TOK_UPPER) ||
+            !nw_ent_is_fold(t, i - 1, compass, sizeof(compass) / sizeof(compass[0])))
+            continue;
+        if (add_cand(w, i - 1, sp->ntok + 1, false) != 0)
+            return -1;
+        w->cands[w->n_cands - 1].place = true;
+        w->cands[w->n_cands - 1].code_place = sp->ref;
+        for (size_t j = i; j < i + sp->ntok; j++)
+            w->label[j] = -1;
+        sp->role = 0;
+        /* Its words are this candidate's: no run may take them again. */
+        w->label[i - 1] = (int32_t)k;
+        for (size_t j = i; j < i + sp->ntok; j++)
+            w->label[j] = (int32_t)k;
+    }
+    return 0;
+}
+
 int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     const nw_ent_toks_t *t = &w->toks;
+    free_surnames(w, g);
+    if (join_compass_places(w, g) != 0)
+        return -1;
+    if (find_datelines(w, g) != 0)
+        return -1;
     /* A run starts at an initial or a capitalised word: only those of
      * w->caps after the last run are looked at. */
     size_t next = 0;

@@ -83,20 +83,76 @@ static bool company_suffix(const nw_ent_toks_t *t, size_t i)
     return nw_ent_is_fold(t, i, sfx, sizeof(sfx) / sizeof(sfx[0]));
 }
 
+/* Is token i a bare number in a results line ("Ulsan HD 2 Jeonbuk Hyundai
+ * Motors 1"): a score between two teams, not part of a name as in
+ * "Channel 4 News"? */
+static bool score_in_results(const nw_ent_work_t *w, size_t i)
+{
+    const nw_ent_tok_t *k = &w->toks.v[i];
+    const nw_ent_para_t *p = &w->paras[k->para];
+    return (k->flags & NW_TOK_DIGIT) && k->letters == 0 && p->digits >= 2 && p->lower <= 2;
+}
+
+/* The last word for a kind of body in the capitalised run from token j,
+ * itself one: "Natural Resources Defense Council" and "Internet Engineering
+ * Task Force" end at their last such word, not their first. Five words on
+ * at most, none of them labelled. */
+static size_t last_orgword(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t last = j;
+    for (size_t k = j + 1; k < t->n && k <= j + 5; k++) {
+        if (t->v[k].brk != NW_BRK_NONE || (t->v[k - 1].flags & NW_TOK_POSS) ||
+            !nw_ent_is_cap(&t->v[k]) || (t->v[k].flags & NW_TOK_UPPER) || w->label[k] >= 0)
+            break;
+        if (nw_ent_tok_roles(g, t, k) & NW_LEX_ORGWORD)
+            last = k;
+    }
+    return last;
+}
+
+/* Is s..e, found by its shape, no body's name but a trade or a field in
+ * common words ("Social Media", "Systems Engineering": a common word, then
+ * a word for a trade, as a heading or a department writes it)? */
+static bool names_no_body(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t e)
+{
+    static const char *const trades[] = {"resources",  "engineering", "construction", "publishing",
+                                         "utilities",  "systems",     "solutions",    "software",
+                                         "media",      "logistics",   "markets",      "electronics",
+                                         "automotive", "minerals",    "textiles",     "chemicals",
+                                         "energy",     "mining",      "shipping",     "insurance"};
+    const nw_ent_toks_t *t = &w->toks;
+    return e - s == 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_COMMON) &&
+           nw_ent_is_fold(t, e - 1, trades, sizeof(trades) / sizeof(trades[0]));
+}
+
 /* The start of an organisation's name that ends at token j: capitalised
  * words to the left, with connectors between them. */
 static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j)
 {
     const nw_ent_toks_t *t = &w->toks;
-    size_t s = j;
+    size_t s = j, last = last_orgword(w, g, j);
     bool company = company_suffix(t, j);
     /* Twelve words at most: longer capitalised runs are headlines or lists. */
     while (s > 0 && j - s < 12 && t->v[s].brk == NW_BRK_NONE && !(t->v[s].flags & NW_TOK_SENT)) {
+        if (score_in_results(w, s - 1))
+            break;
         if (org_part(w, s - 1) && org_possessive(w, g, s - 1))
             s--;
         else if (s >= 2 && is_connector(t, s - 1, false) && t->v[s - 1].brk == NW_BRK_NONE &&
                  org_part(w, s - 2) && !(t->v[s - 2].flags & NW_TOK_POSS) &&
                  !(company && !(t->v[s - 1].flags & NW_TOK_CONNECT)))
+            s -= 2;
+        /* "Economic and Financial Crimes Commission", "State Law and
+         * Order Restoration Council": a common word before "and" goes on
+         * with the name of two words or more after it; a name does not
+         * ("Samsung and LG Electronics" are two), nor does a listed body
+         * ("the House and Senate"). */
+        else if (!company && s >= 2 && last - s >= 1 && w->label[s] < 0 &&
+                 nw_ent_is_word(t, s - 1, "and") && t->v[s - 1].brk == NW_BRK_NONE &&
+                 w->label[s - 2] < 0 && nw_ent_is_cap(&t->v[s - 2]) &&
+                 !(t->v[s - 2].flags & (NW_TOK_POSS | NW_TOK_UPPER)) &&
+                 (nw_ent_tok_roles(g, t, s - 2) & NW_LEX_COMMON))
             s -= 2;
         else
             break;
@@ -121,6 +177,16 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
            (w->label[e] < 0 ||
             (w->spans[w->label[e]].role == NW_LEX_ORG && w->spans[w->label[e]].ntok == 1)))
         e++;
+    /* "Thyssenkrupp Steel Europe", "Nissan Motor Asia": a continent or a
+     * world region right after a company's name is its arm there. */
+    if (e < t->n && t->v[e].brk == NW_BRK_NONE && !(t->v[e - 1].flags & NW_TOK_POSS) &&
+        w->label[e] >= 0) {
+        const nw_ent_span_t *sp = &w->spans[w->label[e]];
+        if (sp->role == NW_LEX_PLACE && sp->start == e && sp->ref >= 0 &&
+            g->places[sp->ref].code[0] >= '0' && g->places[sp->ref].code[0] <= '9' &&
+            !(t->v[e].flags & NW_TOK_UPPER))
+            return e + sp->ntok;
+    }
     if (company_suffix(t, e - 1))
         return e;
     /* After "of" or "for", "and" joins more of the name when an unknown
@@ -313,7 +379,10 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                  * name around it. */
                 size_t start = sp->start;
                 size_t s = org_left(w, g, start), e = org_right(w, g, j + 1);
-                if (!has_name_words(w, s, start))
+                /* "Russian Defence Ministry" is a nationality and a
+                 * ministry; "Kurdistan Democratic Party" and "Scottish
+                 * Labour Party" are parties of those names. */
+                if (!has_name_words(w, s, start) && !nw_ent_is_word(t, j, "party"))
                     s = start;
                 if ((s < start || e > j + 1) && add_found_org(w, s, e) != 0)
                     return -1;
@@ -324,13 +393,79 @@ int nw_ent_find_orgs(nw_ent_work_t *w, const nw_gazetteer_t *g)
                 continue;
         }
         size_t s = org_left(w, g, j);
-        size_t e = org_right(w, g, j + 1);
-        if (e - s >= 2 && add_found_org(w, s, e) != 0)
+        /* "Leader of Burnley Council", "Head of Engineering": a role is
+         * not part of the body's name. */
+        if (j - s >= 2 && w->label[s] >= 0 && w->spans[w->label[s]].role == NW_LEX_TITLE &&
+            w->spans[w->label[s]].ntok == 1 && is_connector(t, s + 1, true))
+            s += 2;
+        size_t e = org_right(w, g, last_orgword(w, g, j) + 1);
+        if (e - s >= 2 && !names_no_body(w, g, s, e) && add_found_org(w, s, e) != 0)
             return -1;
         next = e;
     }
     if (find_national_bodies(w, g) != 0)
         return -1;
     drop_indexes(w);
+    return 0;
+}
+
+/* Does the run at token a match the n tokens at token b, word for word
+ * without regard to case, joined by spaces only? */
+static bool same_run(const nw_ent_toks_t *t, size_t a, size_t b, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (t->v[a + k].fold_hash != t->v[b + k].fold_hash ||
+            strcmp(nw_ent_tok_fold(t, a + k), nw_ent_tok_fold(t, b + k)) != 0 ||
+            (k && t->v[a + k].brk != NW_BRK_NONE) ||
+            !(t->v[a + k].flags & (NW_TOK_CAP | NW_TOK_UPPER)))
+            return false;
+    }
+    return true;
+}
+
+/* Is a..a+n free of spans that reach out of it? */
+static bool spans_inside(const nw_ent_work_t *w, size_t a, size_t n)
+{
+    for (size_t k = a; k < a + n; k++) {
+        int32_t l = w->label[k];
+        if (l >= 0 && (w->spans[l].start < a || w->spans[l].start + w->spans[l].ntok > a + n))
+            return false;
+    }
+    return true;
+}
+
+int nw_ent_find_repeats(nw_ent_work_t *w, const nw_gazetteer_t *g)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t found = w->n_spans, tried = 0;
+    for (size_t i = 0; i < found; i++) {
+        nw_ent_span_t sp = w->spans[i];
+        /* Bounded: each name tried walks the text's capitals. */
+        if (sp.role != NW_LEX_ORG || sp.ref >= 0 || sp.ntok < 2 || ++tried > 64)
+            continue;
+        /* A name opening with a given name is more likely a player's in a
+         * line-up taken for a team ("Zinedine Zidane 1"): not spread. */
+        if (nw_ent_tok_roles(g, t, sp.start) & NW_LEX_GIVEN)
+            continue;
+        for (size_t c = 0; c < w->n_caps; c++) {
+            size_t a = w->caps[c];
+            if (a == sp.start || a + sp.ntok > t->n ||
+                (w->label[a] >= 0 && w->label[a] == (int32_t)i) ||
+                !same_run(t, a, sp.start, sp.ntok) || !spans_inside(w, a, sp.ntok))
+                continue;
+            size_t e = a + sp.ntok;
+            /* "Red Bulls Academy" is another name. */
+            if (e < t->n && t->v[e].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[e]))
+                continue;
+            if (a > 0 && t->v[a].brk == NW_BRK_NONE && nw_ent_is_cap(&t->v[a - 1]) &&
+                !(t->v[a - 1].flags & NW_TOK_SENT))
+                continue;
+            for (size_t k = a; k < e; k++)
+                if (w->label[k] >= 0)
+                    w->spans[w->label[k]].role = 0;
+            if (nw_ent_add_span(w, a, sp.ntok, NW_LEX_ORG, -1) != 0)
+                return -1;
+        }
+    }
     return 0;
 }

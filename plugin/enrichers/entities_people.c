@@ -499,6 +499,31 @@ static int by_first(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* A copy of a name in capitals ("THOUSAND OAKS", "MÜNCHEN") in the case
+ * a list would write it ("Thousand Oaks", "München"): each word's first
+ * letter kept, the rest lowered (ASCII and Latin-1's letters); NULL when
+ * out of memory. */
+static char *title_case(nw_ent_arena_t *a, const char *name)
+{
+    char *s = nw_ent_arena_dup(a, name, strlen(name));
+    if (!s)
+        return NULL;
+    bool first = true;
+    for (unsigned char *p = (unsigned char *)s; *p; p++) {
+        if (*p == ' ' || *p == '-') {
+            first = true;
+            continue;
+        }
+        if (!first && *p >= 'A' && *p <= 'Z')
+            *p = (unsigned char)(*p + 32);
+        else if (!first && p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97)
+            p[1] = (unsigned char)(p[1] + 0x20);
+        if (*p < 0x80 || *p >= 0xC0)
+            first = false;
+    }
+    return s;
+}
+
 static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
                           const char *dominant)
 {
@@ -551,9 +576,11 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                               : *as_place != UINT32_MAX ? (int32_t)*as_place
                                                         : -1;
                 const char *code = ref >= 0 ? g->places[ref].code : dominant;
-                char *name = join(P.scratch, t, text, c->start, c->ntok, false);
+                char *form = join(P.scratch, t, text, c->start, c->ntok, false), *name = form;
+                if (form && (t->v[c->start].flags & NW_TOK_UPPER))
+                    name = title_case(P.scratch, form);
                 int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
-                                                        code, c->start, name)
+                                                        code, c->start, form)
                                       : 0;
                 if (rc != 0)
                     P.oom = true;
@@ -714,6 +741,77 @@ static void merge_acronyms(nw_ent_list_t *orgs)
     drop_folded(orgs);
 }
 
+/* "Republican People's Party (CHP)": an organisation's name, then the
+ * short name it goes by in brackets, whatever its letters stand for (the
+ * party's Turkish name): the text says they are one. */
+typedef struct bracketed {
+    size_t full;    /* the organisation's position in its list */
+    size_t acronym; /* the token in brackets */
+    bool found;     /* the organisation was found by its shape, not listed */
+} bracketed_t;
+#define BRACKETED_MAX 32
+
+/* Is token a a word in capitals alone in brackets? */
+static bool bracketed_acronym(const nw_ent_toks_t *t, const char *text, size_t a)
+{
+    if (a >= t->n || t->v[a].brk != NW_BRK_OTHER || !(t->v[a].flags & NW_TOK_UPPER) ||
+        t->v[a].letters < 2 || t->v[a].letters > 8 || t->v[a].tail || t->v[a].off == 0)
+        return false;
+    const nw_ent_tok_t *k = &t->v[a];
+    return text[k->off - 1] == '(' && text[k->off + k->len] == ')';
+}
+
+/* Is one of e's forms (or, with none, its name) the n bytes at s? */
+static bool has_form(const nw_ent_t *e, const char *s, size_t n)
+{
+    const char *p = e->forms.s ? e->forms.s : e->name;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
+        if (fl == n && memcmp(p, s, n) == 0)
+            return true;
+        p = nl ? nl + 1 : p + fl;
+    }
+    return false;
+}
+
+static bool same_last_word(const char *a, const char *b)
+{
+    const char *la = strrchr(a, ' '), *lb = strrchr(b, ' ');
+    return strcasecmp(la ? la + 1 : a, lb ? lb + 1 : b) == 0;
+}
+
+/* Folds each bracketed short name into the organisation before it. The
+ * list's index is stale afterwards, as after merge_acronyms(). */
+static void merge_bracketed(nw_ent_list_t *orgs, const nw_ent_toks_t *t, const char *text,
+                            const bracketed_t *br, size_t n_br)
+{
+    if (!n_br)
+        return;
+    for (size_t b = 0; b < n_br; b++) {
+        nw_ent_t *full = &orgs->v[br[b].full];
+        const nw_ent_tok_t *k = &t->v[br[b].acronym];
+        if (!full->name)
+            continue; /* itself folded into another */
+        for (size_t i = 0; i < orgs->n; i++) {
+            nw_ent_t *a = &orgs->v[i];
+            if (a == full || !a->name || !has_form(a, text + k->off, k->len))
+                continue;
+            /* A listed name for the short one ("EU": "European Union")
+             * beats a found one of the same last word ("Europäischen Union
+             * (EU)"); one of another ("American Academy of Pediatrics
+             * (AAP)", not the news agency) is the text's own. */
+            if (br[b].found && (a->name_len != k->len || memcmp(a->name, text + k->off, k->len)) &&
+                same_last_word(a->name, full->name))
+                fold_into(orgs, a, full, full->forms.s ? full->forms.s : full->name);
+            else
+                fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
+            break;
+        }
+    }
+    drop_folded(orgs);
+}
+
 /* Does some form of e end with the word name ("Port Vale" and "Vale")? */
 static bool form_ends_with(const nw_ent_t *e, const char *name)
 {
@@ -787,26 +885,33 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
                 return -1;
         }
     }
+    bracketed_t br[BRACKETED_MAX];
+    size_t n_br = 0;
     for (size_t i = 0; i < w->n_spans; i++) {
         const nw_ent_span_t *s = &w->spans[i];
         int rc = 0;
+        size_t pos = SIZE_MAX;
         if (s->role == NW_LEX_ORG && s->ref >= 0) {
             const char *name = g->orgs[s->ref];
             char fb[FORM_MAX];
             /* A nationality word inside the name ("European" in "European
              * Union", "Australian" in "Australian Defence Force") is part
              * of the name, not a nationality mention. */
-            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
-                                 join_form(t, text, s->start, s->ntok, fb));
+            rc = list_add_at(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                             join_form(t, text, s->start, s->ntok, fb), &pos);
         } else if (s->role == NW_LEX_ORG) {
             char *name = join(&w->scratch, t, text, s->start, s->ntok, false);
-            rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
-                                        name)
+            rc = name ? list_add_at(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start, name,
+                                    &pos)
                       : -1;
         }
         if (rc != 0)
             return -1;
+        size_t a = s->start + s->ntok;
+        if (pos != SIZE_MAX && n_br < BRACKETED_MAX && bracketed_acronym(t, text, a))
+            br[n_br++] = (bracketed_t){pos, a, s->ref < 0};
     }
+    merge_bracketed(&w->out[NW_ENT_ORG], t, text, br, n_br);
     merge_acronyms(&w->out[NW_ENT_ORG]);
     merge_tails(&w->out[NW_ENT_ORG]);
     if (collect_people(w, g, byline, dominant_code(w->out)) != 0)

@@ -51,14 +51,16 @@ static int headline_sport(const nw_ent_toks_t *t)
 }
 
 /* A results line: several numbers, or one that opens it ("62 Nolan Henke",
- * a score or a place), and few lower-case words. */
+ * a score or a place), and few lower-case words, or at most half as many
+ * as numbers (a scorecard's "and", "not out" and "le" of "Chester-le-Street
+ * : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 ...)"). */
 static bool results_para(const nw_ent_work_t *w, size_t i, size_t *end)
 {
     /* i opens its paragraph: the counts are the paragraph's. */
     const nw_ent_para_t *p = &w->paras[w->toks.v[i].para];
     bool opens = (w->toks.v[i].flags & NW_TOK_DIGIT) != 0;
     *end = p->end;
-    return (p->digits >= 2 || opens) && p->lower <= 2;
+    return (p->digits >= 2 || opens) && (p->lower <= 2 || p->lower * 2 <= p->digits);
 }
 
 void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
@@ -154,6 +156,19 @@ static int find_ranked_teams(nw_ent_work_t *w)
     return 0;
 }
 
+/* Is token j of the results line from token i a one-word organisation a
+ * list knows, right after a place? */
+static bool listed_after_place(const nw_ent_work_t *w, size_t i, size_t j)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    if (j <= i || w->label[j] < 0 || w->label[j - 1] < 0 || t->v[j].brk != NW_BRK_NONE ||
+        (t->v[j - 1].flags & NW_TOK_POSS))
+        return false;
+    const nw_ent_span_t *o = &w->spans[w->label[j]], *p = &w->spans[w->label[j - 1]];
+    return o->role == NW_LEX_ORG && o->ref >= 0 && o->ntok == 1 && o->start == j &&
+           p->role == NW_LEX_PLACE && p->start + p->ntok == j;
+}
+
 int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
 {
     if (find_ranked_teams(w) != 0)
@@ -173,6 +188,19 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
             continue;
         }
         for (size_t j = i; j < end; j++) {
+            if (listed_after_place(w, i, j)) {
+                /* "Leicester Tigers 19": a place, then a team a list knows
+                 * by that one word, is another team of that name. */
+                if (!(is_number(t, j + 1) && t->v[j + 1].brk == NW_BRK_NONE))
+                    continue;
+                nw_ent_span_t *pl = &w->spans[w->label[j - 1]];
+                size_t s0 = pl->start;
+                pl->role = 0;
+                w->spans[w->label[j]].role = 0;
+                if (nw_ent_add_span(w, s0, j + 1 - s0, NW_LEX_ORG, -1) != 0)
+                    return -1;
+                continue;
+            }
             if (w->label[j] >= 0 || !nw_ent_is_cap(&t->v[j]) ||
                 (t->v[j].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT)) ||
                 (nw_ent_tok_roles(g, t, j) & (NW_LEX_STOP | NW_LEX_OTHER | NW_LEX_COMMON)) ||
@@ -190,7 +218,15 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
             /* "Inverness Thistle", "Bristol Rovers": a place and the rest of
              * the club's name are one team; so is a name a list knows as
              * something else ("Anadolu Efes", not the news agency). */
+            /* "Sale Sharks", "Newcastle Red Bulls": common words before
+             * the name are part of it. */
             size_t s0 = j;
+            while (s0 > i && e - s0 < 4 && t->v[s0].brk == NW_BRK_NONE && w->label[s0 - 1] < 0 &&
+                   nw_ent_is_cap(&t->v[s0 - 1]) &&
+                   !(t->v[s0 - 1].flags & (NW_TOK_INITIAL | NW_TOK_DIGIT | NW_TOK_UPPER)) &&
+                   !(nw_ent_tok_roles(g, t, s0 - 1) & (NW_LEX_STOP | NW_LEX_OTHER)))
+                s0--;
+            j = s0;
             int32_t pl = j > i ? w->label[j - 1] : -1;
             if (pl >= 0 && t->v[j].brk == NW_BRK_NONE &&
                 (w->spans[pl].role == NW_LEX_PLACE || w->spans[pl].role == NW_LEX_ORG) &&

@@ -233,6 +233,12 @@ static inline bool is_abbreviation(const char *s, size_t n, size_t avail)
 }
 
 /* First parts that keep a hyphenated name whole: "al-Assad", "bin-Salman". */
+/* Do the bytes before end close with "ng"? */
+static bool ends_ng(const char *end)
+{
+    return end[-2] == 'n' && end[-1] == 'g';
+}
+
 static bool is_hyphen_particle(const char *s, size_t n)
 {
     static const char *const p[] = {"al", "el",  "ad",  "as",  "ash",  "at", "an", "ar",
@@ -569,13 +575,16 @@ static void push_word(nw_ent_toks_t *t, const char *s, size_t a, size_t b, uint8
     parts[np][1] = b;
     np++;
 
+    /* A six-letter syllable is one of the "-eong" kind ("Dong-gyeong",
+     * "Jae-hyeong"); English tails of six ("So-called") are not. */
     bool all_proper = true, tails_short_lower = true;
     for (size_t k = 0; k < np; k++) {
         int c = word_class(s, parts[k][1], parts[k][0]);
         if (c != CP_UPPER && c != CP_CASELESS)
             all_proper = false;
         size_t n = parts[k][1] - parts[k][0];
-        if (k > 0 && (c != CP_LOWER || n < 2 || n > 5 || is_compound_tail(s + parts[k][0], n)))
+        if (k > 0 && (c != CP_LOWER || n < 2 || n > 6 || (n == 6 && !ends_ng(s + parts[k][1])) ||
+                      is_compound_tail(s + parts[k][0], n)))
             tails_short_lower = false;
     }
     size_t n0 = parts[0][1] - parts[0][0];

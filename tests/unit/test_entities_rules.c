@@ -79,6 +79,217 @@ static void test_common_heads(void **state)
     json_decref(r);
 }
 
+/* A name ends at its last word for a kind of body; a role before "of" is
+ * not part of it; a common word and a trade name a field, not a body. */
+static void test_org_shapes(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Mining", NULL,
+                            "Lawyers at the Natural Resources Defense Council met with the "
+                            "engineers of the Internet Engineering Task Force on the rules.\n"
+                            "The firms Harita Nickel and Megha Engineering will bid for the "
+                            "contract, said Ravi Menon, who is the Leader of Burnley Council.\n"
+                            "Our Head of Engineering posts about the work on Social Media.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Natural Resources Defense Council"));
+    assert_null(find_named(orgs, "Natural Resources"));
+    assert_non_null(find_named(orgs, "Internet Engineering Task Force"));
+    assert_non_null(find_named(orgs, "Harita Nickel"));
+    assert_non_null(find_named(orgs, "Megha Engineering"));
+    assert_non_null(find_named(orgs, "Burnley Council"));
+    assert_null(find_named(orgs, "Leader of Burnley Council"));
+    assert_null(find_named(orgs, "Head of Engineering"));
+    assert_null(find_named(orgs, "Social Media"));
+    json_decref(r);
+
+    /* A common word before "and" goes on with the name; a name or a listed
+     * body does not. */
+    r = enrich_text(f, "Fraud", NULL,
+                    "The Economic and Financial Crimes Commission arrested four people in the "
+                    "city on Monday.\n"
+                    "The bill passed both the House and Senate before the recess began.\n"
+                    "Shares of Samsung and LG Electronics fell in early trade on the day.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Economic and Financial Crimes Commission"));
+    assert_null(find_named(orgs, "Financial Crimes Commission"));
+    assert_null(find_named(orgs, "House and Senate"));
+    assert_null(find_named(orgs, "Samsung and LG Electronics"));
+    json_decref(r);
+
+    /* A plural noun for a kind of body names both of a pair; a singular
+     * one's possessive does not. */
+    r = enrich_text(f, "Payments", NULL,
+                    "Rival firms Moniepoint and OPay stand to gain customers, analysts said on "
+                    "Monday.\n"
+                    "The company's Roberts Hill and Mt Berghaus tenements lie to the east of the "
+                    "town.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Moniepoint"));
+    assert_non_null(find_named(orgs, "OPay"));
+    assert_null(find_named(orgs, "Mt Berghaus"));
+    json_t *people = json_object_get(r, "people");
+    assert_null(find_named(people, "Harita Nickel"));
+    assert_null(find_named(people, "Megha Engineering"));
+    json_decref(r);
+
+    /* A continent after a company's name is its arm there; "Dal" ends a
+     * party's name. */
+    r = enrich_text(f, "Steel", NULL,
+                    "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
+                    "Lawmakers of the Janata Dal walked out of the house in protest.\n"
+                    "The story was first reported by the Miami Herald on Sunday.\n"
+                    "Fighters of the Kurdistan Democratic Party held the town, and the "
+                    "Scottish Labour Party met in the hall.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Thyssenkrupp Steel Europe"));
+    assert_null(find_named(json_object_get(r, "places"), "Europe"));
+    assert_non_null(find_named(orgs, "Janata Dal"));
+    assert_null(find_named(json_object_get(r, "people"), "Janata Dal"));
+    assert_non_null(find_named(orgs, "Miami Herald"));
+    assert_null(find_named(json_object_get(r, "places"), "Miami"));
+    assert_non_null(find_named(orgs, "Kurdistan Democratic Party"));
+    assert_non_null(find_named(orgs, "Scottish Labour Party"));
+    assert_null(find_named(orgs, "Democratic Party"));
+    json_decref(r);
+}
+
+/* A short name in brackets after an organisation's is that organisation,
+ * whatever its letters stand for; a listed one of the same last word keeps
+ * the list's name. */
+static void test_bracketed_short_names(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Ankara", NULL,
+                            "The leader of the Republican People's Party (CHP) spoke to the "
+                            "crowd, and the CHP said it would appeal.\n"
+                            "Doctors of the American Academy of Pediatrics (AAP) wrote that the "
+                            "guidance stands, the AAP said on its website.\n"
+                            "Die Minister der Europäischen Union (EU) trafen sich in Brüssel.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Republican People's Party"));
+    assert_null(find_named(orgs, "CHP"));
+    assert_non_null(find_named(orgs, "American Academy of Pediatrics"));
+    assert_null(find_named(orgs, "Australian Associated Press"));
+    assert_non_null(find_named(orgs, "European Union"));
+    assert_null(find_named(orgs, "Europäischen Union"));
+    json_decref(r);
+}
+
+/* In a results line a place and a listed team's one word are another
+ * team, common words open a team's name, and a team found there is the
+ * same team where the prose names it again. */
+static void test_results_teams(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "RUGBY UNION - SARACENS WIN", NULL,
+                            "Northampton Saints thrashed Newcastle Red Bulls 52-10 on Saturday, "
+                            "and the others drew.\n"
+                            "Premiership results:\n"
+                            "Northampton Saints 52 Newcastle Red Bulls 10\n"
+                            "Sale Sharks 19 Leicester Tigers 19\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *orgs = json_object_get(r, "organisations");
+    static const char *const teams[] = {"Northampton Saints", "Newcastle Red Bulls", "Sale Sharks",
+                                        "Leicester Tigers"};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++)
+        assert_non_null(find_named(orgs, teams[i]));
+    assert_null(find_named(orgs, "Detroit Tigers"));
+    assert_null(find_named(orgs, "Newcastle"));
+    assert_null(find_named(json_object_get(r, "people"), "Red Bulls"));
+    json_decref(r);
+
+    /* A score ends a team's name; a six-letter syllable of the "-eong"
+     * kind is part of a given name. */
+    r = enrich_text(f, "SOCCER - ULSAN WIN", NULL,
+                    "Lee Dong-gyeong scored the winner for the leaders on Saturday, as he did "
+                    "last week.\n"
+                    "Results on Saturday:\n"
+                    "Ulsan HD 2 Jeonbuk Hyundai Motors 1\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Ulsan HD 2 Jeonbuk Hyundai Motors"));
+    assert_non_null(find_named(orgs, "Ulsan HD"));
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(people, "Lee Dong-gyeong"));
+    assert_null(find_named(people, "Lee Dong"));
+    json_decref(r);
+}
+
+/* A scorecard line with a venue, "and" and "not out" is still a results
+ * line; after an initial a listed word is a surname, a country is not. */
+static void test_scorecards(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "CRICKET - COUNTY SCORES", NULL,
+                            "Chester-le-Street : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 "
+                            "; D. Blenkiron 4-43 ) , Durham 114 ( S. Watkin 4-28 ) and 81-3 .\n"
+                            "Hove : Sussex 363 ( W. Athey 111 not out ; I. Austin 4-37 ) , "
+                            "Lancashire 197-8 ( T. Moody 54 )\n"
+                            "Talks between N. Korea and S. Korea resumed on Friday in the "
+                            "capital.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people = json_object_get(r, "people");
+    static const char *const names[] = {"A. Dale",   "H. Morris", "D. Blenkiron",
+                                        "S. Watkin", "I. Austin", "T. Moody"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        assert_non_null(find_named(people, names[i]));
+    assert_null(find_named(people, "N. Korea"));
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_null(find_named(orgs, "Austin"));
+    assert_null(find_named(orgs, "Moody's"));
+    json_decref(r);
+}
+
+/* A town in capitals that no list knows, opening a dateline, is a place
+ * in the country named after it, named as a list would write it. */
+static void test_unknown_datelines(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, "Assault charges dropped against ex-rebel", NULL,
+                            "PARAMARIBO, Surinam 1996-08-30\n"
+                            "A court dropped the charges on Friday, his lawyer said.\n",
+                            NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *places = json_object_get(r, "places");
+    json_t *p = find_named(places, "Paramaribo");
+    assert_non_null(p);
+    assert_string_equal(json_string_value(json_object_get(p, "literal")), "SR");
+    assert_null(find_named(json_object_get(r, "organisations"), "PARAMARIBO"));
+    json_decref(r);
+
+    /* A compass word before a region names a part of it, in its country. */
+    r = enrich_text(f, "Nickel", NULL,
+                    "The plant in Southeast Sulawesi will start in 2028, and another in "
+                    "Northern California next year.\n",
+                    NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    places = json_object_get(r, "places");
+    p = find_named(places, "Southeast Sulawesi");
+    assert_non_null(p);
+    assert_string_equal(json_string_value(json_object_get(p, "literal")), "ID");
+    assert_non_null(find_named(places, "Northern California"));
+    assert_null(find_named(places, "Southeast"));
+    json_decref(r);
+}
+
 /* A market index is no organisation, an exchange still is; a competition
  * in another language is no person. */
 static void test_indexes_competitions(void **state)
@@ -750,6 +961,11 @@ int main(void)
         cmocka_unit_test(test_sports_and_capitals),
         cmocka_unit_test(test_datelines_particles_ranked_teams),
         cmocka_unit_test(test_common_heads),
+        cmocka_unit_test(test_org_shapes),
+        cmocka_unit_test(test_bracketed_short_names),
+        cmocka_unit_test(test_results_teams),
+        cmocka_unit_test(test_scorecards),
+        cmocka_unit_test(test_unknown_datelines),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
         cmocka_unit_test(test_org_cues),
