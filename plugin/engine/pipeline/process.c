@@ -70,6 +70,10 @@ struct nw_processor {
     nw_item_t *pending_items;
     size_t pending_n;
     struct batch_job *pending; /* its staged path's state; NULL on one thread */
+    /* With one thread (threads 1: the caller's path only), the last
+     * emitted record's byte buffers, emptied, for the next record's stub
+     * (take_bytes()); owned. */
+    nw_enrich_bytes_t *spare_bytes;
 };
 
 /* Per-item working state, alive from nw_process_start() to the batch's
@@ -96,6 +100,7 @@ typedef struct nw_work {
      * that stays valid whatever they do to the record. */
     char hash_text[7 + 64 + 1];
     bool has_hash;
+    uint8_t content_hash[32]; /* with the stub: hash_text's bytes, from the writer */
     nw_enrich_input_t ein;
     /* The newswire.enrichment object while the chain runs in parts (the
      * staged path); owned until the last part moves it into the record. */
@@ -153,6 +158,8 @@ void nw_processor_free(nw_processor_t *p)
         return;
     nw_process_abandon(p);
     nw_workers_free(p->workers); /* before what its threads use */
+    nw_enrich_bytes_free(p->spare_bytes);
+    free(p->spare_bytes);
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
     free(p->status_tail);
@@ -332,6 +339,44 @@ static nw_record_meta_t written_meta(const nw_processor_t *p, const nw_item_t *i
     return meta;
 }
 
+/* A record's byte buffers for its stub: the spare ones emptied, else new
+ * ones with room for what the built-ins add to most records, so that they
+ * do not grow by steps (four allocations and their frees a record, when
+ * each took its own). NULL when out of memory. */
+static nw_enrich_bytes_t *take_bytes(nw_processor_t *p)
+{
+    nw_enrich_bytes_t *b = p->spare_bytes;
+    if (b) {
+        p->spare_bytes = NULL;
+        b->language = NULL;
+        b->wordcount = 0;
+        b->ext.len = b->top.len = b->status.len = 0;
+        return b;
+    }
+    if (!(b = calloc(1, sizeof(*b))))
+        return NULL;
+    nw_buf_reserve(&b->ext, 2048);
+    nw_buf_reserve(&b->top, 1024);
+    nw_buf_reserve(&b->status, 512);
+    return b;
+}
+
+/* Gives back the buffers of an emitted record: kept as the spare with one
+ * thread (the staged path's groups emit on several at once), else freed. A
+ * buffer that ran out of memory or grew past 64 KB is not kept. */
+static void give_bytes(nw_processor_t *p, nw_enrich_bytes_t *b)
+{
+    const size_t keep = 64 * 1024;
+    if (b && p->threads <= 1 && !p->spare_bytes && nw_buf_ok(&b->ext) && nw_buf_ok(&b->top) &&
+        nw_buf_ok(&b->status) && b->ext.cap <= keep && b->top.cap <= keep &&
+        b->status.cap <= keep) {
+        p->spare_bytes = b;
+        return;
+    }
+    nw_enrich_bytes_free(b);
+    free(b);
+}
+
 /* The record with stub_records: written at once (a tree of the whole record
  * would be built, dumped and freed for the few members the enrichers add),
  * and the stub the enrichers add to. *simhash for their input. Returns 1
@@ -348,19 +393,15 @@ static int write_stub(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
     w->body = f.body; /* the enrichers' body text, from the writer's pass */
     if (p->byte_records) {
         /* What nw_ninjs_stub() would hold, without the object. */
-        if (!(w->bytes = calloc(1, sizeof(*w->bytes))))
+        if (!(w->bytes = take_bytes(p)))
             return NW_ERR_NOMEM;
-        /* Room for what the built-ins add to most records, so that their
-         * buffers do not grow by steps. */
-        nw_buf_reserve(&w->bytes->ext, 2048);
-        nw_buf_reserve(&w->bytes->top, 1024);
-        nw_buf_reserve(&w->bytes->status, 512);
         w->bytes->language = w->article.language;
         w->bytes->wordcount = f.words;
     } else if (!(w->record = nw_ninjs_stub(&w->article, f.words, &w->stub_members))) {
         return NW_ERR_NOMEM;
     }
     memcpy(w->hash_text, f.hash_text, sizeof(w->hash_text));
+    memcpy(w->content_hash, f.content_hash, sizeof(w->content_hash));
     w->has_hash = true;
     *simhash = f.simhash;
     return 0;
@@ -428,6 +469,23 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
 static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
 {
     nw_enrich_batch_t b;
+    if (n == 1) {
+        /* The work's own fields as the batch (no arrays to allocate and
+         * free for each record of process_each()). */
+        nw_work_t *w = works[0];
+        const nw_enrich_input_t *in = &w->ein;
+        assert(from > 0 || !w->statuses);
+        b = (nw_enrich_batch_t){.records = &w->record,
+                                .bytes = w->bytes ? &w->bytes : NULL,
+                                .inputs = &in,
+                                .statuses = &w->statuses,
+                                .failed = &w->enrich_failed,
+                                .reasons = &w->reason,
+                                .n = 1};
+        nw_enrichers_run_part(p->enrichers, from, SIZE_MAX, &b);
+        w->enriched = true;
+        return 0;
+    }
     if (nw_enrich_batch_init(&b, n) < 0)
         return NW_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
@@ -500,7 +558,6 @@ static int store_emitted(nw_item_t *it, uint32_t version, const uint8_t content_
 static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
     nw_work_t *w = it->work;
-    uint8_t hash[32];
     nw_record_facts_t f;
     if (version != w->written_version) {
         /* The prediction counted an earlier version that a fail-closed
@@ -516,7 +573,7 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
     int rc = w->bytes ? nw_ninjs_splice_bytes(&w->written, p->plain_ninjs, &w->bytes->ext,
                                               &w->bytes->top)
                       : nw_ninjs_splice(&w->written, p->plain_ninjs, w->record, w->stub_members);
-    if (rc < 0 || nw_unhex(w->hash_text + 7, 64, hash) < 0)
+    if (rc < 0)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory encoding a record");
     it->out.record_len = w->written.len;
     it->out.record = nw_buf_steal(&w->written);
@@ -524,12 +581,11 @@ static int emit_spliced(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
      * while the splice has them in the cache, not with the batch's end. */
     json_decref(w->record);
     w->record = NULL;
-    nw_enrich_bytes_free(w->bytes);
-    free(w->bytes);
+    give_bytes(p, w->bytes);
     w->bytes = NULL;
     free(w->body);
     w->body = NULL;
-    return store_emitted(it, version, hash, err);
+    return store_emitted(it, version, w->content_hash, err);
 }
 
 /* Pass 3 for a new version: serialise the record and store the version. */
