@@ -462,6 +462,22 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
     return 0;
 }
 
+/* Runs enrichers from .. to - 1 of the chain over w's record, with the
+ * work's own fields as a batch of one: no arrays to allocate and free for
+ * it, and its statuses and failure stay in it for a later part. */
+static void enrich_one(nw_processor_t *p, nw_work_t *w, size_t from, size_t to)
+{
+    const nw_enrich_input_t *in = &w->ein;
+    nw_enrich_batch_t one = {.records = &w->record,
+                             .bytes = w->bytes ? &w->bytes : NULL,
+                             .inputs = &in,
+                             .statuses = &w->statuses,
+                             .failed = &w->enrich_failed,
+                             .reasons = &w->reason,
+                             .n = 1};
+    nw_enrichers_run_part(p->enrichers, from, to, &one);
+}
+
 /* Runs the enricher chain from its enricher `from` to its end over the
  * records of works: from 0, all of it; from further on, the rest of what
  * prepare_task() began, whose statuses and failures the works hold. Returns
@@ -469,21 +485,10 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
 static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
 {
     nw_enrich_batch_t b;
-    if (n == 1) {
-        /* The work's own fields as the batch (no arrays to allocate and
-         * free for each record of process_each()). */
-        nw_work_t *w = works[0];
-        const nw_enrich_input_t *in = &w->ein;
-        assert(from > 0 || !w->statuses);
-        b = (nw_enrich_batch_t){.records = &w->record,
-                                .bytes = w->bytes ? &w->bytes : NULL,
-                                .inputs = &in,
-                                .statuses = &w->statuses,
-                                .failed = &w->enrich_failed,
-                                .reasons = &w->reason,
-                                .n = 1};
-        nw_enrichers_run_part(p->enrichers, from, SIZE_MAX, &b);
-        w->enriched = true;
+    if (n == 1) { /* each record of process_each() */
+        assert(from > 0 || !works[0]->statuses);
+        enrich_one(p, works[0], from, SIZE_MAX);
+        works[0]->enriched = true;
         return 0;
     }
     if (nw_enrich_batch_init(&b, n) < 0)
@@ -862,17 +867,8 @@ static void prepare_task(void *arg, size_t i)
         job_fail(job, (size_t)(it - job->items), rc, &err);
         return;
     }
-    /* The work's own fields as a batch of one: its status stays in it for
-     * finish_group() to take on. */
-    const nw_enrich_input_t *in = &w->ein;
-    nw_enrich_batch_t one = {.records = &w->record,
-                             .bytes = w->bytes ? &w->bytes : NULL,
-                             .inputs = &in,
-                             .statuses = &w->statuses,
-                             .failed = &w->enrich_failed,
-                             .reasons = &w->reason,
-                             .n = 1};
-    nw_enrichers_run_part(job->p->enrichers, 0, job->stateless, &one);
+    /* Its status stays in the work for finish_group() to take on. */
+    enrich_one(job->p, w, 0, job->stateless);
 }
 
 /* Stage 4 for one group: the chain's stateful rest over its predicted new
