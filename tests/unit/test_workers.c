@@ -370,10 +370,10 @@ static void test_batch_vs_one_at_a_time(void **state)
 }
 
 /* A refused message (exactly_once: the producer would not take its record
- * on an earlier try) is rejected, but a batch predicts it new and runs the
- * chain on it, so neardup indexes it: with one thread, where each message
- * goes through alone, the same copy under another id after it must still
- * list it, as with four. */
+ * on an earlier try) is rejected, but the passes predict it new and run the
+ * chain on it, so neardup indexes it: the same copy under another id after
+ * it lists it, with one thread (the passes over slices of the batch) as
+ * with four (the staged path). */
 static void test_refused_reaches_neardup(void **state)
 {
     (void)state;

@@ -12,9 +12,8 @@
  *     then, on its own.
  *
  * On one thread, a chain of built-ins that write bytes (none enriches a
- * batch at once) takes each item through all three in one go instead
- * (process_each()): the same outcomes, with its blocks still in the
- * caches.
+ * batch at once) takes the three passes over slices of the batch instead
+ * (process_in_order()): the same outcomes, with fewer blocks alive.
  *
  * With processing.threads above 1 the passes are cut where order stops
  * mattering (see "The staged path" below): parsing, building and the
@@ -41,6 +40,10 @@
 #include "parse/zoneset.h"
 #include "pipeline/process.h"
 #include "pipeline/workers.h"
+
+/* Items the passes take at a time with a chain of byte-writing built-ins
+ * (see process_in_order()). */
+#define NW_PASS_SLICE 64
 
 struct nw_processor {
     nw_parse_opts_t opts;
@@ -70,10 +73,11 @@ struct nw_processor {
     nw_item_t *pending_items;
     size_t pending_n;
     struct batch_job *pending; /* its staged path's state; NULL on one thread */
-    /* With one thread (threads 1: the caller's path only), the last
-     * emitted record's byte buffers, emptied, for the next record's stub
-     * (take_bytes()); owned. */
-    nw_enrich_bytes_t *spare_bytes;
+    /* With one thread (threads 1: the caller's path only), the byte
+     * buffers of records emitted, emptied, for the next records' stubs
+     * (take_bytes()); owned. As many as a slice of the passes takes. */
+    nw_enrich_bytes_t *spare_bytes[NW_PASS_SLICE];
+    size_t n_spare;
 };
 
 /* Per-item working state, alive from nw_process_start() to the batch's
@@ -158,8 +162,10 @@ void nw_processor_free(nw_processor_t *p)
         return;
     nw_process_abandon(p);
     nw_workers_free(p->workers); /* before what its threads use */
-    nw_enrich_bytes_free(p->spare_bytes);
-    free(p->spare_bytes);
+    for (size_t i = 0; i < p->n_spare; i++) {
+        nw_enrich_bytes_free(p->spare_bytes[i]);
+        free(p->spare_bytes[i]);
+    }
     nw_enrichers_free(p->enrichers);
     nw_zoneset_free(p->zones);
     free(p->status_tail);
@@ -345,9 +351,8 @@ static nw_record_meta_t written_meta(const nw_processor_t *p, const nw_item_t *i
  * each took its own). NULL when out of memory. */
 static nw_enrich_bytes_t *take_bytes(nw_processor_t *p)
 {
-    nw_enrich_bytes_t *b = p->spare_bytes;
+    nw_enrich_bytes_t *b = p->n_spare ? p->spare_bytes[--p->n_spare] : NULL;
     if (b) {
-        p->spare_bytes = NULL;
         b->language = NULL;
         b->wordcount = 0;
         b->ext.len = b->top.len = b->status.len = 0;
@@ -361,16 +366,16 @@ static nw_enrich_bytes_t *take_bytes(nw_processor_t *p)
     return b;
 }
 
-/* Gives back the buffers of an emitted record: kept as the spare with one
+/* Gives back the buffers of an emitted record: kept among the spares with one
  * thread (the staged path's groups emit on several at once), else freed. A
  * buffer that ran out of memory or grew past 64 KB is not kept. */
 static void give_bytes(nw_processor_t *p, nw_enrich_bytes_t *b)
 {
     const size_t keep = 64 * 1024;
-    if (b && p->threads <= 1 && !p->spare_bytes && nw_buf_ok(&b->ext) && nw_buf_ok(&b->top) &&
-        nw_buf_ok(&b->status) && b->ext.cap <= keep && b->top.cap <= keep &&
+    if (b && p->threads <= 1 && p->n_spare < NW_PASS_SLICE && nw_buf_ok(&b->ext) &&
+        nw_buf_ok(&b->top) && nw_buf_ok(&b->status) && b->ext.cap <= keep && b->top.cap <= keep &&
         b->status.cap <= keep) {
-        p->spare_bytes = b;
+        p->spare_bytes[p->n_spare++] = b;
         return;
     }
     nw_enrich_bytes_free(b);
@@ -704,59 +709,31 @@ static void work_free(nw_work_t *w)
     free(w);
 }
 
-/* A refused item on process_each()'s path with enrichers on: the chain
- * sees its record, when the store takes it for a new version, before
- * decide() rejects it. The passes over the batch (and the staged path)
- * predict such an item new and enrich it, and a stateful enricher
- * (neardup's index) must hold the same records whichever path ran. */
-static int enrich_refused(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
-{
-    nw_work_t *w = it->work;
-    const char *id = it->out.article_id;
-    uint32_t next = 0;
-    int rc;
-    if (nw_vstore_decide(it->store, id, strlen(id), w->vtime, &next) != NW_DEDUPE_NEW)
-        return 0;
-    if ((rc = build_record(p, it, next, err)) < 0)
-        return rc;
-    if (enrich(p, &w, 1, 0) < 0)
-        return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
-    return 0;
-}
-
-/* One thread's path with no enricher on, or with only built-ins that
- * write bytes (byte_records, none of which enriches a batch at once):
- * each item is identified, decided, enriched and emitted in one go and
- * its working state freed at once, with nothing to predict. A batch of
- * articles and records kept alive for a later pass left none of them in
- * the caches and took fresh pages (bench_parse --plain: 48 us an article
- * against 41, a third more page faults); with enrichers on, the
- * allocator's slow paths took some 12,000 instructions a record more
- * (bench_parse --with stats), as the batch's blocks outgrew its caches. */
+/* One thread's path with no enricher on: nothing can make a prediction
+ * wrong, so each item is identified, decided and emitted in one go and its
+ * working state freed at once. A batch of articles and records kept alive
+ * for a later pass left none of them in the caches and took fresh pages
+ * (bench_parse --plain: 48 us an article against 41, a third more page
+ * faults). */
 static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        nw_item_t *it = items[i];
-        it->work->direct = p->no_enrichers;
-        if ((rc = identify(p, it, err)) == 0 && it->refused && !p->no_enrichers)
-            rc = enrich_refused(p, it, err);
-        if (rc == 0)
-            rc = decide(p, it, err);
+        items[i]->work->direct = true;
+        if ((rc = identify(p, items[i], err)) == 0)
+            rc = decide(p, items[i], err);
         rc = rc == 1 ? 0 : rc;
-        work_free(it->work);
-        it->work = NULL;
+        work_free(items[i]->work);
+        items[i]->work = NULL;
     }
     return rc;
 }
 
-/* One thread's path: the three passes over the whole batch (pointers into
- * the caller's array, in batch order). The staged path splits the same work
- * into stages, its groups' share in finish_group(). */
-static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
+/* One thread's passes over items (pointers into the caller's array, in
+ * batch order): the whole batch, or a slice of it. The staged path splits
+ * the same work into stages, its groups' share in finish_group(). */
+static int process_passes(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
-    if (p->no_enrichers || p->byte_records)
-        return process_each(p, items, n, err);
     int rc = 0;
     size_t n_new = 0;
     recent_t recent = {0};
@@ -787,6 +764,37 @@ out:
     recent_free(&recent);
     free(to_enrich);
     free(final);
+    return rc;
+}
+
+/* One thread's path. With no enricher on, item by item (process_each());
+ * with a chain of byte-writing built-ins, which enriches no batch at
+ * once, the three passes over slices of NW_PASS_SLICE items, each slice's
+ * working state freed before the next: the same outcomes as over the
+ * whole batch (each slice predicts from the store its predecessors
+ * wrote). 500 articles' blocks alive at once pushed the allocator to its
+ * slow paths: bench_parse --with stats over 2,000 messages counted 341.3k
+ * instructions a record by the batch of 500, 330.6k by slices of 128,
+ * 329.7k by 64, 328.0k by 8 and 326.0k one item at a time; but one item
+ * at a time through the whole chain left the enrichers' tables cold
+ * (bench_parse --enriched: slower than the whole batch in six alternating
+ * pairs of six). Otherwise the whole batch, whose records an enricher
+ * with enrich_batch may take at once. */
+static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
+{
+    if (p->no_enrichers)
+        return process_each(p, items, n, err);
+    if (!p->byte_records)
+        return process_passes(p, items, n, err);
+    int rc = 0;
+    for (size_t at = 0; at < n && rc == 0; at += NW_PASS_SLICE) {
+        size_t k = n - at < NW_PASS_SLICE ? n - at : NW_PASS_SLICE;
+        rc = process_passes(p, items + at, k, err);
+        for (size_t i = at; i < at + k; i++) {
+            work_free(items[i]->work);
+            items[i]->work = NULL;
+        }
+    }
     return rc;
 }
 
