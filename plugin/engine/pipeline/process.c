@@ -490,7 +490,7 @@ static void enrich_one(nw_processor_t *p, nw_work_t *w, size_t from, size_t to)
 static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
 {
     nw_enrich_batch_t b;
-    if (n == 1) { /* each record of process_each() */
+    if (n == 1) { /* decide()'s own record, or a slice's only new one */
         assert(from > 0 || !works[0]->statuses);
         enrich_one(p, works[0], from, SIZE_MAX);
         works[0]->enriched = true;
