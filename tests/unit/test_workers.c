@@ -369,6 +369,50 @@ static void test_batch_vs_one_at_a_time(void **state)
     free_messages(msgs, n);
 }
 
+/* A refused message (exactly_once: the producer would not take its record
+ * on an earlier try) is rejected, but the passes predict it new and run the
+ * chain on it, so neardup indexes it: the same copy under another id after
+ * it lists it, with one thread (the passes over slices of the batch) as
+ * with four (the staged path). */
+static void test_refused_reaches_neardup(void **state)
+{
+    (void)state;
+    msg_t m[2] = {{.topic = "news.raw", .offset = 0, .key = "story-a"},
+                  {.topic = "news.raw", .offset = 1, .key = "story-b"}};
+    m[0].text = article(1, 6, 0, 0);
+    m[1].text = article(1, 7, 0, 0);
+    const char *threads[] = {"1", "4"};
+    nw_outcome_t out[2][2];
+    for (size_t t = 0; t < 2; t++) {
+        nw_processor_t *p = processor(threads[t]);
+        nw_vstore_t *stores[N_STORES] = {NULL};
+        nw_item_t items[2];
+        nw_error_t err = {0};
+        assert_non_null(stores[0] = nw_vstore_new(0));
+        for (size_t i = 0; i < 2; i++)
+            set_item(&items[i], &m[i], stores);
+        items[0].refused = "the producer refused the record";
+        if (nw_process_batch(p, items, 2, &err) < 0)
+            fail_msg("%s threads: %s", threads[t], err.msg);
+        out[t][0] = items[0].out;
+        out[t][1] = items[1].out;
+        assert_int_equal(out[t][0].kind, NW_OUTCOME_REJECTED);
+        assert_int_equal(out[t][1].kind, NW_OUTCOME_EMITTED);
+        assert_non_null(strstr(out[t][1].record, "\"near_duplicate_of\":[\""));
+        nw_vstore_free(stores[0]);
+        nw_processor_free(p);
+    }
+    char why[8192];
+    for (size_t i = 0; i < 2; i++)
+        if (!same_outcome(&out[0][i], &out[1][i], why, sizeof(why)))
+            fail_msg("message %zu: 1 thread vs 4: %s", i, why);
+    for (size_t t = 0; t < 2; t++)
+        for (size_t i = 0; i < 2; i++)
+            nw_outcome_clear(&out[t][i]);
+    free(m[0].text);
+    free(m[1].text);
+}
+
 typedef struct tally {
     atomic_int runs[1000];
 } tally_t;
@@ -415,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_order_matters),
         cmocka_unit_test(test_per_store_order),
         cmocka_unit_test(test_batch_vs_one_at_a_time),
+        cmocka_unit_test(test_refused_reaches_neardup),
         cmocka_unit_test(test_pool_runs_each_task_once),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

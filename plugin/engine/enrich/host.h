@@ -17,6 +17,12 @@ typedef struct nw_host {
     char *name;   /* key under newswire.enrichment: the descriptor's name, or http.<name> */
     char *prefix; /* "enrichers.<name>." or "http.<name>." */
     char *origin; /* for messages: "built-in enricher lang", "plugin ./x.so" */
+    /* The start of its status on the byte path, "\"<name>\":{\"status\":\"",
+     * as nw_json_put_string() writes the name: made with the host, so a
+     * record's status does not escape the name again (NULL when out of
+     * memory: written each time). */
+    char *status_key;
+    size_t status_key_len;
     const nw_enricher_t *desc; /* &copy: the members the enricher lacks are zero */
     const nw_enricher_t *orig; /* as the entry function returned it */
     nw_enricher_t copy;

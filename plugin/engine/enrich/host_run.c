@@ -106,16 +106,23 @@ static void put_detail(nw_buf_t *b, const char *detail)
     nw_buf_free(&clean);
 }
 
-/* status_object() of enricher `name` on the byte path: "name":{...} added
- * to the record's statuses so far. */
-static void put_status(nw_enrich_bytes_t *rec, const char *name, int k, const char *detail)
+/* status_object() of enricher h on the byte path: "name":{...} added to
+ * the record's statuses so far. */
+static void put_status(nw_enrich_bytes_t *rec, const nw_host_t *h, int k, const char *detail)
 {
+    static const unsigned char name_len[NW_ST__COUNT] = {sizeof("ok") - 1, sizeof("skipped") - 1,
+                                                         sizeof("degraded") - 1,
+                                                         sizeof("failed") - 1, sizeof("off") - 1};
     nw_buf_t *b = &rec->status;
     if (b->len)
         nw_buf_putc(b, ',');
-    nw_json_put_string(b, name, strlen(name));
-    nw_buf_lit(b, ":{\"status\":\"");
-    nw_buf_puts(b, status_names[k]);
+    if (h->status_key) {
+        nw_buf_append(b, h->status_key, h->status_key_len);
+    } else {
+        nw_json_put_string(b, h->name, strlen(h->name));
+        nw_buf_lit(b, ":{\"status\":\"");
+    }
+    nw_buf_append(b, status_names[k], name_len[k]);
     nw_buf_putc(b, '"');
     if (detail && *detail) {
         nw_buf_lit(b, ",\"detail\":");
@@ -266,7 +273,7 @@ static void record_status(const nw_enrich_batch_t *b, const nw_host_t *h, size_t
     nw_enrich_bytes_t *rec = bytes_of(b, i);
     json_t *o = rec ? NULL : status_shared(cache, k, detail);
     if (rec) {
-        put_status(rec, h->name, k, detail);
+        put_status(rec, h, k, detail);
     } else if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0) {
         fail_record(b, i, h->name, "out of memory recording the status");
         return;
@@ -402,7 +409,9 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
         }
     }
     nw_words_share_begin(b->inputs, n);
-    char *details = from < to ? malloc(n * NW_DETAIL_MAX) : NULL;
+    /* One record's notes (the one-thread path's runs) on the stack. */
+    char one[NW_DETAIL_MAX];
+    char *details = from >= to ? NULL : n == 1 ? one : malloc(n * NW_DETAIL_MAX);
     oom = from < to && !details;
     /* Without it (out of memory, or no record of jansson) every record gets
      * objects of its own. */
@@ -418,7 +427,7 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
                 nw_enrich_bytes_t *rec = bytes_of(b, i);
                 json_t *o = rec ? NULL : status_shared(cache, NW_ST_OFF, NULL);
                 if (rec)
-                    put_status(rec, h->name, NW_ST_OFF, NULL);
+                    put_status(rec, h, NW_ST_OFF, NULL);
                 else if (!o || json_object_set_new(b->statuses[i], h->name, o) < 0)
                     fail_record(b, i, h->name, "out of memory recording the status");
             }
@@ -434,7 +443,8 @@ void nw_enrichers_run_part(nw_enrichers_t *e, size_t from, size_t to, const nw_e
     }
     status_cache_clear(cache);
     free(cache);
-    free(details);
+    if (details != one)
+        free(details);
     nw_words_share_end();
     for (size_t i = 0; oom && i < n; i++)
         fail_record(b, i, "enrichment", "out of memory");

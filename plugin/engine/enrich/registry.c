@@ -33,6 +33,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 #include "enrich/enrich.h"
 #include "enrich/host.h"
@@ -256,6 +257,7 @@ static void host_free(nw_host_t *h)
     free(h->values);
     free(h->decls);
     free(h->name);
+    free(h->status_key);
     free(h->prefix);
     free(h->origin);
     free(h);
@@ -302,6 +304,12 @@ static nw_host_t *host_new(const nw_config_t *cfg, const char *name, const char 
     h->origin = strdup(origin);
     if (!h->name || !h->prefix || !h->origin || nw_config_foreach(cfg, prefix, snapshot_cb, h) != 0)
         goto fail;
+    nw_buf_t key = NW_BUF_INIT;
+    nw_json_put_string(&key, name, strlen(name));
+    nw_buf_lit(&key, ":{\"status\":\"");
+    h->status_key_len = key.len;
+    h->status_key = nw_buf_ok(&key) ? nw_buf_steal(&key) : NULL;
+    nw_buf_free(&key);
     for (const alias_t *a = aliases; a && a->key; a++) {
         const char *v = nw_config_get(cfg, a->global);
         if (!host_config(h, a->key) && v && add_setting(h, a->key, v) < 0)
