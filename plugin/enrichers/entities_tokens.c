@@ -204,7 +204,7 @@ static const uint64_t abbreviations[] = {
  * period: the word is read as one 64-bit piece, tested and folded a byte a
  * lane, and looked up by a binary search whose steps choose without a
  * branch, as the predictor cannot guess them. */
-static __attribute__((noinline)) bool abbreviation_of(const char *s, size_t n, size_t avail)
+static bool abbreviation_of(const char *s, size_t n, size_t avail)
 {
     uint64_t x = avail >= 8 ? nw_ent_load64(s) : nw_ent_load_tail(s, avail < 8 ? avail : 8);
     uint64_t lanes = (1ULL << (8 * n)) - 1, highs = 0x8080808080808080ULL & lanes;
