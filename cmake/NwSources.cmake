@@ -13,6 +13,7 @@
 set(NW_CORE_SOURCES
   # core
   plugin/engine/core/buf.c
+  plugin/engine/core/cpu.c
   plugin/engine/core/clock.c
   plugin/engine/core/error.c
   plugin/engine/core/hash.c

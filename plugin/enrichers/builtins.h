@@ -50,11 +50,6 @@ bool nw_builtin_valid_string(const char *s, size_t n);
  * -1 (nothing appended) when nw_builtin_valid_string() refuses them. */
 int nw_builtin_put_string(nw_buf_t *b, const char *s, size_t n);
 
-/* For tests: the dates scan takes its SSE2 path even where the CPU has
- * AVX2 (true), or the AVX2 path where it can (false, the default), so that
- * both are checked on one machine. Not for use while a scan runs. */
-void nw_dates_avx2_off(bool off);
-
 /* The detail notes of a status, written without snprintf() (which took
  * some 900 instructions a note, more than some enrichers' own work):
  * nw_builtin_udec() writes v in decimal at p, which has room for 20

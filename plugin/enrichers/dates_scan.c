@@ -14,6 +14,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/cpu.h"
 #include "enrichers/builtins.h"
 #include "enrichers/dates_internal.h"
 
@@ -181,9 +182,6 @@ static const char *next_start_sse2(const dates_t *cfg, const char *text, const c
 #ifdef __x86_64__
 #define NW_AVX2 __attribute__((target("avx2")))
 
-/* Set by tests only (nw_dates_avx2_off()), before any scan. */
-static bool avx2_off;
-
 /* classes16() of the 32 bytes x, whose next bytes are next (x shifted by
  * one byte), and where a lower-case t not followed by o or O ("the",
  * "that", "they", "take", "time": an eighth of all words) is no maybe:
@@ -255,7 +253,7 @@ const char *nw_dates_next_start(const dates_t *cfg, const char *text, const char
 {
 #ifdef __SSE2__
 #ifdef __x86_64__
-    if (!avx2_off && __builtin_cpu_supports("avx2"))
+    if (nw_cpu_has(NW_CPU_AVX2))
         return next_start_avx2(cfg, text, p, end);
 #endif
     return next_start_sse2(cfg, text, p, end);
@@ -284,14 +282,5 @@ const char *nw_dates_next_start(const dates_t *cfg, const char *text, const char
             break;
         }
     }
-#endif
-}
-
-void nw_dates_avx2_off(bool off)
-{
-#if defined(__SSE2__) && defined(__x86_64__)
-    avx2_off = off;
-#else
-    (void)off;
 #endif
 }

@@ -89,10 +89,6 @@ typedef struct nw_ent_toks {
 int nw_ent_tokenize(nw_ent_toks_t *toks, const char *text, size_t len);
 void nw_ent_toks_reset(nw_ent_toks_t *toks); /* keeps the allocations */
 void nw_ent_toks_free(nw_ent_toks_t *toks);
-/* For tests: true runs the SSE2 build of the tokeniser's short-word loop
- * even where the CPU has AVX2 (no effect without SIMD). */
-void nw_ent_avx2_off(bool off);
-
 static inline const char *nw_ent_tok_key(const nw_ent_toks_t *t, size_t i)
 {
     return t->keys.data + t->v[i].key;

@@ -22,6 +22,7 @@
 #define NW_ENT_SSE2 1
 #endif
 
+#include "core/cpu.h"
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "enrichers/entities_internal.h"
@@ -888,15 +889,11 @@ short_words_avx2(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t le
  * three-operand instructions spare the copies of the classifying constants
  * that SSE2's two-operand forms make for every word, and whose popcnt is an
  * instruction, not a call. */
-/* Set by tests only (nw_ent_avx2_off()), before any tokenising: the SSE2
- * build then runs on a CPU with AVX2 too. */
-static bool avx2_off;
-
 static size_t push_short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
                                char *data, size_t *at, size_t *klen, uint32_t para,
                                unsigned *pending)
 {
-    if (!avx2_off && __builtin_cpu_supports("avx2"))
+    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT))
         return short_words_avx2(v, room, w, len, data, at, klen, para, pending);
     return short_words_sse2(v, room, w, len, data, at, klen, para, pending);
 }
@@ -1240,13 +1237,4 @@ void nw_ent_toks_free(nw_ent_toks_t *t)
     free(t->para_end);
     nw_buf_free(&t->keys);
     memset(t, 0, sizeof(*t));
-}
-
-void nw_ent_avx2_off(bool off)
-{
-#ifdef NW_ENT_SSE2
-    avx2_off = off;
-#else
-    (void)off;
-#endif
 }

@@ -6,6 +6,7 @@
 #include "test_enrich_util.h"
 
 #include "enrichers/builtins.h"
+#include "core/cpu.h"
 
 /* Runs dates over body text in an article published at `published`; returns
  * the dates joined by spaces ("" when none) in buf. */
@@ -206,10 +207,10 @@ static void scan_offsets(void)
 static void both_scans(void (*check)(void))
 {
     for (int off = 0; off < 2; off++) {
-        nw_dates_avx2_off(off);
+        nw_cpu_mask(off ? NW_CPU_AVX2 : 0);
         check();
     }
-    nw_dates_avx2_off(false);
+    nw_cpu_mask(0);
 }
 
 static void test_scan_filters(void **state)

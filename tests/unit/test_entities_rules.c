@@ -10,6 +10,7 @@
 
 #include "enrichers/bytes.h"
 #include "enrichers/entities_internal.h"
+#include "core/cpu.h"
 
 /* A town in capitals opening a dateline before its country is no acronym;
  * "Van" before the rest of a surname is no place; in a ranked results line
@@ -727,10 +728,10 @@ static void test_short_words(void **state)
 {
     (void)state;
     for (int off = 0; off < 2; off++) {
-        nw_ent_avx2_off(off);
+        nw_cpu_mask(off ? NW_CPU_AVX2 : 0);
         short_words_check();
     }
-    nw_ent_avx2_off(false);
+    nw_cpu_mask(0);
 }
 
 static void short_words_check(void)

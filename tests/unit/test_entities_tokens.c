@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "enrichers/entities_internal.h"
+#include "core/cpu.h"
 
 /* The tokeniser's list, written out again as strings. */
 static const char *const abbreviations[] = {
@@ -56,7 +57,7 @@ static void check_word_at(const char *text, size_t off, const char *word)
     bool abbr = takes_period(word);
     size_t n = strlen(word);
     for (int sse2 = 0; sse2 < 2; sse2++) {
-        nw_ent_avx2_off(sse2);
+        nw_cpu_mask(sse2 ? NW_CPU_AVX2 : 0);
         nw_ent_toks_t t = {0};
         assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
         size_t i = 0;
@@ -69,7 +70,7 @@ static void check_word_at(const char *text, size_t off, const char *word)
         assert_int_equal(t.v[i].len, abbr ? n + 1 : n);
         nw_ent_toks_free(&t);
     }
-    nw_ent_avx2_off(false);
+    nw_cpu_mask(0);
 }
 
 /* Each word inside a long run of words, where the short-word loop asks

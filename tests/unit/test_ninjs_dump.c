@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "core/cpu.h"
 #include "encode/ninjs.h"
 #include "newswire/article.h"
 #include "test_ninjs_util.h"
@@ -390,6 +391,18 @@ static void test_write_made_up(void **state)
     assert_int_equal(check_write(&a, &m), 1);
 }
 
+/* The same with the CPU's vector features hidden: the record's body pass,
+ * the UTF-8 check and the hashes take their portable paths, and give the
+ * tree's bytes and hash too. */
+static void test_write_without_vectors(void **state)
+{
+    unsigned was = nw_cpu_mask(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_AVX512DQVL);
+    test_write_real_articles(state);
+    test_write_body_at_every_offset(state);
+    test_write_body_every_length(state);
+    nw_cpu_mask(was);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_write_body_at_every_offset),
         cmocka_unit_test(test_write_body_every_length),
         cmocka_unit_test(test_write_made_up),
+        cmocka_unit_test(test_write_without_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

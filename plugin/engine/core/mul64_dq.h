@@ -15,17 +15,18 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
+#include "core/cpu.h"
+
 /* 1 when the CPU has vpmullq on 256-bit vectors. */
 static inline int nw_mul64_dq_have(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512vl");
+    return nw_cpu_has(NW_CPU_AVX2 | NW_CPU_AVX512DQVL);
 }
 
 /* 1 when vpmullq is the faster way on this CPU: AMD's. */
 static inline int nw_mul64_dq_pays(void)
 {
-    return __builtin_cpu_is("amd") && nw_mul64_dq_have();
+    return nw_cpu_has(NW_CPU_AMD | NW_CPU_AVX2 | NW_CPU_AVX512DQVL);
 }
 
 /* a * b in each 64-bit lane, only where nw_mul64_dq_have(). Written as asm

@@ -31,7 +31,7 @@ static void flush(nw_simhash_count_t *c)
 
 int nw_simhash_count_have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return nw_cpu_has(NW_CPU_AVX2);
 }
 
 /* x * k in each lane, modulo 2^64, from 32-bit products: AVX2 has no
@@ -146,7 +146,7 @@ NW_DQ_TARGET size_t nw_simhash_count_add_dq(nw_simhash_count_t *c, const uint64_
 
 size_t nw_simhash_count_add(nw_simhash_count_t *c, const uint64_t *ext, size_t n)
 {
-    if (n < 32 || !__builtin_cpu_supports("avx2"))
+    if (n < 32 || !nw_cpu_has(NW_CPU_AVX2))
         return 0;
     /* vpmullq pays on AMD only (core/mul64_dq.h). */
     if (nw_mul64_dq_pays())

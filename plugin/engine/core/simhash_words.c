@@ -121,7 +121,7 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 
 int nw_simhash_words_have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2");
+    return nw_cpu_has(NW_CPU_AVX2);
 }
 
 static inline uint64_t load64(const unsigned char *p)
@@ -342,7 +342,7 @@ size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *
 {
     if (nw_mul64_dq_pays())
         return nw_simhash_words_dq(text, len, carry, last, words);
-    if (__builtin_cpu_supports("avx2"))
+    if (nw_cpu_has(NW_CPU_AVX2))
         return nw_simhash_words_avx2(text, len, carry, last, words);
     return nw_simhash_words_scalar(text, len, carry, last, words);
 }

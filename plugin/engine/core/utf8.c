@@ -1,6 +1,8 @@
 /* UTF-8 decoding, repair and whitespace normalisation (see utf8.h). */
 #include "core/utf8.h"
 
+#include "core/cpu.h"
+
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -221,7 +223,7 @@ bool nw_utf8_is_clean(const char *s, size_t len)
     while (i < len) {
 #ifdef __SSE2__
 #if NW_UTF8_AVX2
-        if (len - i >= 32 && __builtin_cpu_supports("avx2"))
+        if (len - i >= 32 && nw_cpu_has(NW_CPU_AVX2))
             i += clean_run_avx2(p + i, len - i);
 #endif
         /* 16 bytes of printable ASCII, tab, LF and CR at once: wrapped text

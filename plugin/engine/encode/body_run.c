@@ -1,6 +1,8 @@
 /* The record body's 32-byte steps with AVX2 (see body_run.h). */
 #include "encode/body_run.h"
 
+#include "core/cpu.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -10,7 +12,7 @@
 
 int nw_body_run_have_avx2(void)
 {
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    return nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT);
 }
 
 AVX2 size_t nw_body_run_avx2(const unsigned char *s, size_t len, char *d, nw_body_scan_t *st)
