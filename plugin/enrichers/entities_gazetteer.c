@@ -285,12 +285,35 @@ static nw_gaz_entry_t *entry_at(nw_gazetteer_t *g, nw_strmap_t *m, const char *k
     return e;
 }
 
+static bool is_ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* Registers one name with a role. An acronym (no lower-case letter, two or
  * more capitals) is keyed case-exactly; longer acronyms also fold, for the
  * "Nato" and "Opec" of British style. Returns 0 or -1 (out of memory). */
 static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
 {
     nw_gazetteer_t *g = L->g;
+    /* A given name, stop word or common word of ASCII letters alone ("Irina",
+     * "the"), the lists' commonest entry: its one token's fold is its lower
+     * case, as the tokeniser would make it, and a word role needs nothing
+     * else. Tokenising each of them was most of the enricher's start. */
+    if (!(role & NW_LEX_SPAN)) {
+        char low[64];
+        size_t k = 0;
+        for (; name[k] && k < sizeof(low) - 1 && is_ascii_letter(name[k]); k++)
+            low[k] = (char)(name[k] | 0x20);
+        if (k > 0 && !name[k]) {
+            low[k] = '\0';
+            nw_gaz_entry_t *e = entry_at(g, &g->folded, low);
+            if (!e)
+                return -1;
+            e->roles |= role;
+            return 0;
+        }
+    }
     nw_ent_toks_reset(&L->toks);
     if (nw_ent_tokenize(&L->toks, name, strlen(name)) != 0)
         return -1;
