@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "enrichers/entities_internal.h"
 
 /* ---- A string-keyed open-addressing hash map -------------------------- */
@@ -285,11 +286,6 @@ static nw_gaz_entry_t *entry_at(nw_gazetteer_t *g, nw_strmap_t *m, const char *k
     return e;
 }
 
-static bool is_ascii_letter(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Registers one name with a role. An acronym (no lower-case letter, two or
  * more capitals) is keyed case-exactly; longer acronyms also fold, for the
  * "Nato" and "Opec" of British style. Returns 0 or -1 (out of memory). */
@@ -303,8 +299,12 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
     if (!(role & NW_LEX_SPAN)) {
         char low[64];
         size_t k = 0;
-        for (; name[k] && k < sizeof(low) - 1 && is_ascii_letter(name[k]); k++)
-            low[k] = (char)(name[k] | 0x20);
+        for (; k < sizeof(low) - 1; k++) {
+            unsigned char c = nw_ascii_lower((unsigned char)name[k]);
+            if (c < 'a' || c > 'z')
+                break;
+            low[k] = (char)c;
+        }
         if (k > 0 && !name[k]) {
             low[k] = '\0';
             nw_gaz_entry_t *e = entry_at(g, &g->folded, low);

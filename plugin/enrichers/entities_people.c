@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/ascii.h"
 #include "enrichers/entities_internal.h"
 
 typedef struct person {
@@ -514,8 +515,8 @@ static char *title_case(nw_ent_arena_t *a, const char *name)
             first = true;
             continue;
         }
-        if (!first && *p >= 'A' && *p <= 'Z')
-            *p = (unsigned char)(*p + 32);
+        if (!first && *p < 0x80)
+            *p = nw_ascii_lower(*p);
         else if (!first && p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97)
             p[1] = (unsigned char)(p[1] + 0x20);
         if (*p < 0x80 || *p >= 0xC0)

@@ -19,8 +19,7 @@ typedef struct nw_host {
     char *origin; /* for messages: "built-in enricher lang", "plugin ./x.so" */
     /* The start of its status on the byte path, "\"<name>\":{\"status\":\"",
      * as nw_json_put_string() writes the name: made with the host, so a
-     * record's status does not escape the name again (NULL when out of
-     * memory: written each time). */
+     * record's status does not escape the name again. */
     char *status_key;
     size_t status_key_len;
     const nw_enricher_t *desc; /* &copy: the members the enricher lacks are zero */

@@ -116,12 +116,7 @@ static void put_status(nw_enrich_bytes_t *rec, const nw_host_t *h, int k, const 
     nw_buf_t *b = &rec->status;
     if (b->len)
         nw_buf_putc(b, ',');
-    if (h->status_key) {
-        nw_buf_append(b, h->status_key, h->status_key_len);
-    } else {
-        nw_json_put_string(b, h->name, strlen(h->name));
-        nw_buf_lit(b, ":{\"status\":\"");
-    }
+    nw_buf_append(b, h->status_key, h->status_key_len);
     nw_buf_append(b, status_names[k], name_len[k]);
     nw_buf_putc(b, '"');
     if (detail && *detail) {

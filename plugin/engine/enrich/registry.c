@@ -310,6 +310,8 @@ static nw_host_t *host_new(const nw_config_t *cfg, const char *name, const char 
     h->status_key_len = key.len;
     h->status_key = nw_buf_ok(&key) ? nw_buf_steal(&key) : NULL;
     nw_buf_free(&key);
+    if (!h->status_key)
+        goto fail;
     for (const alias_t *a = aliases; a && a->key; a++) {
         const char *v = nw_config_get(cfg, a->global);
         if (!host_config(h, a->key) && v && add_setting(h, a->key, v) < 0)
