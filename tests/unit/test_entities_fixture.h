@@ -200,4 +200,13 @@ static inline void dump(const char *label, json_t *record)
     free(s);
 }
 
+/* enrich_text() of a headline and a body alone, which must succeed. */
+static inline json_t *enrich_ok(fixture_t *f, const char *headline, const char *body)
+{
+    nw_enrich_status_t st;
+    json_t *r = enrich_text(f, headline, NULL, body, NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    return r;
+}
+
 #endif

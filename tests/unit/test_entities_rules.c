@@ -61,14 +61,11 @@ static void test_datelines_particles_ranked_teams(void **state)
 static void test_common_heads(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Rail order", NULL,
-                            "The cars will run on the line of operator Speed Rail from 2028. The "
-                            "group Norwegian Offshore Wind welcomed the decision, and analysts at "
-                            "DNB Markets said the rail cars were cheap. China's Tianqi Lithium "
-                            "owns a fifth of the venture. Later Xolvani Wind said she would bid.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Rail order",
+                          "The cars will run on the line of operator Speed Rail from 2028. The "
+                          "group Norwegian Offshore Wind welcomed the decision, and analysts at "
+                          "DNB Markets said the rail cars were cheap. China's Tianqi Lithium "
+                          "owns a fifth of the venture. Later Xolvani Wind said she would bid.\n");
     json_t *people = json_object_get(r, "people");
     assert_null(find_named(people, "Speed Rail"));
     assert_null(find_named(people, "Offshore Wind"));
@@ -85,15 +82,12 @@ static void test_common_heads(void **state)
 static void test_org_shapes(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Mining", NULL,
-                            "Lawyers at the Natural Resources Defense Council met with the "
-                            "engineers of the Internet Engineering Task Force on the rules.\n"
-                            "The firms Harita Nickel and Megha Engineering will bid for the "
-                            "contract, said Ravi Menon, who is the Leader of Burnley Council.\n"
-                            "Our Head of Engineering posts about the work on Social Media.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Mining",
+                          "Lawyers at the Natural Resources Defense Council met with the "
+                          "engineers of the Internet Engineering Task Force on the rules.\n"
+                          "The firms Harita Nickel and Megha Engineering will bid for the "
+                          "contract, said Ravi Menon, who is the Leader of Burnley Council.\n"
+                          "Our Head of Engineering posts about the work on Social Media.\n");
     json_t *orgs = json_object_get(r, "organisations");
     assert_non_null(find_named(orgs, "Natural Resources Defense Council"));
     assert_null(find_named(orgs, "Natural Resources"));
@@ -108,13 +102,11 @@ static void test_org_shapes(void **state)
 
     /* A common word before "and" goes on with the name; a name or a listed
      * body does not. */
-    r = enrich_text(f, "Fraud", NULL,
-                    "The Economic and Financial Crimes Commission arrested four people in the "
-                    "city on Monday.\n"
-                    "The bill passed both the House and Senate before the recess began.\n"
-                    "Shares of Samsung and LG Electronics fell in early trade on the day.\n",
-                    NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    r = enrich_ok(f, "Fraud",
+                  "The Economic and Financial Crimes Commission arrested four people in the "
+                  "city on Monday.\n"
+                  "The bill passed both the House and Senate before the recess began.\n"
+                  "Shares of Samsung and LG Electronics fell in early trade on the day.\n");
     orgs = json_object_get(r, "organisations");
     assert_non_null(find_named(orgs, "Economic and Financial Crimes Commission"));
     assert_null(find_named(orgs, "Financial Crimes Commission"));
@@ -124,13 +116,11 @@ static void test_org_shapes(void **state)
 
     /* A plural noun for a kind of body names both of a pair; a singular
      * one's possessive does not. */
-    r = enrich_text(f, "Payments", NULL,
-                    "Rival firms Moniepoint and OPay stand to gain customers, analysts said on "
-                    "Monday.\n"
-                    "The company's Roberts Hill and Mt Berghaus tenements lie to the east of the "
-                    "town.\n",
-                    NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    r = enrich_ok(f, "Payments",
+                  "Rival firms Moniepoint and OPay stand to gain customers, analysts said on "
+                  "Monday.\n"
+                  "The company's Roberts Hill and Mt Berghaus tenements lie to the east of the "
+                  "town.\n");
     orgs = json_object_get(r, "organisations");
     assert_non_null(find_named(orgs, "Moniepoint"));
     assert_non_null(find_named(orgs, "OPay"));
@@ -142,14 +132,12 @@ static void test_org_shapes(void **state)
 
     /* A continent after a company's name is its arm there; "Dal" ends a
      * party's name. */
-    r = enrich_text(f, "Steel", NULL,
-                    "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
-                    "Lawmakers of the Janata Dal walked out of the house in protest.\n"
-                    "The story was first reported by the Miami Herald on Sunday.\n"
-                    "Fighters of the Kurdistan Democratic Party held the town, and the "
-                    "Scottish Labour Party met in the hall.\n",
-                    NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    r = enrich_ok(f, "Steel",
+                  "Thyssenkrupp Steel Europe will cut jobs, the company said on Thursday.\n"
+                  "Lawmakers of the Janata Dal walked out of the house in protest.\n"
+                  "The story was first reported by the Miami Herald on Sunday.\n"
+                  "Fighters of the Kurdistan Democratic Party held the town, and the "
+                  "Scottish Labour Party met in the hall.\n");
     orgs = json_object_get(r, "organisations");
     assert_non_null(find_named(orgs, "Thyssenkrupp Steel Europe"));
     assert_null(find_named(json_object_get(r, "places"), "Europe"));
@@ -169,15 +157,12 @@ static void test_org_shapes(void **state)
 static void test_bracketed_short_names(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Ankara", NULL,
-                            "The leader of the Republican People's Party (CHP) spoke to the "
-                            "crowd, and the CHP said it would appeal.\n"
-                            "Doctors of the American Academy of Pediatrics (AAP) wrote that the "
-                            "guidance stands, the AAP said on its website.\n"
-                            "Die Minister der Europäischen Union (EU) trafen sich in Brüssel.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Ankara",
+                          "The leader of the Republican People's Party (CHP) spoke to the "
+                          "crowd, and the CHP said it would appeal.\n"
+                          "Doctors of the American Academy of Pediatrics (AAP) wrote that the "
+                          "guidance stands, the AAP said on its website.\n"
+                          "Die Minister der Europäischen Union (EU) trafen sich in Brüssel.\n");
     json_t *orgs = json_object_get(r, "organisations");
     assert_non_null(find_named(orgs, "Republican People's Party"));
     assert_null(find_named(orgs, "CHP"));
@@ -194,15 +179,12 @@ static void test_bracketed_short_names(void **state)
 static void test_results_teams(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "RUGBY UNION - SARACENS WIN", NULL,
-                            "Northampton Saints thrashed Newcastle Red Bulls 52-10 on Saturday, "
-                            "and the others drew.\n"
-                            "Premiership results:\n"
-                            "Northampton Saints 52 Newcastle Red Bulls 10\n"
-                            "Sale Sharks 19 Leicester Tigers 19\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "RUGBY UNION - SARACENS WIN",
+                          "Northampton Saints thrashed Newcastle Red Bulls 52-10 on Saturday, "
+                          "and the others drew.\n"
+                          "Premiership results:\n"
+                          "Northampton Saints 52 Newcastle Red Bulls 10\n"
+                          "Sale Sharks 19 Leicester Tigers 19\n");
     json_t *orgs = json_object_get(r, "organisations");
     static const char *const teams[] = {"Northampton Saints", "Newcastle Red Bulls", "Sale Sharks",
                                         "Leicester Tigers"};
@@ -215,13 +197,11 @@ static void test_results_teams(void **state)
 
     /* A score ends a team's name; a six-letter syllable of the "-eong"
      * kind is part of a given name. */
-    r = enrich_text(f, "SOCCER - ULSAN WIN", NULL,
-                    "Lee Dong-gyeong scored the winner for the leaders on Saturday, as he did "
-                    "last week.\n"
-                    "Results on Saturday:\n"
-                    "Ulsan HD 2 Jeonbuk Hyundai Motors 1\n",
-                    NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    r = enrich_ok(f, "SOCCER - ULSAN WIN",
+                  "Lee Dong-gyeong scored the winner for the leaders on Saturday, as he did "
+                  "last week.\n"
+                  "Results on Saturday:\n"
+                  "Ulsan HD 2 Jeonbuk Hyundai Motors 1\n");
     orgs = json_object_get(r, "organisations");
     assert_null(find_named(orgs, "Ulsan HD 2 Jeonbuk Hyundai Motors"));
     assert_non_null(find_named(orgs, "Ulsan HD"));
@@ -236,16 +216,13 @@ static void test_results_teams(void **state)
 static void test_scorecards(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "CRICKET - COUNTY SCORES", NULL,
-                            "Chester-le-Street : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 "
-                            "; D. Blenkiron 4-43 ) , Durham 114 ( S. Watkin 4-28 ) and 81-3 .\n"
-                            "Hove : Sussex 363 ( W. Athey 111 not out ; I. Austin 4-37 ) , "
-                            "Lancashire 197-8 ( T. Moody 54 )\n"
-                            "Talks between N. Korea and S. Korea resumed on Friday in the "
-                            "capital.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "CRICKET - COUNTY SCORES",
+                          "Chester-le-Street : Glamorgan 259 and 207 ( A. Dale 69 , H. Morris 69 "
+                          "; D. Blenkiron 4-43 ) , Durham 114 ( S. Watkin 4-28 ) and 81-3 .\n"
+                          "Hove : Sussex 363 ( W. Athey 111 not out ; I. Austin 4-37 ) , "
+                          "Lancashire 197-8 ( T. Moody 54 )\n"
+                          "Talks between N. Korea and S. Korea resumed on Friday in the "
+                          "capital.\n");
     json_t *people = json_object_get(r, "people");
     static const char *const names[] = {"A. Dale",   "H. Morris", "D. Blenkiron",
                                         "S. Watkin", "I. Austin", "T. Moody"};
@@ -263,12 +240,9 @@ static void test_scorecards(void **state)
 static void test_unknown_datelines(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Assault charges dropped against ex-rebel", NULL,
-                            "PARAMARIBO, Surinam 1996-08-30\n"
-                            "A court dropped the charges on Friday, his lawyer said.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Assault charges dropped against ex-rebel",
+                          "PARAMARIBO, Surinam 1996-08-30\n"
+                          "A court dropped the charges on Friday, his lawyer said.\n");
     json_t *places = json_object_get(r, "places");
     json_t *p = find_named(places, "Paramaribo");
     assert_non_null(p);
@@ -277,11 +251,9 @@ static void test_unknown_datelines(void **state)
     json_decref(r);
 
     /* A compass word before a region names a part of it, in its country. */
-    r = enrich_text(f, "Nickel", NULL,
-                    "The plant in Southeast Sulawesi will start in 2028, and another in "
-                    "Northern California next year.\n",
-                    NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    r = enrich_ok(f, "Nickel",
+                  "The plant in Southeast Sulawesi will start in 2028, and another in "
+                  "Northern California next year.\n");
     places = json_object_get(r, "places");
     p = find_named(places, "Southeast Sulawesi");
     assert_non_null(p);
@@ -297,14 +269,12 @@ static void test_indexes_competitions(void **state)
 {
     fixture_t *f = *state;
     nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Markets", NULL,
-                            "Shares rose 4% in Tokyo, beating a 0.6% gain in the Nikkei average, "
-                            "while the benchmark KOSPI index slipped and the American Stock "
-                            "Exchange index was flat. Loans came from banks including "
-                            "Standard Chartered and Rabobank. The forward joins after the "
-                            "Campeonato Gaucho ends in April.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Markets",
+                          "Shares rose 4% in Tokyo, beating a 0.6% gain in the Nikkei average, "
+                          "while the benchmark KOSPI index slipped and the American Stock "
+                          "Exchange index was flat. Loans came from banks including "
+                          "Standard Chartered and Rabobank. The forward joins after the "
+                          "Campeonato Gaucho ends in April.\n");
     json_t *orgs = json_object_get(r, "organisations");
     assert_null(find_named(orgs, "Nikkei"));
     assert_null(find_named(orgs, "KOSPI"));
@@ -514,12 +484,10 @@ static void test_nationality_inside_names(void **state)
 {
     fixture_t *f = *state;
     nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Summit", NULL,
-                            "European Union leaders met in Brussels. European Commission "
-                            "President Ursula von der Leyen and the Australian Defence Force "
-                            "chief spoke to German reporters.",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Summit",
+                          "European Union leaders met in Brussels. European Commission "
+                          "President Ursula von der Leyen and the Australian Defence Force "
+                          "chief spoke to German reporters.");
     json_t *ext = json_object_get(json_object_get(r, "newswire"), "entities");
     json_t *orgs = json_object_get(ext, "organisations");
     assert_non_null(find_named(orgs, "European Union"));
@@ -912,13 +880,10 @@ static json_int_t mentions_of(json_t *list, const char *name)
 static void test_first_and_last_words(void **state)
 {
     fixture_t *f = *state;
-    nw_enrich_status_t st;
-    json_t *r = enrich_text(f, "Talks in Washington", NULL,
-                            "WASHINGTON - Joseph Robinette Biden met Mary Smith on Monday.\n"
-                            "Joseph Biden said the talks went well, and Mary Smith agreed.\n"
-                            "Joseph Smith did not attend.\n",
-                            NULL, &st);
-    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *r = enrich_ok(f, "Talks in Washington",
+                          "WASHINGTON - Joseph Robinette Biden met Mary Smith on Monday.\n"
+                          "Joseph Biden said the talks went well, and Mary Smith agreed.\n"
+                          "Joseph Smith did not attend.\n");
     json_t *people =
         json_object_get(json_object_get(json_object_get(r, "newswire"), "entities"), "people");
     assert_int_equal(mentions_of(people, "Joseph Robinette Biden"), 2);
