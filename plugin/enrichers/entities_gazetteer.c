@@ -655,6 +655,7 @@ static const char *const org_words[] = {
     "Automotive",
     "Electronics",
     "Semiconductor",
+    "Manufacturing",
     "Biotech",
     "Therapeutics",
     "Resources",
