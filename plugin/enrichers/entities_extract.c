@@ -242,6 +242,21 @@ static bool name_particle(const nw_ent_toks_t *t, size_t i)
              nw_ent_is_fold(t, i + 1, seconds, sizeof(seconds) / sizeof(seconds[0]))));
 }
 
+/* "Alison dos Santos", "Paulo da Costa": a one-word place right after a
+ * given name and a Portuguese or Italian particle is the person's surname.
+ * "de" and "von" are left out: in French and German text they are "of"
+ * after a capitalised noun ("Ville de Montréal", "Tore von Wien"). A
+ * country stays a country ("Banco do Brasil" is no one's name). */
+static bool surname_after_particle(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i,
+                                   int32_t ref)
+{
+    static const char *const particles[] = {"da", "das", "do", "dos", "di", "della"};
+    return i >= 2 && ref >= (int32_t)g->n_countries && t->v[i].brk == NW_BRK_NONE &&
+           t->v[i - 1].brk == NW_BRK_NONE && (t->v[i - 1].flags & NW_TOK_LOWER) &&
+           nw_ent_is_fold(t, i - 1, particles, sizeof(particles) / sizeof(particles[0])) &&
+           nw_ent_is_cap(&t->v[i - 2]) && (nw_ent_tok_roles(g, t, i - 2) & NW_LEX_GIVEN);
+}
+
 /* Takes at each word the longest entry that starts there, left to right.
  * Only the words of w->starts can start one: the others are passed over as
  * a word that starts none is. */
@@ -273,7 +288,9 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
             uint32_t role = match_at(w, g, i, k, hash[k], e0, &ref, &alt);
             if (role && role != NW_LEX_TITLE && before_facility(w, g, i + k))
                 break;
-            if (role == NW_LEX_PLACE && (after_name_head(t, i) || (k == 1 && name_particle(t, i))))
+            if (role == NW_LEX_PLACE &&
+                (after_name_head(t, i) ||
+                 (k == 1 && (name_particle(t, i) || surname_after_particle(g, t, i, ref)))))
                 break;
             if (role) {
                 if (nw_ent_add_span(w, i, k, role, ref) != 0)

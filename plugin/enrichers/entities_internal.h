@@ -452,11 +452,16 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g);
 /* In sports copy, does the place span s name a team ("Surrey beat Kent",
  * "NEW YORK 74 62") rather than the place ("in Colombo", a dateline)? */
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s);
+/* Is token e a country in brackets in a results line ("1. Faith Kipyegon
+ * (Kenya) 3:53.41"): is the name before it a competitor's? */
+bool nw_ent_country_in_brackets(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t e);
 /* Does a dateline go on at token e after the town that opens one of the
  * first paragraphs at token a: a comma and a date, a month or a place
  * ("ISTANBUL, Dec 12 -", "HERNING, Denmark, Jan 30 -", "МОСКВА, 18
  * апреля"), or unless comma_only, a date, a bracket or a dash right after
- * it ("MILAN (Reuters) -", "LONDON 1996-08-30")? */
+ * it ("MILAN (Reuters) -", "LONDON 1996-08-30")? A later paragraph opens
+ * one only in capitals with a comma and a month ("TORONTO, Jan 14 -" after
+ * a table of results). */
 bool nw_ent_dateline_from(const nw_ent_work_t *w, size_t a, size_t e, bool comma_only);
 
 /* Labels tokens start..start+ntok-1 with a new span; 0 or -1. */

@@ -234,6 +234,16 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
      * noun for a kind of organisation names what follows. */
     if (nw_ent_org_cue_before(w, s) && !title_before(w, s))
         return nw_ent_add_span(w, s, e - s, NW_LEX_ORG, -1);
+    /* "shares of Tokyo Electron", "broadcaster Sydney Radio": so it does
+     * when the name opens with a place's. */
+    int32_t pl = s > 0 && t->v[s].brk == NW_BRK_NONE ? w->label[s - 1] : -1;
+    if (pl >= 0 && w->spans[pl].role == NW_LEX_PLACE &&
+        w->spans[pl].start + w->spans[pl].ntok == s && !(t->v[s - 1].flags & NW_TOK_POSS) &&
+        nw_ent_org_cue_before(w, w->spans[pl].start)) {
+        size_t from = w->spans[pl].start;
+        w->spans[pl].role = 0; /* part of the name; collect skips it */
+        return nw_ent_add_span(w, from, e - from, NW_LEX_ORG, -1);
+    }
     /* "Victoria Island", "Borno State": a place the gazetteer lacks. */
     if (e - s >= 2 && (nw_ent_tok_roles(g, t, e - 1) & NW_LEX_PLACESUFFIX) &&
         w->para_style[t->v[s].para] == NW_PARA_NORMAL) {
@@ -256,7 +266,10 @@ static int judge_run(nw_ent_work_t *w, const nw_gazetteer_t *g, size_t s, size_t
         return 0;
     uint8_t style = w->para_style[t->v[s].para];
     bool title = title_before(w, s);
-    bool given = n >= 2 && (nw_ent_tok_roles(g, t, s) & NW_LEX_GIVEN);
+    /* "1. Faith Kipyegon (Kenya) 3:53.41": in a results line a name before
+     * a country in brackets is a competitor's, whatever its first word. */
+    bool given = n >= 2 && ((nw_ent_tok_roles(g, t, s) & NW_LEX_GIVEN) ||
+                            (!all_common && nw_ent_country_in_brackets(w, g, e)));
     bool sent = (t->v[s].flags & NW_TOK_SENT) != 0;
     int32_t code_place = -1;
     bool place = !title && !given && style == NW_PARA_NORMAL && !all_common &&

@@ -59,8 +59,24 @@ static bool org_tail(const nw_ent_work_t *w, size_t i)
     return org_part(w, i) && (l < 0 || w->spans[l].role != NW_LEX_OTHER);
 }
 
+/* Is token i an unlabelled plural's possessive right before a word for a
+ * kind of body, which only a group's name has ("Mexican Employers'
+ * Confederation", "National Police Chiefs' Council")? The apostrophe
+ * follows the word's "s" alone; a body's possessive before more words is
+ * not one ("Amazon Web Services' Simple Storage Service"). */
+static bool plural_possessive(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    const nw_ent_tok_t *k = &t->v[i];
+    if (!(k->flags & NW_TOK_POSS) || w->label[i] >= 0 || k->len <= 3 || i + 1 >= t->n)
+        return false;
+    char last = nw_buf_str(&w->text)[k->off + k->len + k->tail - 1];
+    return last != 's' && last != 'S' && (nw_ent_tok_roles(g, t, i + 1) & NW_LEX_ORGWORD);
+}
+
 /* A possessive inside a name: "Women's Tennis Association", "St Thomas'
- * Hospital", but not "Ukraine's Defence Ministry". */
+ * Hospital", a plural's (plural_possessive()); but not "Ukraine's Defence
+ * Ministry". */
 static bool org_possessive(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t i)
 {
     const nw_ent_toks_t *t = &w->toks;
@@ -68,7 +84,7 @@ static bool org_possessive(const nw_ent_work_t *w, const nw_gazetteer_t *g, size
         return true;
     if (w->label[i] >= 0)
         return false;
-    return (nw_ent_tok_roles(g, t, i) & NW_LEX_COMMON) ||
+    return plural_possessive(w, g, i) || (nw_ent_tok_roles(g, t, i) & NW_LEX_COMMON) ||
            (i > 0 && (nw_ent_is_word(t, i - 1, "st") || nw_ent_is_word(t, i - 1, "st.")));
 }
 
@@ -102,7 +118,8 @@ static size_t last_orgword(const nw_ent_work_t *w, const nw_gazetteer_t *g, size
     const nw_ent_toks_t *t = &w->toks;
     size_t last = j;
     for (size_t k = j + 1; k < t->n && k <= j + 5; k++) {
-        if (t->v[k].brk != NW_BRK_NONE || (t->v[k - 1].flags & NW_TOK_POSS) ||
+        if (t->v[k].brk != NW_BRK_NONE ||
+            ((t->v[k - 1].flags & NW_TOK_POSS) && !plural_possessive(w, g, k - 1)) ||
             !nw_ent_is_cap(&t->v[k]) || (t->v[k].flags & NW_TOK_UPPER) || w->label[k] >= 0)
             break;
         if (nw_ent_tok_roles(g, t, k) & NW_LEX_ORGWORD)
@@ -166,6 +183,33 @@ static size_t org_left(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t j
     return s;
 }
 
+/* After "Ministry of Economy" at e: a list of unknown capitalised words
+ * closed by "and" goes on with the name ("Ministry of Economy, Trade and
+ * Industry"); without the "and" the comma ends it ("Ministry of Health,
+ * Paris"). The end of the name. */
+static size_t list_tail(const nw_ent_work_t *w, size_t e)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    size_t f = e;
+    for (int items = 0; items < 4 && f + 2 < t->n && t->v[f].brk == NW_BRK_COMMA; items++) {
+        if (w->label[f] >= 0 || !org_tail(w, f) || (t->v[f].flags & NW_TOK_UPPER))
+            return e;
+        f++;
+        while (f < t->n && t->v[f].brk == NW_BRK_NONE && w->label[f] < 0 && org_tail(w, f) &&
+               !(t->v[f - 1].flags & NW_TOK_POSS))
+            f++;
+        if (f + 1 < t->n && t->v[f].brk == NW_BRK_NONE && nw_ent_is_word(t, f, "and") &&
+            t->v[f + 1].brk == NW_BRK_NONE && w->label[f + 1] < 0 && org_tail(w, f + 1) &&
+            !(t->v[f + 1].flags & NW_TOK_UPPER)) {
+            f += 2;
+            while (f < t->n && t->v[f].brk == NW_BRK_NONE && w->label[f] < 0 && org_tail(w, f))
+                f++;
+            return f;
+        }
+    }
+    return e;
+}
+
 /* The end of an organisation's name whose last known word is j - 1: more
  * such words ("Alliance Army", "Union Congress"), then "of" or "for" and
  * capitalised words ("Ministry of Health", "University of Cape Town"). */
@@ -205,7 +249,7 @@ static size_t org_right(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t 
                org_tail(w, e))
             e++;
     }
-    return e;
+    return tail ? list_tail(w, e) : e;
 }
 
 /* Names of places inside an organisation's name are not mentions of the

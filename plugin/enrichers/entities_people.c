@@ -233,6 +233,14 @@ static size_t join_part(const nw_ent_toks_t *t, const char *text, size_t s, size
     return t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
 }
 
+/* Does a name written out keep a comma before its token i > s? Only an
+ * organisation's list of fields spans one ("Ministry of Economy, Trade and
+ * Industry"); keys (folded) join with spaces alone. */
+static inline bool comma_before(const nw_ent_toks_t *t, size_t s, size_t i, bool folded)
+{
+    return !folded && i > s && t->v[i].brk == NW_BRK_COMMA;
+}
+
 /* Joins tokens s..s+n-1 of t, folded or as written in text, into a
  * string in arena a, cut once at its size; NULL when out of memory. */
 static char *join(nw_ent_arena_t *a, const nw_ent_toks_t *t, const char *text, size_t s, size_t n,
@@ -241,12 +249,14 @@ static char *join(nw_ent_arena_t *a, const nw_ent_toks_t *t, const char *text, s
     const char *p;
     size_t len = n ? n - 1 : 0;
     for (size_t i = s; i < s + n; i++)
-        len += join_part(t, text, s, n, i, folded, &p);
+        len += join_part(t, text, s, n, i, folded, &p) + comma_before(t, s, i, folded);
     char *out = nw_ent_arena_alloc(a, len + 1);
     if (!out)
         return NULL;
     size_t at = 0;
     for (size_t i = s; i < s + n; i++) {
+        if (comma_before(t, s, i, folded))
+            out[at++] = ',';
         if (i > s)
             out[at++] = ' ';
         size_t l = join_part(t, text, s, n, i, folded, &p);
@@ -277,8 +287,10 @@ static const char *join_form(const nw_ent_toks_t *t, const char *text, size_t s,
     size_t len = 0;
     for (size_t i = s; i < s + n; i++) {
         size_t l = t->v[i].len + (i + 1 < s + n ? t->v[i].tail : 0);
-        if (len + l + 2 > FORM_MAX)
+        if (len + l + 3 > FORM_MAX)
             return NULL;
+        if (comma_before(t, s, i, false))
+            buf[len++] = ',';
         if (i > s)
             buf[len++] = ' ';
         memcpy(buf + len, text + t->v[i].off, l);
@@ -849,11 +861,52 @@ static void merge_tails(nw_ent_list_t *orgs)
     drop_folded(orgs);
 }
 
+#define TEAM_HEADS_MAX 64
+
+/* "Toronto beat Boston", "Gill's 81 lifted Gujarat": a place read as a
+ * team, where the text names one team whose name opens with it ("Toronto
+ * Maple Leafs", "Gujarat Titans"), is that team, as a surname is its
+ * person; so is a name no list knows that opens another organisation's
+ * ("Kawasaki Heavy", "Kawasaki Heavy Industries"). With two such
+ * organisations ("New York Rangers", "New York Islanders") it stays as it
+ * is. heads[] are such entries' names, which stay put in the list's arena
+ * while merges move the entries. */
+static void merge_team_heads(nw_ent_list_t *orgs, const char *const *heads, size_t n_heads)
+{
+    bool folded = false;
+    for (size_t h = 0; h < n_heads; h++) {
+        nw_ent_t *a = NULL;
+        for (size_t i = 0; i < orgs->n && !a; i++)
+            if (orgs->v[i].name == heads[h])
+                a = &orgs->v[i];
+        if (!a)
+            continue; /* folded into another already */
+        nw_ent_t *full = NULL;
+        size_t fulls = 0;
+        for (size_t j = 0; j < orgs->n; j++) {
+            const nw_ent_t *b = &orgs->v[j];
+            if (b != a && b->name && b->name_len > a->name_len && b->name[a->name_len] == ' ' &&
+                strncasecmp(b->name, a->name, a->name_len) == 0) {
+                full = &orgs->v[j];
+                fulls++;
+            }
+        }
+        if (fulls == 1) {
+            fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
+            folded = true;
+        }
+    }
+    if (folded)
+        drop_folded(orgs);
+}
+
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
 {
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
     nw_ent_arena_reset(&w->scratch); /* the last article's names and forms */
+    const char *heads[TEAM_HEADS_MAX];
+    size_t n_heads = 0;
     /* Places whose name is unambiguous first; then "Georgia" or "Perth"
      * means the one in the country the article is mostly about. */
     for (int pass = 0; pass < 2; pass++) {
@@ -881,9 +934,12 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             const char *name = p->name;
             if (team && form && !(t->v[s->start].flags & NW_TOK_UPPER))
                 name = form;
-            if (nw_ent_list_add(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start,
-                                form) != 0)
+            size_t pos;
+            if (list_add_at(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start, form,
+                            &pos) != 0)
                 return -1;
+            if (team && pos != SIZE_MAX && n_heads < TEAM_HEADS_MAX)
+                heads[n_heads++] = w->out[k].v[pos].name;
         }
     }
     bracketed_t br[BRACKETED_MAX];
@@ -905,6 +961,10 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             rc = name ? list_add_at(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start, name,
                                     &pos)
                       : -1;
+            /* "Kawasaki Heavy" (after "shares of") and "Kawasaki Heavy
+             * Industries": a name no list knows may be a short form. */
+            if (rc == 0 && pos != SIZE_MAX && n_heads < TEAM_HEADS_MAX)
+                heads[n_heads++] = w->out[NW_ENT_ORG].v[pos].name;
         }
         if (rc != 0)
             return -1;
@@ -915,6 +975,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     merge_bracketed(&w->out[NW_ENT_ORG], t, text, br, n_br);
     merge_acronyms(&w->out[NW_ENT_ORG]);
     merge_tails(&w->out[NW_ENT_ORG]);
+    merge_team_heads(&w->out[NW_ENT_ORG], heads, n_heads);
     if (collect_people(w, g, byline, dominant_code(w->out)) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)

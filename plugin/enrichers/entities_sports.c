@@ -84,11 +84,18 @@ void nw_ent_detect_sports(nw_ent_work_t *w, const nw_gazetteer_t *g)
         return;
     /* In sports copy a results line in Title Case ("1. Linford Christie (
      * Britain ) 10.04", "Goran Ivanisevic ( Croatia ) beat ...") is read as
-     * prose: its capitals are names, not a headline's style. */
-    for (i = 0; i < t->n; i = end)
-        if (results_para(w, i, &end) && t->v[i].para > 0 &&
-            w->para_style[t->v[i].para] == NW_PARA_TITLECASE)
-            w->para_style[t->v[i].para] = NW_PARA_NORMAL;
+     * prose: its capitals are names, not a headline's style. So is a
+     * paragraph of three numbers or more, a match told in one sentence
+     * ("Gujarat Titans 184-4 in 19.2 overs (Shubman Gill 81 not out, Sai
+     * Sudharsan 47) beat ..."): headlines seldom hold that many. */
+    for (i = 0; i < t->n; i = end) {
+        bool line = results_para(w, i, &end);
+        uint32_t para = t->v[i].para;
+        if ((line ||
+             (w->paras[para].digits >= 3 && w->paras[para].digits * 2 >= w->paras[para].lower)) &&
+            para > 0 && w->para_style[para] == NW_PARA_TITLECASE)
+            w->para_style[para] = NW_PARA_NORMAL;
+    }
 }
 
 static bool is_number(const nw_ent_toks_t *t, size_t i)
@@ -243,6 +250,19 @@ int nw_ent_find_teams(nw_ent_work_t *w, const nw_gazetteer_t *g)
     return 0;
 }
 
+bool nw_ent_country_in_brackets(const nw_ent_work_t *w, const nw_gazetteer_t *g, size_t e)
+{
+    size_t end;
+    if (e >= w->toks.n || w->label[e] < 0 || !gap_has(w, e, '('))
+        return false;
+    const nw_ent_span_t *sp = &w->spans[w->label[e]];
+    if (sp->role != NW_LEX_PLACE || sp->start != e || sp->ref < 0 ||
+        (size_t)sp->ref >= g->n_countries)
+        return false;
+    uint32_t para = w->toks.v[e].para;
+    return results_para(w, para ? w->toks.para_end[para - 1] : 0, &end);
+}
+
 /* Does the text between token e - 1 and token e hold the character c? */
 static bool gap_has(const nw_ent_work_t *w, size_t e, char c)
 {
@@ -272,14 +292,39 @@ bool nw_ent_dateline_from(const nw_ent_work_t *w, size_t a, size_t e, bool comma
         "may",  "jun",       "june", "jul",      "july", "aug",      "august", "sep",
         "sept", "september", "oct",  "october",  "nov",  "november", "dec",    "december"};
     const nw_ent_toks_t *t = &w->toks;
-    if (t->v[a].brk != NW_BRK_PARA || t->v[a].para > 2 || e >= t->n || t->v[e].para != t->v[a].para)
+    if (t->v[a].brk != NW_BRK_PARA || e >= t->n || t->v[e].para != t->v[a].para)
         return false;
+    /* "TORONTO, Jan 14 -" after a table of results: past the first
+     * paragraphs only a town in capitals, a comma and a month open one. */
+    if (t->v[a].para > 2)
+        return (t->v[a].flags & NW_TOK_UPPER) && t->v[e].brk == NW_BRK_COMMA &&
+               nw_ent_is_fold(t, e, months, COUNT(months));
     if (!comma_only && ((t->v[e].flags & NW_TOK_DIGIT) || t->v[e].brk == NW_BRK_OTHER))
         return true;
     return t->v[e].brk == NW_BRK_COMMA &&
            ((comma_only && (t->v[e].flags & NW_TOK_DIGIT)) ||
             nw_ent_is_fold(t, e, months, COUNT(months)) ||
             (w->label[e] >= 0 && w->spans[w->label[e]].role == NW_LEX_PLACE));
+}
+
+/* Does the text name an organisation whose name opens with the words of
+ * the place span s ("Edmonton" and "Edmonton Oilers")? */
+static bool opens_named_team(const nw_ent_work_t *w, const nw_ent_span_t *s)
+{
+    const nw_ent_toks_t *t = &w->toks;
+    for (size_t i = 0; i < w->n_spans; i++) {
+        const nw_ent_span_t *o = &w->spans[i];
+        if (o->role != NW_LEX_ORG || o->ntok <= s->ntok)
+            continue;
+        size_t k = 0;
+        while (k < s->ntok && t->v[o->start + k].fold_hash == t->v[s->start + k].fold_hash &&
+               (k == 0 || t->v[o->start + k].brk == NW_BRK_NONE) &&
+               strcmp(nw_ent_tok_fold(t, o->start + k), nw_ent_tok_fold(t, s->start + k)) == 0)
+            k++;
+        if (k == s->ntok)
+            return true;
+    }
+    return false;
 }
 
 bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const nw_ent_span_t *s)
@@ -298,8 +343,14 @@ bool nw_ent_place_is_team(const nw_ent_work_t *w, const nw_gazetteer_t *g, const
         return false;
     if (a > 0 && t->v[a].brk == NW_BRK_NONE &&
         ((nw_ent_tok_roles(g, t, a - 1) & NW_LEX_LOCATIVE) ||
-         nw_ent_is_fold(t, a - 1, before, sizeof(before) / sizeof(before[0]))))
-        return false;
+         nw_ent_is_fold(t, a - 1, before, sizeof(before) / sizeof(before[0])))) {
+        /* "In Ottawa's win", "three assists for Edmonton": where the text
+         * names a team after the place ("Edmonton Oilers"), the place's
+         * possessive, or the place after "for", is that team. */
+        bool poss = (t->v[e - 1].flags & NW_TOK_POSS) != 0;
+        if (!((poss || nw_ent_is_word(t, a - 1, "for")) && opens_named_team(w, s)))
+            return false;
+    }
     /* A venue label: "Leicester : Leicestershire beat Somerset", "London (
      * The Oval ) : Warwickshire 195". */
     if (e < t->n && t->v[e].para == t->v[a].para &&

@@ -211,6 +211,114 @@ static void test_results_teams(void **state)
     json_decref(r);
 }
 
+/* Does the enricher's own list of kind (under newswire.entities, which
+ * keeps the forms) hold name with form among its forms? */
+static bool has_form_named(json_t *record, const char *kind, const char *name, const char *form)
+{
+    json_t *list =
+        json_object_get(json_object_get(json_object_get(record, "newswire"), "entities"), kind);
+    json_t *forms = json_object_get(find_named(list, name), "forms"), *v;
+    size_t i;
+    json_array_foreach(forms, i, v)
+    {
+        if (strcmp(json_string_value(v), form) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A place read as a team, where the text names one team that opens with
+ * it, is that team; so after "for" or as a possessive; a dateline in
+ * capitals after a table of results is a place. */
+static void test_team_short_names(void **state)
+{
+    fixture_t *f = *state;
+    json_t *r = enrich_ok(f, "ICE HOCKEY - RESULTS",
+                          "Results on Wednesday (home team first):\n"
+                          "Halifax Herons 4 Hamilton Hawks 2\n"
+                          "Quebec Owls 3 Saskatoon Stags 1\n"
+                          "TORONTO, Jan 14 - Jean Morin scored twice as Halifax beat Hamilton, "
+                          "and Luc Caron had three assists for Quebec. In Saskatoon's loss the "
+                          "goalie made 33 saves.\n");
+    json_t *orgs = json_object_get(r, "organisations");
+    static const char *const teams[][2] = {{"Halifax Herons", "Halifax"},
+                                           {"Hamilton Hawks", "Hamilton"},
+                                           {"Quebec Owls", "Quebec"},
+                                           {"Saskatoon Stags", "Saskatoon"}};
+    for (size_t i = 0; i < sizeof(teams) / sizeof(teams[0]); i++) {
+        assert_non_null(find_named(orgs, teams[i][0]));
+        assert_true(has_form_named(r, "organisations", teams[i][0], teams[i][1]));
+        assert_null(find_named(orgs, teams[i][1]));
+    }
+    json_t *places = json_object_get(r, "places");
+    assert_non_null(find_named(places, "Toronto"));
+    assert_null(find_named(places, "Quebec"));
+    assert_null(find_named(places, "Saskatoon"));
+    json_decref(r);
+}
+
+/* In a results line the name before a country in brackets is a
+ * competitor's, whatever its first word; a place after a given name and a
+ * Portuguese particle is a surname. A match told in one sentence full of
+ * numbers is prose, not a headline in Title Case. */
+static void test_competitors(void **state)
+{
+    fixture_t *f = *state;
+    json_t *r = enrich_ok(f, "ATHLETICS - RESULTS FROM OSLO",
+                          "Leading results on Thursday:\n"
+                          "1. Faith Kipyegon (Kenya) 3:53.41\n"
+                          "2. Alison dos Santos (Brazil) 47.10\n");
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(people, "Faith Kipyegon"));
+    assert_non_null(find_named(people, "Alison dos Santos"));
+    assert_null(find_named(json_object_get(r, "places"), "Santos"));
+    json_decref(r);
+
+    r = enrich_ok(f, "CRICKET - RESULTS",
+                  "Results on Saturday:\n"
+                  "At Narendra Modi Stadium, Ahmedabad: Gujarat Titans 184-4 in 19.2 overs "
+                  "(Shubman Gill 81 not out, Sai Sudharsan 47) beat Rajasthan Royals 180-7 in 20 "
+                  "overs (Yashasvi Jaiswal 59, Riyan Parag 33; Rashid Khan 2-28) by six "
+                  "wickets.\n");
+    people = json_object_get(r, "people");
+    static const char *const players[] = {"Shubman Gill", "Sai Sudharsan", "Yashasvi Jaiswal",
+                                          "Riyan Parag"};
+    for (size_t i = 0; i < sizeof(players) / sizeof(players[0]); i++)
+        assert_non_null(find_named(people, players[i]));
+    json_decref(r);
+}
+
+/* A ministry's list of fields closed by "and" is one name, written with
+ * its commas; a plural's possessive before the word for a body is part of
+ * the name; "shares of" names a company that opens with a place; a name
+ * no list knows that opens another is its short form; words that open
+ * public bodies' names are no person's. */
+static void test_body_names(void **state)
+{
+    fixture_t *f = *state;
+    json_t *r = enrich_ok(
+        f, "Chip plant",
+        "The Ministry of Economy, Trade and Industry will pay, the Ministry of Health, Paris "
+        "said nothing, and the Mexican Employers' Confederation welcomed it. Kawasaki Heavy "
+        "Industries won an order.\n"
+        "Shares of Tokyo Electron rose 3% and shares of Kawasaki Heavy rose 4% in Tokyo. "
+        "Amazon Web Services' Simple Storage Service was down. Members of Kenya's "
+        "Independent Electoral and Boundaries Commission were sworn in.\n");
+    json_t *orgs = json_object_get(r, "organisations");
+    assert_non_null(find_named(orgs, "Ministry of Economy, Trade and Industry"));
+    assert_non_null(find_named(orgs, "Ministry of Health"));
+    assert_non_null(find_named(orgs, "Mexican Employers' Confederation"));
+    assert_non_null(find_named(orgs, "Tokyo Electron"));
+    assert_non_null(find_named(orgs, "Kawasaki Heavy Industries"));
+    assert_true(has_form_named(r, "organisations", "Kawasaki Heavy Industries", "Kawasaki Heavy"));
+    assert_null(find_named(orgs, "Kawasaki Heavy"));
+    assert_null(find_named(orgs, "Amazon Web Services' Simple Storage Service"));
+    assert_non_null(find_named(orgs, "Independent Electoral and Boundaries Commission"));
+    assert_null(find_named(json_object_get(r, "people"), "Independent Electoral"));
+    assert_non_null(find_named(json_object_get(r, "places"), "Tokyo"));
+    json_decref(r);
+}
+
 /* A scorecard line with a venue, "and" and "not out" is still a results
  * line; after an initial a listed word is a surname, a country is not. */
 static void test_scorecards(void **state)
@@ -931,6 +1039,9 @@ int main(void)
         cmocka_unit_test(test_bracketed_short_names),
         cmocka_unit_test(test_results_teams),
         cmocka_unit_test(test_scorecards),
+        cmocka_unit_test(test_team_short_names),
+        cmocka_unit_test(test_competitors),
+        cmocka_unit_test(test_body_names),
         cmocka_unit_test(test_unknown_datelines),
         cmocka_unit_test(test_indexes_competitions),
         cmocka_unit_test(test_generated_gazetteers),
