@@ -495,6 +495,11 @@ static void test_paragraph_texts(void **state)
     for (size_t i = 1; i < a.n_paragraphs; i++)
         assert_ptr_equal(a.paragraphs[i].text,
                          a.paragraphs[i - 1].text + strlen(a.paragraphs[i - 1].text) + 1);
+    /* The parser gives each paragraph its length. */
+    for (size_t i = 0; i < a.n_paragraphs; i++) {
+        assert_int_equal(a.paragraphs[i].len, strlen(a.paragraphs[i].text));
+        assert_int_equal(nw_paragraph_len(&a.paragraphs[i]), strlen(a.paragraphs[i].text));
+    }
     assert_string_equal(a.paragraphs[2].text, "Roads reopened.");
     nw_article_clear(&a);
     assert_null(a.paragraph_texts);
@@ -503,6 +508,8 @@ static void test_paragraph_texts(void **state)
     assert_non_null(ps);
     ps[0].text = strdup("one");
     ps[1].text = strdup("two");
+    /* Made by hand, without a length: measured. */
+    assert_int_equal(nw_paragraph_len(&ps[1]), 3);
     nw_article_t b = {.headline = strdup("h"), .paragraphs = ps, .n_paragraphs = 2};
     nw_article_clear(&b);
 }

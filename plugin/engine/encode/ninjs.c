@@ -741,7 +741,7 @@ static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans, 
         }
         nw_text_span_t *sp = &spans[2 + i];
         sp->s = a->paragraphs[i].text;
-        sp->len = strlen(sp->s);
+        sp->len = nw_paragraph_len(&a->paragraphs[i]);
         ok = put_measured(b, sp->s, sp->len, &c, &sp->collapsed);
     }
     PUT_LIT(b, "\",\"contenttype\":\"text/plain\",\"wordcount\":");
