@@ -274,8 +274,11 @@ static void test_write_real_articles(void **state)
 static void test_write_body_at_every_offset(void **state)
 {
     (void)state;
-    static const char *const stops[] = {"\"",       "\\",           "\t",       "  ",   " ",
-                                        "\xc3\xa9", "\xe2\x80\x83", "\xc2\xa0", "\x7f", "\x1f"};
+    static const char *const stops[] = {
+        "\"",           "\\",           "\t",           "  ",           " ",
+        "\xc3\xa9",     "\xe2\x80\x83", "\xc2\xa0",     "\x7f",         "\x1f",
+        "\xe2\x80\x9c", "\xe2\x80\xaf", "\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\xbf",
+        "\xe2\x81\x9f", "\xc2\x80",     "\xdf\xbf",     "\xe3\x80\x80", "\xf0\x9f\x98\x80"};
     const char base[] = "one two three four five six seven eight nine ten eleven twelve";
     nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
     for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {

@@ -645,6 +645,20 @@ static size_t plain_run_sse2(const unsigned char *p, size_t len, char *d, nw_bod
 }
 #endif
 
+/* The length of the character at p (n bytes left) when it is one of those
+ * most text beyond ASCII is made of, valid and no space: two bytes from
+ * U+0080 (but U+00A0), or U+200C .. U+203F but U+202F (quotation marks,
+ * dashes, the ellipsis). 0 for any other, which nw_utf8_decode() reads. */
+static inline size_t common_multibyte(const unsigned char *p, size_t n)
+{
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        return n >= 2 && (p[1] & 0xC0) == 0x80 && !(p[0] == 0xC2 && p[1] == 0xA0) ? 2 : 0;
+    if (p[0] == 0xE2)
+        return n >= 3 && p[1] == 0x80 && (p[2] & 0xC0) == 0x80 && p[2] >= 0x8C && p[2] != 0xAF ? 3
+                                                                                               : 0;
+    return 0;
+}
+
 /*
  * Appends the inside of the JSON string of s (escaped as dump_string()
  * escapes) and counts its words and characters as nw_utf8_measure() would,
@@ -672,6 +686,12 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
             d += k;
             i += k;
         }
+        /* The AVX2 steps stop at a byte that is not plain, or with fewer
+         * than 32 bytes left: the shorter steps would only stop at that
+         * byte again (a few dozen instructions at each such byte, some
+         * five a paragraph). */
+        if (avx2 && len - i >= 32)
+            goto byte;
 #ifdef __SSE2__
         k = plain_run_sse2(p + i, len - i, d, &c);
         d += k;
@@ -692,6 +712,7 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
         }
         if (i == len)
             break;
+    byte:;
         bool space;
         unsigned char ch = p[i];
         if (ch < 0x80) {
@@ -717,6 +738,15 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
                     *d++ = hex[ch & 15];
                 }
             }
+        } else if ((k = common_multibyte(p + i, len - i)) > 0) {
+            space = false;
+            c.last_sp = 0;
+            d[0] = (char)p[i];
+            d[1] = (char)p[i + 1];
+            if (k == 3)
+                d[2] = (char)p[i + 2];
+            d += k;
+            i += k;
         } else {
             uint32_t cp;
             k = nw_utf8_decode(p + i, len - i, &cp);
