@@ -645,20 +645,6 @@ static size_t plain_run_sse2(const unsigned char *p, size_t len, char *d, nw_bod
 }
 #endif
 
-/* The length of the character at p (n bytes left) when it is one of those
- * most text beyond ASCII is made of, valid and no space: two bytes from
- * U+0080 (but U+00A0), or U+200C .. U+203F but U+202F (quotation marks,
- * dashes, the ellipsis). 0 for any other, which nw_utf8_decode() reads. */
-static inline size_t common_multibyte(const unsigned char *p, size_t n)
-{
-    if (p[0] >= 0xC2 && p[0] <= 0xDF)
-        return n >= 2 && (p[1] & 0xC0) == 0x80 && !(p[0] == 0xC2 && p[1] == 0xA0) ? 2 : 0;
-    if (p[0] == 0xE2)
-        return n >= 3 && p[1] == 0x80 && (p[2] & 0xC0) == 0x80 && p[2] >= 0x8C && p[2] != 0xAF ? 3
-                                                                                               : 0;
-    return 0;
-}
-
 /*
  * Appends the inside of the JSON string of s (escaped as dump_string()
  * escapes) and counts its words and characters as nw_utf8_measure() would,
@@ -738,7 +724,7 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
                     *d++ = hex[ch & 15];
                 }
             }
-        } else if ((k = common_multibyte(p + i, len - i)) > 0) {
+        } else if ((k = nw_utf8_common_len(p + i, len - i)) > 0) {
             space = false;
             c.last_sp = 0;
             d[0] = (char)p[i];
