@@ -41,7 +41,14 @@ typedef enum nw_format {
 typedef struct nw_paragraph {
     char *text;
     bool subheading; /* a short heading line inside the body */
+    /* strlen(text), which the parser sets so that the record writer and
+     * the hashes need not measure each paragraph again; 0 when not known
+     * (a paragraph made by hand): read it through nw_paragraph_len(). */
+    size_t len;
 } nw_paragraph_t;
+
+/* The length of p's text: p->len, or strlen() when that is not known. */
+size_t nw_paragraph_len(const nw_paragraph_t *p);
 
 /* How precise a time is: to the second, or only the day (a date-only value,
  * recorded midnight UTC of that date). */

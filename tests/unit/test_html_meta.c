@@ -698,6 +698,53 @@ static void visible(const char *text, const char *lang, int y, unsigned m, unsig
         assert_int_equal(got.hour, hour);
 }
 
+/* Month names that share first letters, in each language, whatever their
+ * case: each is read as its own month. */
+static void visible_month_names(void **state)
+{
+    static const struct {
+        const char *name;
+        unsigned m;
+    } names[] = {{"mar", 3},
+                 {"March", 3},
+                 {"MARS", 3},
+                 {"marzo", 3},
+                 {"maart", 3},
+                 {"mrt", 3},
+                 {"mrz", 3},
+                 {"M\xc3\xa4rz", 3},
+                 {"mai", 5},
+                 {"Mayo", 5},
+                 {"maggio", 5},
+                 {"maio", 5},
+                 {"mei", 5},
+                 {"mag", 5},
+                 {"may", 5},
+                 {"Ao\xc3\xbbt", 8},
+                 {"aout", 8},
+                 {"augustus", 8},
+                 {"ago", 8},
+                 {"D\xc3\xa9"
+                  "cembre",
+                  12},
+                 {"dez", 12},
+                 {"dic", 12},
+                 {"dec", 12},
+                 {"setembro", 9},
+                 {"set", 9},
+                 {"sept", 9},
+                 {"out", 10},
+                 {"ott", 10},
+                 {"okt", 10},
+                 {"oct", 10}};
+    (void)state;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "4 %s 2026", names[i].name);
+        visible(text, NULL, 2026, names[i].m, 4, -1);
+    }
+}
+
 static void visible_dates_in_languages(void **state)
 {
     (void)state;
@@ -961,6 +1008,7 @@ int main(void)
         cmocka_unit_test(no_date_fallbacks),
         cmocka_unit_test(url_date),
         cmocka_unit_test(visible_dates_in_languages),
+        cmocka_unit_test(visible_month_names),
         cmocka_unit_test(visible_date_outside_content),
         cmocka_unit_test(machine_shapes),
         cmocka_unit_test(strip_site),

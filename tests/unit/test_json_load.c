@@ -155,8 +155,19 @@ static void chunk_doc(char *doc, size_t off, const char *insert)
 static void test_string_chunk_edges(void **state)
 {
     (void)state;
-    static const char *const inserts[] = {
-        "\\\"", "\\\\", "\\n", "\\u00e9", "\xc3\xa9", "\x7f", "\\ud83d\\ude00", "\\/\\b\\f\\r\\t"};
+    static const char *const inserts[] = {"\\\"",
+                                          "\\\\",
+                                          "\\n",
+                                          "\\u00e9",
+                                          "\xc3\xa9",
+                                          "\x7f",
+                                          "\\ud83d\\ude00",
+                                          "\\/\\b\\f\\r\\t",
+                                          "\xe2\x80\x9c",
+                                          "\xc2\xa0",
+                                          "\xe2\x80\xaf",
+                                          "\xdf\xbf",
+                                          "\xf0\x9f\x98\x80"};
     /* Escapes JSON has not, which jansson rejects. */
     static const char *const bad_escapes[] = {"\\a", "\\x", "\\N", "\\'", "\\U00e9"};
     for (size_t k = 0; k < sizeof(inserts) / sizeof(inserts[0]); k++) {
@@ -166,6 +177,15 @@ static void test_string_chunk_edges(void **state)
             assert_true(same(doc));
             /* The same with a control character, which jansson rejects. */
             doc[6 + off] = '\x01';
+            assert_false(same(doc));
+        }
+    }
+    /* Bytes that are not UTF-8, which jansson rejects. */
+    static const char *const bad_utf8[] = {"\xe2\x80", "\xc3", "\xe2\x80\xc0", "\xc0\xaf"};
+    for (size_t k = 0; k < sizeof(bad_utf8) / sizeof(bad_utf8[0]); k++) {
+        for (size_t off = 0; off < 41; off++) {
+            char doc[160];
+            chunk_doc(doc, off, bad_utf8[k]);
             assert_false(same(doc));
         }
     }

@@ -274,8 +274,11 @@ static void test_write_real_articles(void **state)
 static void test_write_body_at_every_offset(void **state)
 {
     (void)state;
-    static const char *const stops[] = {"\"",       "\\",           "\t",       "  ",   " ",
-                                        "\xc3\xa9", "\xe2\x80\x83", "\xc2\xa0", "\x7f", "\x1f"};
+    static const char *const stops[] = {
+        "\"",           "\\",           "\t",           "  ",           " ",
+        "\xc3\xa9",     "\xe2\x80\x83", "\xc2\xa0",     "\x7f",         "\x1f",
+        "\xe2\x80\x9c", "\xe2\x80\xaf", "\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\xbf",
+        "\xe2\x81\x9f", "\xc2\x80",     "\xdf\xbf",     "\xe3\x80\x80", "\xf0\x9f\x98\x80"};
     const char base[] = "one two three four five six seven eight nine ten eleven twelve";
     nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
     for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
@@ -318,6 +321,24 @@ static void test_write_body_every_length(void **state)
             nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 1};
             assert_int_equal(check_write_variant(&a, m), 0);
         }
+}
+
+/* The record is written into a buffer sized from its text's length:
+ * escapes that double the text, and members far longer than the room
+ * left for them, make it grow, with the bytes the tree dumps. */
+static void test_write_outgrows_its_guess(void **state)
+{
+    (void)state;
+    static char quotes[4001], name[3001];
+    memset(quotes, '"', sizeof(quotes) - 1);
+    memset(name, 'n', sizeof(name) - 1);
+    nw_paragraph_t ps[2] = {{.text = quotes, .len = sizeof(quotes) - 1}, {.text = "x\x01y"}};
+    nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = name}};
+    assert_int_equal(check_write(&a, &m), 0);
+    a.n_paragraphs = 1;
+    m.source.file = "f";
+    assert_int_equal(check_write(&a, &m), 0);
 }
 
 static void test_write_made_up(void **state)
@@ -414,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_write_real_articles),
         cmocka_unit_test(test_write_body_at_every_offset),
         cmocka_unit_test(test_write_body_every_length),
+        cmocka_unit_test(test_write_outgrows_its_guess),
         cmocka_unit_test(test_write_made_up),
         cmocka_unit_test(test_write_without_vectors),
     };

@@ -495,6 +495,11 @@ static void test_paragraph_texts(void **state)
     for (size_t i = 1; i < a.n_paragraphs; i++)
         assert_ptr_equal(a.paragraphs[i].text,
                          a.paragraphs[i - 1].text + strlen(a.paragraphs[i - 1].text) + 1);
+    /* The parser gives each paragraph its length. */
+    for (size_t i = 0; i < a.n_paragraphs; i++) {
+        assert_int_equal(a.paragraphs[i].len, strlen(a.paragraphs[i].text));
+        assert_int_equal(nw_paragraph_len(&a.paragraphs[i]), strlen(a.paragraphs[i].text));
+    }
     assert_string_equal(a.paragraphs[2].text, "Roads reopened.");
     nw_article_clear(&a);
     assert_null(a.paragraph_texts);
@@ -503,6 +508,8 @@ static void test_paragraph_texts(void **state)
     assert_non_null(ps);
     ps[0].text = strdup("one");
     ps[1].text = strdup("two");
+    /* Made by hand, without a length: measured. */
+    assert_int_equal(nw_paragraph_len(&ps[1]), 3);
     nw_article_t b = {.headline = strdup("h"), .paragraphs = ps, .n_paragraphs = 2};
     nw_article_clear(&b);
 }
@@ -530,6 +537,40 @@ static void test_record_deterministic(void **state)
     nw_article_clear(&a);
 }
 
+/* The uri keeps an id's unreserved and sub-delimiter bytes and
+ * percent-encodes the rest, whatever the byte. */
+static void test_uri_of_any_id(void **state)
+{
+    nw_article_t a = {0};
+    (void)state;
+    parse_file("seed.txt", &a);
+    char id[300];
+    size_t n = 0;
+    for (int c = 127; c > 0; c--) /* the id is the record's text too: UTF-8 */
+        id[n++] = (char)c;
+    memcpy(id + n, "\xc3\xa9", 3);
+    n += 2;
+    nw_buf_t want = NW_BUF_INIT;
+    nw_buf_puts(&want, "\"uri\":\"urn:newswire:article:");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)id[i];
+        if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+            (c < 0x80 && strchr("-._~:/@!$&'()*+,;=", c)))
+            nw_buf_putc(&want, (char)c);
+        else
+            nw_buf_printf(&want, "%%%02X", c);
+    }
+    nw_buf_putc(&want, '"');
+    nw_record_meta_t meta = {.article_id = id, .version = 1, .source = {.file = "seed.txt"}};
+    json_t *r = nw_ninjs_build(&a, &meta);
+    char *s = nw_ninjs_dump(r, false);
+    assert_non_null(strstr(s, nw_buf_str(&want)));
+    free(s);
+    json_decref(r);
+    nw_buf_free(&want);
+    nw_article_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_misspelt_month),
         cmocka_unit_test(test_missing_updated_uses_published),
         cmocka_unit_test(test_record_deterministic),
+        cmocka_unit_test(test_uri_of_any_id),
         cmocka_unit_test(test_marker_lines),
         cmocka_unit_test(test_subheadings),
         cmocka_unit_test(test_blank_lines),

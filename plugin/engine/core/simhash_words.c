@@ -175,16 +175,28 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
                           (long long)load64(start[1] + off), (long long)load64(start[0] + off)));
 }
 
-/* One byte of four lanes, LANE_STEP's work: the low byte of c is each
- * lane's byte; the hash before the byte is stored at out. Which steps end
- * a word is read from the bytes afterwards (lane_ends()), not followed
- * here step by step: that took four of the step's instructions. */
-#define VEC_STEP(c, h, out)                                                                        \
+/* byte_at[k]: the shuffle that takes byte k of each 64-bit lane to the
+ * lane's low byte and clears the rest (-128 clears). */
+#define NW_BYTE_AT(k)                                                                              \
+    {                                                                                              \
+        k, -128, -128, -128, -128, -128, -128, -128, 8 + k, -128, -128, -128, -128, -128, -128,    \
+            -128, k, -128, -128, -128, -128, -128, -128, -128, 8 + k, -128, -128, -128, -128,      \
+            -128, -128, -128                                                                       \
+    }
+static const _Alignas(32) signed char byte_at[8][32] = {NW_BYTE_AT(0), NW_BYTE_AT(1), NW_BYTE_AT(2),
+                                                        NW_BYTE_AT(3), NW_BYTE_AT(4), NW_BYTE_AT(5),
+                                                        NW_BYTE_AT(6), NW_BYTE_AT(7)};
+
+/* Byte k of four lanes, LANE_STEP's work: byte k of each lane's 64 bits
+ * of c is the lane's byte, taken out by one shuffle (a mask and a shift
+ * of c a step before); the hash before the byte is stored at out. Which
+ * steps end a word is read from the bytes afterwards (lane_ends()), not
+ * followed here step by step: that took four of the step's instructions. */
+#define VEC_STEP(c, k, h, out)                                                                     \
     do {                                                                                           \
-        __m256i b_ = _mm256_and_si256(c, low);                                                     \
+        __m256i b_ = _mm256_shuffle_epi8(c, _mm256_load_si256((const __m256i *)byte_at[k]));       \
         _mm256_store_si256((__m256i *)(out), h);                                                   \
         (h) = fnv_next(_mm256_xor_si256(h, b_), b_, basisv, dq);                                   \
-        (c) = _mm256_srli_epi64(c, 8);                                                             \
     } while (0)
 
 /* Bit k of the result: byte k of the four lanes' 8 bytes in c (folded, one
@@ -276,7 +288,6 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
 
     _Alignas(32) uint64_t hashes[STEPS_MAX * LANES];
     uint8_t seps[LANES][STEPS_MAX / 8];
-    const __m256i low = _mm256_set1_epi64x(0xff);
     const __m256i basisv = _mm256_set1_epi64x((long long)basis);
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
                                    (long long)carry->h);
@@ -288,9 +299,9 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
             seps[k][s / 8] = (uint8_t)(m0 >> (8 * k));
             seps[k + 4][s / 8] = (uint8_t)(m1 >> (8 * k));
         }
-        for (size_t k = s; k < s + 8; k++) {
-            VEC_STEP(c0, h0, hashes + k * LANES);
-            VEC_STEP(c1, h1, hashes + k * LANES + 4);
+        for (size_t k = 0; k < 8; k++) {
+            VEC_STEP(c0, k, h0, hashes + (s + k) * LANES);
+            VEC_STEP(c1, k, h1, hashes + (s + k) * LANES + 4);
         }
     }
     uint64_t hl[LANES];

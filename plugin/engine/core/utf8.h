@@ -108,6 +108,22 @@ static inline bool nw_utf8_wide_space(uint32_t cp)
            cp == 0x3000 || cp == 0xFEFF;
 }
 
+/* The length of the character at p (n > 0 bytes left) when it is one of
+ * those most text beyond ASCII is made of, valid and no wide space: two
+ * bytes from U+0080 (but U+00A0), or U+200C .. U+203F but U+202F
+ * (quotation marks, dashes, the ellipsis). 0 for any other, which
+ * nw_utf8_decode() reads: scanners that stop at each byte beyond ASCII
+ * take these without the call. */
+static inline size_t nw_utf8_common_len(const unsigned char *p, size_t n)
+{
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        return n >= 2 && (p[1] & 0xC0) == 0x80 && !(p[0] == 0xC2 && p[1] == 0xA0) ? 2 : 0;
+    if (p[0] == 0xE2)
+        return n >= 3 && p[1] == 0x80 && (p[2] & 0xC0) == 0x80 && p[2] >= 0x8C && p[2] != 0xAF ? 3
+                                                                                               : 0;
+    return 0;
+}
+
 /* Appends s with whitespace runs collapsed to one ASCII space and the ends
  * trimmed (s must already be valid UTF-8). */
 void nw_utf8_collapse(const char *s, size_t len, nw_buf_t *out);

@@ -270,6 +270,11 @@ void nw_article_clear(nw_article_t *a)
     memset(a, 0, sizeof(*a));
 }
 
+size_t nw_paragraph_len(const nw_paragraph_t *p)
+{
+    return p->len ? p->len : strlen(p->text);
+}
+
 char *nw_article_body(const nw_article_t *a)
 {
     /* Sized first: one allocation instead of a doubling series. */
@@ -278,7 +283,7 @@ char *nw_article_body(const nw_article_t *a)
     if (a->n_paragraphs && !lens)
         return NULL;
     for (size_t i = 0; i < a->n_paragraphs; i++) {
-        lens[i] = strlen(a->paragraphs[i].text);
+        lens[i] = nw_paragraph_len(&a->paragraphs[i]);
         total += lens[i] + 2;
     }
     char *out = malloc(total), *d = out;

@@ -99,12 +99,13 @@ static ptrdiff_t scan_string(json_scan_t *s)
             unsigned m = (unsigned)_mm_movemask_epi8(plain);
             if (m != 0xFFFF) {
                 /* The plain bytes before the stop go at once; each went
-                 * through the 8-byte and byte steps, retrying this test. */
+                 * through the 8-byte and byte steps, retrying this test.
+                 * The 8-byte steps would stop at the stop again. */
                 unsigned q = (unsigned)__builtin_ctz(~m);
                 _mm_storeu_si128((__m128i *)(void *)out, x);
                 out += q;
                 s->p += q;
-                break;
+                goto stop;
             }
             _mm_storeu_si128((__m128i *)(void *)out, x);
             out += 16;
@@ -116,6 +117,9 @@ static ptrdiff_t scan_string(json_scan_t *s)
             out += 8;
             s->p += 8;
         }
+#ifdef __SSE2__
+    stop:
+#endif
         if (s->p == s->end)
             return -1;
         unsigned char c = *s->p;
@@ -132,7 +136,17 @@ static ptrdiff_t scan_string(json_scan_t *s)
         }
         if (c >= 0x80) {
             uint32_t cp;
-            size_t n = nw_utf8_decode(s->p, (size_t)(s->end - s->p), &cp);
+            size_t n = nw_utf8_common_len(s->p, (size_t)(s->end - s->p));
+            if (n == 2 || n == 3) {
+                out[0] = (char)s->p[0];
+                out[1] = (char)s->p[1];
+                if (n == 3)
+                    out[2] = (char)s->p[2];
+                out += n;
+                s->p += n;
+                continue;
+            }
+            n = nw_utf8_decode(s->p, (size_t)(s->end - s->p), &cp);
             if (n == 0)
                 return -1;
             memcpy(out, s->p, n);

@@ -12,6 +12,7 @@
  * second is the standfirst when it comes before the first boilerplate line
  * (byline, credit, advertisement) and more text follows; the rest is body.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -467,7 +468,11 @@ static int assign_roles(reader_t *r, nw_article_t *a, nw_error_t *err)
         const block_t *b = &r->blocks[first_body + i];
         memcpy(d, r->text->data + b->off, b->len);
         d[b->len] = '\0';
+        /* The reader's text holds no NUL (its callers give it clean or
+         * sanitised text), so the block's length is the text's strlen(). */
+        assert(!memchr(d, '\0', b->len));
         p->text = d;
+        p->len = b->len;
         d += b->len + 1;
         p->subheading = looks_like_subheading(p->text, b->len);
     }
