@@ -162,13 +162,15 @@ static uint64_t key_hash_more(const nw_ent_toks_t *t, uint64_t h, size_t j)
     return nw_ent_hash_more(h, t->v[j].fold_hash);
 }
 
-/* The entry of the folded key of tokens i..i+k-1, whose hash is h; most
- * runs of words are in no gazetteer, and their hash says so before the key
- * is joined. */
+/* The entry of the folded key of tokens i..i+k-1 (k >= 2), whose hash is
+ * h; most runs of words are in no gazetteer, and their hash says so before
+ * the key is joined: first by the bits of g->runs, then by the table's
+ * slots. */
 static const nw_gaz_entry_t *folded_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i,
                                           size_t k, uint64_t h, char *key)
 {
-    if (!nw_strmap_has_hash(&g->folded, h) || !join_key(t, i, k, true, key))
+    if (!nw_gaz_may_run(g, h) || !nw_strmap_has_hash(&g->folded, h) ||
+        !join_key(t, i, k, true, key))
         return NULL;
     const uint32_t *v = nw_strmap_get_h(&g->folded, key, h);
     return v ? &g->entries[*v] : NULL;

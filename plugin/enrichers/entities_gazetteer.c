@@ -777,16 +777,27 @@ static int add_words(loader_t *L, const char *const *w, size_t n, uint32_t role)
 
 #define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for. */
-static void mark_nocap(nw_gazetteer_t *g)
+/* Sets bit b of the bitmap bits. */
+static void set_bit(uint64_t *bits, uint32_t b)
+{
+    bits[b / 64] |= 1ULL << (b % 64);
+}
+
+/* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for,
+ * and that of g->runs of every key of two or more words (a space: keys
+ * are their tokens joined by one). */
+static void mark_bits(nw_gazetteer_t *g)
 {
     memset(g->nocap, 0, sizeof(g->nocap));
+    memset(g->runs, 0, sizeof(g->runs));
     for (size_t j = 0; j < g->folded.cap; j++) {
         const nw_strmap_slot_t *s = &g->folded.slots[j];
-        if (s->key && nw_gaz_opens_nocap(&g->entries[s->val])) {
-            uint32_t b = s->hash >> (32 - NW_GAZ_NOCAP_BITS);
-            g->nocap[b / 64] |= 1ULL << (b % 64);
-        }
+        if (!s->key)
+            continue;
+        if (nw_gaz_opens_nocap(&g->entries[s->val]))
+            set_bit(g->nocap, s->hash >> (32 - NW_GAZ_NOCAP_BITS));
+        if (memchr(slot_key(&g->folded, s), ' ', s->len))
+            set_bit(g->runs, s->hash >> (32 - NW_GAZ_RUN_BITS));
     }
 }
 
@@ -853,7 +864,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         rc = -1;
     }
     if (rc == 0)
-        mark_nocap(g);
+        mark_bits(g);
     return rc ? -1 : 0;
 }
 

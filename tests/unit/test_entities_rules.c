@@ -555,6 +555,41 @@ static void test_lookups_on_demand(void **state)
     nw_gaz_free(&g);
 }
 
+/* The bits of the keys of two or more words turn a run of words away
+ * before the table is probed: no such key may be missing from them, and
+ * most one-word keys' bits are clear (else they would turn nothing away). */
+static void test_run_bits(void **state)
+{
+    (void)state;
+    nw_gazetteer_t g = {0};
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(&g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    size_t words = 0, words_set = 0;
+    for (size_t j = 0; j < g.folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g.folded.slots[j];
+        if (!s->key)
+            continue;
+        const char *key = g.folded.keys.data + s->key - 1;
+        if (strchr(key, ' ')) {
+            assert_true(nw_gaz_may_run(&g, s->hash));
+        } else {
+            words++;
+            words_set += nw_gaz_may_run(&g, s->hash);
+        }
+    }
+    assert_true(words > 1000);
+    assert_true(words_set * 4 < words);
+    /* "prime minister" is a key of two words, "minister prime" is none. */
+    nw_ent_toks_t t = {0};
+    const char *text = "Prime Minister";
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    uint64_t h = nw_ent_hash_more(t.v[0].fold_hash, t.v[1].fold_hash);
+    assert_true(nw_gaz_may_run(&g, h));
+    assert_non_null(nw_gaz_folded(&g, "prime minister"));
+    nw_ent_toks_free(&t);
+    nw_gaz_free(&g);
+}
+
 /* Paragraphs are counted in chunks of at most 1023 tokens: a paragraph
  * longer than that still counts every token, and one in Title Case or in
  * capitals is marked so whatever its length. */
@@ -947,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_name_arena),
         cmocka_unit_test(test_forms_in_arena),
         cmocka_unit_test(test_first_and_last_words),
+        cmocka_unit_test(test_run_bits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
