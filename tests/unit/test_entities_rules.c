@@ -391,6 +391,36 @@ static void test_generated_gazetteers(void **state)
     json_decref(r);
 }
 
+/* A place name of two countries ("Perth") is the one in the country the
+ * article is mostly about, and so is a place the gazetteer lacks; an
+ * article that names no country's places leaves such a place out. */
+static void test_dominant_country(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    static const struct {
+        const char *body, *place, *code;
+    } cases[] = {
+        {"Fans in Sydney and Melbourne cheered as the team landed in Perth.", "Perth", "AU"},
+        {"Fans in Glasgow and Edinburgh cheered as the team landed in Perth.", "Perth", "GB"},
+        {"Runners from Nairobi and Eldoret said the camp in the town of Iten was full.", "Iten",
+         "KE"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *r = enrich_text(f, "Arrivals", NULL, cases[i].body, NULL, &st);
+        assert_int_equal(st, NW_ENRICH_OK);
+        json_t *p = find_named(json_object_get(r, "places"), cases[i].place);
+        assert_non_null(p);
+        assert_string_equal(json_string_value(json_object_get(p, "literal")), cases[i].code);
+        json_decref(r);
+    }
+    json_t *r =
+        enrich_text(f, "Arrivals", NULL, "The camp in the town of Iten was full.", NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    assert_null(find_named(json_object_get(r, "places"), "Iten"));
+    json_decref(r);
+}
+
 /* A noun for a kind of organisation names what follows; a title still
  * names a person. */
 static void test_org_cues(void **state)
@@ -983,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_forms_in_arena),
         cmocka_unit_test(test_first_and_last_words),
         cmocka_unit_test(test_run_bits),
+        cmocka_unit_test(test_dominant_country),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
