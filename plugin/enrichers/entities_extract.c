@@ -263,11 +263,15 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        /* Longer entries that match_at() could take from here. */
+        /* Longer entries that match_at() could take from here: none past
+         * words that begin no folded key, unless a case-exact one (whose
+         * keys are not among the bits) may start here. */
         size_t longest = cap ? e0->max_ntok : e0->max_ntok_nocap;
         while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
-            hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
-            kmax++;
+            uint64_t h = key_hash_more(t, hash[kmax], i + kmax);
+            if (!e0->has_exact && !nw_gaz_may_run(g, h))
+                break;
+            hash[++kmax] = h;
         }
         size_t k = kmax;
         for (; k > 0; k--) {

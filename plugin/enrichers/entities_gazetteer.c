@@ -783,9 +783,22 @@ static void set_bit(uint64_t *bits, uint32_t b)
     bits[b / 64] |= 1ULL << (b % 64);
 }
 
+/* Sets the bit of g->runs of the key of n bytes at key, of two or more
+ * words (keys are their tokens joined by a space), and those of its first
+ * two words, first three and so on: their hashes as nw_strmap_hash()
+ * carries them on from word to word. */
+static void mark_runs(nw_gazetteer_t *g, const char *key, size_t n)
+{
+    size_t e;
+    uint64_t h = word_hash_at(key, n, 0, &e);
+    while (e < n) {
+        h = nw_ent_hash_more(h, word_hash_at(key, n, e + 1, &e));
+        set_bit(g->runs, (uint32_t)h >> (32 - NW_GAZ_RUN_BITS));
+    }
+}
+
 /* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for,
- * and that of g->runs of every key of two or more words (a space: keys
- * are their tokens joined by one). */
+ * and those of g->runs of every key of two or more words (mark_runs()). */
 static void mark_bits(nw_gazetteer_t *g)
 {
     memset(g->nocap, 0, sizeof(g->nocap));
@@ -796,8 +809,8 @@ static void mark_bits(nw_gazetteer_t *g)
             continue;
         if (nw_gaz_opens_nocap(&g->entries[s->val]))
             set_bit(g->nocap, s->hash >> (32 - NW_GAZ_NOCAP_BITS));
-        if (memchr(slot_key(&g->folded, s), ' ', s->len))
-            set_bit(g->runs, s->hash >> (32 - NW_GAZ_RUN_BITS));
+        if (memchr(slot_key(&g->folded, s), ' ', s->len)) /* most keys are one word */
+            mark_runs(g, slot_key(&g->folded, s), s->len);
     }
 }
 

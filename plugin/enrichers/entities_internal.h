@@ -253,11 +253,12 @@ void nw_strmap_free(nw_strmap_t *m);
  * have none, and a clear bit says so without a lookup. */
 #define NW_GAZ_NOCAP_BITS 14
 
-/* The folded keys of two or more words, as bits by their hash: the
- * extractor asks after each start whether the next words make a longer
- * key, and nine times in ten none does. The table's slots are 4 MB that
- * the probe misses in the cache; these bits are 32 KB, and a clear one
- * answers without it. */
+/* The folded keys of two or more words, and their first two words, first
+ * three and so on, as bits by their hash: the extractor asks after each
+ * start whether the next words make a longer key, and nine times in ten
+ * none does. The table's slots are 4 MB that the probe misses in the
+ * cache; these bits are 32 KB, and a clear one answers without it, and
+ * also says that no longer key starts with those words. */
 #define NW_GAZ_RUN_BITS 18
 
 typedef struct nw_gazetteer {
@@ -308,8 +309,8 @@ static inline bool nw_gaz_may_open_nocap(const nw_gazetteer_t *g, uint64_t hash)
     return (g->nocap[b / 64] >> (b % 64) & 1) != 0;
 }
 
-/* False when no folded key of two or more words has this hash; true is
- * not certain. */
+/* False when no folded key of two or more words, nor the first words of
+ * one, has this hash; true is not certain. */
 static inline bool nw_gaz_may_run(const nw_gazetteer_t *g, uint64_t hash)
 {
     uint32_t b = (uint32_t)hash >> (32 - NW_GAZ_RUN_BITS);

@@ -585,9 +585,11 @@ static void test_lookups_on_demand(void **state)
     nw_gaz_free(&g);
 }
 
-/* The bits of the keys of two or more words turn a run of words away
- * before the table is probed: no such key may be missing from them, and
- * most one-word keys' bits are clear (else they would turn nothing away). */
+/* The bits of the keys of two or more words, and of their first words,
+ * turn a run of words away before the table is probed and end the runs
+ * tried from a start: no such key or first words may be missing from
+ * them, and most one-word keys' bits are clear (else they would turn
+ * nothing away). */
 static void test_run_bits(void **state)
 {
     (void)state;
@@ -602,6 +604,15 @@ static void test_run_bits(void **state)
         const char *key = g.folded.keys.data + s->key - 1;
         if (strchr(key, ' ')) {
             assert_true(nw_gaz_may_run(&g, s->hash));
+            char first[512];
+            size_t n = strlen(key) < sizeof(first) ? strlen(key) : sizeof(first) - 1;
+            memcpy(first, key, n);
+            first[n] = '\0';
+            for (char *sp = strrchr(first, ' '); sp; sp = strrchr(first, ' ')) {
+                *sp = '\0'; /* the key's first words, one fewer each time */
+                if (strchr(first, ' '))
+                    assert_true(nw_gaz_may_run(&g, nw_strmap_hash(first)));
+            }
         } else {
             words++;
             words_set += nw_gaz_may_run(&g, s->hash);
