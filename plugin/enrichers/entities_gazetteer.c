@@ -798,15 +798,22 @@ static void mark_runs(nw_gazetteer_t *g, const char *key, size_t n)
 }
 
 /* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for,
- * and those of g->runs of every key of two or more words (mark_runs()). */
+ * and those of g->runs of every key of two or more words (mark_runs());
+ * notes the longest particle and suffix. */
 static void mark_bits(nw_gazetteer_t *g)
 {
     memset(g->nocap, 0, sizeof(g->nocap));
     memset(g->runs, 0, sizeof(g->runs));
+    g->particle_len = g->suffix_len = 0;
     for (size_t j = 0; j < g->folded.cap; j++) {
         const nw_strmap_slot_t *s = &g->folded.slots[j];
         if (!s->key)
             continue;
+        uint32_t roles = g->entries[s->val].roles;
+        if ((roles & NW_LEX_PARTICLE) && s->len > g->particle_len)
+            g->particle_len = s->len;
+        if ((roles & NW_LEX_SUFFIX) && s->len > g->suffix_len)
+            g->suffix_len = s->len;
         if (nw_gaz_opens_nocap(&g->entries[s->val]))
             set_bit(g->nocap, s->hash >> (32 - NW_GAZ_NOCAP_BITS));
         if (memchr(slot_key(&g->folded, s), ' ', s->len)) /* most keys are one word */

@@ -275,6 +275,9 @@ typedef struct nw_gazetteer {
     size_t n_keys; /* for the log line */
     uint64_t nocap[(1u << NW_GAZ_NOCAP_BITS) / 64];
     uint64_t runs[(1u << NW_GAZ_RUN_BITS) / 64];
+    /* The longest folded key with NW_LEX_PARTICLE, with NW_LEX_SUFFIX: a
+     * longer word is neither, and is not looked up to learn so. */
+    uint32_t particle_len, suffix_len;
 } nw_gazetteer_t;
 
 /* Loads the gazetteer files from dir (resolved through api->data_path).
@@ -531,6 +534,17 @@ static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_to
 {
     const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, i);
     return e ? e->roles : 0;
+}
+/* Is token i a name's particle ("van", "de"), a name's suffix ("Jr",
+ * "III")? Asked of the word after every run of names, mostly a longer one
+ * ("said"), which is then not looked up for the answer. */
+static inline bool nw_ent_tok_particle(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    return t->v[i].fold_len <= g->particle_len && (nw_ent_tok_roles(g, t, i) & NW_LEX_PARTICLE);
+}
+static inline bool nw_ent_tok_suffix(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    return t->v[i].fold_len <= g->suffix_len && (nw_ent_tok_roles(g, t, i) & NW_LEX_SUFFIX);
 }
 
 #endif

@@ -631,6 +631,40 @@ static void test_run_bits(void **state)
     nw_gaz_free(&g);
 }
 
+/* A word longer than every particle or suffix is not looked up to learn
+ * it is neither: the longest ones bound what is looked up, and names with
+ * them still run on through both. */
+static void test_particle_and_suffix_lengths(void **state)
+{
+    fixture_t *f = *state;
+    nw_gazetteer_t gaz = {0}, *g = &gaz;
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    uint32_t particle = 0, suffix = 0;
+    for (size_t j = 0; j < g->folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g->folded.slots[j];
+        if (!s->key)
+            continue;
+        if ((g->entries[s->val].roles & NW_LEX_PARTICLE) && s->len > particle)
+            particle = s->len;
+        if ((g->entries[s->val].roles & NW_LEX_SUFFIX) && s->len > suffix)
+            suffix = s->len;
+    }
+    assert_int_equal(g->particle_len, particle);
+    assert_int_equal(g->suffix_len, suffix);
+    assert_int_equal(particle, strlen("della"));
+    nw_gaz_free(g);
+    nw_enrich_status_t st;
+    json_t *r =
+        enrich_text(f, "Visit", NULL,
+                    "Maria della Rovere met Martin Luther King III in Rome on Monday.", NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(people, "Maria della Rovere"));
+    assert_non_null(find_named(people, "Martin Luther King III"));
+    json_decref(r);
+}
+
 /* Paragraphs are counted in chunks of at most 1023 tokens: a paragraph
  * longer than that still counts every token, and one in Title Case or in
  * capitals is marked so whatever its length. */
@@ -1025,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_first_and_last_words),
         cmocka_unit_test(test_run_bits),
         cmocka_unit_test(test_dominant_country),
+        cmocka_unit_test(test_particle_and_suffix_lengths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
