@@ -162,13 +162,15 @@ static uint64_t key_hash_more(const nw_ent_toks_t *t, uint64_t h, size_t j)
     return nw_ent_hash_more(h, t->v[j].fold_hash);
 }
 
-/* The entry of the folded key of tokens i..i+k-1, whose hash is h; most
- * runs of words are in no gazetteer, and their hash says so before the key
- * is joined. */
+/* The entry of the folded key of tokens i..i+k-1 (k >= 2), whose hash is
+ * h; most runs of words are in no gazetteer, and their hash says so before
+ * the key is joined: first by the bits of g->runs, then by the table's
+ * slots. */
 static const nw_gaz_entry_t *folded_entry(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i,
                                           size_t k, uint64_t h, char *key)
 {
-    if (!nw_strmap_has_hash(&g->folded, h) || !join_key(t, i, k, true, key))
+    if (!nw_gaz_may_run(g, h) || !nw_strmap_has_hash(&g->folded, h) ||
+        !join_key(t, i, k, true, key))
         return NULL;
     const uint32_t *v = nw_strmap_get_h(&g->folded, key, h);
     return v ? &g->entries[*v] : NULL;
@@ -276,11 +278,15 @@ static int label_gazetteer(nw_ent_work_t *w, const nw_gazetteer_t *g)
         uint64_t hash[256]; /* hash[k]: of the key of tokens i..i+k-1; max_ntok < 256 */
         size_t kmax = 1;
         hash[1] = t->v[i].fold_hash;
-        /* Longer entries that match_at() could take from here. */
+        /* Longer entries that match_at() could take from here: none past
+         * words that begin no folded key, unless a case-exact one (whose
+         * keys are not among the bits) may start here. */
         size_t longest = cap ? e0->max_ntok : e0->max_ntok_nocap;
         while (kmax < longest && i + kmax < t->n && t->v[i + kmax].brk <= NW_BRK_HYPHEN) {
-            hash[kmax + 1] = key_hash_more(t, hash[kmax], i + kmax);
-            kmax++;
+            uint64_t h = key_hash_more(t, hash[kmax], i + kmax);
+            if (!e0->has_exact && !nw_gaz_may_run(g, h))
+                break;
+            hash[++kmax] = h;
         }
         size_t k = kmax;
         for (; k > 0; k--) {

@@ -261,6 +261,38 @@ typedef struct loader {
     uint32_t role; /* for the one-word-a-line files */
 } loader_t;
 
+/* Sets bit b of the bitmap bits. */
+static void set_bit(uint64_t *bits, uint32_t b)
+{
+    bits[b / 64] |= 1ULL << (b % 64);
+}
+
+/* Sets the bit of g->runs of the key of n bytes at key, of two or more
+ * words (keys are their tokens joined by a space), and those of its first
+ * two words, first three and so on: their hashes as nw_strmap_hash()
+ * carries them on from word to word. For the keys whose words are not
+ * their tokens (hyphens joined); mark_token_runs() for the others. */
+static void mark_runs(nw_gazetteer_t *g, const char *key, size_t n)
+{
+    size_t e;
+    uint64_t h = word_hash_at(key, n, 0, &e);
+    while (e < n) {
+        h = nw_ent_hash_more(h, word_hash_at(key, n, e + 1, &e));
+        set_bit(g->runs, (uint32_t)h >> (32 - NW_GAZ_RUN_BITS));
+    }
+}
+
+/* mark_runs() of the folded key of tokens 0..n-1 (n >= 2), from the
+ * hashes the tokens already have. */
+static void mark_token_runs(nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t n)
+{
+    uint64_t h = t->v[0].fold_hash;
+    for (size_t i = 1; i < n; i++) {
+        h = nw_ent_hash_more(h, t->v[i].fold_hash);
+        set_bit(g->runs, (uint32_t)h >> (32 - NW_GAZ_RUN_BITS));
+    }
+}
+
 /* The entry for key in map m, created empty when absent; NULL when out of
  * memory. */
 static nw_gaz_entry_t *entry_at(nw_gazetteer_t *g, nw_strmap_t *m, const char *key)
@@ -359,6 +391,11 @@ static int add_name(loader_t *L, const char *name, uint32_t role, int32_t ref)
         nw_gaz_entry_t *e = entry_at(g, exact ? &g->exact : &g->folded, nw_buf_str(&L->key));
         if (!e)
             return -1;
+        /* Every folded key of two or more words is made here. */
+        if (!exact && joined)
+            mark_runs(g, nw_buf_str(&L->key), L->key.len);
+        else if (!exact && n > 1)
+            mark_token_runs(g, &L->toks, n);
         /* First definition wins for the entity roles; a second place of the
          * same name in another country is kept as the alternative. */
         bool taken = (role & (NW_LEX_PLACE | NW_LEX_DEMONYM | NW_LEX_ORG)) &&
@@ -778,16 +815,24 @@ static int add_words(loader_t *L, const char *const *w, size_t n, uint32_t role)
 
 #define NW_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for. */
-static void mark_nocap(nw_gazetteer_t *g)
+/* Sets the bit of g->nocap of every key nw_gaz_opens_nocap() holds for
+ * (g->runs is set as the keys are made: add_name()); notes the longest
+ * particle and suffix. */
+static void mark_bits(nw_gazetteer_t *g)
 {
     memset(g->nocap, 0, sizeof(g->nocap));
+    g->particle_len = g->suffix_len = 0;
     for (size_t j = 0; j < g->folded.cap; j++) {
         const nw_strmap_slot_t *s = &g->folded.slots[j];
-        if (s->key && nw_gaz_opens_nocap(&g->entries[s->val])) {
-            uint32_t b = s->hash >> (32 - NW_GAZ_NOCAP_BITS);
-            g->nocap[b / 64] |= 1ULL << (b % 64);
-        }
+        if (!s->key)
+            continue;
+        uint32_t roles = g->entries[s->val].roles;
+        if ((roles & NW_LEX_PARTICLE) && s->len > g->particle_len)
+            g->particle_len = s->len;
+        if ((roles & NW_LEX_SUFFIX) && s->len > g->suffix_len)
+            g->suffix_len = s->len;
+        if (nw_gaz_opens_nocap(&g->entries[s->val]))
+            set_bit(g->nocap, s->hash >> (32 - NW_GAZ_NOCAP_BITS));
     }
 }
 
@@ -796,6 +841,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
 {
     loader_t L = {.g = g, .errbuf = errbuf, .errlen = errlen};
     errbuf[0] = '\0';
+    memset(g->runs, 0, sizeof(g->runs)); /* add_name() sets them */
     /* Hand-kept lists first, so that on a clash of names their entry wins;
      * the generated ones (scripts/gazetteers/build.py) are optional. mark
      * says which range of places ends after the file. */
@@ -854,7 +900,7 @@ int nw_gaz_load(nw_gazetteer_t *g, const nw_enricher_api_t *api, void *host, con
         rc = -1;
     }
     if (rc == 0)
-        mark_nocap(g);
+        mark_bits(g);
     return rc ? -1 : 0;
 }
 

@@ -253,6 +253,14 @@ void nw_strmap_free(nw_strmap_t *m);
  * have none, and a clear bit says so without a lookup. */
 #define NW_GAZ_NOCAP_BITS 14
 
+/* The folded keys of two or more words, and their first two words, first
+ * three and so on, as bits by their hash: the extractor asks after each
+ * start whether the next words make a longer key, and nine times in ten
+ * none does. The table's slots are 4 MB that the probe misses in the
+ * cache; these bits are 32 KB, and a clear one answers without it, and
+ * also says that no longer key starts with those words. */
+#define NW_GAZ_RUN_BITS 18
+
 typedef struct nw_gazetteer {
     nw_strmap_t folded; /* lower-cased key -> entry */
     nw_strmap_t exact;  /* case-exact key (acronyms: "US", "WHO") -> entry */
@@ -266,6 +274,10 @@ typedef struct nw_gazetteer {
     size_t n_orgs, cap_orgs;
     size_t n_keys; /* for the log line */
     uint64_t nocap[(1u << NW_GAZ_NOCAP_BITS) / 64];
+    uint64_t runs[(1u << NW_GAZ_RUN_BITS) / 64];
+    /* The longest folded key with NW_LEX_PARTICLE, with NW_LEX_SUFFIX: a
+     * longer word is neither, and is not looked up to learn so. */
+    uint32_t particle_len, suffix_len;
 } nw_gazetteer_t;
 
 /* Loads the gazetteer files from dir (resolved through api->data_path).
@@ -298,6 +310,14 @@ static inline bool nw_gaz_may_open_nocap(const nw_gazetteer_t *g, uint64_t hash)
 {
     uint32_t b = (uint32_t)hash >> (32 - NW_GAZ_NOCAP_BITS);
     return (g->nocap[b / 64] >> (b % 64) & 1) != 0;
+}
+
+/* False when no folded key of two or more words, nor the first words of
+ * one, has this hash; true is not certain. */
+static inline bool nw_gaz_may_run(const nw_gazetteer_t *g, uint64_t hash)
+{
+    uint32_t b = (uint32_t)hash >> (32 - NW_GAZ_RUN_BITS);
+    return (g->runs[b / 64] >> (b % 64) & 1) != 0;
 }
 
 /* ---- Extraction ------------------------------------------------------ */
@@ -519,6 +539,17 @@ static inline uint32_t nw_ent_tok_roles(const nw_gazetteer_t *g, const nw_ent_to
 {
     const nw_gaz_entry_t *e = nw_ent_tok_entry(g, t, i);
     return e ? e->roles : 0;
+}
+/* Is token i a name's particle ("van", "de"), a name's suffix ("Jr",
+ * "III")? Asked of the word after every run of names, mostly a longer one
+ * ("said"), which is then not looked up for the answer. */
+static inline bool nw_ent_tok_particle(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    return t->v[i].fold_len <= g->particle_len && (nw_ent_tok_roles(g, t, i) & NW_LEX_PARTICLE);
+}
+static inline bool nw_ent_tok_suffix(const nw_gazetteer_t *g, const nw_ent_toks_t *t, size_t i)
+{
+    return t->v[i].fold_len <= g->suffix_len && (nw_ent_tok_roles(g, t, i) & NW_LEX_SUFFIX);
 }
 
 #endif

@@ -410,13 +410,13 @@ int nw_ent_find_names(nw_ent_work_t *w, const nw_gazetteer_t *g)
             /* Particles between names: "Le Drian", "von der Leyen". */
             size_t p = e;
             while (p < t->n && p < e + 3 && w->label[p] < 0 && t->v[p].brk == NW_BRK_NONE &&
-                   (t->v[p].flags & NW_TOK_LOWER) && (nw_ent_tok_roles(g, t, p) & NW_LEX_PARTICLE))
+                   (t->v[p].flags & NW_TOK_LOWER) && nw_ent_tok_particle(g, t, p))
                 p++;
             if (p > e && p < t->n && t->v[p].brk == NW_BRK_NONE && name_tok(w, p)) {
                 e = p + 1;
                 continue;
             }
-            if (nw_ent_tok_roles(g, t, e) & NW_LEX_SUFFIX) {
+            if (nw_ent_tok_suffix(g, t, e)) {
                 e++;
                 continue;
             }

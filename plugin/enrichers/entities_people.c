@@ -537,9 +537,67 @@ static char *title_case(nw_ent_arena_t *a, const char *name)
     return s;
 }
 
-static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline,
-                          const char *dominant)
+/* The country the article is mostly about: the code with the most place and
+ * nationality mentions, the first mentioned on a tie; NULL when none. */
+static const char *dominant_code(const nw_ent_list_t *lists)
 {
+    struct {
+        const char *code;
+        uint32_t n, first;
+    } tally[300];
+    size_t nt = 0;
+    for (int l = 0; l < 2; l++) {
+        const nw_ent_list_t *places = &lists[l ? NW_ENT_NATIONALITY : NW_ENT_PLACE];
+        for (size_t i = 0; i < places->n; i++) {
+            const nw_ent_t *e = &places->v[i];
+            size_t k = 0;
+            /* Codes are two or three characters: most differ in the first. */
+            while (k < nt &&
+                   (tally[k].code[0] != e->code[0] || strcmp(tally[k].code, e->code) != 0))
+                k++;
+            if (k == nt) {
+                if (nt == sizeof(tally) / sizeof(tally[0]))
+                    continue;
+                tally[nt].code = e->code;
+                tally[nt].n = 0;
+                tally[nt].first = UINT32_MAX;
+                nt++;
+            }
+            tally[k].n += e->mentions;
+            if (e->first < tally[k].first)
+                tally[k].first = e->first;
+        }
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < nt; k++)
+        if (tally[k].n > tally[best].n ||
+            (tally[k].n == tally[best].n && tally[k].first < tally[best].first))
+            best = k;
+    return nt ? tally[best].code : NULL;
+}
+
+/* dominant_code(), worked out when first asked for: most articles never
+ * ask (no place name of two countries, no place the gazetteer lacks), and
+ * the tally walks every place and nationality. The callers ask before they
+ * add a place or a nationality of their own, so the answer is the one the
+ * lists gave when the caller began. */
+typedef struct dominant {
+    const char *code;
+    bool known;
+} dominant_t;
+
+static const char *dominant_of(dominant_t *d, const nw_ent_list_t *lists)
+{
+    if (!d->known) {
+        d->code = dominant_code(lists);
+        d->known = true;
+    }
+    return d->code;
+}
+
+static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
+{
+    dominant_t dominant = {0};
     people_t P = {.full = &w->people_full,
                   .tails = &w->people_tails,
                   .ends = &w->people_ends,
@@ -588,7 +646,9 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 int32_t ref = c->code_place >= 0        ? c->code_place
                               : *as_place != UINT32_MAX ? (int32_t)*as_place
                                                         : -1;
-                const char *code = ref >= 0 ? g->places[ref].code : dominant;
+                /* Asked here whatever ref is: before this branch first adds a place. */
+                const char *dc = dominant_of(&dominant, w->out);
+                const char *code = ref >= 0 ? g->places[ref].code : dc;
                 char *form = join(P.scratch, t, text, c->start, c->ntok, false), *name = form;
                 if (form && (t->v[c->start].flags & NW_TOK_UPPER))
                     name = title_case(P.scratch, form);
@@ -640,45 +700,6 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
     }
     people_free(&P);
     return rc;
-}
-
-/* The country the article is mostly about: the code with the most place and
- * nationality mentions, the first mentioned on a tie; NULL when none. */
-static const char *dominant_code(const nw_ent_list_t *lists)
-{
-    struct {
-        const char *code;
-        uint32_t n, first;
-    } tally[300];
-    size_t nt = 0;
-    for (int l = 0; l < 2; l++) {
-        const nw_ent_list_t *places = &lists[l ? NW_ENT_NATIONALITY : NW_ENT_PLACE];
-        for (size_t i = 0; i < places->n; i++) {
-            const nw_ent_t *e = &places->v[i];
-            size_t k = 0;
-            /* Codes are two or three characters: most differ in the first. */
-            while (k < nt &&
-                   (tally[k].code[0] != e->code[0] || strcmp(tally[k].code, e->code) != 0))
-                k++;
-            if (k == nt) {
-                if (nt == sizeof(tally) / sizeof(tally[0]))
-                    continue;
-                tally[nt].code = e->code;
-                tally[nt].n = 0;
-                tally[nt].first = UINT32_MAX;
-                nt++;
-            }
-            tally[k].n += e->mentions;
-            if (e->first < tally[k].first)
-                tally[k].first = e->first;
-        }
-    }
-    size_t best = 0;
-    for (size_t k = 1; k < nt; k++)
-        if (tally[k].n > tally[best].n ||
-            (tally[k].n == tally[best].n && tally[k].first < tally[best].first))
-            best = k;
-    return nt ? tally[best].code : NULL;
 }
 
 /* Do the capitalised words of name start with the letters of acronym
@@ -909,15 +930,16 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     size_t n_heads = 0;
     /* Places whose name is unambiguous first; then "Georgia" or "Perth"
      * means the one in the country the article is mostly about. */
+    dominant_t dominant = {0};
     for (int pass = 0; pass < 2; pass++) {
-        const char *dominant = pass ? dominant_code(w->out) : NULL;
         for (size_t i = 0; i < w->n_spans; i++) {
             const nw_ent_span_t *s = &w->spans[i];
             if ((s->role != NW_LEX_PLACE && s->role != NW_LEX_DEMONYM) || s->ref < 0 ||
                 (s->alt >= 0) != (pass == 1))
                 continue;
             int32_t ref = s->ref;
-            if (pass && dominant && strcmp(g->places[s->alt].code, dominant) == 0)
+            const char *dc = pass ? dominant_of(&dominant, w->out) : NULL;
+            if (dc && strcmp(g->places[s->alt].code, dc) == 0)
                 ref = s->alt;
             const nw_gaz_place_t *p = &g->places[ref];
             /* A nationality word ("German") is not a mention of the place:
@@ -976,7 +998,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     merge_acronyms(&w->out[NW_ENT_ORG]);
     merge_tails(&w->out[NW_ENT_ORG]);
     merge_team_heads(&w->out[NW_ENT_ORG], heads, n_heads);
-    if (collect_people(w, g, byline, dominant_code(w->out)) != 0)
+    if (collect_people(w, g, byline) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
         if (w->out[k].n > 1) /* an empty list may have no array at all */

@@ -499,6 +499,36 @@ static void test_generated_gazetteers(void **state)
     json_decref(r);
 }
 
+/* A place name of two countries ("Perth") is the one in the country the
+ * article is mostly about, and so is a place the gazetteer lacks; an
+ * article that names no country's places leaves such a place out. */
+static void test_dominant_country(void **state)
+{
+    fixture_t *f = *state;
+    nw_enrich_status_t st;
+    static const struct {
+        const char *body, *place, *code;
+    } cases[] = {
+        {"Fans in Sydney and Melbourne cheered as the team landed in Perth.", "Perth", "AU"},
+        {"Fans in Glasgow and Edinburgh cheered as the team landed in Perth.", "Perth", "GB"},
+        {"Runners from Nairobi and Eldoret said the camp in the town of Iten was full.", "Iten",
+         "KE"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *r = enrich_text(f, "Arrivals", NULL, cases[i].body, NULL, &st);
+        assert_int_equal(st, NW_ENRICH_OK);
+        json_t *p = find_named(json_object_get(r, "places"), cases[i].place);
+        assert_non_null(p);
+        assert_string_equal(json_string_value(json_object_get(p, "literal")), cases[i].code);
+        json_decref(r);
+    }
+    json_t *r =
+        enrich_text(f, "Arrivals", NULL, "The camp in the town of Iten was full.", NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    assert_null(find_named(json_object_get(r, "places"), "Iten"));
+    json_decref(r);
+}
+
 /* A noun for a kind of organisation names what follows; a title still
  * names a person. */
 static void test_org_cues(void **state)
@@ -661,6 +691,86 @@ static void test_lookups_on_demand(void **state)
     assert_false(nw_gaz_opens_nocap(us));
     nw_ent_toks_free(&t);
     nw_gaz_free(&g);
+}
+
+/* The bits of the keys of two or more words, and of their first words,
+ * turn a run of words away before the table is probed and end the runs
+ * tried from a start: no such key or first words may be missing from
+ * them, and most one-word keys' bits are clear (else they would turn
+ * nothing away). */
+static void test_run_bits(void **state)
+{
+    (void)state;
+    nw_gazetteer_t g = {0};
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(&g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    size_t words = 0, words_set = 0;
+    for (size_t j = 0; j < g.folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g.folded.slots[j];
+        if (!s->key)
+            continue;
+        const char *key = g.folded.keys.data + s->key - 1;
+        if (strchr(key, ' ')) {
+            assert_true(nw_gaz_may_run(&g, s->hash));
+            char first[512];
+            size_t n = strlen(key) < sizeof(first) ? strlen(key) : sizeof(first) - 1;
+            memcpy(first, key, n);
+            first[n] = '\0';
+            for (char *sp = strrchr(first, ' '); sp; sp = strrchr(first, ' ')) {
+                *sp = '\0'; /* the key's first words, one fewer each time */
+                if (strchr(first, ' '))
+                    assert_true(nw_gaz_may_run(&g, nw_strmap_hash(first)));
+            }
+        } else {
+            words++;
+            words_set += nw_gaz_may_run(&g, s->hash);
+        }
+    }
+    assert_true(words > 1000);
+    assert_true(words_set * 4 < words);
+    /* "prime minister" is a key of two words, "minister prime" is none. */
+    nw_ent_toks_t t = {0};
+    const char *text = "Prime Minister";
+    assert_int_equal(nw_ent_tokenize(&t, text, strlen(text)), 0);
+    uint64_t h = nw_ent_hash_more(t.v[0].fold_hash, t.v[1].fold_hash);
+    assert_true(nw_gaz_may_run(&g, h));
+    assert_non_null(nw_gaz_folded(&g, "prime minister"));
+    nw_ent_toks_free(&t);
+    nw_gaz_free(&g);
+}
+
+/* A word longer than every particle or suffix is not looked up to learn
+ * it is neither: the longest ones bound what is looked up, and names with
+ * them still run on through both. */
+static void test_particle_and_suffix_lengths(void **state)
+{
+    fixture_t *f = *state;
+    nw_gazetteer_t gaz = {0}, *g = &gaz;
+    char err[256] = "";
+    assert_int_equal(nw_gaz_load(g, &test_api, NULL, "gazetteers", err, sizeof(err)), 0);
+    uint32_t particle = 0, suffix = 0;
+    for (size_t j = 0; j < g->folded.cap; j++) {
+        const nw_strmap_slot_t *s = &g->folded.slots[j];
+        if (!s->key)
+            continue;
+        if ((g->entries[s->val].roles & NW_LEX_PARTICLE) && s->len > particle)
+            particle = s->len;
+        if ((g->entries[s->val].roles & NW_LEX_SUFFIX) && s->len > suffix)
+            suffix = s->len;
+    }
+    assert_int_equal(g->particle_len, particle);
+    assert_int_equal(g->suffix_len, suffix);
+    assert_int_equal(particle, strlen("della"));
+    nw_gaz_free(g);
+    nw_enrich_status_t st;
+    json_t *r =
+        enrich_text(f, "Visit", NULL,
+                    "Maria della Rovere met Martin Luther King III in Rome on Monday.", NULL, &st);
+    assert_int_equal(st, NW_ENRICH_OK);
+    json_t *people = json_object_get(r, "people");
+    assert_non_null(find_named(people, "Maria della Rovere"));
+    assert_non_null(find_named(people, "Martin Luther King III"));
+    json_decref(r);
 }
 
 /* Paragraphs are counted in chunks of at most 1023 tokens: a paragraph
@@ -1058,6 +1168,9 @@ int main(void)
         cmocka_unit_test(test_name_arena),
         cmocka_unit_test(test_forms_in_arena),
         cmocka_unit_test(test_first_and_last_words),
+        cmocka_unit_test(test_run_bits),
+        cmocka_unit_test(test_dominant_country),
+        cmocka_unit_test(test_particle_and_suffix_lengths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
