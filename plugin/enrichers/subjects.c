@@ -82,7 +82,8 @@ typedef struct subject {
 /*
  * Terms indexed by their first word, or by the first three bytes of a
  * one-word prefix term. Each index is a table of slots, one a key, in open
- * addressing on the key's hash: a word's hash comes with the word list, so
+ * addressing on the key's hash (a word's is made once it passes the
+ * filters, see count_words()), so
  * a word no term begins with (nearly all) costs a load and a compare of an
  * empty or foreign slot, with no chain to walk and no bytes to compare.
  * The entries of one key lie together.
@@ -585,7 +586,6 @@ __attribute__((noinline)) static void count_words(const subjects_t *s, const nw_
                                                   tally_t *t)
 {
     const size_t *off = w->offsets;
-    const uint64_t *hash = w->hashes;
     const char *text = w->text;
     const uint64_t *exact = s->exact_bits, *prefix4 = s->prefix4, *first4 = s->first4;
     for (size_t i = 0, nw = w->n; i < nw; i++) {
@@ -593,9 +593,10 @@ __attribute__((noinline)) static void count_words(const subjects_t *s, const nw_
         unsigned p = prefix_bit(k4);
         if (!(first4[p / 64] >> (p % 64) & 1))
             continue;
-        /* The word's hash comes with the list. A break between fields (an
-         * empty word) finds no key. */
-        uint64_t h = hash[i];
+        /* Hashed here, by the third of the words that get this far: the
+         * list makes no hashes (nw_words_hash()). A break between fields
+         * (an empty word) finds no key. */
+        uint64_t h = nw_words_hash_wide(text + off[i], off[i + 1] - off[i] - 1);
         unsigned b = exact_bit(h);
         if (exact[b / 64] >> (b % 64) & 1)
             count_exact(s, w, i, h, t);

@@ -217,9 +217,8 @@ static bool grow_text(nw_words_t *w, size_t more)
     return true;
 }
 
-/* Room for more words in offsets and hashes, which share one block:
- * hashes start right after cap offsets. offsets[n] holds the end of the
- * text (see nw_words_len()), so the offsets take one entry more. */
+/* Room for more words in offsets. offsets[n] holds the end of the text
+ * (see nw_words_len()), so the offsets take one entry more. */
 static bool grow_words(nw_words_t *w, size_t more)
 {
     more++;
@@ -232,19 +231,12 @@ static bool grow_words(nw_words_t *w, size_t more)
     size_t cap = w->cap ? w->cap : 64;
     while (cap < w->n + more)
         cap *= 2;
-    size_t *o = malloc(cap * (sizeof(*o) + sizeof(*w->hashes)));
+    size_t *o = realloc(w->offsets, cap * sizeof(*o));
     if (!o) {
         w->oom = true;
         return false;
     }
-    uint64_t *h = (uint64_t *)(o + cap);
-    if (w->n) {
-        memcpy(o, w->offsets, w->n * sizeof(*o));
-        memcpy(h, w->hashes, w->n * sizeof(*h));
-    }
-    free(w->offsets);
     w->offsets = o;
-    w->hashes = h;
     w->cap = cap;
     return true;
 }
@@ -269,7 +261,6 @@ typedef struct words_out {
     char *out;
     size_t k, n; /* bytes and words so far */
     size_t *offsets;
-    uint64_t *hashes;
     bool in_word;
 } words_out_t;
 
@@ -279,12 +270,9 @@ static inline void word_start(words_out_t *o)
     o->in_word = true;
 }
 
-/* Ends the word being copied: its NUL, and its hash from the copy (the
- * text is readable 16 bytes past any word's start, see NW_WORDS_SLACK). */
+/* Ends the word being copied with its NUL. */
 static inline void word_end(words_out_t *o)
 {
-    size_t at = o->offsets[o->n - 1];
-    o->hashes[o->n - 1] = nw_words_hash_wide(o->out + at, o->k - at);
     o->out[o->k++] = '\0';
     o->in_word = false;
 }
@@ -328,9 +316,11 @@ static size_t add_char(words_out_t *o, const unsigned char *p, size_t i, size_t 
  * a letter or digit, low the bytes with letters lower-cased. Each run of
  * the bits is a word, or a part of one that goes on before or after the
  * block; a run is copied with one 16-byte store (the text has the room,
- * see add_words()), its length taken from the bits, and a word that ends
- * in the block hashed from that copy, where the store forwards to both
- * 8-byte loads. */
+ * see add_words()) and its length taken from the bits. The words are not
+ * hashed here: lang hashes the ones it probes its memo with from the
+ * 16-byte loads it compares them with, and subjects the few that pass its
+ * first filter (nw_words_hash()); hashed here, every word took some
+ * fifteen instructions more, for consumers that mostly had it again. */
 static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
 {
     char b[32];
@@ -360,7 +350,7 @@ static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
             o->in_word = true;
             return;
         }
-        o->hashes[n++] = nw_words_hash16(out + k, e - s);
+        n++;
         k += e - s;
         out[k++] = '\0';
     }
@@ -407,8 +397,7 @@ static inline bool only_separators(__m128i x, unsigned high)
 static void add_words(nw_words_t *w, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
-    words_out_t o = {
-        .out = w->text, .k = w->text_len, .n = w->n, .offsets = w->offsets, .hashes = w->hashes};
+    words_out_t o = {.out = w->text, .k = w->text_len, .n = w->n, .offsets = w->offsets};
     size_t i = 0;
 #ifdef __SSE2__
     /* Byte classes by one signed compare each: c + 0x80 - lo is below
@@ -479,7 +468,6 @@ void nw_words_add(nw_words_t *w, const char *text)
 /* Appends an empty word; room for it is reserved. */
 static void add_break(nw_words_t *w)
 {
-    w->hashes[w->n] = nw_words_hash_key("", 0);
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
     w->offsets[w->n] = w->text_len;
@@ -531,7 +519,7 @@ void nw_words_free(nw_words_t *w)
         return;
     if (!w->borrowed) {
         free(w->text);
-        free(w->offsets); /* the hashes' block too */
+        free(w->offsets);
     }
     memset(w, 0, sizeof(*w));
 }
