@@ -197,6 +197,27 @@ static inline uint64_t nw_words_hash16(const char *w, size_t n)
     return nw_words_mix(n, x0 & nw_words_mask[n][0], x1 & nw_words_mask[n][1]);
 }
 
+/* Word w of n <= 16 bytes, readable 16 bytes wide, as two 8-byte halves
+ * masked to its bytes: the word zero-padded, as a key of that many bytes
+ * holds it, so that two compares tell a word from a key. */
+static inline void nw_words_halves(const char *w, size_t n, uint64_t *x0, uint64_t *x1)
+{
+    memcpy(x0, w, 8);
+    memcpy(x1, w + 8, 8);
+    *x0 &= nw_words_mask[n][0];
+    *x1 &= nw_words_mask[n][1];
+}
+
+/* A quick hash of a word's halves (nw_words_halves()) for the tables
+ * probed with every word: two multiplications, where nw_words_mix() takes
+ * seven operations. Only its top bits are mixed (a product's low bits
+ * depend only on the factors' low bits): a table takes its index from
+ * them. */
+static inline uint64_t nw_words_quick(uint64_t x0, uint64_t x1)
+{
+    return x0 * 0x9E3779B97F4A7C15ull ^ x1 * 0xC2B2AE3D27D4EB4Full;
+}
+
 /* The hash of the n bytes at w, which can be read 16 bytes wide from each
  * of its 16-byte blocks (a word of an nw_words_t, a zero-padded key). */
 static inline uint64_t nw_words_hash_wide(const char *w, size_t n)

@@ -421,9 +421,9 @@ __attribute__((noinline)) static memo_t *memo_for(const lang_t *l)
 /* The memo's entry for word w (n > 0 bytes, readable NW_WORDS_SLACK
  * bytes wide); else NULL, with *empty the empty slot it would take (NULL:
  * none, too long). The word's two 8-byte halves, masked to its n bytes,
- * are its key as kept; their product with two odd constants, top bits,
- * is the slot to start from (some five instructions where the list's
- * word hash took some fifteen a word, made for every word). An empty
+ * are its key as kept; their nw_words_quick(), top bits, is the slot to
+ * start from (where the list's word hash took some fifteen instructions
+ * a word, made for every word). An empty
  * slot's key is zeros, which no word's is (a word's first byte is not
  * NUL), so only a slot that does not match is asked whether it is empty. */
 static inline const memo_entry_t *memo_find(memo_t *m, const char *w, size_t n,
@@ -433,12 +433,8 @@ static inline const memo_entry_t *memo_find(memo_t *m, const char *w, size_t n,
     if (n > LANG_MEMO_KEY)
         return NULL;
     uint64_t x0, x1;
-    memcpy(&x0, w, 8);
-    memcpy(&x1, w + 8, 8);
-    x0 &= nw_words_mask[n][0];
-    x1 &= nw_words_mask[n][1];
-    size_t j = (size_t)((x0 * 0x9E3779B97F4A7C15ull ^ x1 * 0xC2B2AE3D27D4EB4Full) >>
-                        (64 - LANG_MEMO_BITS));
+    nw_words_halves(w, n, &x0, &x1);
+    size_t j = (size_t)(nw_words_quick(x0, x1) >> (64 - LANG_MEMO_BITS));
     for (;; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
         memo_entry_t *e = &m->e[j];
         if (e->key[0] == x0 && e->key[1] == x1)

@@ -231,6 +231,29 @@ static void test_prefix_filter(void **state)
     unlink(path);
 }
 
+/* First words are found by their bytes at every length around the
+ * 16-byte halves the filter hashes (subjects.c: exact_hash()): 7, 8, 9,
+ * 15, 16 and 17 bytes, each a term once in the text, next to words that
+ * differ from one in its last byte or are one byte shorter or longer,
+ * none of which is a term. */
+static void test_exact_lengths(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/nw-subjects-XXXXXX";
+    nw_enrichers_t *e = host_rules_text(
+        path, "zeta min=1: abcdefg, abcdefgh, abcdefghi, abcdefghijklmno, abcdefghijklmnop, "
+              "abcdefghijklmnopq, qrstuvwxyzabcdef ghi\n");
+    fx_t f;
+    run_text(e, &f, "Abcdefgz abcdef",
+             "abcdefghijklmnoz abcdefghijklmnopz abcdefghijklmnopqr abcdefghijklmn abcdefgha; "
+             "Abcdefg abcdefgh ABCDEFGHI abcdefghijklmno abcdefghijklmnop abcdefghijklmnopq "
+             "qrstuvwxyzabcdeg ghi qrstuvwxyzabcdef ghi qrstuvwxyzabcdef gh");
+    assert_string_equal(fx_detail(&f, "subjects"), "zeta 7");
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    unlink(path);
+}
+
 static void expect_rules_error(const char *file, const char *needle)
 {
     char path[512];
@@ -264,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_crafted),
         cmocka_unit_test(test_whole_words_and_minimum),
         cmocka_unit_test(test_custom_rules),
+        cmocka_unit_test(test_exact_lengths),
         cmocka_unit_test(test_shared_keys),
         cmocka_unit_test(test_prefix_filter),
         cmocka_unit_test(test_rule_errors),
