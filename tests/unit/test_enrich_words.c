@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/cpu.h"
 #include "core/hash.h"
 #include "enrichers/builtins.h"
 
@@ -70,20 +71,27 @@ static void test_words_and_lengths(void **state)
 }
 
 /* The words of text (up to 200 bytes) are the n of want at every
- * alignment of the text to the 16-byte steps: after 0 to 16 spaces. */
+ * alignment of the text to the 16- and 32-byte steps (after 0 to 32
+ * spaces), by the AVX2 steps where the CPU has them and by the SSE2 ones. */
 static void expect_words_shifted(const char *text, const char *const *want, size_t n)
 {
     char buf[256];
     size_t len = strlen(text);
-    assert_true(len + 17 <= sizeof(buf));
-    for (size_t shift = 0; shift < 17; shift++) {
-        memset(buf, ' ', shift);
-        memcpy(buf + shift, text, len + 1);
-        nw_words_t w = NW_WORDS_INIT;
-        nw_words_add(&w, buf);
-        expect_words(&w, want, n);
-        nw_words_free(&w);
+    assert_true(len + 33 <= sizeof(buf));
+    for (int off = 0; off < 2; off++) {
+        nw_cpu_mask(off ? NW_CPU_AVX2 : 0);
+        for (size_t shift = 0; shift < 33; shift++) {
+            memset(buf, ' ', shift);
+            memcpy(buf + shift, text, len + 1);
+            nw_words_t w = NW_WORDS_INIT;
+            nw_words_add(&w, buf);
+            expect_words(&w, want, n);
+            /* The text's room holds every copy (see TEXT_ROOM()). */
+            assert_true(w.text_len + NW_WORDS_SLACK <= w.text_cap);
+            nw_words_free(&w);
+        }
     }
+    nw_cpu_mask(0);
 }
 
 /* Texts cut into words 16 bytes at a time, where the general path takes
@@ -112,6 +120,13 @@ static void test_words_across_steps(void **state)
                                        "s",
                                        "z"};
     expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
+    /* Words of 31 to 33 bytes, across the 32-byte steps. */
+    static const char *const longer[] = {"abcdefghijklmnopqrstuvwxyz01234",
+                                         "abcdefghijklmnopqrstuvwxyz012345", "q",
+                                         "abcdefghijklmnopqrstuvwxyz0123456", "r"};
+    expect_words_shifted("ABCDEFGHIJKLMNOPQRSTUVWXYZ01234 abcdefghijklmnopqrstuvwxyz012345,q"
+                         " abcdefghijklmnopqrstuvwxyz0123456 r",
+                         longer, sizeof(longer) / sizeof(longer[0]));
 }
 
 /* Blocks whose bytes >= 0x80 are all no-break spaces, Latin-1 signs or
