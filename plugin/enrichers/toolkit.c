@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
+#include "enrichers/splat.h"
 #include "enrichers/words_internal.h"
 
 int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
@@ -466,25 +467,20 @@ static inline NW_AVX2 NW_INLINE bool add_ascii32(words_out_t *o, const unsigned 
     __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)q);
     uint32_t high = (uint32_t)_mm256_movemask_epi8(x);
     if (high) {
-        uint32_t cont = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-            _mm256_and_si256(x, _mm256_set1_epi8((char)0xC0)), _mm256_set1_epi8((char)0x80)));
-        uint32_t c2 =
-            (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xC2)));
-        uint32_t e2 =
-            (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE2)));
-        uint32_t b80 =
-            (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0x80)));
+        uint32_t cont = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_and_si256(x, NW_SPLAT32((char)0xC0)), NW_SPLAT32((char)0x80)));
+        uint32_t c2 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0xC2)));
+        uint32_t e2 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0xE2)));
+        uint32_t b80 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0x80)));
         if (!only_separators_of(high, cont, c2, e2, b80))
             return false;
     }
-    const __m256i below26 = _mm256_set1_epi8(-128 + 26), below10 = _mm256_set1_epi8(-128 + 10);
-    __m256i upper =
-        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 'A'))));
-    __m256i low = _mm256_or_si256(x, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
+    const __m256i below26 = NW_SPLAT32(-128 + 26), below10 = NW_SPLAT32(-128 + 10);
+    __m256i upper = _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - 'A'))));
+    __m256i low = _mm256_or_si256(x, _mm256_and_si256(upper, NW_SPLAT32(0x20)));
     __m256i letter =
-        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(low, _mm256_set1_epi8((char)(0x80 - 'a'))));
-    __m256i digit =
-        _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - '0'))));
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(low, NW_SPLAT32((char)(0x80 - 'a'))));
+    __m256i digit = _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - '0'))));
     __m256i alnum = _mm256_or_si256(letter, digit);
     char b[64];
     _mm256_storeu_si256((__m256i *)(void *)b, _mm256_and_si256(low, alnum));

@@ -22,6 +22,7 @@
 #include "core/cpu.h"
 #include "core/hash.h"
 #include "enrichers/builtins.h"
+#include "enrichers/splat.h"
 
 static nw_enrich_input_t input(const char *headline, const char *standfirst, const char *body)
 {
@@ -150,6 +151,15 @@ static void test_words_separators(void **state)
                  seps[k], seps[k], seps[k], seps[k]);
         expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
     }
+}
+
+/* The vector loops' constants (splat.h): row b is 32 bytes of b. */
+static void test_splat_table(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < 256; b++)
+        for (unsigned j = 0; j < 32; j++)
+            assert_int_equal(nw_splat[b][j], b);
 }
 
 static void test_shared_within_a_run(void **state)
@@ -368,7 +378,7 @@ int main(void)
         cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
         cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
         cmocka_unit_test(test_note_helpers),      cmocka_unit_test(test_json_values),
-        cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_words_same),        cmocka_unit_test(test_splat_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
