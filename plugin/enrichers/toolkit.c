@@ -362,7 +362,7 @@ static inline NW_INLINE void add_block(words_out_t *o, const char *b, uint64_t a
         /* Adding the run's lowest bit clears the run and sets the bit
          * after it. */
         uint64_t u = alnum + (alnum & -alnum);
-        unsigned s = (unsigned)__builtin_ctzll(alnum), e = (unsigned)__builtin_ctzll(u);
+        size_t s = (size_t)__builtin_ctzll(alnum), e = (size_t)__builtin_ctzll(u);
         alnum &= u;
         o->offsets[n] = k;
         copy(out + k, b + s);
