@@ -498,10 +498,13 @@ static NW_AVX2 size_t add_steps_avx2(words_out_t *o, const unsigned char *p, siz
 {
     words_out_t l = *o;
     size_t i = 0;
-    while (len - i >= 32) {
-        while (len - i >= 32 && add_ascii32(&l, p + i))
+    /* i + 32 <= len, not len - i >= 32: the second step of 16 may be the
+     * text's tail (the first ended past its 16 bytes, in a character),
+     * which returns an index up to 16 past len. */
+    while (i + 32 <= len) {
+        while (i + 32 <= len && add_ascii32(&l, p + i))
             i += 32;
-        if (len - i >= 32)
+        if (i + 32 <= len)
             i = add_step16(&l, p, add_step16(&l, p, i, len), len);
     }
     *o = l;

@@ -84,8 +84,13 @@ static void expect_words_shifted(const char *text, const char *const *want, size
         for (size_t shift = 0; shift < 33; shift++) {
             memset(buf, ' ', shift);
             memcpy(buf + shift, text, len + 1);
+            /* In a block of its own size, so that a read past the text's
+             * NUL is an error under the sanitizers. */
+            char *exact = strdup(buf);
+            assert_non_null(exact);
             nw_words_t w = NW_WORDS_INIT;
-            nw_words_add(&w, buf);
+            nw_words_add(&w, exact);
+            free(exact);
             expect_words(&w, want, n);
             /* The text's room holds every copy (see TEXT_ROOM()). */
             assert_true(w.text_len + NW_WORDS_SLACK <= w.text_cap);
@@ -121,6 +126,10 @@ static void test_words_across_steps(void **state)
                                        "s",
                                        "z"};
     expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
+    /* A 32-byte block with a letter >= 0x80 goes as two steps of 16; where
+     * the first ends inside a character, the second is the text's tail. */
+    static const char *const tail[] = {"abcdefghijklmn\u00e9opqrstuvwxyzabc"};
+    expect_words_shifted("abcdefghijklmn\u00e9opqrstuvwxyzabc", tail, 1);
     /* Words of 31 to 33 bytes, across the 32-byte steps. */
     static const char *const longer[] = {"abcdefghijklmnopqrstuvwxyz01234",
                                          "abcdefghijklmnopqrstuvwxyz012345", "q",
