@@ -335,8 +335,8 @@ static inline NW_INLINE void copy16(char *dst, const char *src)
  * part of one that goes on before or after the block; a run is copied
  * with one store of width bytes by copy (copy16() or copy32(), inlined
  * as a constant; the text has the room, see TEXT_ROOM()) and its length
- * taken from the bits. A word that ends in the block has
- * its NUL in that copy: the separator after it is a zero of b. The words
+ * taken from the bits. A word that ends in the block has its NUL in that
+ * copy: the separator after it is a zero of b. The words
  * are not hashed here: lang hashes the ones it probes its memo with from
  * the 16-byte loads it compares them with, and subjects the few that pass
  * its first filter; hashed here, every word took some fifteen
@@ -446,10 +446,6 @@ static inline NW_INLINE size_t add_step16(words_out_t *o, const unsigned char *p
 #ifdef __x86_64__
 #define NW_AVX2 __attribute__((target("avx2")))
 
-/* add_step16() over 32 bytes at p[i] (i + 32 <= len), where the CPU has
- * AVX2: one vector of classes and one block of words where there were
- * two, and a third fewer words carried from one block into the next. A
- * block with a letter >= 0x80 goes as two steps of 16. */
 /* Copies of 32 bytes, one load and one store (memcpy() made two of each,
  * as the generic tuning splits unaligned 32-byte moves). */
 static inline NW_AVX2 void copy32(char *dst, const char *src)
