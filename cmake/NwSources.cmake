@@ -77,6 +77,7 @@ set(NW_CORE_SOURCES
   plugin/enrichers/http_settings.c
   plugin/enrichers/lang.c
   plugin/enrichers/neardup.c
+  plugin/enrichers/splat.c
   plugin/enrichers/stats.c
   plugin/enrichers/subjects.c
   plugin/enrichers/toolkit.c

@@ -102,22 +102,21 @@ json_t *nw_builtin_count(long long n);
  * Latin-1 and Latin Extended-A, which is what the stopword and rule files use.
  */
 typedef struct nw_words {
-    char *text;       /* the words, each NUL-terminated, back to back */
-    size_t text_len;  /* bytes used in text */
-    size_t text_cap;  /* bytes allocated in text */
-    size_t *offsets;  /* start of word i in text, and offsets[n] == text_len
-                       * (when n > 0); one block with hashes */
-    uint64_t *hashes; /* nw_words_hash_key() of word i, made when it ends */
-    size_t n;         /* number of words (boundaries included) */
-    size_t cap;       /* entries allocated in offsets and hashes */
-    bool oom;         /* an allocation failed; the list is incomplete */
-    bool borrowed;    /* text and arrays belong to a run's shared store (see
-                       * nw_words_share_begin()): never grown or freed here */
+    char *text;      /* the words, each NUL-terminated, back to back */
+    size_t text_len; /* bytes used in text */
+    size_t text_cap; /* bytes allocated in text */
+    size_t *offsets; /* start of word i in text, and offsets[n] == text_len
+                      * (when n > 0) */
+    size_t n;        /* number of words (boundaries included) */
+    size_t cap;      /* entries allocated in offsets */
+    bool oom;        /* an allocation failed; the list is incomplete */
+    bool borrowed;   /* text and arrays belong to a run's shared store (see
+                      * nw_words_share_begin()): never grown or freed here */
 } nw_words_t;
 
 #define NW_WORDS_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0, NULL, NULL, 0, 0, false, false                                                 \
+        NULL, 0, 0, NULL, 0, 0, false, false                                                       \
     }
 
 /* Appends the words of text (may be NULL). */
@@ -198,6 +197,27 @@ static inline uint64_t nw_words_hash16(const char *w, size_t n)
     return nw_words_mix(n, x0 & nw_words_mask[n][0], x1 & nw_words_mask[n][1]);
 }
 
+/* Word w of n <= 16 bytes, readable 16 bytes wide, as two 8-byte halves
+ * masked to its bytes: the word zero-padded, as a key of that many bytes
+ * holds it, so that two compares tell a word from a key. */
+static inline void nw_words_halves(const char *w, size_t n, uint64_t *x0, uint64_t *x1)
+{
+    memcpy(x0, w, 8);
+    memcpy(x1, w + 8, 8);
+    *x0 &= nw_words_mask[n][0];
+    *x1 &= nw_words_mask[n][1];
+}
+
+/* A quick hash of a word's halves (nw_words_halves()) for the tables
+ * probed with every word: two multiplications, where nw_words_mix() takes
+ * seven operations. Only its top bits are mixed (a product's low bits
+ * depend only on the factors' low bits): a table takes its index from
+ * them. */
+static inline uint64_t nw_words_quick(uint64_t x0, uint64_t x1)
+{
+    return x0 * 0x9E3779B97F4A7C15ull ^ x1 * 0xC2B2AE3D27D4EB4Full;
+}
+
 /* The hash of the n bytes at w, which can be read 16 bytes wide from each
  * of its 16-byte blocks (a word of an nw_words_t, a zero-padded key). */
 static inline uint64_t nw_words_hash_wide(const char *w, size_t n)
@@ -225,11 +245,12 @@ static inline size_t nw_words_len(const nw_words_t *w, size_t i)
 {
     return w->offsets[i + 1] - w->offsets[i] - 1;
 }
-/* nw_words_hash_key(nw_words_at(w, i), nw_words_len(w, i)), without
- * reading the word again: lang and subjects look every word up by it. */
+/* nw_words_hash_key(nw_words_at(w, i), nw_words_len(w, i)), from the
+ * word's 16-byte blocks. Made when a consumer asks, not with the list:
+ * subjects hashes only the words that pass its first filter, lang none. */
 static inline uint64_t nw_words_hash(const nw_words_t *w, size_t i)
 {
-    return w->hashes[i];
+    return nw_words_hash_wide(nw_words_at(w, i), nw_words_len(w, i));
 }
 void nw_words_free(nw_words_t *w);
 

@@ -17,6 +17,7 @@
 #include "core/cpu.h"
 #include "enrichers/builtins.h"
 #include "enrichers/dates_internal.h"
+#include "enrichers/splat.h"
 
 /* What a byte at a token's start says about the token (see
  * nw_dates_next_start()): the text's end, a byte of whitespace or punctuation, a
@@ -189,20 +190,20 @@ static const char *next_start_sse2(const dates_t *cfg, const char *text, const c
 static inline NW_AVX2 void classes32(__m256i x, __m256i next, uint32_t *digit, uint32_t *letter,
                                      uint32_t *maybe)
 {
-    const __m256i below10 = _mm256_set1_epi8(-128 + 10), below26 = _mm256_set1_epi8(-128 + 26);
-    __m256i lower = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+    const __m256i below10 = NW_SPLAT32(-128 + 10), below26 = NW_SPLAT32(-128 + 26);
+    __m256i lower = _mm256_or_si256(x, NW_SPLAT32(0x20));
     __m256i digit_v =
-        _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - '0'))));
+        _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - '0'))));
     __m256i upper_v =
-        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - 'A'))));
-    __m256i ty_v = _mm256_or_si256(_mm256_cmpeq_epi8(lower, _mm256_set1_epi8('t')),
-                                   _mm256_cmpeq_epi8(lower, _mm256_set1_epi8('y')));
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - 'A'))));
+    __m256i ty_v = _mm256_or_si256(_mm256_cmpeq_epi8(lower, NW_SPLAT32('t')),
+                                   _mm256_cmpeq_epi8(lower, NW_SPLAT32('y')));
     *digit = (uint32_t)_mm256_movemask_epi8(digit_v);
     *letter = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(lower, _mm256_set1_epi8((char)(0x80 - 'a')))));
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(lower, NW_SPLAT32((char)(0x80 - 'a')))));
     __m256i t_v = _mm256_andnot_si256(
-        _mm256_cmpeq_epi8(_mm256_or_si256(next, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('o')),
-        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('t')));
+        _mm256_cmpeq_epi8(_mm256_or_si256(next, NW_SPLAT32(0x20)), NW_SPLAT32('o')),
+        _mm256_cmpeq_epi8(x, NW_SPLAT32('t')));
     *maybe = (uint32_t)_mm256_movemask_epi8(
         _mm256_andnot_si256(t_v, _mm256_or_si256(_mm256_or_si256(digit_v, upper_v), ty_v)));
 }

@@ -139,18 +139,21 @@ typedef struct word_score {
  * are few distinct vectors ("the" adds 1.0 to English, "de" 0.25 to four
  * languages), kept once per thread in a small table the entries index.
  */
-#define LANG_MEMO_SLOTS  2048 /* a power of two */
-#define LANG_MEMO_KEY    15   /* longest word kept */
-#define LANG_MEMO_PASSES 3    /* most passes a kept word may take */
-#define LANG_MEMO_ADDS   256  /* distinct pass vectors kept (uint8_t indexes) */
+#define LANG_MEMO_BITS   11
+#define LANG_MEMO_SLOTS  (1u << LANG_MEMO_BITS)
+#define LANG_MEMO_KEY    15  /* longest word kept */
+#define LANG_MEMO_PASSES 3   /* most passes a kept word may take */
+#define LANG_MEMO_ADDS   256 /* distinct pass vectors kept (uint8_t indexes) */
 
 typedef struct memo_add {
     _Alignas(16) double v[LANG_MAX]; /* by language index */
 } memo_add_t;
 
+/* An entry is found by its key alone: the word's 16 bytes, zero-padded,
+ * are what the probe loads from the text and masks (memo_find()), so two
+ * 8-byte compares tell it, with no hash kept or compared. */
 typedef struct memo_entry {
-    uint64_t hash;                  /* the word's nw_words_hash_key() */
-    char key[LANG_MEMO_KEY + 1];    /* the word */
+    uint64_t key[2];                /* the word, zero-padded (LANG_MEMO_KEY bytes at most) */
     uint8_t len;                    /* strlen(key); 0: empty slot */
     uint8_t npass;                  /* passes the word takes (0: it adds nothing) */
     uint8_t pass[LANG_MEMO_PASSES]; /* each one's vector in memo_t.adds */
@@ -354,10 +357,9 @@ static int memo_add_index(memo_t *m, const memo_add_t *v)
     return (int)m->nadds++;
 }
 
-/* Keeps what ws says word w (n bytes, hash h) adds in the empty slot e as
- * passes (see memo_t); nothing when they do not fit. */
-static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, uint64_t h,
-                      const word_score_t *ws)
+/* Keeps what ws says word w (n bytes) adds in the empty slot e as passes
+ * (see memo_t); nothing when they do not fit. */
+static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, const word_score_t *ws)
 {
     uint8_t count[LANG_MAX] = {0}; /* additions per language so far */
     memo_add_t pass[LANG_MEMO_PASSES];
@@ -377,7 +379,7 @@ static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, uint6
         if (count[li] > npass)
             npass = count[li];
     }
-    memo_entry_t kept = {.hash = h, .len = (uint8_t)n, .npass = (uint8_t)npass};
+    memo_entry_t kept = {.len = (uint8_t)n, .npass = (uint8_t)npass};
     for (size_t p = 0; p < npass; p++) {
         int i = memo_add_index(m, &pass[p]);
         if (i < 0)
@@ -392,14 +394,14 @@ static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, uint6
 /* A word not in the memo: scored afresh, into score, and kept in the
  * empty slot e (NULL: none) when it fits. */
 __attribute__((noinline)) static void word_score_miss(const lang_t *l, memo_t *m, memo_entry_t *e,
-                                                      const char *w, size_t n, uint64_t h,
+                                                      const char *w, size_t n,
                                                       double score[LANG_MAX])
 {
     word_score_t ws;
-    word_eval(l, w, n, h, &ws);
+    word_eval(l, w, n, nw_words_hash_wide(w, n), &ws);
     word_add(ws.fw, ws.nfw, ws.hits, ws.nhits, score);
     if (e && m->used < LANG_MEMO_SLOTS / 4 * 3)
-        memo_keep(m, e, w, n, h, &ws);
+        memo_keep(m, e, w, n, &ws);
 }
 
 /* This thread's memo, emptied when it was another instance's. Out of
@@ -416,19 +418,26 @@ __attribute__((noinline)) static memo_t *memo_for(const lang_t *l)
     return m;
 }
 
-/* The memo's entry for word w (n > 0 bytes, nw_words_hash_key() h); else
- * NULL, with *empty the empty slot it would take (NULL: none, too long). */
-static inline const memo_entry_t *memo_find(memo_t *m, const char *w, size_t n, uint64_t h,
+/* The memo's entry for word w (n > 0 bytes, readable NW_WORDS_SLACK
+ * bytes wide); else NULL, with *empty the empty slot it would take (NULL:
+ * none, too long). The word's two 8-byte halves, masked to its n bytes,
+ * are its key as kept; their nw_words_quick(), top bits, is the slot to
+ * start from (where the list's word hash took some fifteen instructions
+ * a word, made for every word). An empty
+ * slot's key is zeros, which no word's is (a word's first byte is not
+ * NUL), so only a slot that does not match is asked whether it is empty. */
+static inline const memo_entry_t *memo_find(memo_t *m, const char *w, size_t n,
                                             memo_entry_t **empty)
 {
     *empty = NULL;
     if (n > LANG_MEMO_KEY)
         return NULL;
-    for (size_t j = h & (LANG_MEMO_SLOTS - 1);; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
+    uint64_t x0, x1;
+    nw_words_halves(w, n, &x0, &x1);
+    size_t j = (size_t)(nw_words_quick(x0, x1) >> (64 - LANG_MEMO_BITS));
+    for (;; j = (j + 1) & (LANG_MEMO_SLOTS - 1)) {
         memo_entry_t *e = &m->e[j];
-        /* The word's NUL against the key's zero padding: n + 1 equal
-         * bytes are the same word, no length compare needed. */
-        if (e->hash == h && nw_words_same(e->key, w, n + 1))
+        if (e->key[0] == x0 && e->key[1] == x1)
             return e;
         if (!e->len) {
             *empty = e;
@@ -473,7 +482,6 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
 {
     memo_t *m = memo_for(l);
     const size_t *off = w->offsets, *end = w->offsets + w->n;
-    const uint64_t *hash = w->hashes;
     const char *text = w->text;
     /* The words before stop are LANG_MAXWORDS at most: each empty one (a
      * break) moves it on by one, and no word is counted in the loop. */
@@ -481,7 +489,7 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
     size_t empty = 0;
     SCORES_DECLARE;
     SCORES_LOAD(score);
-    for (const size_t *o = off; o < stop; o++, hash++) {
+    for (const size_t *o = off; o < stop; o++) {
         size_t n = o[1] - o[0] - 1; /* nw_words_len() */
         if (n == 0) {
             empty++;
@@ -489,7 +497,7 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
             continue;
         }
         memo_entry_t *slot;
-        const memo_entry_t *e = memo_find(m, text + o[0], n, *hash, &slot);
+        const memo_entry_t *e = memo_find(m, text + o[0], n, &slot);
         if (e) {
             for (size_t p = 0; p < e->npass; p++)
                 SCORES_ADD(&m->adds[e->pass[p]]);
@@ -497,7 +505,7 @@ __attribute__((noinline)) static size_t score_words(const lang_t *l, const nw_wo
         }
         /* Rare: the scores go through memory for the scalar path. */
         SCORES_STORE(score);
-        word_score_miss(l, m, slot, text + o[0], n, *hash, score);
+        word_score_miss(l, m, slot, text + o[0], n, score);
         SCORES_LOAD(score);
     }
     SCORES_STORE(score);

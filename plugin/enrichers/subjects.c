@@ -52,11 +52,33 @@ static inline unsigned prefix_bit(uint32_t k)
     return (unsigned)((k * 2654435761u) >> 16) & (PREFIX_BITS - 1);
 }
 
-/* The bit of a word's hash in subjects_t.exact_bits: the top bits, which
- * the index's slot (the low bits) does not already use. */
+/* The hash of a word or first-word key (n bytes, readable 16 bytes wide
+ * from each of its blocks) in the exact index and filter: a word of up to
+ * 16 bytes, nearly all, by nw_words_quick(), two multiplications (the
+ * word list's hash, made for the third of the words that pass first4,
+ * took some twenty instructions), a longer one by nw_words_hash_wide().
+ * Either way its top bits are mixed: the filter and the slots take them. */
+static inline uint64_t exact_hash(const char *w, size_t n)
+{
+    if (n > 16)
+        return nw_words_hash_wide(w, n);
+    uint64_t x0, x1;
+    nw_words_halves(w, n, &x0, &x1);
+    return nw_words_quick(x0, x1);
+}
+
+/* The bit of a word's exact_hash() in subjects_t.exact_bits. */
 static inline unsigned exact_bit(uint64_t h)
 {
     return (unsigned)(h >> 48) & (EXACT_BITS - 1);
+}
+
+/* Where the slot search for exact_hash() h starts in the exact index:
+ * bits from the top, which exact_bit() takes too (a word whose bit is set
+ * mostly finds its slot then). */
+static inline size_t exact_start(uint64_t h)
+{
+    return (size_t)(h >> 40);
 }
 
 typedef struct term {
@@ -82,7 +104,8 @@ typedef struct subject {
 /*
  * Terms indexed by their first word, or by the first three bytes of a
  * one-word prefix term. Each index is a table of slots, one a key, in open
- * addressing on the key's hash: a word's hash comes with the word list, so
+ * addressing on the key's hash (a word's is made once it passes the
+ * filters, see count_words()), so
  * a word no term begins with (nearly all) costs a load and a compare of an
  * empty or foreign slot, with no chain to walk and no bytes to compare.
  * The entries of one key lie together.
@@ -96,7 +119,7 @@ typedef struct rule_entry {
 } rule_entry_t;
 
 typedef struct rule_slot {
-    uint64_t hash;  /* of the key: the first word's hash, or a prefix's key3() */
+    uint64_t hash;  /* of the key: the first word's exact_hash(), or a prefix's key3() */
     uint32_t first; /* its entries: entries[first .. first + n) */
     uint32_t n;     /* 0: an empty slot */
 } rule_slot_t;
@@ -166,7 +189,7 @@ static int index_term(subjects_t *s, size_t t)
             s->first4[b / 64] |= 1ull << (b % 64);
         }
     } else {
-        unsigned b = exact_bit(nw_words_hash_key(e->key, n));
+        unsigned b = exact_bit(exact_hash(e->key, n));
         s->exact_bits[b / 64] |= 1ull << (b % 64);
         /* After a word of n < 3 bytes and its NUL come bytes of no part of
          * it (the next word's): the key takes any there. */
@@ -215,8 +238,8 @@ static int index_build(rule_index_t *x, size_t klen)
              memcmp(x->entries[j].key, e->key, n) == 0;
              j++)
             ;
-        uint64_t h = klen ? key3(e->key) : nw_words_hash_key(e->key, n);
-        size_t k = (klen ? prefix_bit((uint32_t)h) : h) & x->mask;
+        uint64_t h = klen ? key3(e->key) : exact_hash(e->key, n);
+        size_t k = (klen ? prefix_bit((uint32_t)h) : exact_start(h)) & x->mask;
         while (x->slots[k].n)
             k = (k + 1) & x->mask;
         x->slots[k] = (rule_slot_t){.hash = h, .first = (uint32_t)i, .n = (uint32_t)(j - i)};
@@ -542,13 +565,13 @@ static inline const rule_slot_t *slot_of(const rule_index_t *x, size_t start, ui
     }
 }
 
-/* The terms whose first word is word i (hash h). Out of line: most
+/* The terms whose first word is word i (exact_hash() h). Out of line: most
  * words start no term (see count_words()). */
 __attribute__((noinline)) static void count_exact(const subjects_t *s, const nw_words_t *w,
                                                   size_t i, uint64_t h, tally_t *t)
 {
     const rule_index_t *x = &s->exact;
-    const rule_slot_t *sl = slot_of(x, h, h, nw_words_at(w, i), nw_words_len(w, i));
+    const rule_slot_t *sl = slot_of(x, exact_start(h), h, nw_words_at(w, i), nw_words_len(w, i));
     if (!sl)
         return;
     for (const rule_entry_t *e = &x->entries[sl->first], *end = e + sl->n; e < end; e++)
@@ -585,7 +608,6 @@ __attribute__((noinline)) static void count_words(const subjects_t *s, const nw_
                                                   tally_t *t)
 {
     const size_t *off = w->offsets;
-    const uint64_t *hash = w->hashes;
     const char *text = w->text;
     const uint64_t *exact = s->exact_bits, *prefix4 = s->prefix4, *first4 = s->first4;
     for (size_t i = 0, nw = w->n; i < nw; i++) {
@@ -593,9 +615,10 @@ __attribute__((noinline)) static void count_words(const subjects_t *s, const nw_
         unsigned p = prefix_bit(k4);
         if (!(first4[p / 64] >> (p % 64) & 1))
             continue;
-        /* The word's hash comes with the list. A break between fields (an
-         * empty word) finds no key. */
-        uint64_t h = hash[i];
+        /* Hashed here, by the third of the words that get this far: the
+         * list makes no hashes. A break between fields (an empty word)
+         * finds no key. */
+        uint64_t h = exact_hash(text + off[i], off[i + 1] - off[i] - 1);
         unsigned b = exact_bit(h);
         if (exact[b / 64] >> (b % 64) & 1)
             count_exact(s, w, i, h, t);

@@ -17,10 +17,15 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
 
+#include "core/cpu.h"
 #include "core/utf8.h"
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
+#include "enrichers/splat.h"
 #include "enrichers/words_internal.h"
 
 int nw_builtin_int(const nw_enricher_api_t *api, void *host, const char *name, const char *key,
@@ -217,9 +222,8 @@ static bool grow_text(nw_words_t *w, size_t more)
     return true;
 }
 
-/* Room for more words in offsets and hashes, which share one block:
- * hashes start right after cap offsets. offsets[n] holds the end of the
- * text (see nw_words_len()), so the offsets take one entry more. */
+/* Room for more words in offsets. offsets[n] holds the end of the text
+ * (see nw_words_len()), so the offsets take one entry more. */
 static bool grow_words(nw_words_t *w, size_t more)
 {
     more++;
@@ -232,19 +236,12 @@ static bool grow_words(nw_words_t *w, size_t more)
     size_t cap = w->cap ? w->cap : 64;
     while (cap < w->n + more)
         cap *= 2;
-    size_t *o = malloc(cap * (sizeof(*o) + sizeof(*w->hashes)));
+    size_t *o = realloc(w->offsets, cap * sizeof(*o));
     if (!o) {
         w->oom = true;
         return false;
     }
-    uint64_t *h = (uint64_t *)(o + cap);
-    if (w->n) {
-        memcpy(o, w->offsets, w->n * sizeof(*o));
-        memcpy(h, w->hashes, w->n * sizeof(*h));
-    }
-    free(w->offsets);
     w->offsets = o;
-    w->hashes = h;
     w->cap = cap;
     return true;
 }
@@ -269,7 +266,6 @@ typedef struct words_out {
     char *out;
     size_t k, n; /* bytes and words so far */
     size_t *offsets;
-    uint64_t *hashes;
     bool in_word;
 } words_out_t;
 
@@ -279,12 +275,9 @@ static inline void word_start(words_out_t *o)
     o->in_word = true;
 }
 
-/* Ends the word being copied: its NUL, and its hash from the copy (the
- * text is readable 16 bytes past any word's start, see NW_WORDS_SLACK). */
+/* Ends the word being copied with its NUL. */
 static inline void word_end(words_out_t *o)
 {
-    size_t at = o->offsets[o->n - 1];
-    o->hashes[o->n - 1] = nw_words_hash_wide(o->out + at, o->k - at);
     o->out[o->k++] = '\0';
     o->in_word = false;
 }
@@ -324,123 +317,225 @@ static size_t add_char(words_out_t *o, const unsigned char *p, size_t i, size_t 
 }
 
 #ifdef __SSE2__
-/* The words of 16 bytes of ASCII text, bit j of alnum set where byte j is
- * a letter or digit, low the bytes with letters lower-cased. Each run of
- * the bits is a word, or a part of one that goes on before or after the
- * block; a run is copied with one 16-byte store (the text has the room,
- * see add_words()), its length taken from the bits, and a word that ends
- * in the block hashed from that copy, where the store forwards to both
- * 8-byte loads. */
-static inline void add_block(words_out_t *o, __m128i low, unsigned alnum)
+/* The block path's helpers are inlined into the AVX2 steps as well:
+ * called, they took the output state and the class constants through
+ * memory. */
+#define NW_INLINE __attribute__((always_inline))
+
+/* Copies of 16 bytes, one load and one store. */
+static inline NW_INLINE void copy16(char *dst, const char *src)
 {
-    char b[32];
-    _mm_storeu_si128((__m128i *)(void *)b, low);
+    memcpy(dst, src, 16);
+}
+
+/* The words of width (16 or 32) bytes of ASCII text at b, bit j of alnum
+ * set where byte j is a letter or digit; b holds the bytes with letters
+ * lower-cased and every other byte zero, and can be read width bytes
+ * wide from any of its first width. Each run of the bits is a word, or a
+ * part of one that goes on before or after the block; a run is copied
+ * with one store of width bytes by copy (copy16() or copy32(), inlined
+ * as a constant; the text has the room, see TEXT_ROOM()) and its length
+ * taken from the bits. A word that ends in the block has its NUL in that
+ * copy: the separator after it is a zero of b. The words
+ * are not hashed here: lang hashes the ones it probes its memo with from
+ * the 16-byte loads it compares them with, and subjects the few that pass
+ * its first filter; hashed here, every word took some fifteen
+ * instructions more, for consumers that mostly had it again. */
+static inline NW_INLINE void add_block(words_out_t *o, const char *b, uint64_t alnum,
+                                       unsigned width, void (*copy)(char *, const char *))
+{
     if (o->in_word) {
-        unsigned e = (unsigned)__builtin_ctz(~alnum); /* 16 at most: bit 16 of ~alnum is set */
-        memcpy(o->out + o->k, b, 16);
-        o->k += e;
-        if (e == 16)
-            return; /* the word may go on in the next block */
-        word_end(o);
-        alnum &= ~0u << e;
+        /* width at most: bit width of ~alnum is set */
+        unsigned e = (unsigned)__builtin_ctzll(~alnum);
+        copy(o->out + o->k, b);
+        if (e == width) { /* the word may go on in the next block */
+            o->k += width;
+            return;
+        }
+        o->k += e + 1;
+        o->in_word = false;
+        alnum &= ~0ull << e;
     }
     char *out = o->out;
     size_t k = o->k, n = o->n;
     while (alnum) {
         /* Adding the run's lowest bit clears the run and sets the bit
          * after it. */
-        unsigned s = (unsigned)__builtin_ctz(alnum), u = alnum + (alnum & -alnum);
-        unsigned e = (unsigned)__builtin_ctz(u);
+        uint64_t u = alnum + (alnum & -alnum);
+        size_t s = (size_t)__builtin_ctzll(alnum), e = (size_t)__builtin_ctzll(u);
         alnum &= u;
         o->offsets[n] = k;
-        memcpy(out + k, b + s, 16);
-        if (e == 16) { /* goes on in the next block: ended by word_end() */
+        copy(out + k, b + s);
+        if (e == width) { /* goes on in the next block: ended by word_end() */
             o->n = n + 1;
-            o->k = k + 16 - s;
+            o->k = k + width - s;
             o->in_word = true;
             return;
         }
-        o->hashes[n++] = nw_words_hash16(out + k, e - s);
-        k += e - s;
-        out[k++] = '\0';
+        n++;
+        k += e - s + 1;
     }
     o->k = k;
     o->n = n;
 }
 
-/* Whether the bytes >= 0x80 of the 16 at x (bit j of high set where byte
- * j is one) are all whole characters of U+0080..U+00BF (C2 xx) or
- * U+2000..U+203F (E2 80 xx). Those are no letters (is_letter_cp()), and
+/* Whether the bytes >= 0x80 of a block (bit j of high set where byte j
+ * is one) are all whole characters of U+0080..U+00BF (C2 xx) or
+ * U+2000..U+203F (E2 80 xx), from the block's masks of continuation
+ * bytes, C2, E2 and 80 bytes. Those are no letters (is_letter_cp()), and
  * the block path takes a byte >= 0x80 for a separator (it is in none of
  * its classes), so such a block needs no general path: the curly quotes,
  * dashes and no-break spaces of English text. A block starts at a
  * character's first byte, so the characters found here are the ones the
  * decoder would find. */
-static inline bool only_separators(__m128i x, unsigned high)
+static inline NW_INLINE bool only_separators_of(uint64_t high, uint64_t cont, uint64_t c2,
+                                                uint64_t e2, uint64_t b80)
+{
+    /* Past the block's last byte the shifts bring in zeros: a character
+     * cut by the block's edge is not whole, and leaves its bytes
+     * uncovered. */
+    uint64_t two = c2 & cont >> 1;
+    uint64_t three = e2 & b80 >> 1 & cont >> 2;
+    return (two | two << 1 | three | three << 1 | three << 2) == high;
+}
+
+static inline NW_INLINE bool only_separators(__m128i x, unsigned high)
 {
     unsigned cont = (unsigned)_mm_movemask_epi8(
         _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80)));
     unsigned c2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
     unsigned e2 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)));
     unsigned b80 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x80)));
-    /* Past byte 15 the shifts bring in zeros: a character cut by the
-     * block's edge is not whole, and leaves its bytes uncovered. */
-    unsigned two = c2 & cont >> 1;
-    unsigned three = e2 & b80 >> 1 & cont >> 2;
-    return (two | two << 1 | three | three << 1 | three << 2) == high;
+    return only_separators_of(high, cont, c2, e2, b80);
 }
+
+/* The words of the 16 bytes of text at p[i] (fewer at the text's end,
+ * len), by the block path or, for a letter >= 0x80, the general one.
+ * Returns the index after them. Byte classes by one signed compare each:
+ * c + 0x80 - lo is below -128 + span exactly when lo <= c < lo + span. */
+static inline NW_INLINE size_t add_step16(words_out_t *o, const unsigned char *p, size_t i,
+                                          size_t len)
+{
+    __m128i x;
+    if (len - i >= 16) {
+        x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    } else { /* the tail, NUL-padded: NUL separates like the text's end */
+        char last[16] = {0};
+        memcpy(last, p + i, len - i);
+        x = _mm_loadu_si128((const __m128i *)(const void *)last);
+    }
+    unsigned high = (unsigned)_mm_movemask_epi8(x);
+    if (high && !only_separators(x, high)) { /* a letter >= 0x80: the general path */
+        size_t stop = len - i >= 16 ? i + 16 : len;
+        while (i < stop)
+            i = add_char(o, p, i, len);
+        return i;
+    }
+    const __m128i below26 = _mm_set1_epi8(-128 + 26), below10 = _mm_set1_epi8(-128 + 10);
+    __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'A'))), below26);
+    __m128i low = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8((char)(0x80 - 'a'))), below26);
+    __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))), below10);
+    __m128i alnum = _mm_or_si128(letter, digit);
+    char b[32];
+    _mm_storeu_si128((__m128i *)(void *)b, _mm_and_si128(low, alnum));
+    add_block(o, b, (unsigned)_mm_movemask_epi8(alnum), 16, copy16);
+    return i + 16;
+}
+
+#ifdef __x86_64__
+#define NW_AVX2 __attribute__((target("avx2")))
+
+/* Copies of 32 bytes, one load and one store (memcpy() made two of each,
+ * as the generic tuning splits unaligned 32-byte moves). */
+static inline NW_AVX2 void copy32(char *dst, const char *src)
+{
+    _mm256_storeu_si256((__m256i *)(void *)dst,
+                        _mm256_loadu_si256((const __m256i *)(const void *)src));
+}
+
+/* The words of the 32 bytes at q by the block path, where the CPU has
+ * AVX2: one vector of classes and one block of words where there were
+ * two, and a third fewer words carried from one block into the next.
+ * False, with nothing added, when a letter >= 0x80 is among them. */
+static inline NW_AVX2 NW_INLINE bool add_ascii32(words_out_t *o, const unsigned char *q)
+{
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)q);
+    uint32_t high = (uint32_t)_mm256_movemask_epi8(x);
+    if (high) {
+        uint32_t cont = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_and_si256(x, NW_SPLAT32((char)0xC0)), NW_SPLAT32((char)0x80)));
+        uint32_t c2 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0xC2)));
+        uint32_t e2 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0xE2)));
+        uint32_t b80 = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, NW_SPLAT32((char)0x80)));
+        if (!only_separators_of(high, cont, c2, e2, b80))
+            return false;
+    }
+    const __m256i below26 = NW_SPLAT32(-128 + 26), below10 = NW_SPLAT32(-128 + 10);
+    __m256i upper = _mm256_cmpgt_epi8(below26, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - 'A'))));
+    __m256i low = _mm256_or_si256(x, _mm256_and_si256(upper, NW_SPLAT32(0x20)));
+    __m256i letter =
+        _mm256_cmpgt_epi8(below26, _mm256_add_epi8(low, NW_SPLAT32((char)(0x80 - 'a'))));
+    __m256i digit = _mm256_cmpgt_epi8(below10, _mm256_add_epi8(x, NW_SPLAT32((char)(0x80 - '0'))));
+    __m256i alnum = _mm256_or_si256(letter, digit);
+    char b[64];
+    _mm256_storeu_si256((__m256i *)(void *)b, _mm256_and_si256(low, alnum));
+    add_block(o, b, (uint32_t)_mm256_movemask_epi8(alnum), 32, copy32);
+    return true;
+}
+
+/* The steps of 32 bytes of the text's first len bytes, as many as there
+ * are whole, into o; returns the index after them. A block with a letter
+ * >= 0x80 goes as two steps of 16, outside the loop of ASCII blocks: with
+ * the general path's calls in it, the loop's constants were made afresh
+ * for every block. The output state is worked on in a local copy:
+ * through o, its offsets were reloaded for every word. */
+static NW_AVX2 size_t add_steps_avx2(words_out_t *o, const unsigned char *p, size_t len)
+{
+    words_out_t l = *o;
+    size_t i = 0;
+    /* i + 32 <= len, not len - i >= 32: the second step of 16 may be the
+     * text's tail (the first ended past its 16 bytes, in a character),
+     * which returns an index up to 16 past len. */
+    while (i + 32 <= len) {
+        while (i + 32 <= len && add_ascii32(&l, p + i))
+            i += 32;
+        if (i + 32 <= len)
+            i = add_step16(&l, p, add_step16(&l, p, i, len), len);
+    }
+    *o = l;
+    return i;
+}
+#endif
 #endif
 
 /* Folding keeps each letter's length (the decoder takes no overlong forms)
  * and a word's NUL takes the place of the byte that ends it, so the words
  * of len bytes of text take at most len + 1 bytes; a word and the byte
  * that ends it take two, so there are at most len / 2 + 1 words. A copy
- * by add_block() writes up to 15 bytes past the words so far, which is
- * within NW_WORDS_SLACK of the room. */
-#define TEXT_ROOM(len)  ((len) + 1)
+ * by add_block() writes up to 31 bytes past the start of a word, which
+ * is at most len - 1 bytes into the room: 16 bytes more than that, and
+ * NW_WORDS_SLACK after them, hold it. */
+#define TEXT_ROOM(len)  ((len) + 17)
 #define WORDS_ROOM(len) ((len) / 2 + 1)
 
 /* Appends the words of the len bytes at text (text[len] is its NUL); room
- * for them is reserved. Runs of 16 bytes of ASCII, most of the text, are
- * split by their byte classes and copied a word at a time; a run with a
- * byte >= 0x80 goes through the general path character by character. */
+ * for them is reserved. Runs of 16 or 32 bytes of ASCII, most of the
+ * text, are split by their byte classes and copied a word at a time; a
+ * run with a byte >= 0x80 goes through the general path character by
+ * character. */
 static void add_words(nw_words_t *w, const char *text, size_t len)
 {
     const unsigned char *p = (const unsigned char *)text;
-    words_out_t o = {
-        .out = w->text, .k = w->text_len, .n = w->n, .offsets = w->offsets, .hashes = w->hashes};
+    words_out_t o = {.out = w->text, .k = w->text_len, .n = w->n, .offsets = w->offsets};
     size_t i = 0;
 #ifdef __SSE2__
-    /* Byte classes by one signed compare each: c + 0x80 - lo is below
-     * -128 + span exactly when lo <= c < lo + span. */
-    const __m128i upper_bias = _mm_set1_epi8((char)(0x80 - 'A'));
-    const __m128i lower_bias = _mm_set1_epi8((char)(0x80 - 'a'));
-    const __m128i digit_bias = _mm_set1_epi8((char)(0x80 - '0'));
-    const __m128i below26 = _mm_set1_epi8(-128 + 26), below10 = _mm_set1_epi8(-128 + 10);
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    while (i < len) {
-        __m128i x;
-        if (len - i >= 16) {
-            x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        } else { /* the tail, NUL-padded: NUL separates like the text's end */
-            char last[16] = {0};
-            memcpy(last, p + i, len - i);
-            x = _mm_loadu_si128((const __m128i *)(const void *)last);
-        }
-        unsigned high = (unsigned)_mm_movemask_epi8(x);
-        if (high && !only_separators(x, high)) { /* a letter >= 0x80: the general path */
-            size_t stop = len - i >= 16 ? i + 16 : len;
-            while (i < stop)
-                i = add_char(&o, p, i, len);
-            continue;
-        }
-        __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, upper_bias), below26);
-        __m128i low = _mm_or_si128(x, _mm_and_si128(upper, case_bit));
-        __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(low, lower_bias), below26);
-        __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, digit_bias), below10);
-        add_block(&o, low, (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit)));
-        i += 16;
-    }
+#ifdef __x86_64__
+    if (nw_cpu_has(NW_CPU_AVX2))
+        i = add_steps_avx2(&o, p, len);
+#endif
+    while (i < len)
+        i = add_step16(&o, p, i, len);
 #else
     while (i < len)
         i = add_char(&o, p, i, len);
@@ -479,7 +574,6 @@ void nw_words_add(nw_words_t *w, const char *text)
 /* Appends an empty word; room for it is reserved. */
 static void add_break(nw_words_t *w)
 {
-    w->hashes[w->n] = nw_words_hash_key("", 0);
     w->offsets[w->n++] = w->text_len;
     w->text[w->text_len++] = '\0';
     w->offsets[w->n] = w->text_len;
@@ -531,7 +625,7 @@ void nw_words_free(nw_words_t *w)
         return;
     if (!w->borrowed) {
         free(w->text);
-        free(w->offsets); /* the hashes' block too */
+        free(w->offsets);
     }
     memset(w, 0, sizeof(*w));
 }

@@ -15,7 +15,7 @@
  * the arrays were copied several times per article). */
 typedef struct nw_words_room {
     size_t lh, ls, lb;
-    size_t text, words; /* bytes of text, entries of offsets and hashes */
+    size_t text, words; /* bytes of text, entries of offsets */
 } nw_words_room_t;
 
 nw_words_room_t nw_words_room(const nw_enrich_input_t *in);

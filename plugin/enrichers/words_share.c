@@ -187,13 +187,12 @@ static void share_article(nw_words_t *w, const nw_enrich_input_t *in)
 {
     nw_words_room_t r = nw_words_room(in);
     size_t cap = r.words + 1; /* and the end offset, offsets[n] */
-    size_t arrays = cap * (sizeof(*w->offsets) + sizeof(*w->hashes));
+    size_t arrays = cap * sizeof(*w->offsets);
     size_t text = (r.text + NW_WORDS_SLACK + 7) & ~(size_t)7;
     char *p = share_carve(arrays + text);
     *w = (nw_words_t)NW_WORDS_INIT;
     if (p) {
         *w = (nw_words_t){.offsets = (size_t *)(void *)p,
-                          .hashes = (uint64_t *)(void *)(p + cap * sizeof(*w->offsets)),
                           .cap = cap,
                           .text = p + arrays,
                           .text_cap = text,

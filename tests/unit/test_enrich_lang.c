@@ -173,6 +173,49 @@ static void test_memo_replay(void **state)
     }
 }
 
+/* lang's verdict on body, with the headline "Xq", from the instance e. */
+static void lang_detail(nw_enrichers_t *e, const char *body, char *out, size_t len)
+{
+    fx_t f;
+    fx_text(&f, "2021-12-30T09:32:00Z", "Xq", body, "k", NULL, -1);
+    assert_false(fx_run(e, &f, NULL));
+    snprintf(out, len, "%s", fx_detail(&f, "lang"));
+    fx_clear(&f);
+}
+
+/* The memo tells a word by its bytes alone, masked to its length from two
+ * 8-byte loads (lang.c: memo_find()): words that agree on their first 8 or
+ * 14 bytes and differ after ("sch" adds to de, "scx" to nothing), at the
+ * key's longest (15 bytes) and one past it (16, never kept), and words
+ * that are a prefix of another. Each text's verdict after the other's
+ * words are kept is the one a fresh instance gives. */
+static void test_memo_key_edges(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "the aaaaasch aaaaasch bbbbbbbbsch bbbbbbbbsch ccccccccccccsch ccccccccccccsch "
+        "ddddddddddddesch de de",
+        "the aaaaascx aaaaascx bbbbbbbbscx bbbbbbbbscx ccccccccccccscx ccccccccccccscx "
+        "ddddddddddddescx de de",
+        "the aaaaa aaaaa bbbbbbbb bbbbbbbbs ccccccccccccsc ccccccccccccs ddddddddddddes des",
+    };
+    size_t nb = sizeof(bodies) / sizeof(bodies[0]);
+    for (size_t t = 0; t < nb; t++) {
+        char fresh[256], warm[256];
+        nw_enrichers_t *e = host_only("lang");
+        lang_detail(e, bodies[t], fresh, sizeof(fresh));
+        nw_enrichers_free(e);
+        e = host_only("lang");
+        for (size_t k = 0; k < nb; k++)
+            if (k != t)
+                lang_detail(e, bodies[k], warm, sizeof(warm));
+        lang_detail(e, bodies[t], warm, sizeof(warm));
+        print_message("lang: %s\n", fresh);
+        assert_string_equal(warm, fresh);
+        nw_enrichers_free(e);
+    }
+}
+
 /* Only the first 5000 words count, and the breaks between the fields are
  * none of them: "xq" tells no language, each "the" adds 1.25 to en, and a
  * verdict needs 2. The headline's "xq" is word 1; in the body, the 5000th
@@ -240,7 +283,7 @@ int main(void)
         cmocka_unit_test(test_data_files),    cmocka_unit_test(test_too_short_or_unknown),
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
         cmocka_unit_test(test_declared),      cmocka_unit_test(test_word_cap),
-        cmocka_unit_test(test_memo_replay),
+        cmocka_unit_test(test_memo_replay),   cmocka_unit_test(test_memo_key_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

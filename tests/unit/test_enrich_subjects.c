@@ -184,6 +184,20 @@ static nw_enrichers_t *host_rules_text(char *path, const char *rules)
     return e;
 }
 
+/* subjects' detail on headline and body, with rules as the rule file. */
+static void expect_rules_detail(const char *rules, const char *headline, const char *body,
+                                const char *detail)
+{
+    char path[] = "/tmp/nw-subjects-XXXXXX";
+    nw_enrichers_t *e = host_rules_text(path, rules);
+    fx_t f;
+    run_text(e, &f, headline, body);
+    assert_string_equal(fx_detail(&f, "subjects"), detail);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+    unlink(path);
+}
+
 /* The rule index: terms that share a first word, prefix terms that share
  * their first three bytes (and a prefix that is a whole word too), phrases
  * whose last word is a prefix, words longer than 16 bytes, and at most one
@@ -191,21 +205,15 @@ static nw_enrichers_t *host_rules_text(char *path, const char *rules)
 static void test_shared_keys(void **state)
 {
     (void)state;
-    char path[] = "/tmp/nw-subjects-XXXXXX";
-    nw_enrichers_t *e = host_rules_text(
-        path, "alpha min=1: polic*, politic*, police state, pol, counterintelligence\n"
-              "beta min=1: police, police*, state of play, police sta*, "
-              "counterintelligence*\n"
-              "gamma min=1: pole*, poles apart, counterintelligenceagency\n");
-    fx_t f;
-    run_text(e, &f, "Police state",
-             "The policeman and the politicians discussed the police state; pol. Poles apart, "
-             "the police stayed. Counterintelligence and counterintelligenceagency, "
-             "the state of play.");
-    assert_string_equal(fx_detail(&f, "subjects"), "alpha 7, beta 7, gamma 2");
-    fx_clear(&f);
-    nw_enrichers_free(e);
-    unlink(path);
+    expect_rules_detail(
+        "alpha min=1: polic*, politic*, police state, pol, counterintelligence\n"
+        "beta min=1: police, police*, state of play, police sta*, counterintelligence*\n"
+        "gamma min=1: pole*, poles apart, counterintelligenceagency\n",
+        "Police state",
+        "The policeman and the politicians discussed the police state; pol. Poles apart, "
+        "the police stayed. Counterintelligence and counterintelligenceagency, "
+        "the state of play.",
+        "alpha 7, beta 7, gamma 2");
 }
 
 /* The prefix filter takes a word's first four bytes: a prefix of three
@@ -218,17 +226,30 @@ static void test_shared_keys(void **state)
 static void test_prefix_filter(void **state)
 {
     (void)state;
-    char path[] = "/tmp/nw-subjects-XXXXXX";
-    nw_enrichers_t *e = host_rules_text(path, "delta min=1: abc*, forecast*, mp, x\n"
-                                              "epsilon min=1: été*, éco*\n");
-    fx_t f;
-    run_text(e, &f, "Abc",
-             "abcd, abcé and abc1; ab for fore forecasts forecast. MP x xy; étés, été, "
-             "éte, écologie, éc. Mp ab x zz mp x");
-    assert_string_equal(fx_detail(&f, "subjects"), "delta 12, epsilon 3");
-    fx_clear(&f);
-    nw_enrichers_free(e);
-    unlink(path);
+    expect_rules_detail("delta min=1: abc*, forecast*, mp, x\n"
+                        "epsilon min=1: été*, éco*\n",
+                        "Abc",
+                        "abcd, abcé and abc1; ab for fore forecasts forecast. MP x xy; étés, été, "
+                        "éte, écologie, éc. Mp ab x zz mp x",
+                        "delta 12, epsilon 3");
+}
+
+/* First words are found by their bytes at every length around the
+ * 16-byte halves the filter hashes (subjects.c: exact_hash()): 7, 8, 9,
+ * 15, 16 and 17 bytes, each a term once in the text, next to words that
+ * differ from one in its last byte or are one byte shorter or longer,
+ * none of which is a term. */
+static void test_exact_lengths(void **state)
+{
+    (void)state;
+    expect_rules_detail(
+        "zeta min=1: abcdefg, abcdefgh, abcdefghi, abcdefghijklmno, abcdefghijklmnop, "
+        "abcdefghijklmnopq, qrstuvwxyzabcdef ghi\n",
+        "Abcdefgz abcdef",
+        "abcdefghijklmnoz abcdefghijklmnopz abcdefghijklmnopqr abcdefghijklmn abcdefgha; "
+        "Abcdefg abcdefgh ABCDEFGHI abcdefghijklmno abcdefghijklmnop abcdefghijklmnopq "
+        "qrstuvwxyzabcdeg ghi qrstuvwxyzabcdef ghi qrstuvwxyzabcdef gh",
+        "zeta 7");
 }
 
 static void expect_rules_error(const char *file, const char *needle)
@@ -264,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_crafted),
         cmocka_unit_test(test_whole_words_and_minimum),
         cmocka_unit_test(test_custom_rules),
+        cmocka_unit_test(test_exact_lengths),
         cmocka_unit_test(test_shared_keys),
         cmocka_unit_test(test_prefix_filter),
         cmocka_unit_test(test_rule_errors),

@@ -19,8 +19,10 @@
 
 #include <cmocka.h>
 
+#include "core/cpu.h"
 #include "core/hash.h"
 #include "enrichers/builtins.h"
+#include "enrichers/splat.h"
 
 static nw_enrich_input_t input(const char *headline, const char *standfirst, const char *body)
 {
@@ -70,20 +72,32 @@ static void test_words_and_lengths(void **state)
 }
 
 /* The words of text (up to 200 bytes) are the n of want at every
- * alignment of the text to the 16-byte steps: after 0 to 16 spaces. */
+ * alignment of the text to the 16- and 32-byte steps (after 0 to 32
+ * spaces), by the AVX2 steps where the CPU has them and by the SSE2 ones. */
 static void expect_words_shifted(const char *text, const char *const *want, size_t n)
 {
     char buf[256];
     size_t len = strlen(text);
-    assert_true(len + 17 <= sizeof(buf));
-    for (size_t shift = 0; shift < 17; shift++) {
-        memset(buf, ' ', shift);
-        memcpy(buf + shift, text, len + 1);
-        nw_words_t w = NW_WORDS_INIT;
-        nw_words_add(&w, buf);
-        expect_words(&w, want, n);
-        nw_words_free(&w);
+    assert_true(len + 33 <= sizeof(buf));
+    for (int off = 0; off < 2; off++) {
+        nw_cpu_mask(off ? NW_CPU_AVX2 : 0);
+        for (size_t shift = 0; shift < 33; shift++) {
+            memset(buf, ' ', shift);
+            memcpy(buf + shift, text, len + 1);
+            /* In a block of its own size, so that a read past the text's
+             * NUL is an error under the sanitizers. */
+            char *exact = strdup(buf);
+            assert_non_null(exact);
+            nw_words_t w = NW_WORDS_INIT;
+            nw_words_add(&w, exact);
+            free(exact);
+            expect_words(&w, want, n);
+            /* The text's room holds every copy (see TEXT_ROOM()). */
+            assert_true(w.text_len + NW_WORDS_SLACK <= w.text_cap);
+            nw_words_free(&w);
+        }
     }
+    nw_cpu_mask(0);
 }
 
 /* Texts cut into words 16 bytes at a time, where the general path takes
@@ -112,6 +126,17 @@ static void test_words_across_steps(void **state)
                                        "s",
                                        "z"};
     expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
+    /* A 32-byte block with a letter >= 0x80 goes as two steps of 16; where
+     * the first ends inside a character, the second is the text's tail. */
+    static const char *const tail[] = {"abcdefghijklmn\u00e9opqrstuvwxyzabc"};
+    expect_words_shifted("abcdefghijklmn\u00e9opqrstuvwxyzabc", tail, 1);
+    /* Words of 31 to 33 bytes, across the 32-byte steps. */
+    static const char *const longer[] = {"abcdefghijklmnopqrstuvwxyz01234",
+                                         "abcdefghijklmnopqrstuvwxyz012345", "q",
+                                         "abcdefghijklmnopqrstuvwxyz0123456", "r"};
+    expect_words_shifted("ABCDEFGHIJKLMNOPQRSTUVWXYZ01234 abcdefghijklmnopqrstuvwxyz012345,q"
+                         " abcdefghijklmnopqrstuvwxyz0123456 r",
+                         longer, sizeof(longer) / sizeof(longer[0]));
 }
 
 /* Blocks whose bytes >= 0x80 are all no-break spaces, Latin-1 signs or
@@ -135,6 +160,15 @@ static void test_words_separators(void **state)
                  seps[k], seps[k], seps[k], seps[k]);
         expect_words_shifted(text, want, sizeof(want) / sizeof(want[0]));
     }
+}
+
+/* The vector loops' constants (splat.h): row b is 32 bytes of b. */
+static void test_splat_table(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < 256; b++)
+        for (unsigned j = 0; j < 32; j++)
+            assert_int_equal(nw_splat[b][j], b);
 }
 
 static void test_shared_within_a_run(void **state)
@@ -353,7 +387,7 @@ int main(void)
         cmocka_unit_test(test_words_separators),  cmocka_unit_test(test_shared_within_a_run),
         cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
         cmocka_unit_test(test_note_helpers),      cmocka_unit_test(test_json_values),
-        cmocka_unit_test(test_words_same),
+        cmocka_unit_test(test_words_same),        cmocka_unit_test(test_splat_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
