@@ -106,7 +106,9 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 }
 
 #if NW_SIMHASH_AVX2
-#define AVX2 __attribute__((target("avx2")))
+/* BMI1 for the readout of word hashes (read_ends()): every CPU with AVX2
+ * has it, but it is asked for all the same. */
+#define AVX2 __attribute__((target("avx2,bmi")))
 
 /* Lanes stepped at once, and the shortest block worth cutting into them:
  * on article text, lanes of 256-byte blocks cost more than they save, and
@@ -121,7 +123,7 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 
 int nw_simhash_words_have_avx2(void)
 {
-    return nw_cpu_has(NW_CPU_AVX2);
+    return nw_cpu_has(NW_CPU_AVX2 | NW_CPU_BMI);
 }
 
 static inline uint64_t load64(const unsigned char *p)
@@ -236,17 +238,23 @@ static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t car
 /* Writes the hashes of one lane and 64 steps (h[step * LANES]) at the
  * steps set in `ends` to out, in order, and returns how many. Writes
  * READ_AT_ONCE values at least, those past the count being of no use
- * (NW_SIMHASH_WORDS_MAX() leaves room for them). */
-static inline size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
+ * (NW_SIMHASH_WORDS_MAX() leaves room for them). Bit 63 is set on top of
+ * the ends: tzcnt reads step 63 once the ends run out, then step 64 (one
+ * row past the group, which hashes[] has room for) once blsr has cleared
+ * that bit too. A read is then four instructions (tzcnt, shift, load,
+ * blsr) and the store, where keeping bit 63 set at each read took eight. */
+static inline AVX2 size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
 {
     size_t n = (size_t)__builtin_popcountll(ends);
+    uint64_t left = ends | 1ULL << 63;
     for (size_t j = 0; j < READ_AT_ONCE; j++) {
-        /* No bit left: step 63's hash, which a later word overwrites. */
-        out[j] = h[(size_t)__builtin_ctzll(ends | 1ULL << 63) * LANES];
-        ends &= ends - 1;
+        out[j] = h[_tzcnt_u64(left) * LANES];
+        left = _blsr_u64(left);
     }
-    for (size_t j = READ_AT_ONCE; ends; ends &= ends - 1, j++)
-        out[j] = h[(size_t)__builtin_ctzll(ends) * LANES];
+    for (size_t j = READ_AT_ONCE; j < n; j++) {
+        out[j] = h[_tzcnt_u64(left) * LANES];
+        left = _blsr_u64(left);
+    }
     return n;
 }
 
@@ -286,7 +294,8 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
             steps = (size_t)(start[k + 1] - start[k]);
     steps &= ~(size_t)7;
 
-    _Alignas(32) uint64_t hashes[STEPS_MAX * LANES];
+    /* A row more than the steps: read_ends() may read the one past a group. */
+    _Alignas(32) uint64_t hashes[(STEPS_MAX + 1) * LANES];
     uint8_t seps[LANES][STEPS_MAX / 8];
     const __m256i basisv = _mm256_set1_epi64x((long long)basis);
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
@@ -339,11 +348,13 @@ AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word
 
 int nw_simhash_words_have_dq(void)
 {
-    return nw_mul64_dq_have();
+    return nw_mul64_dq_have() && nw_cpu_has(NW_CPU_BMI);
 }
 
-NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
-                                        nw_word_carry_t *carry, int last, uint64_t *words)
+/* NW_DQ_TARGET and BMI1, which the inlined loop's readout takes. */
+__attribute__((target("avx2,bmi,avx512f,avx512dq,avx512vl"))) size_t
+nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                    uint64_t *words)
 {
     return words_lanes(text, len, carry, last, words, true);
 }
@@ -351,6 +362,8 @@ NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
 size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
                         uint64_t *words)
 {
+    if (!nw_cpu_has(NW_CPU_BMI))
+        return nw_simhash_words_scalar(text, len, carry, last, words);
     if (nw_mul64_dq_pays())
         return nw_simhash_words_dq(text, len, carry, last, words);
     if (nw_cpu_has(NW_CPU_AVX2))
