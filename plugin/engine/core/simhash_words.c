@@ -208,17 +208,30 @@ static inline AVX2 uint32_t sep_bits(__m256i c)
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
 }
 
-/* The steps of a lane that end a word, a bit a step in words of 64 (as the
- * separators were, seps[step / 8] one byte each): a separator after a
- * word's byte, or after the word carried in at the first step. Returns
- * whether the lane is inside a word after its last step. */
-static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t carried_in,
+/* The separators of four lanes for 64 steps, a 64-bit word a lane (bit i
+ * for step i), from sep_bits() of eight 8-step loads (m[j] byte k: lane k's
+ * steps 8j .. 8j + 7): a transpose of 4 by 8 bytes, one shuffle inside
+ * each half of the vector and one across them, where storing each lane's
+ * byte at each 8 steps took two instructions a lane. */
+static inline AVX2 void lane_seps(const uint32_t *m, uint64_t *out)
+{
+    const __m256i by_lane = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15,
+                                             0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    __m256i v = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(const void *)m), by_lane);
+    v = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256((__m256i *)(void *)out, v);
+}
+
+/* The steps of a lane that end a word, a bit a step in words of 64, from
+ * its separators (seps[g * LANES] for steps 64g .. 64g + 63): a separator
+ * after a word's byte, or after the word carried in at the first step.
+ * Returns whether the lane is inside a word after its last step. */
+static inline uint64_t lane_ends(const uint64_t *seps, size_t steps, uint64_t carried_in,
                                  uint64_t *ends)
 {
     uint64_t before = carried_in; /* bit 0: inside a word before the step */
     for (size_t g = 0; g * 64 < steps; g++) {
-        uint64_t sep;
-        memcpy(&sep, seps + g * 8, 8);
+        uint64_t sep = seps[g * LANES];
         ends[g] = sep & ((~sep << 1) | before);
         size_t n = steps - g * 64;
         if (n < 64) { /* bytes past the last step: no ends */
@@ -261,8 +274,8 @@ static inline AVX2 size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *
 /*
  * The lanes start at separators (but lane 0) and step together as far as
  * the shortest goes, in whole 8-byte loads. The hashes before each step are
- * kept (hashes[step][lane]) and a bit a step for its separators (seps[lane]
- * one byte for 8 steps), from which the steps that end a word are found;
+ * kept (hashes[step][lane]) and a bit a step for its separators (seps[group
+ * of 64 steps][lane], through lane_seps()), from which the steps that end a word are found;
  * then each lane's words are read off by those bits, its remaining bytes
  * are stepped alone, and its last word ends as in the scalar version.
  * `dq`: multiply by nw_mul64_dq(). Inlined into each caller, where dq is a
@@ -296,22 +309,26 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
 
     /* A row more than the steps: read_ends() may read the one past a group. */
     _Alignas(32) uint64_t hashes[(STEPS_MAX + 1) * LANES];
-    uint8_t seps[LANES][STEPS_MAX / 8];
+    /* sep_bits() of lanes 0-3 and 4-7 at each 8 steps. A group's last
+     * words may be past the steps (not set): lane_ends() drops their bits. */
+    uint32_t sep4[2][STEPS_MAX / 8];
     const __m256i basisv = _mm256_set1_epi64x((long long)basis);
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
                                    (long long)carry->h);
     __m256i h1 = basisv;
     for (size_t s = 0; s < steps; s += 8) {
         __m256i c0 = load_lanes(start, s), c1 = load_lanes(start + 4, s);
-        uint32_t m0 = sep_bits(c0), m1 = sep_bits(c1);
-        for (int k = 0; k < 4; k++) {
-            seps[k][s / 8] = (uint8_t)(m0 >> (8 * k));
-            seps[k + 4][s / 8] = (uint8_t)(m1 >> (8 * k));
-        }
+        sep4[0][s / 8] = sep_bits(c0);
+        sep4[1][s / 8] = sep_bits(c1);
         for (size_t k = 0; k < 8; k++) {
             VEC_STEP(c0, k, h0, hashes + (s + k) * LANES);
             VEC_STEP(c1, k, h1, hashes + (s + k) * LANES + 4);
         }
+    }
+    uint64_t seps[STEPS_MAX / 64][LANES];
+    for (size_t g = 0; g * 64 < steps; g++) {
+        lane_seps(sep4[0] + g * 8, seps[g]);
+        lane_seps(sep4[1] + g * 8, seps[g] + 4);
     }
     uint64_t hl[LANES];
     _mm256_storeu_si256((__m256i *)hl, h0);
@@ -321,7 +338,7 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
     int carried = 0;
     for (int k = 0; k < LANES; k++) {
         uint64_t ends[STEPS_MAX / 64];
-        uint64_t h = hl[k], inword = lane_ends(seps[k], steps, k == 0 && carry->inword, ends);
+        uint64_t h = hl[k], inword = lane_ends(&seps[0][k], steps, k == 0 && carry->inword, ends);
         for (size_t g = 0; g * 64 < steps; g++)
             n += read_ends(hashes + g * 64 * LANES + (size_t)k, ends[g], words + n);
         for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
