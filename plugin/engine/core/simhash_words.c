@@ -177,6 +177,24 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
                           (long long)load64(start[1] + off), (long long)load64(start[0] + off)));
 }
 
+/* load_lanes() where a lane's 8 bytes may pass the block's end: bytes
+ * past it read as 0 (separators) and are not loaded. */
+static inline AVX2 __m256i load_lanes_upto(const unsigned char *const *start, size_t off,
+                                           const unsigned char *end)
+{
+    uint64_t v[4];
+    for (int k = 0; k < 4; k++) {
+        size_t left = (size_t)(end - start[k]);
+        v[k] = 0;
+        if (off + 8 <= left)
+            v[k] = load64(start[k] + off);
+        else if (off < left)
+            memcpy(&v[k], start[k] + off, left - off);
+    }
+    return fold32(
+        _mm256_set_epi64x((long long)v[3], (long long)v[2], (long long)v[1], (long long)v[0]));
+}
+
 /* byte_at[k]: the shuffle that takes byte k of each 64-bit lane to the
  * lane's low byte and clears the rest (-128 clears). */
 #define NW_BYTE_AT(k)                                                                              \
@@ -273,11 +291,15 @@ static inline AVX2 size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *
 
 /*
  * The lanes start at separators (but lane 0) and step together as far as
- * the shortest goes, in whole 8-byte loads. The hashes before each step are
- * kept (hashes[step][lane]) and a bit a step for its separators (seps[group
- * of 64 steps][lane], through lane_seps()), from which the steps that end a word are found;
- * then each lane's words are read off by those bits, its remaining bytes
- * are stepped alone, and its last word ends as in the scalar version.
+ * the longest goes (up to STEPS_MAX), in 8-byte loads; the bytes a lane
+ * steps past its own end are of no use to it (the next lane's, or zeros
+ * past the block's). The hashes before each step are kept
+ * (hashes[step][lane]) and a bit a step for its separators (seps[group of
+ * 64 steps][lane], through lane_seps()), from which the steps that end a
+ * word are found, up to the lane's end; then each lane's words are read
+ * off by those bits, its chain at its end is the hashes' row there, any
+ * bytes it has past STEPS_MAX are stepped alone, and its last word ends as
+ * in the scalar version.
  * `dq`: multiply by nw_mul64_dq(). Inlined into each caller, where dq is a
  * constant.
  */
@@ -293,14 +315,11 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
     const unsigned char *end = text + len, *start[LANES + 1];
     start[0] = text;
     start[LANES] = end;
-    /* Each lane but the last is cut TARGET bytes after its start, a
-     * multiple of 8 a little under an eighth of the text, at the next
-     * separator: it is TARGET long and the rest of the word it cut. Cut at
-     * every eighth instead, the shortest lane, rounded down to 8 steps, was
-     * some ten bytes short of the others, stepped alone at three times a
-     * vector step's cost a byte. The last lane gets what the others
-     * leave, usually a little more than TARGET. */
-    const size_t target = (len / LANES - 4) & ~(size_t)7;
+    /* Each lane but the last is cut `target` bytes after its start, at the
+     * next separator: it is that long and the rest of the word it cut,
+     * some three bytes. The last lane gets what the others leave, about
+     * as long: the lanes step as far as the longest. */
+    const size_t target = len / LANES - 3;
     for (int k = 1; k < LANES; k++) {
         const unsigned char *p = start[k - 1] + target;
         if (p > end)
@@ -309,11 +328,19 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
             p++;
         start[k] = p;
     }
-    size_t steps = STEPS_MAX;
-    for (int k = 0; k < LANES; k++)
-        if ((size_t)(start[k + 1] - start[k]) < steps)
-            steps = (size_t)(start[k + 1] - start[k]);
+    /* Up to `steps` every lane has its 8 bytes to load; the vector steps go
+     * on to `vsteps`, the longest lane rounded up to 8 steps, loading what
+     * is left of the block's end. */
+    size_t lens[LANES], steps = STEPS_MAX, vsteps = 0;
+    for (int k = 0; k < LANES; k++) {
+        lens[k] = (size_t)(start[k + 1] - start[k]);
+        if (lens[k] < steps)
+            steps = lens[k];
+        if (lens[k] > vsteps)
+            vsteps = lens[k];
+    }
     steps &= ~(size_t)7;
+    vsteps = vsteps < STEPS_MAX ? (vsteps + 7) & ~(size_t)7 : STEPS_MAX;
 
     /* A row more than the steps: read_ends() may read the one past a group. */
     _Alignas(32) uint64_t hashes[(STEPS_MAX + 1) * LANES];
@@ -324,8 +351,15 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
                                    (long long)carry->h);
     __m256i h1 = basisv;
-    for (size_t s = 0; s < steps; s += 8) {
-        __m256i c0 = load_lanes(start, s), c1 = load_lanes(start + 4, s);
+    for (size_t s = 0; s < vsteps; s += 8) {
+        __m256i c0, c1;
+        if (s < steps) {
+            c0 = load_lanes(start, s);
+            c1 = load_lanes(start + 4, s);
+        } else {
+            c0 = load_lanes_upto(start, s, end);
+            c1 = load_lanes_upto(start + 4, s, end);
+        }
         sep4[0][s / 8] = sep_bits(c0);
         sep4[1][s / 8] = sep_bits(c1);
         for (size_t k = 0; k < 8; k++) {
@@ -334,22 +368,24 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
         }
     }
     uint64_t seps[STEPS_MAX / 64][LANES];
-    for (size_t g = 0; g * 64 < steps; g++) {
+    for (size_t g = 0; g * 64 < vsteps; g++) {
         lane_seps(sep4[0] + g * 8, seps[g]);
         lane_seps(sep4[1] + g * 8, seps[g] + 4);
     }
-    uint64_t hl[LANES];
-    _mm256_storeu_si256((__m256i *)hl, h0);
-    _mm256_storeu_si256((__m256i *)(hl + 4), h1);
+    /* The chains after the last step, as the row of a step more. */
+    _mm256_store_si256((__m256i *)(hashes + vsteps * LANES), h0);
+    _mm256_store_si256((__m256i *)(hashes + vsteps * LANES + 4), h1);
 
     size_t n = 0;
     int carried = 0;
     for (int k = 0; k < LANES; k++) {
         uint64_t ends[STEPS_MAX / 64];
-        uint64_t h = hl[k], inword = lane_ends(&seps[0][k], steps, k == 0 && carry->inword, ends);
-        for (size_t g = 0; g * 64 < steps; g++)
+        size_t m = lens[k] < vsteps ? lens[k] : vsteps; /* the lane's vector steps */
+        uint64_t inword = lane_ends(&seps[0][k], m, k == 0 && carry->inword, ends);
+        for (size_t g = 0; g * 64 < m; g++)
             n += read_ends(hashes + g * 64 * LANES + (size_t)k, ends[g], words + n);
-        for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
+        uint64_t h = hashes[m * LANES + (size_t)k];
+        for (const unsigned char *p = start[k] + m; p < start[k + 1]; p++)
             LANE_STEP(*p, h, inword, words, n);
         /* A lane but the last ends before the next one's separator. The
          * first to reach the block's end holds the carry; any after it are
