@@ -266,6 +266,16 @@ static void test_entities(void **state)
             fail_msg("&%s; not found", names[i]);
     assert_int_equal(nw_html_entity_lookup("ampx", 4), 0);
     assert_int_equal(nw_html_entity_lookup("am", 2), 0);
+    /* Before the first name, after the last, empty, another case, a NUL
+     * inside: none is a name. */
+    assert_int_equal(nw_html_entity_lookup("AA", 2), 0);
+    assert_int_equal(nw_html_entity_lookup("zzzz", 4), 0);
+    assert_int_equal(nw_html_entity_lookup("", 0), 0);
+    assert_int_equal(nw_html_entity_lookup("AMP", 3), 0);
+    assert_int_equal(nw_html_entity_lookup("amp\0", 4), 0);
+    assert_int_equal(nw_html_entity_lookup("amp", 3), '&');
+    assert_int_equal(nw_html_entity_lookup("zwnj", 4), 0x200C);
+    assert_int_equal(nw_html_entity_lookup("AElig", 5), 0x00C6);
 }
 
 /* A run of words with something that ends write_text()'s plain run put at

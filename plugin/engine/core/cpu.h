@@ -18,6 +18,7 @@ enum {
     NW_CPU_POPCNT = 1u << 1,
     NW_CPU_AVX512DQVL = 1u << 2, /* AVX512DQ and AVX512VL: vpmullq on 256-bit vectors */
     NW_CPU_AMD = 1u << 3,        /* the vendor, where a choice depends on it */
+    NW_CPU_BMI = 1u << 4,        /* BMI1: tzcnt (64 for no bit) and blsr */
 };
 
 /* The features nw_cpu_mask() hides; 0 outside tests. */
@@ -37,6 +38,8 @@ static inline bool nw_cpu_has(unsigned want)
         return false;
     if ((want & NW_CPU_AVX512DQVL) &&
         !(__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")))
+        return false;
+    if ((want & NW_CPU_BMI) && !__builtin_cpu_supports("bmi"))
         return false;
     if ((want & NW_CPU_AMD) && !__builtin_cpu_is("amd"))
         return false;

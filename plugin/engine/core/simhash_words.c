@@ -106,7 +106,9 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 }
 
 #if NW_SIMHASH_AVX2
-#define AVX2 __attribute__((target("avx2")))
+/* BMI1 for the readout of word hashes (read_ends()): every CPU with AVX2
+ * has it, but it is asked for all the same. */
+#define AVX2 __attribute__((target("avx2,bmi")))
 
 /* Lanes stepped at once, and the shortest block worth cutting into them:
  * on article text, lanes of 256-byte blocks cost more than they save, and
@@ -121,7 +123,7 @@ size_t nw_simhash_words_scalar(const unsigned char *text, size_t len, nw_word_ca
 
 int nw_simhash_words_have_avx2(void)
 {
-    return nw_cpu_has(NW_CPU_AVX2);
+    return nw_cpu_has(NW_CPU_AVX2 | NW_CPU_BMI);
 }
 
 static inline uint64_t load64(const unsigned char *p)
@@ -156,15 +158,38 @@ static inline AVX2 __m256i fnv_mul_avx2(__m256i x)
     return _mm256_add_epi64(_mm256_add_epi64(lo, hi), _mm256_slli_epi64(x, 40));
 }
 
-/* The chain after byte b in each lane, from x = h ^ b: x * NW_FNV_PRIME,
- * or NW_FNV_BASIS where b is a separator (0), by the version asked for;
- * `dq` is a constant in each caller of words_lanes(), so no branch is
- * left. */
-static inline AVX2 __m256i fnv_next(__m256i x, __m256i b, __m256i basisv, bool dq)
+/* The chain a separator resets to, NW_FNV_BASIS, as the product of this
+ * and NW_FNV_PRIME (odd, so it has an inverse modulo 2^64): what
+ * fnv_next()'s vpmullq version multiplies at a separator. */
+#define NW_FNV_BASIS_OVER_PRIME 0x1d10331a6b696bc7ULL
+_Static_assert(NW_FNV_BASIS_OVER_PRIME *NW_FNV_PRIME == NW_FNV_BASIS,
+               "the basis over the prime times the prime is the basis");
+
+/* (a & ~m) ^ c in each lane by AVX-512's vpternlogq (AVX512F and VL, on
+ * 256-bit vectors), written as asm for the reason nw_mul64_dq() is. */
+static inline AVX2 __m256i andnot_xor_dq(__m256i a, __m256i m, __m256i c)
 {
-    __m256i next =
-        dq ? nw_mul64_dq(x, _mm256_set1_epi64x((long long)NW_FNV_PRIME)) : fnv_mul_avx2(x);
-    return _mm256_blendv_epi8(next, basisv, _mm256_cmpeq_epi64(b, _mm256_setzero_si256()));
+    __asm__("vpternlogq $0x9a, %2, %1, %0" : "+v"(a) : "v"(m), "v"(c));
+    return a;
+}
+
+/* The chain after byte b in each lane, from the chain h before it:
+ * (h ^ b) * NW_FNV_PRIME, or NW_FNV_BASIS where b is a separator (0), by
+ * the version asked for; `dq` is a constant in each caller of
+ * words_lanes(), so no branch is left. Each lane's step waits on the one
+ * before: with AVX2, a xor, the multiply's steps and a blend. With vpmullq
+ * the blend comes before the multiply, off the chain (a separator
+ * multiplies NW_FNV_BASIS_OVER_PRIME), and the xor and the reset are one
+ * vpternlogq: 4 cycles a step on Zen 4 instead of 5. */
+static inline AVX2 __m256i fnv_next(__m256i h, __m256i b, __m256i basisv, bool dq)
+{
+    __m256i sep = _mm256_cmpeq_epi64(b, _mm256_setzero_si256());
+    if (dq) {
+        __m256i c =
+            _mm256_blendv_epi8(b, _mm256_set1_epi64x((long long)NW_FNV_BASIS_OVER_PRIME), sep);
+        return nw_mul64_dq(andnot_xor_dq(h, sep, c), _mm256_set1_epi64x((long long)NW_FNV_PRIME));
+    }
+    return _mm256_blendv_epi8(fnv_mul_avx2(_mm256_xor_si256(h, b)), basisv, sep);
 }
 
 /* The 8 bytes at off of lanes start[0..3], folded, one lane a 64-bit word. */
@@ -173,6 +198,24 @@ static inline AVX2 __m256i load_lanes(const unsigned char *const *start, size_t 
     return fold32(
         _mm256_set_epi64x((long long)load64(start[3] + off), (long long)load64(start[2] + off),
                           (long long)load64(start[1] + off), (long long)load64(start[0] + off)));
+}
+
+/* load_lanes() where a lane's 8 bytes may pass the block's end: bytes
+ * past it read as 0 (separators) and are not loaded. */
+static inline AVX2 __m256i load_lanes_upto(const unsigned char *const *start, size_t off,
+                                           const unsigned char *end)
+{
+    uint64_t v[4];
+    for (int k = 0; k < 4; k++) {
+        size_t left = (size_t)(end - start[k]);
+        v[k] = 0;
+        if (off + 8 <= left)
+            v[k] = load64(start[k] + off);
+        else if (off < left)
+            memcpy(&v[k], start[k] + off, left - off);
+    }
+    return fold32(
+        _mm256_set_epi64x((long long)v[3], (long long)v[2], (long long)v[1], (long long)v[0]));
 }
 
 /* byte_at[k]: the shuffle that takes byte k of each 64-bit lane to the
@@ -196,7 +239,7 @@ static const _Alignas(32) signed char byte_at[8][32] = {NW_BYTE_AT(0), NW_BYTE_A
     do {                                                                                           \
         __m256i b_ = _mm256_shuffle_epi8(c, _mm256_load_si256((const __m256i *)byte_at[k]));       \
         _mm256_store_si256((__m256i *)(out), h);                                                   \
-        (h) = fnv_next(_mm256_xor_si256(h, b_), b_, basisv, dq);                                   \
+        (h) = fnv_next(h, b_, basisv, dq);                                                         \
     } while (0)
 
 /* Bit k of the result: byte k of the four lanes' 8 bytes in c (folded, one
@@ -206,17 +249,30 @@ static inline AVX2 uint32_t sep_bits(__m256i c)
     return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c, _mm256_setzero_si256()));
 }
 
-/* The steps of a lane that end a word, a bit a step in words of 64 (as the
- * separators were, seps[step / 8] one byte each): a separator after a
- * word's byte, or after the word carried in at the first step. Returns
- * whether the lane is inside a word after its last step. */
-static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t carried_in,
+/* The separators of four lanes for 64 steps, a 64-bit word a lane (bit i
+ * for step i), from sep_bits() of eight 8-step loads (m[j] byte k: lane k's
+ * steps 8j .. 8j + 7): a transpose of 4 by 8 bytes, one shuffle inside
+ * each half of the vector and one across them, where storing each lane's
+ * byte at each 8 steps took two instructions a lane. */
+static inline AVX2 void lane_seps(const uint32_t *m, uint64_t *out)
+{
+    const __m256i by_lane = _mm256_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15,
+                                             0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    __m256i v = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(const void *)m), by_lane);
+    v = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256((__m256i *)(void *)out, v);
+}
+
+/* The steps of a lane that end a word, a bit a step in words of 64, from
+ * its separators (seps[g * LANES] for steps 64g .. 64g + 63): a separator
+ * after a word's byte, or after the word carried in at the first step.
+ * Returns whether the lane is inside a word after its last step. */
+static inline uint64_t lane_ends(const uint64_t *seps, size_t steps, uint64_t carried_in,
                                  uint64_t *ends)
 {
     uint64_t before = carried_in; /* bit 0: inside a word before the step */
     for (size_t g = 0; g * 64 < steps; g++) {
-        uint64_t sep;
-        memcpy(&sep, seps + g * 8, 8);
+        uint64_t sep = seps[g * LANES];
         ends[g] = sep & ((~sep << 1) | before);
         size_t n = steps - g * 64;
         if (n < 64) { /* bytes past the last step: no ends */
@@ -236,27 +292,37 @@ static inline uint64_t lane_ends(const uint8_t *seps, size_t steps, uint64_t car
 /* Writes the hashes of one lane and 64 steps (h[step * LANES]) at the
  * steps set in `ends` to out, in order, and returns how many. Writes
  * READ_AT_ONCE values at least, those past the count being of no use
- * (NW_SIMHASH_WORDS_MAX() leaves room for them). */
-static inline size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
+ * (NW_SIMHASH_WORDS_MAX() leaves room for them). Bit 63 is set on top of
+ * the ends: tzcnt reads step 63 once the ends run out, then step 64 (one
+ * row past the group, which hashes[] has room for) once blsr has cleared
+ * that bit too. A read is then four instructions (tzcnt, shift, load,
+ * blsr) and the store, where keeping bit 63 set at each read took eight. */
+static inline AVX2 size_t read_ends(const uint64_t *h, uint64_t ends, uint64_t *out)
 {
     size_t n = (size_t)__builtin_popcountll(ends);
+    uint64_t left = ends | 1ULL << 63;
     for (size_t j = 0; j < READ_AT_ONCE; j++) {
-        /* No bit left: step 63's hash, which a later word overwrites. */
-        out[j] = h[(size_t)__builtin_ctzll(ends | 1ULL << 63) * LANES];
-        ends &= ends - 1;
+        out[j] = h[_tzcnt_u64(left) * LANES];
+        left = _blsr_u64(left);
     }
-    for (size_t j = READ_AT_ONCE; ends; ends &= ends - 1, j++)
-        out[j] = h[(size_t)__builtin_ctzll(ends) * LANES];
+    for (size_t j = READ_AT_ONCE; j < n; j++) {
+        out[j] = h[_tzcnt_u64(left) * LANES];
+        left = _blsr_u64(left);
+    }
     return n;
 }
 
 /*
  * The lanes start at separators (but lane 0) and step together as far as
- * the shortest goes, in whole 8-byte loads. The hashes before each step are
- * kept (hashes[step][lane]) and a bit a step for its separators (seps[lane]
- * one byte for 8 steps), from which the steps that end a word are found;
- * then each lane's words are read off by those bits, its remaining bytes
- * are stepped alone, and its last word ends as in the scalar version.
+ * the longest goes (up to STEPS_MAX), in 8-byte loads; the bytes a lane
+ * steps past its own end are of no use to it (the next lane's, or zeros
+ * past the block's). The hashes before each step are kept
+ * (hashes[step][lane]) and a bit a step for its separators (seps[group of
+ * 64 steps][lane], through lane_seps()), from which the steps that end a
+ * word are found, up to the lane's end; then each lane's words are read
+ * off by those bits, its chain at its end is the hashes' row there, any
+ * bytes it has past STEPS_MAX are stepped alone, and its last word ends as
+ * in the scalar version.
  * `dq`: multiply by nw_mul64_dq(). Inlined into each caller, where dq is a
  * constant.
  */
@@ -272,50 +338,77 @@ static inline __attribute__((always_inline)) AVX2 size_t words_lanes(const unsig
     const unsigned char *end = text + len, *start[LANES + 1];
     start[0] = text;
     start[LANES] = end;
+    /* Each lane but the last is cut `target` bytes after its start, at the
+     * next separator: it is that long and the rest of the word it cut,
+     * some three bytes. The last lane gets what the others leave, about
+     * as long: the lanes step as far as the longest. */
+    const size_t target = len / LANES - 3;
     for (int k = 1; k < LANES; k++) {
-        const unsigned char *p = text + len * (size_t)k / LANES;
-        if (p < start[k - 1])
-            p = start[k - 1];
+        const unsigned char *p = start[k - 1] + target;
+        if (p > end)
+            p = end;
         while (p < end && fold[*p])
             p++;
         start[k] = p;
     }
-    size_t steps = STEPS_MAX;
-    for (int k = 0; k < LANES; k++)
-        if ((size_t)(start[k + 1] - start[k]) < steps)
-            steps = (size_t)(start[k + 1] - start[k]);
+    /* Up to `steps` every lane has its 8 bytes to load; the vector steps go
+     * on to `vsteps`, the longest lane rounded up to 8 steps, loading what
+     * is left of the block's end. */
+    size_t lens[LANES], steps = STEPS_MAX, vsteps = 0;
+    for (int k = 0; k < LANES; k++) {
+        lens[k] = (size_t)(start[k + 1] - start[k]);
+        if (lens[k] < steps)
+            steps = lens[k];
+        if (lens[k] > vsteps)
+            vsteps = lens[k];
+    }
     steps &= ~(size_t)7;
+    vsteps = vsteps < STEPS_MAX ? (vsteps + 7) & ~(size_t)7 : STEPS_MAX;
 
-    _Alignas(32) uint64_t hashes[STEPS_MAX * LANES];
-    uint8_t seps[LANES][STEPS_MAX / 8];
+    /* A row more than the steps: read_ends() may read the one past a group. */
+    _Alignas(32) uint64_t hashes[(STEPS_MAX + 1) * LANES];
+    /* sep_bits() of lanes 0-3 and 4-7 at each 8 steps. A group's last
+     * words may be past the steps (not set): lane_ends() drops their bits. */
+    uint32_t sep4[2][STEPS_MAX / 8];
     const __m256i basisv = _mm256_set1_epi64x((long long)basis);
     __m256i h0 = _mm256_set_epi64x((long long)basis, (long long)basis, (long long)basis,
                                    (long long)carry->h);
     __m256i h1 = basisv;
-    for (size_t s = 0; s < steps; s += 8) {
-        __m256i c0 = load_lanes(start, s), c1 = load_lanes(start + 4, s);
-        uint32_t m0 = sep_bits(c0), m1 = sep_bits(c1);
-        for (int k = 0; k < 4; k++) {
-            seps[k][s / 8] = (uint8_t)(m0 >> (8 * k));
-            seps[k + 4][s / 8] = (uint8_t)(m1 >> (8 * k));
+    for (size_t s = 0; s < vsteps; s += 8) {
+        __m256i c0, c1;
+        if (s < steps) {
+            c0 = load_lanes(start, s);
+            c1 = load_lanes(start + 4, s);
+        } else {
+            c0 = load_lanes_upto(start, s, end);
+            c1 = load_lanes_upto(start + 4, s, end);
         }
+        sep4[0][s / 8] = sep_bits(c0);
+        sep4[1][s / 8] = sep_bits(c1);
         for (size_t k = 0; k < 8; k++) {
             VEC_STEP(c0, k, h0, hashes + (s + k) * LANES);
             VEC_STEP(c1, k, h1, hashes + (s + k) * LANES + 4);
         }
     }
-    uint64_t hl[LANES];
-    _mm256_storeu_si256((__m256i *)hl, h0);
-    _mm256_storeu_si256((__m256i *)(hl + 4), h1);
+    uint64_t seps[STEPS_MAX / 64][LANES];
+    for (size_t g = 0; g * 64 < vsteps; g++) {
+        lane_seps(sep4[0] + g * 8, seps[g]);
+        lane_seps(sep4[1] + g * 8, seps[g] + 4);
+    }
+    /* The chains after the last step, as the row of a step more. */
+    _mm256_store_si256((__m256i *)(hashes + vsteps * LANES), h0);
+    _mm256_store_si256((__m256i *)(hashes + vsteps * LANES + 4), h1);
 
     size_t n = 0;
     int carried = 0;
     for (int k = 0; k < LANES; k++) {
         uint64_t ends[STEPS_MAX / 64];
-        uint64_t h = hl[k], inword = lane_ends(seps[k], steps, k == 0 && carry->inword, ends);
-        for (size_t g = 0; g * 64 < steps; g++)
+        size_t m = lens[k] < vsteps ? lens[k] : vsteps; /* the lane's vector steps */
+        uint64_t inword = lane_ends(&seps[0][k], m, k == 0 && carry->inword, ends);
+        for (size_t g = 0; g * 64 < m; g++)
             n += read_ends(hashes + g * 64 * LANES + (size_t)k, ends[g], words + n);
-        for (const unsigned char *p = start[k] + steps; p < start[k + 1]; p++)
+        uint64_t h = hashes[m * LANES + (size_t)k];
+        for (const unsigned char *p = start[k] + m; p < start[k + 1]; p++)
             LANE_STEP(*p, h, inword, words, n);
         /* A lane but the last ends before the next one's separator. The
          * first to reach the block's end holds the carry; any after it are
@@ -339,11 +432,13 @@ AVX2 size_t nw_simhash_words_avx2(const unsigned char *text, size_t len, nw_word
 
 int nw_simhash_words_have_dq(void)
 {
-    return nw_mul64_dq_have();
+    return nw_mul64_dq_have() && nw_cpu_has(NW_CPU_BMI);
 }
 
-NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
-                                        nw_word_carry_t *carry, int last, uint64_t *words)
+/* NW_DQ_TARGET and BMI1, which the inlined loop's readout takes. */
+__attribute__((target("avx2,bmi,avx512f,avx512dq,avx512vl"))) size_t
+nw_simhash_words_dq(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
+                    uint64_t *words)
 {
     return words_lanes(text, len, carry, last, words, true);
 }
@@ -351,6 +446,8 @@ NW_DQ_TARGET size_t nw_simhash_words_dq(const unsigned char *text, size_t len,
 size_t nw_simhash_words(const unsigned char *text, size_t len, nw_word_carry_t *carry, int last,
                         uint64_t *words)
 {
+    if (!nw_cpu_has(NW_CPU_BMI))
+        return nw_simhash_words_scalar(text, len, carry, last, words);
     if (nw_mul64_dq_pays())
         return nw_simhash_words_dq(text, len, carry, last, words);
     if (nw_cpu_has(NW_CPU_AVX2))

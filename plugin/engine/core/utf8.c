@@ -350,7 +350,8 @@ static const unsigned char collapse_class[256] = {NW_CC64(0), NW_CC64(64), NW_CC
  * loop, which in a line stops at the whitespace run holding its LF (every
  * fast step below stops at a LF, as at any byte below 0x20). Returns where
  * it stopped. */
-static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool line)
+static inline __attribute__((always_inline)) size_t collapse(const char *s, size_t len,
+                                                             nw_buf_t *out, bool line)
 {
     /* The result is never longer than the input (a single space stands for
      * a run of at least one whitespace byte), so it is written in place
@@ -383,31 +384,43 @@ static inline size_t collapse(const char *s, size_t len, nw_buf_t *out, bool lin
              * after them is printable ASCII and no space (a word follows:
              * the space is neither doubled nor trailing). */
 #ifdef __SSE2__
-            /* The same test on 16 bytes at once (see the 8-byte one below). */
+            /* The same test on 16 bytes at once (see the 8-byte one below),
+             * stepped in a loop of its own while the steps pass: back at
+             * the top of the word's loop after each, a step re-tested
+             * the ends of the text and took half as many instructions
+             * again. */
             if (i + 16 <= len) {
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-                unsigned pr = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
-                unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-                /* Bit k of `bad`: byte k is not printable, or is a space
-                 * not followed by printable ASCII other than a space (read
-                 * from the same bytes one further on, so that the test of
-                 * the 16th byte's successor is no branch of its own). */
-                unsigned bad;
-                if (i + 17 <= len) {
-                    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
-                    unsigned word_next =
-                        (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x20)));
-                    bad = (~pr | (sp & ~word_next)) & 0xFFFF;
-                } else {
-                    unsigned word_next = ((pr & ~sp) >> 1) & 0x7FFF;
-                    bad = (~pr & 0xFFFF) | (sp & ~word_next);
-                }
-                if (!bad) {
+                const size_t stop = len - 16; /* below it, a 17th byte follows */
+                __m128i x;
+                unsigned pr, sp, bad;
+                for (;;) {
+                    x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                    pr = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)));
+                    sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+                    /* Bit k of `bad`: byte k is not printable, or is a space
+                     * not followed by printable ASCII other than a space
+                     * (read from the same bytes one further on, so that the
+                     * test of the 16th byte's successor is no branch of its
+                     * own). */
+                    if (i < stop) {
+                        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+                        unsigned word_next =
+                            (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(y, _mm_set1_epi8(0x20)));
+                        bad = (~pr | (sp & ~word_next)) & 0xFFFF;
+                    } else {
+                        unsigned word_next = ((pr & ~sp) >> 1) & 0x7FFF;
+                        bad = (~pr & 0xFFFF) | (sp & ~word_next);
+                    }
+                    if (bad)
+                        break;
                     _mm_storeu_si128((__m128i *)(void *)d, x);
                     d += 16;
                     i += 16;
-                    continue;
+                    if (i > stop)
+                        break;
                 }
+                if (!bad)
+                    continue;
                 /* The line ends in these 16 bytes and all before its LF
                  * pass the test: they are copied at once, less a space
                  * right before the LF (the start of the whitespace run

@@ -668,7 +668,10 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
     bool avx2 = nw_body_run_have_avx2();
     for (;;) {
         size_t k;
-        if (avx2 && (k = nw_body_run_avx2(p + i, len - i, d, &c)) > 0) {
+        /* With fewer than 32 bytes left the AVX2 steps take none: not
+         * called then (a byte at a time near a paragraph's end or a stop,
+         * each came back here, the call some twenty instructions). */
+        if (avx2 && len - i >= 32 && (k = nw_body_run_avx2(p + i, len - i, d, &c)) > 0) {
             d += k;
             i += k;
         }
