@@ -54,10 +54,11 @@
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
-#define BANDS     4
-#define BAND_BITS 16
-#define BAND_SIZE (1u << BAND_BITS)
-#define NIL       UINT32_MAX
+#define BANDS       4
+#define BAND_BITS   16
+#define BAND_SIZE   (1u << BAND_BITS)
+#define NIL         UINT32_MAX
+#define TOUCH_LINKS 64 /* most links touch_chains() loads ahead of a walk */
 
 /* One article id's latest simhash. */
 typedef struct entry {
@@ -515,8 +516,9 @@ static void prefetch_bands(const index_t *x, uint64_t h)
  * in turn, and nothing else: the walk that follows goes one chain after
  * the other and waits on each link's miss in turn, while here the four
  * chains' misses overlap (the bench corpus's lookups step through some
- * 34 links spread over the four). Bounded by the lookup's budget, which
- * the walk spends one a link, so it adds at most as much again. */
+ * 34 links spread over the four). At most TOUCH_LINKS: a lookup along
+ * crowded bands (bench_neardup's near copies, a thousand links) finds
+ * its links in the cache anyway, and would step through them twice. */
 static void touch_chains(const index_t *x, const uint32_t head[BANDS], long long steps)
 {
     uint32_t k[BANDS];
@@ -549,7 +551,7 @@ static int find_groups(const neardup_t *nd, const index_t *x, uint64_t h, lookup
     uint32_t head[BANDS];
     for (int b = 0; b < BANDS; b++)
         head[b] = x->heads[b * BAND_SIZE + band_of(h, b)];
-    touch_chains(x, head, l->budget);
+    touch_chains(x, head, l->budget < TOUCH_LINKS ? l->budget : TOUCH_LINKS);
     for (int b = 0; b < BANDS && !l->capped; b++)
         for (uint32_t k = head[b]; k != NIL; k = x->gl[k].next[b]) {
             if (k == exact)
