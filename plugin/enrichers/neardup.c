@@ -157,16 +157,29 @@ static int table_grow(uint32_t **buckets, uint32_t *nb, uint32_t items)
     return 1;
 }
 
-static uint32_t id_bucket(const index_t *x, const char *id)
+static uint64_t id_hash(const char *id)
 {
-    return (uint32_t)nw_fnv1a64(id, strlen(id)) & (x->id_nbuckets - 1);
+    return nw_fnv1a64(id, strlen(id));
 }
 
-static uint32_t id_find(const index_t *x, const char *id)
+/* The bucket of an id whose id_hash() is idh: the message's id is hashed
+ * once for its lookup and its insertion (some 290 instructions each). */
+static uint32_t id_bucket_of(const index_t *x, uint64_t idh)
+{
+    return (uint32_t)idh & (x->id_nbuckets - 1);
+}
+
+static uint32_t id_bucket(const index_t *x, const char *id)
+{
+    return id_bucket_of(x, id_hash(id));
+}
+
+/* The slot of id, whose id_hash() is idh; NIL: none. */
+static uint32_t id_find(const index_t *x, const char *id, uint64_t idh)
 {
     if (!x->id_buckets)
         return NIL;
-    for (uint32_t s = x->id_buckets[id_bucket(x, id)]; s != NIL; s = x->e[s].id_next)
+    for (uint32_t s = x->id_buckets[id_bucket_of(x, idh)]; s != NIL; s = x->e[s].id_next)
         if (strcmp(x->e[s].id, id) == 0)
             return s;
     return NIL;
@@ -572,7 +585,10 @@ static int find(const neardup_t *nd, const index_t *x, uint64_t h, lookup_t *l)
     return rc;
 }
 
-static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t offset)
+/* Adds id (its id_hash() idh) with simhash h at offset; -1 when out of
+ * memory. */
+static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, uint64_t idh,
+                  int64_t offset)
 {
     char *copy = strdup(id);
     uint32_t s = copy ? slot_take(x, (uint32_t)nd->capacity) : NIL;
@@ -596,7 +612,7 @@ static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t
     g->count++;
     if (offset > g->max_offset)
         g->max_offset = offset;
-    uint32_t b = id_bucket(x, id);
+    uint32_t b = id_bucket_of(x, idh);
     e->id_next = x->id_buckets[b];
     x->id_buckets[b] = s;
     return 0;
@@ -688,7 +704,8 @@ static nw_enrich_status_t neardup_run(neardup_t *nd, json_t *record, nw_enrich_b
     if (!x)
         goto oom;
     prefetch_bands(x, in->simhash);
-    uint32_t own = id_find(x, in->article_id);
+    uint64_t idh = id_hash(in->article_id);
+    uint32_t own = id_find(x, in->article_id, idh);
     l.own = own;
     l.before = offset >= 0 ? offset : INT64_MAX;
     l.budget = nd->scan;
@@ -720,7 +737,7 @@ static nw_enrich_status_t neardup_run(neardup_t *nd, json_t *record, nw_enrich_b
      * a new version never lists the article itself. */
     if (own != NIL)
         slot_clear(x, own);
-    if (insert(nd, x, in->simhash, in->article_id, offset) < 0)
+    if (insert(nd, x, in->simhash, in->article_id, idh, offset) < 0)
         goto oom;
     goto out;
 oom:
