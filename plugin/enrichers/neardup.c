@@ -54,10 +54,11 @@
 #include "encode/ninjs.h"
 #include "enrichers/builtins.h"
 
-#define BANDS     4
-#define BAND_BITS 16
-#define BAND_SIZE (1u << BAND_BITS)
-#define NIL       UINT32_MAX
+#define BANDS       4
+#define BAND_BITS   16
+#define BAND_SIZE   (1u << BAND_BITS)
+#define NIL         UINT32_MAX
+#define TOUCH_LINKS 64 /* most links touch_chains() loads ahead of a walk */
 
 /* One article id's latest simhash. */
 typedef struct entry {
@@ -69,16 +70,25 @@ typedef struct entry {
     uint32_t id_next;
 } entry_t;
 
-/* The entries sharing one simhash. */
-typedef struct group {
+/* The entries sharing one simhash: what a walk along a band chain or a
+ * hash table chain reads, apart from the rest (group_t, same index), half
+ * a cache line. A lookup steps through tens of groups that are not near,
+ * in an index that outgrows the caches; each step used to miss on a
+ * 88-byte group, often across two lines, and write a stamp into it. */
+typedef struct glink {
     uint64_t hash;
-    uint64_t stamp;     /* the last lookup that compared it */
+    uint32_t next[BANDS]; /* band chains, newest first */
+    uint32_t h_next;      /* hash table chain, or the free list */
+    uint32_t unused;
+} glink_t;
+_Static_assert(sizeof(glink_t) == 32, "two links a cache line");
+
+/* The rest of a group, read once a group is found near. */
+typedef struct group {
     int64_t max_offset; /* highest offset among the members (or one evicted) */
     uint32_t head, tail, count;
-    uint32_t next[BANDS], prev[BANDS]; /* band chains, newest first */
-    uint32_t all_next, all_prev;       /* every group, newest first */
-    uint32_t h_next;                   /* hash table chain, or the free list */
-    int distance;                      /* in the current lookup; -1: too far */
+    uint32_t prev[BANDS];        /* band chains, newest first */
+    uint32_t all_next, all_prev; /* every group, newest first */
 } group_t;
 
 typedef struct index {
@@ -90,13 +100,13 @@ typedef struct index {
     uint64_t seq;         /* entries ever inserted */
     uint32_t *id_buckets; /* id hash chains */
     uint32_t id_nbuckets; /* a power of two */
+    glink_t *gl;          /* g_alloc of them, cache-line aligned */
     group_t *g;
     uint32_t g_used, g_alloc, g_free, g_live;
     uint32_t *g_buckets; /* simhash -> group chains */
     uint32_t g_nbuckets; /* a power of two */
     uint32_t *heads;     /* BANDS * BAND_SIZE band chains; NULL when walking all */
     uint32_t all_head;   /* newest group */
-    uint64_t stamp;      /* lookups done */
     struct index *next;
 } index_t;
 
@@ -147,16 +157,29 @@ static int table_grow(uint32_t **buckets, uint32_t *nb, uint32_t items)
     return 1;
 }
 
-static uint32_t id_bucket(const index_t *x, const char *id)
+static uint64_t id_hash(const char *id)
 {
-    return (uint32_t)nw_fnv1a64(id, strlen(id)) & (x->id_nbuckets - 1);
+    return nw_fnv1a64(id, strlen(id));
 }
 
-static uint32_t id_find(const index_t *x, const char *id)
+/* The bucket of an id whose id_hash() is idh: the message's id is hashed
+ * once for its lookup and its insertion (some 290 instructions each). */
+static uint32_t id_bucket_of(const index_t *x, uint64_t idh)
+{
+    return (uint32_t)idh & (x->id_nbuckets - 1);
+}
+
+static uint32_t id_bucket(const index_t *x, const char *id)
+{
+    return id_bucket_of(x, id_hash(id));
+}
+
+/* The slot of id, whose id_hash() is idh; NIL: none. */
+static uint32_t id_find(const index_t *x, const char *id, uint64_t idh)
 {
     if (!x->id_buckets)
         return NIL;
-    for (uint32_t s = x->id_buckets[id_bucket(x, id)]; s != NIL; s = x->e[s].id_next)
+    for (uint32_t s = x->id_buckets[id_bucket_of(x, idh)]; s != NIL; s = x->e[s].id_next)
         if (strcmp(x->e[s].id, id) == 0)
             return s;
     return NIL;
@@ -195,8 +218,8 @@ static uint32_t group_find(const index_t *x, uint64_t h)
 {
     if (!x->g_buckets)
         return NIL;
-    for (uint32_t k = x->g_buckets[g_bucket(x, h)]; k != NIL; k = x->g[k].h_next)
-        if (x->g[k].hash == h)
+    for (uint32_t k = x->g_buckets[g_bucket(x, h)]; k != NIL; k = x->gl[k].h_next)
+        if (x->gl[k].hash == h)
             return k;
     return NIL;
 }
@@ -209,10 +232,31 @@ static int group_table_grow(index_t *x)
     for (uint32_t k = 0; k < x->g_used; k++) {
         if (x->g[k].count == 0)
             continue;
-        uint32_t b = g_bucket(x, x->g[k].hash);
-        x->g[k].h_next = x->g_buckets[b];
+        uint32_t b = g_bucket(x, x->gl[k].hash);
+        x->gl[k].h_next = x->g_buckets[b];
         x->g_buckets[b] = k;
     }
+    return 0;
+}
+
+/* Room for n groups in both arrays; -1 when out of memory. The links
+ * are copied into a new aligned block, since realloc() keeps only the
+ * allocator's 16-byte alignment and a link across two lines costs two
+ * misses. */
+static int group_room(index_t *x, uint32_t n)
+{
+    glink_t *gl = aligned_alloc(64, (size_t)n * sizeof(*gl));
+    group_t *g = gl ? realloc(x->g, (size_t)n * sizeof(*g)) : NULL;
+    if (!g) {
+        free(gl);
+        return -1;
+    }
+    if (x->g_used)
+        memcpy(gl, x->gl, (size_t)x->g_used * sizeof(*gl));
+    free(x->gl);
+    x->gl = gl;
+    x->g = g;
+    x->g_alloc = n;
     return 0;
 }
 
@@ -223,25 +267,21 @@ static uint32_t group_new(index_t *x, uint64_t h)
         return NIL;
     uint32_t k = x->g_free;
     if (k != NIL) {
-        x->g_free = x->g[k].h_next;
+        x->g_free = x->gl[k].h_next;
     } else {
-        if (x->g_used == x->g_alloc) {
-            uint32_t n = x->g_alloc ? x->g_alloc * 2 : 256;
-            group_t *g = realloc(x->g, n * sizeof(*g));
-            if (!g)
-                return NIL;
-            x->g = g;
-            x->g_alloc = n;
-        }
+        if (x->g_used == x->g_alloc && group_room(x, x->g_alloc ? x->g_alloc * 2 : 256) < 0)
+            return NIL;
         k = x->g_used++;
     }
     group_t *g = &x->g[k];
+    glink_t *gl = &x->gl[k];
     memset(g, 0, sizeof(*g));
-    g->hash = h;
+    memset(gl, 0, sizeof(*gl));
+    gl->hash = h;
     g->max_offset = INT64_MIN;
     g->head = g->tail = NIL;
     uint32_t b = g_bucket(x, h);
-    g->h_next = x->g_buckets[b];
+    gl->h_next = x->g_buckets[b];
     x->g_buckets[b] = k;
     g->all_prev = NIL;
     g->all_next = x->all_head;
@@ -251,7 +291,7 @@ static uint32_t group_new(index_t *x, uint64_t h)
     for (int i = 0; x->heads && i < BANDS; i++) {
         uint32_t *head = &x->heads[i * BAND_SIZE + band_of(h, i)];
         g->prev[i] = NIL;
-        g->next[i] = *head;
+        gl->next[i] = *head;
         if (*head != NIL)
             x->g[*head].prev[i] = k;
         *head = k;
@@ -264,13 +304,14 @@ static uint32_t group_new(index_t *x, uint64_t h)
 static void group_drop(index_t *x, uint32_t k)
 {
     group_t *g = &x->g[k];
+    glink_t *gl = &x->gl[k];
     for (int i = 0; x->heads && i < BANDS; i++) {
         if (g->prev[i] != NIL)
-            x->g[g->prev[i]].next[i] = g->next[i];
+            x->gl[g->prev[i]].next[i] = gl->next[i];
         else
-            x->heads[i * BAND_SIZE + band_of(g->hash, i)] = g->next[i];
-        if (g->next[i] != NIL)
-            x->g[g->next[i]].prev[i] = g->prev[i];
+            x->heads[i * BAND_SIZE + band_of(gl->hash, i)] = gl->next[i];
+        if (gl->next[i] != NIL)
+            x->g[gl->next[i]].prev[i] = g->prev[i];
     }
     if (g->all_prev != NIL)
         x->g[g->all_prev].all_next = g->all_next;
@@ -278,11 +319,11 @@ static void group_drop(index_t *x, uint32_t k)
         x->all_head = g->all_next;
     if (g->all_next != NIL)
         x->g[g->all_next].all_prev = g->all_prev;
-    uint32_t *p = &x->g_buckets[g_bucket(x, g->hash)];
+    uint32_t *p = &x->g_buckets[g_bucket(x, gl->hash)];
     while (*p != k)
-        p = &x->g[*p].h_next;
-    *p = g->h_next;
-    g->h_next = x->g_free;
+        p = &x->gl[*p].h_next;
+    *p = gl->h_next;
+    gl->h_next = x->g_free;
     x->g_free = k;
     x->g_live--;
 }
@@ -339,6 +380,7 @@ static void index_free(index_t *x)
         free(x->e[s].id);
     free(x->e);
     free(x->g);
+    free(x->gl);
     free(x->g_buckets);
     free(x->heads);
     free(x->id_buckets);
@@ -398,8 +440,9 @@ typedef struct lookup {
     long long budget; /* comparisons and member steps left */
     cand_t *v;
     size_t n, cap;
-    size_t articles; /* earlier articles within the threshold */
-    bool capped;     /* the budget ran out */
+    size_t articles;   /* earlier articles within the threshold */
+    uint64_t compared; /* groups compared with the simhash */
+    bool capped;       /* the budget ran out */
 } lookup_t;
 
 /* Spends one step of the budget; false (and capped) when none is left. */
@@ -419,18 +462,11 @@ static bool counts(const index_t *x, uint32_t s, const lookup_t *l)
     return s != l->own && x->e[s].offset < l->before;
 }
 
-/* Compares group k with h once per lookup; adds it when within t. */
-static int visit(index_t *x, uint32_t k, uint64_t h, long long t, lookup_t *l)
+/* Adds group k, d bits from the lookup's simhash (within the threshold),
+ * when it has members that count. */
+static int near(const index_t *x, uint32_t k, int d, lookup_t *l)
 {
-    group_t *g = &x->g[k];
-    if (g->stamp == x->stamp)
-        return 0;
-    g->stamp = x->stamp;
-    __atomic_add_fetch(&compared, 1, __ATOMIC_RELAXED);
-    int d = nw_hamming64(g->hash, h);
-    g->distance = d <= t ? d : -1;
-    if (g->distance < 0)
-        return 0;
+    const group_t *g = &x->g[k];
     uint32_t others = 0, first = NIL;
     if (g->max_offset < l->before) {
         /* Every member is from before: the count needs no walk. */
@@ -458,33 +494,101 @@ static int visit(index_t *x, uint32_t k, uint64_t h, long long t, lookup_t *l)
     return 0;
 }
 
+/* Compares group k with h; adds it when within t. */
+static int visit(const index_t *x, uint32_t k, uint64_t h, long long t, lookup_t *l)
+{
+    l->compared++;
+    int d = nw_hamming64(x->gl[k].hash, h);
+    return d <= t ? near(x, k, d, l) : 0;
+}
+
+/* Whether a and h agree on one of the bands before band b: a group that
+ * does was compared on an earlier band's chain (which the lookup walks
+ * whole, or stops), so each group is compared once with no mark written
+ * into it. */
+static bool band_seen(uint64_t a, uint64_t h, int b)
+{
+    for (int i = 0; i < b; i++)
+        if (band_of(a ^ h, i) == 0)
+            return true;
+    return false;
+}
+
+/* Starts loading what find() reads first for h: the exact copy's bucket
+ * and the bands' chain heads, so that their misses overlap each other and
+ * the id's lookup. */
+static void prefetch_bands(const index_t *x, uint64_t h)
+{
+    if (x->g_buckets)
+        __builtin_prefetch(&x->g_buckets[g_bucket(x, h)]);
+    for (int b = 0; x->heads && b < BANDS; b++)
+        __builtin_prefetch(&x->heads[b * BAND_SIZE + band_of(h, b)]);
+}
+
+/* Loads up to `steps` links of the four chains from head, a link of each
+ * in turn, and nothing else: the walk that follows goes one chain after
+ * the other and waits on each link's miss in turn, while here the four
+ * chains' misses overlap (the bench corpus's lookups step through some
+ * 34 links spread over the four). At most TOUCH_LINKS: a lookup along
+ * crowded bands (bench_neardup's near copies, a thousand links) finds
+ * its links in the cache anyway, and would step through them twice. */
+static void touch_chains(const index_t *x, const uint32_t head[BANDS], long long steps)
+{
+    uint32_t k[BANDS];
+    memcpy(k, head, sizeof(k));
+    while (steps > 0) {
+        long long left = steps;
+        for (int b = 0; b < BANDS; b++)
+            if (k[b] != NIL) {
+                k[b] = x->gl[k[b]].next[b];
+                steps--;
+            }
+        if (steps == left)
+            break;
+    }
+}
+
 /* Collects the groups within the threshold of h: the exact copies first,
  * then the others the budget reaches. */
-static int find(const neardup_t *nd, index_t *x, uint64_t h, lookup_t *l)
+static int find_groups(const neardup_t *nd, const index_t *x, uint64_t h, lookup_t *l)
 {
-    x->stamp++;
     uint32_t exact = group_find(x, h);
     if (exact != NIL && visit(x, exact, h, nd->threshold, l) < 0)
         return -1;
     if (!x->heads) {
         for (uint32_t k = x->all_head; k != NIL && spend(l); k = x->g[k].all_next)
-            if (visit(x, k, h, nd->threshold, l) < 0)
+            if (k != exact && visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
         return 0;
     }
+    uint32_t head[BANDS];
+    for (int b = 0; b < BANDS; b++)
+        head[b] = x->heads[b * BAND_SIZE + band_of(h, b)];
+    touch_chains(x, head, l->budget < TOUCH_LINKS ? l->budget : TOUCH_LINKS);
     for (int b = 0; b < BANDS && !l->capped; b++)
-        for (uint32_t k = x->heads[b * BAND_SIZE + band_of(h, b)]; k != NIL; k = x->g[k].next[b]) {
+        for (uint32_t k = head[b]; k != NIL; k = x->gl[k].next[b]) {
             if (k == exact)
                 continue;
             if (!spend(l))
                 break;
-            if (visit(x, k, h, nd->threshold, l) < 0)
+            if (!band_seen(x->gl[k].hash, h, b) && visit(x, k, h, nd->threshold, l) < 0)
                 return -1;
         }
     return 0;
 }
 
-static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t offset)
+/* find_groups(), its comparisons counted once for all (see compared). */
+static int find(const neardup_t *nd, const index_t *x, uint64_t h, lookup_t *l)
+{
+    int rc = find_groups(nd, x, h, l);
+    __atomic_add_fetch(&compared, l->compared, __ATOMIC_RELAXED);
+    return rc;
+}
+
+/* Adds id (its id_hash() idh) with simhash h at offset; -1 when out of
+ * memory. */
+static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, uint64_t idh,
+                  int64_t offset)
 {
     char *copy = strdup(id);
     uint32_t s = copy ? slot_take(x, (uint32_t)nd->capacity) : NIL;
@@ -508,7 +612,7 @@ static int insert(neardup_t *nd, index_t *x, uint64_t h, const char *id, int64_t
     g->count++;
     if (offset > g->max_offset)
         g->max_offset = offset;
-    uint32_t b = id_bucket(x, id);
+    uint32_t b = id_bucket_of(x, idh);
     e->id_next = x->id_buckets[b];
     x->id_buckets[b] = s;
     return 0;
@@ -599,7 +703,9 @@ static nw_enrich_status_t neardup_run(neardup_t *nd, json_t *record, nw_enrich_b
         in->size >= offsetof(nw_enrich_input_t, offset) + sizeof(in->offset) ? in->offset : -1;
     if (!x)
         goto oom;
-    uint32_t own = id_find(x, in->article_id);
+    prefetch_bands(x, in->simhash);
+    uint64_t idh = id_hash(in->article_id);
+    uint32_t own = id_find(x, in->article_id, idh);
     l.own = own;
     l.before = offset >= 0 ? offset : INT64_MAX;
     l.budget = nd->scan;
@@ -631,7 +737,7 @@ static nw_enrich_status_t neardup_run(neardup_t *nd, json_t *record, nw_enrich_b
      * a new version never lists the article itself. */
     if (own != NIL)
         slot_clear(x, own);
-    if (insert(nd, x, in->simhash, in->article_id, offset) < 0)
+    if (insert(nd, x, in->simhash, in->article_id, idh, offset) < 0)
         goto oom;
     goto out;
 oom:

@@ -320,6 +320,29 @@ static void test_scan_cap(void **state)
     nw_config_free(cfg);
 }
 
+/* Groups that share several bands with the probe are on several of its
+ * chains and compared once each: the exact copy, two near ones and a far
+ * one make four comparisons, and the near ones are listed once. */
+static void test_shared_bands(void **state)
+{
+    (void)state;
+    nw_enrichers_t *e = host_only("neardup");
+    fx_t f;
+    fx_parse(&f, seed_text, "x", "wire", 0);
+    const uint64_t h = 0x1111222233334444ULL;
+    run_as(e, &f, "exact", h);
+    run_as(e, &f, "near0", h ^ 1u);         /* bands 1, 2, 3 shared */
+    run_as(e, &f, "near2", h ^ 3ULL << 40); /* bands 0, 1, 3 shared */
+    run_as(e, &f, "far", h ^ 0xFULL << 16); /* 4 bits, bands 0, 2, 3 */
+    assert_int_equal(run_as(e, &f, "probe", h), 4);
+    assert_string_equal(fx_detail(&f, "neardup"), "3 near-duplicates (closest 0 bits)");
+    char *got = json_dumps(fx_ext(&f, "near_duplicate_of"), JSON_COMPACT);
+    assert_string_equal(got, "[\"exact\",\"near0\",\"near2\"]");
+    free(got);
+    fx_clear(&f);
+    nw_enrichers_free(e);
+}
+
 /* A repartitioned input interleaves one origin partition's offsets across
  * batches: each message sees exactly the copies from before it, and a late
  * lower offset removes nothing the later ones should see. */
@@ -360,11 +383,12 @@ static void test_interleaved_offsets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_near_copies), cmocka_unit_test(test_rewind),
-        cmocka_unit_test(test_detail),      cmocka_unit_test(test_partitions),
-        cmocka_unit_test(test_eviction),    cmocka_unit_test(test_thresholds),
-        cmocka_unit_test(test_max_listed),  cmocka_unit_test(test_syndicated_copies),
-        cmocka_unit_test(test_scan_cap),    cmocka_unit_test(test_interleaved_offsets),
+        cmocka_unit_test(test_near_copies),  cmocka_unit_test(test_rewind),
+        cmocka_unit_test(test_detail),       cmocka_unit_test(test_partitions),
+        cmocka_unit_test(test_eviction),     cmocka_unit_test(test_thresholds),
+        cmocka_unit_test(test_max_listed),   cmocka_unit_test(test_syndicated_copies),
+        cmocka_unit_test(test_scan_cap),     cmocka_unit_test(test_interleaved_offsets),
+        cmocka_unit_test(test_shared_bands),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
