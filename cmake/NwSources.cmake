@@ -68,6 +68,8 @@ set(NW_CORE_SOURCES
   plugin/enrichers/entities_names.c
   plugin/enrichers/entities_orgs.c
   plugin/enrichers/entities_people.c
+  plugin/enrichers/entities_lists.c
+  plugin/enrichers/entities_orgmerge.c
   plugin/enrichers/entities_sports.c
   plugin/enrichers/entities_tokens.c
   plugin/enrichers/http.c

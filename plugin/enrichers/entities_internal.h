@@ -514,16 +514,47 @@ static inline bool nw_ent_is_fold(const nw_ent_toks_t *t, size_t i, const char *
 }
 
 /* Helpers shared by the stages. */
-/* form (may be NULL) is the mention as written, kept among the entity's
- * forms. */
+/* The result lists (entities_lists.c). Adds a mention of the entity name
+ * (code: a place's, else NULL) to l, a new entity or one more mention of a
+ * known one; form (may be NULL) is the mention as written, kept among the
+ * entity's forms. *pos is where the entity is in l->v, or SIZE_MAX when
+ * the list was full and it is not there. 0 or -1 (out of memory). */
 int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                    uint32_t first, const char *form);
+                    uint32_t first, const char *form, size_t *pos);
 /* Adds form to a set of forms, growing it in arena a (the one its earlier
  * forms are in), unless present or the set is full; 0 or -1 (out of
  * memory). */
 int nw_ent_forms_add(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form, size_t len);
+static inline int nw_ent_forms_add_str(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form)
+{
+    return form ? nw_ent_forms_add(a, forms, form, strlen(form)) : 0;
+}
+/* Adds every form of src (NULL or forms one per line) to *forms. */
+int nw_ent_forms_merge(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *src);
 void nw_ent_list_clear(nw_ent_list_t *l); /* keeps the allocations */
 void nw_ent_list_free(nw_ent_list_t *l);
+
+/* "Republican People's Party (CHP)": an organisation's name, then the
+ * short name it goes by in brackets, whatever its letters stand for (the
+ * party's Turkish name): the text says they are one. */
+typedef struct nw_ent_bracketed {
+    size_t full;    /* the organisation's position in its list */
+    size_t acronym; /* the token in brackets */
+    bool found;     /* the organisation was found by its shape, not listed */
+} nw_ent_bracketed_t;
+#define NW_ENT_BRACKETED_MAX 32
+/* At most this many short names are tried against the names they open. */
+#define NW_ENT_HEADS_MAX 64
+/* Is token a a word in capitals alone in brackets? */
+bool nw_ent_bracketed_acronym(const nw_ent_toks_t *t, const char *text, size_t a);
+/* Folds the entries of orgs that name one organisation into one
+ * (entities_orgmerge.c): br[] the names followed by a short name in
+ * brackets, heads[] the names (in orgs' arena) of places read as teams and
+ * of names no list knows, which may be short forms of longer ones. orgs'
+ * index is stale afterwards: nothing is added to it once this runs. */
+void nw_ent_merge_orgs(nw_ent_list_t *orgs, const nw_ent_toks_t *t, const char *text,
+                       const nw_ent_bracketed_t *br, size_t n_br, const char *const *heads,
+                       size_t n_heads);
 /* The entry for a token's folded text, or NULL: looked up on the first
  * call for the token and noted, as the stages ask again and again about
  * the few words they look at. */

@@ -13,7 +13,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/ascii.h"
 #include "enrichers/entities_internal.h"
@@ -47,177 +46,6 @@ typedef struct people {
 
 /* At most this many people are tracked per article. */
 #define NW_ENT_PEOPLE_MAX 2000
-
-/* The index key of a name: ASCII lower-cased, then the code; its length
- * in *klen. Written into buf when it fits in INDEX_KEY_MAX bytes (nearly
- * every name), else into a new allocation the caller frees
- * (index_key_free()); NULL when out of memory. */
-#define INDEX_KEY_MAX 128
-static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX],
-                       size_t *klen)
-{
-    size_t cl = code ? strlen(code) : 0;
-    char *k = len + cl + 2 <= INDEX_KEY_MAX ? buf : malloc(len + cl + 2);
-    if (!k)
-        return NULL;
-    for (size_t i = 0; i < len; i++)
-        k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
-    k[len] = '\t';
-    memcpy(k + len + 1, code ? code : "", cl + 1);
-    *klen = len + cl + 1;
-    return k;
-}
-
-static void index_key_free(char *key, const char buf[INDEX_KEY_MAX])
-{
-    if (key != buf)
-        free(key);
-}
-
-/* At most this many forms, of at most this many bytes in all, per entity. */
-#define NW_ENT_FORMS_MAX       16
-#define NW_ENT_FORMS_BYTES_MAX 1024
-
-int nw_ent_forms_add(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form, size_t len)
-{
-    if (!form || len == 0 || memchr(form, '\n', len))
-        return 0;
-    const char *p = forms->s, *end = p ? p + forms->len : NULL; /* none yet: NULL */
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t fl = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (fl == len && memcmp(p, form, len) == 0)
-            return 0;
-        p += fl + 1;
-    }
-    size_t have = forms->len;
-    if (forms->n >= NW_ENT_FORMS_MAX || have + len + 1 > NW_ENT_FORMS_BYTES_MAX)
-        return 0;
-    size_t need = have + len + 2; /* a newline before it, a NUL after */
-    if (need > forms->cap) {
-        /* Doubled, so that an entity of many forms is copied a few times;
-         * the room left behind goes with the arena. */
-        size_t cap = forms->cap ? 2 * (size_t)forms->cap : 32;
-        if (cap < need)
-            cap = need;
-        char *v = nw_ent_arena_alloc(a, cap);
-        if (!v)
-            return -1;
-        if (have)
-            memcpy(v, forms->s, have);
-        forms->s = v;
-        forms->cap = (uint32_t)cap;
-    }
-    char *v = forms->s;
-    if (have)
-        v[have++] = '\n';
-    memcpy(v + have, form, len);
-    v[have + len] = '\0';
-    forms->len = (uint32_t)(have + len);
-    forms->n++;
-    return 0;
-}
-
-static int forms_add_str(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *form)
-{
-    return form ? nw_ent_forms_add(a, forms, form, strlen(form)) : 0;
-}
-
-/* Adds every form of src (NULL or forms one per line) to *forms. */
-static int forms_merge(nw_ent_arena_t *a, nw_ent_forms_t *forms, const char *src)
-{
-    for (const char *p = src; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
-        if (nw_ent_forms_add(a, forms, p, fl) != 0)
-            return -1;
-        p = nl ? nl + 1 : p + fl;
-    }
-    return 0;
-}
-
-/* nw_ent_list_add(), also telling where the entity is in l->v (*pos, or
- * SIZE_MAX when the list was full and it is not there). */
-static int list_add_at(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                       uint32_t first, const char *form, size_t *pos)
-{
-    *pos = SIZE_MAX;
-    char kb[INDEX_KEY_MAX];
-    size_t klen;
-    char *key = index_key(name, len, code, kb, &klen);
-    if (!key)
-        return -1;
-    /* The index is only ever asked here: its keys are hashed whole, eight
-     * bytes a step, not word by word as nw_strmap_hash() does. */
-    uint64_t h = nw_ent_word_hash(key, klen);
-    if (l->n == l->cap && l->n < NW_ENT_LIST_MAX) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        nw_ent_t *v = realloc(l->v, cap * sizeof(*v));
-        if (!v) {
-            index_key_free(key, kb);
-            return -1;
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    /* One lookup that inserts when there is room: the key is hashed once
-     * whether the entity is new or not. */
-    bool added = false;
-    const uint32_t *at;
-    if (l->n < NW_ENT_LIST_MAX) {
-        nw_strmap_slot_t *slot =
-            nw_strmap_upsert_h(&l->index, key, klen, h, (uint32_t)l->n, &added);
-        if (!slot) {
-            index_key_free(key, kb);
-            return -1;
-        }
-        at = &slot->val;
-    } else {
-        at = nw_strmap_get_h(&l->index, key, h);
-    }
-    index_key_free(key, kb);
-    if (!at)
-        return 0;
-    *pos = *at;
-    if (!added) {
-        nw_ent_t *e = &l->v[*at];
-        e->mentions++;
-        if (first < e->first)
-            e->first = first;
-        return forms_add_str(&l->names, &e->forms, form);
-    }
-    /* The index already names position n: on failure the article fails,
-     * and the next one clears the index. */
-    char *copy = nw_ent_arena_dup(&l->names, name, len);
-    if (!copy)
-        return -1;
-    nw_ent_t *e = &l->v[l->n++];
-    *e = (nw_ent_t){.name = copy, .name_len = len, .code = code, .mentions = 1, .first = first};
-    return forms_add_str(&l->names, &e->forms, form);
-}
-
-int nw_ent_list_add(nw_ent_list_t *l, const char *name, size_t len, const char *code,
-                    uint32_t first, const char *form)
-{
-    size_t pos;
-    return list_add_at(l, name, len, code, first, form, &pos);
-}
-
-void nw_ent_list_clear(nw_ent_list_t *l)
-{
-    l->n = 0;
-    nw_strmap_clear(&l->index);
-    nw_ent_arena_reset(&l->names);
-}
-
-void nw_ent_list_free(nw_ent_list_t *l)
-{
-    nw_ent_list_clear(l);
-    nw_strmap_free(&l->index);
-    nw_ent_arena_free(&l->names);
-    free(l->v);
-    memset(l, 0, sizeof(*l));
-}
 
 /* The bytes of token i in a join of tokens s..s+n-1: its fold, or the word
  * as written with, inside a name, its possessive ("Women's Tennis
@@ -383,7 +211,7 @@ static void add_person(people_t *P, char *fold, uint64_t hash, char *display, si
                               .first = first,
                               .mentions = blocked ? 0 : 1,
                               .blocked = blocked};
-    if (!blocked && forms_add_str(P->scratch, &P->v[P->n - 1].forms, display) != 0)
+    if (!blocked && nw_ent_forms_add_str(P->scratch, &P->v[P->n - 1].forms, display) != 0)
         P->oom = true;
     return;
 fail:
@@ -652,8 +480,9 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 char *form = join(P.scratch, t, text, c->start, c->ntok, false), *name = form;
                 if (form && (t->v[c->start].flags & NW_TOK_UPPER))
                     name = title_case(P.scratch, form);
+                size_t pos;
                 int rc = name && code ? nw_ent_list_add(&w->out[NW_ENT_PLACE], name, strlen(name),
-                                                        code, c->start, form)
+                                                        code, c->start, form, &pos)
                                       : 0;
                 if (rc != 0)
                     P.oom = true;
@@ -665,8 +494,9 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
                 if (c->start < x->first && !x->blocked)
                     x->first = c->start;
                 char fb[FORM_MAX];
-                if (!x->blocked && forms_add_str(P.scratch, &x->forms,
-                                                 join_form(t, text, c->start, c->ntok, fb)) != 0)
+                if (!x->blocked &&
+                    nw_ent_forms_add_str(P.scratch, &x->forms,
+                                         join_form(t, text, c->start, c->ntok, fb)) != 0)
                     P.oom = true;
             } else if (c->accepted) {
                 add_person(&P, fold, hash, join(P.scratch, t, text, c->start, c->ntok, false),
@@ -692,233 +522,15 @@ static int collect_people(nw_ent_work_t *w, const nw_gazetteer_t *g, const char 
         if (p->blocked)
             continue;
         size_t before = out->n, at;
-        rc = list_add_at(out, p->display, strlen(p->display), NULL, p->first, NULL, &at);
+        rc = nw_ent_list_add(out, p->display, strlen(p->display), NULL, p->first, NULL, &at);
         if (rc == 0 && out->n > before)
             out->v[out->n - 1].mentions = p->mentions;
         if (rc == 0 && out->n > 0)
-            rc = at != SIZE_MAX ? forms_merge(&out->names, &out->v[at].forms, p->forms.s) : -1;
+            rc = at != SIZE_MAX ? nw_ent_forms_merge(&out->names, &out->v[at].forms, p->forms.s)
+                                : -1;
     }
     people_free(&P);
     return rc;
-}
-
-/* Do the capitalised words of name start with the letters of acronym
- * ("BMA", "British Medical Association")? */
-static bool initials_of(const char *acronym, const char *name)
-{
-    size_t k = 0;
-    for (const char *p = name; *p;) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        if (*p >= 'A' && *p <= 'Z') {
-            if (acronym[k] != *p)
-                return false;
-            k++;
-        }
-        while (*p && *p != ' ')
-            p++;
-    }
-    return k >= 2 && acronym[k] == '\0';
-}
-
-static bool is_acronym(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++, n++)
-        if (*s < 'A' || *s > 'Z')
-            return false;
-    return n >= 2;
-}
-
-/* Folds organisation a into full, another name for the same one: its
- * mentions, first position and the written forms given (a form lost to OOM
- * is harmless); a is left nameless for drop_folded(). */
-static void fold_into(nw_ent_list_t *orgs, nw_ent_t *full, nw_ent_t *a, const char *forms)
-{
-    full->mentions += a->mentions;
-    if (a->first < full->first)
-        full->first = a->first;
-    (void)forms_merge(&orgs->names, &full->forms, forms);
-    a->name = NULL;
-    a->forms = (nw_ent_forms_t){0};
-}
-
-/* Closes the gaps fold_into() left, keeping the list's order. */
-static void drop_folded(nw_ent_list_t *orgs)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < orgs->n; i++)
-        if (orgs->v[i].name)
-            orgs->v[k++] = orgs->v[i];
-    orgs->n = k;
-}
-
-/* An organisation named both in full and by its initials is one. The list's
- * index is stale afterwards; nothing is added to it once this runs. */
-static void merge_acronyms(nw_ent_list_t *orgs)
-{
-    size_t tried = 0;
-    for (size_t i = 0; i < orgs->n; i++) {
-        nw_ent_t *a = &orgs->v[i];
-        nw_ent_t *full = NULL;
-        /* Bounded: an article of a thousand acronyms is not worth the time. */
-        if (!is_acronym(a->name) || ++tried > 64)
-            continue;
-        for (size_t j = 0; j < orgs->n && !full; j++)
-            if (j != i && orgs->v[j].name && initials_of(a->name, orgs->v[j].name))
-                full = &orgs->v[j];
-        if (full)
-            fold_into(orgs, full, a, a->forms.s);
-    }
-    drop_folded(orgs);
-}
-
-/* "Republican People's Party (CHP)": an organisation's name, then the
- * short name it goes by in brackets, whatever its letters stand for (the
- * party's Turkish name): the text says they are one. */
-typedef struct bracketed {
-    size_t full;    /* the organisation's position in its list */
-    size_t acronym; /* the token in brackets */
-    bool found;     /* the organisation was found by its shape, not listed */
-} bracketed_t;
-#define BRACKETED_MAX 32
-
-/* Is token a a word in capitals alone in brackets? */
-static bool bracketed_acronym(const nw_ent_toks_t *t, const char *text, size_t a)
-{
-    if (a >= t->n || t->v[a].brk != NW_BRK_OTHER || !(t->v[a].flags & NW_TOK_UPPER) ||
-        t->v[a].letters < 2 || t->v[a].letters > 8 || t->v[a].tail || t->v[a].off == 0)
-        return false;
-    const nw_ent_tok_t *k = &t->v[a];
-    return text[k->off - 1] == '(' && text[k->off + k->len] == ')';
-}
-
-/* Is one of e's forms (or, with none, its name) the n bytes at s? */
-static bool has_form(const nw_ent_t *e, const char *s, size_t n)
-{
-    const char *p = e->forms.s ? e->forms.s : e->name;
-    while (p && *p) {
-        const char *nl = strchr(p, '\n');
-        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
-        if (fl == n && memcmp(p, s, n) == 0)
-            return true;
-        p = nl ? nl + 1 : p + fl;
-    }
-    return false;
-}
-
-static bool same_last_word(const char *a, const char *b)
-{
-    const char *la = strrchr(a, ' '), *lb = strrchr(b, ' ');
-    return strcasecmp(la ? la + 1 : a, lb ? lb + 1 : b) == 0;
-}
-
-/* Folds each bracketed short name into the organisation before it. The
- * list's index is stale afterwards, as after merge_acronyms(). */
-static void merge_bracketed(nw_ent_list_t *orgs, const nw_ent_toks_t *t, const char *text,
-                            const bracketed_t *br, size_t n_br)
-{
-    if (!n_br)
-        return;
-    for (size_t b = 0; b < n_br; b++) {
-        nw_ent_t *full = &orgs->v[br[b].full];
-        const nw_ent_tok_t *k = &t->v[br[b].acronym];
-        if (!full->name)
-            continue; /* itself folded into another */
-        for (size_t i = 0; i < orgs->n; i++) {
-            nw_ent_t *a = &orgs->v[i];
-            if (a == full || !a->name || !has_form(a, text + k->off, k->len))
-                continue;
-            /* A listed name for the short one ("EU": "European Union")
-             * beats a found one of the same last word ("Europäischen Union
-             * (EU)"); one of another ("American Academy of Pediatrics
-             * (AAP)", not the news agency) is the text's own. */
-            if (br[b].found && (a->name_len != k->len || memcmp(a->name, text + k->off, k->len)) &&
-                same_last_word(a->name, full->name))
-                fold_into(orgs, a, full, full->forms.s ? full->forms.s : full->name);
-            else
-                fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
-            break;
-        }
-    }
-    drop_folded(orgs);
-}
-
-/* Does some form of e end with the word name ("Port Vale" and "Vale")? */
-static bool form_ends_with(const nw_ent_t *e, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = e->forms.s; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t fl = nl ? (size_t)(nl - p) : strlen(p);
-        if (fl > n + 1 && p[fl - n - 1] == ' ' && strncasecmp(p + fl - n, name, n) == 0)
-            return true;
-        p = nl ? nl + 1 : p + fl;
-    }
-    return false;
-}
-
-/* A one-word organisation that ends the name of another one the article
- * names ("Vale" after "Port Vale", "Santander" after "Racing Santander")
- * is that one, as a surname is its person: a short list entry (the mining
- * company, the bank) needs more context than its name. The list's index is
- * stale afterwards, as after merge_acronyms(). */
-static void merge_tails(nw_ent_list_t *orgs)
-{
-    for (size_t i = 0; i < orgs->n && i < 256; i++) {
-        nw_ent_t *a = &orgs->v[i];
-        if (strchr(a->name, ' '))
-            continue;
-        const char *word = a->forms.n == 1 ? a->forms.s : a->name;
-        nw_ent_t *full = NULL;
-        for (size_t j = 0; j < orgs->n && !full; j++)
-            if (j != i && orgs->v[j].name && form_ends_with(&orgs->v[j], word))
-                full = &orgs->v[j];
-        if (full)
-            fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
-    }
-    drop_folded(orgs);
-}
-
-#define TEAM_HEADS_MAX 64
-
-/* "Toronto beat Boston", "Gill's 81 lifted Gujarat": a place read as a
- * team, where the text names one team whose name opens with it ("Toronto
- * Maple Leafs", "Gujarat Titans"), is that team, as a surname is its
- * person; so is a name no list knows that opens another organisation's
- * ("Kawasaki Heavy", "Kawasaki Heavy Industries"). With two such
- * organisations ("New York Rangers", "New York Islanders") it stays as it
- * is. heads[] are such entries' names, which stay put in the list's arena
- * while merges move the entries. */
-static void merge_team_heads(nw_ent_list_t *orgs, const char *const *heads, size_t n_heads)
-{
-    bool folded = false;
-    for (size_t h = 0; h < n_heads; h++) {
-        nw_ent_t *a = NULL;
-        for (size_t i = 0; i < orgs->n && !a; i++)
-            if (orgs->v[i].name == heads[h])
-                a = &orgs->v[i];
-        if (!a)
-            continue; /* folded into another already */
-        nw_ent_t *full = NULL;
-        size_t fulls = 0;
-        for (size_t j = 0; j < orgs->n; j++) {
-            const nw_ent_t *b = &orgs->v[j];
-            if (b != a && b->name && b->name_len > a->name_len && b->name[a->name_len] == ' ' &&
-                strncasecmp(b->name, a->name, a->name_len) == 0) {
-                full = &orgs->v[j];
-                fulls++;
-            }
-        }
-        if (fulls == 1) {
-            fold_into(orgs, full, a, a->forms.s ? a->forms.s : a->name);
-            folded = true;
-        }
-    }
-    if (folded)
-        drop_folded(orgs);
 }
 
 int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline)
@@ -926,7 +538,7 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
     const nw_ent_toks_t *t = &w->toks;
     const char *text = nw_buf_str(&w->text);
     nw_ent_arena_reset(&w->scratch); /* the last article's names and forms */
-    const char *heads[TEAM_HEADS_MAX];
+    const char *heads[NW_ENT_HEADS_MAX];
     size_t n_heads = 0;
     /* Places whose name is unambiguous first; then "Georgia" or "Perth"
      * means the one in the country the article is mostly about. */
@@ -957,14 +569,14 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             if (team && form && !(t->v[s->start].flags & NW_TOK_UPPER))
                 name = form;
             size_t pos;
-            if (list_add_at(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start, form,
-                            &pos) != 0)
+            if (nw_ent_list_add(&w->out[k], name, strlen(name), team ? NULL : p->code, s->start,
+                                form, &pos) != 0)
                 return -1;
-            if (team && pos != SIZE_MAX && n_heads < TEAM_HEADS_MAX)
+            if (team && pos != SIZE_MAX && n_heads < NW_ENT_HEADS_MAX)
                 heads[n_heads++] = w->out[k].v[pos].name;
         }
     }
-    bracketed_t br[BRACKETED_MAX];
+    nw_ent_bracketed_t br[NW_ENT_BRACKETED_MAX];
     size_t n_br = 0;
     for (size_t i = 0; i < w->n_spans; i++) {
         const nw_ent_span_t *s = &w->spans[i];
@@ -976,28 +588,25 @@ int nw_ent_collect(nw_ent_work_t *w, const nw_gazetteer_t *g, const char *byline
             /* A nationality word inside the name ("European" in "European
              * Union", "Australian" in "Australian Defence Force") is part
              * of the name, not a nationality mention. */
-            rc = list_add_at(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
-                             join_form(t, text, s->start, s->ntok, fb), &pos);
+            rc = nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                                 join_form(t, text, s->start, s->ntok, fb), &pos);
         } else if (s->role == NW_LEX_ORG) {
             char *name = join(&w->scratch, t, text, s->start, s->ntok, false);
-            rc = name ? list_add_at(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start, name,
-                                    &pos)
+            rc = name ? nw_ent_list_add(&w->out[NW_ENT_ORG], name, strlen(name), NULL, s->start,
+                                        name, &pos)
                       : -1;
             /* "Kawasaki Heavy" (after "shares of") and "Kawasaki Heavy
              * Industries": a name no list knows may be a short form. */
-            if (rc == 0 && pos != SIZE_MAX && n_heads < TEAM_HEADS_MAX)
+            if (rc == 0 && pos != SIZE_MAX && n_heads < NW_ENT_HEADS_MAX)
                 heads[n_heads++] = w->out[NW_ENT_ORG].v[pos].name;
         }
         if (rc != 0)
             return -1;
         size_t a = s->start + s->ntok;
-        if (pos != SIZE_MAX && n_br < BRACKETED_MAX && bracketed_acronym(t, text, a))
-            br[n_br++] = (bracketed_t){pos, a, s->ref < 0};
+        if (pos != SIZE_MAX && n_br < NW_ENT_BRACKETED_MAX && nw_ent_bracketed_acronym(t, text, a))
+            br[n_br++] = (nw_ent_bracketed_t){pos, a, s->ref < 0};
     }
-    merge_bracketed(&w->out[NW_ENT_ORG], t, text, br, n_br);
-    merge_acronyms(&w->out[NW_ENT_ORG]);
-    merge_tails(&w->out[NW_ENT_ORG]);
-    merge_team_heads(&w->out[NW_ENT_ORG], heads, n_heads);
+    nw_ent_merge_orgs(&w->out[NW_ENT_ORG], t, text, br, n_br, heads, n_heads);
     if (collect_people(w, g, byline) != 0)
         return -1;
     for (int k = 0; k < NW_ENT__TYPES; k++)
