@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/cpu.h"
 #include "core/utf8.h"
 
 static size_t chars_of(const char *s)
@@ -312,6 +313,36 @@ static void test_collapse_at_every_offset(void **state)
     }
 }
 
+/* The same stops at every offset of a text long enough for several of the
+ * 32-byte AVX2 steps (each reads the byte after its 32), and that text cut
+ * at every length, with AVX2 hidden and shown: both give collapse_ref(). */
+static void test_collapse_long_both_paths(void **state)
+{
+    (void)state;
+    static const char *const stops[] = {"  ",  " ",        "\t",       "\n",
+                                        " \n", "\xc2\xa0", "\xc3\xa9", "\x01"};
+    const char base[] = "the council noted that funding for the first phase had been secured for "
+                        "the summer and would be reviewed";
+    const unsigned masks[] = {0, NW_CPU_AVX2};
+    for (size_t m = 0; m < 2; m++) {
+        unsigned saved = nw_cpu_mask(masks[m]);
+        for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+            for (size_t off = 0; off + 1 < sizeof(base); off++) {
+                char t[160];
+                size_t sl = strlen(stops[k]);
+                memcpy(t, base, off);
+                memcpy(t + off, stops[k], sl);
+                memcpy(t + off + sl, base + off, sizeof(base) - 1 - off);
+                t[sizeof(base) - 1 + sl] = '\0';
+                assert_collapse_agrees(t, sizeof(base) - 1 + sl);
+            }
+        }
+        for (size_t len = 0; len < sizeof(base); len++)
+            assert_collapse_agrees(base, len);
+        nw_cpu_mask(saved);
+    }
+}
+
 static void test_random_text(void **state)
 {
     (void)state;
@@ -368,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_is_clean_every_length),
         cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_collapse_at_every_offset),
+        cmocka_unit_test(test_collapse_long_both_paths),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
