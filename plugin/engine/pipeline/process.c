@@ -762,6 +762,8 @@ static int process_passes(nw_processor_t *p, nw_item_t *const *items, size_t n, 
         goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i + 1 < n)
+            prefetch_input(&items[i + 1]->in);
         if ((rc = identify(p, items[i], err)) != 0) {
             final[i] = rc == 1;
             rc = rc == 1 ? 0 : rc;
