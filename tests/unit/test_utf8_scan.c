@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/cpu.h"
 #include "core/utf8.h"
 
 static size_t chars_of(const char *s)
@@ -285,30 +286,47 @@ static void assert_collapse_agrees(const char *s, size_t len)
 
 /* Words and single spaces, with one thing the fast steps must stop at put
  * at every offset: two spaces, a trailing space, other whitespace, a line's
- * end with and without a space before it, a letter beyond ASCII. */
+ * end with and without a space before it, a letter beyond ASCII. A short
+ * text and one long enough for several of the 32-byte AVX2 steps (each
+ * reads the byte after its 32), with AVX2 hidden and shown, and the long
+ * one cut at every length: all give collapse_ref(). */
 static void test_collapse_at_every_offset(void **state)
 {
     (void)state;
     static const char *const stops[] = {"  ",           " ",    "\t",        "\n",
                                         " \n",          "\r\n", " \xc2\xa0", "\xc3\xa9",
                                         "\xe2\x80\x83", "\x7f", "\x01"};
-    const char base[] = "one two three four five six seven eight nine ten eleven twelve";
-    for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
-        for (size_t off = 0; off + 1 < sizeof(base); off++) {
-            for (size_t cut = 0; cut < 2; cut++) {
-                char t[160];
-                size_t sl = strlen(stops[k]);
-                memcpy(t, base, off);
-                memcpy(t + off, stops[k], sl);
-                size_t len = off + sl;
-                if (!cut) { /* the rest of the text after the stop */
-                    memcpy(t + len, base + off, sizeof(base) - 1 - off);
-                    len += sizeof(base) - 1 - off;
+    static const char *const bases[] = {
+        "one two three four five six seven eight nine ten eleven twelve",
+        "the council noted that funding for the first phase had been secured for the summer and "
+        "would be reviewed"};
+    const unsigned masks[] = {0, NW_CPU_AVX2};
+    for (size_t m = 0; m < 2; m++) {
+        unsigned saved = nw_cpu_mask(masks[m]);
+        for (size_t b = 0; b < 2; b++) {
+            const char *base = bases[b];
+            size_t base_len = strlen(base);
+            for (size_t k = 0; k < sizeof(stops) / sizeof(stops[0]); k++) {
+                for (size_t off = 0; off < base_len; off++) {
+                    for (size_t cut = 0; cut < 2; cut++) {
+                        char t[160];
+                        size_t sl = strlen(stops[k]);
+                        memcpy(t, base, off);
+                        memcpy(t + off, stops[k], sl);
+                        size_t len = off + sl;
+                        if (!cut) { /* the rest of the text after the stop */
+                            memcpy(t + len, base + off, base_len - off);
+                            len += base_len - off;
+                        }
+                        t[len] = '\0';
+                        assert_collapse_agrees(t, len);
+                    }
                 }
-                t[len] = '\0';
-                assert_collapse_agrees(t, len);
             }
+            for (size_t len = 0; len <= base_len; len++)
+                assert_collapse_agrees(base, len);
         }
+        nw_cpu_mask(saved);
     }
 }
 
