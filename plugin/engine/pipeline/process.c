@@ -709,22 +709,6 @@ static void work_free(nw_work_t *w)
     free(w);
 }
 
-/* The first PREFETCH_BYTES of a message's value, asked into the caches
- * while the message before it is processed. A message is read first by
- * the UTF-8 check, and each of its lines came from memory there (the
- * hardware's prefetcher starts over at each message, which lies anywhere);
- * an article's work is long enough to have the next one's bytes at hand by
- * the time it starts. Into L2 (locality 2): a few KB, which in L1 would
- * push out the article being worked on. */
-#define PREFETCH_BYTES 8192
-static void prefetch_input(const nw_input_t *in)
-{
-    const char *v = in->value;
-    size_t n = in->value_len < PREFETCH_BYTES ? in->value_len : PREFETCH_BYTES;
-    for (size_t off = 0; v && off < n; off += 64)
-        __builtin_prefetch(v + off, 0, 2);
-}
-
 /* One thread's path with no enricher on: nothing can make a prediction
  * wrong, so each item is identified, decided and emitted in one go and its
  * working state freed at once. A batch of articles and records kept alive
@@ -735,8 +719,6 @@ static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if (i + 1 < n)
-            prefetch_input(&items[i + 1]->in);
         items[i]->work->direct = true;
         if ((rc = identify(p, items[i], err)) == 0)
             rc = decide(p, items[i], err);
@@ -762,8 +744,6 @@ static int process_passes(nw_processor_t *p, nw_item_t *const *items, size_t n, 
         goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if (i + 1 < n)
-            prefetch_input(&items[i + 1]->in);
         if ((rc = identify(p, items[i], err)) != 0) {
             final[i] = rc == 1;
             rc = rc == 1 ? 0 : rc;
