@@ -216,6 +216,75 @@ static void test_memo_key_edges(void **state)
     }
 }
 
+/* A text of words made of letter sequences of several languages, none,
+ * one or two of each (so up to three passes a language, and a pass vector
+ * for each set of languages), each word twice, from the generator's state
+ * *seed. */
+static char *memo_sets_text(uint32_t *seed, size_t nwords)
+{
+    static const char *const seqs[][2] = {{"th", "wh"}, {"ç", "è"}, {"ß", "ä"},  {"ñ", "ía"},
+                                          {"ò", "ù"},   {"ã", "õ"}, {"ij", "oe"}};
+    char *text = malloc(nwords * 2 * 17 + 16), *p = text;
+    assert_non_null(text);
+    p += sprintf(p, "the de la ");
+    for (size_t i = 0; i < nwords; i++) {
+        char word[32];
+        size_t n = 0;
+        word[n++] = 'k';
+        for (size_t li = 0; li < 7 && n < 12; li++) {
+            *seed = *seed * 1103515245u + 12345u;
+            unsigned c = (*seed >> 16) % 5; /* 0, 0, 0, 1 or 2 sequences */
+            unsigned take = c < 3 ? 0 : c - 2;
+            for (unsigned k = 0; k < take && n + 3 <= 14; k++) {
+                size_t m = strlen(seqs[li][k]);
+                memcpy(word + n, seqs[li][k], m);
+                n += m;
+            }
+        }
+        word[n++] = 'q';
+        for (int twice = 0; twice < 2; twice++) {
+            memcpy(p, word, n);
+            p += n;
+            *p++ = ' ';
+        }
+    }
+    *p = '\0';
+    return text;
+}
+
+/* The memo keeps a word's passes as an index into a table of the lists of
+ * passes it has seen (lang.c: memo_set_t), which fills: texts of many
+ * words, most with their own list of passes, give the verdict a fresh
+ * instance gives once the others' words fill the tables, and on a second
+ * run through the same instance. */
+static void test_memo_sets(void **state)
+{
+    (void)state;
+    enum { NTEXTS = 3, NWORDS = 400 };
+    char *texts[NTEXTS];
+    uint32_t seed = 7;
+    for (size_t t = 0; t < NTEXTS; t++)
+        texts[t] = memo_sets_text(&seed, NWORDS);
+    for (size_t t = 0; t < NTEXTS; t++) {
+        char fresh[256], warm[256];
+        nw_enrichers_t *e = host_only("lang");
+        lang_detail(e, texts[t], fresh, sizeof(fresh));
+        lang_detail(e, texts[t], warm, sizeof(warm));
+        assert_string_equal(warm, fresh);
+        nw_enrichers_free(e);
+        e = host_only("lang");
+        for (size_t k = 0; k < NTEXTS; k++)
+            if (k != t)
+                lang_detail(e, texts[k], warm, sizeof(warm));
+        lang_detail(e, texts[t], warm, sizeof(warm));
+        print_message("lang: %s\n", fresh);
+        assert_string_equal(warm, fresh);
+        nw_enrichers_free(e);
+    }
+    for (size_t t = 0; t < NTEXTS; t++)
+        free(texts[t]);
+}
+
 /* Only the first 5000 words count, and the breaks between the fields are
  * none of them: "xq" tells no language, each "the" adds 1.25 to en, and a
  * verdict needs 2. The headline's "xq" is word 1; in the body, the 5000th
@@ -284,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_deterministic), cmocka_unit_test(test_settings),
         cmocka_unit_test(test_declared),      cmocka_unit_test(test_word_cap),
         cmocka_unit_test(test_memo_replay),   cmocka_unit_test(test_memo_key_edges),
+        cmocka_unit_test(test_memo_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
