@@ -252,6 +252,31 @@ static void test_exact_lengths(void **state)
         "zeta 7");
 }
 
+/* count_words() filters the words in batches of 256 before it looks up
+ * those that pass: phrases that cross from one batch into the next, and
+ * prefix and one-word terms on either side of the edge, are found as in
+ * one pass. The phrase repeats every three and every four words, so that
+ * its two words straddle each edge in one text or the other. */
+static void test_batch_edges(void **state)
+{
+    (void)state;
+    static const char *const unit[] = {"police state x ", "police state x y "};
+    for (size_t u = 0; u < 2; u++) {
+        size_t reps = 300, len = strlen(unit[u]);
+        char *body = malloc(reps * len + 1), detail[64];
+        assert_non_null(body);
+        for (size_t i = 0; i < reps; i++)
+            memcpy(body + i * len, unit[u], len);
+        body[reps * len] = '\0';
+        snprintf(detail, sizeof(detail), "alpha %zu, beta %zu, gamma %zu", reps, reps, reps);
+        expect_rules_detail("alpha min=1: police state\n"
+                            "beta min=1: polic*\n"
+                            "gamma min=1: x\n",
+                            "Zz", body, detail);
+        free(body);
+    }
+}
+
 static void expect_rules_error(const char *file, const char *needle)
 {
     char path[512];
@@ -288,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_exact_lengths),
         cmocka_unit_test(test_shared_keys),
         cmocka_unit_test(test_prefix_filter),
+        cmocka_unit_test(test_batch_edges),
         cmocka_unit_test(test_rule_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
