@@ -327,6 +327,7 @@ enum {
 #define PARA_CHUNK 1023 /* the most a ten-bit count holds */
 #define PC_FLAGS   (NW_TOK_CAP | NW_TOK_UPPER | NW_TOK_LOWER | NW_TOK_DIGIT | NW_TOK_INITIAL)
 _Static_assert(PC_FLAGS == 0x1f, "the table's columns are the flags' five low bits");
+_Static_assert(NW_TOK_CAP == 1, "style_paragraphs() or-s the flags with a bit 0");
 #define PC_WORD(f, c) (((f) & (NW_TOK_CAP | NW_TOK_LOWER)) != 0 && (c) >= 1)
 #define PC(f, c)                                                                                   \
     ((uint64_t)(((f)&NW_TOK_DIGIT) != 0) << PC_DIGITS |                                            \
@@ -374,6 +375,7 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
      * itself, for all the compiler knows, and it would read w->caps and
      * w->starts again for every token. */
     uint32_t *caps = w->caps, *starts = w->starts;
+    const uint64_t *nocap = g->nocap;
     const nw_ent_tok_t *v = t->v;
     size_t i = 0, n_caps = 0, n_starts = 0;
     for (uint32_t para = 0; para < t->n_paras; para++) {
@@ -384,16 +386,24 @@ static int style_paragraphs(nw_ent_work_t *w, const nw_gazetteer_t *g)
         do {
             size_t lim = end - i > PARA_CHUNK ? i + PARA_CHUNK : end;
             uint64_t sum = 0;
+            /* Two tokens a pass: one loop test and one step of each index
+             * fewer a token, 1.0k instructions fewer a message (of 20k). */
+#pragma GCC unroll 2
             for (; i < lim; i++) {
                 const nw_ent_tok_t *k = &v[i];
-                uint64_t add = para_counts[(k->flags & PC_FLAGS) | letter_row[k->letters]];
+                uint64_t add =
+                    para_counts[(size_t)(k->flags & PC_FLAGS) | (size_t)letter_row[k->letters]];
                 caps[n_caps] = (uint32_t)i;
                 n_caps += (size_t)(add >> PC_CAPS);
                 /* After a word without a capital (most words), only office
                  * titles and case-exact entries that open so: the bits say
-                 * whether to look. */
+                 * whether to look (nw_gaz_may_open_nocap()). The bit is read
+                 * for every word and or-ed with NW_TOK_CAP, bit 0 as the
+                 * bit's is: a branch on the capital would be mispredicted
+                 * at one word in four. */
+                uint32_t b = (uint32_t)k->fold_hash >> (32 - NW_GAZ_NOCAP_BITS);
                 starts[n_starts] = (uint32_t)i;
-                n_starts += nw_ent_is_cap(k) || nw_gaz_may_open_nocap(g, k->fold_hash);
+                n_starts += ((nocap[b / 64] >> (b % 64)) | k->flags) & 1;
                 sum += add;
             }
             digits += pc_field(sum, PC_DIGITS);

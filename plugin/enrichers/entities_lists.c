@@ -14,6 +14,42 @@
  * every name), else into a new allocation the caller frees
  * (index_key_free()); NULL when out of memory. */
 #define INDEX_KEY_MAX 128
+
+/* The eight bytes x with their ASCII capitals lowered, all at once: a byte
+ * is one when its low seven bits are 'A' to 'Z' and its top bit is clear.
+ * No sum carries out of its byte (0x7f + 0x3f < 0x100). */
+static inline uint64_t lower8(uint64_t x)
+{
+    const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL, highs = 0x8080808080808080ULL;
+    uint64_t t = x & low7;
+    uint64_t from_a = t + 0x3f3f3f3f3f3f3f3fULL; /* top bit: t >= 'A' */
+    uint64_t past_z = t + 0x2525252525252525ULL; /* top bit: t > 'Z' */
+    return x | (from_a & ~past_z & ~x & highs) >> 2;
+}
+
+/* The len bytes at name into k, lower-cased as lower8() does: eight bytes
+ * a step, the last eight overlapping those before (lowering is the same
+ * whichever step does it); byte by byte for a name shorter than that.
+ * Names are a dozen bytes or so, and a byte a step was most of the cost
+ * of nw_ent_list_add()'s key. */
+static inline void lower_copy(char *k, const char *name, size_t len)
+{
+    if (len < 8) {
+        for (size_t i = 0; i < len; i++)
+            k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+        return;
+    }
+    uint64_t x;
+    for (size_t i = 0; i + 8 < len; i += 8) {
+        memcpy(&x, name + i, 8);
+        x = lower8(x);
+        memcpy(k + i, &x, 8);
+    }
+    memcpy(&x, name + len - 8, 8);
+    x = lower8(x);
+    memcpy(k + len - 8, &x, 8);
+}
+
 static char *index_key(const char *name, size_t len, const char *code, char buf[INDEX_KEY_MAX],
                        size_t *klen)
 {
@@ -21,8 +57,7 @@ static char *index_key(const char *name, size_t len, const char *code, char buf[
     char *k = len + cl + 2 <= INDEX_KEY_MAX ? buf : malloc(len + cl + 2);
     if (!k)
         return NULL;
-    for (size_t i = 0; i < len; i++)
-        k[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] + 32) : name[i];
+    lower_copy(k, name, len);
     k[len] = '\t';
     memcpy(k + len + 1, code ? code : "", cl + 1);
     *klen = len + cl + 1;

@@ -1139,6 +1139,58 @@ static void test_forms_in_arena(void **state)
     nw_ent_arena_free(&a);
 }
 
+/* A list's index keys a name by its ASCII lower case, eight bytes a step
+ * with the last step overlapping, or byte by byte when shorter: names of
+ * every length up to five steps, of any bytes, are one entity with their
+ * lower case and another with a byte that is no ASCII letter flipped as a
+ * capital's would be ("@" and "`", "[" and "{", "\xc9" and "\xe9"). */
+static bool ascii_letter(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static void test_list_keys(void **state)
+{
+    (void)state;
+    nw_ent_list_t l = {0};
+    uint32_t seed = 12345;
+    for (size_t len = 1; len <= 40; len++) {
+        for (int trial = 0; trial < 30; trial++) {
+            char name[41], low[41], other[41];
+            for (size_t i = 0; i < len; i++) {
+                seed = seed * 1103515245u + 12345u;
+                unsigned char c = (unsigned char)(seed >> 16);
+                /* Mostly the bytes around the capitals and small letters. */
+                name[i] = (char)(trial % 3 ? 0x3e + c % 0x42 : 1 + c % 255);
+            }
+            for (size_t i = 0; i < len; i++)
+                low[i] = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32) : name[i];
+            memcpy(other, name, len);
+            size_t flip = SIZE_MAX;
+            for (size_t i = 0; i < len && flip == SIZE_MAX; i++)
+                if (!ascii_letter((unsigned char)name[i]) &&
+                    !ascii_letter((unsigned char)(name[i] ^ 0x20)) && (name[i] ^ 0x20) != 0)
+                    flip = i;
+            if (flip != SIZE_MAX)
+                other[flip] = (char)(other[flip] ^ 0x20);
+            const char *code = trial % 2 ? "GB" : NULL;
+            size_t a, b, c;
+            nw_ent_list_clear(&l);
+            assert_int_equal(nw_ent_list_add(&l, name, len, code, 0, NULL, &a), 0);
+            assert_int_equal(nw_ent_list_add(&l, low, len, code, 1, NULL, &b), 0);
+            assert_int_equal(a, b);
+            assert_int_equal(l.v[a].mentions, 2);
+            assert_memory_equal(l.v[a].name, name, len);
+            assert_int_equal(nw_ent_list_add(&l, other, len, code, 2, NULL, &c), 0);
+            if (flip != SIZE_MAX)
+                assert_int_not_equal(a, c);
+            else
+                assert_int_equal(a, c);
+        }
+    }
+    nw_ent_list_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1167,6 +1219,7 @@ int main(void)
         cmocka_unit_test(test_bytes_side_by_side),
         cmocka_unit_test(test_name_arena),
         cmocka_unit_test(test_forms_in_arena),
+        cmocka_unit_test(test_list_keys),
         cmocka_unit_test(test_first_and_last_words),
         cmocka_unit_test(test_run_bits),
         cmocka_unit_test(test_dominant_country),
