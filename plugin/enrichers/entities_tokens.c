@@ -206,7 +206,8 @@ static const uint64_t abbreviations[] = {
  * period: the word is read as one 64-bit piece, tested and folded a byte a
  * lane, and looked up by a binary search whose steps choose without a
  * branch, as the predictor cannot guess them. */
-static bool abbreviation_of(const char *s, size_t n, size_t avail)
+static inline __attribute__((always_inline)) bool abbreviation_in(const char *s, size_t n,
+                                                                  size_t avail)
 {
     uint64_t x = avail >= 8 ? nw_ent_load64(s) : nw_ent_load_tail(s, avail < 8 ? avail : 8);
     uint64_t lanes = (1ULL << (8 * n)) - 1, highs = 0x8080808080808080ULL & lanes;
@@ -225,6 +226,13 @@ static bool abbreviation_of(const char *s, size_t n, size_t avail)
     for (size_t len = NW_ABBR_N; len > 1; len -= len / 2)
         b = b[len / 2] <= key ? b + len / 2 : b;
     return *b == key;
+}
+
+/* abbreviation_in() as a function, for the general way's callers; the
+ * short-word walk (whose builds cannot inline it) takes the body. */
+static bool abbreviation_of(const char *s, size_t n, size_t avail)
+{
+    return abbreviation_in(s, n, avail);
 }
 
 /* Most words before a period are longer than any abbreviation: the length
@@ -957,7 +965,7 @@ static inline __attribute__((always_inline)) bool walk_block(const word_block_t 
             after = pend_word(punct_next[stop]);
             if (!after || raw[e + 1] != ' ' || !is_ascii_alnum(raw[e + 2]) ||
                 (stop == '.' &&
-                 (k < 2 || is_abbreviation((const char *)raw + s, k, NW_WB + 32 - s))))
+                 (k < 2 || (k < 7 && abbreviation_in((const char *)raw + s, k, NW_WB + 32 - s)))))
                 goto out; /* the general way */
             e++;
         }
