@@ -88,6 +88,12 @@ typedef struct nw_ent_toks {
  * memory). */
 int nw_ent_tokenize(nw_ent_toks_t *toks, const char *text, size_t len);
 void nw_ent_toks_reset(nw_ent_toks_t *toks); /* keeps the allocations */
+/* For tests: with on set, nw_ent_tokenize() reads every word the general
+ * way, without the plain-word paths, as a reference for them (the tokens
+ * are the same; the keys buffer differs only in that a word without
+ * capitals gets a key and a fold of its own). Returns the setting it
+ * replaces. Not thread-safe. */
+bool nw_ent_tok_general(bool on);
 void nw_ent_toks_free(nw_ent_toks_t *toks);
 static inline const char *nw_ent_tok_key(const nw_ent_toks_t *t, size_t i)
 {

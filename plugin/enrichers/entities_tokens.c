@@ -15,10 +15,11 @@
  * words without case, which never look like names. Invalid UTF-8 bytes are
  * punctuation, so nothing here reads past the text.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__) && !defined(NW_ENT_NO_SIMD)
-#include <emmintrin.h>
+#include <immintrin.h>
 #define NW_ENT_SSE2 1
 #endif
 
@@ -205,7 +206,8 @@ static const uint64_t abbreviations[] = {
  * period: the word is read as one 64-bit piece, tested and folded a byte a
  * lane, and looked up by a binary search whose steps choose without a
  * branch, as the predictor cannot guess them. */
-static bool abbreviation_of(const char *s, size_t n, size_t avail)
+static inline __attribute__((always_inline)) bool abbreviation_in(const char *s, size_t n,
+                                                                  size_t avail)
 {
     uint64_t x = avail >= 8 ? nw_ent_load64(s) : nw_ent_load_tail(s, avail < 8 ? avail : 8);
     uint64_t lanes = (1ULL << (8 * n)) - 1, highs = 0x8080808080808080ULL & lanes;
@@ -224,6 +226,13 @@ static bool abbreviation_of(const char *s, size_t n, size_t avail)
     for (size_t len = NW_ABBR_N; len > 1; len -= len / 2)
         b = b[len / 2] <= key ? b + len / 2 : b;
     return *b == key;
+}
+
+/* abbreviation_in() as a function, for the general way's callers; the
+ * short-word walk (whose builds cannot inline it) takes the body. */
+static bool abbreviation_of(const char *s, size_t n, size_t avail)
+{
+    return abbreviation_in(s, n, avail);
 }
 
 /* Most words before a period are longer than any abbreviation: the length
@@ -672,6 +681,11 @@ static inline plain_run_t run_end(size_t n, unsigned digits, unsigned caps, bool
                          .hash = nw_ent_hash_end(h)};
 }
 
+/* A build of the short-word walk (see short_words_sse2()). */
+typedef size_t (*short_words_fn)(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
+                                 char *data, size_t *at, size_t *klen, uint32_t para,
+                                 unsigned *pending);
+
 #ifdef NW_ENT_SSE2
 /* The bytes that lie in lo..lo+count-1, all ones: the add moves lo to
  * -128, so the bytes of the range are those below -128 + count. */
@@ -786,118 +800,333 @@ static const unsigned punct_next[256] = {
     ['!'] = NW_PN(NW_BRK_END, 1),   ['?'] = NW_PN(NW_BRK_END, 1),   [':'] = NW_PN(NW_BRK_COLON, 1),
 };
 
-/* Pushes the words from *at on while each is the commonest kind: fewer than
- * sixteen ASCII letters and digits with a space after them, or a comma,
- * period (not the word's own), colon and the like and a space and another
- * word, inside a block of sixteen bytes that lies in the text. Each gets
- * what push_plains() would give it, with the break and sentence start that
- * the punctuation before it gives (*pending: see punct_next), in one pass
- * over the block and with every counter in a register: this is most of an
- * article's words, and the punctuation between them no longer ends the run.
- * Writes at most room tokens at v and their keys at data + *klen (room
- * reserved for each as push_plains() reserves it); moves *at past the last
- * word and what followed it that was taken, *klen past its keys, and leaves
- * in *pending what the next word is to get; returns the words pushed. Built
- * twice, as push_short_words() chooses (see there). */
-static inline __attribute__((always_inline)) size_t
-short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len, char *data,
-            size_t *at, size_t *klen, uint32_t para, unsigned *pending)
+/* GCC hoists what both of walk_block()'s ways for a word compute above
+ * the test that chooses between them, where it stays live through the
+ * common word's loop and is spilled: without the hoisting the AVX2 build
+ * runs 3% fewer instructions (callgrind, enriched c2k). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NW_TOK_NO_HOIST __attribute__((optimize("no-code-hoisting")))
+#else
+#define NW_TOK_NO_HOIST
+#endif
+
+/* The short-word walk reads the text in blocks of this many bytes, each
+ * classified once. */
+#define NW_WB 64
+
+/* A block of the text at at, classified: bit j of each mask for its byte j
+ * (stops: neither a letter nor a digit), and the block folded ('A'..'Z' |
+ * 0x20) in fold. raw holds the block's bytes and 32 after them, readable
+ * (the text itself, or a copy of its last bytes with zeros after them,
+ * which end any word and are no punctuation the walk takes). */
+typedef struct word_block {
+    uint64_t stops, up, digit;
+    const unsigned char *raw;
+    size_t at;
+    _Alignas(64) unsigned char fold[NW_WB + 32]; /* after the block: anything */
+} word_block_t;
+
+/* Where the walk is: the next word at i, the keys' length, the tokens
+ * written, and the break and sentence start for the next word (see
+ * punct_next). */
+typedef struct word_walk {
+    size_t i, kl, nt;
+    unsigned pend;
+} word_walk_t;
+
+/* walk_block() writes a token as six 64-bit words, this layout's. */
+_Static_assert(sizeof(nw_ent_tok_t) == 48 && offsetof(nw_ent_tok_t, key) == 8 &&
+                   offsetof(nw_ent_tok_t, fold) == 16 && offsetof(nw_ent_tok_t, fold_hash) == 24 &&
+                   offsetof(nw_ent_tok_t, para) == 32 && offsetof(nw_ent_tok_t, gaz) == 36 &&
+                   offsetof(nw_ent_tok_t, flags) == 40 && offsetof(nw_ent_tok_t, brk) == 42 &&
+                   offsetof(nw_ent_tok_t, letters) == 43 && offsetof(nw_ent_tok_t, tail) == 44,
+               "nw_ent_tok_t as walk_block() writes it");
+
+/* The token's last word: flags, brk and letters (tail 0). */
+#define NW_TW_BRK(b)     ((uint64_t)(b) << 16)
+#define NW_TW_LETTERS(n) ((uint64_t)(n) << 24)
+
+/* The bytes of a word's last 8-byte piece, by its length mod 8. */
+static const uint64_t piece_cut[8] = {
+    ~0ULL,         0xffULL,         0xffffULL,         0xffffffULL,
+    0xffffffffULL, 0xffffffffffULL, 0xffffffffffffULL, 0xffffffffffffffULL};
+
+/* punct_next's in the last word's layout: the break and NW_TOK_SENT. */
+static inline uint64_t pend_word(unsigned pend)
 {
-    size_t i = *at, kl = *klen, nt = 0;
-    unsigned pend = *pending;
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    while (nt < room && len - i >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(w + i));
-        __m128i up = sse_in(x, 'A', 26);
-        unsigned mu = (unsigned)_mm_movemask_epi8(up);
-        unsigned ml = (unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26));
-        unsigned md = (unsigned)_mm_movemask_epi8(sse_in(x, '0', 10));
-        unsigned k = (unsigned)__builtin_ctz(~(mu | ml | md));
-        if (k - 1 >= 15)
-            break; /* none, or sixteen or more */
-        /* Most words end at a space. A comma, period, colon and the like
-         * with a space and another word after them are taken here too,
-         * as the tokeniser's loop would take them, for the next word. */
-        size_t next = i + k + 1;
-        unsigned after = 0;
-        if (w[i + k] != ' ') {
-            after = punct_next[w[i + k]];
-            if (!after || i + k + 2 >= len || w[i + k + 1] != ' ' ||
-                !is_ascii_alnum(w[i + k + 2]) ||
-                (w[i + k] == '.' && (k < 2 || is_abbreviation((const char *)w + i, k, 16))))
-                break; /* the general way */
-            next++;
-        }
-        unsigned keep = (1u << k) - 1;
-        __m128i fold = _mm_and_si128(_mm_or_si128(x, _mm_and_si128(up, case_bit)),
-                                     _mm_loadu_si128((const __m128i *)(sse_keep + 16 - k)));
-        char *f = data + kl;
-        _mm_storeu_si128((__m128i *)f, fold);
-        f[k] = '\0';
-        uint16_t flags = (mu & 1) ? NW_TOK_CAP : (ml & 1) ? NW_TOK_LOWER : 0;
-        unsigned letters = k;
-        if (md & keep) {
-            flags |= NW_TOK_DIGIT;
-            letters -= (unsigned)__builtin_popcount(md & keep);
-        }
-        size_t key_at = kl, used = k + 1;
-        mu &= keep;
-        if (mu) { /* the key is the word as written, after its fold */
-            _mm_storeu_si128((__m128i *)(f + k + 1), x);
+    return NW_TW_BRK(pend & 0xffu) | pend >> 8;
+}
+
+static inline unsigned word_pend(uint64_t pw)
+{
+    return (unsigned)(pw >> 16 & 0xffu) | (unsigned)(pw & 0xffffu) << 8;
+}
+
+/* Writes the token of the word of k bytes (1 to 31) whose fold is at fp
+ * and whose bytes are at wp, at off in the text, into vp, its fold (and key)
+ * at data + kl; q5 holds the token's break, sentence start and letters,
+ * and us and ds the word's capitals and digits from its first byte on.
+ * plain: the word has neither (a constant, so that the common word's loop
+ * keeps no more than it needs). Returns the keys' new length. */
+static inline __attribute__((always_inline)) uint64_t
+put_word(char *vp, char *data, uint64_t kl, const unsigned char *fp, const unsigned char *wp,
+         uint64_t k, uint64_t off, uint64_t q4, uint64_t q5, uint64_t us, uint64_t ds, bool plain)
+{
+    char *f = data + kl;
+    memcpy(f, fp, 32);
+    f[k] = '\0';
+    uint64_t kk = k << 32, q2 = kl + kk, q1 = q2, q0 = off + kk;
+    kl += k + 1;
+    if (plain) {
+        q5 |= NW_TOK_LOWER;
+    } else {
+        /* NW_TOK_CAP for a capital first, NW_TOK_LOWER for a small letter
+         * (no capital, no digit). */
+        uint64_t keep = (1ULL << k) - 1, u = us & keep, d = ds & keep;
+        q5 |= (us & 1) | (~(us | ds) & 1) << 2;
+        if (d)
+            q5 = (q5 | NW_TOK_DIGIT) - NW_TW_LETTERS(__builtin_popcountll(d));
+        if (u) { /* the key is the word as written, after its fold */
+            memcpy(f + k + 1, wp, 32);
             f[2 * k + 1] = '\0';
-            key_at += k + 1;
-            used += k + 1;
-            if ((mu & (mu - 1)) && !(ml & keep))
-                flags |= NW_TOK_UPPER;
+            q1 = kl + kk;
+            kl += k + 1;
+            if ((u & (u - 1)) && (u | d) == keep)
+                q5 |= NW_TOK_UPPER; /* no small letter */
         }
-        v[nt++] = (nw_ent_tok_t){.off = (uint32_t)i,
-                                 .len = k,
-                                 .key = (uint32_t)key_at,
-                                 .key_len = k,
-                                 .fold = (uint32_t)kl,
-                                 .fold_len = k,
-                                 .fold_hash = nw_ent_hash_end(sse_hash(NW_ENT_HASH_SEED, fold, k)),
-                                 .para = para,
-                                 .flags = (uint16_t)(flags | pend >> 8),
-                                 .brk = (uint8_t)pend,
-                                 .letters = (uint8_t)letters};
-        kl += used;
-        i = next;
-        pend = after;
     }
-    *at = i;
-    *klen = kl;
-    *pending = pend;
-    return nt;
+    /* The hash in 8-byte pieces, the last one cut at the word's end. */
+    uint64_t h = NW_ENT_HASH_SEED, piece = nw_ent_load64(fp);
+    for (uint64_t i = 8; i < k; i += 8) {
+        h = nw_ent_hash_piece(h, piece);
+        piece = nw_ent_load64(fp + i);
+    }
+    h = nw_ent_hash_end(nw_ent_hash_piece(h, piece & piece_cut[k & 7]));
+    memcpy(vp, &q0, 8);
+    memcpy(vp + 8, &q1, 8);
+    memcpy(vp + 16, &q2, 8);
+    memcpy(vp + 24, &h, 8);
+    memcpy(vp + 32, &q4, 8);
+    memcpy(vp + 40, &q5, 8);
+    return kl;
 }
 
-static size_t short_words_sse2(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
-                               char *data, size_t *at, size_t *klen, uint32_t para,
-                               unsigned *pending)
+/* Pushes the words of block b from its start on while each is the
+ * commonest kind: at most 31 ASCII letters and digits with a space after
+ * them, or a comma, period (not the word's own), colon and the like and a
+ * space and another word. Each gets what push_plains() would give it, with
+ * the break and sentence start the punctuation before it gives. The block
+ * was classified and folded once, so a word's end, case and digits are
+ * read from its masks (a shift and a count of trailing zeros), and its fold
+ * and hash from the folded block; the token is written as six 64-bit words.
+ * Words of small letters with a space after them (most of an article's)
+ * have a loop of their own, which keeps in registers only what they need.
+ * Writes at most room tokens at v and their keys at data + st->kl (room
+ * reserved for each as push_plains() reserves it). True when the walk is
+ * to go on in a block at st->i: the next word runs past this block's end. */
+static inline __attribute__((always_inline)) bool walk_block(const word_block_t *b, word_walk_t *st,
+                                                             nw_ent_tok_t *v, size_t room,
+                                                             char *data, uint32_t para)
 {
-    return short_words(v, room, w, len, data, at, klen, para, pending);
+    /* In locals: the keys are written through a char pointer, which may
+     * alias the block. */
+    const uint64_t stops = b->stops, up = b->up, digit = b->digit, mixed = up | digit;
+    const unsigned char *raw = b->raw, *fold = b->fold;
+    const uint64_t at = b->at, q4 = para; /* para, and gaz 0 */
+    char *vp = (char *)(v + st->nt), *const vend = (char *)(v + room);
+    uint64_t kl = st->kl, pw = pend_word(st->pend), s = 0, rest, k;
+    bool more = false;
+    for (;;) {
+        for (;;) {
+            if (vp >= vend)
+                goto out;
+            rest = stops >> s;
+            k = rest ? (uint64_t)__builtin_ctzll(rest) : 64;
+            if (k - 1 >= 31) {     /* none, or 32 bytes or more */
+                more = !rest && s; /* a word of the whole block goes the general way */
+                goto out;
+            }
+            if (raw[s + k] != ' ' || (mixed >> s & ((1ULL << k) - 1)))
+                break;
+            kl = put_word(vp, data, kl, fold + s, raw + s, k, at + s, q4, pw | NW_TW_LETTERS(k), 0,
+                          0, true);
+            vp += sizeof(nw_ent_tok_t);
+            pw = 0;
+            s += k + 1;
+            if (s >= NW_WB) {
+                more = true;
+                goto out;
+            }
+        }
+        /* Punctuation after the word, or capitals or digits in it. */
+        uint64_t e = s + k, after = 0;
+        unsigned char stop = raw[e];
+        if (stop != ' ') {
+            after = pend_word(punct_next[stop]);
+            if (!after || raw[e + 1] != ' ' || !is_ascii_alnum(raw[e + 2]) ||
+                (stop == '.' &&
+                 (k < 2 || (k < 7 && abbreviation_in((const char *)raw + s, k, NW_WB + 32 - s)))))
+                goto out; /* the general way */
+            e++;
+        }
+        kl = put_word(vp, data, kl, fold + s, raw + s, k, at + s, q4, pw | NW_TW_LETTERS(k),
+                      up >> s, digit >> s, false);
+        vp += sizeof(nw_ent_tok_t);
+        pw = after;
+        s = e + 1;
+        if (s >= NW_WB) {
+            more = true;
+            goto out;
+        }
+    }
+out:
+    st->i = at + s;
+    st->kl = kl;
+    st->nt = (size_t)((nw_ent_tok_t *)(void *)vp - v);
+    st->pend = word_pend(pw);
+    return more;
 }
 
-static __attribute__((target("avx2,popcnt"))) size_t
-short_words_avx2(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len, char *data,
-                 size_t *at, size_t *klen, uint32_t para, unsigned *pending)
+/* The block at text offset i: the text itself where NW_WB + 32 bytes are
+ * left, else a copy of what is left with zeros after it in pad. */
+static inline const unsigned char *block_bytes(word_block_t *b, const unsigned char *w, size_t len,
+                                               size_t i, unsigned char *pad)
 {
-    return short_words(v, room, w, len, data, at, klen, para, pending);
+    b->at = i;
+    if (len - i >= NW_WB + 32)
+        return b->raw = w + i;
+    memset(pad, 0, NW_WB + 32);
+    memcpy(pad, w + i, len - i);
+    return b->raw = pad;
 }
 
-/* short_words(), built for AVX2 where the CPU has it: the same code, whose
- * three-operand instructions spare the copies of the classifying constants
- * that SSE2's two-operand forms make for every word, and whose popcnt is an
- * instruction, not a call. */
-static size_t push_short_words(nw_ent_tok_t *v, size_t room, const unsigned char *w, size_t len,
-                               char *data, size_t *at, size_t *klen, uint32_t para,
-                               unsigned *pending)
+/* Sixteen bytes of the block at p + 16 * q classified and folded: their
+ * capitals, small letters and digits added to the masks. */
+static inline void block_part16(word_block_t *b, const unsigned char *p, unsigned q, uint64_t *low)
 {
-    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT))
-        return short_words_avx2(v, room, w, len, data, at, klen, para, pending);
-    return short_words_sse2(v, room, w, len, data, at, klen, para, pending);
+    __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * q));
+    __m128i up = sse_in(x, 'A', 26);
+    b->up |= (uint64_t)(unsigned)_mm_movemask_epi8(up) << 16 * q;
+    *low |= (uint64_t)(unsigned)_mm_movemask_epi8(sse_in(x, 'a', 26)) << 16 * q;
+    b->digit |= (uint64_t)(unsigned)_mm_movemask_epi8(sse_in(x, '0', 10)) << 16 * q;
+    _mm_store_si128((__m128i *)(b->fold + 16 * q),
+                    _mm_or_si128(x, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+}
+
+/* Pushes the short words from *at on, a block after another, as
+ * walk_block() takes them; moves *at past the last word and what followed
+ * it that was taken, *klen past its keys, leaves in *pending what the next
+ * word is to get, and returns the words pushed. Built for SSE2, AVX2 and
+ * AVX-512BW, which differ only in how a block is classified; all three
+ * give the same tokens and keys. */
+static NW_TOK_NO_HOIST size_t short_words_sse2(nw_ent_tok_t *v, size_t room, const unsigned char *w,
+                                               size_t len, char *data, size_t *at, size_t *klen,
+                                               uint32_t para, unsigned *pending)
+{
+    word_walk_t st = {*at, *klen, 0, *pending};
+    word_block_t b;
+    unsigned char pad[NW_WB + 32];
+    do {
+        const unsigned char *p = block_bytes(&b, w, len, st.i, pad);
+        uint64_t low = 0;
+        b.up = b.digit = 0;
+        for (unsigned q = 0; q < NW_WB / 16; q++)
+            block_part16(&b, p, q, &low);
+        b.stops = ~(b.up | low | b.digit);
+    } while (walk_block(&b, &st, v, room, data, para));
+    *at = st.i;
+    *klen = st.kl;
+    *pending = st.pend;
+    return st.nt;
+}
+
+#define NW_TOK_AVX2 __attribute__((target("avx2,popcnt,bmi,bmi2"))) NW_TOK_NO_HOIST
+
+/* The bytes of x that lie in lo..lo+count-1, as sse_in(). */
+static inline NW_TOK_AVX2 __m256i avx2_in(__m256i x, int lo, int count)
+{
+    __m256i t = _mm256_add_epi8(x, _mm256_set1_epi8((char)(0x80 - lo)));
+    return _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(-128 + count)), t);
+}
+
+static NW_TOK_AVX2 size_t short_words_avx2(nw_ent_tok_t *v, size_t room, const unsigned char *w,
+                                           size_t len, char *data, size_t *at, size_t *klen,
+                                           uint32_t para, unsigned *pending)
+{
+    word_walk_t st = {*at, *klen, 0, *pending};
+    word_block_t b;
+    unsigned char pad[NW_WB + 32];
+    do {
+        const unsigned char *p = block_bytes(&b, w, len, st.i, pad);
+        uint64_t mu = 0, ml = 0, md = 0;
+        for (unsigned q = 0; q < NW_WB / 32; q++) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * q));
+            __m256i up = avx2_in(x, 'A', 26);
+            mu |= (uint64_t)(unsigned)_mm256_movemask_epi8(up) << 32 * q;
+            ml |= (uint64_t)(unsigned)_mm256_movemask_epi8(avx2_in(x, 'a', 26)) << 32 * q;
+            md |= (uint64_t)(unsigned)_mm256_movemask_epi8(avx2_in(x, '0', 10)) << 32 * q;
+            _mm256_store_si256((__m256i *)(b.fold + 32 * q),
+                               _mm256_or_si256(x, _mm256_and_si256(up, _mm256_set1_epi8(0x20))));
+        }
+        b.up = mu;
+        b.digit = md;
+        b.stops = ~(mu | ml | md);
+    } while (walk_block(&b, &st, v, room, data, para));
+    *at = st.i;
+    *klen = st.kl;
+    *pending = st.pend;
+    return st.nt;
+}
+
+#define NW_TOK_AVX512                                                                              \
+    __attribute__((target("avx2,popcnt,bmi,bmi2,avx512f,avx512bw"))) NW_TOK_NO_HOIST
+
+static NW_TOK_AVX512 size_t short_words_avx512(nw_ent_tok_t *v, size_t room, const unsigned char *w,
+                                               size_t len, char *data, size_t *at, size_t *klen,
+                                               uint32_t para, unsigned *pending)
+{
+    word_walk_t st = {*at, *klen, 0, *pending};
+    word_block_t b;
+    unsigned char pad[NW_WB + 32];
+    const __m512i a = _mm512_set1_epi8('A'), sa = _mm512_set1_epi8('a');
+    const __m512i zero = _mm512_set1_epi8('0'), n26 = _mm512_set1_epi8(26);
+    do {
+        const unsigned char *p = block_bytes(&b, w, len, st.i, pad);
+        __m512i x = _mm512_loadu_si512((const void *)p);
+        __mmask64 up = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, a), n26);
+        __mmask64 low = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, sa), n26);
+        __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, zero), _mm512_set1_epi8(10));
+        b.up = up;
+        b.digit = digit;
+        b.stops = ~(up | low | digit);
+        _mm512_store_si512((void *)b.fold, _mm512_mask_add_epi8(x, up, x, _mm512_set1_epi8(0x20)));
+    } while (walk_block(&b, &st, v, room, data, para));
+    *at = st.i;
+    *klen = st.kl;
+    *pending = st.pend;
+    return st.nt;
+}
+
+/* The build of short_words for the CPU, chosen once per text (the
+ * tokeniser's loop enters it dozens of times an article). AVX-512BW is
+ * asked with NW_CPU_AVX512DQVL, which every CPU that has it also has, so
+ * that nw_cpu_mask() hides it for the tests. */
+static short_words_fn short_words_for_cpu(void)
+{
+    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_AVX512DQVL) &&
+        __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx512bw"))
+        return short_words_avx512;
+    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI) && __builtin_cpu_supports("bmi2"))
+        return short_words_avx2;
+    return short_words_sse2;
 }
 #else
+/* No short-word walk: push_plains() reads each word with scan_plain(). */
+static short_words_fn short_words_for_cpu(void)
+{
+    return NULL;
+}
+
 #define NW_ONES  0x0101010101010101ULL
 #define NW_HIGHS 0x8080808080808080ULL
 
@@ -991,7 +1220,7 @@ static inline void open_run(nw_ent_tok_t *v, size_t first, size_t nt, uint8_t br
  * its low byte and NW_TOK_SENT in its second for the tokeniser's loop to
  * go on with (0 but after punctuation taken without the word after it). */
 static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i, uint8_t brk,
-                          uint16_t flags, unsigned *pending)
+                          uint16_t flags, unsigned *pending, short_words_fn short_words)
 {
     unsigned pend = 0; /* for the next word: see punct_next */
     const unsigned char *w = (const unsigned char *)s;
@@ -1010,6 +1239,7 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
      * first is given brk and flags on the way out: the loop then carries
      * neither. */
     const size_t first = nt;
+    (void)short_words; /* NULL without SSE2 */
     while (i < len) {
         if (room == 0) {
             t->n = nt;
@@ -1026,7 +1256,7 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
         }
 #ifdef NW_ENT_SSE2
         {
-            size_t done = push_short_words(v + nt, room, w, len, data, &i, &klen, para, &pend);
+            size_t done = short_words(v + nt, room, w, len, data, &i, &klen, para, &pend);
             nt += done;
             room -= done;
             if (room == 0 || i >= len)
@@ -1118,10 +1348,21 @@ static size_t push_plains(nw_ent_toks_t *t, const char *s, size_t len, size_t i,
     return i;
 }
 
+static bool tok_general; /* see nw_ent_tok_general() */
+
+bool nw_ent_tok_general(bool on)
+{
+    bool was = tok_general;
+    tok_general = on;
+    return was;
+}
+
 int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
 {
     uint8_t brk = NW_BRK_PARA;
     bool sent = true;
+    const short_words_fn short_words = short_words_for_cpu();
+    const bool plains = !tok_general;
     if (!para_open(t))
         return -1;
     size_t i = 0;
@@ -1136,9 +1377,10 @@ int nw_ent_tokenize(nw_ent_toks_t *t, const char *s, size_t len)
          * plain word starts there, and push_plains() would check for room
          * and classify a block to find so. */
         unsigned pend = 0;
-        size_t plain = is_ascii_alnum((unsigned char)s[i])
-                           ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0, &pend)
-                           : i;
+        size_t plain =
+            plains && is_ascii_alnum((unsigned char)s[i])
+                ? push_plains(t, s, len, i, brk, sent ? NW_TOK_SENT : 0, &pend, short_words)
+                : i;
         if (plain != i) {
             brk = (uint8_t)pend;
             sent = (pend >> 8) != 0;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -157,11 +158,213 @@ static void test_paragraph_ends(void **state)
     nw_ent_toks_free(&t);
 }
 
+/* The tokeniser's builds: the short-word walk classifies a block with
+ * AVX-512BW, AVX2 or SSE2 (as nw_cpu_mask() leaves them), and the general
+ * way reads every word alone. */
+enum { BUILD_BEST, BUILD_AVX2, BUILD_SSE2, BUILD_GENERAL, BUILDS };
+
+/* Tokenises len bytes of text from an allocation of exactly that size (so
+ * that the sanitizer sees any read past the text's end) with build b. */
+static void tokenize_with(nw_ent_toks_t *t, const char *text, size_t len, int b)
+{
+    static const unsigned masks[BUILDS] = {0, NW_CPU_AVX512DQVL, NW_CPU_AVX2, 0};
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, text, len);
+    nw_cpu_mask(masks[b]);
+    bool was = nw_ent_tok_general(b == BUILD_GENERAL);
+    nw_ent_toks_reset(t);
+    assert_int_equal(nw_ent_tokenize(t, copy, len), 0);
+    nw_ent_tok_general(was);
+    nw_cpu_mask(0);
+    free(copy);
+}
+
+/* Token i of a and of b are the same but for where their key and fold lie
+ * in the keys: same strings. */
+static void same_token(const nw_ent_toks_t *a, const nw_ent_toks_t *b, size_t i, const char *text,
+                       int build)
+{
+    const nw_ent_tok_t *x = &a->v[i], *y = &b->v[i];
+    if (x->off != y->off || x->len != y->len || x->key_len != y->key_len ||
+        x->fold_len != y->fold_len || x->fold_hash != y->fold_hash || x->para != y->para ||
+        x->gaz != y->gaz || x->flags != y->flags || x->brk != y->brk || x->letters != y->letters ||
+        x->tail != y->tail || strcmp(a->keys.data + x->key, b->keys.data + y->key) != 0 ||
+        strcmp(a->keys.data + x->fold, b->keys.data + y->fold) != 0)
+        fail_msg("build %d, token %zu (\"%.*s\" at %u) differs in \"%s\": flags %#x/%#x brk %u/%u "
+                 "letters %u/%u len %u/%u",
+                 build, i, (int)x->len, text + x->off, x->off, text, x->flags, y->flags, x->brk,
+                 y->brk, x->letters, y->letters, x->len, y->len);
+}
+
+/* Every build gives text the general way's tokens and paragraphs, and the
+ * three builds of the walk the same keys byte for byte. */
+static void check_builds(const char *text, size_t len)
+{
+    nw_ent_toks_t t[BUILDS] = {{0}};
+    for (int b = 0; b < BUILDS; b++)
+        tokenize_with(&t[b], text, len, b);
+    for (int b = 0; b < BUILDS - 1; b++) {
+        const nw_ent_toks_t *x = &t[b], *ref = &t[BUILD_GENERAL];
+        if (x->n != ref->n)
+            fail_msg("build %d: %zu tokens, the general way %zu, in \"%s\"", b, x->n, ref->n, text);
+        assert_int_equal(x->n_paras, ref->n_paras);
+        for (uint32_t p = 0; p < x->n_paras; p++)
+            assert_int_equal(x->para_end[p], ref->para_end[p]);
+        for (size_t i = 0; i < x->n; i++)
+            same_token(x, ref, i, text, b);
+        if (b > 0) { /* the walk's builds: the same bytes */
+            assert_int_equal(x->keys.len, t[0].keys.len);
+            assert_memory_equal(x->keys.data, t[0].keys.data, x->keys.len);
+            assert_memory_equal(x->v, t[0].v, x->n * sizeof(*x->v));
+        }
+    }
+    for (int b = 0; b < BUILDS; b++)
+        nw_ent_toks_free(&t[b]);
+}
+
+static void check_text(const char *text)
+{
+    check_builds(text, strlen(text));
+}
+
+/* Words that cross the walk's 64-byte blocks and the text's end, of every
+ * length up to past its 31, in small letters, capitals, all capitals and
+ * with digits, with spaces, punctuation and what the walk leaves to the
+ * general way (apostrophes, hyphens, abbreviations, bytes past ASCII)
+ * after them. */
+static void test_walk_edges(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {
+        "",
+        "a",
+        "a ",
+        " a",
+        "word",
+        "The minister said on Monday that the talks, which began in Geneva, would go on.",
+        "He said: Yes. She said; no! Why? Because, she said, it was late.",
+        "Mr. Smith and Dr. Jones met Gen. Lee in the U.S. and in St. Louis, Mo. on Jan. 5.",
+        "NATO and the EU said the IMF would lend 1,000,000 dollars at 3.5 percent in 2024.",
+        "O'Brien's team and the Smiths' house near Jean-Yves and al-Assad, Russia-backed.",
+        "Caf\xc3\xa9 owners in M\xc3\xbcnchen and \xc3\x89TAT said \xe2\x80\x9cno\xe2\x80\x9d to "
+        "the plan\xe2\x80\x99s end \xe2\x80\xa6 then left.",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb "
+        "ccccccccccccccccccccccccccccccccc dd",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcde Abcdefghijklmnopqrstuvwxyz012345 x",
+        "line one\nline two\r\n\nline three\n",
+        "a  b   c\td\fe\vf ,g .h",
+        "x, y. z: w; v! u? t",
+        "end with comma,",
+        "end with period.",
+        "end with space and punct , ",
+        "\x80\xff bad bytes \xc3 here",
+    };
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        check_text(fixed[i]);
+    /* A word of each length and kind at each offset around a block's end
+     * and before the text's end. */
+    static const char *const kinds[] = {
+        "abcdefghijklmnopqrstuvwxyzabcdefghij", "Abcdefghijklmnopqrstuvwxyzabcdefghij",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ", "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8",
+        "9abcdefghijklmnopqrstuvwxyzabcdefghi"};
+    static const char *const after[] = {" ", ", ", ". ", ": ", ".", ",", "'s ", "-", "\n", ""};
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+        for (size_t n = 1; n <= 34; n += (n < 8 || n > 28) ? 1 : 3)
+            for (size_t a = 0; a < sizeof(after) / sizeof(after[0]); a++)
+                for (size_t lead = 50; lead <= 70; lead += 2) {
+                    char text[256];
+                    size_t len = 0;
+                    for (size_t j = 0; j < lead; j++) /* words of two letters */
+                        text[len++] = j % 3 == 2 ? ' ' : (char)('a' + j % 7);
+                    memcpy(text + len, kinds[k], n);
+                    len += n;
+                    len += (size_t)sprintf(text + len, "%s", after[a]);
+                    check_builds(text, len);
+                    len += (size_t)sprintf(text + len, "next words here");
+                    check_builds(text, len);
+                }
+}
+
+/* Random texts of the pieces above: every build gives the general way's
+ * tokens. */
+static void test_walk_random(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "the",
+        "a",
+        "minister",
+        "said",
+        "Monday",
+        "NATO",
+        "Ukraine",
+        "x",
+        "1",
+        "2024",
+        "3.5",
+        "1,000",
+        "U.S.",
+        "Mr.",
+        "Gen.",
+        "St.",
+        "J.",
+        "O'Brien",
+        "Smith's",
+        "Smiths'",
+        "Jean-Yves",
+        "Russia-backed",
+        "al-Assad",
+        "caf\xc3\xa9",
+        "\xc3\x89TAT",
+        "\xe2\x80\x9c",
+        "\xe2\x80\x9d",
+        "plan\xe2\x80\x99s",
+        "(",
+        ")",
+        "\"",
+        "'",
+        "&",
+        "abcdefghijklmnop",
+        "ABCDEFGHIJKLMNOPQ",
+        "abcdefghijklmnopqrstuvwxyzabcdef",
+        "B2B",
+        "mp3",
+        "iPhone",
+        "McDonald",
+        "e.g.",
+        "a.m.",
+        "vs.",
+        "Inc.",
+    };
+    static const char *const seps[] = {" ",  " ",  " ",  " ",    ", ", ". ", ": ", "; ",  "! ",
+                                       "? ", "  ", "\n", "\n\n", ",",  ".",  "-",  " - ", "\t"};
+    uint64_t r = 0x9e3779b97f4a7c15ULL;
+    for (int round = 0; round < 3000; round++) {
+        char text[1024];
+        size_t len = 0;
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t words = 1 + (size_t)(r >> 33) % 60;
+        for (size_t j = 0; j < words && len < 900; j++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *p = pieces[(r >> 33) % (sizeof(pieces) / sizeof(pieces[0]))];
+            const char *q = seps[(r >> 45) % (sizeof(seps) / sizeof(seps[0]))];
+            len += (size_t)sprintf(text + len, "%s%s", p, q);
+        }
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        len -= (size_t)(r >> 40) % 3 < len ? (size_t)(r >> 40) % 3 : 0; /* cut the end */
+        text[len] = '\0';
+        check_builds(text, len);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_abbreviations),
         cmocka_unit_test(test_paragraph_ends),
+        cmocka_unit_test(test_walk_edges),
+        cmocka_unit_test(test_walk_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
