@@ -103,7 +103,9 @@ typedef struct nw_article {
     char *url;                /* envelope fields, NULL when absent */
     char *source;
     char *fetched_at;
-    char *provenance_json; /* the envelope's other fields as a JSON object text, or NULL */
+    /* The envelope's other fields as a JSON object text, or NULL: as
+     * json_dumps() writes it compact, which the record writer takes as it is. */
+    char *provenance_json;
     /* Set by the metadata layer (HTML pages, envelopes with metadata). */
     char *language;              /* BCP 47 tag ("en", "de-AT"), NULL when unknown */
     uint8_t published_precision; /* nw_precision_t */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -40,6 +41,22 @@ static void test_hex_digit(void **state)
     assert_memory_equal(back, bytes, 3);
     assert_int_equal(nw_unhex("0g", 2, back), -1);
     assert_int_equal(nw_unhex("abc", 3, back), -1);
+    /* Every byte value in 16-byte steps and in the bytes after them, for
+     * every length up to 40: what "%02x" writes. */
+    for (size_t n = 0; n <= 40; n++) {
+        for (int start = 0; start < 256; start += 7) {
+            uint8_t in[40];
+            char got[81], want[81];
+            for (size_t i = 0; i < n; i++)
+                in[i] = (uint8_t)(start + 37 * (int)i);
+            for (size_t i = 0; i < n; i++)
+                snprintf(want + 2 * i, 3, "%02x", in[i]);
+            want[2 * n] = '\0';
+            memset(got, 'x', sizeof(got));
+            nw_hex(in, n, got);
+            assert_string_equal(got, want);
+        }
+    }
     /* Every byte as the low digit: the table agrees with nw_hex_digit(). */
     for (int c = 0; c < 256; c++) {
         char two[2] = {'0', (char)c};

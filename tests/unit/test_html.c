@@ -548,6 +548,52 @@ static void test_adversarial(void **state)
     free(buf);
 }
 
+/* nw_html_to_bufs() into the same two buffers page after page, reset in
+ * between, gives what nw_html_to_texts() gives in new allocations; the
+ * scanner's scratch buffer passes from a long page (past the 1 MB a thread
+ * keeps) to short ones and back. */
+static void test_bufs_reused(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "seed.html", "html/broken.html",       "html/no_byline.html",
+        NULL,        "html/form_wrapped.html", "seed.html"};
+    const size_t big = (1 << 20) + 4096;
+    nw_buf_t text = NW_BUF_INIT, whole = NW_BUF_INIT;
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        char *html;
+        if (files[f]) {
+            html = slurp(files[f], &len);
+        } else {
+            len = big;
+            html = malloc(len);
+            assert_non_null(html);
+            for (size_t k = 0; k < len; k++)
+                html[k] = "<p>word one</p>"[k % 15];
+        }
+        char *out = NULL, *all = NULL;
+        size_t n = 0, all_n = 0;
+        assert_int_equal(nw_html_to_texts(html, len, &out, &n, &all, &all_n, NULL), 0);
+        nw_buf_reset(&text);
+        nw_buf_reset(&whole);
+        assert_int_equal(nw_html_to_bufs(html, len, &text, &whole, NULL), 0);
+        assert_int_equal(text.len, n);
+        assert_int_equal(whole.len, all_n);
+        assert_memory_equal(nw_buf_str(&text), out, n + 1);
+        assert_memory_equal(nw_buf_str(&whole), all, all_n + 1);
+        nw_buf_reset(&text);
+        assert_int_equal(nw_html_to_bufs(html, len, &text, NULL, NULL), 0);
+        assert_int_equal(text.len, n);
+        assert_memory_equal(nw_buf_str(&text), out, n + 1);
+        free(out);
+        free(all);
+        free(html);
+    }
+    nw_buf_free(&text);
+    nw_buf_free(&whole);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -579,7 +625,8 @@ int main(void)
         cmocka_unit_test(test_blocks),      cmocka_unit_test(test_dropped),
         cmocka_unit_test(test_metadata),    cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_samples),     cmocka_unit_test(test_prefixes),
-        cmocka_unit_test(test_adversarial), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_adversarial), cmocka_unit_test(test_bufs_reused),
+        cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -412,6 +412,62 @@ static void test_write_made_up(void **state)
     assert_int_equal(check_write(&a, &m), 1);
 }
 
+/* The envelope's other fields, as the envelope writes them (json_dumps(),
+ * compact, keys sorted), go into the record as they are where loading them
+ * and dumping them again gives the same bytes, and to the tree as before
+ * where the load fails (a NUL, text that is not UTF-8) or may (long). */
+static void test_write_provenance(void **state)
+{
+    (void)state;
+    nw_paragraph_t p = {.text = "Body text."};
+    nw_article_t a = {.headline = "Headline",
+                      .paragraphs = &p,
+                      .n_paragraphs = 1,
+                      .published = 1700000000,
+                      .has_published = true,
+                      .format = NW_FORMAT_JSON,
+                      .inner_format = NW_FORMAT_TEXT};
+    nw_record_meta_t m = {.article_id = "id-p", .version = 1, .source = {.file = "f"}};
+    json_t *trees[] = {
+        json_object(),
+        json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:b, s:n}", "z", "last", "a",
+                  -9223372036854775807LL, "r", 1.5, "big", 1e300, "tiny", 0.1, "neg", -0.0, "t", 1,
+                  "null"),
+        json_pack("{s:{s:[i,s,{s:[]}]}, s:s}", "nested", "list", 1, "two", "deep", "esc",
+                  "q\"b\\s\n\r\t\b\f\x01\x1f\x7f/ caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\xb0"),
+    };
+    for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+        assert_non_null(trees[i]);
+        char *text = json_dumps(trees[i], JSON_COMPACT | JSON_SORT_KEYS);
+        assert_non_null(text);
+        a.provenance_json = text;
+        assert_int_equal(check_write(&a, &m), 0);
+        free(text);
+        json_decref(trees[i]);
+    }
+    /* What the load turns away (as the envelope's loader may let it
+     * through): the record is left to the tree, as before. */
+    const char *refused[] = {"{\"nul\":\"a\\u0000b\"}", "{\"bad\":\"x\xc3y\"}"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        a.provenance_json = (char *)refused[i];
+        assert_int_equal(check_write_variant(&a, m), 1);
+    }
+    /* Past 4,000 bytes: loaded and dumped again, the same bytes. */
+    json_t *big = json_object();
+    for (int i = 0; i < 200; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "k%03d", i);
+        json_object_set_new(big, key, json_string("a value of some length"));
+    }
+    char *text = json_dumps(big, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_non_null(text);
+    assert_true(strlen(text) >= 4000);
+    a.provenance_json = text;
+    assert_int_equal(check_write(&a, &m), 0);
+    free(text);
+    json_decref(big);
+}
+
 /* The same with the CPU's vector features hidden: the record's body pass,
  * the UTF-8 check and the hashes take their portable paths, and give the
  * tree's bytes and hash too. */
@@ -437,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_write_body_every_length),
         cmocka_unit_test(test_write_outgrows_its_guess),
         cmocka_unit_test(test_write_made_up),
+        cmocka_unit_test(test_write_provenance),
         cmocka_unit_test(test_write_without_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

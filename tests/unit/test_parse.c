@@ -477,6 +477,37 @@ static void test_blank_lines(void **state)
     }
 }
 
+/* Articles of more blocks than the reader holds before it allocates (64),
+ * and of as many and one fewer: every paragraph is there, in order. */
+static void test_many_paragraphs(void **state)
+{
+    static const size_t counts[] = {1, 62, 63, 64, 65, 127, 128, 129, 300};
+    (void)state;
+    for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+        size_t n = counts[c];
+        nw_buf_t t = NW_BUF_INIT;
+        nw_buf_puts(&t, "Storm hits coast\n\nAdvertisement\n\n");
+        for (size_t i = 0; i < n; i++)
+            nw_buf_printf(&t, "Paragraph %zu of the story.\n%s", i,
+                          i % 3 ? "\n" : "Advertisement\n\n");
+        nw_buf_puts(&t, "Published 06:46 IST, September 25th 2024\n");
+        assert_true(nw_buf_ok(&t));
+        nw_article_t a = {0};
+        nw_error_t err = {0};
+        assert_int_equal(nw_article_parse(t.data, t.len, NULL, &a, &err), 0);
+        assert_string_equal(a.headline, "Storm hits coast");
+        assert_int_equal(a.n_paragraphs, n);
+        for (size_t i = 0; i < n; i++) {
+            char want[64];
+            snprintf(want, sizeof(want), "Paragraph %zu of the story.", i);
+            assert_string_equal(a.paragraphs[i].text, want);
+            assert_int_equal(a.paragraphs[i].len, strlen(want));
+        }
+        nw_article_clear(&a);
+        nw_buf_free(&t);
+    }
+}
+
 /* The text reader's paragraphs are one allocation, in order, each text
  * with its NUL; nw_article_clear() frees it once (the sanitizer build
  * would report a double free or a leak), and an article made by hand with
@@ -593,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_subheadings),
         cmocka_unit_test(test_blank_lines),
         cmocka_unit_test(test_paragraph_texts),
+        cmocka_unit_test(test_many_paragraphs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

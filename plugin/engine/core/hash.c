@@ -8,6 +8,9 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* SHA-256 fetched from OpenSSL's provider once: EVP_sha256() makes every
  * EVP_Digest() look the implementation up again (a property query under
@@ -73,10 +76,37 @@ uint64_t nw_fnv1a64(const void *data, size_t len)
     return nw_fnv1a64_more(NW_FNV_BASIS, data, len);
 }
 
+#ifdef __SSE2__
+/* The 32 hex digits of 16 bytes: the high and low nibbles interleaved,
+ * '0' added, and 'a' - '0' - 10 more where the nibble is above 9. A byte
+ * a step took some 14 instructions, 450 a record's content hash. */
+static inline void hex16(const uint8_t *bytes, char *out)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)bytes);
+    __m128i lo_mask = _mm_set1_epi8(0x0F);
+    __m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), lo_mask);
+    __m128i lo = _mm_and_si128(x, lo_mask);
+    __m128i first = _mm_unpacklo_epi8(hi, lo), second = _mm_unpackhi_epi8(hi, lo);
+    const __m128i nine = _mm_set1_epi8(9), zero = _mm_set1_epi8('0'),
+                  letters = _mm_set1_epi8('a' - '0' - 10);
+    first = _mm_add_epi8(_mm_add_epi8(first, zero),
+                         _mm_and_si128(_mm_cmpgt_epi8(first, nine), letters));
+    second = _mm_add_epi8(_mm_add_epi8(second, zero),
+                          _mm_and_si128(_mm_cmpgt_epi8(second, nine), letters));
+    _mm_storeu_si128((__m128i *)(void *)out, first);
+    _mm_storeu_si128((__m128i *)(void *)(out + 16), second);
+}
+#endif
+
 void nw_hex(const uint8_t *bytes, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16)
+        hex16(bytes + i, out + 2 * i);
+#endif
+    for (; i < n; i++) {
         out[2 * i] = digits[bytes[i] >> 4];
         out[2 * i + 1] = digits[bytes[i] & 15];
     }

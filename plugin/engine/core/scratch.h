@@ -15,9 +15,13 @@
 
 /* One slot per user, so two users can hold theirs at once. */
 typedef enum nw_scratch_slot {
-    NW_SCRATCH_DUMP, /* encode/ninjs.c: a record's compact JSON */
-    NW_SCRATCH_HASH, /* parse/article.c: the content hash's text */
-    NW_SCRATCH_TEXT, /* parse/text.c: the text reader's lines and blocks */
+    NW_SCRATCH_DUMP,    /* encode/ninjs.c: a record's compact JSON */
+    NW_SCRATCH_HASH,    /* parse/article.c: the content hash's text */
+    NW_SCRATCH_TEXT,    /* parse/text.c: the text reader's lines and blocks */
+    NW_SCRATCH_PAGE,    /* parse/article.c: a page's terminated or repaired copy */
+    NW_SCRATCH_HTML,    /* parse/html.c: the scanner's text of a page */
+    NW_SCRATCH_ARTICLE, /* parse/article.c: a page's article text */
+    NW_SCRATCH_WHOLE,   /* parse/article.c: a page's whole text */
     NW_SCRATCH__COUNT
 } nw_scratch_slot_t;
 

@@ -789,6 +789,25 @@ static bool put_body(nw_buf_t *b, const nw_article_t *a, nw_text_span_t *spans, 
     return ok;
 }
 
+/*
+ * Whether the envelope's other fields, as their compact JSON text
+ * (envelope.c: json_dumps() with sorted keys), are what loading that text
+ * and dumping it again would give, so that they go into the record as they
+ * are: the load (some 2k instructions an envelope) and the dump gave them
+ * back byte for byte. jansson's dump is its own fixed point: the keys in
+ * the order the text has them, the same escapes, numbers that read back to
+ * the values they were written from. What the load turns away the record
+ * must fail on as before, and is sent that way: text that is not valid
+ * UTF-8 (the envelope's fast loader does not check it) or has a NUL
+ * (written as \u0000, which json_loads() refuses), and nesting past the
+ * loader's 2,048 levels, which a text under 4,000 bytes cannot reach.
+ */
+static bool provenance_as_is(const char *json)
+{
+    size_t n = strlen(json);
+    return n < 4000 && nw_utf8_is_clean(json, n) && !strstr(json, "\\u0000");
+}
+
 static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_source_t *s)
 {
     bool ok = true;
@@ -825,7 +844,10 @@ static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_sourc
             ok &= put_text(b, vals[i]);
         }
     }
-    if (a->provenance_json) {
+    if (a->provenance_json && provenance_as_is(a->provenance_json)) {
+        PUT_LIT(b, ",\"provenance\":");
+        nw_buf_puts(b, a->provenance_json);
+    } else if (a->provenance_json) {
         json_t *v = json_loads(a->provenance_json, 0, NULL);
         ok &= v != NULL;
         if (v) {

@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/scratch.h"
 #include "parse/html.h"
 #include "core/utf8.h"
 #include "parse/html_internal.h"
@@ -667,17 +668,10 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
     return nw_html_to_texts(html, len, out, out_len, NULL, NULL, err);
 }
 
-int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, char **whole,
-                     size_t *whole_len, nw_error_t *err)
+int nw_html_to_bufs(const char *html, size_t len, nw_buf_t *out, nw_buf_t *whole, nw_error_t *err)
 {
-    if (!out || !out_len || (!html && len) || (!whole != !whole_len))
-        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_texts: missing argument");
-    *out = NULL;
-    *out_len = 0;
-    if (whole) {
-        *whole = NULL;
-        *whole_len = 0;
-    }
+    if (!out || (!html && len))
+        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_bufs: missing argument");
     /* All but the element stack cleared: calloc() zeroed its 4 KB too,
      * for a page that seldom opens more than 30 elements at once. */
     scanner_t *st = malloc(sizeof(*st));
@@ -686,6 +680,12 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
     memset(st, 0, offsetof(scanner_t, stack));
     st->s = html;
     st->len = len;
+    /* The scanner's text is the thread's scratch buffer, held in st->out
+     * while the page is read and handed back at the end (its data may have
+     * moved): allocated and grown afresh for each page, it took jemalloc
+     * some 3k instructions a page. */
+    nw_buf_t own = NW_BUF_INIT, *scratch = nw_scratch_get(NW_SCRATCH_HTML, &own);
+    st->out = *scratch;
     st->w.buf = &st->out;
     nw_html_marks_init(&st->marks);
     /* The text is a fraction of the page: room for a quarter of it at
@@ -712,7 +712,6 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
     if (st->n_nodes)
         st->nodes[0].last = (uint32_t)(st->n_nodes - 1); /* the document holds every node */
 
-    nw_buf_t res = NW_BUF_INIT, all = NW_BUF_INIT;
     bool ok = nw_buf_ok(&st->out) && nw_buf_ok(&st->published) && nw_buf_ok(&st->modified) &&
               nw_buf_ok(&st->author);
     if (ok) {
@@ -729,25 +728,18 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
             .author = &st->author,
         };
         size_t h1_end = st->h1_done ? st->h1_end : SIZE_MAX;
-        nw_buf_reserve(&res, st->out.len); /* the article is a part of the text */
-        if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, &res)) {
-            nw_buf_reset(&res);
-            nw_html_whole_assemble(&doc, h1_end, true, &res);
+        nw_buf_reserve(out, st->out.len); /* the article is a part of the text */
+        if (!nw_buf_ok(&st->title) || st->tree_oom || !nw_html_content_assemble(&doc, out)) {
+            nw_buf_reset(out);
+            nw_html_whole_assemble(&doc, h1_end, true, out);
         }
         if (whole) {
-            nw_buf_reserve(&all, st->out.len); /* about the text's size */
-            nw_html_whole_assemble(&doc, h1_end, false, &all);
+            nw_buf_reserve(whole, st->out.len); /* about the text's size */
+            nw_html_whole_assemble(&doc, h1_end, false, whole);
         }
     }
-    /* The length is taken before stealing: passed-through NUL bytes make
-     * strlen() unreliable. */
-    size_t text_len = res.len;
-    char *text_out = ok && nw_buf_ok(&res) ? nw_buf_steal(&res) : NULL;
-    size_t all_len = all.len;
-    char *all_out = whole && ok && nw_buf_ok(&all) ? nw_buf_steal(&all) : NULL;
-    nw_buf_free(&res);
-    nw_buf_free(&all);
-    nw_buf_free(&st->out);
+    *scratch = st->out;
+    nw_scratch_put(scratch, &own);
     nw_buf_free(&st->published);
     nw_buf_free(&st->modified);
     nw_buf_free(&st->author);
@@ -756,6 +748,34 @@ int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, 
     free(st->node_stack);
     free(st->blocks);
     free(st);
+    if (!ok || !nw_buf_ok(out) || (whole && !nw_buf_ok(whole)))
+        return nw_error_set(err, NW_ERR_NOMEM, "out of memory converting HTML");
+    return 0;
+}
+
+int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, char **whole,
+                     size_t *whole_len, nw_error_t *err)
+{
+    if (!out || !out_len || (!html && len) || (!whole != !whole_len))
+        return nw_error_set(err, NW_ERR_INVALID, "nw_html_to_texts: missing argument");
+    *out = NULL;
+    *out_len = 0;
+    if (whole) {
+        *whole = NULL;
+        *whole_len = 0;
+    }
+    nw_buf_t res = NW_BUF_INIT, all = NW_BUF_INIT;
+    int rc = nw_html_to_bufs(html, len, &res, whole ? &all : NULL, err);
+    /* The length is taken before stealing: passed-through NUL bytes make
+     * strlen() unreliable. */
+    size_t text_len = res.len;
+    char *text_out = rc == 0 ? nw_buf_steal(&res) : NULL;
+    size_t all_len = all.len;
+    char *all_out = whole && rc == 0 ? nw_buf_steal(&all) : NULL;
+    nw_buf_free(&res);
+    nw_buf_free(&all);
+    if (rc < 0)
+        return rc;
     if (!text_out || (whole && !all_out)) {
         free(text_out);
         free(all_out);

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
+
 #include "newswire/article.h"
 #include "newswire/error.h"
 
@@ -38,6 +40,15 @@ int nw_html_to_text(const char *html, size_t len, char **out, size_t *out_len, n
  */
 int nw_html_to_texts(const char *html, size_t len, char **out, size_t *out_len, char **whole,
                      size_t *whole_len, nw_error_t *err);
+
+/*
+ * nw_html_to_texts() into buffers the caller owns (empty, or reset), for a
+ * caller that keeps them from page to page (parse/article.c: the thread's
+ * scratch buffers) rather than take two new allocations a page: *out gets
+ * the text, *whole (NULL: none wanted) the whole page's. Returns 0,
+ * NW_ERR_INVALID or NW_ERR_NOMEM; on failure their contents are of no use.
+ */
+int nw_html_to_bufs(const char *html, size_t len, nw_buf_t *out, nw_buf_t *whole, nw_error_t *err);
 
 /* Bytes of html[0..len) outside <script>, <style> and comments. Linear. */
 size_t nw_html_visible_size(const char *html, size_t len);

@@ -34,6 +34,9 @@ typedef enum line_kind {
     LINE_CREDIT,
 } line_kind_t;
 
+/* The blocks a reader holds before it allocates room for more. */
+#define READER_BLOCKS 64
+
 typedef struct block {
     size_t off, len;   /* its text in the reader's text buffer */
     bool after_marker; /* a byline, credit or advertisement came before it */
@@ -50,7 +53,9 @@ typedef struct block {
 typedef struct reader {
     nw_buf_t *text;
     bool kept; /* the line just read is content and stays in text */
-    block_t *blocks;
+    /* The blocks: at first the caller's array of READER_BLOCKS (most
+     * articles have fewer), then an allocation of the reader's. */
+    block_t *blocks, *first_blocks;
     size_t n_blocks, cap_blocks;
     bool in_block;
     bool marker_seen;
@@ -244,13 +249,15 @@ static void add_content(reader_t *r, const char *s, size_t len)
     r->kept = true;
     if (!r->in_block) {
         if (r->n_blocks == r->cap_blocks) {
-            /* Room for 64 at first: most articles have fewer blocks. */
-            size_t cap = r->cap_blocks ? r->cap_blocks * 2 : 64;
-            block_t *b = realloc(r->blocks, cap * sizeof(*b));
+            size_t cap = r->cap_blocks * 2;
+            block_t *b = r->blocks == r->first_blocks ? malloc(cap * sizeof(*b))
+                                                      : realloc(r->blocks, cap * sizeof(*b));
             if (!b) {
                 r->oom = true;
                 return;
             }
+            if (r->blocks == r->first_blocks)
+                memcpy(b, r->blocks, r->n_blocks * sizeof(*b));
             r->blocks = b;
             r->cap_blocks = cap;
         }
@@ -435,7 +442,8 @@ static char *block_text(const reader_t *r, const block_t *b)
 
 static void reader_free(reader_t *r)
 {
-    free(r->blocks);
+    if (r->blocks != r->first_blocks)
+        free(r->blocks);
     free(r->byline);
     for (size_t i = 0; i < r->n_credits; i++)
         free(r->credits[i]);
@@ -490,8 +498,13 @@ static int text_parse(const char *text, size_t len, const nw_zone_table_t *zones
 {
     reader_t r;
     nw_error_t scratch;
+    /* On the stack: the array was an allocation and a free a message, and
+     * few articles outgrow it. */
+    block_t first_blocks[READER_BLOCKS];
     memset(&r, 0, sizeof(r));
     memset(&scratch, 0, sizeof(scratch));
+    r.blocks = r.first_blocks = first_blocks;
+    r.cap_blocks = READER_BLOCKS;
     r.bad = bad;
     r.bad_scratch = &scratch;
     pthread_once(&marker_once, marker_init);
