@@ -26,6 +26,7 @@
  */
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -78,6 +79,14 @@ struct nw_processor {
      * (take_bytes()); owned. As many as a slice of the passes takes. */
     nw_enrich_bytes_t *spare_bytes[NW_PASS_SLICE];
     size_t n_spare;
+    /* The items' working states (owned, works_cap of them), kept from batch
+     * to batch: a calloc and free of each work a message cost about 1k
+     * instructions in the allocator. Between batches none is in use; within
+     * one, an item's work points in here from work_take() to
+     * work_release(), on the staged path works[i] for item i, on one thread
+     * works[0 .. the slice's length) (see process_in_order()). */
+    struct nw_work *works;
+    size_t works_cap;
 };
 
 /* Per-item working state, alive from nw_process_start() to the batch's
@@ -86,6 +95,7 @@ typedef struct nw_work {
     nw_article_t article;
     bool parsed;
     int64_t vtime;
+    size_t id_len; /* strlen(the item's out.article_id), once identified */
     bool predicted_new;
     uint32_t predicted_version;
     /* Built for a (predicted) new version: the record's tree, or with
@@ -110,8 +120,10 @@ typedef struct nw_work {
      * staged path); owned until the last part moves it into the record. */
     json_t *statuses;
     bool enriched, enrich_failed;
-    char reason[NW_ERROR_MSG_MAX];
     bool direct; /* process_each(): the record may be written without the tree */
+    /* Last: work_take() zeroes what comes before it, and only reason's
+     * first byte (it is read only once a failure wrote it). */
+    char reason[NW_ERROR_MSG_MAX];
 } nw_work_t;
 
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err)
@@ -170,6 +182,7 @@ void nw_processor_free(nw_processor_t *p)
     nw_zoneset_free(p->zones);
     free(p->status_tail);
     free(p->source);
+    free(p->works); /* none in use: no batch is pending */
     free(p);
 }
 
@@ -230,6 +243,7 @@ static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
         nw_article_id(&w->article, keyed ? in->key : NULL, keyed ? in->key_len : 0);
     if (!it->out.article_id)
         return nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+    w->id_len = strlen(it->out.article_id);
     if (it->identify_only) {
         it->out.kind = NW_OUTCOME_FORWARD;
         return 1;
@@ -269,7 +283,7 @@ static void recent_free(recent_t *x)
 static uint64_t recent_hash(const nw_item_t *it)
 {
     const char *id = it->out.article_id;
-    return nw_fnv1a64_more(nw_fnv1a64(&it->store, sizeof(it->store)), id, strlen(id));
+    return nw_fnv1a64_more(nw_fnv1a64(&it->store, sizeof(it->store)), id, it->work->id_len);
 }
 
 /* The slot of item i's article: the one holding it, or the empty one where
@@ -307,7 +321,7 @@ static nw_dedupe_t predict(recent_t *x, nw_item_t *const *items, size_t i, uint3
             d = it->work->vtime == w->vtime ? NW_DEDUPE_DUPLICATE : NW_DEDUPE_STALE;
         }
     } else {
-        d = nw_vstore_decide(it->store, id, strlen(id), it->work->vtime, next);
+        d = nw_vstore_decide(it->store, id, it->work->id_len, it->work->vtime, next);
     }
     if (d == NW_DEDUPE_NEW) {
         it->work->predicted_new = true;
@@ -508,13 +522,17 @@ static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
         b.statuses[i] = w->statuses;
         w->statuses = NULL; /* the batch holds it now */
         b.failed[i] = w->enrich_failed;
-        memcpy(b.reasons[i], w->reason, NW_ERROR_MSG_MAX);
+        /* A reason is read only once its record failed: the 512 bytes are
+         * copied in and out only then (the batch's start empty). */
+        if (w->enrich_failed)
+            memcpy(b.reasons[i], w->reason, NW_ERROR_MSG_MAX);
     }
     nw_enrichers_run_part(p->enrichers, from, SIZE_MAX, &b);
     for (size_t i = 0; i < n; i++) {
         works[i]->enriched = true;
         works[i]->enrich_failed = b.failed[i];
-        memcpy(works[i]->reason, b.reasons[i], NW_ERROR_MSG_MAX);
+        if (b.failed[i])
+            memcpy(works[i]->reason, b.reasons[i], NW_ERROR_MSG_MAX);
     }
     nw_enrich_batch_free(&b);
     return 0;
@@ -546,7 +564,7 @@ static int store_emitted(nw_item_t *it, uint32_t version, const uint8_t content_
     nw_work_t *w = it->work;
     /* Checked before the store takes the version: a record that cannot be
      * written is dead-lettered, and its version never counts as seen. */
-    size_t key_len = strlen(it->out.article_id);
+    size_t key_len = w->id_len;
     if (it->max_record && it->out.record_len + key_len > it->max_record)
         return reject_record(it,
                              "the record is %zu bytes with its key, more than the %zu the "
@@ -554,7 +572,7 @@ static int store_emitted(nw_item_t *it, uint32_t version, const uint8_t content_
                              it->out.record_len + key_len, it->max_record);
     nw_version_t nv = {.versioncreated = w->vtime, .version = version};
     memcpy(nv.content_hash, content_hash, sizeof(nv.content_hash));
-    int rc = nw_vstore_put(it->store, it->out.article_id, strlen(it->out.article_id), &nv);
+    int rc = nw_vstore_put(it->store, it->out.article_id, key_len, &nv);
     if (rc < 0)
         return nw_error_set(err, rc, "version store: %s", nw_err_name(rc));
     nw_changelog_encode(&nv, it->out.changelog);
@@ -663,7 +681,7 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
      * so a refused record's version may be in it although never written. */
     if (it->refused)
         return reject_record(it, "%s", it->refused);
-    switch (nw_vstore_decide(it->store, id, strlen(id), w->vtime, &next)) {
+    switch (nw_vstore_decide(it->store, id, w->id_len, w->vtime, &next)) {
     case NW_DEDUPE_DUPLICATE:
         it->out.kind = NW_OUTCOME_DUPLICATE;
         it->out.version = next;
@@ -695,8 +713,18 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     return emit(p, it, next, err);
 }
 
-static void work_free(nw_work_t *w)
+/* Gives it the work w of the processor's pool, as new. */
+static void work_take(nw_item_t *it, nw_work_t *w)
 {
+    memset(w, 0, offsetof(nw_work_t, reason));
+    w->reason[0] = '\0';
+    it->work = w;
+}
+
+/* Frees what its work holds; the work itself stays in the pool. */
+static void work_release(nw_item_t *it)
+{
+    nw_work_t *w = it->work;
     if (!w)
         return;
     nw_article_clear(&w->article);
@@ -706,7 +734,7 @@ static void work_free(nw_work_t *w)
     free(w->bytes);
     nw_buf_free(&w->written);
     free(w->body);
-    free(w);
+    it->work = NULL;
 }
 
 /* One thread's path with no enricher on: nothing can make a prediction
@@ -719,12 +747,13 @@ static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
+        /* Each item in turn the pool's first work, which stays in the cache. */
+        work_take(items[i], &p->works[0]);
         items[i]->work->direct = true;
         if ((rc = identify(p, items[i], err)) == 0)
             rc = decide(p, items[i], err);
         rc = rc == 1 ? 0 : rc;
-        work_free(items[i]->work);
-        items[i]->work = NULL;
+        work_release(items[i]);
     }
     return rc;
 }
@@ -784,16 +813,15 @@ static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n
 {
     if (p->no_enrichers)
         return process_each(p, items, n, err);
-    if (!p->byte_records)
-        return process_passes(p, items, n, err);
+    size_t slice = p->byte_records ? NW_PASS_SLICE : n;
     int rc = 0;
-    for (size_t at = 0; at < n && rc == 0; at += NW_PASS_SLICE) {
-        size_t k = n - at < NW_PASS_SLICE ? n - at : NW_PASS_SLICE;
+    for (size_t at = 0; at < n && rc == 0; at += slice) {
+        size_t k = n - at < slice ? n - at : slice;
+        for (size_t i = 0; i < k; i++)
+            work_take(items[at + i], &p->works[i]);
         rc = process_passes(p, items + at, k, err);
-        for (size_t i = at; i < at + k; i++) {
-            work_free(items[i]->work);
-            items[i]->work = NULL;
-        }
+        for (size_t i = at; i < at + k; i++)
+            work_release(items[i]);
     }
     return rc;
 }
@@ -905,10 +933,8 @@ static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_
             rc = decide(p, items[i], err);
     /* Here rather than on the caller: freeing the records' trees is a part
      * of the work worth spreading. */
-    for (size_t i = 0; i < n; i++) {
-        work_free(items[i]->work);
-        items[i]->work = NULL;
-    }
+    for (size_t i = 0; i < n; i++)
+        work_release(items[i]);
 out:
     free(works);
     return rc;
@@ -1092,10 +1118,21 @@ static int stage_decide(batch_job_t *job, nw_error_t *err)
 
 static void free_works(nw_item_t *items, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        work_free(items[i].work);
-        items[i].work = NULL;
-    }
+    for (size_t i = 0; i < n; i++)
+        work_release(&items[i]);
+}
+
+/* Room in the pool for n works (their contents left as they are). */
+static int works_reserve(nw_processor_t *p, size_t n)
+{
+    if (n <= p->works_cap)
+        return 0;
+    nw_work_t *w = realloc(p->works, n * sizeof(*w));
+    if (!w)
+        return NW_ERR_NOMEM;
+    p->works = w;
+    p->works_cap = n;
+    return 0;
 }
 
 int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool background,
@@ -1108,14 +1145,18 @@ int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool backgro
     p->pending_n = n;
     for (size_t i = 0; i < n; i++) {
         memset(&items[i].out, 0, sizeof(items[i].out));
-        if (!(items[i].work = calloc(1, sizeof(nw_work_t)))) {
-            rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
+        items[i].work = NULL;
     }
-    /* One thread's path: all of it in nw_process_finish(). */
+    if (works_reserve(p, n ? n : 1) < 0) {
+        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* One thread's path: all of it in nw_process_finish(), which takes the
+     * works as it goes. */
     if (p->threads <= 1 || n <= 1)
         return 0;
+    for (size_t i = 0; i < n; i++)
+        work_take(&items[i], &p->works[i]);
     if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
         goto fail;
     if (!(p->pending = job_new(p, items, n))) {
