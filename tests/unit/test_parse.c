@@ -169,6 +169,31 @@ static void test_hashed_id(void **state)
     free(id);
 }
 
+/* The hashed id's text on the stack up to 512 bytes, on the heap past
+ * them: both give the same hash of the same text. */
+static void test_hashed_id_long(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t n;
+        const char *id;
+    } cases[] = {{486, "h-24a57e5b42bf81389ac92708451e4383"},  /* 512 bytes: the stack */
+                 {487, "h-f630010fe0a7d1b6fa0596df0a222061"}}; /* 513: the heap */
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char headline[600];
+        memset(headline, 'S', cases[c].n);
+        headline[cases[c].n] = '\0';
+        nw_article_t a = {0};
+        a.source = "Wire";
+        a.headline = headline;
+        a.has_published = true;
+        a.published = 1796378400; /* 2026-12-04T10:00:00Z */
+        char *id = nw_article_id(&a, NULL, 0);
+        assert_string_equal(id, cases[c].id);
+        free(id);
+    }
+}
+
 static void test_seed_html(void **state)
 {
     nw_article_t a = {0};
@@ -610,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_seed_html),
         cmocka_unit_test(test_fragment_url_id),
         cmocka_unit_test(test_hashed_id),
+        cmocka_unit_test(test_hashed_id_long),
         cmocka_unit_test(test_same_content_hash),
         cmocka_unit_test(test_simhash_near),
         cmocka_unit_test(test_hashes_of_parts),

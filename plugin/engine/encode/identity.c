@@ -48,6 +48,9 @@ static char *canonical_url(const char *url)
     size_t len = strcspn(url, "#");
     const char *scheme_end = strstr(url, "://");
     size_t i = 0;
+    /* The id is at most the url before its fragment: sized once, where
+     * growing from empty took a realloc for most urls. */
+    nw_buf_reserve(&b, len);
     if (scheme_end && (size_t)(scheme_end - url) < len) {
         size_t host_start = (size_t)(scheme_end - url) + 3;
         size_t host_end = host_start + strcspn(url + host_start, "/?#");
@@ -98,27 +101,32 @@ char *nw_article_id(const nw_article_t *a, const char *key, size_t key_len)
             return id;
         free(id);
     }
-    nw_buf_t b = NW_BUF_INIT;
-    char when[21], hex[65];
+    char when[21], hex[65], small[512];
     uint8_t digest[32];
     nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), when);
-    /* source, 0x1F, the headline lower-cased, 0x1F, the time: appended
+    /* source, 0x1F, the headline lower-cased, 0x1F, the time: written
      * into one buffer sized once, where a buffer of its own for the
      * headline grew a byte at a time and nw_buf_printf() formatted all of
-     * it twice (once to measure). */
+     * it twice (once to measure); on the stack when it fits (all but
+     * the longest headlines), not a malloc and free an id. */
     const char *source = a->source ? a->source : "", *h = a->headline ? a->headline : "";
-    size_t source_len = strlen(source), h_len = strlen(h);
-    if (nw_buf_reserve(&b, source_len + h_len + 2 + strlen(when))) {
-        nw_buf_append(&b, source, source_len);
-        nw_buf_putc(&b, '\x1f');
+    size_t source_len = strlen(source), h_len = strlen(h), when_len = strlen(when);
+    size_t total = source_len + h_len + 2 + when_len;
+    char *t = total <= sizeof(small) ? small : malloc(total);
+    if (t) {
+        memcpy(t, source, source_len);
+        char *d = t + source_len;
+        *d++ = '\x1f';
         for (size_t i = 0; i < h_len; i++)
-            b.data[b.len + i] = (char)tolower((unsigned char)h[i]);
-        b.len += h_len;
-        nw_buf_putc(&b, '\x1f');
-        nw_buf_puts(&b, when);
+            d[i] = (char)tolower((unsigned char)h[i]);
+        d += h_len;
+        *d++ = '\x1f';
+        memcpy(d, when, when_len);
     }
-    nw_sha256(nw_buf_str(&b), b.len, digest);
-    nw_buf_free(&b);
+    /* Out of memory: the hash of nothing, as before. */
+    nw_sha256(t ? t : "", t ? total : 0, digest);
+    if (t != small)
+        free(t);
     nw_hex(digest, 16, hex);
     char *id = malloc(2 + 32 + 1);
     if (id) {

@@ -574,14 +574,19 @@ static void put_ascii(nw_buf_t *b, const char *s)
     dump_string(b, s, strlen(s));
 }
 
-/* Input text; false (nothing written) when it is not clean UTF-8. */
-static bool put_text(nw_buf_t *b, const char *s)
+/* Input text of n bytes; false (nothing written) when it is not clean
+ * UTF-8. */
+static bool put_text_n(nw_buf_t *b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     if (!nw_utf8_is_clean(s, n))
         return false;
     dump_string(b, s, n);
     return true;
+}
+
+static bool put_text(nw_buf_t *b, const char *s)
+{
+    return put_text_n(b, s, strlen(s));
 }
 
 /* What nw_utf8_measure() finds in the body, carried from paragraph to
@@ -996,11 +1001,11 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
     PUT_LIT(b, ",\"versioncreated\":");
     put_ascii(b, version_time);
     PUT_LIT(b, ",\"headlines\":[{\"role\":\"main\",\"value\":");
-    bool ok = put_text(b, a->headline);
+    bool ok = put_text_n(b, a->headline, spans[0].len); /* lengths the spans have */
     PUT_LIT(b, "}]");
     if (a->standfirst) {
         PUT_LIT(b, ",\"descriptions\":[{\"role\":\"summary\",\"value\":");
-        ok &= put_text(b, a->standfirst);
+        ok &= put_text_n(b, a->standfirst, spans[1].len);
         PUT_LIT(b, "}]");
     }
     PUT_LIT(b, ",\"bodies\":[{\"role\":\"text\",");
