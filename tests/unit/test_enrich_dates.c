@@ -194,6 +194,13 @@ static void scan_offsets(void)
          * may, also where the o begins the next block. */
         snprintf(body + k, sizeof(body) - k, "th tthe tax today");
         EXPECT_DATES(thu, body, "2021-12-30");
+        /* Words ruled out by their first two letters (and "Th" by its
+         * third), also where the second or third begins the next block,
+         * and a capital before a multi-byte letter. */
+        snprintf(body + k, sizeof(body) - k, "The Th Tha Ap As M\xc3\xa9 Thu Thursday");
+        EXPECT_DATES(thu, body, "2021-12-30");
+        snprintf(body + k, sizeof(body) - k, "Sa Su Se Mo Fr Oc No De We Ye May 1");
+        EXPECT_DATES(thu, body, "2022-05-01");
         /* A capitalised word longer than a block, from a block's start
          * on: its letters are measured past the block's mask. */
         snprintf(body + k, sizeof(body) - k, "%s 15 January",
