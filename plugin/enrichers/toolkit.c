@@ -529,9 +529,11 @@ static const unsigned char iota64[64]
  * once a block; here the only branch on the text is the one for more
  * than 16 starts. False, with nothing added, when a letter >= 0x80 is
  * among the bytes (see add_ascii32()). */
-static inline NW_AVX512 NW_INLINE bool add_ascii64(words_out_t *o, const unsigned char *q)
+static inline NW_AVX512 NW_INLINE bool add_ascii64(words_out_t *o, const unsigned char *q,
+                                                   unsigned n)
 {
-    __m512i x = _mm512_loadu_si512((const void *)q);
+    __m512i x = n == 64 ? _mm512_loadu_si512((const void *)q)
+                        : _mm512_maskz_loadu_epi8(~0ull >> (64 - n), (const void *)q);
     uint64_t high = _mm512_movepi8_mask(x);
     if (high) {
         uint64_t cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(x, _mm512_set1_epi8((char)0xC0)),
@@ -553,21 +555,33 @@ static inline NW_AVX512 NW_INLINE bool add_ascii64(words_out_t *o, const unsigne
     uint64_t keep = alnum | alnum << 1 | carry;
     uint64_t starts = (unsigned)__builtin_popcountll(alnum & ~(alnum << 1 | carry));
     __m512i words = _mm512_maskz_compress_epi8(keep, _mm512_maskz_mov_epi8(alnum, low));
-    _mm512_storeu_si512((void *)(o->out + o->k), words);
+    if (n == 64)
+        _mm512_storeu_si512((void *)(o->out + o->k), words);
+    else /* the text's n bytes and a NUL at most */
+        _mm512_mask_storeu_epi8((void *)(o->out + o->k), ~0ull >> (63 - n), words);
     uint64_t kept = _mm512_test_epi8_mask(words, words);
     uint64_t first = kept & ~(kept << 1 | carry);
     __m512i at = _mm512_maskz_compress_epi8(first, _mm512_load_si512((const void *)iota64));
     __m512i base = _mm512_set1_epi64((long long)o->k);
     size_t *off = o->offsets + o->n;
-    __m128i a = _mm512_castsi512_si128(at);
-    _mm512_storeu_si512((void *)off, _mm512_add_epi64(base, _mm512_cvtepu8_epi64(a)));
-    _mm512_storeu_si512((void *)(off + 8),
-                        _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(a, 8))));
-    if (starts > 16) {
-        __m128i b = _mm512_extracti32x4_epi32(at, 1);
-        _mm512_storeu_si512((void *)(off + 16), _mm512_add_epi64(base, _mm512_cvtepu8_epi64(b)));
-        _mm512_storeu_si512((void *)(off + 24),
-                            _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(b, 8))));
+    __m128i a = _mm512_castsi512_si128(at), b = _mm512_extracti32x4_epi32(at, 1);
+    __m512i o0 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(a));
+    __m512i o1 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(a, 8)));
+    __m512i o2 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(b));
+    __m512i o3 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(b, 8)));
+    if (n == 64) {
+        _mm512_storeu_si512((void *)off, o0);
+        _mm512_storeu_si512((void *)(off + 8), o1);
+        if (starts > 16) {
+            _mm512_storeu_si512((void *)(off + 16), o2);
+            _mm512_storeu_si512((void *)(off + 24), o3);
+        }
+    } else { /* exactly the starts' offsets: at most 32 */
+        uint64_t m = (1ull << starts) - 1;
+        _mm512_mask_storeu_epi64((void *)off, (__mmask8)m, o0);
+        _mm512_mask_storeu_epi64((void *)(off + 8), (__mmask8)(m >> 8), o1);
+        _mm512_mask_storeu_epi64((void *)(off + 16), (__mmask8)(m >> 16), o2);
+        _mm512_mask_storeu_epi64((void *)(off + 24), (__mmask8)(m >> 24), o3);
     }
     o->n += starts;
     o->k += (unsigned)__builtin_popcountll(keep);
@@ -575,19 +589,25 @@ static inline NW_AVX512 NW_INLINE bool add_ascii64(words_out_t *o, const unsigne
     return true;
 }
 
-/* The steps of 64 bytes of the text's first len bytes, as many as there
- * are whole, into o; returns the index after them. A block with a letter
+/* The steps of 64 bytes of the text's first len bytes, and of the rest
+ * when it has no letter >= 0x80, into o; returns the index after them. A block with a letter
  * >= 0x80 goes as two steps of 16 (see add_steps_avx2()). */
 static NW_AVX512 size_t add_steps_avx512(words_out_t *o, const unsigned char *p, size_t len)
 {
     words_out_t l = *o;
     size_t i = 0;
     while (i + 64 <= len) {
-        while (i + 64 <= len && add_ascii64(&l, p + i))
+        while (i + 64 <= len && add_ascii64(&l, p + i, 64))
             i += 64;
         if (i + 64 <= len)
             i = add_step16(&l, p, add_step16(&l, p, i, len), len);
     }
+    /* The last 1 to 63 bytes by masked loads and stores, which touch no
+     * byte past the text's or its room's end: the AVX2 and SSE2 steps took
+     * a headline of some 60 bytes in three, and another two or three at
+     * the end of every text. */
+    if (i < len && add_ascii64(&l, p + i, (unsigned)(len - i)))
+        i = len;
     *o = l;
     return i;
 }
