@@ -484,16 +484,15 @@ static inline NW_AVX2 NW_INLINE bool add_ascii32(words_out_t *o, const unsigned 
     return true;
 }
 
-/* The steps of 32 bytes of the text's first len bytes, as many as there
- * are whole, into o; returns the index after them. A block with a letter
+/* The steps of 32 bytes of the text's first len bytes from i, as many as
+ * there are whole, into o; returns the index after them. A block with a letter
  * >= 0x80 goes as two steps of 16, outside the loop of ASCII blocks: with
  * the general path's calls in it, the loop's constants were made afresh
  * for every block. The output state is worked on in a local copy:
  * through o, its offsets were reloaded for every word. */
-static NW_AVX2 size_t add_steps_avx2(words_out_t *o, const unsigned char *p, size_t len)
+static NW_AVX2 size_t add_steps_avx2(words_out_t *o, const unsigned char *p, size_t i, size_t len)
 {
     words_out_t l = *o;
-    size_t i = 0;
     /* i + 32 <= len, not len - i >= 32: the second step of 16 may be the
      * text's tail (the first ended past its 16 bytes, in a character),
      * which returns an index up to 16 past len. */
@@ -503,6 +502,112 @@ static NW_AVX2 size_t add_steps_avx2(words_out_t *o, const unsigned char *p, siz
         if (i + 32 <= len)
             i = add_step16(&l, p, add_step16(&l, p, i, len), len);
     }
+    *o = l;
+    return i;
+}
+
+#define NW_AVX512    __attribute__((target("avx2,popcnt,avx512f,avx512bw,avx512vbmi2")))
+#define NW_IOTA4(c)  (c), (c) + 1, (c) + 2, (c) + 3
+#define NW_IOTA16(c) NW_IOTA4(c), NW_IOTA4((c) + 4), NW_IOTA4((c) + 8), NW_IOTA4((c) + 12)
+static const unsigned char iota64[64]
+    __attribute__((aligned(64))) = {NW_IOTA16(0), NW_IOTA16(16), NW_IOTA16(32), NW_IOTA16(48)};
+
+/* The words of the 64 bytes at q where the CPU has AVX-512 VBMI2, with no
+ * loop over the words: the bytes a word list keeps are the letters and
+ * digits (folded) and the separator right after each run of them (zero
+ * in the folded block, so the word's NUL), one vpcompressb packs them at
+ * the output, and a second packs the indexes of the word starts in the
+ * packed bytes (a kept byte after a zero, or the block's first when no
+ * word goes on into it), which become the offsets eight at a time. A
+ * block holds at most 32 starts; 16 offsets are stored whatever their
+ * number, the rest only when there are more. The 64-byte store lands
+ * within the text's room: each byte of text gives at most one byte of
+ * words, so the words of the text before q end at most q's index into
+ * the text past the list's start, and the block is whole; the same holds
+ * for the offsets, at most one start for two bytes of text before q.
+ * The loop over the words of add_block() mispredicted its exit about
+ * once a block; here the only branch on the text is the one for more
+ * than 16 starts. False, with nothing added, when a letter >= 0x80 is
+ * among the bytes (see add_ascii32()). */
+static inline NW_AVX512 NW_INLINE bool add_ascii64(words_out_t *o, const unsigned char *q,
+                                                   unsigned n)
+{
+    __m512i x = n == 64 ? _mm512_loadu_si512((const void *)q)
+                        : _mm512_maskz_loadu_epi8(~0ull >> (64 - n), (const void *)q);
+    uint64_t high = _mm512_movepi8_mask(x);
+    if (high) {
+        uint64_t cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(x, _mm512_set1_epi8((char)0xC0)),
+                                               _mm512_set1_epi8((char)0x80));
+        uint64_t c2 = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xC2));
+        uint64_t e2 = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xE2));
+        uint64_t b80 = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0x80));
+        if (!only_separators_of(high, cont, c2, e2, b80))
+            return false;
+    }
+    /* OR 0x20 folds A-Z and leaves the digits as they are; any other byte
+     * is dropped or zeroed by the masks. */
+    __m512i low = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+    uint64_t letter =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(low, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
+    uint64_t digit =
+        _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    uint64_t alnum = letter | digit, carry = o->in_word;
+    uint64_t keep = alnum | alnum << 1 | carry;
+    uint64_t starts = (unsigned)__builtin_popcountll(alnum & ~(alnum << 1 | carry));
+    __m512i words = _mm512_maskz_compress_epi8(keep, _mm512_maskz_mov_epi8(alnum, low));
+    if (n == 64)
+        _mm512_storeu_si512((void *)(o->out + o->k), words);
+    else /* the text's n bytes and a NUL at most */
+        _mm512_mask_storeu_epi8((void *)(o->out + o->k), ~0ull >> (63 - n), words);
+    uint64_t kept = _mm512_test_epi8_mask(words, words);
+    uint64_t first = kept & ~(kept << 1 | carry);
+    __m512i at = _mm512_maskz_compress_epi8(first, _mm512_load_si512((const void *)iota64));
+    __m512i base = _mm512_set1_epi64((long long)o->k);
+    size_t *off = o->offsets + o->n;
+    __m128i a = _mm512_castsi512_si128(at), b = _mm512_extracti32x4_epi32(at, 1);
+    __m512i o0 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(a));
+    __m512i o1 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(a, 8)));
+    __m512i o2 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(b));
+    __m512i o3 = _mm512_add_epi64(base, _mm512_cvtepu8_epi64(_mm_srli_si128(b, 8)));
+    if (n == 64) {
+        _mm512_storeu_si512((void *)off, o0);
+        _mm512_storeu_si512((void *)(off + 8), o1);
+        if (starts > 16) {
+            _mm512_storeu_si512((void *)(off + 16), o2);
+            _mm512_storeu_si512((void *)(off + 24), o3);
+        }
+    } else { /* exactly the starts' offsets: at most 32 */
+        uint64_t m = (1ull << starts) - 1;
+        _mm512_mask_storeu_epi64((void *)off, (__mmask8)m, o0);
+        _mm512_mask_storeu_epi64((void *)(off + 8), (__mmask8)(m >> 8), o1);
+        _mm512_mask_storeu_epi64((void *)(off + 16), (__mmask8)(m >> 16), o2);
+        _mm512_mask_storeu_epi64((void *)(off + 24), (__mmask8)(m >> 24), o3);
+    }
+    o->n += starts;
+    o->k += (unsigned)__builtin_popcountll(keep);
+    o->in_word = alnum >> 63;
+    return true;
+}
+
+/* The steps of 64 bytes of the text's first len bytes, and of the rest
+ * when it has no letter >= 0x80, into o; returns the index after them. A block with a letter
+ * >= 0x80 goes as two steps of 16 (see add_steps_avx2()). */
+static NW_AVX512 size_t add_steps_avx512(words_out_t *o, const unsigned char *p, size_t len)
+{
+    words_out_t l = *o;
+    size_t i = 0;
+    while (i + 64 <= len) {
+        while (i + 64 <= len && add_ascii64(&l, p + i, 64))
+            i += 64;
+        if (i + 64 <= len)
+            i = add_step16(&l, p, add_step16(&l, p, i, len), len);
+    }
+    /* The last 1 to 63 bytes by masked loads and stores, which touch no
+     * byte past the text's or its room's end: the AVX2 and SSE2 steps took
+     * a headline of some 60 bytes in three, and another two or three at
+     * the end of every text. */
+    if (i < len && add_ascii64(&l, p + i, (unsigned)(len - i)))
+        i = len;
     *o = l;
     return i;
 }
@@ -531,8 +636,10 @@ static void add_words(nw_words_t *w, const char *text, size_t len)
     size_t i = 0;
 #ifdef __SSE2__
 #ifdef __x86_64__
+    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_AVX512VBMI2))
+        i = add_steps_avx512(&o, p, len);
     if (nw_cpu_has(NW_CPU_AVX2))
-        i = add_steps_avx2(&o, p, len);
+        i = add_steps_avx2(&o, p, i, len);
 #endif
     while (i < len)
         i = add_step16(&o, p, i, len);

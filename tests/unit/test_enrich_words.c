@@ -71,17 +71,21 @@ static void test_words_and_lengths(void **state)
     nw_words_free(&w);
 }
 
+/* The paths the word list takes, by the features hidden: the AVX-512
+ * VBMI2 steps (where the CPU has them), the AVX2 ones, the SSE2 ones. */
+static const unsigned words_paths[] = {0, NW_CPU_AVX512VBMI2, NW_CPU_AVX2};
+
 /* The words of text (up to 200 bytes) are the n of want at every
- * alignment of the text to the 16- and 32-byte steps (after 0 to 32
- * spaces), by the AVX2 steps where the CPU has them and by the SSE2 ones. */
+ * alignment of the text to the 16-, 32- and 64-byte steps (after 0 to 64
+ * spaces), by every path. */
 static void expect_words_shifted(const char *text, const char *const *want, size_t n)
 {
-    char buf[256];
+    char buf[288];
     size_t len = strlen(text);
-    assert_true(len + 33 <= sizeof(buf));
-    for (int off = 0; off < 2; off++) {
-        nw_cpu_mask(off ? NW_CPU_AVX2 : 0);
-        for (size_t shift = 0; shift < 33; shift++) {
+    assert_true(len + 65 <= sizeof(buf));
+    for (size_t off = 0; off < sizeof(words_paths) / sizeof(words_paths[0]); off++) {
+        nw_cpu_mask(words_paths[off]);
+        for (size_t shift = 0; shift < 65; shift++) {
             memset(buf, ' ', shift);
             memcpy(buf + shift, text, len + 1);
             /* In a block of its own size, so that a read past the text's
@@ -137,6 +141,82 @@ static void test_words_across_steps(void **state)
     expect_words_shifted("ABCDEFGHIJKLMNOPQRSTUVWXYZ01234 abcdefghijklmnopqrstuvwxyz012345,q"
                          " abcdefghijklmnopqrstuvwxyz0123456 r",
                          longer, sizeof(longer) / sizeof(longer[0]));
+}
+
+/* The word list of text by the path with the features hidden. */
+static nw_words_t words_by(const char *text, unsigned hidden)
+{
+    nw_cpu_mask(hidden);
+    /* In a block of its own size, for the sanitizers (see above). */
+    char *exact = strdup(text);
+    assert_non_null(exact);
+    nw_words_t w = NW_WORDS_INIT;
+    nw_words_add(&w, exact);
+    nw_words_break(&w);
+    nw_words_add(&w, exact);
+    free(exact);
+    nw_cpu_mask(0);
+    assert_false(w.oom);
+    return w;
+}
+
+/* Random texts of 0 to 400 bytes from an alphabet of the cases the
+ * block paths tell apart (letters of both cases, digits, punctuation and
+ * space runs, letters and separators >= 0x80, broken UTF-8, long runs of
+ * one letter across the 16-, 32- and 64-byte blocks): every path gives
+ * the same words, offsets and count, twice in one list (so the second
+ * text starts mid-block of the output). */
+static void test_words_paths_agree(void **state)
+{
+    (void)state;
+    static const char *const bits[] = {"a",
+                                       "Z",
+                                       "q",
+                                       "7",
+                                       " ",
+                                       "  ",
+                                       ",",
+                                       "!?.",
+                                       "-",
+                                       "\u00e9",
+                                       "\u00c9",
+                                       "\u0130",
+                                       "\u2019",
+                                       "\u00a0",
+                                       "\u2014",
+                                       "\u2c30",
+                                       "\xc2",
+                                       "\x80",
+                                       "\xe2\x80",
+                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123",
+                                       "x y z w v u t s r q p o n m l k j i h g f e d c b a",
+                                       "Word",
+                                       "don't"};
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int t = 0; t < 3000; t++) {
+        char text[480];
+        size_t len = 0, want = (size_t)(t % 400);
+        while (len < want) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const char *b = bits[(seed >> 33) % (sizeof(bits) / sizeof(bits[0]))];
+            size_t n = strlen(b);
+            if (len + n >= sizeof(text))
+                break;
+            memcpy(text + len, b, n);
+            len += n;
+        }
+        text[len] = '\0';
+        nw_words_t ref = words_by(text, NW_CPU_AVX2);
+        for (size_t k = 0; k < 2; k++) {
+            nw_words_t w = words_by(text, words_paths[k]);
+            assert_int_equal(w.n, ref.n);
+            assert_int_equal(w.text_len, ref.text_len);
+            assert_memory_equal(w.offsets, ref.offsets, (ref.n + 1) * sizeof(*ref.offsets));
+            assert_memory_equal(w.text, ref.text, ref.text_len + NW_WORDS_SLACK);
+            nw_words_free(&w);
+        }
+        nw_words_free(&ref);
+    }
 }
 
 /* Blocks whose bytes >= 0x80 are all no-break spaces, Latin-1 signs or
@@ -388,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_runs_reuse_memory), cmocka_unit_test(test_thread_exit_frees),
         cmocka_unit_test(test_note_helpers),      cmocka_unit_test(test_json_values),
         cmocka_unit_test(test_words_same),        cmocka_unit_test(test_splat_table),
+        cmocka_unit_test(test_words_paths_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

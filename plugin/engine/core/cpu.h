@@ -16,9 +16,10 @@
 enum {
     NW_CPU_AVX2 = 1u << 0,
     NW_CPU_POPCNT = 1u << 1,
-    NW_CPU_AVX512DQVL = 1u << 2, /* AVX512DQ and AVX512VL: vpmullq on 256-bit vectors */
-    NW_CPU_AMD = 1u << 3,        /* the vendor, where a choice depends on it */
-    NW_CPU_BMI = 1u << 4,        /* BMI1: tzcnt (64 for no bit) and blsr */
+    NW_CPU_AVX512DQVL = 1u << 2,  /* AVX512DQ and AVX512VL: vpmullq on 256-bit vectors */
+    NW_CPU_AMD = 1u << 3,         /* the vendor, where a choice depends on it */
+    NW_CPU_BMI = 1u << 4,         /* BMI1: tzcnt (64 for no bit) and blsr */
+    NW_CPU_AVX512VBMI2 = 1u << 5, /* AVX512BW and VBMI2: vpcompressb on 512-bit vectors */
 };
 
 /* The features nw_cpu_mask() hides; 0 outside tests. */
@@ -38,6 +39,9 @@ static inline bool nw_cpu_has(unsigned want)
         return false;
     if ((want & NW_CPU_AVX512DQVL) &&
         !(__builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")))
+        return false;
+    if ((want & NW_CPU_AVX512VBMI2) &&
+        !(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2")))
         return false;
     if ((want & NW_CPU_BMI) && !__builtin_cpu_supports("bmi"))
         return false;
