@@ -1108,15 +1108,13 @@ static NW_TOK_AVX512 size_t short_words_avx512(nw_ent_tok_t *v, size_t room, con
 }
 
 /* The build of short_words for the CPU, chosen once per text (the
- * tokeniser's loop enters it dozens of times an article). AVX-512BW is
- * asked with NW_CPU_AVX512DQVL, which every CPU that has it also has, so
- * that nw_cpu_mask() hides it for the tests. */
+ * tokeniser's loop enters it dozens of times an article). */
 static short_words_fn short_words_for_cpu(void)
 {
-    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_AVX512DQVL) &&
-        __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx512bw"))
+    const unsigned avx2 = NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_BMI2;
+    if (nw_cpu_has(avx2 | NW_CPU_AVX512BW))
         return short_words_avx512;
-    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI) && __builtin_cpu_supports("bmi2"))
+    if (nw_cpu_has(avx2))
         return short_words_avx2;
     return short_words_sse2;
 }

@@ -377,30 +377,20 @@ static inline void word_add(uint8_t fw, uint8_t nfw, const uint8_t *hits, size_t
  * text NW_WORDS_SLACK bytes wide. */
 _Static_assert(LANG_MEMO_KEY + 1 == NW_WORDS_SLACK, "memo keys are compared 16 bytes wide");
 
-/* The index in m->adds of the vector v, added when new; -1 when the table
- * is full. A linear search: it runs only when a word is first kept. */
-static int memo_add_index(memo_t *m, const memo_add_t *v)
+/* The index of the size-byte entry v among the *n of table (room for cap),
+ * appended when new; -1 when the table is full. A linear search: it runs
+ * only when a word is first kept. For the memo's pass vectors and its sets
+ * of passes alike. */
+static int table_index(void *table, size_t *n, size_t cap, const void *v, size_t size)
 {
-    for (size_t i = 0; i < m->nadds; i++)
-        if (memcmp(&m->adds[i], v, sizeof(*v)) == 0)
+    char *t = table;
+    for (size_t i = 0; i < *n; i++)
+        if (memcmp(t + i * size, v, size) == 0)
             return (int)i;
-    if (m->nadds == LANG_MEMO_ADDS)
+    if (*n == cap)
         return -1;
-    m->adds[m->nadds] = *v;
-    return (int)m->nadds++;
-}
-
-/* The index in m->sets of the passes set, added when new; -1 when the
- * table is full. A linear search, as memo_add_index(). */
-static int memo_set_index(memo_t *m, const memo_set_t *set)
-{
-    for (size_t i = 0; i < m->nsets; i++)
-        if (memcmp(&m->sets[i], set, sizeof(*set)) == 0)
-            return (int)i;
-    if (m->nsets == LANG_MEMO_SETS)
-        return -1;
-    m->sets[m->nsets] = *set;
-    return (int)m->nsets++;
+    memcpy(t + *n * size, v, size);
+    return (int)(*n)++;
 }
 
 /* Keeps what ws says word w (n bytes) adds in the empty slot e as passes
@@ -427,12 +417,12 @@ static void memo_keep(memo_t *m, memo_entry_t *e, const char *w, size_t n, const
     }
     memo_set_t set = {.npass = (uint8_t)npass};
     for (size_t p = 0; p < npass; p++) {
-        int i = memo_add_index(m, &pass[p]);
+        int i = table_index(m->adds, &m->nadds, LANG_MEMO_ADDS, &pass[p], sizeof(pass[p]));
         if (i < 0)
             return;
         set.pass[p] = (uint8_t)i;
     }
-    int si = memo_set_index(m, &set);
+    int si = table_index(m->sets, &m->nsets, LANG_MEMO_SETS, &set, sizeof(set));
     if (si < 0)
         return;
     memo_entry_t kept = {{0, 0}};

@@ -167,7 +167,7 @@ enum { BUILD_BEST, BUILD_AVX2, BUILD_SSE2, BUILD_GENERAL, BUILDS };
  * that the sanitizer sees any read past the text's end) with build b. */
 static void tokenize_with(nw_ent_toks_t *t, const char *text, size_t len, int b)
 {
-    static const unsigned masks[BUILDS] = {0, NW_CPU_AVX512DQVL, NW_CPU_AVX2, 0};
+    static const unsigned masks[BUILDS] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2, 0};
     char *copy = malloc(len ? len : 1);
     assert_non_null(copy);
     memcpy(copy, text, len);

@@ -20,6 +20,8 @@ enum {
     NW_CPU_AMD = 1u << 3,         /* the vendor, where a choice depends on it */
     NW_CPU_BMI = 1u << 4,         /* BMI1: tzcnt (64 for no bit) and blsr */
     NW_CPU_AVX512VBMI2 = 1u << 5, /* AVX512BW and VBMI2: vpcompressb on 512-bit vectors */
+    NW_CPU_BMI2 = 1u << 6,        /* BMI2: pdep, pext, shlx */
+    NW_CPU_AVX512BW = 1u << 7,    /* AVX512BW: byte compares into 64-bit masks */
 };
 
 /* The features nw_cpu_mask() hides; 0 outside tests. */
@@ -44,6 +46,10 @@ static inline bool nw_cpu_has(unsigned want)
         !(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2")))
         return false;
     if ((want & NW_CPU_BMI) && !__builtin_cpu_supports("bmi"))
+        return false;
+    if ((want & NW_CPU_BMI2) && !__builtin_cpu_supports("bmi2"))
+        return false;
+    if ((want & NW_CPU_AVX512BW) && !__builtin_cpu_supports("avx512bw"))
         return false;
     if ((want & NW_CPU_AMD) && !__builtin_cpu_is("amd"))
         return false;
