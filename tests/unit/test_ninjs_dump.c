@@ -412,6 +412,39 @@ static void test_write_made_up(void **state)
     assert_int_equal(check_write(&a, &m), 1);
 }
 
+/* Short texts (the byline here, the id and the source's names alike) are
+ * tested for plain ASCII 8 or 16 bytes a step, the last step over the
+ * text's end: every length around the steps, with a byte that is no plain
+ * ASCII at every place, must give the tree's bytes, or the tree. */
+static void test_write_short_texts_every_place(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        int tree; /* the writer leaves the record to the tree */
+    } odd[] = {{"\"", 0},       {"\\", 0},   {"\t", 0},  {"\x7f", 0},
+               {"\xc3\xa9", 0}, {"\x01", 1}, {"\x80", 1}};
+    char byline[64];
+    nw_paragraph_t ps[1] = {{.text = "A body."}};
+    nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 1, .byline = byline};
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.topic = "news.raw"}};
+    for (size_t len = 0; len <= 34; len++) {
+        memset(byline, 'b', len);
+        byline[len] = '\0';
+        assert_int_equal(check_write_variant(&a, m), 0);
+        for (size_t k = 0; k < len; k++) {
+            for (size_t o = 0; o < sizeof(odd) / sizeof(odd[0]); o++) {
+                size_t n = strlen(odd[o].bytes);
+                if (k + n > len)
+                    continue;
+                memset(byline, 'b', len);
+                memcpy(byline + k, odd[o].bytes, n);
+                assert_int_equal(check_write_variant(&a, m), odd[o].tree);
+            }
+        }
+    }
+}
+
 /* The envelope's other fields, as the envelope writes them (json_dumps(),
  * compact, keys sorted), go into the record as they are where loading them
  * and dumping them again gives the same bytes, and to the tree as before
@@ -493,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_write_body_every_length),
         cmocka_unit_test(test_write_outgrows_its_guess),
         cmocka_unit_test(test_write_made_up),
+        cmocka_unit_test(test_write_short_texts_every_place),
         cmocka_unit_test(test_write_provenance),
         cmocka_unit_test(test_write_without_vectors),
     };

@@ -286,12 +286,74 @@ static void test_hash_spans(void **state)
     }
 }
 
+/* nw_hash_spans() streams the joined text through blocks of 2048 bytes:
+ * texts that end just before, at and after a block's end (and two), with
+ * parts longer than a block, parts of ASCII that are collapsed already
+ * though not marked so (of every length around the 16-byte steps of the
+ * test for it), and parts that are not: a space at an end, two in a row
+ * across a step's edge, a tab, a byte that is not ASCII. */
+static void test_hash_spans_blocks(void **state)
+{
+    (void)state;
+    enum { MAX_SPANS = 6, MAX_TEXT = 5000 };
+    static char text[MAX_SPANS][MAX_TEXT + 1];
+    nw_text_span_t spans[MAX_SPANS];
+    static const size_t totals[] = {2046, 2047, 2048, 2049, 4095, 4096, 4097, 6144};
+    unsigned seed = 27;
+    for (size_t t = 0; t < sizeof(totals) / sizeof(totals[0]); t++) {
+        for (int round = 0; round < 200; round++) {
+            size_t n = 1 + (size_t)rand_r(&seed) % MAX_SPANS, left = totals[t] - (n - 1);
+            for (size_t i = 0; i < n; i++) {
+                /* Lengths that add up, with the joining spaces, to the total. */
+                size_t len = i + 1 == n ? left : (size_t)rand_r(&seed) % (left - (n - 1 - i)) + 1;
+                if (len > MAX_TEXT)
+                    len = MAX_TEXT;
+                left -= len;
+                for (size_t k = 0; k < len; k++)
+                    text[i][k] = (rand_r(&seed) % 6 == 0) ? ' ' : (char)('a' + rand_r(&seed) % 26);
+                /* Collapsed unless spoilt below: single spaces inside. */
+                for (size_t k = 1; k < len; k++)
+                    if (text[i][k] == ' ' && text[i][k - 1] == ' ')
+                        text[i][k] = 'q';
+                text[i][0] = text[i][len - 1] = 'z';
+                switch (rand_r(&seed) % 8) {
+                case 0:
+                    text[i][len - 1] = ' ';
+                    break;
+                case 1:
+                    if (len >= 3) {
+                        size_t at = 1 + (size_t)rand_r(&seed) % (len - 2);
+                        text[i][at] = text[i][at - 1] = ' ';
+                    }
+                    break;
+                case 2:
+                    text[i][(size_t)rand_r(&seed) % len] = '\t';
+                    break;
+                case 3:
+                    text[i][(size_t)rand_r(&seed) % len] = (char)0xE9;
+                    break;
+                default:
+                    break;
+                }
+                text[i][len] = '\0';
+                spans[i] = (nw_text_span_t){text[i], len, false};
+            }
+            uint8_t got[32], want[32];
+            uint64_t sim = 1;
+            nw_hash_spans(spans, n, got, &sim);
+            ref_content_hash(spans, n, want);
+            assert_memory_equal(got, want, 32);
+            assert_true(sim == nw_simhash_spans(spans, n));
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edges),      cmocka_unit_test(test_random_texts),
         cmocka_unit_test(test_long_words), cmocka_unit_test(test_real_texts),
-        cmocka_unit_test(test_hash_spans),
+        cmocka_unit_test(test_hash_spans), cmocka_unit_test(test_hash_spans_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,13 +5,44 @@
 #include "core/simhash_words.h"
 #include "core/utf8.h"
 
+/* The one-shot SHA-256 functions, deprecated since OpenSSL 3.0 but kept
+ * by it: see nw_sha256(). Where OpenSSL is built without them, the EVP
+ * interface below does the same. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+/*
+ * SHA-256 with its state on the stack: the same OpenSSL code (the
+ * provider's digest is these functions, and they pick the SHA extensions
+ * where the CPU has them), without EVP around it. EVP_DigestInit_ex2() on
+ * a kept context still freed and allocated the provider's state each time
+ * and cleansed it, about 1,000 instructions a digest (bench_parse --plain:
+ * 1.7 digests a message, the content hash and the article id).
+ */
+typedef SHA256_CTX sha_stream_t;
+
+static bool sha_begin(sha_stream_t *c)
+{
+    return SHA256_Init(c);
+}
+
+static bool sha_more(sha_stream_t *c, const void *data, size_t len)
+{
+    return SHA256_Update(c, data, len);
+}
+
+static bool sha_end(sha_stream_t *c, uint8_t out[32])
+{
+    return SHA256_Final(out, c);
+}
+#else
 /* SHA-256 fetched from OpenSSL's provider once: EVP_sha256() makes every
  * EVP_Digest() look the implementation up again (a property query under
  * a lock, 13,000 instructions a call). Kept for the life of the process.
@@ -35,7 +66,8 @@ static void sha256_fetch(void)
     sha256_keyed = pthread_key_create(&sha256_key, sha256_ctx_free) == 0;
 }
 
-/* This thread's context, made on first use; NULL when it cannot be. */
+/* This thread's context, made on first use; NULL when it cannot be. A
+ * thread has one digest going at a time. */
 static EVP_MD_CTX *sha256_thread_ctx(void)
 {
     if (!sha256_ctx && sha256_keyed && (sha256_ctx = EVP_MD_CTX_new()) != NULL &&
@@ -46,18 +78,36 @@ static EVP_MD_CTX *sha256_thread_ctx(void)
     return sha256_ctx;
 }
 
-void nw_sha256(const void *data, size_t len, uint8_t out[32])
+typedef struct sha_stream {
+    EVP_MD_CTX *ctx;
+} sha_stream_t;
+
+/* These only fail on allocation failure inside OpenSSL; a zero hash then
+ * is harmless for dedupe (the version time decides). */
+static bool sha_begin(sha_stream_t *c)
 {
-    unsigned int n = 32;
     pthread_once(&sha256_once, sha256_fetch);
     const EVP_MD *md = sha256_md ? sha256_md : EVP_sha256();
-    EVP_MD_CTX *ctx = sha256_thread_ctx();
-    /* These only fail on allocation failure inside OpenSSL; a zero hash
-     * then is harmless for dedupe (the version time decides). */
-    int ok = ctx ? EVP_DigestInit_ex2(ctx, md, NULL) && EVP_DigestUpdate(ctx, data, len) &&
-                       EVP_DigestFinal_ex(ctx, out, &n)
-                 : EVP_Digest(data, len, out, &n, md, NULL);
-    if (!ok)
+    c->ctx = sha256_thread_ctx();
+    return c->ctx && EVP_DigestInit_ex2(c->ctx, md, NULL);
+}
+
+static bool sha_more(sha_stream_t *c, const void *data, size_t len)
+{
+    return c->ctx && EVP_DigestUpdate(c->ctx, data, len);
+}
+
+static bool sha_end(sha_stream_t *c, uint8_t out[32])
+{
+    unsigned int n = 32;
+    return c->ctx && EVP_DigestFinal_ex(c->ctx, out, &n);
+}
+#endif
+
+void nw_sha256(const void *data, size_t len, uint8_t out[32])
+{
+    sha_stream_t c;
+    if (!sha_begin(&c) || !sha_more(&c, data, len) || !sha_end(&c, out))
         memset(out, 0, 32);
 }
 
@@ -243,26 +293,57 @@ static inline void add_feature(simhash_acc_t *a, uint64_t f)
         add_group(a);
 }
 
-/* The final counts: the last, partial group, then the lanes and the words
- * of weight 1, 2 and 4 in one pass over their bytes (it took two passes of
- * 64 shifts and adds): spread out by the table, byte k of the three words
- * gives bit 8k + j's count of 0..7 in byte j, with no carry between bytes. */
-static void finish_counts(simhash_acc_t *a)
+/* The fingerprint from the final counts: the last, partial group, then the
+ * lanes and the words of weight 1, 2 and 4 in one pass over their bytes
+ * (it took two passes of 64 shifts and adds): spread out by the table,
+ * byte k of the three words gives bit 8k + j's count of 0..7 in byte j,
+ * with no carry between bytes. Bit b is set when more features have it
+ * set than not, count > total / 2 (rounded down). With SSE2 the eight
+ * counts of a byte of the fingerprint are added and compared at once: a
+ * loop per bit took some 900 instructions a message more (bench_parse
+ * --plain). */
+static uint64_t finish_bits(simhash_acc_t *a)
 {
+    uint64_t h = 0;
     if (a->ngroup) {
         memset(a->group + a->ngroup, 0, (8 - a->ngroup) * sizeof(a->group[0]));
         add_group(a);
     }
+#ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i half = _mm_set1_epi32((int)(a->total / 2));
+#endif
     for (int k = 0; k < 8; k++) {
         uint64_t low = spread[(a->ones >> (8 * k)) & 0xFF] +
                        2 * spread[(a->twos >> (8 * k)) & 0xFF] +
                        4 * spread[(a->fours >> (8 * k)) & 0xFF];
-        for (int j = 0; j < 8; j++)
-            a->counts[8 * k + j] += 8 * (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF) +
-                                    (uint32_t)((low >> (8 * j)) & 0xFF);
+#ifdef __SSE2__
+        /* 8 * a lane's byte + low's byte fits 16 bits (at most 2,047). */
+        __m128i lane =
+            _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(const void *)&a->lanes[k]), zero);
+        __m128i lo = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(const void *)&low), zero);
+        __m128i add = _mm_add_epi16(_mm_slli_epi16(lane, 3), lo);
+        __m128i c0 =
+            _mm_add_epi32(_mm_loadu_si128((const __m128i *)(const void *)&a->counts[8 * k]),
+                          _mm_unpacklo_epi16(add, zero));
+        __m128i c1 =
+            _mm_add_epi32(_mm_loadu_si128((const __m128i *)(const void *)&a->counts[8 * k + 4]),
+                          _mm_unpackhi_epi16(add, zero));
+        unsigned bits = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(c0, half))) |
+                        (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(c1, half))) << 4;
+        h |= (uint64_t)bits << (8 * k);
+#else
+        for (int j = 0; j < 8; j++) {
+            uint32_t c = a->counts[8 * k + j] + 8 * (uint32_t)((a->lanes[k] >> (8 * j)) & 0xFF) +
+                         (uint32_t)((low >> (8 * j)) & 0xFF);
+            if (c > a->total / 2)
+                h |= 1ULL << (8 * k + j);
+        }
+#endif
         a->lanes[k] = 0;
     }
     a->pending = 0;
+    return h;
 }
 
 /* The last three words' hashes; from the third word on, each word adds
@@ -353,13 +434,7 @@ static uint64_t simhash_finish(simhash_state_t *st)
     for (int l = 0; l < 4; l++)
         add_weighted(acc, st->vec.ones[l], st->vec.twos[l], st->vec.fours[l]);
     nw_simhash_count_finish(&st->vec, acc->counts, &acc->total);
-    finish_counts(acc);
-    /* A bit is set when more features have it set than not. */
-    uint64_t h = 0;
-    for (int b = 0; b < 64; b++)
-        if (2 * acc->counts[b] > acc->total)
-            h |= 1ULL << b;
-    return h;
+    return finish_bits(acc);
 }
 
 uint64_t nw_simhash(const char *text, size_t len)
@@ -453,29 +528,157 @@ void nw_content_text_add(nw_buf_t *b, const char *s, size_t len, bool collapsed)
     }
 }
 
+#ifdef __SSE2__
+/* Of 16 bytes: the bits of the bytes that are spaces, and whether any is
+ * other whitespace (tab to carriage return) or not ASCII. */
+static inline uint32_t ascii_spaces16(const unsigned char *p, bool *other)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ws = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
+                               _mm_cmplt_epi8(x, _mm_set1_epi8('\r' + 1)));
+    *other |= _mm_movemask_epi8(_mm_or_si128(ws, x)) != 0; /* x: its high bits */
+    return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+}
+#endif
+
 /*
- * The text is made in this thread's scratch buffer. The simhash reads it
- * there, without copying the parts once more, when it holds the parts'
+ * Whether s is ASCII and its own nw_utf8_collapse(): no whitespace but
+ * single spaces between words (core/utf8.c's whitespace: the space, tab to
+ * carriage return, and wide spaces, which are not ASCII). False says
+ * nothing: the part is collapsed to be sure. The headline and standfirst
+ * come without the body writer's verdict, and collapsing them cost some
+ * 230 instructions each where this test takes about 60 (bench_parse).
+ */
+static bool ascii_collapsed(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    bool other = false;
+    if (len == 0 || p[0] == ' ' || p[len - 1] == ' ')
+        return false;
+#ifdef __SSE2__
+    if (len >= 16) {
+        uint32_t last = 0; /* the previous step's last byte was a space */
+        for (; i + 16 <= len; i += 16) {
+            uint32_t sp = ascii_spaces16(p + i, &other);
+            if ((sp & (sp >> 1)) | (sp & last) | other)
+                return false;
+            last = sp >> 15;
+        }
+        /* The last 16 bytes, over some already tested: every pair of
+         * neighbours in them is one of the text's. */
+        if (i < len) {
+            uint32_t sp = ascii_spaces16(p + len - 16, &other);
+            return !(sp & (sp >> 1)) && !other;
+        }
+        return true;
+    }
+#endif
+    for (; i < len; i++) {
+        if (p[i] >= 0x80 || (p[i] >= '\t' && p[i] <= '\r') || (p[i] == ' ' && i && p[i - 1] == ' '))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The content hash's text and the simhash's words, streamed: the parts
+ * are copied, joined by spaces, into a block on the stack, and each full
+ * block goes to SHA-256 and to the simhash (in the blocks nw_simhash() of
+ * the whole text would cut, so that the words and their order are the
+ * same). The text was made whole in a scratch buffer before, then read
+ * twice; the copy stays (hashing each part where it is took a digest
+ * update and a simhash block a paragraph, more than the copy of a few
+ * hundred bytes), the scratch buffer is only for the parts collapsed.
+ * With ascii_collapsed(): 300 instructions a record fewer (bench_parse
+ * --plain, 265,970 to 265,670 a message).
+ */
+typedef struct span_feed {
+    sha_stream_t sha;
+    bool ok;
+    bool sim; /* the simhash reads the text (see nw_hash_spans()) */
+    simhash_state_t st;
+    nw_word_carry_t carry;
+    size_t used;
+    unsigned char block[SIMHASH_BLOCK];
+} span_feed_t;
+
+static void feed_flush(span_feed_t *f, int last)
+{
+    if (f->used)
+        f->ok &= sha_more(&f->sha, f->block, f->used);
+    if (f->sim && f->used) /* an empty text is no block (see simhash_text()) */
+        hash_block(&f->st, f->block, f->used, &f->carry, last);
+    f->used = 0;
+}
+
+/* Bytes of the text; a full block is hashed once more comes (the last one
+ * ends the text, see feed_flush()). A joining space is put here, the byte
+ * itself: through memcpy() it was a call of its own. */
+static inline void feed(span_feed_t *f, bool space, const char *s, size_t len)
+{
+    if (space) {
+        if (f->used == SIMHASH_BLOCK)
+            feed_flush(f, 0);
+        f->block[f->used++] = ' ';
+    }
+    while (len) {
+        if (f->used == SIMHASH_BLOCK)
+            feed_flush(f, 0);
+        size_t take = len < SIMHASH_BLOCK - f->used ? len : SIMHASH_BLOCK - f->used;
+        memcpy(f->block + f->used, s, take);
+        f->used += take;
+        s += take;
+        len -= take;
+    }
+}
+
+/*
+ * The simhash reads the content hash's text when it holds the parts'
  * words: when collapse left each non-empty part as long as it was, it
  * changed at most single ASCII whitespace bytes into spaces, which end
  * words as they did. A part that collapse shortened may have held a wide
  * space (U+00A0 and its kin), a space to collapse and letters to the
- * simhash; those are hashed from the parts.
+ * simhash; those are hashed from the parts. A part not known collapsed is
+ * collapsed in this thread's scratch buffer.
  */
 void nw_hash_spans(const nw_text_span_t *spans, size_t n, uint8_t out[32], uint64_t *sim)
 {
-    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_HASH, &own);
-    bool same_words = true;
+    span_feed_t f;
+    nw_buf_t own = NW_BUF_INIT, *b = NULL;
+    bool any = false;
+    f.ok = sha_begin(&f.sha);
+    f.sim = sim != NULL;
+    f.used = 0;
+    f.carry = (nw_word_carry_t){NW_FNV_BASIS, 0};
+    if (f.sim)
+        memset(&f.st, 0, sizeof(f.st));
     for (size_t i = 0; i < n; i++) {
-        size_t mark = b->len;
-        nw_content_text_add(b, spans[i].s, spans[i].len, spans[i].collapsed);
-        size_t added = b->len - mark;
-        added -= mark && added; /* the joining space */
-        same_words &= !spans[i].s || added == spans[i].len;
+        const char *s = spans[i].s;
+        size_t len = spans[i].len;
+        if (!s || !len)
+            continue;
+        if (!spans[i].collapsed && !ascii_collapsed(s, len)) {
+            if (!b)
+                b = nw_scratch_get(NW_SCRATCH_HASH, &own);
+            b->len = 0;
+            nw_utf8_collapse(s, len, b);
+            f.ok &= nw_buf_ok(b);
+            if (b->len != len)
+                f.sim = false; /* the simhash takes the parts (see above) */
+            s = b->data;
+            len = b->len;
+            if (!len) /* all whitespace: nothing, not even a space */
+                continue;
+        }
+        feed(&f, any, s, len);
+        any = true;
     }
-    nw_sha256(nw_buf_str(b), b->len, out);
+    feed_flush(&f, 1);
+    if (!f.ok || !sha_end(&f.sha, out))
+        memset(out, 0, 32);
     if (sim)
-        *sim =
-            same_words && nw_buf_ok(b) ? nw_simhash(b->data, b->len) : nw_simhash_spans(spans, n);
-    nw_scratch_put(b, &own);
+        *sim = f.sim ? simhash_finish(&f.st) : nw_simhash_spans(spans, n);
+    if (b)
+        nw_scratch_put(b, &own);
 }

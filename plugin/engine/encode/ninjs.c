@@ -6,6 +6,7 @@
  * number of whitespace-separated words, charcount the number of Unicode
  * characters of the body text.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,15 +570,89 @@ char *nw_ninjs_dump(const json_t *record, bool pretty)
  */
 #define PUT_LIT(b, lit) nw_buf_append((b), (lit), sizeof(lit) - 1)
 
+/* A string of n bytes of which JSON escapes none (the names in the
+ * program's own tables, timestamps, hex digests): between quotes as it is,
+ * what dump_string() writes of it without testing its bytes. dump_string()
+ * took some 300 instructions for the content hash's 71 bytes, 550 a record
+ * for the names and timestamps (bench_parse --plain). */
+static void put_quoted(nw_buf_t *b, const char *s, size_t n)
+{
+#ifndef NDEBUG
+    for (size_t i = 0; i < n; i++)
+        assert((unsigned char)s[i] < 0x80 && !escape_of[(unsigned char)s[i]]);
+#endif
+    if (b->cap - b->len < n + 3 && !nw_buf_reserve(b, n + 2))
+        return;
+    char *d = b->data + b->len;
+    d[0] = '"';
+    memcpy(d + 1, s, n);
+    d[n + 1] = '"';
+    d[n + 2] = '\0';
+    b->len += n + 2;
+}
+
 static void put_ascii(nw_buf_t *b, const char *s)
 {
-    dump_string(b, s, strlen(s));
+    put_quoted(b, s, strlen(s));
+}
+
+/* Whether the 8 bytes of x are printable ASCII (DEL too) other than '"'
+ * and '\\'. */
+static inline bool plain8(uint64_t x)
+{
+    return !needs_escape8(x) && !(x & 0x8080808080808080ULL);
+}
+
+/* Whether s[0, n) is all plain8() bytes: clean UTF-8 that dump_string()
+ * writes as it is. Ends shorter than a step are tested by a step that
+ * ends with them, over bytes already tested. */
+static bool plain_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t x, y;
+#ifdef __SSE2__
+    if (n >= 16) {
+        __m128i bad = _mm_setzero_si128();
+        for (;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            /* Signed: bytes of 0x80 and above count as below 0x20. */
+            bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+            bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+            if (i + 16 == n)
+                return _mm_movemask_epi8(bad) == 0;
+        }
+    }
+#endif
+    if (n >= 8) {
+        for (; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (!plain8(x))
+                return false;
+        }
+        memcpy(&y, s + n - 8, 8);
+        return plain8(y);
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || escape_of[(unsigned char)s[i]])
+            return false;
+    return true;
 }
 
 /* Input text of n bytes; false (nothing written) when it is not clean
- * UTF-8. */
+ * UTF-8. Most of a record's short texts (its id, the source's names,
+ * byline, language) are plain ASCII: one test of their bytes and a copy,
+ * where the check for clean UTF-8 and dump_string() each took a pass
+ * (with the headline, some 1,000 instructions a message, bench_parse
+ * --plain). */
 static bool put_text_n(nw_buf_t *b, const char *s, size_t n)
 {
+    if (plain_ascii(s, n)) {
+        put_quoted(b, s, n);
+        return true;
+    }
     if (!nw_utf8_is_clean(s, n))
         return false;
     dump_string(b, s, n);
@@ -842,10 +917,11 @@ static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_sourc
         put_ascii(b, nw_format_name(a->inner_format));
     }
     static const char *const keys[] = {",\"name\":", ",\"url\":", ",\"fetched_at\":"};
+    static const size_t key_lens[] = {8, 7, 14};
     const char *vals[] = {a->source, a->url, a->fetched_at};
     for (size_t i = 0; i < 3; i++) {
         if (vals[i]) {
-            nw_buf_puts(b, keys[i]);
+            nw_buf_append(b, keys[i], key_lens[i]);
             ok &= put_text(b, vals[i]);
         }
     }
@@ -879,9 +955,9 @@ static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_me
         nw_buf_putc(b, '}');
     }
     PUT_LIT(b, ",\"content_hash\":");
-    dump_string(b, content_hash, NW_HASH_TEXT_LEN);
+    put_quoted(b, content_hash, NW_HASH_TEXT_LEN);
     PUT_LIT(b, ",\"simhash\":");
-    dump_string(b, sim, 16);
+    put_quoted(b, sim, 16);
     PUT_LIT(b, ",\"image_credits\":[");
     for (size_t i = 0; i < a->n_image_credits; i++) {
         if (i)
@@ -893,7 +969,10 @@ static bool put_extension(nw_buf_t *b, const nw_article_t *a, const nw_record_me
     for (int f = 0; f < NW_FIELD__COUNT; f++) {
         if (a->field_source[f] == NW_SRC_UNSET)
             continue;
-        nw_buf_puts(b, any ? "," : ",\"field_sources\":{");
+        if (any)
+            nw_buf_putc(b, ',');
+        else
+            PUT_LIT(b, ",\"field_sources\":{");
         any = true;
         put_ascii(b, nw_field_name((nw_field_t)f));
         nw_buf_putc(b, ':');
@@ -973,8 +1052,15 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
             (nw_text_span_t){a->paragraphs[i].text, nw_paragraph_len(&a->paragraphs[i]), false};
         text_len += spans[2 + i].len;
     }
-    nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
-    nw_timestamp_format(nw_article_version_time(a), version_time);
+    /* firstcreated is the version's time in a third of the test corpus's
+     * records: formatted once then. */
+    int64_t version_at = nw_article_version_time(a);
+    int64_t first_at = a->has_published ? a->published : version_at;
+    nw_timestamp_format(version_at, version_time);
+    if (first_at == version_at)
+        memcpy(first, version_time, sizeof(first));
+    else
+        nw_timestamp_format(first_at, first);
     /* The record is written straight into the buffer it is handed over in,
      * not into a scratch buffer and then copied out (some 6 KB a record):
      * sized from the text's length, with room for the escapes and the
