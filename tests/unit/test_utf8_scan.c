@@ -288,8 +288,9 @@ static void assert_collapse_agrees(const char *s, size_t len)
  * at every offset: two spaces, a trailing space, other whitespace, a line's
  * end with and without a space before it, a letter beyond ASCII. A short
  * text and one long enough for several of the 32-byte AVX2 steps (each
- * reads the byte after its 32), with AVX2 hidden and shown, and the long
- * one cut at every length: all give collapse_ref(). */
+ * reads the byte after its 32) and the 64-byte AVX-512 blocks, with each
+ * instance in turn (AVX-512, AVX2, portable), and the long one cut at
+ * every length: all give collapse_ref(). */
 static void test_collapse_at_every_offset(void **state)
 {
     (void)state;
@@ -300,8 +301,8 @@ static void test_collapse_at_every_offset(void **state)
         "one two three four five six seven eight nine ten eleven twelve",
         "the council noted that funding for the first phase had been secured for the summer and "
         "would be reviewed"};
-    const unsigned masks[] = {0, NW_CPU_AVX2};
-    for (size_t m = 0; m < 2; m++) {
+    const unsigned masks[] = {0, NW_CPU_AVX512VBMI2, NW_CPU_AVX2};
+    for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
         unsigned saved = nw_cpu_mask(masks[m]);
         for (size_t b = 0; b < 2; b++) {
             const char *base = bases[b];
@@ -325,6 +326,107 @@ static void test_collapse_at_every_offset(void **state)
             }
             for (size_t len = 0; len <= base_len; len++)
                 assert_collapse_agrees(base, len);
+        }
+        nw_cpu_mask(saved);
+    }
+}
+
+/* Every whitespace kind, letters beyond ASCII (one whose lead byte also
+ * starts wide spaces), the wide spaces cut short, and bytes that are no
+ * UTF-8, for the instances' block edges. */
+static const char *const edge_parts[] = {" ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\x0b",
+                                         "\x0c",
+                                         "\r",
+                                         "\r\n",
+                                         " \n ",
+                                         "\xc2\xa0",
+                                         "\xe2\x80\x80",
+                                         "\xe2\x80\x8b",
+                                         "\xe2\x80\x83",
+                                         "\xe2\x80\xaf",
+                                         "\xe2\x81\x9f",
+                                         "\xe3\x80\x80",
+                                         "\xef\xbb\xbf",
+                                         "\xc3\xa9",
+                                         "\xe2\x80\x9c",
+                                         "\xe2\x80\x8c",
+                                         "\xe4\xb8\xad",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xc2",
+                                         "\xe2\x80",
+                                         "\xe2",
+                                         "\xef\xbb",
+                                         "\x80",
+                                         "\xbf\xbf",
+                                         "\xff",
+                                         "\x01",
+                                         "\x7f",
+                                         "\xe2\x81\xa0",
+                                         "\xe3\x80\x81",
+                                         "\xc2\xa1"};
+
+/* The AVX-512 64-byte blocks, the AVX2 32-byte steps and the portable
+ * steps (chosen by hiding features) against collapse_ref(): each part
+ * above at each offset around the block edges 64 and 128 (a wide space
+ * across an edge, or cut by the text's end), texts of 63, 64 and 65 bytes
+ * and every length near them, texts of whitespace only, and random ones. */
+static void test_collapse_instances_at_block_edges(void **state)
+{
+    (void)state;
+    const unsigned masks[] = {0, NW_CPU_AVX512VBMI2, NW_CPU_AVX2};
+    const size_t n_parts = sizeof(edge_parts) / sizeof(edge_parts[0]);
+    char base[256];
+    for (size_t k = 0; k < sizeof(base); k++)
+        base[k] = "one two three four five six seven"[k % 33];
+    for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+        unsigned saved = nw_cpu_mask(masks[m]);
+        for (size_t pi = 0; pi < n_parts; pi++) {
+            const char *part = edge_parts[pi];
+            size_t pl = strlen(part);
+            for (size_t at = 0; at < 140; at++) {
+                if (at > 8 && (at < 56 || at > 70) && at < 120)
+                    continue;
+                char t[320];
+                memcpy(t, base, at);
+                memcpy(t + at, part, pl);
+                memcpy(t + at + pl, base + at, 200 - at);
+                t[200 + pl] = '\0';
+                const size_t cuts[] = {at + pl, at + pl + 1, 63, 64, 65, 127, 128, 129, 200 + pl};
+                for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+                    if (cuts[c] < at + pl && c > 1)
+                        continue;
+                    char u[320];
+                    memcpy(u, t, cuts[c]);
+                    u[cuts[c]] = '\0';
+                    assert_collapse_agrees(u, cuts[c]);
+                }
+                /* The part alone between two spaces, and cut short. */
+                char v[16];
+                snprintf(v, sizeof(v), " %s ", part);
+                assert_collapse_agrees(v, strlen(v));
+                assert_collapse_agrees(part, pl - 1);
+            }
+        }
+        unsigned seed = 27;
+        for (int round = 0; round < 2000; round++) {
+            char t[400];
+            size_t len = 0, want = (size_t)rand_r(&seed) % 300;
+            bool blank = round % 4 == 0; /* whitespace only */
+            while (len < want) {
+                const char *p = blank               ? edge_parts[(size_t)rand_r(&seed) % 17]
+                                : rand_r(&seed) % 3 ? "word"
+                                                    : edge_parts[(size_t)rand_r(&seed) % n_parts];
+                memcpy(t + len, p, strlen(p));
+                len += strlen(p);
+            }
+            t[len] = '\0';
+            assert_collapse_agrees(t, len);
+            for (size_t cut = 60; cut <= 68 && cut < len; cut++)
+                assert_collapse_agrees(t, cut);
         }
         nw_cpu_mask(saved);
     }
@@ -386,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_is_clean_every_length),
         cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_collapse_at_every_offset),
+        cmocka_unit_test(test_collapse_instances_at_block_edges),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
