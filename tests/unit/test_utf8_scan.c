@@ -241,6 +241,88 @@ static void test_is_clean_every_length(void **state)
         }
 }
 
+/* nw_utf8_is_clean() against its definition (as above). */
+static void assert_clean_agrees(const char *s, size_t len)
+{
+    nw_buf_t out = NW_BUF_INIT;
+    nw_utf8_sanitize(s, len, &out);
+    bool same = out.len == len && (len == 0 || memcmp(out.data, s, len) == 0);
+    assert_int_equal(nw_utf8_is_clean(s, len), same && !nw_utf8_looks_binary(s, len));
+    nw_buf_free(&out);
+}
+
+/* The clean check's 64-byte AVX-512 steps (a masked one for the last 1 to
+ * 63 bytes, characters beyond ASCII taken inside a step), its AVX2 steps
+ * and the portable ones against the definition: characters of two, three
+ * and four bytes, their lead bytes that admit invalid forms (E0, ED, F0,
+ * F4), sequences cut short, stray continuation bytes, overlong forms and
+ * control characters at each offset around the block edges 64 and 128,
+ * in texts cut right after them, inside them and at 63, 64, 65, 127, 128
+ * and 129 bytes; then the tests above with each instance. */
+static void test_is_clean_instances(void **state)
+{
+    static const char *const parts[] = {"\xc3\xa9",
+                                        "\xc2\x80",
+                                        "\xdf\xbf",
+                                        "\xe2\x80\x9c",
+                                        "\xe1\x80\x80",
+                                        "\xec\xbf\xbf",
+                                        "\xee\x80\x80",
+                                        "\xef\xbf\xbf",
+                                        "\xe0\xa0\x80",
+                                        "\xe0\x80\x80",
+                                        "\xed\x9f\xbf",
+                                        "\xed\xa0\x80",
+                                        "\xf0\x9f\x98\x80",
+                                        "\xf4\x8f\xbf\xbf",
+                                        "\xf4\x90\x80\x80",
+                                        "\xc1\xbf",
+                                        "\xc3",
+                                        "\xe2\x80",
+                                        "\x80",
+                                        "\xbf\xbf",
+                                        "\xff",
+                                        "\xc3\xc3",
+                                        "\xe2\x80\x41",
+                                        "\xe2\x41\x80",
+                                        "\x01",
+                                        "\x0b",
+                                        "\x0c",
+                                        "\x7f",
+                                        "\t",
+                                        "\r\n",
+                                        "\xc3\xa9\xe4\xb8\xad\xc3\xa9"};
+    const unsigned masks[] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2};
+    char base[200];
+    for (size_t k = 0; k < sizeof(base); k++)
+        base[k] = "clean text\nand\tmore "[k % 20];
+    for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
+        unsigned was = nw_cpu_mask(masks[mi]);
+        for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
+            size_t pl = strlen(parts[pi]);
+            for (size_t at = 0; at < 136; at++) {
+                if (at > 8 && (at < 56 || at > 72) && at < 120)
+                    continue;
+                char t[220];
+                memcpy(t, base, at);
+                memcpy(t + at, parts[pi], pl);
+                memcpy(t + at + pl, base + at, sizeof(base) - at);
+                const size_t cuts[] = {at + pl, at + pl - 1,      63, 64, 65, 127, 128,
+                                       129,     sizeof(base) + pl};
+                for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++)
+                    if (c <= 1 || cuts[c] >= at + pl)
+                        assert_clean_agrees(t, cuts[c]);
+                /* The part twice, the second right after the first. */
+                memcpy(t + at + pl, parts[pi], pl);
+                assert_clean_agrees(t, at + 2 * pl);
+            }
+        }
+        test_is_clean_agrees(state);
+        test_is_clean_every_length(state);
+        nw_cpu_mask(was);
+    }
+}
+
 /* nw_utf8_space() reads wide spaces from their bytes: it must agree with
  * decoding for every code point, and refuse their truncated forms. */
 static void test_space_every_code_point(void **state)
@@ -486,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_is_clean_agrees),
         cmocka_unit_test(test_is_clean_every_length),
+        cmocka_unit_test(test_is_clean_instances),
         cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_collapse_at_every_offset),
         cmocka_unit_test(test_collapse_instances_at_block_edges),

@@ -178,8 +178,8 @@ static inline size_t easy_char_len(const unsigned char *p, size_t len)
 #define NW_UTF8_AVX2 1
 #include <immintrin.h>
 
-/* The AVX-512 instance of collapse: AVX-512 BW, VBMI2's vpcompressb and
- * BMI2. */
+/* The AVX-512 instances (collapse, the clean check): AVX-512 BW, with
+ * VBMI2's vpcompressb for collapse, and BMI2. */
 #define NW_AVX512 __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw,avx512vbmi2")))
 
 /* Bits 0 .. n-1 (n <= 64). */
@@ -217,6 +217,50 @@ static __attribute__((target("avx2"))) size_t clean_run_avx2(const unsigned char
     return i;
 }
 
+/* clean_run_avx2()'s test on 64 bytes a step, the last 1 to 63 in one
+ * masked step, and through the characters beyond ASCII whose lead byte
+ * admits no invalid form once its continuation bytes are there: two bytes
+ * from C2 .. DF, three from E1 .. EC, EE and EF (ED starts surrogates, E0
+ * overlong forms: those, four-byte ones and every byte that is not UTF-8
+ * stop the run, for the caller's byte-wise steps). How many bytes from the
+ * start are such; the run never ends inside a character. The AVX2 steps
+ * stopped at each letter beyond ASCII (a quotation mark, most often) and
+ * took the rest of a text under 32 bytes in the 16- and 8-byte steps. */
+static NW_AVX512 size_t clean_run_avx512(const unsigned char *p, size_t len)
+{
+#define NW_B(c) _mm512_set1_epi8((char)(c))
+    size_t i = 0;
+    uint64_t carry = 0; /* continuation bytes of the last block's characters */
+    while (i < len) {
+        size_t rest = len - i, n = rest < 64 ? rest : 64;
+        uint64_t valid = low_bits(n);
+        __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(p + i))
+                            : _mm512_maskz_loadu_epi8(valid, (const void *)(p + i));
+        uint64_t ok = _mm512_cmpgt_epi8_mask(x, NW_B(0x1F)) |
+                      _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, NW_B('\t')), NW_B(2)) |
+                      _mm512_cmpeq_epi8_mask(x, NW_B('\r')) | carry;
+        carry = 0;
+        if (_mm512_movepi8_mask(x) & valid) {
+            __m512i x1 = load_upto64(p + i + 1, rest - 1 < 64 ? rest - 1 : 64);
+            __m512i x2 = load_upto64(p + i + 2, rest < 2 ? 0 : rest - 2 < 64 ? rest - 2 : 64);
+            uint64_t c1 = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x1, NW_B(0x80)), NW_B(0x40));
+            uint64_t c2 = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x2, NW_B(0x80)), NW_B(0x40));
+            uint64_t two =
+                _mm512_mask_cmplt_epu8_mask(c1, _mm512_sub_epi8(x, NW_B(0xC2)), NW_B(0x1E));
+            uint64_t three =
+                _mm512_mask_cmplt_epu8_mask(c1 & c2, _mm512_sub_epi8(x, NW_B(0xE1)), NW_B(0x0F)) &
+                ~_mm512_cmpeq_epi8_mask(x, NW_B(0xED));
+            ok |= two | three | (two | three) << 1 | three << 2;
+            carry = (two | three) >> 63 | three >> 62;
+        }
+        uint64_t bad = ~ok & valid;
+        if (bad)
+            return i + (size_t)__builtin_ctzll(bad);
+        i += n;
+    }
+    return i;
+#undef NW_B
+}
 #else
 #define NW_UTF8_AVX2 0
 #endif
@@ -238,11 +282,19 @@ bool nw_utf8_is_clean(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+#if NW_UTF8_AVX2
+    const bool avx512 = nw_cpu_has(NW_CPU_AVX2 | NW_CPU_AVX512BW | NW_CPU_BMI2);
+#endif
     while (i < len) {
 #ifdef __SSE2__
 #if NW_UTF8_AVX2
-        if (len - i >= 32 && nw_cpu_has(NW_CPU_AVX2))
+        if (avx512) {
+            i += clean_run_avx512(p + i, len - i);
+            if (i == len)
+                break;
+        } else if (len - i >= 32 && nw_cpu_has(NW_CPU_AVX2)) {
             i += clean_run_avx2(p + i, len - i);
+        }
 #endif
         /* 16 bytes of printable ASCII, tab, LF and CR at once: wrapped text
          * has a line end every few dozen bytes, which would stop the
