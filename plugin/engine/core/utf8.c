@@ -685,7 +685,10 @@ static inline NW_AVX512 uint64_t wide_starts64(__m512i x, __m512i x1, __m512i x2
 static inline NW_AVX512 __attribute__((always_inline)) size_t collapse64(const char *s, size_t len,
                                                                          nw_buf_t *out, bool line)
 {
-    if (!nw_buf_reserve(out, len))
+    /* Room for a whole block's store past the output's end: a masked
+     * store of the kept bytes only took 0.270 rather than 0.261 ns a byte
+     * of the c10k lines. */
+    if (!nw_buf_reserve(out, len + 64))
         return len;
     const unsigned char *p = (const unsigned char *)s;
     char *d = out->data + out->len;
@@ -731,7 +734,7 @@ static inline NW_AVX512 __attribute__((always_inline)) size_t collapse64(const c
         uint64_t keep = word | starts >> 1;
         __m512i y = _mm512_maskz_compress_epi8(keep, _mm512_mask_mov_epi8(x, sp, space));
         size_t k = (size_t)__builtin_popcountll(keep);
-        _mm512_mask_storeu_epi8((void *)d, low_bits(k), y);
+        _mm512_storeu_si512((void *)d, y);
         d += k;
         after_space = sp >> 63;
         i += n;
