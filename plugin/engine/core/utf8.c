@@ -178,19 +178,23 @@ static inline size_t easy_char_len(const unsigned char *p, size_t len)
 #define NW_UTF8_AVX2 1
 #include <immintrin.h>
 
-/* The AVX-512 instances (collapse, the clean check): AVX-512 BW, with
- * VBMI2's vpcompressb for collapse, and BMI2. */
-#define NW_AVX512 __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw,avx512vbmi2")))
+/* The AVX-512 instances: the clean check's with AVX-512 BW (and BMI,
+ * BMI2, popcnt), collapse's with VBMI2's vpcompressb too; each asks the
+ * CPU for every feature it is compiled for. */
+#define NW_AVX512BW        __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw")))
+#define NW_AVX512          __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw,avx512vbmi2")))
+#define NW_HAS_AVX512BW    (NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_BMI2 | NW_CPU_AVX512BW)
+#define NW_HAS_AVX512VBMI2 (NW_HAS_AVX512BW | NW_CPU_AVX512VBMI2)
 
 /* Bits 0 .. n-1 (n <= 64). */
-static inline NW_AVX512 uint64_t low_bits(size_t n)
+static inline NW_AVX512BW uint64_t low_bits(size_t n)
 {
     return _bzhi_u64(~0ull, (unsigned)n);
 }
 
 /* The bytes p[0, n) and zeros past them (n <= 64): a masked load, which
  * touches no byte past p + n. */
-static inline NW_AVX512 __m512i load_upto64(const unsigned char *p, size_t n)
+static inline NW_AVX512BW __m512i load_upto64(const unsigned char *p, size_t n)
 {
     return _mm512_maskz_loadu_epi8(low_bits(n), (const void *)p);
 }
@@ -226,7 +230,7 @@ static __attribute__((target("avx2"))) size_t clean_run_avx2(const unsigned char
  * start are such; the run never ends inside a character. The AVX2 steps
  * stopped at each letter beyond ASCII (a quotation mark, most often) and
  * took the rest of a text under 32 bytes in the 16- and 8-byte steps. */
-static NW_AVX512 size_t clean_run_avx512(const unsigned char *p, size_t len)
+static NW_AVX512BW size_t clean_run_avx512(const unsigned char *p, size_t len)
 {
 #define NW_B(c) _mm512_set1_epi8((char)(c))
     size_t i = 0;
@@ -283,7 +287,7 @@ bool nw_utf8_is_clean(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 #if NW_UTF8_AVX2
-    const bool avx512 = nw_cpu_has(NW_CPU_AVX2 | NW_CPU_AVX512BW | NW_CPU_BMI2);
+    const bool avx512 = nw_cpu_has(NW_HAS_AVX512BW);
 #endif
     while (i < len) {
 #ifdef __SSE2__
@@ -757,7 +761,7 @@ static NW_AVX512 __attribute__((noinline)) size_t collapse_line_avx512(const cha
 {
     return collapse64(s, len, out, true);
 }
-#define NW_COLLAPSE_AVX512() nw_cpu_has(NW_CPU_AVX2 | NW_CPU_AVX512VBMI2 | NW_CPU_BMI2)
+#define NW_COLLAPSE_AVX512() nw_cpu_has(NW_HAS_AVX512VBMI2)
 #else
 #define NW_COLLAPSE_AVX512()              false
 #define collapse_avx512(s, len, out)      (void)0

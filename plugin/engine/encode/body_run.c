@@ -40,7 +40,7 @@ AVX2 size_t nw_body_run_avx2(const unsigned char *s, size_t len, char *d, nw_bod
     return i;
 }
 
-/* The AVX-512 steps (AVX-512 BW and BMI2): 64 bytes a step, the text's
+/* The AVX-512 steps (AVX-512 BW, BMI and BMI2): 64 bytes a step, the text's
  * last 1 to 63 in one masked step, and the letters beyond ASCII that
  * nw_utf8_common_len() takes (two-byte ones but U+00A0; U+200C .. U+203F
  * but U+202F: quotation marks, dashes) taken in the step, none of them a
@@ -127,7 +127,7 @@ static AVX512 size_t body_run_avx512(const unsigned char *s, size_t len, char *d
 nw_body_run_fn *nw_body_run_pick(size_t *min)
 {
     *min = 1;
-    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_AVX512BW | NW_CPU_BMI2))
+    if (nw_cpu_has(NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_BMI2 | NW_CPU_AVX512BW))
         return body_run_avx512;
     *min = 32;
     return nw_body_run_have_avx2() ? nw_body_run_avx2 : NULL;
