@@ -297,6 +297,83 @@ static void test_write_body_at_every_offset(void **state)
     }
 }
 
+/* The body pass's 64-byte AVX-512 steps (a masked one for the last 1 to
+ * 63 bytes, the common letters beyond ASCII taken inside a step), the
+ * AVX2 steps and the portable ones against the tree: each stop, letter and
+ * byte that is no UTF-8 at each offset around the block edges 64 and 128,
+ * in a body cut right after it, inside it, and at 63, 64, 65, 127, 128
+ * and 129 bytes. Every instance gives the tree's record or, for text that
+ * is no UTF-8, leaves it to the tree alike. */
+static void test_write_body_block_edges(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"\"",
+                                        "\\",
+                                        "\t",
+                                        "\n",
+                                        "  ",
+                                        " ",
+                                        "\xc3\xa9",
+                                        "\xc2\xa0",
+                                        "\xc2\x80",
+                                        "\xdf\xbf",
+                                        "\xe2\x80\x9c",
+                                        "\xe2\x80\x8b",
+                                        "\xe2\x80\x8c",
+                                        "\xe2\x80\xaf",
+                                        "\xe2\x80\xbf",
+                                        "\xe2\x81\x80",
+                                        "\xe3\x80\x80",
+                                        "\xf0\x9f\x98\x80",
+                                        "\x7f",
+                                        "\x1f",
+                                        "\xc3",
+                                        "\xe2\x80",
+                                        "\x80",
+                                        "\xff",
+                                        "\xc3\xa9\xe2\x80\x94 ",
+                                        "\xe2\x80\xc0",
+                                        "\xe2\x80\x8b\xc3\xa9",
+                                        "\xc3\xc3",
+                                        "\xe2\x80\x7f"};
+    const unsigned masks[] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2};
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
+    char base[200];
+    for (size_t k = 0; k < sizeof(base); k++)
+        base[k] = "one two three four five six seven "[k % 34];
+    for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
+        size_t pl = strlen(parts[pi]);
+        for (size_t at = 0; at < 136; at++) {
+            if (at > 8 && (at < 56 || at > 72) && at < 120)
+                continue;
+            char t[220];
+            memcpy(t, base, at);
+            memcpy(t + at, parts[pi], pl);
+            memcpy(t + at + pl, base + at, sizeof(base) - at);
+            const size_t cuts[] = {at + pl, at + pl - 1,      63, 64, 65, 127, 128,
+                                   129,     sizeof(base) + pl};
+            for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+                if (c > 1 && cuts[c] < at + pl)
+                    continue;
+                char u[220];
+                memcpy(u, t, cuts[c]);
+                u[cuts[c]] = '\0';
+                nw_paragraph_t ps[2] = {{.text = u}, {.text = "x"}};
+                nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
+                int want = -1;
+                for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
+                    unsigned was = nw_cpu_mask(masks[mi]);
+                    int rc = check_write_variant(&a, m);
+                    nw_cpu_mask(was);
+                    if (mi == 0)
+                        want = rc;
+                    assert_int_equal(rc, want);
+                }
+            }
+        }
+    }
+}
+
 /* Bodies of every length 0 .. 300 at every alignment, of words, single
  * and double spaces and now and then a byte the 32-, 16- and 8-byte steps
  * stop at: the counts, the escapes and the content hash (which takes a
@@ -501,6 +578,16 @@ static void test_write_provenance(void **state)
     json_decref(big);
 }
 
+/* The bodies above with AVX-512 hidden: the body pass takes its 32-byte
+ * AVX2 steps, which stop at each letter beyond ASCII. */
+static void test_write_without_avx512(void **state)
+{
+    unsigned was = nw_cpu_mask(NW_CPU_AVX512BW);
+    test_write_body_at_every_offset(state);
+    test_write_body_every_length(state);
+    nw_cpu_mask(was);
+}
+
 /* The same with the CPU's vector features hidden: the record's body pass,
  * the UTF-8 check and the hashes take their portable paths, and give the
  * tree's bytes and hash too. */
@@ -524,10 +611,12 @@ int main(void)
         cmocka_unit_test(test_write_real_articles),
         cmocka_unit_test(test_write_body_at_every_offset),
         cmocka_unit_test(test_write_body_every_length),
+        cmocka_unit_test(test_write_body_block_edges),
         cmocka_unit_test(test_write_outgrows_its_guess),
         cmocka_unit_test(test_write_made_up),
         cmocka_unit_test(test_write_short_texts_every_place),
         cmocka_unit_test(test_write_provenance),
+        cmocka_unit_test(test_write_without_avx512),
         cmocka_unit_test(test_write_without_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -241,6 +241,88 @@ static void test_is_clean_every_length(void **state)
         }
 }
 
+/* nw_utf8_is_clean() against its definition (as above). */
+static void assert_clean_agrees(const char *s, size_t len)
+{
+    nw_buf_t out = NW_BUF_INIT;
+    nw_utf8_sanitize(s, len, &out);
+    bool same = out.len == len && (len == 0 || memcmp(out.data, s, len) == 0);
+    assert_int_equal(nw_utf8_is_clean(s, len), same && !nw_utf8_looks_binary(s, len));
+    nw_buf_free(&out);
+}
+
+/* The clean check's 64-byte AVX-512 steps (a masked one for the last 1 to
+ * 63 bytes, characters beyond ASCII taken inside a step), its AVX2 steps
+ * and the portable ones against the definition: characters of two, three
+ * and four bytes, their lead bytes that admit invalid forms (E0, ED, F0,
+ * F4), sequences cut short, stray continuation bytes, overlong forms and
+ * control characters at each offset around the block edges 64 and 128,
+ * in texts cut right after them, inside them and at 63, 64, 65, 127, 128
+ * and 129 bytes; then the tests above with each instance. */
+static void test_is_clean_instances(void **state)
+{
+    static const char *const parts[] = {"\xc3\xa9",
+                                        "\xc2\x80",
+                                        "\xdf\xbf",
+                                        "\xe2\x80\x9c",
+                                        "\xe1\x80\x80",
+                                        "\xec\xbf\xbf",
+                                        "\xee\x80\x80",
+                                        "\xef\xbf\xbf",
+                                        "\xe0\xa0\x80",
+                                        "\xe0\x80\x80",
+                                        "\xed\x9f\xbf",
+                                        "\xed\xa0\x80",
+                                        "\xf0\x9f\x98\x80",
+                                        "\xf4\x8f\xbf\xbf",
+                                        "\xf4\x90\x80\x80",
+                                        "\xc1\xbf",
+                                        "\xc3",
+                                        "\xe2\x80",
+                                        "\x80",
+                                        "\xbf\xbf",
+                                        "\xff",
+                                        "\xc3\xc3",
+                                        "\xe2\x80\x41",
+                                        "\xe2\x41\x80",
+                                        "\x01",
+                                        "\x0b",
+                                        "\x0c",
+                                        "\x7f",
+                                        "\t",
+                                        "\r\n",
+                                        "\xc3\xa9\xe4\xb8\xad\xc3\xa9"};
+    const unsigned masks[] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2};
+    char base[200];
+    for (size_t k = 0; k < sizeof(base); k++)
+        base[k] = "clean text\nand\tmore "[k % 20];
+    for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
+        unsigned was = nw_cpu_mask(masks[mi]);
+        for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
+            size_t pl = strlen(parts[pi]);
+            for (size_t at = 0; at < 136; at++) {
+                if (at > 8 && (at < 56 || at > 72) && at < 120)
+                    continue;
+                char t[220];
+                memcpy(t, base, at);
+                memcpy(t + at, parts[pi], pl);
+                memcpy(t + at + pl, base + at, sizeof(base) - at);
+                const size_t cuts[] = {at + pl, at + pl - 1,      63, 64, 65, 127, 128,
+                                       129,     sizeof(base) + pl};
+                for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++)
+                    if (c <= 1 || cuts[c] >= at + pl)
+                        assert_clean_agrees(t, cuts[c]);
+                /* The part twice, the second right after the first. */
+                memcpy(t + at + pl, parts[pi], pl);
+                assert_clean_agrees(t, at + 2 * pl);
+            }
+        }
+        test_is_clean_agrees(state);
+        test_is_clean_every_length(state);
+        nw_cpu_mask(was);
+    }
+}
+
 /* nw_utf8_space() reads wide spaces from their bytes: it must agree with
  * decoding for every code point, and refuse their truncated forms. */
 static void test_space_every_code_point(void **state)
@@ -288,8 +370,9 @@ static void assert_collapse_agrees(const char *s, size_t len)
  * at every offset: two spaces, a trailing space, other whitespace, a line's
  * end with and without a space before it, a letter beyond ASCII. A short
  * text and one long enough for several of the 32-byte AVX2 steps (each
- * reads the byte after its 32), with AVX2 hidden and shown, and the long
- * one cut at every length: all give collapse_ref(). */
+ * reads the byte after its 32) and the 64-byte AVX-512 blocks, with each
+ * instance in turn (AVX-512, AVX2, portable), and the long one cut at
+ * every length: all give collapse_ref(). */
 static void test_collapse_at_every_offset(void **state)
 {
     (void)state;
@@ -300,8 +383,8 @@ static void test_collapse_at_every_offset(void **state)
         "one two three four five six seven eight nine ten eleven twelve",
         "the council noted that funding for the first phase had been secured for the summer and "
         "would be reviewed"};
-    const unsigned masks[] = {0, NW_CPU_AVX2};
-    for (size_t m = 0; m < 2; m++) {
+    const unsigned masks[] = {0, NW_CPU_AVX512VBMI2, NW_CPU_AVX2};
+    for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
         unsigned saved = nw_cpu_mask(masks[m]);
         for (size_t b = 0; b < 2; b++) {
             const char *base = bases[b];
@@ -325,6 +408,107 @@ static void test_collapse_at_every_offset(void **state)
             }
             for (size_t len = 0; len <= base_len; len++)
                 assert_collapse_agrees(base, len);
+        }
+        nw_cpu_mask(saved);
+    }
+}
+
+/* Every whitespace kind, letters beyond ASCII (one whose lead byte also
+ * starts wide spaces), the wide spaces cut short, and bytes that are no
+ * UTF-8, for the instances' block edges. */
+static const char *const edge_parts[] = {" ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\x0b",
+                                         "\x0c",
+                                         "\r",
+                                         "\r\n",
+                                         " \n ",
+                                         "\xc2\xa0",
+                                         "\xe2\x80\x80",
+                                         "\xe2\x80\x8b",
+                                         "\xe2\x80\x83",
+                                         "\xe2\x80\xaf",
+                                         "\xe2\x81\x9f",
+                                         "\xe3\x80\x80",
+                                         "\xef\xbb\xbf",
+                                         "\xc3\xa9",
+                                         "\xe2\x80\x9c",
+                                         "\xe2\x80\x8c",
+                                         "\xe4\xb8\xad",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xc2",
+                                         "\xe2\x80",
+                                         "\xe2",
+                                         "\xef\xbb",
+                                         "\x80",
+                                         "\xbf\xbf",
+                                         "\xff",
+                                         "\x01",
+                                         "\x7f",
+                                         "\xe2\x81\xa0",
+                                         "\xe3\x80\x81",
+                                         "\xc2\xa1"};
+
+/* The AVX-512 64-byte blocks, the AVX2 32-byte steps and the portable
+ * steps (chosen by hiding features) against collapse_ref(): each part
+ * above at each offset around the block edges 64 and 128 (a wide space
+ * across an edge, or cut by the text's end), texts of 63, 64 and 65 bytes
+ * and every length near them, texts of whitespace only, and random ones. */
+static void test_collapse_instances_at_block_edges(void **state)
+{
+    (void)state;
+    const unsigned masks[] = {0, NW_CPU_AVX512VBMI2, NW_CPU_AVX2};
+    const size_t n_parts = sizeof(edge_parts) / sizeof(edge_parts[0]);
+    char base[256];
+    for (size_t k = 0; k < sizeof(base); k++)
+        base[k] = "one two three four five six seven"[k % 33];
+    for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+        unsigned saved = nw_cpu_mask(masks[m]);
+        for (size_t pi = 0; pi < n_parts; pi++) {
+            const char *part = edge_parts[pi];
+            size_t pl = strlen(part);
+            for (size_t at = 0; at < 140; at++) {
+                if (at > 8 && (at < 56 || at > 70) && at < 120)
+                    continue;
+                char t[320];
+                memcpy(t, base, at);
+                memcpy(t + at, part, pl);
+                memcpy(t + at + pl, base + at, 200 - at);
+                t[200 + pl] = '\0';
+                const size_t cuts[] = {at + pl, at + pl + 1, 63, 64, 65, 127, 128, 129, 200 + pl};
+                for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+                    if (cuts[c] < at + pl && c > 1)
+                        continue;
+                    char u[320];
+                    memcpy(u, t, cuts[c]);
+                    u[cuts[c]] = '\0';
+                    assert_collapse_agrees(u, cuts[c]);
+                }
+                /* The part alone between two spaces, and cut short. */
+                char v[16];
+                snprintf(v, sizeof(v), " %s ", part);
+                assert_collapse_agrees(v, strlen(v));
+                assert_collapse_agrees(part, pl - 1);
+            }
+        }
+        unsigned seed = 27;
+        for (int round = 0; round < 2000; round++) {
+            char t[400];
+            size_t len = 0, want = (size_t)rand_r(&seed) % 300;
+            bool blank = round % 4 == 0; /* whitespace only */
+            while (len < want) {
+                const char *p = blank               ? edge_parts[(size_t)rand_r(&seed) % 17]
+                                : rand_r(&seed) % 3 ? "word"
+                                                    : edge_parts[(size_t)rand_r(&seed) % n_parts];
+                memcpy(t + len, p, strlen(p));
+                len += strlen(p);
+            }
+            t[len] = '\0';
+            assert_collapse_agrees(t, len);
+            for (size_t cut = 60; cut <= 68 && cut < len; cut++)
+                assert_collapse_agrees(t, cut);
         }
         nw_cpu_mask(saved);
     }
@@ -384,8 +568,10 @@ int main(void)
         cmocka_unit_test(test_printable_run_at_every_offset),
         cmocka_unit_test(test_is_clean_agrees),
         cmocka_unit_test(test_is_clean_every_length),
+        cmocka_unit_test(test_is_clean_instances),
         cmocka_unit_test(test_space_every_code_point),
         cmocka_unit_test(test_collapse_at_every_offset),
+        cmocka_unit_test(test_collapse_instances_at_block_edges),
         cmocka_unit_test(test_random_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,4 +48,13 @@ int nw_body_run_have_avx2(void);
  * took. Only where nw_body_run_have_avx2(). */
 size_t nw_body_run_avx2(const unsigned char *s, size_t len, char *d, nw_body_scan_t *st);
 
+/* The steps the writer takes where the CPU has them, *min the fewest
+ * bytes worth a call: where it has AVX-512 BW, the 64-byte steps, which
+ * go on to the text's end (a masked step for its last 1 to 63 bytes) and
+ * through the letters beyond ASCII that nw_utf8_common_len() takes, while
+ * the bytes are those or plain (*min is 1); else nw_body_run_avx2() (32),
+ * or NULL. Same contract as nw_body_run_avx2() otherwise. */
+typedef size_t nw_body_run_fn(const unsigned char *s, size_t len, char *d, nw_body_scan_t *st);
+nw_body_run_fn *nw_body_run_pick(size_t *min);
+
 #endif

@@ -745,13 +745,14 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
     /* Not collapsed: two spaces in a row (the text counts as having one
      * before and after it, for a space at its ends), or other whitespace. */
     nw_body_scan_t c = {bc->words, bc->chars, 0, 1, bc->in_word};
-    bool avx2 = nw_body_run_have_avx2();
+    size_t run_min;
+    nw_body_run_fn *run = nw_body_run_pick(&run_min);
     for (;;) {
         size_t k;
         /* With fewer than 32 bytes left the AVX2 steps take none: not
          * called then (a byte at a time near a paragraph's end or a stop,
          * each came back here, the call some twenty instructions). */
-        if (avx2 && len - i >= 32 && (k = nw_body_run_avx2(p + i, len - i, d, &c)) > 0) {
+        if (run && len - i >= run_min && (k = run(p + i, len - i, d, &c)) > 0) {
             d += k;
             i += k;
         }
@@ -759,7 +760,7 @@ static bool put_measured(nw_buf_t *b, const char *s, size_t len, body_count_t *b
          * than 32 bytes left: the shorter steps would only stop at that
          * byte again (a few dozen instructions at each such byte, some
          * five a paragraph). */
-        if (avx2 && len - i >= 32)
+        if (run && len - i >= run_min)
             goto byte;
 #ifdef __SSE2__
         k = plain_run_sse2(p + i, len - i, d, &c);
