@@ -147,17 +147,27 @@ static void set_item(nw_item_t *it, const msg_t *m, nw_vstore_t *const *stores)
     it->store = stores[m->store];
 }
 
-static nw_processor_t *processor(const char *threads)
+/* The built-in enrichers, all of them off: the processor's path with no
+ * enricher on. */
+#define ALL_BUILTINS "lang,dates,entities,subjects,stats,neardup"
+
+static nw_processor_t *processor_without(const char *threads, const char *disabled)
 {
     nw_error_t err = {0};
     nw_config_t *cfg = nw_config_new();
     nw_processor_t *p = NULL;
     assert_non_null(cfg);
     if (nw_config_set(cfg, "processing.threads", threads, "test", &err) < 0 ||
+        (disabled && nw_config_set(cfg, "enrichers.disabled", disabled, "test", &err) < 0) ||
         nw_processor_new(cfg, &p, &err) < 0)
         fail_msg("processor: %s", err.msg);
     nw_config_free(cfg);
     return p;
+}
+
+static nw_processor_t *processor(const char *threads)
+{
+    return processor_without(threads, NULL);
 }
 
 /* Runs the messages through p in batches of `per` (in the order given by
@@ -266,6 +276,48 @@ static void test_one_vs_four_threads(void **state)
 /* The control: the same messages with partition 0's second half of each
  * batch moved before its first half, as two threads splitting the
  * partition might take them, give other outcomes. */
+/* With no enricher on, the groups run the one thread's path on the pool:
+ * the same outcomes, byte for byte, in every batch size (a batch of one
+ * never reaches the pool; the first record of a run is written on the
+ * caller). */
+static void test_one_vs_four_threads_no_enrichers(void **state)
+{
+    (void)state;
+    size_t n;
+    msg_t *msgs = make_messages(&n);
+    size_t *idx = identity(n);
+    const size_t pers[] = {1, 2, 7, PER_BATCH};
+    for (size_t b = 0; b < sizeof(pers) / sizeof(pers[0]); b++) {
+        nw_processor_t *one = processor_without("1", ALL_BUILTINS);
+        nw_processor_t *four = processor_without("4", ALL_BUILTINS);
+        nw_outcome_t *a = run(one, msgs, idx, n, pers[b]);
+        nw_outcome_t *c = run(four, msgs, idx, n, pers[b]);
+        size_t kinds[NW_OUTCOME__COUNT] = {0};
+        char why[8192];
+        for (size_t i = 0; i < n; i++) {
+            if (!same_outcome(&a[i], &c[i], why, sizeof(why)))
+                fail_msg("message %zu (%s/%d/%lld), batches of %zu: 1 thread vs 4: %s", i,
+                         msgs[i].topic, (int)msgs[i].partition, (long long)msgs[i].offset, pers[b],
+                         why);
+            kinds[a[i].kind]++;
+        }
+        assert_true(kinds[NW_OUTCOME_EMITTED] > 20);
+        assert_true(kinds[NW_OUTCOME_DUPLICATE] > 5);
+        assert_true(kinds[NW_OUTCOME_STALE] > 5);
+        assert_true(kinds[NW_OUTCOME_REJECTED] > 5);
+        /* No enricher ran: no language was detected. */
+        for (size_t i = 0; i < n; i++)
+            if (a[i].record)
+                assert_null(strstr(a[i].record, "\"language\""));
+        free_outcomes(a, n);
+        free_outcomes(c, n);
+        nw_processor_free(one);
+        nw_processor_free(four);
+    }
+    free(idx);
+    free_messages(msgs, n);
+}
+
 static void test_order_matters(void **state)
 {
     (void)state;
@@ -456,6 +508,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_vs_four_threads),
+        cmocka_unit_test(test_one_vs_four_threads_no_enrichers),
         cmocka_unit_test(test_order_matters),
         cmocka_unit_test(test_per_store_order),
         cmocka_unit_test(test_batch_vs_one_at_a_time),

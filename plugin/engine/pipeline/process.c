@@ -23,6 +23,8 @@
  * (what the neardup index is kept by), in batch order. Groups share no
  * state the processing writes, so they too run on the pool at once; each
  * group decides exactly what one thread deciding the whole batch would.
+ * With no enricher on there are no stages: each group runs the one
+ * thread's path on the pool (stage_each()).
  */
 #include <assert.h>
 #include <inttypes.h>
@@ -64,6 +66,7 @@ struct nw_processor {
      * ends its extension with (see emit_direct()); NULL until then. */
     char *status_tail;
     size_t status_tail_len;
+    bool statuses_tried;  /* keep_statuses() ran: status_tail is what it will be */
     bool source_is_topic; /* parse.source empty: the topic names the source */
     /* newswire replay: the state its records' marker names, or NULL. */
     const char *replay_state;
@@ -657,6 +660,7 @@ static int emit_direct(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_er
  * record. Without memory the records keep taking the tree. */
 static void keep_statuses(nw_processor_t *p, const nw_work_t *w)
 {
+    p->statuses_tried = true;
     json_t *st = json_object_get(json_object_get(w->record, "newswire"), "enrichment");
     size_t n;
     char *dump = st ? nw_ninjs_dump_compact(st, &n) : NULL;
@@ -750,13 +754,14 @@ static void work_release(nw_item_t *it)
  * for a later pass left none of them in the caches and took fresh pages
  * (bench_parse --plain: 48 us an article against 41, a third more page
  * faults). */
-static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
+static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_work_t *work,
+                        bool direct, nw_error_t *err)
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        /* Each item in turn the pool's first work, which stays in the cache. */
-        work_take(items[i], &p->works[0]);
-        items[i]->work->direct = true;
+        /* Each item in turn the one work, which stays in the cache. */
+        work_take(items[i], work);
+        items[i]->work->direct = direct;
         if ((rc = identify(p, items[i], err)) == 0)
             rc = decide(p, items[i], err);
         rc = rc == 1 ? 0 : rc;
@@ -819,7 +824,7 @@ out:
 static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     if (p->no_enrichers)
-        return process_each(p, items, n, err);
+        return process_each(p, items, n, &p->works[0], true, err);
     size_t slice = p->byte_records ? NW_PASS_SLICE : n;
     int rc = 0;
     for (size_t at = 0; at < n && rc == 0; at += slice) {
@@ -866,6 +871,9 @@ typedef struct batch_job {
     nw_item_t **fresh; /* stage 3: the predicted new versions */
     bool *final;       /* per item: settled in stage 1 */
     size_t stateless;  /* the chain's stateless head */
+    /* No enricher on: no stages, each group in process_each() (see
+     * stage_each()); direct: its records written without the tree. */
+    bool each, direct;
     /* Stages 1 to 3 on a thread of their own (nw_process_start with
      * background): joined before stage 4. */
     pthread_t thread;
@@ -1105,13 +1113,10 @@ static void *prepare_thread(void *arg)
     return NULL;
 }
 
-/* Stage 4, after stages 1 to 3 succeeded. */
-static int stage_decide(batch_job_t *job, nw_error_t *err)
+/* A failure of the program in one of the groups: the first group's, in
+ * batch order, is reported. */
+static int first_failure(const batch_job_t *job, size_t n_groups, nw_error_t *err)
 {
-    size_t n_groups =
-        make_groups(job->items, job->n, job->parent, job->scratch, job->order, job->groups);
-    nw_workers_run(job->p->workers, n_groups, group_task, job);
-    /* A failure of the program: report the first group's, in batch order. */
     const group_t *first = NULL;
     for (size_t g = 0; g < n_groups; g++)
         if (job->groups[g].rc < 0 && (!first || job->groups[g].items[0] < first->items[0]))
@@ -1121,6 +1126,52 @@ static int stage_decide(batch_job_t *job, nw_error_t *err)
     if (err)
         *err = first->err;
     return first->rc;
+}
+
+/* Stage 4, after stages 1 to 3 succeeded. */
+static int stage_decide(batch_job_t *job, nw_error_t *err)
+{
+    size_t n_groups =
+        make_groups(job->items, job->n, job->parent, job->scratch, job->order, job->groups);
+    nw_workers_run(job->p->workers, n_groups, group_task, job);
+    return first_failure(job, n_groups, err);
+}
+
+static void each_task(void *arg, size_t i)
+{
+    batch_job_t *job = arg;
+    group_t *g = &job->groups[i];
+    g->rc = process_each(job->p, g->items, g->n, &job->p->works[i], job->direct, &g->err);
+}
+
+/*
+ * With no enricher on and several threads: each group on the pool, item by
+ * item as one thread takes them (process_each()), so that an article is
+ * parsed, decided and written while it is in the cache. The staged path
+ * parsed the whole batch first and wrote the records in another pass: two
+ * threads took longer than one (bench_parse --plain --threads 2
+ * --partitions 4: 0.89x of one thread's rate).
+ *
+ * The first items, in batch order, go on the caller until a record has
+ * given the chain's statuses (keep_statuses()), which every later record
+ * is written with: no group then writes p->status_tail.
+ */
+static int stage_each(batch_job_t *job, nw_error_t *err)
+{
+    nw_processor_t *p = job->p;
+    size_t k = 0;
+    int rc = 0;
+    for (; k < job->n && !p->statuses_tried && rc == 0; k++) {
+        nw_item_t *it = &job->items[k];
+        rc = process_each(p, &it, 1, &p->works[0], true, err);
+    }
+    if (rc < 0 || k == job->n)
+        return rc;
+    job->direct = p->status_tail != NULL;
+    size_t n_groups =
+        make_groups(job->items + k, job->n - k, job->parent, job->scratch, job->order, job->groups);
+    nw_workers_run(p->workers, n_groups, each_task, job);
+    return first_failure(job, n_groups, err);
 }
 
 static void free_works(nw_item_t *items, size_t n)
@@ -1162,13 +1213,20 @@ int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool backgro
      * works as it goes. */
     if (p->threads <= 1 || n <= 1)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        work_take(&items[i], &p->works[i]);
+    if (!p->no_enrichers)
+        for (size_t i = 0; i < n; i++)
+            work_take(&items[i], &p->works[i]);
     if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
         goto fail;
     if (!(p->pending = job_new(p, items, n))) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto fail;
+    }
+    /* No enricher on: all of it in nw_process_finish() (see stage_each()),
+     * which writes the version stores, as the one thread's path does. */
+    if (p->no_enrichers) {
+        p->pending->each = true;
+        return 0;
     }
     /* Without a thread of its own the stages run here and now. */
     p->pending->threaded =
@@ -1220,6 +1278,8 @@ int nw_process_finish(nw_processor_t *p, nw_error_t *err)
             rc = process_in_order(p, order, n, err);
         }
         free(order);
+    } else if (job->each) {
+        rc = stage_each(job, err);
     } else if (job->rc != 0) {
         rc = job->rc;
         if (err)
