@@ -26,6 +26,7 @@
 
 #include "core/cpu.h"
 #include "encode/ninjs.h"
+#include "test_block_edges.h"
 #include "newswire/article.h"
 #include "test_ninjs_util.h"
 
@@ -343,18 +344,14 @@ static void test_write_body_block_edges(void **state)
         base[k] = "one two three four five six seven "[k % 34];
     for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
         size_t pl = strlen(parts[pi]);
-        for (size_t at = 0; at < 136; at++) {
-            if (at > 8 && (at < 56 || at > 72) && at < 120)
+        for (size_t at = 0; at < NW_EDGE_LAST; at++) {
+            if (nw_edge_skip(at))
                 continue;
             char t[220];
-            memcpy(t, base, at);
-            memcpy(t + at, parts[pi], pl);
-            memcpy(t + at + pl, base + at, sizeof(base) - at);
-            const size_t cuts[] = {at + pl, at + pl - 1,      63, 64, 65, 127, 128,
-                                   129,     sizeof(base) + pl};
-            for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
-                if (c > 1 && cuts[c] < at + pl)
-                    continue;
+            nw_edge_place(t, base, sizeof(base), parts[pi], pl, at);
+            size_t cuts[NW_EDGE_CUTS];
+            size_t n_cuts = nw_edge_cuts(at, pl, sizeof(base) + pl, cuts);
+            for (size_t c = 0; c < n_cuts; c++) {
                 char u[220];
                 memcpy(u, t, cuts[c]);
                 u[cuts[c]] = '\0';

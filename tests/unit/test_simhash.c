@@ -243,6 +243,20 @@ static void ref_content_hash(const nw_text_span_t *spans, size_t n, uint8_t out[
     nw_buf_free(&text);
 }
 
+/* nw_hash_spans() gives ref_content_hash()'s digest, with and without the
+ * simhash, and the simhash nw_simhash_spans() gives. */
+static void assert_hash_spans_agrees(const nw_text_span_t *spans, size_t n)
+{
+    uint8_t got[32], want[32];
+    uint64_t sim = 1;
+    nw_hash_spans(spans, n, got, &sim);
+    ref_content_hash(spans, n, want);
+    assert_memory_equal(got, want, 32);
+    assert_true(sim == nw_simhash_spans(spans, n));
+    nw_hash_spans(spans, n, got, NULL);
+    assert_memory_equal(got, want, 32);
+}
+
 static void test_hash_spans(void **state)
 {
     (void)state;
@@ -275,14 +289,7 @@ static void test_hash_spans(void **state)
             if (!spans[i].s)
                 spans[i].len = 0;
         }
-        uint8_t got[32], want[32];
-        uint64_t sim = 1;
-        nw_hash_spans(spans, n, got, &sim);
-        ref_content_hash(spans, n, want);
-        assert_memory_equal(got, want, 32);
-        assert_true(sim == nw_simhash_spans(spans, n));
-        nw_hash_spans(spans, n, got, NULL);
-        assert_memory_equal(got, want, 32);
+        assert_hash_spans_agrees(spans, n);
     }
 }
 
@@ -338,12 +345,7 @@ static void test_hash_spans_blocks(void **state)
                 text[i][len] = '\0';
                 spans[i] = (nw_text_span_t){text[i], len, false};
             }
-            uint8_t got[32], want[32];
-            uint64_t sim = 1;
-            nw_hash_spans(spans, n, got, &sim);
-            ref_content_hash(spans, n, want);
-            assert_memory_equal(got, want, 32);
-            assert_true(sim == nw_simhash_spans(spans, n));
+            assert_hash_spans_agrees(spans, n);
         }
     }
 }

@@ -176,12 +176,11 @@ static inline size_t easy_char_len(const unsigned char *p, size_t len)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NW_UTF8_AVX2 1
-#include <immintrin.h>
+#include "core/avx512.h"
 
 /* The AVX-512 instances: the clean check's with AVX-512 BW (and BMI,
  * BMI2, popcnt), collapse's with VBMI2's vpcompressb too; each asks the
  * CPU for every feature it is compiled for. */
-#define NW_AVX512BW        __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw")))
 #define NW_AVX512          __attribute__((target("avx2,bmi,bmi2,popcnt,avx512f,avx512bw,avx512vbmi2")))
 #define NW_HAS_AVX512BW    (NW_CPU_AVX2 | NW_CPU_POPCNT | NW_CPU_BMI | NW_CPU_BMI2 | NW_CPU_AVX512BW)
 #define NW_HAS_AVX512VBMI2 (NW_HAS_AVX512BW | NW_CPU_AVX512VBMI2)
@@ -189,19 +188,6 @@ static inline size_t easy_char_len(const unsigned char *p, size_t len)
  * valgrind, which has none) the test ends there, a few instructions a
  * call instead of the whole list's dozen. */
 #define NW_ASK_AVX512(features) (nw_cpu_has(NW_CPU_AVX512BW) && nw_cpu_has(features))
-
-/* Bits 0 .. n-1 (n <= 64). */
-static inline NW_AVX512BW uint64_t low_bits(size_t n)
-{
-    return _bzhi_u64(~0ull, (unsigned)n);
-}
-
-/* The bytes p[0, n) and zeros past them (n <= 64): a masked load, which
- * touches no byte past p + n. */
-static inline NW_AVX512BW __m512i load_upto64(const unsigned char *p, size_t n)
-{
-    return _mm512_maskz_loadu_epi8(low_bits(n), (const void *)p);
-}
 
 /* How many of p[0, len) from the start are printable ASCII, tab, LF or CR,
  * counted 32 bytes at a time (the last len % 32 are left to the caller):
@@ -241,7 +227,7 @@ static NW_AVX512BW size_t clean_run_avx512(const unsigned char *p, size_t len)
     uint64_t carry = 0; /* continuation bytes of the last block's characters */
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
-        uint64_t valid = low_bits(n);
+        uint64_t valid = nw_low_bits(n);
         __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(p + i))
                             : _mm512_maskz_loadu_epi8(valid, (const void *)(p + i));
         uint64_t ok = _mm512_cmpgt_epi8_mask(x, NW_B(0x1F)) |
@@ -249,8 +235,8 @@ static NW_AVX512BW size_t clean_run_avx512(const unsigned char *p, size_t len)
                       _mm512_cmpeq_epi8_mask(x, NW_B('\r')) | carry;
         carry = 0;
         if (_mm512_movepi8_mask(x) & valid) {
-            __m512i x1 = load_upto64(p + i + 1, rest - 1 < 64 ? rest - 1 : 64);
-            __m512i x2 = load_upto64(p + i + 2, rest < 2 ? 0 : rest - 2 < 64 ? rest - 2 : 64);
+            __m512i x1 = nw_load_ahead(p + i, rest, 1);
+            __m512i x2 = nw_load_ahead(p + i, rest, 2);
             uint64_t c1 = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x1, NW_B(0x80)), NW_B(0x40));
             uint64_t c2 = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x2, NW_B(0x80)), NW_B(0x40));
             uint64_t two =
@@ -706,7 +692,7 @@ static inline NW_AVX512 __attribute__((always_inline)) size_t collapse64(const c
     bool any = false;
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
-        uint64_t valid = low_bits(n);
+        uint64_t valid = nw_low_bits(n);
         __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(p + i))
                             : _mm512_maskz_loadu_epi8(valid, (const void *)(p + i));
         bool stop = false;
@@ -725,8 +711,8 @@ static inline NW_AVX512 __attribute__((always_inline)) size_t collapse64(const c
         carry = 0;
         if (_mm512_movepi8_mask(x) & valid) {
             /* Wide spaces start only at bytes beyond ASCII. */
-            __m512i x1 = load_upto64(p + i + 1, rest - 1 < 64 ? rest - 1 : 64);
-            __m512i x2 = load_upto64(p + i + 2, rest < 2 ? 0 : rest - 2 < 64 ? rest - 2 : 64);
+            __m512i x1 = nw_load_ahead(p + i, rest, 1);
+            __m512i x2 = nw_load_ahead(p + i, rest, 2);
             uint64_t three, w = wide_starts64(x, x1, x2, &three);
             sp |= w | w << 1 | three << 2;
             carry = w >> 63 | three >> 62;

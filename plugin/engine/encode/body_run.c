@@ -1,6 +1,7 @@
 /* The record body's 32-byte steps with AVX2 (see body_run.h). */
 #include "encode/body_run.h"
 
+#include "core/avx512.h"
 #include "core/cpu.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -48,31 +49,17 @@ AVX2 size_t nw_body_run_avx2(const unsigned char *s, size_t len, char *d, nw_bod
  * and a new call, and left the last 31 bytes to the shorter steps. perf,
  * plain run of c10k: write_record and the steps 7.4% -> 5.5% of the
  * samples. */
-#define AVX512 __attribute__((target("avx2,popcnt,bmi,bmi2,avx512f,avx512bw")))
-#define B(c)   _mm512_set1_epi8((char)(c))
+#define B(c) _mm512_set1_epi8((char)(c))
 
-/* Bits 0 .. n-1 (n <= 64). */
-static inline AVX512 uint64_t low_bits(size_t n)
-{
-    return _bzhi_u64(~0ull, (unsigned)n);
-}
-
-/* The bytes p[0, n) and zeros past them (n <= 64): a masked load, which
- * touches no byte past p + n. */
-static inline AVX512 __m512i load_upto64(const unsigned char *p, size_t n)
-{
-    return _mm512_maskz_loadu_epi8(low_bits(n), (const void *)p);
-}
-
-static AVX512 size_t body_run_avx512(const unsigned char *s, size_t len, char *d,
-                                     nw_body_scan_t *st)
+static NW_AVX512BW size_t body_run_avx512(const unsigned char *s, size_t len, char *d,
+                                          nw_body_scan_t *st)
 {
     nw_body_scan_t c = *st;
     size_t i = 0;
     uint64_t carry = 0; /* continuation bytes of the last block's letters */
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
-        uint64_t valid = low_bits(n);
+        uint64_t valid = nw_low_bits(n);
         __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(s + i))
                             : _mm512_maskz_loadu_epi8(valid, (const void *)(s + i));
         uint64_t ok = _mm512_cmpgt_epi8_mask(x, B(0x1F)) & ~_mm512_cmpeq_epi8_mask(x, B('"')) &
@@ -82,8 +69,8 @@ static AVX512 size_t body_run_avx512(const unsigned char *s, size_t len, char *d
         if (_mm512_movepi8_mask(x) & valid) {
             /* Two-byte letters: a lead C2..DF and a continuation byte, but
              * C2 A0; the three-byte ones: E2 80 and 8C..BF but AF. */
-            __m512i x1 = load_upto64(s + i + 1, rest - 1 < 64 ? rest - 1 : 64);
-            __m512i x2 = load_upto64(s + i + 2, rest < 2 ? 0 : rest - 2 < 64 ? rest - 2 : 64);
+            __m512i x1 = nw_load_ahead(s + i, rest, 1);
+            __m512i x2 = nw_load_ahead(s + i, rest, 2);
             uint64_t two =
                 _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, B(0xC2)), B(0x1E)) &
                 _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x1, B(0x80)), B(0x40)) &
@@ -106,7 +93,7 @@ static AVX512 size_t body_run_avx512(const unsigned char *s, size_t len, char *d
         if (k) {
             /* As nw_body_count(): a letter's bytes are no space, and only
              * its first counts as a character. */
-            uint64_t m = low_bits(k);
+            uint64_t m = nw_low_bits(k);
             uint64_t sp = _mm512_mask_cmpeq_epi8_mask(m, x, B(' '));
             c.twice |= (sp & (sp >> 1)) | (sp & c.last_sp);
             uint64_t starts = ~sp & ((sp << 1) | !c.in_word) & m;
