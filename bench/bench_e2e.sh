@@ -4,6 +4,7 @@
 # thresholds. See bench/README.md ("End to end").
 #
 #   bench/bench_e2e.sh [-n N] [--seed S] [--gen corpus|stream|short] [--newswire PATH] [--no-peer]
+#                      [--floor]
 #
 # Steps, all against one broker (NW_BOOTSTRAP if it answers, else scripts/kafka-local start,
 # which reuses a broker already running on NEWSWIRE_KAFKA_PORT, default 9092; a broker this
@@ -17,21 +18,29 @@
 #      (consumer offsets, transaction state) exist before any clock starts;
 #   3. measure (a) kcat copying the raw topic to another topic (consume -e piped into a kcat
 #      producer, keys kept, 0x1f/0x1e delimiters, which the generators never put in data),
+#      twice: with librdkafka's default fetch.wait.max.ms (500), as a user runs it, and with
+#      newswire's own (100). A consumer that keeps up with the fetches waits that long for the
+#      empty fetch that reports the end of each partition: kcat's copy took 0.68-0.70 s with the
+#      default and 0.36-0.39 s with 100 ms on the short stream (the peer and newswire, which do
+#      not keep up, took the same time with either);
 #      (b) bench/dedupe_peer.py, the same dedupe in Python with confluent-kafka (no enrichment,
 #      no exactly-once), run from PEER_VENV (default /work/venv-perf when it has
 #      confluent-kafka, else ~/.cache/newswire-bench-venv, created with pip when missing; the
 #      peer is skipped with a message when that fails, or with --no-peer),
 #      (c) `newswire run -e` with processing.guarantee=at_least_once, (d) with exactly_once
-#      (default enrichers), each with fresh output topics and group;
+#      (default enrichers), each with fresh output topics and group, and with --floor (e)
+#      at_least_once with every built-in enricher off: what moving, parsing and deduplicating
+#      the stream costs without the enrichment;
 #      newswire's four topics (output, dead letters, state, repartition) are created before its
 #      clock starts, as the other runs' output topics are;
 #   4. print messages, seconds, msgs/s, MB/s (input value bytes) and the rate as a share of
-#      kcat's copy rate (and of the peer's) for each, the summary lines, and the machine. A newswire run that does not
+#      kcat's copy rate (both kcat runs) and of the peer's for each, the summary lines, and the
+#      machine. A newswire run that does not
 #      exit within BENCH_TIMEOUT seconds (default 600) is stopped and reported, without figures.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-N=20000 SEED=1 GEN=corpus NW=${NEWSWIRE:-} PEER=1
+N=20000 SEED=1 GEN=corpus NW=${NEWSWIRE:-} PEER=1 FLOOR=0
 while [ $# -gt 0 ]; do
   case $1 in
     -n) N=$2; shift 2 ;;
@@ -39,6 +48,7 @@ while [ $# -gt 0 ]; do
     --gen) GEN=$2; shift 2 ;;
     --newswire) NW=$2; shift 2 ;;
     --no-peer) PEER=0; shift ;;
+    --floor) FLOOR=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     *) echo "bench_e2e: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -137,19 +147,22 @@ nw_create_topic "$warm-state" 1 cleanup.policy=compact
   { tail -n 5 "$tmp/warm.err" >&2; die "warm-up: newswire failed"; }
 
 declare -A secs summary
-# 3a. kcat copy.
-copy=$run-kcat-copy
-nw_create_topic "$copy" 3
-t0=$(now)
-kcat -C -b "$B" -t "$raw" -e -q -X isolation.level=read_committed -f '%k\x1f%s\x1e' |
-  kcat -P -b "$B" -t "$copy" -K $'\x1f' -D $'\x1e'
-secs[kcat]=$(since "$t0")
-copied=$(nw_count "$copy")
-summary[kcat]="copied $copied of $N messages"
+# 3a. kcat copy, with the default end-of-partition wait and with newswire's.
+for k in kcat kcat100; do
+  copy=$run-$k-copy
+  wait=()
+  [ "$k" = kcat100 ] && wait=(-X fetch.wait.max.ms=100)
+  nw_create_topic "$copy" 3
+  t0=$(now)
+  kcat -C -b "$B" -t "$raw" -e -q -X isolation.level=read_committed "${wait[@]}" -f '%k\x1f%s\x1e' |
+    kcat -P -b "$B" -t "$copy" -K $'\x1f' -D $'\x1e'
+  secs[$k]=$(since "$t0")
+  summary[$k]="copied $(nw_count "$copy") of $N messages"
+done
 
 # 3b. The Python peer, from a venv with confluent-kafka; skipped (with the reason) when none can be
 # made. pip runs only when the venv lacks the package.
-runs="kcat"
+runs="kcat kcat100"
 peer_py=
 if [ "$PEER" = 1 ]; then
   for v in "${PEER_VENV:-}" /work/venv-perf "$HOME/.cache/newswire-bench-venv"; do
@@ -188,8 +201,14 @@ fi
 # (default 600) is stopped with SIGTERM and reported as such, with no figure.
 # metrics.listen=127.0.0.1:0: a port of its own (another newswire here may hold the default).
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
-for g in at_least_once exactly_once; do
+# The built-in chain, all of it disabled for --floor.
+floor_off=lang,dates,entities,subjects,stats,neardup
+gs="at_least_once exactly_once"
+[ "$FLOOR" = 1 ] && gs="$gs floor"
+for g in $gs; do
   runs="$runs $g"
+  guarantee=$g extra=()
+  [ "$g" = floor ] && guarantee=at_least_once extra=(-X enrichers.disabled=$floor_off)
   # Its topics exist beforehand, as kcat's and the peer's output topics do (and as they would in
   # a deployment): the figure is the processing, not the creation of four topics.
   nw_create_topic "$run-$g-state" 3 cleanup.policy=compact
@@ -199,8 +218,8 @@ for g in at_least_once exactly_once; do
   rc=0
   timeout -s TERM -k 30 "$BENCH_TIMEOUT" "$NW" run -b "$B" -X input.topics="$raw" \
     -X output.topic="$run-$g-out" -X dlq.topic="$run-$g-dlq" -X state.topic="$run-$g-state" \
-    -X group.id="$run-$g" -X processing.guarantee="$g" -X log.level=warn \
-    -X metrics.listen=127.0.0.1:0 -e \
+    -X group.id="$run-$g" -X processing.guarantee="$guarantee" -X log.level=warn \
+    -X metrics.listen=127.0.0.1:0 "${extra[@]}" -e \
     >"$tmp/$g.out" 2>"$tmp/$g.err" || rc=$?
   secs[$g]=$(since "$t0")
   summary[$g]=$(cat "$tmp/$g.out")
@@ -220,21 +239,24 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*:
 echo "newswire: $("$NW" --version | head -n 1 | sed 's/ (.*//') ($NW); kcat $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) .*librdkafka \([^ ]*\).*/\1 (librdkafka \2)/p')"
 echo "broker: $B; corpus: $GEN, $N messages, $(awk -v b="$vbytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') of values, produced to a 3-partition topic in ${produce_s}s"
 echo
-# Rates as shares: "rate/kcat" 0.50 means half of kcat's copy rate; "rate/peer" 3.0 means three
-# times the Python peer's rate.
+# Rates as shares: "rate/kcat" 0.50 means half of kcat's copy rate ("rate/kcat100": of kcat's
+# with newswire's fetch wait); "rate/peer" 3.0 means three times the Python peer's rate.
 peer_s=${secs[peer]:-}
 case $peer_s in '' | timeout | failed) peer_s=0 ;; esac
-printf '%-28s %9s %9s %10s %8s %10s %10s\n' run messages seconds msgs/s MB/s rate/kcat rate/peer
+printf '%-31s %8s %8s %8s %7s %9s %12s %9s\n' run messages seconds msgs/s MB/s rate/kcat rate/kcat100 rate/peer
 for m in $runs; do
   case $m in
     kcat) label="kcat copy (consume|produce)" ;;
+    kcat100) label="kcat copy, fetch.wait 100 ms" ;;
     peer) label="python peer (dedupe only)" ;;
+    floor) label="newswire ALO, no enrichers" ;;
     *) label="newswire $m" ;;
   esac
   case ${secs[$m]} in
-    timeout | failed) printf '%-28s %9d %9s %10s %8s %10s %10s\n' "$label" "$N" "${secs[$m]}" - - - - ;;
-    *) awk -v l="$label" -v n="$N" -v s="${secs[$m]}" -v b="$vbytes" -v k="${secs[kcat]}" -v p="$peer_s" \
-      'BEGIN { printf "%-28s %9d %9.2f %10.0f %8.2f %10.2f %10s\n", l, n, s, n / s, b / 1e6 / s, k / s, (p > 0 ? sprintf("%.2f", p / s) : "-") }' ;;
+    timeout | failed) printf '%-31s %8d %8s %8s %7s %9s %12s %9s\n' "$label" "$N" "${secs[$m]}" - - - - - ;;
+    *) awk -v l="$label" -v n="$N" -v s="${secs[$m]}" -v b="$vbytes" -v k="${secs[kcat]}" \
+      -v k1="${secs[kcat100]}" -v p="$peer_s" \
+      'BEGIN { printf "%-31s %8d %8.2f %8.0f %7.2f %9.2f %12.2f %9s\n", l, n, s, n / s, b / 1e6 / s, k / s, k1 / s, (p > 0 ? sprintf("%.2f", p / s) : "-") }' ;;
   esac
 done
 echo
