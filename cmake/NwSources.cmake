@@ -72,6 +72,7 @@ set(NW_CORE_SOURCES
   plugin/enrichers/entities_orgmerge.c
   plugin/enrichers/entities_sports.c
   plugin/enrichers/entities_tokens.c
+  plugin/enrichers/entities_words_walk.c
   plugin/enrichers/http.c
   plugin/enrichers/http_breaker.c
   plugin/enrichers/http_cache.c

@@ -4,6 +4,9 @@
  *   entities_tokens.c     splits text into word tokens with the facts the
  *                         heuristics need (capitalised? sentence start?
  *                         which punctuation came before?)
+ *   entities_words_walk.c the tokeniser's fast way for runs of plain ASCII
+ *                         words (entities_tokens_internal.h: what the two
+ *                         share)
  *   entities_gazetteer.c  loads the gazetteer files once into hash tables
  *                         keyed by token sequences
  *   entities_extract.c    the driver, and gazetteer matches in the text
