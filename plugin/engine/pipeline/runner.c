@@ -317,9 +317,8 @@ static int subscribe(nw_runner_t *r, nw_error_t *err)
  * two threads 1-3 ms, so most of the wait was lost. With up to 4096, four
  * sets of alternating exactly_once runs over that stream averaged 0.942 s
  * against 0.953, 0.896 against 0.931, 1.126 against 1.177 and 1.169
- * against 1.297. The batch's
- * memory grows with it; pipeline.batch.size and pipeline.batch.bytes still
- * bound it.
+ * against 1.297. The batch's memory grows with it; pipeline.batch.size and
+ * pipeline.batch.bytes still bound it.
  */
 #define NW_OVERLAP_BATCH 4096
 
