@@ -98,6 +98,7 @@ set(NW_CORE_SOURCES
   plugin/engine/pipeline/output.c
   plugin/engine/pipeline/parts.c
   plugin/engine/pipeline/process.c
+  plugin/engine/pipeline/process_staged.c
   plugin/engine/pipeline/produce.c
   plugin/engine/pipeline/rebalance.c
   plugin/engine/pipeline/runner.c

@@ -16,20 +16,11 @@
  * (process_in_order()): the same outcomes, with fewer blocks alive.
  *
  * With processing.threads above 1 the passes are cut where order stops
- * mattering (see "The staged path" below): parsing, building and the
- * stateless head of the enricher chain run item by item on the worker
- * pool; the rest of the chain and the decisions run per group, the items
- * that share a version store (one input partition) or an origin partition
- * (what the neardup index is kept by), in batch order. Groups share no
- * state the processing writes, so they too run on the pool at once; each
- * group decides exactly what one thread deciding the whole batch would.
- * With no enricher on there are no stages: each group runs the one
- * thread's path on the pool (stage_each()).
+ * mattering: the staged path, in process_staged.c.
  */
 #include <assert.h>
 #include <inttypes.h>
 #include <stddef.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,92 +33,8 @@
 #include "enrich/enrich.h"
 #include "parse/zoneset.h"
 #include "pipeline/process.h"
+#include "pipeline/process_internal.h"
 #include "pipeline/workers.h"
-
-/* Items the passes take at a time with a chain of byte-writing built-ins
- * (see process_in_order()). */
-#define NW_PASS_SLICE 64
-
-struct nw_processor {
-    nw_parse_opts_t opts;
-    nw_zoneset_t *zones;
-    nw_enrichers_t *enrichers;
-    bool plain_ninjs;
-    bool no_enrichers; /* the chain is empty: see process_each() */
-    /* Every enricher on only adds members to what nw_ninjs_stub() holds:
-     * records are written at once and the enrichers' members spliced in
-     * (see write_stub()). */
-    bool stub_records;
-    /* And each of them has a byte writer (nw_enrichers_bytes()): the stub
-     * is bytes, not a jansson object (see write_stub()). */
-    bool byte_records;
-    /* With no enricher on: the first record's newswire.enrichment member,
-     * as ",\"enrichment\":{...}", which every later record's direct write
-     * ends its extension with (see emit_direct()); NULL until then. */
-    char *status_tail;
-    size_t status_tail_len;
-    bool statuses_tried;  /* keep_statuses() ran: status_tail is what it will be */
-    bool source_is_topic; /* parse.source empty: the topic names the source */
-    /* newswire replay: the state its records' marker names, or NULL. */
-    const char *replay_state;
-    char *source;
-    unsigned threads;      /* processing.threads, resolved: at least 1 */
-    nw_workers_t *workers; /* started with the first batch of several items */
-    /* The batch between nw_process_start() and its finish or abandon. */
-    nw_item_t *pending_items;
-    size_t pending_n;
-    struct batch_job *pending; /* its staged path's state; NULL on one thread */
-    /* With one thread (threads 1: the caller's path only), the byte
-     * buffers of records emitted, emptied, for the next records' stubs
-     * (take_bytes()); owned. As many as a slice of the passes takes. */
-    nw_enrich_bytes_t *spare_bytes[NW_PASS_SLICE];
-    size_t n_spare;
-    /* The items' working states (owned, works_cap of them), kept from batch
-     * to batch: a calloc and free of each work a message cost about 1k
-     * instructions in the allocator. Between batches none is in use; within
-     * one, an item's work points in here from work_take() to
-     * work_release(), on the staged path works[i] for item i, on one thread
-     * works[0 .. the slice's length) (see process_in_order()). */
-    struct nw_work *works;
-    size_t works_cap;
-};
-
-/* Per-item working state, alive from nw_process_start() to the batch's
- * finish or abandon. */
-typedef struct nw_work {
-    nw_article_t article;
-    bool parsed;
-    int64_t vtime;
-    size_t id_len; /* strlen(the item's out.article_id), once identified */
-    bool predicted_new;
-    uint32_t predicted_version;
-    /* Built for a (predicted) new version: the record's tree, or with
-     * stub_records its stub, which the enrichers add to. */
-    json_t *record;
-    /* With the stub: the record as written (its version's; owned), and how
-     * many members the stub had before the enrichers'. */
-    nw_buf_t written;
-    uint32_t written_version;
-    size_t stub_members;
-    /* With byte_records the stub is this instead of record (owned): the
-     * enrichers' members as bytes. */
-    nw_enrich_bytes_t *bytes;
-    char *body;
-    /* A copy of the record's "sha256:<hex>": enrichers get a pointer to it
-     * that stays valid whatever they do to the record. */
-    char hash_text[7 + 64 + 1];
-    bool has_hash;
-    uint8_t content_hash[32]; /* with the stub: hash_text's bytes, from the writer */
-    nw_enrich_input_t ein;
-    /* The newswire.enrichment object while the chain runs in parts (the
-     * staged path); owned until the last part moves it into the record. */
-    json_t *statuses;
-    bool enriched, enrich_failed;
-    bool direct; /* process_each(): the record may be written without the tree */
-    /* Last: work_take() zeroes what comes before it, and only reason's
-     * first byte (it is read only once a failure wrote it). */
-    char reason[NW_ERROR_MSG_MAX];
-} nw_work_t;
 
 int nw_processor_new(const nw_config_t *cfg, nw_processor_t **out, nw_error_t *err)
 {
@@ -215,19 +122,16 @@ static int add_replay_marker(json_t *ext, const char *state)
     return rc ? NW_ERR_NOMEM : 0;
 }
 
-static const char *origin_topic(const nw_input_t *in)
-{
-    return in->origin_topic ? in->origin_topic : in->topic;
-}
-
 /* Pass 1 for one item: parse and identify. Returns 1 when the item is
  * final (rejected, or forwarded), 0 to go on, or a negative nw_err_t. */
-static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
+int nw_proc_identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
 {
     nw_work_t *w = it->work;
     nw_parse_opts_t opts = p->opts;
     const nw_input_t *in = &it->in;
-    opts.source = in->source ? in->source : p->source_is_topic ? origin_topic(in) : p->source;
+    opts.source = in->source           ? in->source
+                  : p->source_is_topic ? nw_proc_origin_topic(in)
+                                       : p->source;
     opts.has_received = in->has_timestamp;
     opts.received_ms = in->timestamp_ms;
     int rc = nw_article_parse(in->value, in->value ? in->value_len : 0, &opts, &w->article,
@@ -254,19 +158,7 @@ static int identify(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     return 0;
 }
 
-/*
- * The batch's predicted new versions, the latest of each article (and
- * store), found by a hash of both: predicting an item is one look-up here
- * rather than a scan back over the batch's earlier items, which compared
- * article ids a few hundred times per item on the loop's own thread.
- */
-typedef struct recent {
-    uint32_t *slot; /* item index + 1; 0 when empty */
-    uint64_t *hash;
-    size_t mask;
-} recent_t;
-
-static int recent_init(recent_t *x, size_t n)
+int nw_proc_recent_init(nw_recent_t *x, size_t n)
 {
     size_t cap = 16;
     while (cap < 2 * n)
@@ -277,7 +169,7 @@ static int recent_init(recent_t *x, size_t n)
     return x->slot && x->hash ? 0 : NW_ERR_NOMEM;
 }
 
-static void recent_free(recent_t *x)
+void nw_proc_recent_free(nw_recent_t *x)
 {
     free(x->slot);
     free(x->hash);
@@ -291,7 +183,7 @@ static uint64_t recent_hash(const nw_item_t *it)
 
 /* The slot of item i's article: the one holding it, or the empty one where
  * it goes. */
-static size_t recent_find(const recent_t *x, nw_item_t *const *items, size_t i, uint64_t h)
+static size_t recent_find(const nw_recent_t *x, nw_item_t *const *items, size_t i, uint64_t h)
 {
     const nw_item_t *it = items[i];
     size_t s = (size_t)h & x->mask;
@@ -307,7 +199,7 @@ static size_t recent_find(const recent_t *x, nw_item_t *const *items, size_t i, 
 /* The dedupe rule against the store and the predicted new versions of the
  * batch's earlier items (which are not in the store yet). A new version is
  * remembered in x as its article's latest. */
-static nw_dedupe_t predict(recent_t *x, nw_item_t *const *items, size_t i, uint32_t *next)
+nw_dedupe_t nw_proc_predict(nw_recent_t *x, nw_item_t *const *items, size_t i, uint32_t *next)
 {
     nw_item_t *it = items[i];
     const char *id = it->out.article_id;
@@ -343,7 +235,7 @@ static nw_record_meta_t record_meta(const nw_item_t *it, uint32_t version)
     return (nw_record_meta_t){
         .article_id = it->out.article_id,
         .version = version,
-        .source = {.topic = origin_topic(in),
+        .source = {.topic = nw_proc_origin_topic(in),
                    .partition = re ? in->origin_partition : in->partition,
                    .offset = re ? in->origin_offset : in->offset,
                    /* A re-keyed message had no key of its own. */
@@ -448,13 +340,7 @@ static int build_tree(nw_processor_t *p, nw_item_t *it, uint32_t version, uint64
     return 0;
 }
 
-/* Whether w's record was built: its tree or stub, for the enrichers. */
-static bool built(const nw_work_t *w)
-{
-    return w->record || w->bytes;
-}
-
-static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
+int nw_proc_build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_error_t *err)
 {
     nw_work_t *w = it->work;
     const nw_input_t *in = &it->in;
@@ -475,7 +361,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
         .byline = w->article.byline,
         .published = w->article.has_published ? w->article.published : INT64_MIN,
         .versioncreated = w->vtime,
-        .source_topic = in->topic ? origin_topic(in) : NULL,
+        .source_topic = in->topic ? nw_proc_origin_topic(in) : NULL,
         .partition = in->topic ? (re ? in->origin_partition : in->partition) : -1,
         .content_hash = w->has_hash ? w->hash_text : NULL,
         .simhash = simhash,
@@ -487,7 +373,7 @@ static int build_record(nw_processor_t *p, nw_item_t *it, uint32_t version, nw_e
 /* Runs enrichers from .. to - 1 of the chain over w's record, with the
  * work's own fields as a batch of one: no arrays to allocate and free for
  * it, and its statuses and failure stay in it for a later part. */
-static void enrich_one(nw_processor_t *p, nw_work_t *w, size_t from, size_t to)
+void nw_proc_enrich_one(nw_processor_t *p, nw_work_t *w, size_t from, size_t to)
 {
     const nw_enrich_input_t *in = &w->ein;
     nw_enrich_batch_t one = {.records = &w->record,
@@ -502,14 +388,14 @@ static void enrich_one(nw_processor_t *p, nw_work_t *w, size_t from, size_t to)
 
 /* Runs the enricher chain from its enricher `from` to its end over the
  * records of works: from 0, all of it; from further on, the rest of what
- * prepare_task() began, whose statuses and failures the works hold. Returns
- * 0, or NW_ERR_NOMEM with the works as they were. */
-static int enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
+ * prepare_task() (process_staged.c) began, whose statuses and failures the
+ * works hold. Returns 0, or NW_ERR_NOMEM with the works as they were. */
+int nw_proc_enrich(nw_processor_t *p, nw_work_t **works, size_t n, size_t from)
 {
     nw_enrich_batch_t b;
-    if (n == 1) { /* decide()'s own record, or a slice's only new one */
+    if (n == 1) { /* nw_proc_decide()'s own record, or a slice's only new one */
         assert(from > 0 || !works[0]->statuses);
-        enrich_one(p, works[0], from, SIZE_MAX);
+        nw_proc_enrich_one(p, works[0], from, SIZE_MAX);
         works[0]->enriched = true;
         return 0;
     }
@@ -675,7 +561,7 @@ static void keep_statuses(nw_processor_t *p, const nw_work_t *w)
     free(dump);
 }
 
-static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
+int nw_proc_decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
 {
     nw_work_t *w = it->work;
     uint32_t next = 0;
@@ -702,9 +588,9 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
     if (w->direct && p->status_tail && (rc = emit_direct(p, it, next, err)) != 1)
         return rc;
     if (!w->enriched) {
-        if (!built(w) && (rc = build_record(p, it, next, err)) < 0)
+        if (!nw_proc_built(w) && (rc = nw_proc_build_record(p, it, next, err)) < 0)
             return rc;
-        if (enrich(p, &w, 1, 0) < 0)
+        if (nw_proc_enrich(p, &w, 1, 0) < 0)
             return nw_error_set(err, NW_ERR_NOMEM, "out of memory enriching a record");
         if (w->direct && !p->status_tail && !w->enrich_failed)
             keep_statuses(p, w);
@@ -718,7 +604,7 @@ static int decide(nw_processor_t *p, nw_item_t *it, nw_error_t *err)
 }
 
 /* Gives it the work w of the processor's pool, as new. */
-static void work_take(nw_item_t *it, nw_work_t *w)
+void nw_proc_work_take(nw_item_t *it, nw_work_t *w)
 {
     memset(w, 0, offsetof(nw_work_t, reason));
     w->reason[0] = '\0';
@@ -729,7 +615,7 @@ static void work_take(nw_item_t *it, nw_work_t *w)
  * plain path never sets is tested first: free(NULL) and its kin were three
  * calls into the allocator a message for nothing, some 130 instructions
  * (bench_parse --plain). */
-static void work_release(nw_item_t *it)
+void nw_proc_work_release(nw_item_t *it)
 {
     nw_work_t *w = it->work;
     if (!w)
@@ -754,61 +640,62 @@ static void work_release(nw_item_t *it)
  * for a later pass left none of them in the caches and took fresh pages
  * (bench_parse --plain: 48 us an article against 41, a third more page
  * faults). */
-static int process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_work_t *work,
-                        bool direct, nw_error_t *err)
+int nw_proc_process_each(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_work_t *work,
+                         bool direct, nw_error_t *err)
 {
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         /* Each item in turn the one work, which stays in the cache. */
-        work_take(items[i], work);
+        nw_proc_work_take(items[i], work);
         items[i]->work->direct = direct;
-        if ((rc = identify(p, items[i], err)) == 0)
-            rc = decide(p, items[i], err);
+        if ((rc = nw_proc_identify(p, items[i], err)) == 0)
+            rc = nw_proc_decide(p, items[i], err);
         rc = rc == 1 ? 0 : rc;
-        work_release(items[i]);
+        nw_proc_work_release(items[i]);
     }
     return rc;
 }
 
 /* One thread's passes over items (pointers into the caller's array, in
  * batch order): the whole batch, or a slice of it. The staged path splits
- * the same work into stages, its groups' share in finish_group(). */
+ * the same work into stages, its groups' share in finish_group()
+ * (process_staged.c). */
 static int process_passes(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     int rc = 0;
     size_t n_new = 0;
-    recent_t recent = {0};
+    nw_recent_t recent = {0};
     nw_work_t **to_enrich = calloc(n ? n : 1, sizeof(*to_enrich));
     bool *final = calloc(n ? n : 1, sizeof(*final));
-    if (recent_init(&recent, n) < 0 || !to_enrich || !final) {
+    if (nw_proc_recent_init(&recent, n) < 0 || !to_enrich || !final) {
         rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
-        if ((rc = identify(p, items[i], err)) != 0) {
+        if ((rc = nw_proc_identify(p, items[i], err)) != 0) {
             final[i] = rc == 1;
             rc = rc == 1 ? 0 : rc;
             continue;
         }
         uint32_t next = 0;
-        if (predict(&recent, items, i, &next) == NW_DEDUPE_NEW &&
-            (rc = build_record(p, items[i], next, err)) == 0)
+        if (nw_proc_predict(&recent, items, i, &next) == NW_DEDUPE_NEW &&
+            (rc = nw_proc_build_record(p, items[i], next, err)) == 0)
             to_enrich[n_new++] = items[i]->work;
     }
-    /* Out of memory here, decide() enriches each new version on its own. */
+    /* Out of memory here, nw_proc_decide() enriches each new version on its own. */
     if (rc == 0 && n_new > 0)
-        (void)enrich(p, to_enrich, n_new, 0);
+        (void)nw_proc_enrich(p, to_enrich, n_new, 0);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (!final[i])
-            rc = decide(p, items[i], err);
+            rc = nw_proc_decide(p, items[i], err);
 out:
-    recent_free(&recent);
+    nw_proc_recent_free(&recent);
     free(to_enrich);
     free(final);
     return rc;
 }
 
-/* One thread's path. With no enricher on, item by item (process_each());
+/* One thread's path. With no enricher on, item by item (nw_proc_process_each());
  * with a chain of byte-writing built-ins, which enriches no batch at
  * once, the three passes over slices of NW_PASS_SLICE items, each slice's
  * working state freed before the next: the same outcomes as over the
@@ -824,360 +711,24 @@ out:
 static int process_in_order(nw_processor_t *p, nw_item_t *const *items, size_t n, nw_error_t *err)
 {
     if (p->no_enrichers)
-        return process_each(p, items, n, &p->works[0], true, err);
+        return nw_proc_process_each(p, items, n, &p->works[0], true, err);
     size_t slice = p->byte_records ? NW_PASS_SLICE : n;
     int rc = 0;
     for (size_t at = 0; at < n && rc == 0; at += slice) {
         size_t k = n - at < slice ? n - at : slice;
         for (size_t i = 0; i < k; i++)
-            work_take(items[at + i], &p->works[i]);
+            nw_proc_work_take(items[at + i], &p->works[i]);
         rc = process_passes(p, items + at, k, err);
         for (size_t i = at; i < at + k; i++)
-            work_release(items[i]);
+            nw_proc_work_release(items[i]);
     }
     return rc;
-}
-
-/* One group of a batch, as a task of the worker pool. */
-typedef struct group {
-    nw_item_t **items; /* into the batch's order array */
-    size_t n;
-    size_t weight; /* input bytes: what the group's work grows with */
-    int rc;
-    nw_error_t err;
-} group_t;
-
-/*
- * The staged path (processing.threads above 1). What depends on order is
- * kept apart from what does not, so that most of the work spreads over the
- * pool whatever the batch holds:
- *  1. parse and identify, item by item on any thread;
- *  2. predict each dedupe outcome, in batch order on the caller (a look-up
- *     per item);
- *  3. build the record of each predicted new version and run the stateless
- *     head of the enricher chain on it, item by item on any thread;
- *  4. per group (see make_groups), in batch order: the rest of the chain,
- *     then decide and emit against the store.
- * Every item ends as the single-threaded path would end it.
- */
-typedef struct batch_job {
-    nw_processor_t *p;
-    nw_item_t *items; /* the batch (borrowed) */
-    size_t n;
-    /* n each: */
-    group_t *groups;
-    nw_item_t **order;
-    size_t *parent, *scratch;
-    nw_item_t **fresh; /* stage 3: the predicted new versions */
-    bool *final;       /* per item: settled in stage 1 */
-    size_t stateless;  /* the chain's stateless head */
-    /* No enricher on: no stages, each group in process_each() (see
-     * stage_each()); direct: its records written without the tree. */
-    bool each, direct;
-    /* Stages 1 to 3 on a thread of their own (nw_process_start with
-     * background): joined before stage 4. */
-    pthread_t thread;
-    bool threaded;
-    /* The first failure of stages 1 and 3 in batch order (a program
-     * failure: the batch is not processed further). */
-    pthread_mutex_t lock;
-    int rc;
-    size_t failed_at;
-    nw_error_t err;
-} batch_job_t;
-
-static void job_fail(batch_job_t *job, size_t at, int rc, const nw_error_t *err)
-{
-    pthread_mutex_lock(&job->lock);
-    if (job->rc == 0 || at < job->failed_at) {
-        job->rc = rc;
-        job->failed_at = at;
-        job->err = *err;
-    }
-    pthread_mutex_unlock(&job->lock);
-}
-
-static void identify_task(void *arg, size_t i)
-{
-    batch_job_t *job = arg;
-    nw_error_t err = {0};
-    int rc = identify(job->p, &job->items[i], &err);
-    job->final[i] = rc != 0;
-    if (rc < 0)
-        job_fail(job, i, rc, &err);
-}
-
-static void prepare_task(void *arg, size_t i)
-{
-    batch_job_t *job = arg;
-    nw_item_t *it = job->fresh[i];
-    nw_work_t *w = it->work;
-    nw_error_t err = {0};
-    int rc = build_record(job->p, it, w->predicted_version, &err);
-    if (rc < 0) {
-        job_fail(job, (size_t)(it - job->items), rc, &err);
-        return;
-    }
-    /* Its status stays in the work for finish_group() to take on. */
-    enrich_one(job->p, w, 0, job->stateless);
-}
-
-/* Stage 4 for one group: the chain's stateful rest over its predicted new
- * versions, then the decisions in order. */
-static int finish_group(batch_job_t *job, nw_item_t *const *items, size_t n, nw_error_t *err)
-{
-    nw_processor_t *p = job->p;
-    size_t k = 0;
-    int rc = 0;
-    nw_work_t **works = calloc(n, sizeof(*works));
-    if (!works) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        nw_work_t *w = items[i]->work;
-        if (w->predicted_new && built(w))
-            works[k++] = w;
-    }
-    if (k > 0 && enrich(p, works, k, job->stateless) < 0) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (!job->final[items[i] - job->items])
-            rc = decide(p, items[i], err);
-    /* Here rather than on the caller: freeing the records' trees is a part
-     * of the work worth spreading. */
-    for (size_t i = 0; i < n; i++)
-        work_release(items[i]);
-out:
-    free(works);
-    return rc;
-}
-
-static void group_task(void *arg, size_t i)
-{
-    batch_job_t *job = arg;
-    group_t *g = &job->groups[i];
-    g->rc = finish_group(job, g->items, g->n, &g->err);
-}
-
-static size_t find_root(size_t *parent, size_t i)
-{
-    while (parent[i] != i)
-        i = parent[i] = parent[parent[i]];
-    return i;
-}
-
-/* What an item's enrichers keep state by besides its store: the origin
- * partition (neardup's index), as build_record() names it. */
-static bool same_origin(const nw_input_t *a, const nw_input_t *b)
-{
-    if (!a->topic || !b->topic)
-        return !a->topic && !b->topic;
-    int32_t pa = a->origin_topic ? a->origin_partition : a->partition;
-    int32_t pb = b->origin_topic ? b->origin_partition : b->partition;
-    return pa == pb && strcmp(origin_topic(a), origin_topic(b)) == 0;
-}
-
-/* Joins every item with the first earlier item sharing its store or its
- * origin; reps holds one item per distinct store or origin seen, so the
- * cost is items times partitions. */
-static void join_items(nw_item_t *items, size_t n, size_t *parent, size_t *reps)
-{
-    size_t n_reps = 0;
-    for (size_t i = 0; i < n; i++) {
-        parent[i] = i;
-        bool store_seen = false, origin_seen = false;
-        for (size_t r = 0; r < n_reps && !(store_seen && origin_seen); r++) {
-            nw_item_t *rep = &items[reps[r]];
-            bool by_store = !store_seen && rep->store == items[i].store;
-            bool by_origin = !origin_seen && same_origin(&rep->in, &items[i].in);
-            if (!by_store && !by_origin)
-                continue;
-            store_seen |= by_store;
-            origin_seen |= by_origin;
-            size_t a = find_root(parent, reps[r]), b = find_root(parent, i);
-            /* The earlier item's root stays the root. */
-            if (a != b)
-                parent[a > b ? a : b] = a < b ? a : b;
-        }
-        if (!store_seen || !origin_seen)
-            reps[n_reps++] = i;
-    }
-}
-
-static int cmp_group_size(const void *a, const void *b)
-{
-    const group_t *x = a, *y = b;
-    if (x->weight != y->weight)
-        return x->weight < y->weight ? 1 : -1;
-    return x->items < y->items ? -1 : x->items > y->items;
-}
-
-/* Cuts the batch into groups (each in batch order, in order[]), the most
- * input bytes first, so that the pool's threads finish about together.
- * Returns the count. */
-static size_t make_groups(nw_item_t *items, size_t n, size_t *parent, size_t *scratch,
-                          nw_item_t **order, group_t *groups)
-{
-    join_items(items, n, parent, scratch);
-    size_t *start = scratch; /* per root: where its items go in order[] */
-    size_t n_groups = 0;
-    for (size_t i = 0; i < n; i++)
-        start[i] = 0;
-    for (size_t i = 0; i < n; i++)
-        start[find_root(parent, i)]++;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (parent[i] != i)
-            continue;
-        size_t count = start[i];
-        groups[n_groups++] = (group_t){.items = order + at, .n = 0};
-        start[i] = n_groups - 1; /* now the root's group */
-        at += count;
-    }
-    for (size_t i = 0; i < n; i++) {
-        group_t *g = &groups[start[find_root(parent, i)]];
-        g->items[g->n++] = &items[i];
-        g->weight += items[i].in.value_len + 256; /* a message costs something however small */
-    }
-    qsort(groups, n_groups, sizeof(*groups), cmp_group_size);
-    return n_groups;
-}
-
-static void job_free(batch_job_t *job)
-{
-    if (!job)
-        return;
-    free(job->groups);
-    free(job->order);
-    free(job->parent);
-    free(job->scratch);
-    free(job->fresh);
-    free(job->final);
-    pthread_mutex_destroy(&job->lock);
-    free(job);
-}
-
-static batch_job_t *job_new(nw_processor_t *p, nw_item_t *items, size_t n)
-{
-    batch_job_t *job = calloc(1, sizeof(*job));
-    if (!job)
-        return NULL;
-    *job = (batch_job_t){.p = p,
-                         .items = items,
-                         .n = n,
-                         .groups = calloc(n, sizeof(*job->groups)),
-                         .order = calloc(n, sizeof(*job->order)),
-                         .parent = calloc(n, sizeof(*job->parent)),
-                         .scratch = calloc(n, sizeof(*job->scratch)),
-                         .fresh = calloc(n, sizeof(*job->fresh)),
-                         .final = calloc(n, sizeof(*job->final)),
-                         .stateless = nw_enrichers_stateless(p->enrichers)};
-    pthread_mutex_init(&job->lock, NULL);
-    if (!job->groups || !job->order || !job->parent || !job->scratch || !job->fresh ||
-        !job->final) {
-        job_free(job);
-        return NULL;
-    }
-    return job;
-}
-
-/* Stages 1 to 3; a failure is left in job->rc. */
-static void stages_to_prepare(batch_job_t *job)
-{
-    nw_processor_t *p = job->p;
-    nw_item_t *items = job->items;
-    nw_workers_run(p->workers, job->n, identify_task, job);
-    size_t n_fresh = 0;
-    recent_t recent = {0};
-    if (job->rc == 0 && recent_init(&recent, job->n) < 0) {
-        nw_error_t err = {0};
-        job_fail(job, 0, nw_error_set(&err, NW_ERR_NOMEM, "out of memory"), &err);
-    }
-    for (size_t i = 0; i < job->n && job->rc == 0; i++) {
-        job->order[i] = &items[i];
-        uint32_t next = 0;
-        if (!job->final[i] && predict(&recent, job->order, i, &next) == NW_DEDUPE_NEW)
-            job->fresh[n_fresh++] = &items[i];
-    }
-    recent_free(&recent);
-    if (job->rc == 0)
-        nw_workers_run(p->workers, n_fresh, prepare_task, job);
-}
-
-static void *prepare_thread(void *arg)
-{
-    stages_to_prepare(arg);
-    return NULL;
-}
-
-/* A failure of the program in one of the groups: the first group's, in
- * batch order, is reported. */
-static int first_failure(const batch_job_t *job, size_t n_groups, nw_error_t *err)
-{
-    const group_t *first = NULL;
-    for (size_t g = 0; g < n_groups; g++)
-        if (job->groups[g].rc < 0 && (!first || job->groups[g].items[0] < first->items[0]))
-            first = &job->groups[g];
-    if (!first)
-        return 0;
-    if (err)
-        *err = first->err;
-    return first->rc;
-}
-
-/* Stage 4, after stages 1 to 3 succeeded. */
-static int stage_decide(batch_job_t *job, nw_error_t *err)
-{
-    size_t n_groups =
-        make_groups(job->items, job->n, job->parent, job->scratch, job->order, job->groups);
-    nw_workers_run(job->p->workers, n_groups, group_task, job);
-    return first_failure(job, n_groups, err);
-}
-
-static void each_task(void *arg, size_t i)
-{
-    batch_job_t *job = arg;
-    group_t *g = &job->groups[i];
-    g->rc = process_each(job->p, g->items, g->n, &job->p->works[i], job->direct, &g->err);
-}
-
-/*
- * With no enricher on and several threads: each group on the pool, item by
- * item as one thread takes them (process_each()), so that an article is
- * parsed, decided and written while it is in the cache. The staged path
- * parsed the whole batch first and wrote the records in another pass: two
- * threads took longer than one (bench_parse --plain --threads 2
- * --partitions 4: 0.89x of one thread's rate).
- *
- * The first items, in batch order, go on the caller until a record has
- * given the chain's statuses (keep_statuses()), which every later record
- * is written with: no group then writes p->status_tail.
- */
-static int stage_each(batch_job_t *job, nw_error_t *err)
-{
-    nw_processor_t *p = job->p;
-    size_t k = 0;
-    int rc = 0;
-    for (; k < job->n && !p->statuses_tried && rc == 0; k++) {
-        nw_item_t *it = &job->items[k];
-        rc = process_each(p, &it, 1, &p->works[0], true, err);
-    }
-    if (rc < 0 || k == job->n)
-        return rc;
-    job->direct = p->status_tail != NULL;
-    size_t n_groups =
-        make_groups(job->items + k, job->n - k, job->parent, job->scratch, job->order, job->groups);
-    nw_workers_run(p->workers, n_groups, each_task, job);
-    return first_failure(job, n_groups, err);
 }
 
 static void free_works(nw_item_t *items, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        work_release(&items[i]);
+        nw_proc_work_release(&items[i]);
 }
 
 /* Room in the pool for n works (their contents left as they are). */
@@ -1213,27 +764,8 @@ int nw_process_start(nw_processor_t *p, nw_item_t *items, size_t n, bool backgro
      * works as it goes. */
     if (p->threads <= 1 || n <= 1)
         return 0;
-    if (!p->no_enrichers)
-        for (size_t i = 0; i < n; i++)
-            work_take(&items[i], &p->works[i]);
-    if (!p->workers && (rc = nw_workers_new(p->threads, &p->workers, err)) < 0)
-        goto fail;
-    if (!(p->pending = job_new(p, items, n))) {
-        rc = nw_error_set(err, NW_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    /* No enricher on: all of it in nw_process_finish() (see stage_each()),
-     * which writes the version stores, as the one thread's path does. */
-    if (p->no_enrichers) {
-        p->pending->each = true;
+    if ((rc = nw_proc_staged_start(p, items, n, background, err)) == 0)
         return 0;
-    }
-    /* Without a thread of its own the stages run here and now. */
-    p->pending->threaded =
-        background && pthread_create(&p->pending->thread, NULL, prepare_thread, p->pending) == 0;
-    if (!p->pending->threaded)
-        stages_to_prepare(p->pending);
-    return 0;
 fail:
     free_works(items, n);
     p->pending_items = NULL;
@@ -1241,19 +773,10 @@ fail:
     return rc;
 }
 
-void nw_process_quiesce(nw_processor_t *p)
-{
-    batch_job_t *job = p->pending;
-    if (job && job->threaded) {
-        pthread_join(job->thread, NULL);
-        job->threaded = false;
-    }
-}
-
 /* Waits for stages 1 to 3 and takes the job back from the processor. */
-static batch_job_t *take_pending(nw_processor_t *p)
+static struct batch_job *take_pending(nw_processor_t *p)
 {
-    batch_job_t *job = p->pending;
+    struct batch_job *job = p->pending;
     nw_process_quiesce(p);
     p->pending = NULL;
     p->pending_items = NULL;
@@ -1265,7 +788,7 @@ int nw_process_finish(nw_processor_t *p, nw_error_t *err)
 {
     nw_item_t *items = p->pending_items;
     size_t n = p->pending_n;
-    batch_job_t *job = take_pending(p);
+    struct batch_job *job = take_pending(p);
     int rc;
     if (!job) {
         /* One thread's path: the batch as it is, on the caller. */
@@ -1278,16 +801,10 @@ int nw_process_finish(nw_processor_t *p, nw_error_t *err)
             rc = process_in_order(p, order, n, err);
         }
         free(order);
-    } else if (job->each) {
-        rc = stage_each(job, err);
-    } else if (job->rc != 0) {
-        rc = job->rc;
-        if (err)
-            *err = job->err;
     } else {
-        rc = stage_decide(job, err);
+        rc = nw_proc_staged_finish(job, err);
     }
-    job_free(job);
+    nw_proc_job_free(job);
     free_works(items, n);
     return rc;
 }
@@ -1296,7 +813,7 @@ void nw_process_abandon(nw_processor_t *p)
 {
     nw_item_t *items = p->pending_items;
     size_t n = p->pending_n;
-    job_free(take_pending(p));
+    nw_proc_job_free(take_pending(p));
     free_works(items, n);
     for (size_t i = 0; i < n; i++)
         nw_outcome_clear(&items[i].out);
