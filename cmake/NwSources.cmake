@@ -51,6 +51,8 @@ set(NW_CORE_SOURCES
   plugin/engine/encode/body_run.c
   plugin/engine/encode/identity.c
   plugin/engine/encode/ninjs.c
+  plugin/engine/encode/ninjs_dump.c
+  plugin/engine/encode/ninjs_tree.c
   # dedupe
   plugin/engine/dedupe/changelog.c
   plugin/engine/dedupe/vstore.c

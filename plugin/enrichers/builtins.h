@@ -88,7 +88,7 @@ json_t *nw_builtin_string(const char *s, size_t n);
 
 /* A new reference to the JSON integer n. Counts below NW_BUILTIN_COUNTS are
  * made once per process and shared by every record, like the record's
- * constant strings (encode/ninjs.c): nothing changes a record's numbers in
+ * constant strings (encode/ninjs_tree.c): nothing changes a record's numbers in
  * place, so a record holds a reference instead of an allocation of its own.
  * NULL when out of memory. */
 #define NW_BUILTIN_COUNTS 256

@@ -15,7 +15,7 @@
 
 /* One slot per user, so two users can hold theirs at once. */
 typedef enum nw_scratch_slot {
-    NW_SCRATCH_DUMP,    /* encode/ninjs.c: a record's compact JSON */
+    NW_SCRATCH_DUMP,    /* encode/ninjs_dump.c: a record's compact JSON */
     NW_SCRATCH_HASH,    /* parse/article.c: the content hash's text */
     NW_SCRATCH_TEXT,    /* parse/text.c: the text reader's lines and blocks */
     NW_SCRATCH_PAGE,    /* parse/article.c: a page's terminated or repaired copy */

@@ -1,5 +1,6 @@
 /*
- * Builds the ninjs 2.2 record of an article version (see ninjs.h).
+ * Writes the ninjs 2.2 record of an article version straight into its
+ * bytes (see ninjs.h; ninjs_tree.c builds the same record as a tree).
  *
  * Keys are added in one fixed order and no value depends on the clock, so the
  * same input gives the same bytes. Counts follow ninjs: wordcount is the
@@ -7,7 +8,6 @@
  * characters of the body text.
  */
 #include <assert.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -16,19 +16,11 @@
 
 #include "core/buf.h"
 #include "core/hash.h"
-#include "core/scratch.h"
 #include "core/utf8.h"
 #include "encode/body_run.h"
 #include "encode/ninjs.h"
+#include "encode/ninjs_internal.h"
 #include "parse/timestamp.h"
-
-static size_t count_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* urn_keep[c]: byte c goes into a URN as it is (unreserved and
  * sub-delimiter characters, ':', '/' and '@'). A table, so that
@@ -46,7 +38,7 @@ static const bool urn_keep[256] = {NW_URN64(0), NW_URN64(64), NW_URN64(128), NW_
 
 /* The id inside a URN: the bytes urn_keep[] names as they are, everything
  * else percent-encoded, so any key yields a valid uri. */
-static void urn_append(nw_buf_t *b, const char *id)
+void nw_ninjs_urn_append(nw_buf_t *b, const char *id)
 {
     static const char hex[] = "0123456789ABCDEF";
     nw_buf_lit(b, "urn:newswire:article:");
@@ -64,98 +56,9 @@ static void urn_append(nw_buf_t *b, const char *id)
     }
 }
 
-static char *article_urn(const char *id)
-{
-    nw_buf_t b = NW_BUF_INIT;
-    urn_append(&b, id);
-    return nw_buf_steal(&b);
-}
-
-/* Every key of the record is an ASCII literal: jansson need not check it. */
-static int set_new(json_t *obj, const char *key, json_t *value)
-{
-    return value ? json_object_set_new_nocheck(obj, key, value) : -1;
-}
-
-/* A string this file made or chose itself (a literal, digits, hex, the
- * percent-encoded urn): ASCII, so jansson's UTF-8 check is skipped. Text
- * from the input keeps json_string(), which refuses invalid UTF-8. */
-static json_t *ascii_string(const char *s)
-{
-    return json_stringn_nocheck(s, strlen(s));
-}
-
-/* Text from the input. jansson checks UTF-8 a byte at a time; clean text
- * (nw_utf8_is_clean(), stricter than jansson) is told 8 bytes at a time,
- * and anything else keeps json_stringn()'s verdict. NULL for NULL. */
-static json_t *text_string(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    return nw_utf8_is_clean(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
-}
-
-/*
- * The strings every record has, made once: each record holds a reference to
- * the same value, which saves two allocations and a free each. Nothing
- * changes a record's strings in place (enrichers add members); they live as
- * long as the process.
- */
-enum { NW_C_TEXT, NW_C_FULL, NW_C_MAIN, NW_C_SUMMARY, NW_C_TEXT_PLAIN, NW_C__COUNT };
-static json_t *constants[NW_C__COUNT];
-static pthread_once_t constants_once = PTHREAD_ONCE_INIT;
-
-static void constants_make(void)
-{
-    static const char *const text[NW_C__COUNT] = {"text", "full", "main", "summary", "text/plain"};
-    for (int i = 0; i < NW_C__COUNT; i++)
-        constants[i] = ascii_string(text[i]);
-}
-
-/* A new reference to constant k, NULL if it could not be made. */
-static json_t *constant(int k)
-{
-    pthread_once(&constants_once, constants_make);
-    return json_incref(constants[k]);
-}
-
-/* {"role": role, "value": value}; takes the reference to value. */
-static json_t *role_value_new(int role, json_t *value)
-{
-    json_t *o = value ? json_object() : NULL;
-    if (!o || set_new(o, "role", constant(role)) < 0) {
-        json_decref(value);
-        json_decref(o);
-        return NULL;
-    }
-    /* json_object_set_new() takes value even when it fails. */
-    if (set_new(o, "value", value) < 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-static json_t *role_value(int role, const char *value)
-{
-    return role_value_new(role, text_string(value));
-}
-
-static json_t *one_item_array(json_t *item)
-{
-    json_t *a = item ? json_array() : NULL;
-    if (a && json_array_append_new(a, item) == 0)
-        return a;
-    json_decref(a);
-    if (!a)
-        json_decref(item);
-    return NULL;
-}
-
 /* Key text for JSON into out (empty): the bytes when they are UTF-8 that
  * nw_utf8_sanitize() leaves alone, else their hex. */
-static void key_text(const char *key, size_t len, nw_buf_t *out)
+void nw_ninjs_key_text(const char *key, size_t len, nw_buf_t *out)
 {
     size_t bad = nw_utf8_sanitize(key, len, out);
     if (bad || out->len != len) {
@@ -167,91 +70,10 @@ static void key_text(const char *key, size_t len, nw_buf_t *out)
     }
 }
 
-static json_t *key_value(const char *key, size_t len)
-{
-    nw_buf_t b = NW_BUF_INIT;
-    key_text(key, len, &b);
-    json_t *v = nw_buf_ok(&b) ? json_stringn(nw_buf_str(&b), b.len) : NULL;
-    nw_buf_free(&b);
-    return v;
-}
-
-static json_t *build_source(const nw_article_t *a, const nw_record_source_t *s)
-{
-    json_t *o = json_object();
-    int rc = 0;
-    if (!o)
-        return NULL;
-    if (s->topic) {
-        rc |= set_new(o, "topic", text_string(s->topic));
-        rc |= set_new(o, "partition", json_integer(s->partition));
-        rc |= set_new(o, "offset", json_integer(s->offset));
-        if (s->key)
-            rc |= set_new(o, "key", key_value(s->key, s->key_len));
-    } else {
-        rc |= set_new(o, "file", text_string(s->file ? s->file : "-"));
-    }
-    rc |= set_new(o, "format", ascii_string(nw_format_name(a->format)));
-    if (a->format == NW_FORMAT_JSON)
-        rc |= set_new(o, "content_format", ascii_string(nw_format_name(a->inner_format)));
-    if (a->source)
-        rc |= set_new(o, "name", text_string(a->source));
-    if (a->url)
-        rc |= set_new(o, "url", text_string(a->url));
-    if (a->fetched_at)
-        rc |= set_new(o, "fetched_at", text_string(a->fetched_at));
-    if (a->provenance_json)
-        rc |= set_new(o, "provenance", json_loads(a->provenance_json, 0, NULL));
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* Where each field came from, for the records whose fields the metadata
- * layer decided; NULL (no member) for the plain text path. */
-static json_t *field_sources(const nw_article_t *a, int *rc)
-{
-    json_t *o = NULL;
-    for (int f = 0; f < NW_FIELD__COUNT; f++) {
-        if (a->field_source[f] == NW_SRC_UNSET)
-            continue;
-        if (!o && !(o = json_object())) {
-            *rc = -1;
-            return NULL;
-        }
-        *rc |= set_new(o, nw_field_name((nw_field_t)f),
-                       ascii_string(nw_field_source_name((nw_field_source_t)a->field_source[f])));
-    }
-    const char *zone = nw_zone_origin_name((nw_zone_origin_t)a->zone_origin);
-    if (o && zone)
-        *rc |= set_new(o, "zone", ascii_string(zone));
-    return o;
-}
-
-/* Times known only to the day: {"firstcreated": "day"}; NULL when none. */
-static json_t *time_precision(const nw_article_t *a, int *rc)
-{
-    uint8_t first = a->has_published ? a->published_precision : a->updated_precision;
-    uint8_t version = a->has_updated ? a->updated_precision : a->published_precision;
-    if (first == NW_PRECISION_SECOND && version == NW_PRECISION_SECOND)
-        return NULL;
-    json_t *o = json_object();
-    if (!o) {
-        *rc = -1;
-        return NULL;
-    }
-    *rc |= set_new(o, "firstcreated", ascii_string(first == NW_PRECISION_DAY ? "day" : "second"));
-    *rc |=
-        set_new(o, "versioncreated", ascii_string(version == NW_PRECISION_DAY ? "day" : "second"));
-    return o;
-}
-
 /* The record's texts of the content hash ("sha256:<hex>") and of the
  * simhash (16 hex digits; sim may be NULL). */
-static void hash_texts(const uint8_t digest[32], uint64_t s,
-                       char content_hash[NW_HASH_TEXT_LEN + 1], char sim[17])
+void nw_ninjs_hash_texts(const uint8_t digest[32], uint64_t s,
+                         char content_hash[NW_HASH_TEXT_LEN + 1], char sim[17])
 {
     uint8_t be[8];
     memcpy(content_hash, "sha256:", 7);
@@ -261,303 +83,6 @@ static void hash_texts(const uint8_t digest[32], uint64_t s,
     for (int i = 0; i < 8; i++)
         be[i] = (uint8_t)(s >> (56 - 8 * i));
     nw_hex(be, 8, sim);
-}
-
-static json_t *build_extension(const nw_article_t *a, const nw_record_meta_t *m)
-{
-    json_t *ext = json_object();
-    json_t *credits = json_array();
-    uint8_t digest[32];
-    char content_hash[NW_HASH_TEXT_LEN + 1], sim[17];
-    int rc = 0;
-    if (!ext || !credits)
-        goto fail;
-    uint64_t s;
-    nw_article_hashes(a, digest, &s);
-    hash_texts(digest, s, content_hash, sim);
-    for (size_t i = 0; i < a->n_image_credits; i++)
-        rc |= json_array_append_new(credits, text_string(a->image_credits[i]));
-    rc |= set_new(ext, "article_id", text_string(m->article_id));
-    rc |= set_new(ext, "source", build_source(a, &m->source));
-    rc |=
-        set_new(ext, "content_hash", json_stringn_nocheck(content_hash, sizeof(content_hash) - 1));
-    rc |= set_new(ext, "simhash", json_stringn_nocheck(sim, 16));
-    rc |= json_object_set_new_nocheck(ext, "image_credits", credits);
-    credits = NULL;
-    json_t *v = field_sources(a, &rc);
-    if (v)
-        rc |= set_new(ext, "field_sources", v);
-    if ((v = time_precision(a, &rc)))
-        rc |= set_new(ext, "time_precision", v);
-    if (rc)
-        goto fail;
-    return ext;
-fail:
-    json_decref(credits);
-    json_decref(ext);
-    return NULL;
-}
-
-json_t *nw_ninjs_build(const nw_article_t *a, const nw_record_meta_t *m)
-{
-    json_t *r = json_object();
-    char *urn = article_urn(m->article_id);
-    char *body = nw_article_body(a);
-    char first[21], version_time[21], version[16];
-    int rc = 0;
-    if (!r || !urn || !body)
-        goto fail;
-    nw_timestamp_format(a->has_published ? a->published : nw_article_version_time(a), first);
-    nw_timestamp_format(nw_article_version_time(a), version_time);
-    snprintf(version, sizeof(version), "%u", m->version);
-    /* One pass checks the body's UTF-8 (so jansson need not) and counts
-     * its words and characters; text that is not valid UTF-8 keeps the
-     * byte-wise counts and jansson's check, which refuses it. */
-    size_t body_len = strlen(body), words, chars;
-    bool valid = nw_utf8_measure(body, body_len, &words, &chars);
-    if (!valid) {
-        words = nw_utf8_count_words(body);
-        chars = count_chars(body);
-    }
-
-    rc |= set_new(r, "uri", ascii_string(urn));
-    rc |= set_new(r, "type", constant(NW_C_TEXT));
-    rc |= set_new(r, "representationtype", constant(NW_C_FULL));
-    rc |= set_new(r, "version", ascii_string(version));
-    rc |= set_new(r, "firstcreated", ascii_string(first));
-    rc |= set_new(r, "versioncreated", ascii_string(version_time));
-    rc |= set_new(r, "headlines", one_item_array(role_value(NW_C_MAIN, a->headline)));
-    if (a->standfirst)
-        rc |= set_new(r, "descriptions", one_item_array(role_value(NW_C_SUMMARY, a->standfirst)));
-    json_t *b =
-        role_value_new(NW_C_TEXT, valid ? json_stringn_nocheck(body, body_len) : json_string(body));
-    if (b) {
-        rc |= set_new(b, "contenttype", constant(NW_C_TEXT_PLAIN));
-        rc |= set_new(b, "wordcount", json_integer((json_int_t)words));
-        rc |= set_new(b, "charcount", json_integer((json_int_t)chars));
-    }
-    rc |= set_new(r, "bodies", one_item_array(b));
-    if (a->byline)
-        rc |= set_new(r, "by", text_string(a->byline));
-    if (a->language)
-        rc |= set_new(r, "language", text_string(a->language));
-    if (!m->plain_ninjs)
-        rc |= set_new(r, "newswire", build_extension(a, m));
-    if (rc)
-        goto fail;
-    free(urn);
-    free(body);
-    return r;
-fail:
-    free(urn);
-    free(body);
-    json_decref(r);
-    return NULL;
-}
-
-/*
- * The compact dump, written straight into one buffer. json_dumps() goes
- * through a callback per fragment and a strbuffer that grows from 16 bytes;
- * this writer produces the same bytes (jansson 2.14, JSON_COMPACT: keys in
- * insertion order, "," and ":" without spaces, only '"', '\\' and control
- * characters escaped, the latter as \uXXXX with upper-case hex unless they
- * have a short form) with one growing buffer and a scan per string.
- * tests/unit/test_ninjs_dump.c compares both over many trees.
- */
-/* Whether any of the 8 bytes of x is a control character, '"' or '\\'
- * (the "any byte below n" and "any zero byte" word tests). */
-static inline bool needs_escape8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t q, bs;
-    q = x ^ (0x22 * ones);
-    bs = x ^ (0x5C * ones);
-    return (((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
-}
-
-/* The escape of byte c: its short form ('n' for \\n), 'u' for \\u00XX, or 0
- * when it is written as it is. */
-#define NW_ESC1(c)                                                                                 \
-    (char)((c) == '"'    ? '"'                                                                     \
-           : (c) == '\\' ? '\\'                                                                    \
-           : (c) == '\b' ? 'b'                                                                     \
-           : (c) == '\f' ? 'f'                                                                     \
-           : (c) == '\n' ? 'n'                                                                     \
-           : (c) == '\r' ? 'r'                                                                     \
-           : (c) == '\t' ? 't'                                                                     \
-           : (c) < 0x20  ? 'u'                                                                     \
-                         : 0)
-#define NW_ESC4(c)  NW_ESC1(c), NW_ESC1((c) + 1), NW_ESC1((c) + 2), NW_ESC1((c) + 3)
-#define NW_ESC16(c) NW_ESC4(c), NW_ESC4((c) + 4), NW_ESC4((c) + 8), NW_ESC4((c) + 12)
-#define NW_ESC64(c) NW_ESC16(c), NW_ESC16((c) + 16), NW_ESC16((c) + 32), NW_ESC16((c) + 48)
-static const char escape_of[256] = {NW_ESC64(0), NW_ESC64(64), NW_ESC64(128), NW_ESC64(192)};
-
-/* Writes s as a JSON string. Room for the quoted string without escapes is
- * made once and the bytes are copied while they are checked, 8 at a time;
- * only an escape (rare in text: a newline between paragraphs) makes room
- * for what it adds. Most strings of an enriched record are short keys and
- * names: their last bytes are taken at once too, not one by one. */
-static void dump_string(nw_buf_t *b, const char *s, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    /* The call only when the room is not there already. */
-    if (b->cap - b->len < len + 3 && !nw_buf_reserve(b, len + 2))
-        return;
-    char *d = b->data + b->len;
-    *d++ = '"';
-    size_t i = 0;
-    for (;;) {
-        uint64_t x;
-        while (i + 8 <= len) {
-            memcpy(&x, s + i, 8);
-            if (needs_escape8(x))
-                break;
-            memcpy(d, &x, 8);
-            d += 8;
-            i += 8;
-        }
-        size_t rest = len - i;
-        if (rest >= 4 && rest < 8 && len >= 8) {
-            /* The 8 bytes that end s, over some already copied as they
-             * are (none of them is escaped if none of the 8 needs it). */
-            memcpy(&x, s + len - 8, 8);
-            if (!needs_escape8(x)) {
-                memcpy(d - (8 - rest), &x, 8);
-                d += rest;
-                break;
-            }
-        } else if (rest >= 4 && rest < 8) {
-            /* 4 to 7 bytes: the first 4 and the last 4. */
-            uint32_t lo, hi;
-            memcpy(&lo, s + i, 4);
-            memcpy(&hi, s + len - 4, 4);
-            if (!needs_escape8((uint64_t)lo | (uint64_t)hi << 32)) {
-                memcpy(d, &lo, 4);
-                memcpy(d + rest - 4, &hi, 4);
-                d += rest;
-                break;
-            }
-        }
-        char e = 0;
-        while (i < len && !(e = escape_of[(unsigned char)s[i]]))
-            *d++ = s[i++];
-        if (i == len)
-            break;
-        /* Room for the escape's other bytes on top of the rest. */
-        b->len = (size_t)(d - b->data);
-        if (!nw_buf_reserve(b, (len - i) + 6 + 1))
-            return;
-        d = b->data + b->len;
-        unsigned char c = (unsigned char)s[i++];
-        *d++ = '\\';
-        *d++ = e;
-        if (e == 'u') {
-            *d++ = '0';
-            *d++ = '0';
-            *d++ = hex[c >> 4];
-            *d++ = hex[c & 15];
-        }
-    }
-    *d++ = '"';
-    *d = '\0';
-    b->len = (size_t)(d - b->data);
-}
-
-static void dump_integer(nw_buf_t *b, json_int_t v)
-{
-    char tmp[24];
-    size_t n = 0;
-    /* Through the unsigned magnitude so that the most negative value works. */
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[sizeof(tmp) - 1 - n++] = '-';
-    nw_buf_append(b, tmp + sizeof(tmp) - n, n);
-}
-
-static void dump_value(nw_buf_t *b, const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        nw_buf_putc(b, '{');
-        bool first = true;
-        for (void *it = json_object_iter((json_t *)v); it;
-             it = json_object_iter_next((json_t *)v, it)) {
-            if (!first)
-                nw_buf_putc(b, ',');
-            first = false;
-            dump_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
-            nw_buf_putc(b, ':');
-            dump_value(b, json_object_iter_value(it));
-        }
-        nw_buf_putc(b, '}');
-        break;
-    }
-    case JSON_ARRAY: {
-        nw_buf_putc(b, '[');
-        size_t n = json_array_size(v);
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                nw_buf_putc(b, ',');
-            dump_value(b, json_array_get(v, i));
-        }
-        nw_buf_putc(b, ']');
-        break;
-    }
-    case JSON_STRING:
-        dump_string(b, json_string_value(v), json_string_length(v));
-        break;
-    case JSON_INTEGER:
-        dump_integer(b, json_integer_value(v));
-        break;
-    case JSON_TRUE:
-        nw_buf_append(b, "true", 4);
-        break;
-    case JSON_FALSE:
-        nw_buf_append(b, "false", 5);
-        break;
-    case JSON_NULL:
-        nw_buf_append(b, "null", 4);
-        break;
-    case JSON_REAL: {
-        /* Rare (enricher scores): jansson's own formatting, which the
-         * record's bytes depend on. */
-        char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        if (t)
-            nw_buf_puts(b, t);
-        else
-            b->oom = true;
-        free(t);
-        break;
-    }
-    }
-}
-
-/* Records are written into this thread's scratch buffer, kept from record
- * to record, and copied out at their exact size (core/scratch.h). */
-char *nw_ninjs_dump_compact(const json_t *record, size_t *len)
-{
-    *len = 0;
-    if (!record)
-        return NULL;
-    nw_buf_t own = NW_BUF_INIT, *b = nw_scratch_get(NW_SCRATCH_DUMP, &own);
-    dump_value(b, record);
-    char *out = nw_buf_ok(b) ? nw_memdup_str(nw_buf_str(b), b->len) : NULL;
-    if (out)
-        *len = b->len;
-    nw_scratch_put(b, &own);
-    return out;
-}
-
-char *nw_ninjs_dump(const json_t *record, bool pretty)
-{
-    size_t len;
-    if (pretty)
-        return record ? json_dumps(record, JSON_INDENT(2)) : NULL;
-    return nw_ninjs_dump_compact(record, &len);
 }
 
 /*
@@ -901,7 +426,7 @@ static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_sourc
         dump_integer(b, s->offset);
         if (s->key) {
             nw_buf_t k = NW_BUF_INIT;
-            key_text(s->key, s->key_len, &k);
+            nw_ninjs_key_text(s->key, s->key_len, &k);
             PUT_LIT(b, ",\"key\":");
             dump_string(b, nw_buf_str(&k), k.len);
             b->oom |= k.oom;
@@ -934,7 +459,7 @@ static bool put_source(nw_buf_t *b, const nw_article_t *a, const nw_record_sourc
         ok &= v != NULL;
         if (v) {
             PUT_LIT(b, ",\"provenance\":");
-            dump_value(b, v);
+            nw_json_put_value(b, v);
         }
         json_decref(v);
     }
@@ -1080,7 +605,7 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
     /* The urn is ASCII without '"' or '\\' (those are percent-encoded), so
      * its JSON string is the urn between quotes. */
     PUT_LIT(b, "{\"uri\":\"");
-    urn_append(b, m->article_id);
+    nw_ninjs_urn_append(b, m->article_id);
     PUT_LIT(b, "\",\"type\":\"text\",\"representationtype\":\"full\",\"version\":\"");
     dump_integer(b, (json_int_t)m->version);
     PUT_LIT(b, "\",\"firstcreated\":");
@@ -1103,7 +628,7 @@ static int write_record(const nw_article_t *a, const nw_record_meta_t *m, bool s
         bool want_sim = spliced || !m->plain_ninjs;
         f->simhash = 0;
         nw_hash_spans(spans, n_spans, content_hash, want_sim ? &f->simhash : NULL);
-        hash_texts(content_hash, f->simhash, hash_text, want_sim ? sim : NULL);
+        nw_ninjs_hash_texts(content_hash, f->simhash, hash_text, want_sim ? sim : NULL);
     }
     if (a->byline) {
         PUT_LIT(b, ",\"by\":");
@@ -1156,105 +681,4 @@ int nw_ninjs_write_facts(const nw_article_t *a, const nw_record_meta_t *m, nw_bu
     if (rc == 0)
         *out = (nw_buf_t){.data = rec, .len = len, .cap = cap};
     return rc;
-}
-
-json_t *nw_ninjs_stub(const nw_article_t *a, size_t words, size_t *n_members)
-{
-    json_t *r = json_object();
-    json_t *body = json_object();
-    int rc = 0;
-    *n_members = 0;
-    if (!r || !body) {
-        json_decref(body);
-        json_decref(r);
-        return NULL;
-    }
-    /* The language as the tree has it (lang reads it): clean text, which is
-     * what nw_ninjs_write() required of it. */
-    if (a->language)
-        rc |= set_new(r, "language", json_stringn_nocheck(a->language, strlen(a->language)));
-    rc |= set_new(body, "wordcount", json_integer((json_int_t)words));
-    rc |= set_new(r, "bodies", one_item_array(body));
-    rc |= set_new(r, "newswire", json_object());
-    if (rc) {
-        json_decref(r);
-        return NULL;
-    }
-    *n_members = json_object_size(r);
-    return r;
-}
-
-/* ",\"k\":v" for each member of obj from its `from`-th on, in their order. */
-static void dump_members(nw_buf_t *b, const json_t *obj, size_t from)
-{
-    size_t i = 0;
-    for (void *it = json_object_iter((json_t *)obj); it;
-         it = json_object_iter_next((json_t *)obj, it), i++) {
-        if (i < from)
-            continue;
-        nw_buf_putc(b, ',');
-        dump_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
-        nw_buf_putc(b, ':');
-        dump_value(b, json_object_iter_value(it));
-    }
-}
-
-/* Opens rec for the splice: drops the closing braces of the record (and of
- * its extension unless plain_ninjs); false when rec is too short for them. */
-static bool splice_open(nw_buf_t *rec, bool plain_ninjs)
-{
-    /* The record ends in "}}" (the extension's end, then its own) or, with
-     * the extension left out, in "}". */
-    size_t keep = plain_ninjs ? 1 : 2;
-    if (rec->len < keep)
-        return false;
-    rec->len -= keep;
-    return true;
-}
-
-int nw_ninjs_splice(nw_buf_t *rec, bool plain_ninjs, const json_t *stub, size_t n_members)
-{
-    const json_t *ext = json_object_get(stub, "newswire");
-    if (!json_is_object(ext) || !splice_open(rec, plain_ninjs))
-        return NW_ERR_INVALID;
-    if (!plain_ninjs) {
-        dump_members(rec, ext, 0);
-        nw_buf_putc(rec, '}');
-    }
-    dump_members(rec, stub, n_members);
-    nw_buf_putc(rec, '}');
-    return nw_buf_ok(rec) ? 0 : NW_ERR_NOMEM;
-}
-
-int nw_ninjs_splice_bytes(nw_buf_t *rec, bool plain_ninjs, const nw_buf_t *ext, const nw_buf_t *top)
-{
-    if (!nw_buf_ok(ext) || !nw_buf_ok(top))
-        return NW_ERR_NOMEM;
-    if (!splice_open(rec, plain_ninjs))
-        return NW_ERR_INVALID;
-    /* An empty buffer may have no data to copy from. */
-    if (!plain_ninjs) {
-        if (ext->len)
-            nw_buf_append(rec, ext->data, ext->len);
-        nw_buf_putc(rec, '}');
-    }
-    if (top->len)
-        nw_buf_append(rec, top->data, top->len);
-    nw_buf_putc(rec, '}');
-    return nw_buf_ok(rec) ? 0 : NW_ERR_NOMEM;
-}
-
-void nw_json_put_string(nw_buf_t *b, const char *s, size_t len)
-{
-    dump_string(b, s, len);
-}
-
-void nw_json_put_int(nw_buf_t *b, long long v)
-{
-    dump_integer(b, (json_int_t)v);
-}
-
-void nw_json_put_value(nw_buf_t *b, const json_t *v)
-{
-    dump_value(b, v);
 }

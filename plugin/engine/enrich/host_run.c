@@ -32,7 +32,7 @@
 
 /* The status names, and each as a JSON string made once: every record's
  * status object holds a reference to the same string (as the record's own
- * constant strings do, encode/ninjs.c), which saves an allocation and a free
+ * constant strings do, encode/ninjs_tree.c), which saves an allocation and a free
  * per record and enricher. Nothing changes a status in place once it is
  * recorded; the strings live as long as the process. */
 enum { NW_ST_OK, NW_ST_SKIPPED, NW_ST_DEGRADED, NW_ST_FAILED, NW_ST_OFF, NW_ST__COUNT };
