@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Offsets 0 .. NW_EDGE_LAST - 1 are tried; nw_edge_skip() says which not. */
@@ -45,6 +46,36 @@ static inline size_t nw_edge_cuts(size_t at, size_t pl, size_t total, size_t out
         if (c <= 1 || cuts[c] >= at + pl)
             out[k++] = cuts[c];
     return k;
+}
+
+/* Room of the text nw_edge_each() hands out: the base, and a part twice. */
+#define NW_EDGE_ROOM 256
+
+/* One text of nw_edge_each(): t holds part (pl bytes) at offset at of the
+ * base, cuts the n_cuts lengths to try; t has NW_EDGE_ROOM bytes and may be
+ * written (e.g. the part again after it). */
+typedef void (*nw_edge_fn)(char *t, size_t at, const char *part, size_t pl, const size_t *cuts,
+                           size_t n_cuts, void *arg);
+
+/* Calls fn for each part (NUL-terminated) at each offset nw_edge_skip()
+ * leaves, placed in base (base_len bytes), with its cuts. */
+static inline void nw_edge_each(const char *base, size_t base_len, const char *const *parts,
+                                size_t n_parts, nw_edge_fn fn, void *arg)
+{
+    for (size_t pi = 0; pi < n_parts; pi++) {
+        size_t pl = strlen(parts[pi]);
+        if (base_len + 2 * pl > NW_EDGE_ROOM)
+            abort(); /* a test's texts outgrew the room */
+        for (size_t at = 0; at < NW_EDGE_LAST; at++) {
+            if (nw_edge_skip(at))
+                continue;
+            char t[NW_EDGE_ROOM];
+            nw_edge_place(t, base, base_len, parts[pi], pl, at);
+            size_t cuts[NW_EDGE_CUTS];
+            size_t n_cuts = nw_edge_cuts(at, pl, base_len + pl, cuts);
+            fn(t, at, parts[pi], pl, cuts, n_cuts, arg);
+        }
+    }
 }
 
 #endif

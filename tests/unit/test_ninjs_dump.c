@@ -298,6 +298,31 @@ static void test_write_body_at_every_offset(void **state)
     }
 }
 
+/* Each cut of t as a body: every instance gives the same answer. */
+static void write_cuts_agree(char *t, size_t at, const char *part, size_t pl, const size_t *cuts,
+                             size_t n_cuts, void *arg)
+{
+    (void)at, (void)part, (void)pl, (void)arg;
+    const unsigned masks[] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2};
+    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
+    for (size_t c = 0; c < n_cuts; c++) {
+        char u[NW_EDGE_ROOM + 1];
+        memcpy(u, t, cuts[c]);
+        u[cuts[c]] = '\0';
+        nw_paragraph_t ps[2] = {{.text = u}, {.text = "x"}};
+        nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
+        int want = -1;
+        for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
+            unsigned was = nw_cpu_mask(masks[mi]);
+            int rc = check_write_variant(&a, m);
+            nw_cpu_mask(was);
+            if (mi == 0)
+                want = rc;
+            assert_int_equal(rc, want);
+        }
+    }
+}
+
 /* The body pass's 64-byte AVX-512 steps (a masked one for the last 1 to
  * 63 bytes, the common letters beyond ASCII taken inside a step), the
  * AVX2 steps and the portable ones against the tree: each stop, letter and
@@ -337,38 +362,11 @@ static void test_write_body_block_edges(void **state)
                                         "\xe2\x80\x8b\xc3\xa9",
                                         "\xc3\xc3",
                                         "\xe2\x80\x7f"};
-    const unsigned masks[] = {0, NW_CPU_AVX512BW, NW_CPU_AVX2};
-    nw_record_meta_t m = {.article_id = "id", .version = 1, .source = {.file = "f"}};
     char base[200];
     for (size_t k = 0; k < sizeof(base); k++)
         base[k] = "one two three four five six seven "[k % 34];
-    for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
-        size_t pl = strlen(parts[pi]);
-        for (size_t at = 0; at < NW_EDGE_LAST; at++) {
-            if (nw_edge_skip(at))
-                continue;
-            char t[220];
-            nw_edge_place(t, base, sizeof(base), parts[pi], pl, at);
-            size_t cuts[NW_EDGE_CUTS];
-            size_t n_cuts = nw_edge_cuts(at, pl, sizeof(base) + pl, cuts);
-            for (size_t c = 0; c < n_cuts; c++) {
-                char u[220];
-                memcpy(u, t, cuts[c]);
-                u[cuts[c]] = '\0';
-                nw_paragraph_t ps[2] = {{.text = u}, {.text = "x"}};
-                nw_article_t a = {.headline = "h", .paragraphs = ps, .n_paragraphs = 2};
-                int want = -1;
-                for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
-                    unsigned was = nw_cpu_mask(masks[mi]);
-                    int rc = check_write_variant(&a, m);
-                    nw_cpu_mask(was);
-                    if (mi == 0)
-                        want = rc;
-                    assert_int_equal(rc, want);
-                }
-            }
-        }
-    }
+    nw_edge_each(base, sizeof(base), parts, sizeof(parts) / sizeof(parts[0]), write_cuts_agree,
+                 NULL);
 }
 
 /* Bodies of every length 0 .. 300 at every alignment, of words, single

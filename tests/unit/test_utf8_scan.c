@@ -252,6 +252,17 @@ static void assert_clean_agrees(const char *s, size_t len)
     nw_buf_free(&out);
 }
 
+/* Each cut of t, then the part twice, the second right after the first. */
+static void clean_cuts_agree(char *t, size_t at, const char *part, size_t pl, const size_t *cuts,
+                             size_t n_cuts, void *arg)
+{
+    (void)arg;
+    for (size_t c = 0; c < n_cuts; c++)
+        assert_clean_agrees(t, cuts[c]);
+    memcpy(t + at + pl, part, pl);
+    assert_clean_agrees(t, at + 2 * pl);
+}
+
 /* The clean check's 64-byte AVX-512 steps (a masked one for the last 1 to
  * 63 bytes, characters beyond ASCII taken inside a step), its AVX2 steps
  * and the portable ones against the definition: characters of two, three
@@ -299,22 +310,8 @@ static void test_is_clean_instances(void **state)
         base[k] = "clean text\nand\tmore "[k % 20];
     for (size_t mi = 0; mi < sizeof(masks) / sizeof(masks[0]); mi++) {
         unsigned was = nw_cpu_mask(masks[mi]);
-        for (size_t pi = 0; pi < sizeof(parts) / sizeof(parts[0]); pi++) {
-            size_t pl = strlen(parts[pi]);
-            for (size_t at = 0; at < NW_EDGE_LAST; at++) {
-                if (nw_edge_skip(at))
-                    continue;
-                char t[220];
-                nw_edge_place(t, base, sizeof(base), parts[pi], pl, at);
-                size_t cuts[NW_EDGE_CUTS];
-                size_t n_cuts = nw_edge_cuts(at, pl, sizeof(base) + pl, cuts);
-                for (size_t c = 0; c < n_cuts; c++)
-                    assert_clean_agrees(t, cuts[c]);
-                /* The part twice, the second right after the first. */
-                memcpy(t + at + pl, parts[pi], pl);
-                assert_clean_agrees(t, at + 2 * pl);
-            }
-        }
+        nw_edge_each(base, sizeof(base), parts, sizeof(parts) / sizeof(parts[0]), clean_cuts_agree,
+                     NULL);
         test_is_clean_agrees(state);
         test_is_clean_every_length(state);
         nw_cpu_mask(was);

@@ -26,6 +26,13 @@ static inline NW_AVX512BW __m512i nw_load_upto64(const unsigned char *p, size_t 
     return _mm512_maskz_loadu_epi8(nw_low_bits(n), (const void *)p);
 }
 
+/* A step's n bytes at p (n <= 64), zeros past them: a plain load when the
+ * step is whole, a masked one for a text's last 1 to 63 bytes. */
+static inline NW_AVX512BW __m512i nw_load_step(const unsigned char *p, size_t n)
+{
+    return n == 64 ? _mm512_loadu_si512((const void *)p) : nw_load_upto64(p, n);
+}
+
 /* The 64 bytes from p + k (k < 64) of a text that has rest bytes from p
  * on, zeros past its end: the bytes after each byte of a step, to tell a
  * lead byte by its continuation bytes. */

@@ -228,8 +228,7 @@ static NW_AVX512BW size_t clean_run_avx512(const unsigned char *p, size_t len)
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
         uint64_t valid = nw_low_bits(n);
-        __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(p + i))
-                            : _mm512_maskz_loadu_epi8(valid, (const void *)(p + i));
+        __m512i x = nw_load_step(p + i, n);
         uint64_t ok = _mm512_cmpgt_epi8_mask(x, NW_B(0x1F)) |
                       _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, NW_B('\t')), NW_B(2)) |
                       _mm512_cmpeq_epi8_mask(x, NW_B('\r')) | carry;
@@ -693,8 +692,7 @@ static inline NW_AVX512 __attribute__((always_inline)) size_t collapse64(const c
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
         uint64_t valid = nw_low_bits(n);
-        __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(p + i))
-                            : _mm512_maskz_loadu_epi8(valid, (const void *)(p + i));
+        __m512i x = nw_load_step(p + i, n);
         bool stop = false;
         if (line) {
             uint64_t lf = _mm512_mask_cmpeq_epi8_mask(valid, x, _mm512_set1_epi8('\n'));

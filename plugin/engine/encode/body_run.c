@@ -60,8 +60,7 @@ static NW_AVX512BW size_t body_run_avx512(const unsigned char *s, size_t len, ch
     while (i < len) {
         size_t rest = len - i, n = rest < 64 ? rest : 64;
         uint64_t valid = nw_low_bits(n);
-        __m512i x = n == 64 ? _mm512_loadu_si512((const void *)(s + i))
-                            : _mm512_maskz_loadu_epi8(valid, (const void *)(s + i));
+        __m512i x = nw_load_step(s + i, n);
         uint64_t ok = _mm512_cmpgt_epi8_mask(x, B(0x1F)) & ~_mm512_cmpeq_epi8_mask(x, B('"')) &
                       ~_mm512_cmpeq_epi8_mask(x, B('\\'));
         uint64_t cont = carry;
